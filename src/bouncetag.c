@@ -1,0 +1,1 @@
+/* src/bouncetag.c: placeholder, being written. */

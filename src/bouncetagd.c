@@ -1,0 +1,1 @@
+/* src/bouncetagd.c: placeholder, being written. */

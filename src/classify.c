@@ -1,0 +1,1 @@
+/* src/classify.c: placeholder, being written. */

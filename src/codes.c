@@ -1,0 +1,1 @@
+/* src/codes.c: placeholder, being written. */

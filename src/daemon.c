@@ -1,0 +1,1 @@
+/* src/daemon.c: placeholder, being written. */

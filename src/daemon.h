@@ -1,0 +1,1 @@
+/* src/daemon.h: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/detect.c: placeholder, being written. */

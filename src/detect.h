@@ -1,0 +1,1 @@
+/* src/detect.h: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/dsn.c: placeholder, being written. */

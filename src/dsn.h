@@ -1,0 +1,1 @@
+/* src/dsn.h: placeholder, being written. */

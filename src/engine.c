@@ -1,0 +1,1 @@
+/* src/engine.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/engine_int.h: placeholder, being written. */

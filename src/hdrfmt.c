@@ -1,0 +1,1 @@
+/* src/hdrfmt.c: placeholder, being written. */

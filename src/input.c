@@ -1,0 +1,1 @@
+/* src/input.c: placeholder, being written. */

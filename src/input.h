@@ -1,0 +1,1 @@
+/* src/input.h: placeholder, being written. */

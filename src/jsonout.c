@@ -1,0 +1,1 @@
+/* src/jsonout.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/jsonout.h: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/log.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/log.h: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/milter.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/milter.h: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/mime.c: placeholder, being written. */

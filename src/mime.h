@@ -1,0 +1,1 @@
+/* src/mime.h: placeholder, being written. */

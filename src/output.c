@@ -1,0 +1,1 @@
+/* src/output.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/output.h: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/rawfeed.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/result.c: placeholder, being written. */

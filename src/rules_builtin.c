@@ -1,0 +1,1 @@
+/* src/rules_builtin.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* src/rules_builtin.h: placeholder, being written. */

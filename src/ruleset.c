@@ -1,0 +1,1 @@
+/* src/ruleset.c: placeholder, being written. */

@@ -1,0 +1,47 @@
+/*
+ * ruleset.h - the classification knowledge the engine uses: the ordered text
+ * rules (PCRE2 patterns over diagnostic texts, first match wins) and extra
+ * status codes.  The built-in rules are data in rules_builtin.c; the policy
+ * file adds rules and codes in front of them.  A ruleset is built once, then
+ * read-only: it may be shared by engines on many threads.
+ */
+#ifndef BT_RULESET_H
+#define BT_RULESET_H
+
+#include <stddef.h>
+#include "codes.h"
+
+typedef struct ruleset ruleset;
+
+/* A new ruleset holding the built-in rules; NULL on error (errbuf says why). */
+ruleset *ruleset_new(char *errbuf, size_t errlen);
+void ruleset_free(ruleset *rs);			/* accepts NULL */
+const ruleset *ruleset_builtin(void);		/* process-wide built-in one (lazy, thread-safe) */
+
+/* Add a text rule in front of the built-in ones (after earlier added ones).
+ *   pattern: PCRE2, matched caseless against the diagnostic text;
+ *   reason:  a reason name (see ruleset_valid_reason);
+ *   host:    optional PCRE2 over reporting/remote MTA and recipient domain, or NULL;
+ *   status:  optional status filter ("5.7.*", "550", "5.*"), or NULL.
+ * Returns 0, or -1 with a message in errbuf. */
+int ruleset_add_rule(ruleset *rs, const char *pattern, const char *reason,
+		     const char *host, const char *status, char *errbuf, size_t errlen);
+/* Add or override a status code's text and reason. */
+int ruleset_add_code(ruleset *rs, const char *code, const char *text,
+		     const char *reason, char *errbuf, size_t errlen);
+
+/* Code lookup: added codes first, then the built-in table. */
+const codes_entry *ruleset_lookup_code(const ruleset *rs, const char *code);
+
+/* First rule whose pattern matches text (and whose host/status filters match,
+ * where given).  host_ctx: reporting MTA, remote MTA, recipient domain (any NULL).
+ * Returns the reason name (static), or NULL when no rule matches. */
+const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
+			  const char *status, const char *replycode,
+			  const char *const host_ctx[3]);
+
+/* 1 if name is a known reason (Sisimai 5.1 names, or an alias such as
+ * ratelimited/emailtoolarge/failedstarttls/suppressed); *canon gets the name used. */
+int ruleset_valid_reason(const char *name, const char **canon);
+
+#endif

@@ -1,0 +1,1 @@
+/* src/scan.c: placeholder, being written. */

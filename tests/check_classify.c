@@ -1,0 +1,1 @@
+/* tests/check_classify.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* tests/check_codes.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* tests/check_config.c: placeholder, being written. */

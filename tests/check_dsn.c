@@ -1,0 +1,1 @@
+/* tests/check_dsn.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* tests/check_engine.c: placeholder, being written. */

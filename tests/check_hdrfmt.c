@@ -1,0 +1,1 @@
+/* tests/check_hdrfmt.c: placeholder, being written. */

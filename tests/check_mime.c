@@ -1,0 +1,1 @@
+/* tests/check_mime.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* tests/check_output.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* tests/check_policy.c: placeholder, being written. */
