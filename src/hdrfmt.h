@@ -52,7 +52,9 @@ typedef struct hdrfmt_block {
 } hdrfmt_block;
 
 /* Build the block for r (action: "tag", "reject", ... or NULL).  Fields come
- * in the order they are to be inserted at the top of the message.
+ * in the order they should READ top-down in the delivered message; the milter
+ * inserts each at index 0, so it inserts them last-to-first.  out must be
+ * empty (zeroed, or after hdrfmt_block_free); fields are appended to it.
  * Returns 0, or -1 on ENOMEM (block then empty). */
 int hdrfmt_build(const hdrfmt_opts *o, const bt_result *r, const char *action,
 		 hdrfmt_block *out);
