@@ -1,1 +1,199 @@
-/* src/jsonout.c: placeholder, being written. */
+/*
+ * NAME
+ *	jsonout - JSON string escaping and a flat-object writer
+ *
+ * DESCRIPTION
+ *	jsonout_escape() is the one escaper: '"' and '\\' are escaped, control
+ *	characters (U+0000..U+001F, U+007F) become \n, \r, \t, \b, \f or
+ *	\u00XX, U+2028/U+2029 become \u2028/\u2029 (safe for JavaScript),
+ *	valid UTF-8 is copied, and every byte that does not start a valid
+ *	UTF-8 sequence (overlongs, surrogates and > U+10FFFF included)
+ *	becomes \ufffd.  The writer functions print one JSON object per line
+ *	(JSON Lines) to a caller-owned FILE.
+ *
+ * MEMORY
+ *	Nothing is allocated; strings are only read.
+ */
+#include <string.h>
+
+#include "jsonout.h"
+
+/* Length of a valid UTF-8 sequence at s (n bytes left) or 0; sets *cp. */
+static size_t
+jsonout_utf8(const unsigned char *s, size_t n, unsigned long *cp)
+{
+	size_t len, i;
+	unsigned long c;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2; c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3; c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4; c = s[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Append a piece to out if it fits; always count it. */
+static void
+jsonout_put(char *out, size_t outlen, size_t *o, const char *p, size_t n)
+{
+	if (*o + n < outlen)
+		memcpy(out + *o, p, n);
+	else if (*o < outlen)
+		out[*o] = '\0';		/* stop writing: keep a terminator */
+	*o += n;
+}
+
+/* The escaped form of one character (or invalid byte) into esc. */
+static size_t
+jsonout_one(const unsigned char *s, size_t len, unsigned long cp, char *esc)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (len == 0) {
+		memcpy(esc, "\\ufffd", 6);
+		return 6;
+	}
+	switch (cp) {
+	case '"': memcpy(esc, "\\\"", 2); return 2;
+	case '\\': memcpy(esc, "\\\\", 2); return 2;
+	case '\n': memcpy(esc, "\\n", 2); return 2;
+	case '\r': memcpy(esc, "\\r", 2); return 2;
+	case '\t': memcpy(esc, "\\t", 2); return 2;
+	case '\b': memcpy(esc, "\\b", 2); return 2;
+	case '\f': memcpy(esc, "\\f", 2); return 2;
+	case 0x2028: memcpy(esc, "\\u2028", 6); return 6;
+	case 0x2029: memcpy(esc, "\\u2029", 6); return 6;
+	default:
+		break;
+	}
+	if (cp < 0x20 || cp == 0x7f) {
+		memcpy(esc, "\\u00", 4);
+		esc[4] = hex[(cp >> 4) & 15];
+		esc[5] = hex[cp & 15];
+		return 6;
+	}
+	memcpy(esc, s, len);
+	return len;
+}
+
+size_t
+jsonout_escape(const char *str, size_t n, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, o = 0, len, el;
+	unsigned long cp = 0;
+	char esc[8];
+
+	jsonout_put(out, outlen, &o, "\"", 1);
+	while (i < n) {
+		len = jsonout_utf8(s + i, n - i, &cp);
+		el = jsonout_one(s + i, len, cp, esc);
+		jsonout_put(out, outlen, &o, esc, el);
+		i += len ? len : 1;
+	}
+	jsonout_put(out, outlen, &o, "\"", 1);
+	if (o < outlen)
+		out[o] = '\0';
+	else if (outlen > 0 && out[outlen - 1] != '\0')
+		out[outlen - 1] = '\0';
+	return o;
+}
+
+void
+jsonout_stringn(FILE *f, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, len, el;
+	unsigned long cp = 0;
+	char esc[8];
+
+	if (str == NULL) {
+		fputs("null", f);
+		return;
+	}
+	putc('"', f);
+	while (i < n) {
+		len = jsonout_utf8(s + i, n - i, &cp);
+		el = jsonout_one(s + i, len, cp, esc);
+		fwrite(esc, 1, el, f);
+		i += len ? len : 1;
+	}
+	putc('"', f);
+}
+
+void
+jsonout_string(FILE *f, const char *s)
+{
+	jsonout_stringn(f, s, s ? strlen(s) : 0);
+}
+
+void
+jsonout_begin(jsonout *w, FILE *f)
+{
+	w->f = f;
+	w->nkeys = 0;
+	putc('{', f);
+}
+
+static void
+jsonout_key(jsonout *w, const char *key)
+{
+	if (w->nkeys++ > 0)
+		putc(',', w->f);
+	jsonout_string(w->f, key);
+	putc(':', w->f);
+}
+
+void
+jsonout_str(jsonout *w, const char *key, const char *val)
+{
+	jsonout_key(w, key);
+	jsonout_string(w->f, val);
+}
+
+void
+jsonout_int(jsonout *w, const char *key, long long val)
+{
+	jsonout_key(w, key);
+	fprintf(w->f, "%lld", val);
+}
+
+void
+jsonout_bool(jsonout *w, const char *key, int val)
+{
+	jsonout_key(w, key);
+	fputs(val ? "true" : "false", w->f);
+}
+
+void
+jsonout_null(jsonout *w, const char *key)
+{
+	jsonout_key(w, key);
+	fputs("null", w->f);
+}
+
+void
+jsonout_end(jsonout *w)
+{
+	fputs("}\n", w->f);
+	w->nkeys = 0;
+}
