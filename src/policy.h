@@ -43,6 +43,10 @@ typedef struct policy_verdict {
 	const char *reply_xcode;	/* "5.7.1" */
 	const char *reply_text;
 	const char *quarantine_reason;
+	/* Set by policy_decide (ignored by policy_add_rule): the action the
+	 * matching rule asks for.  It differs from action only when dry-run or
+	 * internal mail turned a reject/tempfail/quarantine/discard into tag. */
+	policy_action would;
 } policy_verdict;
 
 typedef struct policy policy;
