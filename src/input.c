@@ -1,1 +1,438 @@
-/* src/input.c: placeholder, being written. */
+/*
+ * NAME
+ *	input - files, mboxes, maildirs and directories to messages
+ *
+ * DESCRIPTION
+ *	input_fd() reads a descriptor in INPUT_READ-byte reads.  When the
+ *	first line starts with "From " the stream is an mbox: a line that
+ *	starts with "From " at the start of the file or after a blank line
+ *	begins a new message (that blank line is dropped, as it belongs to
+ *	the mbox); a line ">From ", ">>From ", ... loses one '>' (mboxrd).
+ *	Otherwise the stream is one message.  Message bytes are gathered into
+ *	chunks of o->chunk bytes and given to rawfeed_feed(); each message's
+ *	result goes to the caller's callback.
+ *
+ *	input_path() opens a file, "-" (standard input), or walks a directory:
+ *	a maildir (cur/ and new/) gives every file in cur/ and new/ sorted by
+ *	name; another directory gives its entries sorted by name, regular
+ *	files read, subdirectories walked (depth at most INPUT_DEPTH; names
+ *	starting with '.' and maildir tmp/ skipped).
+ *
+ * MEMORY
+ *	Per stream: one read buffer, one chunk buffer and the first
+ *	INPUT_HEAD bytes of the current line.  Directory listings are held
+ *	(names only) while a directory is walked, at most INPUT_MAX_NAMES.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "input.h"
+
+#define INPUT_READ	16384		/* bytes per read() */
+#define INPUT_HEAD	80		/* line start kept to spot From_ lines */
+#define INPUT_DEPTH	16		/* directory nesting */
+#define INPUT_MAX_NAMES	1000000		/* entries per directory */
+#define INPUT_CHUNK_MAX	(1u << 20)	/* largest chunk honoured */
+
+typedef struct input_state {
+	rawfeed *rf;
+	const input_opts *o;
+	input_fn fn;
+	void *arg;
+	const char *name;
+	size_t msgno;
+	int mbox;		/* -1 undecided, 0 single message, 1 mbox */
+	int in_msg;		/* rawfeed_begin() done */
+	int prev_blank;		/* previous line blank (or start of file) */
+	int pass;		/* rest of this line goes out unexamined */
+	int skip;		/* rest of this line is dropped (From_ line) */
+	char blank[2];		/* a held blank line: "\n" or "\r\n" */
+	size_t nblank;
+	char head[INPUT_HEAD];
+	size_t nhead;
+	char *chunk;
+	size_t chunklen, nchunk;
+} input_state;
+
+static void
+input_flush(input_state *s)
+{
+	if (s->nchunk > 0)
+		rawfeed_feed(s->rf, s->chunk, s->nchunk);
+	s->nchunk = 0;
+}
+
+static void
+input_begin(input_state *s)
+{
+	rawfeed_begin(s->rf, s->o->sender);
+	s->in_msg = 1;
+}
+
+/* Message bytes to the engine, in chunks. */
+static void
+input_emit(input_state *s, const char *p, size_t n)
+{
+	size_t take;
+
+	if (!s->in_msg)
+		input_begin(s);
+	while (n > 0) {
+		take = s->chunklen - s->nchunk;
+		if (take > n)
+			take = n;
+		memcpy(s->chunk + s->nchunk, p, take);
+		s->nchunk += take;
+		p += take;
+		n -= take;
+		if (s->nchunk == s->chunklen)
+			input_flush(s);
+	}
+}
+
+static void
+input_end_msg(input_state *s)
+{
+	const bt_result *r;
+
+	if (!s->in_msg)
+		return;
+	input_flush(s);
+	r = rawfeed_end(s->rf);
+	if (r != NULL && s->fn != NULL)
+		s->fn(s->arg, s->name, s->msgno, r);
+	s->msgno++;
+	s->in_msg = 0;
+}
+
+static void
+input_release_blank(input_state *s)
+{
+	if (s->nblank > 0)
+		input_emit(s, s->blank, s->nblank);
+	s->nblank = 0;
+}
+
+static int
+input_is_blank(const char *h, size_t n)
+{
+	return (n == 1 && h[0] == '\n') || (n == 2 && h[0] == '\r' && h[1] == '\n');
+}
+
+/* ">From ", ">>From ", ...: 1 when the line start is an escaped From_. */
+static int
+input_is_escaped(const char *h, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && h[i] == '>')
+		i++;
+	return i > 0 && n - i >= 5 && memcmp(h + i, "From ", 5) == 0;
+}
+
+/* The start of a line is complete (newline seen) or the head is full:
+ * decide what it is.  eol: the head ends with the newline. */
+static void
+input_decide(input_state *s, int eol)
+{
+	const char *h = s->head;
+	size_t n = s->nhead;
+	int from = (n >= 5 && memcmp(h, "From ", 5) == 0);
+
+	if (s->mbox < 0)
+		s->mbox = from;
+	s->nhead = 0;
+	if (s->mbox && from && s->prev_blank) {
+		s->nblank = 0;		/* the separator's blank line */
+		input_end_msg(s);
+		input_begin(s);
+		s->skip = !eol;
+		s->prev_blank = 0;
+		return;
+	}
+	if (s->mbox && eol && input_is_blank(h, n)) {
+		input_release_blank(s);
+		memcpy(s->blank, h, n);
+		s->nblank = n;
+		s->prev_blank = 1;
+		return;
+	}
+	input_release_blank(s);
+	if (s->mbox && input_is_escaped(h, n)) {
+		h++;
+		n--;
+	}
+	input_emit(s, h, n);
+	s->pass = !eol;
+	s->prev_blank = 0;
+}
+
+/* Bytes from the stream. */
+static void
+input_bytes(input_state *s, const char *p, size_t n)
+{
+	const char *nl;
+	size_t len;
+
+	while (n > 0) {
+		if (s->mbox == 0) {		/* one message: no line work */
+			input_emit(s, p, n);
+			return;
+		}
+		if (s->pass || s->skip) {
+			nl = memchr(p, '\n', n);
+			len = nl ? (size_t)(nl - p) + 1 : n;
+			if (s->pass)
+				input_emit(s, p, len);
+			if (nl)
+				s->pass = s->skip = 0;
+			p += len;
+			n -= len;
+			continue;
+		}
+		while (n > 0 && s->nhead < INPUT_HEAD) {
+			s->head[s->nhead++] = *p++;
+			n--;
+			if (s->head[s->nhead - 1] == '\n')
+				break;
+		}
+		if (s->head[s->nhead - 1] == '\n')
+			input_decide(s, 1);
+		else if (s->nhead == INPUT_HEAD)
+			input_decide(s, 0);
+	}
+}
+
+/* End of stream: a partial last line, then the last message. */
+static void
+input_eof(input_state *s)
+{
+	if (s->nhead > 0)
+		input_decide(s, 0);
+	if (s->mbox != 1)
+		input_release_blank(s);
+	else
+		s->nblank = 0;		/* trailing mbox blank line */
+	if (s->mbox <= 0 && !s->in_msg && s->msgno == 0)
+		input_begin(s);		/* an empty file is one empty message */
+	input_end_msg(s);
+}
+
+int
+input_fd(rawfeed *rf, int fd, const char *name, const input_opts *o,
+	 input_fn fn, void *arg)
+{
+	input_state s;
+	char *buf;
+	ssize_t got;
+	int rc = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.rf = rf;
+	s.o = o;
+	s.fn = fn;
+	s.arg = arg;
+	s.name = name;
+	s.mbox = -1;
+	s.prev_blank = 1;
+	s.chunklen = o->chunk ? o->chunk : 4096;
+	if (s.chunklen > INPUT_CHUNK_MAX)
+		s.chunklen = INPUT_CHUNK_MAX;
+	buf = malloc(INPUT_READ);
+	s.chunk = malloc(s.chunklen);
+	if (buf == NULL || s.chunk == NULL) {
+		fprintf(stderr, "bouncetag: %s: out of memory\n", name);
+		free(buf);
+		free(s.chunk);
+		return -1;
+	}
+	for (;;) {
+		got = read(fd, buf, INPUT_READ);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			fprintf(stderr, "bouncetag: %s: read: %s\n", name, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (got == 0)
+			break;
+		input_bytes(&s, buf, (size_t)got);
+	}
+	input_eof(&s);
+	free(buf);
+	free(s.chunk);
+	return rc;
+}
+
+static int
+input_file(rawfeed *rf, const char *path, const input_opts *o, input_fn fn,
+	   void *arg)
+{
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "bouncetag: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	rc = input_fd(rf, fd, path, o, fn, arg);
+	close(fd);
+	return rc;
+}
+
+static int
+input_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+input_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p = malloc(dl + nl + 2);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (dl > 0 && dir[dl - 1] != '/')
+		p[dl++] = '/';
+	memcpy(p + dl, name, nl + 1);
+	return p;
+}
+
+/* Append the names in dir (prefixed with prefix) to *v. 0 or -1. */
+static int
+input_list(const char *dir, const char *prefix, char ***v, size_t *n,
+	   size_t *alloc)
+{
+	DIR *d;
+	struct dirent *de;
+	char **nv;
+
+	if (dir == NULL)
+		return -1;
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "bouncetag: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (*n >= INPUT_MAX_NAMES) {
+			fprintf(stderr, "bouncetag: %s: more than %u entries, rest skipped\n",
+				dir, (unsigned)INPUT_MAX_NAMES);
+			closedir(d);
+			return -1;
+		}
+		if (*n == *alloc) {
+			size_t na = *alloc ? *alloc * 2 : 64;
+			if ((nv = realloc(*v, na * sizeof(*nv))) == NULL)
+				break;
+			*v = nv;
+			*alloc = na;
+		}
+		if (((*v)[*n] = input_join(prefix, de->d_name)) == NULL)
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	return de == NULL ? 0 : -1;
+}
+
+static int
+input_is_dir(const char *dir, const char *sub)
+{
+	char *p = input_join(dir, sub);
+	struct stat st;
+	int r;
+
+	if (p == NULL)
+		return 0;
+	r = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	free(p);
+	return r;
+}
+
+/* Sort maildir entries by file name (the part after cur/ or new/). */
+static int
+input_cmp_base(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int c = strcmp(x + 4, y + 4);
+
+	return c ? c : strcmp(x, y);
+}
+
+static int input_walk(rawfeed *rf, const char *path, const input_opts *o,
+		      input_fn fn, void *arg, int depth);
+
+static int
+input_dir(rawfeed *rf, const char *path, const input_opts *o, input_fn fn,
+	  void *arg, int depth)
+{
+	char **v = NULL, *p;
+	size_t n = 0, alloc = 0, i;
+	int rc = 0, maildir = input_is_dir(path, "cur") && input_is_dir(path, "new");
+
+	if (depth > INPUT_DEPTH) {
+		fprintf(stderr, "bouncetag: %s: directories nested too deep\n", path);
+		return -1;
+	}
+	if (maildir) {
+		if (input_list(p = input_join(path, "cur"), "cur", &v, &n, &alloc) < 0)
+			rc = -1;
+		free(p);
+		if (input_list(p = input_join(path, "new"), "new", &v, &n, &alloc) < 0)
+			rc = -1;
+		free(p);
+		qsort(v, n, sizeof(*v), input_cmp_base);
+	} else {
+		if (input_list(path, "", &v, &n, &alloc) < 0)
+			rc = -1;
+		qsort(v, n, sizeof(*v), input_cmp);
+	}
+	for (i = 0; i < n; i++) {
+		if ((p = input_join(path, v[i])) == NULL) {
+			rc = -1;
+		} else if (input_walk(rf, p, o, fn, arg, depth + 1) < 0) {
+			rc = -1;
+		}
+		free(p);
+		free(v[i]);
+	}
+	free(v);
+	return rc;
+}
+
+static int
+input_walk(rawfeed *rf, const char *path, const input_opts *o, input_fn fn,
+	   void *arg, int depth)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		fprintf(stderr, "bouncetag: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return input_dir(rf, path, o, fn, arg, depth);
+	if (!S_ISREG(st.st_mode) && depth > 0)
+		return 0;		/* sockets, fifos inside a directory */
+	return input_file(rf, path, o, fn, arg);
+}
+
+int
+input_path(rawfeed *rf, const char *path, const input_opts *o, input_fn fn,
+	   void *arg)
+{
+	if (strcmp(path, "-") == 0)
+		return input_fd(rf, STDIN_FILENO, "-", o, fn, arg);
+	return input_walk(rf, path, o, fn, arg, 0);
+}
