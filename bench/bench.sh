@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# bench/bench.sh - offline benchmark of `bouncetag` against Sisimai 4.25.
+#
+# Usage: bench/bench.sh [CORPUS_DIR] [N]
+#   CORPUS_DIR  default ../shared/corpus beside the repository (or
+#               $BOUNCETAG_CORPUS); every file under CORPUS_DIR/emails and
+#               CORPUS_DIR/negatives is used (mbox files are split).
+#   N           messages to classify, at least (default 50000).
+# Environment:
+#   BOUNCETAG   the command (default: the newest _build*/bouncetag)
+#   SISIMAI_N   messages given to Sisimai (default 5000, "all" for N; it is
+#               about a hundred times slower, and its rate does not depend
+#               on the count); SISIMAI=0 skips it
+#   BENCH_TMP   where the temporary mboxes go (default $TMPDIR or /tmp)
+#
+# What it does: concatenates the corpus messages, repeated until there are
+# N of them, into one mbox in a temporary directory ("From " lines inside
+# a message escaped mboxrd-style), then, single-threaded, one process each:
+#   1. `cat MBOX > /dev/null` and `wc -l MBOX`: the floor, one plain pass
+#      over the same bytes;
+#   2. `bouncetag --format=json MBOX > /dev/null` (one start-up for all);
+#   3. Sisimai 4.25 (Debian's libsisimai-perl), Sisimai->make() on an mbox
+#      holding the first SISIMAI_N of the same messages, when installed.
+# For each it prints wall-clock seconds, messages per second, MB per second
+# and peak RSS (ru_maxrss of that process, from os.wait4), then the ratios:
+# bouncetag/Sisimai in messages per second, and bouncetag's time over the
+# floor's.  Targets (see the README): at least 100 x Sisimai's messages per
+# second; peak RSS under 10 MB whatever the number of messages.
+# Also checks that bouncetag saw every message (the "message" indexes of
+# its JSON output).  Exit 1 when the command fails or misses messages.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${1:-${BOUNCETAG_CORPUS:-$top/../shared/corpus}}
+n=${2:-50000}
+prog=${BOUNCETAG:-$(ls -t "$top"/_build*/bouncetag 2>/dev/null | head -1 || true)}
+[ -n "$prog" ] && [ -x "$prog" ] || { echo "bench: bouncetag not built (set BOUNCETAG)" >&2; exit 1; }
+[ -d "$corpus/emails" ] || { echo "bench: no corpus at $corpus (CORPUS_DIR/emails)" >&2; exit 1; }
+tmp=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+sis=${SISIMAI:-1}
+sisn=${SISIMAI_N:-5000}
+[ "$sisn" = all ] && sisn=$n
+if [ "$sis" != 0 ] && ! perl -MSisimai -e 1 2>/dev/null; then
+	echo "bench: Sisimai (libsisimai-perl) not installed: no comparison"
+	sis=0
+fi
+
+cat > "$tmp/sisimai.pl" <<'EOF'
+# Classify an mbox with Sisimai; print the number of messages and results.
+use strict;
+use warnings;
+use Sisimai;
+my ($mbox) = @ARGV;
+my $v = Sisimai->make($mbox, 'delivered' => 1) || [];
+printf "sisimai: %d results\n", scalar @$v;
+EOF
+
+python3 - "$prog" "$corpus" "$n" "$sisn" "$sis" "$tmp" <<'EOF'
+import json, os, re, subprocess, sys, time
+prog, corpus, n, sisn, sis, tmp = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
+    int(sys.argv[4]), sys.argv[5] != '0', sys.argv[6]
+
+# The messages, in a fixed order.
+msgs = []
+for sub in ('emails', 'negatives'):
+    root = os.path.join(corpus, sub)
+    for d, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for f in sorted(files):
+            if f.startswith('.'):
+                continue
+            data = open(os.path.join(d, f), 'rb').read()
+            if data.startswith(b'From '):    # an mbox: split it
+                parts = re.split(rb'(?:^|\n)(?=From )', data)
+                msgs += [p.split(b'\n', 1)[1] if b'\n' in p else b'' for p in parts if p]
+            elif data:
+                msgs.append(data)
+esc = re.compile(rb'^(>*From )', re.M)
+framed = []
+for m in msgs:
+    m = esc.sub(rb'>\1', m)
+    if not m.endswith(b'\n'):
+        m += b'\n'
+    framed.append(b'From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n' + m + b'\n')
+
+def build(path, count):
+    size = 0
+    with open(path, 'wb') as f:
+        for i in range(count):
+            f.write(framed[i % len(framed)])
+            size += len(framed[i % len(framed)])
+    return size
+
+reps = -(-n // len(framed))
+n = reps * len(framed)
+mbox = os.path.join(tmp, 'bench.mbox')
+size = build(mbox, n)
+print('bench: %d corpus messages x %d = %d messages, %.1f MB in one mbox' % (
+    len(framed), reps, n, size / 1e6))
+
+def run(cmd, out=subprocess.DEVNULL):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=out, stdin=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = 0
+    secs = time.perf_counter() - t0
+    if status != 0:
+        sys.exit('bench: %s failed (status %d)' % (cmd[0], status))
+    return secs, ru.ru_maxrss
+
+def show(what, secs, rss, count, nbytes):
+    print('%-22s %8.3f s  %10.0f msg/s  %8.1f MB/s  peak RSS %7.1f MB' % (
+        what, secs, count / secs, nbytes / 1e6 / secs, rss / 1024))
+    return count / secs
+
+run(['cat', mbox])                       # warm the page cache
+t, r = run(['cat', mbox]); show('floor: cat', t, r, n, size)
+floor = t
+t, r = run(['wc', '-l', mbox]); show('floor: wc -l', t, r, n, size)
+out = os.path.join(tmp, 'out.json')
+with open(out, 'wb') as f:
+    bt, bt_rss = run([prog, '--format=json', mbox], out=f)
+seen = set()
+with open(out) as f:
+    for line in f:
+        seen.add(json.loads(line).get('message'))
+os.unlink(out)
+bt_rate = show('bouncetag --format=json', bt, bt_rss, n, size)
+print('%-22s %8.1f x the floor (cat)' % ('', bt / floor))
+status = 0
+if len(seen) != n:
+    print('bench: bouncetag reported %d messages, expected %d' % (len(seen), n))
+    status = 1
+if sis:
+    smbox = os.path.join(tmp, 'sisimai.mbox')
+    ssize = build(smbox, min(sisn, n))
+    st, sr = run(['perl', os.path.join(tmp, 'sisimai.pl'), smbox])
+    s_rate = show('Sisimai 4.25 (%d msgs)' % min(sisn, n), st, sr, min(sisn, n), ssize)
+    print('ratio: bouncetag is %.0f x Sisimai in msg/s (target >= 100), '
+          'peak RSS %.1f MB vs %.1f MB (target < 10 MB)' % (
+              bt_rate / s_rate, bt_rss / 1024, sr / 1024))
+else:
+    print('peak RSS %.1f MB (target < 10 MB)' % (bt_rss / 1024))
+sys.exit(status)
+EOF

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""check.py - run the hostile messages through the command and check it.
+
+Usage: check.py BOUNCETAG CASEDIR [MAX_RSS_KB]
+
+For every case of CASEDIR/manifest.json (written by gen.py) runs
+  BOUNCETAG --format=json FILE      and      BOUNCETAG --format=headers FILE
+and checks:
+  - exit status 0, no signal, within TIMEOUT seconds;
+  - peak RSS (os.wait4's ru_maxrss of that one process) under MAX_RSS_KB
+    (default 65536, 64 MB);
+  - the JSON output: at least one object, every line valid JSON; the class
+    agrees with the case's "tagged" (True: not "none"; False: "none");
+    caps_hit names at least one of the case's caps when it lists any;
+  - the headers output: blocks of "==> FILE ..." then fields then a blank
+    line; every line of a block starts with the prefix "X-Bounce-" or is a
+    tab fold; no CR, NUL or other control byte, no 8-bit byte; a field name
+    is one of ours; single fields (Class, Reason, ...) appear once; no line
+    says "X-Bounce-Class: delivered" (the injected forgery).
+Prints one line per case (name, outcome, caps, RSS, time) and exits 1 when
+any check failed.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+TIMEOUT = 120
+PREFIX = 'X-Bounce-'
+SINGLE = {'checked-by', 'action', 'class', 'reason', 'status', 'description',
+          'recipient', 'diagnostic', 'remote-mta', 'original-message-id'}
+OURS = SINGLE | {'result'}
+
+
+def run(cmd):
+    """Run cmd; return (status, stdout bytes, stderr bytes, maxrss KB, seconds)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        deadline = t0 + TIMEOUT
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                p.kill()
+                pid, status, ru = os.wait4(p.pid, 0)
+                status = -1
+                break
+            time.sleep(0.005)
+        p.returncode = 0  # reaped by hand: keep Popen from waiting again
+        secs = time.monotonic() - t0
+        out.seek(0)
+        err.seek(0)
+        return status, out.read(), err.read(), ru.ru_maxrss, secs
+
+
+def describe(status):
+    if status == -1:
+        return 'timed out after %ds' % TIMEOUT
+    if os.WIFSIGNALED(status):
+        return 'killed by signal %d' % os.WTERMSIG(status)
+    return 'exit %d' % os.WEXITSTATUS(status)
+
+
+def check_json(case, out, errs):
+    objs = []
+    for n, line in enumerate(out.splitlines(), 1):
+        try:
+            objs.append(json.loads(line))
+        except ValueError as e:
+            errs.append('json line %d not JSON: %s' % (n, e))
+    if not objs:
+        errs.append('no JSON object')
+        return '-', ''
+    classes = {o.get('class') for o in objs}
+    caps = set()
+    for o in objs:
+        c = o.get('caps_hit')
+        if isinstance(c, str):
+            caps.update(x for x in c.split(',') if x)
+        elif isinstance(c, list):
+            caps.update(c)
+    tagged = classes != {'none'} and classes != {None}
+    if case['tagged'] is True and not tagged:
+        errs.append('expected a bounce, got class %s' % sorted(map(str, classes)))
+    if case['tagged'] is False and tagged:
+        errs.append('expected no bounce, got class %s' % sorted(map(str, classes)))
+    if case['caps'] and not caps & set(case['caps']):
+        errs.append('caps_hit %s has none of %s' % (sorted(caps) or 'empty', case['caps']))
+    top = [o for o in objs if o.get('top')] or objs
+    return top[0].get('class'), ','.join(sorted(caps))
+
+
+def check_headers(out, errs):
+    seen = None
+    for n, raw in enumerate(out.split(b'\n'), 1):
+        if raw.startswith(b'==> '):
+            seen = set()
+            continue
+        if raw == b'':
+            seen = None
+            continue
+        bad = [c for c in raw if c < 0x20 and c != 0x09 or c >= 0x7f]
+        if bad:
+            errs.append('headers line %d has byte 0x%02x' % (n, bad[0]))
+            continue
+        line = raw.decode('ascii')
+        if seen is None:
+            errs.append('headers line %d outside a block: %r' % (n, line[:60]))
+            continue
+        if line.startswith('\t'):
+            if not line.strip():
+                errs.append('headers line %d is an empty fold' % n)
+            continue
+        if not line.startswith(PREFIX) or ':' not in line:
+            errs.append('headers line %d is not one of our fields: %r' % (n, line[:60]))
+            continue
+        name = line[len(PREFIX):line.index(':')].lower()
+        if name not in OURS:
+            errs.append('headers line %d: unknown field %r' % (n, line[:60]))
+        elif name in SINGLE and name in seen:
+            errs.append('headers line %d: second %s field (forged?)' % (n, name))
+        seen.add(name)
+        if line.lower().startswith('x-bounce-class: delivered'):
+            errs.append('headers line %d: the injected field got through' % n)
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    prog, casedir = sys.argv[1], sys.argv[2]
+    max_rss = int(sys.argv[3]) if len(sys.argv) > 3 else 65536
+    with open(os.path.join(casedir, 'manifest.json')) as f:
+        cases = json.load(f)
+    failed = 0
+    worst = 0
+    for case in cases:
+        errs = []
+        st, out, err, rss, secs = run([prog, '--format=json', case['file']])
+        worst = max(worst, rss)
+        if st != 0:
+            errs.append('json: %s: %s' % (describe(st), err.decode(errors='replace')[-300:]))
+        if rss > max_rss:
+            errs.append('json: peak RSS %d KB over %d KB' % (rss, max_rss))
+        cls, caps = check_json(case, out, errs)
+        st2, out2, err2, rss2, secs2 = run([prog, '--format=headers', case['file']])
+        worst = max(worst, rss2)
+        if st2 != 0:
+            errs.append('headers: %s: %s' % (describe(st2), err2.decode(errors='replace')[-300:]))
+        if rss2 > max_rss:
+            errs.append('headers: peak RSS %d KB over %d KB' % (rss2, max_rss))
+        check_headers(out2, errs)
+        print('%-4s %-26s class=%-12s caps=%-18s rss=%6d KB %6.2fs  %s' % (
+            'FAIL' if errs else 'ok', case['name'], cls, caps or '-', max(rss, rss2),
+            secs + secs2, case['what']))
+        for e in errs:
+            print('     ' + e)
+        failed += bool(errs)
+    print('hostile: %d cases, %d failed, worst peak RSS %d KB (limit %d KB)' % (
+        len(cases), failed, worst, max_rss))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()
