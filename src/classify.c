@@ -1,1 +1,369 @@
-/* src/classify.c: placeholder, being written. */
+/*
+ * classify.c - reason, status, class and hard-or-not for each recipient.
+ *
+ * DESCRIPTION
+ *	classify_rcpt() works on one recipient of a result that the engine
+ *	filled (from a DSN or from the text of a bounce):
+ *
+ *	status	the report's enhanced code; else the first well-formed
+ *		4.x.x/5.x.x code in the diagnostic text (not part of an IP
+ *		address or a version number); else the made-up X.0.9NN code
+ *		of the reason (status_synthetic = 1), permanent or temporary
+ *		as the reply code's class, the action (delayed) or the word
+ *		"temporary" in the text say.
+ *	reply	kept, or the first 4xx/5xx reply in the text that stands
+ *		where replies stand (text start, after "said:" or ':', or
+ *		before an enhanced code of the same class).
+ *	reason	x-unix diagnostics are mailererror; otherwise the first text
+ *		rule of the ruleset that matches the diagnostic (whitespace
+ *		folded); else the default reason of the status code; else
+ *		that of the reply code; else "onhold" when the bounce shows
+ *		no code and no text, "undefined" when it does.
+ *	class	from the table below; hard per the conventions.
+ *
+ *	Recipients whose class is DELIVERED, AUTOREPLY or COMPLAINT keep
+ *	what the engine set.  DELAYED recipients get a reason and a status
+ *	but stay DELAYED.
+ *
+ *	Reason -> class (the README copies this table):
+ *
+ *	hard	userunknown, hostunknown, hasmoved; notaccept with a 5 class
+ *		(or with no code, when the text does not say "temporary").
+ *		The address is dead: stop sending to it.
+ *	block	blocked, rejected, spamdetected, virusdetected, policyviolation,
+ *		authfailure, requireptr, badreputation, securityerror,
+ *		norelaying, contenterror, notcompliantrfc, filtered,
+ *		failedstarttls, suppressed.  The address may be fine; this
+ *		sender, host or message was refused: fix the sending side.
+ *	soft	mailboxfull, systemfull, systemerror, networkerror, expired,
+ *		toomanyconn, speeding, ratelimited, mesgtoobig, emailtoolarge,
+ *		exceedlimit, suspend, mailererror, syntaxerror, notaccept with
+ *		a 4 class.  The address is fine; it failed for now, retrying
+ *		(later, smaller, slower) may work.  suspend is soft: a disabled
+ *		account is often enabled again, and the conventions do not
+ *		make it hard.
+ *	undetermined	undefined, onhold.
+ *	delivered, vacation, feedback map to DELIVERED, AUTOREPLY, COMPLAINT.
+ *
+ * MEMORY
+ *	The result is changed in place: status and replycode are the fixed
+ *	arrays of bt_rcpt; reason is static; description is static or owned
+ *	by the ruleset (the ruleset must outlive the result).  Nothing is
+ *	allocated.  Thread-safe (no state; the ruleset is read-only).
+ */
+#define _GNU_SOURCE	/* strcasestr */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "classify.h"
+
+#define CLASSIFY_MAX_TEXT	2048	/* bytes of a diagnostic looked at */
+
+typedef struct classify_map {
+	const char *reason;
+	bt_class cls;
+	const char *perm;	/* made-up status, permanent (NULL: none) */
+	const char *temp;	/* made-up status, temporary (NULL: use perm) */
+} classify_map;
+
+/* The one reason table: class and made-up status of every reason. */
+static const classify_map classify_tab[] = {
+	{ "userunknown",	BT_CLASS_HARD,	"5.0.911", NULL },
+	{ "hostunknown",	BT_CLASS_HARD,	"5.0.912", NULL },
+	{ "hasmoved",		BT_CLASS_HARD,	"5.0.916", NULL },
+	{ "notaccept",		BT_CLASS_HARD,	"5.0.932", "4.0.932" },	/* soft with a 4 class */
+	{ "blocked",		BT_CLASS_BLOCK,	"5.0.971", "4.0.971" },
+	{ "rejected",		BT_CLASS_BLOCK,	"5.0.918", "4.0.918" },
+	{ "spamdetected",	BT_CLASS_BLOCK,	"5.0.980", "4.0.980" },
+	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
+	{ "policyviolation",	BT_CLASS_BLOCK,	"5.0.972", NULL },
+	{ "authfailure",	BT_CLASS_BLOCK,	"5.0.972", "4.0.972" },
+	{ "requireptr",		BT_CLASS_BLOCK,	"5.0.973", "4.0.973" },
+	{ "badreputation",	BT_CLASS_BLOCK,	"5.0.975", "4.0.975" },
+	{ "securityerror",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
+	{ "norelaying",		BT_CLASS_BLOCK,	"5.0.909", NULL },
+	{ "contenterror",	BT_CLASS_BLOCK,	"5.0.960", "4.0.960" },
+	{ "notcompliantrfc",	BT_CLASS_BLOCK,	"5.0.974", "4.0.974" },
+	{ "filtered",		BT_CLASS_BLOCK,	"5.0.910", "4.0.924" },
+	{ "failedstarttls",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
+	{ "suppressed",		BT_CLASS_BLOCK,	"5.0.918", NULL },
+	{ "mailboxfull",	BT_CLASS_SOFT,	"5.0.922", "4.0.922" },
+	{ "systemfull",		BT_CLASS_SOFT,	"5.0.931", "4.0.931" },
+	{ "systemerror",	BT_CLASS_SOFT,	"5.0.930", "4.0.930" },
+	{ "networkerror",	BT_CLASS_SOFT,	"5.0.944", "4.0.944" },
+	{ "expired",		BT_CLASS_SOFT,	"5.0.947", "4.0.947" },
+	{ "toomanyconn",	BT_CLASS_SOFT,	"5.0.945", "4.0.945" },
+	{ "speeding",		BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
+	{ "ratelimited",	BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
+	{ "mesgtoobig",		BT_CLASS_SOFT,	"5.0.934", NULL },
+	{ "emailtoolarge",	BT_CLASS_SOFT,	"5.0.934", NULL },
+	{ "exceedlimit",	BT_CLASS_SOFT,	"5.0.923", NULL },
+	{ "suspend",		BT_CLASS_SOFT,	"5.0.921", NULL },
+	{ "mailererror",	BT_CLASS_SOFT,	"5.0.939", NULL },
+	{ "syntaxerror",	BT_CLASS_SOFT,	"5.0.902", NULL },
+	{ "undefined",		BT_CLASS_UNDETERMINED, "5.0.900", "4.0.900" },
+	{ "onhold",		BT_CLASS_UNDETERMINED, "5.0.901", "4.0.901" },
+	{ "delivered",		BT_CLASS_DELIVERED, NULL, NULL },
+	{ "vacation",		BT_CLASS_AUTOREPLY, NULL, NULL },
+	{ "feedback",		BT_CLASS_COMPLAINT, NULL, NULL },
+};
+
+static const classify_map *classify_find(const char *reason)
+{
+	size_t i;
+
+	if (reason == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(classify_tab) / sizeof(classify_tab[0]); i++)
+		if (strcmp(classify_tab[i].reason, reason) == 0)
+			return &classify_tab[i];
+	return NULL;
+}
+
+/* 1 when the text says the failure is temporary. */
+static int classify_says_temporary(const char *text)
+{
+	return text != NULL && strcasestr(text, "temporar") != NULL;
+}
+
+bt_class classify_class_of(const char *reason, const char *status)
+{
+	const classify_map *m = classify_find(reason);
+
+	if (m == NULL)
+		return BT_CLASS_UNDETERMINED;
+	if (strcmp(m->reason, "notaccept") == 0 && status != NULL && status[0] == '4')
+		return BT_CLASS_SOFT;
+	return m->cls;
+}
+
+int classify_is_hard(const char *reason, const char *status, const char *text)
+{
+	if (reason == NULL)
+		return 0;
+	if (strcmp(reason, "userunknown") == 0 || strcmp(reason, "hostunknown") == 0 ||
+	    strcmp(reason, "hasmoved") == 0)
+		return 1;
+	if (strcmp(reason, "notaccept") != 0)
+		return 0;
+	if (status != NULL && status[0] != '\0')
+		return status[0] == '5';
+	return !classify_says_temporary(text);
+}
+
+const char *classify_synthetic_status(const char *reason, int temporary)
+{
+	const classify_map *m = classify_find(reason);
+
+	if (m == NULL || m->perm == NULL)
+		return NULL;
+	return (temporary && m->temp != NULL) ? m->temp : m->perm;
+}
+
+/* Copy text into buf with runs of white space folded to one space, at
+ * most len-1 bytes; returns the length. */
+static size_t classify_fold(const char *text, char *buf, size_t len)
+{
+	size_t n = 0;
+	int space = 1;
+
+	for (; text != NULL && *text != '\0' && n + 1 < len; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		if (isspace(c)) {
+			if (!space)
+				buf[n++] = ' ';
+			space = 1;
+			continue;
+		}
+		buf[n++] = (char)c;
+		space = 0;
+	}
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+/* Length of the d.d.d code at s (1-3 digits each), 0 if none.  The caller
+ * checks what stands before it. */
+static size_t classify_code_at(const char *s)
+{
+	size_t i = 0;
+	int part, nd;
+
+	for (part = 0; part < 3; part++) {
+		for (nd = 0; isdigit((unsigned char)s[i]) && nd < 4; nd++)
+			i++;
+		if (nd == 0 || nd > 3)
+			return 0;
+		if (part < 2) {
+			if (s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	/* not followed by more of a dotted number (IP address, version) */
+	if (s[i] == '.' && isdigit((unsigned char)s[i + 1]))
+		return 0;
+	if (isdigit((unsigned char)s[i]) || isalpha((unsigned char)s[i]))
+		return 0;
+	return i;
+}
+
+/* First enhanced code of class 4 or 5 in text, copied to out. */
+static int classify_find_status(const char *text, char *out, size_t outlen)
+{
+	const char *p;
+
+	for (p = text; *p != '\0'; p++) {
+		size_t n;
+
+		if (*p != '4' && *p != '5')
+			continue;
+		if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
+				 (p[-1] == '-' && p - text >= 2 && isalpha((unsigned char)p[-2]))))
+			continue;
+		n = classify_code_at(p);
+		if (n == 0 || n >= outlen)
+			continue;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		if (codes_valid_enhanced(out))
+			return 1;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
+/* First 4xx/5xx reply code in text that stands where a reply stands. */
+static int classify_find_reply(const char *text, char out[4])
+{
+	const char *p;
+
+	for (p = text; *p != '\0'; p++) {
+		const char *b = p;
+		int lead;
+
+		if ((*p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
+		    !isdigit((unsigned char)p[2]) || (p > text && isalnum((unsigned char)p[-1])) ||
+		    (p[3] != ' ' && p[3] != '-' && p[3] != '\0'))
+			continue;
+		while (b > text && b[-1] == ' ')
+			b--;
+		lead = b == text || strchr(":;'\"(<>#=", b[-1]) != NULL;
+		if (!lead && !(p[4] == p[0] && p[5] == '.' && isdigit((unsigned char)p[6])))
+			continue;
+		if (p[3] == '-' && !isdigit((unsigned char)p[4]) && p[4] != ' ' && !lead)
+			continue;
+		memcpy(out, p, 3);
+		out[3] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* The recipient's domain, or NULL. */
+static const char *classify_domain(const char *addr)
+{
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+
+	return at ? at + 1 : NULL;
+}
+
+/* Decide the reason from the folded text and the codes. */
+static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
+				   const char *text, size_t len)
+{
+	const char *hosts[3];
+	const codes_entry *e;
+	const char *reason;
+
+	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0)
+		return "mailererror";
+	hosts[0] = r->reporting_mta;
+	hosts[1] = rc->remote_mta;
+	hosts[2] = classify_domain(rc->recipient);
+	if (len > 0) {
+		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
+		if (reason != NULL)
+			return reason;
+	}
+	if (rc->status[0] != '\0' && (e = ruleset_lookup_code(rs, rc->status)) != NULL &&
+	    e->reason != NULL)
+		return e->reason;
+	if (rc->replycode[0] != '\0' && (e = ruleset_lookup_code(rs, rc->replycode)) != NULL &&
+	    e->reason != NULL)
+		return e->reason;
+	if (len == 0 && rc->status[0] == '\0' && rc->replycode[0] == '\0')
+		return "onhold";
+	return "undefined";
+}
+
+void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
+{
+	char text[CLASSIFY_MAX_TEXT];
+	size_t len;
+	int delayed, temporary;
+	const codes_entry *e;
+
+	if (rc == NULL || rc->cls == BT_CLASS_DELIVERED || rc->cls == BT_CLASS_AUTOREPLY ||
+	    rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_NONE)
+		return;
+	if (rs == NULL)
+		rs = ruleset_builtin();
+	delayed = rc->cls == BT_CLASS_DELAYED ||
+		  (rc->action != NULL && strcasecmp(rc->action, "delayed") == 0);
+	len = classify_fold(rc->diagnostic, text, sizeof(text));
+
+	if (rc->status_synthetic || !codes_valid_enhanced(rc->status)) {
+		rc->status[0] = '\0';
+		rc->status_synthetic = 0;
+		classify_find_status(text, rc->status, sizeof(rc->status));
+	}
+	if (!codes_valid_reply(rc->replycode))
+		if (!classify_find_reply(text, rc->replycode))
+			rc->replycode[0] = '\0';
+
+	rc->reason = classify_reason(rc, r, rs, text, len);
+
+	if (rc->status[0] == '\0') {
+		const char *syn;
+
+		if (rc->replycode[0] != '\0')
+			temporary = rc->replycode[0] == '4';
+		else
+			temporary = delayed || classify_says_temporary(text);
+		syn = classify_synthetic_status(rc->reason, temporary);
+		if (syn != NULL) {
+			snprintf(rc->status, sizeof(rc->status), "%s", syn);
+			rc->status_synthetic = 1;
+		}
+	}
+	e = NULL;
+	if (rc->status[0] != '\0' && !rc->status_synthetic)
+		e = ruleset_lookup_code(rs, rc->status);
+	if (e == NULL && rc->replycode[0] != '\0')
+		e = ruleset_lookup_code(rs, rc->replycode);
+	rc->description = e ? e->text : NULL;
+
+	rc->hard = classify_is_hard(rc->reason,
+				    rc->status_synthetic && rc->replycode[0] ? rc->replycode : rc->status,
+				    text);
+	if (!delayed)
+		rc->cls = rc->hard ? BT_CLASS_HARD : classify_class_of(rc->reason, rc->status);
+	else
+		rc->cls = BT_CLASS_DELAYED;
+}
+
+void classify_result(bt_result *r, const ruleset *rs)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nrcpt; i++)
+		classify_rcpt(&r->rcpt[i], r, rs);
+}

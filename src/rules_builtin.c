@@ -1,1 +1,202 @@
-/* src/rules_builtin.c: placeholder, being written. */
+/*
+ * rules_builtin.c - the built-in text rules, as data.
+ *
+ * DESCRIPTION
+ *	An ordered table of {pattern, reason, host filter, status filter}.
+ *	ruleset.c compiles each pattern once (PCRE2, caseless) and matches it
+ *	over a recipient's diagnostic text, whitespace runs folded to one
+ *	space; the first rule that matches decides the reason.  A rule with a
+ *	host filter applies only when the reporting MTA, the remote MTA or
+ *	the recipient domain matches it; one with a status filter only when
+ *	the status or reply code does ("5.2.3", "5.7.*", "55?", lists).
+ *
+ *	Rules describe the phrasing of a family of MTAs or providers, never a
+ *	single bounce.  The order matters where phrasings overlap: the more
+ *	specific family comes first (a relay refusal that mentions a failed
+ *	name lookup is norelaying, not requireptr; a rate limit that names a
+ *	blocked IP is toomanyconn, not blocked; user unknown comes late
+ *	because many refusals say "recipient address rejected" before their
+ *	real cause).
+ *
+ * MEMORY
+ *	Static, read-only data.
+ */
+#include <stddef.h>
+
+#include "rules_builtin.h"
+
+static const rules_builtin_rule rules_builtin_tab[] = {
+	/* --- a size refusal under X.2.3 is a per-recipient limit ------- */
+	{ "size|length|too (large|big)", "exceedlimit", NULL, "5.2.3,4.2.3" },
+
+	/* --- local delivery programs (pipe, procmail, maildrop) -------- */
+	{ "procmail|maildrop|mail(er)? program|pipe to \\||command (died|failed|output)"
+	  "|local delivery (agent|program) (failed|error)|\\bexit (code|status) \\d",
+	  "mailererror", NULL, NULL },
+
+	/* --- the sender's MTA gave up: queue lifetime ------------------ */
+	{ "retry time(out)? (not reached|exceeded|expired)|too long in (the )?queue"
+	  "|been in the queue too long|message expired|delivery time expired"
+	  "|queue\\.expired|expired after \\d|unable to deliver in \\d+ (minutes|hours|days)"
+	  "|could not be delivered (within|for) \\d+ (days|hours)"
+	  "|(delivery|retry) (period|timeout) (has )?(expired|exceeded)"
+	  "|giving up on|maximum (delivery|queue) time|timed? ?out",
+	  "expired", NULL, NULL },
+
+	/* --- relaying ------------------------------------------------- */
+	{ "relay(ing)? (access )?(is )?(denied|not (permitted|allowed)|prohibited|refused)"
+	  "|not (configured|permitted|allowed|authori[sz]ed) to relay|unable to relay"
+	  "|we do not relay|relay not permitted|no relaying|cannot relay|relaying mail to .* not allowed"
+	  "|email address is not verified",
+	  "norelaying", NULL, NULL },
+
+	/* --- the recipient's own mailbox (Office 365 edge blocking) --- */
+	{ "recipient address rejected: access denied", "userunknown", NULL, NULL },
+
+	/* --- SMTP AUTH / TLS required ---------------------------------- */
+	{ "authentication (is )?required|authrequired|unauthenticated (senders|users|relay)"
+	  "|turn on smtp authentication|must (be )?authenticat|requires? (smtp )?auth"
+	  "|(tls|starttls|encryption) (is )?required|must (use|issue a) starttls|requiretls"
+	  "|\\.\\.\\. access denied|authentication (credentials invalid|failed)|not logged in",
+	  "securityerror", NULL, NULL },
+
+	/* --- SPF, DKIM, DMARC, ARC ------------------------------------- */
+	{ "\\bdmarc\\b|\\bspf\\b|\\bdkim\\b|\\barc validation"
+	  "|unauthenticated (e-?mail|message)|sender is unauthenticated"
+	  "|(does not|doesn't) have authentication information|fails? to pass authentication"
+	  "|authentication checks? (failed|did not pass)|sender (domain )?(is not )?authenticated",
+	  "authfailure", NULL, NULL },
+
+	/* --- reverse DNS of the sending host -------------------------- */
+	{ "reverse (dns|lookup|mapping|hostname)|\\bptr\\b|\\brdns\\b"
+	  "|ip name lookup failed|cannot find your (reverse )?hostname"
+	  "|(no|without a) valid (sender domain|hostname|host name)"
+	  "|(client|host) (name|hostname) (lookup|verification) failed"
+	  "|(no|missing) (dns )?(ptr|reverse) record|does not resolve to|not resolve back"
+	  "|hostname (does not|doesn't) match",
+	  "requireptr", NULL, NULL },
+
+	/* --- too many connections, too fast --------------------------- */
+	{ "receiving mail (at|too) (a )?(rate|fast)|sending (mail )?too (fast|quickly)"
+	  "|rate limit(ed|ing)? (exceeded|reached)|exceeded (the )?(sending )?rate"
+	  "|too many (messages|mails) (from|in|per)",
+	  "speeding", NULL, NULL },
+	{ "too many (connections|sessions|concurrent|simultaneous|smtp sessions|recipients)"
+	  "|frequency limited|connection (rate|limit)|(sessions?|connections?) limit"
+	  "|too many (errors|invalid)|throttl",
+	  "toomanyconn", NULL, NULL },
+
+	/* --- reputation ----------------------------------------------- */
+	{ "reputation|sender ?score|\\bbad (ip|sender) reputation",
+	  "badreputation", NULL, NULL },
+	{ "unexpected volume or user complaints|\\[tss0[1-9]\\]", "rejected", NULL, NULL },
+
+	/* --- malware, spam --------------------------------------------- */
+	{ "virus|malware|trojan|infected|worm detected|mcspamsignature",
+	  "virusdetected", NULL, NULL },
+	{ "\\bspam|\\bube\\b|unsolicited|junk mail|bulk mail|message content rejected"
+	  "|content (was )?(rejected|refused)|identified as (spam|junk)|spamassassin",
+	  "spamdetected", NULL, NULL },
+
+	/* --- the sending host: blocklists, IP bans, refusals ----------- */
+	{ "blocked using|listed (at|on|in|by)|spamhaus|spamcop|\\bsorbs\\b|\\bbarracuda"
+	  "|dnsbl|\\brbl\\b|blacklist|blocklist|black list|block list"
+	  "|client host (\\S+ )?(rejected|blocked)|(ip|host|address|client)( address)? (\\S+ )?(is )?(blocked|banned|denied)"
+	  "|banned sending ip|blocked ip|refused to talk to me|not accepting connections"
+	  "|connection (refused|rejected) (by|from)|access denied.*\\bip\\b|\\(bl\\)"
+	  "|^\\d{3}[- ]blocked|service refuse|may not be mail exchanger|your ip",
+	  "blocked", NULL, NULL },
+
+	/* --- the message: RFC rules, content, size, policy ------------- */
+	{ "not (rfc ?5322|rfc ?2822|rfc) compliant|multiple (addresses in from|\\S+ headers)"
+	  "|duplicate (header|\\S+ header)|rfc ?5322 section|message-id (header )?(is )?(missing|invalid)"
+	  "|missing (a )?(required )?(date|from|message-id) header",
+	  "notcompliantrfc", NULL, NULL },
+	{ "headers? (too (large|long|big)|exceed|size)|invalid (character|charset)|bare (lf|linefeed)"
+	  "|illegal (character|header)|content (type|encoding) (not|is)|mime (error|syntax)|8-?bit",
+	  "contenterror", NULL, NULL },
+	{ "message (size|length) (exceeds|too|is larger)|size (of message )?exceeds|message (is )?too (large|big)"
+	  "|exceeds (the )?(maximum|size|message size)|maximum (allowed )?(message )?size|larger than (the )?(maximum|allowed)"
+	  "|too (large|big) for",
+	  "mesgtoobig", NULL, NULL },
+	{ "policy (reasons|violation)|violat(es|ion of) .*polic|protocol violation|not allowed by .*polic"
+	  "|network not allowed|potential security issue|against (our|the) (mail )?policy|prohibited by policy",
+	  "policyviolation", NULL, NULL },
+
+	/* --- the envelope sender --------------------------------------- */
+	{ "sender (address |domain )?(rejected|refused|denied|blocked|invalid|not allowed|verify failed|unknown)"
+	  "|(domain of )?sender address .* (does not exist|invalid|rejected)"
+	  "|invalid sender|bad sender|sender (\\S+ )?(is )?not (allowed|permitted|authorized)"
+	  "|mail from (address )?(rejected|refused|not allowed)|return.?path (is )?(invalid|rejected|not)"
+	  "|your (e-?mail )?address (has been|is) (blocked|banned|blacklisted)|unverified sender"
+	  "|sender domain (does not|doesn't) exist|senders? (address )?domain (must|is not)",
+	  "rejected", NULL, NULL },
+
+	/* --- the mailbox moved, was disabled, is full ------------------- */
+	{ "no longer on (this )?server|has moved|mailbox moved|not our (customer|user)"
+	  "|address (has )?changed|new address is|moved (away|permanently)",
+	  "hasmoved", NULL, NULL },
+	{ "(account|mailbox|user|recipient|address)( \\S+)? (is |has been |was )?"
+	  "(disabled|suspended|deactivated|inactive|frozen|locked|temporar(il)?y locked|closed|expired|blocked|discontinued|on hold)"
+	  "|disabled (recipient|account|mailbox|user)|(inactive|suspended|expired) (account|mailbox|user)"
+	  "|account (has been )?(disabled|suspended|terminated)|not (an )?active (user|account|mailbox)",
+	  "suspend", NULL, NULL },
+	{ "mailbox (is |was )?full|(over|exceeded|exceeds|reached) (the |its |their |his |her )?(disk )?(quota|storage)"
+	  "|quota (exceeded|exceed|full|reached|limit)|over ?quota|(insufficient|not enough) (disk )?(space|storage) (in|for|on) (the )?(mailbox|account|user)"
+	  "|out of storage space|mailbox (size )?limit|full mailbox|mailbox (has )?exceeded"
+	  "|storage (quota|space) (exceeded|full)|quotaexceeded|user (is )?over|inbox is full|no space left in (the )?mailbox",
+	  "mailboxfull", NULL, NULL },
+
+	/* --- the recipient's address does not exist --------------------- */
+	{ "user unknown|unknown (user|recipient|address|mailbox|local.?part|alias)|no such (user|mailbox|recipient|address|account|local user|person)"
+	  "|(user|mailbox|account|address|recipient|addressee|email account)( \\S+)? (does not|doesn't|did not|not) exists?"
+	  "|(mailbox|recipient|user|address|account) (was )?not found|recipnotfound|recipientnotfound"
+	  "|invalid (recipient|mailbox|address|user|e-?mail address|destination)|(bad|illegal) (recipient|destination (mailbox )?address)"
+	  "|mailbox (is )?unavailable|mailbox (not available|unknown|does not)|recipient (address )?(is )?(unknown|invalid)"
+	  "|not a (valid|known) (user|recipient|mailbox|address)|no (mailbox|account) (here|for|by that name)"
+	  "|(user|recipient) (is )?not (local|listed|known)|unknown or illegal|undeliverable address|address rejected"
+	  "|(doesn't|does not) have an? \\S+ account|adresse destinataire invalide|destination address (is )?(invalid|rejected)"
+	  "|inactive (e-?mail )?address|no valid recipients|recipient rejected|rejected recipient|user not exist",
+	  "userunknown", NULL, NULL },
+
+	/* --- the recipient's domain does not accept mail ---------------- */
+	{ "null mx|(does not|doesn't|do not) (accept|receive) (e-?)?mail|not accepting (e-?)?mail"
+	  "|domain (does not|doesn't) (accept|receive)",
+	  "notaccept", NULL, NULL },
+	{ "dns error|(name server|nameserver) (reply|error|failure)|malformed or unexpected|dns (lookup|query) (failed|error)"
+	  "|temporary (dns|lookup) failure|servfail",
+	  "networkerror", NULL, NULL },
+	{ "host (or domain name )?not found|domain (name )?not found|no such (domain|host)|unrouteable (address|domain)"
+	  "|host ?unknown|unknown (host|domain)|domain (\\S+ )?(does not|doesn't) exist|nxdomain|no mx (record|host)"
+	  "|(mx|a) record (not found|missing)|(invalid|bad) (domain|host)( name)?|unresolvable|hostname (not found|unknown)",
+	  "hostunknown", NULL, NULL },
+	{ "no route to host|connection (refused|reset|closed)|lost connection|network (is )?unreachable|(host|server) unreachable"
+	  "|(too many|exceeded) hops|hop count|mail (for \\S+ )?loops? back|routing loop|mail loop|loop detected"
+	  "|could not connect|unable to connect|can't connect|failed to connect|tls (negotiation|handshake) failed",
+	  "networkerror", NULL, NULL },
+
+	/* --- the receiving system --------------------------------------- */
+	{ "insufficient system storage|disk (is )?full|(system|server|file ?system) (is )?full|out of disk|no space left on device",
+	  "systemfull", NULL, NULL },
+	{ "system error|internal (server )?error|local error|service (currently |temporarily )?(unavailable|not available)"
+	  "|transaction failed|temporar(il)?y (unavailable|failure|error)|i/o error|server (error|busy|failure)"
+	  "|could not load|configuration error|try again later|resources temporarily",
+	  "systemerror", NULL, NULL },
+
+	/* --- SMTP protocol -------------------------------------------- */
+	{ "syntax error|command (not )?(recogni[sz]ed|implemented|unrecogni[sz]ed)|(bad|improper|out of) sequence"
+	  "|parameter not implemented|unrecognized command|line too long|invalid command",
+	  "syntaxerror", NULL, NULL },
+
+	/* --- per-user and content filters -------------------------------- */
+	{ "filter(ed)?|badrcptto|refused by (the )?recipient|rejected by (the )?(recipient|user)"
+	  "|recipient (has )?(rejected|refused|blocked)|(does not|doesn't) (want|wish) to receive|not authori[sz]ed to (send|receive|mail)"
+	  "|not (on|in) (the )?(allowed|white) ?list|whitelist|receiving (mail )?(is )?(denied|refused|rejected)",
+	  "filtered", NULL, NULL },
+};
+
+const rules_builtin_rule *rules_builtin_table(size_t *n)
+{
+	*n = sizeof(rules_builtin_tab) / sizeof(rules_builtin_tab[0]);
+	return rules_builtin_tab;
+}

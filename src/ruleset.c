@@ -1,1 +1,480 @@
-/* src/ruleset.c: placeholder, being written. */
+/*
+ * ruleset.c - compiled classification knowledge: ordered text rules and
+ * extra status codes.
+ *
+ * DESCRIPTION
+ *	ruleset_new() compiles the built-in rules of rules_builtin.c (PCRE2,
+ *	caseless, UTF-8 not assumed, JIT where available).  Administrator
+ *	rules added with ruleset_add_rule() go in front of the built-ins, in
+ *	the order added; administrator codes added with ruleset_add_code()
+ *	are looked up before the built-in table.  After set-up a ruleset is
+ *	read-only and may be shared by threads: matching uses one small
+ *	pcre2_match_data per thread (a pthread key), never shared state.
+ *
+ *	ruleset_match() looks at no more than RULESET_MAX_TEXT bytes of a
+ *	diagnostic: rules describe short SMTP replies.
+ *
+ * MEMORY
+ *	A ruleset owns its compiled patterns and copies of every string given
+ *	to it; ruleset_free() releases them.  Reason names returned are static.
+ *	Code entries returned live as long as the ruleset (added ones) or the
+ *	process (built-in ones).  The built-in ruleset of ruleset_builtin() is
+ *	made once per process and never freed.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ruleset.h"
+#include "rules_builtin.h"
+
+#define RULESET_MAX_TEXT	4096	/* bytes of a diagnostic matched */
+#define RULESET_MAX_PATTERN	4096	/* length of an administrator pattern */
+#define RULESET_MAX_FILTER	256	/* length of a status filter */
+#define RULESET_MAX_RULES	10000	/* administrator rules */
+#define RULESET_MAX_CODES	10000	/* administrator codes */
+
+typedef struct ruleset_rule {
+	pcre2_code *re;
+	pcre2_code *host_re;		/* NULL: any host */
+	char *status;			/* NULL: any status; owned copy */
+	const char *reason;		/* static canonical name */
+} ruleset_rule;
+
+struct ruleset {
+	ruleset_rule *admin;		/* in the order added */
+	size_t nadmin, admin_alloc;
+	ruleset_rule *builtin;
+	size_t nbuiltin;
+	codes_entry *codes;		/* added codes; strings owned */
+	size_t ncodes, codes_alloc;
+};
+
+/* Reason names: Sisimai 5.1, then the newer names accepted as aliases. */
+static const char *const ruleset_reasons[] = {
+	"authfailure", "badreputation", "blocked", "contenterror", "delivered",
+	"exceedlimit", "expired", "feedback", "filtered", "hasmoved",
+	"hostunknown", "mailboxfull", "mailererror", "mesgtoobig",
+	"networkerror", "norelaying", "notaccept", "notcompliantrfc", "onhold",
+	"policyviolation", "rejected", "requireptr", "securityerror",
+	"spamdetected", "speeding", "suspend", "syntaxerror", "systemerror",
+	"systemfull", "toomanyconn", "undefined", "userunknown", "vacation",
+	"virusdetected",
+	/* newer Sisimai names */
+	"ratelimited", "emailtoolarge", "failedstarttls", "suppressed",
+};
+
+static void ruleset_err(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errbuf == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int ruleset_valid_reason(const char *name, const char **canon)
+{
+	size_t i;
+
+	if (name == NULL)
+		return 0;
+	for (i = 0; i < sizeof(ruleset_reasons) / sizeof(ruleset_reasons[0]); i++) {
+		if (strcasecmp(name, ruleset_reasons[i]) == 0) {
+			if (canon != NULL)
+				*canon = ruleset_reasons[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Compile one caseless pattern; NULL with errbuf set on error. */
+static pcre2_code *ruleset_compile(const char *pattern, const char *what,
+				   char *errbuf, size_t errlen)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re;
+
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			   PCRE2_CASELESS, &err, &off, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[128];
+
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		ruleset_err(errbuf, errlen, "%s \"%.60s\": %s at offset %zu",
+			    what, pattern, (const char *)msg, (size_t)off);
+		return NULL;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* failure: interpreter */
+	return re;
+}
+
+/* A status filter: comma-separated globs of digits, '.', '*', '?'. */
+static int ruleset_filter_ok(const char *f)
+{
+	size_t n = strlen(f);
+
+	if (n == 0 || n > RULESET_MAX_FILTER)
+		return 0;
+	return strspn(f, "0123456789.*?, ") == n;
+}
+
+static void ruleset_rule_clear(ruleset_rule *r)
+{
+	pcre2_code_free(r->re);
+	pcre2_code_free(r->host_re);
+	free(r->status);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Fill *out from the parts; 0, or -1 with errbuf set. */
+static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char *reason,
+			     const char *host, const char *status,
+			     char *errbuf, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (pattern == NULL || *pattern == '\0' || strlen(pattern) > RULESET_MAX_PATTERN) {
+		ruleset_err(errbuf, errlen, "rule pattern is empty or longer than %d bytes",
+			    RULESET_MAX_PATTERN);
+		return -1;
+	}
+	if (!ruleset_valid_reason(reason, &out->reason)) {
+		ruleset_err(errbuf, errlen, "unknown reason \"%.40s\"", reason ? reason : "");
+		return -1;
+	}
+	if (status != NULL && *status != '\0' && !ruleset_filter_ok(status)) {
+		ruleset_err(errbuf, errlen, "bad status filter \"%.40s\" (use 5.7.*, 55?, lists)",
+			    status);
+		return -1;
+	}
+	if (host != NULL && *host != '\0' && strlen(host) > RULESET_MAX_PATTERN) {
+		ruleset_err(errbuf, errlen, "host pattern longer than %d bytes", RULESET_MAX_PATTERN);
+		return -1;
+	}
+	out->re = ruleset_compile(pattern, "bad pattern", errbuf, errlen);
+	if (out->re == NULL)
+		return -1;
+	if (host != NULL && *host != '\0') {
+		out->host_re = ruleset_compile(host, "bad host pattern", errbuf, errlen);
+		if (out->host_re == NULL)
+			goto fail;
+	}
+	if (status != NULL && *status != '\0' && (out->status = strdup(status)) == NULL) {
+		ruleset_err(errbuf, errlen, "out of memory");
+		goto fail;
+	}
+	return 0;
+fail:
+	ruleset_rule_clear(out);
+	return -1;
+}
+
+ruleset *ruleset_new(char *errbuf, size_t errlen)
+{
+	size_t n, i;
+	const rules_builtin_rule *tab = rules_builtin_table(&n);
+	ruleset *rs = calloc(1, sizeof(*rs));
+
+	if (rs == NULL || (rs->builtin = calloc(n ? n : 1, sizeof(*rs->builtin))) == NULL) {
+		free(rs);
+		ruleset_err(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (ruleset_rule_make(&rs->builtin[i], tab[i].pattern, tab[i].reason,
+				      tab[i].host, tab[i].status, errbuf, errlen) < 0) {
+			ruleset_free(rs);
+			return NULL;
+		}
+		rs->nbuiltin++;
+	}
+	return rs;
+}
+
+void ruleset_free(ruleset *rs)
+{
+	size_t i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nadmin; i++)
+		ruleset_rule_clear(&rs->admin[i]);
+	for (i = 0; i < rs->nbuiltin; i++)
+		ruleset_rule_clear(&rs->builtin[i]);
+	for (i = 0; i < rs->ncodes; i++) {
+		free((char *)rs->codes[i].code);
+		free((char *)rs->codes[i].text);
+	}
+	free(rs->admin);
+	free(rs->builtin);
+	free(rs->codes);
+	free(rs);
+}
+
+int ruleset_add_rule(ruleset *rs, const char *pattern, const char *reason,
+		     const char *host, const char *status, char *errbuf, size_t errlen)
+{
+	ruleset_rule r;
+
+	if (rs == NULL)
+		return -1;
+	if (rs->nadmin >= RULESET_MAX_RULES) {
+		ruleset_err(errbuf, errlen, "too many rules (at most %d)", RULESET_MAX_RULES);
+		return -1;
+	}
+	if (ruleset_rule_make(&r, pattern, reason, host, status, errbuf, errlen) < 0)
+		return -1;
+	if (rs->nadmin == rs->admin_alloc) {
+		size_t na = rs->admin_alloc ? rs->admin_alloc * 2 : 8;
+		ruleset_rule *p = realloc(rs->admin, na * sizeof(*p));
+
+		if (p == NULL) {
+			ruleset_rule_clear(&r);
+			ruleset_err(errbuf, errlen, "out of memory");
+			return -1;
+		}
+		rs->admin = p;
+		rs->admin_alloc = na;
+	}
+	rs->admin[rs->nadmin++] = r;
+	return 0;
+}
+
+/* The added code entry for code, or NULL. */
+static codes_entry *ruleset_find_code(const ruleset *rs, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < rs->ncodes; i++)
+		if (strcmp(rs->codes[i].code, code) == 0)
+			return &rs->codes[i];
+	return NULL;
+}
+
+int ruleset_add_code(ruleset *rs, const char *code, const char *text,
+		     const char *reason, char *errbuf, size_t errlen)
+{
+	const char *canon = NULL;
+	codes_entry *e;
+	char *c, *t;
+
+	if (rs == NULL)
+		return -1;
+	if (code == NULL || (!codes_valid_enhanced(code) && !codes_valid_reply(code))) {
+		ruleset_err(errbuf, errlen, "bad status code \"%.20s\"", code ? code : "");
+		return -1;
+	}
+	if (reason != NULL && *reason != '\0' && !ruleset_valid_reason(reason, &canon)) {
+		ruleset_err(errbuf, errlen, "unknown reason \"%.40s\"", reason);
+		return -1;
+	}
+	if (text == NULL) {
+		const codes_entry *b = codes_lookup(code);
+
+		text = b ? b->text : "";
+	}
+	if (strlen(text) > 1024) {
+		ruleset_err(errbuf, errlen, "code text longer than 1024 bytes");
+		return -1;
+	}
+	c = strdup(code);
+	t = strdup(text);
+	if (c == NULL || t == NULL)
+		goto nomem;
+	if ((e = ruleset_find_code(rs, code)) != NULL) {
+		free((char *)e->code);
+		free((char *)e->text);
+	} else {
+		if (rs->ncodes >= RULESET_MAX_CODES) {
+			free(c);
+			free(t);
+			ruleset_err(errbuf, errlen, "too many codes (at most %d)", RULESET_MAX_CODES);
+			return -1;
+		}
+		if (rs->ncodes == rs->codes_alloc) {
+			size_t na = rs->codes_alloc ? rs->codes_alloc * 2 : 8;
+			codes_entry *p = realloc(rs->codes, na * sizeof(*p));
+
+			if (p == NULL)
+				goto nomem;
+			rs->codes = p;
+			rs->codes_alloc = na;
+		}
+		e = &rs->codes[rs->ncodes++];
+	}
+	e->code = c;
+	e->text = t;
+	e->reason = canon;
+	e->source = "policy";
+	return 0;
+nomem:
+	free(c);
+	free(t);
+	ruleset_err(errbuf, errlen, "out of memory");
+	return -1;
+}
+
+const codes_entry *ruleset_lookup_code(const ruleset *rs, const char *code)
+{
+	const codes_entry *e;
+
+	if (code == NULL || *code == '\0')
+		return NULL;
+	if (rs != NULL && rs->ncodes > 0 && (e = ruleset_find_code(rs, code)) != NULL)
+		return e;
+	return codes_lookup(code);
+}
+
+/* Glob match: '*' any run, '?' one character. */
+static int ruleset_glob(const char *g, size_t glen, const char *s)
+{
+	if (glen == 0)
+		return *s == '\0';
+	if (*g == '*') {
+		for (;;) {
+			if (ruleset_glob(g + 1, glen - 1, s))
+				return 1;
+			if (*s++ == '\0')
+				return 0;
+		}
+	}
+	if (*s == '\0' || (*g != '?' && *g != *s))
+		return 0;
+	return ruleset_glob(g + 1, glen - 1, s + 1);
+}
+
+/* 1 when status or replycode matches one of the filter's globs. */
+static int ruleset_status_match(const char *filter, const char *status, const char *reply)
+{
+	const char *p = filter;
+
+	while (*p != '\0') {
+		size_t n;
+
+		p += strspn(p, ", ");
+		n = strcspn(p, ", ");
+		if (n > 0 && ((status && *status && ruleset_glob(p, n, status)) ||
+			      (reply && *reply && ruleset_glob(p, n, reply))))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static pthread_once_t ruleset_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t ruleset_md_key;
+
+static void ruleset_md_free(void *p)
+{
+	pcre2_match_data_free(p);
+}
+
+static void ruleset_key_init(void)
+{
+	(void)pthread_key_create(&ruleset_md_key, ruleset_md_free);
+}
+
+/* This thread's match data (one pair: we only ask whether a rule matches). */
+static pcre2_match_data *ruleset_md(void)
+{
+	pcre2_match_data *md;
+
+	pthread_once(&ruleset_key_once, ruleset_key_init);
+	md = pthread_getspecific(ruleset_md_key);
+	if (md == NULL) {
+		md = pcre2_match_data_create(1, NULL);
+		if (md != NULL && pthread_setspecific(ruleset_md_key, md) != 0) {
+			pcre2_match_data_free(md);
+			md = NULL;
+		}
+	}
+	return md;
+}
+
+static int ruleset_re_match(const pcre2_code *re, const char *s, size_t len,
+			    pcre2_match_data *md)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL) >= 0;
+}
+
+/* 1 when the rule's filters accept this context. */
+static int ruleset_filters(const ruleset_rule *r, const char *status, const char *reply,
+			   const char *const host_ctx[3], pcre2_match_data *md)
+{
+	int i;
+
+	if (r->status != NULL && !ruleset_status_match(r->status, status, reply))
+		return 0;
+	if (r->host_re == NULL)
+		return 1;
+	for (i = 0; host_ctx != NULL && i < 3; i++)
+		if (host_ctx[i] != NULL &&
+		    ruleset_re_match(r->host_re, host_ctx[i], strlen(host_ctx[i]), md))
+			return 1;
+	return 0;
+}
+
+static const char *ruleset_scan(const ruleset_rule *rules, size_t n, const char *text,
+				size_t len, const char *status, const char *reply,
+				const char *const host_ctx[3], pcre2_match_data *md)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!ruleset_filters(&rules[i], status, reply, host_ctx, md))
+			continue;
+		if (ruleset_re_match(rules[i].re, text, len, md))
+			return rules[i].reason;
+	}
+	return NULL;
+}
+
+const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
+			  const char *status, const char *replycode,
+			  const char *const host_ctx[3])
+{
+	pcre2_match_data *md;
+	const char *reason;
+
+	if (rs == NULL || text == NULL)
+		return NULL;
+	if (len > RULESET_MAX_TEXT)
+		len = RULESET_MAX_TEXT;
+	if ((md = ruleset_md()) == NULL)
+		return NULL;
+	reason = ruleset_scan(rs->admin, rs->nadmin, text, len, status, replycode, host_ctx, md);
+	if (reason == NULL)
+		reason = ruleset_scan(rs->builtin, rs->nbuiltin, text, len, status, replycode,
+				      host_ctx, md);
+	return reason;
+}
+
+static pthread_once_t ruleset_builtin_once = PTHREAD_ONCE_INIT;
+static ruleset *ruleset_builtin_rs;	/* set once by pthread_once, then read-only */
+
+static void ruleset_builtin_init(void)
+{
+	char err[256];
+
+	ruleset_builtin_rs = ruleset_new(err, sizeof(err));
+	if (ruleset_builtin_rs == NULL) {
+		/* A built-in pattern that does not compile is a bug. */
+		fprintf(stderr, "bouncetag: built-in rules: %s\n", err);
+		abort();
+	}
+}
+
+const ruleset *ruleset_builtin(void)
+{
+	pthread_once(&ruleset_builtin_once, ruleset_builtin_init);
+	return ruleset_builtin_rs;
+}
