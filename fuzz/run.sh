@@ -16,7 +16,7 @@
 #
 # Environment:
 #   FUZZ_WORK     work directory (objects, corpora, logs): default
-#                 _build-fuzz/fuzz in the repository
+#                 _build-fuzz/libfuzzer in the repository
 #   FUZZ_TARGETS  "engine config" (default) or one of them
 #   FUZZ_JOBS     parallel fuzzing processes per target (default 1)
 #   CC            clang to use (default: clang, else clang-14)
@@ -29,7 +29,7 @@ set -euo pipefail
 secs=${1:-120}
 case $secs in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
-work=${FUZZ_WORK:-$top/_build-fuzz/fuzz}
+work=${FUZZ_WORK:-$top/_build-fuzz/libfuzzer}
 targets=${FUZZ_TARGETS:-engine config}
 jobs=${FUZZ_JOBS:-1}
 corpus=${BOUNCETAG_CORPUS:-$top/../shared/corpus}
