@@ -1,1 +1,332 @@
-/* src/scan.c: placeholder, being written. */
+/*
+ * scan.c - scan_text(): recipients and their errors from the human-readable
+ * text of a bounce.  Finds candidates (scan_find.c, scan_family.c), merges
+ * the ones about the same address, then either adds them to the result or,
+ * when a DSN already gave the recipients, completes those.
+ *
+ * Memory: all strings put into the result are copied with result_set() and
+ * owned by the result; the scan_doc and its candidates are freed before
+ * returning.  The input text is only read.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan_int.h"
+
+/* Sentences that say the report is a delay warning, not a failure. */
+static const char *const scan_delay_phrases[] = {
+	"has not yet been delivered",
+	"could not send message for past",
+	"has been delayed",
+	"delivery is delayed",
+	"will continue trying",
+	"delivery attempts will continue",
+	"message will be retried",
+	"still trying",
+	NULL
+};
+
+/* Boilerplate that names the family of a report. */
+static const struct {
+	const char *phrase;
+	const char *family;
+} scan_families[] = {
+	{ "This is the qmail-send program", "qmail" },
+	{ "This is the Postfix program", "postfix" },
+	{ "This is the mail system at host", "postfix" },
+	{ "created automatically by mail delivery software", "exim" },
+	{ "----- Transcript of session follows -----", "sendmail" },
+	{ "Delivery has failed to these recipients or groups", "office365" },
+	{ "Remote Server returned '", "exchange" },
+	{ "did not reach the following recipient", "exchange2003" },
+	{ "Delivery to the following recipient", "gmail" },
+	{ "This is the DragonFly Mail Agent", "dragonfly" },
+	{ "This is the MAILER-DAEMON, please DO NOT REPLY", "opensmtpd" },
+	{ "not listed in Domino Directory", "domino" },
+	{ "was not delivered to:", "domino" },
+	{ "Your message could not be delivered", "courier" },
+	{ NULL, NULL }
+};
+
+static void
+scan_doc_family(scan_doc *d)
+{
+	size_t i;
+
+	for (i = 0; scan_families[i].phrase != NULL; i++)
+		if (scan_find(d->in->text, d->in->len,
+		    scan_families[i].phrase) != NULL) {
+			d->family = scan_families[i].family;
+			return;
+		}
+}
+
+static int
+scan_doc_delayed(const scan_doc *d)
+{
+	size_t i, end = d->cut < d->nline ? d->cut : d->nline;
+	size_t len;
+	const char *subj;
+
+	len = end > 0 ? (size_t)(d->line[end - 1].s + d->line[end - 1].len -
+	    d->in->text) : 0;
+	for (i = 0; scan_delay_phrases[i] != NULL; i++)
+		if (scan_has(d->in->text, len, scan_delay_phrases[i]))
+			return 1;
+	subj = d->in->header ? d->in->header(d->in->ctx, "Subject") : NULL;
+	if (subj != NULL && (scan_has(subj, strlen(subj), "(Delay)") ||
+	    scan_has(subj, strlen(subj), "Warning: could not send") ||
+	    scan_has(subj, strlen(subj), "Delayed Mail")))
+		return 1;
+	return 0;
+}
+
+/* Merge candidates about the same address (any case) into the first one;
+ * a later diagnostic wins when it carries a code and the first does not. */
+static void
+scan_merge(scan_doc *d)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < d->ncand; i++) {
+		scan_cand *c = &d->cand[i];
+		for (j = 0; j < k; j++)
+			if (strcasecmp(d->cand[j].addr, c->addr) == 0)
+				break;
+		if (j < k) {
+			scan_cand *o = &d->cand[j];
+			char rc[4], st[16];
+			int onew = o->diag.p != NULL &&
+			    (scan_reply_code(o->diag.p, rc) ||
+			    scan_status_code(o->diag.p, st));
+			int cnew = c->diag.p != NULL &&
+			    (scan_reply_code(c->diag.p, rc) ||
+			    scan_status_code(c->diag.p, st));
+			if ((o->diag.p == NULL || (!onew && cnew)) &&
+			    c->diag.p != NULL) {
+				scan_buf tmp = o->diag;
+				o->diag = c->diag;
+				c->diag = tmp;
+			}
+			o->delayed |= c->delayed;
+			scan_buf_free(&c->diag);
+			continue;
+		}
+		if (k != i) {
+			d->cand[k] = *c;
+			memset(c, 0, sizeof(*c));
+		}
+		k++;
+	}
+	d->ncand = k;
+}
+
+/* Give the report-wide error text to candidates that have none or whose
+ * text carries no code while the report-wide one does. */
+static void
+scan_fill_global(scan_doc *d)
+{
+	scan_buf g;
+	char rc[4], st[16];
+	size_t i;
+	int kind, gcode;
+
+	memset(&g, 0, sizeof(g));
+	g.cap = d->caps->max_field;
+	kind = scan_find_global_diag(d, &g);
+	if (g.p == NULL)
+		return;
+	gcode = kind != SCAN_GLOBAL_PROSE && d->ncand == 1 &&
+	    (scan_reply_code(g.p, rc) || scan_status_code(g.p, st));
+	for (i = 0; i < d->ncand; i++) {
+		scan_cand *c = &d->cand[i];
+		if (c->diag.p == NULL || c->diag.len == 0)
+			scan_buf_add(&c->diag, g.p, g.len);
+		else if (gcode && !scan_reply_code(c->diag.p, rc) &&
+		    !scan_status_code(c->diag.p, st) &&
+		    strstr(c->diag.p, g.p) == NULL)
+			scan_buf_add(&c->diag, g.p, g.len);
+	}
+	scan_buf_free(&g);
+}
+
+/* Recipients from the X-Failed-Recipients header (Exim, Google). */
+static void
+scan_failed_header(scan_doc *d)
+{
+	const char *v, *p;
+	size_t off, alen;
+
+	if (d->in->header == NULL)
+		return;
+	v = d->in->header(d->in->ctx, "X-Failed-Recipients");
+	for (p = v; p != NULL && scan_addr_find(p, strlen(p), &off, &alen);
+	    p += off + alen)
+		if (!scan_addr_skipped(d, p + off, alen))
+			(void)scan_cand_add(d, p + off, alen, 1);
+}
+
+/* The To: of the returned message's headers, when nothing else named one. */
+static void
+scan_returned_to(scan_doc *d)
+{
+	size_t i, off, alen;
+
+	for (i = d->cut; i < d->nline && i < d->cut + 80; i++) {
+		const scan_line *l = &d->line[i];
+		if (l->len < 3 || strncasecmp(l->s, "To:", 3) != 0)
+			continue;
+		if (scan_addr_find(l->s + 3, l->len - 3, &off, &alen) &&
+		    !scan_addr_skipped(d, l->s + 3 + off, alen))
+			(void)scan_cand_add(d, l->s + 3 + off, alen, 0);
+		return;
+	}
+}
+
+static void
+scan_find_all(scan_doc *d)
+{
+	scan_find_family(d);
+	if (d->ncand == 0)
+		scan_find_anchors(d);
+	if (d->ncand == 0)
+		scan_failed_header(d);
+	if (d->ncand == 0)
+		scan_find_weak(d);
+	if (d->ncand == 0 && d->cut < d->nline)
+		scan_returned_to(d);
+	scan_merge(d);
+	scan_fill_global(d);
+}
+
+/* Copy reply code, status and remote host found in the diagnostic. */
+static void
+scan_fill_codes(bt_rcpt *rc, const char *diag, bt_result *r,
+    const bt_caps *caps)
+{
+	char host[256];
+
+	if (diag == NULL)
+		return;
+	if (rc->replycode[0] == '\0')
+		(void)scan_reply_code(diag, rc->replycode);
+	if (rc->status[0] == '\0')
+		(void)scan_status_code(diag, rc->status);
+	if (rc->remote_mta == NULL && scan_remote_mta(diag, host, sizeof(host)))
+		(void)result_set(&rc->remote_mta, host, strlen(host),
+		    caps->max_field, &r->caps_hit);
+}
+
+static size_t
+scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
+{
+	size_t i, added = 0;
+
+	for (i = 0; i < d->ncand; i++) {
+		scan_cand *c = &d->cand[i];
+		int delayed = c->delayed > 0 || (d->delayed && c->delayed == 0);
+		const char *act = c->delayed < 0 ? "delivered" :
+		    delayed ? "delayed" : "failed";
+		bt_rcpt *rc = result_add_rcpt(r, caps->max_recipients);
+		if (rc == NULL)
+			break;
+		(void)result_set(&rc->recipient, c->addr, strlen(c->addr),
+		    caps->max_field, &r->caps_hit);
+		(void)result_set(&rc->action, act, strlen(act),
+		    caps->max_field, &r->caps_hit);
+		rc->cls = c->delayed < 0 ? BT_CLASS_DELIVERED :
+		    delayed ? BT_CLASS_DELAYED : BT_CLASS_UNDETERMINED;
+		if (c->diag.p != NULL) {
+			(void)result_set(&rc->diagnostic, c->diag.p, c->diag.len,
+			    caps->max_field, &r->caps_hit);
+			if (c->diag.trunc)
+				r->caps_hit |= BT_CAP_FIELD;
+		}
+		scan_fill_codes(rc, rc->diagnostic, r, caps);
+		added++;
+	}
+	if (added > 0)
+		r->format = d->family;
+	return added;
+}
+
+/* A DSN diagnostic too thin to classify: empty, or only a type and a
+ * reply/status code ("smtp; 550", "550 5.1.1"). */
+static int
+scan_thin(const char *s)
+{
+	if (s == NULL)
+		return 1;
+	for (; *s; s++)
+		if (isalpha((unsigned char)*s) && strncasecmp(s, "smtp", 4) != 0)
+			return 0;
+		else if (isalpha((unsigned char)*s))
+			s += 3;
+	return 1;
+}
+
+static const scan_cand *
+scan_match(const scan_doc *d, const bt_result *r, const bt_rcpt *rc)
+{
+	size_t i;
+
+	if (rc->recipient != NULL)
+		for (i = 0; i < d->ncand; i++)
+			if (strcasecmp(d->cand[i].addr, rc->recipient) == 0 ||
+			    (rc->original_recipient != NULL &&
+			    strcasecmp(d->cand[i].addr,
+			    rc->original_recipient) == 0))
+				return &d->cand[i];
+	if (r->nrcpt == 1 && d->ncand == 1)
+		return &d->cand[0];
+	return NULL;
+}
+
+/* Complete the DSN's recipients with the text's diagnostics. */
+static void
+scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
+{
+	size_t i;
+
+	scan_find_family(d);
+	if (d->ncand == 0)
+		scan_find_anchors(d);
+	scan_merge(d);
+	for (i = 0; i < r->nrcpt; i++) {
+		bt_rcpt *rc = &r->rcpt[i];
+		const scan_cand *c = scan_match(d, r, rc);
+		char code[4];
+		if (c == NULL || c->diag.p == NULL)
+			continue;
+		if (scan_thin(rc->diagnostic) ||
+		    (rc->replycode[0] == '\0' &&
+		    !scan_reply_code(rc->diagnostic, code) &&
+		    scan_reply_code(c->diag.p, code)))
+			(void)result_set(&rc->diagnostic, c->diag.p, c->diag.len,
+			    caps->max_field, &r->caps_hit);
+		scan_fill_codes(rc, c->diag.p, r, caps);
+	}
+}
+
+size_t
+scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
+{
+	scan_doc d;
+	size_t added = 0;
+
+	if (in == NULL || r == NULL || caps == NULL || in->text == NULL)
+		return 0;
+	if (scan_doc_init(&d, in, caps, r) == 0) {
+		scan_doc_family(&d);
+		d.delayed = scan_doc_delayed(&d);
+		if (r->nrcpt > 0)
+			scan_complete(&d, r, caps);
+		else {
+			scan_find_all(&d);
+			added = scan_add_all(&d, r, caps);
+		}
+	}
+	scan_doc_free(&d);
+	return added;
+}

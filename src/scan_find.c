@@ -1,0 +1,395 @@
+/*
+ * scan_find.c - find the failed recipients in the human-readable text of a
+ * bounce, generically, by the shape of the lines that name them:
+ *
+ *   addr                       a line that is only an address (Exim, Gmail,
+ *   <addr>  "addr"  * addr     Office 365, Exchange, Domino, qmail...), its
+ *   addr<mailto:addr>          error in the indented or following lines
+ *   addr on <date>
+ *   <addr>: error text         Postfix, qmail, OpenSMTPD, MXLogic, Yahoo
+ *   <addr>... error text       Sendmail, also after a reply code
+ *   550 5.1.1 <addr>... text   ("<<< 550 ..." in a transcript)
+ *   addr (error) / addr [error] / addr error-words
+ *   Final-Recipient: rfc822; addr   a DSN pasted into the text
+ *
+ * and, when none of those is there, lines that mention an address in an
+ * error sentence ("Could not be delivered to: <addr>", "RCPT TO:<addr>").
+ * The error text shared by all recipients ("because:", "The error that the
+ * other server returned was:", reply-code lines) is found separately.
+ *
+ * Memory: candidates are stored in the scan_doc (see scan_int.h).
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan_int.h"
+
+/* Lines that introduce the error text common to the report. */
+static const char *const scan_intro[] = {
+	"the error that the other server returned was",
+	"for the following reason",
+	"delivery failed for the following reason",
+	"could not be delivered because of",
+	"non-delivered information",
+	"server message",
+	"technical details",
+	"error message:",
+	"the following errors occurred",
+	"remote server returned",
+	"because:",
+	"reason:",
+	"error:",
+	"delay reason:",
+	NULL
+};
+
+scan_cand *
+scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
+{
+	scan_cand *c;
+	size_t i;
+
+	if (d->ncand >= SCAN_MAX_CANDS || alen > SCAN_MAX_ADDR)
+		return NULL;
+	c = &d->cand[d->ncand++];
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < alen; i++)
+		c->addr[i] = a[i];
+	c->addr[alen] = '\0';
+	c->diag.cap = d->caps->max_field;
+	c->strength = strength;
+	return c;
+}
+
+static int
+scan_separator(const scan_line *l)
+{
+	const char *s = l->s;
+	size_t len = l->len;
+
+	scan_trim(&s, &len);
+	return len >= 3 && (strncmp(s, "---", 3) == 0 ||
+	    strncmp(s, "===", 3) == 0 || strncmp(s, "***", 3) == 0 ||
+	    strncmp(s, "___", 3) == 0);
+}
+
+/* Skip "<<< ", ">>> ", "* ", "- " and a reply code (with status) at the
+ * start; *code is where the reply code starts, or NULL. */
+static const char *
+scan_skip_lead(const char *s, const char *end, const char **code)
+{
+	char c[4];
+
+	*code = NULL;
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	if (end - s >= 3 && (strncmp(s, "<<<", 3) == 0 ||
+	    strncmp(s, ">>>", 3) == 0))
+		s += 3;
+	else if (end - s >= 2 && (*s == '*' || *s == '-') && s[1] == ' ')
+		s += 2;
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	if (end - s >= 4 && isdigit((unsigned char)*s) &&
+	    (s[3] == ' ' || s[3] == '-')) {
+		char tmp[5];
+		memcpy(tmp, s, 4);
+		tmp[4] = '\0';
+		if (scan_reply_code(tmp, c)) {
+			*code = s;
+			s += 4;
+			while (s < end && *s == ' ')
+				s++;
+			while (s < end && (isdigit((unsigned char)*s) ||
+			    *s == '.'))
+				s++;
+			while (s < end && *s == ' ')
+				s++;
+		}
+	}
+	return s;
+}
+
+/* Shape of the text after the address; returns 1 and sets *rest when the
+ * line names a recipient. */
+static int
+scan_anchor_rest(const char *a, size_t alen, const char *p, const char *end,
+    int coded, const char **rest)
+{
+	size_t n;
+
+	while (p < end && (*p == '>' || *p == '"' || *p == '\''))
+		p++;
+	n = (size_t)(end - p);
+	if (coded) {
+		if (n >= 3 && strncmp(p, "...", 3) == 0) {
+			*rest = p + 3;
+			return 1;
+		}
+		return 0;
+	}
+	while (n > 0 && isspace((unsigned char)end[-1])) {
+		end--;
+		n--;
+	}
+	if (n == 0 || (n >= 8 && strncasecmp(p, "<mailto:", 8) == 0)) {
+		*rest = end;
+		return 1;
+	}
+	if (*p == ':' || (n >= 3 && strncmp(p, "...", 3) == 0)) {
+		*rest = p + (*p == ':' ? 1 : 3);
+		return 1;
+	}
+	if (!isspace((unsigned char)*p))
+		return 0;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	n = (size_t)(end - p);
+	if (n >= 3 && strncmp(p, "on ", 3) == 0) {
+		*rest = end;	/* Exchange: "addr on <date>" */
+		return 1;
+	}
+	if (*p == '<' && n > alen && strncasecmp(p + 1, a, alen) == 0) {
+		*rest = p + 1 + alen + 1;	/* ">>> addr <addr>" */
+		if (*rest > end)
+			*rest = end;
+		return 1;
+	}
+	if (*p == '(' || *p == '[') {
+		*rest = p;
+		return 1;
+	}
+	{
+		char tmp[160];
+		size_t k = n < sizeof(tmp) - 1 ? n : sizeof(tmp) - 1;
+		memcpy(tmp, p, k);
+		tmp[k] = '\0';
+		if (scan_is_error_text(tmp)) {
+			*rest = p;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Does line l name a recipient in an anchored shape?  Sets the address,
+ * the text after it (*rest) and where the diagnostic starts (*dstart). */
+static int
+scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
+    size_t *alen, const char **rest, const char **dstart)
+{
+	const char *s = l->s, *end = l->s + l->len, *p;
+	size_t off, n;
+
+	p = scan_skip_lead(s, end, dstart);
+	if (end - p >= 16 && strncasecmp(p, "final-recipient:", 16) == 0)
+		p += 16;
+	else if (end - p >= 7 && strncasecmp(p, "mailto:", 7) == 0)
+		p += 7;
+	while (p < end && (*p == '<' || *p == '"' || *p == '\'' ||
+	    *p == ' '))
+		p++;
+	if (end - p >= 7 && strncasecmp(p, "rfc822;", 7) == 0) {
+		p += 7;
+		while (p < end && *p == ' ')
+			p++;
+	}
+	if (!scan_addr_find(p, (size_t)(end - p), &off, &n) || off != 0)
+		return 0;
+	if (scan_addr_skipped(d, p, n))
+		return 0;
+	if (!scan_anchor_rest(p, n, p + n, end, *dstart != NULL, rest))
+		return 0;
+	*aoff = (size_t)(p - s);
+	*alen = n;
+	return 1;
+}
+
+static size_t
+scan_indent(const scan_line *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->len && (l->s[i] == ' ' || l->s[i] == '\t'); i++)
+		;
+	return i;
+}
+
+static int
+scan_drop_line(const char *s, size_t len)
+{
+	scan_trim(&s, &len);
+	return scan_has(s, len < 24 ? len : 24, "(expanded from") ||
+	    scan_has(s, len < 24 ? len : 24, "(generated from") ||
+	    (len >= 7 && strncasecmp(s, "Action:", 7) == 0) ||
+	    (len >= 16 && strncasecmp(s, "Final-Recipient:", 16) == 0);
+}
+
+/* Lines after an anchor that belong to it: up to a blank line, a separator,
+ * another anchor or the returned message. */
+static size_t
+scan_block(scan_doc *d, size_t i, scan_buf *b)
+{
+	size_t j, off, alen;
+	const char *rest, *ds;
+
+	size_t ind = scan_indent(&d->line[i]);
+
+	for (j = i + 1; j < d->cut && j <= i + SCAN_MAX_BLOCK; j++) {
+		const scan_line *l = &d->line[j];
+		if (scan_line_blank(l) || scan_separator(l))
+			break;
+		if (scan_indent(l) <= ind &&
+		    scan_anchor(d, l, &off, &alen, &rest, &ds))
+			break;
+		if (!scan_drop_line(l->s, l->len))
+			scan_buf_add(b, l->s, l->len);
+	}
+	return j;
+}
+
+static void
+scan_anchor_delayed(scan_doc *d, scan_cand *c)
+{
+	if (c->diag.p != NULL && scan_has(c->diag.p, c->diag.len,
+	    "Action: delayed"))
+		c->delayed = 1;
+	(void)d;
+}
+
+/* Strong candidates: every anchored line before the returned message. */
+void
+scan_find_anchors(scan_doc *d)
+{
+	size_t i, off, alen;
+	const char *rest, *ds;
+
+	for (i = 0; i < d->cut; i++) {
+		const scan_line *l = &d->line[i];
+		scan_cand *c;
+		if (!scan_anchor(d, l, &off, &alen, &rest, &ds))
+			continue;
+		c = scan_cand_add(d, l->s + off, alen, 2);
+		if (c == NULL)
+			return;
+		if (ds != NULL)
+			scan_buf_add(&c->diag, ds, (size_t)(l->s + l->len - ds));
+		else if (rest < l->s + l->len)
+			scan_buf_add(&c->diag, rest,
+			    (size_t)(l->s + l->len - rest));
+		i = scan_block(d, i, &c->diag) - 1;
+		scan_anchor_delayed(d, c);
+	}
+}
+
+/* Weak candidates: any line before the returned message that mentions an
+ * address (not one of the report's own) together with error words. */
+void
+scan_find_weak(scan_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->cut; i++) {
+		const scan_line *l = &d->line[i];
+		const char *s = l->s;
+		size_t len = l->len, off, alen;
+		char tmp[512];
+		scan_cand *c;
+
+		while (len > 0 && scan_addr_find(s, len, &off, &alen)) {
+			if (!scan_addr_skipped(d, s + off, alen))
+				break;
+			s += off + alen;
+			len -= off + alen;
+		}
+		if (len == 0 || !scan_addr_find(s, len, &off, &alen))
+			continue;
+		len = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
+		memcpy(tmp, l->s, len);
+		tmp[len] = '\0';
+		if (scan_has(tmp, len, "MAIL FROM") || !scan_is_error_text(tmp))
+			continue;
+		c = scan_cand_add(d, s + off, alen, 1);
+		if (c == NULL)
+			return;
+		scan_buf_add(&c->diag, l->s, l->len);
+		scan_block(d, i, &c->diag);
+	}
+}
+
+/* Lines that start with a reply code, with blank lines between them. */
+static int
+scan_code_lines(const scan_doc *d, scan_buf *out)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < d->cut && !out->trunc; i++) {
+		const scan_line *l = &d->line[i];
+		const char *code;
+
+		if (scan_line_blank(l))
+			continue;
+		(void)scan_skip_lead(l->s, l->s + l->len, &code);
+		if (code == NULL) {
+			if (found)
+				break;
+			continue;
+		}
+		found = 1;
+		scan_buf_add(out, code, (size_t)(l->s + l->len - code));
+	}
+	return found;
+}
+
+/* The text after an intro line ("because:"), or on it after the phrase. */
+static int
+scan_intro_text(const scan_doc *d, scan_buf *out)
+{
+	size_t i, k, j;
+
+	for (k = 0; scan_intro[k] != NULL; k++)
+		for (i = 0; i < d->cut; i++) {
+			const scan_line *l = &d->line[i];
+			const char *p = scan_find(l->s, l->len, scan_intro[k]);
+			const char *end = l->s + l->len;
+			if (p == NULL)
+				continue;
+			p += strlen(scan_intro[k]);
+			while (p < end && (*p == ':' || *p == ' ' ||
+			    *p == '-' || *p == '\t'))
+				p++;
+			if (p < end) {
+				scan_buf_add(out, p, (size_t)(end - p));
+				return 1;
+			}
+			for (j = i + 1; j < d->cut && scan_line_blank(
+			    &d->line[j]); j++)
+				;
+			for (; j < d->cut && j <= i + SCAN_MAX_BLOCK &&
+			    !scan_line_blank(&d->line[j]) &&
+			    !scan_separator(&d->line[j]); j++)
+				scan_buf_add(out, d->line[j].s, d->line[j].len);
+			if (out->len > 0)
+				return 1;
+		}
+	return 0;
+}
+
+/* The error text of the whole report: reply-code lines, else the text after
+ * an intro line, else the report's prose.  Returns which (SCAN_GLOBAL_*). */
+int
+scan_find_global_diag(const scan_doc *d, scan_buf *out)
+{
+	size_t i;
+
+	if (scan_code_lines(d, out))
+		return SCAN_GLOBAL_CODES;
+	if (scan_intro_text(d, out))
+		return SCAN_GLOBAL_INTRO;
+	for (i = 0; i < d->cut && !out->trunc; i++)
+		if (!scan_line_blank(&d->line[i]))
+			scan_buf_add(out, d->line[i].s, d->line[i].len);
+	return out->len > 0 ? SCAN_GLOBAL_PROSE : SCAN_GLOBAL_NONE;
+}

@@ -1,0 +1,84 @@
+/*
+ * scan_int.h - private to the scan_*.c files: the split text, the
+ * candidate recipients found in it, and the helpers that find addresses,
+ * reply codes, enhanced status codes and remote hosts in a line.
+ *
+ * Memory: a scan_doc points into the caller's text (never copied) and owns
+ * its line array; candidates own their diagnostic buffer.  Everything is
+ * freed by scan_doc_free().  All sizes are capped (SCAN_MAX_*).
+ */
+#ifndef BT_SCAN_INT_H
+#define BT_SCAN_INT_H
+
+#include <stddef.h>
+#include "scan.h"
+
+#define SCAN_MAX_LINES	8192	/* lines of text looked at */
+#define SCAN_MAX_ADDR	254	/* longest address accepted (RFC 5321) */
+#define SCAN_MAX_CANDS	256	/* candidates before de-duplication */
+#define SCAN_MAX_BLOCK	12	/* lines of one recipient's error block */
+#define SCAN_MAX_SKIP	8	/* addresses that are never recipients */
+
+typedef struct scan_line {
+	const char *s;		/* points into the text; not NUL-terminated */
+	size_t len;
+} scan_line;
+
+/* A growing, capped string. */
+typedef struct scan_buf {
+	char *p;		/* NUL-terminated once non-NULL */
+	size_t len;
+	size_t cap;		/* max length kept */
+	int trunc;		/* something was cut */
+} scan_buf;
+
+typedef struct scan_cand {
+	char addr[SCAN_MAX_ADDR + 1];
+	scan_buf diag;		/* the error text for this address */
+	int strength;		/* 2 anchored line, 1 weak (phrase), 0 fallback */
+	int delayed;
+} scan_cand;
+
+typedef struct scan_doc {
+	const scan_input *in;
+	const bt_caps *caps;
+	scan_line *line;	/* owned */
+	size_t nline;
+	size_t cut;		/* first line of the returned message, or nline */
+	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
+	size_t nskip;
+	scan_cand *cand;	/* owned */
+	size_t ncand;
+	int delayed;		/* the report says "still trying" */
+	const char *family;	/* static */
+} scan_doc;
+
+/* scan_util.c */
+int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
+    const bt_result *r);
+void scan_doc_free(scan_doc *d);
+int scan_line_blank(const scan_line *l);
+void scan_trim(const char **s, size_t *len);
+int scan_has(const char *s, size_t len, const char *needle);	/* any case */
+const char *scan_find(const char *s, size_t len, const char *needle);
+int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
+int scan_addr_skipped(const scan_doc *d, const char *a, size_t alen);
+int scan_reply_code(const char *s, char out[4]);
+int scan_status_code(const char *s, char out[16]);
+int scan_remote_mta(const char *s, char *out, size_t outlen);
+int scan_is_error_text(const char *s);
+void scan_buf_add(scan_buf *b, const char *s, size_t len);
+void scan_buf_free(scan_buf *b);
+
+/* scan_find.c */
+void scan_find_anchors(scan_doc *d);
+void scan_find_weak(scan_doc *d);
+enum { SCAN_GLOBAL_NONE, SCAN_GLOBAL_CODES, SCAN_GLOBAL_INTRO,
+	SCAN_GLOBAL_PROSE };
+int scan_find_global_diag(const scan_doc *d, scan_buf *out);
+scan_cand *scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength);
+
+/* scan_family.c: formats recognised by their boilerplate */
+void scan_find_family(scan_doc *d);
+
+#endif

@@ -1,0 +1,468 @@
+/*
+ * scan_util.c - helpers of the text scanner: splitting the text into lines,
+ * finding where the returned message starts, recognising an e-mail address,
+ * an SMTP reply code, an enhanced status code and the remote host in a line,
+ * and a capped string builder.
+ *
+ * Memory: scan_doc_init() allocates the line array and candidate array of a
+ * scan_doc; scan_doc_free() releases them and every candidate's buffer.
+ * Lines point into the caller's text, which must outlive the scan_doc.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan_int.h"
+
+/* Lines (trimmed, any case) that start the copy of the returned message. */
+static const char *const scan_cut_phrases[] = {
+	"this is a copy of the message",
+	"below this line is a copy of the message",
+	"original message follows",
+	"----- original message -----",
+	"------ original message ------",
+	"original message:",
+	"original message headers:",
+	"unsent message follows",
+	"the header of the original message",
+	"included is a copy of the message header",
+	"message headers follow",
+	"------- returned message --------",
+	"below is a copy of the original message",
+	"-------original message",
+	"--- original message follows",
+	"the original message headers are included",
+	"content-type: message/rfc822",
+	NULL
+};
+
+/* Header fields that, at column 0, show a header block has started. */
+static const char *const scan_cut_fields[] = {
+	"received: ", "return-path:", "dkim-signature:", "x-received:",
+	"message-id:", "arc-seal:", "delivered-to:", NULL
+};
+
+int
+scan_line_blank(const scan_line *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		if (!isspace((unsigned char)l->s[i]))
+			return 0;
+	return 1;
+}
+
+void
+scan_trim(const char **s, size_t *len)
+{
+	while (*len > 0 && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && isspace((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+const char *
+scan_find(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	if (n == 0 || n > len)
+		return NULL;
+	for (i = 0; i + n <= len; i++)
+		if (strncasecmp(s + i, needle, n) == 0)
+			return s + i;
+	return NULL;
+}
+
+int
+scan_has(const char *s, size_t len, const char *needle)
+{
+	return scan_find(s, len, needle) != NULL;
+}
+
+static int
+scan_is_cut(const scan_line *l)
+{
+	const char *s = l->s;
+	size_t len = l->len, i;
+
+	for (i = 0; scan_cut_fields[i] != NULL; i++) {
+		size_t n = strlen(scan_cut_fields[i]);
+		if (len >= n && strncasecmp(s, scan_cut_fields[i], n) == 0)
+			return 1;
+	}
+	scan_trim(&s, &len);
+	while (len > 0 && (*s == '-' || *s == '=' || *s == ' ')) {
+		s++;
+		len--;
+	}
+	for (i = 0; scan_cut_phrases[i] != NULL; i++) {
+		const char *p = scan_cut_phrases[i];
+		while (*p == '-')
+			p++;
+		if (len >= strlen(p) && strncasecmp(s, p, strlen(p)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+scan_skip_add(scan_doc *d, const char *v)
+{
+	size_t off, alen, i;
+
+	if (v == NULL || d->nskip >= SCAN_MAX_SKIP)
+		return;
+	if (!scan_addr_find(v, strlen(v), &off, &alen))
+		return;
+	for (i = 0; i < alen; i++)
+		d->skip[d->nskip][i] = (char)tolower((unsigned char)v[off + i]);
+	d->skip[d->nskip][alen] = '\0';
+	d->nskip++;
+}
+
+static int
+scan_split(scan_doc *d)
+{
+	const char *t = d->in->text, *end = t + d->in->len;
+	size_t n = 0;
+
+	d->line = calloc(SCAN_MAX_LINES, sizeof(*d->line));
+	if (d->line == NULL)
+		return -1;
+	while (t < end && n < SCAN_MAX_LINES) {
+		const char *nl = memchr(t, '\n', (size_t)(end - t));
+		size_t len = nl ? (size_t)(nl - t) : (size_t)(end - t);
+		if (len > 0 && t[len - 1] == '\r')
+			len--;
+		d->line[n].s = t;
+		d->line[n].len = len;
+		n++;
+		t = nl ? nl + 1 : end;
+	}
+	d->nline = n;
+	d->cut = n;
+	for (n = 0; n < d->nline; n++)
+		if (scan_is_cut(&d->line[n])) {
+			d->cut = n;
+			break;
+		}
+	return 0;
+}
+
+int
+scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
+    const bt_result *r)
+{
+	memset(d, 0, sizeof(*d));
+	d->in = in;
+	d->caps = caps;
+	d->family = "text";
+	if (in->header != NULL) {
+		scan_skip_add(d, in->header(in->ctx, "From"));
+		scan_skip_add(d, in->header(in->ctx, "To"));
+	}
+	if (r != NULL) {
+		scan_skip_add(d, r->sender);
+		scan_skip_add(d, r->from);
+	}
+	d->cand = calloc(SCAN_MAX_CANDS, sizeof(*d->cand));
+	if (d->cand == NULL)
+		return -1;
+	if (in->text == NULL)
+		return 0;
+	return scan_split(d);
+}
+
+void
+scan_doc_free(scan_doc *d)
+{
+	size_t i;
+
+	if (d->cand != NULL)
+		for (i = 0; i < d->ncand; i++)
+			scan_buf_free(&d->cand[i].diag);
+	free(d->cand);
+	free(d->line);
+	d->cand = NULL;
+	d->line = NULL;
+}
+
+/* --- addresses ----------------------------------------------------------- */
+
+static int
+scan_local_char(int c)
+{
+	return isalnum(c) || (c != 0 && strchr(".!#$%&'*+/=?^_`{|}~-", c) != NULL);
+}
+
+static int
+scan_domain_char(int c)
+{
+	return isalnum(c) || c == '-' || c == '.';
+}
+
+/* Is s[0..len) a plausible domain: labels of letters, digits and '-',
+ * at least two labels, the last one alphabetic. */
+static int
+scan_domain_ok(const char *s, size_t len)
+{
+	size_t i, lab = 0, dots = 0, last = 0;
+
+	if (len < 3 || s[0] == '.' || s[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (lab == 0)
+				return 0;
+			dots++;
+			lab = 0;
+			last = i + 1;
+		} else if (++lab > 63)
+			return 0;
+	}
+	if (dots == 0 || len - last < 2)
+		return 0;
+	for (i = last; i < len; i++)
+		if (!isalpha((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* Find the first well-formed address in s[0..len): *off, *alen. */
+int
+scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		size_t a, b;
+		if (s[i] != '@')
+			continue;
+		a = i;
+		while (a > 0 && scan_local_char((unsigned char)s[a - 1]))
+			a--;
+		while (a < i && s[a] == '.')
+			a++;
+		b = i + 1;
+		while (b < len && scan_domain_char((unsigned char)s[b]))
+			b++;
+		while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))
+			b--;
+		if (a == i || b - a > SCAN_MAX_ADDR)
+			continue;
+		if (!scan_domain_ok(s + i + 1, b - i - 1))
+			continue;
+		*off = a;
+		*alen = b - a;
+		return 1;
+	}
+	return 0;
+}
+
+/* Addresses that are never failed recipients: the report's own From/To,
+ * the envelope sender, and mailer-daemon mailboxes. */
+int
+scan_addr_skipped(const scan_doc *d, const char *a, size_t alen)
+{
+	size_t i;
+
+	if (alen >= 14 && strncasecmp(a, "mailer-daemon@", 14) == 0)
+		return 1;
+	for (i = 0; i < d->nskip; i++)
+		if (strlen(d->skip[i]) == alen &&
+		    strncasecmp(d->skip[i], a, alen) == 0)
+			return 1;
+	return 0;
+}
+
+/* --- codes ---------------------------------------------------------------- */
+
+/* First SMTP reply code 2xx-5xx standing alone ("550 ", "550-", "550\0",
+ * "550]"), not part of a number, an IP address or a status code. */
+int
+scan_reply_code(const char *s, char out[4])
+{
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (p[0] < '2' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
+		    !isdigit((unsigned char)p[2]))
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
+		    p[-1] == '#' || p[-1] == '-' || p[-1] == '=' || p[-1] == '/'))
+			continue;
+		if (p[3] != '\0' && p[3] != ' ' && p[3] != '-' && p[3] != ']' &&
+		    p[3] != ')' && p[3] != '\'' && p[3] != ',' && p[3] != '"' &&
+		    p[3] != ';')
+			continue;
+		if (p[3] == '-' && !isdigit((unsigned char)p[4]) &&
+		    !isspace((unsigned char)p[4]) && p[4] != '\0')
+			continue;
+		memcpy(out, p, 3);
+		out[3] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* First enhanced status code class.subject.detail, class 2, 4 or 5. */
+int
+scan_status_code(const char *s, char out[16])
+{
+	const char *p;
+
+	for (p = s; *p; p++) {
+		const char *q;
+		size_t n1 = 0, n2 = 0;
+		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.')
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.'))
+			continue;
+		q = p + 2;
+		while (isdigit((unsigned char)*q) && n1 < 4) {
+			q++;
+			n1++;
+		}
+		if (n1 == 0 || n1 > 3 || *q != '.')
+			continue;
+		q++;
+		while (isdigit((unsigned char)q[n2]) && n2 < 4)
+			n2++;
+		if (n2 == 0 || n2 > 3)
+			continue;
+		q += n2;
+		if (*q == '.' && isdigit((unsigned char)q[1]))
+			continue;	/* an IP address or a version */
+		if (isalnum((unsigned char)*q))
+			continue;
+		memcpy(out, p, (size_t)(q - p));
+		out[q - p] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* The host that replied: "host NAME[ip] said", "host NAME [ip]:",
+ * "remote host NAME said", "while talking to NAME:", "Server NAME[ip]",
+ * "SMTP Server <NAME>", "host: NAME". */
+int
+scan_remote_mta(const char *s, char *out, size_t outlen)
+{
+	static const char *const intro[] = {
+		"remote host ", "while talking to ", "host: ", "host ",
+		"server ", NULL
+	};
+	size_t i;
+
+	for (i = 0; intro[i] != NULL; i++) {
+		const char *p = s;
+		while ((p = scan_find(p, strlen(p), intro[i])) != NULL) {
+			const char *h = p + strlen(intro[i]);
+			size_t n = 0;
+			if (p > s && isalnum((unsigned char)p[-1])) {
+				p++;
+				continue;
+			}
+			if (*h == '<')
+				h++;
+			while (h[n] && (isalnum((unsigned char)h[n]) ||
+			    h[n] == '.' || h[n] == '-' || h[n] == '_'))
+				n++;
+			while (n > 0 && h[n - 1] == '.')
+				n--;
+			if (n >= 3 && memchr(h, '.', n) != NULL &&
+			    n < outlen) {
+				memcpy(out, h, n);
+				out[n] = '\0';
+				return 1;
+			}
+			p++;
+		}
+	}
+	return 0;
+}
+
+/* Does the text look like an error (a code, or a typical word)? */
+int
+scan_is_error_text(const char *s)
+{
+	static const char *const words[] = {
+		"unknown", "not found", "no such", "rejected", "refused",
+		"denied", "invalid", "does not exist", "doesn't exist", "full",
+		"quota", "failed", "error", "not accept", "blocked", "disabled",
+		"unavailable", "timed out", "timeout", "not allowed", "exceed",
+		"too ", "spam", "policy", "unrouteable", "not listed",
+		"suspend", "inactive", "expired", "lookup", "loop", "virus",
+		"not permitted", "blacklist", "blocklist", "deferred",
+		"not valid", "deactivated", "unable", "cannot", "can't",
+		"retry", "relay", "mailbox", "user", "host", "domain",
+		"not be delivered", "undeliverable", "could not", "couldn't",
+		NULL
+	};
+	char c[4], st[16];
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (scan_reply_code(s, c) || scan_status_code(s, st))
+		return 1;
+	for (i = 0; words[i] != NULL; i++)
+		if (scan_has(s, strlen(s), words[i]))
+			return 1;
+	return 0;
+}
+
+/* --- capped string builder ------------------------------------------------ */
+
+/* Append s[0..len) trimmed, separated from what is there by one space;
+ * runs of white space become one space. */
+void
+scan_buf_add(scan_buf *b, const char *s, size_t len)
+{
+	size_t i;
+	int sp;
+
+	scan_trim(&s, &len);
+	if (len == 0 || b->trunc)
+		return;
+	if (b->p == NULL) {
+		b->p = malloc(b->cap + 1);
+		if (b->p == NULL) {
+			b->trunc = 1;
+			return;
+		}
+		b->len = 0;
+		b->p[0] = '\0';
+	}
+	sp = b->len > 0;
+	for (i = 0; i < len; i++) {
+		int c = (unsigned char)s[i];
+		if (isspace(c) || c == '\0') {
+			sp = 1;
+			continue;
+		}
+		if (b->len + (size_t)sp + 1 > b->cap) {
+			b->trunc = 1;
+			break;
+		}
+		if (sp)
+			b->p[b->len++] = ' ';
+		sp = 0;
+		b->p[b->len++] = (char)c;
+	}
+	b->p[b->len] = '\0';
+}
+
+void
+scan_buf_free(scan_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = 0;
+	b->trunc = 0;
+}

@@ -1,0 +1,442 @@
+/*
+ * check_scan.c - unit tests of scan_text(): recipients, diagnostics, reply
+ * codes, status codes, remote hosts, delay warnings, completion of a DSN's
+ * recipients and the recipient cap, on small texts of each line shape.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan.h"
+
+typedef struct hdr {
+	const char *name[8];
+	const char *value[8];
+} hdr;
+
+static const char *
+t_header(void *ctx, const char *name)
+{
+	hdr *h = ctx;
+	size_t i;
+
+	for (i = 0; i < 8 && h->name[i] != NULL; i++)
+		if (strcasecmp(h->name[i], name) == 0)
+			return h->value[i];
+	return NULL;
+}
+
+static bt_caps caps;
+static bt_result res;
+static hdr hd;
+
+static void
+setup(void)
+{
+	memset(&caps, 0, sizeof(caps));
+	caps.max_field = 1024;
+	caps.max_text = 65536;
+	caps.max_recipients = 100;
+	result_init(&res);
+	memset(&hd, 0, sizeof(hd));
+	hd.name[0] = "From";
+	hd.value[0] = "Mail Delivery System <MAILER-DAEMON@mx.example.org>";
+	hd.name[1] = "To";
+	hd.value[1] = "sender@example.org";
+}
+
+static void
+teardown(void)
+{
+	result_clear(&res);
+}
+
+static size_t
+scan(const char *text)
+{
+	scan_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.text = text;
+	in.len = strlen(text);
+	in.header = t_header;
+	in.ctx = &hd;
+	return scan_text(&in, &res, &caps);
+}
+
+#define RC(i) (&res.rcpt[(i)])
+
+START_TEST(test_exim_paragraph)
+{
+	const char *t =
+	    "This message was created automatically by mail delivery software.\n"
+	    "\n"
+	    "A message that you sent could not be delivered to one or more of its\n"
+	    "recipients. This is a permanent error. The following address(es) failed:\n"
+	    "\n"
+	    "  alice@dest.example\n"
+	    "    SMTP error from remote mail server after RCPT TO:<alice@dest.example>:\n"
+	    "    host mx1.dest.example [192.0.2.7]: 550 5.1.1 No such mailbox\n"
+	    "  bob@dest.example\n"
+	    "    Unrouteable address\n"
+	    "\n"
+	    "------ This is a copy of the message, including all the headers. ------\n"
+	    "Return-path: <sender@example.org>\n"
+	    "To: carol@dest.example\n";
+
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_uint_eq(res.nrcpt, 2);
+	ck_assert_str_eq(RC(0)->recipient, "alice@dest.example");
+	ck_assert_str_eq(RC(0)->action, "failed");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->status, "5.1.1");
+	ck_assert_str_eq(RC(0)->remote_mta, "mx1.dest.example");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "No such mailbox"));
+	ck_assert_int_eq(RC(0)->cls, BT_CLASS_UNDETERMINED);
+	ck_assert_str_eq(RC(1)->recipient, "bob@dest.example");
+	ck_assert_str_eq(RC(1)->diagnostic, "Unrouteable address");
+	ck_assert_str_eq(RC(1)->replycode, "");
+	ck_assert_str_eq(res.format, "exim");
+}
+END_TEST
+
+START_TEST(test_postfix_said)
+{
+	const char *t =
+	    "This is the mail system at host mx.example.org.\n"
+	    "\n"
+	    "<dave@dest.example>: host mail.dest.example[192.0.2.9] said: 550\n"
+	    "    5.2.2 <dave@dest.example>: Mailbox full (in reply to RCPT TO command)\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "dave@dest.example");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->status, "5.2.2");
+	ck_assert_str_eq(RC(0)->remote_mta, "mail.dest.example");
+	ck_assert_str_eq(RC(0)->diagnostic,
+	    "host mail.dest.example[192.0.2.9] said: 550 5.2.2 "
+	    "<dave@dest.example>: Mailbox full (in reply to RCPT TO command)");
+}
+END_TEST
+
+START_TEST(test_qmail_paragraphs_in_order)
+{
+	const char *t =
+	    "Hi. This is the qmail-send program at mx.example.org.\n"
+	    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+	    "\n"
+	    "<erin@dest.example>:\n"
+	    "192.0.2.3 does not like recipient.\n"
+	    "Remote host said: 550 5.1.1 unknown user\n"
+	    "Giving up on 192.0.2.3.\n"
+	    "\n"
+	    "<frank@other.example>:\n"
+	    "This user's mailbox is over quota (#5.2.2)\n"
+	    "\n"
+	    "--- Below this line is a copy of the message.\n"
+	    "\n"
+	    "To: <zed@dest.example>\n";
+
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_str_eq(RC(0)->recipient, "erin@dest.example");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->status, "5.1.1");
+	ck_assert_str_eq(RC(1)->recipient, "frank@other.example");
+	ck_assert_str_eq(RC(1)->status, "5.2.2");
+	ck_assert_str_eq(RC(1)->replycode, "");
+	ck_assert_str_eq(res.format, "qmail");
+}
+END_TEST
+
+START_TEST(test_sendmail_dots)
+{
+	const char *t =
+	    "   ----- Transcript of session follows -----\n"
+	    "... while talking to mx.dest.example.:\n"
+	    ">>> RCPT To:<gina@dest.example>\n"
+	    "<<< 550 5.1.1 <gina@dest.example>... User unknown\n"
+	    "550 5.1.1 <gina@dest.example>... User unknown\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "gina@dest.example");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->status, "5.1.1");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "User unknown"));
+}
+END_TEST
+
+START_TEST(test_address_then_global_error)
+{
+	/* Gmail-like: the address alone, the error further down. */
+	const char *t =
+	    "Delivery to the following recipient failed permanently:\n"
+	    "\n"
+	    "     hank@dest.example\n"
+	    "\n"
+	    "Technical details of permanent failure:\n"
+	    "The error that the other server returned was:\n"
+	    "550-5.1.1 The email account that you tried to reach does not exist.\n"
+	    "550 5.1.1 Please try double-checking the address.\n"
+	    "\n"
+	    "----- Original message -----\n"
+	    "From: sender@example.org\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "hank@dest.example");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->status, "5.1.1");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "does not exist"));
+}
+END_TEST
+
+START_TEST(test_office365_remote_server)
+{
+	const char *t =
+	    "Delivery has failed to these recipients or groups:\n"
+	    "\n"
+	    "ivy@dest.example<mailto:ivy@dest.example>\n"
+	    "The email address you entered couldn't be found.\n"
+	    "\n"
+	    "Diagnostic information for administrators:\n"
+	    "\n"
+	    "ivy@dest.example\n"
+	    "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found'\n"
+	    "\n"
+	    "Original message headers:\n"
+	    "Received: from x by y\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "ivy@dest.example");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->status, "5.1.10");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "RecipientNotFound"));
+}
+END_TEST
+
+START_TEST(test_skip_own_addresses)
+{
+	/* The report's To (the original sender) and mailer-daemon are never
+	 * recipients; an address in the returned headers neither, when the
+	 * text names one. */
+	const char *t =
+	    "<sender@example.org>: this is the sender, not a recipient\n"
+	    "<MAILER-DAEMON@mx.example.org>: no\n"
+	    "<jack@dest.example>: 550 user unknown\n"
+	    "\n"
+	    "Received: from a by b\n"
+	    "To: <kim@dest.example>\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "jack@dest.example");
+}
+END_TEST
+
+START_TEST(test_dedup_keeps_order)
+{
+	const char *t =
+	    "<lea@dest.example>: mailbox unavailable\n"
+	    "\n"
+	    "<max@dest.example>: user unknown\n"
+	    "\n"
+	    "<LEA@dest.example>: 550 5.2.1 mailbox disabled\n";
+
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_str_eq(RC(0)->recipient, "lea@dest.example");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->status, "5.2.1");
+	ck_assert_str_eq(RC(1)->recipient, "max@dest.example");
+}
+END_TEST
+
+START_TEST(test_delayed)
+{
+	const char *t =
+	    "A message that you sent has not yet been delivered to one or more of its\n"
+	    "recipients after more than 24 hours on the queue on mx.example.org.\n"
+	    "\n"
+	    "  nina@dest.example\n"
+	    "    Delay reason: SMTP error from remote mail server after RCPT TO:<nina@dest.example>:\n"
+	    "    451 4.7.1 greylisted\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->action, "delayed");
+	ck_assert_int_eq(RC(0)->cls, BT_CLASS_DELAYED);
+	ck_assert_str_eq(RC(0)->replycode, "451");
+	ck_assert_str_eq(RC(0)->status, "4.7.1");
+}
+END_TEST
+
+START_TEST(test_failed_recipients_header)
+{
+	const char *t =
+	    "We could not deliver your message to the group you tried to contact.\n"
+	    "It may not exist, or you may not have permission to post.\n";
+
+	hd.name[2] = "X-Failed-Recipients";
+	hd.value[2] = "group@lists.example, other@lists.example";
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_str_eq(RC(0)->recipient, "group@lists.example");
+	ck_assert_str_eq(RC(1)->recipient, "other@lists.example");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "permission to post"));
+}
+END_TEST
+
+START_TEST(test_phrase_line)
+{
+	const char *t =
+	    "Your mail sent on: Thu, 29 Apr 2013 23:45:22 +0900\n"
+	    "     Could not be delivered to: <olga@dest.example>\n"
+	    "     As their mailbox is full.\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "olga@dest.example");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "mailbox is full"));
+}
+END_TEST
+
+START_TEST(test_complete_dsn)
+{
+	bt_rcpt *rc;
+	const char *t =
+	    "<paul@dest.example>: host mx.dest.example[192.0.2.1] said: 550 5.1.1\n"
+	    "    <paul@dest.example>: Recipient address rejected: User unknown (in\n"
+	    "    reply to RCPT TO command)\n";
+	scan_input in;
+
+	rc = result_add_rcpt(&res, 10);
+	ck_assert_ptr_nonnull(rc);
+	result_set(&rc->recipient, "paul@dest.example", 17, 1024, &res.caps_hit);
+	result_set(&rc->diagnostic, "smtp; 550", 9, 1024, &res.caps_hit);
+	strcpy(rc->status, "5.1.1");
+	memset(&in, 0, sizeof(in));
+	in.text = t;
+	in.len = strlen(t);
+	in.has_dsn = 1;
+	ck_assert_uint_eq(scan_text(&in, &res, &caps), 0);
+	ck_assert_uint_eq(res.nrcpt, 1);
+	ck_assert_ptr_nonnull(strstr(res.rcpt[0].diagnostic,
+	    "Recipient address rejected"));
+	ck_assert_str_eq(res.rcpt[0].replycode, "550");
+	ck_assert_str_eq(res.rcpt[0].status, "5.1.1");
+	ck_assert_str_eq(res.rcpt[0].remote_mta, "mx.dest.example");
+}
+END_TEST
+
+START_TEST(test_complete_keeps_good_dsn_text)
+{
+	bt_rcpt *rc;
+	const char *t = "<quin@dest.example>: 550 something else\n";
+	scan_input in;
+
+	rc = result_add_rcpt(&res, 10);
+	result_set(&rc->recipient, "quin@dest.example", 17, 1024, &res.caps_hit);
+	result_set(&rc->diagnostic, "smtp; 552 5.2.2 Mailbox full", 28, 1024,
+	    &res.caps_hit);
+	memset(&in, 0, sizeof(in));
+	in.text = t;
+	in.len = strlen(t);
+	in.has_dsn = 1;
+	scan_text(&in, &res, &caps);
+	ck_assert_str_eq(res.rcpt[0].diagnostic, "smtp; 552 5.2.2 Mailbox full");
+}
+END_TEST
+
+START_TEST(test_cap_recipients)
+{
+	char t[4096];
+	size_t i, n = 0;
+
+	for (i = 0; i < 10; i++)
+		n += (size_t)snprintf(t + n, sizeof(t) - n,
+		    "<user%zu@dest.example>: 550 user unknown\n\n", i);
+	caps.max_recipients = 3;
+	ck_assert_uint_eq(scan(t), 3);
+	ck_assert_uint_eq(res.nrcpt, 3);
+	ck_assert(res.caps_hit & BT_CAP_RCPTS);
+	ck_assert_str_eq(RC(2)->recipient, "user2@dest.example");
+}
+END_TEST
+
+START_TEST(test_field_cap)
+{
+	char t[8192];
+	size_t n;
+
+	n = (size_t)snprintf(t, sizeof(t), "<rita@dest.example>: 550 ");
+	memset(t + n, 'x', 3000);
+	strcpy(t + n + 3000, "\n");
+	caps.max_field = 100;
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_uint_le(strlen(RC(0)->diagnostic), 100);
+	ck_assert(res.caps_hit & BT_CAP_FIELD);
+}
+END_TEST
+
+START_TEST(test_not_addresses)
+{
+	const char *t =
+	    "Hello, this is an ordinary message.\n"
+	    "Write to me at someone@localhost or user@192.0.2.1 any time.\n";
+
+	ck_assert_uint_eq(scan(t), 0);
+	ck_assert_uint_eq(res.nrcpt, 0);
+}
+END_TEST
+
+START_TEST(test_json_notification)
+{
+	const char *t =
+	    "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\","
+	    "\"bouncedRecipients\":[{\"emailAddress\":\"sam@dest.example\","
+	    "\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"},"
+	    "{\"emailAddress\":\"tom@dest.example\"}]}}\n";
+
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_str_eq(RC(0)->recipient, "sam@dest.example");
+	ck_assert_str_eq(RC(0)->diagnostic, "smtp; 550 5.1.1 user unknown");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(1)->recipient, "tom@dest.example");
+}
+END_TEST
+
+static Suite *
+scan_suite(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_exim_paragraph);
+	tcase_add_test(tc, test_postfix_said);
+	tcase_add_test(tc, test_qmail_paragraphs_in_order);
+	tcase_add_test(tc, test_sendmail_dots);
+	tcase_add_test(tc, test_address_then_global_error);
+	tcase_add_test(tc, test_office365_remote_server);
+	tcase_add_test(tc, test_skip_own_addresses);
+	tcase_add_test(tc, test_dedup_keeps_order);
+	tcase_add_test(tc, test_delayed);
+	tcase_add_test(tc, test_failed_recipients_header);
+	tcase_add_test(tc, test_phrase_line);
+	tcase_add_test(tc, test_complete_dsn);
+	tcase_add_test(tc, test_complete_keeps_good_dsn_text);
+	tcase_add_test(tc, test_cap_recipients);
+	tcase_add_test(tc, test_field_cap);
+	tcase_add_test(tc, test_not_addresses);
+	tcase_add_test(tc, test_json_notification);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(scan_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
