@@ -57,6 +57,9 @@ typedef struct bt_rcpt {
 	const char *description;	/* static or ruleset-owned: code table text */
 	bt_class cls;
 	int hard;			/* 1: retrying this address is useless */
+	char smtp_command[8];		/* SMTP command the remote refused: "RCPT", "DATA",
+					 * "MAIL", "CONN", "HELO"; "" unknown (classify uses
+					 * it: user unknown after DATA is filtered) */
 } bt_rcpt;
 
 typedef struct bt_result {
