@@ -5,12 +5,13 @@
  *	classify_rcpt() works on one recipient of a result that the engine
  *	filled (from a DSN or from the text of a bounce):
  *
- *	status	the report's enhanced code; else the first well-formed
- *		4.x.x/5.x.x code in the diagnostic text (not part of an IP
- *		address or a version number); else the made-up X.0.9NN code
- *		of the reason (status_synthetic = 1), permanent or temporary
- *		as the reply code's class, the action (delayed) or the word
- *		"temporary" in the text say.
+ *	status	the enhanced code quoted in the diagnostic text (4.x.x or
+ *		5.x.x, not part of an IP address or a version number; the
+ *		last one that follows a reply code of its class, else the
+ *		first one); else the report's Status; else the made-up
+ *		X.0.9NN code of the reason (status_synthetic = 1), permanent
+ *		or temporary as the reply code's class, the action (delayed)
+ *		or the word "temporary" in the text say.
  *	reply	kept, or the first 4xx/5xx reply in the text that stands
  *		where replies stand (text start, after "said:" or ':', or
  *		before an enhanced code of the same class).
@@ -213,56 +214,109 @@ static size_t classify_code_at(const char *s)
 	return i;
 }
 
-/* First enhanced code of class 4 or 5 in text, copied to out. */
-static int classify_find_status(const char *text, char *out, size_t outlen)
+/* 1 when an enhanced code of class 4/5 starts at p (and not inside a longer
+ * dotted number or word); its length in *n. */
+static int classify_status_at(const char *text, const char *p, size_t *n)
 {
-	const char *p;
-
-	for (p = text; *p != '\0'; p++) {
-		size_t n;
-
-		if (*p != '4' && *p != '5')
-			continue;
-		if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
-				 (p[-1] == '-' && p - text >= 2 && isalpha((unsigned char)p[-2]))))
-			continue;
-		n = classify_code_at(p);
-		if (n == 0 || n >= outlen)
-			continue;
-		memcpy(out, p, n);
-		out[n] = '\0';
-		if (codes_valid_enhanced(out))
-			return 1;
-	}
-	out[0] = '\0';
-	return 0;
+	if (*p != '4' && *p != '5')
+		return 0;
+	if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
+			 (p[-1] == '-' && p - text >= 2 && isalpha((unsigned char)p[-2]))))
+		return 0;
+	*n = classify_code_at(p);
+	return *n > 0 && *n < 16;
 }
 
-/* First 4xx/5xx reply code in text that stands where a reply stands. */
-static int classify_find_reply(const char *text, char out[4])
+/* 1 when a 4xx/5xx reply code starts at p; *paired set when an enhanced
+ * code of the same class follows it, *at to that code. */
+static int classify_reply_at(const char *text, const char *p, int *paired, const char **at)
 {
-	const char *p;
+	const char *b = p, *q;
+	size_t n;
+	int lead;
 
+	if ((*p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
+	    !isdigit((unsigned char)p[2]) || (p > text && (isalnum((unsigned char)p[-1]) ||
+							   p[-1] == '.')) ||
+	    (p[3] != ' ' && p[3] != '-' && p[3] != '\0'))
+		return 0;
+	q = p + 3;
+	if (*q == '-' || *q == ' ')
+		q++;
+	if (*q == '\'' || *q == '"' || *q == '#')
+		q++;
+	*paired = *q == p[0] && classify_status_at(text, q, &n);
+	*at = q;
+	while (b > text && b[-1] == ' ')
+		b--;
+	lead = b == text || strchr(":;'\"(<>#=", b[-1]) != NULL;
+	return lead || *paired;
+}
+
+/* Codes in the text: the last reply code followed by an enhanced code of
+ * its class gives both; else the first reply code and the first enhanced
+ * code.  Either output may be left empty. */
+static void classify_scan_codes(const char *text, char *status, size_t slen, char reply[4])
+{
+	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
+	size_t n;
+
+	status[0] = '\0';
+	reply[0] = '\0';
 	for (p = text; *p != '\0'; p++) {
-		const char *b = p;
-		int lead;
+		int paired;
+		const char *at;
 
-		if ((*p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
-		    !isdigit((unsigned char)p[2]) || (p > text && isalnum((unsigned char)p[-1])) ||
-		    (p[3] != ' ' && p[3] != '-' && p[3] != '\0'))
+		if (classify_reply_at(text, p, &paired, &at)) {
+			if (first_reply == NULL)
+				first_reply = p;
+			if (paired) {
+				pair_reply = p;
+				pair = at;
+			}
+			p += 2;
 			continue;
-		while (b > text && b[-1] == ' ')
-			b--;
-		lead = b == text || strchr(":;'\"(<>#=", b[-1]) != NULL;
-		if (!lead && !(p[4] == p[0] && p[5] == '.' && isdigit((unsigned char)p[6])))
-			continue;
-		if (p[3] == '-' && !isdigit((unsigned char)p[4]) && p[4] != ' ' && !lead)
-			continue;
-		memcpy(out, p, 3);
-		out[3] = '\0';
-		return 1;
+		}
+		if (first_st == NULL && classify_status_at(text, p, &n))
+			first_st = p;
 	}
-	return 0;
+	if (pair == NULL) {
+		pair = first_st;
+		pair_reply = first_reply;
+	}
+	if (pair != NULL && classify_status_at(text, pair, &n) && n < slen) {
+		memcpy(status, pair, n);
+		status[n] = '\0';
+		if (!codes_valid_enhanced(status))
+			status[0] = '\0';
+	}
+	if (pair_reply != NULL) {
+		memcpy(reply, pair_reply, 3);
+		reply[3] = '\0';
+	}
+}
+
+/* Remove the "550-5.7.1 " prefixes that multi-line replies repeat inside
+ * the text (all but a leading one), in place. */
+static size_t classify_strip_prefixes(char *text, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; ) {
+		size_t n;
+		int paired;
+		const char *at;
+
+		if (i > 0 && text[i - 1] == ' ' &&
+		    classify_reply_at(text, text + i, &paired, &at) && paired &&
+		    classify_status_at(text, at, &n) && at[n] == ' ') {
+			i = (size_t)(at - text) + n + 1;
+			continue;
+		}
+		text[o++] = text[i++];
+	}
+	text[o] = '\0';
+	return o;
 }
 
 /* The recipient's domain, or NULL. */
@@ -273,41 +327,131 @@ static const char *classify_domain(const char *addr)
 	return at ? at + 1 : NULL;
 }
 
+/* The SMTP command the remote server refused: the engine's, or the one the
+ * text names ("in reply to end of DATA command", "after RCPT TO").
+ * Returns 'D' (DATA), 'M' (MAIL FROM), 'R' (RCPT TO) or 0. */
+static int classify_command(const bt_rcpt *rc, const char *text)
+{
+	const char *p;
+
+	if (strcasecmp(rc->smtp_command, "DATA") == 0)
+		return 'D';
+	if (strcasecmp(rc->smtp_command, "MAIL") == 0)
+		return 'M';
+	if (strcasecmp(rc->smtp_command, "RCPT") == 0)
+		return 'R';
+	if ((p = strcasestr(text, "in reply to ")) == NULL &&
+	    (p = strcasestr(text, " after ")) == NULL)
+		return 0;
+	p += strcspn(p, " ") + 1;
+	p += strcspn(p, " ") + 1;
+	if (strncasecmp(p, "end of ", 7) == 0)
+		p += 7;
+	if (strncasecmp(p, "data", 4) == 0 && !isalpha((unsigned char)p[4]))
+		return 'D';
+	if (strncasecmp(p, "mail", 4) == 0)
+		return 'M';
+	if (strncasecmp(p, "rcpt", 4) == 0)
+		return 'R';
+	return 0;
+}
+
+/* Default reason of a code, or NULL. */
+static const char *classify_code_reason(const ruleset *rs, const char *code)
+{
+	const codes_entry *e;
+
+	if (code[0] == '\0' || (e = ruleset_lookup_code(rs, code)) == NULL)
+		return NULL;
+	return e->reason;
+}
+
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
-				   const char *text, size_t len)
+				   const char *text, size_t len, int delayed)
 {
 	const char *hosts[3];
-	const codes_entry *e;
-	const char *reason;
+	const char *reason = NULL, *code;
 
 	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0)
 		return "mailererror";
 	hosts[0] = r->reporting_mta;
 	hosts[1] = rc->remote_mta;
 	hosts[2] = classify_domain(rc->recipient);
-	if (len > 0) {
+	if (len > 0)
 		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
-		if (reason != NULL)
-			return reason;
+	if (reason != NULL) {
+		/* "user unknown" to DATA: the recipient was accepted, the
+		 * message then refused by a filter; to MAIL: the sender. */
+		if (strcmp(reason, "userunknown") == 0) {
+			int cmd = classify_command(rc, text);
+
+			if (cmd == 'D')
+				return "filtered";
+			if (cmd == 'M')
+				return "rejected";
+		}
+		return reason;
 	}
-	if (rc->status[0] != '\0' && (e = ruleset_lookup_code(rs, rc->status)) != NULL &&
-	    e->reason != NULL)
-		return e->reason;
-	if (rc->replycode[0] != '\0' && (e = ruleset_lookup_code(rs, rc->replycode)) != NULL &&
-	    e->reason != NULL)
-		return e->reason;
+	code = classify_code_reason(rs, rc->status);
+	if (code == NULL)
+		code = classify_code_reason(rs, rc->replycode);
+	if (delayed && (code == NULL || classify_class_of(code, "4") != BT_CLASS_HARD) &&
+	    (code == NULL || (strcmp(code, "mailboxfull") != 0 && strcmp(code, "systemfull") != 0)))
+		return "expired";	/* still queued, no cause given */
+	if (code != NULL)
+		return code;
 	if (len == 0 && rc->status[0] == '\0' && rc->replycode[0] == '\0')
 		return "onhold";
 	return "undefined";
+}
+
+/* Status and reply code: the text's enhanced code wins over the engine's;
+ * the engine's reply code is kept, else the text's is taken. */
+static void classify_codes(bt_rcpt *rc, const char *text)
+{
+	char st[16], reply[4];
+
+	classify_scan_codes(text, st, sizeof(st), reply);
+	if (st[0] != '\0') {
+		/* The remote server's own code, quoted in the text, is more
+		 * precise than the Status field the sending MTA wrote (X.0.0,
+		 * its own X.4.7 "gave up", a guess). */
+		snprintf(rc->status, sizeof(rc->status), "%s", st);
+		rc->status_synthetic = 0;
+	} else if (rc->status_synthetic || !codes_valid_enhanced(rc->status)) {
+		rc->status[0] = '\0';
+		rc->status_synthetic = 0;
+	}
+	if (!codes_valid_reply(rc->replycode))
+		memcpy(rc->replycode, reply, sizeof(reply));
+}
+
+/* The made-up status when the bounce shows none. */
+static void classify_synthesize(bt_rcpt *rc, const char *text, int delayed)
+{
+	const char *syn;
+	int temporary;
+
+	if (rc->status[0] != '\0')
+		return;
+	if (rc->replycode[0] != '\0')
+		temporary = rc->replycode[0] == '4';
+	else
+		temporary = delayed || classify_says_temporary(text);
+	syn = classify_synthetic_status(rc->reason, temporary);
+	if (syn != NULL) {
+		snprintf(rc->status, sizeof(rc->status), "%s", syn);
+		rc->status_synthetic = 1;
+	}
 }
 
 void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 {
 	char text[CLASSIFY_MAX_TEXT];
 	size_t len;
-	int delayed, temporary;
-	const codes_entry *e;
+	int delayed;
+	const codes_entry *e = NULL;
 
 	if (rc == NULL || rc->cls == BT_CLASS_DELIVERED || rc->cls == BT_CLASS_AUTOREPLY ||
 	    rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_NONE)
@@ -317,32 +461,12 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	delayed = rc->cls == BT_CLASS_DELAYED ||
 		  (rc->action != NULL && strcasecmp(rc->action, "delayed") == 0);
 	len = classify_fold(rc->diagnostic, text, sizeof(text));
+	classify_codes(rc, text);
+	len = classify_strip_prefixes(text, len);
 
-	if (rc->status_synthetic || !codes_valid_enhanced(rc->status)) {
-		rc->status[0] = '\0';
-		rc->status_synthetic = 0;
-		classify_find_status(text, rc->status, sizeof(rc->status));
-	}
-	if (!codes_valid_reply(rc->replycode))
-		if (!classify_find_reply(text, rc->replycode))
-			rc->replycode[0] = '\0';
+	rc->reason = classify_reason(rc, r, rs, text, len, delayed);
+	classify_synthesize(rc, text, delayed);
 
-	rc->reason = classify_reason(rc, r, rs, text, len);
-
-	if (rc->status[0] == '\0') {
-		const char *syn;
-
-		if (rc->replycode[0] != '\0')
-			temporary = rc->replycode[0] == '4';
-		else
-			temporary = delayed || classify_says_temporary(text);
-		syn = classify_synthetic_status(rc->reason, temporary);
-		if (syn != NULL) {
-			snprintf(rc->status, sizeof(rc->status), "%s", syn);
-			rc->status_synthetic = 1;
-		}
-	}
-	e = NULL;
 	if (rc->status[0] != '\0' && !rc->status_synthetic)
 		e = ruleset_lookup_code(rs, rc->status);
 	if (e == NULL && rc->replycode[0] != '\0')
@@ -352,10 +476,10 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	rc->hard = classify_is_hard(rc->reason,
 				    rc->status_synthetic && rc->replycode[0] ? rc->replycode : rc->status,
 				    text);
-	if (!delayed)
-		rc->cls = rc->hard ? BT_CLASS_HARD : classify_class_of(rc->reason, rc->status);
-	else
+	if (delayed)
 		rc->cls = BT_CLASS_DELAYED;
+	else
+		rc->cls = rc->hard ? BT_CLASS_HARD : classify_class_of(rc->reason, rc->status);
 }
 
 void classify_result(bt_result *r, const ruleset *rs)

@@ -91,27 +91,31 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "badreputation", NULL, NULL },
 	{ "unexpected volume or user complaints|\\[tss0[1-9]\\]", "rejected", NULL, NULL },
 
-	/* --- malware, spam --------------------------------------------- */
-	{ "virus|malware|trojan|infected|worm detected|mcspamsignature",
-	  "virusdetected", NULL, NULL },
-	{ "\\bspam|\\bube\\b|unsolicited|junk mail|bulk mail|message content rejected"
-	  "|content (was )?(rejected|refused)|identified as (spam|junk)|spamassassin",
-	  "spamdetected", NULL, NULL },
-
+	/* --- the message breaks RFC 5322 (before spam: Gmail says both) -- */
+	{ "not (rfc ?5322|rfc ?2822|rfc) compliant|multiple (addresses in from|\\S+ headers)"
+	  "|duplicate (header|\\S+ header)|rfc ?5322 section|message-id (header )?(is )?(missing|invalid)"
+	  "|missing (a )?(required )?(date|from|message-id) header",
+	  "notcompliantrfc", NULL, NULL },
 	/* --- the sending host: blocklists, IP bans, refusals ----------- */
 	{ "blocked using|listed (at|on|in|by)|spamhaus|spamcop|\\bsorbs\\b|\\bbarracuda"
 	  "|dnsbl|\\brbl\\b|blacklist|blocklist|black list|block list"
 	  "|client host (\\S+ )?(rejected|blocked)|(ip|host|address|client)( address)? (\\S+ )?(is )?(blocked|banned|denied)"
 	  "|banned sending ip|blocked ip|refused to talk to me|not accepting connections"
 	  "|connection (refused|rejected) (by|from)|access denied.*\\bip\\b|\\(bl\\)"
-	  "|^\\d{3}[- ]blocked|service refuse|may not be mail exchanger|your ip",
+	  "|^\\d{3}[- ]blocked|may not be mail exchanger|your ip",
 	  "blocked", NULL, NULL },
 
+	/* a bare "rejected" with a generic code: the connection was refused */
+	{ "^(\\d{3}[- ])?(#?\\d\\.\\d\\.\\d )?rejected\\.?$", "blocked", NULL, "?.0.0" },
+
+	/* --- malware, spam --------------------------------------------- */
+	{ "virus|malware|trojan|infected|worm detected|mcspamsignature",
+	  "virusdetected", NULL, NULL },
+	{ "\\bspam(?!haus|cop)|\\bube\\b|unsolicited|junk mail|bulk mail|message content rejected"
+	  "|content (was )?(rejected|refused)|identified as (spam|junk)|spamassassin",
+	  "spamdetected", NULL, NULL },
+
 	/* --- the message: RFC rules, content, size, policy ------------- */
-	{ "not (rfc ?5322|rfc ?2822|rfc) compliant|multiple (addresses in from|\\S+ headers)"
-	  "|duplicate (header|\\S+ header)|rfc ?5322 section|message-id (header )?(is )?(missing|invalid)"
-	  "|missing (a )?(required )?(date|from|message-id) header",
-	  "notcompliantrfc", NULL, NULL },
 	{ "headers? (too (large|long|big)|exceed|size)|invalid (character|charset)|bare (lf|linefeed)"
 	  "|illegal (character|header)|content (type|encoding) (not|is)|mime (error|syntax)|8-?bit",
 	  "contenterror", NULL, NULL },
@@ -120,7 +124,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|too (large|big) for",
 	  "mesgtoobig", NULL, NULL },
 	{ "policy (reasons|violation)|violat(es|ion of) .*polic|protocol violation|not allowed by .*polic"
-	  "|network not allowed|potential security issue|against (our|the) (mail )?policy|prohibited by policy",
+	  "|network not allowed|content presents a potential|against (our|the) (mail )?policy|prohibited by policy",
 	  "policyviolation", NULL, NULL },
 
 	/* --- the envelope sender --------------------------------------- */
