@@ -370,7 +370,7 @@ config_cb_class(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
 
 	if (result_class_parse(v, &c) < 0)
 		return config_cberr(cfg, opt, "expected hard, block, soft, undetermined, delayed, "
-				    "delivered, autoreply, complaint or none, got \"%s\"", v);
+				    "delivered, auto-reply, complaint or none, got \"%s\"", v);
 	return config_keep(result_class_name(c), res);
 }
 

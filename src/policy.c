@@ -373,7 +373,7 @@ policy_check_classes(policy_rule *r, char *errbuf, size_t errlen)
 	for (i = 0; i < r->crit[PL_CLASS].n; i++) {
 		if (result_class_parse(r->crit[PL_CLASS].alt[i], &c) < 0) {
 			policy_err(errbuf, errlen, "class: expected hard, block, soft, "
-				   "undetermined, delayed, delivered, autoreply, complaint "
+				   "undetermined, delayed, delivered, auto-reply, complaint "
 				   "or none, got \"%s\"", r->crit[PL_CLASS].alt[i]);
 			return -1;
 		}
