@@ -1,1 +1,351 @@
-/* src/detect.c: placeholder, being written. */
+/*
+ * detect.c - bounce signals of the envelope sender and top-level header
+ * fields (see detect.h).  Substring tables over lowercased, RFC 2047-decoded
+ * values; everything on the stack, bounded by fixed buffers.
+ */
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+
+#include "detect.h"
+#include "engine.h"
+#include "mime.h"
+
+#define DETECT_BUF	512
+
+static const char *const detect_from_words[] = {
+	"mailer-daemon", "mailer_daemon", "mailerdaemon", "mailer daemon",
+	"postmaster", "post_master", "mail delivery", "mail administrator",
+	"mdaemon", "<>", "delivery status notification", "content-filter",
+	"interscan", "mail system", "mailer@", "mail.delivery.system",
+	"feedback", "complaints@", "fbl",
+};
+
+static const char *const detect_subject_words[] = {
+	"undelivered", "undeliverable", "undeliverd", "delivery status notification",
+	"delivery status notice", "delivery status", "mail delivery failed",
+	"delivery failed", "delivery failure", "delivery has failed",
+	"failure notice", "failure delivery", "returned mail", "returning message",
+	"mail system error", "postmaster notify", "could not be delivered",
+	"couldn't be delivered", "not be delivered", "non recapitabile",
+	"non-delivery", "nondelivery", "non delivery", "delivery notification",
+	"delivery report", "delivery problem", "could not send message",
+	"delivery delayed", "delayed mail", "error sending your mail",
+	"mail failure", "mail failed", "message you sent blocked",
+	"unzustellbar", "nicht zustellbar", "non remis", "no entregado",
+	"onbestelbaar", "\xd0\xbd\xd0\xb5 \xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd",	/* "не доставлен" */
+	"\xd0\xbd\xd0\xb5\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd", /* "недоставлен" */
+	"delivery status report", "mail delivery status", "delivery error",
+	"message delivery", "warning: message", "spamtraphit", "mail error",
+	"rejected mail", "returned to sender", "bounced mail", "mail returned",
+	"abuse report", "complaint about message", "notification message",
+};
+
+static const char *const detect_autoreply_words[] = {
+	"out of office", "out of the office", "auto:", "automatic reply",
+	"autoreply", "auto-reply", "auto reply", "auto response",
+	"autoresponse", "vacation", "away from", "away until",
+	"abwesenheit", "absence", "automatische antwort", "r\xc3\xa9ponse automatique",
+};
+
+static const char *const detect_mailer_words[] = {
+	"mail delivery", "smtp32", "ezmlm", "qmail-send", "postfix",
+};
+
+/* Case-insensitive search of a NUL-terminated needle in a haystack. */
+static int
+detect_has(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *p;
+
+	for (p = hay; *p; p++)
+		if (tolower((unsigned char)*p) == needle[0] &&
+		    strncasecmp(p, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+detect_any(const char *hay, const char *const *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (detect_has(hay, words[i]))
+			return 1;
+	return 0;
+}
+
+static size_t
+detect_b64(const char *in, size_t n, char *out, size_t outlen)
+{
+	unsigned acc = 0;
+	int bits = 0;
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 1 < outlen; i++) {
+		const char *tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		const char *p = in[i] ? strchr(tbl, in[i]) : NULL;
+
+		if (p == NULL)
+			continue;
+		acc = (acc << 6) | (unsigned)(p - tbl);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	return o;
+}
+
+static int
+detect_hexval(int c)
+{
+	if (isdigit(c))
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* One encoded word =?charset?X?text?= at in; returns its length or 0. */
+static size_t
+detect_word(const char *in, char *out, size_t outlen, size_t *olen)
+{
+	const char *q1, *q2, *end;
+	size_t i, o = 0;
+
+	if (in[0] != '=' || in[1] != '?' || (q1 = strchr(in + 2, '?')) == NULL)
+		return 0;
+	if (q1[1] == '\0' || q1[2] != '?')
+		return 0;
+	q2 = q1 + 3;
+	if ((end = strstr(q2, "?=")) == NULL)
+		return 0;
+	if (q1[1] == 'B' || q1[1] == 'b') {
+		o = detect_b64(q2, (size_t)(end - q2), out, outlen);
+	} else if (q1[1] == 'Q' || q1[1] == 'q') {
+		for (i = 0; q2 + i < end && o + 1 < outlen; i++) {
+			int h, l;
+
+			if (q2[i] == '_')
+				out[o++] = ' ';
+			else if (q2[i] == '=' && q2 + i + 2 < end + 1 &&
+				 (h = detect_hexval((unsigned char)q2[i + 1])) >= 0 &&
+				 (l = detect_hexval((unsigned char)q2[i + 2])) >= 0) {
+				out[o++] = (char)(h << 4 | l);
+				i += 2;
+			} else
+				out[o++] = q2[i];
+		}
+	} else {
+		return 0;
+	}
+	*olen = o;
+	return (size_t)(end + 2 - in);
+}
+
+void
+detect_decode_words(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+	int last_word = 0;
+
+	if (outlen == 0)
+		return;
+	while (*in && o + 1 < outlen) {
+		size_t olen = 0, used = detect_word(in, out + o, outlen - o, &olen);
+
+		if (used > 0) {
+			o += olen;
+			in += used;
+			last_word = 1;
+			continue;
+		}
+		if (last_word && isspace((unsigned char)*in)) {
+			const char *p = in;
+
+			while (isspace((unsigned char)*p))
+				p++;
+			if (p[0] == '=' && p[1] == '?') {
+				in = p;		/* blanks between encoded words */
+				continue;
+			}
+		}
+		last_word = 0;
+		out[o++] = (*in == '\n' || *in == '\r') ? ' ' : *in;
+		in++;
+	}
+	out[o] = '\0';
+}
+
+static int
+detect_is_reply(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return strncasecmp(s, "re:", 3) == 0 || strncasecmp(s, "fwd:", 4) == 0 ||
+	       strncasecmp(s, "fw:", 3) == 0 || strncasecmp(s, "aw:", 3) == 0 ||
+	       strncasecmp(s, "wg:", 3) == 0 || strncasecmp(s, "tr:", 3) == 0;
+}
+
+int
+detect_bounce_subject(const char *subject)
+{
+	char buf[DETECT_BUF];
+
+	detect_decode_words(subject, buf, sizeof(buf));
+	return detect_any(buf, detect_subject_words,
+			  sizeof(detect_subject_words) / sizeof(detect_subject_words[0]));
+}
+
+int
+detect_autoreply_subject(const char *subject)
+{
+	char buf[DETECT_BUF];
+
+	detect_decode_words(subject, buf, sizeof(buf));
+	if (detect_is_reply(buf))
+		return 0;
+	return detect_any(buf, detect_autoreply_words,
+			  sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0]));
+}
+
+unsigned
+detect_sender(const char *sender)
+{
+	const char *p = sender;
+
+	if (sender == NULL)
+		return 0;
+	while (*p == ' ' || *p == '<' || *p == '>')
+		p++;
+	if (*p == '\0')
+		return DETECT_NULL_SENDER;
+	if (detect_has(sender, "mailer-daemon"))
+		return DETECT_NULL_SENDER;
+	return DETECT_SENDER_KNOWN;
+}
+
+static unsigned
+detect_content_type(const char *value)
+{
+	char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
+
+	mime_type(value, type, sizeof(type));
+	if (strcmp(type, "multipart/report") == 0) {
+		mime_param(value, "report-type", rt, sizeof(rt));
+		if (strcasecmp(rt, "delivery-status") == 0 ||
+		    strcasecmp(rt, "global-delivery-status") == 0)
+			return DETECT_REPORT_DSN;
+		if (strcasecmp(rt, "feedback-report") == 0)
+			return DETECT_REPORT_ARF;
+		if (strcasecmp(rt, "disposition-notification") == 0 ||
+		    strcasecmp(rt, "tlsrpt") == 0)
+			return DETECT_NOT_BOUNCE;
+		return DETECT_REPORT;
+	}
+	if (strncmp(type, "multipart/", 10) == 0)
+		return DETECT_MULTIPART;
+	if (strncmp(type, "text/", 5) == 0)
+		return DETECT_TEXT;
+	return 0;
+}
+
+static unsigned
+detect_subject(const char *value)
+{
+	char buf[DETECT_BUF];
+	unsigned sig = 0;
+
+	detect_decode_words(value, buf, sizeof(buf));
+	if (detect_is_reply(buf)) {
+		sig |= DETECT_REPLY;
+		return sig;
+	}
+	if (detect_any(buf, detect_subject_words,
+		       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
+		sig |= DETECT_SUBJECT;
+	if (detect_any(buf, detect_autoreply_words,
+		       sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0])))
+		sig |= DETECT_AUTOREPLY;
+	if (strncasecmp(buf, "report domain:", 14) == 0 ||
+	    detect_has(buf, "report-id:"))
+		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */
+	return sig;
+}
+
+unsigned
+detect_header(const char *name, const char *value)
+{
+	if (value == NULL)
+		return 0;
+	switch (tolower((unsigned char)name[0])) {
+	case 'f':
+		if (strcasecmp(name, "from") == 0 &&
+		    detect_any(value, detect_from_words,
+			       sizeof(detect_from_words) / sizeof(detect_from_words[0])))
+			return DETECT_FROM_DAEMON;
+		break;
+	case 's':
+		if (strcasecmp(name, "subject") == 0)
+			return detect_subject(value);
+		break;
+	case 'r':
+		if (strcasecmp(name, "return-path") == 0)
+			return detect_sender(value);
+		break;
+	case 'c':
+		if (strcasecmp(name, "content-type") == 0)
+			return detect_content_type(value);
+		break;
+	case 'a':
+		if (strcasecmp(name, "auto-submitted") == 0 &&
+		    strncasecmp(value, "no", 2) != 0)
+			return DETECT_AUTO_REPLIED;
+		break;
+	case 'p':
+		if (strcasecmp(name, "precedence") == 0 &&
+		    detect_has(value, "auto_reply"))
+			return DETECT_AUTOREPLY;
+		break;
+	case 'x':
+		if (strcasecmp(name, "x-failed-recipients") == 0)
+			return DETECT_XFAILED;
+		if (strcasecmp(name, "x-autoreply") == 0 ||
+		    strcasecmp(name, "x-autorespond") == 0 ||
+		    strcasecmp(name, "x-autoresponder") == 0 ||
+		    (strcasecmp(name, "x-auto-response-suppress") != 0 &&
+		     strncasecmp(name, "x-auto", 6) == 0 &&
+		     detect_has(name, "reply")))
+			return DETECT_AUTOREPLY;
+		if (strcasecmp(name, "x-mailer") == 0 &&
+		    detect_any(value, detect_mailer_words,
+			       sizeof(detect_mailer_words) / sizeof(detect_mailer_words[0])))
+			return DETECT_BOUNCE_MAILER;
+		if (strncasecmp(name, "x-ses-", 6) == 0 ||
+		    strcasecmp(name, "x-amz-sns-message-type") == 0)
+			return DETECT_BOUNCE_MAILER;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int
+detect_eoh(unsigned sig)
+{
+	if (sig & DETECT_NOT_BOUNCE)
+		return ENGINE_NOT_BOUNCE;
+	if (sig & (DETECT_STRONG | DETECT_NULL_SENDER | DETECT_AUTO_REPLIED |
+		   DETECT_AUTOREPLY | DETECT_REPORT_ARF | DETECT_REPORT))
+		return ENGINE_MORE;
+	if (sig & DETECT_SENDER_KNOWN)
+		return ENGINE_NOT_BOUNCE;
+	/* unknown sender: a single text part may still be a bounce */
+	if (sig & DETECT_MULTIPART)
+		return ENGINE_NOT_BOUNCE;
+	return ENGINE_MORE;
+}

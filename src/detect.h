@@ -1,1 +1,43 @@
-/* src/detect.h: placeholder, being written. */
+/*
+ * detect.h - is this message a bounce?  Signals from the envelope sender and
+ * the top-level header fields, each a bit; the engine ors them together and
+ * asks detect_eoh() whether the body is worth reading, and at the end of the
+ * message detect_is_bounce()/detect_is_autoreply() with what the body showed.
+ * Plain functions over strings; no state, no allocation.
+ */
+#ifndef BT_DETECT_H
+#define BT_DETECT_H
+
+#include <stddef.h>
+
+#define DETECT_NULL_SENDER	0x0001u	/* envelope sender or Return-Path <> */
+#define DETECT_SENDER_KNOWN	0x0002u	/* a non-null envelope sender was given */
+#define DETECT_FROM_DAEMON	0x0004u	/* From MAILER-DAEMON, postmaster, ... */
+#define DETECT_SUBJECT		0x0008u	/* Subject like "Undelivered Mail ..." */
+#define DETECT_XFAILED		0x0010u	/* X-Failed-Recipients */
+#define DETECT_AUTO_REPLIED	0x0020u	/* Auto-Submitted: auto-replied / auto-generated */
+#define DETECT_AUTOREPLY	0x0040u	/* X-Autoreply, vacation subject, ... */
+#define DETECT_REPORT_DSN	0x0080u	/* multipart/report; report-type=delivery-status */
+#define DETECT_REPORT_ARF	0x0100u	/* multipart/report; report-type=feedback-report */
+#define DETECT_NOT_BOUNCE	0x0200u	/* MDN, TLS-RPT, DMARC aggregate report */
+#define DETECT_MULTIPART	0x0400u	/* top-level multipart (not report) */
+#define DETECT_TEXT		0x0800u	/* top-level single text part (or no Content-Type) */
+#define DETECT_REPLY		0x1000u	/* Subject "Re:", "Fwd:": written by a human */
+#define DETECT_BOUNCE_MAILER	0x2000u	/* X-Mailer etc. of a known bounce generator */
+#define DETECT_REPORT		0x4000u	/* multipart/report of some other kind */
+
+#define DETECT_STRONG	(DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_XFAILED | \
+			 DETECT_REPORT_DSN | DETECT_BOUNCE_MAILER)
+
+unsigned detect_sender(const char *sender);
+/* Signals of one top-level header field; value may be folded. */
+unsigned detect_header(const char *name, const char *value);
+/* ENGINE_MORE or ENGINE_NOT_BOUNCE, from the signals of the headers. */
+int detect_eoh(unsigned sig);
+/* Decode RFC 2047 encoded words of a header value into out (bytes kept). */
+void detect_decode_words(const char *in, char *out, size_t outlen);
+/* 1 when the subject reads like a bounce / like an auto-reply. */
+int detect_bounce_subject(const char *subject);
+int detect_autoreply_subject(const char *subject);
+
+#endif

@@ -1,1 +1,529 @@
-/* src/dsn.c: placeholder, being written. */
+/*
+ * dsn.c - RFC 3464/6533 delivery-status and RFC 5965 feedback-report fields
+ * (see dsn.h).
+ *
+ * Lines are gathered into fields (continuation lines joined with one space),
+ * a field is applied when the next one starts.  Blank lines separate blocks.
+ * Real reports are often broken, so a block also starts when a recipient
+ * field shows up in the per-message block, or when a second Final-Recipient
+ * (or an Original-Recipient after a recipient) appears in the same block.
+ * Memory: line and field buffers belong to the dsn object.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+
+#include "dsn.h"
+
+struct dsn {
+	const bt_caps *caps;
+	bt_result *r;
+	int kind;
+	char *line;		/* max_header bytes */
+	size_t llen;
+	int ldrop;		/* rest of an over-long line is dropped */
+	char *field;		/* max_header bytes */
+	size_t flen;
+	int in_rcpt_area;	/* the per-message block is over */
+	long cur;		/* index of the rcpt of the current block, -1 none */
+	int dropping;		/* recipients capped: ignore this block */
+	int have_final, have_orig;
+	char supp[512];		/* X-Supplementary-Info of the block */
+	size_t added;
+	size_t first;		/* r->nrcpt at dsn_begin */
+};
+
+dsn *
+dsn_new(const bt_caps *caps)
+{
+	dsn *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		return NULL;
+	d->caps = caps;
+	d->line = malloc(caps->max_header + 1);
+	d->field = malloc(caps->max_header + 1);
+	if (d->line == NULL || d->field == NULL) {
+		dsn_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+dsn_free(dsn *d)
+{
+	if (d == NULL)
+		return;
+	free(d->line);
+	free(d->field);
+	free(d);
+}
+
+void
+dsn_begin(dsn *d, bt_result *r, int kind)
+{
+	d->r = r;
+	d->kind = kind;
+	d->llen = 0;
+	d->ldrop = 0;
+	d->flen = 0;
+	d->in_rcpt_area = 0;
+	d->cur = -1;
+	d->dropping = 0;
+	d->have_final = d->have_orig = 0;
+	d->supp[0] = '\0';
+	d->added = 0;
+	d->first = r->nrcpt;
+}
+
+/* ---- value helpers ----------------------------------------------------- */
+
+const char *
+dsn_strip_type(const char *v, size_t *vlen, const char **type, size_t *tlen)
+{
+	size_t i, n = *vlen;
+
+	*type = NULL;
+	*tlen = 0;
+	for (i = 0; i < n && i < 32; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c == ';')
+			break;
+		if (!isalnum(c) && c != '-' && c != '_' && c != '.')
+			return v;
+	}
+	if (i == 0 || i >= n || v[i] != ';')
+		return v;
+	*type = v;
+	*tlen = i;
+	i++;
+	while (i < n && (v[i] == ' ' || v[i] == '\t'))
+		i++;
+	*vlen = n - i;
+	return v + i;
+}
+
+const char *
+dsn_address(const char *v, size_t *len)
+{
+	const char *type, *lt, *gt;
+	size_t tlen, n = *len;
+
+	v = dsn_strip_type(v, &n, &type, &tlen);
+	lt = memchr(v, '<', n);
+	if (lt != NULL && (gt = memchr(lt, '>', n - (size_t)(lt - v))) != NULL) {
+		v = lt + 1;
+		n = (size_t)(gt - v);
+	}
+	while (n > 0 && (isspace((unsigned char)*v) || *v == '"' || *v == '\''))
+		v++, n--;
+	/* "user@example.com (comment)": the first word only */
+	{
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (isspace((unsigned char)v[i]))
+				break;
+		n = i;
+	}
+	while (n > 0 && (v[n - 1] == '"' || v[n - 1] == '\'' ||
+			 v[n - 1] == ',' || v[n - 1] == ';' || v[n - 1] == '.'))
+		n--;
+	*len = n;
+	return v;
+}
+
+int
+dsn_status(const char *s, size_t *len)
+{
+	size_t i = 0, parts = 0, digits;
+
+	if (s[0] != '2' && s[0] != '4' && s[0] != '5')
+		return 0;
+	for (;;) {
+		digits = 0;
+		while (isdigit((unsigned char)s[i]) && digits < 4) {
+			i++;
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || (parts == 0 && digits != 1))
+			return 0;
+		parts++;
+		if (parts == 3)
+			break;
+		if (s[i] != '.')
+			return 0;
+		i++;
+	}
+	if (isdigit((unsigned char)s[i]) || (s[i] == '.' &&
+	    isdigit((unsigned char)s[i + 1])))
+		return 0;
+	if (len != NULL)
+		*len = i;
+	return 1;
+}
+
+int
+dsn_replycode(const char *s)
+{
+	return s[0] >= '2' && s[0] <= '5' && isdigit((unsigned char)s[1]) &&
+	       isdigit((unsigned char)s[2]) && !isdigit((unsigned char)s[3]);
+}
+
+/* ---- blocks ------------------------------------------------------------ */
+
+static bt_rcpt *
+dsn_rcpt(dsn *d)
+{
+	return d->cur >= 0 ? &d->r->rcpt[d->cur] : NULL;
+}
+
+static void
+dsn_block_end(dsn *d)
+{
+	bt_rcpt *rc = dsn_rcpt(d);
+	unsigned *ch = &d->r->caps_hit;
+	size_t cap = d->caps->max_field;
+
+	if (rc != NULL) {
+		if (d->supp[0] != '\0') {
+			if (rc->diagnostic == NULL) {
+				result_set(&rc->diagnostic, d->supp,
+					   strlen(d->supp), cap, ch);
+			} else if (strstr(rc->diagnostic, d->supp) == NULL) {
+				size_t a = strlen(rc->diagnostic), b = strlen(d->supp);
+				char *p = malloc(a + b + 2);
+
+				if (p != NULL) {
+					memcpy(p, rc->diagnostic, a);
+					p[a] = ' ';
+					memcpy(p + a + 1, d->supp, b + 1);
+					result_set(&rc->diagnostic, p, a + b + 1, cap, ch);
+					free(p);
+				}
+			}
+		}
+		if (rc->recipient == NULL && rc->original_recipient != NULL)
+			result_set(&rc->recipient, rc->original_recipient,
+				   strlen(rc->original_recipient), cap, ch);
+	}
+	d->cur = -1;
+	d->dropping = 0;
+	d->have_final = d->have_orig = 0;
+	d->supp[0] = '\0';
+}
+
+static bt_rcpt *
+dsn_new_block(dsn *d)
+{
+	bt_rcpt *rc;
+
+	dsn_block_end(d);
+	d->in_rcpt_area = 1;
+	rc = result_add_rcpt(d->r, d->caps->max_recipients);
+	if (rc == NULL) {
+		d->dropping = 1;
+		return NULL;
+	}
+	d->cur = (long)(d->r->nrcpt - 1);
+	d->added++;
+	return rc;
+}
+
+static void
+dsn_set(dsn *d, char **field, const char *v, size_t n)
+{
+	result_set(field, v, n, d->caps->max_field, &d->r->caps_hit);
+}
+
+static void
+dsn_set_diag(dsn *d, bt_rcpt *rc, const char *v, size_t n)
+{
+	const char *type;
+	size_t tlen;
+
+	v = dsn_strip_type(v, &n, &type, &tlen);
+	if (type != NULL) {
+		char t[32];
+		size_t i;
+
+		for (i = 0; i < tlen && i + 1 < sizeof(t); i++)
+			t[i] = (char)tolower((unsigned char)type[i]);
+		dsn_set(d, &rc->diagnostic_type, t, i);
+	}
+	dsn_set(d, &rc->diagnostic, v, n);
+	if (dsn_replycode(rc->diagnostic))
+		memcpy(rc->replycode, rc->diagnostic, 3);
+}
+
+/* Recipient fields of RFC 3464 and the common vendor ones. */
+static void
+dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
+{
+	bt_rcpt *rc;
+	int is_final = strcasecmp(name, "final-recipient") == 0;
+	int is_orig = strcasecmp(name, "original-recipient") == 0;
+
+	if (d->dropping && !is_final && !is_orig)
+		return;
+	if (d->cur < 0 || (is_final && d->have_final) ||
+	    (is_orig && (d->have_orig || d->have_final))) {
+		if (dsn_new_block(d) == NULL)
+			return;
+	}
+	rc = dsn_rcpt(d);
+	if (is_final || is_orig || strcasecmp(name, "x-actual-recipient") == 0) {
+		const char *a = dsn_address(v, &n);
+
+		if (n == 0)
+			return;
+		if (is_final) {
+			dsn_set(d, &rc->recipient, a, n);
+			d->have_final = 1;
+		} else if (is_orig) {
+			dsn_set(d, &rc->original_recipient, a, n);
+			d->have_orig = 1;
+		} else if (rc->recipient == NULL) {
+			dsn_set(d, &rc->recipient, a, n);
+		}
+	} else if (strcasecmp(name, "action") == 0) {
+		char act[32];
+		size_t i;
+
+		for (i = 0; i < n && i + 1 < sizeof(act) &&
+		     isalpha((unsigned char)v[i]); i++)
+			act[i] = (char)tolower((unsigned char)v[i]);
+		if (i > 0)
+			dsn_set(d, &rc->action, act, i);
+	} else if (strcasecmp(name, "status") == 0) {
+		size_t sl;
+
+		if (dsn_status(v, &sl) && sl < sizeof(rc->status)) {
+			memcpy(rc->status, v, sl);
+			rc->status[sl] = '\0';
+		}
+	} else if (strcasecmp(name, "remote-mta") == 0) {
+		const char *type;
+		size_t tlen;
+
+		v = dsn_strip_type(v, &n, &type, &tlen);
+		dsn_set(d, &rc->remote_mta, v, n);
+	} else if (strcasecmp(name, "diagnostic-code") == 0) {
+		dsn_set_diag(d, rc, v, n);
+	} else if (strcasecmp(name, "last-attempt-date") == 0) {
+		dsn_set(d, &rc->last_attempt_date, v, n);
+	} else if (strcasecmp(name, "will-retry-until") == 0) {
+		dsn_set(d, &rc->will_retry_until, v, n);
+	} else if (strcasecmp(name, "x-supplementary-info") == 0) {
+		if (n >= sizeof(d->supp))
+			n = sizeof(d->supp) - 1;
+		memcpy(d->supp, v, n);
+		d->supp[n] = '\0';
+	}
+}
+
+static int
+dsn_is_rcpt_field(const char *name)
+{
+	static const char *const names[] = {
+		"final-recipient", "original-recipient", "action", "status",
+		"remote-mta", "diagnostic-code", "last-attempt-date",
+		"will-retry-until", "x-supplementary-info", "x-actual-recipient",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+dsn_message_field(dsn *d, const char *name, const char *v, size_t n)
+{
+	bt_result *r = d->r;
+	const char *type;
+	size_t tlen;
+
+	if (strcasecmp(name, "reporting-mta") == 0) {
+		v = dsn_strip_type(v, &n, &type, &tlen);
+		if (r->reporting_mta == NULL)
+			dsn_set(d, &r->reporting_mta, v, n);
+	} else if (strcasecmp(name, "received-from-mta") == 0) {
+		v = dsn_strip_type(v, &n, &type, &tlen);
+		if (r->received_from_mta == NULL)
+			dsn_set(d, &r->received_from_mta, v, n);
+	} else if (strcasecmp(name, "arrival-date") == 0 ||
+		   strcasecmp(name, "received-date") == 0) {
+		if (r->arrival_date == NULL)
+			dsn_set(d, &r->arrival_date, v, n);
+	} else if (strcasecmp(name, "original-envelope-id") == 0) {
+		if (r->original_envelope_id == NULL)
+			dsn_set(d, &r->original_envelope_id, v, n);
+	}
+}
+
+/* ARF: every Original-Rcpt-To / Removal-Recipient is one complaint. */
+static void
+dsn_feedback_field(dsn *d, const char *name, const char *v, size_t n)
+{
+	bt_result *r = d->r;
+
+	if (strcasecmp(name, "feedback-type") == 0) {
+		char t[64];
+		size_t i;
+
+		for (i = 0; i < n && i + 1 < sizeof(t) &&
+		     !isspace((unsigned char)v[i]) && v[i] != ';'; i++)
+			t[i] = (char)tolower((unsigned char)v[i]);
+		if (r->feedback_type == NULL && i > 0)
+			dsn_set(d, &r->feedback_type, t, i);
+	} else if (strcasecmp(name, "original-rcpt-to") == 0 ||
+		   strcasecmp(name, "removal-recipient") == 0) {
+		const char *a = dsn_address(v, &n);
+		bt_rcpt *rc;
+		size_t i;
+
+		if (n == 0)
+			return;
+		for (i = d->first; i < r->nrcpt; i++)
+			if (r->rcpt[i].recipient != NULL &&
+			    strlen(r->rcpt[i].recipient) == n &&
+			    strncasecmp(r->rcpt[i].recipient, a, n) == 0)
+				return;
+		rc = result_add_rcpt(r, d->caps->max_recipients);
+		if (rc == NULL)
+			return;
+		d->added++;
+		dsn_set(d, &rc->recipient, a, n);
+		rc->cls = BT_CLASS_COMPLAINT;
+		rc->reason = "feedback";
+	} else {
+		dsn_message_field(d, name, v, n);
+	}
+}
+
+/* A complete field "Name: value" (already unfolded). */
+static void
+dsn_field(dsn *d, char *f, size_t n)
+{
+	char *colon = memchr(f, ':', n), *v, *end = f + n;
+	size_t i;
+
+	if (colon == NULL || colon == f)
+		return;
+	for (i = 0; f + i < colon; i++)
+		if (!isalnum((unsigned char)f[i]) && f[i] != '-' && f[i] != '_')
+			break;
+	while (f + i < colon && (f[i] == ' ' || f[i] == '\t'))
+		i++;
+	if (f + i != colon)
+		return;
+	while (i > 0 && (f[i - 1] == ' ' || f[i - 1] == '\t'))
+		i--;
+	f[i] = '\0';
+	v = colon + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	if (d->kind == DSN_FEEDBACK) {
+		dsn_feedback_field(d, f, v, (size_t)(end - v));
+		return;
+	}
+	if (dsn_is_rcpt_field(f))
+		dsn_rcpt_field(d, f, v, (size_t)(end - v));
+	else
+		dsn_message_field(d, f, v, (size_t)(end - v));
+}
+
+static void
+dsn_flush_field(dsn *d)
+{
+	if (d->flen > 0) {
+		d->field[d->flen] = '\0';
+		dsn_field(d, d->field, d->flen);
+		d->flen = 0;
+	}
+}
+
+static void
+dsn_line(dsn *d, const char *s, size_t n)
+{
+	size_t room;
+
+	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0) {
+		dsn_flush_field(d);
+		if (d->cur >= 0 || d->dropping)
+			dsn_block_end(d);
+		d->in_rcpt_area = 1;
+		return;
+	}
+	if (s[0] == ' ' || s[0] == '\t') {
+		if (d->flen == 0)
+			return;		/* continuation of nothing: junk */
+		while (n > 0 && (*s == ' ' || *s == '\t'))
+			s++, n--;
+		room = d->caps->max_header - d->flen;
+		if (room > 0) {
+			d->field[d->flen++] = ' ';
+			room--;
+		}
+		if (n > room) {
+			d->r->caps_hit |= BT_CAP_HEADER;
+			n = room;
+		}
+		memcpy(d->field + d->flen, s, n);
+		d->flen += n;
+		return;
+	}
+	dsn_flush_field(d);
+	memcpy(d->field, s, n);		/* n <= max_header: see dsn_feed */
+	d->flen = n;
+}
+
+void
+dsn_feed(dsn *d, const char *buf, size_t len)
+{
+	size_t max = d->caps->max_header;
+
+	while (len > 0) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len, k;
+
+		if (!d->ldrop) {
+			k = max - d->llen < n ? max - d->llen : n;
+			if (k < n) {
+				d->ldrop = 1;
+				d->r->caps_hit |= BT_CAP_LINE;
+			}
+			memcpy(d->line + d->llen, buf, k);
+			d->llen += k;
+		}
+		buf += nl ? n + 1 : n;
+		len -= nl ? n + 1 : n;
+		if (nl) {
+			dsn_line(d, d->line, d->llen);
+			d->llen = 0;
+			d->ldrop = 0;
+		}
+	}
+}
+
+size_t
+dsn_end(dsn *d)
+{
+	if (d->llen > 0)
+		dsn_line(d, d->line, d->llen);
+	d->llen = 0;
+	d->ldrop = 0;
+	dsn_flush_field(d);
+	dsn_block_end(d);
+	return d->added;
+}

@@ -1,1 +1,703 @@
-/* src/engine.c: placeholder, being written. */
+/*
+ * engine.c - the bounce engine (see engine.h): keeps a bounded store of the
+ * top-level header fields, drives the MIME parser over the body, sends the
+ * delivery-status / feedback-report parts to dsn.c and the human-readable
+ * text (bounded by max_text) to scan_text() at the end, decides with
+ * detect.c whether the message is a bounce and has classify.c classify it.
+ *
+ * Memory: the engine owns its result, header store, text buffer, MIME and
+ * DSN readers; all are allocated in engine_new() and reused per message.
+ * The result returned by engine_eom() lives until engine_reset()/free().
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+
+#include "engine.h"
+#include "engine_int.h"
+#include "mime.h"
+#include "dsn.h"
+#include "detect.h"
+#include "scan.h"
+#include "classify.h"
+#include "ruleset.h"
+
+#define ENGINE_HSTORE	16384	/* bytes of top-level header fields kept */
+#define ENGINE_HMAX	64	/* header fields kept */
+#define ENGINE_RECEIVED	5	/* Received fields kept (the first ones) */
+#define ENGINE_CT_MAX	1024
+
+enum { SINK_NONE = 0, SINK_DSN, SINK_ARF, SINK_TEXT, SINK_HTML };
+enum { E_HEADERS = 0, E_BODY, E_DONE };
+
+typedef struct engine_hent {
+	size_t name, value;	/* offsets into hstore */
+} engine_hent;
+
+struct engine {
+	bt_caps caps;
+	const ruleset *rs;
+	bt_result r;
+	mime *m;
+	dsn *d;
+	unsigned sig;		/* DETECT_* */
+	int state;
+	int sender_given;
+	size_t body_bytes;
+	/* top-level header fields */
+	char hstore[ENGINE_HSTORE];
+	size_t hlen;
+	engine_hent hent[ENGINE_HMAX];
+	unsigned nh, nreceived;
+	char ct[ENGINE_CT_MAX + 1];
+	char cte[64];
+	int has_ct;
+	/* the body */
+	char *text;		/* max_text + 1 */
+	size_t tlen;
+	size_t html_start;	/* where html-only text began, or SIZE_MAX */
+	int in_tag;
+	int seen_plain;
+	int sink;
+	int top_leaf;		/* the top-level entity is a single part */
+	int top_report;		/* top-level multipart/report (delivery-status or ARF) */
+	int has_dsn, has_arf;
+	size_t dsn_rcpts;
+	int returned_seen;	/* a returned message / headers part began */
+	int returned_eoh;	/* and its header block is complete */
+};
+
+void
+engine_caps_default(bt_caps *caps)
+{
+	caps->max_bytes = 4u << 20;
+	caps->max_line = 4096;
+	caps->max_header = 16384;
+	caps->max_field = 1024;
+	caps->max_text = 64u << 10;
+	caps->max_depth = 16;
+	caps->max_parts = 256;
+	caps->max_recipients = 100;
+}
+
+const bt_caps *
+engine_caps(const engine *e)
+{
+	return &e->caps;
+}
+
+/* ---- MIME callbacks ---------------------------------------------------- */
+
+static void
+engine_text_add(engine *e, const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && e->tlen < e->caps.max_text; i++) {
+		char c = buf[i];
+
+		if (e->sink == SINK_HTML) {
+			if (e->in_tag) {
+				if (c == '>')
+					e->in_tag = 0;
+				continue;
+			}
+			if (c == '<') {
+				e->in_tag = 1;
+				/* <br>, <p>, <div>, <tr>: a line break */
+				if (i + 1 < len && strchr("bBpPdDtT/", buf[i + 1]) &&
+				    e->tlen > 0 && e->text[e->tlen - 1] != '\n')
+					e->text[e->tlen++] = '\n';
+				continue;
+			}
+		}
+		if (c == '\r')
+			continue;
+		if (c == '\0')
+			c = ' ';
+		e->text[e->tlen++] = c;
+	}
+	if (e->tlen >= e->caps.max_text && e->top_leaf && e->state != E_DONE) {
+		e->state = E_DONE;	/* a one-part text: nothing more to read */
+		mime_stop(e->m);
+	}
+}
+
+static int
+engine_is_dsn_type(const char *type)
+{
+	return strcmp(type, "message/delivery-status") == 0 ||
+	       strcmp(type, "message/global-delivery-status") == 0;
+}
+
+static int
+engine_entity(void *ctx, const mime_part *p)
+{
+	engine *e = ctx;
+
+	e->sink = SINK_NONE;
+	if (e->state == E_DONE || p->in_message > 0)
+		return 0;
+	if (p->depth == 0 && strcmp(p->type, "multipart/report") == 0 &&
+	    (strcmp(p->report_type, "delivery-status") == 0 ||
+	     strcmp(p->report_type, "global-delivery-status") == 0 ||
+	     strcmp(p->report_type, "feedback-report") == 0))
+		e->top_report = 1;
+	if (strncmp(p->type, "multipart/", 10) == 0)
+		return 0;
+	if (p->depth == 0)
+		e->top_leaf = 1;
+	if (engine_is_dsn_type(p->type)) {
+		dsn_begin(e->d, &e->r, DSN_DELIVERY);
+		e->sink = SINK_DSN;
+		return 1;
+	}
+	if (strcmp(p->type, "message/feedback-report") == 0) {
+		dsn_begin(e->d, &e->r, DSN_FEEDBACK);
+		e->sink = SINK_ARF;
+		return 1;
+	}
+	if (strncmp(p->type, "message/", 8) == 0 ||
+	    strcmp(p->type, "text/rfc822-headers") == 0) {
+		e->returned_seen = 1;
+		return 0;
+	}
+	if (e->returned_seen || e->tlen >= e->caps.max_text)
+		return 0;
+	if (strcmp(p->type, "text/html") == 0) {
+		if (e->seen_plain)
+			return 0;
+		if (e->html_start == (size_t)-1)
+			e->html_start = e->tlen;
+		e->sink = SINK_HTML;
+		e->in_tag = 0;
+		return 1;
+	}
+	if (strcmp(p->type, "text/plain") == 0 ||
+	    (strncmp(p->type, "text/", 5) == 0 && p->depth == 0 &&
+	     strcmp(p->type, "text/calendar") != 0)) {
+		if (!e->seen_plain && e->html_start != (size_t)-1)
+			e->tlen = e->html_start;	/* plain text wins */
+		e->seen_plain = 1;
+		e->sink = SINK_TEXT;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+engine_data(void *ctx, const mime_part *p, const char *buf, size_t len)
+{
+	engine *e = ctx;
+
+	(void)p;
+	switch (e->sink) {
+	case SINK_DSN:
+	case SINK_ARF:
+		dsn_feed(e->d, buf, len);
+		break;
+	case SINK_TEXT:
+	case SINK_HTML:
+		engine_text_add(e, buf, len);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+engine_end(void *ctx, const mime_part *p)
+{
+	engine *e = ctx;
+
+	(void)p;
+	switch (e->sink) {
+	case SINK_DSN:
+		e->dsn_rcpts += dsn_end(e->d);
+		e->has_dsn = 1;
+		break;
+	case SINK_ARF:
+		dsn_end(e->d);
+		e->has_arf = 1;
+		break;
+	case SINK_TEXT:
+	case SINK_HTML:
+		engine_text_add(e, "\n", 1);
+		break;
+	default:
+		break;
+	}
+	e->sink = SINK_NONE;
+}
+
+static void
+engine_msg_header(void *ctx, unsigned in_message, const char *name,
+		  const char *value, size_t vlen)
+{
+	engine *e = ctx;
+	char **f = NULL;
+
+	if (in_message != 1 || e->returned_eoh || e->state == E_DONE)
+		return;
+	if (strcasecmp(name, "message-id") == 0)
+		f = &e->r.original_message_id;
+	else if (strcasecmp(name, "from") == 0)
+		f = &e->r.original_from;
+	else if (strcasecmp(name, "to") == 0)
+		f = &e->r.original_to;
+	else if (strcasecmp(name, "subject") == 0)
+		f = &e->r.original_subject;
+	if (f != NULL && *f == NULL)
+		result_set(f, value, vlen, e->caps.max_field, &e->r.caps_hit);
+}
+
+static void
+engine_msg_eoh(void *ctx, unsigned in_message)
+{
+	engine *e = ctx;
+
+	if (in_message != 1 || e->returned_eoh || e->state == E_DONE)
+		return;
+	e->returned_eoh = 1;
+	/* The report parts come before the returned message: done. */
+	if (!e->top_report || e->has_dsn || e->has_arf) {
+		e->state = E_DONE;
+		mime_stop(e->m);
+	}
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+engine *
+engine_new(const bt_caps *caps, const struct ruleset *rs)
+{
+	engine *e = calloc(1, sizeof(*e));
+	bt_caps def;
+	mime_callbacks cb;
+
+	if (e == NULL)
+		return NULL;
+	engine_caps_default(&def);
+	e->caps = caps != NULL ? *caps : def;
+#define ENGINE_FIX(f, min) if (e->caps.f < (min)) e->caps.f = (def.f < (min) ? (min) : def.f)
+	ENGINE_FIX(max_bytes, 1);
+	ENGINE_FIX(max_line, 16);
+	ENGINE_FIX(max_header, 64);
+	ENGINE_FIX(max_field, 8);
+	ENGINE_FIX(max_text, 16);
+	ENGINE_FIX(max_depth, 1);
+	ENGINE_FIX(max_parts, 1);
+	ENGINE_FIX(max_recipients, 1);
+#undef ENGINE_FIX
+	e->rs = rs;
+	result_init(&e->r);
+	memset(&cb, 0, sizeof(cb));
+	cb.ctx = e;
+	cb.entity = engine_entity;
+	cb.header = engine_msg_header;
+	cb.message_eoh = engine_msg_eoh;
+	cb.data = engine_data;
+	cb.end = engine_end;
+	e->m = mime_new(&e->caps, &cb, &e->r.caps_hit);
+	e->d = dsn_new(&e->caps);
+	e->text = malloc(e->caps.max_text + 1);
+	if (e->m == NULL || e->d == NULL || e->text == NULL) {
+		engine_free(e);
+		return NULL;
+	}
+	engine_reset(e);
+	return e;
+}
+
+void
+engine_free(engine *e)
+{
+	if (e == NULL)
+		return;
+	result_clear(&e->r);
+	mime_free(e->m);
+	dsn_free(e->d);
+	free(e->text);
+	free(e);
+}
+
+void
+engine_reset(engine *e)
+{
+	result_clear(&e->r);
+	e->sig = 0;
+	e->state = E_HEADERS;
+	e->sender_given = 0;
+	e->body_bytes = 0;
+	e->hlen = 0;
+	e->nh = 0;
+	e->nreceived = 0;
+	e->ct[0] = '\0';
+	e->cte[0] = '\0';
+	e->has_ct = 0;
+	e->tlen = 0;
+	e->html_start = (size_t)-1;
+	e->in_tag = 0;
+	e->seen_plain = 0;
+	e->sink = SINK_NONE;
+	e->top_report = 0;
+	e->top_leaf = 0;
+	e->has_dsn = e->has_arf = 0;
+	e->dsn_rcpts = 0;
+	e->returned_seen = e->returned_eoh = 0;
+}
+
+void
+engine_set_ruleset(engine *e, const struct ruleset *rs)
+{
+	e->rs = rs;
+}
+
+/* ---- header fields ----------------------------------------------------- */
+
+/* Copy value unfolded (line breaks dropped) into dst; returns length. */
+static size_t
+engine_unfold(char *dst, size_t cap, const char *v)
+{
+	size_t n = 0;
+
+	for (; *v && n < cap; v++)
+		if (*v != '\r' && *v != '\n')
+			dst[n++] = *v;
+	while (n > 0 && isspace((unsigned char)dst[n - 1]))
+		n--;
+	return n;
+}
+
+static int
+engine_keep_header(engine *e, const char *name)
+{
+	static const char *const skip[] = {
+		"dkim-signature", "arc-seal", "arc-message-signature",
+		"arc-authentication-results", "x-google-dkim-signature",
+		"authentication-results", "references", "domainkey-signature",
+	};
+	size_t i;
+
+	if (strcasecmp(name, "received") == 0)
+		return e->nreceived++ < ENGINE_RECEIVED;
+	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (strcasecmp(name, skip[i]) == 0)
+			return 0;
+	return 1;
+}
+
+static void
+engine_store_header(engine *e, const char *name, const char *value)
+{
+	size_t nlen = strlen(name), room, vlen;
+	engine_hent *h;
+
+	if (e->nh >= ENGINE_HMAX || !engine_keep_header(e, name))
+		return;
+	if (e->hlen + nlen + 2 >= ENGINE_HSTORE)
+		return;
+	h = &e->hent[e->nh];
+	h->name = e->hlen;
+	memcpy(e->hstore + e->hlen, name, nlen + 1);
+	e->hlen += nlen + 1;
+	room = ENGINE_HSTORE - e->hlen - 1;
+	if (room > e->caps.max_header)
+		room = e->caps.max_header;
+	vlen = engine_unfold(e->hstore + e->hlen, room, value);
+	h->value = e->hlen;
+	e->hstore[e->hlen + vlen] = '\0';
+	e->hlen += vlen + 1;
+	e->nh++;
+}
+
+static const char *
+engine_lookup(void *ctx, const char *name)
+{
+	const engine *e = ctx;
+	unsigned i;
+
+	for (i = 0; i < e->nh; i++)
+		if (strcasecmp(e->hstore + e->hent[i].name, name) == 0)
+			return e->hstore + e->hent[i].value;
+	return NULL;
+}
+
+void
+engine_envfrom(engine *e, const char *sender)
+{
+	if (sender == NULL)
+		return;
+	e->sender_given = 1;
+	result_set(&e->r.sender, sender, strlen(sender), e->caps.max_field,
+		   &e->r.caps_hit);
+	e->sig |= detect_sender(sender);
+}
+
+int
+engine_header(engine *e, const char *name, const char *value)
+{
+	unsigned s;
+
+	if (e->state != E_HEADERS || name == NULL || value == NULL)
+		return ENGINE_MORE;
+	if (strlen(value) > e->caps.max_header)
+		e->r.caps_hit |= BT_CAP_HEADER;
+	engine_store_header(e, name, value);
+	s = detect_header(name, value);
+	if (strcasecmp(name, "return-path") == 0 && e->sender_given)
+		s = 0;		/* the envelope sender says it better */
+	e->sig |= s;
+	if (strcasecmp(name, "content-type") == 0 && !e->has_ct) {
+		e->ct[engine_unfold(e->ct, ENGINE_CT_MAX, value)] = '\0';
+		e->has_ct = 1;
+	} else if (strcasecmp(name, "content-transfer-encoding") == 0) {
+		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value)] = '\0';
+	} else if (strcasecmp(name, "from") == 0 && e->r.from == NULL) {
+		char buf[1024];
+
+		result_set(&e->r.from, buf, engine_unfold(buf, sizeof(buf), value),
+			   e->caps.max_field, &e->r.caps_hit);
+	} else if (strcasecmp(name, "subject") == 0 && e->r.subject == NULL) {
+		char buf[1024];
+
+		result_set(&e->r.subject, buf, engine_unfold(buf, sizeof(buf), value),
+			   e->caps.max_field, &e->r.caps_hit);
+	}
+	return ENGINE_MORE;
+}
+
+int
+engine_eoh(engine *e)
+{
+	if (e->state != E_HEADERS)
+		return e->state == E_DONE ? ENGINE_NOT_BOUNCE : ENGINE_MORE;
+	mime_begin(e->m, e->has_ct ? e->ct : NULL, e->cte[0] ? e->cte : NULL);
+	e->state = E_BODY;
+	if (detect_eoh(e->sig) == ENGINE_NOT_BOUNCE) {
+		mime_stop(e->m);
+		e->state = E_DONE;
+		return ENGINE_NOT_BOUNCE;
+	}
+	return ENGINE_MORE;
+}
+
+int
+engine_body(engine *e, const char *buf, size_t len)
+{
+	int trunc = 0;
+
+	if (e->state == E_HEADERS)
+		engine_eoh(e);
+	if (e->state == E_DONE)
+		return ENGINE_ENOUGH;
+	if (len > e->caps.max_bytes - e->body_bytes) {
+		len = e->caps.max_bytes - e->body_bytes;
+		trunc = 1;
+	}
+	mime_feed(e->m, buf, len);
+	e->body_bytes += len;
+	if (trunc && e->state != E_DONE) {
+		e->r.caps_hit |= BT_CAP_BYTES;
+		mime_end(e->m);
+		e->state = E_DONE;
+	}
+	return e->state == E_DONE ? ENGINE_ENOUGH : ENGINE_MORE;
+}
+
+/* ---- end of message ---------------------------------------------------- */
+
+/* Add one recipient per address of a list "a@b, c@d" (NULL: one, unknown). */
+static void
+engine_add_from_list(engine *e, const char *list)
+{
+	bt_result *r = &e->r;
+
+	while (list != NULL && *list) {
+		size_t n = strcspn(list, ",");
+		const char *a;
+		size_t alen = n;
+
+		a = dsn_address(list, &alen);
+		if (alen > 0 && memchr(a, '@', alen) != NULL) {
+			bt_rcpt *rc = result_add_rcpt(r, e->caps.max_recipients);
+
+			if (rc == NULL)
+				return;
+			result_set(&rc->recipient, a, alen, e->caps.max_field,
+				   &r->caps_hit);
+		}
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	if (r->nrcpt == 0)
+		result_add_rcpt(r, e->caps.max_recipients);
+}
+
+static void
+engine_drop_rcpts(bt_result *r)
+{
+	bt_result keep = *r;
+
+	keep.nrcpt = 0;
+	/* free the recipients only: move them out and clear a copy */
+	{
+		bt_result tmp;
+
+		result_init(&tmp);
+		tmp.rcpt = r->rcpt;
+		tmp.nrcpt = r->nrcpt;
+		tmp.rcpt_alloc = r->rcpt_alloc;
+		result_clear(&tmp);
+	}
+	keep.rcpt = NULL;
+	keep.rcpt_alloc = 0;
+	*r = keep;
+}
+
+static void
+engine_set_rcpt_classes(bt_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrcpt; i++) {
+		bt_rcpt *rc = &r->rcpt[i];
+		const char *a = rc->action;
+
+		if (rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_AUTOREPLY)
+			continue;
+		if (a != NULL && strcmp(a, "delayed") == 0) {
+			rc->cls = BT_CLASS_DELAYED;
+		} else if (a != NULL && (strcmp(a, "delivered") == 0 ||
+			   strcmp(a, "relayed") == 0 || strcmp(a, "expanded") == 0)) {
+			rc->cls = BT_CLASS_DELIVERED;
+			rc->reason = "delivered";
+		} else {
+			rc->cls = BT_CLASS_UNDETERMINED;
+		}
+	}
+}
+
+static void
+engine_complaint(engine *e)
+{
+	bt_result *r = &e->r;
+	size_t i;
+
+	for (i = 0; i < r->nrcpt; i++)
+		if (r->rcpt[i].cls != BT_CLASS_COMPLAINT)
+			break;
+	if (i < r->nrcpt || r->nrcpt == 0) {
+		engine_drop_rcpts(r);
+		engine_add_from_list(e, r->original_to);
+		for (i = 0; i < r->nrcpt; i++) {
+			r->rcpt[i].cls = BT_CLASS_COMPLAINT;
+			r->rcpt[i].reason = "feedback";
+		}
+	}
+	r->format = "arf";
+}
+
+static void
+engine_autoreply(engine *e)
+{
+	bt_result *r = &e->r;
+	bt_rcpt *rc;
+
+	engine_drop_rcpts(r);
+	rc = result_add_rcpt(r, e->caps.max_recipients);
+	if (rc == NULL)
+		return;
+	if (r->from != NULL) {
+		size_t n = strlen(r->from);
+		const char *a = dsn_address(r->from, &n);
+
+		result_set(&rc->recipient, a, n, e->caps.max_field, &r->caps_hit);
+	}
+	rc->cls = BT_CLASS_AUTOREPLY;
+	rc->reason = "vacation";
+	r->format = "autoreply";
+}
+
+/* Run the text scanner over the collected human-readable text. */
+static size_t
+engine_scan(engine *e)
+{
+	scan_input in;
+
+	e->text[e->tlen] = '\0';
+	memset(&in, 0, sizeof(in));
+	in.text = e->text;
+	in.len = e->tlen;
+	in.header = engine_lookup;
+	in.ctx = e;
+	in.has_dsn = e->has_dsn;
+	in.is_report = (e->sig & DETECT_REPORT_DSN) != 0;
+	return scan_text(&in, &e->r, &e->caps);
+}
+
+static int
+engine_is_bounce(const engine *e, size_t scanned)
+{
+	unsigned sig = e->sig;
+
+	if (e->dsn_rcpts > 0 || (sig & DETECT_XFAILED))
+		return 1;
+	if ((sig & DETECT_AUTOREPLY) && !(sig & DETECT_STRONG))
+		return 0;
+	if (scanned > 0 && (sig & (DETECT_STRONG | DETECT_NULL_SENDER |
+				   DETECT_AUTO_REPLIED) || e->returned_seen))
+		return 1;
+	if ((sig & (DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_REPORT_DSN |
+		    DETECT_BOUNCE_MAILER)) && e->returned_seen)
+		return 1;
+	if ((sig & DETECT_FROM_DAEMON) && (sig & DETECT_SUBJECT))
+		return 1;
+	return 0;
+}
+
+const bt_result *
+engine_eom(engine *e)
+{
+	bt_result *r = &e->r;
+	size_t scanned;
+
+	if (e->state == E_HEADERS)
+		engine_eoh(e);
+	if (e->state == E_BODY)
+		mime_end(e->m);
+	e->state = E_DONE;
+	if (e->sig & DETECT_NOT_BOUNCE) {
+		engine_drop_rcpts(r);
+		result_pick_top(r);
+		return r;
+	}
+	if (e->has_arf || (e->sig & DETECT_REPORT_ARF)) {
+		engine_complaint(e);
+		result_pick_top(r);
+		return r;
+	}
+	engine_set_rcpt_classes(r);
+	if (e->dsn_rcpts > 0)
+		r->format = "rfc3464";
+	scanned = engine_scan(e);
+	if (engine_is_bounce(e, scanned)) {
+		if (r->nrcpt == 0)
+			engine_add_from_list(e, engine_lookup(e, "x-failed-recipients")
+					     ? engine_lookup(e, "x-failed-recipients")
+					     : r->original_to);
+		if (r->format == NULL)
+			r->format = "text";
+		classify_result(r, e->rs != NULL ? e->rs : ruleset_builtin());
+	} else if ((e->sig & (DETECT_AUTOREPLY | DETECT_AUTO_REPLIED)) &&
+		   !(e->sig & (DETECT_REPLY | DETECT_FROM_DAEMON))) {
+		engine_autoreply(e);
+	} else {
+		engine_drop_rcpts(r);
+		r->format = NULL;
+	}
+	result_pick_top(r);
+	return r;
+}

@@ -1,1 +1,617 @@
-/* src/mime.c: placeholder, being written. */
+/*
+ * mime.c - streaming MIME parser (see mime.h).
+ *
+ * The body is cut into lines; a line longer than max_line is handed on in
+ * pieces (BT_CAP_LINE) that are never taken for boundaries or header starts.
+ * A boundary line of any open multipart closes whatever is open inside it.
+ * Leaf content is decoded line by line; the base64 decoder keeps its partial
+ * quartet across lines and chunks.  All buffers belong to the mime object.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+#include <stdio.h>
+
+#include "mime.h"
+#include "result.h"
+
+#define MIME_CT_MAX	1024	/* Content-Type value kept per entity */
+
+enum mime_state { S_HEADERS, S_BODY, S_MULTI, S_SKIP };
+
+typedef struct mime_frame {
+	char boundary[MIME_BOUNDARY_MAX + 1];
+	size_t blen;
+	unsigned depth;		/* depth of the multipart entity */
+	unsigned in_message;
+} mime_frame;
+
+struct mime {
+	const bt_caps *caps;
+	mime_callbacks cb;
+	unsigned *caps_hit;
+	int state;
+	mime_part cur;		/* the entity being read */
+	int is_message;		/* cur's headers are an embedded message's */
+	int saw_header;
+	unsigned blank_skips;
+	unsigned nparts;
+	char ct[MIME_CT_MAX + 1];	/* cur's Content-Type value */
+	int has_ct;
+	char *line;		/* max_line bytes */
+	size_t llen;
+	int lcont;		/* the buffered bytes continue a longer line */
+	char *field;		/* max_header bytes: header being unfolded */
+	size_t flen;
+	char *dbuf;		/* decoded output, max_line + 8 */
+	unsigned b64acc;
+	int b64bits;
+	int stopped;
+	mime_frame *frames;	/* max_depth + 1 */
+	unsigned nframes;
+};
+
+/* ---- header value helpers -------------------------------------------- */
+
+void
+mime_type(const char *ct, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	if (outlen == 0)
+		return;
+	if (ct != NULL) {
+		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
+			ct++;
+		while (*ct && *ct != ';' && !isspace((unsigned char)*ct) &&
+		       n + 1 < outlen)
+			out[n++] = (char)tolower((unsigned char)*ct++);
+	}
+	out[n] = '\0';
+	if (n == 0 || strchr(out, '/') == NULL)
+		snprintf(out, outlen, "%s", "text/plain");
+}
+
+int
+mime_param(const char *ct, const char *name, char *out, size_t outlen)
+{
+	size_t nlen = strlen(name);
+	const char *p = ct;
+
+	if (ct == NULL || outlen == 0)
+		return 0;
+	while ((p = strchr(p, ';')) != NULL) {
+		size_t n = 0;
+
+		p++;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (strncasecmp(p, name, nlen) != 0)
+			continue;
+		p += nlen;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=')
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '"') {
+			p++;
+			while (*p && *p != '"' && n + 1 < outlen) {
+				if (*p == '\\' && p[1])
+					p++;
+				out[n++] = *p++;
+			}
+		} else {
+			while (*p && *p != ';' && !isspace((unsigned char)*p) &&
+			       n + 1 < outlen)
+				out[n++] = *p++;
+		}
+		out[n] = '\0';
+		return 1;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
+int
+mime_encoding(const char *cte)
+{
+	while (cte != NULL && (*cte == ' ' || *cte == '\t'))
+		cte++;
+	if (cte == NULL)
+		return MIME_ENC_IDENT;
+	if (strncasecmp(cte, "base64", 6) == 0)
+		return MIME_ENC_BASE64;
+	if (strncasecmp(cte, "quoted-printable", 16) == 0)
+		return MIME_ENC_QP;
+	return MIME_ENC_IDENT;
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+mime *
+mime_new(const bt_caps *caps, const mime_callbacks *cb, unsigned *caps_hit)
+{
+	mime *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->caps = caps;
+	m->cb = *cb;
+	m->caps_hit = caps_hit;
+	m->line = malloc(caps->max_line + 1);
+	m->field = malloc(caps->max_header + 1);
+	m->dbuf = malloc(caps->max_line + 8);
+	m->frames = calloc(caps->max_depth + 1, sizeof(*m->frames));
+	if (!m->line || !m->field || !m->dbuf || !m->frames) {
+		mime_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+mime_free(mime *m)
+{
+	if (m == NULL)
+		return;
+	free(m->line);
+	free(m->field);
+	free(m->dbuf);
+	free(m->frames);
+	free(m);
+}
+
+/* ---- entities ---------------------------------------------------------- */
+
+static void
+mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
+{
+	memset(&m->cur, 0, sizeof(m->cur));
+	m->cur.depth = depth;
+	m->cur.in_message = in_message;
+	m->is_message = is_message;
+	m->saw_header = 0;
+	m->blank_skips = 0;
+	m->has_ct = 0;
+	m->ct[0] = '\0';
+	m->flen = 0;
+	m->b64acc = 0;
+	m->b64bits = 0;
+	if (m->nparts >= m->caps->max_parts) {
+		*m->caps_hit |= BT_CAP_PARTS;
+		m->state = S_SKIP;
+		return;
+	}
+	if (depth > m->caps->max_depth) {
+		*m->caps_hit |= BT_CAP_DEPTH;
+		m->state = S_SKIP;
+		return;
+	}
+	m->cur.index = m->nparts++;
+	m->state = S_HEADERS;
+}
+
+static int
+mime_is_embedded(const char *type)
+{
+	return strcmp(type, "message/rfc822") == 0 ||
+	       strcmp(type, "message/global") == 0 ||
+	       strcmp(type, "text/rfc822-headers") == 0 ||
+	       strcmp(type, "message/global-headers") == 0 ||
+	       strcmp(type, "message/partial") == 0;
+}
+
+/* The headers of cur are complete: decide what its body is. */
+static void
+mime_entity_done(mime *m)
+{
+	mime_part *p = &m->cur;
+	char boundary[MIME_BOUNDARY_MAX + 1];
+
+	mime_type(m->has_ct ? m->ct : NULL, p->type, sizeof(p->type));
+	if (strncmp(p->type, "multipart/", 10) == 0 &&
+	    mime_param(m->ct, "boundary", boundary, sizeof(boundary)) &&
+	    boundary[0] != '\0') {
+		mime_frame *f;
+
+		if (strcmp(p->type, "multipart/report") == 0) {
+			size_t i;
+
+			mime_param(m->ct, "report-type", p->report_type,
+				   sizeof(p->report_type));
+			for (i = 0; p->report_type[i]; i++)
+				p->report_type[i] = (char)tolower(
+					(unsigned char)p->report_type[i]);
+		}
+		m->cb.entity(m->cb.ctx, p);
+		if (p->depth + 1 > m->caps->max_depth ||
+		    m->nframes > m->caps->max_depth) {
+			*m->caps_hit |= BT_CAP_DEPTH;
+			m->state = S_SKIP;
+			return;
+		}
+		f = &m->frames[m->nframes++];
+		f->blen = strlen(boundary);
+		memcpy(f->boundary, boundary, f->blen + 1);
+		f->depth = p->depth;
+		f->in_message = p->in_message;
+		m->state = S_MULTI;
+		return;
+	}
+	if (mime_is_embedded(p->type) && p->enc == MIME_ENC_IDENT) {
+		m->cb.entity(m->cb.ctx, p);
+		mime_new_entity(m, p->depth + 1, p->in_message + 1, 1);
+		return;
+	}
+	m->state = m->cb.entity(m->cb.ctx, p) ? S_BODY : S_SKIP;
+}
+
+void
+mime_begin(mime *m, const char *content_type, const char *cte)
+{
+	m->nframes = 0;
+	m->nparts = 0;
+	m->stopped = 0;
+	m->llen = 0;
+	m->lcont = 0;
+	mime_new_entity(m, 0, 0, 0);
+	if (content_type != NULL) {
+		size_t n = strlen(content_type);
+
+		if (n > MIME_CT_MAX)
+			n = MIME_CT_MAX;
+		memcpy(m->ct, content_type, n);
+		m->ct[n] = '\0';
+		m->has_ct = 1;
+	}
+	m->cur.enc = mime_encoding(cte);
+	mime_entity_done(m);
+}
+
+/* ---- header lines ------------------------------------------------------ */
+
+static void
+mime_field_done(mime *m)
+{
+	char *f = m->field, *colon, *v, *end;
+	size_t nlen;
+
+	if (m->flen == 0)
+		return;
+	f[m->flen] = '\0';
+	m->flen = 0;
+	end = f + strlen(f);
+	colon = memchr(f, ':', (size_t)(end - f));
+	if (colon == NULL || colon == f)
+		return;
+	for (nlen = 0; f + nlen < colon; nlen++)
+		if (isspace((unsigned char)f[nlen]))
+			break;
+	if (f + nlen != colon) {	/* "Name :" is tolerated, "a b:" is not */
+		const char *q = f + nlen;
+
+		while (q < colon && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q != colon)
+			return;
+	}
+	f[nlen] = '\0';
+	v = colon + 1;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	while (end > v && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	m->saw_header = 1;
+	if (strcasecmp(f, "content-type") == 0) {
+		size_t n = (size_t)(end - v);
+
+		if (n > MIME_CT_MAX)
+			n = MIME_CT_MAX;
+		memcpy(m->ct, v, n);
+		m->ct[n] = '\0';
+		m->has_ct = 1;
+	} else if (strcasecmp(f, "content-transfer-encoding") == 0) {
+		m->cur.enc = mime_encoding(v);
+	}
+	if (m->is_message && m->cb.header != NULL)
+		m->cb.header(m->cb.ctx, m->cur.in_message, f, v,
+			     (size_t)(end - v));
+}
+
+static void
+mime_field_append(mime *m, const char *s, size_t n)
+{
+	size_t room = m->caps->max_header - m->flen;
+
+	if (n > room) {
+		*m->caps_hit |= BT_CAP_HEADER;
+		n = room;
+	}
+	memcpy(m->field + m->flen, s, n);
+	m->flen += n;
+}
+
+static void
+mime_header_line(mime *m, const char *s, size_t n, int first)
+{
+	if (!first) {
+		mime_field_append(m, s, n);
+		return;
+	}
+	if (n == 0) {
+		/* Some reports put a blank line before a returned message's
+		 * headers: skip a few of those. */
+		if (m->is_message && !m->saw_header && m->flen == 0 &&
+		    m->blank_skips < 2) {
+			m->blank_skips++;
+			return;
+		}
+		mime_field_done(m);
+		if (m->is_message && m->cb.message_eoh != NULL)
+			m->cb.message_eoh(m->cb.ctx, m->cur.in_message);
+		mime_entity_done(m);
+		return;
+	}
+	if ((s[0] == ' ' || s[0] == '\t') && m->flen > 0) {
+		mime_field_append(m, s, n);
+		return;
+	}
+	mime_field_done(m);
+	mime_field_append(m, s, n);
+}
+
+/* ---- leaf content ------------------------------------------------------ */
+
+static const signed char mime_b64[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
+	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
+	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
+	['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+	['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
+	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+	['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
+	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
+	['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64, ['-'] = 63, ['_'] = 64,
+};
+
+static size_t
+mime_b64_decode(mime *m, const char *s, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		int v = mime_b64[(unsigned char)s[i]];
+
+		if (v == 0) {
+			if (s[i] == '=') {	/* padding ends a group */
+				m->b64acc = 0;
+				m->b64bits = 0;
+			}
+			continue;
+		}
+		m->b64acc = (m->b64acc << 6) | (unsigned)(v - 1);
+		m->b64bits += 6;
+		if (m->b64bits >= 8) {
+			m->b64bits -= 8;
+			out[o++] = (char)((m->b64acc >> m->b64bits) & 0xff);
+		}
+	}
+	m->b64acc &= (1u << m->b64bits) - 1;
+	return o;
+}
+
+static int
+mime_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static size_t
+mime_qp_decode(const char *s, size_t n, int eol, char *out)
+{
+	size_t i, o = 0;
+	int soft = 0;
+
+	if (eol) {
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n > 0 && s[n - 1] == '=') {
+			soft = 1;
+			n--;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		int h, l;
+
+		if (s[i] == '=' && i + 2 < n &&
+		    (h = mime_hex((unsigned char)s[i + 1])) >= 0 &&
+		    (l = mime_hex((unsigned char)s[i + 2])) >= 0) {
+			out[o++] = (char)(h << 4 | l);
+			i += 2;
+			continue;
+		}
+		out[o++] = s[i];
+	}
+	if (eol && !soft)
+		out[o++] = '\n';
+	return o;
+}
+
+static void
+mime_body_line(mime *m, const char *s, size_t n, int eol)
+{
+	size_t o;
+
+	switch (m->cur.enc) {
+	case MIME_ENC_BASE64:
+		o = mime_b64_decode(m, s, n, m->dbuf);
+		if (o > 0)
+			m->cb.data(m->cb.ctx, &m->cur, m->dbuf, o);
+		break;
+	case MIME_ENC_QP:
+		o = mime_qp_decode(s, n, eol, m->dbuf);
+		if (o > 0)
+			m->cb.data(m->cb.ctx, &m->cur, m->dbuf, o);
+		break;
+	default:
+		if (n > 0)
+			m->cb.data(m->cb.ctx, &m->cur, s, n);
+		if (eol)
+			m->cb.data(m->cb.ctx, &m->cur, "\n", 1);
+		break;
+	}
+}
+
+/* ---- lines ------------------------------------------------------------- */
+
+/* Close what is open before a boundary or the end of the message. */
+static void
+mime_close_current(mime *m)
+{
+	if (m->state == S_BODY) {
+		if (m->cb.end != NULL)
+			m->cb.end(m->cb.ctx, &m->cur);
+	} else if (m->state == S_HEADERS) {
+		mime_field_done(m);
+		if (m->is_message && m->cb.message_eoh != NULL)
+			m->cb.message_eoh(m->cb.ctx, m->cur.in_message);
+	}
+	m->state = S_SKIP;
+}
+
+static int
+mime_boundary(mime *m, const char *s, size_t n)
+{
+	unsigned i = m->nframes;
+
+	while (i-- > 0) {
+		const mime_frame *f = &m->frames[i];
+		const char *rest;
+		size_t rn;
+		int close = 0;
+
+		if (n < f->blen + 2 || memcmp(s + 2, f->boundary, f->blen) != 0)
+			continue;
+		rest = s + 2 + f->blen;
+		rn = n - 2 - f->blen;
+		if (rn >= 2 && rest[0] == '-' && rest[1] == '-') {
+			close = 1;
+			rest += 2;
+			rn -= 2;
+		}
+		while (rn > 0 && (rest[0] == ' ' || rest[0] == '\t')) {
+			rest++;
+			rn--;
+		}
+		if (rn != 0)
+			continue;
+		mime_close_current(m);
+		if (close) {
+			m->nframes = i;
+			m->state = i > 0 ? S_MULTI : S_SKIP;
+		} else {
+			m->nframes = i + 1;
+			mime_new_entity(m, f->depth + 1, f->in_message, 0);
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static void
+mime_line(mime *m, const char *s, size_t n, int first, int eol)
+{
+	if (m->stopped)
+		return;
+	if (eol && n > 0 && s[n - 1] == '\r')
+		n--;
+	if (first && m->nframes > 0 && n >= 2 && s[0] == '-' && s[1] == '-' &&
+	    mime_boundary(m, s, n))
+		return;
+	switch (m->state) {
+	case S_HEADERS:
+		mime_header_line(m, s, n, first);
+		break;
+	case S_BODY:
+		mime_body_line(m, s, n, eol);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+mime_feed(mime *m, const char *buf, size_t len)
+{
+	size_t max = m->caps->max_line;
+
+	while (len > 0 && !m->stopped) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len;
+		const char *s = buf;
+
+		buf += nl ? n + 1 : n;
+		len -= nl ? n + 1 : n;
+		if (nl && m->llen == 0 && !m->lcont && n <= max) {
+			mime_line(m, s, n, 1, 1);	/* whole line in the chunk */
+			continue;
+		}
+		while (n > 0) {
+			size_t k;
+
+			if (m->llen == max) {
+				*m->caps_hit |= BT_CAP_LINE;
+				mime_line(m, m->line, m->llen, !m->lcont, 0);
+				m->lcont = 1;
+				m->llen = 0;
+			}
+			k = max - m->llen < n ? max - m->llen : n;
+			memcpy(m->line + m->llen, s, k);
+			m->llen += k;
+			s += k;
+			n -= k;
+		}
+		if (nl) {
+			mime_line(m, m->line, m->llen, !m->lcont, 1);
+			m->llen = 0;
+			m->lcont = 0;
+		}
+	}
+}
+
+void
+mime_stop(mime *m)
+{
+	m->stopped = 1;
+}
+
+void
+mime_end(mime *m)
+{
+	if (m->stopped)
+		return;
+	if (m->llen > 0 || m->lcont)
+		mime_line(m, m->line, m->llen, !m->lcont, 1);
+	m->llen = 0;
+	m->lcont = 0;
+	if (m->state == S_HEADERS && !m->is_message) {
+		/* a part cut off inside its headers: nothing to deliver */
+		m->state = S_SKIP;
+		return;
+	}
+	mime_close_current(m);
+	m->nframes = 0;
+}

@@ -1,1 +1,66 @@
-/* src/mime.h: placeholder, being written. */
+/*
+ * mime.h - a streaming MIME parser that does no I/O: fed body bytes split
+ * anywhere, it finds lines (LF or CRLF), tracks nested multipart boundaries,
+ * reads part headers (folded, any case), decodes base64 and quoted-printable
+ * as the bytes stream in, and calls back for every entity, every header field
+ * of an embedded message (message/rfc822, message/global, text/rfc822-headers)
+ * and every piece of decoded leaf content.  Memory: one line buffer, one
+ * header buffer, one decode buffer and the boundary stack, all allocated by
+ * mime_new() and sized by the caps; nothing per byte or per part.
+ */
+#ifndef BT_MIME_H
+#define BT_MIME_H
+
+#include <stddef.h>
+#include "engine.h"
+
+enum mime_enc { MIME_ENC_IDENT = 0, MIME_ENC_BASE64, MIME_ENC_QP };
+
+#define MIME_TYPE_MAX		64
+#define MIME_PARAM_MAX		80
+#define MIME_BOUNDARY_MAX	200
+
+typedef struct mime_part {
+	char type[MIME_TYPE_MAX];	/* "text/plain", lowercase ("" never) */
+	char report_type[MIME_PARAM_MAX];	/* report-type= of multipart/report, lowercase */
+	int enc;			/* enum mime_enc */
+	unsigned depth;			/* 0: the top-level entity */
+	unsigned in_message;		/* enclosing embedded messages (0: report's own parts) */
+	unsigned index;			/* 0-based count of the entity in the message */
+} mime_part;
+
+typedef struct mime_callbacks {
+	void *ctx;
+	/* An entity's headers are complete (any type, multipart too).  For a
+	 * leaf, return 1 to get its decoded content through data(), 0 to skip it. */
+	int (*entity)(void *ctx, const mime_part *p);
+	/* A header field of an embedded message (in_message >= 1), unfolded. */
+	void (*header)(void *ctx, unsigned in_message, const char *name,
+		       const char *value, size_t vlen);
+	/* The header block of an embedded message is complete. */
+	void (*message_eoh)(void *ctx, unsigned in_message);
+	/* Decoded content of a leaf whose entity() returned 1 (LF line ends). */
+	void (*data)(void *ctx, const mime_part *p, const char *buf, size_t len);
+	/* That leaf is complete. */
+	void (*end)(void *ctx, const mime_part *p);
+} mime_callbacks;
+
+typedef struct mime mime;
+
+/* caps_hit: where BT_CAP_LINE/HEADER/DEPTH/PARTS are or'ed in; must outlive m. */
+mime *mime_new(const bt_caps *caps, const mime_callbacks *cb, unsigned *caps_hit);
+void mime_free(mime *m);			/* accepts NULL */
+/* Start a message body whose top-level Content-Type and
+ * Content-Transfer-Encoding values are given (either may be NULL). */
+void mime_begin(mime *m, const char *content_type, const char *cte);
+void mime_feed(mime *m, const char *buf, size_t len);
+void mime_end(mime *m);				/* flush the last line and part */
+/* Ignore the rest of this message (no more callbacks until mime_begin). */
+void mime_stop(mime *m);
+
+/* Helpers over header values. */
+void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */
+int mime_param(const char *ct, const char *name, char *out, size_t outlen);	/* 1 found */
+int mime_encoding(const char *cte);				/* enum mime_enc */
+
+#endif

@@ -1,1 +1,216 @@
-/* src/rawfeed.c: placeholder, being written. */
+/*
+ * rawfeed.c - raw stored message -> engine calls, as libmilter would make
+ * them (see rawfeed.h).  Header lines are gathered one field at a time
+ * (continuation lines joined with "\n", as Postfix passes them); the first
+ * line that is neither a field nor a continuation ends the header block,
+ * like a blank line, and is handed on as body.  A leading mbox "From " line
+ * is skipped.  Memory: one line buffer and one field buffer of max_header
+ * bytes, owned by the rawfeed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+
+#include "rawfeed.h"
+#include "engine_int.h"
+
+enum { RF_HEADERS = 0, RF_BODY, RF_DONE };
+
+struct rawfeed {
+	engine *e;
+	size_t max;		/* max_header */
+	int phase;
+	int first_line;
+	char *line;		/* max + 2 */
+	size_t llen;
+	char *field;		/* max + 1 */
+	size_t flen;
+};
+
+rawfeed *
+rawfeed_new(engine *e)
+{
+	rawfeed *rf = calloc(1, sizeof(*rf));
+
+	if (rf == NULL)
+		return NULL;
+	rf->e = e;
+	rf->max = engine_caps(e)->max_header;
+	rf->line = malloc(rf->max + 2);
+	rf->field = malloc(rf->max + 1);
+	if (rf->line == NULL || rf->field == NULL) {
+		rawfeed_free(rf);
+		return NULL;
+	}
+	return rf;
+}
+
+void
+rawfeed_free(rawfeed *rf)
+{
+	if (rf == NULL)
+		return;
+	free(rf->line);
+	free(rf->field);
+	free(rf);
+}
+
+void
+rawfeed_begin(rawfeed *rf, const char *sender)
+{
+	engine_reset(rf->e);
+	engine_envfrom(rf->e, sender);
+	rf->phase = RF_HEADERS;
+	rf->first_line = 1;
+	rf->llen = 0;
+	rf->flen = 0;
+}
+
+static void
+rawfeed_flush_field(rawfeed *rf)
+{
+	char *colon, *v;
+
+	if (rf->flen == 0)
+		return;
+	rf->field[rf->flen] = '\0';
+	rf->flen = 0;
+	colon = strchr(rf->field, ':');
+	if (colon == NULL)
+		return;
+	v = colon + 1;
+	while (colon > rf->field && (colon[-1] == ' ' || colon[-1] == '\t'))
+		colon--;
+	*colon = '\0';
+	while (*v == ' ' || *v == '\t')
+		v++;
+	engine_header(rf->e, rf->field, v);
+}
+
+static void
+rawfeed_eoh(rawfeed *rf)
+{
+	rawfeed_flush_field(rf);
+	rf->phase = engine_eoh(rf->e) == ENGINE_NOT_BOUNCE ? RF_DONE : RF_BODY;
+}
+
+static int
+rawfeed_is_field(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ':')
+			return i > 0;
+		if (c <= ' ' || c >= 127)
+			break;
+	}
+	/* "Name :" */
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i > 0 && i < n && s[i] == ':';
+}
+
+static void
+rawfeed_append(rawfeed *rf, const char *s, size_t n)
+{
+	if (n > rf->max - rf->flen)
+		n = rf->max - rf->flen;
+	memcpy(rf->field + rf->flen, s, n);
+	rf->flen += n;
+}
+
+/* One complete header-block line (without its LF); 1 when it is body. */
+static int
+rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
+{
+	size_t len = n;
+
+	if (len > 0 && s[len - 1] == '\r')
+		len--;
+	if (rf->first_line) {
+		rf->first_line = 0;
+		if (len >= 5 && memcmp(s, "From ", 5) == 0)
+			return 0;
+	}
+	if (len == 0) {
+		rawfeed_eoh(rf);
+		return 0;
+	}
+	if ((s[0] == ' ' || s[0] == '\t') && rf->flen > 0) {
+		rawfeed_append(rf, "\n", 1);
+		rawfeed_append(rf, s, len);
+		return 0;
+	}
+	if (rawfeed_is_field(s, len)) {
+		rawfeed_flush_field(rf);
+		rawfeed_append(rf, s, len);
+		return 0;
+	}
+	rawfeed_eoh(rf);	/* not a header: the body starts here */
+	return 1;
+}
+
+void
+rawfeed_feed(rawfeed *rf, const char *buf, size_t len)
+{
+	while (len > 0 && rf->phase == RF_HEADERS) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len, k;
+
+		k = rf->max + 1 - rf->llen < n ? rf->max + 1 - rf->llen : n;
+		memcpy(rf->line + rf->llen, buf, k);
+		rf->llen += k;
+		buf += nl ? n + 1 : n;
+		len -= nl ? n + 1 : n;
+		if (nl == NULL)
+			return;
+		if (rawfeed_header_line(rf, rf->line, rf->llen) &&
+		    rf->phase == RF_BODY) {
+			rf->line[rf->llen] = '\n';
+			if (engine_body(rf->e, rf->line, rf->llen + 1) == ENGINE_ENOUGH)
+				rf->phase = RF_DONE;
+		}
+		rf->llen = 0;
+	}
+	if (rf->phase == RF_BODY && len > 0 &&
+	    engine_body(rf->e, buf, len) == ENGINE_ENOUGH)
+		rf->phase = RF_DONE;
+}
+
+const bt_result *
+rawfeed_end(rawfeed *rf)
+{
+	if (rf->phase == RF_HEADERS) {
+		if (rf->llen > 0) {
+			if (rawfeed_header_line(rf, rf->line, rf->llen) &&
+			    rf->phase == RF_BODY)
+				engine_body(rf->e, rf->line, rf->llen);
+		}
+		if (rf->phase == RF_HEADERS)
+			rawfeed_eoh(rf);
+	}
+	rf->llen = 0;
+	rf->phase = RF_DONE;
+	return engine_eom(rf->e);
+}
+
+const bt_result *
+rawfeed_message(rawfeed *rf, const char *sender, const char *msg, size_t len,
+		size_t chunk)
+{
+	size_t off = 0;
+
+	rawfeed_begin(rf, sender);
+	if (chunk == 0)
+		chunk = len;
+	while (off < len) {
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		rawfeed_feed(rf, msg + off, n);
+		off += n;
+	}
+	return rawfeed_end(rf);
+}
