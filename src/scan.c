@@ -163,7 +163,7 @@ scan_failed_header(scan_doc *d)
 	v = d->in->header(d->in->ctx, "X-Failed-Recipients");
 	for (p = v; p != NULL && scan_addr_find(p, strlen(p), &off, &alen);
 	    p += off + alen)
-		if (!scan_addr_skipped(d, p + off, alen))
+		if (!scan_addr_skipped(d, p + off, alen, 0))
 			(void)scan_cand_add(d, p + off, alen, 1);
 }
 
@@ -178,10 +178,19 @@ scan_returned_to(scan_doc *d)
 		if (l->len < 3 || strncasecmp(l->s, "To:", 3) != 0)
 			continue;
 		if (scan_addr_find(l->s + 3, l->len - 3, &off, &alen) &&
-		    !scan_addr_skipped(d, l->s + 3 + off, alen))
+		    !scan_addr_skipped(d, l->s + 3 + off, alen, 1))
 			(void)scan_cand_add(d, l->s + 3 + off, alen, 0);
 		return;
 	}
+}
+
+static void
+scan_denoise_all(scan_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ncand; i++)
+		scan_denoise(&d->cand[i].diag);
 }
 
 static void
@@ -198,6 +207,7 @@ scan_find_all(scan_doc *d)
 		scan_returned_to(d);
 	scan_merge(d);
 	scan_fill_global(d);
+	scan_denoise_all(d);
 }
 
 /* Copy reply code, status and remote host found in the diagnostic. */
@@ -266,47 +276,77 @@ scan_thin(const char *s)
 	return 1;
 }
 
+/* Is the address in field v (maybe "<a@b>" or "rfc822; a@b") addr? */
+static int
+scan_same_addr(const char *v, const char *addr)
+{
+	size_t off, alen;
+
+	if (v == NULL || !scan_addr_find(v, strlen(v), &off, &alen))
+		return 0;
+	return alen == strlen(addr) && strncasecmp(v + off, addr, alen) == 0;
+}
+
 static const scan_cand *
 scan_match(const scan_doc *d, const bt_result *r, const bt_rcpt *rc)
 {
 	size_t i;
 
-	if (rc->recipient != NULL)
-		for (i = 0; i < d->ncand; i++)
-			if (strcasecmp(d->cand[i].addr, rc->recipient) == 0 ||
-			    (rc->original_recipient != NULL &&
-			    strcasecmp(d->cand[i].addr,
-			    rc->original_recipient) == 0))
-				return &d->cand[i];
-	if (r->nrcpt == 1 && d->ncand == 1)
+	for (i = 0; i < d->ncand; i++)
+		if (scan_same_addr(rc->recipient, d->cand[i].addr) ||
+		    scan_same_addr(rc->original_recipient, d->cand[i].addr))
+			return &d->cand[i];
+	if (r->nrcpt == 1 && d->ncand == 1 && d->cand[0].strength == 2)
 		return &d->cand[0];
 	return NULL;
 }
 
-/* Complete the DSN's recipients with the text's diagnostics. */
+/* Complete one DSN recipient with the text's diagnostic for it. */
+static void
+scan_complete_one(bt_rcpt *rc, const char *diag, size_t len, bt_result *r,
+    const bt_caps *caps)
+{
+	char code[4];
+
+	if (diag == NULL || len == 0)
+		return;
+	if (scan_thin(rc->diagnostic) ||
+	    (rc->replycode[0] == '\0' &&
+	    !scan_reply_code(rc->diagnostic, code) &&
+	    scan_reply_code(diag, code)))
+		(void)result_set(&rc->diagnostic, diag, len, caps->max_field,
+		    &r->caps_hit);
+	scan_fill_codes(rc, diag, r, caps);
+}
+
+/* Complete the DSN's recipients with the text's diagnostics: the text
+ * about the same address, else (one recipient) the report's error text. */
 static void
 scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
+	scan_buf g;
 	size_t i;
+	int kind;
 
 	scan_find_family(d);
-	if (d->ncand == 0)
-		scan_find_anchors(d);
+	scan_find_anchors(d);
+	scan_find_weak(d);
 	scan_merge(d);
+	scan_fill_global(d);
+	scan_denoise_all(d);
+	memset(&g, 0, sizeof(g));
+	g.cap = caps->max_field;
+	kind = scan_find_global_diag(d, &g);
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
 		const scan_cand *c = scan_match(d, r, rc);
-		char code[4];
-		if (c == NULL || c->diag.p == NULL)
-			continue;
-		if (scan_thin(rc->diagnostic) ||
-		    (rc->replycode[0] == '\0' &&
-		    !scan_reply_code(rc->diagnostic, code) &&
-		    scan_reply_code(c->diag.p, code)))
-			(void)result_set(&rc->diagnostic, c->diag.p, c->diag.len,
-			    caps->max_field, &r->caps_hit);
-		scan_fill_codes(rc, c->diag.p, r, caps);
+		if (c != NULL && c->diag.p != NULL)
+			scan_complete_one(rc, c->diag.p, c->diag.len, r, caps);
+		else if (r->nrcpt == 1 && (kind == SCAN_GLOBAL_CODES ||
+		    kind == SCAN_GLOBAL_INTRO))
+			scan_complete_one(rc, g.p, g.len, r, caps);
 	}
+	scan_buf_free(&g);
 }
 
 size_t

@@ -25,6 +25,18 @@
 
 #include "scan_int.h"
 
+/* Labels in front of a recipient's address on its line. */
+static const char *const scan_labels[] = {
+	"final-recipient:", "original-recipient:", "recipient address:",
+	"recipient:", "address:", "mailto:", NULL
+};
+
+/* Sentences of the reporting MTA's own that say nothing about the error. */
+static const char *const scan_noise[] = {
+	"I'm not going to try again; this message has been in the queue too long.",
+	NULL
+};
+
 /* Lines that introduce the error text common to the report. */
 static const char *const scan_intro[] = {
 	"the error that the other server returned was",
@@ -41,6 +53,8 @@ static const char *const scan_intro[] = {
 	"reason:",
 	"error:",
 	"delay reason:",
+	"following address(es) failed",
+	"following address failed",
 	NULL
 };
 
@@ -183,10 +197,14 @@ scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
 	size_t off, n;
 
 	p = scan_skip_lead(s, end, dstart);
-	if (end - p >= 16 && strncasecmp(p, "final-recipient:", 16) == 0)
-		p += 16;
-	else if (end - p >= 7 && strncasecmp(p, "mailto:", 7) == 0)
-		p += 7;
+	for (off = 0; scan_labels[off] != NULL; off++) {
+		n = strlen(scan_labels[off]);
+		if ((size_t)(end - p) >= n &&
+		    strncasecmp(p, scan_labels[off], n) == 0) {
+			p += n;
+			break;
+		}
+	}
 	while (p < end && (*p == '<' || *p == '"' || *p == '\'' ||
 	    *p == ' '))
 		p++;
@@ -197,10 +215,19 @@ scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
 	}
 	if (!scan_addr_find(p, (size_t)(end - p), &off, &n) || off != 0)
 		return 0;
-	if (scan_addr_skipped(d, p, n))
+	if (scan_addr_skipped(d, p, n, *dstart != NULL))
 		return 0;
 	if (!scan_anchor_rest(p, n, p + n, end, *dstart != NULL, rest))
 		return 0;
+	if (*dstart != NULL) {
+		/* "554 <addr>... 550 Host unknown": the inner reply */
+		const char *q = *rest, *code;
+		while (q < end && *q == ' ')
+			q++;
+		(void)scan_skip_lead(q, end, &code);
+		if (code == q)
+			*dstart = q;
+	}
 	*aoff = (size_t)(p - s);
 	*alen = n;
 	return 1;
@@ -222,6 +249,9 @@ scan_drop_line(const char *s, size_t len)
 	scan_trim(&s, &len);
 	return scan_has(s, len < 24 ? len : 24, "(expanded from") ||
 	    scan_has(s, len < 24 ? len : 24, "(generated from") ||
+	    scan_has(s, len < 24 ? len : 24, "(ultimately generated") ||
+	    (len >= 13 && strncasecmp(s, "Giving up on ", 13) == 0) ||
+	    (len >= 17 && strncasecmp(s, "(Other MXes tried", 17) == 0) ||
 	    (len >= 7 && strncasecmp(s, "Action:", 7) == 0) ||
 	    (len >= 16 && strncasecmp(s, "Final-Recipient:", 16) == 0);
 }
@@ -258,6 +288,42 @@ scan_anchor_delayed(scan_doc *d, scan_cand *c)
 	(void)d;
 }
 
+/* Is line i, an address alone, the sender ("A message sent by\n\n<addr>")? */
+static int
+scan_after_sent_by(const scan_doc *d, size_t i)
+{
+	const char *s;
+	size_t len;
+
+	while (i > 0 && scan_line_blank(&d->line[i - 1]))
+		i--;
+	if (i == 0)
+		return 0;
+	s = d->line[i - 1].s;
+	len = d->line[i - 1].len;
+	scan_trim(&s, &len);
+	return (len >= 7 && strncasecmp(s + len - 7, "sent by", 7) == 0) ||
+	    (len >= 5 && strncasecmp(s + len - 5, " from", 5) == 0);
+}
+
+/* Remove the reporting MTA's boilerplate sentences from a diagnostic. */
+void
+scan_denoise(scan_buf *b)
+{
+	size_t i;
+
+	for (i = 0; b->p != NULL && scan_noise[i] != NULL; i++) {
+		const char *p = scan_find(b->p, b->len, scan_noise[i]);
+		size_t n = strlen(scan_noise[i]);
+		if (p == NULL)
+			continue;
+		memmove(b->p + (p - b->p), p + n, b->len - (size_t)(p - b->p) - n + 1);
+		b->len -= n;
+	}
+	while (b->len > 0 && b->p[b->len - 1] == ' ')
+		b->p[--b->len] = '\0';
+}
+
 /* Strong candidates: every anchored line before the returned message. */
 void
 scan_find_anchors(scan_doc *d)
@@ -268,7 +334,8 @@ scan_find_anchors(scan_doc *d)
 	for (i = 0; i < d->cut; i++) {
 		const scan_line *l = &d->line[i];
 		scan_cand *c;
-		if (!scan_anchor(d, l, &off, &alen, &rest, &ds))
+		if (!scan_anchor(d, l, &off, &alen, &rest, &ds) ||
+		    scan_after_sent_by(d, i))
 			continue;
 		c = scan_cand_add(d, l->s + off, alen, 2);
 		if (c == NULL)
@@ -298,7 +365,7 @@ scan_find_weak(scan_doc *d)
 		scan_cand *c;
 
 		while (len > 0 && scan_addr_find(s, len, &off, &alen)) {
-			if (!scan_addr_skipped(d, s + off, alen))
+			if (!scan_addr_skipped(d, s + off, alen, 1))
 				break;
 			s += off + alen;
 			len -= off + alen;
@@ -360,7 +427,7 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 			while (p < end && (*p == ':' || *p == ' ' ||
 			    *p == '-' || *p == '\t'))
 				p++;
-			if (p < end) {
+			if (p < end && end[-1] != ':') {
 				scan_buf_add(out, p, (size_t)(end - p));
 				return 1;
 			}

@@ -46,6 +46,7 @@ typedef struct scan_doc {
 	size_t nline;
 	size_t cut;		/* first line of the returned message, or nline */
 	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
+	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
 	size_t nskip;
 	scan_cand *cand;	/* owned */
 	size_t ncand;
@@ -62,7 +63,8 @@ void scan_trim(const char **s, size_t *len);
 int scan_has(const char *s, size_t len, const char *needle);	/* any case */
 const char *scan_find(const char *s, size_t len, const char *needle);
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
-int scan_addr_skipped(const scan_doc *d, const char *a, size_t alen);
+int scan_addr_skipped(const scan_doc *d, const char *a, size_t alen,
+    int strict);
 int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
@@ -73,6 +75,7 @@ void scan_buf_free(scan_buf *b);
 /* scan_find.c */
 void scan_find_anchors(scan_doc *d);
 void scan_find_weak(scan_doc *d);
+void scan_denoise(scan_buf *b);
 enum { SCAN_GLOBAL_NONE, SCAN_GLOBAL_CODES, SCAN_GLOBAL_INTRO,
 	SCAN_GLOBAL_PROSE };
 int scan_find_global_diag(const scan_doc *d, scan_buf *out);

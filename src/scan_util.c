@@ -102,7 +102,7 @@ scan_is_cut(const scan_line *l)
 	}
 	for (i = 0; scan_cut_phrases[i] != NULL; i++) {
 		const char *p = scan_cut_phrases[i];
-		while (*p == '-')
+		while (*p == '-' || *p == ' ')
 			p++;
 		if (len >= strlen(p) && strncasecmp(s, p, strlen(p)) == 0)
 			return 1;
@@ -111,7 +111,7 @@ scan_is_cut(const scan_line *l)
 }
 
 static void
-scan_skip_add(scan_doc *d, const char *v)
+scan_skip_add(scan_doc *d, const char *v, int soft)
 {
 	size_t off, alen, i;
 
@@ -122,6 +122,7 @@ scan_skip_add(scan_doc *d, const char *v)
 	for (i = 0; i < alen; i++)
 		d->skip[d->nskip][i] = (char)tolower((unsigned char)v[off + i]);
 	d->skip[d->nskip][alen] = '\0';
+	d->skip_soft[d->nskip] = soft;
 	d->nskip++;
 }
 
@@ -163,12 +164,12 @@ scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
 	d->caps = caps;
 	d->family = "text";
 	if (in->header != NULL) {
-		scan_skip_add(d, in->header(in->ctx, "From"));
-		scan_skip_add(d, in->header(in->ctx, "To"));
+		scan_skip_add(d, in->header(in->ctx, "From"), 0);
+		scan_skip_add(d, in->header(in->ctx, "To"), 1);
 	}
 	if (r != NULL) {
-		scan_skip_add(d, r->sender);
-		scan_skip_add(d, r->from);
+		scan_skip_add(d, r->sender, 1);
+		scan_skip_add(d, r->from, 0);
 	}
 	d->cand = calloc(SCAN_MAX_CANDS, sizeof(*d->cand));
 	if (d->cand == NULL)
@@ -264,17 +265,19 @@ scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen)
 	return 0;
 }
 
-/* Addresses that are never failed recipients: the report's own From/To,
- * the envelope sender, and mailer-daemon mailboxes. */
+/* Addresses that are not failed recipients: mailer-daemon mailboxes and
+ * the report's own From; when strict, also the report's To and the
+ * envelope sender (a sender may bounce to itself, so a line in an
+ * anchored shape may still name them). */
 int
-scan_addr_skipped(const scan_doc *d, const char *a, size_t alen)
+scan_addr_skipped(const scan_doc *d, const char *a, size_t alen, int strict)
 {
 	size_t i;
 
 	if (alen >= 14 && strncasecmp(a, "mailer-daemon@", 14) == 0)
 		return 1;
 	for (i = 0; i < d->nskip; i++)
-		if (strlen(d->skip[i]) == alen &&
+		if ((strict || !d->skip_soft[i]) && strlen(d->skip[i]) == alen &&
 		    strncasecmp(d->skip[i], a, alen) == 0)
 			return 1;
 	return 0;
@@ -298,11 +301,14 @@ scan_reply_code(const char *s, char out[4])
 			continue;
 		if (p[3] != '\0' && p[3] != ' ' && p[3] != '-' && p[3] != ']' &&
 		    p[3] != ')' && p[3] != '\'' && p[3] != ',' && p[3] != '"' &&
-		    p[3] != ';')
+		    p[3] != ';' && p[3] != ':')
 			continue;
 		if (p[3] == '-' && !isdigit((unsigned char)p[4]) &&
-		    !isspace((unsigned char)p[4]) && p[4] != '\0')
+		    !isspace((unsigned char)p[4]) && p[4] != '\0' &&
+		    p[4] != '\'' && !isalpha((unsigned char)p[4]))
 			continue;
+		if (p[3] == ':' && isdigit((unsigned char)p[4]))
+			continue;	/* a time of day */
 		memcpy(out, p, 3);
 		out[3] = '\0';
 		return 1;
@@ -402,6 +408,7 @@ scan_is_error_text(const char *s)
 		"not valid", "deactivated", "unable", "cannot", "can't",
 		"retry", "relay", "mailbox", "user", "host", "domain",
 		"not be delivered", "undeliverable", "could not", "couldn't",
+		"wasn't delivered", "not delivered", "not a member",
 		NULL
 	};
 	char c[4], st[16];

@@ -217,12 +217,13 @@ END_TEST
 
 START_TEST(test_skip_own_addresses)
 {
-	/* The report's To (the original sender) and mailer-daemon are never
-	 * recipients; an address in the returned headers neither, when the
-	 * text names one. */
+	/* Mailer-daemon is never a recipient; the report's To (the original
+	 * sender) is not one in a transcript line or a loose sentence; an
+	 * address in the returned headers neither, when the text names one. */
 	const char *t =
-	    "<sender@example.org>: this is the sender, not a recipient\n"
+	    "550 5.7.1 <sender@example.org>... sender rejected\n"
 	    "<MAILER-DAEMON@mx.example.org>: no\n"
+	    "Please contact sender@example.org for help, it failed\n"
 	    "<jack@dest.example>: 550 user unknown\n"
 	    "\n"
 	    "Received: from a by b\n"
@@ -247,6 +248,81 @@ START_TEST(test_dedup_keeps_order)
 	ck_assert_str_eq(RC(0)->replycode, "550");
 	ck_assert_str_eq(RC(0)->status, "5.2.1");
 	ck_assert_str_eq(RC(1)->recipient, "max@dest.example");
+}
+END_TEST
+
+START_TEST(test_sender_bounces_to_itself)
+{
+	/* A sender that writes to itself gets the report: an anchored line
+	 * with the report's To is a recipient after all. */
+	const char *t =
+	    "<sender@example.org>:\n"
+	    "Remote host said: 552 Error: disk quota exceeded\n"
+	    "Giving up on 192.0.2.20.\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "sender@example.org");
+	ck_assert_str_eq(RC(0)->replycode, "552");
+	ck_assert_str_eq(RC(0)->diagnostic,
+	    "Remote host said: 552 Error: disk quota exceeded");
+}
+END_TEST
+
+START_TEST(test_inner_reply_and_sent_by)
+{
+	const char *t =
+	    "A message sent by\n"
+	    "\n"
+	    "  <someone@example.net>\n"
+	    "\n"
+	    "could not be delivered.\n"
+	    "   ----- Transcript of session follows -----\n"
+	    "554 <uma@dest.example>... 550 Host unknown (Authoritative answer)\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "uma@dest.example");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->diagnostic,
+	    "550 Host unknown (Authoritative answer)");
+}
+END_TEST
+
+START_TEST(test_labelled_address)
+{
+	const char *t =
+	    "Your message cannot be delivered to the following recipients:\n"
+	    "\n"
+	    "  Recipient address: vera@dest.example\n"
+	    "  Reason: Illegal host/domain name found\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "vera@dest.example");
+	ck_assert_str_eq(RC(0)->diagnostic,
+	    "Reason: Illegal host/domain name found");
+}
+END_TEST
+
+START_TEST(test_complete_from_report_text)
+{
+	/* One DSN recipient whose Diagnostic-Code is only an exit code; the
+	 * text's transcript gives the error. */
+	bt_rcpt *rc;
+	const char *t =
+	    "   ----- Transcript of session follows -----\n"
+	    "451 4.0.0 Operating system error\n"
+	    "Warning: message still undelivered after 4 hours\n";
+	scan_input in;
+
+	rc = result_add_rcpt(&res, 10);
+	result_set(&rc->recipient, "walt@dest.example", 17, 1024, &res.caps_hit);
+	result_set(&rc->diagnostic, "71", 2, 1024, &res.caps_hit);
+	memset(&in, 0, sizeof(in));
+	in.text = t;
+	in.len = strlen(t);
+	in.has_dsn = 1;
+	scan_text(&in, &res, &caps);
+	ck_assert_str_eq(res.rcpt[0].diagnostic, "451 4.0.0 Operating system error");
+	ck_assert_str_eq(res.rcpt[0].replycode, "451");
 }
 END_TEST
 
@@ -416,6 +492,10 @@ scan_suite(void)
 	tcase_add_test(tc, test_office365_remote_server);
 	tcase_add_test(tc, test_skip_own_addresses);
 	tcase_add_test(tc, test_dedup_keeps_order);
+	tcase_add_test(tc, test_sender_bounces_to_itself);
+	tcase_add_test(tc, test_inner_reply_and_sent_by);
+	tcase_add_test(tc, test_labelled_address);
+	tcase_add_test(tc, test_complete_from_report_text);
 	tcase_add_test(tc, test_delayed);
 	tcase_add_test(tc, test_failed_recipients_header);
 	tcase_add_test(tc, test_phrase_line);
