@@ -270,7 +270,7 @@ dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
 	if (d->dropping && !is_final && !is_orig)
 		return;
 	if (d->cur < 0 || (is_final && d->have_final) ||
-	    (is_orig && (d->have_orig || d->have_final))) {
+	    (is_orig && d->have_orig)) {
 		if (dsn_new_block(d) == NULL)
 			return;
 	}
