@@ -114,92 +114,58 @@ output_action_name(policy_action a)
 	return s ? s : "?";
 }
 
+/* One JSON object: recipient entry `entry` of r, or (rc NULL) the single
+ * object of a message that is no bounce or names no recipient. */
 static void
-output_json_common(output *out, jsonout *w, const char *file, size_t msgno,
-		   size_t entry, const bt_result *r)
-{
-	jsonout_begin(w, out->f);
-	jsonout_str(w, "file", file);
-	jsonout_int(w, "message", (long long)msgno);
-	jsonout_int(w, "entry", (long long)entry);
-	(void)r;
-}
-
-static void
-output_json_tail(output *out, jsonout *w, const bt_result *r,
-		 const policy_verdict *v)
+output_json_entry(output *out, const char *file, size_t msgno, size_t entry,
+		  const bt_result *r, const bt_rcpt *rc, const policy_verdict *v)
 {
 	char caps[128];
-
-	jsonout_str(w, "format", r->format);
-	jsonout_str(w, "caps_hit", result_caps_string(r->caps_hit, caps, sizeof(caps)));
-	if (out->o.policy != NULL) {
-		jsonout_str(w, "policy_action", output_action_name(v->action));
-		jsonout_str(w, "policy_rule", v->rule);
-		jsonout_str(w, "policy_would", output_action_name(v->would));
-	}
-	jsonout_end(w);
-}
-
-static void
-output_json_none(output *out, const char *file, size_t msgno,
-		 const bt_result *r, const policy_verdict *v)
-{
-	static const char *const nulls[] = {
-		"reason", "status", "replycode", "action", "recipient",
-		"original_recipient", "diagnostic", "diagnostic_type",
-		"description", "remote_mta",
-	};
 	jsonout w;
-	size_t i;
 
-	output_json_common(out, &w, file, msgno, 0, r);
-	jsonout_str(&w, "class", result_class_name(r->cls));
-	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-		jsonout_null(&w, nulls[i]);
-	jsonout_bool(&w, "status_synthetic", 0);
+	jsonout_begin(&w, out->f);
+	jsonout_str(&w, "file", file);
+	jsonout_int(&w, "message", (long long)msgno);
+	jsonout_int(&w, "entry", (long long)entry);
+	jsonout_str(&w, "class", result_class_name(rc ? rc->cls : r->cls));
+	jsonout_str(&w, "reason", rc ? rc->reason : NULL);
+	jsonout_str(&w, "status", rc && rc->status[0] ? rc->status : NULL);
+	jsonout_bool(&w, "status_synthetic", rc ? rc->status_synthetic : 0);
+	jsonout_str(&w, "replycode", rc && rc->replycode[0] ? rc->replycode : NULL);
+	jsonout_str(&w, "action", rc ? rc->action : NULL);
+	jsonout_str(&w, "recipient", rc ? rc->recipient : NULL);
+	jsonout_str(&w, "original_recipient", rc ? rc->original_recipient : NULL);
+	jsonout_str(&w, "diagnostic", rc ? rc->diagnostic : NULL);
+	jsonout_str(&w, "diagnostic_type", rc ? rc->diagnostic_type : NULL);
+	jsonout_str(&w, "description", rc ? rc->description : NULL);
+	jsonout_str(&w, "remote_mta", rc ? rc->remote_mta : NULL);
 	jsonout_str(&w, "reporting_mta", r->reporting_mta);
 	jsonout_str(&w, "original_message_id", r->original_message_id);
 	jsonout_str(&w, "feedback_type", r->feedback_type);
-	jsonout_bool(&w, "hard", 0);
-	jsonout_bool(&w, "top", 1);
-	output_json_tail(out, &w, r, v);
+	jsonout_bool(&w, "hard", rc ? rc->hard : 0);
+	jsonout_bool(&w, "top", rc == NULL || entry == r->top);
+	jsonout_str(&w, "format", r->format);
+	jsonout_str(&w, "caps_hit", result_caps_string(r->caps_hit, caps, sizeof(caps)));
+	if (out->o.policy != NULL) {
+		jsonout_str(&w, "policy_action", output_action_name(v->action));
+		jsonout_str(&w, "policy_rule", v->rule);
+		jsonout_str(&w, "policy_would", output_action_name(v->would));
+	}
+	jsonout_end(&w);
 }
 
 static void
 output_json(output *out, const char *file, size_t msgno, const bt_result *r,
 	    const policy_verdict *v)
 {
-	const bt_rcpt *rc;
-	jsonout w;
 	size_t i;
 
 	if (r->cls == BT_CLASS_NONE || r->nrcpt == 0) {
-		output_json_none(out, file, msgno, r, v);
+		output_json_entry(out, file, msgno, 0, r, NULL, v);
 		return;
 	}
-	for (i = 0; i < r->nrcpt; i++) {
-		rc = &r->rcpt[i];
-		output_json_common(out, &w, file, msgno, i, r);
-		jsonout_str(&w, "class", result_class_name(rc->cls));
-		jsonout_str(&w, "reason", rc->reason);
-		jsonout_str(&w, "status", rc->status[0] ? rc->status : NULL);
-		jsonout_bool(&w, "status_synthetic", rc->status_synthetic);
-		jsonout_str(&w, "replycode", rc->replycode[0] ? rc->replycode : NULL);
-		jsonout_str(&w, "action", rc->action);
-		jsonout_str(&w, "recipient", rc->recipient);
-		jsonout_str(&w, "original_recipient", rc->original_recipient);
-		jsonout_str(&w, "diagnostic", rc->diagnostic);
-		jsonout_str(&w, "diagnostic_type", rc->diagnostic_type);
-		jsonout_str(&w, "description", rc->description);
-		jsonout_str(&w, "remote_mta", rc->remote_mta);
-		jsonout_str(&w, "reporting_mta", r->reporting_mta);
-		jsonout_str(&w, "original_message_id", r->original_message_id);
-		jsonout_str(&w, "feedback_type", r->feedback_type);
-		jsonout_bool(&w, "hard", rc->hard);
-		jsonout_bool(&w, "top", i == r->top);
-		output_json_tail(out, &w, r, v);
-	}
+	for (i = 0; i < r->nrcpt; i++)
+		output_json_entry(out, file, msgno, i, r, &r->rcpt[i], v);
 }
 
 /* Would the daemon add the block for this action? */

@@ -203,10 +203,11 @@ START_TEST(test_output_json_none)
 	s = render(OUTPUT_JSON, NULL, &r, 1);
 	ck_assert_str_eq(s,
 	    "{\"file\":\"dir/a.eml\",\"message\":0,\"entry\":0,\"class\":\"none\","
-	    "\"reason\":null,\"status\":null,\"replycode\":null,\"action\":null,"
+	    "\"reason\":null,\"status\":null,\"status_synthetic\":false,"
+	    "\"replycode\":null,\"action\":null,"
 	    "\"recipient\":null,\"original_recipient\":null,\"diagnostic\":null,"
 	    "\"diagnostic_type\":null,\"description\":null,\"remote_mta\":null,"
-	    "\"status_synthetic\":false,\"reporting_mta\":null,"
+	    "\"reporting_mta\":null,"
 	    "\"original_message_id\":null,\"feedback_type\":null,\"hard\":false,"
 	    "\"top\":true,\"format\":null,\"caps_hit\":\"\"}\n");
 	free(s);

@@ -1,0 +1,50 @@
+#!/bin/sh
+# golden.sh - run `bouncetag --format=json` on each tests/golden/*.eml and
+# compare with tests/golden/*.json.  `golden.sh --update` rewrites the
+# expectations (check them by hand before committing: they must be right,
+# not just what the code prints today).
+# Env: top_srcdir (default: the parent of this script's directory),
+# BOUNCETAG (default: ./bouncetag).  Exit 0 pass, 1 fail, 77 skip.
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=${top_srcdir:-$here/..}
+bt=${BOUNCETAG:-./bouncetag}
+case $bt in /*) ;; *) bt=$(pwd)/$bt ;; esac
+update=0
+[ "${1:-}" = "--update" ] && update=1
+if [ ! -x "$bt" ]; then
+	echo "golden: $bt not found or not executable (set BOUNCETAG)" >&2
+	exit 77
+fi
+cd "$top_srcdir/tests/golden" || exit 1
+tmp=$(mktemp) || exit 1
+trap 'rm -f "$tmp"' EXIT
+fail=0
+n=0
+for eml in *.eml; do
+	[ -f "$eml" ] || continue
+	n=$((n + 1))
+	exp=${eml%.eml}.json
+	# Relative file name, so output does not depend on the build directory.
+	"$bt" --format=json "$eml" >"$tmp" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "FAIL $eml: bouncetag exited $rc" >&2
+		cat "$tmp" >&2
+		fail=$((fail + 1))
+		continue
+	fi
+	if [ $update -eq 1 ]; then
+		cp "$tmp" "$exp"
+		echo "updated $exp"
+	elif [ ! -f "$exp" ]; then
+		echo "FAIL $eml: no expectation $exp (run golden.sh --update)" >&2
+		fail=$((fail + 1))
+	elif ! diff -u "$exp" "$tmp" >&2; then
+		echo "FAIL $eml: output differs from $exp" >&2
+		fail=$((fail + 1))
+	else
+		echo "ok   $eml"
+	fi
+done
+echo "golden: $n files, $fail failed"
+[ $fail -eq 0 ]
