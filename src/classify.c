@@ -340,11 +340,12 @@ static int classify_command(const bt_rcpt *rc, const char *text)
 		return 'M';
 	if (strcasecmp(rc->smtp_command, "RCPT") == 0)
 		return 'R';
-	if ((p = strcasestr(text, "in reply to ")) == NULL &&
-	    (p = strcasestr(text, " after ")) == NULL)
+	if ((p = strcasestr(text, "in reply to ")) != NULL)
+		p += 12;
+	else if ((p = strcasestr(text, " after ")) != NULL)
+		p += 7;
+	else
 		return 0;
-	p += strcspn(p, " ") + 1;
-	p += strcspn(p, " ") + 1;
 	if (strncasecmp(p, "end of ", 7) == 0)
 		p += 7;
 	if (strncasecmp(p, "data", 4) == 0 && !isalpha((unsigned char)p[4]))

@@ -1,1 +1,577 @@
-/* tests/check_classify.c: placeholder, being written. */
+/*
+ * check_classify.c - unit tests for ruleset.c, rules_builtin.c and
+ * classify.c: the hard-bounce rule, made-up statuses, codes found in the
+ * text, rule order, administrator rules and their filters, aliases, and
+ * the ruleset shared by threads.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "ruleset.h"
+
+/* Classify one recipient with the built-in ruleset. */
+static bt_rcpt run(const char *status, const char *reply, const char *diag,
+		   const char *action, bt_class cls)
+{
+	bt_result r;
+	bt_rcpt rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&rc, 0, sizeof(rc));
+	rc.cls = cls;
+	if (status)
+		strcpy(rc.status, status);
+	if (reply)
+		strcpy(rc.replycode, reply);
+	rc.diagnostic = (char *)diag;
+	rc.action = (char *)action;
+	rc.recipient = (char *)"kijitora@example.org";
+	classify_rcpt(&rc, &r, NULL);
+	return rc;
+}
+
+static bt_rcpt failed_rcpt(const char *status, const char *diag)
+{
+	return run(status, NULL, diag, "failed", BT_CLASS_UNDETERMINED);
+}
+
+START_TEST(test_hard_rule)
+{
+	ck_assert_int_eq(classify_is_hard("userunknown", "5.1.1", NULL), 1);
+	ck_assert_int_eq(classify_is_hard("userunknown", "4.1.1", NULL), 1);
+	ck_assert_int_eq(classify_is_hard("hostunknown", "", NULL), 1);
+	ck_assert_int_eq(classify_is_hard("hasmoved", "5.1.6", NULL), 1);
+	ck_assert_int_eq(classify_is_hard("notaccept", "5.1.10", NULL), 1);
+	ck_assert_int_eq(classify_is_hard("notaccept", "556", NULL), 1);
+	ck_assert_int_eq(classify_is_hard("notaccept", "4.3.2", NULL), 0);
+	ck_assert_int_eq(classify_is_hard("notaccept", "421", NULL), 0);
+	ck_assert_int_eq(classify_is_hard("notaccept", "", "domain does not accept mail"), 1);
+	ck_assert_int_eq(classify_is_hard("notaccept", NULL, NULL), 1);
+	ck_assert_int_eq(classify_is_hard("notaccept", "", "Temporary: no MX answers"), 0);
+	static const char *const never[] = {
+		"delivered", "feedback", "vacation", "undefined", "onhold", "mailboxfull",
+		"blocked", "suspend", "expired", "filtered", "rejected", "spamdetected",
+	};
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		ck_assert_msg(classify_is_hard(never[i], "5.0.0", NULL) == 0, "%s", never[i]);
+	ck_assert_int_eq(classify_is_hard(NULL, "5.1.1", NULL), 0);
+}
+END_TEST
+
+START_TEST(test_class_map)
+{
+	ck_assert_int_eq(classify_class_of("userunknown", "5.1.1"), BT_CLASS_HARD);
+	ck_assert_int_eq(classify_class_of("notaccept", "5.0.932"), BT_CLASS_HARD);
+	ck_assert_int_eq(classify_class_of("notaccept", "4.0.932"), BT_CLASS_SOFT);
+	ck_assert_int_eq(classify_class_of("blocked", "5.7.1"), BT_CLASS_BLOCK);
+	ck_assert_int_eq(classify_class_of("authfailure", "5.7.26"), BT_CLASS_BLOCK);
+	ck_assert_int_eq(classify_class_of("filtered", "5.0.910"), BT_CLASS_BLOCK);
+	ck_assert_int_eq(classify_class_of("mailboxfull", "5.2.2"), BT_CLASS_SOFT);
+	ck_assert_int_eq(classify_class_of("expired", "4.4.7"), BT_CLASS_SOFT);
+	ck_assert_int_eq(classify_class_of("suspend", "5.2.1"), BT_CLASS_SOFT);
+	ck_assert_int_eq(classify_class_of("ratelimited", NULL), BT_CLASS_SOFT);
+	ck_assert_int_eq(classify_class_of("failedstarttls", NULL), BT_CLASS_BLOCK);
+	ck_assert_int_eq(classify_class_of("undefined", "5.0.0"), BT_CLASS_UNDETERMINED);
+	ck_assert_int_eq(classify_class_of("onhold", NULL), BT_CLASS_UNDETERMINED);
+	ck_assert_int_eq(classify_class_of("vacation", NULL), BT_CLASS_AUTOREPLY);
+	ck_assert_int_eq(classify_class_of("feedback", NULL), BT_CLASS_COMPLAINT);
+	ck_assert_int_eq(classify_class_of("nosuchreason", NULL), BT_CLASS_UNDETERMINED);
+}
+END_TEST
+
+START_TEST(test_synthetic_table)
+{
+	ck_assert_str_eq(classify_synthetic_status("userunknown", 0), "5.0.911");
+	ck_assert_str_eq(classify_synthetic_status("userunknown", 1), "5.0.911");
+	ck_assert_str_eq(classify_synthetic_status("hostunknown", 0), "5.0.912");
+	ck_assert_str_eq(classify_synthetic_status("filtered", 0), "5.0.910");
+	ck_assert_str_eq(classify_synthetic_status("filtered", 1), "4.0.924");
+	ck_assert_str_eq(classify_synthetic_status("mailboxfull", 1), "4.0.922");
+	ck_assert_str_eq(classify_synthetic_status("expired", 0), "5.0.947");
+	ck_assert_str_eq(classify_synthetic_status("expired", 1), "4.0.947");
+	ck_assert_str_eq(classify_synthetic_status("onhold", 0), "5.0.901");
+	ck_assert_str_eq(classify_synthetic_status("undefined", 1), "4.0.900");
+	ck_assert_str_eq(classify_synthetic_status("virusdetected", 1), "5.0.971");
+	ck_assert_str_eq(classify_synthetic_status("spamdetected", 0), "5.0.980");
+	ck_assert_str_eq(classify_synthetic_status("norelaying", 0), "5.0.909");
+	ck_assert_str_eq(classify_synthetic_status("requireptr", 1), "4.0.973");
+	ck_assert_ptr_null(classify_synthetic_status("delivered", 0));
+	ck_assert_ptr_null(classify_synthetic_status("bogus", 0));
+}
+END_TEST
+
+START_TEST(test_synthetic_in_rcpt)
+{
+	bt_rcpt rc = failed_rcpt(NULL, "550 Unknown user kijitora@example.co.jp");
+
+	ck_assert_str_eq(rc.reason, "userunknown");
+	ck_assert_str_eq(rc.status, "5.0.911");
+	ck_assert_int_eq(rc.status_synthetic, 1);
+	ck_assert_str_eq(rc.replycode, "550");
+	ck_assert_str_eq(rc.description, "User's mailbox was unavailable (such as not found).");
+	ck_assert_int_eq(rc.hard, 1);
+	ck_assert_int_eq(rc.cls, BT_CLASS_HARD);
+
+	/* a 4xx reply picks the temporary column */
+	rc = failed_rcpt(NULL, "452 Mailbox is full, try later");
+	ck_assert_str_eq(rc.reason, "mailboxfull");
+	ck_assert_str_eq(rc.status, "4.0.922");
+	ck_assert_int_eq(rc.cls, BT_CLASS_SOFT);
+
+	/* nothing at all: onhold */
+	rc = failed_rcpt(NULL, NULL);
+	ck_assert_str_eq(rc.reason, "onhold");
+	ck_assert_str_eq(rc.status, "5.0.901");
+	ck_assert_int_eq(rc.cls, BT_CLASS_UNDETERMINED);
+
+	/* text without a known cause: undefined */
+	rc = failed_rcpt(NULL, "the frobnicator declined politely");
+	ck_assert_str_eq(rc.reason, "undefined");
+	ck_assert_str_eq(rc.status, "5.0.900");
+	ck_assert_int_eq(rc.hard, 0);
+}
+END_TEST
+
+START_TEST(test_status_from_text)
+{
+	bt_rcpt rc = failed_rcpt(NULL, "host mx.example.org[192.0.2.1] said: 550 5.1.1 <a@b>: "
+			  "Recipient address rejected: User unknown (in reply to RCPT TO command)");
+
+	ck_assert_str_eq(rc.status, "5.1.1");
+	ck_assert_int_eq(rc.status_synthetic, 0);
+	ck_assert_str_eq(rc.replycode, "550");
+	ck_assert_str_eq(rc.reason, "userunknown");
+	ck_assert_str_eq(rc.description, "Bad destination mailbox address");
+
+	/* IP address fragments and version numbers are no status */
+	rc = failed_rcpt(NULL, "connect to 192.4.2.5: Connection refused (Postfix 5.4.1.2)");
+	ck_assert_int_eq(rc.status_synthetic, 1);
+	ck_assert_str_eq(rc.reason, "networkerror");
+	ck_assert_str_eq(rc.status, "5.0.944");
+
+	rc = failed_rcpt(NULL, "421 4.7.0 [TSS04] Messages from 192.0.2.192 temporarily deferred "
+		  "due to unexpected volume or user complaints - 4.16.55.1; see https://example");
+	ck_assert_str_eq(rc.status, "4.7.0");
+	ck_assert_str_eq(rc.replycode, "421");
+
+	/* a generic Status field gives way to the code the remote server sent */
+	rc = failed_rcpt("5.0.0", "554 5.7.1 <kijitora@example.org>: Relay access denied");
+	ck_assert_str_eq(rc.status, "5.7.1");
+	ck_assert_str_eq(rc.reason, "norelaying");
+	ck_assert_int_eq(rc.cls, BT_CLASS_BLOCK);
+
+	/* qmail style (#5.7.1) */
+	rc = failed_rcpt("5.1.3", "553 sorry, your envelope recipient is in my badrcptto list (#5.7.1)");
+	ck_assert_str_eq(rc.status, "5.7.1");
+	ck_assert_str_eq(rc.reason, "filtered");
+
+	/* the last reply+code pair: the remote's answer quoted by the relay */
+	rc = failed_rcpt("4.4.7", "554 4.4.7 Message expired: unable to deliver in 840 minutes."
+		  "<421 4.4.2 Connection timed out>");
+	ck_assert_str_eq(rc.status, "4.4.2");
+	ck_assert_str_eq(rc.replycode, "421");
+	ck_assert_str_eq(rc.reason, "expired");
+}
+END_TEST
+
+START_TEST(test_codes_decide)
+{
+	/* a specific code with a default reason and no telling text */
+	bt_rcpt rc = failed_rcpt("5.2.2", "550 5.2.2 sorry");
+
+	ck_assert_str_eq(rc.reason, "mailboxfull");
+	rc = failed_rcpt("5.7.26", NULL);
+	ck_assert_str_eq(rc.reason, "authfailure");
+	ck_assert_int_eq(rc.status_synthetic, 0);
+	rc = failed_rcpt("5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup");
+	ck_assert_str_eq(rc.reason, "userunknown");
+	/* a generic code: the text decides */
+	rc = failed_rcpt("5.7.1", "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org");
+	ck_assert_str_eq(rc.reason, "blocked");
+	rc = failed_rcpt("5.0.0", "550 5.0.0 sorry");
+	ck_assert_str_eq(rc.reason, "undefined");
+	/* X.2.3 with a size text stays exceedlimit */
+	rc = failed_rcpt("5.2.3", "552 5.2.3 Message size exceeds fixed maximum message size (10485760)");
+	ck_assert_str_eq(rc.reason, "exceedlimit");
+	rc = failed_rcpt("5.3.4", "552 5.3.4 Message size exceeds fixed maximum message size (10485760)");
+	ck_assert_str_eq(rc.reason, "mesgtoobig");
+	/* x-unix: a local delivery program */
+	{
+		bt_result r;
+		bt_rcpt x;
+
+		memset(&r, 0, sizeof(r));
+		memset(&x, 0, sizeof(x));
+		x.diagnostic = (char *)"127";
+		x.diagnostic_type = (char *)"X-Unix";
+		x.cls = BT_CLASS_UNDETERMINED;
+		strcpy(x.status, "5.0.0");
+		classify_rcpt(&x, &r, NULL);
+		ck_assert_str_eq(x.reason, "mailererror");
+	}
+}
+END_TEST
+
+START_TEST(test_phrasings)
+{
+	static const char *const cases[][2] = {
+		{ "550 5.7.1 Relaying denied. IP name lookup failed [192.0.2.254]", "norelaying" },
+		{ "450 4.7.1 Access denied. IP name lookup failed [192.0.2.222]", "requireptr" },
+		{ "550 Connection frequency limited [abc Blocked IP 192.0.2.22]", "toomanyconn" },
+		{ "553 http://www.spamhaus.org/query/bl?ip=192.0.2.222", "blocked" },
+		{ "550-5.7.1 This message is not RFC 5322 compliant. There are multiple Subject "
+		  "550-5.7.1 headers. To reduce the amount of spam sent to Gmail, this message has "
+		  "550-5.7.1 been blocked.", "notcompliantrfc" },
+		{ "550-5.7.1 [2401:2500::1 13] Messages with multiple 550 5.7.1 addresses in From: "
+		  "header are not accepted.", "notcompliantrfc" },
+		{ "550 5.7.1 Message content rejected, UBE, id=00000-00-000", "spamdetected" },
+		{ "550 Virus Detected; Content Rejected", "virusdetected" },
+		{ "550-5.7.26 Unauthenticated email from example.org is not accepted due to "
+		  "domain's DMARC policy.", "authfailure" },
+		{ "550 Unauthenticated senders not allowed", "securityerror" },
+		{ "550 5.1.6 recipient no longer on server: kijitora@example.jp", "hasmoved" },
+		{ "550-5.2.1 The email account that you tried to reach is disabled.", "suspend" },
+		{ "552 5.2.2 Mailbox full", "mailboxfull" },
+		{ "552-5.2.2 The recipient's inbox is out of storage space", "mailboxfull" },
+		{ "Host or domain name not found. Name service error for name=example.jp type=A: "
+		  "Host not found", "hostunknown" },
+		{ "DNS Error: DNS type 'mx' lookup of libsisimai.org responded with code NOERROR The "
+		  "domain libsisimai.org doesn't receive email according to the administrator: "
+		  "returned Null MX", "notaccept" },
+		{ "connect to nyaan.example.com[192.0.2.2]:25: No route to host", "networkerror" },
+		{ "550 4.4.7 QUEUE.Expired; message expired", "expired" },
+		{ "501 5.1.8 Sender address rejected", "rejected" },
+		{ "503 Improper sequence of commands", "syntaxerror" },
+		{ "554 Message not allowed - DM Email not accepted for policy reasons.", "policyviolation" },
+		{ "451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to "
+		  "IP reputation.", "badreputation" },
+		{ "550 5.4.1 [kijitora@example.org]: Recipient address rejected: Access denied", "userunknown" },
+		{ "550 5.7.1 <kijitora@example.com>: Recipient address rejected: User kijitora@example.com "
+		  "temporary locked. Please try again later!", "suspend" },
+		{ "550-5.2.1 The user you are trying to contact is receiving mail at a rate that "
+		  "prevents additional messages from being delivered.", "speeding" },
+		{ "552 5.6.0 Headers too large (3 max)", "contenterror" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bt_rcpt rc = failed_rcpt(NULL, cases[i][0]);
+
+		ck_assert_msg(strcmp(rc.reason, cases[i][1]) == 0, "\"%.50s\": got %s, want %s",
+			      cases[i][0], rc.reason, cases[i][1]);
+	}
+}
+END_TEST
+
+START_TEST(test_command_phase)
+{
+	bt_rcpt rc = failed_rcpt(NULL, "host mx.example.jp said: 550 Unknown user kijitora@example.jp "
+			  "(in reply to end of DATA command)");
+
+	ck_assert_str_eq(rc.reason, "filtered");
+	ck_assert_int_eq(rc.hard, 0);
+	{
+		bt_result r;
+		bt_rcpt x;
+
+		memset(&r, 0, sizeof(r));
+		memset(&x, 0, sizeof(x));
+		x.cls = BT_CLASS_UNDETERMINED;
+		x.diagnostic = (char *)"550 : User unknown";
+		strcpy(x.smtp_command, "DATA");
+		classify_rcpt(&x, &r, NULL);
+		ck_assert_str_eq(x.reason, "filtered");
+		strcpy(x.smtp_command, "RCPT");
+		x.cls = BT_CLASS_UNDETERMINED;
+		classify_rcpt(&x, &r, NULL);
+		ck_assert_str_eq(x.reason, "userunknown");
+	}
+}
+END_TEST
+
+START_TEST(test_classes_left_alone)
+{
+	bt_rcpt rc = run("2.1.5", "250", "250 2.1.5 Ok", "delivered", BT_CLASS_DELIVERED);
+
+	ck_assert_ptr_null(rc.reason);
+	ck_assert_int_eq(rc.cls, BT_CLASS_DELIVERED);
+	rc = run(NULL, NULL, NULL, NULL, BT_CLASS_AUTOREPLY);
+	ck_assert_ptr_null(rc.reason);
+	ck_assert_int_eq(rc.cls, BT_CLASS_AUTOREPLY);
+	rc = run(NULL, NULL, NULL, NULL, BT_CLASS_COMPLAINT);
+	ck_assert_int_eq(rc.cls, BT_CLASS_COMPLAINT);
+
+	/* delayed: reason and status computed, class kept */
+	rc = run("4.2.2", NULL, "452 4.2.2 Mailbox full", "delayed", BT_CLASS_DELAYED);
+	ck_assert_str_eq(rc.reason, "mailboxfull");
+	ck_assert_int_eq(rc.cls, BT_CLASS_DELAYED);
+	rc = run("4.4.0", NULL, NULL, "delayed", BT_CLASS_DELAYED);
+	ck_assert_str_eq(rc.reason, "expired");
+	ck_assert_int_eq(rc.cls, BT_CLASS_DELAYED);
+	rc = run(NULL, NULL, NULL, "delayed", BT_CLASS_DELAYED);
+	ck_assert_str_eq(rc.status, "4.0.947");
+}
+END_TEST
+
+START_TEST(test_classify_result_all)
+{
+	bt_result r;
+	bt_rcpt rcpts[2];
+
+	memset(&r, 0, sizeof(r));
+	memset(rcpts, 0, sizeof(rcpts));
+	rcpts[0].cls = rcpts[1].cls = BT_CLASS_UNDETERMINED;
+	rcpts[0].diagnostic = (char *)"550 5.1.1 <a@example.jp>... User Unknown";
+	rcpts[1].diagnostic = (char *)"550 5.2.2 <b@example.jp>... Mailbox Full";
+	r.rcpt = rcpts;
+	r.nrcpt = 2;
+	classify_result(&r, NULL);
+	ck_assert_str_eq(rcpts[0].reason, "userunknown");
+	ck_assert_int_eq(rcpts[0].cls, BT_CLASS_HARD);
+	ck_assert_str_eq(rcpts[1].reason, "mailboxfull");
+	ck_assert_int_eq(rcpts[1].cls, BT_CLASS_SOFT);
+	classify_result(NULL, NULL);
+}
+END_TEST
+
+/* --- the ruleset ------------------------------------------------------- */
+
+static bt_rcpt run_rs(const ruleset *rs, const char *status, const char *diag,
+		      const char *remote)
+{
+	bt_result r;
+	bt_rcpt rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&rc, 0, sizeof(rc));
+	rc.cls = BT_CLASS_UNDETERMINED;
+	if (status)
+		strcpy(rc.status, status);
+	rc.diagnostic = (char *)diag;
+	rc.remote_mta = (char *)remote;
+	rc.recipient = (char *)"neko@example.net";
+	classify_rcpt(&rc, &r, rs);
+	return rc;
+}
+
+START_TEST(test_admin_rule_wins)
+{
+	char err[256];
+	ruleset *rs = ruleset_new(err, sizeof(err));
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_eq(run_rs(rs, NULL, "550 User unknown", NULL).reason, "userunknown");
+	ck_assert_int_eq(ruleset_add_rule(rs, "user unknown", "filtered", NULL, NULL,
+					  err, sizeof(err)), 0);
+	ck_assert_int_eq(ruleset_add_rule(rs, "unknown", "blocked", NULL, NULL,
+					  err, sizeof(err)), 0);
+	/* added rules come first, in the order added */
+	ck_assert_str_eq(run_rs(rs, NULL, "550 User unknown", NULL).reason, "filtered");
+	ck_assert_str_eq(run_rs(rs, NULL, "550 unknown recipient", NULL).reason, "blocked");
+	/* built-ins still apply after them */
+	ck_assert_str_eq(run_rs(rs, NULL, "552 Mailbox full", NULL).reason, "mailboxfull");
+	ruleset_free(rs);
+}
+END_TEST
+
+START_TEST(test_status_filter)
+{
+	char err[256];
+	ruleset *rs = ruleset_new(err, sizeof(err));
+	const char *h[3] = { NULL, NULL, NULL };
+
+	ck_assert_int_eq(ruleset_add_rule(rs, "go away", "policyviolation", NULL, "5.7.*",
+					  err, sizeof(err)), 0);
+	ck_assert_int_eq(ruleset_add_rule(rs, "go away", "toomanyconn", NULL, "45?, 421",
+					  err, sizeof(err)), 0);
+	ck_assert_str_eq(ruleset_match(rs, "go away", 7, "5.7.1", "550", h), "policyviolation");
+	ck_assert_str_eq(ruleset_match(rs, "go away", 7, "4.7.1", "451", h), "toomanyconn");
+	ck_assert_str_eq(ruleset_match(rs, "go away", 7, "", "421", h), "toomanyconn");
+	ck_assert_ptr_null(ruleset_match(rs, "go away", 7, "5.1.1", "550", h));
+	ck_assert_ptr_null(ruleset_match(rs, "go away", 7, "", "", h));
+	ck_assert_int_eq(ruleset_add_rule(rs, "x", "blocked", NULL, "5.7.[1]", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "status filter"));
+	ruleset_free(rs);
+}
+END_TEST
+
+START_TEST(test_host_filter)
+{
+	char err[256];
+	ruleset *rs = ruleset_new(err, sizeof(err));
+
+	ck_assert_int_eq(ruleset_add_rule(rs, "user unknown", "filtered", "\\.docomo\\.ne\\.jp$",
+					  NULL, err, sizeof(err)), 0);
+	ck_assert_str_eq(run_rs(rs, NULL, "550 User unknown", "mfsmax.docomo.ne.jp").reason,
+			 "filtered");
+	ck_assert_str_eq(run_rs(rs, NULL, "550 User unknown", "mx.example.com").reason,
+			 "userunknown");
+	ck_assert_str_eq(run_rs(rs, NULL, "550 User unknown", NULL).reason, "userunknown");
+	/* the recipient domain counts as a host too */
+	ck_assert_int_eq(ruleset_add_rule(rs, "mailbox unavailable", "suspend", "^example\\.net$",
+					  NULL, err, sizeof(err)), 0);
+	ck_assert_str_eq(run_rs(rs, NULL, "550 mailbox unavailable", NULL).reason, "suspend");
+	ruleset_free(rs);
+}
+END_TEST
+
+START_TEST(test_bad_rules)
+{
+	char err[256];
+	ruleset *rs = ruleset_new(err, sizeof(err));
+
+	err[0] = '\0';
+	ck_assert_int_eq(ruleset_add_rule(rs, "user (unknown", "userunknown", NULL, NULL,
+					  err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad pattern"));
+	ck_assert_ptr_nonnull(strstr(err, "user (unknown"));
+	ck_assert_ptr_nonnull(strstr(err, "offset"));
+	ck_assert_int_eq(ruleset_add_rule(rs, "x", "nosuchreason", NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown reason"));
+	ck_assert_int_eq(ruleset_add_rule(rs, "x", "blocked", "[bad", NULL, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad host pattern"));
+	ck_assert_int_eq(ruleset_add_rule(rs, "", "blocked", NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(ruleset_add_rule(rs, NULL, "blocked", NULL, NULL, err, sizeof(err)), -1);
+	/* a failed add leaves the ruleset as it was */
+	ck_assert_str_eq(run_rs(rs, NULL, "550 User unknown", NULL).reason, "userunknown");
+	ruleset_free(rs);
+	ruleset_free(NULL);
+}
+END_TEST
+
+START_TEST(test_add_code)
+{
+	char err[256];
+	ruleset *rs = ruleset_new(err, sizeof(err));
+	const codes_entry *e;
+
+	ck_assert_int_eq(ruleset_add_code(rs, "5.7.1", "Refused by our gateway", "blocked",
+					  err, sizeof(err)), 0);
+	e = ruleset_lookup_code(rs, "5.7.1");
+	ck_assert_str_eq(e->text, "Refused by our gateway");
+	ck_assert_str_eq(e->reason, "blocked");
+	ck_assert_str_eq(run_rs(rs, "5.7.1", "554 5.7.1 no", NULL).reason, "blocked");
+	ck_assert_str_eq(run_rs(rs, "5.7.1", "554 5.7.1 no", NULL).description,
+			 "Refused by our gateway");
+	/* override again; a new code; the built-in table is untouched */
+	ck_assert_int_eq(ruleset_add_code(rs, "5.7.1", NULL, "policyviolation", err, sizeof(err)), 0);
+	ck_assert_str_eq(ruleset_lookup_code(rs, "5.7.1")->reason, "policyviolation");
+	ck_assert_int_eq(ruleset_add_code(rs, "5.9.42", "Local code", "filtered", err, sizeof(err)), 0);
+	ck_assert_str_eq(ruleset_lookup_code(rs, "5.9.42")->reason, "filtered");
+	ck_assert_ptr_null(codes_lookup("5.9.42"));
+	ck_assert_ptr_null(codes_lookup("5.7.1")->reason);
+	ck_assert_int_eq(ruleset_add_code(rs, "5.1", "x", NULL, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad status code"));
+	ck_assert_int_eq(ruleset_add_code(rs, "5.1.1", "x", "bogus", err, sizeof(err)), -1);
+	ruleset_free(rs);
+}
+END_TEST
+
+START_TEST(test_reasons_aliases)
+{
+	const char *canon = NULL;
+
+	ck_assert(ruleset_valid_reason("userunknown", &canon));
+	ck_assert_str_eq(canon, "userunknown");
+	ck_assert(ruleset_valid_reason("UserUnknown", &canon));
+	ck_assert_str_eq(canon, "userunknown");
+	ck_assert(ruleset_valid_reason("ratelimited", &canon));
+	ck_assert_str_eq(canon, "ratelimited");
+	ck_assert(ruleset_valid_reason("emailtoolarge", NULL));
+	ck_assert(ruleset_valid_reason("failedstarttls", NULL));
+	ck_assert(ruleset_valid_reason("suppressed", NULL));
+	ck_assert(!ruleset_valid_reason("user_unknown", NULL));
+	ck_assert(!ruleset_valid_reason("", NULL));
+	ck_assert(!ruleset_valid_reason(NULL, NULL));
+	/* an alias can be used in a rule and gets its class */
+	{
+		char err[256];
+		ruleset *rs = ruleset_new(err, sizeof(err));
+		bt_rcpt rc;
+
+		ck_assert_int_eq(ruleset_add_rule(rs, "slow down", "RateLimited", NULL, NULL,
+						  err, sizeof(err)), 0);
+		rc = run_rs(rs, NULL, "421 slow down please", NULL);
+		ck_assert_str_eq(rc.reason, "ratelimited");
+		ck_assert_int_eq(rc.cls, BT_CLASS_SOFT);
+		ck_assert_str_eq(rc.status, "4.0.946");
+		ruleset_free(rs);
+	}
+}
+END_TEST
+
+static void *match_thread(void *arg)
+{
+	const ruleset *rs = arg;
+	const char *h[3] = { NULL, NULL, NULL };
+	int i, bad = 0;
+
+	for (i = 0; i < 2000; i++) {
+		const char *a = ruleset_match(rs, "550 5.1.1 User unknown", 22, "5.1.1", "550", h);
+		const char *b = ruleset_match(rs, "552 Mailbox full", 16, "", "552", h);
+
+		bad += a == NULL || strcmp(a, "userunknown") != 0;
+		bad += b == NULL || strcmp(b, "mailboxfull") != 0;
+	}
+	return (void *)(long)bad;
+}
+
+START_TEST(test_threads_share_ruleset)
+{
+	pthread_t t[4];
+	int i;
+	const ruleset *rs = ruleset_builtin();
+
+	ck_assert_ptr_eq(rs, ruleset_builtin());
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, match_thread, (void *)rs), 0);
+	for (i = 0; i < 4; i++) {
+		void *ret;
+
+		pthread_join(t[i], &ret);
+		ck_assert_int_eq((long)ret, 0);
+	}
+}
+END_TEST
+
+static Suite *classify_suite(void)
+{
+	Suite *s = suite_create("classify");
+	TCase *tc = tcase_create("classify");
+	TCase *tr = tcase_create("ruleset");
+
+	tcase_add_test(tc, test_hard_rule);
+	tcase_add_test(tc, test_class_map);
+	tcase_add_test(tc, test_synthetic_table);
+	tcase_add_test(tc, test_synthetic_in_rcpt);
+	tcase_add_test(tc, test_status_from_text);
+	tcase_add_test(tc, test_codes_decide);
+	tcase_add_test(tc, test_phrasings);
+	tcase_add_test(tc, test_command_phase);
+	tcase_add_test(tc, test_classes_left_alone);
+	tcase_add_test(tc, test_classify_result_all);
+	tcase_add_test(tr, test_admin_rule_wins);
+	tcase_add_test(tr, test_status_filter);
+	tcase_add_test(tr, test_host_filter);
+	tcase_add_test(tr, test_bad_rules);
+	tcase_add_test(tr, test_add_code);
+	tcase_add_test(tr, test_reasons_aliases);
+	tcase_add_test(tr, test_threads_share_ruleset);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tr);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(classify_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
