@@ -109,7 +109,10 @@ scan_merge(scan_doc *d)
 				o->diag = c->diag;
 				c->diag = tmp;
 			}
-			o->delayed |= c->delayed;
+			if (o->delayed == 0)
+				o->delayed = c->delayed;
+			if (o->status[0] == '\0')
+				memcpy(o->status, c->status, sizeof(o->status));
 			scan_buf_free(&c->diag);
 			continue;
 		}
@@ -253,6 +256,8 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 			if (c->diag.trunc)
 				r->caps_hit |= BT_CAP_FIELD;
 		}
+		if (c->status[0] != '\0')
+			memcpy(rc->status, c->status, sizeof(rc->status));
 		scan_fill_codes(rc, rc->diagnostic, r, caps);
 		added++;
 	}

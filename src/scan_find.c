@@ -27,7 +27,7 @@
 
 /* Labels in front of a recipient's address on its line. */
 static const char *const scan_labels[] = {
-	"final-recipient:", "original-recipient:", "recipient address:",
+	"final-recipient:", "recipient address:",
 	"recipient:", "address:", "mailto:", NULL
 };
 
@@ -288,6 +288,69 @@ scan_anchor_delayed(scan_doc *d, scan_cand *c)
 	(void)d;
 }
 
+/* The value of field `name` on line l ("Status: 5.1.1"), or NULL. */
+static const char *
+scan_field(const scan_line *l, const char *name, size_t *vlen)
+{
+	const char *s = l->s, *end = l->s + l->len;
+	size_t n = strlen(name);
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	if ((size_t)(end - s) < n || strncasecmp(s, name, n) != 0)
+		return NULL;
+	s += n;
+	while (s < end && *s == ' ')
+		s++;
+	*vlen = (size_t)(end - s);
+	return s;
+}
+
+/* A DSN pasted into the text: the fields after "Final-Recipient:" up to a
+ * blank line.  Returns the line after the block. */
+static size_t
+scan_dsn_block(scan_doc *d, size_t i, scan_cand *c)
+{
+	size_t j, vlen;
+	const char *v;
+	scan_buf st;
+
+	memset(&st, 0, sizeof(st));
+	st.cap = 120;
+	for (j = i + 1; j < d->cut && j <= i + SCAN_MAX_BLOCK &&
+	    !scan_line_blank(&d->line[j]); j++) {
+		const scan_line *l = &d->line[j];
+		if ((v = scan_field(l, "Diagnostic-Code:", &vlen)) != NULL) {
+			const char *sc = memchr(v, ';', vlen);
+			if (sc != NULL && sc - v < 16) {
+				vlen -= (size_t)(sc + 1 - v);
+				v = sc + 1;
+			}
+			scan_buf_add(&c->diag, v, vlen);
+			while (j + 1 < d->cut && d->line[j + 1].len > 0 &&
+			    (d->line[j + 1].s[0] == ' ' ||
+			    d->line[j + 1].s[0] == '\t')) {
+				j++;
+				scan_buf_add(&c->diag, d->line[j].s,
+				    d->line[j].len);
+			}
+		} else if ((v = scan_field(l, "Status:", &vlen)) != NULL) {
+			scan_buf_add(&st, v, vlen);
+			if (st.p != NULL)
+				(void)scan_status_code(st.p, c->status);
+		} else if ((v = scan_field(l, "Action:", &vlen)) != NULL &&
+		    scan_has(v, vlen, "delayed"))
+			c->delayed = 1;
+	}
+	if (c->diag.p == NULL && st.p != NULL) {
+		const char *p = strchr(st.p, '(');
+		if (p != NULL)
+			scan_buf_add(&c->diag, p, strlen(p));
+	}
+	scan_buf_free(&st);
+	return j;
+}
+
 /* Is line i, an address alone, the sender ("A message sent by\n\n<addr>")? */
 static int
 scan_after_sent_by(const scan_doc *d, size_t i)
@@ -340,6 +403,11 @@ scan_find_anchors(scan_doc *d)
 		c = scan_cand_add(d, l->s + off, alen, 2);
 		if (c == NULL)
 			return;
+		if (scan_find(l->s, l->len < 24 ? l->len : 24,
+		    "final-recipient:") != NULL) {
+			i = scan_dsn_block(d, i, c) - 1;
+			continue;
+		}
 		if (ds != NULL)
 			scan_buf_add(&c->diag, ds, (size_t)(l->s + l->len - ds));
 		else if (rest < l->s + l->len)
@@ -348,6 +416,24 @@ scan_find_anchors(scan_doc *d)
 		i = scan_block(d, i, &c->diag) - 1;
 		scan_anchor_delayed(d, c);
 	}
+}
+
+/* The short paragraph after the blank lines that follow line i (a reason
+ * given after "There was an error delivering your mail to <addr>."). */
+static void
+scan_next_para(const scan_doc *d, size_t i, scan_buf *b)
+{
+	size_t j, k;
+
+	for (j = i; j < d->cut && scan_line_blank(&d->line[j]); j++)
+		;
+	if (j == i || j >= d->cut)
+		return;
+	for (k = j; k < d->cut && !scan_line_blank(&d->line[k]); k++)
+		if (k - j >= 4 || scan_separator(&d->line[k]))
+			return;
+	for (k = j; k < d->cut && !scan_line_blank(&d->line[k]); k++)
+		scan_buf_add(b, d->line[k].s, d->line[k].len);
 }
 
 /* Weak candidates: any line before the returned message that mentions an
@@ -381,7 +467,8 @@ scan_find_weak(scan_doc *d)
 		if (c == NULL)
 			return;
 		scan_buf_add(&c->diag, l->s, l->len);
-		scan_block(d, i, &c->diag);
+		if (scan_block(d, i, &c->diag) == i + 1)
+			scan_next_para(d, i + 1, &c->diag);
 	}
 }
 
@@ -427,6 +514,8 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 			while (p < end && (*p == ':' || *p == ' ' ||
 			    *p == '-' || *p == '\t'))
 				p++;
+			while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+				end--;
 			if (p < end && end[-1] != ':') {
 				scan_buf_add(out, p, (size_t)(end - p));
 				return 1;

@@ -35,6 +35,7 @@ typedef struct scan_buf {
 typedef struct scan_cand {
 	char addr[SCAN_MAX_ADDR + 1];
 	scan_buf diag;		/* the error text for this address */
+	char status[16];	/* from a "Status:" field, or "" */
 	int strength;		/* 2 anchored line, 1 weak (phrase), 0 fallback */
 	int delayed;
 } scan_cand;

@@ -409,6 +409,7 @@ scan_is_error_text(const char *s)
 		"retry", "relay", "mailbox", "user", "host", "domain",
 		"not be delivered", "undeliverable", "could not", "couldn't",
 		"wasn't delivered", "not delivered", "not a member",
+		"malformed", "syntax",
 		NULL
 	};
 	char c[4], st[16];
