@@ -107,6 +107,8 @@ config_cberr(cfg_t *cfg, cfg_opt_t *opt, const char *fmt, ...)
 	if (cfg_title(cfg) != NULL)
 		config_fail(config_cur, cfg->line, "%s \"%s\": %s: %s", cfg_name(cfg),
 			    cfg_title(cfg), cfg_opt_name(opt), msg);
+	else if (strcmp(cfg_name(cfg), "root") != 0)
+		config_fail(config_cur, cfg->line, "%s: %s: %s", cfg_name(cfg), cfg_opt_name(opt), msg);
 	else
 		config_fail(config_cur, cfg->line, "%s: %s", cfg_opt_name(opt), msg);
 	return -1;
@@ -123,7 +125,11 @@ config_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (strncmp(msg, "no such option ", 15) == 0)
 		m = msg + 15;
-	else if (strncmp(msg, "found duplicate title ", 22) == 0) {
+	else if (strncmp(msg, "invalid boolean value for option ", 33) == 0) {
+		config_fail(config_cur, line, "%.*s: expected true or false (yes, no, on, off)",
+			    (int)strlen(msg + 34) - 1, msg + 34);	/* name without quotes */
+		return;
+	} else if (strncmp(msg, "found duplicate title ", 22) == 0) {
 		config_fail(config_cur, line, "%s is defined twice (rule and code names "
 			    "must be unique)", msg + 22);
 		return;
@@ -527,7 +533,7 @@ static cfg_opt_t config_textrule_opts[] = {
 	CFG_STR_CB("pattern", NULL, CFGF_NONE, config_cb_text),
 	CFG_STR_CB("reason", NULL, CFGF_NONE, config_cb_reason),
 	CFG_STR_CB("host", NULL, CFGF_NONE, config_cb_text),
-	CFG_STR_CB("status", NULL, CFGF_NONE, config_cb_status),
+	CFG_STR_LIST_CB("status", NULL, CFGF_NONE, config_cb_status),
 	CONFIG_HIDDEN,
 	CFG_END()
 };
@@ -819,9 +825,10 @@ config_policy(config_ctx *ctx, cfg_t *cfg, bt_config *c)
 static int
 config_knowledge(config_ctx *ctx, cfg_t *cfg, bt_config *c)
 {
-	char err[300];
+	char err[300], *status;
 	cfg_t *sec;
 	unsigned i;
+	int rc, nomem = 0;
 
 	if ((c->rules = ruleset_new(err, sizeof(err))) == NULL) {
 		config_fail(ctx, 0, "built-in rules: %s", err);
@@ -850,10 +857,13 @@ config_knowledge(config_ctx *ctx, cfg_t *cfg, bt_config *c)
 				    CONFIG_MAX_SECTIONS);
 			return -1;
 		}
-		if (ruleset_add_rule(c->rules, cfg_getstr(sec, "pattern"), cfg_getstr(sec, "reason"),
-				     cfg_getstr(sec, "host"), cfg_getstr(sec, "status"),
-				     err, sizeof(err)) < 0) {
-			config_fail(ctx, config_line(sec), "text-rule: %s", err);
+		status = config_join(sec, "status", &nomem);
+		rc = nomem ? -1 : ruleset_add_rule(c->rules, cfg_getstr(sec, "pattern"),
+						   cfg_getstr(sec, "reason"), cfg_getstr(sec, "host"),
+						   status, err, sizeof(err));
+		free(status);
+		if (rc < 0) {
+			config_fail(ctx, config_line(sec), "text-rule: %s", nomem ? "out of memory" : err);
 			return -1;
 		}
 	}
