@@ -1,6 +1,7 @@
 #!/bin/sh
 # golden.sh - run `bouncetag --format=json` on each tests/golden/*.eml and
-# compare with tests/golden/*.json.  `golden.sh --update` rewrites the
+# compare with tests/golden/*.json, also with body chunks of 1 and 7 bytes
+# (the result must not depend on them).  `golden.sh --update` rewrites the
 # expectations (check them by hand before committing: they must be right,
 # not just what the code prints today).
 # Env: top_srcdir (default: the parent of this script's directory),
@@ -43,6 +44,14 @@ for eml in *.eml; do
 		echo "FAIL $eml: output differs from $exp" >&2
 		fail=$((fail + 1))
 	else
+		# The result must not depend on how the body is cut into chunks.
+		for chunk in 1 7; do
+			"$bt" --format=json --chunk $chunk "$eml" 2>&1 | cmp -s - "$exp" || {
+				echo "FAIL $eml: output with --chunk $chunk differs from $exp" >&2
+				fail=$((fail + 1))
+				continue 2
+			}
+		done
 		echo "ok   $eml"
 	fi
 done
