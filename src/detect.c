@@ -38,7 +38,15 @@ static const char *const detect_subject_words[] = {
 	"delivery status report", "mail delivery status", "delivery error",
 	"message delivery", "warning: message", "spamtraphit", "mail error",
 	"rejected mail", "returned to sender", "bounced mail", "mail returned",
-	"abuse report", "complaint about message", "notification message",
+	"notification message", "are not member", "not a member",
+	"\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc",	/* "メールエラー" */
+	"\xe9\x85\x8d\xe9\x80\x81\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc",	/* "配送エラー" */
+	"\xe4\xb8\x8d\xe9\x81\x94",	/* "不達" */
+};
+
+static const char *const detect_complaint_words[] = {
+	"complaint about message", "abuse report", "spam report",
+	"fbl report", "feedback report", "spam complaint",
 };
 
 static const char *const detect_autoreply_words[] = {
@@ -60,7 +68,7 @@ detect_has(const char *hay, const char *needle)
 	const char *p;
 
 	for (p = hay; *p; p++)
-		if (tolower((unsigned char)*p) == needle[0] &&
+		if (tolower((unsigned char)*p) == (unsigned char)needle[0] &&
 		    strncasecmp(p, needle, n) == 0)
 			return 1;
 	return 0;
@@ -262,8 +270,14 @@ detect_subject(const char *value)
 	detect_decode_words(value, buf, sizeof(buf));
 	if (detect_is_reply(buf)) {
 		sig |= DETECT_REPLY;
+		if (detect_any(buf, detect_subject_words,
+			       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
+			sig |= DETECT_SUBJECT_FWD;
 		return sig;
 	}
+	if (detect_any(buf, detect_complaint_words,
+		       sizeof(detect_complaint_words) / sizeof(detect_complaint_words[0])))
+		sig |= DETECT_COMPLAINT;
 	if (detect_any(buf, detect_subject_words,
 		       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
 		sig |= DETECT_SUBJECT;
@@ -301,9 +315,14 @@ detect_header(const char *name, const char *value)
 			return detect_content_type(value);
 		break;
 	case 'a':
-		if (strcasecmp(name, "auto-submitted") == 0 &&
-		    strncasecmp(value, "no", 2) != 0)
-			return DETECT_AUTO_REPLIED;
+		if (strcasecmp(name, "auto-submitted") == 0) {
+			while (*value == ' ' || *value == '\t')
+				value++;
+			if (strncasecmp(value, "auto-replied", 12) == 0)
+				return DETECT_AUTO_REPLIED;
+			if (strncasecmp(value, "no", 2) != 0)
+				return DETECT_AUTO_GENERATED;
+		}
 		break;
 	case 'p':
 		if (strcasecmp(name, "precedence") == 0 &&
@@ -324,7 +343,8 @@ detect_header(const char *name, const char *value)
 		    detect_any(value, detect_mailer_words,
 			       sizeof(detect_mailer_words) / sizeof(detect_mailer_words[0])))
 			return DETECT_BOUNCE_MAILER;
-		if (strncasecmp(name, "x-ses-", 6) == 0 ||
+		if (strcasecmp(name, "x-mlserver") == 0 ||
+		    strncasecmp(name, "x-ses-", 6) == 0 ||
 		    strcasecmp(name, "x-amz-sns-message-type") == 0)
 			return DETECT_BOUNCE_MAILER;
 		break;
@@ -340,7 +360,8 @@ detect_eoh(unsigned sig)
 	if (sig & DETECT_NOT_BOUNCE)
 		return ENGINE_NOT_BOUNCE;
 	if (sig & (DETECT_STRONG | DETECT_NULL_SENDER | DETECT_AUTO_REPLIED |
-		   DETECT_AUTOREPLY | DETECT_REPORT_ARF | DETECT_REPORT))
+		   DETECT_AUTOREPLY | DETECT_REPORT_ARF | DETECT_REPORT |
+		   DETECT_AUTO_GENERATED | DETECT_SUBJECT_FWD | DETECT_COMPLAINT))
 		return ENGINE_MORE;
 	if (sig & DETECT_SENDER_KNOWN)
 		return ENGINE_NOT_BOUNCE;

@@ -25,6 +25,9 @@
 #define DETECT_REPLY		0x1000u	/* Subject "Re:", "Fwd:": written by a human */
 #define DETECT_BOUNCE_MAILER	0x2000u	/* X-Mailer etc. of a known bounce generator */
 #define DETECT_REPORT		0x4000u	/* multipart/report of some other kind */
+#define DETECT_AUTO_GENERATED	0x8000u	/* Auto-Submitted: auto-generated (weak) */
+#define DETECT_SUBJECT_FWD	0x10000u	/* "Fwd: Returned mail": a forwarded bounce (weak) */
+#define DETECT_COMPLAINT	0x20000u	/* Subject of an abuse/complaint report */
 
 #define DETECT_STRONG	(DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_XFAILED | \
 			 DETECT_REPORT_DSN | DETECT_BOUNCE_MAILER)

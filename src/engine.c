@@ -9,6 +9,7 @@
  * DSN readers; all are allocated in engine_new() and reused per message.
  * The result returned by engine_eom() lives until engine_reset()/free().
  */
+#define _GNU_SOURCE	/* strcasestr */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -638,6 +639,30 @@ engine_scan(engine *e)
 	return scan_text(&in, &e->r, &e->caps);
 }
 
+/* The text shows an SMTP failure: a line starting with a 4xx/5xx reply,
+ * or a phrase only failure notices use. */
+static int
+engine_text_failure(const engine *e)
+{
+	static const char *const words[] = {
+		"no such user", "user unknown", "unknown user", "invalid user",
+		"mailbox unavailable", "recipient address rejected",
+	};
+	const char *p = e->text, *end = e->text + e->tlen;
+	size_t i;
+
+	for (p = e->text; p < end; p++) {
+		if ((p == e->text || p[-1] == '\n') && end - p > 4 &&
+		    (p[0] == '4' || p[0] == '5') && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '-'))
+			return 1;
+	}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(e->text, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 static int
 engine_is_bounce(const engine *e, size_t scanned)
 {
@@ -647,13 +672,16 @@ engine_is_bounce(const engine *e, size_t scanned)
 		return 1;
 	if ((sig & DETECT_AUTOREPLY) && !(sig & DETECT_STRONG))
 		return 0;
-	if (scanned > 0 && (sig & (DETECT_STRONG | DETECT_NULL_SENDER |
-				   DETECT_AUTO_REPLIED) || e->returned_seen))
+	if (scanned > 0 && ((sig & (DETECT_STRONG | DETECT_NULL_SENDER |
+				    DETECT_AUTO_REPLIED | DETECT_AUTO_GENERATED |
+				    DETECT_SUBJECT_FWD)) || e->returned_seen))
 		return 1;
 	if ((sig & (DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_REPORT_DSN |
 		    DETECT_BOUNCE_MAILER)) && e->returned_seen)
 		return 1;
 	if ((sig & DETECT_FROM_DAEMON) && (sig & DETECT_SUBJECT))
+		return 1;
+	if ((sig & DETECT_FROM_DAEMON) && engine_text_failure(e))
 		return 1;
 	return 0;
 }
@@ -674,7 +702,8 @@ engine_eom(engine *e)
 		result_pick_top(r);
 		return r;
 	}
-	if (e->has_arf || (e->sig & DETECT_REPORT_ARF)) {
+	if (e->has_arf || (e->sig & DETECT_REPORT_ARF) ||
+	    ((e->sig & DETECT_COMPLAINT) && e->dsn_rcpts == 0 && e->returned_seen)) {
 		engine_complaint(e);
 		result_pick_top(r);
 		return r;

@@ -336,6 +336,20 @@ mime_field_append(mime *m, const char *s, size_t n)
 	m->flen += n;
 }
 
+/* "boundary=..." at the start of a line: a parameter whose line was not
+ * indented (seen in real bounces); taken as a continuation. */
+int
+mime_param_line(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' &&
+		    s[i] != '*')
+			break;
+	return i > 0 && i < n && s[i] == '=';
+}
+
 static void
 mime_header_line(mime *m, const char *s, size_t n, int first)
 {
@@ -358,6 +372,11 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 		return;
 	}
 	if ((s[0] == ' ' || s[0] == '\t') && m->flen > 0) {
+		mime_field_append(m, s, n);
+		return;
+	}
+	if (m->flen > 0 && mime_param_line(s, n)) {
+		mime_field_append(m, " ", 1);
 		mime_field_append(m, s, n);
 		return;
 	}

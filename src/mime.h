@@ -62,5 +62,7 @@ void mime_stop(mime *m);
 void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */
 int mime_param(const char *ct, const char *name, char *out, size_t outlen);	/* 1 found */
 int mime_encoding(const char *cte);				/* enum mime_enc */
+/* 1 when a header-block line is an unindented "name=value" parameter. */
+int mime_param_line(const char *s, size_t n);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "rawfeed.h"
 #include "engine_int.h"
+#include "mime.h"
 
 enum { RF_HEADERS = 0, RF_BODY, RF_DONE };
 
@@ -141,6 +142,11 @@ rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 	}
 	if ((s[0] == ' ' || s[0] == '\t') && rf->flen > 0) {
 		rawfeed_append(rf, "\n", 1);
+		rawfeed_append(rf, s, len);
+		return 0;
+	}
+	if (rf->flen > 0 && mime_param_line(s, len)) {
+		rawfeed_append(rf, "\n ", 2);	/* unindented parameter line */
 		rawfeed_append(rf, s, len);
 		return 0;
 	}
