@@ -18,7 +18,7 @@ if [ ! -x "$bt" ]; then
 fi
 cd "$top_srcdir/tests/golden" || exit 1
 tmp=$(mktemp) || exit 1
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$tmp" "$tmp.err" "$tmp.exp"' EXIT
 fail=0
 n=0
 for eml in *.eml; do
@@ -55,5 +55,35 @@ for eml in *.eml; do
 		echo "ok   $eml"
 	fi
 done
+# The command itself: exit status, standard input, errors naming the file.
+check() {	# check NAME EXPECTED-STATUS ACTUAL-STATUS
+	if [ "$2" != "$3" ]; then
+		echo "FAIL command: $1 (exit $3, wanted $2)" >&2
+		fail=$((fail + 1))
+	else
+		echo "ok   command: $1"
+	fi
+}
+if [ $update -eq 0 ]; then
+	"$bt" >/dev/null 2>&1; check "no argument is a usage error" 2 $?
+	"$bt" --format=xml postfix-dsn.eml >/dev/null 2>&1; check "bad --format" 2 $?
+	"$bt" --chunk 0 postfix-dsn.eml >/dev/null 2>&1; check "bad --chunk" 2 $?
+	"$bt" --bogus >/dev/null 2>&1; check "unknown option" 2 $?
+	"$bt" --help >/dev/null 2>&1; check "--help" 0 $?
+	"$bt" --format=json no-such.eml postfix-dsn.eml >"$tmp" 2>"$tmp.err"
+	check "unreadable input gives 1" 1 $?
+	grep -q 'no-such.eml' "$tmp.err"; check "error names the file" 0 $?
+	grep -q '"file":"postfix-dsn.eml"' "$tmp"; check "other inputs still read" 0 $?
+	sed 's/"file":"postfix-dsn.eml"/"file":"-"/' postfix-dsn.json >"$tmp.exp"
+	"$bt" --format=json - <postfix-dsn.eml >"$tmp" 2>&1
+	cmp -s "$tmp" "$tmp.exp"; check "standard input" 0 $?
+	"$bt" --format=json - <mbox-two.eml | grep -c '"message":1,' >"$tmp"
+	[ "$(cat "$tmp")" = 1 ]; check "mbox on standard input" 0 $?
+	"$bt" --list-codes | grep -q '^5\.1\.1	userunknown	'; check "--list-codes" 0 $?
+	"$bt" --format=headers postfix-dsn.eml | head -1 >"$tmp"
+	[ "$(cat "$tmp")" = "==> postfix-dsn.eml [message 0] action=tag" ]
+	check "--format=headers first line" 0 $?
+	rm -f "$tmp.err" "$tmp.exp"
+fi
 echo "golden: $n files, $fail failed"
 [ $fail -eq 0 ]
