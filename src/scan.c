@@ -109,8 +109,7 @@ scan_merge(scan_doc *d)
 				o->diag = c->diag;
 				c->diag = tmp;
 			}
-			if (o->delayed == 0)
-				o->delayed = c->delayed;
+			o->delayed |= c->delayed;
 			if (o->status[0] == '\0')
 				memcpy(o->status, c->status, sizeof(o->status));
 			scan_buf_free(&c->diag);
@@ -144,6 +143,8 @@ scan_fill_global(scan_doc *d)
 	    (scan_reply_code(g.p, rc) || scan_status_code(g.p, st));
 	for (i = 0; i < d->ncand; i++) {
 		scan_cand *c = &d->cand[i];
+		if (c->kind != SCAN_KIND_FAILED)
+			continue;
 		if (c->diag.p == NULL || c->diag.len == 0)
 			scan_buf_add(&c->diag, g.p, g.len);
 		else if (gcode && !scan_reply_code(c->diag.p, rc) &&
@@ -238,8 +239,9 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 
 	for (i = 0; i < d->ncand; i++) {
 		scan_cand *c = &d->cand[i];
-		int delayed = c->delayed > 0 || (d->delayed && c->delayed == 0);
-		const char *act = c->delayed < 0 ? "delivered" :
+		int delayed = c->delayed || d->delayed;
+		const char *act = c->kind == SCAN_KIND_DELIVERED ? "delivered" :
+		    c->kind == SCAN_KIND_COMPLAINT ? "failed" :
 		    delayed ? "delayed" : "failed";
 		bt_rcpt *rc = result_add_rcpt(r, caps->max_recipients);
 		if (rc == NULL)
@@ -248,8 +250,18 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 		    caps->max_field, &r->caps_hit);
 		(void)result_set(&rc->action, act, strlen(act),
 		    caps->max_field, &r->caps_hit);
-		rc->cls = c->delayed < 0 ? BT_CLASS_DELIVERED :
-		    delayed ? BT_CLASS_DELAYED : BT_CLASS_UNDETERMINED;
+		rc->cls = delayed ? BT_CLASS_DELAYED : BT_CLASS_UNDETERMINED;
+		if (c->kind == SCAN_KIND_DELIVERED) {
+			rc->cls = BT_CLASS_DELIVERED;
+			rc->reason = "delivered";
+		} else if (c->kind == SCAN_KIND_COMPLAINT) {
+			rc->cls = BT_CLASS_COMPLAINT;
+			rc->reason = "feedback";
+			if (r->feedback_type == NULL && d->feedback[0] != '\0')
+				(void)result_set(&r->feedback_type, d->feedback,
+				    strlen(d->feedback), caps->max_field,
+				    &r->caps_hit);
+		}
 		if (c->diag.p != NULL) {
 			(void)result_set(&rc->diagnostic, c->diag.p, c->diag.len,
 			    caps->max_field, &r->caps_hit);

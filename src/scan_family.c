@@ -2,8 +2,10 @@
  * scan_family.c - report formats that the generic line shapes of
  * scan_find.c cannot read, recognised by their own boilerplate:
  *
- *   JSON notifications (Amazon SES via SNS): "bouncedRecipients" objects
- *   with "emailAddress" and "diagnosticCode", "delivery" recipients.
+ *   JSON notifications (Amazon SES through SNS): "notificationType" Bounce
+ *   with "bouncedRecipients" objects ("emailAddress", "status",
+ *   "diagnosticCode"), Complaint with "complainedRecipients" (and
+ *   "complaintFeedbackType"), Delivery with "recipients".
  *
  * Memory: candidates are stored in the scan_doc (see scan_int.h).
  */
@@ -11,6 +13,8 @@
 #include <strings.h>
 
 #include "scan_int.h"
+
+#define SCAN_JSON_WINDOW 4096	/* where "notificationType" must appear */
 
 /* The string value of "key" (quotes may be backslash-escaped) in
  * s[0..len): *v and *vlen, without the quotes. */
@@ -33,39 +37,16 @@ scan_json_value(const char *s, size_t len, const char *key, const char **v,
 	return 1;
 }
 
-/* Amazon SES: each object of "bouncedRecipients" (or the "recipients" of a
- * delivery notification). */
+/* Each object of the array that follows `key`: a candidate of `kind`. */
 static void
-scan_family_ses(scan_doc *d)
+scan_json_rcpts(scan_doc *d, const char *p, const char *end, int kind)
 {
-	const char *t = d->in->text, *end = t + d->in->len, *p;
-	int delivery = 0;
-
-	p = scan_find(t, d->in->len, "bouncedRecipients");
-	if (p == NULL) {
-		p = scan_find(t, d->in->len, "notificationType");
-		if (p == NULL || !scan_has(p, (size_t)(end - p) < 40 ?
-		    (size_t)(end - p) : 40, "Delivery"))
-			return;
-		p = scan_find(p, (size_t)(end - p), "\"recipients");
-		if (p == NULL)
-			return;
-		delivery = 1;
-	}
 	while (p < end) {
 		const char *obj = memchr(p, '{', (size_t)(end - p)), *oend;
 		const char *v;
 		size_t vlen, off, alen;
 		scan_cand *c;
 
-		if (delivery) {
-			if (!scan_addr_find(p, (size_t)(end - p), &off, &alen))
-				return;
-			c = scan_cand_add(d, p + off, alen, 2);
-			if (c != NULL)
-				c->delayed = -1;	/* delivered */
-			return;
-		}
 		if (obj == NULL)
 			return;
 		oend = memchr(obj, '}', (size_t)(end - obj));
@@ -77,19 +58,80 @@ scan_family_ses(scan_doc *d)
 		c = scan_cand_add(d, v + off, alen, 2);
 		if (c == NULL)
 			return;
+		c->kind = kind;
 		if (scan_json_value(obj, (size_t)(oend - obj),
 		    "diagnosticCode", &v, &vlen))
 			scan_buf_add(&c->diag, v, vlen);
+		if (scan_json_value(obj, (size_t)(oend - obj), "\"status",
+		    &v, &vlen) && vlen < sizeof(c->status)) {
+			memcpy(c->status, v, vlen);
+			c->status[vlen] = '\0';
+		}
 		p = oend + 1;
-		if (p < end && *p != ',')
+		while (p < end && (*p == '\\' || *p == '"' || *p == ' '))
+			p++;
+		if (p >= end || *p != ',')
 			return;
+	}
+}
+
+/* A Delivery notification: the addresses of its "recipients" array. */
+static void
+scan_json_delivered(scan_doc *d, const char *p, const char *end)
+{
+	const char *close = memchr(p, ']', (size_t)(end - p)), *v;
+	size_t off, alen, vlen;
+	int has_reply = scan_json_value(p, (size_t)(end - p), "smtpResponse",
+	    &v, &vlen);
+
+	if (close == NULL)
+		return;
+	while (p < close && scan_addr_find(p, (size_t)(close - p), &off,
+	    &alen)) {
+		scan_cand *c = scan_cand_add(d, p + off, alen, 2);
+		if (c == NULL)
+			return;
+		c->kind = SCAN_KIND_DELIVERED;
+		if (has_reply)
+			scan_buf_add(&c->diag, v, vlen);
+		p += off + alen;
+	}
+}
+
+static void
+scan_family_ses(scan_doc *d)
+{
+	const char *t = d->in->text, *end = t + d->in->len, *p, *v;
+	size_t vlen;
+
+	if (!scan_json_value(t, d->in->len, "notificationType", &v, &vlen))
+		return;
+	d->family = "amazonses";
+	if (vlen >= 6 && strncasecmp(v, "Bounce", 6) == 0) {
+		p = scan_find(t, d->in->len, "bouncedRecipients");
+		if (p != NULL)
+			scan_json_rcpts(d, p, end, SCAN_KIND_FAILED);
+	} else if (vlen >= 9 && strncasecmp(v, "Complaint", 9) == 0) {
+		p = scan_find(t, d->in->len, "complainedRecipients");
+		if (p != NULL)
+			scan_json_rcpts(d, p, end, SCAN_KIND_COMPLAINT);
+		if (scan_json_value(t, d->in->len, "complaintFeedbackType",
+		    &v, &vlen) && vlen < sizeof(d->feedback)) {
+			memcpy(d->feedback, v, vlen);
+			d->feedback[vlen] = '\0';
+		} else
+			strcpy(d->feedback, "abuse");
+	} else if (vlen >= 8 && strncasecmp(v, "Delivery", 8) == 0) {
+		p = scan_find(t, d->in->len, "\"recipients");
+		if (p != NULL)
+			scan_json_delivered(d, p, end);
 	}
 }
 
 void
 scan_find_family(scan_doc *d)
 {
-	if (scan_has(d->in->text, d->in->len < 4096 ? d->in->len : 4096,
-	    "\"notificationType"))
+	if (scan_has(d->in->text, d->in->len < SCAN_JSON_WINDOW ?
+	    d->in->len : SCAN_JSON_WINDOW, "\"notificationType"))
 		scan_family_ses(d);
 }

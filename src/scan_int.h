@@ -38,7 +38,10 @@ typedef struct scan_cand {
 	char status[16];	/* from a "Status:" field, or "" */
 	int strength;		/* 2 anchored line, 1 weak (phrase), 0 fallback */
 	int delayed;
+	int kind;		/* SCAN_KIND_* */
 } scan_cand;
+
+enum { SCAN_KIND_FAILED = 0, SCAN_KIND_DELIVERED, SCAN_KIND_COMPLAINT };
 
 typedef struct scan_doc {
 	const scan_input *in;
@@ -53,6 +56,7 @@ typedef struct scan_doc {
 	size_t ncand;
 	int delayed;		/* the report says "still trying" */
 	const char *family;	/* static */
+	char feedback[32];	/* complaint type of a JSON notification */
 } scan_doc;
 
 /* scan_util.c */

@@ -477,6 +477,80 @@ START_TEST(test_json_notification)
 }
 END_TEST
 
+START_TEST(test_json_complaint_and_delivery)
+{
+	const char *c =
+	    "{\"notificationType\":\"Complaint\",\"complaint\":{"
+	    "\"complainedRecipients\":[{\"emailAddress\":\"xena@dest.example\"}],"
+	    "\"complaintFeedbackType\":\"abuse\"}}\n";
+	const char *dl =
+	    "{\"notificationType\":\"Delivery\",\"delivery\":{"
+	    "\"recipients\":[\"yan@dest.example\"],"
+	    "\"smtpResponse\":\"250 2.6.0 Message received\"}}\n";
+
+	ck_assert_uint_eq(scan(c), 1);
+	ck_assert_str_eq(RC(0)->recipient, "xena@dest.example");
+	ck_assert_int_eq(RC(0)->cls, BT_CLASS_COMPLAINT);
+	ck_assert_str_eq(RC(0)->reason, "feedback");
+	ck_assert_str_eq(res.feedback_type, "abuse");
+	ck_assert_str_eq(res.format, "amazonses");
+	result_clear(&res);
+	result_init(&res);
+	ck_assert_uint_eq(scan(dl), 1);
+	ck_assert_str_eq(RC(0)->recipient, "yan@dest.example");
+	ck_assert_int_eq(RC(0)->cls, BT_CLASS_DELIVERED);
+	ck_assert_str_eq(RC(0)->action, "delivered");
+	ck_assert_str_eq(RC(0)->replycode, "250");
+	ck_assert_str_eq(RC(0)->status, "2.6.0");
+}
+END_TEST
+
+START_TEST(test_dsn_pasted_in_text)
+{
+	const char *t =
+	    "<zoe@dest.example> (unrecoverable error)\n"
+	    "\n"
+	    "Final-Recipient: rfc822;zoe@dest.example\n"
+	    "Action: failed\n"
+	    "Status: 5.0.0 (permanent failure)\n"
+	    "Diagnostic-Code: smtp;  550 'zoe@dest.example' is not a\n"
+	    " registered gateway user\n"
+	    "\n"
+	    "Final-Recipient: rfc822;amy@cat.example\n"
+	    "Action: delayed\n"
+	    "Status: 4.0.0 (cat.example: host name lookup failure)\n";
+
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_str_eq(RC(0)->recipient, "zoe@dest.example");
+	ck_assert_str_eq(RC(0)->diagnostic,
+	    "550 'zoe@dest.example' is not a registered gateway user");
+	ck_assert_str_eq(RC(0)->status, "5.0.0");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(1)->recipient, "amy@cat.example");
+	ck_assert_str_eq(RC(1)->action, "delayed");
+	ck_assert_str_eq(RC(1)->status, "4.0.0");
+	ck_assert_str_eq(RC(1)->diagnostic,
+	    "(cat.example: host name lookup failure)");
+}
+END_TEST
+
+START_TEST(test_reason_paragraph_after_sentence)
+{
+	const char *t =
+	    "There was an error delivering your mail to <bea@nowhere.example>.\n"
+	    "\n"
+	    "DNS lookup failure: host nowhere.example not found\n"
+	    "\n"
+	    "Message headers follow.\n"
+	    "\n"
+	    "Received: from a by b\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "bea@nowhere.example");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "DNS lookup failure"));
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -505,6 +579,9 @@ scan_suite(void)
 	tcase_add_test(tc, test_field_cap);
 	tcase_add_test(tc, test_not_addresses);
 	tcase_add_test(tc, test_json_notification);
+	tcase_add_test(tc, test_json_complaint_and_delivery);
+	tcase_add_test(tc, test_dsn_pasted_in_text);
+	tcase_add_test(tc, test_reason_paragraph_after_sentence);
 	suite_add_tcase(s, tc);
 	return s;
 }
