@@ -172,6 +172,7 @@ def main():
     ours, theirs = Score(), Score()
     nb_n = nb_fp = nb_fp_sis = 0
     mism = []
+    confusion = {}
     for lab in labels:
         f, idx = lab["file"], int(lab["entry"])
         got = ours_entry(res, f, idx)
@@ -183,6 +184,9 @@ def main():
                 mism.append((f, idx, "not a bounce", "%s %s" % (got[2], got[1]), got[4]))
             continue
         st, rs, hd = ours.add(lab, got)
+        if not rs:
+            key = (lab["reason"], got[2] if got[0] else "(not detected)")
+            confusion[key] = confusion.get(key, 0) + 1
         if sis:
             theirs.add(lab, sisimai_entry(sis, f, idx))
         if not (st and rs and hd):
@@ -222,6 +226,11 @@ def main():
     print("%-42s %6s %12s" % ("false positives, labelled non-bounces (%d)" % nb_n,
                                "%d" % nb_fp, "%d" % nb_fp_sis))
     print("mismatches: %d, written to accuracy-mismatches.tsv" % len(mism))
+    if confusion:
+        print("most frequent reason mismatches (expected -> got):")
+        top = sorted(confusion.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+        for (exp, got), n in top:
+            print("  %4d  %s -> %s" % (n, exp, got))
     return 0
 
 
