@@ -63,8 +63,11 @@ typedef struct input_state {
 static void
 input_flush(input_state *s)
 {
-	if (s->nchunk > 0)
+	if (s->nchunk > 0) {
+		if (s->o->tap != NULL)
+			s->o->tap(s->o->tap_arg, s->msgno, s->chunk, s->nchunk);
 		rawfeed_feed(s->rf, s->chunk, s->nchunk);
+	}
 	s->nchunk = 0;
 }
 

@@ -15,6 +15,9 @@
 typedef struct input_opts {
 	const char *sender;	/* envelope sender to assume, or NULL */
 	size_t chunk;		/* bytes per rawfeed_feed() call (0: 4096) */
+	/* Optional: sees every chunk given to rawfeed_feed() (for tests). */
+	void (*tap)(void *tap_arg, size_t msgno, const char *buf, size_t len);
+	void *tap_arg;
 } input_opts;
 
 /* Called once per message: file is the path as given (or joined below a

@@ -392,7 +392,24 @@ typedef struct seen {
 	char file[16][256];
 	size_t msgno[16];
 	char subject[16][128];
+	char raw[4][512];	/* bytes fed for messages 0..3, as the tap saw them */
+	size_t maxchunk;
 } seen;
+
+static void
+tap(void *arg, size_t msgno, const char *buf, size_t len)
+{
+	seen *s = arg;
+	size_t have;
+
+	if (len > s->maxchunk)
+		s->maxchunk = len;
+	if (msgno >= 4)
+		return;
+	have = strlen(s->raw[msgno]);
+	if (have + len < sizeof(s->raw[0]))
+		memcpy(s->raw[msgno] + have, buf, len);
+}
 
 static void
 on_msg(void *arg, const char *file, size_t msgno, const bt_result *r)
@@ -445,7 +462,7 @@ run_input(const char *rel, seen *s, size_t chunk)
 	bt_caps caps;
 	engine *e;
 	rawfeed *rf;
-	input_opts io = { NULL, chunk };
+	input_opts io = { NULL, chunk, tap, s };
 	char path[256];
 	int rc;
 
@@ -497,6 +514,54 @@ START_TEST(test_input_mbox)
 	ck_assert_str_eq(s.subject[0], "first");
 	ck_assert_str_eq(s.subject[1], "second");
 	ck_assert_str_eq(s.subject[2], "third");
+	/* From_ lines and the blank line before them dropped; >From unescaped */
+	ck_assert_str_eq(s.raw[0], "Subject: first\n\nbody\nFrom inside, not after a blank line\n"
+			 "\nFrom escaped\n");
+	ck_assert_str_eq(s.raw[1], "Subject: second\n\nbody 2\n");
+	ck_assert_str_eq(s.raw[2], "Subject: third\r\n\r\nbody 3\r\n");
+	ck_assert_uint_le(s.maxchunk, 7);
+}
+END_TEST
+
+START_TEST(test_input_mbox_escapes)
+{
+	seen s;
+
+	write_file("box2",
+	    "From a b\n>>From two\n>From one\n>Fromnot\n> From no\n\n\n"
+	    "From c d\n\nlast line without newline");
+	ck_assert_int_eq(run_input("box2", &s, 4096), 0);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_str_eq(s.raw[0], ">From two\nFrom one\n>Fromnot\n> From no\n\n");
+	ck_assert_str_eq(s.raw[1], "\nlast line without newline");
+}
+END_TEST
+
+START_TEST(test_input_long_lines)
+{
+	seen s;
+	char *big = malloc(300000), path[256];
+	FILE *f;
+	size_t i;
+
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < 299999; i++)
+		big[i] = (i % 100 == 99) ? ' ' : 'x';
+	big[299999] = '\0';
+	snprintf(path, sizeof(path), "%s/long", tmpdir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	/* an mbox whose lines are far longer than the read buffer */
+	fprintf(f, "From %s\nSubject: one\n\n%s\n\nFrom z\nSubject: two\n\nFrom %s\n", big, big, big);
+	fclose(f);
+	free(big);
+	ck_assert_int_eq(run_input("long", &s, 4096), 0);
+	ck_assert_uint_eq(s.n, 3);	/* the last From_ line starts an empty message */
+	ck_assert_str_eq(s.subject[0], "one");
+	ck_assert_str_eq(s.subject[1], "two");
+	ck_assert_str_eq(s.raw[1], "Subject: two\n");
+	ck_assert_str_eq(s.raw[2], "");
+	ck_assert_uint_le(s.maxchunk, 4096);
 }
 END_TEST
 
@@ -576,6 +641,8 @@ output_suite(void)
 	tcase_add_checked_fixture(ti, setup_tmp, teardown_tmp);
 	tcase_add_test(ti, test_input_single);
 	tcase_add_test(ti, test_input_mbox);
+	tcase_add_test(ti, test_input_mbox_escapes);
+	tcase_add_test(ti, test_input_long_lines);
 	tcase_add_test(ti, test_input_dirs);
 	tcase_add_test(ti, test_input_missing);
 	tcase_add_test(ti, test_input_empty);
