@@ -329,7 +329,8 @@ static const char *classify_domain(const char *addr)
 
 /* The SMTP command the remote server refused: the engine's, or the one the
  * text names ("in reply to end of DATA command", "after RCPT TO").
- * Returns 'D' (DATA), 'M' (MAIL FROM), 'R' (RCPT TO) or 0. */
+ * Returns 'D' (DATA), 'M' (MAIL FROM), 'R' (RCPT TO), 'C' (connection,
+ * HELO/EHLO) or 0. */
 static int classify_command(const bt_rcpt *rc, const char *text)
 {
 	const char *p;
@@ -340,6 +341,9 @@ static int classify_command(const bt_rcpt *rc, const char *text)
 		return 'M';
 	if (strcasecmp(rc->smtp_command, "RCPT") == 0)
 		return 'R';
+	if (strcasecmp(rc->smtp_command, "CONN") == 0 || strcasecmp(rc->smtp_command, "HELO") == 0 ||
+	    strcasecmp(rc->smtp_command, "EHLO") == 0)
+		return 'C';
 	if ((p = strcasestr(text, "in reply to ")) != NULL)
 		p += 12;
 	else if ((p = strcasestr(text, " after ")) != NULL)
@@ -350,6 +354,9 @@ static int classify_command(const bt_rcpt *rc, const char *text)
 		p += 7;
 	if (strncasecmp(p, "data", 4) == 0 && !isalpha((unsigned char)p[4]))
 		return 'D';
+	if (strncasecmp(p, "initial connection", 18) == 0 || strncasecmp(p, "helo", 4) == 0 ||
+	    strncasecmp(p, "ehlo", 4) == 0)
+		return 'C';
 	if (strncasecmp(p, "mail", 4) == 0)
 		return 'M';
 	if (strncasecmp(p, "rcpt", 4) == 0)
@@ -367,41 +374,73 @@ static const char *classify_code_reason(const ruleset *rs, const char *code)
 	return e->reason;
 }
 
+/* Codes whose default reason is often not what the server meant: the
+ * text decides when a rule matches (Gmail's 5.2.1 "receiving mail at a
+ * rate", Exchange's 5.4.1 "access denied", 5.3.0 wrapping a user unknown,
+ * a connection timeout reported as 4.4.1 by the MTA that gave up). */
+static const char *const classify_weak_codes[] = {
+	"1.3", "1.10", "2.1", "3.0", "4.0", "4.1", "4.2", "4.4", "5.0", "7.9",
+};
+
+/* 1 when code (an enhanced status) has a default the text may override. */
+static int classify_code_weak(const char *code)
+{
+	size_t i;
+
+	if (!codes_valid_enhanced(code))
+		return 1;
+	for (i = 0; i < sizeof(classify_weak_codes) / sizeof(classify_weak_codes[0]); i++)
+		if (strcmp(code + 2, classify_weak_codes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The reason adjusted for the SMTP phase the refusal came in: an address
+ * reason given to DATA means a filter refused the message after accepting
+ * the recipient; given to MAIL FROM it is about the sender; a refusal of
+ * the connection itself is about the sending host. */
+static const char *classify_by_phase(const char *reason, int cmd)
+{
+	int addr = reason != NULL && (strcmp(reason, "userunknown") == 0 ||
+				      strcmp(reason, "hostunknown") == 0);
+
+	if (cmd == 'D' && reason != NULL && strcmp(reason, "userunknown") == 0)
+		return "filtered";
+	if (cmd == 'M' && (addr || (reason != NULL && strcmp(reason, "badreputation") == 0)))
+		return "rejected";
+	if (cmd == 'C' && reason == NULL)
+		return "blocked";
+	return reason;
+}
+
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
 				   const char *text, size_t len, int delayed)
 {
 	const char *hosts[3];
 	const char *reason = NULL, *code;
+	int cmd;
 
 	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0)
 		return "mailererror";
 	hosts[0] = r->reporting_mta;
 	hosts[1] = rc->remote_mta;
 	hosts[2] = classify_domain(rc->recipient);
+	cmd = classify_command(rc, text);
+	code = classify_code_reason(rs, rc->status);
+	if (code != NULL && !classify_code_weak(rc->status))
+		return classify_by_phase(code, cmd);	/* a specific code decides */
 	if (len > 0)
 		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
-	if (reason != NULL) {
-		/* "user unknown" to DATA: the recipient was accepted, the
-		 * message then refused by a filter; to MAIL: the sender. */
-		if (strcmp(reason, "userunknown") == 0) {
-			int cmd = classify_command(rc, text);
-
-			if (cmd == 'D')
-				return "filtered";
-			if (cmd == 'M')
-				return "rejected";
-		}
-		return reason;
-	}
-	code = classify_code_reason(rs, rc->status);
+	if (reason != NULL)
+		return classify_by_phase(reason, cmd);
 	if (code == NULL)
 		code = classify_code_reason(rs, rc->replycode);
 	if (delayed && (code == NULL || classify_class_of(code, "4") != BT_CLASS_HARD) &&
 	    (code == NULL || (strcmp(code, "mailboxfull") != 0 && strcmp(code, "systemfull") != 0)))
 		return "expired";	/* still queued, no cause given */
-	if (code != NULL)
-		return code;
+	if ((reason = classify_by_phase(code, cmd)) != NULL)
+		return reason;
 	if (len == 0 && rc->status[0] == '\0' && rc->replycode[0] == '\0')
 		return "onhold";
 	return "undefined";
@@ -459,6 +498,14 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 		return;
 	if (rs == NULL)
 		rs = ruleset_builtin();
+	if (rc->action != NULL && (strcasecmp(rc->action, "delivered") == 0 ||
+				   strcasecmp(rc->action, "relayed") == 0 ||
+				   strcasecmp(rc->action, "expanded") == 0)) {
+		rc->reason = "delivered";	/* a success notice, not a failure */
+		rc->cls = BT_CLASS_DELIVERED;
+		rc->hard = 0;
+		return;
+	}
 	delayed = rc->cls == BT_CLASS_DELAYED ||
 		  (rc->action != NULL && strcasecmp(rc->action, "delayed") == 0);
 	len = classify_fold(rc->diagnostic, text, sizeof(text));

@@ -31,16 +31,25 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 
 	/* --- local delivery programs (pipe, procmail, maildrop) -------- */
 	{ "procmail|maildrop|mail(er)? program|pipe to \\||command (died|failed|output)"
-	  "|local delivery (agent|program) (failed|error)|\\bexit (code|status) \\d",
+	  "|local delivery (agent|program) (failed|error)|\\bexit (code|status) \\d"
+	  "|operating system error",
 	  "mailererror", NULL, NULL },
+
+	/* --- the mailbox is full (before expired: "full: retry timeout") */
+	{ "mailbox (is |was )?full|(over|exceeded|exceeds|reached) (the |its |their |his |her )?(disk )?(quota|storage)"
+	  "|quota (exceeded|exceed|full|reached|limit)|over ?quota|(insufficient|not enough) (disk )?(space|storage) (in|for|on) (the )?(mailbox|account|user)"
+	  "|out of storage space|mailbox (size )?limit|full mailbox|mailbox (has )?exceed|mail ?folder is full"
+	  "|storage (quota|space) (exceeded|full)|quotaexceeded|user (is )?over|inbox is full|no space left in (the )?mailbox",
+	  "mailboxfull", NULL, NULL },
 
 	/* --- the sender's MTA gave up: queue lifetime ------------------ */
 	{ "retry time(out)? (not reached|exceeded|expired)|too long in (the )?queue"
-	  "|been in the queue too long|message expired|delivery time expired"
+	  "|been in the queue too long|message expired|delivery time expired|envelope expired"
 	  "|queue\\.expired|expired after \\d|unable to deliver in \\d+ (minutes|hours|days)"
 	  "|could not be delivered (within|for) \\d+ (days|hours)"
-	  "|(delivery|retry) (period|timeout) (has )?(expired|exceeded)"
-	  "|giving up on|maximum (delivery|queue) time|timed? ?out",
+	  "|(delivery|retry) (period|timeout) (has )?(expired|exceeded)|all hosts have been failing"
+	  "|failed \\d+ attempts|after (multiple|too many|\\d+) (retries|attempts)|giving up|gave up"
+	  "|maximum (delivery|queue) time|timed? ?out|could not find a gateway|host not reachable",
 	  "expired", NULL, NULL },
 
 	/* --- relaying ------------------------------------------------- */
@@ -73,7 +82,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|(no|without a) valid (sender domain|hostname|host name)"
 	  "|(client|host) (name|hostname) (lookup|verification) failed"
 	  "|(no|missing) (dns )?(ptr|reverse) record|does not resolve to|not resolve back"
-	  "|hostname (does not|doesn't) match",
+	  "|hostname (does not|doesn't) match|unverif[iy]able sending ip",
 	  "requireptr", NULL, NULL },
 
 	/* --- too many connections, too fast --------------------------- */
@@ -86,25 +95,30 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|too many (errors|invalid)|throttl",
 	  "toomanyconn", NULL, NULL },
 
-	/* --- reputation ----------------------------------------------- */
-	{ "reputation|sender ?score|\\bbad (ip|sender) reputation",
+	/* --- reputation (Yahoo's TSS04: volume or complaints) ------------ */
+	{ "reputation|sender ?score|unexpected volume or user complaints|\\[tss0[1-9]\\]",
 	  "badreputation", NULL, NULL },
-	{ "unexpected volume or user complaints|\\[tss0[1-9]\\]", "rejected", NULL, NULL },
 
 	/* --- the message breaks RFC 5322 (before spam: Gmail says both) -- */
 	{ "not (rfc ?5322|rfc ?2822|rfc) compliant|multiple (addresses in from|\\S+ headers)"
 	  "|duplicate (header|\\S+ header)|rfc ?5322 section|message-id (header )?(is )?(missing|invalid)"
 	  "|missing (a )?(required )?(date|from|message-id) header",
 	  "notcompliantrfc", NULL, NULL },
+
+	/* cPanel/Exim: "the account or domain may not exist, they may be
+	 * blacklisted, or missing the proper dns entries" */
+	{ "domain may not exist", "hostunknown", NULL, NULL },
+
 	/* --- the sending host: blocklists, IP bans, refusals ----------- */
-	{ "blocked using|listed (at|on|in|by)|spamhaus|spamcop|\\bsorbs\\b|\\bbarracuda"
+	{ "blocked using|(?<!not )listed (at|on|in|by)|spamhaus|spamcop|\\bsorbs\\b|\\bbarracuda"
 	  "|dnsbl|\\brbl\\b|blacklist|blocklist|black list|block list"
 	  "|client host (\\S+ )?(rejected|blocked)|(ip|host|address|client)( address)? (\\S+ )?(is )?(blocked|banned|denied)"
+	  "|\\b\\d{1,3}(\\.\\d{1,3}){3}\\]?:? (is |has been )?(blocked|blacklisted|banned|denied)"
 	  "|banned sending ip|blocked ip|refused to talk to me|not accepting connections"
 	  "|connection (refused|rejected) (by|from)|access denied.*\\bip\\b|\\(bl\\)"
-	  "|^\\d{3}[- ]blocked|may not be mail exchanger|your ip",
+	  "|^\\d{3}[- ]blocked|may not be mail exchanger|your ip|my name was rejected"
+	  "|please use (the|your) (\\S+ )?(smtp|mail) server|invalid ip for sending|\\bsc-00[1-4]\\b",
 	  "blocked", NULL, NULL },
-
 	/* a bare "rejected" with a generic code: the connection was refused */
 	{ "^(\\d{3}[- ])?(#?\\d\\.\\d\\.\\d )?rejected\\.?$", "blocked", NULL, "?.0.0" },
 
@@ -115,13 +129,13 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|content (was )?(rejected|refused)|identified as (spam|junk)|spamassassin",
 	  "spamdetected", NULL, NULL },
 
-	/* --- the message: RFC rules, content, size, policy ------------- */
+	/* --- the message: content, size, policy ------------------------- */
 	{ "headers? (too (large|long|big)|exceed|size)|invalid (character|charset)|bare (lf|linefeed)"
 	  "|illegal (character|header)|content (type|encoding) (not|is)|mime (error|syntax)|8-?bit",
 	  "contenterror", NULL, NULL },
 	{ "message (size|length) (exceeds|too|is larger)|size (of message )?exceeds|message (is )?too (large|big)"
 	  "|exceeds (the )?(maximum|size|message size)|maximum (allowed )?(message )?size|larger than (the )?(maximum|allowed)"
-	  "|too (large|big) for",
+	  "|too (large|big) for|(mail|message) size limit|line limit exceeded",
 	  "mesgtoobig", NULL, NULL },
 	{ "policy (reasons|violation)|violat(es|ion of) .*polic|protocol violation|not allowed by .*polic"
 	  "|network not allowed|content presents a potential|against (our|the) (mail )?policy|prohibited by policy",
@@ -133,23 +147,38 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|invalid sender|bad sender|sender (\\S+ )?(is )?not (allowed|permitted|authorized)"
 	  "|mail from (address )?(rejected|refused|not allowed)|return.?path (is )?(invalid|rejected|not)"
 	  "|your (e-?mail )?address (has been|is) (blocked|banned|blacklisted)|unverified sender"
-	  "|sender domain (does not|doesn't) exist|senders? (address )?domain (must|is not)",
+	  "|sender domain (does not|doesn't) exist|senders? (address )?domain (must|is not)"
+	  "|(not have|no) permission to post",
 	  "rejected", NULL, NULL },
 
-	/* --- the mailbox moved, was disabled, is full ------------------- */
+	/* --- the mailbox moved, was disabled ---------------------------- */
 	{ "no longer on (this )?server|has moved|mailbox moved|not our (customer|user)"
 	  "|address (has )?changed|new address is|moved (away|permanently)",
 	  "hasmoved", NULL, NULL },
-	{ "(account|mailbox|user|recipient|address)( \\S+)? (is |has been |was )?"
-	  "(disabled|suspended|deactivated|inactive|frozen|locked|temporar(il)?y locked|closed|expired|blocked|discontinued|on hold)"
+	{ "(account|mailbox|user|recipient)( \\S+)? (is |has been |was )"
+	  "(disabled|suspended|deactivated|inactive|frozen|locked|closed|expired|blocked|discontinued)"
+	  "|(account|mailbox|user|recipient|address) (disabled|suspended|deactivated|frozen|temporar(il)?y locked)"
 	  "|disabled (recipient|account|mailbox|user)|(inactive|suspended|expired) (account|mailbox|user)"
-	  "|account (has been )?(disabled|suspended|terminated)|not (an )?active (user|account|mailbox)",
+	  "|account (has been )?(disabled|suspended|terminated)|not (an )?active (user|account|mailbox)"
+	  "|mailbox is frozen|compte du destinataire est bloque",
 	  "suspend", NULL, NULL },
-	{ "mailbox (is |was )?full|(over|exceeded|exceeds|reached) (the |its |their |his |her )?(disk )?(quota|storage)"
-	  "|quota (exceeded|exceed|full|reached|limit)|over ?quota|(insufficient|not enough) (disk )?(space|storage) (in|for|on) (the )?(mailbox|account|user)"
-	  "|out of storage space|mailbox (size )?limit|full mailbox|mailbox (has )?exceeded"
-	  "|storage (quota|space) (exceeded|full)|quotaexceeded|user (is )?over|inbox is full|no space left in (the )?mailbox",
-	  "mailboxfull", NULL, NULL },
+
+	/* Yahoo-style "dd This user doesn't have a ... account": refused by
+	 * the receiving side after the fact (filtered) */
+	{ "this user (doesn't|does not) have an? \\S+ account", "filtered", NULL, NULL },
+
+	/* --- the recipient's domain does not accept mail, or not found ---- */
+	{ "null mx|(does not|doesn't|do not) (accept|receive) (e-?)?mail|not accepting (e-?)?mail"
+	  "|domain (does not|doesn't) (accept|receive)|couldn't find a mail exchanger|indicated no smtp service",
+	  "notaccept", NULL, NULL },
+	{ "dns error|(name server|nameserver) (reply|error|failure)|malformed or unexpected|dns (lookup|query) (failed|error)"
+	  "|temporary (dns|lookup) failure|servfail|host not found, try again|lookup failure",
+	  "networkerror", NULL, NULL },
+	{ "host (or domain name )?not found|domain (name )?not found|no such (domain|host)|unrouteable (address|domain)"
+	  "|host ?unknown|unknown (host|domain)|domain (\\S+ )?(does not|doesn't) exist|nxdomain|no mx (record|host)"
+	  "|(mx|a) record (not found|missing)|(invalid|bad) (domain|host)( name)?|unresolvable|hostname (not found|unknown)"
+	  "|(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+ (does not|doesn't) exist",
+	  "hostunknown", NULL, NULL },
 
 	/* --- the recipient's address does not exist --------------------- */
 	{ "user unknown|unknown (user|recipient|address|mailbox|local.?part|alias)|no such (user|mailbox|recipient|address|account|local user|person)"
@@ -160,23 +189,16 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|not a (valid|known) (user|recipient|mailbox|address)|no (mailbox|account) (here|for|by that name)"
 	  "|(user|recipient) (is )?not (local|listed|known)|unknown or illegal|undeliverable address|address rejected"
 	  "|(doesn't|does not) have an? \\S+ account|adresse destinataire invalide|destination address (is )?(invalid|rejected)"
-	  "|inactive (e-?mail )?address|no valid recipients|recipient rejected|rejected recipient|user not exist",
+	  "|inactive (e-?mail )?address|no valid recipients|recipient rejected|rejected recipient|user not exist"
+	  "|not listed in (\\S+ )?(public )?(name and address book|directory)|(address|recipient|user|mailbox) (couldn't|could not|can't|cannot) be found"
+	  "|check (if|that) (the )?address is correct",
 	  "userunknown", NULL, NULL },
 
-	/* --- the recipient's domain does not accept mail ---------------- */
-	{ "null mx|(does not|doesn't|do not) (accept|receive) (e-?)?mail|not accepting (e-?)?mail"
-	  "|domain (does not|doesn't) (accept|receive)",
-	  "notaccept", NULL, NULL },
-	{ "dns error|(name server|nameserver) (reply|error|failure)|malformed or unexpected|dns (lookup|query) (failed|error)"
-	  "|temporary (dns|lookup) failure|servfail",
-	  "networkerror", NULL, NULL },
-	{ "host (or domain name )?not found|domain (name )?not found|no such (domain|host)|unrouteable (address|domain)"
-	  "|host ?unknown|unknown (host|domain)|domain (\\S+ )?(does not|doesn't) exist|nxdomain|no mx (record|host)"
-	  "|(mx|a) record (not found|missing)|(invalid|bad) (domain|host)( name)?|unresolvable|hostname (not found|unknown)",
-	  "hostunknown", NULL, NULL },
+	/* --- the network ------------------------------------------------ */
 	{ "no route to host|connection (refused|reset|closed)|lost connection|network (is )?unreachable|(host|server) unreachable"
 	  "|(too many|exceeded) hops|hop count|mail (for \\S+ )?loops? back|routing loop|mail loop|loop detected"
-	  "|could not connect|unable to connect|can't connect|failed to connect|tls (negotiation|handshake) failed",
+	  "|could not connect|unable to connect|can't connect|failed to connect|tls (negotiation|handshake) failed"
+	  "|network error",
 	  "networkerror", NULL, NULL },
 
 	/* --- the receiving system --------------------------------------- */
