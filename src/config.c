@@ -9,9 +9,9 @@
  *
  * DESCRIPTION
  *	The only module that includes <confuse.h>.  config_load() reads the
- *	whole file (at most CONFIG_MAX_FILE bytes), blanks its comments
- *	(libconfuse 3.3 miscounts lines after a comment), parses it, checks
- *	every value as it is read (so an error carries the value's line),
+ *	file with conftext_read() (limits, comments blanked: libconfuse 3.3
+ *	miscounts lines after a comment), parses it, checks every value as
+ *	it is read with conftext_check() (so an error carries its line),
  *	then builds the daemon settings, caps, header options, the policy
  *	(policy.c) and the ruleset (built-in rules plus the file's text
  *	rules and codes, in file order, in front).  config_default() builds
@@ -44,15 +44,11 @@
 
 #include "btconfig.h"
 #include "config.h"
+#include "conftext.h"
 #include "result.h"
 
-#define CONFIG_MAX_FILE		(1024 * 1024)	/* bytes in a policy file */
 #define CONFIG_MAX_SECTIONS	1000	/* rules, text-rules, codes: each */
 #define CONFIG_MAX_LIST		100	/* alternatives in one list */
-#define CONFIG_MAX_NAME		64	/* rule, user, group names */
-#define CONFIG_MAX_TEXT		400	/* reply text, quarantine reason, instance */
-#define CONFIG_MAX_PATTERN	1024	/* a text-rule pattern */
-#define CONFIG_MAX_PATH		1024
 #define CONFIG_DEFAULT_SOCKET	"inet:8893@127.0.0.1"
 #define CONFIG_LINE_END		" end-line"	/* hidden: line of a section's '}' */
 #define CONFIG_LINE_KEY		" key-line"	/* hidden: line of its key setting */
@@ -160,111 +156,77 @@ config_mark(cfg_t *cfg)
 	cfg_setint(cfg, CONFIG_LINE_KEY, cfg->line);
 }
 
+/* The kind of each string setting; section NULL: any section. */
+static const struct config_kind {
+	const char *section;
+	const char *name;
+	conftext_kind kind;
+} config_kinds[] = {
+	{ "root", "socket", CONFTEXT_SOCKET },
+	{ "root", "socket-owner", CONFTEXT_OWNER },
+	{ "root", "user", CONFTEXT_USER },
+	{ "root", "group", CONFTEXT_USER },
+	{ "root", "pidfile", CONFTEXT_PATH },
+	{ "headers", "prefix", CONFTEXT_PREFIX },
+	{ "headers", "instance", CONFTEXT_TEXT },
+	{ "rule", "status", CONFTEXT_STATUS },
+	{ "rule", "replycode", CONFTEXT_REPLYGLOB },
+	{ "rule", "recipient-domain", CONFTEXT_DOMAIN },
+	{ "rule", "sender-domain", CONFTEXT_DOMAIN },
+	{ "rule", "host", CONFTEXT_HOST },
+	{ NULL, "reply-code", CONFTEXT_REPLYCODE },
+	{ NULL, "reply-status", CONFTEXT_ENHANCED },
+	{ NULL, "reply-text", CONFTEXT_TEXT },
+	{ NULL, "quarantine-reason", CONFTEXT_TEXT },
+	{ "code", "text", CONFTEXT_TEXT },
+	{ "text-rule", "pattern", CONFTEXT_PATTERN },
+	{ "text-rule", "host", CONFTEXT_PATTERN },
+	{ "text-rule", "status", CONFTEXT_FILTER },
+};
+
+/* Any string setting: its syntax from config_kinds. */
 static int
-config_only(const char *s, const char *set)
+config_cb_string(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
 {
-	return *s != '\0' && strspn(s, set) == strlen(s);
-}
+	const char *name = cfg_opt_name(opt), *expected = "a known setting";
+	size_t i;
 
-#define CONFIG_ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-static int
-config_printable(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++, n++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return n <= max;
-}
-
-static int
-config_cb_socket(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	unsigned long port;
-	char *end;
-	const char *p = NULL;
-
-	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0) {
-		p = strchr(v, ':') + 1;
-		if (*p == '/' && strlen(p) < 108 && config_printable(p, 107))
+	if (strncmp(name, "reply-", 6) == 0 || strcmp(name, "pattern") == 0)
+		config_mark(cfg);
+	for (i = 0; i < sizeof(config_kinds) / sizeof(config_kinds[0]); i++) {
+		if (strcmp(config_kinds[i].name, name) != 0 || (config_kinds[i].section &&
+		    strcmp(config_kinds[i].section, cfg_name(cfg)) != 0))
+			continue;
+		if (conftext_check(config_kinds[i].kind, v, &expected))
 			return config_keep(v, res);
-	} else if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0) {
-		p = strchr(v, ':') + 1;
-		errno = 0;
-		port = strtoul(p, &end, 10);
-		if (isdigit((unsigned char)*p) && errno == 0 && port >= 1 && port <= 65535 &&
-		    (*end == '\0' || (*end == '@' && strlen(end) <= 256 &&
-				      config_only(end + 1, CONFIG_ALNUM ".-:[]_"))))
-			return config_keep(v, res);
+		break;
 	}
-	return config_cberr(cfg, opt, "expected unix:/PATH, local:/PATH, inet:PORT@HOST "
-			    "or inet6:PORT@HOST, got \"%s\"", v);
+	return config_cberr(cfg, opt, "expected %s, got \"%s\"", expected, v);
 }
 
 static int
 config_cb_mode(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
 {
-	char *end;
-	long m = strtol(v, &end, 8);
-
-	if (*end != '\0' || strlen(v) < 3 || strlen(v) > 4 || !config_only(v, "01234567") ||
-	    m < 0 || m > 0777)
-		return config_cberr(cfg, opt, "expected an octal mode such as \"0660\", got \"%s\"", v);
-	*(long *)res = m;
-	return 0;
-}
-
-static int
-config_cb_name(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	const char *colon = strchr(v, ':');
-	int owner = strcmp(cfg_opt_name(opt), "socket-owner") == 0;
-
-	if (strlen(v) <= 2 * CONFIG_MAX_NAME && config_only(v, CONFIG_ALNUM "._-:") &&
-	    v[0] != ':' && v[0] != '-' && (colon == NULL || (owner && colon[1] != '\0' &&
-							      strchr(colon + 1, ':') == NULL)))
-		return config_keep(v, res);
-	return config_cberr(cfg, opt, "expected %s, got \"%s\"",
-			    owner ? "USER or USER:GROUP" : "a user or group name", v);
-}
-
-static int
-config_cb_path(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	if (v[0] == '/' && config_printable(v, CONFIG_MAX_PATH))
-		return config_keep(v, res);
-	return config_cberr(cfg, opt, "expected an absolute path, got \"%s\"", v);
+	if ((*(long *)res = conftext_mode(v)) >= 0)
+		return 0;
+	return config_cberr(cfg, opt, "expected an octal mode such as \"0660\", got \"%s\"", v);
 }
 
 static int
 config_cb_facility(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
 {
-	static const char *const fac[] = {
-		"mail", "daemon", "user", "local0", "local1", "local2", "local3",
-		"local4", "local5", "local6", "local7"
-	};
-	size_t i;
+	const char *f = conftext_facility(v);
 
-	for (i = 0; i < sizeof(fac) / sizeof(fac[0]); i++)
-		if (strcasecmp(v, fac[i]) == 0)
-			return config_keep(fac[i], res);
+	if (f != NULL)
+		return config_keep(f, res);
 	return config_cberr(cfg, opt, "expected mail, daemon, user or local0..local7, got \"%s\"", v);
 }
 
 static int
 config_cb_level(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
 {
-	static const char *const lv[] = { "err", "warning", "notice", "info", "debug" };
-	size_t i;
-
-	for (i = 0; i < sizeof(lv) / sizeof(lv[0]); i++) {
-		if (strcasecmp(v, lv[i]) == 0) {
-			*(long *)res = 3 + (long)i;	/* LOG_ERR .. LOG_DEBUG */
-			return 0;
-		}
-	}
+	if ((*(long *)res = conftext_level(v)) >= 0)
+		return 0;
 	return config_cberr(cfg, opt, "expected err, warning, notice, info or debug, got \"%s\"", v);
 }
 
@@ -305,8 +267,7 @@ static int
 config_cb_number(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
 {
 	const struct config_bound *b = NULL;
-	unsigned long long n, mul = 1;
-	char *end;
+	unsigned long n;
 	size_t i;
 
 	for (i = 0; i < sizeof(config_bounds) / sizeof(config_bounds[0]); i++)
@@ -314,47 +275,12 @@ config_cb_number(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
 			b = &config_bounds[i];
 	if (b == NULL)
 		return config_cberr(cfg, opt, "no bounds known (bug)");
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (b->size && end != v && end[0] != '\0' && end[1] == '\0') {
-		switch (toupper((unsigned char)*end)) {
-		case 'K': mul = 1024; end++; break;
-		case 'M': mul = 1024 * 1024; end++; break;
-		case 'G': mul = 1024 * 1024 * 1024; end++; break;
-		}
+	if (conftext_number(v, b->min, b->max, b->size, &n) == 0) {
+		*(long *)res = (long)n;
+		return 0;
 	}
-	if (!isdigit((unsigned char)v[0]) || *end != '\0' || errno != 0 ||
-	    n > ULONG_MAX / mul || n * mul < b->min || n * mul > b->max)
-		return config_cberr(cfg, opt, "expected a number from %lu to %lu%s, got \"%s\"",
-				    b->min, b->max, b->size ? " (K, M, G allowed)" : "", v);
-	*(long *)res = (long)(n * mul);
-	return 0;
-}
-
-static int
-config_cb_prefix(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	const char *s;
-
-	for (s = v; *s != '\0'; s++)
-		if (*s <= 0x20 || *s >= 0x7f || *s == ':')
-			break;
-	if (*v != '\0' && *s == '\0' && strlen(v) <= CONFIG_MAX_NAME)
-		return config_keep(v, res);
-	return config_cberr(cfg, opt,
-		"expected printable ASCII without space or colon (such as \"X-Bounce-\"), got \"%s\"", v);
-}
-
-static int
-config_cb_text(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	size_t max = strcmp(cfg_opt_name(opt), "pattern") == 0 ? CONFIG_MAX_PATTERN : CONFIG_MAX_TEXT;
-
-	if (strcmp(cfg_opt_name(opt), "pattern") == 0 || strncmp(cfg_opt_name(opt), "reply-", 6) == 0)
-		config_mark(cfg);
-	if (*v != '\0' && config_printable(v, max))
-		return config_keep(v, res);
-	return config_cberr(cfg, opt, "expected 1 to %zu printable characters (no control characters)", max);
+	return config_cberr(cfg, opt, "expected a number from %lu to %lu%s, got \"%s\"",
+			    b->min, b->max, b->size ? " (K, M, G allowed)" : "", v);
 }
 
 static int
@@ -391,73 +317,6 @@ config_cb_reason(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
 	return config_keep(canon, res);
 }
 
-/* A status glob: "5.1.1", "5.7.*", "5.*", "*": dot-separated parts of
- * digits, '*' or '?'; three parts unless the last one ends in '*'. */
-static int
-config_cb_status(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	const char *p = v;
-	int parts = 0;
-	size_t n;
-
-	while ((n = strspn(p, "0123456789*?")) > 0 && n <= 3) {
-		p += n;
-		parts++;
-		if (*p != '.')
-			break;
-		p++;
-	}
-	if (*p == '\0' && p > v && p[-1] != '.' && (parts == 3 || p[-1] == '*') && parts <= 3)
-		return config_keep(v, res);
-	if (strcmp(cfg_name(cfg), "text-rule") == 0 && strlen(v) == 3 && config_only(v, "0123456789"))
-		return config_keep(v, res);	/* a text rule may filter on a reply code */
-	return config_cberr(cfg, opt, "expected a status such as 5.1.1 or a quoted glob such as "
-			    "\"5.7.*\", got \"%s\"", v);
-}
-
-static int
-config_cb_replycode(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	if (strspn(v, "0123456789*?") == strlen(v) && (strlen(v) == 3 ||
-						       (strchr(v, '*') && strlen(v) <= 3)) &&
-	    strchr("245*?", v[0]) != NULL)
-		return config_keep(v, res);
-	return config_cberr(cfg, opt, "expected a reply code such as 550 or a quoted glob such "
-			    "as \"55?\", got \"%s\"", v);
-}
-
-/* Domain and host globs: no leading or trailing dot (an unquoted '*' is lost). */
-static int
-config_cb_domain(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	const char *set = strcmp(cfg_opt_name(opt), "host") == 0 ?
-		CONFIG_ALNUM ".-_*?:[]" : CONFIG_ALNUM ".-_*?";
-	size_t n = strlen(v);
-
-	if (n > 0 && n <= 255 && config_only(v, set) && v[0] != '.' && v[n - 1] != '.')
-		return config_keep(v, res);
-	return config_cberr(cfg, opt, "expected a name such as example.org or a quoted glob such "
-			    "as \"*.example.org\", got \"%s\"", v);
-}
-
-/* reply-code: 4xx or 5xx; reply-status: 4.x.x or 5.x.x (checked against the action later). */
-static int
-config_cb_reply(cfg_t *cfg, cfg_opt_t *opt, const char *v, void *res)
-{
-	int code = strcmp(cfg_opt_name(opt), "reply-code") == 0;
-	int a, b;
-	char tail;
-
-	config_mark(cfg);
-	if (code && strlen(v) == 3 && (v[0] == '4' || v[0] == '5') && config_only(v, "0123456789"))
-		return config_keep(v, res);
-	if (!code && (v[0] == '4' || v[0] == '5') && v[1] == '.' && config_only(v + 2, "0123456789.") &&
-	    sscanf(v + 2, "%3d.%3d%c", &a, &b, &tail) == 2)
-		return config_keep(v, res);
-	return config_cberr(cfg, opt, code ? "expected a 4xx or 5xx reply code such as 550, got \"%s\"" :
-			    "expected an enhanced status such as 5.7.1 or 4.7.1, got \"%s\"", v);
-}
-
 /* Section closed: remember the line of its '}' in the newest section. */
 static int
 config_vf_end(cfg_t *cfg, cfg_opt_t *opt)
@@ -487,9 +346,9 @@ static cfg_opt_t config_caps_opts[] = {
 };
 
 static cfg_opt_t config_headers_opts[] = {
-	CFG_STR_CB("prefix", NULL, CFGF_NODEFAULT, config_cb_prefix),
+	CFG_STR_CB("prefix", NULL, CFGF_NODEFAULT, config_cb_string),
 	CFG_STR_LIST_CB("set", NULL, CFGF_NODEFAULT, config_cb_hdrset),
-	CFG_STR_CB("instance", NULL, CFGF_NODEFAULT, config_cb_text),
+	CFG_STR_CB("instance", NULL, CFGF_NODEFAULT, config_cb_string),
 	CFG_INT_CB("max-results", 0, CFGF_NODEFAULT, config_cb_number),
 	CFG_INT_CB("max-value", 0, CFGF_NODEFAULT, config_cb_number),
 	CFG_BOOL("tag-non-bounces", cfg_false, CFGF_NONE),
@@ -498,19 +357,19 @@ static cfg_opt_t config_headers_opts[] = {
 
 #define CONFIG_VERDICT_OPTS \
 	CFG_INT_CB("action", -1, CFGF_NONE, config_cb_action), \
-	CFG_STR_CB("reply-code", NULL, CFGF_NONE, config_cb_reply), \
-	CFG_STR_CB("reply-status", NULL, CFGF_NONE, config_cb_reply), \
-	CFG_STR_CB("reply-text", NULL, CFGF_NONE, config_cb_text), \
-	CFG_STR_CB("quarantine-reason", NULL, CFGF_NONE, config_cb_text)
+	CFG_STR_CB("reply-code", NULL, CFGF_NONE, config_cb_string), \
+	CFG_STR_CB("reply-status", NULL, CFGF_NONE, config_cb_string), \
+	CFG_STR_CB("reply-text", NULL, CFGF_NONE, config_cb_string), \
+	CFG_STR_CB("quarantine-reason", NULL, CFGF_NONE, config_cb_string)
 
 static cfg_opt_t config_rule_opts[] = {
 	CFG_STR_LIST_CB("class", NULL, CFGF_NONE, config_cb_class),
 	CFG_STR_LIST_CB("reason", NULL, CFGF_NONE, config_cb_reason),
-	CFG_STR_LIST_CB("status", NULL, CFGF_NONE, config_cb_status),
-	CFG_STR_LIST_CB("replycode", NULL, CFGF_NONE, config_cb_replycode),
-	CFG_STR_LIST_CB("recipient-domain", NULL, CFGF_NONE, config_cb_domain),
-	CFG_STR_LIST_CB("sender-domain", NULL, CFGF_NONE, config_cb_domain),
-	CFG_STR_LIST_CB("host", NULL, CFGF_NONE, config_cb_domain),
+	CFG_STR_LIST_CB("status", NULL, CFGF_NONE, config_cb_string),
+	CFG_STR_LIST_CB("replycode", NULL, CFGF_NONE, config_cb_string),
+	CFG_STR_LIST_CB("recipient-domain", NULL, CFGF_NONE, config_cb_string),
+	CFG_STR_LIST_CB("sender-domain", NULL, CFGF_NONE, config_cb_string),
+	CFG_STR_LIST_CB("host", NULL, CFGF_NONE, config_cb_string),
 	CONFIG_VERDICT_OPTS,
 	CONFIG_HIDDEN,
 	CFG_END()
@@ -523,28 +382,28 @@ static cfg_opt_t config_default_opts[] = {
 };
 
 static cfg_opt_t config_code_opts[] = {
-	CFG_STR_CB("text", NULL, CFGF_NONE, config_cb_text),
+	CFG_STR_CB("text", NULL, CFGF_NONE, config_cb_string),
 	CFG_STR_CB("reason", NULL, CFGF_NONE, config_cb_reason),
 	CONFIG_HIDDEN,
 	CFG_END()
 };
 
 static cfg_opt_t config_textrule_opts[] = {
-	CFG_STR_CB("pattern", NULL, CFGF_NONE, config_cb_text),
+	CFG_STR_CB("pattern", NULL, CFGF_NONE, config_cb_string),
 	CFG_STR_CB("reason", NULL, CFGF_NONE, config_cb_reason),
-	CFG_STR_CB("host", NULL, CFGF_NONE, config_cb_text),
-	CFG_STR_LIST_CB("status", NULL, CFGF_NONE, config_cb_status),
+	CFG_STR_CB("host", NULL, CFGF_NONE, config_cb_string),
+	CFG_STR_LIST_CB("status", NULL, CFGF_NONE, config_cb_string),
 	CONFIG_HIDDEN,
 	CFG_END()
 };
 
 static cfg_opt_t config_opts[] = {
-	CFG_STR_CB("socket", CONFIG_DEFAULT_SOCKET, CFGF_NONE, config_cb_socket),
+	CFG_STR_CB("socket", CONFIG_DEFAULT_SOCKET, CFGF_NONE, config_cb_string),
 	CFG_INT_CB("socket-mode", -1, CFGF_NONE, config_cb_mode),
-	CFG_STR_CB("socket-owner", NULL, CFGF_NONE, config_cb_name),
-	CFG_STR_CB("user", NULL, CFGF_NONE, config_cb_name),
-	CFG_STR_CB("group", NULL, CFGF_NONE, config_cb_name),
-	CFG_STR_CB("pidfile", NULL, CFGF_NONE, config_cb_path),
+	CFG_STR_CB("socket-owner", NULL, CFGF_NONE, config_cb_string),
+	CFG_STR_CB("user", NULL, CFGF_NONE, config_cb_string),
+	CFG_STR_CB("group", NULL, CFGF_NONE, config_cb_string),
+	CFG_STR_CB("pidfile", NULL, CFGF_NONE, config_cb_string),
 	CFG_STR_CB("syslog-facility", "mail", CFGF_NONE, config_cb_facility),
 	CFG_INT_CB("log-level", 6, CFGF_NONE, config_cb_level),
 	CFG_BOOL("allow-root", cfg_false, CFGF_NONE),
@@ -560,50 +419,6 @@ static cfg_opt_t config_opts[] = {
 	CFG_SEC("text-rule", config_textrule_opts, CFGF_MULTI),
 	CFG_END()
 };
-
-/* Blank comments (# and // to the end of the line, C comments) outside
- * quoted strings, keeping every newline: libconfuse 3.3 counts lines
- * wrongly after comments.  '//' and '/ *' count only at a token's start.
- * Returns the line of a '{' that is never closed (libconfuse 3.3 accepts
- * such a file), or 0. */
-static int
-config_uncomment(char *s)
-{
-	char q = 0, prev = '\n';
-	int line = 1, depth = 0, open = 0;
-
-	for (; *s != '\0'; prev = *s, s++) {
-		line += *s == '\n';
-		if (q) {
-			if (*s == '\\' && s[1] != '\0')
-				s++;
-			else if (*s == q)
-				q = 0;
-			continue;
-		}
-		if (*s == '"' || *s == '\'') {
-			q = *s;
-		} else if (*s == '{') {
-			if (depth++ == 0)
-				open = line;
-		} else if (*s == '}') {
-			depth -= depth > 0;
-		} else if (*s == '#' || (*s == '/' && s[1] == '/' && strchr(" \t\r\n={}(),", prev))) {
-			while (s[1] != '\0' && s[1] != '\n')
-				*s++ = ' ';
-			*s = ' ';
-		} else if (*s == '/' && s[1] == '*' && strchr(" \t\r\n={}(),", prev)) {
-			for (; s[1] != '\0' && !(s[0] == '*' && s[1] == '/'); s++) {
-				line += *s == '\n';
-				*s = *s == '\n' ? '\n' : ' ';
-			}
-			*s = ' ';
-			if (s[1] != '\0')
-				*++s = ' ';
-		}
-	}
-	return depth > 0 ? open : 0;
-}
 
 /* --- building the bt_config -------------------------------------------- */
 
@@ -677,7 +492,7 @@ static int
 config_headers(cfg_t *cfg, bt_config *c)
 {
 	cfg_t *s = cfg_getsec(cfg, "headers");
-	char host[256], inst[CONFIG_MAX_TEXT + 1];
+	char host[256], inst[512];
 	unsigned i, bit;
 
 	hdrfmt_opts_default(&c->hdr);
@@ -747,15 +562,14 @@ config_rule(config_ctx *ctx, cfg_t *sec, policy *p)
 		"sender-domain", "host"
 	};
 	char *j[7], err[300];
-	const char *name = cfg_title(sec);
+	const char *name = cfg_title(sec), *expected;
 	policy_match m;
 	policy_verdict v;
 	int i, rc = -1, nomem = 0;
 
-	if (strlen(name) > CONFIG_MAX_NAME || !config_only(name, CONFIG_ALNUM "._-")) {
-		config_fail(ctx, (int)cfg_getint(sec, CONFIG_LINE_END), "rule \"%s\": expected a "
-			    "name of letters, digits, '.', '_' and '-' (at most %d)", name,
-			    CONFIG_MAX_NAME);
+	if (!conftext_check(CONFTEXT_NAME, name, &expected)) {
+		config_fail(ctx, (int)cfg_getint(sec, CONFIG_LINE_END), "rule \"%s\": expected %s",
+			    name, expected);
 		return -1;
 	}
 	if (cfg_getint(sec, "action") < 0) {
@@ -949,64 +763,14 @@ config_default(char *errbuf, size_t errlen)
 	return config_build(NULL, "", errbuf, errlen);
 }
 
-/* Read at most CONFIG_MAX_FILE bytes; NUL bytes are refused. */
-static char *
-config_read(config_ctx *ctx, const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	size_t n;
-	int line = 1;
-
-	if (fp == NULL) {
-		config_fail(ctx, 0, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if ((buf = malloc(CONFIG_MAX_FILE + 2)) == NULL) {
-		fclose(fp);
-		config_fail(ctx, 0, "out of memory");
-		return NULL;
-	}
-	n = fread(buf, 1, CONFIG_MAX_FILE + 1, fp);
-	if (ferror(fp))
-		config_fail(ctx, 0, "cannot read: %s", strerror(errno));
-	else if (n > CONFIG_MAX_FILE)
-		config_fail(ctx, 0, "expected at most %d bytes", CONFIG_MAX_FILE);
-	fclose(fp);
-	if (ctx->failed) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (buf[i] == '\n')
-			line++;
-		if (buf[i] == '\0') {
-			config_fail(ctx, line, "expected text, got a NUL byte");
-			free(buf);
-			return NULL;
-		}
-	}
-	return buf;
-}
-
 bt_config *
 config_load(const char *path, char *errbuf, size_t errlen)
 {
-	config_ctx ctx = { path, errbuf, errlen, 0 };
+	char *text = conftext_read(path, errbuf, errlen);
 	bt_config *c;
-	char *text;
-	int open;
 
-	if (errbuf != NULL && errlen > 0)
-		errbuf[0] = '\0';
-	if ((text = config_read(&ctx, path)) == NULL)
+	if (text == NULL)
 		return NULL;
-	if ((open = config_uncomment(text)) > 0) {
-		config_fail(&ctx, open, "expected '}' to close the section opened here");
-		free(text);
-		return NULL;
-	}
 	c = config_build(path, text, errbuf, errlen);
 	free(text);
 	return c;

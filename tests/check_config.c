@@ -235,7 +235,7 @@ static const struct tc_bad {
 	  "\"*.example.org\", got \".example.org\"" },
 	{ "rule r {\n  sender-domain = {\"ex ample.org\"}\n  action = tag\n}\n", 2, "rule \"r\": "
 	  "sender-domain: expected a name" },
-	{ "rule r {\n  host = {\"mx/1\"}\n  action = tag\n}\n", 2, "rule \"r\": host: expected a name" },
+	{ "rule r {\n  host = {\"mx/1\"}\n  action = tag\n}\n", 2, "rule \"r\": host: expected a host name" },
 	{ "rule r {\n  action = bounce\n}\n", 2, "rule \"r\": action: expected tag, reject, tempfail, "
 	  "quarantine, discard or accept, got \"bounce\"" },
 	{ "rule r {\n  class = {hard}\n\n}\n", 4, "rule \"r\": expected an action (tag, reject, "
