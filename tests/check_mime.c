@@ -1,1 +1,420 @@
-/* tests/check_mime.c: placeholder, being written. */
+/*
+ * check_mime.c - unit tests of the streaming MIME parser: nesting and
+ * boundaries, folded part headers in any case, LF and CRLF, base64 and
+ * quoted-printable decoding across every chunk split, embedded message
+ * headers, and the depth, parts and line caps.  Each test records the
+ * parser's callbacks into a text log and compares it.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#include "mime.h"
+#include "result.h"
+
+typedef struct rec {
+	char log[8192];
+	size_t len;
+	int want;		/* entity() return value for leaves */
+} rec;
+
+static void
+rec_add(rec *r, const char *s, size_t n)
+{
+	if (n > sizeof(r->log) - 1 - r->len)
+		n = sizeof(r->log) - 1 - r->len;
+	memcpy(r->log + r->len, s, n);
+	r->len += n;
+	r->log[r->len] = '\0';
+}
+
+#define REC(r, ...) do {						\
+	char b_[512];							\
+	int n_ = snprintf(b_, sizeof(b_), __VA_ARGS__);			\
+	rec_add((r), b_, (size_t)n_);					\
+} while (0)
+
+static int
+cb_entity(void *ctx, const mime_part *p)
+{
+	rec *r = ctx;
+
+	REC(r, "[E %s d%u m%u]", p->type, p->depth, p->in_message);
+	return r->want;
+}
+
+static void
+cb_header(void *ctx, unsigned in_message, const char *name, const char *value,
+	  size_t vlen)
+{
+	rec *r = ctx;
+
+	REC(r, "[H%u %s=", in_message, name);
+	rec_add(r, value, vlen);
+	rec_add(r, "]", 1);
+}
+
+static void
+cb_eoh(void *ctx, unsigned in_message)
+{
+	REC((rec *)ctx, "[EOH%u]", in_message);
+}
+
+static void
+cb_data(void *ctx, const mime_part *p, const char *buf, size_t len)
+{
+	(void)p;
+	rec_add(ctx, buf, len);
+}
+
+static void
+cb_end(void *ctx, const mime_part *p)
+{
+	REC((rec *)ctx, "[/%s]", p->type);
+}
+
+/* Parse msg (top-level ct/cte given) in chunks of `chunk` bytes (0: whole),
+ * or split in two at `split` when split > 0; the log goes to r. */
+static unsigned
+run(rec *r, const bt_caps *caps, const char *ct, const char *cte,
+    const char *msg, size_t chunk, size_t split)
+{
+	mime_callbacks cb = { r, cb_entity, cb_header, cb_eoh, cb_data, cb_end };
+	unsigned hit = 0;
+	bt_caps def;
+	mime *m;
+	size_t len = strlen(msg), off = 0;
+
+	engine_caps_default(&def);
+	r->len = 0;
+	r->log[0] = '\0';
+	m = mime_new(caps ? caps : &def, &cb, &hit);
+	ck_assert_ptr_nonnull(m);
+	mime_begin(m, ct, cte);
+	if (split > 0) {
+		mime_feed(m, msg, split);
+		mime_feed(m, msg + split, len - split);
+	} else {
+		if (chunk == 0)
+			chunk = len;
+		while (off < len) {
+			size_t n = len - off < chunk ? len - off : chunk;
+
+			mime_feed(m, msg + off, n);
+			off += n;
+		}
+	}
+	mime_end(m);
+	mime_free(m);
+	return hit;
+}
+
+static const char nested[] =
+	"preamble\n"
+	"--outer\n"
+	"Content-Type: multipart/alternative;\n"
+	"\tboundary=\"inner\"\n"
+	"\n"
+	"--inner\n"
+	"Content-Type: text/plain\n"
+	"\n"
+	"one\n"
+	"--inner  \n"
+	"content-type: TEXT/HTML\n"
+	"\n"
+	"<p>two</p>\n"
+	"--inner--\n"
+	"epilogue of inner\n"
+	"--outer\n"
+	"Content-Type: message/rfc822\n"
+	"\n"
+	"From: a@example.com\n"
+	"Subject: folded\n"
+	" subject\n"
+	"\n"
+	"body of returned\n"
+	"--outer--\n"
+	"epilogue\n";
+
+static const char nested_log[] =
+	"[E multipart/mixed d0 m0]"
+	"[E multipart/alternative d1 m0]"
+	"[E text/plain d2 m0]one\n[/text/plain]"
+	"[E text/html d2 m0]<p>two</p>\n[/text/html]"
+	"[E message/rfc822 d1 m0]"
+	"[H1 From=a@example.com][H1 Subject=folded subject][EOH1]"
+	"[E text/plain d2 m1]body of returned\n[/text/plain]";
+
+START_TEST(test_nesting)
+{
+	rec r = { .want = 1 };
+	unsigned hit = run(&r, NULL, "multipart/mixed; boundary=outer", NULL,
+			   nested, 0, 0);
+
+	ck_assert_str_eq(r.log, nested_log);
+	ck_assert_uint_eq(hit, 0);
+}
+END_TEST
+
+START_TEST(test_every_split)
+{
+	rec r = { .want = 1 };
+	size_t i, len = strlen(nested);
+
+	for (i = 1; i < len; i++) {
+		run(&r, NULL, "multipart/mixed; boundary=outer", NULL, nested, 0, i);
+		ck_assert_msg(strcmp(r.log, nested_log) == 0, "split at %zu: %s",
+			      i, r.log);
+	}
+	run(&r, NULL, "multipart/mixed; boundary=outer", NULL, nested, 1, 0);
+	ck_assert_str_eq(r.log, nested_log);
+}
+END_TEST
+
+/* The same message with CRLF line ends gives the same events. */
+START_TEST(test_crlf)
+{
+	rec r = { .want = 1 };
+	char crlf[2048];
+	size_t i, o = 0;
+
+	for (i = 0; nested[i]; i++) {
+		if (nested[i] == '\n')
+			crlf[o++] = '\r';
+		crlf[o++] = nested[i];
+	}
+	crlf[o] = '\0';
+	run(&r, NULL, "multipart/mixed; boundary=outer", NULL, crlf, 0, 0);
+	ck_assert_str_eq(r.log, nested_log);
+	run(&r, NULL, "multipart/mixed; boundary=outer", NULL, crlf, 1, 0);
+	ck_assert_str_eq(r.log, nested_log);
+}
+END_TEST
+
+/* A boundary that only starts like one is content; an unclosed part ends
+ * at the end of the message; an unindented parameter line continues. */
+START_TEST(test_boundaries)
+{
+	rec r = { .want = 1 };
+	const char *msg =
+		"--b\n"
+		"Content-Type: multipart/alternative;\n"
+		"boundary=\"c\"\n"
+		"\n"
+		"--c\n"
+		"\n"
+		"--bx is not a boundary\n"
+		"--c-- neither\n"
+		"---b\n"
+		"--b\n"
+		"Content-Type: text/plain\n"
+		"\n"
+		"last";
+
+	run(&r, NULL, "multipart/mixed; boundary=\"b\"", NULL, msg, 0, 0);
+	ck_assert_str_eq(r.log,
+		"[E multipart/mixed d0 m0][E multipart/alternative d1 m0]"
+		"[E text/plain d2 m0]--bx is not a boundary\n--c-- neither\n---b\n"
+		"[/text/plain][E text/plain d1 m0]last\n[/text/plain]");
+}
+END_TEST
+
+START_TEST(test_base64_splits)
+{
+	/* "Hello, world!\nSecond line\n" */
+	const char *msg = "SGVsbG8sIHdvcmxkIQpT\r\nZWNvbmQg bGluZQo=\r\n";
+	rec r = { .want = 1 };
+	size_t i, len = strlen(msg);
+
+	for (i = 0; i < len; i++) {
+		run(&r, NULL, "text/plain", "Base64", msg, 0, i);
+		ck_assert_str_eq(r.log,
+			"[E text/plain d0 m0]Hello, world!\nSecond line\n[/text/plain]");
+	}
+	run(&r, NULL, "text/plain", " base64", msg, 1, 0);
+	ck_assert_str_eq(r.log,
+		"[E text/plain d0 m0]Hello, world!\nSecond line\n[/text/plain]");
+}
+END_TEST
+
+START_TEST(test_qp_splits)
+{
+	const char *msg = "caf=C3=A9 soft=\nbreak=20 \n=3D=ZZ end=\r\ntail\n";
+	rec r = { .want = 1 };
+	size_t i, len = strlen(msg);
+
+	for (i = 0; i < len; i++) {
+		run(&r, NULL, "text/plain", "quoted-printable", msg, 0, i);
+		ck_assert_str_eq(r.log,
+			"[E text/plain d0 m0]caf\xc3\xa9 softbreak \n==ZZ endtail\n[/text/plain]");
+	}
+}
+END_TEST
+
+START_TEST(test_skip_leaf)
+{
+	rec r = { .want = 0 };
+
+	run(&r, NULL, "multipart/mixed; boundary=outer", NULL, nested, 0, 0);
+	ck_assert_str_eq(r.log,
+		"[E multipart/mixed d0 m0][E multipart/alternative d1 m0]"
+		"[E text/plain d2 m0][E text/html d2 m0][E message/rfc822 d1 m0]"
+		"[H1 From=a@example.com][H1 Subject=folded subject][EOH1]"
+		"[E text/plain d2 m1]");
+}
+END_TEST
+
+START_TEST(test_cap_depth)
+{
+	bt_caps caps;
+	rec r = { .want = 1 };
+	const char *msg =
+		"--a\n"
+		"Content-Type: multipart/mixed; boundary=b\n\n"
+		"--b\n"
+		"Content-Type: multipart/mixed; boundary=c\n\n"
+		"--c\n"
+		"Content-Type: text/plain\n\n"
+		"deep\n"
+		"--c--\n"
+		"--b--\n"
+		"--a\n"
+		"Content-Type: text/plain\n\n"
+		"shallow\n"
+		"--a--\n";
+	unsigned hit;
+
+	engine_caps_default(&caps);
+	caps.max_depth = 1;
+	hit = run(&r, &caps, "multipart/mixed; boundary=a", NULL, msg, 0, 0);
+	ck_assert(hit & BT_CAP_DEPTH);
+	ck_assert_ptr_null(strstr(r.log, "deep"));
+	ck_assert_ptr_nonnull(strstr(r.log, "shallow"));
+}
+END_TEST
+
+START_TEST(test_cap_parts)
+{
+	bt_caps caps;
+	rec r = { .want = 1 };
+	const char *msg =
+		"--a\n\none\n--a\n\ntwo\n--a\n\nthree\n--a--\n";
+	unsigned hit;
+
+	engine_caps_default(&caps);
+	caps.max_parts = 3;	/* the top-level entity counts */
+	hit = run(&r, &caps, "multipart/mixed; boundary=a", NULL, msg, 0, 0);
+	ck_assert(hit & BT_CAP_PARTS);
+	ck_assert_ptr_nonnull(strstr(r.log, "two"));
+	ck_assert_ptr_null(strstr(r.log, "three"));
+}
+END_TEST
+
+/* A line longer than max_line is delivered in pieces, all of it, and is
+ * never taken for a boundary. */
+START_TEST(test_cap_line)
+{
+	bt_caps caps;
+	rec r = { .want = 1 };
+	char msg[512], want[600];
+	unsigned hit;
+
+	engine_caps_default(&caps);
+	caps.max_line = 16;
+	memset(msg, 'x', 100);
+	strcpy(msg + 100, "\n--a--\n");
+	hit = run(&r, &caps, "text/plain", NULL, msg, 0, 0);
+	ck_assert(hit & BT_CAP_LINE);
+	snprintf(want, sizeof(want), "[E text/plain d0 m0]%.*s\n--a--\n[/text/plain]",
+		 100, msg);
+	ck_assert_str_eq(r.log, want);
+	/* base64 without line breaks, longer than a line */
+	hit = run(&r, &caps, "text/plain", "base64",
+		  "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=", 0, 0);
+	ck_assert(hit & BT_CAP_LINE);
+	ck_assert_str_eq(r.log,
+		"[E text/plain d0 m0]ABCDEFGHIJKLMNOPQRSTUVWXYZ[/text/plain]");
+}
+END_TEST
+
+START_TEST(test_cap_header)
+{
+	bt_caps caps;
+	rec r = { .want = 1 };
+	char msg[1024];
+	unsigned hit;
+
+	engine_caps_default(&caps);
+	caps.max_header = 64;
+	strcpy(msg, "--a\nContent-Type: message/rfc822\n\nSubject: ");
+	memset(msg + strlen(msg), 's', 200);
+	strcpy(msg + strlen(msg) + 0, "");
+	strcat(msg, "\n\nbody\n--a--\n");
+	hit = run(&r, &caps, "multipart/mixed; boundary=a", NULL, msg, 0, 0);
+	ck_assert(hit & BT_CAP_HEADER);
+	ck_assert_ptr_nonnull(strstr(r.log, "[H1 Subject=sss"));
+	ck_assert_ptr_nonnull(strstr(r.log, "body"));
+}
+END_TEST
+
+START_TEST(test_helpers)
+{
+	char buf[64];
+
+	mime_type(" Multipart/Report ; report-type=x", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "multipart/report");
+	mime_type(NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "text/plain");
+	mime_type("garbage", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "text/plain");
+	ck_assert_int_eq(mime_param("multipart/report; Report-Type=\"delivery-status\";"
+				    " boundary=\"a b\\\"c\"", "boundary", buf,
+				    sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "a b\"c");
+	ck_assert_int_eq(mime_param("text/plain;\n\tcharset=utf-8", "charset",
+				    buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "utf-8");
+	ck_assert_int_eq(mime_param("text/plain; xcharset=1", "charset", buf,
+				    sizeof(buf)), 0);
+	ck_assert_int_eq(mime_encoding("BASE64"), MIME_ENC_BASE64);
+	ck_assert_int_eq(mime_encoding("Quoted-Printable"), MIME_ENC_QP);
+	ck_assert_int_eq(mime_encoding("8bit"), MIME_ENC_IDENT);
+	ck_assert_int_eq(mime_param_line("boundary=\"x\"", 12), 1);
+	ck_assert_int_eq(mime_param_line("Subject: a=b", 12), 0);
+}
+END_TEST
+
+static Suite *
+mime_suite(void)
+{
+	Suite *s = suite_create("mime");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_nesting);
+	tcase_add_test(tc, test_every_split);
+	tcase_add_test(tc, test_crlf);
+	tcase_add_test(tc, test_boundaries);
+	tcase_add_test(tc, test_base64_splits);
+	tcase_add_test(tc, test_qp_splits);
+	tcase_add_test(tc, test_skip_leaf);
+	tcase_add_test(tc, test_cap_depth);
+	tcase_add_test(tc, test_cap_parts);
+	tcase_add_test(tc, test_cap_line);
+	tcase_add_test(tc, test_cap_header);
+	tcase_add_test(tc, test_helpers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(mime_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
