@@ -28,7 +28,7 @@
 /* Labels in front of a recipient's address on its line. */
 static const char *const scan_labels[] = {
 	"final-recipient:", "recipient address:",
-	"recipient:", "address:", "mailto:", NULL
+	"recipient:", "address:", "mailto:", "rcpt to:", NULL
 };
 
 /* Sentences of the reporting MTA's own that say nothing about the error. */
@@ -98,6 +98,16 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 	*code = NULL;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
+	{
+		/* "Sent <<< ", "Received >>> " (a transcript with words) */
+		const char *w = s;
+		while (w < end && isalpha((unsigned char)*w))
+			w++;
+		if (w > s && end - w >= 4 && *w == ' ' &&
+		    (strncmp(w + 1, "<<<", 3) == 0 ||
+		    strncmp(w + 1, ">>>", 3) == 0))
+			s = w + 1;
+	}
 	if (end - s >= 3 && (strncmp(s, "<<<", 3) == 0 ||
 	    strncmp(s, ">>>", 3) == 0))
 		s += 3;
@@ -406,6 +416,11 @@ scan_find_anchors(scan_doc *d)
 		if (scan_find(l->s, l->len < 24 ? l->len : 24,
 		    "final-recipient:") != NULL) {
 			i = scan_dsn_block(d, i, c) - 1;
+			continue;
+		}
+		if (scan_find(l->s, l->len < 24 ? l->len : 24, "rcpt to:")) {
+			/* a transcript or a list of message details: the
+			 * error is on other lines */
 			continue;
 		}
 		if (ds != NULL)

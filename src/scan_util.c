@@ -245,10 +245,23 @@ scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen)
 		if (s[i] != '@')
 			continue;
 		a = i;
-		while (a > 0 && scan_local_char((unsigned char)s[a - 1]))
-			a--;
-		while (a < i && s[a] == '.')
-			a++;
+		if (i > 1 && s[i - 1] == '"') {
+			/* "quoted local part"@domain */
+			a = i - 1;
+			while (a > 0 && s[a - 1] != '"' && s[a - 1] != '<' &&
+			    i - a < 64)
+				a--;
+			if (a > 0 && s[a - 1] == '"' && a + 1 < i)
+				a--;
+			else
+				a = i;
+		}
+		if (a == i) {
+			while (a > 0 && scan_local_char((unsigned char)s[a - 1]))
+				a--;
+			while (a < i && s[a] == '.')
+				a++;
+		}
 		b = i + 1;
 		while (b < len && scan_domain_char((unsigned char)s[b]))
 			b++;
