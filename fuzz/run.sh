@@ -65,8 +65,9 @@ if [ ! -f inc/btconfig.h ]; then
 	done
 	if [ -z "$found" ]; then
 		ver=$(sed -n 's/^AC_INIT(\[[^]]*\], *\[\([^]]*\)\].*/\1/p' "$top/configure.ac")
+		printf '#ifndef _GNU_SOURCE\n# define _GNU_SOURCE 1\n#endif\n' > inc/btconfig.h
 		printf '#define PACKAGE "bouncetag"\n#define PACKAGE_NAME "bouncetag"\n#define PACKAGE_VERSION "%s"\n#define VERSION "%s"\n#define PACKAGE_STRING "bouncetag %s"\n' \
-			"$ver" "$ver" "$ver" > inc/btconfig.h
+			"$ver" "$ver" "$ver" >> inc/btconfig.h
 	fi
 fi
 
@@ -76,13 +77,14 @@ engine_src=$(awk '/^libbtengine_a_SOURCES/ {on=1} on {print; if ($0 !~ /\\$/) on
 [ -n "$engine_src" ] || { echo "fuzz: no engine sources in Makefile.am" >&2; exit 1; }
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-cflags="-g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I$work/inc -I$top/src $(pkg-config --cflags libpcre2-8 libconfuse)"
+cflags="-g -O1 -Wall -Wextra -Wno-unused-parameter -I$work/inc -I$top/src $(pkg-config --cflags libpcre2-8 libconfuse)"
 libs="$(pkg-config --libs libpcre2-8 libconfuse)"
 
+newest_h=$(ls -t "$top"/src/*.h | head -1)
 compile() {	# compile SRC [EXTRA...] -> object path printed
 	local src=$1; shift
 	local obj="$work/obj/$(echo "$src" | tr '/' '_' | sed 's/\.c$/.o/')"
-	if [ ! -f "$obj" ] || [ "$top/$src" -nt "$obj" ] || [ "$top/src" -nt "$obj" ]; then
+	if [ ! -f "$obj" ] || [ "$top/$src" -nt "$obj" ] || [ "$newest_h" -nt "$obj" ]; then
 		"$cc" $cflags $san -fsanitize=fuzzer-no-link "$@" -c "$top/$src" -o "$obj" >&2
 	fi
 	echo "$obj"
