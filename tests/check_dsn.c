@@ -1,1 +1,335 @@
-/* tests/check_dsn.c: placeholder, being written. */
+/*
+ * check_dsn.c - unit tests of the RFC 3464 / ARF field reader: per-message
+ * and per-recipient fields, type prefixes, folded Diagnostic-Code, several
+ * recipients, vendor fields, broken real-world forms, chunk splits, caps.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsn.h"
+
+static bt_caps caps;
+
+/* Read text as one delivery-status (or feedback) part, in chunks of `chunk`
+ * bytes (0: whole) or split in two at `split` (> 0). */
+static size_t
+feed(bt_result *r, int kind, const char *text, size_t chunk, size_t split)
+{
+	dsn *d = dsn_new(&caps);
+	size_t len = strlen(text), off = 0, n;
+
+	ck_assert_ptr_nonnull(d);
+	dsn_begin(d, r, kind);
+	if (split > 0) {
+		dsn_feed(d, text, split);
+		dsn_feed(d, text + split, len - split);
+	} else {
+		if (chunk == 0)
+			chunk = len;
+		for (; off < len; off += n) {
+			n = len - off < chunk ? len - off : chunk;
+			dsn_feed(d, text + off, n);
+		}
+	}
+	n = dsn_end(d);
+	dsn_free(d);
+	return n;
+}
+
+static void
+setup(void)
+{
+	engine_caps_default(&caps);
+}
+
+static const char two[] =
+	"Reporting-MTA: dns; mx.example.net\n"
+	"Received-From-MTA: DNS; client.example.org\n"
+	"Arrival-Date: Mon, 3 Mar 2025 10:00:00 +0100\n"
+	"Original-Envelope-Id: ENV-1\n"
+	"\n"
+	"Original-Recipient: rfc822;Bob@Example.com\n"
+	"Final-Recipient: RFC822; <bob@example.com>\n"
+	"Action: Failed\n"
+	"Status: 5.1.1 (user unknown)\n"
+	"Remote-MTA: dns; mx.example.com\n"
+	"Diagnostic-Code: smtp; 550-5.1.1 The email account that you tried to\n"
+	"    reach does not exist.\n"
+	"\t  Please try again.\n"
+	"Last-Attempt-Date: Mon, 3 Mar 2025 10:00:01 +0100\n"
+	"\n"
+	"Final-Recipient: rfc822; carol@example.com\n"
+	"Action: delayed\n"
+	"Status: 4.4.1\n"
+	"Diagnostic-Code: X-Postfix; connect to mx.example.com: timed out\n"
+	"Will-Retry-Until: Fri, 7 Mar 2025 10:00:00 +0100\n";
+
+static void
+check_two(const bt_result *r)
+{
+	ck_assert_uint_eq(r->nrcpt, 2);
+	ck_assert_str_eq(r->reporting_mta, "mx.example.net");
+	ck_assert_str_eq(r->received_from_mta, "client.example.org");
+	ck_assert_str_eq(r->arrival_date, "Mon, 3 Mar 2025 10:00:00 +0100");
+	ck_assert_str_eq(r->original_envelope_id, "ENV-1");
+	ck_assert_str_eq(r->rcpt[0].recipient, "bob@example.com");
+	ck_assert_str_eq(r->rcpt[0].original_recipient, "Bob@Example.com");
+	ck_assert_str_eq(r->rcpt[0].action, "failed");
+	ck_assert_str_eq(r->rcpt[0].status, "5.1.1");
+	ck_assert_str_eq(r->rcpt[0].remote_mta, "mx.example.com");
+	ck_assert_str_eq(r->rcpt[0].diagnostic_type, "smtp");
+	ck_assert_str_eq(r->rcpt[0].diagnostic,
+		"550-5.1.1 The email account that you tried to reach does not exist. "
+		"Please try again.");
+	ck_assert_str_eq(r->rcpt[0].replycode, "550");
+	ck_assert_str_eq(r->rcpt[0].last_attempt_date, "Mon, 3 Mar 2025 10:00:01 +0100");
+	ck_assert_int_eq(r->rcpt[0].cls, BT_CLASS_UNDETERMINED);
+	ck_assert_str_eq(r->rcpt[1].recipient, "carol@example.com");
+	ck_assert_ptr_null(r->rcpt[1].original_recipient);
+	ck_assert_str_eq(r->rcpt[1].action, "delayed");
+	ck_assert_str_eq(r->rcpt[1].status, "4.4.1");
+	ck_assert_str_eq(r->rcpt[1].diagnostic_type, "x-postfix");
+	ck_assert_str_eq(r->rcpt[1].replycode, "");
+	ck_assert_str_eq(r->rcpt[1].will_retry_until, "Fri, 7 Mar 2025 10:00:00 +0100");
+}
+
+START_TEST(test_fields)
+{
+	bt_result r;
+
+	result_init(&r);
+	ck_assert_uint_eq(feed(&r, DSN_DELIVERY, two, 0, 0), 2);
+	check_two(&r);
+	result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_splits_and_crlf)
+{
+	bt_result r;
+	char crlf[2048];
+	size_t i, o = 0, len = strlen(two);
+
+	for (i = 1; i < len; i++) {
+		result_init(&r);
+		feed(&r, DSN_DELIVERY, two, 0, i);
+		check_two(&r);
+		result_clear(&r);
+	}
+	result_init(&r);
+	feed(&r, DSN_DELIVERY, two, 1, 0);
+	check_two(&r);
+	result_clear(&r);
+	for (i = 0; two[i]; i++) {
+		if (two[i] == '\n')
+			crlf[o++] = '\r';
+		crlf[o++] = two[i];
+	}
+	crlf[o] = '\0';
+	result_init(&r);
+	feed(&r, DSN_DELIVERY, crlf, 3, 0);
+	check_two(&r);
+	result_clear(&r);
+}
+END_TEST
+
+/* No blank line after the per-message fields, none between recipients,
+ * odd case, junk lines, a block with only Original-Recipient. */
+START_TEST(test_broken)
+{
+	bt_result r;
+	const char *text =
+		"reporting-mta: dns; mx.example.net\n"
+		"FINAL-RECIPIENT: rfc822; a@example.com\n"
+		"ACTION: failed\n"
+		"status: 5.1\n"
+		"this line is junk\n"
+		"    continuation of nothing useful\n"
+		"Final-Recipient: rfc822;b@example.com\n"
+		"Action: failed\n"
+		"Status: 5.7.1\n"
+		"\n"
+		"\n"
+		"Original-Recipient: rfc822; c@example.com\n"
+		"Action: failed\n"
+		"Status: 6.1.1\n"
+		"Diagnostic-Code: 554 rejected\n";
+
+	result_init(&r);
+	ck_assert_uint_eq(feed(&r, DSN_DELIVERY, text, 0, 0), 3);
+	ck_assert_str_eq(r.reporting_mta, "mx.example.net");
+	ck_assert_str_eq(r.rcpt[0].recipient, "a@example.com");
+	ck_assert_str_eq(r.rcpt[0].status, "");		/* malformed */
+	ck_assert_str_eq(r.rcpt[1].recipient, "b@example.com");
+	ck_assert_str_eq(r.rcpt[1].status, "5.7.1");
+	ck_assert_str_eq(r.rcpt[2].recipient, "c@example.com");
+	ck_assert_str_eq(r.rcpt[2].original_recipient, "c@example.com");
+	ck_assert_str_eq(r.rcpt[2].status, "");		/* class 6 */
+	ck_assert_str_eq(r.rcpt[2].diagnostic, "554 rejected");
+	ck_assert_ptr_null(r.rcpt[2].diagnostic_type);
+	ck_assert_str_eq(r.rcpt[2].replycode, "554");
+	result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_vendor_fields)
+{
+	bt_result r;
+	const char *text =
+		"Reporting-MTA: dns; mx.example.net\n"
+		"X-Postfix-Sender: rfc822; alice@example.org\n"
+		"\n"
+		"Final-Recipient: rfc822; a@example.com\n"
+		"Action: failed\n"
+		"Status: 5.0.0\n"
+		"X-Supplementary-Info: <<< 550 mailbox disabled>>\n"
+		"\n"
+		"Final-Recipient: rfc822; b@example.com\n"
+		"Action: failed\n"
+		"Status: 5.0.0\n"
+		"Diagnostic-Code: smtp; 550 no\n"
+		"X-Supplementary-Info: extra words\n"
+		"\n"
+		"Final-Recipient: x400; /C=DE/\n"
+		"X-Actual-Recipient: rfc822; d@example.com\n"
+		"Action: failed\n";
+
+	result_init(&r);
+	ck_assert_uint_eq(feed(&r, DSN_DELIVERY, text, 0, 0), 3);
+	ck_assert_str_eq(r.rcpt[0].diagnostic, "<<< 550 mailbox disabled>>");
+	ck_assert_str_eq(r.rcpt[1].diagnostic, "550 no extra words");
+	ck_assert_str_eq(r.rcpt[1].replycode, "550");
+	ck_assert_str_eq(r.rcpt[2].recipient, "/C=DE/");
+	result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_feedback)
+{
+	bt_result r;
+	const char *text =
+		"Feedback-Type: Abuse\n"
+		"User-Agent: Gen/1.0\n"
+		"Version: 1\n"
+		"Original-Rcpt-To: <x@isp.example>\n"
+		"Original-Rcpt-To: y@isp.example\n"
+		"Removal-Recipient: X@isp.example\n"
+		"Reporting-MTA: dns; mail.isp.example\n"
+		"Arrival-Date: Thu, 8 Mar 2025 14:00:00 EDT\n";
+
+	result_init(&r);
+	ck_assert_uint_eq(feed(&r, DSN_FEEDBACK, text, 5, 0), 2);
+	ck_assert_str_eq(r.feedback_type, "abuse");
+	ck_assert_str_eq(r.rcpt[0].recipient, "x@isp.example");
+	ck_assert_str_eq(r.rcpt[1].recipient, "y@isp.example");
+	ck_assert_int_eq(r.rcpt[0].cls, BT_CLASS_COMPLAINT);
+	ck_assert_str_eq(r.rcpt[0].reason, "feedback");
+	ck_assert_str_eq(r.reporting_mta, "mail.isp.example");
+	result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_caps)
+{
+	bt_result r;
+	char text[4096];
+	size_t i;
+
+	caps.max_recipients = 2;
+	caps.max_field = 10;
+	text[0] = '\0';
+	for (i = 0; i < 4; i++)
+		strcat(text, "Final-Recipient: rfc822; someone.long@example.com\n"
+			     "Action: failed\n\n");
+	result_init(&r);
+	ck_assert_uint_eq(feed(&r, DSN_DELIVERY, text, 0, 0), 2);
+	ck_assert_uint_eq(r.nrcpt, 2);
+	ck_assert(r.caps_hit & BT_CAP_RCPTS);
+	ck_assert(r.caps_hit & BT_CAP_FIELD);
+	ck_assert_str_eq(r.rcpt[0].recipient, "someone.lo");
+	result_clear(&r);
+	/* an over-long line is cut, the reader goes on */
+	caps.max_header = 64;
+	caps.max_recipients = 10;
+	strcpy(text, "Final-Recipient: rfc822; a@example.com\nDiagnostic-Code: smtp; 550 ");
+	memset(text + strlen(text), 'z', 300);
+	strcpy(text + 66 + 300, "\nStatus: 5.1.1\n");
+	result_init(&r);
+	feed(&r, DSN_DELIVERY, text, 0, 0);
+	ck_assert(r.caps_hit & BT_CAP_LINE);
+	ck_assert_str_eq(r.rcpt[0].status, "5.1.1");
+	ck_assert_uint_le(strlen(r.rcpt[0].diagnostic), 64);
+	result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_helpers)
+{
+	size_t n, tl;
+	const char *a, *t;
+
+	ck_assert_int_eq(dsn_status("5.1.1", &n), 1);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(dsn_status("4.7.26 more", &n), 1);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_int_eq(dsn_status("2.0.0", NULL), 1);
+	ck_assert_int_eq(dsn_status("5.1", NULL), 0);
+	ck_assert_int_eq(dsn_status("3.1.1", NULL), 0);
+	ck_assert_int_eq(dsn_status("5.1.1.1", NULL), 0);
+	ck_assert_int_eq(dsn_status("5..1", NULL), 0);
+	ck_assert_int_eq(dsn_status("5.1234.1", NULL), 0);
+	ck_assert_int_eq(dsn_replycode("550 no"), 1);
+	ck_assert_int_eq(dsn_replycode("550-5.1.1"), 1);
+	ck_assert_int_eq(dsn_replycode("5500"), 0);
+	ck_assert_int_eq(dsn_replycode("650 x"), 0);
+	n = strlen(" rfc822; \"<Bob@Example.com>\" ");
+	a = dsn_address(" rfc822; \"<Bob@Example.com>\" ", &n);
+	ck_assert_uint_eq(n, 15);
+	ck_assert_int_eq(strncmp(a, "Bob@Example.com", n), 0);
+	n = strlen("utf-8; j\xc3\xb6rg@example.de (comment)");
+	a = dsn_address("utf-8; j\xc3\xb6rg@example.de (comment)", &n);
+	ck_assert_int_eq(strncmp(a, "j\xc3\xb6rg@example.de", n), 0);
+	ck_assert_uint_eq(n, strlen("j\xc3\xb6rg@example.de"));
+	n = strlen("smtp;550 x");
+	a = dsn_strip_type("smtp;550 x", &n, &t, &tl);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(tl, 4);
+	ck_assert_int_eq(strncmp(t, "smtp", 4), 0);
+	ck_assert_str_eq(a, "550 x");
+	n = strlen("no type here; at all");
+	a = dsn_strip_type("no type here; at all", &n, &t, &tl);
+	ck_assert_ptr_null(t);
+	ck_assert_str_eq(a, "no type here; at all");
+}
+END_TEST
+
+static Suite *
+dsn_suite(void)
+{
+	Suite *s = suite_create("dsn");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_splits_and_crlf);
+	tcase_add_test(tc, test_broken);
+	tcase_add_test(tc, test_vendor_fields);
+	tcase_add_test(tc, test_feedback);
+	tcase_add_test(tc, test_caps);
+	tcase_add_test(tc, test_helpers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(dsn_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
