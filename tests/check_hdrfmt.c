@@ -497,6 +497,106 @@ START_TEST(test_missing_fields_omitted)
 }
 END_TEST
 
+static int
+b64val(char c)
+{
+	const char *t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = c ? strchr(t, c) : NULL;
+
+	return p ? (int)(p - t) : -1;
+}
+
+/* Every token holding "=?" is a whole =?UTF-8?B?...?= word whose decoded
+ * text has no control character. */
+static void
+assert_words_clean(const char *v)
+{
+	char tok[256];
+	const char *p = v;
+	size_t n, i;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\n' || *p == '\t')
+			p++;
+		for (n = 0; p[n] && p[n] != ' ' && p[n] != '\n' && p[n] != '\t'; n++)
+			;
+		if (n == 0)
+			break;
+		if (n < sizeof(tok)) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+		} else
+			tok[0] = '\0';
+		if (strstr(tok, "=?") != NULL || n >= sizeof(tok)) {
+			unsigned acc = 0;
+			int bits = 0;
+
+			ck_assert_msg(n < sizeof(tok) && strncmp(tok, "=?UTF-8?B?", 10) == 0 &&
+				      strcmp(tok + n - 2, "?=") == 0, "bad word: %s", tok);
+			for (i = 10; i < n - 2 && tok[i] != '='; i++) {
+				int d = b64val(tok[i]);
+				ck_assert_msg(d >= 0, "bad base64 in %s", tok);
+				acc = (acc << 6) | (unsigned)d;
+				bits += 6;
+				if (bits >= 8) {
+					unsigned char c = (acc >> (bits - 8)) & 0xff;
+					bits -= 8;
+					ck_assert_msg(c >= 0x20 && c != 0x7f, "control char decoded from %s", tok);
+				}
+			}
+		}
+		p += n;
+	}
+}
+
+/* Random bytes in every copied field: every value stays safe. */
+START_TEST(test_random_values_safe)
+{
+	hdrfmt_opts o;
+	hdrfmt_block b = { 0, 0, NULL };
+	bt_result r;
+	char *buf[4];
+	unsigned seed = 12345;
+	size_t i, j, k, len;
+
+	hdrfmt_opts_default(&o);
+	o.max_value = 200;
+	for (k = 0; k < 300; k++) {
+		mk_result(&r, 1);
+		for (j = 0; j < 4; j++) {
+			seed = seed * 1103515245u + 12345u;
+			len = (seed >> 16) % 400;
+			buf[j] = malloc(len + 1);
+			for (i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				buf[j][i] = (char)((seed >> 16) & 0xff);
+				if (buf[j][i] == '\0')
+					buf[j][i] = '=';
+				if ((seed >> 8) % 7 == 0)
+					buf[j][i] = "?= \r\n\t"[(seed >> 12) % 6];
+			}
+			buf[j][len] = '\0';
+		}
+		free(r.rcpt[0].recipient);
+		free(r.rcpt[0].diagnostic);
+		free(r.rcpt[0].remote_mta);
+		free(r.original_message_id);
+		r.rcpt[0].recipient = buf[0];
+		r.rcpt[0].diagnostic = buf[1];
+		r.rcpt[0].remote_mta = buf[2];
+		r.original_message_id = buf[3];
+		ck_assert_int_eq(hdrfmt_build(&o, &r, "tag", &b), 0);
+		for (i = 0; i < b.n; i++) {
+			assert_safe(b.f[i].value);
+			assert_words_clean(b.f[i].value);
+			ck_assert_uint_le(strlen(b.f[i].value), 2 * 200 + 64);
+		}
+		hdrfmt_block_free(&b);
+		free_result(&r);
+	}
+}
+END_TEST
+
 static Suite *
 hdrfmt_suite(void)
 {
@@ -518,6 +618,7 @@ hdrfmt_suite(void)
 	tcase_add_test(tc, test_nonbounce);
 	tcase_add_test(tc, test_set_selection_and_parse);
 	tcase_add_test(tc, test_missing_fields_omitted);
+	tcase_add_test(tc, test_random_values_safe);
 	suite_add_tcase(s, tc);
 	return s;
 }
