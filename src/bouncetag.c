@@ -11,7 +11,8 @@
  *	The offline front end of the engine: every message is fed through
  *	rawfeed in chunks, as the milter would feed it, and the result is
  *	printed by output.c.  With --policy the policy file's caps, ruleset,
- *	header settings and policy are used (config_load()).
+ *	header settings and policy are used (config_load()); without it the
+ *	daemon's built-in configuration (config_default()).
  *
  * DIAGNOSTICS
  *	Exit 0 when every input was read, 1 when one could not be read
@@ -162,11 +163,11 @@ bouncetag_on_message(void *arg, const char *file, size_t msgno,
 
 /* Read every input through one engine; 0 when all were read, else 1. */
 static int
-bouncetag_run(const bouncetag_args *a, bt_config *cfg, char **files, int nfiles)
+bouncetag_run(const bouncetag_args *a, bt_config *cfg, int with_policy,
+	      char **files, int nfiles)
 {
 	output_opts oo;
 	input_opts io;
-	bt_caps caps;
 	engine *e;
 	rawfeed *rf;
 	output *out;
@@ -174,14 +175,16 @@ bouncetag_run(const bouncetag_args *a, bt_config *cfg, char **files, int nfiles)
 
 	memset(&oo, 0, sizeof(oo));
 	oo.format = a->format;
-	oo.hdr = cfg ? &cfg->hdr : NULL;
-	oo.policy = cfg ? cfg->policy : NULL;
+	oo.hdr = &cfg->hdr;
+	/* Without --policy the built-in default applies (tag every bounce);
+	 * output.c does that itself, and JSON then carries no policy keys. */
+	oo.policy = with_policy ? cfg->policy : NULL;
 	oo.sender = a->sender;
-	oo.internal = cfg ? cfg->internal_mail : 0;
+	oo.internal = cfg->internal_mail;
+	memset(&io, 0, sizeof(io));
 	io.sender = a->sender;
 	io.chunk = a->chunk;
-	engine_caps_default(&caps);
-	e = engine_new(cfg ? &cfg->caps : &caps, cfg ? cfg->rules : NULL);
+	e = engine_new(&cfg->caps, cfg->rules);
 	rf = e ? rawfeed_new(e) : NULL;
 	out = output_new(stdout, &oo);
 	if (e == NULL || rf == NULL || out == NULL) {
@@ -220,15 +223,20 @@ main(int argc, char **argv)
 		bouncetag_list_codes();
 		return 0;
 	}
+	err[0] = '\0';
 	if (a.policy_file != NULL) {
-		err[0] = '\0';
 		if ((cfg = config_load(a.policy_file, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "bouncetag: %s\n",
 				err[0] ? err : a.policy_file);
 			return 2;
 		}
+	} else if ((cfg = config_default(err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bouncetag: built-in configuration: %s\n",
+			err[0] ? err : "failed");
+		return 2;
 	}
-	rc = bouncetag_run(&a, cfg, argv + optind, argc - optind);
+	rc = bouncetag_run(&a, cfg, a.policy_file != NULL, argv + optind,
+			   argc - optind);
 	config_free(cfg);
 	return rc;
 }
