@@ -422,6 +422,56 @@ START_TEST(test_example_file)
 }
 END_TEST
 
+/* The commented-out examples of conf/bouncetag.conf must load too: every
+ * line "#x" (no space after '#') is uncommented. */
+START_TEST(test_example_uncommented)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024], err[512] = "", line[1024];
+	char *text = calloc(1, 256 * 1024);
+	size_t len = 0, n;
+	FILE *fp;
+	bt_config *c;
+	bt_rcpt rc = { 0 };
+	bt_result r = { 0 };
+	policy_verdict v;
+
+	ck_assert_ptr_nonnull(text);
+	snprintf(path, sizeof(path), "%s/conf/bouncetag.conf", top && *top ? top : "..");
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		const char *l = (line[0] == '#' && line[1] != ' ' && line[1] != '#' &&
+				 line[1] != '\n') ? line + 1 : line;
+
+		n = strlen(l);
+		ck_assert_uint_lt(len + n, 256 * 1024);
+		memcpy(text + len, l, n);
+		len += n;
+	}
+	fclose(fp);
+	c = config_load(tc_write(text), err, sizeof(err));
+	free(text);
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(c->socket, "unix:/run/bouncetag/bouncetag.sock");
+	ck_assert_str_eq(c->user, "bouncetag");
+	ck_assert_ptr_nonnull(ruleset_lookup_code(c->rules, "5.7.999"));
+	{	/* single quotes keep the pattern's backslashes */
+		static const char *const noctx[3] = { NULL, NULL, NULL };
+		const char *t = "550 Mailbox  is\tdeactivated";
+
+		ck_assert_str_eq(ruleset_match(c->rules, t, strlen(t), NULL, NULL, noctx), "suspend");
+	}
+	r.rcpt = &rc;
+	r.nrcpt = 1;
+	r.cls = rc.cls = BT_CLASS_HARD;
+	rc.recipient = (char *)"x@mail.old.example.com";
+	policy_decide(c->policy, &r, "", 0, &v);
+	ck_assert_str_eq(v.rule, "backscatter");
+	ck_assert_int_eq(v.action, POLICY_REJECT);
+	config_free(c);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -438,6 +488,7 @@ config_suite(void)
 	tcase_add_test(tc, test_knowledge);
 	tcase_add_test(tc, test_policy_from_file);
 	tcase_add_test(tc, test_example_file);
+	tcase_add_test(tc, test_example_uncommented);
 	suite_add_tcase(s, tc);
 	return s;
 }
