@@ -9,6 +9,7 @@
  * returning.  The input text is only read.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -112,6 +113,8 @@ scan_merge(scan_doc *d)
 			o->delayed |= c->delayed;
 			if (o->status[0] == '\0')
 				memcpy(o->status, c->status, sizeof(o->status));
+			if (o->cmd[0] == '\0')
+				memcpy(o->cmd, c->cmd, sizeof(o->cmd));
 			scan_buf_free(&c->diag);
 			continue;
 		}
@@ -232,6 +235,27 @@ scan_fill_codes(bt_rcpt *rc, const char *diag, bt_result *r,
 		    caps->max_field, &r->caps_hit);
 }
 
+/* The SMTP command refused: the candidate's transcript, its text, or the
+ * report's transcript when there is one recipient. */
+static void
+scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
+    const scan_doc *d, int only)
+{
+	const char *cmd = NULL;
+
+	if (rc->smtp_command[0] != '\0')
+		return;
+	if (c != NULL && c->cmd[0] != '\0')
+		cmd = c->cmd;
+	else if (diag != NULL && (cmd = scan_cmd_phrase(diag,
+	    strlen(diag))) != NULL)
+		;
+	else if (only && d->cmd[0] != '\0')
+		cmd = d->cmd;
+	if (cmd != NULL)
+		snprintf(rc->smtp_command, sizeof(rc->smtp_command), "%s", cmd);
+}
+
 static size_t
 scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
@@ -271,6 +295,7 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 		if (c->status[0] != '\0')
 			memcpy(rc->status, c->status, sizeof(rc->status));
 		scan_fill_codes(rc, rc->diagnostic, r, caps);
+		scan_fill_cmd(rc, c, rc->diagnostic, d, d->ncand == 1);
 		added++;
 	}
 	if (added > 0)
@@ -357,11 +382,15 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
 		const scan_cand *c = scan_match(d, r, rc);
-		if (c != NULL && c->diag.p != NULL)
+		if (c != NULL && c->diag.p != NULL) {
 			scan_complete_one(rc, c->diag.p, c->diag.len, r, caps);
-		else if (r->nrcpt == 1 && (kind == SCAN_GLOBAL_CODES ||
-		    kind == SCAN_GLOBAL_INTRO))
+			scan_fill_cmd(rc, c, c->diag.p, d, r->nrcpt == 1);
+		} else if (r->nrcpt == 1 && (kind == SCAN_GLOBAL_CODES ||
+		    kind == SCAN_GLOBAL_INTRO)) {
 			scan_complete_one(rc, g.p, g.len, r, caps);
+			scan_fill_cmd(rc, NULL, g.p, d, 1);
+		} else
+			scan_fill_cmd(rc, NULL, NULL, d, r->nrcpt == 1);
 	}
 	scan_buf_free(&g);
 }
@@ -376,6 +405,7 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 		return 0;
 	if (scan_doc_init(&d, in, caps, r) == 0) {
 		scan_doc_family(&d);
+		scan_find_cmd(&d);
 		d.delayed = scan_doc_delayed(&d);
 		if (r->nrcpt > 0)
 			scan_complete(&d, r, caps);

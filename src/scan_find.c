@@ -361,6 +361,99 @@ scan_dsn_block(scan_doc *d, size_t i, scan_cand *c)
 	return j;
 }
 
+/* The command of a transcript line ">>> DATA", or NULL. */
+static const char *
+scan_cmd_line(const scan_line *l)
+{
+	static const char *const cmds[] = {
+		"DATA", "RCPT", "MAIL", "EHLO", "HELO", NULL
+	};
+	const char *s = l->s;
+	size_t len = l->len, i;
+
+	scan_trim(&s, &len);
+	if (len < 5 || strncmp(s, ">>> ", 4) != 0)
+		return NULL;
+	s += 4;
+	len -= 4;
+	if (len >= 1 && *s == '.' && (len == 1 || s[1] == ' '))
+		return "DATA";	/* the end of the message data */
+	for (i = 0; cmds[i] != NULL; i++)
+		if (len >= 4 && strncasecmp(s, cmds[i], 4) == 0)
+			return i >= 3 ? "HELO" : cmds[i];
+	return NULL;
+}
+
+/* Pipelining: the reply after ">>> DATA" answered a RCPT when the server
+ * then says "503 ... RCPT" (no valid recipient before DATA). */
+static int
+scan_pipelined_rcpt(const scan_doc *d, size_t i)
+{
+	size_t k;
+
+	for (k = i + 1; k < d->cut && k <= i + 8 &&
+	    !scan_line_blank(&d->line[k]); k++) {
+		const char *s = d->line[k].s;
+		size_t len = d->line[k].len;
+		scan_trim(&s, &len);
+		if (len > 8 && strncmp(s, "<<< 503", 7) == 0 &&
+		    scan_has(s, len, "RCPT"))
+			return 1;
+	}
+	return 0;
+}
+
+/* The command sent just before line i in a transcript (">>> RCPT To:<a>"
+ * then "<<< 550 ..."), looking back over the lines of its paragraph. */
+const char *
+scan_cmd_before(const scan_doc *d, size_t i)
+{
+	size_t k;
+
+	for (k = i + 1; k-- > 0 && i - k <= 8;) {
+		const char *c = scan_cmd_line(&d->line[k]);
+		if (c != NULL) {
+			if (strcmp(c, "DATA") == 0 && scan_pipelined_rcpt(d, i))
+				return "RCPT";
+			return c;
+		}
+		if (k < i && scan_line_blank(&d->line[k]))
+			break;
+	}
+	return NULL;
+}
+
+/* The command of the report as a whole: the one before the first reply
+ * in a transcript, or the line after "SMTP command" (m-FILTER). */
+void
+scan_find_cmd(scan_doc *d)
+{
+	size_t i;
+	const char *c = NULL;
+
+	for (i = 0; i < d->cut && c == NULL; i++) {
+		const scan_line *l = &d->line[i];
+		const char *s = l->s;
+		size_t len = l->len;
+		scan_trim(&s, &len);
+		if (len >= 7 && strncmp(s, "<<< ", 4) == 0 &&
+		    (s[4] == '4' || s[4] == '5'))
+			c = scan_cmd_before(d, i);
+		else if (scan_has(s, len, "SMTP command") && len < 40 &&
+		    i + 1 < d->cut) {
+			s = d->line[i + 1].s;
+			len = d->line[i + 1].len;
+			scan_trim(&s, &len);
+			if (len >= 4 && len <= 9)
+				c = scan_cmd_phrase(s, len) ? scan_cmd_phrase(s,
+				    len) : (strncasecmp(s, "DATA", 4) == 0 ?
+				    "DATA" : NULL);
+		}
+	}
+	if (c != NULL)
+		strcpy(d->cmd, c);
+}
+
 /* Is line i, an address alone, the sender ("A message sent by\n\n<addr>")? */
 static int
 scan_after_sent_by(const scan_doc *d, size_t i)
@@ -423,8 +516,12 @@ scan_find_anchors(scan_doc *d)
 			 * error is on other lines */
 			continue;
 		}
-		if (ds != NULL)
+		if (ds != NULL) {
+			const char *cmd = scan_cmd_before(d, i);
 			scan_buf_add(&c->diag, ds, (size_t)(l->s + l->len - ds));
+			if (cmd != NULL)
+				strcpy(c->cmd, cmd);
+		}
 		else if (rest < l->s + l->len)
 			scan_buf_add(&c->diag, rest,
 			    (size_t)(l->s + l->len - rest));

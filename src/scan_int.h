@@ -36,6 +36,7 @@ typedef struct scan_cand {
 	char addr[SCAN_MAX_ADDR + 1];
 	scan_buf diag;		/* the error text for this address */
 	char status[16];	/* from a "Status:" field, or "" */
+	char cmd[8];		/* SMTP command refused ("DATA"), or "" */
 	int strength;		/* 2 anchored line, 1 weak (phrase), 0 fallback */
 	int delayed;
 	int kind;		/* SCAN_KIND_* */
@@ -57,6 +58,7 @@ typedef struct scan_doc {
 	int delayed;		/* the report says "still trying" */
 	const char *family;	/* static */
 	char feedback[32];	/* complaint type of a JSON notification */
+	char cmd[8];		/* command of the report's transcript, or "" */
 } scan_doc;
 
 /* scan_util.c */
@@ -74,12 +76,15 @@ int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
 int scan_is_error_text(const char *s);
+const char *scan_cmd_phrase(const char *s, size_t len);
 void scan_buf_add(scan_buf *b, const char *s, size_t len);
 void scan_buf_free(scan_buf *b);
 
 /* scan_find.c */
 void scan_find_anchors(scan_doc *d);
 void scan_find_weak(scan_doc *d);
+const char *scan_cmd_before(const scan_doc *d, size_t i);
+void scan_find_cmd(scan_doc *d);
 void scan_denoise(scan_buf *b);
 enum { SCAN_GLOBAL_NONE, SCAN_GLOBAL_CODES, SCAN_GLOBAL_INTRO,
 	SCAN_GLOBAL_PROSE };

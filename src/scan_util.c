@@ -438,6 +438,42 @@ scan_is_error_text(const char *s)
 	return 0;
 }
 
+/* The SMTP command a sentence says the error came after. */
+static const struct {
+	const char *phrase;
+	const char *cmd;
+} scan_cmd_phrases[] = {
+	{ "end of data", "DATA" },
+	{ "final data", "DATA" },
+	{ "in reply to data", "DATA" },
+	{ "sent the message", "DATA" },
+	{ "rcpt to", "RCPT" },
+	{ "rcpt_to", "RCPT" },
+	{ "does not like recipient", "RCPT" },
+	{ "mail from", "MAIL" },
+	{ "sender was rejected", "MAIL" },
+	{ "initial connection", "CONN" },
+	{ "my name was rejected", "HELO" },
+	{ NULL, NULL }
+};
+
+/* The command named first in s[0..len), or NULL. */
+const char *
+scan_cmd_phrase(const char *s, size_t len)
+{
+	const char *best = NULL, *cmd = NULL;
+	size_t i;
+
+	for (i = 0; scan_cmd_phrases[i].phrase != NULL; i++) {
+		const char *p = scan_find(s, len, scan_cmd_phrases[i].phrase);
+		if (p != NULL && (best == NULL || p < best)) {
+			best = p;
+			cmd = scan_cmd_phrases[i].cmd;
+		}
+	}
+	return cmd;
+}
+
 /* --- capped string builder ------------------------------------------------ */
 
 /* Append s[0..len) trimmed, separated from what is there by one space;
