@@ -7,8 +7,10 @@
  *
  *	status	the enhanced code quoted in the diagnostic text (4.x.x or
  *		5.x.x, not part of an IP address or a version number; the
- *		last one that follows a reply code of its class, else the
- *		first one); else the report's Status; else the made-up
+ *		first one that follows a reply code of its class and is not
+ *		X.0.0 or X.4.7, else the first one), unless that is X.0.0 or
+ *		X.4.7 and the report's is more precise; else the report's
+ *		Status; else the made-up
  *		X.0.9NN code of the reason (status_synthetic = 1), permanent
  *		or temporary as the reply code's class, the action (delayed)
  *		or the word "temporary" in the text say.
@@ -253,13 +255,21 @@ static int classify_reply_at(const char *text, const char *p, int *paired, const
 	return lead || *paired;
 }
 
-/* Codes in the text: the last reply code followed by an enhanced code of
- * its class gives both; else the first reply code and the first enhanced
- * code.  Either output may be left empty. */
+/* 1 for a code that says little: X.0.0, or X.4.7, which an MTA writes
+ * for itself when it gives up (the remote's own code may follow). */
+static int classify_code_vague(const char *p, size_t n)
+{
+	return (n == 5 && (memcmp(p + 1, ".0.0", 4) == 0 || memcmp(p + 1, ".4.7", 4) == 0));
+}
+
+/* Codes in the text: the first reply code followed by an enhanced code of
+ * its class gives both (a later pair replaces a vague first one); else
+ * the first reply code and the first enhanced code.  Either output may be
+ * left empty. */
 static void classify_scan_codes(const char *text, char *status, size_t slen, char reply[4])
 {
 	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
-	size_t n;
+	size_t n, pn = 0;
 
 	status[0] = '\0';
 	reply[0] = '\0';
@@ -270,9 +280,12 @@ static void classify_scan_codes(const char *text, char *status, size_t slen, cha
 		if (classify_reply_at(text, p, &paired, &at)) {
 			if (first_reply == NULL)
 				first_reply = p;
-			if (paired) {
+			if (paired && (pair == NULL || classify_code_vague(pair, pn)) &&
+			    classify_status_at(text, at, &n) &&
+			    (pair == NULL || !classify_code_vague(at, n))) {
 				pair_reply = p;
 				pair = at;
+				pn = n;
 			}
 			p += 2;
 			continue;
@@ -399,12 +412,14 @@ static int classify_code_weak(const char *code)
  * reason given to DATA means a filter refused the message after accepting
  * the recipient; given to MAIL FROM it is about the sender; a refusal of
  * the connection itself is about the sending host. */
-static const char *classify_by_phase(const char *reason, int cmd)
+static const char *classify_by_phase(const char *reason, int cmd, const char *status)
 {
 	int addr = reason != NULL && (strcmp(reason, "userunknown") == 0 ||
 				      strcmp(reason, "hostunknown") == 0);
 
-	if (cmd == 'D' && reason != NULL && strcmp(reason, "userunknown") == 0)
+	/* ... unless the server said X.1.1, bad mailbox, in so many words */
+	if (cmd == 'D' && reason != NULL && strcmp(reason, "userunknown") == 0 &&
+	    strcmp(status + (status[0] ? 1 : 0), ".1.1") != 0)
 		return "filtered";
 	if (cmd == 'M' && (addr || (reason != NULL && strcmp(reason, "badreputation") == 0)))
 		return "rejected";
@@ -429,17 +444,17 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	cmd = classify_command(rc, text);
 	code = classify_code_reason(rs, rc->status);
 	if (code != NULL && !classify_code_weak(rc->status))
-		return classify_by_phase(code, cmd);	/* a specific code decides */
+		return classify_by_phase(code, cmd, rc->status);	/* a specific code decides */
 	if (len > 0)
 		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
 	if (reason != NULL)
-		return classify_by_phase(reason, cmd);
+		return classify_by_phase(reason, cmd, rc->status);
 	if (code == NULL)
 		code = classify_code_reason(rs, rc->replycode);
 	if (delayed && (code == NULL || classify_class_of(code, "4") != BT_CLASS_HARD) &&
 	    (code == NULL || (strcmp(code, "mailboxfull") != 0 && strcmp(code, "systemfull") != 0)))
 		return "expired";	/* still queued, no cause given */
-	if ((reason = classify_by_phase(code, cmd)) != NULL)
+	if ((reason = classify_by_phase(code, cmd, rc->status)) != NULL)
 		return reason;
 	if (len == 0 && rc->status[0] == '\0' && rc->replycode[0] == '\0')
 		return "onhold";
@@ -453,10 +468,12 @@ static void classify_codes(bt_rcpt *rc, const char *text)
 	char st[16], reply[4];
 
 	classify_scan_codes(text, st, sizeof(st), reply);
-	if (st[0] != '\0') {
+	if (st[0] != '\0' && !(classify_code_vague(st, strlen(st)) &&
+				 codes_valid_enhanced(rc->status) && !rc->status_synthetic &&
+				 !classify_code_vague(rc->status, strlen(rc->status)))) {
 		/* The remote server's own code, quoted in the text, is more
 		 * precise than the Status field the sending MTA wrote (X.0.0,
-		 * its own X.4.7 "gave up", a guess). */
+		 * its own X.4.7 "gave up", a guess), unless it is the vaguer. */
 		snprintf(rc->status, sizeof(rc->status), "%s", st);
 		rc->status_synthetic = 0;
 	} else if (rc->status_synthetic || !codes_valid_enhanced(rc->status)) {
@@ -499,6 +516,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	if (rs == NULL)
 		rs = ruleset_builtin();
 	if (rc->action != NULL && (strcasecmp(rc->action, "delivered") == 0 ||
+				   strcasecmp(rc->action, "deliverable") == 0 ||
 				   strcasecmp(rc->action, "relayed") == 0 ||
 				   strcasecmp(rc->action, "expanded") == 0)) {
 		rc->reason = "delivered";	/* a success notice, not a failure */

@@ -49,7 +49,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|could not be delivered (within|for) \\d+ (days|hours)"
 	  "|(delivery|retry) (period|timeout) (has )?(expired|exceeded)|all hosts have been failing"
 	  "|failed \\d+ attempts|after (multiple|too many|\\d+) (retries|attempts)|giving up|gave up"
-	  "|maximum (delivery|queue) time|timed? ?out|could not find a gateway|host not reachable",
+	  "|maximum (delivery|queue) time|timed? ?out|could not find a gateway|host not reachable"
+	  "|did not accept our requests to connect",
 	  "expired", NULL, NULL },
 
 	/* --- relaying ------------------------------------------------- */
@@ -66,7 +67,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "authentication (is )?required|authrequired|unauthenticated (senders|users|relay)"
 	  "|turn on smtp authentication|must (be )?authenticat|requires? (smtp )?auth"
 	  "|(tls|starttls|encryption) (is )?required|must (use|issue a) starttls|requiretls"
-	  "|\\.\\.\\. access denied|authentication (credentials invalid|failed)|not logged in",
+	  "|\\.\\.\\. access denied|authentication (credentials invalid|failed)|not logged in"
+	  "|delivery not authori[sz]ed",
 	  "securityerror", NULL, NULL },
 
 	/* --- SPF, DKIM, DMARC, ARC ------------------------------------- */
@@ -96,6 +98,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "toomanyconn", NULL, NULL },
 
 	/* --- reputation (Yahoo's TSS04: volume or complaints) ------------ */
+	/* Yahoo's own MX says TSS04 to the envelope sender's traffic */
+	{ "unexpected volume or user complaints|\\[tss0[1-9]\\]", "rejected", "yahoodns\\.net$", NULL },
 	{ "reputation|sender ?score|unexpected volume or user complaints|\\[tss0[1-9]\\]",
 	  "badreputation", NULL, NULL },
 
@@ -148,7 +152,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|mail from (address )?(rejected|refused|not allowed)|return.?path (is )?(invalid|rejected|not)"
 	  "|your (e-?mail )?address (has been|is) (blocked|banned|blacklisted)|unverified sender"
 	  "|sender domain (does not|doesn't) exist|senders? (address )?domain (must|is not)"
-	  "|(not have|no) permission to post",
+	  "|(not have|no) permission to post|not a member of (this|the) (mailing )?list"
+	  "|all recipient addresses rejected",
 	  "rejected", NULL, NULL },
 
 	/* --- the mailbox moved, was disabled ---------------------------- */
@@ -160,7 +165,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|(account|mailbox|user|recipient|address) (disabled|suspended|deactivated|frozen|temporar(il)?y locked)"
 	  "|disabled (recipient|account|mailbox|user)|(inactive|suspended|expired) (account|mailbox|user)"
 	  "|account (has been )?(disabled|suspended|terminated)|not (an )?active (user|account|mailbox)"
-	  "|mailbox is frozen|compte du destinataire est bloque",
+	  "|mailbox is frozen|compte du destinataire est bloque|temporar(il)?y locked",
 	  "suspend", NULL, NULL },
 
 	/* Yahoo-style "dd This user doesn't have a ... account": refused by
@@ -171,8 +176,9 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "null mx|(does not|doesn't|do not) (accept|receive) (e-?)?mail|not accepting (e-?)?mail"
 	  "|domain (does not|doesn't) (accept|receive)|couldn't find a mail exchanger|indicated no smtp service",
 	  "notaccept", NULL, NULL },
+	{ "host \\S+ not found(?!, try again)", "hostunknown", NULL, NULL },
 	{ "dns error|(name server|nameserver) (reply|error|failure)|malformed or unexpected|dns (lookup|query) (failed|error)"
-	  "|temporary (dns|lookup) failure|servfail|host not found, try again|lookup failure",
+	  "|temporary (dns|lookup) failure|servfail|host not found, try again|(host name|dns) lookup failure",
 	  "networkerror", NULL, NULL },
 	{ "host (or domain name )?not found|domain (name )?not found|no such (domain|host)|unrouteable (address|domain)"
 	  "|host ?unknown|unknown (host|domain)|domain (\\S+ )?(does not|doesn't) exist|nxdomain|no mx (record|host)"
@@ -187,12 +193,16 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|invalid (recipient|mailbox|address|user|e-?mail address|destination)|(bad|illegal) (recipient|destination (mailbox )?address)"
 	  "|mailbox (is )?unavailable|mailbox (not available|unknown|does not)|recipient (address )?(is )?(unknown|invalid)"
 	  "|not a (valid|known) (user|recipient|mailbox|address)|no (mailbox|account) (here|for|by that name)"
-	  "|(user|recipient) (is )?not (local|listed|known)|unknown or illegal|undeliverable address|address rejected"
+	  "|(user|recipient) (is )?not (local|listed|known)|unknown or illegal|undeliverable address"
 	  "|(doesn't|does not) have an? \\S+ account|adresse destinataire invalide|destination address (is )?(invalid|rejected)"
-	  "|inactive (e-?mail )?address|no valid recipients|recipient rejected|rejected recipient|user not exist"
+	  "|inactive (e-?mail )?address|no valid recipients|rejected recipient|user not exist"
 	  "|not listed in (\\S+ )?(public )?(name and address book|directory)|(address|recipient|user|mailbox) (couldn't|could not|can't|cannot) be found"
 	  "|check (if|that) (the )?address is correct",
 	  "userunknown", NULL, NULL },
+
+	/* a bare "recipient address rejected" means the address only with a
+	 * generic or addressing code; otherwise the code decides */
+	{ "address rejected|recipient rejected", "userunknown", NULL, "?.0.0,?.1.*" },
 
 	/* --- the network ------------------------------------------------ */
 	{ "no route to host|connection (refused|reset|closed)|lost connection|network (is )?unreachable|(host|server) unreachable"
@@ -211,7 +221,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 
 	/* --- SMTP protocol -------------------------------------------- */
 	{ "syntax error|command (not )?(recogni[sz]ed|implemented|unrecogni[sz]ed)|(bad|improper|out of) sequence"
-	  "|parameter not implemented|unrecognized command|line too long|invalid command",
+	  "|parameter not implemented|unrecognized command|line too long|invalid command|malformed address",
 	  "syntaxerror", NULL, NULL },
 
 	/* --- per-user and content filters -------------------------------- */
