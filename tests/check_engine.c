@@ -1,1 +1,432 @@
-/* tests/check_engine.c: placeholder, being written. */
+/*
+ * check_engine.c - unit tests of the engine through rawfeed and through the
+ * milter-style calls: a sample split at every byte offset (two chunks) and
+ * in 1-byte chunks gives the same result as fed whole; LF and CRLF agree;
+ * read receipts and ordinary mail are no bounces; DSN, ARF, auto-reply,
+ * delayed and delivered classes; caps reported; result helpers.
+ * Samples are in $top_srcdir/tests/data/engine (top_srcdir defaults to "..").
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "rawfeed.h"
+#include "result.h"
+
+static char *
+load(const char *name, size_t *len)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/tests/data/engine/%s",
+		 top != NULL ? top : "..", name);
+	f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+#define S(x) ((x) != NULL ? (x) : "(null)")
+
+/* Everything in a result, as one string, to compare two results. */
+static char *
+dump(const bt_result *r)
+{
+	char *buf = malloc(65536);
+	size_t o = 0, i;
+
+	o += (size_t)snprintf(buf + o, 65536 - o,
+		"cls=%d top=%zu fmt=%s from=%s subj=%s rmta=%s rfmta=%s ad=%s env=%s "
+		"omid=%s ofrom=%s oto=%s osubj=%s fb=%s caps=%u n=%zu\n",
+		r->cls, r->top, S(r->format), S(r->from), S(r->subject),
+		S(r->reporting_mta), S(r->received_from_mta), S(r->arrival_date),
+		S(r->original_envelope_id), S(r->original_message_id),
+		S(r->original_from), S(r->original_to), S(r->original_subject),
+		S(r->feedback_type), r->caps_hit, r->nrcpt);
+	for (i = 0; i < r->nrcpt && o < 60000; i++) {
+		const bt_rcpt *c = &r->rcpt[i];
+
+		o += (size_t)snprintf(buf + o, 65536 - o,
+			"%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%d|%d\n",
+			S(c->recipient), S(c->original_recipient), S(c->action),
+			c->status, c->replycode, S(c->diagnostic),
+			S(c->diagnostic_type), S(c->remote_mta),
+			S(c->last_attempt_date), S(c->will_retry_until),
+			S(c->reason), c->cls, c->hard);
+	}
+	return buf;
+}
+
+static engine *eng;
+static rawfeed *rf;
+
+static void
+setup(void)
+{
+	eng = engine_new(NULL, NULL);
+	ck_assert_ptr_nonnull(eng);
+	rf = rawfeed_new(eng);
+	ck_assert_ptr_nonnull(rf);
+}
+
+static void
+teardown(void)
+{
+	rawfeed_free(rf);
+	engine_free(eng);
+}
+
+static char *
+run_split(const char *msg, size_t len, size_t split)
+{
+	rawfeed_begin(rf, NULL);
+	rawfeed_feed(rf, msg, split);
+	rawfeed_feed(rf, msg + split, len - split);
+	return dump(rawfeed_end(rf));
+}
+
+static const char *const samples[] = {
+	"dsn-two.eml", "dsn-encoded.eml", "arf.eml", "autoreply.eml",
+	"delayed.eml", "delivered.eml", "mdn.eml", "ordinary.eml",
+};
+
+START_TEST(test_every_split)
+{
+	size_t len, i;
+	char *msg = load(samples[_i], &len);
+	char *whole = dump(rawfeed_message(rf, NULL, msg, len, 0)), *got;
+
+	for (i = 1; i < len; i++) {
+		got = run_split(msg, len, i);
+		ck_assert_msg(strcmp(whole, got) == 0, "%s split at %zu:\n%s\nvs\n%s",
+			      samples[_i], i, whole, got);
+		free(got);
+	}
+	got = dump(rawfeed_message(rf, NULL, msg, len, 1));
+	ck_assert_str_eq(whole, got);
+	free(got);
+	free(whole);
+	free(msg);
+}
+END_TEST
+
+START_TEST(test_crlf)
+{
+	size_t len, i, o = 0;
+	char *msg = load(samples[_i], &len), *crlf = malloc(2 * len + 1);
+	char *a, *b;
+
+	for (i = 0; i < len; i++) {
+		if (msg[i] == '\n')
+			crlf[o++] = '\r';
+		crlf[o++] = msg[i];
+	}
+	a = dump(rawfeed_message(rf, NULL, msg, len, 0));
+	b = dump(rawfeed_message(rf, NULL, crlf, o, 7));
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	free(crlf);
+	free(msg);
+}
+END_TEST
+
+static const bt_result *
+sample(const char *name, const char *sender)
+{
+	size_t len;
+	char *msg = load(name, &len);
+	const bt_result *r = rawfeed_message(rf, sender, msg, len, 0);
+
+	free(msg);
+	return r;
+}
+
+START_TEST(test_dsn)
+{
+	const bt_result *r = sample("dsn-two.eml", "<>");
+
+	ck_assert_str_eq(r->format, "rfc3464");
+	ck_assert_str_eq(r->sender, "<>");
+	ck_assert_uint_eq(r->nrcpt, 2);
+	ck_assert_str_eq(r->rcpt[0].recipient, "bob@example.com");
+	ck_assert_str_eq(r->rcpt[0].status, "5.1.1");
+	ck_assert_str_eq(r->rcpt[0].replycode, "550");
+	ck_assert_str_eq(r->rcpt[0].diagnostic,
+		"550 5.1.1 <bob@example.com>: Recipient address rejected: "
+		"User unknown in virtual mailbox table");
+	ck_assert_int_eq(r->rcpt[0].cls, BT_CLASS_HARD);
+	ck_assert_ptr_nonnull(r->rcpt[0].reason);
+	ck_assert_str_eq(r->rcpt[1].recipient, "carol@example.com");
+	ck_assert_str_eq(r->rcpt[1].status, "5.2.2");
+	ck_assert_int_ne(r->rcpt[1].cls, BT_CLASS_NONE);
+	ck_assert_int_eq(r->cls, BT_CLASS_HARD);
+	ck_assert_uint_eq(r->top, 0);
+	ck_assert_str_eq(r->reporting_mta, "mx.example.net");
+	ck_assert_str_eq(r->original_message_id, "<q1-2025@example.org>");
+	ck_assert_str_eq(r->original_subject, "Quarterly numbers");
+	ck_assert_str_eq(r->original_from, "Alice <alice@example.org>");
+	ck_assert_str_eq(r->subject, "Undelivered Mail Returned to Sender");
+	ck_assert_uint_eq(r->caps_hit, 0);
+}
+END_TEST
+
+/* qp text, html alternative, base64 delivery-status part */
+START_TEST(test_dsn_encoded)
+{
+	const bt_result *r = sample("dsn-encoded.eml", NULL);
+
+	ck_assert_uint_eq(r->nrcpt, 1);
+	ck_assert_str_eq(r->rcpt[0].recipient, "erin@example.com");
+	ck_assert_str_eq(r->rcpt[0].status, "5.1.1");
+	ck_assert_str_eq(r->rcpt[0].remote_mta, "mx.example.com");
+	ck_assert_str_eq(r->rcpt[0].last_attempt_date, "Tue, 4 Mar 2025 11:00:01 +0000");
+	ck_assert_int_eq(r->cls, BT_CLASS_HARD);
+	ck_assert_str_eq(r->original_message_id, "<lunch-1@example.org>");
+	ck_assert_str_eq(r->original_to, "erin@example.com");
+}
+END_TEST
+
+START_TEST(test_not_bounces)
+{
+	const bt_result *r = sample("mdn.eml", NULL);
+
+	ck_assert_int_eq(r->cls, BT_CLASS_NONE);
+	ck_assert_uint_eq(r->nrcpt, 0);
+	r = sample("ordinary.eml", NULL);
+	ck_assert_int_eq(r->cls, BT_CLASS_NONE);
+	ck_assert_uint_eq(r->nrcpt, 0);
+	r = sample("ordinary.eml", "grace@example.com");
+	ck_assert_int_eq(r->cls, BT_CLASS_NONE);
+}
+END_TEST
+
+START_TEST(test_eoh_verdicts)
+{
+	/* a known sender and no bounce signal: the body is not needed */
+	engine_reset(eng);
+	engine_envfrom(eng, "grace@example.com");
+	engine_header(eng, "From", "Grace <grace@example.com>");
+	engine_header(eng, "Subject", "lunch");
+	ck_assert_int_eq(engine_eoh(eng), ENGINE_NOT_BOUNCE);
+	ck_assert_int_eq(engine_eom(eng)->cls, BT_CLASS_NONE);
+	/* a read receipt, whoever sends it */
+	engine_reset(eng);
+	engine_envfrom(eng, "<>");
+	engine_header(eng, "Content-Type",
+		      "multipart/report;\n\treport-type=disposition-notification; boundary=x");
+	ck_assert_int_eq(engine_eoh(eng), ENGINE_NOT_BOUNCE);
+	/* null sender: read on */
+	engine_reset(eng);
+	engine_envfrom(eng, "");
+	engine_header(eng, "Subject", "hello");
+	ck_assert_int_eq(engine_eoh(eng), ENGINE_MORE);
+	/* unknown sender, one text part: read on */
+	engine_reset(eng);
+	engine_header(eng, "Subject", "hello");
+	ck_assert_int_eq(engine_eoh(eng), ENGINE_MORE);
+	/* encoded bounce subject */
+	engine_reset(eng);
+	engine_envfrom(eng, "x@example.com");
+	engine_header(eng, "Subject", "=?UTF-8?B?VW5kZWxpdmVyYWJsZTogaGk=?=");
+	ck_assert_int_eq(engine_eoh(eng), ENGINE_MORE);
+}
+END_TEST
+
+START_TEST(test_classes)
+{
+	const bt_result *r = sample("arf.eml", NULL);
+
+	ck_assert_int_eq(r->cls, BT_CLASS_COMPLAINT);
+	ck_assert_str_eq(r->format, "arf");
+	ck_assert_str_eq(r->feedback_type, "abuse");
+	ck_assert_uint_eq(r->nrcpt, 1);
+	ck_assert_str_eq(r->rcpt[0].recipient, "heidi@isp.example");
+	ck_assert_str_eq(r->rcpt[0].reason, "feedback");
+	r = sample("autoreply.eml", NULL);
+	ck_assert_int_eq(r->cls, BT_CLASS_AUTOREPLY);
+	ck_assert_uint_eq(r->nrcpt, 1);
+	ck_assert_str_eq(r->rcpt[0].recipient, "ivan@example.net");
+	ck_assert_str_eq(r->rcpt[0].reason, "vacation");
+	r = sample("delayed.eml", NULL);
+	ck_assert_int_eq(r->cls, BT_CLASS_DELAYED);
+	ck_assert_str_eq(r->rcpt[0].recipient, "judy@example.com");
+	ck_assert_str_eq(r->rcpt[0].action, "delayed");
+	ck_assert_str_eq(r->rcpt[0].diagnostic,
+		"connect to mx.example.com[198.51.100.9]:25: Connection timed out");
+	r = sample("delivered.eml", NULL);
+	ck_assert_int_eq(r->cls, BT_CLASS_DELIVERED);
+	ck_assert_str_eq(r->rcpt[0].reason, "delivered");
+	ck_assert_str_eq(r->rcpt[0].recipient, "ken@example.com");
+}
+END_TEST
+
+/* The milter-style calls with a folded header value. */
+START_TEST(test_milter_calls)
+{
+	const char *body =
+		"--b\r\nContent-Type: message/delivery-status\r\n\r\n"
+		"Reporting-MTA: dns; mx.example.net\r\n\r\n"
+		"Final-Recipient: rfc822; x@example.com\r\nAction: failed\r\n"
+		"Status: 5.1.1\r\n\r\n"
+		"--b\r\nContent-Type: message/rfc822\r\n\r\n"
+		"Message-ID: <m1@example.org>\r\n\r\nbody\r\n--b--\r\n";
+	const bt_result *r;
+	size_t i, len = strlen(body);
+	int rc = ENGINE_MORE;
+
+	engine_reset(eng);
+	engine_envfrom(eng, "<>");
+	engine_header(eng, "Content-Type",
+		      "multipart/report; report-type=delivery-status;\n\tboundary=\"b\"");
+	ck_assert_int_eq(engine_eoh(eng), ENGINE_MORE);
+	for (i = 0; i < len && rc == ENGINE_MORE; i += 3)
+		rc = engine_body(eng, body + i, len - i < 3 ? len - i : 3);
+	ck_assert_int_eq(rc, ENGINE_ENOUGH);	/* DSN and returned headers read */
+	ck_assert_uint_lt(i, len);
+	r = engine_eom(eng);
+	ck_assert_uint_eq(r->nrcpt, 1);
+	ck_assert_str_eq(r->rcpt[0].recipient, "x@example.com");
+	ck_assert_int_eq(r->cls, BT_CLASS_HARD);
+	ck_assert_str_eq(r->original_message_id, "<m1@example.org>");
+}
+END_TEST
+
+START_TEST(test_caps)
+{
+	bt_caps caps;
+	engine *e;
+	rawfeed *f;
+	size_t len;
+	char *msg = load("dsn-two.eml", &len);
+	const bt_result *r;
+
+	engine_caps_default(&caps);
+	caps.max_bytes = 200;
+	e = engine_new(&caps, NULL);
+	f = rawfeed_new(e);
+	r = rawfeed_message(f, NULL, msg, len, 64);
+	ck_assert(r->caps_hit & BT_CAP_BYTES);
+	rawfeed_free(f);
+	engine_free(e);
+
+	engine_caps_default(&caps);
+	caps.max_recipients = 1;
+	caps.max_field = 12;
+	e = engine_new(&caps, NULL);
+	f = rawfeed_new(e);
+	r = rawfeed_message(f, NULL, msg, len, 0);
+	ck_assert(r->caps_hit & BT_CAP_RCPTS);
+	ck_assert(r->caps_hit & BT_CAP_FIELD);
+	ck_assert_uint_eq(r->nrcpt, 1);
+	ck_assert_uint_le(strlen(r->rcpt[0].diagnostic), 12);
+	rawfeed_free(f);
+	engine_free(e);
+	free(msg);
+}
+END_TEST
+
+START_TEST(test_mbox_from_line)
+{
+	size_t len;
+	char *msg = load("dsn-two.eml", &len), *mb = malloc(len + 64);
+	char *a, *b;
+
+	strcpy(mb, "From MAILER-DAEMON Mon Mar  3 10:00:02 2025\n");
+	memcpy(mb + strlen(mb), msg, len + 1);
+	a = dump(rawfeed_message(rf, NULL, msg, len, 0));
+	b = dump(rawfeed_message(rf, NULL, mb, strlen(mb), 0));
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	free(mb);
+	free(msg);
+}
+END_TEST
+
+START_TEST(test_result_helpers)
+{
+	bt_result r;
+	bt_class c;
+	char buf[64];
+	bt_rcpt *p;
+
+	ck_assert_str_eq(result_class_name(BT_CLASS_HARD), "hard");
+	ck_assert_str_eq(result_class_name(BT_CLASS_AUTOREPLY), "auto-reply");
+	ck_assert_str_eq(result_class_name(BT_CLASS_NONE), "none");
+	ck_assert_int_eq(result_class_parse("complaint", &c), 0);
+	ck_assert_int_eq(c, BT_CLASS_COMPLAINT);
+	ck_assert_int_eq(result_class_parse("bogus", &c), -1);
+	ck_assert_str_eq(result_caps_string(BT_CAP_BYTES | BT_CAP_LINE, buf,
+					    sizeof(buf)), "bytes,line");
+	ck_assert_str_eq(result_caps_string(0, buf, sizeof(buf)), "");
+	result_init(&r);
+	ck_assert_int_eq(r.cls, BT_CLASS_NONE);
+	p = result_add_rcpt(&r, 3);
+	p->cls = BT_CLASS_SOFT;
+	p = result_add_rcpt(&r, 3);
+	p->cls = BT_CLASS_HARD;
+	p = result_add_rcpt(&r, 3);
+	p->cls = BT_CLASS_HARD;
+	ck_assert_ptr_null(result_add_rcpt(&r, 3));
+	ck_assert(r.caps_hit & BT_CAP_RCPTS);
+	result_pick_top(&r);
+	ck_assert_uint_eq(r.top, 1);		/* first of the hard ones */
+	ck_assert_int_eq(r.cls, BT_CLASS_HARD);
+	ck_assert_int_eq(result_set(&r.from, "abcdef", 6, 3, &r.caps_hit), 0);
+	ck_assert_str_eq(r.from, "abc");
+	ck_assert(r.caps_hit & BT_CAP_FIELD);
+	result_clear(&r);
+	ck_assert_uint_eq(r.nrcpt, 0);
+	ck_assert_ptr_null(r.from);
+}
+END_TEST
+
+static Suite *
+engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("core");
+	int n = (int)(sizeof(samples) / sizeof(samples[0]));
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_every_split, 0, n);
+	tcase_add_loop_test(tc, test_crlf, 0, n);
+	tcase_add_test(tc, test_dsn);
+	tcase_add_test(tc, test_dsn_encoded);
+	tcase_add_test(tc, test_not_bounces);
+	tcase_add_test(tc, test_eoh_verdicts);
+	tcase_add_test(tc, test_classes);
+	tcase_add_test(tc, test_milter_calls);
+	tcase_add_test(tc, test_caps);
+	tcase_add_test(tc, test_mbox_from_line);
+	tcase_add_test(tc, test_result_helpers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(engine_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
