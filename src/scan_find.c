@@ -385,7 +385,8 @@ scan_cmd_line(const scan_line *l)
 }
 
 /* Pipelining: the reply after ">>> DATA" answered a RCPT when the server
- * then says "503 ... RCPT" (no valid recipient before DATA). */
+ * then says "503 ... RCPT" or "no valid recipients", or when Sendmail's
+ * own line after it is "550 5.1.1 <addr>... User unknown". */
 static int
 scan_pipelined_rcpt(const scan_doc *d, size_t i)
 {
@@ -396,8 +397,13 @@ scan_pipelined_rcpt(const scan_doc *d, size_t i)
 		const char *s = d->line[k].s;
 		size_t len = d->line[k].len;
 		scan_trim(&s, &len);
-		if (len > 8 && strncmp(s, "<<< 503", 7) == 0 &&
-		    scan_has(s, len, "RCPT"))
+		if (len > 8 && strncmp(s, "<<< 5", 5) == 0 &&
+		    (scan_has(s, len, "RCPT") ||
+		    scan_has(s, len, "valid recipient")))
+			return 1;
+		if (k == i + 1 && len > 12 && strncmp(s, "<<<", 3) != 0 &&
+		    strncmp(s, "5", 1) == 0 && scan_has(s, len, ">... ") &&
+		    scan_has(s, len, " 5.1."))
 			return 1;
 	}
 	return 0;
