@@ -7,6 +7,7 @@
  * Test files are written into a temporary directory.
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,51 @@ START_TEST(test_example_uncommented)
 }
 END_TEST
 
+/* tests/data/conf: good-*.conf load, bad-*.conf fail as their first line says. */
+START_TEST(test_data_files)
+{
+	const char *top = getenv("top_srcdir");
+	char dir[1024], path[1300], err[512], first[512], want[1400];
+	struct dirent *de;
+	int good = 0, bad = 0, line;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/tests/data/conf", top && *top ? top : "..");
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((de = readdir(d)) != NULL) {
+		int is_good = strncmp(de->d_name, "good-", 5) == 0;
+		bt_config *c;
+		FILE *fp;
+
+		if ((!is_good && strncmp(de->d_name, "bad-", 4) != 0) ||
+		    strstr(de->d_name, ".conf") == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		err[0] = '\0';
+		c = config_load(path, err, sizeof(err));
+		if (is_good) {
+			ck_assert_msg(c != NULL, "%s", err);
+			config_free(c);
+			good++;
+			continue;
+		}
+		ck_assert_msg(c == NULL, "%s loaded", path);
+		ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+		ck_assert_ptr_nonnull(fgets(first, sizeof(first), fp));
+		fclose(fp);
+		first[strcspn(first, "\n")] = '\0';
+		ck_assert_msg(sscanf(first, "# expect: %d:", &line) == 1, "%s: no expect line", path);
+		snprintf(want, sizeof(want), "%s:%d: %s", path, line, strchr(first + 10, ':') + 2);
+		ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "\n got  [%s]\n want [%s...]",
+			      err, want);
+		bad++;
+	}
+	closedir(d);
+	ck_assert_int_ge(good, 2);
+	ck_assert_int_ge(bad, 9);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -489,6 +535,7 @@ config_suite(void)
 	tcase_add_test(tc, test_policy_from_file);
 	tcase_add_test(tc, test_example_file);
 	tcase_add_test(tc, test_example_uncommented);
+	tcase_add_test(tc, test_data_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
