@@ -103,6 +103,15 @@ def ours_entry(res, f, idx):
             o.get("class") == "hard", o.get("diagnostic") or "")
 
 
+def family(f):
+    """maildir/bsd/lhost-exim-03.eml -> lhost-exim; others by directory."""
+    base = os.path.basename(f)
+    m = re.match(r"^(.*?)-\d+\.eml$", base)
+    if m and ("/bsd/" in f or "/dos/" in f):
+        return m.group(1)
+    return os.path.dirname(f) or f
+
+
 def sisimai_entries(rows):
     m = {}
     for r in rows:
@@ -173,6 +182,7 @@ def main():
     nb_n = nb_fp = nb_fp_sis = 0
     mism = []
     confusion = {}
+    families = {}
     for lab in labels:
         f, idx = lab["file"], int(lab["entry"])
         got = ours_entry(res, f, idx)
@@ -184,6 +194,10 @@ def main():
                 mism.append((f, idx, "not a bounce", "%s %s" % (got[2], got[1]), got[4]))
             continue
         st, rs, hd = ours.add(lab, got)
+        fam = family(f)
+        fs = families.setdefault(fam, [0, 0])
+        fs[0] += 1
+        fs[1] += bool(st and rs and hd)
         if not rs:
             key = (lab["reason"], got[2] if got[0] else "(not detected)")
             confusion[key] = confusion.get(key, 0) + 1
@@ -226,6 +240,12 @@ def main():
     print("%-42s %6s %12s" % ("false positives, labelled non-bounces (%d)" % nb_n,
                                "%d" % nb_fp, "%d" % nb_fp_sis))
     print("mismatches: %d, written to accuracy-mismatches.tsv" % len(mism))
+    worst = sorted(((n - ok, fam, n) for fam, (n, ok) in families.items() if ok < n),
+                   reverse=True)[:12]
+    if worst:
+        print("families with the most entries not agreeing on all three:")
+        for bad, fam, n in worst:
+            print("  %4d of %4d  %s" % (bad, n, fam))
     if confusion:
         print("most frequent reason mismatches (expected -> got):")
         top = sorted(confusion.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
