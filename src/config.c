@@ -625,7 +625,13 @@ config_policy(config_ctx *ctx, cfg_t *cfg, bt_config *c)
 		if (config_rule(ctx, sec, c->policy) < 0)
 			return -1;
 	}
-	if ((sec = cfg_getsec(cfg, "default")) != NULL && cfg_getint(sec, "action") >= 0) {
+	sec = cfg_getsec(cfg, "default");
+	if (sec != NULL && cfg_getint(sec, "action") < 0 && cfg_getint(sec, CONFIG_LINE_KEY) > 0) {
+		config_fail(ctx, config_line(sec), "default: expected an action (tag, reject, "
+			    "tempfail, quarantine, discard or accept)");
+		return -1;
+	}
+	if (sec != NULL && cfg_getint(sec, "action") >= 0) {
 		config_verdict(sec, &v);
 		if (policy_set_default(c->policy, &v, err, sizeof(err)) < 0) {
 			config_fail(ctx, config_line(sec), "default: %s", err);

@@ -42,8 +42,9 @@
  *
  * DIAGNOSTICS
  *	policy_add_rule() and policy_set_default() check names and reply
- *	codes (reject: 5xx with 5.x.x, tempfail: 4xx with 4.x.x) and return
- *	-1 with a message in errbuf.
+ *	codes (reject: 5xx with 5.x.x, tempfail: 4xx with 4.x.x; a reply
+ *	only with reject or tempfail, a quarantine reason only with
+ *	quarantine) and return -1 with a message in errbuf.
  *
  * MEMORY
  *	The policy owns copies of every string given to it.  The pointers
@@ -245,8 +246,19 @@ policy_check_reply(const policy_verdict *v, char *errbuf, size_t errlen)
 	int a, b;
 	char tail;
 
-	if (v->action != POLICY_REJECT && v->action != POLICY_TEMPFAIL)
-		return 0;
+	if (v->quarantine_reason != NULL && v->action != POLICY_QUARANTINE) {
+		policy_err(errbuf, errlen, "quarantine-reason: expected only with action "
+			   "quarantine, not %s", policy_action_name(v->action));
+		return -1;
+	}
+	if (v->action != POLICY_REJECT && v->action != POLICY_TEMPFAIL) {
+		if (c == NULL && x == NULL && v->reply_text == NULL)
+			return 0;
+		policy_err(errbuf, errlen, "%s: expected only with action reject or tempfail, "
+			   "not %s", c ? "reply-code" : x ? "reply-status" : "reply-text",
+			   policy_action_name(v->action));
+		return -1;
+	}
 	want = v->action == POLICY_REJECT ? '5' : '4';
 	if (c != NULL && (strlen(c) != 3 || c[0] != want ||
 			  !isdigit((unsigned char)c[1]) || !isdigit((unsigned char)c[2]))) {

@@ -253,6 +253,9 @@ static const struct tc_bad {
 	{ "rule r {\n  action = tag\n}\nrule r {\n  action = tag\n}\n", 4, "'r' is defined twice" },
 	{ "default {\n  action = reject\n  reply-code = 450\n}\n", 3, "default: reply-code: expected "
 	  "5xx for action reject, got \"450\"" },
+	{ "default {\n  reply-text = \"no\"\n}\n", 2, "default: expected an action" },
+	{ "rule r {\n  action = tag\n  reply-code = 550\n}\n", 3, "rule \"r\": reply-code: "
+	  "expected only with action reject or tempfail, not tag" },
 	{ "code \"9.9.9\" {\n  text = \"x\"\n}\n", 3, "code \"9.9.9\": bad status code" },
 	{ "code \"5.7.999\" {\n}\n", 2, "code: expected text or reason" },
 	{ "code \"5.7.999\" {\n  reason = nosuchreason\n}\n", 2, "code \"5.7.999\": reason: expected "

@@ -418,6 +418,12 @@ START_TEST(test_add_rule_errors)
 	ck_assert_ptr_nonnull(strstr(err, "got \"bogus\""));
 	ck_assert_int_eq(policy_set_default(p, &(policy_verdict){ .action = POLICY_TEMPFAIL,
 				.reply_code = "550" }, err, sizeof(err)), -1);
+	v = (policy_verdict){ .action = POLICY_TAG, .reply_text = "x" };
+	ck_assert_int_eq(policy_add_rule(p, &m, &v, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "reply-text: expected only with action reject or tempfail, not tag");
+	v = (policy_verdict){ .action = POLICY_DISCARD, .quarantine_reason = "x" };
+	ck_assert_int_eq(policy_add_rule(p, &m, &v, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "quarantine-reason: expected only with action quarantine, not discard");
 	/* nothing was added: every bounce still gets the default */
 	ck_assert_str_eq(tp_decide(p, tp_bounce(BT_CLASS_HARD, "a@x.org", "5.1.1", NULL, NULL),
 				   NULL, 0).rule, "default");
