@@ -12,8 +12,8 @@
  *		X.4.7 and the report's is more precise; else the report's
  *		Status; else the made-up
  *		X.0.9NN code of the reason (status_synthetic = 1), permanent
- *		or temporary as the reply code's class, the action (delayed)
- *		or the word "temporary" in the text say.
+ *		or temporary as the reply code's class or, without one, the
+ *		word "temporary" in the text say.
  *	reply	kept, or the first 4xx/5xx reply in the text that stands
  *		where replies stand (text start, after "said:" or ':', or
  *		before an enhanced code of the same class).
@@ -414,14 +414,15 @@ static int classify_code_weak(const char *code)
  * the connection itself is about the sending host. */
 static const char *classify_by_phase(const char *reason, int cmd, const char *status)
 {
-	int addr = reason != NULL && (strcmp(reason, "userunknown") == 0 ||
-				      strcmp(reason, "hostunknown") == 0);
+	int addr = reason != NULL && strcmp(reason, "userunknown") == 0;
 
-	/* ... unless the server said X.1.1, bad mailbox, in so many words */
+	/* ... unless the server said X.1.1, bad mailbox, in so many words, or
+	 * answered with a protocol (X.5.x) status */
 	if (cmd == 'D' && reason != NULL && strcmp(reason, "userunknown") == 0 &&
-	    strcmp(status + (status[0] ? 1 : 0), ".1.1") != 0)
+	    strcmp(status + (status[0] ? 1 : 0), ".1.1") != 0 &&
+	    strncmp(status + (status[0] ? 1 : 0), ".5.", 3) != 0)
 		return "filtered";
-	if (cmd == 'M' && (addr || (reason != NULL && strcmp(reason, "badreputation") == 0)))
+	if (cmd == 'M' && addr)
 		return "rejected";
 	if (cmd == 'C' && reason == NULL)
 		return "blocked";
@@ -485,17 +486,19 @@ static void classify_codes(bt_rcpt *rc, const char *text)
 }
 
 /* The made-up status when the bounce shows none. */
-static void classify_synthesize(bt_rcpt *rc, const char *text, int delayed)
+static void classify_synthesize(bt_rcpt *rc, const char *text)
 {
 	const char *syn;
 	int temporary;
 
 	if (rc->status[0] != '\0')
 		return;
+	/* A delayed DSN alone does not make the cause temporary: only the
+	 * reply code or the text says so (Sisimai does the same). */
 	if (rc->replycode[0] != '\0')
 		temporary = rc->replycode[0] == '4';
 	else
-		temporary = delayed || classify_says_temporary(text);
+		temporary = classify_says_temporary(text);
 	syn = classify_synthetic_status(rc->reason, temporary);
 	if (syn != NULL) {
 		snprintf(rc->status, sizeof(rc->status), "%s", syn);
@@ -531,7 +534,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	len = classify_strip_prefixes(text, len);
 
 	rc->reason = classify_reason(rc, r, rs, text, len, delayed);
-	classify_synthesize(rc, text, delayed);
+	classify_synthesize(rc, text);
 
 	if (rc->status[0] != '\0' && !rc->status_synthetic)
 		e = ruleset_lookup_code(rs, rc->status);

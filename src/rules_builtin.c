@@ -229,6 +229,11 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|recipient (has )?(rejected|refused|blocked)|(does not|doesn't) (want|wish) to receive|not authori[sz]ed to (send|receive|mail)"
 	  "|not (on|in) (the )?(allowed|white) ?list|whitelist|receiving (mail )?(is )?(denied|refused|rejected)",
 	  "filtered", NULL, NULL },
+
+	/* Google Groups' own refusal, in any language: the group does not
+	 * exist or the sender may not post to it (an English one matches the
+	 * "permission to post" rule above) */
+	{ ".", "rejected", "^googlegroups\\.com$", NULL },
 };
 
 const rules_builtin_rule *rules_builtin_table(size_t *n)

@@ -311,8 +311,13 @@ START_TEST(test_classes_left_alone)
 	rc = run("4.4.0", NULL, NULL, "delayed", BT_CLASS_DELAYED);
 	ck_assert_str_eq(rc.reason, "expired");
 	ck_assert_int_eq(rc.cls, BT_CLASS_DELAYED);
+	/* a delayed DSN alone is not a temporary cause: the made-up status
+	 * follows the reply code or the text */
 	rc = run(NULL, NULL, NULL, "delayed", BT_CLASS_DELAYED);
-	ck_assert_str_eq(rc.status, "4.0.947");
+	ck_assert_str_eq(rc.status, "5.0.947");
+	rc = run(NULL, NULL, "421 try again later", "delayed", BT_CLASS_DELAYED);
+	ck_assert_str_eq(rc.status, "4.0.930");
+	ck_assert_int_eq(rc.cls, BT_CLASS_DELAYED);
 }
 END_TEST
 
