@@ -25,6 +25,8 @@
 
 #include "scan_int.h"
 
+static const char *scan_cmd_line(const scan_line *l);
+
 /* Labels in front of a recipient's address on its line. */
 static const char *const scan_labels[] = {
 	"final-recipient:", "recipient address:",
@@ -261,6 +263,13 @@ scan_drop_line(const char *s, size_t len)
 	    scan_has(s, len < 24 ? len : 24, "(generated from") ||
 	    scan_has(s, len < 24 ? len : 24, "(ultimately generated") ||
 	    (len >= 13 && strncasecmp(s, "Giving up on ", 13) == 0) ||
+	    (len >= 34 && strncasecmp(s, "Message could not be delivered for",
+	    34) == 0) ||
+	    (len >= 33 && strncasecmp(s, "Message will be deleted from queue",
+	    33) == 0) ||
+	    (len >= 34 && strncasecmp(s, "Warning: message still undelivered",
+	    34) == 0) ||
+	    (len >= 21 && strncasecmp(s, "Will keep trying until", 21) == 0) ||
 	    (len >= 17 && strncasecmp(s, "(Other MXes tried", 17) == 0) ||
 	    (len >= 7 && strncasecmp(s, "Action:", 7) == 0) ||
 	    (len >= 16 && strncasecmp(s, "Final-Recipient:", 16) == 0);
@@ -275,11 +284,23 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 	const char *rest, *ds;
 
 	size_t ind = scan_indent(&d->line[i]);
+	const char *code;
+	int coded;
 
+	(void)scan_skip_lead(d->line[i].s, d->line[i].s + d->line[i].len, &code);
+	coded = code != NULL;
 	for (j = i + 1; j < d->cut && j <= i + SCAN_MAX_BLOCK; j++) {
 		const scan_line *l = &d->line[j];
 		if (scan_line_blank(l) || scan_separator(l))
 			break;
+		if (coded) {
+			/* a transcript: the next reply is another's */
+			(void)scan_skip_lead(l->s, l->s + l->len, &code);
+			if (code != NULL || scan_cmd_line(l) != NULL ||
+			    scan_has(l->s, l->len < 20 ? l->len : 20,
+			    "talking to"))
+				break;
+		}
 		if (scan_indent(l) <= ind &&
 		    scan_anchor(d, l, &off, &alen, &rest, &ds))
 			break;
