@@ -22,6 +22,8 @@
  *	was found", or "FILE: cannot open: reason".  Only the first error is
  *	kept.  libconfuse has no user pointer, so the error buffer of the load
  *	in progress is reached through a thread-local pointer (config_cur).
+ *	libconfuse's scanner keeps global state: parsing is serialised with a
+ *	mutex, so config_load() may be called from any thread.
  *
  * MEMORY
  *	A bt_config owns all its strings, its policy and its ruleset;
@@ -32,14 +34,11 @@
 #define _GNU_SOURCE 1
 #endif
 #include <confuse.h>
-#include <ctype.h>
-#include <errno.h>
-#include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "btconfig.h"
@@ -61,6 +60,7 @@ typedef struct config_ctx {
 } config_ctx;
 
 static _Thread_local config_ctx *config_cur;
+static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Record the first error as "FILE:LINE: msg" (line <= 0: "FILE: msg"). */
 static void
@@ -724,9 +724,11 @@ config_parse(config_ctx *ctx, const char *text)
 	cfg_set_validate_func(cfg, "default", config_vf_end);
 	cfg_set_validate_func(cfg, "code", config_vf_end);
 	cfg_set_validate_func(cfg, "text-rule", config_vf_end);
+	pthread_mutex_lock(&config_lock);	/* libconfuse's scanner has global state */
 	config_cur = ctx;
 	rc = *text != '\0' ? cfg_parse_buf(cfg, text) : CFG_SUCCESS;
 	config_cur = NULL;
+	pthread_mutex_unlock(&config_lock);
 	if (rc != CFG_SUCCESS || ctx->failed) {
 		config_fail(ctx, 0, "cannot parse");
 		cfg_free(cfg);
