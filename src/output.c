@@ -10,15 +10,16 @@
  *	original_recipient, diagnostic, diagnostic_type, description,
  *	remote_mta, reporting_mta, original_message_id, feedback_type, hard,
  *	top, format, caps_hit; with a policy also policy_action,
- *	policy_rule and policy_would (the action the rule asked for).  Missing strings are null.
+ *	policy_rule and policy_would (the action the rule asked for).
+ *	Missing strings are null.
  *
  *	headers: "==> FILE [message N] action=ACTION", then the block of
  *	hdrfmt_build() in reading order, one "Name: value" per field (folds
  *	shown as "\n\t"), then a blank line.  The block is shown when the
- *	daemon would add it: action tag or quarantine,
- *	and for non-bounces (hdrfmt decides on tag_nonbounce).  When dry-run
- *	or internal mail turned the rule's action into tag, the line says
- *	"(policy asks for ACTION)".
+ *	daemon would add it: action tag or quarantine, and for non-bounces
+ *	(hdrfmt decides on tag_nonbounce).  When dry-run or internal mail
+ *	turned the rule's action into tag, the line says "(policy asks for
+ *	ACTION)".
  *
  *	summary: one line per message, then totals by class and by reason
  *	of the recipient that matters most.
