@@ -186,6 +186,13 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+ (does not|doesn't) exist",
 	  "hostunknown", NULL, NULL },
 
+	/* Japanese mobile carriers (au/KDDI, docomo) answer "user unknown"
+	 * when the recipient's own sender filter refuses the message after
+	 * RCPT; their relays' DSNs then carry a status (X.1.1 decides before
+	 * this rule); a plain RCPT-time refusal without one is userunknown */
+	{ "user unknown|unknown user", "filtered",
+	  "(^|\\.)(ezweb\\.ne\\.jp|au\\.com|docomo\\.ne\\.jp)\\b", "?.*" },
+
 	/* --- the recipient's address does not exist --------------------- */
 	{ "user unknown|unknown (user|recipient|address|mailbox|local.?part|alias)|no such (user|mailbox|recipient|address|account|local user|person)"
 	  "|(user|mailbox|account|address|recipient|addressee|email account)( \\S+)? (does not|doesn't|did not|not) exists?"
