@@ -72,9 +72,13 @@ scan_doc_delayed(const scan_doc *d)
 
 	len = end > 0 ? (size_t)(d->line[end - 1].s + d->line[end - 1].len -
 	    d->in->text) : 0;
-	for (i = 0; scan_delay_phrases[i] != NULL; i++)
-		if (scan_has(d->in->text, len, scan_delay_phrases[i]))
+	for (i = 0; scan_delay_phrases[i] != NULL; i++) {
+		const char *p = scan_find(d->in->text, len,
+		    scan_delay_phrases[i]);
+		if (p != NULL && !(p - d->in->text >= 4 &&
+		    strncasecmp(p - 4, "not ", 4) == 0))
 			return 1;
+	}
 	subj = d->in->header ? d->in->header(d->in->ctx, "Subject") : NULL;
 	if (subj != NULL && (scan_has(subj, strlen(subj), "(Delay)") ||
 	    scan_has(subj, strlen(subj), "Warning: could not send") ||
@@ -115,6 +119,8 @@ scan_merge(scan_doc *d)
 				memcpy(o->status, c->status, sizeof(o->status));
 			if (o->cmd[0] == '\0')
 				memcpy(o->cmd, c->cmd, sizeof(o->cmd));
+			if (o->mta[0] == '\0')
+				memcpy(o->mta, c->mta, sizeof(o->mta));
 			scan_buf_free(&c->diag);
 			continue;
 		}
@@ -235,6 +241,15 @@ scan_fill_codes(bt_rcpt *rc, const char *diag, bt_result *r,
 		    caps->max_field, &r->caps_hit);
 }
 
+static void
+scan_fill_mta(bt_rcpt *rc, const scan_cand *c, bt_result *r,
+    const bt_caps *caps)
+{
+	if (rc->remote_mta == NULL && c->mta[0] != '\0')
+		(void)result_set(&rc->remote_mta, c->mta, strlen(c->mta),
+		    caps->max_field, &r->caps_hit);
+}
+
 /* The SMTP command refused: the candidate's transcript, its text, or the
  * report's transcript when there is one recipient. */
 static void
@@ -295,6 +310,7 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 		if (c->status[0] != '\0')
 			memcpy(rc->status, c->status, sizeof(rc->status));
 		scan_fill_codes(rc, rc->diagnostic, r, caps);
+		scan_fill_mta(rc, c, r, caps);
 		scan_fill_cmd(rc, c, rc->diagnostic, d, d->ncand == 1);
 		added++;
 	}
@@ -384,6 +400,7 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 		const scan_cand *c = scan_match(d, r, rc);
 		if (c != NULL && c->diag.p != NULL) {
 			scan_complete_one(rc, c->diag.p, c->diag.len, r, caps);
+			scan_fill_mta(rc, c, r, caps);
 			scan_fill_cmd(rc, c, c->diag.p, d, r->nrcpt == 1);
 		} else if (r->nrcpt == 1 && (kind == SCAN_GLOBAL_CODES ||
 		    kind == SCAN_GLOBAL_INTRO)) {

@@ -405,6 +405,27 @@ scan_cmd_line(const scan_line *l)
 	return NULL;
 }
 
+/* The host of "... while talking to HOST.:" above line i in its
+ * transcript paragraph. */
+static void
+scan_talking_to(const scan_doc *d, size_t i, char *out, size_t outlen)
+{
+	size_t k;
+	char tmp[256];
+
+	for (k = i + 1; k-- > 0 && i - k <= 10;) {
+		const scan_line *l = &d->line[k];
+		if (k < i && scan_line_blank(l))
+			return;
+		if (l->len < sizeof(tmp) && scan_has(l->s, l->len, "talking to")) {
+			memcpy(tmp, l->s, l->len);
+			tmp[l->len] = '\0';
+			(void)scan_remote_mta(tmp, out, outlen);
+			return;
+		}
+	}
+}
+
 /* Pipelining: the reply after ">>> DATA" answered a RCPT when the server
  * then says "503 ... RCPT" or "no valid recipients", or when Sendmail's
  * own line after it is "550 5.1.1 <addr>... User unknown". */
@@ -548,6 +569,7 @@ scan_find_anchors(scan_doc *d)
 			scan_buf_add(&c->diag, ds, (size_t)(l->s + l->len - ds));
 			if (cmd != NULL)
 				strcpy(c->cmd, cmd);
+			scan_talking_to(d, i, c->mta, sizeof(c->mta));
 		}
 		else if (rest < l->s + l->len)
 			scan_buf_add(&c->diag, rest,

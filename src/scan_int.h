@@ -37,6 +37,7 @@ typedef struct scan_cand {
 	scan_buf diag;		/* the error text for this address */
 	char status[16];	/* from a "Status:" field, or "" */
 	char cmd[8];		/* SMTP command refused ("DATA"), or "" */
+	char mta[128];		/* "while talking to" host of a transcript */
 	int strength;		/* 2 anchored line, 1 weak (phrase), 0 fallback */
 	int delayed;
 	int kind;		/* SCAN_KIND_* */

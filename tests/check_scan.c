@@ -551,6 +551,83 @@ START_TEST(test_reason_paragraph_after_sentence)
 }
 END_TEST
 
+START_TEST(test_smtp_command)
+{
+	const char *t =
+	    "   ----- Transcript of session follows -----\n"
+	    "... while talking to mx.dest.example.:\n"
+	    ">>> DATA\n"
+	    "<<< 550 Unknown user cleo@dest.example\n"
+	    "554 5.0.0 Service unavailable\n"
+	    "\n"
+	    "<dan@dest.example>: host mx.dest.example[192.0.2.1] said: 550 no\n"
+	    "    such user (in reply to RCPT TO command)\n"
+	    "\n"
+	    "  eve@dest.example\n"
+	    "    SMTP error from remote mail server after end of data:\n"
+	    "    550 rejected\n";
+
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_str_eq(RC(0)->recipient, "dan@dest.example");
+	ck_assert_str_eq(RC(0)->smtp_command, "RCPT");
+	ck_assert_str_eq(RC(1)->recipient, "eve@dest.example");
+	ck_assert_str_eq(RC(1)->smtp_command, "DATA");
+}
+END_TEST
+
+START_TEST(test_smtp_command_pipelined)
+{
+	/* Sendmail pipelines RCPT and DATA: the 550 after ">>> DATA"
+	 * answers the RCPT when the server then wants a recipient. */
+	bt_rcpt *rc;
+	scan_input in;
+	const char *t =
+	    "   ----- Transcript of session follows -----\n"
+	    "... while talking to mx.dest.example.:\n"
+	    ">>> DATA\n"
+	    "<<< 550 5.1.1 <fay@dest.example>... User Unknown\n"
+	    "550 5.1.1 <fay@dest.example>... User unknown\n"
+	    "<<< 503 5.0.0 Need RCPT (recipient)\n";
+
+	rc = result_add_rcpt(&res, 10);
+	result_set(&rc->recipient, "fay@dest.example", 16, 1024, &res.caps_hit);
+	result_set(&rc->diagnostic, "smtp; 550 5.1.1 <fay@dest.example>... User Unknown",
+	    50, 1024, &res.caps_hit);
+	memset(&in, 0, sizeof(in));
+	in.text = t;
+	in.len = strlen(t);
+	in.has_dsn = 1;
+	scan_text(&in, &res, &caps);
+	ck_assert_str_eq(res.rcpt[0].smtp_command, "RCPT");
+	ck_assert_str_eq(res.rcpt[0].remote_mta, "mx.dest.example");
+}
+END_TEST
+
+START_TEST(test_transcript_lines_per_recipient)
+{
+	const char *t =
+	    "   ----- Transcript of session follows -----\n"
+	    "550 one.example (smtp)... 550 Host unknown\n"
+	    "554 <gus@one.example>... 550 Host unknown (from name server)\n"
+	    "554 <hal@two.example>... Remote protocol error\n"
+	    "550 three.example (smtp)... 550 Host unknown\n";
+
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_str_eq(RC(0)->diagnostic, "550 Host unknown (from name server)");
+	ck_assert_str_eq(RC(1)->diagnostic, "554 <hal@two.example>... Remote protocol error");
+	ck_assert_str_eq(RC(1)->replycode, "554");
+}
+END_TEST
+
+START_TEST(test_not_delayed_when_negated)
+{
+	const char *t = "<ida@dest.example> delivery failed; will not continue trying\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->action, "failed");
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -582,6 +659,10 @@ scan_suite(void)
 	tcase_add_test(tc, test_json_complaint_and_delivery);
 	tcase_add_test(tc, test_dsn_pasted_in_text);
 	tcase_add_test(tc, test_reason_paragraph_after_sentence);
+	tcase_add_test(tc, test_smtp_command);
+	tcase_add_test(tc, test_smtp_command_pipelined);
+	tcase_add_test(tc, test_transcript_lines_per_recipient);
+	tcase_add_test(tc, test_not_delayed_when_negated);
 	suite_add_tcase(s, tc);
 	return s;
 }
