@@ -1,26 +1,91 @@
 #!/usr/bin/env bash
-# check.sh - the README's test command: installs what is missing, builds
-# with warnings as errors, runs every test (unit, golden, milter protocol,
-# end to end through Postfix), then the accuracy report when the corpus is
-# there.  Exit status non-zero when anything fails.
+# check.sh - the README's test command.  Installs the Debian packages that
+# are missing, builds with warnings as errors and runs every test:
+#   1. make check: Check unit tests, golden files through the command, the
+#      hostile-input suite, miltertest protocol tests against the real
+#      daemon, end to end through a private Postfix on 127.0.0.1;
+#   2. the unit and protocol tests again under AddressSanitizer and
+#      UndefinedBehaviorSanitizer (LeakSanitizer included);
+#   3. the unit tests and the command under valgrind, failing on leaks;
+#   4. short libFuzzer runs on the engine and the policy-file parser;
+#   5. make distcheck (tarball builds and passes its own tests);
+#   6. the accuracy report on the labelled corpus, when it is there.
+# Exits non-zero when anything fails.  Set QUICK=1 to stop after step 1.
 set -euo pipefail
 cd "$(dirname "$0")"
-./install-deps.sh test
-[ -x configure ] || autoreconf -fi
-mkdir -p _build
-cd _build
-[ -f Makefile ] || ../configure --enable-werror
-make -j"$(nproc)"
-if ! make -j2 check; then
-	for f in tests/*.log; do
-		grep -q '^FAIL\|^ERROR' "${f%.log}.trs" 2>/dev/null && { echo "=== $f"; tail -50 "$f"; }
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+step() { printf '\n===== %s =====\n' "$*"; }
+
+show_failures() {
+	local f
+	for f in "$1"/tests/*.trs; do
+		[ -f "$f" ] || continue
+		if grep -q '^:test-result: \(FAIL\|ERROR\)' "$f"; then
+			echo "--- ${f%.trs}.log"
+			tail -60 "${f%.trs}.log"
+		fi
 	done
-	exit 1
+}
+
+# run_check DIR CONFIGURE-ARGS... : configure and build in DIR, run make check.
+run_check() {
+	local dir=$1; shift
+	mkdir -p "$dir"
+	(cd "$dir" && { [ -f Makefile ] || "$top"/configure "$@" >/dev/null; } \
+		&& make -j"$jobs" >/dev/null)
+	if ! (cd "$dir" && make -j"$jobs" check ${TESTS_OVERRIDE:+TESTS="$TESTS_OVERRIDE"}); then
+		show_failures "$dir"
+		return 1
+	fi
+}
+
+step "install missing packages"
+./install-deps.sh test
+
+step "build and make check"
+[ -x configure ] || autoreconf -fi
+run_check _build --enable-werror
+[ "${QUICK:-0}" = 1 ] && exit 0
+
+step "unit and protocol tests under ASan + UBSan"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+unit=$(make -s -C _build print-unit-tests)
+TESTS_OVERRIDE="$unit tests/golden.sh tests/milter.sh" \
+	run_check _build-san --enable-werror --enable-sanitizers
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+step "unit tests and the command under valgrind"
+vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+for t in $unit; do
+	echo "valgrind $t"
+	(cd _build && CK_FORK=no top_srcdir="$top" $vg "./$t" >/dev/null) \
+		|| { echo "valgrind: $t failed or leaked"; exit 1; }
+done
+for f in tests/golden/*.eml; do
+	$vg _build/bouncetag --format=json "$f" >/dev/null \
+		|| { echo "valgrind: bouncetag $f failed or leaked"; exit 1; }
+done
+echo "valgrind: clean"
+
+if [ -x fuzz/run.sh ]; then
+	step "fuzzers (bounded)"
+	fuzz/run.sh "${FUZZ_SECONDS:-60}"
 fi
+
+step "make distcheck"
+(cd _build && make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >/dev/null) \
+	|| { echo "make distcheck failed"; exit 1; }
+echo "distcheck: ok"
+
+step "accuracy on the labelled corpus"
 # The corpus lives beside the project only in the developers' workspace.
-CORPUS=${BOUNCETAG_CORPUS:-$(cd .. && pwd)/../shared/corpus}
+CORPUS=${BOUNCETAG_CORPUS:-$top/../shared/corpus}
 if [ -d "$CORPUS/emails" ]; then
-	../tests/accuracy.sh "$CORPUS"
+	(cd _build && BOUNCETAG="$top/_build/bouncetag" "$top"/tests/accuracy.sh "$CORPUS")
 else
 	echo "accuracy: corpus not found at $CORPUS (set BOUNCETAG_CORPUS): skipped"
 fi
+echo "check.sh: all passed"
