@@ -575,6 +575,12 @@ scan_find_anchors(scan_doc *d)
 			scan_buf_add(&c->diag, rest,
 			    (size_t)(l->s + l->len - rest));
 		i = scan_block(d, i, &c->diag) - 1;
+		if (c->diag.p != NULL && !scan_is_error_text(c->diag.p)) {
+			/* an address above a signature or a list footer */
+			scan_buf_free(&c->diag);
+			d->ncand--;
+			continue;
+		}
 		scan_anchor_delayed(d, c);
 	}
 }
