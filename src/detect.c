@@ -343,6 +343,9 @@ detect_header(const char *name, const char *value)
 		    detect_any(value, detect_mailer_words,
 			       sizeof(detect_mailer_words) / sizeof(detect_mailer_words[0])))
 			return DETECT_BOUNCE_MAILER;
+		if (strcasecmp(name, "x-apple-unsubscribe") == 0 &&
+		    strncasecmp(value, "true", 4) == 0)
+			return DETECT_UNSUBSCRIBE;
 		if (strcasecmp(name, "x-mlserver") == 0 ||
 		    strncasecmp(name, "x-ses-", 6) == 0 ||
 		    strcasecmp(name, "x-amz-sns-message-type") == 0)
@@ -361,7 +364,8 @@ detect_eoh(unsigned sig)
 		return ENGINE_NOT_BOUNCE;
 	if (sig & (DETECT_STRONG | DETECT_NULL_SENDER | DETECT_AUTO_REPLIED |
 		   DETECT_AUTOREPLY | DETECT_REPORT_ARF | DETECT_REPORT |
-		   DETECT_AUTO_GENERATED | DETECT_SUBJECT_FWD | DETECT_COMPLAINT))
+		   DETECT_AUTO_GENERATED | DETECT_SUBJECT_FWD | DETECT_COMPLAINT |
+		   DETECT_UNSUBSCRIBE))
 		return ENGINE_MORE;
 	if (sig & DETECT_SENDER_KNOWN)
 		return ENGINE_NOT_BOUNCE;

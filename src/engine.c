@@ -67,7 +67,17 @@ struct engine {
 	size_t dsn_rcpts;
 	int returned_seen;	/* a returned message / headers part began */
 	int returned_eoh;	/* and its header block is complete */
+	/* A bounce whose only report is inside its returned message (a bounce
+	 * forwarded by a gateway): read one level down. */
+	int inner_report;	/* the level-1 message is a multipart/report */
+	int descend;		/* reading the report parts at level 1 */
+	unsigned orig_level;	/* level of the returned message's headers */
+	int returned2_seen;	/* level 1's returned message began */
 };
+
+/* Signals that make a report inside the returned message worth reading. */
+#define ENGINE_BOUNCE_SIGS (DETECT_FROM_DAEMON | DETECT_SUBJECT | \
+			    DETECT_XFAILED | DETECT_NULL_SENDER | DETECT_REPORT_DSN)
 
 void
 engine_caps_default(bt_caps *caps)
@@ -136,9 +146,10 @@ static int
 engine_entity(void *ctx, const mime_part *p)
 {
 	engine *e = ctx;
+	int *returned = e->descend ? &e->returned2_seen : &e->returned_seen;
 
 	e->sink = SINK_NONE;
-	if (e->state == E_DONE || p->in_message > 0)
+	if (e->state == E_DONE || p->in_message != (e->descend ? 1u : 0u))
 		return 0;
 	if (p->depth == 0 && strcmp(p->type, "multipart/report") == 0 &&
 	    (strcmp(p->report_type, "delivery-status") == 0 ||
@@ -161,10 +172,10 @@ engine_entity(void *ctx, const mime_part *p)
 	}
 	if (strncmp(p->type, "message/", 8) == 0 ||
 	    strcmp(p->type, "text/rfc822-headers") == 0) {
-		e->returned_seen = 1;
+		*returned = 1;
 		return 0;
 	}
-	if (e->returned_seen || e->tlen >= e->caps.max_text)
+	if (*returned || e->tlen >= e->caps.max_text)
 		return 0;
 	if (strcmp(p->type, "text/html") == 0) {
 		if (e->seen_plain)
@@ -233,13 +244,34 @@ engine_end(void *ctx, const mime_part *p)
 }
 
 static void
+engine_preamble(void *ctx, const char *buf, size_t len)
+{
+	engine *e = ctx;
+
+	if (e->state == E_DONE || e->returned_seen)
+		return;
+	e->sink = SINK_TEXT;
+	engine_text_add(e, buf, len);
+	e->sink = SINK_NONE;
+}
+
+static void
 engine_msg_header(void *ctx, unsigned in_message, const char *name,
 		  const char *value, size_t vlen)
 {
 	engine *e = ctx;
 	char **f = NULL;
 
-	if (in_message != 1 || e->returned_eoh || e->state == E_DONE)
+	if (in_message == 1 && !e->descend &&
+	    strcasecmp(name, "content-type") == 0) {
+		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
+
+		mime_type(value, type, sizeof(type));
+		mime_param(value, "report-type", rt, sizeof(rt));
+		e->inner_report = strcmp(type, "multipart/report") == 0 &&
+				  strcasecmp(rt, "delivery-status") == 0;
+	}
+	if (in_message != e->orig_level || e->returned_eoh || e->state == E_DONE)
 		return;
 	if (strcasecmp(name, "message-id") == 0)
 		f = &e->r.original_message_id;
@@ -258,7 +290,23 @@ engine_msg_eoh(void *ctx, unsigned in_message)
 {
 	engine *e = ctx;
 
-	if (in_message != 1 || e->returned_eoh || e->state == E_DONE)
+	if (e->state == E_DONE)
+		return;
+	if (in_message == 1 && !e->descend && e->inner_report && !e->has_dsn &&
+	    (e->sig & ENGINE_BOUNCE_SIGS)) {
+		bt_result *r = &e->r;
+
+		e->descend = 1;
+		e->orig_level = 2;
+		free(r->original_message_id);
+		free(r->original_from);
+		free(r->original_to);
+		free(r->original_subject);
+		r->original_message_id = r->original_from = NULL;
+		r->original_to = r->original_subject = NULL;
+		return;
+	}
+	if (in_message != e->orig_level || e->returned_eoh)
 		return;
 	e->returned_eoh = 1;
 	/* The report parts come before the returned message: done. */
@@ -300,6 +348,7 @@ engine_new(const bt_caps *caps, const struct ruleset *rs)
 	cb.message_eoh = engine_msg_eoh;
 	cb.data = engine_data;
 	cb.end = engine_end;
+	cb.preamble = engine_preamble;
 	e->m = mime_new(&e->caps, &cb, &e->r.caps_hit);
 	e->d = dsn_new(&e->caps);
 	e->text = malloc(e->caps.max_text + 1);
@@ -347,6 +396,8 @@ engine_reset(engine *e)
 	e->has_dsn = e->has_arf = 0;
 	e->dsn_rcpts = 0;
 	e->returned_seen = e->returned_eoh = 0;
+	e->inner_report = e->descend = e->returned2_seen = 0;
+	e->orig_level = 1;
 }
 
 void
@@ -590,9 +641,13 @@ engine_complaint(engine *e)
 	for (i = 0; i < r->nrcpt; i++)
 		if (r->rcpt[i].cls != BT_CLASS_COMPLAINT)
 			break;
+	if ((e->sig & DETECT_UNSUBSCRIBE) && !e->has_arf && r->feedback_type == NULL)
+		result_set(&r->feedback_type, "opt-out", 7, e->caps.max_field,
+			   &r->caps_hit);
 	if (i < r->nrcpt || r->nrcpt == 0) {
 		engine_drop_rcpts(r);
-		engine_add_from_list(e, r->original_to);
+		engine_add_from_list(e, r->original_to != NULL ? r->original_to :
+				     (e->sig & DETECT_UNSUBSCRIBE) ? r->from : NULL);
 		for (i = 0; i < r->nrcpt; i++) {
 			r->rcpt[i].cls = BT_CLASS_COMPLAINT;
 			r->rcpt[i].reason = "feedback";
@@ -620,6 +675,41 @@ engine_autoreply(engine *e)
 	rc->cls = BT_CLASS_AUTOREPLY;
 	rc->reason = "vacation";
 	r->format = "autoreply";
+}
+
+/* A report whose delivery-status fields are in its text (no MIME part for
+ * them, or a boundary that never matched): read them from the first line
+ * that starts like a DSN field. */
+static void
+engine_text_dsn(engine *e)
+{
+	static const char *const starts[] = {
+		"reporting-mta:", "final-recipient:", "original-recipient:",
+	};
+	const char *p = e->text, *end = e->text + e->tlen, *nl;
+	size_t i, added;
+
+	if (e->has_dsn || !(e->sig & ENGINE_BOUNCE_SIGS))
+		return;
+	for (; p < end; p = nl + 1) {
+		for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+			if ((size_t)(end - p) > strlen(starts[i]) &&
+			    strncasecmp(p, starts[i], strlen(starts[i])) == 0)
+				break;
+		if (i < sizeof(starts) / sizeof(starts[0]))
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return;
+	}
+	if (p >= end)
+		return;
+	dsn_begin(e->d, &e->r, DSN_DELIVERY);
+	dsn_feed(e->d, p, (size_t)(end - p));
+	added = dsn_end(e->d);
+	if (added > 0) {
+		e->has_dsn = 1;
+		e->dsn_rcpts += added;
+	}
 }
 
 /* Run the text scanner over the collected human-readable text. */
@@ -670,8 +760,9 @@ engine_is_bounce(const engine *e, size_t scanned)
 
 	if (e->dsn_rcpts > 0 || (sig & DETECT_XFAILED))
 		return 1;
-	if ((sig & DETECT_AUTOREPLY) && !(sig & DETECT_STRONG))
-		return 0;
+	if ((sig & (DETECT_AUTOREPLY | DETECT_AUTO_REPLIED)) &&
+	    !(sig & DETECT_STRONG) && !(sig & DETECT_REPLY))
+		return 0;	/* an auto-reply, whatever its text says */
 	if (scanned > 0 && ((sig & (DETECT_STRONG | DETECT_NULL_SENDER |
 				    DETECT_AUTO_REPLIED | DETECT_AUTO_GENERATED |
 				    DETECT_SUBJECT_FWD)) || e->returned_seen))
@@ -702,12 +793,13 @@ engine_eom(engine *e)
 		result_pick_top(r);
 		return r;
 	}
-	if (e->has_arf || (e->sig & DETECT_REPORT_ARF) ||
+	if (e->has_arf || (e->sig & (DETECT_REPORT_ARF | DETECT_UNSUBSCRIBE)) ||
 	    ((e->sig & DETECT_COMPLAINT) && e->dsn_rcpts == 0 && e->returned_seen)) {
 		engine_complaint(e);
 		result_pick_top(r);
 		return r;
 	}
+	engine_text_dsn(e);
 	engine_set_rcpt_classes(r);
 	if (e->dsn_rcpts > 0)
 		r->format = "rfc3464";

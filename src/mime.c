@@ -25,6 +25,7 @@ typedef struct mime_frame {
 	size_t blen;
 	unsigned depth;		/* depth of the multipart entity */
 	unsigned in_message;
+	int matched;		/* a boundary line of this multipart was seen */
 } mime_frame;
 
 struct mime {
@@ -239,6 +240,7 @@ mime_entity_done(mime *m)
 		memcpy(f->boundary, boundary, f->blen + 1);
 		f->depth = p->depth;
 		f->in_message = p->in_message;
+		f->matched = 0;
 		m->state = S_MULTI;
 		return;
 	}
@@ -537,6 +539,7 @@ mime_boundary(mime *m, const char *s, size_t n)
 		}
 		if (rn != 0)
 			continue;
+		m->frames[i].matched = 1;
 		mime_close_current(m);
 		if (close) {
 			m->nframes = i;
@@ -550,6 +553,29 @@ mime_boundary(mime *m, const char *s, size_t n)
 	return 0;
 }
 
+/* Real reports sometimes declare one boundary and use another that starts
+ * the same way (a generator that rewrote the header only).  In the preamble
+ * of a multipart that has not seen its boundary yet, a "--" line without
+ * blanks sharing the first 8 bytes with the declared boundary replaces it. */
+static void
+mime_adopt_boundary(mime *m, const char *s, size_t n)
+{
+	mime_frame *f = &m->frames[m->nframes - 1];
+	size_t i, k = f->blen < 8 ? f->blen : 8;
+
+	if (f->matched || n < 3 || n - 2 > MIME_BOUNDARY_MAX || n - 2 < k ||
+	    memcmp(s + 2, f->boundary, k) != 0)
+		return;
+	for (i = 2; i < n; i++)
+		if (s[i] == ' ' || s[i] == '\t')
+			return;
+	if (n >= 4 && s[n - 1] == '-' && s[n - 2] == '-')
+		return;
+	memcpy(f->boundary, s + 2, n - 2);
+	f->blen = n - 2;
+	f->boundary[f->blen] = '\0';
+}
+
 static void
 mime_line(mime *m, const char *s, size_t n, int first, int eol)
 {
@@ -557,15 +583,29 @@ mime_line(mime *m, const char *s, size_t n, int first, int eol)
 		return;
 	if (eol && n > 0 && s[n - 1] == '\r')
 		n--;
-	if (first && m->nframes > 0 && n >= 2 && s[0] == '-' && s[1] == '-' &&
-	    mime_boundary(m, s, n))
-		return;
+	if (first && m->nframes > 0 && n >= 2 && s[0] == '-' && s[1] == '-') {
+		if (mime_boundary(m, s, n))
+			return;
+		if (m->state == S_MULTI) {
+			mime_adopt_boundary(m, s, n);
+			if (mime_boundary(m, s, n))
+				return;
+		}
+	}
 	switch (m->state) {
 	case S_HEADERS:
 		mime_header_line(m, s, n, first);
 		break;
 	case S_BODY:
 		mime_body_line(m, s, n, eol);
+		break;
+	case S_MULTI:
+		if (m->nframes == 1 && !m->frames[0].matched &&
+		    m->cb.preamble != NULL) {
+			m->cb.preamble(m->cb.ctx, s, n);
+			if (eol)
+				m->cb.preamble(m->cb.ctx, "\n", 1);
+		}
 		break;
 	default:
 		break;

@@ -43,6 +43,9 @@ typedef struct mime_callbacks {
 	void (*data)(void *ctx, const mime_part *p, const char *buf, size_t len);
 	/* That leaf is complete. */
 	void (*end)(void *ctx, const mime_part *p);
+	/* A line (with its LF) of the top-level multipart's preamble while no
+	 * boundary has matched yet; may be NULL. */
+	void (*preamble)(void *ctx, const char *buf, size_t len);
 } mime_callbacks;
 
 typedef struct mime mime;
