@@ -66,12 +66,15 @@ static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static void
 config_vfail(config_ctx *ctx, int line, const char *fmt, va_list ap)
 {
-	char msg[512];
+	char msg[512], *p;
 
 	if (ctx == NULL || ctx->failed)
 		return;
 	ctx->failed = 1;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (p = msg; *p != '\0'; p++)		/* values are echoed: one safe line */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (ctx->errbuf == NULL || ctx->errlen == 0)
 		return;
 	if (line > 0)

@@ -222,7 +222,8 @@ static const struct tc_bad {
 	  "space or colon" },
 	{ "headers {\n  set = {class, colour}\n}\n", 2, "headers: set: expected all, class, reason" },
 	{ "headers {\n  max-value = 5\n}\n", 2, "headers: max-value: expected a number from 32 to 4096, got \"5\"" },
-	{ "headers {\n  instance = \"a\tb\"\n}\n", 2, "headers: instance: expected 1 to 400 printable characters" },
+	{ "headers {\n  instance = \"a\tb\"\n}\n", 2, "headers: instance: expected 1 to 400 printable "
+	  "characters (no control characters), got \"a?b\"" },
 	{ "rule r {\n  class = {hard, bogus}\n  action = tag\n}\n", 2, "rule \"r\": class: expected "
 	  "hard, block, soft, undetermined, delayed, delivered, auto-reply, complaint or none, got \"bogus\"" },
 	{ "rule r {\n  reason = {nosuchreason}\n  action = tag\n}\n", 2, "rule \"r\": reason: expected "
