@@ -22,7 +22,7 @@
 #   3. Sisimai 4.25 (Debian's libsisimai-perl), Sisimai->make() on an mbox
 #      holding the first SISIMAI_N of the same messages, when installed.
 # For each it prints wall-clock seconds, messages per second, MB per second
-# and peak RSS (ru_maxrss of that process, from os.wait4), then the ratios:
+# and peak RSS (GNU time's %M, else VmHWM polled from /proc), then the ratios:
 # bouncetag/Sisimai in messages per second, and bouncetag's time over the
 # floor's.  Targets (see the README): at least 100 x Sisimai's messages per
 # second; peak RSS under 10 MB whatever the number of messages.
@@ -99,15 +99,43 @@ size = build(mbox, n)
 print('bench: %d corpus messages x %d = %d messages, %.1f MB in one mbox' % (
     len(framed), reps, n, size / 1e6))
 
+def vmhwm(pid):
+    try:
+        with open('/proc/%d/status' % pid) as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+TIME = '/usr/bin/time'
 def run(cmd, out=subprocess.DEVNULL):
+    """Wall-clock seconds and peak RSS (KB) of cmd.  Peak RSS from GNU time
+    when installed (adds ~1 MB, its own), else VmHWM polled from /proc:
+    os.wait4's ru_maxrss would count this Python process (Linux keeps the
+    high-water mark from before exec)."""
+    tf = os.path.join(tmp, 'time.out')
+    use_time = os.access(TIME, os.X_OK)
+    full = [TIME, '-q', '-f', '%M', '-o', tf] + cmd if use_time else cmd
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=out, stdin=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.Popen(full, stdout=out, stdin=subprocess.DEVNULL)
+    hwm = 0
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if not use_time:
+            hwm = max(hwm, vmhwm(p.pid))
+        time.sleep(0.001)
     p.returncode = 0
     secs = time.perf_counter() - t0
     if status != 0:
         sys.exit('bench: %s failed (status %d)' % (cmd[0], status))
-    return secs, ru.ru_maxrss
+    if use_time:
+        with open(tf) as f:
+            hwm = int(f.read().split()[-1])
+    return secs, hwm
 
 def show(what, secs, rss, count, nbytes):
     print('%-22s %8.3f s  %10.0f msg/s  %8.1f MB/s  peak RSS %7.1f MB' % (
