@@ -15,6 +15,7 @@
 
 #include "btconfig.h"
 #include "config.h"
+#include "conftext.h"
 
 static char tc_dir[64];
 static char tc_path[128];
@@ -337,12 +338,12 @@ START_TEST(test_knowledge)
 	static const char *const noctx[3] = { NULL, NULL, NULL };
 	static const char *const hostctx[3] = { "mx.example.org", NULL, NULL };
 	const char *t1 = "Your mailbox is gone, friend";
-	const char *t2 = "message blocked by local policy 42";
+	const char *t2 = "zorglub frobnicated 42";
 	bt_config *c = tc_load_ok(
 		"code \"5.7.999\" {\n  text = \"Blocked by our partner\"\n  reason = blocked\n}\n"
 		"text-rule {\n  pattern = \"mailbox (is )?gone\"\n  reason = userunknown\n}\n"
 		"text-rule {\n  pattern = \"mailbox\"\n  reason = mailboxfull\n}\n"
-		"text-rule {\n  pattern = \"local policy 42\"\n  reason = policyviolation\n"
+		"text-rule {\n  pattern = \"frobnicated 42\"\n  reason = toomanyconn\n"
 		"  host = \"example\\\\.org$\"\n  status = {\"5.7.*\", 554}\n}\n");
 	const codes_entry *e = ruleset_lookup_code(c->rules, "5.7.999");
 
@@ -352,13 +353,12 @@ START_TEST(test_knowledge)
 	ck_assert_ptr_nonnull(ruleset_lookup_code(c->rules, "5.1.1"));	/* built-ins stay */
 	ck_assert_str_eq(ruleset_match(c->rules, t1, strlen(t1), NULL, NULL, noctx), "userunknown");
 	ck_assert_str_eq(ruleset_match(c->rules, t2, strlen(t2), "5.7.1", NULL, hostctx),
-			 "policyviolation");
+			 "toomanyconn");
 	ck_assert_str_eq(ruleset_match(c->rules, t2, strlen(t2), NULL, "554", hostctx),
-			 "policyviolation");
-	ck_assert_ptr_ne(ruleset_match(c->rules, t2, strlen(t2), "4.7.1", NULL, hostctx),
-			 "policyviolation");
-	ck_assert_ptr_ne(ruleset_match(c->rules, t2, strlen(t2), "5.7.1", NULL, noctx),
-			 "policyviolation");
+			 "toomanyconn");
+	/* the status filter and the host filter each keep the rule out */
+	ck_assert_ptr_null(ruleset_match(c->rules, t2, strlen(t2), "4.7.1", NULL, hostctx));
+	ck_assert_ptr_null(ruleset_match(c->rules, t2, strlen(t2), "5.7.1", NULL, noctx));
 	config_free(c);
 }
 END_TEST
@@ -522,6 +522,87 @@ START_TEST(test_data_files)
 }
 END_TEST
 
+/* conftext.c directly: good and bad values of every kind. */
+static const struct tc_kind {
+	conftext_kind k;
+	const char *v;
+	int ok;
+} tc_kinds[] = {
+	{ CONFTEXT_SOCKET, "unix:/run/x.sock", 1 }, { CONFTEXT_SOCKET, "local:/x", 1 },
+	{ CONFTEXT_SOCKET, "inet:25@mx.example.org", 1 }, { CONFTEXT_SOCKET, "inet6:25@[::1]", 1 },
+	{ CONFTEXT_SOCKET, "inet:25", 1 }, { CONFTEXT_SOCKET, "inet:0@x", 0 },
+	{ CONFTEXT_SOCKET, "inet:@x", 0 }, { CONFTEXT_SOCKET, "inet:25@", 0 },
+	{ CONFTEXT_SOCKET, "inet:25@a b", 0 }, { CONFTEXT_SOCKET, "unix:", 0 },
+	{ CONFTEXT_SOCKET, "/run/x.sock", 0 }, { CONFTEXT_SOCKET, "", 0 },
+	{ CONFTEXT_OWNER, "postfix", 1 }, { CONFTEXT_OWNER, "postfix:mail", 1 },
+	{ CONFTEXT_OWNER, "postfix:", 0 }, { CONFTEXT_OWNER, ":mail", 0 },
+	{ CONFTEXT_USER, "bounce_tag-1", 1 }, { CONFTEXT_USER, "-x", 0 },
+	{ CONFTEXT_PATH, "/run/x.pid", 1 }, { CONFTEXT_PATH, "x.pid", 0 },
+	{ CONFTEXT_PREFIX, "X-Bounce-", 1 }, { CONFTEXT_PREFIX, "X-\x7f", 0 },
+	{ CONFTEXT_PREFIX, "", 0 }, { CONFTEXT_TEXT, "a b", 1 }, { CONFTEXT_TEXT, "a\nb", 0 },
+	{ CONFTEXT_STATUS, "5.1.1", 1 }, { CONFTEXT_STATUS, "5.7.*", 1 },
+	{ CONFTEXT_STATUS, "5.*", 1 }, { CONFTEXT_STATUS, "*", 1 }, { CONFTEXT_STATUS, "?.1.1", 1 },
+	{ CONFTEXT_STATUS, "5.7.", 0 }, { CONFTEXT_STATUS, "5.7.1.", 0 },
+	{ CONFTEXT_STATUS, "5.7.1.1", 0 }, { CONFTEXT_STATUS, "550", 0 },
+	{ CONFTEXT_STATUS, "5.1000.1", 0 }, { CONFTEXT_FILTER, "550", 1 },
+	{ CONFTEXT_FILTER, "5.7.*", 1 }, { CONFTEXT_FILTER, "55", 0 },
+	{ CONFTEXT_REPLYGLOB, "55?", 1 }, { CONFTEXT_REPLYGLOB, "5*", 1 },
+	{ CONFTEXT_REPLYGLOB, "550", 1 }, { CONFTEXT_REPLYGLOB, "55", 0 },
+	{ CONFTEXT_REPLYGLOB, "650", 0 }, { CONFTEXT_DOMAIN, "*.example.org", 1 },
+	{ CONFTEXT_DOMAIN, ".example.org", 0 }, { CONFTEXT_DOMAIN, "example.org.", 0 },
+	{ CONFTEXT_DOMAIN, "[1.2.3.4]", 0 }, { CONFTEXT_HOST, "[1.2.3.4]", 1 },
+	{ CONFTEXT_REPLYCODE, "421", 1 }, { CONFTEXT_REPLYCODE, "250", 0 },
+	{ CONFTEXT_REPLYCODE, "5500", 0 }, { CONFTEXT_ENHANCED, "5.7.1", 1 },
+	{ CONFTEXT_ENHANCED, "4.7.26", 1 }, { CONFTEXT_ENHANCED, "2.0.0", 0 },
+	{ CONFTEXT_ENHANCED, "5.7", 0 }, { CONFTEXT_ENHANCED, "5.7.1x", 0 },
+	{ CONFTEXT_NAME, "spam-1.a_b", 1 }, { CONFTEXT_NAME, "bad name", 0 },
+};
+
+START_TEST(test_conftext)
+{
+	unsigned long n;
+	const char *exp = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(tc_kinds) / sizeof(tc_kinds[0]); i++) {
+		exp = NULL;
+		ck_assert_msg(conftext_check(tc_kinds[i].k, tc_kinds[i].v, &exp) == tc_kinds[i].ok,
+			      "kind %d value \"%s\"", (int)tc_kinds[i].k, tc_kinds[i].v);
+		ck_assert(tc_kinds[i].ok ? exp == NULL : exp != NULL);
+	}
+	ck_assert_int_eq(conftext_number("4M", 1, 1UL << 30, 1, &n), 0);
+	ck_assert_uint_eq(n, 4UL << 20);
+	ck_assert_int_eq(conftext_number("2k", 1, 1UL << 30, 1, &n), 0);
+	ck_assert_uint_eq(n, 2048);
+	ck_assert_int_eq(conftext_number("4M", 1, 1UL << 30, 0, &n), -1);	/* no suffix allowed */
+	ck_assert_int_eq(conftext_number("99999999999999999999", 1, 100, 0, &n), -1);
+	ck_assert_int_eq(conftext_number("-1", 0, 100, 0, &n), -1);
+	ck_assert_int_eq(conftext_number("", 0, 100, 0, &n), -1);
+	ck_assert_int_eq(conftext_mode("0660"), 0660);
+	ck_assert_int_eq(conftext_mode("660"), 0660);
+	ck_assert_int_eq(conftext_mode("0888"), -1);
+	ck_assert_int_eq(conftext_mode("1777"), -1);
+	ck_assert_str_eq(conftext_facility("LOCAL7"), "local7");
+	ck_assert_ptr_null(conftext_facility("kern"));
+	ck_assert_int_eq(conftext_level("warning"), 4);
+	ck_assert_int_eq(conftext_level("crit"), -1);
+}
+END_TEST
+
+START_TEST(test_uncomment)
+{
+	char s1[] = "a = 1 # c\nb = \"#x\" // d\n/* e\n f */ c = 'g\\'#' {\n}\n";
+	char s2[] = "x {\n y {\n }\n";
+	char s3[] = "p = a//b\n";
+
+	ck_assert_int_eq(conftext_uncomment(s1), 0);
+	ck_assert_str_eq(s1, "a = 1    \nb = \"#x\"     \n    \n      c = 'g\\'#' {\n}\n");
+	ck_assert_int_eq(conftext_uncomment(s2), 1);
+	ck_assert_int_eq(conftext_uncomment(s3), 0);
+	ck_assert_str_eq(s3, "p = a//b\n");	/* '//' inside a word is no comment */
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -540,6 +621,8 @@ config_suite(void)
 	tcase_add_test(tc, test_example_file);
 	tcase_add_test(tc, test_example_uncommented);
 	tcase_add_test(tc, test_data_files);
+	tcase_add_test(tc, test_conftext);
+	tcase_add_test(tc, test_uncomment);
 	suite_add_tcase(s, tc);
 	return s;
 }
