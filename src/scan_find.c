@@ -538,6 +538,17 @@ scan_denoise(scan_buf *b)
 		b->p[--b->len] = '\0';
 }
 
+/* Is the address that ends at offset e of line l alone on its line (no
+ * ':' or "..." after it)? */
+static int
+scan_bare(const scan_line *l, size_t e)
+{
+	while (e < l->len && (l->s[e] == '>' || l->s[e] == '"' ||
+	    l->s[e] == '\''))
+		e++;
+	return !(e < l->len && (l->s[e] == ':' || l->s[e] == '.'));
+}
+
 /* Strong candidates: every anchored line before the returned message. */
 void
 scan_find_anchors(scan_doc *d)
@@ -575,7 +586,8 @@ scan_find_anchors(scan_doc *d)
 			scan_buf_add(&c->diag, rest,
 			    (size_t)(l->s + l->len - rest));
 		i = scan_block(d, i, &c->diag) - 1;
-		if (c->diag.p != NULL && !scan_is_error_text(c->diag.p)) {
+		if (scan_bare(l, off + alen) && c->diag.p != NULL &&
+		    !scan_is_error_text(c->diag.p)) {
 			/* an address above a signature or a list footer */
 			scan_buf_free(&c->diag);
 			d->ncand--;

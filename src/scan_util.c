@@ -34,13 +34,14 @@ static const char *const scan_cut_phrases[] = {
 	"--- original message follows",
 	"the original message headers are included",
 	"content-type: message/rfc822",
+	"message text follows",
 	NULL
 };
 
 /* Header fields that, at column 0, show a header block has started. */
 static const char *const scan_cut_fields[] = {
 	"received: ", "return-path:", "dkim-signature:", "x-received:",
-	"message-id:", "arc-seal:", "delivered-to:", NULL
+	"arc-seal:", "delivered-to:", NULL
 };
 
 int
@@ -96,7 +97,7 @@ scan_is_cut(const scan_line *l)
 			return 1;
 	}
 	scan_trim(&s, &len);
-	while (len > 0 && (*s == '-' || *s == '=' || *s == ' ')) {
+	while (len > 0 && (*s == '-' || *s == '=' || *s == ' ' || *s == '|')) {
 		s++;
 		len--;
 	}
@@ -138,9 +139,15 @@ scan_split(scan_doc *d)
 	while (t < end && n < SCAN_MAX_LINES) {
 		const char *nl = memchr(t, '\n', (size_t)(end - t));
 		size_t len = nl ? (size_t)(nl - t) : (size_t)(end - t);
+		const char *s = t;
 		if (len > 0 && t[len - 1] == '\r')
 			len--;
-		d->line[n].s = t;
+		/* a forwarded report quoted with "> " */
+		while (len > 0 && *s == '>' && (len == 1 || s[1] == ' ')) {
+			s += len == 1 ? 1 : 2;
+			len -= len == 1 ? 1 : 2;
+		}
+		d->line[n].s = s;
 		d->line[n].len = len;
 		n++;
 		t = nl ? nl + 1 : end;
@@ -422,7 +429,7 @@ scan_is_error_text(const char *s)
 		"retry", "relay", "mailbox", "user", "host", "domain",
 		"not be delivered", "undeliverable", "could not", "couldn't",
 		"wasn't delivered", "not delivered", "not a member",
-		"malformed", "syntax",
+		"malformed", "syntax", "locked", "bounce",
 		NULL
 	};
 	char c[4], st[16];
