@@ -526,7 +526,7 @@ static const codes_entry codes_tab[] = {
 	{ "5.7.705", "Access denied, sending tenant has exceeded its threshold", "rejected", "microsoft" },
 	{ "5.7.706", "Access denied, sending tenant has exceeded its threshold", "rejected", "microsoft" },
 	{ "5.7.707", "Access denied, sending tenant has exceeded its threshold", "rejected", "microsoft" },
-	{ "5.7.708", "Access denied, sending tenant has exceeded its threshold", "rejected", "microsoft" },
+	{ "5.7.708", "Access denied, traffic not accepted from this IP", "blocked", "microsoft" },
 	{ "5.7.709", "Access denied, sending tenant has exceeded its threshold", "rejected", "microsoft" },
 	{ "5.7.710", "Access denied, sending tenant has exceeded its threshold", "rejected", "microsoft" },
 	{ "5.7.711", "Access denied, sending tenant has exceeded its threshold", "rejected", "microsoft" },

@@ -35,11 +35,15 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|operating system error",
 	  "mailererror", NULL, NULL },
 
+	/* --- the sender's own quota (before mailboxfull: "quota exceeded") */
+	{ "sending (quota|limit)", "speeding", NULL, NULL },
+
 	/* --- the mailbox is full (before expired: "full: retry timeout") */
 	{ "mailbox (is |was )?full|(over|exceeded|exceeds|reached) (the |its |their |his |her )?(disk )?(quota|storage)"
 	  "|quota (exceeded|exceed|full|reached|limit)|over ?quota|(insufficient|not enough) (disk )?(space|storage) (in|for|on) (the )?(mailbox|account|user)"
 	  "|out of storage space|mailbox (size )?limit|full mailbox|mailbox (has )?exceed|mail ?folder is full"
-	  "|storage (quota|space) (exceeded|full)|quotaexceeded|user (is )?over|inbox is full|no space left in (the )?mailbox",
+	  "|storage (quota|space) (exceeded|full)|quotaexceeded|user (is )?over|(inbox|account) is full|no space left in (the )?mailbox"
+	  "|exceeded storage allocation|too many messages (in|on) (the |this )?(mailbox|account)",
 	  "mailboxfull", NULL, NULL },
 
 	/* --- the sender's MTA gave up: queue lifetime ------------------ */
@@ -67,7 +71,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "authentication (is )?required|authrequired|unauthenticated (senders|users|relay)"
 	  "|turn on smtp authentication|must (be )?authenticat|requires? (smtp )?auth"
 	  "|(tls|starttls|encryption) (is )?required|must (use|issue a) starttls|requiretls"
-	  "|\\.\\.\\. access denied|authentication (credentials invalid|failed)|not logged in"
+	  "|\\.\\.\\. access denied|authentication (credentials invalid|failed)|not logged in|auth(entication)? required"
 	  "|delivery not authori[sz]ed",
 	  "securityerror", NULL, NULL },
 
@@ -94,13 +98,13 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "speeding", NULL, NULL },
 	{ "too many (connections|sessions|concurrent|simultaneous|smtp sessions|recipients)"
 	  "|frequency limited|connection (rate|limit)|(sessions?|connections?) limit"
-	  "|too many (errors|invalid)|throttl",
+	  "|too many (errors|invalid)|throttl|\\brp-00[1-3]\\b",
 	  "toomanyconn", NULL, NULL },
 
 	/* --- reputation (Yahoo's TSS04: volume or complaints) ------------ */
 	/* Yahoo's own MX says TSS04 to the envelope sender's traffic */
-	{ "unexpected volume or user complaints|\\[tss0[1-9]\\]", "rejected", "yahoodns\\.net$", NULL },
-	{ "reputation|sender ?score|unexpected volume or user complaints|\\[tss0[1-9]\\]",
+	{ "unexpected volume or user complaints|\\[tss04\\]", "rejected", "yahoodns\\.net$", NULL },
+	{ "reputation|sender ?score|unexpected volume or user complaints|\\[tss04\\]",
 	  "badreputation", NULL, NULL },
 
 	/* --- the message breaks RFC 5322 (before spam: Gmail says both) -- */
@@ -121,7 +125,9 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|banned sending ip|blocked ip|refused to talk to me|not accepting connections"
 	  "|connection (refused|rejected) (by|from)|access denied.*\\bip\\b|\\(bl\\)"
 	  "|^\\d{3}[- ]blocked|may not be mail exchanger|your ip|my name was rejected"
-	  "|please use (the|your) (\\S+ )?(smtp|mail) server|invalid ip for sending|\\bsc-00[1-4]\\b",
+	  "|please use (the|your) (\\S+ )?(smtp|mail) (server|relay)|invalid ip for sending"
+	  "|\\b(sc|ou|dy)-00[1-4]\\b|\\[tss?0[39]\\]|permanently deferred|:(hvu|rly|dyn|rtr):"
+	  "|helo (command )?rejected|(invalid|bad) helo|not authori[sz]ed to send (e-?mail )?directly",
 	  "blocked", NULL, NULL },
 	/* a bare "rejected" with a generic code: the connection was refused */
 	{ "^(\\d{3}[- ])?(#?\\d\\.\\d\\.\\d )?rejected\\.?$", "blocked", NULL, "?.0.0" },
@@ -129,7 +135,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	/* --- malware, spam --------------------------------------------- */
 	{ "virus|malware|trojan|infected|worm detected|mcspamsignature",
 	  "virusdetected", NULL, NULL },
-	{ "\\bspam(?!haus|cop)|\\bube\\b|unsolicited|junk mail|bulk mail|message content rejected"
+	{ "\\bspam(?!haus|cop)|\\bube\\b|\\buce\\b|unsolicited|junk mail|bulk mail|message content rejected"
 	  "|content (was )?(rejected|refused)|identified as (spam|junk)|spamassassin",
 	  "spamdetected", NULL, NULL },
 
@@ -139,10 +145,11 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "contenterror", NULL, NULL },
 	{ "message (size|length) (exceeds|too|is larger)|size (of message )?exceeds|message (is )?too (large|big)"
 	  "|exceeds (the )?(maximum|size|message size)|maximum (allowed )?(message )?size|larger than (the )?(maximum|allowed)"
-	  "|too (large|big) for|(mail|message) size limit|line limit exceeded",
+	  "|too (large|big) for|(mail|message) size limit|line limit exceeded|exceeds (the )?(\\S+ )?size limit",
 	  "mesgtoobig", NULL, NULL },
 	{ "policy (reasons|violation)|violat(es|ion of) .*polic|protocol violation|not allowed by .*polic"
-	  "|network not allowed|content presents a potential|against (our|the) (mail )?policy|prohibited by policy",
+	  "|network not allowed|content presents a potential|against (our|the) (mail )?policy|prohibited by policy"
+	  "|(due to|by) (local|our|site|the domain's) polic",
 	  "policyviolation", NULL, NULL },
 
 	/* --- the envelope sender --------------------------------------- */
@@ -204,7 +211,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|(doesn't|does not) have an? \\S+ account|adresse destinataire invalide|destination address (is )?(invalid|rejected)"
 	  "|inactive (e-?mail )?address|no valid recipients|rejected recipient|user not exist"
 	  "|not listed in (\\S+ )?(public )?(name and address book|directory)|(address|recipient|user|mailbox) (couldn't|could not|can't|cannot) be found"
-	  "|check (if|that) (the )?address is correct",
+	  "|check (if|that) (the )?address is correct|(addressee|address|recipient) unknown|unknown account"
+	  "|bad (e-?mail )?address",
 	  "userunknown", NULL, NULL },
 
 	/* a bare "recipient address rejected" means the address only with a
@@ -223,7 +231,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "systemfull", NULL, NULL },
 	{ "system error|internal (server )?error|local error|service (currently |temporarily )?(unavailable|not available)"
 	  "|transaction failed|temporar(il)?y (unavailable|failure|error)|i/o error|server (error|busy|failure)"
-	  "|could not load|configuration error|try again later|resources temporarily",
+	  "|could not load|configuration error|try again later|resources temporarily|error in processing",
 	  "systemerror", NULL, NULL },
 
 	/* --- SMTP protocol -------------------------------------------- */
@@ -232,7 +240,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "syntaxerror", NULL, NULL },
 
 	/* --- per-user and content filters -------------------------------- */
-	{ "filter(ed)?|badrcptto|refused by (the )?recipient|rejected by (the )?(recipient|user)"
+	{ "filter(ed)?|badrcptto|refused by (the )?recipient|rejected by (the )?(recipient|user)|resolver\\.rst\\.notauthorized"
 	  "|recipient (has )?(rejected|refused|blocked)|(does not|doesn't) (want|wish) to receive|not authori[sz]ed to (send|receive|mail)"
 	  "|not (on|in) (the )?(allowed|white) ?list|whitelist|receiving (mail )?(is )?(denied|refused|rejected)",
 	  "filtered", NULL, NULL },

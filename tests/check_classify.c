@@ -33,6 +33,9 @@ static bt_rcpt run(const char *status, const char *reply, const char *diag,
 	return rc;
 }
 
+static bt_rcpt run_rs(const ruleset *rs, const char *status, const char *diag,
+		      const char *remote);
+
 static bt_rcpt failed_rcpt(const char *status, const char *diag)
 {
 	return run(status, NULL, diag, "failed", BT_CLASS_UNDETERMINED);
@@ -254,6 +257,20 @@ START_TEST(test_phrasings)
 		{ "550-5.2.1 The user you are trying to contact is receiving mail at a rate that "
 		  "prevents additional messages from being delivered.", "speeding" },
 		{ "552 5.6.0 Headers too large (3 max)", "contenterror" },
+		{ "550 SC-001 (BAY0-MC1-F1) Unfortunately, messages from 192.0.2.1 weren't sent.",
+		  "blocked" },
+		{ "553 5.7.2 [TSS09] All messages from 192.0.2.1 will be permanently deferred",
+		  "blocked" },
+		{ "550 5.4.5 Daily user sending quota exceeded.", "speeding" },
+		{ "552 Requested mail action aborted: exceeded storage allocation", "mailboxfull" },
+		{ "550 Addressee unknown, relay=[192.0.2.1]", "userunknown" },
+		{ "550 5.7.1 <mx.example>: Helo command rejected: Host not found", "blocked" },
+		{ "550 Unrouteable address", "hostunknown" },
+		{ "553 5.3.0 flpd575 DNSBL:RBL 521< 192.0.2.1 >_is_blocked", "blocked" },
+		{ "554 5.7.1 [CS01] Message rejected due to local policy.", "policyviolation" },
+		{ "550 5.1.1 Relaying denied. Proper authentication required.", "norelaying" },
+		{ "421 Too many concurrent SMTP connections; please try again later.", "toomanyconn" },
+		{ "530 5.7.0 Must issue a STARTTLS command first", "securityerror" },
 	};
 	size_t i;
 
@@ -289,6 +306,20 @@ START_TEST(test_command_phase)
 		classify_rcpt(&x, &r, NULL);
 		ck_assert_str_eq(x.reason, "userunknown");
 	}
+}
+END_TEST
+
+/* A host-filtered built-in rule: Japanese carriers' "user unknown" behind
+ * a relay status is their sender filter; X.1.1 still decides. */
+START_TEST(test_builtin_host_rule)
+{
+	bt_rcpt rc = run_rs(NULL, "5.2.0", "550 Unknown user neko@docomo.ne.jp", "mfsmax.docomo.ne.jp");
+
+	ck_assert_str_eq(rc.reason, "filtered");
+	rc = run_rs(NULL, "5.1.1", "550 Unknown user neko@docomo.ne.jp", "mfsmax.docomo.ne.jp");
+	ck_assert_str_eq(rc.reason, "userunknown");
+	rc = run_rs(NULL, "5.2.0", "550 Unknown user neko@example.net", "mx.example.net");
+	ck_assert_str_eq(rc.reason, "userunknown");
 }
 END_TEST
 
@@ -556,6 +587,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_codes_decide);
 	tcase_add_test(tc, test_phrasings);
 	tcase_add_test(tc, test_command_phase);
+	tcase_add_test(tc, test_builtin_host_rule);
 	tcase_add_test(tc, test_classes_left_alone);
 	tcase_add_test(tc, test_classify_result_all);
 	tcase_add_test(tr, test_admin_rule_wins);
