@@ -268,7 +268,7 @@ START_TEST(test_phrasings)
 		{ "550 Unrouteable address", "hostunknown" },
 		{ "553 5.3.0 flpd575 DNSBL:RBL 521< 192.0.2.1 >_is_blocked", "blocked" },
 		{ "554 5.7.1 [CS01] Message rejected due to local policy.", "policyviolation" },
-		{ "550 5.1.1 Relaying denied. Proper authentication required.", "norelaying" },
+		{ "550 5.7.1 Relaying denied. Proper authentication required.", "norelaying" },
 		{ "421 Too many concurrent SMTP connections; please try again later.", "toomanyconn" },
 		{ "530 5.7.0 Must issue a STARTTLS command first", "securityerror" },
 	};
