@@ -20,6 +20,7 @@
  * Memory: candidates are stored in the scan_doc (see scan_int.h).
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -68,6 +69,14 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 
 	if (d->ncand >= SCAN_MAX_CANDS || alen > SCAN_MAX_ADDR)
 		return NULL;
+	if (d->ncand == d->acand) {
+		size_t n = d->acand ? d->acand * 2 : 8;
+		scan_cand *p = realloc(d->cand, n * sizeof(*p));
+		if (p == NULL)
+			return NULL;
+		d->cand = p;
+		d->acand = n;
+	}
 	c = &d->cand[d->ncand++];
 	memset(c, 0, sizeof(*c));
 	for (i = 0; i < alen; i++)

@@ -54,8 +54,9 @@ typedef struct scan_doc {
 	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
 	size_t nskip;
-	scan_cand *cand;	/* owned */
+	scan_cand *cand;	/* owned; grows up to SCAN_MAX_CANDS */
 	size_t ncand;
+	size_t acand;		/* allocated */
 	int delayed;		/* the report says "still trying" */
 	const char *family;	/* static */
 	char feedback[32];	/* complaint type of a JSON notification */

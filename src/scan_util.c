@@ -130,13 +130,18 @@ scan_skip_add(scan_doc *d, const char *v, int soft)
 static int
 scan_split(scan_doc *d)
 {
-	const char *t = d->in->text, *end = t + d->in->len;
-	size_t n = 0;
+	const char *t = d->in->text, *end = t + d->in->len, *p;
+	size_t n = 1;
 
-	d->line = calloc(SCAN_MAX_LINES, sizeof(*d->line));
+	for (p = t; p < end && n < SCAN_MAX_LINES; p++)
+		if (*p == '\n')
+			n++;
+	d->line = calloc(n, sizeof(*d->line));
 	if (d->line == NULL)
 		return -1;
-	while (t < end && n < SCAN_MAX_LINES) {
+	d->nline = n;
+	n = 0;
+	while (t < end && n < d->nline) {
 		const char *nl = memchr(t, '\n', (size_t)(end - t));
 		size_t len = nl ? (size_t)(nl - t) : (size_t)(end - t);
 		const char *s = t;
@@ -178,9 +183,6 @@ scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
 		scan_skip_add(d, r->sender, 1);
 		scan_skip_add(d, r->from, 0);
 	}
-	d->cand = calloc(SCAN_MAX_CANDS, sizeof(*d->cand));
-	if (d->cand == NULL)
-		return -1;
 	if (in->text == NULL)
 		return 0;
 	return scan_split(d);
