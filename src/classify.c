@@ -17,16 +17,26 @@
  *	reply	kept, or the first 4xx/5xx reply in the text that stands
  *		where replies stand (text start, after "said:" or ':', or
  *		before an enhanced code of the same class).
- *	reason	x-unix diagnostics are mailererror; otherwise the first text
- *		rule of the ruleset that matches the diagnostic (whitespace
- *		folded); else the default reason of the status code; else
- *		that of the reply code; else "onhold" when the bounce shows
- *		no code and no text, "undefined" when it does.
+ *	reason	x-unix diagnostics are mailererror.  Otherwise, in order:
+ *		rules with a host filter (provider knowledge, e.g. a carrier
+ *		whose "user unknown" means its sender filter); the default
+ *		reason of a specific status code (5.1.1, 5.2.2, 5.7.26 ...)
+ *		unless the code is generic (X.0.0, X.7.1: NULL in the table)
+ *		or known to be reused (classify_weak_codes); the first text
+ *		rule that matches the diagnostic (whitespace folded, repeated
+ *		"550-5.7.1" prefixes removed); the status or reply code's
+ *		default; "expired" for a delayed recipient with no cause;
+ *		"onhold" when the bounce shows no code and no text, else
+ *		"undefined".  The SMTP phase then adjusts an address reason:
+ *		user unknown to DATA is filtered (unless X.1.1 or X.5.x),
+ *		user unknown to MAIL FROM is rejected, an unexplained refusal
+ *		of the connection or HELO is blocked.
  *	class	from the table below; hard per the conventions.
  *
  *	Recipients whose class is DELIVERED, AUTOREPLY or COMPLAINT keep
- *	what the engine set.  DELAYED recipients get a reason and a status
- *	but stay DELAYED.
+ *	what the engine set; those whose action is delivered, relayed,
+ *	expanded or deliverable become DELIVERED, reason "delivered".
+ *	DELAYED recipients get a reason and a status but stay DELAYED.
  *
  *	Reason -> class (the README copies this table):
  *
@@ -444,6 +454,10 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	hosts[1] = rc->remote_mta;
 	hosts[2] = classify_domain(rc->recipient);
 	cmd = classify_command(rc, text);
+	/* provider knowledge (rules with a host filter) goes first */
+	if (len > 0 && (reason = ruleset_match_hosted(rs, text, len, rc->status, rc->replycode,
+						       hosts)) != NULL)
+		return classify_by_phase(reason, cmd, rc->status);
 	code = classify_code_reason(rs, rc->status);
 	if (code != NULL && !classify_code_weak(rc->status))
 		return classify_by_phase(code, cmd, rc->status);	/* a specific code decides */

@@ -195,10 +195,14 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 
 	/* Japanese mobile carriers (au/KDDI, docomo) answer "user unknown"
 	 * when the recipient's own sender filter refuses the message after
-	 * RCPT; their relays' DSNs then carry a status (X.1.1 decides before
-	 * this rule); a plain RCPT-time refusal without one is userunknown */
+	 * RCPT; their relays' DSNs then carry a vague status; with X.1.1, or
+	 * a plain RCPT-time refusal without a status, it is userunknown */
 	{ "user unknown|unknown user", "filtered",
-	  "(^|\\.)(ezweb\\.ne\\.jp|au\\.com|docomo\\.ne\\.jp)\\b", "?.*" },
+	  "(^|\\.)(ezweb\\.ne\\.jp|au\\.com|docomo\\.ne\\.jp)\\b", "?.0.*,?.2.*,?.3.*" },
+
+	/* Amazon SES inbound: a receipt rule bounced the message */
+	{ "mailbox does not exist|user unknown", "filtered",
+	  "^inbound-smtp\\.[a-z0-9-]+\\.amazonaws\\.com$", NULL },
 
 	/* --- the recipient's address does not exist --------------------- */
 	{ "user unknown|unknown (user|recipient|address|mailbox|local.?part|alias)|no such (user|mailbox|recipient|address|account|local user|person)"

@@ -425,11 +425,14 @@ static int ruleset_filters(const ruleset_rule *r, const char *status, const char
 
 static const char *ruleset_scan(const ruleset_rule *rules, size_t n, const char *text,
 				size_t len, const char *status, const char *reply,
-				const char *const host_ctx[3], pcre2_match_data *md)
+				const char *const host_ctx[3], pcre2_match_data *md,
+				int hosted_only)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (hosted_only && rules[i].host_re == NULL)
+			continue;
 		if (!ruleset_filters(&rules[i], status, reply, host_ctx, md))
 			continue;
 		if (ruleset_re_match(rules[i].re, text, len, md))
@@ -438,9 +441,9 @@ static const char *ruleset_scan(const ruleset_rule *rules, size_t n, const char 
 	return NULL;
 }
 
-const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
-			  const char *status, const char *replycode,
-			  const char *const host_ctx[3])
+static const char *ruleset_match_any(const ruleset *rs, const char *text, size_t len,
+				     const char *status, const char *replycode,
+				     const char *const host_ctx[3], int hosted_only)
 {
 	pcre2_match_data *md;
 	const char *reason;
@@ -451,11 +454,26 @@ const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
 		len = RULESET_MAX_TEXT;
 	if ((md = ruleset_md()) == NULL)
 		return NULL;
-	reason = ruleset_scan(rs->admin, rs->nadmin, text, len, status, replycode, host_ctx, md);
+	reason = ruleset_scan(rs->admin, rs->nadmin, text, len, status, replycode, host_ctx, md,
+			      hosted_only);
 	if (reason == NULL)
 		reason = ruleset_scan(rs->builtin, rs->nbuiltin, text, len, status, replycode,
-				      host_ctx, md);
+				      host_ctx, md, hosted_only);
 	return reason;
+}
+
+const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
+			  const char *status, const char *replycode,
+			  const char *const host_ctx[3])
+{
+	return ruleset_match_any(rs, text, len, status, replycode, host_ctx, 0);
+}
+
+const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len,
+				 const char *status, const char *replycode,
+				 const char *const host_ctx[3])
+{
+	return ruleset_match_any(rs, text, len, status, replycode, host_ctx, 1);
 }
 
 static pthread_once_t ruleset_builtin_once = PTHREAD_ONCE_INIT;

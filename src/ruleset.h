@@ -40,6 +40,13 @@ const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
 			  const char *status, const char *replycode,
 			  const char *const host_ctx[3]);
 
+/* The same, over only the rules that have a host filter: provider
+ * knowledge, which the classifier applies before a status code's default.
+ * (Added for classify.c; ruleset_match is unchanged.) */
+const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len,
+				 const char *status, const char *replycode,
+				 const char *const host_ctx[3]);
+
 /* 1 if name is a known reason (Sisimai 5.1 names, or an alias such as
  * ratelimited/emailtoolarge/failedstarttls/suppressed); *canon gets the name used. */
 int ruleset_valid_reason(const char *name, const char **canon);
