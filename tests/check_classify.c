@@ -450,6 +450,24 @@ START_TEST(test_host_filter)
 	ck_assert_int_eq(ruleset_add_rule(rs, "mailbox unavailable", "suspend", "^example\\.net$",
 					  NULL, err, sizeof(err)), 0);
 	ck_assert_str_eq(run_rs(rs, NULL, "550 mailbox unavailable", NULL).reason, "suspend");
+	/* a rule with a host filter is provider knowledge: it goes before the
+	 * default of a specific code; one without does not */
+	ck_assert_str_eq(run_rs(rs, "5.1.1", "550 5.1.1 User unknown", "mx1.docomo.ne.jp").reason,
+			 "filtered");
+	ck_assert_int_eq(ruleset_add_rule(rs, "user unknown", "blocked", NULL, NULL,
+					  err, sizeof(err)), 0);
+	ck_assert_str_eq(run_rs(rs, "5.1.1", "550 5.1.1 User unknown", "mx.example.com").reason,
+			 "userunknown");
+	ck_assert_str_eq(run_rs(rs, "5.0.0", "550 5.0.0 User unknown", "mx.example.com").reason,
+			 "blocked");
+	{
+		const char *h[3] = { "mx1.docomo.ne.jp", NULL, NULL };
+
+		ck_assert_str_eq(ruleset_match_hosted(rs, "user unknown", 12, "", "", h), "filtered");
+		h[0] = "mx.example.com";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "user unknown", 12, "", "", h));
+		ck_assert_str_eq(ruleset_match(rs, "user unknown", 12, "", "", h), "blocked");
+	}
 	ruleset_free(rs);
 }
 END_TEST
