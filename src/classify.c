@@ -27,10 +27,11 @@
  *		"550-5.7.1" prefixes removed); the status or reply code's
  *		default; "expired" for a delayed recipient with no cause;
  *		"onhold" when the bounce shows no code and no text, else
- *		"undefined".  The SMTP phase then adjusts an address reason:
- *		user unknown to DATA is filtered (unless X.1.1 or X.5.x),
- *		user unknown to MAIL FROM is rejected, an unexplained refusal
- *		of the connection or HELO is blocked.
+ *		"undefined".  The SMTP phase then adjusts a reason that did
+ *		not come from a specific code: user unknown to DATA is
+ *		filtered (unless X.1.1 or X.5.x), user unknown or filtered to
+ *		MAIL FROM is rejected, an unexplained refusal of the
+ *		connection or HELO is blocked.
  *	class	from the table below; hard per the conventions.
  *
  *	Recipients whose class is DELIVERED, AUTOREPLY or COMPLAINT keep
@@ -425,7 +426,8 @@ static int classify_code_weak(const char *code)
  * the connection itself is about the sending host. */
 static const char *classify_by_phase(const char *reason, int cmd, const char *status)
 {
-	int addr = reason != NULL && strcmp(reason, "userunknown") == 0;
+	int addr = reason != NULL && (strcmp(reason, "userunknown") == 0 ||
+				      strcmp(reason, "filtered") == 0);
 
 	/* ... unless the server said X.1.1, bad mailbox, in so many words, or
 	 * answered with a protocol (X.5.x) status */
@@ -460,7 +462,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 		return classify_by_phase(reason, cmd, rc->status);
 	code = classify_code_reason(rs, rc->status);
 	if (code != NULL && !classify_code_weak(rc->status))
-		return classify_by_phase(code, cmd, rc->status);	/* a specific code decides */
+		return code;	/* a specific code decides, whatever the phase */
 	if (len > 0)
 		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
 	if (reason != NULL)

@@ -250,9 +250,10 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "filtered", NULL, NULL },
 
 	/* Google Groups' own refusal, in any language: the group does not
-	 * exist or the sender may not post to it (an English one matches the
-	 * "permission to post" rule above) */
-	{ ".", "rejected", "^googlegroups\\.com$", NULL },
+	 * exist or the sender may not post to it.  It quotes no status code;
+	 * a bounce for a group address that does (a real SMTP refusal) is
+	 * left to the code and the other rules. */
+	{ "^(?!.*\\b[245]\\.\\d{1,3}\\.\\d{1,3}\\b)", "rejected", "^googlegroups\\.com$", NULL },
 };
 
 const rules_builtin_rule *rules_builtin_table(size_t *n)
