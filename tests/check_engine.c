@@ -102,6 +102,8 @@ run_split(const char *msg, size_t len, size_t split)
 static const char *const samples[] = {
 	"dsn-two.eml", "dsn-encoded.eml", "arf.eml", "autoreply.eml",
 	"delayed.eml", "delivered.eml", "mdn.eml", "ordinary.eml",
+	"boundary-mismatch.eml", "report-no-parts.eml", "gateway-report.eml",
+	"fwd-human.eml",
 };
 
 START_TEST(test_every_split)
@@ -306,6 +308,35 @@ START_TEST(test_milter_calls)
 }
 END_TEST
 
+/* Real-world breakage: a boundary that differs from the declared one, a
+ * report without any boundary line, a report inside a gateway's returned
+ * message; and a human forwarding a report is no bounce. */
+START_TEST(test_broken_reports)
+{
+	const bt_result *r = sample("boundary-mismatch.eml", NULL);
+
+	ck_assert_int_eq(r->cls, BT_CLASS_HARD);
+	ck_assert_str_eq(r->format, "rfc3464");
+	ck_assert_str_eq(r->rcpt[0].recipient, "lee@example.com");
+	ck_assert_str_eq(r->original_message_id, "<hi-1@example.org>");
+	r = sample("report-no-parts.eml", NULL);
+	ck_assert_uint_eq(r->nrcpt, 1);
+	ck_assert_str_eq(r->rcpt[0].recipient, "mike@old.example.edu");
+	ck_assert_str_eq(r->rcpt[0].status, "5.5.0");
+	ck_assert_str_eq(r->reporting_mta, "old.example.edu");
+	ck_assert_int_ne(r->cls, BT_CLASS_NONE);
+	r = sample("gateway-report.eml", NULL);
+	ck_assert_uint_eq(r->nrcpt, 1);
+	ck_assert_str_eq(r->rcpt[0].recipient, "oscar@example.org");
+	ck_assert_int_eq(r->cls, BT_CLASS_HARD);
+	ck_assert_str_eq(r->original_message_id, "<orig-7@example.jp>");
+	ck_assert_str_eq(r->original_subject, "the original");
+	r = sample("fwd-human.eml", NULL);
+	ck_assert_int_eq(r->cls, BT_CLASS_NONE);
+	ck_assert_uint_eq(r->nrcpt, 0);
+}
+END_TEST
+
 START_TEST(test_caps)
 {
 	bt_caps caps;
@@ -412,6 +443,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_eoh_verdicts);
 	tcase_add_test(tc, test_classes);
 	tcase_add_test(tc, test_milter_calls);
+	tcase_add_test(tc, test_broken_reports);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_mbox_from_line);
 	tcase_add_test(tc, test_result_helpers);

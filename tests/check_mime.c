@@ -80,7 +80,8 @@ static unsigned
 run(rec *r, const bt_caps *caps, const char *ct, const char *cte,
     const char *msg, size_t chunk, size_t split)
 {
-	mime_callbacks cb = { r, cb_entity, cb_header, cb_eoh, cb_data, cb_end };
+	mime_callbacks cb = { r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
+			      NULL };
 	unsigned hit = 0;
 	bt_caps def;
 	mime *m;
@@ -217,6 +218,50 @@ START_TEST(test_boundaries)
 		"[E multipart/mixed d0 m0][E multipart/alternative d1 m0]"
 		"[E text/plain d2 m0]--bx is not a boundary\n--c-- neither\n---b\n"
 		"[/text/plain][E text/plain d1 m0]last\n[/text/plain]");
+}
+END_TEST
+
+static void
+cb_preamble(void *ctx, const char *buf, size_t len)
+{
+	rec_add(ctx, "{", 1);
+	rec_add(ctx, buf, len);
+	rec_add(ctx, "}", 1);
+}
+
+/* A declared boundary that never shows, with one that starts the same way
+ * in the preamble: adopted.  Preamble lines are offered until then. */
+START_TEST(test_boundary_adopted)
+{
+	rec r = { .want = 1 };
+	mime_callbacks cb = { &r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
+			      cb_preamble };
+	unsigned hit = 0;
+	bt_caps caps;
+	mime *m;
+	const char *msg =
+		"intro\n"
+		"--ABCDEFGH.222\n"
+		"\n"
+		"one\n"
+		"--ABCDEFGH.222--\n"
+		"after\n";
+
+	engine_caps_default(&caps);
+	m = mime_new(&caps, &cb, &hit);
+	mime_begin(m, "multipart/mixed; boundary=\"ABCDEFGH.111\"", NULL);
+	mime_feed(m, msg, strlen(msg));
+	mime_end(m);
+	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]{intro}{\n}"
+			 "[E text/plain d1 m0]one\n[/text/plain]");
+	/* a line that does not share the start is not adopted */
+	r.len = 0;
+	mime_begin(m, "multipart/mixed; boundary=\"XBCDEFGH.111\"", NULL);
+	mime_feed(m, msg, strlen(msg));
+	mime_end(m);
+	ck_assert_ptr_null(strstr(r.log, "[E text/plain"));
+	ck_assert_ptr_nonnull(strstr(r.log, "{--ABCDEFGH.222}"));
+	mime_free(m);
 }
 END_TEST
 
@@ -395,6 +440,7 @@ mime_suite(void)
 	tcase_add_test(tc, test_every_split);
 	tcase_add_test(tc, test_crlf);
 	tcase_add_test(tc, test_boundaries);
+	tcase_add_test(tc, test_boundary_adopted);
 	tcase_add_test(tc, test_base64_splits);
 	tcase_add_test(tc, test_qp_splits);
 	tcase_add_test(tc, test_skip_leaf);
