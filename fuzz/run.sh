@@ -71,10 +71,15 @@ if [ ! -f inc/btconfig.h ]; then
 	fi
 fi
 
-# The engine's sources, as Makefile.am lists them.
-engine_src=$(awk '/^libbtengine_a_SOURCES/ {on=1} on {print; if ($0 !~ /\\$/) on=0}' \
-	"$top/Makefile.am" | tr ' \t\\' '\n\n\n' | grep '\.c$' || true)
-[ -n "$engine_src" ] || { echo "fuzz: no engine sources in Makefile.am" >&2; exit 1; }
+# The engine's and the policy file's sources, as Makefile.am lists them.
+am_sources() {
+	awk -v v="$1" '$1 == v || $1 == v"+=" {on=1} on {print; if ($0 !~ /\\$/) on=0}' \
+		"$top/Makefile.am" | tr ' \t\\' '\n\n\n' | grep '\.c$' || true
+}
+engine_src=$(am_sources libbtengine_a_SOURCES)
+conf_src=$(am_sources libbtconf_a_SOURCES)
+[ -n "$engine_src" ] && [ -n "$conf_src" ] ||
+	{ echo "fuzz: no engine or config sources in Makefile.am" >&2; exit 1; }
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 cflags="-g -O1 -Wall -Wextra -Wno-unused-parameter -I$work/inc -I$top/src $(pkg-config --cflags libpcre2-8 libconfuse)"
@@ -93,7 +98,8 @@ compile() {	# compile SRC [EXTRA...] -> object path printed
 echo "fuzz: building with $cc in $work"
 objs=
 for s in $engine_src; do objs="$objs $(compile "$s")"; done
-conf_obj=$(compile src/config.c)
+conf_obj=
+for s in $conf_src; do conf_obj="$conf_obj $(compile "$s")"; done
 for t in $targets; do
 	extra=
 	[ "$t" = config ] && extra=$conf_obj
