@@ -30,7 +30,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "size|length|too (large|big)", "exceedlimit", NULL, "5.2.3,4.2.3" },
 
 	/* --- local delivery programs (pipe, procmail, maildrop) -------- */
-	{ "procmail|maildrop|mail(er)? program|pipe to \\||command (died|failed|output)"
+	{ "procmail|maildrop|mail(er)? program (failed|error|returned|exited|died)|mailer error"
+	  "|pipe to \\||command (died|failed|output)"
 	  "|local delivery (agent|program) (failed|error)|\\bexit (code|status) \\d"
 	  "|operating system error",
 	  "mailererror", NULL, NULL },
