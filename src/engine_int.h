@@ -1,13 +1,77 @@
 /*
- * engine_int.h - engine internals shared only with the engine's own helper
- * modules (rawfeed.c): read access to the caps an engine was made with.
+ * engine_int.h - the engine's internal state, shared by engine.c (life
+ * cycle, header fields, body, MIME callbacks), engine_eom.c (the decisions
+ * at the end of the message) and rawfeed.c (which only reads the caps).
+ * Not for other modules: they use engine.h.
  */
 #ifndef BT_ENGINE_INT_H
 #define BT_ENGINE_INT_H
 
 #include "engine.h"
+#include "mime.h"
+#include "dsn.h"
+#include "detect.h"
+#include "ruleset.h"
+
+#define ENGINE_HSTORE	16384	/* bytes of top-level header fields kept */
+#define ENGINE_HMAX	64	/* header fields kept */
+#define ENGINE_RECEIVED	5	/* Received fields kept (the first ones) */
+#define ENGINE_CT_MAX	1024
+
+enum { SINK_NONE = 0, SINK_DSN, SINK_ARF, SINK_TEXT, SINK_HTML };
+enum { E_HEADERS = 0, E_BODY, E_DONE };
+
+typedef struct engine_hent {
+	size_t name, value;	/* offsets into hstore */
+} engine_hent;
+
+struct engine {
+	bt_caps caps;
+	const ruleset *rs;
+	bt_result r;
+	mime *m;
+	dsn *d;
+	unsigned sig;		/* DETECT_* */
+	int state;
+	int sender_given;
+	size_t body_bytes;
+	/* top-level header fields */
+	char hstore[ENGINE_HSTORE];
+	size_t hlen;
+	engine_hent hent[ENGINE_HMAX];
+	unsigned nh, nreceived;
+	char ct[ENGINE_CT_MAX + 1];
+	char cte[64];
+	int has_ct;
+	/* the body */
+	char *text;		/* max_text + 1 */
+	size_t tlen;
+	size_t html_start;	/* where html-only text began, or SIZE_MAX */
+	int in_tag;
+	int seen_plain;
+	int sink;
+	int top_leaf;		/* the top-level entity is a single part */
+	int top_report;		/* top-level multipart/report (delivery-status or ARF) */
+	int has_dsn, has_arf;
+	size_t dsn_rcpts;
+	int returned_seen;	/* a returned message / headers part began */
+	int returned_eoh;	/* and its header block is complete */
+	/* A bounce whose only report is inside its returned message (a bounce
+	 * forwarded by a gateway): read one level down. */
+	int inner_report;	/* the level-1 message is a multipart/report */
+	int descend;		/* reading the report parts at level 1 */
+	unsigned orig_level;	/* level of the returned message's headers */
+	int returned2_seen;	/* level 1's returned message began */
+};
+
+/* Signals that make a report inside the returned message worth reading. */
+#define ENGINE_BOUNCE_SIGS (DETECT_FROM_DAEMON | DETECT_SUBJECT | \
+			    DETECT_XFAILED | DETECT_NULL_SENDER | DETECT_REPORT_DSN)
 
 /* The caps in force (defaults filled in); valid while e lives. */
 const bt_caps *engine_caps(const engine *e);
+/* Value of the first kept top-level header field called name (any case),
+ * unfolded, or NULL; ctx is the engine.  Valid until engine_reset(). */
+const char *engine_lookup(void *ctx, const char *name);
 
 #endif

@@ -1,0 +1,281 @@
+/*
+ * engine_eom.c - the engine's decisions at the end of a message: recipients
+ * from the report (or from delivery-status fields found in the text), the
+ * text scanner, bounce / auto-reply / complaint / not-a-bounce, fallback
+ * recipients, classification and the recipient that matters most.
+ *
+ * Memory: works on the engine's own result (see engine_int.h); strings it
+ * adds are owned by the result.
+ */
+#define _GNU_SOURCE	/* strcasestr */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+
+#include "engine_int.h"
+#include "scan.h"
+#include "classify.h"
+
+/* Add one recipient per address of a list "a@b, c@d" (NULL: one, unknown). */
+static void
+engine_eom_add_list(engine *e, const char *list)
+{
+	bt_result *r = &e->r;
+
+	while (list != NULL && *list) {
+		size_t n = strcspn(list, ",");
+		const char *a;
+		size_t alen = n;
+
+		a = dsn_address(list, &alen);
+		if (alen > 0 && memchr(a, '@', alen) != NULL) {
+			bt_rcpt *rc = result_add_rcpt(r, e->caps.max_recipients);
+
+			if (rc == NULL)
+				return;
+			result_set(&rc->recipient, a, alen, e->caps.max_field,
+				   &r->caps_hit);
+		}
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	if (r->nrcpt == 0)
+		result_add_rcpt(r, e->caps.max_recipients);
+}
+
+static void
+engine_eom_drop(bt_result *r)
+{
+	bt_result keep = *r;
+
+	keep.nrcpt = 0;
+	/* free the recipients only: move them out and clear a copy */
+	{
+		bt_result tmp;
+
+		result_init(&tmp);
+		tmp.rcpt = r->rcpt;
+		tmp.nrcpt = r->nrcpt;
+		tmp.rcpt_alloc = r->rcpt_alloc;
+		result_clear(&tmp);
+	}
+	keep.rcpt = NULL;
+	keep.rcpt_alloc = 0;
+	*r = keep;
+}
+
+static void
+engine_eom_classes(bt_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrcpt; i++) {
+		bt_rcpt *rc = &r->rcpt[i];
+		const char *a = rc->action;
+
+		if (rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_AUTOREPLY)
+			continue;
+		if (a != NULL && strcmp(a, "delayed") == 0) {
+			rc->cls = BT_CLASS_DELAYED;
+		} else if (a != NULL && (strcmp(a, "delivered") == 0 ||
+			   strcmp(a, "relayed") == 0 || strcmp(a, "expanded") == 0)) {
+			rc->cls = BT_CLASS_DELIVERED;
+			rc->reason = "delivered";
+		} else {
+			rc->cls = BT_CLASS_UNDETERMINED;
+		}
+	}
+}
+
+static void
+engine_eom_complaint(engine *e)
+{
+	bt_result *r = &e->r;
+	size_t i;
+
+	for (i = 0; i < r->nrcpt; i++)
+		if (r->rcpt[i].cls != BT_CLASS_COMPLAINT)
+			break;
+	if ((e->sig & DETECT_UNSUBSCRIBE) && !e->has_arf && r->feedback_type == NULL)
+		result_set(&r->feedback_type, "opt-out", 7, e->caps.max_field,
+			   &r->caps_hit);
+	if (i < r->nrcpt || r->nrcpt == 0) {
+		engine_eom_drop(r);
+		engine_eom_add_list(e, r->original_to != NULL ? r->original_to :
+				     (e->sig & DETECT_UNSUBSCRIBE) ? r->from : NULL);
+		for (i = 0; i < r->nrcpt; i++) {
+			r->rcpt[i].cls = BT_CLASS_COMPLAINT;
+			r->rcpt[i].reason = "feedback";
+		}
+	}
+	r->format = "arf";
+}
+
+static void
+engine_eom_autoreply(engine *e)
+{
+	bt_result *r = &e->r;
+	bt_rcpt *rc;
+
+	engine_eom_drop(r);
+	rc = result_add_rcpt(r, e->caps.max_recipients);
+	if (rc == NULL)
+		return;
+	if (r->from != NULL) {
+		size_t n = strlen(r->from);
+		const char *a = dsn_address(r->from, &n);
+
+		result_set(&rc->recipient, a, n, e->caps.max_field, &r->caps_hit);
+	}
+	rc->cls = BT_CLASS_AUTOREPLY;
+	rc->reason = "vacation";
+	r->format = "autoreply";
+}
+
+/* A report whose delivery-status fields are in its text (no MIME part for
+ * them, or a boundary that never matched): read them from the first line
+ * that starts like a DSN field. */
+static void
+engine_eom_text_dsn(engine *e)
+{
+	static const char *const starts[] = {
+		"reporting-mta:", "final-recipient:", "original-recipient:",
+	};
+	const char *p = e->text, *end = e->text + e->tlen, *nl;
+	size_t i, added;
+
+	if (e->has_dsn || !(e->sig & ENGINE_BOUNCE_SIGS))
+		return;
+	for (; p < end; p = nl + 1) {
+		for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+			if ((size_t)(end - p) > strlen(starts[i]) &&
+			    strncasecmp(p, starts[i], strlen(starts[i])) == 0)
+				break;
+		if (i < sizeof(starts) / sizeof(starts[0]))
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return;
+	}
+	if (p >= end)
+		return;
+	dsn_begin(e->d, &e->r, DSN_DELIVERY);
+	dsn_feed(e->d, p, (size_t)(end - p));
+	added = dsn_end(e->d);
+	if (added > 0) {
+		e->has_dsn = 1;
+		e->dsn_rcpts += added;
+	}
+}
+
+/* Run the text scanner over the collected human-readable text. */
+static size_t
+engine_eom_scan(engine *e)
+{
+	scan_input in;
+
+	e->text[e->tlen] = '\0';
+	memset(&in, 0, sizeof(in));
+	in.text = e->text;
+	in.len = e->tlen;
+	in.header = engine_lookup;
+	in.ctx = e;
+	in.has_dsn = e->has_dsn;
+	in.is_report = (e->sig & DETECT_REPORT_DSN) != 0;
+	return scan_text(&in, &e->r, &e->caps);
+}
+
+/* The text shows an SMTP failure: a line starting with a 4xx/5xx reply,
+ * or a phrase only failure notices use. */
+static int
+engine_eom_text_failure(const engine *e)
+{
+	static const char *const words[] = {
+		"no such user", "user unknown", "unknown user", "invalid user",
+		"mailbox unavailable", "recipient address rejected",
+	};
+	const char *p = e->text, *end = e->text + e->tlen;
+	size_t i;
+
+	for (p = e->text; p < end; p++) {
+		if ((p == e->text || p[-1] == '\n') && end - p > 4 &&
+		    (p[0] == '4' || p[0] == '5') && isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '-'))
+			return 1;
+	}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(e->text, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+engine_eom_is_bounce(const engine *e, size_t scanned)
+{
+	unsigned sig = e->sig;
+
+	if (e->dsn_rcpts > 0 || (sig & DETECT_XFAILED))
+		return 1;
+	if ((sig & (DETECT_AUTOREPLY | DETECT_AUTO_REPLIED)) &&
+	    !(sig & DETECT_STRONG) && !(sig & DETECT_REPLY))
+		return 0;	/* an auto-reply, whatever its text says */
+	if (scanned > 0 && ((sig & (DETECT_STRONG | DETECT_NULL_SENDER |
+				    DETECT_AUTO_REPLIED | DETECT_AUTO_GENERATED |
+				    DETECT_SUBJECT_FWD)) || e->returned_seen))
+		return 1;
+	if ((sig & (DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_REPORT_DSN |
+		    DETECT_BOUNCE_MAILER)) && e->returned_seen)
+		return 1;
+	if ((sig & DETECT_FROM_DAEMON) && (sig & DETECT_SUBJECT))
+		return 1;
+	if ((sig & DETECT_FROM_DAEMON) && engine_eom_text_failure(e))
+		return 1;
+	return 0;
+}
+
+const bt_result *
+engine_eom(engine *e)
+{
+	bt_result *r = &e->r;
+	size_t scanned;
+
+	if (e->state == E_HEADERS)
+		engine_eoh(e);
+	if (e->state == E_BODY)
+		mime_end(e->m);
+	e->state = E_DONE;
+	if (e->sig & DETECT_NOT_BOUNCE) {
+		engine_eom_drop(r);
+		result_pick_top(r);
+		return r;
+	}
+	if (e->has_arf || (e->sig & (DETECT_REPORT_ARF | DETECT_UNSUBSCRIBE)) ||
+	    ((e->sig & DETECT_COMPLAINT) && e->dsn_rcpts == 0 && e->returned_seen)) {
+		engine_eom_complaint(e);
+		result_pick_top(r);
+		return r;
+	}
+	engine_eom_text_dsn(e);
+	engine_eom_classes(r);
+	if (e->dsn_rcpts > 0)
+		r->format = "rfc3464";
+	scanned = engine_eom_scan(e);
+	if (engine_eom_is_bounce(e, scanned)) {
+		if (r->nrcpt == 0)
+			engine_eom_add_list(e, engine_lookup(e, "x-failed-recipients")
+					     ? engine_lookup(e, "x-failed-recipients")
+					     : r->original_to);
+		if (r->format == NULL)
+			r->format = "text";
+		classify_result(r, e->rs != NULL ? e->rs : ruleset_builtin());
+	} else if ((e->sig & (DETECT_AUTOREPLY | DETECT_AUTO_REPLIED)) &&
+		   !(e->sig & (DETECT_REPLY | DETECT_FROM_DAEMON))) {
+		engine_eom_autoreply(e);
+	} else {
+		engine_eom_drop(r);
+		r->format = NULL;
+	}
+	result_pick_top(r);
+	return r;
+}
