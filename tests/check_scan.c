@@ -628,6 +628,49 @@ START_TEST(test_not_delayed_when_negated)
 }
 END_TEST
 
+START_TEST(test_quoted_forward)
+{
+	const char *t =
+	    "Forward the message.\n"
+	    "\n"
+	    "> From: Mail Delivery Subsystem <MAILER-DAEMON>\n"
+	    "> Message-Id: <x@mx.example.org>\n"
+	    ">\n"
+	    ">    ----- The following addresses had permanent fatal errors -----\n"
+	    "> <jon@dest.example>\n"
+	    ">     (reason: 550 5.1.1 <jon@dest.example>... User unknown)\n"
+	    ">\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "jon@dest.example");
+	ck_assert_str_eq(RC(0)->diagnostic,
+	    "(reason: 550 5.1.1 <jon@dest.example>... User unknown)");
+	ck_assert_str_eq(RC(0)->replycode, "550");
+}
+END_TEST
+
+START_TEST(test_signature_address_is_no_recipient)
+{
+	const char *t =
+	    "Thanks for the patch, applied.\n"
+	    "\n"
+	    "devel mailing list\n"
+	    "devel@lists.example.org\n"
+	    "https://lists.example.org/mailman/listinfo/devel\n";
+
+	ck_assert_uint_eq(scan(t), 0);
+}
+END_TEST
+
+START_TEST(test_quoted_local_part)
+{
+	const char *t = "<\"odd..name\"@dest.example>: 550 5.1.1 User unknown\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->recipient, "\"odd..name\"@dest.example");
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -663,6 +706,9 @@ scan_suite(void)
 	tcase_add_test(tc, test_smtp_command_pipelined);
 	tcase_add_test(tc, test_transcript_lines_per_recipient);
 	tcase_add_test(tc, test_not_delayed_when_negated);
+	tcase_add_test(tc, test_quoted_forward);
+	tcase_add_test(tc, test_signature_address_is_no_recipient);
+	tcase_add_test(tc, test_quoted_local_part);
 	suite_add_tcase(s, tc);
 	return s;
 }
