@@ -525,7 +525,7 @@ static void classify_synthesize(bt_rcpt *rc, const char *text)
 
 void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 {
-	char text[CLASSIFY_MAX_TEXT];
+	char text[CLASSIFY_MAX_TEXT] = { 0 };	/* all set: PCRE2 JIT may read ahead */
 	size_t len;
 	int delayed;
 	const codes_entry *e = NULL;
