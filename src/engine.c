@@ -368,9 +368,16 @@ engine_unfold(char *dst, size_t cap, const char *v)
 	return n;
 }
 
+/* 2: a field the scanner relies on (room is kept for these); 1: other
+ * fields worth keeping while there is room; 0: never kept. */
 static int
 engine_keep_header(engine *e, const char *name)
 {
+	static const char *const vital[] = {
+		"from", "subject", "to", "x-failed-recipients", "content-type",
+		"auto-submitted", "message-id", "x-mailer", "date", "reply-to",
+		"return-path", "sender", "cc", "x-original-to", "delivered-to",
+	};
 	static const char *const skip[] = {
 		"dkim-signature", "arc-seal", "arc-message-signature",
 		"arc-authentication-results", "x-google-dkim-signature",
@@ -380,6 +387,9 @@ engine_keep_header(engine *e, const char *name)
 
 	if (strcasecmp(name, "received") == 0)
 		return e->nreceived++ < ENGINE_RECEIVED;
+	for (i = 0; i < sizeof(vital) / sizeof(vital[0]); i++)
+		if (strcasecmp(name, vital[i]) == 0)
+			return 2;
 	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
 		if (strcasecmp(name, skip[i]) == 0)
 			return 0;
@@ -390,9 +400,13 @@ static void
 engine_store_header(engine *e, const char *name, const char *value)
 {
 	size_t nlen = strlen(name), room, vlen;
+	int keep = engine_keep_header(e, name);
 	engine_hent *h;
 
-	if (e->nh >= ENGINE_HMAX || !engine_keep_header(e, name))
+	if (keep == 0 || e->nh >= ENGINE_HMAX)
+		return;
+	if (keep == 1 && (e->nh >= ENGINE_HMAX - ENGINE_HVITAL ||
+			  e->hlen + ENGINE_HRESERVE >= ENGINE_HSTORE))
 		return;
 	if (e->hlen + nlen + 2 >= ENGINE_HSTORE)
 		return;
@@ -403,6 +417,8 @@ engine_store_header(engine *e, const char *name, const char *value)
 	room = ENGINE_HSTORE - e->hlen - 1;
 	if (room > e->caps.max_header)
 		room = e->caps.max_header;
+	if (keep == 1 && room > 1024)
+		room = 1024;		/* long X- fields are of little use */
 	vlen = engine_unfold(e->hstore + e->hlen, room, value);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';

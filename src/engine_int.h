@@ -15,6 +15,8 @@
 
 #define ENGINE_HSTORE	16384	/* bytes of top-level header fields kept */
 #define ENGINE_HMAX	64	/* header fields kept */
+#define ENGINE_HVITAL	16	/* of which kept free for the vital ones */
+#define ENGINE_HRESERVE	4096	/* bytes of hstore kept free for them */
 #define ENGINE_RECEIVED	5	/* Received fields kept (the first ones) */
 #define ENGINE_CT_MAX	1024
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine_int.h"	/* engine_lookup: the header store */
 #include "rawfeed.h"
 #include "result.h"
 
@@ -103,7 +104,7 @@ static const char *const samples[] = {
 	"dsn-two.eml", "dsn-encoded.eml", "arf.eml", "autoreply.eml",
 	"delayed.eml", "delivered.eml", "mdn.eml", "ordinary.eml",
 	"boundary-mismatch.eml", "report-no-parts.eml", "gateway-report.eml",
-	"fwd-human.eml",
+	"fwd-human.eml", "xfailed.eml",
 };
 
 START_TEST(test_every_split)
@@ -337,6 +338,53 @@ START_TEST(test_broken_reports)
 }
 END_TEST
 
+/* Recipients from X-Failed-Recipients (folded) when the text has none. */
+START_TEST(test_xfailed)
+{
+	const bt_result *r = sample("xfailed.eml", NULL);
+	size_t i;
+	int rita = 0, sam = 0;
+
+	ck_assert_int_ne(r->cls, BT_CLASS_NONE);
+	ck_assert_uint_ge(r->nrcpt, 2);
+	for (i = 0; i < r->nrcpt; i++) {
+		ck_assert_ptr_nonnull(r->rcpt[i].recipient);
+		rita |= strcmp(r->rcpt[i].recipient, "rita@example.com") == 0;
+		sam |= strcmp(r->rcpt[i].recipient, "sam@example.com") == 0;
+	}
+	ck_assert(rita && sam);
+}
+END_TEST
+
+/* The header store: unfolded values, first field wins, a few Received,
+ * room kept for vital fields after many others. */
+START_TEST(test_header_store)
+{
+	char name[32];
+	int i;
+
+	engine_reset(eng);
+	engine_header(eng, "Subject", "one\n\ttwo");
+	engine_header(eng, "subject", "second");
+	for (i = 0; i < 10; i++)
+		engine_header(eng, "Received", i == 0 ? "from first" : "from later");
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "X-Noise-%d", i);
+		engine_header(eng, name, "noise");
+	}
+	engine_header(eng, "X-Failed-Recipients", "tom@example.com");
+	engine_header(eng, "DKIM-Signature", "v=1; a=rsa-sha256");
+	ck_assert_str_eq(engine_lookup(eng, "SUBJECT"), "one\ttwo");
+	ck_assert_str_eq(engine_lookup(eng, "received"), "from first");
+	ck_assert_str_eq(engine_lookup(eng, "x-noise-0"), "noise");
+	ck_assert_ptr_null(engine_lookup(eng, "x-noise-199"));
+	ck_assert_str_eq(engine_lookup(eng, "x-failed-recipients"), "tom@example.com");
+	ck_assert_ptr_null(engine_lookup(eng, "dkim-signature"));
+	ck_assert_ptr_null(engine_lookup(eng, "no-such-field"));
+	ck_assert_int_eq(engine_eoh(eng), ENGINE_MORE);
+}
+END_TEST
+
 START_TEST(test_caps)
 {
 	bt_caps caps;
@@ -444,6 +492,8 @@ engine_suite(void)
 	tcase_add_test(tc, test_classes);
 	tcase_add_test(tc, test_milter_calls);
 	tcase_add_test(tc, test_broken_reports);
+	tcase_add_test(tc, test_xfailed);
+	tcase_add_test(tc, test_header_store);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_mbox_from_line);
 	tcase_add_test(tc, test_result_helpers);
