@@ -55,7 +55,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|(delivery|retry) (period|timeout) (has )?(expired|exceeded)|all hosts have been failing"
 	  "|failed \\d+ attempts|after (multiple|too many|\\d+) (retries|attempts)|giving up|gave up"
 	  "|maximum (delivery|queue) time|timed? ?out|could not find a gateway|host not reachable"
-	  "|did not accept our requests to connect",
+	  "|did not accept our requests to connect|unable to deliver (this message )?after \\d+"
+	  "|cannot send (this )?message for \\d+ (days|hours)",
 	  "expired", NULL, NULL },
 
 	/* --- relaying ------------------------------------------------- */
@@ -191,7 +192,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "host (or domain name )?not found|domain (name )?not found|no such (domain|host)|unrouteable (address|domain)"
 	  "|host ?unknown|unknown (host|domain)|domain (\\S+ )?(does not|doesn't) exist|nxdomain|no mx (record|host)"
 	  "|(mx|a) record (not found|missing)|(invalid|bad) (domain|host)( name)?|unresolvable|hostname (not found|unknown)"
-	  "|(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+ (does not|doesn't) exist",
+	  "|(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+ (does not|doesn't) exist|mx records point to non-existent hosts",
 	  "hostunknown", NULL, NULL },
 
 	/* Japanese mobile carriers (au/KDDI, docomo) answer "user unknown"
@@ -228,7 +229,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "no route to host|connection (refused|reset|closed)|lost connection|network (is )?unreachable|(host|server) unreachable"
 	  "|(too many|exceeded) hops|hop count|mail (for \\S+ )?loops? back|routing loop|mail loop|loop detected"
 	  "|could not connect|unable to connect|can't connect|failed to connect|tls (negotiation|handshake) failed"
-	  "|network error",
+	  "|network error|(wasn't|was not|couldn't|could not) (able to )?establish an? (smtp )?connection"
+	  "|host lookup did not complete",
 	  "networkerror", NULL, NULL },
 
 	/* --- the receiving system --------------------------------------- */
