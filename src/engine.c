@@ -44,6 +44,12 @@ engine_caps(const engine *e)
 	return &e->caps;
 }
 
+void
+engine_note_caps(engine *e, unsigned caps)
+{
+	e->r.caps_hit |= caps;
+}
+
 /* ---- MIME callbacks ---------------------------------------------------- */
 
 static void

@@ -72,6 +72,8 @@ struct engine {
 
 /* The caps in force (defaults filled in); valid while e lives. */
 const bt_caps *engine_caps(const engine *e);
+/* Note caps hit by a front end (rawfeed cutting a header line). */
+void engine_note_caps(engine *e, unsigned caps);
 /* Value of the first kept top-level header field called name (any case),
  * unfolded, or NULL; ctx is the engine.  Valid until engine_reset(). */
 const char *engine_lookup(void *ctx, const char *name);

@@ -117,8 +117,10 @@ rawfeed_is_field(const char *s, size_t n)
 static void
 rawfeed_append(rawfeed *rf, const char *s, size_t n)
 {
-	if (n > rf->max - rf->flen)
+	if (n > rf->max - rf->flen) {
 		n = rf->max - rf->flen;
+		engine_note_caps(rf->e, BT_CAP_HEADER);
+	}
 	memcpy(rf->field + rf->flen, s, n);
 	rf->flen += n;
 }
@@ -167,6 +169,8 @@ rawfeed_feed(rawfeed *rf, const char *buf, size_t len)
 		size_t n = nl ? (size_t)(nl - buf) : len, k;
 
 		k = rf->max + 1 - rf->llen < n ? rf->max + 1 - rf->llen : n;
+		if (k < n)
+			engine_note_caps(rf->e, BT_CAP_HEADER);
 		memcpy(rf->line + rf->llen, buf, k);
 		rf->llen += k;
 		buf += nl ? n + 1 : n;

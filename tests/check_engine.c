@@ -416,6 +416,29 @@ START_TEST(test_caps)
 	rawfeed_free(f);
 	engine_free(e);
 	free(msg);
+
+	/* a header line longer than max_header, folded or not */
+	engine_caps_default(&caps);
+	caps.max_header = 100;
+	e = engine_new(&caps, NULL);
+	f = rawfeed_new(e);
+	msg = malloc(4096);
+	strcpy(msg, "Subject: ");
+	memset(msg + 9, 'a', 1000);
+	strcpy(msg + 1009, "\nFrom: MAILER-DAEMON\n\nbody\n");
+	r = rawfeed_message(f, NULL, msg, strlen(msg), 0);
+	ck_assert(r->caps_hit & BT_CAP_HEADER);
+	ck_assert_uint_le(strlen(r->subject), 100);
+	ck_assert_str_eq(r->from, "MAILER-DAEMON");
+	strcpy(msg, "Subject: a\n");
+	for (len = 0; len < 40; len++)
+		strcat(msg, "\tfolded folded folded\n");
+	strcat(msg, "\nbody\n");
+	r = rawfeed_message(f, NULL, msg, strlen(msg), 5);
+	ck_assert(r->caps_hit & BT_CAP_HEADER);
+	rawfeed_free(f);
+	engine_free(e);
+	free(msg);
 }
 END_TEST
 
