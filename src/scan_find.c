@@ -727,12 +727,24 @@ int
 scan_find_global_diag(const scan_doc *d, scan_buf *out)
 {
 	size_t i;
+	int any;
 
 	if (scan_code_lines(d, out))
 		return SCAN_GLOBAL_CODES;
 	if (scan_intro_text(d, out))
 		return SCAN_GLOBAL_INTRO;
-	for (i = 0; i < d->cut && !out->trunc; i++)
+	/* the sentences that say something went wrong, else all */
+	for (i = 0; i < d->cut && !out->trunc; i++) {
+		const scan_line *l = &d->line[i];
+		char tmp[512];
+		size_t n = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
+		memcpy(tmp, l->s, n);
+		tmp[n] = '\0';
+		if (scan_is_error_text(tmp) && !scan_has(tmp, n, "following"))
+			scan_buf_add(out, l->s, l->len);
+	}
+	any = out->len > 0;
+	for (i = 0; !any && i < d->cut && !out->trunc; i++)
 		if (!scan_line_blank(&d->line[i]))
 			scan_buf_add(out, d->line[i].s, d->line[i].len);
 	return out->len > 0 ? SCAN_GLOBAL_PROSE : SCAN_GLOBAL_NONE;

@@ -431,7 +431,8 @@ scan_is_error_text(const char *s)
 		"retry", "relay", "mailbox", "user", "host", "domain",
 		"not be delivered", "undeliverable", "could not", "couldn't",
 		"wasn't delivered", "not delivered", "not a member",
-		"malformed", "syntax", "locked", "bounce",
+		"malformed", "syntax", "locked", "bounce", "permission",
+		"not exist",
 		NULL
 	};
 	char c[4], st[16];
