@@ -33,7 +33,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "procmail|maildrop|mail(er)? program (failed|error|returned|exited|died)|mailer error"
 	  "|pipe to \\||command (died|failed|output)"
 	  "|local delivery (agent|program) (failed|error)|\\bexit (code|status) \\d"
-	  "|operating system error",
+	  "|operating system error|command not found|bad interpreter",
 	  "mailererror", NULL, NULL },
 
 	/* --- the sender's own quota (before mailboxfull: "quota exceeded") */
@@ -129,7 +129,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|^\\d{3}[- ]blocked|may not be mail exchanger|your ip|my name was rejected"
 	  "|please use (the|your) (\\S+ )?(smtp|mail) (server|relay)|invalid ip for sending"
 	  "|\\b(sc|ou|dy)-00[1-4]\\b|\\[tss?0[39]\\]|permanently deferred|:(hvu|rly|dyn|rtr):"
-	  "|helo (command )?rejected|(invalid|bad) helo|not authori[sz]ed to send (e-?mail )?directly",
+	  "|helo (command )?rejected|(invalid|bad) helo|not authori[sz]ed to send (e-?mail )?directly"
+	  "|blocked for (abuse|spam)|open relay",
 	  "blocked", NULL, NULL },
 	/* a bare "rejected" with a generic code: the connection was refused */
 	{ "^(\\d{3}[- ])?(#?\\d\\.\\d\\.\\d )?rejected\\.?$", "blocked", NULL, "?.0.0" },
@@ -158,7 +159,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "sender (address |domain )?(rejected|refused|denied|blocked|invalid|not allowed|verify failed|unknown)"
 	  "|(domain of )?sender address .* (does not exist|invalid|rejected)"
 	  "|invalid sender|bad sender|sender (\\S+ )?(is )?not (allowed|permitted|authorized)"
-	  "|mail from (address )?(rejected|refused|not allowed)|return.?path (is )?(invalid|rejected|not)"
+	  "|mail from (address )?(rejected|refused|not allowed)|rejected (the )?mail from|return.?path (is )?(invalid|rejected|not)"
 	  "|your (e-?mail )?address (has been|is) (blocked|banned|blacklisted)|unverified sender"
 	  "|sender domain (does not|doesn't) exist|senders? (address )?domain (must|is not)"
 	  "|(not have|no) permission to post|not a member of (this|the) (mailing )?list"
@@ -174,7 +175,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|(account|mailbox|user|recipient|address) (disabled|suspended|deactivated|frozen|temporar(il)?y locked)"
 	  "|disabled (recipient|account|mailbox|user)|(inactive|suspended|expired) (account|mailbox|user)"
 	  "|account (has been )?(disabled|suspended|terminated)|not (an )?active (user|account|mailbox)"
-	  "|mailbox is frozen|compte du destinataire est bloque|temporar(il)?y locked",
+	  "|mailbox is frozen|compte du destinataire est bloque|temporar(il)?y locked"
+	  "|tried to reach (is|has been) (disabled|inactive|deactivated|suspended)",
 	  "suspend", NULL, NULL },
 
 	/* Yahoo-style "dd This user doesn't have a ... account": refused by
@@ -218,7 +220,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|inactive (e-?mail )?address|no valid recipients|rejected recipient|user not exist"
 	  "|not listed in (\\S+ )?(public )?(name and address book|directory)|(address|recipient|user|mailbox) (couldn't|could not|can't|cannot) be found"
 	  "|check (if|that) (the )?address is correct|(addressee|address|recipient) unknown|unknown account"
-	  "|bad (e-?mail )?address",
+	  "|tried to reach (does not|doesn't) exist|bad (e-?mail )?address",
 	  "userunknown", NULL, NULL },
 
 	/* a bare "recipient address rejected" means the address only with a
@@ -229,7 +231,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "no route to host|connection (refused|reset|closed)|lost connection|network (is )?unreachable|(host|server) unreachable"
 	  "|(too many|exceeded) hops|hop count|mail (for \\S+ )?loops? back|routing loop|mail loop|loop detected"
 	  "|could not connect|unable to connect|can't connect|failed to connect|tls (negotiation|handshake) failed"
-	  "|network error|(wasn't|was not|couldn't|could not) (able to )?establish an? (smtp )?connection"
+	  "|network error|(wasn't|was not|couldn't|could not) (able to )?establish an? (smtp )?connection|actively refused"
 	  "|host lookup did not complete",
 	  "networkerror", NULL, NULL },
 

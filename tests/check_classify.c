@@ -271,6 +271,12 @@ START_TEST(test_phrasings)
 		{ "550 5.7.1 Relaying denied. Proper authentication required.", "norelaying" },
 		{ "421 Too many concurrent SMTP connections; please try again later.", "toomanyconn" },
 		{ "530 5.7.0 Must issue a STARTTLS command first", "securityerror" },
+		{ "The email account that you tried to reach does not exist.", "userunknown" },
+		{ "The email account that you tried to reach is disabled.", "suspend" },
+		{ "Server rejected MAIL FROM address", "rejected" },
+		{ "/usr/bin/perl: bad interpreter: No such file or directory", "mailererror" },
+		{ "No connection could be made because the target computer actively refused it",
+		  "networkerror" },
 		/* a MIME preamble is no delivery-program failure */
 		{ "This is a MIME-formatted message. Portions of this message may be unreadable "
 		  "without a MIME-capable mail program. Delivery to the host timed out", "expired" },
