@@ -28,7 +28,7 @@
 #include "milter.h"
 
 #define BOUNCETAGD_CONF		SYSCONFDIR "/bouncetag.conf"
-#define BOUNCETAGD_SOCKET	"unix:" RUNSTATEDIR "/bouncetag/bouncetag.sock"
+#define BOUNCETAGD_SOCKET	"inet:8893@127.0.0.1"	/* as config.c */
 
 typedef struct bouncetagd_opts {
 	const char *conf;	/* -c; NULL: default file if any, else embedded */
@@ -41,6 +41,18 @@ typedef struct bouncetagd_opts {
 
 /* What SIGHUP reloads: the file given with -c or found at start-up. */
 static const char *bouncetagd_conf_path;
+/* The unix socket we created, removed when start-up fails after it. */
+static char bouncetagd_sock_path[DAEMON_PATH_MAX];
+
+/* A start-up error: say it, remove our socket, exit 1. */
+static void __attribute__((noreturn))
+bouncetagd_die(const char *msg)
+{
+	log_errx("%s", msg);
+	if (bouncetagd_sock_path[0] != '\0')
+		(void)unlink(bouncetagd_sock_path);
+	exit(1);
+}
 
 static void
 bouncetagd_usage(FILE *f)
@@ -49,7 +61,7 @@ bouncetagd_usage(FILE *f)
 "usage: bouncetagd [-fnhV] [-c FILE] [-p SOCKET] [-u USER[:GROUP]] [-P PIDFILE]\n"
 "  -c FILE    policy file (default %s if it exists, else the embedded default)\n"
 "  -p SOCKET  milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
-"             (default from the file, else %s)\n"
+"             (default: the file's socket setting, else inet:8893@127.0.0.1)\n"
 "  -u USER[:GROUP]  run as this user (needed when started as root)\n"
 "  -P PIDFILE write the process id here\n"
 "  -f         stay in the foreground and log to stderr as well\n"
@@ -57,7 +69,7 @@ bouncetagd_usage(FILE *f)
 "  -V         print the version and exit\n"
 "  -h         this help\n"
 "SIGHUP reloads the policy file; SIGTERM and SIGINT stop.\n",
-		BOUNCETAGD_CONF, BOUNCETAGD_SOCKET);
+		BOUNCETAGD_CONF);
 }
 
 static bt_config *
@@ -153,13 +165,15 @@ bouncetagd_socket(const bt_config *c, const char *spec)
 	if (daemon_socket_parse(spec, &is_unix, path, sizeof(path), err,
 				sizeof(err)) == -1 ||
 	    (is_unix && daemon_socket_clear(path, err, sizeof(err)) == -1) ||
-	    milter_open(spec, c->timeout, is_unix, err, sizeof(err)) == -1 ||
-	    (is_unix && daemon_socket_perms(path, c->socket_mode,
-					    c->socket_owner, err,
-					    sizeof(err)) == -1)) {
-		log_errx("%s", err);
-		exit(1);
-	}
+	    milter_open(spec, c->timeout, is_unix, err, sizeof(err)) == -1)
+		bouncetagd_die(err);
+	if (is_unix)
+		snprintf(bouncetagd_sock_path, sizeof(bouncetagd_sock_path),
+			 "%s", path);
+	if (is_unix && daemon_socket_perms(path, c->socket_mode,
+					   c->socket_owner, err,
+					   sizeof(err)) == -1)
+		bouncetagd_die(err);
 }
 
 /* Drop privileges; refuse root unless allowed.  Exits on error. */
@@ -174,15 +188,11 @@ bouncetagd_privileges(const bt_config *c, const char *user)
 	if (user != NULL && *user != '\0' &&
 	    (daemon_user_lookup(user, strchr(user, ':') ? NULL : c->group,
 				&ids, err, sizeof(err)) == -1 ||
-	     daemon_drop_privileges(&ids, err, sizeof(err)) == -1)) {
-		log_errx("%s", err);
-		exit(1);
-	}
-	if (geteuid() == 0 && !c->allow_root) {
-		log_errx("refusing to run as root: give a user (-u USER or "
-			 "user in the policy file), or set allow_root");
-		exit(1);
-	}
+	     daemon_drop_privileges(&ids, err, sizeof(err)) == -1))
+		bouncetagd_die(err);
+	if (geteuid() == 0 && !c->allow_root)
+		bouncetagd_die("refusing to run as root: give a user (-u USER "
+			       "or user in the policy file), or set allow-root");
 }
 
 int
@@ -219,14 +229,10 @@ main(int argc, char **argv)
 	bouncetagd_socket(c, spec);
 	bouncetagd_privileges(c, o.user);
 	if (pidfile != NULL && *pidfile != '\0' &&
-	    (pidfd = daemon_pidfile_open(pidfile, err, sizeof(err))) == -1) {
-		log_errx("%s", err);
-		return 1;
-	}
-	if (!o.foreground && daemon_detach(err, sizeof(err)) == -1) {
-		log_errx("%s", err);
-		return 1;
-	}
+	    (pidfd = daemon_pidfile_open(pidfile, err, sizeof(err))) == -1)
+		bouncetagd_die(err);
+	if (!o.foreground && daemon_detach(err, sizeof(err)) == -1)
+		bouncetagd_die(err);
 	log_set_stderr(o.foreground);
 	if (pidfd != -1 && daemon_pidfile_write(pidfd, err, sizeof(err)) == -1)
 		log_errx("%s", err);	/* detached: carry on */
@@ -236,11 +242,11 @@ main(int argc, char **argv)
 		log_errx("%s", err);
 		return 1;
 	}
-	log_notice("bouncetagd %s (libmilter %s) starting on %s, policy %s",
+	log_notice("version %s (libmilter %s) starting on %s, policy %s",
 		   PACKAGE_VERSION, milter_libversion(ver, sizeof(ver)), spec,
 		   o.conf ? o.conf : "(embedded default)");
 	rc = milter_run();
-	log_notice("bouncetagd stopped%s", rc == 0 ? "" : " (libmilter error)");
+	log_notice("stopped%s", rc == 0 ? "" : " (libmilter error)");
 	daemon_pidfile_remove(pidfile, pidfd);
 	milter_config_set(NULL);
 	return rc == 0 ? 0 : 1;

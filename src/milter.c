@@ -282,17 +282,17 @@ milter_decide(milter_ctx *m, const bt_config *cfg)
 	    (m->res->caps_hit & MILTER_CAPS_SERIOUS)) {
 		m->verdict.action = cfg->on_error;
 		m->verdict.rule = "on-error";
+		if (cfg->internal_mail && (m->verdict.action == POLICY_REJECT ||
+					   m->verdict.action == POLICY_TEMPFAIL))
+			m->verdict.action = POLICY_TAG;
+		m->verdict.would = m->verdict.action;
 	} else {
 		policy_decide(cfg->policy, m->res, sender, cfg->internal_mail,
 			      &m->verdict);
 		if (m->verdict.action == POLICY_ACCEPT &&
 		    m->res->cls == BT_CLASS_NONE && cfg->hdr.tag_nonbounce)
-			m->verdict.action = POLICY_TAG;
+			m->verdict.action = m->verdict.would = POLICY_TAG;
 	}
-	/* The MTA's own bounces are never refused (non_smtpd_milters). */
-	if (cfg->internal_mail && (m->verdict.action == POLICY_REJECT ||
-				   m->verdict.action == POLICY_TEMPFAIL))
-		m->verdict.action = POLICY_TAG;
 }
 
 /* Copy s into buf without control characters, '%' doubled (libmilter
@@ -389,10 +389,18 @@ milter_apply(SMFICTX *ctx, milter_ctx *m, const bt_config *cfg)
 	milter_qid(ctx, qid, sizeof(qid));
 	snprintf(hdraction, sizeof(hdraction), "%s", name);
 	snprintf(applied, sizeof(applied), "%s", name);
-	if (policy_dry_run(cfg->policy) && a != POLICY_TAG && a != POLICY_ACCEPT) {
-		snprintf(hdraction, sizeof(hdraction), "tag (dry-run: %s)", name);
-		snprintf(applied, sizeof(applied), "tag(dry-run:%s)", name);
-		a = POLICY_TAG;
+	if (m->verdict.would != a) {
+		/* dry-run, or internal mail: the rule asked for more */
+		const char *why = cfg->internal_mail &&
+			(m->verdict.would == POLICY_REJECT ||
+			 m->verdict.would == POLICY_TEMPFAIL) ? "internal" :
+			"dry-run";
+		const char *would = policy_action_name(m->verdict.would);
+
+		snprintf(hdraction, sizeof(hdraction), "%s (%s: %s)", name,
+			 why, would);
+		snprintf(applied, sizeof(applied), "%s(%s:%s)", name, why,
+			 would);
 	}
 	switch (a) {
 	case POLICY_REJECT:
