@@ -334,22 +334,31 @@ const codes_entry *ruleset_lookup_code(const ruleset *rs, const char *code)
 	return codes_lookup(code);
 }
 
-/* Glob match: '*' any run, '?' one character. */
+/* Glob match of g[0..glen) against s: '*' any run, '?' one character.
+ * Iterative, with one backtracking point: linear in practice, never
+ * exponential whatever the pattern. */
 static int ruleset_glob(const char *g, size_t glen, const char *s)
 {
-	if (glen == 0)
-		return *s == '\0';
-	if (*g == '*') {
-		for (;;) {
-			if (ruleset_glob(g + 1, glen - 1, s))
-				return 1;
-			if (*s++ == '\0')
-				return 0;
+	size_t gi = 0, star = (size_t)-1;
+	const char *mark = NULL;
+
+	while (*s != '\0') {
+		if (gi < glen && (g[gi] == '?' || g[gi] == *s)) {
+			gi++;
+			s++;
+		} else if (gi < glen && g[gi] == '*') {
+			star = gi++;
+			mark = s;
+		} else if (star != (size_t)-1) {
+			gi = star + 1;
+			s = ++mark;
+		} else {
+			return 0;
 		}
 	}
-	if (*s == '\0' || (*g != '?' && *g != *s))
-		return 0;
-	return ruleset_glob(g + 1, glen - 1, s + 1);
+	while (gi < glen && g[gi] == '*')
+		gi++;
+	return gi == glen;
 }
 
 /* 1 when status or replycode matches one of the filter's globs. */

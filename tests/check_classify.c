@@ -437,6 +437,27 @@ START_TEST(test_status_filter)
 	ck_assert_str_eq(ruleset_match(rs, "go away", 7, "", "421", h), "toomanyconn");
 	ck_assert_ptr_null(ruleset_match(rs, "go away", 7, "5.1.1", "550", h));
 	ck_assert_ptr_null(ruleset_match(rs, "go away", 7, "", "", h));
+	/* globs: '*' anywhere, runs of them, '?' */
+	ck_assert_int_eq(ruleset_add_rule(rs, "glob", "blocked", NULL, "*.7.*2*,5.?.??", err,
+					  sizeof(err)), 0);
+	ck_assert_str_eq(ruleset_match(rs, "glob", 4, "5.7.26", "", h), "blocked");
+	ck_assert_str_eq(ruleset_match(rs, "glob", 4, "4.7.2", "", h), "blocked");
+	ck_assert_str_eq(ruleset_match(rs, "glob", 4, "5.1.10", "", h), "blocked");
+	ck_assert_ptr_null(ruleset_match(rs, "glob", 4, "5.7.1", "", h));
+	ck_assert_ptr_null(ruleset_match(rs, "glob", 4, "5.1.1", "550", h));
+	{
+		char many[200];
+
+		memset(many, '*', sizeof(many) - 2);
+		many[sizeof(many) - 2] = 'x';	/* never matches: must still be quick */
+		many[sizeof(many) - 1] = '\0';
+		ck_assert_int_eq(ruleset_add_rule(rs, "stars", "blocked", NULL, many, err,
+						  sizeof(err)), -1);	/* 'x' is no glob character */
+		many[sizeof(many) - 2] = '9';
+		ck_assert_int_eq(ruleset_add_rule(rs, "stars", "blocked", NULL, many, err,
+						  sizeof(err)), 0);
+		ck_assert_ptr_null(ruleset_match(rs, "stars", 5, "5.5.5.5.5.5.5.5", "555", h));
+	}
 	ck_assert_int_eq(ruleset_add_rule(rs, "x", "blocked", NULL, "5.7.[1]", err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "status filter"));
 	ruleset_free(rs);
