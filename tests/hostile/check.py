@@ -18,6 +18,10 @@ and checks:
     tab fold; no CR, NUL or other control byte, no 8-bit byte; a field name
     is one of ours; single fields (Class, Reason, ...) appear once; no line
     says "X-Bounce-Class: delivered" (the injected forgery).
+With HOSTILE_MILTER_SOCK, HOSTILE_MILTER_PID and HOSTILE_MILTER_LUA set
+(tests/hostile.sh does it), each case also goes through the running daemon
+with miltertest (milter.lua checks the added fields): miltertest must exit
+0 and the daemon must be alive after it; its VmHWM is checked at the end.
 Prints one line per case (name, outcome, caps, RSS, time) and exits 1 when
 any check failed.
 """
@@ -163,6 +167,34 @@ def check_headers(out, errs):
             errs.append('headers line %d: the injected field got through' % n)
 
 
+def check_milter(case, errs):
+    """The case through the daemon with miltertest; returns a short note."""
+    sock = os.environ['HOSTILE_MILTER_SOCK']
+    pid = int(os.environ['HOSTILE_MILTER_PID'])
+    cmd = ['miltertest', '-D', 'sock=' + sock, '-D', 'file=' + case['file'],
+           '-s', os.environ['HOSTILE_MILTER_LUA']]
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+        out = p.stdout.decode(errors='replace').strip()
+        if p.returncode != 0:
+            errs.append('milter: miltertest %s: %s' % (describe(p.returncode if p.returncode >= 0
+                        else -p.returncode), out[-300:]))
+    except subprocess.TimeoutExpired:
+        errs.append('milter: miltertest timed out')
+        out = ''
+    try:
+        os.kill(pid, 0)
+        with open('/proc/%d/stat' % pid) as f:
+            if f.read().split(') ')[1][0] == 'Z':
+                raise OSError
+    except OSError:
+        errs.append('milter: bouncetagd died')
+        os.environ.pop('HOSTILE_MILTER_SOCK')
+    m = out.split('\n')[-1] if out else ''
+    return m
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -188,19 +220,28 @@ def main():
         if rss2 > max_rss:
             errs.append('headers: peak RSS %d KB over %d KB' % (rss2, max_rss))
         check_headers(out2, errs)
+        mnote = ''
+        if os.environ.get('HOSTILE_MILTER_SOCK'):
+            mnote = ' milter: ' + check_milter(case, errs)
         status = 'FAIL' if errs else 'ok'
         if case.get('known'):
             status = 'XFAIL' if errs else 'XPASS'
             errs = ['known bug: ' + case['known']] + errs if errs else \
                 ['known bug seems fixed, remove "known" in gen.py: ' + case['known']]
-        print('%-5s %-26s class=%-12s caps=%-18s rss=%6d KB %6.2fs  %s' % (
+        print('%-5s %-26s class=%-12s caps=%-18s rss=%6d KB %6.2fs  %s%s' % (
             status, case['name'], cls, caps or '-', max(rss, rss2),
-            secs + secs2, case['what']))
+            secs + secs2, case['what'], mnote))
         for e in errs:
             print('     ' + e)
         failed += status == 'FAIL'
     print('hostile: %d cases, %d failed, worst peak RSS %d KB (limit %d KB)' % (
         len(cases), failed, worst, max_rss))
+    if os.environ.get('HOSTILE_MILTER_SOCK'):
+        hwm = vmhwm(int(os.environ['HOSTILE_MILTER_PID']))
+        print('hostile: bouncetagd peak RSS %d KB after all cases' % hwm)
+        if hwm > max_rss:
+            print('FAIL bouncetagd peak RSS %d KB over %d KB' % (hwm, max_rss))
+            failed += 1
     sys.exit(1 if failed else 0)
 
 
