@@ -49,11 +49,22 @@ static const char *const detect_complaint_words[] = {
 	"fbl report", "feedback report", "spam complaint",
 };
 
-static const char *const detect_autoreply_words[] = {
+/* Subject starts with one of these: an auto-reply. */
+static const char *const detect_autoreply_starts[] = {
 	"out of office", "out of the office", "auto:", "automatic reply",
 	"autoreply", "auto-reply", "auto reply", "auto response",
-	"autoresponse", "vacation", "away from", "away until",
-	"abwesenheit", "absence", "automatische antwort", "r\xc3\xa9ponse automatique",
+	"autoresponse", "automatische antwort", "abwesenheitsnotiz",
+	"r\xc3\xa9ponse automatique", "respuesta autom\xc3\xa1tica",
+	"risposta automatica", "resposta autom\xc3\xa1tica",
+	"automatisch antwoord", "vacation reply", "on vacation",
+	"\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94",	/* 自動応答 */
+};
+
+/* Somewhere in the Subject: an auto-reply only with other signs. */
+static const char *const detect_autoreply_words[] = {
+	"out of office", "out of the office", "vacation", "away from",
+	"away until", "absence", "abwesenheit", "automatic reply",
+	"auto-reply", "autoreply",
 };
 
 static const char *const detect_mailer_words[] = {
@@ -208,6 +219,19 @@ detect_bounce_subject(const char *subject)
 			  sizeof(detect_subject_words) / sizeof(detect_subject_words[0]));
 }
 
+static int
+detect_starts_any(const char *s, const char *const *words, size_t n)
+{
+	size_t i;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (i = 0; i < n; i++)
+		if (strncasecmp(s, words[i], strlen(words[i])) == 0)
+			return 1;
+	return 0;
+}
+
 int
 detect_autoreply_subject(const char *subject)
 {
@@ -216,8 +240,8 @@ detect_autoreply_subject(const char *subject)
 	detect_decode_words(subject, buf, sizeof(buf));
 	if (detect_is_reply(buf))
 		return 0;
-	return detect_any(buf, detect_autoreply_words,
-			  sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0]));
+	return detect_starts_any(buf, detect_autoreply_starts,
+		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0]));
 }
 
 unsigned
@@ -281,9 +305,12 @@ detect_subject(const char *value)
 	if (detect_any(buf, detect_subject_words,
 		       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
 		sig |= DETECT_SUBJECT;
-	if (detect_any(buf, detect_autoreply_words,
-		       sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0])))
+	if (detect_starts_any(buf, detect_autoreply_starts,
+		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0])))
 		sig |= DETECT_AUTOREPLY;
+	else if (detect_any(buf, detect_autoreply_words,
+		sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0])))
+		sig |= DETECT_AUTOREPLY_WEAK;
 	if (strncasecmp(buf, "report domain:", 14) == 0 ||
 	    detect_has(buf, "report-id:"))
 		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */

@@ -29,6 +29,7 @@
 #define DETECT_SUBJECT_FWD	0x10000u	/* "Fwd: Returned mail": a forwarded bounce (weak) */
 #define DETECT_COMPLAINT	0x20000u	/* Subject of an abuse/complaint report */
 #define DETECT_UNSUBSCRIBE	0x40000u	/* X-Apple-Unsubscribe: an opt-out request */
+#define DETECT_AUTOREPLY_WEAK	0x80000u	/* "vacation", "away" somewhere in the Subject */
 
 #define DETECT_STRONG	(DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_XFAILED | \
 			 DETECT_REPORT_DSN | DETECT_BOUNCE_MAILER)

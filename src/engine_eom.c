@@ -210,6 +210,19 @@ engine_eom_text_failure(const engine *e)
 	return 0;
 }
 
+/* RFC 3834 marks, an auto-reply Subject, or a vacation-like Subject sent
+ * with a null sender or marked automatic; never from a mailer daemon. */
+static int
+engine_eom_is_autoreply(unsigned sig)
+{
+	if (sig & (DETECT_REPLY | DETECT_FROM_DAEMON))
+		return 0;
+	if (sig & (DETECT_AUTOREPLY | DETECT_AUTO_REPLIED))
+		return 1;
+	return (sig & DETECT_AUTOREPLY_WEAK) &&
+	       (sig & (DETECT_NULL_SENDER | DETECT_AUTO_GENERATED));
+}
+
 static int
 engine_eom_is_bounce(const engine *e, size_t scanned)
 {
@@ -217,12 +230,11 @@ engine_eom_is_bounce(const engine *e, size_t scanned)
 
 	if (e->dsn_rcpts > 0 || (sig & DETECT_XFAILED))
 		return 1;
-	if ((sig & (DETECT_AUTOREPLY | DETECT_AUTO_REPLIED)) &&
-	    !(sig & DETECT_STRONG) && !(sig & DETECT_REPLY))
+	if (engine_eom_is_autoreply(sig) && !(sig & DETECT_STRONG))
 		return 0;	/* an auto-reply, whatever its text says */
 	if (scanned > 0 && ((sig & (DETECT_STRONG | DETECT_NULL_SENDER |
-				    DETECT_AUTO_REPLIED | DETECT_AUTO_GENERATED |
-				    DETECT_SUBJECT_FWD)) || e->returned_seen))
+				    DETECT_AUTO_REPLIED | DETECT_AUTO_GENERATED)) ||
+			    (e->returned_seen && !(sig & DETECT_REPLY))))
 		return 1;
 	if ((sig & (DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_REPORT_DSN |
 		    DETECT_BOUNCE_MAILER)) && e->returned_seen)
@@ -269,8 +281,7 @@ engine_eom(engine *e)
 		if (r->format == NULL)
 			r->format = "text";
 		classify_result(r, e->rs != NULL ? e->rs : ruleset_builtin());
-	} else if ((e->sig & (DETECT_AUTOREPLY | DETECT_AUTO_REPLIED)) &&
-		   !(e->sig & (DETECT_REPLY | DETECT_FROM_DAEMON))) {
+	} else if (engine_eom_is_autoreply(e->sig)) {
 		engine_eom_autoreply(e);
 	} else {
 		engine_eom_drop(r);

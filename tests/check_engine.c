@@ -278,6 +278,60 @@ START_TEST(test_classes)
 }
 END_TEST
 
+static const bt_result *
+text_message(const char *sender, const char *from, const char *subject,
+	     const char *extra_name, const char *extra_value, const char *body)
+{
+	engine_reset(eng);
+	engine_envfrom(eng, sender);
+	engine_header(eng, "From", from);
+	engine_header(eng, "Subject", subject);
+	if (extra_name != NULL)
+		engine_header(eng, extra_name, extra_value);
+	engine_header(eng, "Content-Type", "text/plain; charset=utf-8");
+	if (engine_eoh(eng) == ENGINE_MORE)
+		engine_body(eng, body, strlen(body));
+	return engine_eom(eng);
+}
+
+/* What makes an auto-reply, and what does not. */
+START_TEST(test_autoreply_rules)
+{
+	const char *away = "I am away until Monday.\n";
+	const bt_result *r;
+
+	r = text_message(NULL, "Uma <uma@example.com>", "Out of Office: budget",
+			 NULL, NULL, away);
+	ck_assert_int_eq(r->cls, BT_CLASS_AUTOREPLY);
+	ck_assert_str_eq(r->rcpt[0].recipient, "uma@example.com");
+	r = text_message("<>", "uma@example.com", "On vacation until May",
+			 NULL, NULL, away);
+	ck_assert_int_eq(r->cls, BT_CLASS_AUTOREPLY);
+	r = text_message("uma@example.com", "uma@example.com", "hello",
+			 "Auto-Submitted", "auto-replied", away);
+	ck_assert_int_eq(r->cls, BT_CLASS_AUTOREPLY);
+	/* a subject that merely mentions a vacation */
+	r = text_message(NULL, "uma@example.com", "Vacation photos", NULL, NULL,
+			 "Here are the photos.\n");
+	ck_assert_int_eq(r->cls, BT_CLASS_NONE);
+	/* a human reply about an absence */
+	r = text_message(NULL, "uma@example.com", "Re: Out of office next week?",
+			 "In-Reply-To", "<x@example.com>", "Yes, I will be away.\n");
+	ck_assert_int_eq(r->cls, BT_CLASS_NONE);
+	/* auto-generated notices are not auto-replies */
+	r = text_message("<>", "cal@example.com", "Invitation: kickoff",
+			 "Auto-Submitted", "auto-generated", "Join us.\n");
+	ck_assert_int_eq(r->cls, BT_CLASS_NONE);
+	/* a bounce marked auto-replied (as Exim does) stays a bounce */
+	r = text_message("<>", "Mail Delivery System <Mailer-Daemon@mx.example.net>",
+			 "Mail delivery failed: returning message to sender",
+			 "X-Failed-Recipients", "vera@example.com",
+			 "A message that you sent could not be delivered.\n");
+	ck_assert_int_lt(r->cls, BT_CLASS_DELAYED);
+	ck_assert_str_eq(r->rcpt[0].recipient, "vera@example.com");
+}
+END_TEST
+
 /* The milter-style calls with a folded header value. */
 START_TEST(test_milter_calls)
 {
@@ -513,6 +567,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_not_bounces);
 	tcase_add_test(tc, test_eoh_verdicts);
 	tcase_add_test(tc, test_classes);
+	tcase_add_test(tc, test_autoreply_rules);
 	tcase_add_test(tc, test_milter_calls);
 	tcase_add_test(tc, test_broken_reports);
 	tcase_add_test(tc, test_xfailed);
