@@ -122,7 +122,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	/* --- the sending host: blocklists, IP bans, refusals ----------- */
 	{ "blocked using|(?<!not )listed (at|on|in|by)|spamhaus|spamcop|\\bsorbs\\b|\\bbarracuda"
 	  "|dnsbl|\\brbl\\b|blacklist|blocklist|black list|block list"
-	  "|client host (\\S+ )?(rejected|blocked)|(ip|host|address|client)( address)? (\\S+ )?(is )?(blocked|banned|denied)"
+	  "|client host (\\S+ )?(rejected|blocked)|(ip|host|client)( address)? (\\S+ )?(is )?(blocked|banned|denied)"
 	  "|\\b\\d{1,3}(\\.\\d{1,3}){3}\\]?:? (is |has been )?(blocked|blacklisted|banned|denied)"
 	  "|banned sending ip|blocked ip|refused to talk to me|not accepting connections"
 	  "|connection (refused|rejected) (by|from)|access denied.*\\bip\\b|\\(bl\\)"
@@ -130,7 +130,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|please use (the|your) (\\S+ )?(smtp|mail) (server|relay)|invalid ip for sending"
 	  "|\\b(sc|ou|dy)-00[1-4]\\b|\\[tss?0[39]\\]|permanently deferred|:(hvu|rly|dyn|rtr):"
 	  "|helo (command )?rejected|(invalid|bad) helo|not authori[sz]ed to send (e-?mail )?directly"
-	  "|blocked for (abuse|spam)|open relay",
+	  "|blocked for (abuse|spam)|open relay|(do not|don't|does not) accept (e-?)?mail from",
 	  "blocked", NULL, NULL },
 	/* a bare "rejected" with a generic code: the connection was refused */
 	{ "^(\\d{3}[- ])?(#?\\d\\.\\d\\.\\d )?rejected\\.?$", "blocked", NULL, "?.0.0" },
@@ -144,7 +144,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 
 	/* --- the message: content, size, policy ------------------------- */
 	{ "headers? (too (large|long|big)|exceed|size)|invalid (character|charset)|bare (lf|linefeed)"
-	  "|illegal (character|header)|content (type|encoding) (not|is)|mime (error|syntax)|8-?bit",
+	  "|illegal (character|header)|content (type|encoding) (not|is)|mime (error|syntax)|8-?bitmime|8-?bit (data|characters)",
 	  "contenterror", NULL, NULL },
 	{ "message (size|length) (exceeds|too|is larger)|size (of message )?exceeds|message (is )?too (large|big)"
 	  "|exceeds (the )?(maximum|size|message size)|maximum (allowed )?(message )?size|larger than (the )?(maximum|allowed)"
@@ -184,7 +184,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "this user (doesn't|does not) have an? \\S+ account", "filtered", NULL, NULL },
 
 	/* --- the recipient's domain does not accept mail, or not found ---- */
-	{ "null mx|(does not|doesn't|do not) (accept|receive) (e-?)?mail|not accepting (e-?)?mail"
+	{ "null mx|(does not|doesn't|do not) (accept|receive) (e-?)?mail(?! from)|not accepting (e-?)?mail(?! from)"
 	  "|domain (does not|doesn't) (accept|receive)|couldn't find a mail exchanger|indicated no smtp service",
 	  "notaccept", NULL, NULL },
 	{ "host \\S+ not found(?!, try again)", "hostunknown", NULL, NULL },

@@ -277,6 +277,9 @@ START_TEST(test_phrasings)
 		{ "/usr/bin/perl: bad interpreter: No such file or directory", "mailererror" },
 		{ "No connection could be made because the target computer actively refused it",
 		  "networkerror" },
+		{ "550 We do not accept mail from your network", "blocked" },
+		{ "550 Sender address denied", "rejected" },
+		{ "550 5.1.10 The domain example.net does not accept email (null MX)", "notaccept" },
 		/* a MIME preamble is no delivery-program failure */
 		{ "This is a MIME-formatted message. Portions of this message may be unreadable "
 		  "without a MIME-capable mail program. Delivery to the host timed out", "expired" },
