@@ -51,7 +51,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "retry time(out)? (not reached|exceeded|expired)|too long in (the )?queue"
 	  "|been in the queue too long|message expired|delivery time expired|envelope expired"
 	  "|queue\\.expired|expired after \\d|unable to deliver in \\d+ (minutes|hours|days)"
-	  "|could not be delivered (within|for) \\d+ (days|hours)"
+	  "|(could not be|was not|wasn't) delivered (within|for|in) \\d+ (days?|hours?)|remote host is not responding"
 	  "|(delivery|retry) (period|timeout) (has )?(expired|exceeded)|all hosts have been failing"
 	  "|failed \\d+ attempts|after (multiple|too many|\\d+) (retries|attempts)|giving up|gave up"
 	  "|maximum (delivery|queue) time|timed? ?out|could not find a gateway|host not reachable"
