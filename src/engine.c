@@ -245,7 +245,8 @@ engine_msg_eoh(void *ctx, unsigned in_message)
 	if (e->state == E_DONE)
 		return;
 	if (in_message == 1 && !e->descend && e->inner_report && !e->has_dsn &&
-	    (e->sig & ENGINE_BOUNCE_SIGS)) {
+	    (e->sig & (DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_XFAILED)) &&
+	    !(e->sig & DETECT_REPLY)) {
 		bt_result *r = &e->r;
 
 		e->descend = 1;

@@ -232,9 +232,12 @@ engine_eom_is_bounce(const engine *e, size_t scanned)
 		return 1;
 	if (engine_eom_is_autoreply(sig) && !(sig & DETECT_STRONG))
 		return 0;	/* an auto-reply, whatever its text says */
-	if (scanned > 0 && ((sig & (DETECT_STRONG | DETECT_NULL_SENDER |
-				    DETECT_AUTO_REPLIED | DETECT_AUTO_GENERATED)) ||
-			    (e->returned_seen && !(sig & DETECT_REPLY))))
+	/* text recipients count with a strong sign, or a weak one on a
+	 * message that is not a person's reply or forward */
+	if (scanned > 0 && ((sig & DETECT_STRONG) ||
+			    (!(sig & DETECT_REPLY) &&
+			     ((sig & (DETECT_NULL_SENDER | DETECT_AUTO_REPLIED |
+				      DETECT_AUTO_GENERATED)) || e->returned_seen))))
 		return 1;
 	if ((sig & (DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_REPORT_DSN |
 		    DETECT_BOUNCE_MAILER)) && e->returned_seen)
