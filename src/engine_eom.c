@@ -17,13 +17,15 @@
 #include "scan.h"
 #include "classify.h"
 
-/* Add one recipient per address of a list "a@b, c@d" (NULL: one, unknown). */
+/* Add one recipient per address of a list "a@b, c@d", at most max; when
+ * none is found (or list is NULL), one recipient without an address. */
 static void
-engine_eom_add_list(engine *e, const char *list)
+engine_eom_add_list(engine *e, const char *list, size_t max)
 {
 	bt_result *r = &e->r;
+	size_t added = 0;
 
-	while (list != NULL && *list) {
+	while (list != NULL && *list && added < max) {
 		size_t n = strcspn(list, ",");
 		const char *a;
 		size_t alen = n;
@@ -36,6 +38,7 @@ engine_eom_add_list(engine *e, const char *list)
 				return;
 			result_set(&rc->recipient, a, alen, e->caps.max_field,
 				   &r->caps_hit);
+			added++;
 		}
 		list += n;
 		if (*list == ',')
@@ -104,7 +107,7 @@ engine_eom_complaint(engine *e)
 	if (i < r->nrcpt || r->nrcpt == 0) {
 		engine_eom_drop(r);
 		engine_eom_add_list(e, r->original_to != NULL ? r->original_to :
-				     (e->sig & DETECT_UNSUBSCRIBE) ? r->from : NULL);
+				     (e->sig & DETECT_UNSUBSCRIBE) ? r->from : NULL, 1);
 		for (i = 0; i < r->nrcpt; i++) {
 			r->rcpt[i].cls = BT_CLASS_COMPLAINT;
 			r->rcpt[i].reason = "feedback";
@@ -277,10 +280,14 @@ engine_eom(engine *e)
 		r->format = "rfc3464";
 	scanned = engine_eom_scan(e);
 	if (engine_eom_is_bounce(e, scanned)) {
-		if (r->nrcpt == 0)
-			engine_eom_add_list(e, engine_lookup(e, "x-failed-recipients")
-					     ? engine_lookup(e, "x-failed-recipients")
-					     : r->original_to);
+		if (r->nrcpt == 0) {
+			const char *xf = engine_lookup(e, "x-failed-recipients");
+
+			if (xf != NULL)
+				engine_eom_add_list(e, xf, (size_t)-1);
+			else
+				engine_eom_add_list(e, r->original_to, 1);
+		}
 		if (r->format == NULL)
 			r->format = "text";
 		classify_result(r, e->rs != NULL ? e->rs : ruleset_builtin());
