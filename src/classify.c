@@ -24,8 +24,9 @@
  *		unless the code is generic (X.0.0, X.7.1: NULL in the table)
  *		or known to be reused (classify_weak_codes); the first text
  *		rule that matches the diagnostic (whitespace folded, repeated
- *		"550-5.7.1" prefixes removed); the status or reply code's
- *		default; "expired" for a delayed recipient with no cause;
+ *		"550-5.7.1" prefixes removed); the status code's default
+ *		(for a code the table lacks, its subject's X.Y.0 default),
+ *		else the reply code's; "expired" for a delayed recipient with no cause;
  *		"onhold" when the bounce shows no code and no text, else
  *		"undefined".  The SMTP phase then adjusts a reason that did
  *		not come from a specific code: user unknown to DATA is
@@ -398,6 +399,20 @@ static const char *classify_code_reason(const ruleset *rs, const char *code)
 	return e->reason;
 }
 
+/* For a code the table does not list (5.6.211, 4.4.318 ...), the reason
+ * of its subject's X.Y.0 entry, or NULL. */
+static const char *classify_subject_reason(const ruleset *rs, const char *code)
+{
+	char sub[16];
+	const char *dot = strrchr(code, '.');
+
+	if (!codes_valid_enhanced(code) || dot == NULL || (size_t)(dot - code) + 3 > sizeof(sub))
+		return NULL;
+	memcpy(sub, code, (size_t)(dot - code));
+	memcpy(sub + (dot - code), ".0", 3);
+	return classify_code_reason(rs, sub);
+}
+
 /* Codes whose default reason is often not what the server meant: the
  * text decides when a rule matches (Gmail's 5.2.1 "receiving mail at a
  * rate", Exchange's 5.4.1 "access denied", 5.3.0 wrapping a user unknown,
@@ -463,6 +478,8 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	code = classify_code_reason(rs, rc->status);
 	if (code != NULL && !classify_code_weak(rc->status))
 		return code;	/* a specific code decides, whatever the phase */
+	if (code == NULL && rc->status[0] != '\0' && ruleset_lookup_code(rs, rc->status) == NULL)
+		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
 	if (len > 0)
 		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
 	if (reason != NULL)

@@ -144,7 +144,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 
 	/* --- the message: content, size, policy ------------------------- */
 	{ "headers? (too (large|long|big)|exceed|size)|invalid (character|charset)|bare (lf|linefeed)"
-	  "|illegal (character|header)|content (type|encoding) (not|is)|mime (error|syntax)|8-?bitmime|8-?bit (data|characters)",
+	  "|illegal (character|header)|content (type|encoding) (not|is)|mime (error|syntax)|invalid mime|8-?bitmime|8-?bit (data|characters)",
 	  "contenterror", NULL, NULL },
 	{ "message (size|length) (exceeds|too|is larger)|size (of message )?exceeds|message (is )?too (large|big)"
 	  "|exceeds (the )?(maximum|size|message size)|maximum (allowed )?(message )?size|larger than (the )?(maximum|allowed)"

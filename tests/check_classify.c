@@ -201,6 +201,13 @@ START_TEST(test_codes_decide)
 	ck_assert_str_eq(rc.reason, "exceedlimit");
 	rc = failed_rcpt("5.3.4", "552 5.3.4 Message size exceeds fixed maximum message size (10485760)");
 	ck_assert_str_eq(rc.reason, "mesgtoobig");
+	/* a code the table lacks: its subject's default, after the text */
+	rc = failed_rcpt("5.6.211", "554 5.6.211 Cannot process the message body");
+	ck_assert_str_eq(rc.reason, "contenterror");
+	rc = failed_rcpt("4.4.318", "451 4.4.318 Connection was closed abruptly");
+	ck_assert_str_eq(rc.reason, "networkerror");
+	rc = failed_rcpt("5.1.999", "550 5.1.999 Mailbox full");
+	ck_assert_str_eq(rc.reason, "mailboxfull");
 	/* x-unix: a local delivery program */
 	{
 		bt_result r;
