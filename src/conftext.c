@@ -318,6 +318,33 @@ conftext_uncomment(char *s)
 	return depth > 0 ? open : 0;
 }
 
+/* The line of an empty list "= {}" (quoted strings skipped), or 0: an
+ * empty list would silently mean "anything". */
+static int
+conftext_empty_list(const char *s)
+{
+	const char *p;
+	char q = 0;
+	int line = 1;
+
+	for (; *s != '\0'; s++) {
+		line += *s == '\n';
+		if (q) {
+			if (*s == '\\' && s[1] != '\0')
+				s++;
+			else if (*s == q)
+				q = 0;
+		} else if (*s == '"' || *s == '\'') {
+			q = *s;
+		} else if (*s == '=') {
+			p = s + 1 + strspn(s + 1, " \t\r\n");
+			if (*p == '{' && p[1 + strspn(p + 1, " \t\r\n")] == '}')
+				return line;
+		}
+	}
+	return 0;
+}
+
 char *
 conftext_read(const char *path, char *errbuf, size_t errlen)
 {
@@ -353,6 +380,10 @@ conftext_read(const char *path, char *errbuf, size_t errlen)
 		if ((open = conftext_uncomment(buf)) > 0) {
 			snprintf(errbuf, errlen, "%s:%d: expected '}' to close the section "
 				 "opened here", path, open);
+			bad = 1;
+		} else if ((line = conftext_empty_list(buf)) > 0) {
+			snprintf(errbuf, errlen, "%s:%d: expected a list with at least one "
+				 "entry, got {}", path, line);
 			bad = 1;
 		}
 	}

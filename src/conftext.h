@@ -47,7 +47,8 @@ int conftext_level(const char *v);
 
 /* Read a policy file: at most CONFTEXT_MAX_FILE bytes, no NUL bytes, every
  * '{' closed; comments (#, //, C comments) outside quoted strings are
- * blanked, newlines kept.  The text (malloc'ed, caller frees), or NULL with
+ * blanked, newlines kept; an empty list "= {}" is an error.  The text
+ * (malloc'ed, caller frees), or NULL with
  * "FILE: cannot open: reason" or "FILE:LINE: expected ..." in errbuf. */
 char *conftext_read(const char *path, char *errbuf, size_t errlen);
 
