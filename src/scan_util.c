@@ -319,8 +319,10 @@ scan_reply_code(const char *s, char out[4])
 		    !isdigit((unsigned char)p[2]))
 			continue;
 		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
-		    p[-1] == '#' || p[-1] == '-' || p[-1] == '=' || p[-1] == '/'))
+		    p[-1] == '-' || p[-1] == '=' || p[-1] == '/'))
 			continue;
+		if (p > s && p[-1] == '#' && p[3] != ' ')
+			continue;	/* "#550 5.1.1" is Exchange's reply */
 		if (p[3] != '\0' && p[3] != ' ' && p[3] != '-' && p[3] != ']' &&
 		    p[3] != ')' && p[3] != '\'' && p[3] != ',' && p[3] != '"' &&
 		    p[3] != ';' && p[3] != ':')

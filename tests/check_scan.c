@@ -671,6 +671,28 @@ START_TEST(test_quoted_local_part)
 }
 END_TEST
 
+START_TEST(test_exchange_hash_reply)
+{
+	const char *t =
+	    "Delivery has failed to these recipients or groups:\n"
+	    "\n"
+	    "kay@dest.example\n"
+	    "The e-mail address you entered couldn't be found.\n"
+	    "\n"
+	    "Diagnostic information for administrators:\n"
+	    "\n"
+	    "Generating server: mail.example.org\n"
+	    "\n"
+	    "kay@dest.example\n"
+	    "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n";
+
+	ck_assert_uint_eq(scan(t), 1);
+	ck_assert_str_eq(RC(0)->replycode, "550");
+	ck_assert_str_eq(RC(0)->status, "5.1.1");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "RecipNotFound"));
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -709,6 +731,7 @@ scan_suite(void)
 	tcase_add_test(tc, test_quoted_forward);
 	tcase_add_test(tc, test_signature_address_is_no_recipient);
 	tcase_add_test(tc, test_quoted_local_part);
+	tcase_add_test(tc, test_exchange_hash_reply);
 	suite_add_tcase(s, tc);
 	return s;
 }
