@@ -254,6 +254,10 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|not (on|in) (the )?(allowed|white) ?list|whitelist|receiving (mail )?(is )?(denied|refused|rejected)",
 	  "filtered", NULL, NULL },
 
+	/* last resort: a refusal that only says "blocked" is about the sender
+	 * (more specific "blocked" phrasings matched above) */
+	{ "\\bblocked\\b", "blocked", NULL, NULL },
+
 	/* Google Groups' own refusal, in any language: the group does not
 	 * exist or the sender may not post to it.  It quotes no status code;
 	 * a bounce for a group address that does (a real SMTP refusal) is

@@ -287,6 +287,9 @@ START_TEST(test_phrasings)
 		{ "550 We do not accept mail from your network", "blocked" },
 		{ "550 Sender address denied", "rejected" },
 		{ "550 5.1.10 The domain example.net does not accept email (null MX)", "notaccept" },
+		{ "550 5.7.1 <a@example.net>: Recipient address rejected: Blocked. See https://x/#b",
+		  "blocked" },
+		{ "550 5.7.1 <a@example.net>: Recipient address rejected: Mailbox disabled", "suspend" },
 		/* a MIME preamble is no delivery-program failure */
 		{ "This is a MIME-formatted message. Portions of this message may be unreadable "
 		  "without a MIME-capable mail program. Delivery to the host timed out", "expired" },
