@@ -513,42 +513,73 @@ mime_close_current(mime *m)
 	m->state = S_SKIP;
 }
 
+/* 1 when s (a line starting "--") is f's boundary: exactly, or (near) a
+ * boundary of 16 bytes or more with the same length, the same first 8 bytes
+ * and at most an eighth (2 at least) of the others changed, as some
+ * generators vary a few digits.  *close is set for a close delimiter. */
+static int
+mime_boundary_is(const mime_frame *f, const char *s, size_t n, int near,
+		 int *close)
+{
+	const char *rest;
+	size_t rn, i;
+
+	if (n < f->blen + 2)
+		return 0;
+	if (!near) {
+		if (memcmp(s + 2, f->boundary, f->blen) != 0)
+			return 0;
+	} else {
+		size_t diff = 0, maxdiff = f->blen / 8 > 2 ? f->blen / 8 : 2;
+
+		if (f->blen < 16 || memcmp(s + 2, f->boundary, 8) != 0)
+			return 0;
+		for (i = 8; i < f->blen; i++) {
+			if (s[2 + i] == ' ' || s[2 + i] == '\t')
+				return 0;
+			if (s[2 + i] != f->boundary[i] && ++diff > maxdiff)
+				return 0;
+		}
+	}
+	rest = s + 2 + f->blen;
+	rn = n - 2 - f->blen;
+	*close = 0;
+	if (rn >= 2 && rest[0] == '-' && rest[1] == '-') {
+		*close = 1;
+		rest += 2;
+		rn -= 2;
+	}
+	while (rn > 0 && (rest[0] == ' ' || rest[0] == '\t')) {
+		rest++;
+		rn--;
+	}
+	return rn == 0;
+}
+
 static int
 mime_boundary(mime *m, const char *s, size_t n)
 {
-	unsigned i = m->nframes;
+	int near, close = 0;
 
-	while (i-- > 0) {
-		const mime_frame *f = &m->frames[i];
-		const char *rest;
-		size_t rn;
-		int close = 0;
+	for (near = 0; near < 2; near++) {
+		unsigned i = m->nframes;
 
-		if (n < f->blen + 2 || memcmp(s + 2, f->boundary, f->blen) != 0)
-			continue;
-		rest = s + 2 + f->blen;
-		rn = n - 2 - f->blen;
-		if (rn >= 2 && rest[0] == '-' && rest[1] == '-') {
-			close = 1;
-			rest += 2;
-			rn -= 2;
+		while (i-- > 0) {
+			const mime_frame *f = &m->frames[i];
+
+			if (!mime_boundary_is(f, s, n, near, &close))
+				continue;
+			m->frames[i].matched = 1;
+			mime_close_current(m);
+			if (close) {
+				m->nframes = i;
+				m->state = i > 0 ? S_MULTI : S_SKIP;
+			} else {
+				m->nframes = i + 1;
+				mime_new_entity(m, f->depth + 1, f->in_message, 0);
+			}
+			return 1;
 		}
-		while (rn > 0 && (rest[0] == ' ' || rest[0] == '\t')) {
-			rest++;
-			rn--;
-		}
-		if (rn != 0)
-			continue;
-		m->frames[i].matched = 1;
-		mime_close_current(m);
-		if (close) {
-			m->nframes = i;
-			m->state = i > 0 ? S_MULTI : S_SKIP;
-		} else {
-			m->nframes = i + 1;
-			mime_new_entity(m, f->depth + 1, f->in_message, 0);
-		}
-		return 1;
 	}
 	return 0;
 }

@@ -265,6 +265,33 @@ START_TEST(test_boundary_adopted)
 }
 END_TEST
 
+/* A boundary whose last digits vary between parts still separates them;
+ * a short or very different one does not. */
+START_TEST(test_boundary_near)
+{
+	rec r = { .want = 1 };
+	const char *msg =
+		"--r4B0000.0000000/mx.example\n"
+		"\n"
+		"one\n"
+		"--r4B0000.0000007/mx.example\n"
+		"\n"
+		"two\n"
+		"--r4BXXXX.XXXXXXX/mx.example\n"
+		"--r4B0000.0000007/mx.example--\n";
+
+	run(&r, NULL, "multipart/mixed; boundary=\"r4B0000.0000000/mx.example\"",
+	    NULL, msg, 0, 0);
+	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]"
+		"[E text/plain d1 m0]one\n[/text/plain]"
+		"[E text/plain d1 m0]two\n--r4BXXXX.XXXXXXX/mx.example\n[/text/plain]");
+	run(&r, NULL, "multipart/mixed; boundary=\"short1\"", NULL,
+	    "--short1\n\na\n--short2\n--short1--\n", 0, 0);
+	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]"
+		"[E text/plain d1 m0]a\n--short2\n[/text/plain]");
+}
+END_TEST
+
 START_TEST(test_base64_splits)
 {
 	/* "Hello, world!\nSecond line\n" */
@@ -441,6 +468,7 @@ mime_suite(void)
 	tcase_add_test(tc, test_crlf);
 	tcase_add_test(tc, test_boundaries);
 	tcase_add_test(tc, test_boundary_adopted);
+	tcase_add_test(tc, test_boundary_near);
 	tcase_add_test(tc, test_base64_splits);
 	tcase_add_test(tc, test_qp_splits);
 	tcase_add_test(tc, test_skip_leaf);
