@@ -180,12 +180,34 @@ scan_failed_header(scan_doc *d)
 			(void)scan_cand_add(d, p + off, alen, 1);
 }
 
-/* The To: of the returned message's headers, when nothing else named one. */
+/* Does the text above the returned message say that delivery failed? */
+static int
+scan_says_failed(const scan_doc *d)
+{
+	size_t i;
+	char tmp[512];
+
+	for (i = 0; i < d->cut; i++) {
+		size_t n = d->line[i].len < sizeof(tmp) - 1 ? d->line[i].len :
+		    sizeof(tmp) - 1;
+		memcpy(tmp, d->line[i].s, n);
+		tmp[n] = '\0';
+		if (scan_is_failure_text(tmp))
+			return 1;
+	}
+	return 0;
+}
+
+/* The To: of the returned message's headers, when nothing else named one
+ * and the text says delivery failed (a reply quoting a message is no
+ * report). */
 static void
 scan_returned_to(scan_doc *d)
 {
 	size_t i, off, alen;
 
+	if (!scan_says_failed(d))
+		return;
 	for (i = d->cut; i < d->nline && i < d->cut + 80; i++) {
 		const scan_line *l = &d->line[i];
 		if (l->len < 3 || strncasecmp(l->s, "To:", 3) != 0)

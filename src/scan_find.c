@@ -649,7 +649,7 @@ scan_find_weak(scan_doc *d)
 		len = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
 		memcpy(tmp, l->s, len);
 		tmp[len] = '\0';
-		if (scan_has(tmp, len, "MAIL FROM") || !scan_is_error_text(tmp))
+		if (scan_has(tmp, len, "MAIL FROM") || !scan_is_failure_text(tmp))
 			continue;
 		c = scan_cand_add(d, s + off, alen, 1);
 		if (c == NULL)

@@ -78,6 +78,7 @@ int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
 int scan_is_error_text(const char *s);
+int scan_is_failure_text(const char *s);
 const char *scan_cmd_phrase(const char *s, size_t len);
 void scan_buf_add(scan_buf *b, const char *s, size_t len);
 void scan_buf_free(scan_buf *b);

@@ -417,6 +417,37 @@ scan_remote_mta(const char *s, char *out, size_t outlen)
 	return 0;
 }
 
+/* Does a sentence that names an address say that delivery to it failed?
+ * Stricter than scan_is_error_text(): used where any address in any mail
+ * would otherwise do (a line of prose naming the recipient). */
+int
+scan_is_failure_text(const char *s)
+{
+	static const char *const words[] = {
+		"unknown", "not found", "no such", "rejected", "refused",
+		"denied", "invalid", "not exist", "doesn't exist", "full",
+		"quota", "failed", "failure", "not be delivered",
+		"not delivered", "wasn't delivered", "undeliverable",
+		"unable to deliver", "could not deliver", "couldn't deliver",
+		"error delivering", "blocked", "disabled", "suspended",
+		"expired", "not a member", "bounced", "exceeds", "exceeded",
+		"not accept", "unrouteable", "not listed", "locked",
+		"malformed", "permission", "not reachable", "unreachable",
+		NULL
+	};
+	char c[4], st[16];
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (scan_reply_code(s, c) || scan_status_code(s, st))
+		return 1;
+	for (i = 0; words[i] != NULL; i++)
+		if (scan_has(s, strlen(s), words[i]))
+			return 1;
+	return 0;
+}
+
 /* Does the text look like an error (a code, or a typical word)? */
 int
 scan_is_error_text(const char *s)

@@ -693,6 +693,29 @@ START_TEST(test_exchange_hash_reply)
 }
 END_TEST
 
+START_TEST(test_reply_quoting_is_no_report)
+{
+	/* A reply that quotes a message: no failure said, so the quoted To:
+	 * names no recipient; a report that says it failed does. */
+	const char *reply =
+	    "Yes, write a client that reads the serial line.\n"
+	    "\n"
+	    "-----Original Message-----\n"
+	    "From: someone@example.net\n"
+	    "To: list@lists.example.org\n";
+	const char *report =
+	    "Your message could not be delivered.\n"
+	    "\n"
+	    "----- Original message -----\n"
+	    "Received: from a by b\n"
+	    "To: lou@dest.example\n";
+
+	ck_assert_uint_eq(scan(reply), 0);
+	ck_assert_uint_eq(scan(report), 1);
+	ck_assert_str_eq(RC(0)->recipient, "lou@dest.example");
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -732,6 +755,7 @@ scan_suite(void)
 	tcase_add_test(tc, test_signature_address_is_no_recipient);
 	tcase_add_test(tc, test_quoted_local_part);
 	tcase_add_test(tc, test_exchange_hash_reply);
+	tcase_add_test(tc, test_reply_quoting_is_no_report);
 	suite_add_tcase(s, tc);
 	return s;
 }
