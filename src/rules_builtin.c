@@ -90,7 +90,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|(no|without a) valid (sender domain|hostname|host name)"
 	  "|(client|host) (name|hostname) (lookup|verification) failed"
 	  "|(no|missing) (dns )?(ptr|reverse) record|does not resolve to|not resolve back"
-	  "|hostname (does not|doesn't) match|unverif[iy]able sending ip",
+	  "|hostname (does not|doesn't) match|unverif[iy]able sending ip"
+	  "|(does not|doesn't) have an? (valid )?(ptr|reverse|host ?name)|(has|with) no (reverse|ptr)",
 	  "requireptr", NULL, NULL },
 
 	/* --- too many connections, too fast --------------------------- */
@@ -130,7 +131,9 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|please use (the|your) (\\S+ )?(smtp|mail) (server|relay)|invalid ip for sending"
 	  "|\\b(sc|ou|dy)-00[1-4]\\b|\\[tss?0[39]\\]|permanently deferred|:(hvu|rly|dyn|rtr):"
 	  "|helo (command )?rejected|(invalid|bad) helo|not authori[sz]ed to send (e-?mail )?directly"
-	  "|blocked for (abuse|spam)|open relay|(do not|don't|does not) accept (e-?)?mail from",
+	  "|blocked for (abuse|spam)|open relay|(do not|don't|does not) accept (e-?)?mail from"
+	  "|dynamic (ip|address|pool|range)|dial-?up|residential (ip|address|range)"
+	  "|access to this mail system has been rejected",
 	  "blocked", NULL, NULL },
 	/* a bare "rejected" with a generic code: the connection was refused */
 	{ "^(\\d{3}[- ])?(#?\\d\\.\\d\\.\\d )?rejected\\.?$", "blocked", NULL, "?.0.0" },

@@ -290,6 +290,8 @@ START_TEST(test_phrasings)
 		{ "550 5.7.1 <a@example.net>: Recipient address rejected: Blocked. See https://x/#b",
 		  "blocked" },
 		{ "550 5.7.1 <a@example.net>: Recipient address rejected: Mailbox disabled", "suspend" },
+		{ "554 Your IP address 192.0.2.1 does not have a valid PTR record", "requireptr" },
+		{ "550 Mail from dynamic IP addresses is not accepted", "blocked" },
 		/* a MIME preamble is no delivery-program failure */
 		{ "This is a MIME-formatted message. Portions of this message may be unreadable "
 		  "without a MIME-capable mail program. Delivery to the host timed out", "expired" },
