@@ -84,10 +84,16 @@ void scan_buf_add(scan_buf *b, const char *s, size_t len);
 void scan_buf_free(scan_buf *b);
 
 /* scan_find.c */
+const char *scan_skip_lead(const char *s, const char *end, const char **code);
 void scan_find_anchors(scan_doc *d);
 void scan_find_weak(scan_doc *d);
+
+/* scan_trans.c: transcripts and pasted DSN fields */
+const char *scan_cmd_line(const scan_line *l);
 const char *scan_cmd_before(const scan_doc *d, size_t i);
 void scan_find_cmd(scan_doc *d);
+void scan_talking_to(const scan_doc *d, size_t i, char *out, size_t outlen);
+size_t scan_dsn_block(scan_doc *d, size_t i, scan_cand *c);
 void scan_denoise(scan_buf *b);
 enum { SCAN_GLOBAL_NONE, SCAN_GLOBAL_CODES, SCAN_GLOBAL_INTRO,
 	SCAN_GLOBAL_PROSE };
