@@ -104,6 +104,12 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|too many (errors|invalid)|throttl|\\brp-00[1-3]\\b",
 	  "toomanyconn", NULL, NULL },
 
+	/* --- provider error codes that name the cause --------------------- */
+	/* Cox: AUP#CXBL / AUP#CDRBL, the sending IP is on Cox's blocklists */
+	{ "aup#(cxbl|cdrbl)\\b", "blocked", NULL, NULL },
+	/* Spectrum: AUP#In-1310, too many connections or messages */
+	{ "aup#in-1310\\b", "toomanyconn", NULL, NULL },
+
 	/* --- reputation (Yahoo's TSS04: volume or complaints) ------------ */
 	/* Yahoo's own MX says TSS04 to the envelope sender's traffic */
 	{ "unexpected volume or user complaints|\\[tss04\\]", "rejected", "yahoodns\\.net$", NULL },
