@@ -332,6 +332,7 @@ engine_reset(engine *e)
 	e->sig = 0;
 	e->state = E_HEADERS;
 	e->sender_given = 0;
+	e->eoh_not_bounce = 0;
 	e->body_bytes = 0;
 	e->hlen = 0;
 	e->nh = 0;
@@ -497,6 +498,7 @@ engine_eoh(engine *e)
 	mime_begin(e->m, e->has_ct ? e->ct : NULL, e->cte[0] ? e->cte : NULL);
 	e->state = E_BODY;
 	if (detect_eoh(e->sig) == ENGINE_NOT_BOUNCE) {
+		e->eoh_not_bounce = 1;
 		mime_stop(e->m);
 		e->state = E_DONE;
 		return ENGINE_NOT_BOUNCE;

@@ -263,7 +263,7 @@ engine_eom(engine *e)
 	if (e->state == E_BODY)
 		mime_end(e->m);
 	e->state = E_DONE;
-	if (e->sig & DETECT_NOT_BOUNCE) {
+	if (e->eoh_not_bounce || (e->sig & DETECT_NOT_BOUNCE)) {
 		engine_eom_drop(r);
 		result_pick_top(r);
 		return r;

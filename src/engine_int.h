@@ -36,6 +36,7 @@ struct engine {
 	unsigned sig;		/* DETECT_* */
 	int state;
 	int sender_given;
+	int eoh_not_bounce;	/* engine_eoh() said ENGINE_NOT_BOUNCE */
 	size_t body_bytes;
 	/* top-level header fields */
 	char hstore[ENGINE_HSTORE];
