@@ -555,8 +555,10 @@ scan_find_global_diag(const scan_doc *d, scan_buf *out)
 		size_t n = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
 		memcpy(tmp, l->s, n);
 		tmp[n] = '\0';
-		if (scan_is_error_text(tmp) && !scan_has(tmp, n, "following"))
-			scan_buf_add(out, l->s, l->len);
+		while (n > 0 && isspace((unsigned char)tmp[n - 1]))
+			tmp[--n] = '\0';
+		if (n > 0 && tmp[n - 1] != ':' && scan_is_error_text(tmp))
+			scan_buf_add(out, l->s, l->len);	/* not "...:" */
 	}
 	any = out->len > 0;
 	for (i = 0; !any && i < d->cut && !out->trunc; i++)
