@@ -230,6 +230,16 @@ milter_logval(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+/* The envelope sender for a log line: "" for the null sender. */
+static const char *
+milter_sender(const milter_ctx *m, char *buf, size_t len)
+{
+	if (m->sender[0] == '\0')
+		return "";
+	hdrfmt_safe_value(m->sender, len - 1, buf, len);
+	return buf;
+}
+
 static void
 milter_log_result(SMFICTX *ctx, const milter_ctx *m, const char *applied)
 {
@@ -241,9 +251,9 @@ milter_log_result(SMFICTX *ctx, const milter_ctx *m, const char *applied)
 	milter_qid(ctx, qid, sizeof(qid));
 	if (r == NULL) {
 		log_notice("%s: from=<%s> classification failed, rule=%s "
-			   "action=%s", qid, milter_logval(m->sender, fr,
-			   sizeof(fr)), m->verdict.rule ? m->verdict.rule :
-			   "on-error", applied);
+			   "action=%s", qid, milter_sender(m, fr, sizeof(fr)),
+			   m->verdict.rule ? m->verdict.rule : "on-error",
+			   applied);
 		return;
 	}
 	if (r->nrcpt > 0 && r->top < r->nrcpt)
@@ -258,7 +268,7 @@ milter_log_result(SMFICTX *ctx, const milter_ctx *m, const char *applied)
 		 top && top->reason ? top->reason : "-",
 		 top && top->status[0] ? top->status : "-",
 		 milter_logval(top ? top->recipient : NULL, rc, sizeof(rc)),
-		 milter_logval(m->sender, fr, sizeof(fr)),
+		 milter_sender(m, fr, sizeof(fr)),
 		 r->format ? r->format : "-",
 		 m->verdict.rule ? m->verdict.rule : "-", applied,
 		 r->caps_hit ? " caps=" : "",

@@ -1,0 +1,85 @@
+# tests/lib.sh - shell helpers for the tests that run the real bouncetagd
+# (milter.sh, e2e.sh).  Source it from bash.
+#
+#   bt_skip MSG            exit 77 (automake: skipped)
+#   bt_fail MSG            print and exit 1
+#   bt_tmpdir NAME         make a fresh temp dir, print its path
+#   bt_free_port           print a TCP port free on 127.0.0.1
+#   bt_wait_port PORT [S]  wait until 127.0.0.1:PORT accepts (S seconds, 10)
+#   bt_wait_sock PATH [S]  wait until PATH is a socket
+#   bt_wait_file PATH [S]  wait until PATH exists and is not empty
+#   bt_wait_gone PID [S]   wait until PID has exited (0) or not (1)
+#   bt_daemon_start LOG ARGS...   bouncetagd -f ARGS in the background
+#                          (as root: -u nobody added); sets BT_DAEMON_PID
+#   bt_daemon_stop         SIGTERM, wait <= 8 s, then SIGKILL; BT_DAEMON_RC
+#
+# Everything is bounded in time; nothing leaves loopback.
+
+bt_skip() { echo "SKIP: $*"; exit 77; }
+bt_fail() { echo "FAIL: $*" >&2; exit 1; }
+
+bt_tmpdir() {
+	d=$(mktemp -d "${TMPDIR:-/tmp}/bt-$1.XXXXXX") || bt_fail "mktemp"
+	chmod 755 "$d"
+	echo "$d"
+}
+
+# 1 if something listens on 127.0.0.1:$1.
+bt_port_busy() {
+	if command -v ss >/dev/null 2>&1; then
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+	else
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+	fi
+}
+
+bt_free_port() {
+	i=0
+	while [ $i -lt 200 ]; do
+		p=$(( 20000 + ($$ * 7919 + i * 104729 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000 ))
+		if ! bt_port_busy "$p"; then echo "$p"; return 0; fi
+		i=$((i + 1))
+	done
+	bt_fail "no free port"
+}
+
+# bt_wait COND SECONDS: poll COND (a command) every 0.1 s.
+bt_wait() {
+	n=$(( ${2:-10} * 10 ))
+	while [ $n -gt 0 ]; do
+		eval "$1" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+bt_wait_port() { bt_wait "bt_port_busy $1" "${2:-10}"; }
+bt_wait_sock() { bt_wait "test -S '$1'" "${2:-10}"; }
+bt_wait_file() { bt_wait "test -s '$1'" "${2:-10}"; }
+bt_wait_gone() { bt_wait "! kill -0 $1 2>/dev/null" "${2:-10}"; }
+
+# bt_wait_log FILE PATTERN [S]: wait until FILE has a line matching PATTERN.
+bt_wait_log() { bt_wait "grep -q -e '$2' '$1' 2>/dev/null" "${3:-10}"; }
+
+BT_DAEMON_PID=
+bt_daemon_start() {
+	log=$1; shift
+	if [ "$(id -u)" = 0 ]; then
+		set -- -u nobody "$@"
+	fi
+	"$BOUNCETAGD" -f "$@" >>"$log" 2>&1 &
+	BT_DAEMON_PID=$!
+}
+
+bt_daemon_stop() {
+	[ -n "$BT_DAEMON_PID" ] || return 0
+	kill -TERM "$BT_DAEMON_PID" 2>/dev/null
+	if ! bt_wait_gone "$BT_DAEMON_PID" 8; then
+		kill -KILL "$BT_DAEMON_PID" 2>/dev/null
+		bt_wait_gone "$BT_DAEMON_PID" 2
+	fi
+	wait "$BT_DAEMON_PID" 2>/dev/null
+	BT_DAEMON_RC=$?
+	BT_DAEMON_PID=
+}
