@@ -71,29 +71,26 @@ static const char *const detect_mailer_words[] = {
 	"mail delivery", "smtp32", "ezmlm", "qmail-send", "postfix",
 };
 
-/* Case-insensitive search of a NUL-terminated needle in a haystack. */
+/* Does hay (any case) contain one of the lowercase words? */
 static int
-detect_has(const char *hay, const char *needle)
+detect_any(const char *hay, const char *const *words, size_t n)
 {
-	size_t n = strlen(needle);
-	const char *p;
+	char low[DETECT_BUF];
+	size_t i;
 
-	for (p = hay; *p; p++)
-		if (tolower((unsigned char)*p) == (unsigned char)needle[0] &&
-		    strncasecmp(p, needle, n) == 0)
+	for (i = 0; hay[i] && i + 1 < sizeof(low); i++)
+		low[i] = (char)tolower((unsigned char)hay[i]);
+	low[i] = '\0';
+	for (i = 0; i < n; i++)
+		if (strstr(low, words[i]) != NULL)
 			return 1;
 	return 0;
 }
 
 static int
-detect_any(const char *hay, const char *const *words, size_t n)
+detect_has(const char *hay, const char *word)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (detect_has(hay, words[i]))
-			return 1;
-	return 0;
+	return detect_any(hay, &word, 1);
 }
 
 static size_t

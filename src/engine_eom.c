@@ -278,7 +278,14 @@ engine_eom(engine *e)
 	engine_eom_classes(r);
 	if (e->dsn_rcpts > 0)
 		r->format = "rfc3464";
-	scanned = engine_eom_scan(e);
+	/* The text decides only with a sign of a bounce (engine_eom_is_bounce);
+	 * without one, spare the scan. */
+	scanned = 0;
+	if (e->has_dsn ||
+	    (e->sig & (DETECT_STRONG | DETECT_NULL_SENDER | DETECT_AUTO_REPLIED |
+		       DETECT_AUTO_GENERATED)) ||
+	    (e->returned_seen && !(e->sig & DETECT_REPLY)))
+		scanned = engine_eom_scan(e);
 	if (engine_eom_is_bounce(e, scanned)) {
 		if (r->nrcpt == 0) {
 			const char *xf = engine_lookup(e, "x-failed-recipients");
