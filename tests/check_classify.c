@@ -397,6 +397,40 @@ START_TEST(test_classify_result_all)
 }
 END_TEST
 
+/* Random bytes, long texts and odd codes: always a known reason, a
+ * well-formed status, a consistent class; no crash (run under ASan). */
+START_TEST(test_random_input)
+{
+	static char buf[8192];
+	unsigned seed = 12345;
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		size_t n = (size_t)(rand_r(&seed) % (i % 10 == 0 ? sizeof(buf) - 1 : 300)), k;
+		static const char alphabet[] = "0123456789.- 45x:;'<>#(550 5.1.1 user unknown\t\n";
+		bt_rcpt rc;
+
+		for (k = 0; k < n; k++) {
+			int r = rand_r(&seed);
+
+			buf[k] = (r & 1) ? alphabet[(r >> 1) % (sizeof(alphabet) - 1)]
+					 : (char)(1 + (r >> 1) % 255);
+		}
+		buf[n] = '\0';
+		rc = failed_rcpt((i & 3) == 0 ? "5.1.1" : (i & 3) == 1 ? "9.9" : NULL, buf);
+		ck_assert(rc.reason != NULL && ruleset_valid_reason(rc.reason, NULL));
+		ck_assert(rc.status[0] == '\0' || codes_valid_enhanced(rc.status));
+		ck_assert(rc.replycode[0] == '\0' || codes_valid_reply(rc.replycode));
+		if (strcmp(rc.reason, "userunknown") == 0 || strcmp(rc.reason, "hostunknown") == 0 ||
+		    strcmp(rc.reason, "hasmoved") == 0)
+			ck_assert_int_eq(rc.hard, 1);
+		else if (strcmp(rc.reason, "notaccept") != 0)
+			ck_assert_int_eq(rc.hard, 0);
+		ck_assert_int_eq(rc.cls == BT_CLASS_HARD, rc.hard);
+	}
+}
+END_TEST
+
 /* --- the ruleset ------------------------------------------------------- */
 
 static bt_rcpt run_rs(const ruleset *rs, const char *status, const char *diag,
@@ -653,6 +687,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_builtin_host_rule);
 	tcase_add_test(tc, test_classes_left_alone);
 	tcase_add_test(tc, test_classify_result_all);
+	tcase_add_test(tc, test_random_input);
 	tcase_add_test(tr, test_admin_rule_wins);
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
