@@ -373,6 +373,42 @@ scan_bare(const scan_line *l, size_t e)
 	return !(e < l->len && (l->s[e] == ':' || l->s[e] == '.'));
 }
 
+/* Sendmail's own line for a recipient ("554 <addr>... Remote protocol
+ * error") right after the server's reply that caused it ("<<< 501 ...
+ * open relay"): the server's reply comes first in the diagnostic. */
+static void
+scan_server_reply(const scan_doc *d, size_t i, scan_buf *b)
+{
+	const scan_line *l = &d->line[i], *p;
+	const char *s, *code, *cmd;
+	size_t len, off, alen;
+	char a[SCAN_MAX_ADDR + 1];
+
+	s = l->s;
+	len = l->len;
+	scan_trim(&s, &len);
+	if (i == 0 || (len >= 3 && strncmp(s, "<<<", 3) == 0))
+		return;
+	p = &d->line[i - 1];
+	s = p->s;
+	len = p->len;
+	scan_trim(&s, &len);
+	if (len < 8 || strncmp(s, "<<< ", 4) != 0)
+		return;
+	(void)scan_skip_lead(s, s + len, &code);
+	if (code == NULL)
+		return;
+	cmd = scan_cmd_before(d, i - 1);
+	if (cmd != NULL && strcmp(cmd, "RCPT") == 0 &&
+	    scan_addr_find(s, len, &off, &alen) && alen < sizeof(a)) {
+		memcpy(a, s + off, alen);
+		a[alen] = '\0';
+		if (!scan_has(l->s, l->len, a))
+			return;	/* the reply to another recipient's RCPT */
+	}
+	scan_buf_add(b, code, (size_t)(s + len - code));
+}
+
 /* Strong candidates: every anchored line before the returned message. */
 void
 scan_find_anchors(scan_doc *d)
@@ -401,6 +437,7 @@ scan_find_anchors(scan_doc *d)
 		}
 		if (ds != NULL) {
 			const char *cmd = scan_cmd_before(d, i);
+			scan_server_reply(d, i, &c->diag);
 			scan_buf_add(&c->diag, ds, (size_t)(l->s + l->len - ds));
 			if (cmd != NULL)
 				strcpy(c->cmd, cmd);

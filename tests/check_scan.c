@@ -716,6 +716,31 @@ START_TEST(test_reply_quoting_is_no_report)
 }
 END_TEST
 
+START_TEST(test_sendmail_summary_after_server_reply)
+{
+	const char *t =
+	    "   ----- Transcript of session follows -----\n"
+	    "While talking to mailin.dest.example:\n"
+	    ">>> MAIL From:<sender@example.org>\n"
+	    "<<< 501 <sender@example.org>... no access from an open relay\n"
+	    "554 <max@dest.example>... Remote protocol error\n"
+	    "While talking to smtp.other.example:\n"
+	    ">>> RCPT To:<ned@other.example>\n"
+	    "<<< 550 <ned@other.example>... User unknown\n"
+	    "550 <ned@other.example>... User unknown\n";
+
+	ck_assert_uint_eq(scan(t), 2);
+	ck_assert_str_eq(RC(0)->recipient, "max@dest.example");
+	ck_assert_str_eq(RC(0)->replycode, "501");
+	ck_assert_str_eq(RC(0)->smtp_command, "MAIL");
+	ck_assert_str_eq(RC(0)->remote_mta, "mailin.dest.example");
+	ck_assert_ptr_nonnull(strstr(RC(0)->diagnostic, "open relay"));
+	ck_assert_str_eq(RC(1)->recipient, "ned@other.example");
+	ck_assert_str_eq(RC(1)->smtp_command, "RCPT");
+	ck_assert_str_eq(RC(1)->remote_mta, "smtp.other.example");
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -756,6 +781,7 @@ scan_suite(void)
 	tcase_add_test(tc, test_quoted_local_part);
 	tcase_add_test(tc, test_exchange_hash_reply);
 	tcase_add_test(tc, test_reply_quoting_is_no_report);
+	tcase_add_test(tc, test_sendmail_summary_after_server_reply);
 	suite_add_tcase(s, tc);
 	return s;
 }
