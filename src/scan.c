@@ -1,8 +1,18 @@
 /*
  * scan.c - scan_text(): recipients and their errors from the human-readable
- * text of a bounce.  Finds candidates (scan_find.c, scan_family.c), merges
- * the ones about the same address, then either adds them to the result or,
- * when a DSN already gave the recipients, completes those.
+ * text of a bounce.  Finds candidates (scan_find.c: line shapes, phrase
+ * lines, report-wide error text; scan_trans.c: transcripts and pasted DSN
+ * fields; scan_family.c: JSON notifications), merges the ones about the
+ * same address, then either adds them to the result or, when a DSN already
+ * gave the recipients, completes those (diagnostic, reply code, status,
+ * remote host, SMTP command).
+ *
+ * Order of the fallbacks when no line names a recipient: the
+ * X-Failed-Recipients header, sentences that name an address and say
+ * delivery failed, the To: of the returned message (only when the text
+ * says delivery failed).  Every step is bounded: lines (SCAN_MAX_LINES),
+ * candidates (SCAN_MAX_CANDS), block lines (SCAN_MAX_BLOCK), copied text
+ * (caps->max_field), recipients (caps->max_recipients, BT_CAP_RCPTS).
  *
  * Memory: all strings put into the result are copied with result_set() and
  * owned by the result; the scan_doc and its candidates are freed before
