@@ -379,13 +379,13 @@ scan_status_code(const char *s, char out[16])
 
 /* The host that replied: "host NAME[ip] said", "host NAME [ip]:",
  * "remote host NAME said", "while talking to NAME:", "Server NAME[ip]",
- * "SMTP Server <NAME>", "host: NAME". */
+ * "SMTP Server <NAME>", "host: NAME", "connect to NAME[ip]:25". */
 int
 scan_remote_mta(const char *s, char *out, size_t outlen)
 {
 	static const char *const intro[] = {
 		"remote host ", "while talking to ", "host: ", "host ",
-		"server ", NULL
+		"server ", "connect to ", NULL
 	};
 	size_t i;
 
