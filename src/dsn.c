@@ -106,10 +106,45 @@ dsn_strip_type(const char *v, size_t *vlen, const char **type, size_t *tlen)
 	return v + i;
 }
 
+/* The word of v[0..n) that holds the address: the first word, or when it
+ * has no '@' ("|/usr/bin/prog user@example.com"), the first word with one.
+ * A quoted local part ("a b"@example.com) is one word. */
+static const char *
+dsn_address_word(const char *v, size_t n, size_t *wlen)
+{
+	const char *first = NULL;
+	size_t i = 0, firstlen = 0;
+
+	while (i < n) {
+		size_t start, q = 0;
+
+		while (i < n && isspace((unsigned char)v[i]))
+			i++;
+		start = i;
+		while (i < n && (q || !isspace((unsigned char)v[i]))) {
+			if (v[i] == '"')
+				q = !q;
+			i++;
+		}
+		if (i == start)
+			break;
+		if (first == NULL) {
+			first = v + start;
+			firstlen = i - start;
+		}
+		if (memchr(v + start, '@', i - start) != NULL) {
+			*wlen = i - start;
+			return v + start;
+		}
+	}
+	*wlen = firstlen;
+	return first != NULL ? first : v;
+}
+
 const char *
 dsn_address(const char *v, size_t *len)
 {
-	const char *type, *lt, *gt;
+	const char *type, *lt, *gt, *colon;
 	size_t tlen, n = *len;
 
 	v = dsn_strip_type(v, &n, &type, &tlen);
@@ -118,22 +153,52 @@ dsn_address(const char *v, size_t *len)
 		v = lt + 1;
 		n = (size_t)(gt - v);
 	}
-	while (n > 0 && (isspace((unsigned char)*v) || *v == '"' || *v == '\''))
+	v = dsn_address_word(v, n, &n);
+	while (n > 0 && (*v == '<' || *v == '\'' || *v == '(' || *v == '['))
 		v++, n--;
-	/* "user@example.com (comment)": the first word only */
-	{
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			if (isspace((unsigned char)v[i]))
-				break;
-		n = i;
-	}
-	while (n > 0 && (v[n - 1] == '"' || v[n - 1] == '\'' ||
-			 v[n - 1] == ',' || v[n - 1] == ';' || v[n - 1] == '.'))
+	while (n > 0 && (v[n - 1] == '>' || v[n - 1] == '\'' || v[n - 1] == ',' ||
+			 v[n - 1] == ';' || v[n - 1] == '.' || v[n - 1] == ')' ||
+			 v[n - 1] == ']'))
 		n--;
+	/* a source route "@relay,@relay:user@example.com" */
+	if (n > 0 && v[0] == '@' && (colon = memchr(v, ':', n)) != NULL) {
+		n -= (size_t)(colon + 1 - v);
+		v = colon + 1;
+	}
+	/* a wholly quoted address "user@example.com" */
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"' &&
+	    memchr(v + 1, '"', n - 2) == NULL) {
+		v++;
+		n -= 2;
+	}
 	*len = n;
 	return v;
+}
+
+size_t
+dsn_address_copy(const char *v, size_t n, char *out, size_t outlen)
+{
+	const char *a = dsn_address(v, &n);
+	size_t i, o = 0;
+
+	if (outlen == 0)
+		return 0;
+	/* "local part"@example.com: the quotes go, the address stays */
+	if (n > 2 && a[0] == '"') {
+		const char *q = memchr(a + 1, '"', n - 1);
+
+		if (q != NULL && (size_t)(q - a) + 1 < n && q[1] == '@') {
+			for (i = 1; i < n && o + 1 < outlen; i++)
+				if (a + i != q)
+					out[o++] = a[i];
+			out[o] = '\0';
+			return o;
+		}
+	}
+	for (i = 0; i < n && o + 1 < outlen; i++)
+		out[o++] = a[i];
+	out[o] = '\0';
+	return o;
 }
 
 int
@@ -181,6 +246,17 @@ dsn_rcpt(dsn *d)
 	return d->cur >= 0 ? &d->r->rcpt[d->cur] : NULL;
 }
 
+/* An Internet address: a local part, '@', a domain with a dot (or an
+ * address literal).  Internal names ("user@server") are not. */
+static int
+dsn_plausible(const char *a)
+{
+	const char *at = strrchr(a, '@');
+
+	return at != NULL && at != a &&
+	       (strchr(at, '.') != NULL || at[1] == '[');
+}
+
 static void
 dsn_block_end(dsn *d)
 {
@@ -206,7 +282,10 @@ dsn_block_end(dsn *d)
 				}
 			}
 		}
-		if (rc->recipient == NULL && rc->original_recipient != NULL)
+		if (rc->original_recipient != NULL &&
+		    (rc->recipient == NULL ||
+		     (!dsn_plausible(rc->recipient) &&
+		      dsn_plausible(rc->original_recipient))))
 			result_set(&rc->recipient, rc->original_recipient,
 				   strlen(rc->original_recipient), cap, ch);
 	}
@@ -276,7 +355,9 @@ dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
 	}
 	rc = dsn_rcpt(d);
 	if (is_final || is_orig || strcasecmp(name, "x-actual-recipient") == 0) {
-		const char *a = dsn_address(v, &n);
+		char a[DSN_ADDR_MAX];
+
+		n = dsn_address_copy(v, n, a, sizeof(a));
 
 		if (n == 0)
 			return;
@@ -383,10 +464,11 @@ dsn_feedback_field(dsn *d, const char *name, const char *v, size_t n)
 			dsn_set(d, &r->feedback_type, t, i);
 	} else if (strcasecmp(name, "original-rcpt-to") == 0 ||
 		   strcasecmp(name, "removal-recipient") == 0) {
-		const char *a = dsn_address(v, &n);
+		char a[DSN_ADDR_MAX];
 		bt_rcpt *rc;
 		size_t i;
 
+		n = dsn_address_copy(v, n, a, sizeof(a));
 		if (n == 0)
 			return;
 		for (i = d->first; i < r->nrcpt; i++)

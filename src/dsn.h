@@ -31,8 +31,13 @@ size_t dsn_end(dsn *d);
 /* Strip a "type;" prefix ("rfc822;", "dns;", "smtp;"); *tlen gets its length. */
 const char *dsn_strip_type(const char *v, size_t *vlen, const char **type,
 			   size_t *tlen);
-/* Address out of a field value: type stripped, <> and spaces removed. */
+/* Address out of a field value: type stripped, <> and spaces removed, the
+ * word with an '@' when the first has none, a source route dropped. */
 const char *dsn_address(const char *v, size_t *len);
+/* The same into out (NUL-terminated), quotes around a local part removed;
+ * returns its length. */
+#define DSN_ADDR_MAX	512
+size_t dsn_address_copy(const char *v, size_t n, char *out, size_t outlen);
 /* 1 when s starts with a well-formed X.Y.Z status (class 2, 4 or 5);
  * *len gets its length. */
 int dsn_status(const char *s, size_t *len);

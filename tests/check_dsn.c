@@ -205,6 +205,40 @@ START_TEST(test_vendor_fields)
 }
 END_TEST
 
+/* Address forms seen in real reports. */
+START_TEST(test_addresses)
+{
+	bt_result r;
+	const char *text =
+		"Final-Recipient: rfc822; \"john..doe.\"@example.com\n"
+		"Action: failed\n\n"
+		"Original-recipient: rfc822;kim@example.net\n"
+		"Final-recipient: rfc822;@smtp.example.net:kim@server\n"
+		"Action: failed\n\n"
+		"Final-Recipient: rfc822;|/usr/bin/prog lou@example.com /home/lou\n"
+		"Action: failed\n\n"
+		"Final-Recipient: RFC822; max@example.org>\n"
+		"Action: failed\n\n"
+		"Final-Recipient: rfc822; @a.example,@b.example:ned@example.com\n"
+		"Action: failed\n";
+	char buf[64];
+
+	result_init(&r);
+	ck_assert_uint_eq(feed(&r, DSN_DELIVERY, text, 0, 0), 5);
+	ck_assert_str_eq(r.rcpt[0].recipient, "john..doe.@example.com");
+	ck_assert_str_eq(r.rcpt[1].recipient, "kim@example.net");	/* internal name */
+	ck_assert_str_eq(r.rcpt[2].recipient, "lou@example.com");
+	ck_assert_str_eq(r.rcpt[3].recipient, "max@example.org");
+	ck_assert_str_eq(r.rcpt[4].recipient, "ned@example.com");
+	result_clear(&r);
+	ck_assert_uint_eq(dsn_address_copy("\"a b\"@example.com (x)", 21, buf,
+					   sizeof(buf)), 15);
+	ck_assert_str_eq(buf, "a b@example.com");
+	ck_assert_uint_eq(dsn_address_copy("abcdef@example.com", 18, buf, 7), 6);
+	ck_assert_str_eq(buf, "abcdef");
+}
+END_TEST
+
 START_TEST(test_feedback)
 {
 	bt_result r;
@@ -315,6 +349,7 @@ dsn_suite(void)
 	tcase_add_test(tc, test_splits_and_crlf);
 	tcase_add_test(tc, test_broken);
 	tcase_add_test(tc, test_vendor_fields);
+	tcase_add_test(tc, test_addresses);
 	tcase_add_test(tc, test_feedback);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_helpers);
