@@ -12,7 +12,9 @@
  *	pcre2_match_data per thread (a pthread key), never shared state.
  *
  *	ruleset_match() looks at no more than RULESET_MAX_TEXT bytes of a
- *	diagnostic: rules describe short SMTP replies.
+ *	diagnostic (rules describe short SMTP replies), and a pattern that
+ *	backtracks past RULESET_MATCH_LIMIT steps on a text counts as not
+ *	matching, so a hostile bounce cannot stall a thread.
  *
  * MEMORY
  *	A ruleset owns its compiled patterns and copies of every string given
@@ -38,6 +40,8 @@
 #define RULESET_MAX_FILTER	256	/* length of a status filter */
 #define RULESET_MAX_RULES	10000	/* administrator rules */
 #define RULESET_MAX_CODES	10000	/* administrator codes */
+#define RULESET_MATCH_LIMIT	200000	/* backtracking steps per pattern and text */
+#define RULESET_DEPTH_LIMIT	10000	/* backtracking depth per pattern and text */
 
 typedef struct ruleset_rule {
 	pcre2_code *re;
@@ -53,6 +57,7 @@ struct ruleset {
 	size_t nbuiltin;
 	codes_entry *codes;		/* added codes; strings owned */
 	size_t ncodes, codes_alloc;
+	pcre2_match_context *mctx;	/* match and depth limits; only read when matching */
 };
 
 /* Reason names: Sisimai 5.1, then the newer names accepted as aliases. */
@@ -184,11 +189,15 @@ ruleset *ruleset_new(char *errbuf, size_t errlen)
 	const rules_builtin_rule *tab = rules_builtin_table(&n);
 	ruleset *rs = calloc(1, sizeof(*rs));
 
-	if (rs == NULL || (rs->builtin = calloc(n ? n : 1, sizeof(*rs->builtin))) == NULL) {
-		free(rs);
+	if (rs == NULL || (rs->builtin = calloc(n ? n : 1, sizeof(*rs->builtin))) == NULL ||
+	    (rs->mctx = pcre2_match_context_create(NULL)) == NULL) {
+		ruleset_free(rs);
 		ruleset_err(errbuf, errlen, "out of memory");
 		return NULL;
 	}
+	/* a pattern that backtracks too long on a hostile text gives up (no match) */
+	pcre2_set_match_limit(rs->mctx, RULESET_MATCH_LIMIT);
+	pcre2_set_depth_limit(rs->mctx, RULESET_DEPTH_LIMIT);
 	for (i = 0; i < n; i++) {
 		if (ruleset_rule_make(&rs->builtin[i], tab[i].pattern, tab[i].reason,
 				      tab[i].host, tab[i].status, errbuf, errlen) < 0) {
@@ -217,6 +226,7 @@ void ruleset_free(ruleset *rs)
 	free(rs->admin);
 	free(rs->builtin);
 	free(rs->codes);
+	pcre2_match_context_free(rs->mctx);
 	free(rs);
 }
 
@@ -410,14 +420,15 @@ static pcre2_match_data *ruleset_md(void)
 }
 
 static int ruleset_re_match(const pcre2_code *re, const char *s, size_t len,
-			    pcre2_match_data *md)
+			    pcre2_match_data *md, pcre2_match_context *mctx)
 {
-	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL) >= 0;
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
 }
 
 /* 1 when the rule's filters accept this context. */
 static int ruleset_filters(const ruleset_rule *r, const char *status, const char *reply,
-			   const char *const host_ctx[3], pcre2_match_data *md)
+			   const char *const host_ctx[3], pcre2_match_data *md,
+			   pcre2_match_context *mctx)
 {
 	int i;
 
@@ -427,7 +438,8 @@ static int ruleset_filters(const ruleset_rule *r, const char *status, const char
 		return 1;
 	for (i = 0; host_ctx != NULL && i < 3; i++)
 		if (host_ctx[i] != NULL &&
-		    ruleset_re_match(r->host_re, host_ctx[i], strlen(host_ctx[i]), md))
+		    ruleset_re_match(r->host_re, host_ctx[i], strnlen(host_ctx[i], RULESET_MAX_TEXT),
+				     md, mctx))
 			return 1;
 	return 0;
 }
@@ -435,16 +447,16 @@ static int ruleset_filters(const ruleset_rule *r, const char *status, const char
 static const char *ruleset_scan(const ruleset_rule *rules, size_t n, const char *text,
 				size_t len, const char *status, const char *reply,
 				const char *const host_ctx[3], pcre2_match_data *md,
-				int hosted_only)
+				pcre2_match_context *mctx, int hosted_only)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (hosted_only && rules[i].host_re == NULL)
 			continue;
-		if (!ruleset_filters(&rules[i], status, reply, host_ctx, md))
+		if (!ruleset_filters(&rules[i], status, reply, host_ctx, md, mctx))
 			continue;
-		if (ruleset_re_match(rules[i].re, text, len, md))
+		if (ruleset_re_match(rules[i].re, text, len, md, mctx))
 			return rules[i].reason;
 	}
 	return NULL;
@@ -464,10 +476,10 @@ static const char *ruleset_match_any(const ruleset *rs, const char *text, size_t
 	if ((md = ruleset_md()) == NULL)
 		return NULL;
 	reason = ruleset_scan(rs->admin, rs->nadmin, text, len, status, replycode, host_ctx, md,
-			      hosted_only);
+			      rs->mctx, hosted_only);
 	if (reason == NULL)
 		reason = ruleset_scan(rs->builtin, rs->nbuiltin, text, len, status, replycode,
-				      host_ctx, md, hosted_only);
+				      host_ctx, md, rs->mctx, hosted_only);
 	return reason;
 }
 

@@ -568,6 +568,17 @@ START_TEST(test_bad_rules)
 	ck_assert_ptr_nonnull(strstr(err, "bad host pattern"));
 	ck_assert_int_eq(ruleset_add_rule(rs, "", "blocked", NULL, NULL, err, sizeof(err)), -1);
 	ck_assert_int_eq(ruleset_add_rule(rs, NULL, "blocked", NULL, NULL, err, sizeof(err)), -1);
+	/* a pattern that backtracks without end gives up: no match, no stall */
+	{
+		static char evil[4001];
+		const char *h[3] = { NULL, NULL, NULL };
+
+		memset(evil, 'a', sizeof(evil) - 2);
+		evil[sizeof(evil) - 2] = '!';
+		ck_assert_int_eq(ruleset_add_rule(rs, "^(a|aa)+$", "blocked", NULL, NULL,
+						  err, sizeof(err)), 0);
+		ck_assert_ptr_null(ruleset_match(rs, evil, strlen(evil), "", "", h));
+	}
 	/* a failed add leaves the ruleset as it was */
 	ck_assert_str_eq(run_rs(rs, NULL, "550 User unknown", NULL).reason, "userunknown");
 	ruleset_free(rs);
