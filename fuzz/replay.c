@@ -4,10 +4,11 @@
  * SYNOPSIS
  *	replay_engine [-m] [FILE|DIR]...
  *	replay_config [FILE|DIR]...
+ *	replay_hdrfmt [FILE|DIR]...
  *
  * DESCRIPTION
- *	Linked with fuzz_engine.c or fuzz_config.c (compiled with
- *	-DFUZZ_NAME='"engine"' or '"config"', no libFuzzer), calls LLVMFuzzerTestOneInput() on every file given, directories walked
+ *	Linked with fuzz_engine.c, fuzz_config.c or fuzz_hdrfmt.c (compiled
+ *	with -DFUZZ_NAME='"engine"', '"config"' or '"hdrfmt"', no libFuzzer), calls LLVMFuzzerTestOneInput() on every file given, directories walked
  *	recursively (files whose names start with "." skipped).  With -m the
  *	files are plain messages: each is replayed once per entry of a fixed
  *	table of control prefixes (see fuzz_engine.c), covering both feeding
@@ -131,6 +132,8 @@ static void replay_default(void)
 			replay_path(p, 0, 0);
 		return;
 	}
+	if (strcmp(FUZZ_NAME, "engine") != 0)
+		return;
 	snprintf(p, sizeof p, "%s/tests/golden", top);
 	if (stat(p, &st) == 0)
 		replay_path(p, 1, 0);

@@ -4,11 +4,12 @@
 # Usage: fuzz/run.sh [SECONDS]          (default 120 seconds per target)
 #
 # Builds fuzz_engine (the engine fed as the milter feeds it, plus the
-# X-Bounce-* header block checked) and fuzz_config (the policy file reader)
+# X-Bounce-* header block checked), fuzz_config (the policy file reader)
+# and fuzz_hdrfmt (the header block from arbitrary result strings)
 # straight from src/*.c with clang -fsanitize=fuzzer,address,undefined, seeds
 # them from tests/golden, tests/data, conf/ and the shared corpus
 # ($BOUNCETAG_CORPUS, default ../shared/corpus beside the repository), then
-# runs both targets at once, each for SECONDS, with -rss_limit_mb=512.
+# runs the targets at once, each for SECONDS, with -rss_limit_mb=512.
 # A crash, leak, timeout or out-of-memory input is copied to
 # fuzz/regress/TARGET/ (replayed by `make check`: fuzz/replay.c) and the
 # script exits 1.  Exit 0 when nothing was found; 0 with a message when
@@ -17,7 +18,7 @@
 # Environment:
 #   FUZZ_WORK     work directory (objects, corpora, logs): default
 #                 _build-fuzz/libfuzzer in the repository
-#   FUZZ_TARGETS  "engine config" (default) or one of them
+#   FUZZ_TARGETS  "engine config hdrfmt" (default) or some of them
 #   FUZZ_JOBS     parallel fuzzing processes per target (default 1)
 #   CC            clang to use (default: clang, else clang-14)
 #
@@ -30,7 +31,7 @@ secs=${1:-120}
 case $secs in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=${FUZZ_WORK:-$top/_build-fuzz/libfuzzer}
-targets=${FUZZ_TARGETS:-engine config}
+targets=${FUZZ_TARGETS:-engine config hdrfmt}
 jobs=${FUZZ_JOBS:-1}
 corpus=${BOUNCETAG_CORPUS:-$top/../shared/corpus}
 
@@ -130,7 +131,7 @@ for root in sys.argv[2:]:
 print('fuzz: %d engine seeds' % n)
 EOF
 }
-mkdir -p seed-config corpus-engine corpus-config
+mkdir -p seed-config seed-hdrfmt corpus-engine corpus-config corpus-hdrfmt
 for t in $targets; do
 	case $t in
 	engine)	rm -rf seed-engine
@@ -142,6 +143,10 @@ for t in $targets; do
 			[ -f "$f" ] && cp "$f" "seed-config/$(echo "$f" | tr '/' '_')"
 		done
 		echo "fuzz: $(ls seed-config | wc -l) config seeds";;
+	hdrfmt) rm -f seed-hdrfmt/*
+		printf '\003tag\000mx.example.org\000<id@example.com>\000nobody@example.net\000smtp; 550 5.1.1 unknown\000mx.example.net\0005.1.1\000550\000userunknown\000Bad destination mailbox\000a@b\000=?utf-8?q?x=0D=0A?=\000h\0004.2.2\000452\000mailboxfull\000full\000c\303\251@d\000\r\nX-Bounce-Class: none\000' > seed-hdrfmt/s1
+		printf '\031reject\000\377\376\000<a\tb>\000x\000' > seed-hdrfmt/s2
+		[ -d "$top/fuzz/regress/hdrfmt" ] && cp "$top"/fuzz/regress/hdrfmt/* seed-hdrfmt/ 2>/dev/null || true;;
 	esac
 done
 
@@ -151,7 +156,7 @@ pids=
 for t in $targets; do
 	mkdir -p "art-$t"
 	rm -f "art-$t"/*
-	case $t in engine) maxlen=131072;; *) maxlen=8192;; esac
+	case $t in engine) maxlen=131072;; hdrfmt) maxlen=4096;; *) maxlen=8192;; esac
 	dict=
 	[ -f "$top/fuzz/$t.dict" ] && dict="-dict=$top/fuzz/$t.dict"
 	fork=
