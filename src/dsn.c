@@ -312,6 +312,17 @@ dsn_new_block(dsn *d)
 	return rc;
 }
 
+/* A host name field: type already stripped, "<host>" loses its brackets. */
+static void
+dsn_set_host(dsn *d, char **field, const char *v, size_t n)
+{
+	if (n >= 2 && v[0] == '<' && v[n - 1] == '>') {
+		v++;
+		n -= 2;
+	}
+	result_set(field, v, n, d->caps->max_field, &d->r->caps_hit);
+}
+
 static void
 dsn_set(dsn *d, char **field, const char *v, size_t n)
 {
@@ -391,7 +402,7 @@ dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
 		size_t tlen;
 
 		v = dsn_strip_type(v, &n, &type, &tlen);
-		dsn_set(d, &rc->remote_mta, v, n);
+		dsn_set_host(d, &rc->remote_mta, v, n);
 	} else if (strcasecmp(name, "diagnostic-code") == 0) {
 		dsn_set_diag(d, rc, v, n);
 	} else if (strcasecmp(name, "last-attempt-date") == 0) {
@@ -432,11 +443,11 @@ dsn_message_field(dsn *d, const char *name, const char *v, size_t n)
 	if (strcasecmp(name, "reporting-mta") == 0) {
 		v = dsn_strip_type(v, &n, &type, &tlen);
 		if (r->reporting_mta == NULL)
-			dsn_set(d, &r->reporting_mta, v, n);
+			dsn_set_host(d, &r->reporting_mta, v, n);
 	} else if (strcasecmp(name, "received-from-mta") == 0) {
 		v = dsn_strip_type(v, &n, &type, &tlen);
 		if (r->received_from_mta == NULL)
-			dsn_set(d, &r->received_from_mta, v, n);
+			dsn_set_host(d, &r->received_from_mta, v, n);
 	} else if (strcasecmp(name, "arrival-date") == 0 ||
 		   strcasecmp(name, "received-date") == 0) {
 		if (r->arrival_date == NULL)

@@ -51,22 +51,7 @@ engine_eom_add_list(engine *e, const char *list, size_t max)
 static void
 engine_eom_drop(bt_result *r)
 {
-	bt_result keep = *r;
-
-	keep.nrcpt = 0;
-	/* free the recipients only: move them out and clear a copy */
-	{
-		bt_result tmp;
-
-		result_init(&tmp);
-		tmp.rcpt = r->rcpt;
-		tmp.nrcpt = r->nrcpt;
-		tmp.rcpt_alloc = r->rcpt_alloc;
-		result_clear(&tmp);
-	}
-	keep.rcpt = NULL;
-	keep.rcpt_alloc = 0;
-	*r = keep;
+	result_truncate(r, 0);
 }
 
 static void
@@ -147,7 +132,7 @@ engine_eom_text_dsn(engine *e)
 		"reporting-mta:", "final-recipient:", "original-recipient:",
 	};
 	const char *p = e->text, *end = e->text + e->tlen, *nl;
-	size_t i, added;
+	size_t i, added, first;
 
 	if (e->has_dsn || !(e->sig & ENGINE_BOUNCE_SIGS))
 		return;
@@ -163,13 +148,21 @@ engine_eom_text_dsn(engine *e)
 	}
 	if (p >= end)
 		return;
+	first = e->r.nrcpt;
 	dsn_begin(e->d, &e->r, DSN_DELIVERY);
 	dsn_feed(e->d, p, (size_t)(end - p));
 	added = dsn_end(e->d);
-	if (added > 0) {
-		e->has_dsn = 1;
-		e->dsn_rcpts += added;
+	/* fields in prose ("Remote-MTA: <...>" in a notice) without any
+	 * recipient address are not a report */
+	for (i = first; i < e->r.nrcpt; i++)
+		if (e->r.rcpt[i].recipient != NULL)
+			break;
+	if (i == e->r.nrcpt) {
+		result_truncate(&e->r, first);
+		return;
 	}
+	e->has_dsn = 1;
+	e->dsn_rcpts += added;
 }
 
 /* Run the text scanner over the collected human-readable text. */

@@ -113,6 +113,15 @@ result_clear(bt_result *r)
 	result_init(r);
 }
 
+void
+result_truncate(bt_result *r, size_t n)
+{
+	while (r->nrcpt > n)
+		result_rcpt_free(&r->rcpt[--r->nrcpt]);
+	if (r->top >= r->nrcpt)
+		r->top = 0;
+}
+
 bt_rcpt *
 result_add_rcpt(bt_result *r, size_t max_rcpts)
 {

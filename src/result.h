@@ -90,5 +90,6 @@ void result_clear(bt_result *r);		/* frees all; back to init state */
 bt_rcpt *result_add_rcpt(bt_result *r, size_t max_rcpts);	/* NULL when capped/ENOMEM (sets BT_CAP_RCPTS) */
 int result_set(char **field, const char *s, size_t len, size_t cap, unsigned *caps_hit);
 void result_pick_top(bt_result *r);		/* sets top and cls from the rcpt classes */
+void result_truncate(bt_result *r, size_t n);	/* frees recipients n.. (keeps the first n) */
 
 #endif

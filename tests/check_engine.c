@@ -546,6 +546,10 @@ START_TEST(test_result_helpers)
 	ck_assert_int_eq(result_set(&r.from, "abcdef", 6, 3, &r.caps_hit), 0);
 	ck_assert_str_eq(r.from, "abc");
 	ck_assert(r.caps_hit & BT_CAP_FIELD);
+	result_set(&r.rcpt[2].recipient, "x@example.com", 13, 0, NULL);
+	result_truncate(&r, 1);
+	ck_assert_uint_eq(r.nrcpt, 1);
+	ck_assert_uint_eq(r.top, 0);
 	result_clear(&r);
 	ck_assert_uint_eq(r.nrcpt, 0);
 	ck_assert_ptr_null(r.from);
