@@ -246,7 +246,8 @@ main(int argc, char **argv)
 		   PACKAGE_VERSION, milter_libversion(ver, sizeof(ver)), spec,
 		   o.conf ? o.conf : "(embedded default)");
 	rc = milter_run();
-	log_notice("stopped%s", rc == 0 ? "" : " (libmilter error)");
+	log_notice("stopped%s; %lu TCP connections had TCP_NODELAY set",
+		   rc == 0 ? "" : " (libmilter error)", daemon_nodelay_count());
 	daemon_pidfile_remove(pidfile, pidfd);
 	milter_config_set(NULL);
 	return rc == 0 ? 0 : 1;
