@@ -53,33 +53,93 @@ engine_note_caps(engine *e, unsigned caps)
 /* ---- MIME callbacks ---------------------------------------------------- */
 
 static void
+engine_text_put(engine *e, char c)
+{
+	if (c == '\r' || e->tlen >= e->caps.max_text)
+		return;
+	e->text[e->tlen++] = c == '\0' ? ' ' : c;
+}
+
+static void
+engine_html_flush(engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->entlen; i++)
+		engine_text_put(e, e->ent[i]);
+	e->entlen = 0;
+}
+
+/* The end of an HTML entity (or what looked like one) at ';'. */
+static void
+engine_html_entity(engine *e, char c)
+{
+	static const struct { const char *name; char c; } ents[] = {
+		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
+		{ "&quot;", '"' }, { "&nbsp;", ' ' }, { "&#64;", '@' },
+		{ "&apos;", '\'' }, { "&#39;", '\'' },
+	};
+	size_t i, n = e->entlen;
+
+	e->ent[n++] = c;
+	for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
+		if (strlen(ents[i].name) == n &&
+		    strncasecmp(ents[i].name, e->ent, n) == 0) {
+			engine_text_put(e, ents[i].c);
+			e->entlen = 0;
+			return;
+		}
+	}
+	e->entlen = n;
+	engine_html_flush(e);
+}
+
+/* Crude HTML to text: tags dropped (<br>, <p>, <div>, <tr>, </...> make a
+ * line break), a few entities decoded. */
+static void
+engine_html_char(engine *e, char c)
+{
+	if (e->in_tag == 2) {		/* just after '<' */
+		e->in_tag = 1;
+		if (strchr("bBpPdDtT/", c) != NULL && e->tlen > 0 &&
+		    e->text[e->tlen - 1] != '\n')
+			engine_text_put(e, '\n');
+	}
+	if (e->in_tag) {
+		if (c == '>')
+			e->in_tag = 0;
+		return;
+	}
+	if (e->entlen > 0) {
+		if (c == ';') {
+			engine_html_entity(e, c);
+			return;
+		}
+		if ((isalnum((unsigned char)c) || c == '#') &&
+		    e->entlen + 2 < sizeof(e->ent)) {
+			e->ent[e->entlen++] = c;
+			return;
+		}
+		engine_html_flush(e);	/* not an entity: the bytes as they were */
+	}
+	if (c == '<')
+		e->in_tag = 2;
+	else if (c == '&')
+		e->ent[e->entlen++] = c;
+	else
+		engine_text_put(e, c);
+}
+
+static void
 engine_text_add(engine *e, const char *buf, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len && e->tlen < e->caps.max_text; i++) {
-		char c = buf[i];
-
-		if (e->sink == SINK_HTML) {
-			if (e->in_tag) {
-				if (c == '>')
-					e->in_tag = 0;
-				continue;
-			}
-			if (c == '<') {
-				e->in_tag = 1;
-				/* <br>, <p>, <div>, <tr>: a line break */
-				if (i + 1 < len && strchr("bBpPdDtT/", buf[i + 1]) &&
-				    e->tlen > 0 && e->text[e->tlen - 1] != '\n')
-					e->text[e->tlen++] = '\n';
-				continue;
-			}
-		}
-		if (c == '\r')
-			continue;
-		if (c == '\0')
-			c = ' ';
-		e->text[e->tlen++] = c;
+		if (e->sink == SINK_HTML)
+			engine_html_char(e, buf[i]);
+		else
+			engine_text_put(e, buf[i]);
 	}
 	if (e->tlen >= e->caps.max_text && e->top_leaf && e->state != E_DONE) {
 		e->state = E_DONE;	/* a one-part text: nothing more to read */
@@ -136,6 +196,7 @@ engine_entity(void *ctx, const mime_part *p)
 			e->html_start = e->tlen;
 		e->sink = SINK_HTML;
 		e->in_tag = 0;
+		e->entlen = 0;
 		return 1;
 	}
 	if (strcmp(p->type, "text/plain") == 0 ||
@@ -185,8 +246,11 @@ engine_end(void *ctx, const mime_part *p)
 		dsn_end(e->d);
 		e->has_arf = 1;
 		break;
-	case SINK_TEXT:
 	case SINK_HTML:
+		engine_html_flush(e);
+		engine_text_add(e, "\n", 1);
+		break;
+	case SINK_TEXT:
 		engine_text_add(e, "\n", 1);
 		break;
 	default:
@@ -343,6 +407,7 @@ engine_reset(engine *e)
 	e->tlen = 0;
 	e->html_start = (size_t)-1;
 	e->in_tag = 0;
+	e->entlen = 0;
 	e->seen_plain = 0;
 	e->sink = SINK_NONE;
 	e->top_report = 0;

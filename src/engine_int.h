@@ -50,7 +50,9 @@ struct engine {
 	char *text;		/* max_text + 1 */
 	size_t tlen;
 	size_t html_start;	/* where html-only text began, or SIZE_MAX */
-	int in_tag;
+	int in_tag;		/* html: 1 in a tag, 2 just after '<' */
+	char ent[10];		/* html: an entity being read */
+	size_t entlen;
 	int seen_plain;
 	int sink;
 	int top_leaf;		/* the top-level entity is a single part */

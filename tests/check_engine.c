@@ -392,6 +392,41 @@ START_TEST(test_broken_reports)
 }
 END_TEST
 
+/* The text handed to the scanner: html tags dropped, entities decoded,
+ * plain text preferred to html, the same at every split. */
+START_TEST(test_text_collected)
+{
+	const char *html =
+		"From: postmaster@mx.example.net\n"
+		"Subject: Undeliverable: hi\n"
+		"Content-Type: multipart/alternative; boundary=a\n\n"
+		"--a\nContent-Type: text/html\n\n"
+		"<html><body><p>Delivery to &lt;ann@example.com&gt; failed&#64;"
+		"<br>550&nbsp;5.1.1 &amp;&bogus; x&</p></body></html>\n"
+		"--a--\n";
+	const char *want = "Delivery to <ann@example.com> failed@\n"
+			   "550 5.1.1 &&bogus; x&\n\n\n";
+	const char *both =
+		"From: postmaster@mx.example.net\n"
+		"Subject: Undeliverable: hi\n"
+		"Content-Type: multipart/alternative; boundary=a\n\n"
+		"--a\nContent-Type: text/html\n\n<p>html words</p>\n"
+		"--a\nContent-Type: text/plain\n\nplain words\n"
+		"--a--\n";
+	size_t i, len = strlen(html);
+
+	for (i = 1; i < len; i++) {
+		free(run_split(html, len, i));
+		eng->text[eng->tlen] = '\0';
+		ck_assert_msg(strcmp(eng->text, want) == 0, "split %zu: [%s]", i,
+			      eng->text);
+	}
+	rawfeed_message(rf, NULL, both, strlen(both), 0);
+	eng->text[eng->tlen] = '\0';
+	ck_assert_str_eq(eng->text, "plain words\n\n");
+}
+END_TEST
+
 /* Recipients from X-Failed-Recipients (folded) when the text has none. */
 START_TEST(test_xfailed)
 {
@@ -574,6 +609,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_autoreply_rules);
 	tcase_add_test(tc, test_milter_calls);
 	tcase_add_test(tc, test_broken_reports);
+	tcase_add_test(tc, test_text_collected);
 	tcase_add_test(tc, test_xfailed);
 	tcase_add_test(tc, test_header_store);
 	tcase_add_test(tc, test_caps);
