@@ -18,7 +18,9 @@
  *	  <prefix>Remote-MTA, Original-Message-ID   (same recipient)
  *	  <prefix>Result                one per recipient, report order:
  *	      "<address>; class=C; reason=R; status=S; code=NNN"
- *	      (status/code "none" when missing; address "<>" when unknown).
+ *	      (status/code "none" when missing; address "<>" when unknown;
+ *	      "; synthetic=yes" appended when S is a made-up X.0.9NN code;
+ *	      '<', '>', ';', '"', '=' and blanks in the address become '?').
  *	      At most max_results of them; then one more field
  *	      "truncated; N more" (or "truncated; more not read" when the
  *	      engine stopped reading recipients at its own cap).
@@ -365,20 +367,32 @@ hdrfmt_add(hdrfmt_block *b, const hdrfmt_opts *o, const char *suffix,
 	return 0;
 }
 
-/* One X-Bounce-Result value for a recipient. */
+/* One X-Bounce-Result value for a recipient.  The address comes from the
+ * bounce, so the characters that delimit this value's parts ('<', '>', ';',
+ * '"', '=', white space) are replaced with '?': a forged address cannot add
+ * parameters.  "; synthetic=yes" marks a made-up X.0.9NN status. */
 static char *
 hdrfmt_result_value(const bt_rcpt *rc)
 {
 	const char *addr = rc->recipient && rc->recipient[0] ? rc->recipient : "";
-	size_t len = strlen(addr) + 128;
-	char *v = malloc(len);
+	size_t len = strlen(addr) + 160;
+	char *v = malloc(len), *a, *p;
 
 	if (v == NULL)
 		return NULL;
-	snprintf(v, len, "<%s>; class=%s; reason=%s; status=%s; code=%s", addr,
+	if ((a = strdup(addr)) == NULL) {
+		free(v);
+		return NULL;
+	}
+	for (p = a; *p != '\0'; p++)
+		if (strchr("<>;\"= \t", *p) != NULL)
+			*p = '?';
+	snprintf(v, len, "<%s>; class=%s; reason=%s; status=%s; code=%s%s", a,
 		 result_class_name(rc->cls), rc->reason ? rc->reason : "none",
 		 rc->status[0] ? rc->status : "none",
-		 rc->replycode[0] ? rc->replycode : "none");
+		 rc->replycode[0] ? rc->replycode : "none",
+		 rc->status[0] && rc->status_synthetic ? "; synthetic=yes" : "");
+	free(a);
 	return v;
 }
 

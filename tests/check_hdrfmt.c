@@ -497,6 +497,30 @@ START_TEST(test_missing_fields_omitted)
 }
 END_TEST
 
+/* A forged address cannot add parameters to X-Bounce-Result; a made-up
+ * status is marked. */
+START_TEST(test_result_address_delimiters)
+{
+	hdrfmt_opts o;
+	hdrfmt_block b = { 0, 0, NULL };
+	bt_result r;
+
+	hdrfmt_opts_default(&o);
+	o.max_value = 4096;
+	mk_result(&r, 1);
+	free(r.rcpt[0].recipient);
+	r.rcpt[0].recipient = strdup("a@b>; class=delivered; x=\"y\"");
+	strcpy(r.rcpt[0].status, "5.0.911");
+	r.rcpt[0].status_synthetic = 1;
+	ck_assert_int_eq(hdrfmt_build(&o, &r, NULL, &b), 0);
+	ck_assert_str_eq(field(&b, "X-Bounce-Result"),
+			 "<a@b?\?\?class?delivered?\?x?\?y?>; class=hard;\n\treason=userunknown; "
+			 "status=5.0.911; code=550; synthetic=yes");
+	hdrfmt_block_free(&b);
+	free_result(&r);
+}
+END_TEST
+
 static int
 b64val(char c)
 {
@@ -619,6 +643,7 @@ hdrfmt_suite(void)
 	tcase_add_test(tc, test_set_selection_and_parse);
 	tcase_add_test(tc, test_missing_fields_omitted);
 	tcase_add_test(tc, test_random_values_safe);
+	tcase_add_test(tc, test_result_address_delimiters);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -251,7 +251,7 @@ START_TEST(test_output_headers)
 	    "X-Bounce-Result: <kijitora@example.org>; class=hard; reason=userunknown;\n"
 	    "\tstatus=5.1.1; code=550\n"
 	    "X-Bounce-Result: <neko@example.org>; class=soft; reason=mailboxfull;\n"
-	    "\tstatus=5.0.922; code=none\n"
+	    "\tstatus=5.0.922; code=none; synthetic=yes\n"
 	    "\n");
 	free(s);
 	free_result(&r);
