@@ -156,7 +156,7 @@ pids=
 for t in $targets; do
 	mkdir -p "art-$t"
 	rm -f "art-$t"/*
-	case $t in engine) maxlen=131072;; hdrfmt) maxlen=4096;; *) maxlen=8192;; esac
+	case $t in engine) maxlen=65536;; hdrfmt) maxlen=4096;; *) maxlen=8192;; esac
 	dict=
 	[ -f "$top/fuzz/$t.dict" ] && dict="-dict=$top/fuzz/$t.dict"
 	fork=
