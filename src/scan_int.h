@@ -71,6 +71,8 @@ int scan_line_blank(const scan_line *l);
 void scan_trim(const char **s, size_t *len);
 int scan_has(const char *s, size_t len, const char *needle);	/* any case */
 const char *scan_find(const char *s, size_t len, const char *needle);
+extern const unsigned char scan_lower[256];	/* ASCII tolower() */
+int scan_eq_fold(const char *s, const char *needle, size_t n);
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
 int scan_addr_skipped(const scan_doc *d, const char *a, size_t alen,
     int strict);
