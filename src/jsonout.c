@@ -118,11 +118,19 @@ jsonout_escape(const char *str, size_t n, char *out, size_t outlen)
 	return o;
 }
 
+/* A byte that stands for itself inside a JSON string: printable ASCII but
+ * the quote and the backslash. */
+static int
+jsonout_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void
 jsonout_stringn(FILE *f, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, len, el;
+	size_t i = 0, j, len, el;
 	unsigned long cp = 0;
 	char esc[8];
 
@@ -132,6 +140,14 @@ jsonout_stringn(FILE *f, const char *str, size_t n)
 	}
 	putc('"', f);
 	while (i < n) {
+		/* runs of plain bytes go out in one write */
+		for (j = i; j < n && jsonout_plain(s[j]); j++)
+			;
+		if (j > i) {
+			fwrite(s + i, 1, j - i, f);
+			i = j;
+			continue;
+		}
 		len = jsonout_utf8(s + i, n - i, &cp);
 		el = jsonout_one(s + i, len, cp, esc);
 		fwrite(esc, 1, el, f);
@@ -173,8 +189,18 @@ jsonout_str(jsonout *w, const char *key, const char *val)
 void
 jsonout_int(jsonout *w, const char *key, long long val)
 {
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = val < 0 ? 0ull - (unsigned long long)val :
+	    (unsigned long long)val;
+
+	/* by hand: fprintf() costs more than the rest of an entry */
 	jsonout_key(w, key);
-	fprintf(w->f, "%lld", val);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (val < 0)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), w->f);
 }
 
 void

@@ -28,13 +28,16 @@
  *	An output owns its totals table (reason names are copied).  The
  *	options' pointers (header options, policy, sender) are borrowed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jsonout.h"
 #include "output.h"
 
 #define OUTPUT_MAX_REASONS	128	/* distinct reasons counted; rest "other" */
+#define OUTPUT_BUFSIZ		(256u << 10)	/* stdio buffer of the output */
 
 typedef struct output_count {
 	char *name;
@@ -74,6 +77,10 @@ output_new(FILE *f, const output_opts *o)
 		return NULL;
 	out->f = f;
 	out->o = *o;
+	/* A large buffer: one write() per OUTPUT_BUFSIZ bytes of results, not
+	 * per 4 KiB.  Allowed only before the first output on f. */
+	if (fileno(f) >= 0 && !isatty(fileno(f)))
+		(void)setvbuf(f, NULL, _IOFBF, OUTPUT_BUFSIZ);
 	if (o->hdr)
 		out->hdr = *o->hdr;
 	else

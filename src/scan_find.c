@@ -58,6 +58,7 @@ static const char *const scan_intro[] = {
 	"following address failed",
 	NULL
 };
+static scan_set scan_intro_set = SCAN_SET(scan_intro);
 
 scan_cand *
 scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
@@ -542,8 +543,16 @@ static int
 scan_intro_text(const scan_doc *d, scan_buf *out)
 {
 	size_t i, k, j;
+	uint64_t any = 0;
 
-	for (k = 0; scan_intro[k] != NULL; k++)
+	/* One pass per line finds which intros are there at all; only those
+	 * are then looked for in turn (the first intro of the list wins). */
+	for (i = 0; i < d->cut; i++)
+		any |= scan_set_mask(&scan_intro_set, d->line[i].s,
+		    d->line[i].len);
+	for (k = 0; scan_intro[k] != NULL && any != 0; k++) {
+		if (!(any & ((uint64_t)1 << k)))
+			continue;
 		for (i = 0; i < d->cut; i++) {
 			const scan_line *l = &d->line[i];
 			const char *p = scan_find(l->s, l->len, scan_intro[k]);
@@ -570,6 +579,7 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 			if (out->len > 0)
 				return 1;
 		}
+	}
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #define BT_SCAN_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "scan.h"
 
 #define SCAN_MAX_LINES	8192	/* lines of text looked at */
@@ -63,6 +64,28 @@ typedef struct scan_doc {
 	char cmd[8];		/* command of the report's transcript, or "" */
 } scan_doc;
 
+/*
+ * A set of phrases looked for together, in one pass over a text instead of
+ * one pass per phrase (see scan_set_at() in scan_util.c).  Declared static
+ * with SCAN_SET(list); its tables are built on first use (thread-safe).
+ */
+#define SCAN_SET_MAX	64	/* phrases per set (bits of a mask) */
+typedef struct scan_set {
+	const char *const *word;	/* NULL-terminated, each >= 2 bytes */
+	int ready;			/* tables built (atomic) */
+	size_t n;
+	unsigned char len[SCAN_SET_MAX];
+	unsigned char pair[128];	/* bitmap: hashes of first two bytes */
+	uint64_t first[256];		/* phrases by lowercase first byte */
+} scan_set;
+#define SCAN_SET(list)	{ (list), 0, 0, { 0 }, { 0 }, { 0 } }
+
+/* Index of the phrase found first in s[0..len) (the lowest index among
+ * those at the same position), or -1; *at (may be NULL) is where. */
+int scan_set_find(scan_set *set, const char *s, size_t len, const char **at);
+/* Bit i set: phrase i is somewhere in s[0..len). */
+uint64_t scan_set_mask(scan_set *set, const char *s, size_t len);
+
 /* scan_util.c */
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
@@ -72,7 +95,19 @@ void scan_trim(const char **s, size_t *len);
 int scan_has(const char *s, size_t len, const char *needle);	/* any case */
 const char *scan_find(const char *s, size_t len, const char *needle);
 extern const unsigned char scan_lower[256];	/* ASCII tolower() */
-int scan_eq_fold(const char *s, const char *needle, size_t n);
+
+/* s[0..n) equals needle[0..n) in any case (ASCII, as strncasecmp()). */
+static inline int
+scan_eq_fold(const char *s, const char *needle, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (scan_lower[(unsigned char)s[i]] !=
+		    scan_lower[(unsigned char)needle[i]])
+			return 0;
+	return 1;
+}
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
 int scan_addr_skipped(const scan_doc *d, const char *a, size_t alen,
     int strict);

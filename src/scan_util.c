@@ -9,6 +9,7 @@
  * Lines point into the caller's text, which must outlive the scan_doc.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -91,19 +92,6 @@ const unsigned char scan_lower[256] = {
 	SCAN_LOW64(0), SCAN_LOW64(64), SCAN_LOW64(128), SCAN_LOW64(192)
 };
 
-/* s[0..n) equals needle[0..n) in any case. */
-int
-scan_eq_fold(const char *s, const char *needle, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (scan_lower[(unsigned char)s[i]] !=
-		    scan_lower[(unsigned char)needle[i]])
-			return 0;
-	return 1;
-}
-
 #ifdef __SSE2__
 #include <emmintrin.h>
 
@@ -169,6 +157,94 @@ scan_find(const char *s, size_t len, const char *needle)
 		    scan_eq_fold(s + i, needle, n))
 			return s + i;
 	return NULL;
+}
+
+
+/* --- phrase sets ------------------------------------------------------------
+ * Every position of the text is a possible start of every phrase.  Two
+ * filters spare most of them a comparison: a bitmap of the (hashed) first
+ * two bytes of the phrases, then the phrases that start with the byte.
+ * The hash keeps pairs of letters apart: a * 33 steps further than b spans.
+ */
+#define SCAN_PAIR(a, b)	((((unsigned)(a)) * 33u + (unsigned)(b)) & 1023u)
+
+static pthread_mutex_t scan_set_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Build the tables once: double-checked with an atomic flag, as sets are
+ * static and engines may run on several threads. */
+static void
+scan_set_ready(scan_set *set)
+{
+	size_t k;
+
+	if (__atomic_load_n(&set->ready, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&scan_set_lock);
+	if (!set->ready) {
+		for (k = 0; set->word[k] != NULL; k++) {
+			const unsigned char *w =
+			    (const unsigned char *)set->word[k];
+			unsigned h;
+			if (k >= SCAN_SET_MAX || strlen(set->word[k]) < 2 ||
+			    strlen(set->word[k]) > 255)
+				abort();	/* a bug in a phrase list */
+			set->len[k] = (unsigned char)strlen(set->word[k]);
+			h = SCAN_PAIR(scan_lower[w[0]], scan_lower[w[1]]);
+			set->pair[h >> 3] |= (unsigned char)(1u << (h & 7));
+			set->first[scan_lower[w[0]]] |= (uint64_t)1 << k;
+		}
+		set->n = k;
+		__atomic_store_n(&set->ready, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&scan_set_lock);
+}
+
+/* The phrases that start at s[i] (i + 1 < len). */
+static uint64_t
+scan_set_at(const scan_set *set, const char *s, size_t i, size_t len)
+{
+	unsigned a = scan_lower[(unsigned char)s[i]];
+	unsigned h = SCAN_PAIR(a, scan_lower[(unsigned char)s[i + 1]]);
+	uint64_t m, found = 0;
+
+	if (!(set->pair[h >> 3] & (1u << (h & 7))))
+		return 0;
+	for (m = set->first[a]; m != 0; m &= m - 1) {
+		unsigned k = (unsigned)__builtin_ctzll(m);
+		if (set->len[k] <= len - i &&
+		    scan_eq_fold(s + i, set->word[k], set->len[k]))
+			found |= (uint64_t)1 << k;
+	}
+	return found;
+}
+
+int
+scan_set_find(scan_set *set, const char *s, size_t len, const char **at)
+{
+	size_t i;
+
+	scan_set_ready(set);
+	for (i = 0; i + 1 < len; i++) {
+		uint64_t m = scan_set_at(set, s, i, len);
+		if (m != 0) {
+			if (at != NULL)
+				*at = s + i;
+			return __builtin_ctzll(m);
+		}
+	}
+	return -1;
+}
+
+uint64_t
+scan_set_mask(scan_set *set, const char *s, size_t len)
+{
+	uint64_t found = 0;
+	size_t i;
+
+	scan_set_ready(set);
+	for (i = 0; i + 1 < len; i++)
+		found |= scan_set_at(set, s, i, len);
+	return found;
 }
 
 int
@@ -512,101 +588,88 @@ scan_remote_mta(const char *s, char *out, size_t outlen)
 /* Does a sentence that names an address say that delivery to it failed?
  * Stricter than scan_is_error_text(): used where any address in any mail
  * would otherwise do (a line of prose naming the recipient). */
+static const char *const scan_failure_words[] = {
+	"unknown", "not found", "no such", "rejected", "refused",
+	"denied", "invalid", "not exist", "doesn't exist", "full",
+	"quota", "failed", "failure", "not be delivered",
+	"not delivered", "wasn't delivered", "undeliverable",
+	"unable to deliver", "could not deliver", "couldn't deliver",
+	"error delivering", "blocked", "disabled", "suspended",
+	"expired", "not a member", "bounced", "exceeds", "exceeded",
+	"not accept", "unrouteable", "not listed", "locked",
+	"malformed", "permission", "not reachable", "unreachable",
+	NULL
+};
+static scan_set scan_failure_set = SCAN_SET(scan_failure_words);
+
 int
 scan_is_failure_text(const char *s)
 {
-	static const char *const words[] = {
-		"unknown", "not found", "no such", "rejected", "refused",
-		"denied", "invalid", "not exist", "doesn't exist", "full",
-		"quota", "failed", "failure", "not be delivered",
-		"not delivered", "wasn't delivered", "undeliverable",
-		"unable to deliver", "could not deliver", "couldn't deliver",
-		"error delivering", "blocked", "disabled", "suspended",
-		"expired", "not a member", "bounced", "exceeds", "exceeded",
-		"not accept", "unrouteable", "not listed", "locked",
-		"malformed", "permission", "not reachable", "unreachable",
-		NULL
-	};
 	char c[4], st[16];
-	size_t i;
 
 	if (s == NULL || *s == '\0')
 		return 0;
 	if (scan_reply_code(s, c) || scan_status_code(s, st))
 		return 1;
-	for (i = 0; words[i] != NULL; i++)
-		if (scan_has(s, strlen(s), words[i]))
-			return 1;
-	return 0;
+	return scan_set_find(&scan_failure_set, s, strlen(s), NULL) >= 0;
 }
 
 /* Does the text look like an error (a code, or a typical word)? */
+static const char *const scan_error_words[] = {
+	"unknown", "not found", "no such", "rejected", "refused",
+	"denied", "invalid", "does not exist", "doesn't exist", "full",
+	"quota", "failed", "error", "not accept", "blocked", "disabled",
+	"unavailable", "timed out", "timeout", "not allowed", "exceed",
+	"too ", "spam", "policy", "unrouteable", "not listed",
+	"suspend", "inactive", "expired", "lookup", "loop", "virus",
+	"not permitted", "blacklist", "blocklist", "deferred",
+	"not valid", "deactivated", "unable", "cannot", "can't",
+	"retry", "relay", "mailbox", "user", "host", "domain",
+	"not be delivered", "undeliverable", "could not", "couldn't",
+	"wasn't delivered", "not delivered", "not a member",
+	"malformed", "syntax", "locked", "bounce", "permission",
+	"not exist",
+	NULL
+};
+static scan_set scan_error_set = SCAN_SET(scan_error_words);
+
 int
 scan_is_error_text(const char *s)
 {
-	static const char *const words[] = {
-		"unknown", "not found", "no such", "rejected", "refused",
-		"denied", "invalid", "does not exist", "doesn't exist", "full",
-		"quota", "failed", "error", "not accept", "blocked", "disabled",
-		"unavailable", "timed out", "timeout", "not allowed", "exceed",
-		"too ", "spam", "policy", "unrouteable", "not listed",
-		"suspend", "inactive", "expired", "lookup", "loop", "virus",
-		"not permitted", "blacklist", "blocklist", "deferred",
-		"not valid", "deactivated", "unable", "cannot", "can't",
-		"retry", "relay", "mailbox", "user", "host", "domain",
-		"not be delivered", "undeliverable", "could not", "couldn't",
-		"wasn't delivered", "not delivered", "not a member",
-		"malformed", "syntax", "locked", "bounce", "permission",
-		"not exist",
-		NULL
-	};
 	char c[4], st[16];
-	size_t i;
 
 	if (s == NULL || *s == '\0')
 		return 0;
 	if (scan_reply_code(s, c) || scan_status_code(s, st))
 		return 1;
-	for (i = 0; words[i] != NULL; i++)
-		if (scan_has(s, strlen(s), words[i]))
-			return 1;
-	return 0;
+	return scan_set_find(&scan_error_set, s, strlen(s), NULL) >= 0;
 }
 
 /* The SMTP command a sentence says the error came after. */
-static const struct {
-	const char *phrase;
-	const char *cmd;
-} scan_cmd_phrases[] = {
-	{ "end of data", "DATA" },
-	{ "final data", "DATA" },
-	{ "in reply to data", "DATA" },
-	{ "sent the message", "DATA" },
-	{ "rcpt to", "RCPT" },
-	{ "rcpt_to", "RCPT" },
-	{ "does not like recipient", "RCPT" },
-	{ "mail from", "MAIL" },
-	{ "sender was rejected", "MAIL" },
-	{ "initial connection", "CONN" },
-	{ "my name was rejected", "HELO" },
-	{ NULL, NULL }
+static const char *const scan_cmd_words[] = {
+	"end of data", "final data", "in reply to data", "sent the message",
+	"rcpt to", "rcpt_to", "does not like recipient",
+	"mail from", "sender was rejected",
+	"initial connection",
+	"my name was rejected",
+	NULL
 };
+static const char *const scan_cmd_of[] = {	/* by index in the list */
+	"DATA", "DATA", "DATA", "DATA",
+	"RCPT", "RCPT", "RCPT",
+	"MAIL", "MAIL",
+	"CONN",
+	"HELO",
+};
+static scan_set scan_cmd_set = SCAN_SET(scan_cmd_words);
 
 /* The command named first in s[0..len), or NULL. */
 const char *
 scan_cmd_phrase(const char *s, size_t len)
 {
-	const char *best = NULL, *cmd = NULL;
-	size_t i;
+	int k = scan_set_find(&scan_cmd_set, s, len, NULL);
 
-	for (i = 0; scan_cmd_phrases[i].phrase != NULL; i++) {
-		const char *p = scan_find(s, len, scan_cmd_phrases[i].phrase);
-		if (p != NULL && (best == NULL || p < best)) {
-			best = p;
-			cmd = scan_cmd_phrases[i].cmd;
-		}
-	}
-	return cmd;
+	return k >= 0 ? scan_cmd_of[k] : NULL;
 }
 
 /* --- capped string builder ------------------------------------------------ */
