@@ -143,35 +143,47 @@ scan_merge(scan_doc *d)
 	d->ncand = k;
 }
 
+/* The report-wide error text (scan_find_global_diag()): it depends only on
+ * the lines, so it is found once per scan_doc and kept there. */
+static const scan_buf *
+scan_global(scan_doc *d, int *kind)
+{
+	if (!d->global_done) {
+		memset(&d->global, 0, sizeof(d->global));
+		d->global.cap = d->caps->max_field;
+		d->global_kind = scan_find_global_diag(d, &d->global);
+		d->global_done = 1;
+	}
+	*kind = d->global_kind;
+	return &d->global;
+}
+
 /* Give the report-wide error text to candidates that have none or whose
  * text carries no code while the report-wide one does. */
 static void
 scan_fill_global(scan_doc *d)
 {
-	scan_buf g;
+	const scan_buf *g;
 	char rc[4], st[16];
 	size_t i;
 	int kind, gcode;
 
-	memset(&g, 0, sizeof(g));
-	g.cap = d->caps->max_field;
-	kind = scan_find_global_diag(d, &g);
-	if (g.p == NULL)
+	g = scan_global(d, &kind);
+	if (g->p == NULL)
 		return;
 	gcode = kind != SCAN_GLOBAL_PROSE && d->ncand == 1 &&
-	    (scan_reply_code(g.p, rc) || scan_status_code(g.p, st));
+	    (scan_reply_code(g->p, rc) || scan_status_code(g->p, st));
 	for (i = 0; i < d->ncand; i++) {
 		scan_cand *c = &d->cand[i];
 		if (c->kind != SCAN_KIND_FAILED)
 			continue;
 		if (c->diag.p == NULL || c->diag.len == 0)
-			scan_buf_add(&c->diag, g.p, g.len);
+			scan_buf_add(&c->diag, g->p, g->len);
 		else if (gcode && !scan_reply_code(c->diag.p, rc) &&
 		    !scan_status_code(c->diag.p, st) &&
-		    strstr(c->diag.p, g.p) == NULL)
-			scan_buf_add(&c->diag, g.p, g.len);
+		    strstr(c->diag.p, g->p) == NULL)
+			scan_buf_add(&c->diag, g->p, g->len);
 	}
-	scan_buf_free(&g);
 }
 
 /* Recipients from the X-Failed-Recipients header (Exim, Google). */
@@ -414,7 +426,7 @@ scan_complete_one(bt_rcpt *rc, const char *diag, size_t len, bt_result *r,
 static void
 scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
-	scan_buf g;
+	const scan_buf *g;
 	size_t i;
 	int kind;
 
@@ -424,9 +436,7 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 	scan_merge(d);
 	scan_fill_global(d);
 	scan_denoise_all(d);
-	memset(&g, 0, sizeof(g));
-	g.cap = caps->max_field;
-	kind = scan_find_global_diag(d, &g);
+	g = scan_global(d, &kind);
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
 		const scan_cand *c = scan_match(d, r, rc);
@@ -436,12 +446,11 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 			scan_fill_cmd(rc, c, c->diag.p, d, r->nrcpt == 1);
 		} else if (r->nrcpt == 1 && (kind == SCAN_GLOBAL_CODES ||
 		    kind == SCAN_GLOBAL_INTRO)) {
-			scan_complete_one(rc, g.p, g.len, r, caps);
-			scan_fill_cmd(rc, NULL, g.p, d, 1);
+			scan_complete_one(rc, g->p, g->len, r, caps);
+			scan_fill_cmd(rc, NULL, g->p, d, 1);
 		} else
 			scan_fill_cmd(rc, NULL, NULL, d, r->nrcpt == 1);
 	}
-	scan_buf_free(&g);
 }
 
 size_t

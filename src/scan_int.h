@@ -62,6 +62,9 @@ typedef struct scan_doc {
 	const char *family;	/* static */
 	char feedback[32];	/* complaint type of a JSON notification */
 	char cmd[8];		/* command of the report's transcript, or "" */
+	scan_buf global;	/* report-wide error text, once found */
+	int global_kind;	/* SCAN_GLOBAL_* of it */
+	int global_done;	/* global and global_kind are set */
 } scan_doc;
 
 /*

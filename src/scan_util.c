@@ -16,34 +16,60 @@
 
 #include "scan_int.h"
 
-/* Lines (trimmed, any case) that start the copy of the returned message. */
-static const char *const scan_cut_phrases[] = {
-	"this is a copy of the message",
-	"below this line is a copy of the message",
-	"original message follows",
-	"----- original message -----",
-	"------ original message ------",
-	"original message:",
-	"original message headers:",
-	"unsent message follows",
-	"the header of the original message",
-	"included is a copy of the message header",
-	"message headers follow",
-	"------- returned message --------",
-	"below is a copy of the original message",
-	"-------original message",
-	"--- original message follows",
-	"the original message headers are included",
-	"content-type: message/rfc822",
-	"message text follows",
-	NULL
+/* Lines (trimmed, any case) that start the copy of the returned message.
+ * A line is compared after its leading '-', '=', ' ' and '|' are dropped,
+ * so the phrases are written without them ("----- Original message -----"
+ * is "original message -----"). */
+#define SCAN_STR(s)	{ s, sizeof(s) - 1 }
+static const struct scan_str {
+	const char *s;
+	size_t n;
+} scan_cut_phrases[] = {
+	SCAN_STR("this is a copy of the message"),
+	SCAN_STR("below this line is a copy of the message"),
+	SCAN_STR("original message follows"),
+	SCAN_STR("original message -----"),
+	SCAN_STR("original message ------"),
+	SCAN_STR("original message:"),
+	SCAN_STR("original message headers:"),
+	SCAN_STR("unsent message follows"),
+	SCAN_STR("the header of the original message"),
+	SCAN_STR("included is a copy of the message header"),
+	SCAN_STR("message headers follow"),
+	SCAN_STR("returned message --------"),
+	SCAN_STR("below is a copy of the original message"),
+	SCAN_STR("original message"),
+	SCAN_STR("original message follows"),
+	SCAN_STR("the original message headers are included"),
+	SCAN_STR("content-type: message/rfc822"),
+	SCAN_STR("message text follows"),
+	{ NULL, 0 }
 };
 
 /* Header fields that, at column 0, show a header block has started. */
-static const char *const scan_cut_fields[] = {
-	"received: ", "return-path:", "dkim-signature:", "x-received:",
-	"arc-seal:", "delivered-to:", NULL
+static const struct scan_str scan_cut_fields[] = {
+	SCAN_STR("received: "), SCAN_STR("return-path:"),
+	SCAN_STR("dkim-signature:"), SCAN_STR("x-received:"),
+	SCAN_STR("arc-seal:"), SCAN_STR("delivered-to:"), { NULL, 0 }
 };
+
+/* Does s[0..len) start with one of the strings of list (any case)?  The
+ * first byte is compared before the call: most lines fail there. */
+static int
+scan_starts_any(const char *s, size_t len, const struct scan_str *list)
+{
+	unsigned char c;
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	c = scan_lower[(unsigned char)*s];
+	for (i = 0; list[i].s != NULL; i++)
+		if ((unsigned char)list[i].s[0] == c && len >= list[i].n &&
+		    scan_eq_fold(s, list[i].s, list[i].n))
+			return 1;
+	return 0;
+}
 
 int
 scan_line_blank(const scan_line *l)
@@ -257,26 +283,16 @@ static int
 scan_is_cut(const scan_line *l)
 {
 	const char *s = l->s;
-	size_t len = l->len, i;
+	size_t len = l->len;
 
-	for (i = 0; scan_cut_fields[i] != NULL; i++) {
-		size_t n = strlen(scan_cut_fields[i]);
-		if (len >= n && strncasecmp(s, scan_cut_fields[i], n) == 0)
-			return 1;
-	}
+	if (scan_starts_any(s, len, scan_cut_fields))
+		return 1;
 	scan_trim(&s, &len);
 	while (len > 0 && (*s == '-' || *s == '=' || *s == ' ' || *s == '|')) {
 		s++;
 		len--;
 	}
-	for (i = 0; scan_cut_phrases[i] != NULL; i++) {
-		const char *p = scan_cut_phrases[i];
-		while (*p == '-' || *p == ' ')
-			p++;
-		if (len >= strlen(p) && strncasecmp(s, p, strlen(p)) == 0)
-			return 1;
-	}
-	return 0;
+	return scan_starts_any(s, len, scan_cut_phrases);
 }
 
 static void
@@ -301,9 +317,9 @@ scan_split(scan_doc *d)
 	const char *t = d->in->text, *end = t + d->in->len, *p;
 	size_t n = 1;
 
-	for (p = t; p < end && n < SCAN_MAX_LINES; p++)
-		if (*p == '\n')
-			n++;
+	for (p = t; n < SCAN_MAX_LINES &&
+	    (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
 	d->line = calloc(n, sizeof(*d->line));
 	if (d->line == NULL)
 		return -1;
@@ -366,6 +382,7 @@ scan_doc_free(scan_doc *d)
 			scan_buf_free(&d->cand[i].diag);
 	free(d->cand);
 	free(d->line);
+	scan_buf_free(&d->global);
 	d->cand = NULL;
 	d->line = NULL;
 }
