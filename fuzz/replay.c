@@ -5,10 +5,11 @@
  *	replay_engine [-m] [FILE|DIR]...
  *	replay_config [FILE|DIR]...
  *	replay_hdrfmt [FILE|DIR]...
+ *	replay_input [FILE|DIR]...
  *
  * DESCRIPTION
- *	Linked with fuzz_engine.c, fuzz_config.c or fuzz_hdrfmt.c (compiled
- *	with -DFUZZ_NAME='"engine"', '"config"' or '"hdrfmt"', no libFuzzer), calls LLVMFuzzerTestOneInput() on every file given, directories walked
+ *	Linked with one of fuzz/fuzz_*.c (compiled with -DFUZZ_NAME='"engine"',
+ *	'"config"', '"hdrfmt"' or '"input"'; no libFuzzer), calls LLVMFuzzerTestOneInput() on every file given, directories walked
  *	recursively (files whose names start with "." skipped).  With -m the
  *	files are plain messages: each is replayed once per entry of a fixed
  *	table of control prefixes (see fuzz_engine.c), covering both feeding

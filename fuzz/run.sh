@@ -5,7 +5,8 @@
 #
 # Builds fuzz_engine (the engine fed as the milter feeds it, plus the
 # X-Bounce-* header block checked), fuzz_config (the policy file reader)
-# and fuzz_hdrfmt (the header block from arbitrary result strings)
+# fuzz_hdrfmt (the header block from arbitrary result strings) and
+# fuzz_input (the command's file and mbox reader, src/input.c)
 # straight from src/*.c with clang -fsanitize=fuzzer,address,undefined, seeds
 # them from tests/golden, tests/data, conf/ and the shared corpus
 # ($BOUNCETAG_CORPUS, default ../shared/corpus beside the repository), then
@@ -18,7 +19,7 @@
 # Environment:
 #   FUZZ_WORK     work directory (objects, corpora, logs): default
 #                 _build-fuzz/libfuzzer in the repository
-#   FUZZ_TARGETS  "engine config hdrfmt" (default) or some of them
+#   FUZZ_TARGETS  "engine config hdrfmt input" (default) or some of them
 #   FUZZ_JOBS     parallel fuzzing processes per target (default 1)
 #   CC            clang to use (default: clang, else clang-14)
 #
@@ -31,7 +32,7 @@ secs=${1:-120}
 case $secs in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=${FUZZ_WORK:-$top/_build-fuzz/libfuzzer}
-targets=${FUZZ_TARGETS:-engine config hdrfmt}
+targets=${FUZZ_TARGETS:-engine config hdrfmt input}
 jobs=${FUZZ_JOBS:-1}
 corpus=${BOUNCETAG_CORPUS:-$top/../shared/corpus}
 
@@ -104,6 +105,7 @@ for s in $conf_src; do conf_obj="$conf_obj $(compile "$s")"; done
 for t in $targets; do
 	extra=
 	[ "$t" = config ] && extra=$conf_obj
+	[ "$t" = input ] && extra=$(compile src/input.c)
 	tobj=$(compile "fuzz/fuzz_$t.c")
 	"$cc" $san -fsanitize=fuzzer -o "fuzz_$t" "$tobj" $extra $objs $libs
 done
@@ -131,7 +133,7 @@ for root in sys.argv[2:]:
 print('fuzz: %d engine seeds' % n)
 EOF
 }
-mkdir -p seed-config seed-hdrfmt corpus-engine corpus-config corpus-hdrfmt
+mkdir -p seed-config seed-hdrfmt corpus-engine corpus-config corpus-hdrfmt corpus-input
 for t in $targets; do
 	case $t in
 	engine)	rm -rf seed-engine
@@ -143,6 +145,15 @@ for t in $targets; do
 			[ -f "$f" ] && cp "$f" "seed-config/$(echo "$f" | tr '/' '_')"
 		done
 		echo "fuzz: $(ls seed-config | wc -l) config seeds";;
+	input)	rm -rf seed-input; mkdir -p seed-input
+		printf '\000From a@b Mon Mar  2 10:00:00 2026\nSubject: x\n\nbody\n>From here\n\nFrom b@c Mon\r\n\r\nx\n' > seed-input/s1
+		printf '\003\n\nFrom \nFrom \n\n>>From x\nFrom y\n' > seed-input/s2
+		n=3
+		for f in "$corpus"/emails/mailbox/*; do
+			[ -f "$f" ] || continue
+			{ printf '\005'; head -c 60000 "$f"; } > "seed-input/s$n"; n=$((n + 1))
+		done
+		[ -d "$top/fuzz/regress/input" ] && cp "$top"/fuzz/regress/input/* seed-input/ 2>/dev/null || true;;
 	hdrfmt) rm -f seed-hdrfmt/*
 		printf '\003tag\000mx.example.org\000<id@example.com>\000nobody@example.net\000smtp; 550 5.1.1 unknown\000mx.example.net\0005.1.1\000550\000userunknown\000Bad destination mailbox\000a@b\000=?utf-8?q?x=0D=0A?=\000h\0004.2.2\000452\000mailboxfull\000full\000c\303\251@d\000\r\nX-Bounce-Class: none\000' > seed-hdrfmt/s1
 		printf '\031reject\000\377\376\000<a\tb>\000x\000' > seed-hdrfmt/s2
@@ -156,7 +167,7 @@ pids=
 for t in $targets; do
 	mkdir -p "art-$t"
 	rm -f "art-$t"/*
-	case $t in engine) maxlen=65536;; hdrfmt) maxlen=4096;; *) maxlen=8192;; esac
+	case $t in engine|input) maxlen=65536;; hdrfmt) maxlen=4096;; *) maxlen=8192;; esac
 	dict=
 	[ -f "$top/fuzz/$t.dict" ] && dict="-dict=$top/fuzz/$t.dict"
 	fork=
