@@ -34,7 +34,7 @@
 
 #include "input.h"
 
-#define INPUT_READ	16384		/* bytes per read() */
+#define INPUT_READ	65536		/* bytes per read() */
 #define INPUT_HEAD	80		/* line start kept to spot From_ lines */
 #define INPUT_DEPTH	16		/* directory nesting */
 #define INPUT_MAX_NAMES	1000000		/* entries per directory */
@@ -176,12 +176,27 @@ input_decide(input_state *s, int eol)
 	s->prev_blank = 0;
 }
 
+/* The length of the complete lines at p that need no decision: in an mbox,
+ * a line that starts with none of 'F' (a From_ line), '>' (an escaped
+ * one), '\n' or '\r' (a blank line) only goes to the engine.  Such lines
+ * are passed on together, without going through the head buffer. */
+static size_t
+input_plain_run(const char *p, size_t n)
+{
+	const char *q = p, *end = p + n, *nl;
+
+	while (q < end && *q != 'F' && *q != '>' && *q != '\n' && *q != '\r' &&
+	    (nl = memchr(q, '\n', (size_t)(end - q))) != NULL)
+		q = nl + 1;
+	return (size_t)(q - p);
+}
+
 /* Bytes from the stream. */
 static void
 input_bytes(input_state *s, const char *p, size_t n)
 {
 	const char *nl;
-	size_t len;
+	size_t len, run;
 
 	while (n > 0) {
 		if (s->mbox == 0) {		/* one message: no line work */
@@ -199,13 +214,27 @@ input_bytes(input_state *s, const char *p, size_t n)
 			n -= len;
 			continue;
 		}
-		while (n > 0 && s->nhead < INPUT_HEAD) {
-			s->head[s->nhead++] = *p++;
-			n--;
-			if (s->head[s->nhead - 1] == '\n')
-				break;
+		if (s->mbox == 1 && s->nhead == 0 &&
+		    (run = input_plain_run(p, n)) > 0) {
+			input_release_blank(s);
+			input_emit(s, p, run);
+			s->prev_blank = 0;
+			p += run;
+			n -= run;
+			continue;
 		}
-		if (s->head[s->nhead - 1] == '\n')
+		/* the head of the line: up to its newline or INPUT_HEAD bytes */
+		len = INPUT_HEAD - s->nhead;
+		if (len > n)
+			len = n;
+		nl = memchr(p, '\n', len);
+		if (nl != NULL)
+			len = (size_t)(nl - p) + 1;
+		memcpy(s->head + s->nhead, p, len);
+		s->nhead += len;
+		p += len;
+		n -= len;
+		if (nl != NULL)
 			input_decide(s, 1);
 		else if (s->nhead == INPUT_HEAD)
 			input_decide(s, 0);
