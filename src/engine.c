@@ -50,6 +50,18 @@ engine_note_caps(engine *e, unsigned caps)
 	e->r.caps_hit |= caps;
 }
 
+/* strcasecmp(name, lc) == 0 for a lowercase lc.  The first byte is tested
+ * here: most names differ there, and the call is the cost of a header. */
+static int
+engine_is(const char *name, const char *lc)
+{
+	unsigned char c = (unsigned char)name[0];
+
+	if (c >= 'A' && c <= 'Z')
+		c += 'a' - 'A';
+	return c == (unsigned char)lc[0] && strcasecmp(name, lc) == 0;
+}
+
 /* ---- MIME callbacks ---------------------------------------------------- */
 
 static void
@@ -135,11 +147,20 @@ engine_text_add(engine *e, const char *buf, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < len && e->tlen < e->caps.max_text; i++) {
-		if (e->sink == SINK_HTML)
+	if (e->sink == SINK_HTML) {
+		for (i = 0; i < len && e->tlen < e->caps.max_text; i++)
 			engine_html_char(e, buf[i]);
-		else
-			engine_text_put(e, buf[i]);
+	} else {
+		/* engine_text_put() inlined: this loop sees every text byte */
+		char *t = e->text;
+		size_t n = e->tlen, max = e->caps.max_text;
+
+		for (i = 0; i < len && n < max; i++) {
+			char c = buf[i];
+			if (c != '\r')
+				t[n++] = c == '\0' ? ' ' : c;
+		}
+		e->tlen = n;
 	}
 	if (e->tlen >= e->caps.max_text && e->top_leaf && e->state != E_DONE) {
 		e->state = E_DONE;	/* a one-part text: nothing more to read */
@@ -279,7 +300,7 @@ engine_msg_header(void *ctx, unsigned in_message, const char *name,
 	char **f = NULL;
 
 	if (in_message == 1 && !e->descend &&
-	    strcasecmp(name, "content-type") == 0) {
+	    engine_is(name, "content-type")) {
 		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
 
 		mime_type(value, type, sizeof(type));
@@ -289,13 +310,13 @@ engine_msg_header(void *ctx, unsigned in_message, const char *name,
 	}
 	if (in_message != e->orig_level || e->returned_eoh || e->state == E_DONE)
 		return;
-	if (strcasecmp(name, "message-id") == 0)
+	if (engine_is(name, "message-id"))
 		f = &e->r.original_message_id;
-	else if (strcasecmp(name, "from") == 0)
+	else if (engine_is(name, "from"))
 		f = &e->r.original_from;
-	else if (strcasecmp(name, "to") == 0)
+	else if (engine_is(name, "to"))
 		f = &e->r.original_to;
-	else if (strcasecmp(name, "subject") == 0)
+	else if (engine_is(name, "subject"))
 		f = &e->r.original_subject;
 	if (f != NULL && *f == NULL)
 		result_set(f, value, vlen, e->caps.max_field, &e->r.caps_hit);
@@ -431,11 +452,18 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 static size_t
 engine_unfold(char *dst, size_t cap, const char *v)
 {
-	size_t n = 0;
+	size_t n = 0, k;
 
-	for (; *v && n < cap; v++)
-		if (*v != '\r' && *v != '\n')
-			dst[n++] = *v;
+	while (*v && n < cap) {
+		k = strcspn(v, "\r\n");	/* a run without line breaks */
+		if (k > cap - n)
+			k = cap - n;
+		memcpy(dst + n, v, k);
+		n += k;
+		v += k;
+		while (*v == '\r' || *v == '\n')
+			v++;
+	}
 	while (n > 0 && isspace((unsigned char)dst[n - 1]))
 		n--;
 	return n;
@@ -458,13 +486,13 @@ engine_keep_header(engine *e, const char *name)
 	};
 	size_t i;
 
-	if (strcasecmp(name, "received") == 0)
+	if (engine_is(name, "received"))
 		return e->nreceived++ < ENGINE_RECEIVED;
 	for (i = 0; i < sizeof(vital) / sizeof(vital[0]); i++)
-		if (strcasecmp(name, vital[i]) == 0)
+		if (engine_is(name, vital[i]))
 			return 2;
 	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-		if (strcasecmp(name, skip[i]) == 0)
+		if (engine_is(name, skip[i]))
 			return 0;
 	return 1;
 }
@@ -505,9 +533,17 @@ engine_lookup(void *ctx, const char *name)
 	const engine *e = ctx;
 	unsigned i;
 
-	for (i = 0; i < e->nh; i++)
-		if (strcasecmp(e->hstore + e->hent[i].name, name) == 0)
+	unsigned char c = (unsigned char)name[0];
+
+	c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
+	for (i = 0; i < e->nh; i++) {
+		const char *h = e->hstore + e->hent[i].name;
+		unsigned char d = (unsigned char)h[0];
+		/* the first byte first: strcasecmp() only on a likely match */
+		d = d >= 'A' && d <= 'Z' ? (unsigned char)(d + 'a' - 'A') : d;
+		if (d == c && strcasecmp(h, name) == 0)
 			return e->hstore + e->hent[i].value;
+	}
 	return NULL;
 }
 
@@ -533,20 +569,20 @@ engine_header(engine *e, const char *name, const char *value)
 		e->r.caps_hit |= BT_CAP_HEADER;
 	engine_store_header(e, name, value);
 	s = detect_header(name, value);
-	if (strcasecmp(name, "return-path") == 0 && e->sender_given)
+	if (e->sender_given && engine_is(name, "return-path"))
 		s = 0;		/* the envelope sender says it better */
 	e->sig |= s;
-	if (strcasecmp(name, "content-type") == 0 && !e->has_ct) {
+	if (!e->has_ct && engine_is(name, "content-type")) {
 		e->ct[engine_unfold(e->ct, ENGINE_CT_MAX, value)] = '\0';
 		e->has_ct = 1;
-	} else if (strcasecmp(name, "content-transfer-encoding") == 0) {
+	} else if (engine_is(name, "content-transfer-encoding")) {
 		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value)] = '\0';
-	} else if (strcasecmp(name, "from") == 0 && e->r.from == NULL) {
+	} else if (e->r.from == NULL && engine_is(name, "from")) {
 		char buf[1024];
 
 		result_set(&e->r.from, buf, engine_unfold(buf, sizeof(buf), value),
 			   e->caps.max_field, &e->r.caps_hit);
-	} else if (strcasecmp(name, "subject") == 0 && e->r.subject == NULL) {
+	} else if (e->r.subject == NULL && engine_is(name, "subject")) {
 		char buf[1024];
 
 		result_set(&e->r.subject, buf, engine_unfold(buf, sizeof(buf), value),
