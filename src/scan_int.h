@@ -73,12 +73,13 @@ typedef struct scan_doc {
  * with SCAN_SET(list); its tables are built on first use (thread-safe).
  */
 #define SCAN_SET_MAX	64	/* phrases per set (bits of a mask) */
+#define SCAN_SET_MIN	4	/* shortest phrase (the filter's window) */
 typedef struct scan_set {
-	const char *const *word;	/* NULL-terminated, each >= 2 bytes */
+	const char *const *word;	/* NULL-terminated, each >= 4 bytes */
 	int ready;			/* tables built (atomic) */
 	size_t n;
 	unsigned char len[SCAN_SET_MAX];
-	unsigned char pair[128];	/* bitmap: hashes of first two bytes */
+	unsigned char bits[512];	/* bitmap: hashes of first 4 bytes */
 	uint64_t first[256];		/* phrases by lowercase first byte */
 } scan_set;
 #define SCAN_SET(list)	{ (list), 0, 0, { 0 }, { 0 }, { 0 } }

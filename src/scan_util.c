@@ -187,37 +187,48 @@ scan_find(const char *s, size_t len, const char *needle)
 
 
 /* --- phrase sets ------------------------------------------------------------
- * Every position of the text is a possible start of every phrase.  Two
- * filters spare most of them a comparison: a bitmap of the (hashed) first
- * two bytes of the phrases, then the phrases that start with the byte.
- * The hash keeps pairs of letters apart: a * 33 steps further than b spans.
+ * Every position of the text is a possible start of every phrase.  A
+ * filter spares nearly all of them a comparison: the four bytes there, in
+ * lower case, kept as one number while the window slides one byte at a
+ * time, are hashed into a bitmap of the hashes of the phrases' first four
+ * bytes.  Where the bit is set, the phrases that start with that byte are
+ * compared.
  */
-#define SCAN_PAIR(a, b)	((((unsigned)(a)) * 33u + (unsigned)(b)) & 1023u)
+#define SCAN_HASH(w)	((uint32_t)((w) * 2654435761u) >> 20)	/* 12 bits */
 
 static pthread_mutex_t scan_set_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint32_t
+scan_set_word(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	return (uint32_t)scan_lower[u[0]] << 24 |
+	    (uint32_t)scan_lower[u[1]] << 16 |
+	    (uint32_t)scan_lower[u[2]] << 8 | scan_lower[u[3]];
+}
 
 /* Build the tables once: double-checked with an atomic flag, as sets are
  * static and engines may run on several threads. */
 static void
 scan_set_ready(scan_set *set)
 {
-	size_t k;
+	size_t k, n;
 
 	if (__atomic_load_n(&set->ready, __ATOMIC_ACQUIRE))
 		return;
 	pthread_mutex_lock(&scan_set_lock);
 	if (!set->ready) {
 		for (k = 0; set->word[k] != NULL; k++) {
-			const unsigned char *w =
-			    (const unsigned char *)set->word[k];
-			unsigned h;
-			if (k >= SCAN_SET_MAX || strlen(set->word[k]) < 2 ||
-			    strlen(set->word[k]) > 255)
+			uint32_t h;
+			n = strlen(set->word[k]);
+			if (k >= SCAN_SET_MAX || n < SCAN_SET_MIN || n > 255)
 				abort();	/* a bug in a phrase list */
-			set->len[k] = (unsigned char)strlen(set->word[k]);
-			h = SCAN_PAIR(scan_lower[w[0]], scan_lower[w[1]]);
-			set->pair[h >> 3] |= (unsigned char)(1u << (h & 7));
-			set->first[scan_lower[w[0]]] |= (uint64_t)1 << k;
+			set->len[k] = (unsigned char)n;
+			h = SCAN_HASH(scan_set_word(set->word[k]));
+			set->bits[h >> 3] |= (unsigned char)(1u << (h & 7));
+			set->first[scan_lower[(unsigned char)set->word[k][0]]]
+			    |= (uint64_t)1 << k;
 		}
 		set->n = k;
 		__atomic_store_n(&set->ready, 1, __ATOMIC_RELEASE);
@@ -225,21 +236,37 @@ scan_set_ready(scan_set *set)
 	pthread_mutex_unlock(&scan_set_lock);
 }
 
-/* The phrases that start at s[i] (i + 1 < len). */
+/* The phrases found in s[0..len): all of them (all), or the first one
+ * (its bit, *pos its offset; the lowest index at the same position). */
 static uint64_t
-scan_set_at(const scan_set *set, const char *s, size_t i, size_t len)
+scan_set_scan(scan_set *set, const char *s, size_t len, int all, size_t *pos)
 {
-	unsigned a = scan_lower[(unsigned char)s[i]];
-	unsigned h = SCAN_PAIR(a, scan_lower[(unsigned char)s[i + 1]]);
-	uint64_t m, found = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t found = 0, m, hit;
+	uint32_t w, h;
+	size_t i;
 
-	if (!(set->pair[h >> 3] & (1u << (h & 7))))
+	scan_set_ready(set);
+	if (len < SCAN_SET_MIN)
 		return 0;
-	for (m = set->first[a]; m != 0; m &= m - 1) {
-		unsigned k = (unsigned)__builtin_ctzll(m);
-		if (set->len[k] <= len - i &&
-		    scan_eq_fold(s + i, set->word[k], set->len[k]))
-			found |= (uint64_t)1 << k;
+	w = scan_set_word(s) >> 8;	/* three bytes; the loop adds one */
+	for (i = 0; i + SCAN_SET_MIN <= len; i++) {
+		w = w << 8 | scan_lower[u[i + 3]];
+		h = SCAN_HASH(w);
+		if (!(set->bits[h >> 3] & (1u << (h & 7))))
+			continue;
+		hit = 0;
+		for (m = set->first[w >> 24]; m != 0; m &= m - 1) {
+			unsigned k = (unsigned)__builtin_ctzll(m);
+			if (set->len[k] <= len - i &&
+			    scan_eq_fold(s + i, set->word[k], set->len[k]))
+				hit |= (uint64_t)1 << k;
+		}
+		if (hit != 0 && !all) {
+			*pos = i;
+			return hit & (~hit + 1);	/* the lowest bit */
+		}
+		found |= hit;
 	}
 	return found;
 }
@@ -247,30 +274,20 @@ scan_set_at(const scan_set *set, const char *s, size_t i, size_t len)
 int
 scan_set_find(scan_set *set, const char *s, size_t len, const char **at)
 {
-	size_t i;
+	size_t pos = 0;
+	uint64_t m = scan_set_scan(set, s, len, 0, &pos);
 
-	scan_set_ready(set);
-	for (i = 0; i + 1 < len; i++) {
-		uint64_t m = scan_set_at(set, s, i, len);
-		if (m != 0) {
-			if (at != NULL)
-				*at = s + i;
-			return __builtin_ctzll(m);
-		}
-	}
-	return -1;
+	if (m == 0)
+		return -1;
+	if (at != NULL)
+		*at = s + pos;
+	return __builtin_ctzll(m);
 }
 
 uint64_t
 scan_set_mask(scan_set *set, const char *s, size_t len)
 {
-	uint64_t found = 0;
-	size_t i;
-
-	scan_set_ready(set);
-	for (i = 0; i + 1 < len; i++)
-		found |= scan_set_at(set, s, i, len);
-	return found;
+	return scan_set_scan(set, s, len, 1, NULL);
 }
 
 int
