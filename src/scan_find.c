@@ -27,9 +27,10 @@
 #include "scan_int.h"
 
 /* Labels in front of a recipient's address on its line. */
-static const char *const scan_labels[] = {
-	"final-recipient:", "recipient address:",
-	"recipient:", "address:", "mailto:", "rcpt to:", NULL
+static const struct scan_str scan_labels[] = {
+	SCAN_STR("final-recipient:"), SCAN_STR("recipient address:"),
+	SCAN_STR("recipient:"), SCAN_STR("address:"), SCAN_STR("mailto:"),
+	SCAN_STR("rcpt to:"), { NULL, 0 }
 };
 
 /* Sentences of the reporting MTA's own that say nothing about the error. */
@@ -217,14 +218,9 @@ scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
 	size_t off, n;
 
 	p = scan_skip_lead(s, end, dstart);
-	for (off = 0; scan_labels[off] != NULL; off++) {
-		n = strlen(scan_labels[off]);
-		if ((size_t)(end - p) >= n &&
-		    strncasecmp(p, scan_labels[off], n) == 0) {
-			p += n;
-			break;
-		}
-	}
+	if ((off = (size_t)scan_starts_any(p, (size_t)(end - p),
+	    scan_labels)) != 0)
+		p += scan_labels[off - 1].n;
 	while (p < end && (*p == '<' || *p == '"' || *p == '\'' ||
 	    *p == ' '))
 		p++;

@@ -90,11 +90,21 @@ int scan_set_find(scan_set *set, const char *s, size_t len, const char **at);
 /* Bit i set: phrase i is somewhere in s[0..len). */
 uint64_t scan_set_mask(scan_set *set, const char *s, size_t len);
 
+/* A string and its length, for lists compared at the start of a line. */
+struct scan_str {
+	const char *s;		/* lowercase */
+	size_t n;
+};
+#define SCAN_STR(s)	{ s, sizeof(s) - 1 }
+
 /* scan_util.c */
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
 void scan_doc_free(scan_doc *d);
 int scan_line_blank(const scan_line *l);
+/* 1 + index of the first string of list (ended by { NULL, 0 }) that
+ * s[0..len) starts with, any case; 0 when none. */
+int scan_starts_any(const char *s, size_t len, const struct scan_str *list);
 void scan_trim(const char **s, size_t *len);
 int scan_has(const char *s, size_t len, const char *needle);	/* any case */
 const char *scan_find(const char *s, size_t len, const char *needle);

@@ -20,11 +20,7 @@
  * A line is compared after its leading '-', '=', ' ' and '|' are dropped,
  * so the phrases are written without them ("----- Original message -----"
  * is "original message -----"). */
-#define SCAN_STR(s)	{ s, sizeof(s) - 1 }
-static const struct scan_str {
-	const char *s;
-	size_t n;
-} scan_cut_phrases[] = {
+static const struct scan_str scan_cut_phrases[] = {
 	SCAN_STR("this is a copy of the message"),
 	SCAN_STR("below this line is a copy of the message"),
 	SCAN_STR("original message follows"),
@@ -55,7 +51,7 @@ static const struct scan_str scan_cut_fields[] = {
 
 /* Does s[0..len) start with one of the strings of list (any case)?  The
  * first byte is compared before the call: most lines fail there. */
-static int
+int
 scan_starts_any(const char *s, size_t len, const struct scan_str *list)
 {
 	unsigned char c;
@@ -67,7 +63,7 @@ scan_starts_any(const char *s, size_t len, const struct scan_str *list)
 	for (i = 0; list[i].s != NULL; i++)
 		if ((unsigned char)list[i].s[0] == c && len >= list[i].n &&
 		    scan_eq_fold(s, list[i].s, list[i].n))
-			return 1;
+			return (int)i + 1;
 	return 0;
 }
 
@@ -453,8 +449,10 @@ scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen)
 
 	for (i = 0; i < len; i++) {
 		size_t a, b;
-		if (s[i] != '@')
-			continue;
+		const char *at = memchr(s + i, '@', len - i);	/* the next '@' */
+		if (at == NULL)
+			return 0;
+		i = (size_t)(at - s);
 		a = i;
 		if (i > 1 && s[i - 1] == '"') {
 			/* "quoted local part"@domain */
