@@ -118,12 +118,11 @@ kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\).*/\1/p" "/proc/$1/status"; }
 # bounce_slot PORT COUNT INDEX: COUNT bounces in one SMTP session at a time
 # (one smtp-source run), all of file INDEX modulo the number of files.
 bounce_slot() {
-	set -- "$1" "$2" $BOUNCES
-	idx=$(( $3 % NB + 3 )); [ $# -lt $idx ] && idx=3
-	[ "$2" -gt 0 ] || return 0
-	eval "f=\${$idx}"
-	smtp-source -s 1 -m "$2" -f '' -t bench@example.net -M client.example.org \
-		-F "$f" "127.0.0.1:$1" 2>>"$T/src.err"
+	bport=$1 bcount=$2 bidx=$(( $3 % NB + 1 ))
+	[ "$bcount" -gt 0 ] || return 0
+	f=$(echo $BOUNCES | cut -d' ' -f"$bidx")
+	smtp-source -s 1 -m "$bcount" -f '' -t bench@example.net -M client.example.org \
+		-F "$f" "127.0.0.1:$bport" 2>>"$T/src.err"
 }
 
 # run MIX PORT: one run; prints "acc e2e" in messages per second.
