@@ -151,14 +151,21 @@ engine_text_add(engine *e, const char *buf, size_t len)
 		for (i = 0; i < len && e->tlen < e->caps.max_text; i++)
 			engine_html_char(e, buf[i]);
 	} else {
-		/* engine_text_put() inlined: this loop sees every text byte */
-		char *t = e->text;
-		size_t n = e->tlen, max = e->caps.max_text;
+		/* what engine_text_put() does byte by byte, by runs: copy up
+		 * to the next CR (dropped), then turn NULs into spaces */
+		char *t = e->text, *z;
+		size_t n = e->tlen, max = e->caps.max_text, k;
+		const char *cr;
 
-		for (i = 0; i < len && n < max; i++) {
-			char c = buf[i];
-			if (c != '\r')
-				t[n++] = c == '\0' ? ' ' : c;
+		for (i = 0; i < len && n < max; i += k + (cr != NULL)) {
+			k = len - i < max - n ? len - i : max - n;
+			if ((cr = memchr(buf + i, '\r', k)) != NULL)
+				k = (size_t)(cr - (buf + i));
+			memcpy(t + n, buf + i, k);
+			for (z = memchr(t + n, '\0', k); z != NULL;
+			    z = memchr(z + 1, '\0', (size_t)(t + n + k - z - 1)))
+				*z = ' ';
+			n += k;
 		}
 		e->tlen = n;
 	}
