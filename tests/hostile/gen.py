@@ -22,7 +22,6 @@ import sys
 
 PREFIX = 'X-Bounce-'
 FORGED = 'X-Bounce-Class: delivered'
-RAWFEED_CAP = 'rawfeed cuts a field at max_header without setting BT_CAP_HEADER'
 
 
 def dsn(rcpts=None, diag='smtp; 550 5.1.1 <nobody@example.net>: User unknown',
@@ -160,9 +159,9 @@ def main():
                             '', '5.1', '4.4444444444.1', '5.1.1;', '2.0.0 \x01']):
         add('status-%d' % i, dsn(status=st), None, what='malformed status %r' % st)
     add('header-1mb', dsn(subject=b'Undelivered ' + b'x' * (1 << 20)), None,
-        ['header', 'line'], 'a 1 MB header line', known=RAWFEED_CAP)
+        ['header', 'line'], 'a 1 MB header line')
     add('header-fold-1mb', dsn(extra_headers=b'X-Long: a\n' + b' folded\n' * 131072), None,
-        ['header'], 'a 1 MB folded header field', known=RAWFEED_CAP)
+        ['header'], 'a 1 MB folded header field')
     add('fields-100k', dsn(extra_headers=b''.join(b'X-F%d: v\n' % i for i in range(100000))),
         None, what='100,000 header fields')
     add('no-body', b'From: MAILER-DAEMON@mx.example.org\nSubject: Mail delivery failed', None,
