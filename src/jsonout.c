@@ -126,34 +126,49 @@ jsonout_plain(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
+#define JSONOUT_BUF	512
+
+/* s[0..n) quoted and escaped to f, with the byte pre before it and post
+ * after it (0: none).  Built in a local buffer and written in one fwrite()
+ * per JSONOUT_BUF bytes: a call per piece cost more than the escaping. */
+static void
+jsonout_quoted(FILE *f, int pre, const char *str, size_t n, int post)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char buf[JSONOUT_BUF];
+	size_t i = 0, o = 0, len;
+	unsigned long cp = 0;
+
+	if (pre)
+		buf[o++] = (char)pre;
+	buf[o++] = '"';
+	while (i < n) {
+		if (o + 8 > sizeof(buf)) {	/* room for the longest escape */
+			fwrite(buf, 1, o, f);
+			o = 0;
+		}
+		if (jsonout_plain(s[i])) {
+			buf[o++] = (char)s[i++];
+			continue;
+		}
+		len = jsonout_utf8(s + i, n - i, &cp);
+		o += jsonout_one(s + i, len, cp, buf + o);
+		i += len ? len : 1;
+	}
+	buf[o++] = '"';
+	if (post)
+		buf[o++] = (char)post;
+	fwrite(buf, 1, o, f);
+}
+
 void
 jsonout_stringn(FILE *f, const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, j, len, el;
-	unsigned long cp = 0;
-	char esc[8];
-
 	if (str == NULL) {
 		fputs("null", f);
 		return;
 	}
-	putc('"', f);
-	while (i < n) {
-		/* runs of plain bytes go out in one write */
-		for (j = i; j < n && jsonout_plain(s[j]); j++)
-			;
-		if (j > i) {
-			fwrite(s + i, 1, j - i, f);
-			i = j;
-			continue;
-		}
-		len = jsonout_utf8(s + i, n - i, &cp);
-		el = jsonout_one(s + i, len, cp, esc);
-		fwrite(esc, 1, el, f);
-		i += len ? len : 1;
-	}
-	putc('"', f);
+	jsonout_quoted(f, 0, str, n, 0);
 }
 
 void
@@ -173,10 +188,7 @@ jsonout_begin(jsonout *w, FILE *f)
 static void
 jsonout_key(jsonout *w, const char *key)
 {
-	if (w->nkeys++ > 0)
-		putc(',', w->f);
-	jsonout_string(w->f, key);
-	putc(':', w->f);
+	jsonout_quoted(w->f, w->nkeys++ > 0 ? ',' : 0, key, strlen(key), ':');
 }
 
 void
