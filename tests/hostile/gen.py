@@ -164,6 +164,11 @@ def main():
         ['header'], 'a 1 MB folded header field')
     add('fields-100k', dsn(extra_headers=b''.join(b'X-F%d: v\n' % i for i in range(100000))),
         None, what='100,000 header fields')
+    forged = b'X-Bounce-Class: delivered\nx-bounce-result: <a@b>; class=delivered\n'
+    add('forged-bounce', dsn(extra_headers=forged), True,
+        what='our fields forged in a bounce (the daemon must remove them)')
+    add('forged-nonbounce', b'From: a@example.com\nTo: b@example.com\nSubject: hi\n' + forged +
+        b'\nhello\n', False, what='our fields forged in a plain message')
     add('no-body', b'From: MAILER-DAEMON@mx.example.org\nSubject: Mail delivery failed', None,
         what='header only, no final newline')
     add('empty', b'', False, what='an empty file')

@@ -11,7 +11,8 @@
 -- anything but "continue" (after "skip", goes on to the end of message).  At the end of the
 -- message checks every X-Bounce-* field the filter added that miltertest
 -- can read back (the known names, Result 1-60): no CR, no NUL, LF only
--- in a "\n\t" fold.  Prints "reply=X added=N" and errors out (exit
+-- in a "\n\t" fold; a field of ours (X-Bounce-*) in the message itself must
+-- have been removed.  Prints "reply=X added=N" and errors out (exit
 -- non-zero) on a protocol failure or a bad header value.
 -- Limits: at most 200,000 header fields are sent.
 
@@ -44,6 +45,7 @@ local go, reply = step("mailfrom", pcall(mt.mailfrom, conn, "<>"))
 
 -- Header block: up to the first empty line (LF or CRLF).
 local pos, n, len = 1, 0, #data
+local forged = {}	-- our field names found in the message: must be removed
 while go and pos <= len and n < MAXFIELDS do
 	local e = data:find("\n", pos, true) or len + 1
 	local line = data:sub(pos, e - 1):gsub("\r$", "")
@@ -62,6 +64,7 @@ while go and pos <= len and n < MAXFIELDS do
 		pos = e + 1
 	end
 	if #name + #value > MAXHDR then value = value:sub(1, MAXHDR - #name) end
+	if name:lower():sub(1, 9) == "x-bounce-" then forged[#forged + 1] = name end
 	go, reply = step("header", pcall(mt.header, conn, name, value))
 	n = n + 1
 end
@@ -103,6 +106,13 @@ for _, h in ipairs(names) do
 end
 for i = 0, 60 do
 	if not check("X-Bounce-Result", i) then break end
+end
+if go or reply == SMFIR_ACCEPT then
+	for _, h in ipairs(forged) do
+		if not mt.eom_check(conn, MT_HDRDELETE, h) and not mt.eom_check(conn, MT_HDRCHANGE, h) then
+			error("forged " .. h .. " in the message was not removed")
+		end
+	end
 end
 mt.disconnect(conn)
 print(string.format("reply=%s added=%d fields=%d%s", string.char(reply), added, n,
