@@ -155,9 +155,26 @@ bouncetagd_parse(int argc, char **argv, bouncetagd_opts *o)
 		o->conf = BOUNCETAGD_CONF;
 }
 
-/* Open the socket; set its mode and owner.  Exits on error. */
+/* Look up the user to run as (-u, else the file's user); NULL: none. */
+static const daemon_ids *
+bouncetagd_user(const bt_config *c, const char *user, daemon_ids *ids)
+{
+	char err[512];
+
+	if (user == NULL)
+		user = c->user;
+	if (user == NULL || *user == '\0')
+		return NULL;
+	if (daemon_user_lookup(user, strchr(user, ':') ? NULL : c->group, ids,
+			       err, sizeof(err)) == -1)
+		bouncetagd_die(err);
+	return ids;
+}
+
+/* Open the socket; set its mode and owner (socket-owner, else the user
+ * we will run as).  Exits on error. */
 static void
-bouncetagd_socket(const bt_config *c, const char *spec)
+bouncetagd_socket(const bt_config *c, const char *spec, const daemon_ids *ids)
 {
 	char err[512], path[DAEMON_PATH_MAX];
 	int is_unix;
@@ -171,24 +188,18 @@ bouncetagd_socket(const bt_config *c, const char *spec)
 		snprintf(bouncetagd_sock_path, sizeof(bouncetagd_sock_path),
 			 "%s", path);
 	if (is_unix && daemon_socket_perms(path, c->socket_mode,
-					   c->socket_owner, err,
+					   c->socket_owner, ids, err,
 					   sizeof(err)) == -1)
 		bouncetagd_die(err);
 }
 
 /* Drop privileges; refuse root unless allowed.  Exits on error. */
 static void
-bouncetagd_privileges(const bt_config *c, const char *user)
+bouncetagd_privileges(const bt_config *c, const daemon_ids *ids)
 {
 	char err[512];
-	daemon_ids ids;
 
-	if (user == NULL)
-		user = c->user;
-	if (user != NULL && *user != '\0' &&
-	    (daemon_user_lookup(user, strchr(user, ':') ? NULL : c->group,
-				&ids, err, sizeof(err)) == -1 ||
-	     daemon_drop_privileges(&ids, err, sizeof(err)) == -1))
+	if (ids != NULL && daemon_drop_privileges(ids, err, sizeof(err)) == -1)
 		bouncetagd_die(err);
 	if (geteuid() == 0 && !c->allow_root)
 		bouncetagd_die("refusing to run as root: give a user (-u USER "
@@ -200,6 +211,8 @@ main(int argc, char **argv)
 {
 	bouncetagd_opts o;
 	bt_config *c;
+	daemon_ids idbuf;
+	const daemon_ids *ids;
 	char err[512], ver[32];
 	const char *spec, *pidfile;
 	int fac = LOG_MAIL, pidfd = -1, rc;
@@ -226,8 +239,9 @@ main(int argc, char **argv)
 		log_errx("%s", err);
 		return 1;
 	}
-	bouncetagd_socket(c, spec);
-	bouncetagd_privileges(c, o.user);
+	ids = bouncetagd_user(c, o.user, &idbuf);
+	bouncetagd_socket(c, spec, ids);
+	bouncetagd_privileges(c, ids);
 	if (pidfile != NULL && *pidfile != '\0' &&
 	    (pidfd = daemon_pidfile_open(pidfile, err, sizeof(err))) == -1)
 		bouncetagd_die(err);

@@ -114,19 +114,22 @@ daemon_socket_clear(const char *path, char *errbuf, size_t errlen)
 
 int
 daemon_socket_perms(const char *path, int mode, const char *owner,
-		    char *errbuf, size_t errlen)
+		    const daemon_ids *ids, char *errbuf, size_t errlen)
 {
-	daemon_ids ids;
+	daemon_ids own;
 
 	if (mode >= 0 && chmod(path, (mode_t)mode & 07777) == -1)
 		return ERR("chmod %04o %s: %s", (unsigned)mode, path,
 			   strerror(errno));
-	if (owner == NULL || *owner == '\0')
+	if (owner != NULL && *owner != '\0') {
+		if (daemon_user_lookup(owner, NULL, &own, errbuf, errlen) == -1)
+			return -1;
+		ids = &own;
+	}
+	if (ids == NULL || (geteuid() != 0 && ids->uid == geteuid()))
 		return 0;
-	if (daemon_user_lookup(owner, NULL, &ids, errbuf, errlen) == -1)
-		return -1;
-	if (chown(path, ids.uid, ids.gid) == -1)
-		return ERR("chown %s %s: %s", owner, path, strerror(errno));
+	if (chown(path, ids->uid, ids->gid) == -1)
+		return ERR("chown %s %s: %s", ids->user, path, strerror(errno));
 	return 0;
 }
 

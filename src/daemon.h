@@ -31,16 +31,17 @@ int daemon_socket_parse(const char *spec, int *is_unix, char *path,
  * answers on, remove it; refuse when another process answers or when path
  * is not a socket.  Returns 0, or -1 with errbuf set. */
 int daemon_socket_clear(const char *path, char *errbuf, size_t errlen);
-/* After opening: chmod to mode (if mode >= 0) and chown to owner
- * "user[:group]" (if not NULL). */
-int daemon_socket_perms(const char *path, int mode, const char *owner,
-			char *errbuf, size_t errlen);
-
 typedef struct daemon_ids {
 	char user[64];
 	uid_t uid;
 	gid_t gid;
 } daemon_ids;
+
+/* After opening: chmod to mode (if mode >= 0) and chown to owner
+ * "user[:group]", or, when owner is NULL, to *ids (the user the daemon
+ * will run as; NULL: leave the owner alone). */
+int daemon_socket_perms(const char *path, int mode, const char *owner,
+			const daemon_ids *ids, char *errbuf, size_t errlen);
 
 /* Look up "user[:group]" (group: override, may be NULL). */
 int daemon_user_lookup(const char *spec, const char *group, daemon_ids *ids,

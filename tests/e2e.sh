@@ -46,9 +46,12 @@ notok() { fail=$((fail + 1)); echo "not ok - $*"; }
 check() { what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
 
 # --- ports, daemons, sink ----------------------------------------------------
-SINKP=$(bt_free_port)
-P0=$(bt_free_port); P1=$(bt_free_port); P2=$(bt_free_port); MP=$(bt_free_port)
-ports="$SINKP $P0 $P1 $P2 $MP"
+for try in 1 2 3 4 5; do
+	SINKP=$(bt_free_port)
+	P0=$(bt_free_port); P1=$(bt_free_port); P2=$(bt_free_port); MP=$(bt_free_port)
+	ports="$SINKP $P0 $P1 $P2 $MP"
+	[ "$(printf '%s\n' $ports | sort -u | wc -l)" = 5 ] && break
+done
 [ "$(printf '%s\n' $ports | sort -u | wc -l)" = 5 ] || bt_fail "port clash: $ports"
 
 mkdir -p "$D/etc" "$D/spool" "$D/data" "$D/log" "$T/sink"

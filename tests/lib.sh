@@ -33,11 +33,22 @@ bt_port_busy() {
 	fi
 }
 
+# In use as a local port in any state (listening, connected, TIME-WAIT).
+bt_port_used() {
+	if command -v ss >/dev/null 2>&1; then
+		ss -Htan "sport = :$1" 2>/dev/null | grep -q .
+	else
+		bt_port_busy "$1"
+	fi
+}
+
+# Below Linux's ephemeral range (32768-60999): a busy machine's outgoing
+# connections cannot take the port between this check and the bind.
 bt_free_port() {
 	i=0
 	while [ $i -lt 200 ]; do
-		p=$(( 20000 + ($$ * 7919 + i * 104729 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000 ))
-		if ! bt_port_busy "$p"; then echo "$p"; return 0; fi
+		p=$(( 20000 + ($$ * 7919 + i * 104729 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 12000 ))
+		if ! bt_port_used "$p"; then echo "$p"; return 0; fi
 		i=$((i + 1))
 	done
 	bt_fail "no free port"
