@@ -118,57 +118,98 @@ jsonout_escape(const char *str, size_t n, char *out, size_t outlen)
 	return o;
 }
 
-/* A byte that stands for itself inside a JSON string: printable ASCII but
- * the quote and the backslash. */
-static int
-jsonout_plain(unsigned char c)
+/* Bytes that stand for themselves inside a JSON string: printable ASCII
+ * but the quote and the backslash (a table: this test sees every byte). */
+#define JSONOUT_P4(c)	((c) >= 0x20 && (c) < 0x7f && (c) != '"' && \
+			 (c) != '\\'), \
+			((c) + 1 >= 0x20 && (c) + 1 < 0x7f && (c) + 1 != '"' && \
+			 (c) + 1 != '\\'), \
+			((c) + 2 >= 0x20 && (c) + 2 < 0x7f && (c) + 2 != '"' && \
+			 (c) + 2 != '\\'), \
+			((c) + 3 >= 0x20 && (c) + 3 < 0x7f && (c) + 3 != '"' && \
+			 (c) + 3 != '\\')
+#define JSONOUT_P16(c)	JSONOUT_P4(c), JSONOUT_P4((c) + 4), \
+			JSONOUT_P4((c) + 8), JSONOUT_P4((c) + 12)
+#define JSONOUT_P64(c)	JSONOUT_P16(c), JSONOUT_P16((c) + 16), \
+			JSONOUT_P16((c) + 32), JSONOUT_P16((c) + 48)
+static const unsigned char jsonout_plain[256] = {
+	JSONOUT_P64(0), JSONOUT_P64(64), JSONOUT_P64(128), JSONOUT_P64(192)
+};
+
+/* The writer keeps the object being written in w->buf and hands it to
+ * stdio in one fwrite() (when full, and at the end of the object): a call
+ * per piece cost more than the escaping itself. */
+static void
+jsonout_flush(jsonout *w)
 {
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+	if (w->len > 0)
+		fwrite(w->buf, 1, w->len, w->f);
+	w->len = 0;
 }
 
-#define JSONOUT_BUF	512
-
-/* s[0..n) quoted and escaped to f, with the byte pre before it and post
- * after it (0: none).  Built in a local buffer and written in one fwrite()
- * per JSONOUT_BUF bytes: a call per piece cost more than the escaping. */
 static void
-jsonout_quoted(FILE *f, int pre, const char *str, size_t n, int post)
+jsonout_raw(jsonout *w, const char *p, size_t n)
+{
+	if (w->len + n > sizeof(w->buf))
+		jsonout_flush(w);
+	if (n > sizeof(w->buf)) {
+		fwrite(p, 1, n, w->f);
+		return;
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+/* s[0..n) quoted and escaped, with the byte pre before it and post after
+ * it (0: none).  Plain runs are copied with memcpy(). */
+static void
+jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	char buf[JSONOUT_BUF];
-	size_t i = 0, o = 0, len;
+	size_t i = 0, j, lim, len;
 	unsigned long cp = 0;
 
+	if (w->len + 4 > sizeof(w->buf))
+		jsonout_flush(w);
 	if (pre)
-		buf[o++] = (char)pre;
-	buf[o++] = '"';
+		w->buf[w->len++] = (char)pre;
+	w->buf[w->len++] = '"';
 	while (i < n) {
-		if (o + 8 > sizeof(buf)) {	/* room for the longest escape */
-			fwrite(buf, 1, o, f);
-			o = 0;
-		}
-		if (jsonout_plain(s[i])) {
-			buf[o++] = (char)s[i++];
+		if (w->len + 8 >= sizeof(w->buf))	/* the longest escape */
+			jsonout_flush(w);
+		lim = sizeof(w->buf) - 8 - w->len;
+		lim = n - i < lim ? n : i + lim;
+		for (j = i; j < lim && jsonout_plain[s[j]]; j++)
+			;
+		memcpy(w->buf + w->len, s + i, j - i);
+		w->len += j - i;
+		i = j;
+		if (i == lim)
 			continue;
-		}
 		len = jsonout_utf8(s + i, n - i, &cp);
-		o += jsonout_one(s + i, len, cp, buf + o);
+		w->len += jsonout_one(s + i, len, cp, w->buf + w->len);
 		i += len ? len : 1;
 	}
-	buf[o++] = '"';
+	if (w->len + 2 > sizeof(w->buf))
+		jsonout_flush(w);
+	w->buf[w->len++] = '"';
 	if (post)
-		buf[o++] = (char)post;
-	fwrite(buf, 1, o, f);
+		w->buf[w->len++] = (char)post;
 }
 
 void
 jsonout_stringn(FILE *f, const char *str, size_t n)
 {
+	jsonout w;
+
 	if (str == NULL) {
 		fputs("null", f);
 		return;
 	}
-	jsonout_quoted(f, 0, str, n, 0);
+	w.f = f;
+	w.len = 0;
+	jsonout_quoted(&w, 0, str, n, 0);
+	jsonout_flush(&w);
 }
 
 void
@@ -182,20 +223,24 @@ jsonout_begin(jsonout *w, FILE *f)
 {
 	w->f = f;
 	w->nkeys = 0;
-	putc('{', f);
+	w->len = 0;
+	jsonout_raw(w, "{", 1);
 }
 
 static void
 jsonout_key(jsonout *w, const char *key)
 {
-	jsonout_quoted(w->f, w->nkeys++ > 0 ? ',' : 0, key, strlen(key), ':');
+	jsonout_quoted(w, w->nkeys++ > 0 ? ',' : 0, key, strlen(key), ':');
 }
 
 void
 jsonout_str(jsonout *w, const char *key, const char *val)
 {
 	jsonout_key(w, key);
-	jsonout_string(w->f, val);
+	if (val == NULL)
+		jsonout_raw(w, "null", 4);
+	else
+		jsonout_quoted(w, 0, val, strlen(val), 0);
 }
 
 void
@@ -212,26 +257,30 @@ jsonout_int(jsonout *w, const char *key, long long val)
 	while ((u /= 10) != 0);
 	if (val < 0)
 		*--p = '-';
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), w->f);
+	jsonout_raw(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void
 jsonout_bool(jsonout *w, const char *key, int val)
 {
 	jsonout_key(w, key);
-	fputs(val ? "true" : "false", w->f);
+	if (val)
+		jsonout_raw(w, "true", 4);
+	else
+		jsonout_raw(w, "false", 5);
 }
 
 void
 jsonout_null(jsonout *w, const char *key)
 {
 	jsonout_key(w, key);
-	fputs("null", w->f);
+	jsonout_raw(w, "null", 4);
 }
 
 void
 jsonout_end(jsonout *w)
 {
-	fputs("}\n", w->f);
+	jsonout_raw(w, "}\n", 2);
+	jsonout_flush(w);
 	w->nkeys = 0;
 }
