@@ -232,19 +232,24 @@ f=$(delivered "$M")
 check "tagged over TCP" test -n "$f" -a -n "$(head_of "${f:-/dev/null}" | grep '^X-Bounce-Recipient: tcpuser@dest.example$')"
 if command -v smtp-source >/dev/null 2>&1; then
 	# 20 bounces in one session: ~45 ms each with a Nagle stall (0.9 s),
-	# a few ms each without.
+	# a few ms each without.  smtp-source -d: one session for all.
 	mark
 	render dsn.eml "$M" speed@dest.example 5.1.1 "$HARD_DIAG" "" >"$T/m8.eml"
+	# Two rounds, the faster counts (other load on the machine); a stall
+	# adds ~850 ms over the run without a milter.
 	declare -A ms
-	for p in $P0 $P1 $P2; do
-		t0=$(date +%s%N)
-		timeout 60 smtp-source -d -s 1 -m 20 -f '' -t sender@example.org -M client.example.org \
-			-F "$T/m8.eml" "127.0.0.1:$p" >/dev/null 2>&1
-		t1=$(date +%s%N)
-		ms[$p]=$(( (t1 - t0) / 1000000 ))
+	for round in 1 2; do
+		for p in $P0 $P1 $P2; do
+			t0=$(date +%s%N)
+			timeout 60 smtp-source -d -s 1 -m 20 -f '' -t sender@example.org \
+				-M client.example.org -F "$T/m8.eml" "127.0.0.1:$p" >/dev/null 2>&1
+			t1=$(date +%s%N)
+			t=$(( (t1 - t0) / 1000000 ))
+			[ -z "${ms[$p]:-}" ] || [ "$t" -lt "${ms[$p]}" ] && ms[$p]=$t
+		done
 	done
 	echo "# 20 bounces, one session: no milter ${ms[$P0]} ms, unix ${ms[$P1]} ms, TCP ${ms[$P2]} ms"
-	check "no Nagle stall over TCP" test "${ms[$P2]}" -lt 700
+	check "no Nagle stall over TCP" test "${ms[$P2]}" -lt $(( ${ms[$P0]} + 500 ))
 fi
 
 # --- 8. Postfix's own bounce, through non_smtpd_milters (internal-mail) -------
