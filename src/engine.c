@@ -148,8 +148,24 @@ engine_text_add(engine *e, const char *buf, size_t len)
 	size_t i;
 
 	if (e->sink == SINK_HTML) {
-		for (i = 0; i < len && e->tlen < e->caps.max_text; i++)
-			engine_html_char(e, buf[i]);
+		i = 0;
+		while (i < len && e->tlen < e->caps.max_text) {
+			const char *gt;
+			char c = buf[i];
+			if (e->in_tag == 1) {
+				/* inside a tag nothing is kept: on to its '>' */
+				gt = memchr(buf + i, '>', len - i);
+				if (gt == NULL)
+					break;
+				e->in_tag = 0;
+				i = (size_t)(gt - buf) + 1;
+			} else if (e->in_tag == 0 && e->entlen == 0 &&
+			    c != '<' && c != '&') {
+				engine_text_put(e, c);	/* plain text */
+				i++;
+			} else
+				engine_html_char(e, buf[i++]);
+		}
 	} else {
 		/* what engine_text_put() does byte by byte, by runs: copy up
 		 * to the next CR (dropped), then turn NULs into spaces */
