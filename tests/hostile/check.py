@@ -114,6 +114,10 @@ def check_json(case, out, errs):
     if not objs:
         errs.append('no JSON object')
         return '-', ''
+    if case.get('messages') is not None:
+        seen = {o.get('message') for o in objs}
+        if len(seen) != case['messages']:
+            errs.append('%d messages reported, expected %d' % (len(seen), case['messages']))
     classes = {o.get('class') for o in objs}
     caps = set()
     for o in objs:

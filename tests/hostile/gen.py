@@ -10,6 +10,7 @@ Writes one file per case into OUTDIR and OUTDIR/manifest.json, a list of
   caps    cap names (as result_caps_string() writes them: bytes, line,
           header, depth, parts, recipients, field) of which at least one must
           be reported in caps_hit; empty: no cap is required;
+  messages (optional) how many messages the command must report (mbox);
   known   (optional) a known bug: the case's failure is shown as XFAIL and
           does not fail the run; remove it when the bug is fixed.
 --quick leaves out the 40 MB message (for a fast run by hand).
@@ -111,13 +112,13 @@ def main():
     os.makedirs(out, exist_ok=True)
     cases = []
 
-    def add(name, data, tagged, caps=(), what='', known=None):
+    def add(name, data, tagged, caps=(), what='', known=None, messages=None):
         path = os.path.join(out, name + '.eml')
         if data is not None:
             with open(path, 'wb') as f:
                 f.write(data)
         cases.append(dict(name=name, file=path, tagged=tagged, caps=list(caps), what=what,
-                          known=known))
+                          known=known, messages=messages))
 
     add('baseline', dsn(), True, what='a plain Postfix DSN')
     for name, kw in injections():
@@ -169,6 +170,12 @@ def main():
         what='our fields forged in a bounce (the daemon must remove them)')
     add('forged-nonbounce', b'From: a@example.com\nTo: b@example.com\nSubject: hi\n' + forged +
         b'\nhello\n', False, what='our fields forged in a plain message')
+    one = dsn(rcpts=['u@example.net']).replace(b'\nFrom ', b'\n>From ')
+    mbox = b''.join(b'From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n' + one + b'\n'
+                    for _ in range(10000))
+    add('mbox-10000', mbox, True, what='an mbox of 10,000 reports', messages=10000)
+    add('mbox-from-lines', b'From x\n\nFrom y\nFrom \n\n>From z\n\nFrom \n', None,
+        what='an mbox of empty and odd From_ lines')
     add('no-body', b'From: MAILER-DAEMON@mx.example.org\nSubject: Mail delivery failed', None,
         what='header only, no final newline')
     add('empty', b'', False, what='an empty file')
