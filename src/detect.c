@@ -71,20 +71,37 @@ static const char *const detect_mailer_words[] = {
 	"mail delivery", "smtp32", "ezmlm", "qmail-send", "postfix",
 };
 
+/* hay in lower case into low (DETECT_BUF bytes), cut as detect_any() cuts. */
+static void
+detect_lower(const char *hay, char *low)
+{
+	size_t i;
+
+	for (i = 0; hay[i] && i + 1 < DETECT_BUF; i++)
+		low[i] = (char)tolower((unsigned char)hay[i]);
+	low[i] = '\0';
+}
+
+/* Does low (already lower case) contain one of the lowercase words? */
+static int
+detect_any_low(const char *low, const char *const *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(low, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* Does hay (any case) contain one of the lowercase words? */
 static int
 detect_any(const char *hay, const char *const *words, size_t n)
 {
 	char low[DETECT_BUF];
-	size_t i;
 
-	for (i = 0; hay[i] && i + 1 < sizeof(low); i++)
-		low[i] = (char)tolower((unsigned char)hay[i]);
-	low[i] = '\0';
-	for (i = 0; i < n; i++)
-		if (strstr(low, words[i]) != NULL)
-			return 1;
-	return 0;
+	detect_lower(hay, low);
+	return detect_any_low(low, words, n);
 }
 
 static int
@@ -285,31 +302,32 @@ detect_content_type(const char *value)
 static unsigned
 detect_subject(const char *value)
 {
-	char buf[DETECT_BUF];
+	char buf[DETECT_BUF], low[DETECT_BUF];
 	unsigned sig = 0;
 
 	detect_decode_words(value, buf, sizeof(buf));
+	detect_lower(buf, low);		/* once for all the word lists */
 	if (detect_is_reply(buf)) {
 		sig |= DETECT_REPLY;
-		if (detect_any(buf, detect_subject_words,
+		if (detect_any_low(low, detect_subject_words,
 			       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
 			sig |= DETECT_SUBJECT_FWD;
 		return sig;
 	}
-	if (detect_any(buf, detect_complaint_words,
+	if (detect_any_low(low, detect_complaint_words,
 		       sizeof(detect_complaint_words) / sizeof(detect_complaint_words[0])))
 		sig |= DETECT_COMPLAINT;
-	if (detect_any(buf, detect_subject_words,
+	if (detect_any_low(low, detect_subject_words,
 		       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
 		sig |= DETECT_SUBJECT;
 	if (detect_starts_any(buf, detect_autoreply_starts,
 		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0])))
 		sig |= DETECT_AUTOREPLY;
-	else if (detect_any(buf, detect_autoreply_words,
+	else if (detect_any_low(low, detect_autoreply_words,
 		sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0])))
 		sig |= DETECT_AUTOREPLY_WEAK;
 	if (strncasecmp(buf, "report domain:", 14) == 0 ||
-	    detect_has(buf, "report-id:"))
+	    strstr(low, "report-id:") != NULL)
 		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */
 	return sig;
 }
