@@ -30,7 +30,11 @@
  *		"onhold" when the bounce shows no code and no text, else
  *		"undefined".  The SMTP phase then adjusts a reason that did
  *		not come from a specific code: user unknown to DATA is
- *		filtered (unless X.1.1 or X.5.x), user unknown or filtered to
+ *		filtered (unless X.1.1 or X.5.x), and so is one that did not
+ *		answer RCPT TO as far as the report shows, where that means
+ *		something (a Postfix or Sendmail report that names no
+ *		command, a filtering gateway's report, an X.2.1 status: the
+ *		mailbox exists), user unknown or filtered to
  *		MAIL FROM is rejected, an unexplained refusal of the
  *		connection or HELO is blocked.
  *	class	from the table below; hard per the conventions.
@@ -369,6 +373,11 @@ static int classify_command(const bt_rcpt *rc, const char *text)
 	if (strcasecmp(rc->smtp_command, "CONN") == 0 || strcasecmp(rc->smtp_command, "HELO") == 0 ||
 	    strcasecmp(rc->smtp_command, "EHLO") == 0)
 		return 'C';
+	/* X3's "SMTP:RCPT host", qmail's "does not like recipient",
+	 * DragonFly's "did not like our RCPT TO" */
+	if (strcasestr(text, "smtp:rcpt ") != NULL || strcasestr(text, "does not like recipient") != NULL ||
+	    strcasestr(text, "did not like our rcpt") != NULL)
+		return 'R';
 	if ((p = strcasestr(text, "in reply to ")) != NULL)
 		p += 12;
 	else if ((p = strcasestr(text, " after ")) != NULL)
@@ -435,6 +444,61 @@ static int classify_code_weak(const char *code)
 	return 0;
 }
 
+/* Reports that quote the SMTP command of every refusal they relay
+ * (Postfix's "in reply to RCPT TO command", Sendmail's "... while talking
+ * to", Exim's "after RCPT TO"): when such a report quotes none, the
+ * refusal did not come at RCPT time. */
+static const char *const classify_cmd_formats[] = { "postfix", "sendmail" };
+
+/* Filtering gateways (content and spam filters in front of a mail server)
+ * that answer "user unknown" for a filtering decision; recognised by the
+ * boilerplate of their reports: header From, Subject or the text. */
+static const struct {
+	char where;		/* 'f' From, 's' Subject, 't' diagnostic text */
+	const char *phrase;	/* case-insensitive substring */
+} classify_gateways[] = {
+	{ 'f', "\"Mail Deliver System\"" },			/* X1 */
+	{ 's', "FAILURE NOTICE :" },				/* ActiveHunter */
+	{ 't', "Delivery failed for the following reason:" },	/* MailFoundry */
+};
+
+/* 1 when the report comes from a filtering gateway. */
+static int classify_gateway(const bt_result *r, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(classify_gateways) / sizeof(classify_gateways[0]); i++) {
+		const char *in = classify_gateways[i].where == 'f' ? r->from :
+				 classify_gateways[i].where == 's' ? r->subject : text;
+
+		if (in != NULL && strcasestr(in, classify_gateways[i].phrase) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when a "user unknown" without the RCPT phase means a filter: the report
+ * names the commands and named none, a filtering gateway wrote it, or the
+ * status itself says something else than a bad mailbox (X.2.1 "mailbox
+ * disabled, not accepting messages": the mailbox exists). */
+static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, const bt_result *r,
+				      const char *text, int cmd)
+{
+	const char *code;
+	size_t i;
+
+	if (cmd != 0)
+		return 0;
+	if (classify_gateway(r, text))
+		return 1;
+	for (i = 0; r->format != NULL && i < sizeof(classify_cmd_formats) / sizeof(classify_cmd_formats[0]); i++)
+		if (strcmp(r->format, classify_cmd_formats[i]) == 0)
+			return 1;
+	code = classify_code_reason(rs, rc->status);
+	return code != NULL && (strcmp(code, "suspend") == 0 || strcmp(code, "filtered") == 0) &&
+	       strcmp(rc->status + 1, ".2.1") == 0;
+}
+
 /* The reason adjusted for the SMTP phase the refusal came in: an address
  * reason given to DATA means a filter refused the message after accepting
  * the recipient; given to MAIL FROM it is about the sender; a refusal of
@@ -482,6 +546,9 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
 	if (len > 0)
 		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
+	if (reason != NULL && strcmp(reason, "userunknown") == 0 &&
+	    classify_unknown_is_filter(rs, rc, r, text, cmd))
+		return "filtered";
 	if (reason != NULL)
 		return classify_by_phase(reason, cmd, rc->status);
 	if (code == NULL)

@@ -333,6 +333,67 @@ START_TEST(test_command_phase)
 }
 END_TEST
 
+/* Classify one failed recipient of a report with the given format, From
+ * and Subject. */
+static bt_rcpt run_report(const char *format, const char *from, const char *subject,
+			  const char *status, const char *diag)
+{
+	bt_result r;
+	bt_rcpt rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&rc, 0, sizeof(rc));
+	r.format = format;
+	r.from = (char *)from;
+	r.subject = (char *)subject;
+	rc.cls = BT_CLASS_UNDETERMINED;
+	if (status)
+		strcpy(rc.status, status);
+	rc.diagnostic = (char *)diag;
+	rc.action = (char *)"failed";
+	classify_rcpt(&rc, &r, NULL);
+	return rc;
+}
+
+/* "User unknown" means a bad mailbox only when it answered RCPT TO. */
+START_TEST(test_unknown_outside_rcpt)
+{
+	/* Postfix names the command of every refusal it quotes: none named */
+	bt_rcpt rc = run_report("postfix", NULL, NULL, NULL,
+				"host mx.example.jp[192.0.2.2] said: 550 <a@example.jp>: User unknown");
+
+	ck_assert_str_eq(rc.reason, "filtered");
+	ck_assert_str_eq(rc.status, "5.0.910");
+	ck_assert_int_eq(rc.hard, 0);
+	rc = run_report("postfix", NULL, NULL, NULL,
+			"host mx.example.jp[192.0.2.2] said: 550 <a@example.jp>: User unknown "
+			"(in reply to RCPT TO command)");
+	ck_assert_str_eq(rc.reason, "userunknown");
+	/* a report of unknown shape that names no command: left alone */
+	rc = run_report("text", NULL, NULL, NULL, "550 Unknown user: a@example.jp");
+	ck_assert_str_eq(rc.reason, "userunknown");
+	/* filtering gateways: X1, ActiveHunter, MailFoundry */
+	rc = run_report("text", "\"Mail Deliver System\" <MAILER-DAEMON@example.jp>",
+			"Returned Mail: User unknown", NULL, "[User unknown]");
+	ck_assert_str_eq(rc.reason, "filtered");
+	rc = run_report("text", NULL, "FAILURE NOTICE : hello", NULL, "550 <a@example.jp>: No such user");
+	ck_assert_str_eq(rc.reason, "filtered");
+	rc = run_report("text", NULL, NULL, NULL, "Unable to deliver message to: <a@example.org> "
+			"Delivery failed for the following reason: Server mx.example.org[192.0.2.2] "
+			"failed with: 550 <a@example.org> No such user here");
+	ck_assert_str_eq(rc.reason, "filtered");
+	/* X.2.1, mailbox disabled: the mailbox exists; unknown only at RCPT */
+	rc = run_report("rfc3464", NULL, NULL, "5.2.1", "550 5.2.1 <a@example.jp>... User Unknown");
+	ck_assert_str_eq(rc.reason, "filtered");
+	rc = run_report("qmail", NULL, NULL, "5.2.1", "192.0.2.2 does not like recipient. Remote host "
+			"said: 550 5.2.1 <a@example.jp>... User Unknown");
+	ck_assert_str_eq(rc.reason, "userunknown");
+	rc = run_report("gmail", NULL, NULL, "5.3.0", "SMTP:RCPT host 192.0.2.8: 553 5.3.0 "
+			"<a@example.com>... No such user here");
+	ck_assert_str_eq(rc.reason, "userunknown");
+}
+END_TEST
+
 /* A host-filtered built-in rule: Japanese carriers' "user unknown" behind
  * a relay status is their sender filter; X.1.1 still decides. */
 START_TEST(test_builtin_host_rule)
@@ -695,6 +756,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_codes_decide);
 	tcase_add_test(tc, test_phrasings);
 	tcase_add_test(tc, test_command_phase);
+	tcase_add_test(tc, test_unknown_outside_rcpt);
 	tcase_add_test(tc, test_builtin_host_rule);
 	tcase_add_test(tc, test_classes_left_alone);
 	tcase_add_test(tc, test_classify_result_all);
