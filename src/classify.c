@@ -13,7 +13,8 @@
  *		Status; else the made-up
  *		X.0.9NN code of the reason (status_synthetic = 1), permanent
  *		or temporary as the reply code's class or, without one, the
- *		word "temporary" in the text say.
+ *		text says ("temporary", a cause retried until the retry
+ *		timeout, a delay notice that names its cause).
  *	reply	kept, or the first 4xx/5xx reply in the text that stands
  *		where replies stand (text start, after "said:" or ':', or
  *		before an enhanced code of the same class).
@@ -523,12 +524,13 @@ static const char *classify_by_phase(const char *reason, int cmd, const char *st
 
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
-				   const char *text, size_t len, int delayed)
+				   const char *text, size_t len, int delayed, int *by_text)
 {
 	const char *hosts[3];
 	const char *reason = NULL, *code;
 	int cmd;
 
+	*by_text = 0;
 	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0)
 		return "mailererror";
 	hosts[0] = r->reporting_mta;
@@ -537,8 +539,10 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	cmd = classify_command(rc, text);
 	/* provider knowledge (rules with a host filter) goes first */
 	if (len > 0 && (reason = ruleset_match_hosted(rs, text, len, rc->status, rc->replycode,
-						       hosts)) != NULL)
+						       hosts)) != NULL) {
+		*by_text = 1;
 		return classify_by_phase(reason, cmd, rc->status);
+	}
 	code = classify_code_reason(rs, rc->status);
 	if (code != NULL && !classify_code_weak(rc->status))
 		return code;	/* a specific code decides, whatever the phase */
@@ -546,6 +550,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
 	if (len > 0)
 		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
+	*by_text = reason != NULL;
 	if (reason != NULL && strcmp(reason, "userunknown") == 0 &&
 	    classify_unknown_is_filter(rs, rc, r, text, cmd))
 		return "filtered";
@@ -586,8 +591,22 @@ static void classify_codes(bt_rcpt *rc, const char *text)
 		memcpy(rc->replycode, reply, sizeof(reply));
 }
 
+/* 1 when the text says a cause was retried until the sending MTA gave up
+ * (Exim: "mailbox is full: retry timeout exceeded", "all hosts have been
+ * failing for a long time"): the cause itself was a temporary failure.  A
+ * bare "retry timeout exceeded" names no cause. */
+static int classify_retried_cause(const char *text)
+{
+	const char *p;
+
+	if (strcasestr(text, "all hosts have been failing") != NULL)
+		return 1;
+	p = strcasestr(text, "retry timeout exceeded");
+	return p != NULL && p - text >= 3 && p[-1] == ' ' && p[-2] == ':';
+}
+
 /* The made-up status when the bounce shows none. */
-static void classify_synthesize(bt_rcpt *rc, const char *text)
+static void classify_synthesize(bt_rcpt *rc, const char *text, int delayed, int by_text)
 {
 	const char *syn;
 	int temporary;
@@ -595,11 +614,13 @@ static void classify_synthesize(bt_rcpt *rc, const char *text)
 	if (rc->status[0] != '\0')
 		return;
 	/* A delayed DSN alone does not make the cause temporary: only the
-	 * reply code or the text says so (Sisimai does the same). */
+	 * reply code or the text says so (Sisimai does the same), or a delay
+	 * notice that names its cause (a connection refused, a host down). */
 	if (rc->replycode[0] != '\0')
 		temporary = rc->replycode[0] == '4';
 	else
-		temporary = classify_says_temporary(text);
+		temporary = classify_says_temporary(text) || classify_retried_cause(text) ||
+			    (delayed && by_text);
 	syn = classify_synthetic_status(rc->reason, temporary);
 	if (syn != NULL) {
 		snprintf(rc->status, sizeof(rc->status), "%s", syn);
@@ -611,7 +632,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 {
 	char text[CLASSIFY_MAX_TEXT] = { 0 };	/* all set: PCRE2 JIT may read ahead */
 	size_t len;
-	int delayed;
+	int delayed, by_text = 0;
 	const codes_entry *e = NULL;
 
 	if (rc == NULL || rc->cls == BT_CLASS_DELIVERED || rc->cls == BT_CLASS_AUTOREPLY ||
@@ -634,8 +655,8 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	classify_codes(rc, text);
 	len = classify_strip_prefixes(text, len);
 
-	rc->reason = classify_reason(rc, r, rs, text, len, delayed);
-	classify_synthesize(rc, text);
+	rc->reason = classify_reason(rc, r, rs, text, len, delayed, &by_text);
+	classify_synthesize(rc, text, delayed, by_text);
 
 	if (rc->status[0] != '\0' && !rc->status_synthetic)
 		e = ruleset_lookup_code(rs, rc->status);
