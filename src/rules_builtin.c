@@ -232,6 +232,17 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|tried to reach (does not|doesn't) exist|bad (e-?mail )?address",
 	  "userunknown", NULL, NULL },
 
+	/* Lotus Notes / Domino in Japanese: "<directory> ... not found / not
+	 * listed" (the address is not in the directory), as ISO-2022-JP text
+	 * left undecoded (7-bit JIS: "%G%#%l%/%H%j" is the word directory;
+	 * "$\"$j$^$;$s" and "8+$D$+$j$^$;$s" are "is not" and "is not found")
+	 * or as UTF-8 */
+	{ "%G%#%l%/%H%j.{0,40}(\\$\"\\$j\\$\\^\\$;\\$s|8\\+\\$D\\$\\+\\$j\\$\\^\\$;\\$s)"
+	  "|\xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa.{0,40}"
+	  "(\xe3\x81\x82\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93"
+	  "|\xe8\xa6\x8b\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93)",
+	  "userunknown", NULL, NULL },
+
 	/* a bare "recipient address rejected" means the address only with a
 	 * generic or addressing code; otherwise the code decides */
 	{ "address rejected|recipient rejected", "userunknown", NULL, "?.0.0,?.1.*" },

@@ -322,6 +322,16 @@ START_TEST(test_phrasings)
 		{ "550 5.7.1 <a@example.net>: Recipient address rejected: Mailbox disabled", "suspend" },
 		{ "554 Your IP address 192.0.2.1 does not have a valid PTR record", "requireptr" },
 		{ "550 Mail from dynamic IP addresses is not accepted", "blocked" },
+		/* Notes/Domino in Japanese, ISO-2022-JP left undecoded and UTF-8:
+		 * "not in the directory list", "not found in the directory" */
+		{ "------- Failure Reasons -------- \x1b$B%G%#%l%/%H%j$N%j%9%H$K$\"$j$^$;$s\x1b(B "
+		  "a@example.jp", "userunknown" },
+		{ "\x1b$B%f!<%6!<\x1b(BNeko (a@example.jp) \x1b$B$O\x1b(B Domino "
+		  "\x1b$B%G%#%l%/%H%j$K$O8+$D$+$j$^$;$s!#\x1b(B", "userunknown" },
+		{ "Neko (a@example.jp) \xe3\x81\xaf Domino \xe3\x83\x87\xe3\x82\xa3\xe3\x83\xac"
+		  "\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xab\xe3\x81\xaf\xe8\xa6\x8b"
+		  "\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+		  "userunknown" },
 		/* a MIME preamble is no delivery-program failure */
 		{ "This is a MIME-formatted message. Portions of this message may be unreadable "
 		  "without a MIME-capable mail program. Delivery to the host timed out", "expired" },
