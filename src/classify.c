@@ -18,7 +18,9 @@
  *	reply	kept, or the first 4xx/5xx reply in the text that stands
  *		where replies stand (text start, after "said:" or ':', or
  *		before an enhanced code of the same class).
- *	reason	x-unix diagnostics are mailererror.  Otherwise, in order:
+ *	reason	x-unix diagnostics are mailererror; the sending MTA's own
+ *		category (PowerMTA's bad-mailbox, quota-issues ...) decides
+ *		when it is a clear one.  Otherwise, in order:
  *		rules with a host filter (provider knowledge, e.g. a carrier
  *		whose "user unknown" means its sender filter); the default
  *		reason of a specific status code (5.1.1, 5.2.2, 5.7.26 ...)
@@ -522,6 +524,41 @@ static const char *classify_by_phase(const char *reason, int cmd, const char *st
 	return reason;
 }
 
+/* The sending MTA's own category of a failure (PowerMTA's
+ * X-PowerMTA-BounceCategory) and the reason it means; categories that say
+ * little ("other", "protocol-errors", "bad-configuration") are left out. */
+static const struct {
+	const char *category;
+	const char *reason;
+} classify_mta_categories[] = {
+	{ "bad-mailbox",		"userunknown" },
+	{ "bad-domain",			"hostunknown" },
+	{ "inactive-mailbox",		"suspend" },
+	{ "quota-issues",		"mailboxfull" },
+	{ "message-expired",		"expired" },
+	{ "no-answer-from-host",	"networkerror" },
+	{ "bad-connection",		"networkerror" },
+	{ "routing-errors",		"systemerror" },
+	{ "relaying-issues",		"norelaying" },
+	{ "invalid-sender",		"rejected" },
+	{ "spam-related",		"spamdetected" },
+	{ "virus-related",		"virusdetected" },
+	{ "policy-related",		"policyviolation" },
+	{ "content-related",		"contenterror" },
+};
+
+/* The reason of the MTA's own category, or NULL. */
+static const char *classify_mta_category(const char *category)
+{
+	size_t i;
+
+	for (i = 0; category[0] != '\0' &&
+		    i < sizeof(classify_mta_categories) / sizeof(classify_mta_categories[0]); i++)
+		if (strcmp(category, classify_mta_categories[i].category) == 0)
+			return classify_mta_categories[i].reason;
+	return NULL;
+}
+
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
 				   const char *text, size_t len, int delayed, int *by_text)
@@ -533,6 +570,9 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	*by_text = 0;
 	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0)
 		return "mailererror";
+	/* the sending MTA classified the refusal itself */
+	if ((reason = classify_mta_category(rc->mta_category)) != NULL)
+		return reason;
 	hosts[0] = r->reporting_mta;
 	hosts[1] = rc->remote_mta;
 	hosts[2] = classify_domain(rc->recipient);

@@ -409,6 +409,13 @@ dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
 		dsn_set(d, &rc->last_attempt_date, v, n);
 	} else if (strcasecmp(name, "will-retry-until") == 0) {
 		dsn_set(d, &rc->will_retry_until, v, n);
+	} else if (strcasecmp(name, "x-powermta-bouncecategory") == 0) {
+		size_t i;
+
+		for (i = 0; i < n && i + 1 < sizeof(rc->mta_category) &&
+		     (isalpha((unsigned char)v[i]) || v[i] == '-'); i++)
+			rc->mta_category[i] = (char)tolower((unsigned char)v[i]);
+		rc->mta_category[i] = '\0';
 	} else if (strcasecmp(name, "x-supplementary-info") == 0) {
 		if (n >= sizeof(d->supp))
 			n = sizeof(d->supp) - 1;
@@ -424,6 +431,7 @@ dsn_is_rcpt_field(const char *name)
 		"final-recipient", "original-recipient", "action", "status",
 		"remote-mta", "diagnostic-code", "last-attempt-date",
 		"will-retry-until", "x-supplementary-info", "x-actual-recipient",
+		"x-powermta-bouncecategory",
 	};
 	size_t i;
 

@@ -60,6 +60,9 @@ typedef struct bt_rcpt {
 	char smtp_command[8];		/* SMTP command the remote refused: "RCPT", "DATA",
 					 * "MAIL", "CONN", "HELO"; "" unknown (classify uses
 					 * it: user unknown after DATA is filtered) */
+	char mta_category[24];		/* the sending MTA's own category of the failure
+					 * (PowerMTA's X-PowerMTA-BounceCategory, lower
+					 * case: "bad-mailbox"); "" none */
 } bt_rcpt;
 
 typedef struct bt_result {

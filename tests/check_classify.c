@@ -434,6 +434,38 @@ START_TEST(test_unknown_outside_rcpt)
 }
 END_TEST
 
+/* The sending MTA's own category (PowerMTA) decides over the text. */
+START_TEST(test_mta_category)
+{
+	bt_result r;
+	bt_rcpt rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&rc, 0, sizeof(rc));
+	rc.cls = BT_CLASS_UNDETERMINED;
+	strcpy(rc.status, "5.0.0");
+	strcpy(rc.mta_category, "bad-mailbox");
+	rc.diagnostic = (char *)"554 delivery error: dd This user doesn't have a example.com account";
+	classify_rcpt(&rc, &r, NULL);
+	ck_assert_str_eq(rc.reason, "userunknown");
+	ck_assert_int_eq(rc.hard, 1);
+	memset(&rc, 0, sizeof(rc));
+	rc.cls = BT_CLASS_UNDETERMINED;
+	strcpy(rc.mta_category, "quota-issues");
+	rc.diagnostic = (char *)"552 sorry, no";
+	classify_rcpt(&rc, &r, NULL);
+	ck_assert_str_eq(rc.reason, "mailboxfull");
+	ck_assert_str_eq(rc.status, "5.0.922");
+	/* a category that says little leaves the text to decide */
+	memset(&rc, 0, sizeof(rc));
+	rc.cls = BT_CLASS_UNDETERMINED;
+	strcpy(rc.mta_category, "other");
+	rc.diagnostic = (char *)"550 Mailbox is full";
+	classify_rcpt(&rc, &r, NULL);
+	ck_assert_str_eq(rc.reason, "mailboxfull");
+}
+END_TEST
+
 /* A host-filtered built-in rule: Japanese carriers' "user unknown" behind
  * a relay status is their sender filter; X.1.1 still decides. */
 START_TEST(test_builtin_host_rule)
@@ -798,6 +830,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_phrasings);
 	tcase_add_test(tc, test_command_phase);
 	tcase_add_test(tc, test_unknown_outside_rcpt);
+	tcase_add_test(tc, test_mta_category);
 	tcase_add_test(tc, test_builtin_host_rule);
 	tcase_add_test(tc, test_classes_left_alone);
 	tcase_add_test(tc, test_classify_result_all);
