@@ -278,9 +278,11 @@ milter_log_result(SMFICTX *ctx, const milter_ctx *m, const char *applied)
 
 /* ---- the verdict ----------------------------------------------------------- */
 
-/* Caps that make the classification unreliable (a truncated copy of a
- * field does not). */
-#define MILTER_CAPS_SERIOUS (~(unsigned)BT_CAP_FIELD)
+/* Caps that left part of the message unread, so the classification may be
+ * wrong: these get the on-error action.  A truncated copy of a field, or a
+ * report with more recipients than kept, is still classified (the headers
+ * mark the truncation). */
+#define MILTER_CAPS_SERIOUS (~(unsigned)(BT_CAP_FIELD | BT_CAP_RCPTS))
 
 static void
 milter_decide(milter_ctx *m, const bt_config *cfg)

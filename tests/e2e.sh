@@ -277,6 +277,17 @@ check "postfix: milter-reject logged" grep -q 'milter-reject: END-OF-MESSAGE' "$
 check "postfix: milter-hold logged" grep -q 'milter-hold' "$D/log/maillog"
 check "no milter errors in postfix log" test -z "$(grep -E 'warning: .*milter' "$D/log/maillog")"
 
+# --- the daemons stop cleanly (exit 0; no sanitizer report) --------------------
+kill -TERM $D1 $D2 $D3 2>/dev/null	# in parallel: each takes up to 5 s
+i=0
+for p in $D1 $D2 $D3; do
+	i=$((i + 1))
+	BT_DAEMON_PID=$p bt_daemon_stop
+	check "daemon $i: clean stop" test "$BT_DAEMON_RC" = 0
+done
+D1= D2= D3=
+check "no sanitizer reports" test -z "$(grep -l 'Sanitizer' "$T"/d*.log)"
+
 if [ -n "${BT_E2E_HOLD:-}" ]; then	# debugging: keep everything up a while
 	echo "# holding ${BT_E2E_HOLD}s: T=$T P0=$P0 P1=$P1 P2=$P2 D2=$D2"
 	sleep "$BT_E2E_HOLD"

@@ -97,6 +97,15 @@ grep -q 'ACT0001: class=hard.*rule=rejectit action=reject' "$LOG" &&
 	ok "log line for a rejected bounce" || notok "log line for a rejected bounce"
 stop
 
+# --- dry-run, and a cap hit -> on-error ---------------------------------------
+start "unix:$T/h.sock" -c "$LUA/dryrun.conf"
+mt dryrun.lua "unix:$T/h.sock"
+grep -q 'DRY0001: class=hard.*rule=rejectit action=tag(dry-run:reject)' "$LOG" &&
+	ok "log line for a dry-run reject" || notok "log line for a dry-run reject"
+grep -q 'CAP0001: class=.*rule=on-error action=accept caps=.*line' "$LOG" &&
+	ok "log line for a capped message (on-error, caps)" || notok "log line for a capped message"
+stop
+
 # --- reload: SIGHUP reads the file again; a broken file keeps the old one ---
 cp "$LUA/policy.conf" "$T/reload.conf"
 start "unix:$T/c.sock" -c "$T/reload.conf"

@@ -54,7 +54,8 @@ function dsn_headers(rcpt, extra)
 	return h
 end
 
-function dsn_body(rcpt, status, diag)
+-- A DSN body; more: further recipients (each failed with the same status).
+function dsn_body(rcpt, status, diag, more)
 	local t = {
 		"This is a MIME-encapsulated message.",
 		"",
@@ -82,6 +83,15 @@ function dsn_body(rcpt, status, diag)
 		"Remote-MTA: dns; mx.dest.example",
 		"Diagnostic-Code: smtp; " .. diag,
 		"",
+	}
+	for _, r in ipairs(more or {}) do
+		table.insert(t, "Final-Recipient: rfc822; " .. r)
+		table.insert(t, "Action: failed")
+		table.insert(t, "Status: " .. status)
+		table.insert(t, "Diagnostic-Code: smtp; " .. diag)
+		table.insert(t, "")
+	end
+	for _, l in ipairs({
 		"--B0UNDARY",
 		"Content-Description: Undelivered Message Headers",
 		"Content-Type: text/rfc822-headers",
@@ -93,16 +103,16 @@ function dsn_body(rcpt, status, diag)
 		"",
 		"--B0UNDARY--",
 		"",
-	}
+	}) do table.insert(t, l) end
 	return table.concat(t, "\r\n")
 end
 
 -- One DSN message up to EOM; returns after mt.eom.
-function send_dsn(conn, rcpt, status, diag, qid, extra)
+function send_dsn(conn, rcpt, status, diag, qid, extra, more)
 	envelope(conn, "<>", "<sender@example.org>", qid)
 	headers(conn, dsn_headers(rcpt, extra))
 	reply_is(conn, SMFIR_CONTINUE, qid .. " eoh")
-	check(mt.bodystring(conn, dsn_body(rcpt, status, diag)) == nil, "body")
+	check(mt.bodystring(conn, dsn_body(rcpt, status, diag, more)) == nil, "body")
 	check(mt.eom(conn) == nil, "eom")
 end
 
