@@ -462,13 +462,20 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 	if (in == NULL || r == NULL || caps == NULL || in->text == NULL)
 		return 0;
 	if (scan_doc_init(&d, in, caps, r) == 0) {
-		scan_doc_family(&d);
 		scan_find_cmd(&d);
-		d.delayed = scan_doc_delayed(&d);
 		if (r->nrcpt > 0)
 			scan_complete(&d, r, caps);
 		else {
 			scan_find_all(&d);
+			/* The family and the delay warning only matter to the
+			 * recipients added: looked for (each a pass over the
+			 * text) only when there are some.  A JSON notification
+			 * (scan_find_all) names its own family. */
+			if (d.ncand > 0) {
+				if (strcmp(d.family, "text") == 0)
+					scan_doc_family(&d);
+				d.delayed = scan_doc_delayed(&d);
+			}
 			added = scan_add_all(&d, r, caps);
 		}
 	}
