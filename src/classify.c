@@ -568,7 +568,11 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	int cmd;
 
 	*by_text = 0;
-	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0)
+	/* a local delivery program failed, unless what the report quotes for
+	 * it is an SMTP reply (Sendmail's transcript in place of an exit
+	 * status): then the reply decides */
+	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0 &&
+	    rc->replycode[0] == '\0')
 		return "mailererror";
 	/* the sending MTA classified the refusal itself */
 	if ((reason = classify_mta_category(rc->mta_category)) != NULL)

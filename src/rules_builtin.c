@@ -29,6 +29,10 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	/* --- a size refusal under X.2.3 is a per-recipient limit ------- */
 	{ "size|length|too (large|big)", "exceedlimit", NULL, "5.2.3,4.2.3" },
 
+	/* --- the receiving site put the message or the address on hold -- */
+	{ "(rejected|refused|deferred|address|recipient|mailbox|message)(: | is | has been )(put )?on hold\\b",
+	  "onhold", NULL, NULL },
+
 	/* --- local delivery programs (pipe, procmail, maildrop) -------- */
 	{ "procmail|maildrop|mail(er)? program (failed|error|returned|exited|died)|mailer error"
 	  "|pipe to \\||command (died|failed|output)"
@@ -172,7 +176,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|your (e-?mail )?address (has been|is) (blocked|banned|blacklisted)|unverified sender"
 	  "|sender domain (does not|doesn't) exist|senders? (address )?domain (must|is not)"
 	  "|(not have|no) permission to post|not a member of (this|the) (mailing )?list"
-	  "|all recipient addresses rejected",
+	  "|all recipient addresses rejected|not a registered gateway user",
 	  "rejected", NULL, NULL },
 
 	/* --- the mailbox moved, was disabled ---------------------------- */
@@ -259,6 +263,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "insufficient system storage|disk (is )?full|(system|server|file ?system) (is )?full|out of disk|no space left on device",
 	  "systemfull", NULL, NULL },
 	{ "system error|internal (server )?error|local error|service (currently |temporarily )?(unavailable|not available)"
+	  "|(does not|doesn't) support (tls|starttls|ssl)"
 	  "|transaction failed|temporar(il)?y (unavailable|failure|error)|i/o error|server (error|busy|failure)"
 	  "|could not load|configuration error|try again later|resources temporarily|error in processing",
 	  "systemerror", NULL, NULL },

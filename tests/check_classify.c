@@ -332,6 +332,9 @@ START_TEST(test_phrasings)
 		  "\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xaa\xe3\x81\xab\xe3\x81\xaf\xe8\xa6\x8b"
 		  "\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
 		  "userunknown" },
+		{ "550 5.0.0 <a@example.net>: Recipient address rejected: On hold", "onhold" },
+		{ "500 Remote server does not support TLS (state 6).", "systemerror" },
+		{ "550 'a@example.net' is not a registered gateway user", "rejected" },
 		/* a MIME preamble is no delivery-program failure */
 		{ "This is a MIME-formatted message. Portions of this message may be unreadable "
 		  "without a MIME-capable mail program. Delivery to the host timed out", "expired" },
@@ -431,6 +434,29 @@ START_TEST(test_unknown_outside_rcpt)
 	rc = run_report("gmail", NULL, NULL, "5.3.0", "SMTP:RCPT host 192.0.2.8: 553 5.3.0 "
 			"<a@example.com>... No such user here");
 	ck_assert_str_eq(rc.reason, "userunknown");
+}
+END_TEST
+
+/* x-unix: a local program failed, unless an SMTP reply stands for it. */
+START_TEST(test_x_unix)
+{
+	bt_result r;
+	bt_rcpt rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&rc, 0, sizeof(rc));
+	rc.cls = BT_CLASS_UNDETERMINED;
+	rc.diagnostic_type = (char *)"x-unix";
+	rc.diagnostic = (char *)"procmail: Couldn't create \"/var/spool/mail/neko\"";
+	classify_rcpt(&rc, &r, NULL);
+	ck_assert_str_eq(rc.reason, "mailererror");
+	memset(&rc, 0, sizeof(rc));
+	rc.cls = BT_CLASS_UNDETERMINED;
+	rc.diagnostic_type = (char *)"x-unix";
+	strcpy(rc.status, "5.3.0");
+	rc.diagnostic = (char *)"550 5.0.0 <a@example.or.jp>... Insufficient permission";
+	classify_rcpt(&rc, &r, NULL);
+	ck_assert_str_eq(rc.reason, "systemerror");
 }
 END_TEST
 
@@ -831,6 +857,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_command_phase);
 	tcase_add_test(tc, test_unknown_outside_rcpt);
 	tcase_add_test(tc, test_mta_category);
+	tcase_add_test(tc, test_x_unix);
 	tcase_add_test(tc, test_builtin_host_rule);
 	tcase_add_test(tc, test_classes_left_alone);
 	tcase_add_test(tc, test_classify_result_all);
