@@ -22,7 +22,8 @@
  *		category (PowerMTA's bad-mailbox, quota-issues ...) decides
  *		when it is a clear one.  Otherwise, in order:
  *		rules with a host filter (provider knowledge, e.g. a carrier
- *		whose "user unknown" means its sender filter); the default
+ *		whose "user unknown" means its sender filter); mailboxfull when
+ *		a bad-mailbox code (X.1.1) comes with a mailbox-full text; the default
  *		reason of a specific status code (5.1.1, 5.2.2, 5.7.26 ...)
  *		unless the code is generic (X.0.0, X.7.1: NULL in the table)
  *		or known to be reused (classify_weak_codes); the first text
@@ -588,6 +589,14 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 		return classify_by_phase(reason, cmd, rc->status);
 	}
 	code = classify_code_reason(rs, rc->status);
+	/* a bad-mailbox code on a reply that says the mailbox is full (qmail's
+	 * "over quota (#5.1.1)"): the mailbox exists */
+	if (code != NULL && strcmp(code, "userunknown") == 0 && len > 0 &&
+	    (reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts)) != NULL &&
+	    strcmp(reason, "mailboxfull") == 0) {
+		*by_text = 1;
+		return reason;
+	}
 	if (code != NULL && !classify_code_weak(rc->status))
 		return code;	/* a specific code decides, whatever the phase */
 	if (code == NULL && rc->status[0] != '\0' && ruleset_lookup_code(rs, rc->status) == NULL)

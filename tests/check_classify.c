@@ -437,6 +437,20 @@ START_TEST(test_unknown_outside_rcpt)
 }
 END_TEST
 
+/* X.1.1 says bad mailbox, but a reply that says the mailbox is full shows
+ * the mailbox exists. */
+START_TEST(test_full_under_bad_mailbox)
+{
+	bt_rcpt rc = failed_rcpt(NULL, "552 sorry, mailbox a@example.org is over quota temporarily (#5.1.1)");
+
+	ck_assert_str_eq(rc.status, "5.1.1");
+	ck_assert_str_eq(rc.reason, "mailboxfull");
+	ck_assert_int_eq(rc.hard, 0);
+	rc = failed_rcpt("5.1.1", "550 5.1.1 <a@example.org>... User unknown");
+	ck_assert_str_eq(rc.reason, "userunknown");
+}
+END_TEST
+
 /* x-unix: a local program failed, unless an SMTP reply stands for it. */
 START_TEST(test_x_unix)
 {
@@ -858,6 +872,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_unknown_outside_rcpt);
 	tcase_add_test(tc, test_mta_category);
 	tcase_add_test(tc, test_x_unix);
+	tcase_add_test(tc, test_full_under_bad_mailbox);
 	tcase_add_test(tc, test_builtin_host_rule);
 	tcase_add_test(tc, test_classes_left_alone);
 	tcase_add_test(tc, test_classify_result_all);
