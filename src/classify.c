@@ -493,12 +493,14 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
 
 	if (cmd != 0)
 		return 0;
+	code = classify_code_reason(rs, rc->status);
+	if (code != NULL && strcmp(code, "userunknown") == 0)
+		return 0;	/* the code itself says bad mailbox (X.1.10) */
 	if (classify_gateway(r, text))
 		return 1;
 	for (i = 0; r->format != NULL && i < sizeof(classify_cmd_formats) / sizeof(classify_cmd_formats[0]); i++)
 		if (strcmp(r->format, classify_cmd_formats[i]) == 0)
 			return 1;
-	code = classify_code_reason(rs, rc->status);
 	return code != NULL && (strcmp(code, "suspend") == 0 || strcmp(code, "filtered") == 0) &&
 	       strcmp(rc->status + 1, ".2.1") == 0;
 }

@@ -412,6 +412,10 @@ START_TEST(test_unknown_outside_rcpt)
 			"host mx.example.jp[192.0.2.2] said: 550 <a@example.jp>: User unknown "
 			"(in reply to RCPT TO command)");
 	ck_assert_str_eq(rc.reason, "userunknown");
+	/* ... unless the code itself says bad mailbox */
+	rc = run_report("postfix", NULL, NULL, "5.1.10", "host mx.example.jp[192.0.2.2] said: 550 5.1.10 "
+			"RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup");
+	ck_assert_str_eq(rc.reason, "userunknown");
 	/* a report of unknown shape that names no command: left alone */
 	rc = run_report("text", NULL, NULL, NULL, "550 Unknown user: a@example.jp");
 	ck_assert_str_eq(rc.reason, "userunknown");
