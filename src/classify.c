@@ -458,10 +458,11 @@ static const char *const classify_cmd_formats[] = { "postfix", "sendmail" };
  * that answer "user unknown" for a filtering decision; recognised by the
  * boilerplate of their reports: header From, Subject or the text. */
 static const struct {
-	char where;		/* 'f' From, 's' Subject, 't' diagnostic text */
+	char where;		/* 'f' From, 's' Subject, 'm' X-Mailer, 't' diagnostic text */
 	const char *phrase;	/* case-insensitive substring */
 } classify_gateways[] = {
 	{ 'f', "\"Mail Deliver System\"" },			/* X1 */
+	{ 'm', "SurfControl E-mail Filter" },			/* SurfControl */
 	{ 's', "FAILURE NOTICE :" },				/* ActiveHunter */
 	{ 't', "Delivery failed for the following reason:" },	/* MailFoundry */
 };
@@ -473,7 +474,8 @@ static int classify_gateway(const bt_result *r, const char *text)
 
 	for (i = 0; i < sizeof(classify_gateways) / sizeof(classify_gateways[0]); i++) {
 		const char *in = classify_gateways[i].where == 'f' ? r->from :
-				 classify_gateways[i].where == 's' ? r->subject : text;
+				 classify_gateways[i].where == 's' ? r->subject :
+				 classify_gateways[i].where == 'm' ? r->mailer : text;
 
 		if (in != NULL && strcasestr(in, classify_gateways[i].phrase) != NULL)
 			return 1;

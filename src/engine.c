@@ -610,6 +610,11 @@ engine_header(engine *e, const char *name, const char *value)
 
 		result_set(&e->r.subject, buf, engine_unfold(buf, sizeof(buf), value),
 			   e->caps.max_field, &e->r.caps_hit);
+	} else if (e->r.mailer == NULL && engine_is(name, "x-mailer")) {
+		char buf[256];
+
+		result_set(&e->r.mailer, buf, engine_unfold(buf, sizeof(buf), value),
+			   e->caps.max_field, &e->r.caps_hit);
 	}
 	return ENGINE_MORE;
 }

@@ -101,6 +101,7 @@ result_clear(bt_result *r)
 	free(r->sender);
 	free(r->from);
 	free(r->subject);
+	free(r->mailer);
 	free(r->reporting_mta);
 	free(r->received_from_mta);
 	free(r->arrival_date);

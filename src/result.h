@@ -72,6 +72,8 @@ typedef struct bt_result {
 	char *sender;			/* envelope sender given to engine_envfrom */
 	char *from;			/* header From: of the report */
 	char *subject;			/* header Subject: of the report */
+	char *mailer;			/* header X-Mailer: of the report (the product
+					 * that wrote it: a filtering gateway ...) */
 	char *reporting_mta;
 	char *received_from_mta;
 	char *arrival_date;

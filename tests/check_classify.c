@@ -378,6 +378,8 @@ END_TEST
 
 /* Classify one failed recipient of a report with the given format, From
  * and Subject. */
+static const char *report_mailer;	/* X-Mailer of the next run_report() */
+
 static bt_rcpt run_report(const char *format, const char *from, const char *subject,
 			  const char *status, const char *diag)
 {
@@ -386,6 +388,7 @@ static bt_rcpt run_report(const char *format, const char *from, const char *subj
 
 	memset(&r, 0, sizeof(r));
 	memset(&rc, 0, sizeof(rc));
+	r.mailer = (char *)report_mailer;
 	r.format = format;
 	r.from = (char *)from;
 	r.subject = (char *)subject;
@@ -429,6 +432,12 @@ START_TEST(test_unknown_outside_rcpt)
 			"Delivery failed for the following reason: Server mx.example.org[192.0.2.2] "
 			"failed with: 550 <a@example.org> No such user here");
 	ck_assert_str_eq(rc.reason, "filtered");
+	report_mailer = "SurfControl E-mail Filter";
+	rc = run_report("rfc3464", NULL, NULL, "5.0.0", "550 a@example.com... No such user");
+	ck_assert_str_eq(rc.reason, "filtered");
+	report_mailer = NULL;
+	rc = run_report("rfc3464", NULL, NULL, "5.0.0", "550 a@example.com... No such user");
+	ck_assert_str_eq(rc.reason, "userunknown");
 	/* X.2.1, mailbox disabled: the mailbox exists; unknown only at RCPT */
 	rc = run_report("rfc3464", NULL, NULL, "5.2.1", "550 5.2.1 <a@example.jp>... User Unknown");
 	ck_assert_str_eq(rc.reason, "filtered");
