@@ -215,6 +215,17 @@ for mix in ord bounce; do
 	done
 done
 echo
+echo "Per-round ratios btd/null (acc; configurations run back to back in a round):"
+for mix in ord bounce; do
+	for k in unix tcp; do
+		awk -v m="$mix" -v k="$k" '$1 == m && $2 == "btd-" k { b[$3] = $4 }
+			$1 == m && $2 == "null-" k { n[$3] = $4 }
+			END { for (r in b) if (n[r] > 0) printf "%.3f\n", b[r] / n[r] }' "$T/results" |
+			sort -n | awk -v m="$mix" -v k="$k" '{ a[NR] = $1; s = s " " $1 }
+			END { printf "  %-6s %-4s%s   median %s\n", m, k, s, (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+	done
+done
+echo
 for c in btd-unix btd-tcp null-unix null-tcp; do
 	p=$(pid_of "$c")
 	echo "  $c: RSS $(kb "$p" VmRSS) kB, peak $(kb "$p" VmHWM) kB, CPU total $(cpu "$p") s, threads $(kb "$p" Threads)"
@@ -225,5 +236,4 @@ for c in btd-unix null-unix; do
 	s=unix:$T/btd.sock; [ "$c" = null-unix ] && s=unix:$T/null.sock
 	echo "  $c: $(python3 "$top/bench/milterconns.py" "$s" "$(pid_of "$c")" "$CONNS" "$top/tests/golden/postfix-dsn.eml")"
 done
-grep -h 'NODELAY\|stopped' "$T"/btd*.log 2>/dev/null | head -2
 exit 0

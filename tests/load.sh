@@ -15,7 +15,7 @@
 #           second, one reload of a broken file (the old policy stays),
 #           misbehaving clients on the milter socket (tests/load/clients.py),
 #           the daemon's RSS sampled (fails on growth > LOAD_RSS_MAX_KB,
-#           20480).  Each delivered copy must carry exactly the X-Bounce-*
+#           20480; LOAD_RELOAD=0 sends no SIGHUP).  Each delivered copy must carry exactly the X-Bounce-*
 #           lines of `bouncetag --format=headers` for its input file.
 #   fault   LOAD_FAULT_MESSAGES (4000) messages, half to a listener with
 #           milter_default_action=tempfail, half to one with accept; the
@@ -225,7 +225,7 @@ DPID=$BT_DAEMON_PID
 RSSPID=$!
 # SIGHUP every second; the 3rd time the file is broken (then restored).
 # (Loop counters are not called n: tests/lib.sh's bt_wait uses n.)
-( hn=0; while [ -f "$T/rss.flag" ] && [ $hn -lt 1800 ]; do
+( hn=0; while [ -f "$T/rss.flag" ] && [ $hn -lt 1800 ] && [ "${LOAD_RELOAD:-1}" = 1 ]; do
 	hn=$((hn + 1))
 	if [ $hn = 3 ]; then
 		cp "$T/policy.broken" "$POL.tmp" && mv "$POL.tmp" "$POL"
@@ -268,7 +268,9 @@ else
 fi
 nh=$(cat "$T/hups" 2>/dev/null || echo 0)
 nre=$(grep -c 'reloaded ' "$LOG"); nre=$((nre + $(grep -c 'reload failed' "$LOG")))
-if [ -f "$T/broken.ok" ] && kill -0 "$DPID" 2>/dev/null; then
+if [ "${LOAD_RELOAD:-1}" != 1 ]; then
+	echo "# LOAD_RELOAD=0: no reloads"
+elif [ -f "$T/broken.ok" ] && kill -0 "$DPID" 2>/dev/null; then
 	ok "broken policy file on reload: error logged, old policy kept, still running"
 else
 	notok "broken policy file on reload"

@@ -168,6 +168,7 @@ def account(opts):
     problems = []
     dl = defaultdict(int)
     untagged = defaultdict(int)
+    mism = defaultdict(int)
     for name in os.listdir(opts['sink']):
         rcpt, hdr = sink_headers(os.path.join(opts['sink'], name))
         if rcpt not in meta:
@@ -182,6 +183,7 @@ def account(opts):
         elif hdr == []:
             untagged[rcpt] += 1	# allowed only while the milter was down
         else:
+            mism[rcpt] += 1
             problems.append('%s: %s: headers differ from bouncetag '
                             '--format=headers %s:\n  got:  %s\n  want: %s' %
                             (rcpt, name, path, '\n        '.join(hdr),
@@ -211,9 +213,10 @@ def account(opts):
         listener, phase = meta[rcpt]
         ph = '%s/%s' % (phase, listener)
         d, u, h = dl[rcpt], untagged[rcpt], held[rcpt]
-        rj, tf = st['rejected'], st['tempfailed']
-        lost = st['sent'] - d - u - h - rj - tf
-        for k, v in (('sent', st['sent']), ('delivered', d + u),
+        rj, tf, mm = st['rejected'], st['tempfailed'], mism[rcpt]
+        lost = st['sent'] - d - u - h - rj - tf - mm
+        for k, v in (('sent', st['sent']), ('delivered', d + u + mm),
+                     ('mismatched', mm),
                      ('untagged', u), ('held', h), ('rejected', rj),
                      ('tempfailed', tf), ('lost', lost)):
             tot[ph][k] += v
@@ -238,10 +241,10 @@ def account(opts):
         if ph == 'all':
             continue
         t = tot[ph]
-        print('  %-12s sent %6d delivered %6d (untagged %d) held %5d '
-              'rejected %5d tempfailed %5d lost %d' %
-              (ph, t['sent'], t['delivered'], t['untagged'], t['held'],
-               t['rejected'], t['tempfailed'], t['lost']))
+        print('  %-12s sent %6d delivered %6d (untagged %d, wrong headers '
+              '%d) held %5d rejected %5d tempfailed %5d lost %d' %
+              (ph, t['sent'], t['delivered'], t['untagged'], t['mismatched'],
+               t['held'], t['rejected'], t['tempfailed'], t['lost']))
     for p in problems[:20]:
         print('PROBLEM: ' + p)
     if len(problems) > 20:
