@@ -28,9 +28,11 @@ trap 'exit 1' INT TERM HUP
 ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
 notok() { fail=$((fail + 1)); echo "not ok - $*"; [ -f "$LOG" ] && tail -n 20 "$LOG" | sed 's/^/#   /'; }
 
-# mt SCRIPT SOCK: run one miltertest script (60 s at most).
+# mt SCRIPT SOCK [-D name=value...]: run one miltertest script (60 s at most).
 mt() {
-	out=$(timeout 60 miltertest -s "$LUA/$1" -D sock="$2" -D dir="$LUA" 2>&1)
+	script=$1 msock=$2; shift 2
+	set -- "$script" "$msock" "$@"
+	out=$(timeout 60 miltertest -s "$LUA/$1" -D sock="$2" -D dir="$LUA" "${@:3}" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = ok ]; then
 		ok "$1 on $2"
@@ -119,7 +121,8 @@ rule everything {
 	reply-text = "reloaded policy"
 }
 CONF
-kill -HUP "$BT_DAEMON_PID"
+# the script sends SIGHUP itself, in the middle of a message
+mt reload_inflight.lua "unix:$T/c.sock" -D pid="$BT_DAEMON_PID" -D log="$LOG"
 if bt_wait_log "$LOG" "reloaded $T/reload.conf" 5; then ok "reload logged"; else notok "reload logged"; fi
 mt reload_reject.lua "unix:$T/c.sock"
 echo 'rule broken { action = explode }' >"$T/reload.conf"
