@@ -3,7 +3,8 @@
 # are missing, builds with warnings as errors and runs every test:
 #   1. make check: Check unit tests, golden files through the command, the
 #      hostile-input suite, miltertest protocol tests against the real
-#      daemon, end to end through a private Postfix on 127.0.0.1;
+#      daemon, end to end through a private Postfix on 127.0.0.1; then the
+#      load and fault test through Postfix (tests/load.sh);
 #   2. the unit and protocol tests again under AddressSanitizer and
 #      UndefinedBehaviorSanitizer (LeakSanitizer included);
 #   3. the unit tests and the command under valgrind, failing on leaks;
@@ -48,6 +49,14 @@ step "build and make check"
 [ -x configure ] || autoreconf -fi
 run_check _build --enable-werror
 [ "${QUICK:-0}" = 1 ] && exit 0
+
+if [ -x tests/load.sh ]; then
+	step "load and faults through Postfix"
+	rc=0
+	(cd _build && BOUNCETAG="$top/_build/bouncetag" BOUNCETAGD="$top/_build/bouncetagd" \
+		top_srcdir="$top" top_builddir="$top/_build" "$top"/tests/load.sh) || rc=$?
+	case $rc in 0) ;; 77) echo "load: skipped" ;; *) echo "load: failed ($rc)"; exit 1 ;; esac
+fi
 
 step "unit and protocol tests under ASan + UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
