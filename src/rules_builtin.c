@@ -217,6 +217,11 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "user unknown|unknown user", "filtered",
 	  "(^|\\.)(ezweb\\.ne\\.jp|au\\.com|docomo\\.ne\\.jp)\\b", "?.0.*,?.2.*,?.3.*" },
 
+	/* au (KDDI)'s sender filter answers "550 : User unknown", no address
+	 * between the code and the colon, to the message it refuses; relays
+	 * (Office 365, Gmail, Sendmail ...) quote it with codes of their own */
+	{ "\\b[45]\\d\\d : user unknown", "filtered", NULL, NULL },
+
 	/* Amazon SES inbound: a receipt rule bounced the message */
 	{ "mailbox does not exist|user unknown", "filtered",
 	  "^inbound-smtp\\.[a-z0-9-]+\\.amazonaws\\.com$", NULL },

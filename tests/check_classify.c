@@ -415,6 +415,14 @@ START_TEST(test_unknown_outside_rcpt)
 			"host mx.example.jp[192.0.2.2] said: 550 <a@example.jp>: User unknown "
 			"(in reply to RCPT TO command)");
 	ck_assert_str_eq(rc.reason, "userunknown");
+	/* au's sender filter: "550 : User unknown", even under Exchange's
+	 * 5.1.351 "remote server returned", which quotes the next server */
+	rc = run_report("rfc3464", NULL, NULL, "5.1.351", "550 5.1.351 Remote server returned unknown "
+			"recipient or mailbox unavailable -> 550 : User unknown");
+	ck_assert_str_eq(rc.reason, "filtered");
+	rc = run_report("rfc3464", NULL, NULL, "5.1.351", "550 5.1.351 Remote server returned unknown "
+			"recipient or mailbox unavailable -> 550 <a@example.jp>: User unknown");
+	ck_assert_str_eq(rc.reason, "userunknown");
 	/* ... unless the code itself says bad mailbox */
 	rc = run_report("postfix", NULL, NULL, "5.1.10", "host mx.example.jp[192.0.2.2] said: 550 5.1.10 "
 			"RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup");
