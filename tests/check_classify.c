@@ -364,7 +364,7 @@ START_TEST(test_command_phase)
 		memset(&r, 0, sizeof(r));
 		memset(&x, 0, sizeof(x));
 		x.cls = BT_CLASS_UNDETERMINED;
-		x.diagnostic = (char *)"550 : User unknown";
+		x.diagnostic = (char *)"550 <kijitora@example.org>: User unknown";
 		strcpy(x.smtp_command, "DATA");
 		classify_rcpt(&x, &r, NULL);
 		ck_assert_str_eq(x.reason, "filtered");
@@ -372,6 +372,11 @@ START_TEST(test_command_phase)
 		x.cls = BT_CLASS_UNDETERMINED;
 		classify_rcpt(&x, &r, NULL);
 		ck_assert_str_eq(x.reason, "userunknown");
+		/* the address-less shape is au's sender filter, at any phase */
+		x.diagnostic = (char *)"550 : User unknown";
+		x.cls = BT_CLASS_UNDETERMINED;
+		classify_rcpt(&x, &r, NULL);
+		ck_assert_str_eq(x.reason, "filtered");
 	}
 }
 END_TEST
