@@ -172,6 +172,44 @@ out=$("$BOUNCETAGD" -n -c "$LUA/policy.conf" 2>&1); rc=$?
 [ $rc -eq 0 ] && [ "$out" = "$LUA/policy.conf: OK" ] && ok "-n: OK" || notok "-n good file: rc $rc: $out"
 "$BOUNCETAGD" -V | grep -q '^bouncetagd [0-9]' && ok "-V" || notok "-V"
 
+# --- several connections at once (threads share only the configuration) -----
+start "unix:$T/p.sock"
+pids=
+for i in 1 2 3 4 5 6; do
+	timeout 60 miltertest -s "$LUA/multi.lua" -D sock="unix:$T/p.sock" -D dir="$LUA" \
+		>"$T/par.$i.out" 2>&1 &
+	pids="$pids $!"
+done
+good=0
+for p in $pids; do wait "$p" && good=$((good + 1)); done
+n=$(grep -c ': class=' "$LOG")
+[ $good = 6 ] && [ "$n" = $((6 * 22)) ] && ok "6 connections in parallel ($n bounces classified)" ||
+	notok "parallel connections: $good/6 scripts passed, $n bounces logged"
+stop
+
+# --- detached (no -f): pid file written, removed at stop ------------------------
+mkdir -p "$T/run" && chmod 777 "$T/run"
+D=; [ "$(id -u)" = 0 ] && D="-u nobody"
+"$BOUNCETAGD" $D -p "unix:$T/run/q.sock" -P "$T/run/q.pid"
+rc=$?
+if [ $rc = 0 ] && bt_wait_file "$T/run/q.pid" 5; then
+	pid=$(cat "$T/run/q.pid")
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && bt_wait_sock "$T/run/q.sock" 5; then
+		ok "detached; pid file holds the daemon's pid"
+		expect_fail "pid file locked by a running daemon" "already running" $U \
+			-p "unix:$T/run/r.sock" -P "$T/run/q.pid"
+		BT_DAEMON_PID=$pid
+		kill -TERM "$pid"
+		bt_wait_gone "$pid" 8 && [ ! -e "$T/run/q.pid" ] && ok "stopped; pid file removed" ||
+			notok "detached daemon: not stopped, or pid file left"
+		BT_DAEMON_PID=
+	else
+		notok "detached daemon not running (pid '$pid')"
+	fi
+else
+	notok "detach: rc $rc, no pid file"
+fi
+
 # --- stale socket: left by a killed daemon, removed at the next start -------
 start "unix:$T/g.sock"
 kill -KILL "$BT_DAEMON_PID"; wait "$BT_DAEMON_PID" 2>/dev/null; BT_DAEMON_PID=
