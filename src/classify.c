@@ -14,7 +14,8 @@
  *		X.0.9NN code of the reason (status_synthetic = 1), permanent
  *		or temporary as the reply code's class or, without one, the
  *		text says ("temporary", a cause retried until the retry
- *		timeout, a delay notice that names its cause).
+ *		timeout, a delay notice that names its cause); a PTR
+ *		refusal given to MAIL FROM keeps X.0.901 (Sisimai's labels).
  *	reply	kept, or the first 4xx/5xx reply in the text that stands
  *		where replies stand (text start, after "said:" or ':', or
  *		before an enhanced code of the same class).
@@ -679,7 +680,12 @@ static void classify_synthesize(bt_rcpt *rc, const char *text, int delayed, int 
 	else
 		temporary = classify_says_temporary(text) || classify_retried_cause(text) ||
 			    (delayed && by_text);
-	syn = classify_synthetic_status(rc->reason, temporary);
+	/* Sisimai's convention: a host-name (PTR) refusal given to MAIL FROM
+	 * keeps the made-up code of its first guess, onhold (X.0.901) */
+	if (strcmp(rc->reason, "requireptr") == 0 && classify_command(rc, text) == 'M')
+		syn = classify_synthetic_status("onhold", temporary);
+	else
+		syn = classify_synthetic_status(rc->reason, temporary);
 	if (syn != NULL) {
 		snprintf(rc->status, sizeof(rc->status), "%s", syn);
 		rc->status_synthetic = 1;

@@ -161,6 +161,15 @@ START_TEST(test_synthetic_temporary_cause)
 	ck_assert_str_eq(rc.status, "4.0.947");
 	rc = failed_rcpt(NULL, "The recipient server did not accept our requests to connect.");
 	ck_assert_str_eq(rc.status, "5.0.947");
+	/* a PTR refusal given to MAIL FROM keeps onhold's made-up code */
+	rc = failed_rcpt(NULL, "SMTP error from remote mail server after MAIL FROM:<a@example.com> "
+			 "SIZE=1024: 551 Server access forbidden by invalid RDNS record of your mail server");
+	ck_assert_str_eq(rc.reason, "requireptr");
+	ck_assert_str_eq(rc.status, "5.0.901");
+	rc = failed_rcpt(NULL, "SMTP error from remote mail server after initial connection: "
+			 "571 No PTR Record found.");
+	ck_assert_str_eq(rc.reason, "requireptr");
+	ck_assert_str_eq(rc.status, "5.0.973");
 	/* a delay notice with no cause stays permanent */
 	rc = run(NULL, NULL, "THIS IS A WARNING MESSAGE ONLY.", "delayed", BT_CLASS_DELAYED);
 	ck_assert_str_eq(rc.reason, "expired");
