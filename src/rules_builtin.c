@@ -114,6 +114,11 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	/* Spectrum: AUP#In-1310, too many connections or messages */
 	{ "aup#in-1310\\b", "toomanyconn", NULL, NULL },
 
+	/* Orange (orange.fr, wanadoo.fr) numbers its refusals, "OFR_999 [999]":
+	 * 999 the sending IP is refused, 505 its service is unavailable */
+	{ "\\bofr\\w*_999\\b|\\[999\\]", "blocked", "(^|\\.)(orange|wanadoo)\\.fr$", NULL },
+	{ "\\bofr\\w*_505\\b|\\[505\\]", "systemerror", "(^|\\.)(orange|wanadoo)\\.fr$", NULL },
+
 	/* --- reputation (Yahoo's TSS04: volume or complaints) ------------ */
 	/* Yahoo's own MX says TSS04 to the envelope sender's traffic */
 	{ "unexpected volume or user complaints|\\[tss04\\]", "rejected", "yahoodns\\.net$", NULL },

@@ -552,6 +552,15 @@ START_TEST(test_builtin_host_rule)
 	ck_assert_str_eq(rc.reason, "userunknown");
 	rc = run_rs(NULL, "5.2.0", "550 Unknown user neko@example.net", "mx.example.net");
 	ck_assert_str_eq(rc.reason, "userunknown");
+	/* Orange's numbered refusals */
+	rc = run_rs(NULL, "4.0.0", "421 mwinf ME Service refuse. Veuillez essayer plus tard. Service "
+		    "refused, please try later. OFR_999 [999]", "smtp-in.orange.fr");
+	ck_assert_str_eq(rc.reason, "blocked");
+	rc = run_rs(NULL, "4.2.0", "421 4.2.0 Service refuse. Veuillez essayer plus tard. Service "
+		    "refused, please try later. OFR005_505 [505]", "smtp-in.orange.fr");
+	ck_assert_str_eq(rc.reason, "systemerror");
+	rc = run_rs(NULL, "4.2.0", "421 4.2.0 Service refused, please try later. [505]", "mx.example.net");
+	ck_assert_str_ne(rc.reason, "systemerror");
 }
 END_TEST
 
