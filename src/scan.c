@@ -168,6 +168,12 @@ scan_fill_global(scan_doc *d)
 	size_t i;
 	int kind, gcode;
 
+	/* the report-wide text is looked for only when a candidate can
+	 * take it */
+	for (i = 0; i < d->ncand && d->cand[i].kind != SCAN_KIND_FAILED; i++)
+		;
+	if (i == d->ncand)
+		return;
 	g = scan_global(d, &kind);
 	if (g->p == NULL)
 		return;
@@ -436,7 +442,6 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 	scan_merge(d);
 	scan_fill_global(d);
 	scan_denoise_all(d);
-	g = scan_global(d, &kind);
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
 		const scan_cand *c = scan_match(d, r, rc);
@@ -444,8 +449,8 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 			scan_complete_one(rc, c->diag.p, c->diag.len, r, caps);
 			scan_fill_mta(rc, c, r, caps);
 			scan_fill_cmd(rc, c, c->diag.p, d, r->nrcpt == 1);
-		} else if (r->nrcpt == 1 && (kind == SCAN_GLOBAL_CODES ||
-		    kind == SCAN_GLOBAL_INTRO)) {
+		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind)) != NULL &&
+		    (kind == SCAN_GLOBAL_CODES || kind == SCAN_GLOBAL_INTRO)) {
 			scan_complete_one(rc, g->p, g->len, r, caps);
 			scan_fill_cmd(rc, NULL, g->p, d, 1);
 		} else
