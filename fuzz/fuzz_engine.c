@@ -10,10 +10,14 @@
  *	  byte 0  flags: bit 0 feed through rawfeed (the command's path) instead
  *	          of our own milter-like split; bit 1 small caps (every cap is
  *	          easy to hit); bit 2 feed the message twice with engine_reset()
- *	          between; bit 3 skip the body when engine_eoh() says "not a
- *	          bounce" (as the milter may); bits 4-5 hdrfmt options;
+ *	          between, the second time in other chunks (65535-byte body
+ *	          chunks as an MTA sends, or the whole message to rawfeed),
+ *	          and require the same result; bit 3 stop feeding when the
+ *	          engine says "not a bounce" or "enough" (as the milter may;
+ *	          ignored with bit 2); bits 4-5 hdrfmt options;
  *	          bit 6 CRLF folds kept in header values.
- *	  bytes 1-3 seeds for the body chunk sizes (and the rawfeed chunk size).
+ *	  bytes 1-3 seeds for the body chunk sizes (and the rawfeed chunk size);
+ *	  bit 7 of byte 0: an envelope sender instead of the null one.
  *
  *	The milter-like split mirrors what libmilter hands the engine: one call
  *	per header field (name; value with the blank after the colon removed,
@@ -45,6 +49,7 @@
 
 #define FUZZ_MAX_INPUT	(1u << 20)
 #define FUZZ_MAX_FIELDS	20000
+#define FUZZ_SUMMARY	65536	/* bytes of a result summary compared */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -190,7 +195,32 @@ static char *fuzz_strdup(const uint8_t *p, const uint8_t *end)
 	return s;
 }
 
-/* Milter-like feed: header fields, eoh, body chunks.  Returns the result. */
+/* What a result says, as one string (for the chunking comparison). */
+static void fuzz_summary(const bt_result *r, char *buf, size_t len)
+{
+	size_t i, n;
+	char caps[128];
+
+	n = (size_t)snprintf(buf, len, "class=%s n=%zu top=%zu caps=%s format=%s msgid=%s\n",
+			     result_class_name(r->cls), r->nrcpt, r->top,
+			     result_caps_string(r->caps_hit, caps, sizeof caps),
+			     r->format ? r->format : "-",
+			     r->original_message_id ? r->original_message_id : "-");
+	for (i = 0; i < r->nrcpt && n < len; i++) {
+		const bt_rcpt *rc = &r->rcpt[i];
+
+		n += (size_t)snprintf(buf + n, len - n, "%s|%s|%s|%s|%s|%s|%s|%d\n",
+				      rc->recipient ? rc->recipient : "-",
+				      rc->action ? rc->action : "-", rc->status, rc->replycode,
+				      rc->reason ? rc->reason : "-",
+				      rc->diagnostic ? rc->diagnostic : "-",
+				      rc->remote_mta ? rc->remote_mta : "-", rc->hard);
+	}
+}
+
+/* Milter-like feed: header fields, eoh, body chunks (chunk sizes from seed,
+ * or 65535-byte chunks as an MTA sends them when seed is NULL).  Returns
+ * the result. */
 static const bt_result *feed_milter(engine *e, const uint8_t *msg, size_t len,
 				    const uint8_t seed[3], unsigned flags)
 {
@@ -249,7 +279,7 @@ static const bt_result *feed_milter(engine *e, const uint8_t *msg, size_t len,
 	if (st == ENGINE_NOT_BOUNCE && (flags & 0x08))
 		return engine_eom(e);
 	while (p < end) {
-		size_t n = fuzz_chunk(seed, &turn);
+		size_t n = seed != NULL ? fuzz_chunk(seed, &turn) : 65535;
 
 		if (n > (size_t)(end - p))
 			n = (size_t)(end - p);
@@ -267,6 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	engine *e;
 	unsigned flags, round, rounds;
 	const uint8_t *seed;
+	char *sum[2] = { NULL, NULL };
 
 	if (size < 4 || size > FUZZ_MAX_INPUT)
 		return 0;
@@ -278,28 +309,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e = engine_new(&caps, NULL);
 	if (e == NULL)
 		return 0;
+	/* Two rounds: the second feeds the same message in other chunks (an
+	 * MTA's 64 KiB ones, or the whole message at once) after
+	 * engine_reset(), without stopping early; both must say the same. */
 	rounds = (flags & 0x04) ? 2 : 1;
+	if (rounds == 2) {
+		flags &= ~0x08u;
+		sum[0] = malloc(FUZZ_SUMMARY);
+		sum[1] = malloc(FUZZ_SUMMARY);
+		if (sum[0] == NULL || sum[1] == NULL)
+			rounds = 1;
+	}
 	for (round = 0; round < rounds; round++) {
 		const bt_result *r;
 
 		if (flags & 0x01) {
 			rawfeed *rf = rawfeed_new(e);
-			unsigned turn = round;
+			unsigned turn = 0;
 
 			if (rf == NULL)
 				break;
 			r = rawfeed_message(rf, (flags & 0x80) ? "bounces@example.org" : "",
-					    (const char *)data, size, fuzz_chunk(seed, &turn));
+					    (const char *)data, size,
+					    round == 0 ? fuzz_chunk(seed, &turn) : 0);
 			check_result(r, &caps);
 			check_headers(r, flags);
+			if (rounds == 2)
+				fuzz_summary(r, sum[round], FUZZ_SUMMARY);
 			rawfeed_free(rf);
 		} else {
-			r = feed_milter(e, data, size, seed, flags);
+			r = feed_milter(e, data, size, round == 0 ? seed : NULL, flags);
 			check_result(r, &caps);
 			check_headers(r, flags);
+			if (rounds == 2)
+				fuzz_summary(r, sum[round], FUZZ_SUMMARY);
 		}
 		engine_reset(e);
 	}
+	if (rounds == 2 && strcmp(sum[0], sum[1]) != 0) {
+		fprintf(stderr, "fuzz_engine: chunk sizes changed the result:\n"
+			"--- chunks from the seed bytes\n%s--- %s\n%s",
+			sum[0], (flags & 0x01) ? "whole message" : "65535-byte chunks", sum[1]);
+		FUZZ_CHECK(0, "result depends on how the message was split");
+	}
+	free(sum[0]);
+	free(sum[1]);
 	engine_free(e);
 	return 0;
 }
