@@ -57,6 +57,7 @@ static const struct {
 	{ "not listed in Domino Directory", "domino" },
 	{ "was not delivered to:", "domino" },
 	{ "Your message could not be delivered", "courier" },
+	{ "Error message below:", "james" },
 	{ NULL, NULL }
 };
 
