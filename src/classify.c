@@ -38,8 +38,8 @@
  *		filtered (unless X.1.1 or X.5.x), and so is one that did not
  *		answer RCPT TO as far as the report shows, where that means
  *		something (a Postfix or Sendmail report that names no
- *		command, a filtering gateway's report, an X.2.1 status: the
- *		mailbox exists), user unknown or filtered to
+ *		command, a filtering gateway's or Apache James's report, an
+ *		X.2.1 status: the mailbox exists), user unknown or filtered to
  *		MAIL FROM is rejected, an unexplained refusal of the
  *		connection or HELO is blocked.
  *	class	from the table below; hard per the conventions.
@@ -469,10 +469,23 @@ static const struct {
 	{ 't', "Delivery failed for the following reason:" },	/* MailFoundry */
 };
 
+/* Mail servers whose reports quote a refusal without its phase and whose
+ * "no such user" stands for their filtering too (Apache James's bounce
+ * mailet), except where the installation is known to mean the address:
+ * Verizon's SMS gateway (vtext.com), where the number does not exist. */
+static const char *const classify_filter_formats[] = { "james" };
+
 /* 1 when the report comes from a filtering gateway. */
-static int classify_gateway(const bt_result *r, const char *text)
+static int classify_gateway(const bt_result *r, const bt_rcpt *rc, const char *text)
 {
+	const char *dom = classify_domain(rc->recipient);
 	size_t i;
+
+	for (i = 0; r->format != NULL &&
+		    i < sizeof(classify_filter_formats) / sizeof(classify_filter_formats[0]); i++)
+		if (strcmp(r->format, classify_filter_formats[i]) == 0 &&
+		    (dom == NULL || strcasecmp(dom, "vtext.com") != 0))
+			return 1;
 
 	for (i = 0; i < sizeof(classify_gateways) / sizeof(classify_gateways[0]); i++) {
 		const char *in = classify_gateways[i].where == 'f' ? r->from :
@@ -500,7 +513,7 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
 	code = classify_code_reason(rs, rc->status);
 	if (code != NULL && strcmp(code, "userunknown") == 0)
 		return 0;	/* the code itself says bad mailbox (X.1.10) */
-	if (classify_gateway(r, text))
+	if (classify_gateway(r, rc, text))
 		return 1;
 	for (i = 0; r->format != NULL && i < sizeof(classify_cmd_formats) / sizeof(classify_cmd_formats[0]); i++)
 		if (strcmp(r->format, classify_cmd_formats[i]) == 0)

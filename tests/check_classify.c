@@ -394,6 +394,8 @@ END_TEST
  * and Subject. */
 static const char *report_mailer;	/* X-Mailer of the next run_report() */
 
+static const char *report_rcpt;		/* recipient of the next run_report() */
+
 static bt_rcpt run_report(const char *format, const char *from, const char *subject,
 			  const char *status, const char *diag)
 {
@@ -402,6 +404,7 @@ static bt_rcpt run_report(const char *format, const char *from, const char *subj
 
 	memset(&r, 0, sizeof(r));
 	memset(&rc, 0, sizeof(rc));
+	rc.recipient = (char *)report_rcpt;
 	r.mailer = (char *)report_mailer;
 	r.format = format;
 	r.from = (char *)from;
@@ -460,6 +463,14 @@ START_TEST(test_unknown_outside_rcpt)
 	report_mailer = NULL;
 	rc = run_report("rfc3464", NULL, NULL, "5.0.0", "550 a@example.com... No such user");
 	ck_assert_str_eq(rc.reason, "userunknown");
+	/* Apache James; Verizon's SMS gateway means the number */
+	report_rcpt = "0000@vtext.example.com";
+	rc = run_report("james", NULL, NULL, NULL, "550 - Requested action not taken: no such user here");
+	ck_assert_str_eq(rc.reason, "filtered");
+	report_rcpt = "0000@vtext.com";
+	rc = run_report("james", NULL, NULL, NULL, "550 - Requested action not taken: no such user here");
+	ck_assert_str_eq(rc.reason, "userunknown");
+	report_rcpt = NULL;
 	/* X.2.1, mailbox disabled: the mailbox exists; unknown only at RCPT */
 	rc = run_report("rfc3464", NULL, NULL, "5.2.1", "550 5.2.1 <a@example.jp>... User Unknown");
 	ck_assert_str_eq(rc.reason, "filtered");
