@@ -463,7 +463,7 @@ static const struct {
 	char where;		/* 'f' From, 's' Subject, 'm' X-Mailer, 't' diagnostic text */
 	const char *phrase;	/* case-insensitive substring */
 } classify_gateways[] = {
-	{ 'f', "\"Mail Deliver System\"" },			/* X1 */
+	{ 'f', "Mail Deliver System" },			/* X1 */
 	{ 'm', "SurfControl E-mail Filter" },			/* SurfControl */
 	{ 's', "FAILURE NOTICE :" },				/* ActiveHunter */
 	{ 't', "Delivery failed for the following reason:" },	/* MailFoundry */
