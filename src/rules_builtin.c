@@ -126,7 +126,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "badreputation", NULL, NULL },
 
 	/* --- the message breaks RFC 5322 (before spam: Gmail says both) -- */
-	{ "not (rfc ?5322|rfc ?2822|rfc) compliant|multiple (addresses in from|\\S+ headers)"
+	{ "not (rfc ?5322|rfc ?2822|rfc) compliant|not compliant with (the )?rfc|multiple (addresses in from|\\S+ headers)"
 	  "|duplicate (header|\\S+ header)|rfc ?5322 section|message-id (header )?(is )?(missing|invalid)"
 	  "|missing (a )?(required )?(date|from|message-id) header",
 	  "notcompliantrfc", NULL, NULL },
@@ -192,6 +192,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "(disabled|suspended|deactivated|inactive|frozen|locked|closed|expired|blocked|discontinued)"
 	  "|(account|mailbox|user|recipient|address) (disabled|suspended|deactivated|frozen|temporar(il)?y locked)"
 	  "|disabled (recipient|account|mailbox|user)|(inactive|suspended|expired) (account|mailbox|user)"
+	  "|(address|recipient) rejected: (suspended|disabled)\\b"
 	  "|account (has been )?(disabled|suspended|terminated)|not (an )?active (user|account|mailbox)"
 	  "|mailbox is frozen|compte du destinataire est bloque|temporar(il)?y locked"
 	  "|tried to reach (is|has been) (disabled|inactive|deactivated|suspended)",
@@ -257,10 +258,6 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|\xe8\xa6\x8b\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93)",
 	  "userunknown", NULL, NULL },
 
-	/* a bare "recipient address rejected" means the address only with a
-	 * generic or addressing code; otherwise the code decides */
-	{ "address rejected|recipient rejected", "userunknown", NULL, "?.0.0,?.1.*" },
-
 	/* --- the network ------------------------------------------------ */
 	{ "no route to host|connection (refused|reset|closed)|lost connection|network (is )?unreachable|(host|server) unreachable"
 	  "|(too many|exceeded) hops|hop count|mail (for \\S+ )?loops? back|routing loop|mail loop|loop detected"
@@ -292,6 +289,10 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	/* last resort: a refusal that only says "blocked" is about the sender
 	 * (more specific "blocked" phrasings matched above) */
 	{ "\\bblocked\\b", "blocked", NULL, NULL },
+
+	/* a bare "recipient address rejected" means the address only with a
+	 * generic or addressing code; otherwise the code decides */
+	{ "address rejected|recipient rejected", "userunknown", NULL, "?.0.0,?.1.*" },
 
 	/* Google Groups' own refusal, in any language: the group does not
 	 * exist or the sender may not post to it.  It quotes no status code;

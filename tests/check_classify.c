@@ -342,6 +342,12 @@ START_TEST(test_phrasings)
 		  "\xe3\x81\xa4\xe3\x81\x8b\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
 		  "userunknown" },
 		{ "550 5.0.0 <a@example.net>: Recipient address rejected: On hold", "onhold" },
+		/* "recipient address rejected" names its cause after the colon;
+		 * alone, with a generic code, it means the address */
+		{ "550 5.0.0 <a@example.net>: Recipient address rejected: Filtered. See x", "filtered" },
+		{ "550 5.0.0 <a@example.net>: Recipient address rejected: Suspended. See x", "suspend" },
+		{ "550 5.0.0 <a@example.net>: Recipient address rejected", "userunknown" },
+		{ "550 5.7.1 Message not compliant with RFC 5322", "notcompliantrfc" },
 		{ "500 Remote server does not support TLS (state 6).", "systemerror" },
 		{ "550 'a@example.net' is not a registered gateway user", "rejected" },
 		/* a MIME preamble is no delivery-program failure */
