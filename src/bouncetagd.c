@@ -113,13 +113,12 @@ bouncetagd_reload(void)
 	milter_config_set(c);
 }
 
-/* SIGTERM, SIGINT, on the signal thread. */
+/* SIGTERM, SIGINT, on the signal thread (daemon.c then stops libmilter). */
 static void
 bouncetagd_stop(int sig)
 {
 	log_notice("%s received, shutting down", sig == SIGINT ? "SIGINT" :
 		   "SIGTERM");
-	milter_stop();
 }
 
 static void

@@ -14,9 +14,12 @@
  *     second waits for the MTA's delayed ACK (~40 ms a message).
  *   sigwait(): libmilter's smfi_main() starts a thread that sigwait()s for
  *     SIGHUP, SIGTERM and SIGINT and stops the milter on any of them (so a
- *     SIGHUP would end the daemon).  Our sigwait() never returns: that
- *     thread sleeps, and our own thread (sigwaitinfo(), not interposed)
- *     owns the three signals: SIGHUP reloads, SIGTERM/SIGINT smfi_stop().
+ *     SIGHUP would end the daemon).  Our own thread (sigwaitinfo(), not
+ *     interposed) owns the three signals: SIGHUP reloads; SIGTERM and
+ *     SIGINT are handed to libmilter's thread, whose sigwait() (ours)
+ *     then returns SIGTERM, so libmilter stops itself the way it was
+ *     written to (from its own thread, after its own initialisation: no
+ *     smfi_stop() racing with smfi_main()).
  */
 #include "btconfig.h"
 
@@ -28,6 +31,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -259,6 +263,7 @@ daemon_detach(char *errbuf, size_t errlen)
 static sigset_t daemon_sigset;
 static void (*daemon_reload_fn)(void);
 static void (*daemon_stop_fn)(int);
+static sem_t daemon_stop_sem;	/* posted once: libmilter's thread may stop */
 
 static void
 daemon_sigset_init(void)
@@ -276,6 +281,8 @@ daemon_signals_block(char *errbuf, size_t errlen)
 	int rc;
 
 	daemon_sigset_init();
+	if (sem_init(&daemon_stop_sem, 0, 0) == -1)
+		return ERR("sem_init: %s", strerror(errno));
 	if ((rc = pthread_sigmask(SIG_BLOCK, &daemon_sigset, NULL)) != 0)
 		return ERR("pthread_sigmask: %s", strerror(rc));
 	memset(&sa, 0, sizeof(sa));
@@ -301,6 +308,7 @@ daemon_signal_thread(void *arg)
 			continue;
 		}
 		daemon_stop_fn(sig);
+		sem_post(&daemon_stop_sem);	/* wakes libmilter's thread */
 		return NULL;
 	}
 }
@@ -321,17 +329,17 @@ daemon_signals_start(void (*reload)(void), void (*stop)(int sig),
 }
 
 /*
- * libmilter's signal thread calls this.  Sleep for good: our own thread
- * handles the signals.  (pause() returns only after a handler ran in this
- * thread; the signals it could get are blocked or ignored.)
+ * libmilter's signal thread calls this: wait until our signal thread got
+ * SIGTERM or SIGINT, then answer SIGTERM (libmilter: a clean stop).
  */
 int
 sigwait(const sigset_t *set, int *sig)
 {
 	(void)set;
-	(void)sig;
-	for (;;)
-		pause();
+	while (sem_wait(&daemon_stop_sem) == -1)
+		;	/* EINTR */
+	*sig = SIGTERM;
+	return 0;
 }
 
 /* ---- accept() with TCP_NODELAY --------------------------------------------- */

@@ -12,7 +12,8 @@
  * (TCP_NODELAY on accepted TCP sockets: libmilter's small reply writes
  * would otherwise stall on Nagle + delayed ACK, ~40 ms a message) and
  * sigwait() (so that libmilter's own signal thread never takes SIGHUP,
- * SIGTERM or SIGINT: the thread started by daemon_signals_start() does).
+ * SIGTERM or SIGINT: the thread started by daemon_signals_start() does,
+ * and tells libmilter's thread when to stop).
  */
 #ifndef BT_DAEMON_H
 #define BT_DAEMON_H
@@ -65,8 +66,9 @@ int daemon_detach(char *errbuf, size_t errlen);
 /* Block SIGHUP, SIGTERM, SIGINT (and ignore SIGPIPE) in the calling thread:
  * call from main before any thread is started. */
 int daemon_signals_block(char *errbuf, size_t errlen);
-/* Start the signal thread: SIGHUP calls reload(), SIGTERM and SIGINT call
- * stop() once (then the thread ends).  Both run on the signal thread. */
+/* Start the signal thread: SIGHUP calls reload(); SIGTERM or SIGINT calls
+ * stop(sig) (to log it), then makes libmilter's smfi_main() return, and the
+ * thread ends.  Both callbacks run on the signal thread. */
 int daemon_signals_start(void (*reload)(void), void (*stop)(int sig),
 			 char *errbuf, size_t errlen);
 
