@@ -430,11 +430,12 @@ static const char *classify_subject_reason(const ruleset *rs, const char *code)
 /* Codes whose default reason is often not what the server meant: the
  * text decides when a rule matches (Gmail's 5.2.1 "receiving mail at a
  * rate", Exchange's 5.4.1 "access denied", 5.3.0 wrapping a user unknown,
- * a connection timeout reported as 4.4.1 by the MTA that gave up, Gmail's
+ * a connection timeout reported as 4.4.1 by the MTA that gave up, X.4.7
+ * that the MTA writes for itself when it gives up, Gmail's
  * 5.4.5 sending quota, Yahoo's 5.7.2 [TSS09] block, Exchange's 5.1.351
  * that wraps whatever the next server answered). */
 static const char *const classify_weak_codes[] = {
-	"1.3", "1.10", "1.351", "2.1", "3.0", "4.0", "4.1", "4.2", "4.4", "4.5", "5.0", "7.2", "7.9",
+	"1.3", "1.10", "1.351", "2.1", "3.0", "4.0", "4.1", "4.2", "4.4", "4.5", "4.7", "5.0", "7.2", "7.9",
 };
 
 /* 1 when code (an enhanced status) has a default the text may override. */

@@ -63,6 +63,12 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|cannot send (this )?message for \\d+ (days|hours)",
 	  "expired", NULL, NULL },
 
+	/* --- under X.4.7, the sending MTA's own "gave up": a connection that
+	 * kept failing until then is the expiry itself (a failed name
+	 * lookup stays a network error) -------------------------------- */
+	{ "(unable|not able|could not|couldn't|failed) to connect|connection (timed out|refused)"
+	  "|no route to host|(host|server) (is )?unreachable", "expired", NULL, "?.4.7" },
+
 	/* --- relaying ------------------------------------------------- */
 	{ "relay(ing)? (access )?(is )?(denied|not (permitted|allowed)|prohibited|refused)"
 	  "|not (configured|permitted|allowed|authori[sz]ed) to relay|unable to relay"

@@ -503,6 +503,23 @@ START_TEST(test_full_under_bad_mailbox)
 }
 END_TEST
 
+/* X.4.7 is the sending MTA's own "gave up": the text names the cause; a
+ * connection that kept failing is the expiry itself. */
+START_TEST(test_gave_up_code)
+{
+	bt_rcpt rc = failed_rcpt("4.4.7", "Deferred: Name server: example.co.jp.: host name lookup failure");
+
+	ck_assert_str_eq(rc.reason, "networkerror");
+	rc = failed_rcpt("4.4.7", "Unable to deliver message to the following recipients, due to being "
+			 "unable to connect successfully to the destination mail server.");
+	ck_assert_str_eq(rc.reason, "expired");
+	rc = failed_rcpt("4.4.7", "message expired");
+	ck_assert_str_eq(rc.reason, "expired");
+	rc = failed_rcpt("4.4.7", "the frobnicator declined");
+	ck_assert_str_eq(rc.reason, "expired");
+}
+END_TEST
+
 /* x-unix: a local program failed, unless an SMTP reply stands for it. */
 START_TEST(test_x_unix)
 {
@@ -933,6 +950,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_unknown_outside_rcpt);
 	tcase_add_test(tc, test_mta_category);
 	tcase_add_test(tc, test_x_unix);
+	tcase_add_test(tc, test_gave_up_code);
 	tcase_add_test(tc, test_full_under_bad_mailbox);
 	tcase_add_test(tc, test_builtin_host_rule);
 	tcase_add_test(tc, test_classes_left_alone);
