@@ -168,6 +168,16 @@ milter_msg_clear(milter_ctx *m)
 	m->forged_lost = 0;
 }
 
+static int
+milter_caps_equal(const bt_caps *a, const bt_caps *b)
+{
+	return a->max_bytes == b->max_bytes && a->max_line == b->max_line &&
+		a->max_header == b->max_header && a->max_field == b->max_field &&
+		a->max_text == b->max_text && a->max_depth == b->max_depth &&
+		a->max_parts == b->max_parts &&
+		a->max_recipients == b->max_recipients;
+}
+
 /*
  * Start a message under the configuration current now: make the engine,
  * or give it the new ruleset (a new engine when the caps changed).
@@ -184,8 +194,7 @@ milter_msg_begin(milter_ctx *m)
 		milter_cfg_put(cur);
 	} else {
 		if (m->eng != NULL && m->cref != NULL &&
-		    memcmp(&m->cref->cfg->caps, &cur->cfg->caps,
-			   sizeof(bt_caps)) == 0) {
+		    milter_caps_equal(&m->cref->cfg->caps, &cur->cfg->caps)) {
 			engine_set_ruleset(m->eng, cur->cfg->rules);
 		} else {
 			engine_free(m->eng);
