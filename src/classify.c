@@ -547,7 +547,10 @@ static const char *classify_by_phase(const char *reason, int cmd, const char *st
 
 /* The sending MTA's own category of a failure (PowerMTA's
  * X-PowerMTA-BounceCategory) and the reason it means; categories that say
- * little ("other", "protocol-errors", "bad-configuration") are left out. */
+ * little or could mean several reasons ("other", "protocol-errors",
+ * "bad-configuration", "bad-connection", "content-related",
+ * "invalid-sender", "relaying-issues", "virus-related") leave the text
+ * to decide. */
 static const struct {
 	const char *category;
 	const char *reason;
@@ -558,14 +561,9 @@ static const struct {
 	{ "quota-issues",		"mailboxfull" },
 	{ "message-expired",		"expired" },
 	{ "no-answer-from-host",	"networkerror" },
-	{ "bad-connection",		"networkerror" },
 	{ "routing-errors",		"systemerror" },
-	{ "relaying-issues",		"norelaying" },
-	{ "invalid-sender",		"rejected" },
 	{ "spam-related",		"spamdetected" },
-	{ "virus-related",		"virusdetected" },
 	{ "policy-related",		"policyviolation" },
-	{ "content-related",		"contenterror" },
 };
 
 /* The reason of the MTA's own category, or NULL. */
