@@ -140,6 +140,7 @@ stop
 P=$(bt_free_port)
 start "inet:$P@127.0.0.1"
 mt multi.lua "inet:$P@127.0.0.1"
+expect_fail "TCP port in use" "cannot open socket inet:$P@127.0.0.1" $U -p "inet:$P@127.0.0.1"
 # miltertest itself writes macro and command as two small packets and stalls
 # on its own Nagle, so no timing here (e2e.sh times it through Postfix).
 # The accept() interposition counts the sockets it set TCP_NODELAY on.
