@@ -32,8 +32,8 @@
  *		"550-5.7.1" prefixes removed); the status code's default
  *		(for a code the table lacks, its subject's X.Y.0 default),
  *		else the reply code's; "expired" for a delayed recipient with no cause;
- *		"onhold" when the bounce shows no code and no text, else
- *		"undefined".  The SMTP phase then adjusts a reason that did
+ *		"onhold" when the bounce shows no code (too little to
+ *		decide), else "undefined".  The SMTP phase then adjusts a reason that did
  *		not come from a specific code: user unknown to DATA is
  *		filtered (unless X.1.1 or X.5.x), and so is one that did not
  *		answer RCPT TO as far as the report shows, where that means
@@ -634,7 +634,8 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 		return "expired";	/* still queued, no cause given */
 	if ((reason = classify_by_phase(code, cmd, rc->status)) != NULL)
 		return reason;
-	if (len == 0 && rc->status[0] == '\0' && rc->replycode[0] == '\0')
+	/* no code at all and no cause we know: too little to decide */
+	if (rc->status[0] == '\0' && rc->replycode[0] == '\0')
 		return "onhold";
 	return "undefined";
 }

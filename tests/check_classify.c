@@ -130,8 +130,13 @@ START_TEST(test_synthetic_in_rcpt)
 	ck_assert_str_eq(rc.status, "5.0.901");
 	ck_assert_int_eq(rc.cls, BT_CLASS_UNDETERMINED);
 
-	/* text without a known cause: undefined */
+	/* text without a known cause and without any code: too little to
+	 * decide, onhold; with a code whose meaning is unknown: undefined */
 	rc = failed_rcpt(NULL, "the frobnicator declined politely");
+	ck_assert_str_eq(rc.reason, "onhold");
+	ck_assert_str_eq(rc.status, "5.0.901");
+	ck_assert_int_eq(rc.hard, 0);
+	rc = failed_rcpt(NULL, "550 the frobnicator declined politely");
 	ck_assert_str_eq(rc.reason, "undefined");
 	ck_assert_str_eq(rc.status, "5.0.900");
 	ck_assert_int_eq(rc.hard, 0);
