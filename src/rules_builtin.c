@@ -171,12 +171,14 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	  "|illegal (character|header)|content (type|encoding) (not|is)|mime (error|syntax)|invalid mime|8-?bitmime|8-?bit (data|characters)",
 	  "contenterror", NULL, NULL },
 	{ "message (size|length) (exceeds|too|is larger)|size (of message )?exceeds|message (is )?too (large|big)"
-	  "|exceeds (the )?(maximum|size|message size)|maximum (allowed )?(message )?size|larger than (the )?(maximum|allowed)"
+	  "|exceeds (the )?(maximum|size|message size)|maximum (allowed )?((e-?mail|message|mail) )?size|larger than (the )?(maximum|allowed)"
 	  "|too (large|big) for|(mail|message) size limit|line limit exceeded|exceeds (the )?(\\S+ )?size limit",
 	  "mesgtoobig", NULL, NULL },
 	{ "policy (reasons|violation)|violat(es|ion of) .*polic|protocol violation|not allowed by .*polic"
 	  "|network not allowed|content presents a potential|against (our|the) (mail )?policy|prohibited by policy"
-	  "|(due to|by) (local|our|site|the domain's) polic",
+	  "|(due to|by) (local|our|site|the domain's) polic"
+	  "|(rejected|blocked|refused|denied|prohibited) (due to|by) (\\S+ ){0,3}polic(y|ies)\\b"
+	  "|(due to|because of) content restrictions",
 	  "policyviolation", NULL, NULL },
 
 	/* --- the envelope sender --------------------------------------- */

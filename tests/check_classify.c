@@ -353,6 +353,10 @@ START_TEST(test_phrasings)
 		{ "550 5.0.0 <a@example.net>: Recipient address rejected: Suspended. See x", "suspend" },
 		{ "550 5.0.0 <a@example.net>: Recipient address rejected", "userunknown" },
 		{ "550 5.7.1 Message not compliant with RFC 5322", "notcompliantrfc" },
+		{ "554 Email rejected due to security policies - https://example.com/docs#554",
+		  "policyviolation" },
+		{ "550 Rejected by header based Anti-Spoofing policy: a@example.com", "policyviolation" },
+		{ "554 Maximum email size exceeded", "mesgtoobig" },
 		{ "500 Remote server does not support TLS (state 6).", "systemerror" },
 		{ "550 'a@example.net' is not a registered gateway user", "rejected" },
 		/* a MIME preamble is no delivery-program failure */
