@@ -172,7 +172,13 @@ scan_find_cmd(scan_doc *d)
 {
 	size_t i;
 	const char *c = NULL;
+	int smtp = 0;
 
+	/* "SMTP command" is looked for in each line only when the text
+	 * before the returned message has it at all (one pass) */
+	if (d->cut > 0)
+		smtp = scan_has(d->in->text, (size_t)(d->line[d->cut - 1].s +
+		    d->line[d->cut - 1].len - d->in->text), "SMTP command");
 	for (i = 0; i < d->cut && c == NULL; i++) {
 		const scan_line *l = &d->line[i];
 		const char *s = l->s;
@@ -181,7 +187,7 @@ scan_find_cmd(scan_doc *d)
 		if (len >= 7 && strncmp(s, "<<< ", 4) == 0 &&
 		    (s[4] == '4' || s[4] == '5'))
 			c = scan_cmd_before(d, i);
-		else if (scan_has(s, len, "SMTP command") && len < 40 &&
+		else if (smtp && scan_has(s, len, "SMTP command") && len < 40 &&
 		    i + 1 < d->cut) {
 			s = d->line[i + 1].s;
 			len = d->line[i + 1].len;
