@@ -73,7 +73,7 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "relay(ing)? (access )?(is )?(denied|not (permitted|allowed)|prohibited|refused)"
 	  "|not (configured|permitted|allowed|authori[sz]ed) to relay|unable to relay"
 	  "|we do not relay|relay not permitted|no relaying|cannot relay|relaying mail to .* not allowed"
-	  "|email address is not verified",
+	  "|email address is not verified|(not|isn't) in my list of allowed rcpthosts",
 	  "norelaying", NULL, NULL },
 
 	/* --- the recipient's own mailbox (Office 365 edge blocking) --- */
@@ -280,7 +280,8 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "system error|internal (server )?error|local error|service (currently |temporarily )?(unavailable|not available)"
 	  "|(does not|doesn't) support (tls|starttls|ssl)"
 	  "|transaction failed|temporar(il)?y (unavailable|failure|error)|i/o error|server (error|busy|failure)"
-	  "|could not load|configuration error|try again later|resources temporarily|error in processing",
+	  "|could not load|configuration error|try again later|resources temporarily|error in processing"
+	  "|temporary local problem",
 	  "systemerror", NULL, NULL },
 
 	/* --- SMTP protocol -------------------------------------------- */

@@ -357,6 +357,8 @@ START_TEST(test_phrasings)
 		  "policyviolation" },
 		{ "550 Rejected by header based Anti-Spoofing policy: a@example.com", "policyviolation" },
 		{ "554 Maximum email size exceeded", "mesgtoobig" },
+		{ "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", "norelaying" },
+		{ "451 Temporary local problem - please try later", "systemerror" },
 		{ "500 Remote server does not support TLS (state 6).", "systemerror" },
 		{ "550 'a@example.net' is not a registered gateway user", "rejected" },
 		/* a MIME preamble is no delivery-program failure */
