@@ -37,6 +37,7 @@
 #define MILTER_SENDER_MAX	512	/* envelope sender kept */
 #define MILTER_FORGED_MAX	32	/* distinct forged header names */
 #define MILTER_HNAME_MAX	128	/* forged header name kept */
+#define MILTER_FORGED_EACH	1000	/* forged copies of one name deleted */
 #define MILTER_QID_MAX		64
 #define MILTER_LOGVAL_MAX	160	/* a value in a log line */
 #define MILTER_REPLY_MAX	400	/* SMTP reply text */
@@ -119,7 +120,7 @@ typedef struct milter_ctx {
 	const bt_result *res;	/* from engine_eom(), valid until reset */
 	policy_verdict verdict;
 	size_t nforged;
-	int forged_lost;	/* more forged names than MILTER_FORGED_MAX */
+	int forged_lost;	/* too many forged fields to delete them all */
 	milter_forged forged[MILTER_FORGED_MAX];
 } milter_ctx;
 
@@ -517,7 +518,10 @@ milter_forged_add(milter_ctx *m, const char *name)
 
 	for (i = 0; i < m->nforged; i++) {
 		if (strcasecmp(m->forged[i].name, name) == 0) {
-			m->forged[i].count++;
+			if (m->forged[i].count < MILTER_FORGED_EACH)
+				m->forged[i].count++;
+			else
+				m->forged_lost = 1;
 			return;
 		}
 	}
