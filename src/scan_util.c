@@ -617,6 +617,15 @@ scan_remote_mta(const char *s, char *out, size_t outlen)
 	return 0;
 }
 
+/* Can s hold a reply code or a status code?  Both start with a digit 2 to
+ * 5: most lines of prose have none, and strpbrk() finds that out faster
+ * than the two scans would. */
+static int
+scan_has_codes(const char *s)
+{
+	return strpbrk(s, "2345") != NULL;
+}
+
 /* Does a sentence that names an address say that delivery to it failed?
  * Stricter than scan_is_error_text(): used where any address in any mail
  * would otherwise do (a line of prose naming the recipient). */
@@ -641,7 +650,8 @@ scan_is_failure_text(const char *s)
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	if (scan_reply_code(s, c) || scan_status_code(s, st))
+	if (scan_has_codes(s) && (scan_reply_code(s, c) ||
+	    scan_status_code(s, st)))
 		return 1;
 	return scan_set_find(&scan_failure_set, s, strlen(s), NULL) >= 0;
 }
@@ -672,7 +682,8 @@ scan_is_error_text(const char *s)
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	if (scan_reply_code(s, c) || scan_status_code(s, st))
+	if (scan_has_codes(s) && (scan_reply_code(s, c) ||
+	    scan_status_code(s, st)))
 		return 1;
 	return scan_set_find(&scan_error_set, s, strlen(s), NULL) >= 0;
 }
