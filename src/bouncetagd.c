@@ -59,7 +59,8 @@ bouncetagd_usage(FILE *f)
 {
 	fprintf(f,
 "usage: bouncetagd [-fnhV] [-c FILE] [-p SOCKET] [-u USER[:GROUP]] [-P PIDFILE]\n"
-"  -c FILE    policy file (default %s if it exists, else the embedded default)\n"
+"  -c FILE    policy file (default %s if it exists,\n"
+"             else the embedded default: tag every bounce, refuse nothing)\n"
 "  -p SOCKET  milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
 "             (default: the file's socket setting, else inet:8893@127.0.0.1)\n"
 "  -u USER[:GROUP]  run as this user (needed when started as root)\n"
