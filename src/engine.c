@@ -142,49 +142,61 @@ engine_html_char(engine *e, char c)
 		engine_text_put(e, c);
 }
 
+/* Plain text as engine_text_put() keeps it, by runs: copy up to the next
+ * CR (dropped), then turn NULs into spaces; stops at max_text. */
+static void
+engine_text_plain(engine *e, const char *buf, size_t len)
+{
+	char *t = e->text, *z;
+	size_t n = e->tlen, max = e->caps.max_text, i, k;
+	const char *cr;
+
+	for (i = 0; i < len && n < max; i += k + (cr != NULL)) {
+		k = len - i < max - n ? len - i : max - n;
+		if ((cr = memchr(buf + i, '\r', k)) != NULL)
+			k = (size_t)(cr - (buf + i));
+		memcpy(t + n, buf + i, k);
+		for (z = memchr(t + n, '\0', k); z != NULL;
+		    z = memchr(z + 1, '\0', (size_t)(t + n + k - z - 1)))
+			*z = ' ';
+		n += k;
+	}
+	e->tlen = n;
+}
+
+/* HTML as engine_html_char() reads it, with two shortcuts: inside a tag
+ * straight to its '>', and text between tags by runs. */
+static void
+engine_text_html(engine *e, const char *buf, size_t len)
+{
+	size_t i = 0, j;
+	const char *gt;
+
+	while (i < len && e->tlen < e->caps.max_text) {
+		if (e->in_tag == 1) {
+			if ((gt = memchr(buf + i, '>', len - i)) == NULL)
+				return;
+			e->in_tag = 0;
+			i = (size_t)(gt - buf) + 1;
+		} else if (e->in_tag == 0 && e->entlen == 0 &&
+		    buf[i] != '<' && buf[i] != '&') {
+			for (j = i; j < len && buf[j] != '<' && buf[j] != '&';
+			    j++)
+				;
+			engine_text_plain(e, buf + i, j - i);
+			i = j;
+		} else
+			engine_html_char(e, buf[i++]);
+	}
+}
+
 static void
 engine_text_add(engine *e, const char *buf, size_t len)
 {
-	size_t i;
-
-	if (e->sink == SINK_HTML) {
-		i = 0;
-		while (i < len && e->tlen < e->caps.max_text) {
-			const char *gt;
-			char c = buf[i];
-			if (e->in_tag == 1) {
-				/* inside a tag nothing is kept: on to its '>' */
-				gt = memchr(buf + i, '>', len - i);
-				if (gt == NULL)
-					break;
-				e->in_tag = 0;
-				i = (size_t)(gt - buf) + 1;
-			} else if (e->in_tag == 0 && e->entlen == 0 &&
-			    c != '<' && c != '&') {
-				engine_text_put(e, c);	/* plain text */
-				i++;
-			} else
-				engine_html_char(e, buf[i++]);
-		}
-	} else {
-		/* what engine_text_put() does byte by byte, by runs: copy up
-		 * to the next CR (dropped), then turn NULs into spaces */
-		char *t = e->text, *z;
-		size_t n = e->tlen, max = e->caps.max_text, k;
-		const char *cr;
-
-		for (i = 0; i < len && n < max; i += k + (cr != NULL)) {
-			k = len - i < max - n ? len - i : max - n;
-			if ((cr = memchr(buf + i, '\r', k)) != NULL)
-				k = (size_t)(cr - (buf + i));
-			memcpy(t + n, buf + i, k);
-			for (z = memchr(t + n, '\0', k); z != NULL;
-			    z = memchr(z + 1, '\0', (size_t)(t + n + k - z - 1)))
-				*z = ' ';
-			n += k;
-		}
-		e->tlen = n;
-	}
+	if (e->sink == SINK_HTML)
+		engine_text_html(e, buf, len);
+	else
+		engine_text_plain(e, buf, len);
 	if (e->tlen >= e->caps.max_text && e->top_leaf && e->state != E_DONE) {
 		e->state = E_DONE;	/* a one-part text: nothing more to read */
 		mime_stop(e->m);
