@@ -17,7 +17,9 @@
 #             socket, with -e (accepts non-bounces at end of headers, as
 #             bouncetagd does) and -r (no-reply steps, as bouncetagd on a
 #             unix socket)
-#   null-tcp  the same on 127.0.0.1 TCP, with -e and -N (TCP_NODELAY)
+#   null-tcp  the same on 127.0.0.1 TCP, with -e and -N (TCP_NODELAY); on
+#             TCP it keeps the DATA step, as bouncetagd does (skipping it
+#             costs a 40 ms Nagle stall per message on the MTA's side)
 #   btd-unix  bouncetagd, default policy (tag bounces), unix socket
 #   btd-tcp   bouncetagd on 127.0.0.1 TCP
 # Mixes: "ord" = 90% generated ordinary mail (2 KB, a sender) and 10%
@@ -30,6 +32,12 @@
 # memory per concurrent connection (bench/milterconns.py: COUNT connections
 # held in the middle of a bounce).  Targets: btd >= 97% of null on "ord",
 # >= 90% on "bounce", both socket kinds; < 64 KB per connection.
+# Then one session per configuration (BENCH_N1, 300, bounces): latency-bound,
+# so a Nagle stall on TCP shows (about 22 msg/s instead of hundreds).
+# The machine's other load moves single runs by +-20%: compare the per-round
+# ratios (neighbouring runs) rather than one run.  Debian's libmilter runs
+# a pool of a few worker threads whatever the number of connections, so the
+# memory per connection is the milter's own state plus libmilter's context.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib.sh"
@@ -225,6 +233,26 @@ for mix in ord bounce; do
 			END { printf "  %-6s %-4s%s   median %s\n", m, k, s, (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 	done
 done
+echo
+# One session: latency-bound, so a 40 ms Nagle/delayed-ACK stall per message
+# (libmilter writing header changes and the verdict as separate small
+# packets on a TCP socket without TCP_NODELAY) shows as about 22 msg/s.
+n1=${BENCH_N1:-300}
+echo "One session, $n1 tagged bounces each (msg/s accepted; a Nagle stall shows as ~22):"
+line=
+for c in none null-unix null-tcp btd-unix btd-tcp; do
+	f=$(echo $BOUNCES | cut -d' ' -f1)
+	for x in $BOUNCES; do case $x in */postfix-dsn.eml) f=$x ;; esac; done
+	t0=$(now)
+	smtp-source -s 1 -m "$n1" -f '' -t bench@example.net -M client.example.org \
+		-F "$f" "127.0.0.1:$(port_of "$c")" 2>>"$T/src.err"
+	t1=$(now)
+	line="$line $c $(echo "$n1 $t0 $t1" | awk '{ printf "%.1f", $1 / ($3 - $2) }')"
+done
+echo "  $line"
+tcp1=$(echo "$line" | awk '{ for (i = 1; i < NF; i += 2) if ($i == "btd-tcp") print $(i + 1) }')
+unix1=$(echo "$line" | awk '{ for (i = 1; i < NF; i += 2) if ($i == "btd-unix") print $(i + 1) }')
+echo "$tcp1 $unix1" | awk '{ if ($1 < $2 / 2) print "  btd-tcp is less than half of btd-unix in one session: the Nagle stall (TCP_NODELAY not set?)"; else print "  no Nagle stall over TCP (btd-tcp/btd-unix in one session: " sprintf("%.2f", $1 / $2) ")" }'
 echo
 for c in btd-unix btd-tcp null-unix null-tcp; do
 	p=$(pid_of "$c")

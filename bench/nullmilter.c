@@ -11,7 +11,10 @@
  *	protocol itself.
  *
  *	It negotiates the same steps as bouncetagd (no CONNECT, HELO, RCPT,
- *	DATA, UNKNOWN; MAIL, headers, end of headers, body, end of message).
+ *	UNKNOWN; MAIL, headers, end of headers, body, end of message; DATA
+ *	only on TCP: skipping it there leaves the MTA's DATA macros without a
+ *	reply, and its next write waits in its Nagle buffer for our delayed
+ *	ACK, 40 ms a message).
  *	-e  accept at end of headers when the envelope sender is not null,
  *	    as bouncetagd does for mail that is no bounce (its body is then
  *	    never sent); without -e every body is read.
@@ -38,6 +41,7 @@
 static int null_eoh_accept;
 static int null_no_reply;
 static int null_nodelay;
+static int null_tcp;		/* inet socket: keep the DATA step */
 
 typedef int (*null_accept_fn)(int, struct sockaddr *, socklen_t *);
 
@@ -69,9 +73,11 @@ null_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	       unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
 	unsigned long steps = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NORCPT |
-		SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP;
+		SMFIP_NOUNKNOWN | SMFIP_SKIP;
 
 	(void)ctx; (void)f2; (void)f3;
+	if (!null_tcp)
+		steps |= SMFIP_NODATA;
 	if (null_no_reply)
 		steps |= SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL |
 			SMFIP_NR_RCPT | SMFIP_NR_DATA | SMFIP_NR_UNKN |
@@ -152,6 +158,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: nullmilter -p SOCKET [-e] [-r] [-N]\n");
 		return 1;
 	}
+	null_tcp = strncmp(sock, "inet", 4) == 0;
 	memset(&d, 0, sizeof(d));
 	d.xxfi_name = (char *)"nullmilter";
 	d.xxfi_version = SMFI_VERSION;
