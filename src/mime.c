@@ -454,17 +454,24 @@ mime_qp_decode(const char *s, size_t n, int eol, char *out)
 			n--;
 		}
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ) {
 		int h, l;
+		/* the bytes up to the next '=' stand for themselves */
+		const char *eq = memchr(s + i, '=', n - i);
+		size_t k = eq != NULL ? (size_t)(eq - (s + i)) : n - i;
 
-		if (s[i] == '=' && i + 2 < n &&
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+		if (i >= n)
+			break;
+		if (i + 2 < n &&
 		    (h = mime_hex((unsigned char)s[i + 1])) >= 0 &&
 		    (l = mime_hex((unsigned char)s[i + 2])) >= 0) {
 			out[o++] = (char)(h << 4 | l);
-			i += 2;
-			continue;
-		}
-		out[o++] = s[i];
+			i += 3;
+		} else
+			out[o++] = s[i++];	/* a '=' that encodes nothing */
 	}
 	if (eol && !soft)
 		out[o++] = '\n';
