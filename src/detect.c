@@ -82,15 +82,44 @@ detect_lower(const char *hay, char *low)
 	low[i] = '\0';
 }
 
-/* Does low (already lower case) contain one of the lowercase words? */
+/* The pairs of adjacent bytes of a text, hashed into a bitmap: a word
+ * whose first two bytes are not a pair of the text cannot be in it, and
+ * needs no strstr().  (The Subject is checked against ~90 words.) */
+typedef struct detect_pairs {
+	unsigned char bits[512];
+} detect_pairs;
+
+#define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
+				  (unsigned char)(b)) & 4095u)
+
+static void
+detect_pairs_of(const char *s, detect_pairs *p)
+{
+	memset(p->bits, 0, sizeof(p->bits));
+	for (; s[0] != '\0' && s[1] != '\0'; s++) {
+		unsigned h = DETECT_PAIR(s[0], s[1]);
+		p->bits[h >> 3] |= (unsigned char)(1u << (h & 7));
+	}
+}
+
+/* Does low (already lower case) contain one of the lowercase words?
+ * pairs (may be NULL) are low's pairs. */
 static int
-detect_any_low(const char *low, const char *const *words, size_t n)
+detect_any_low(const char *low, const detect_pairs *pairs,
+	       const char *const *words, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strstr(low, words[i]) != NULL)
+	for (i = 0; i < n; i++) {
+		const char *w = words[i];
+		if (pairs != NULL && w[0] != '\0' && w[1] != '\0') {
+			unsigned h = DETECT_PAIR(w[0], w[1]);
+			if (!(pairs->bits[h >> 3] & (1u << (h & 7))))
+				continue;
+		}
+		if (strstr(low, w) != NULL)
 			return 1;
+	}
 	return 0;
 }
 
@@ -101,7 +130,7 @@ detect_any(const char *hay, const char *const *words, size_t n)
 	char low[DETECT_BUF];
 
 	detect_lower(hay, low);
-	return detect_any_low(low, words, n);
+	return detect_any_low(low, NULL, words, n);
 }
 
 static int
@@ -303,27 +332,29 @@ static unsigned
 detect_subject(const char *value)
 {
 	char buf[DETECT_BUF], low[DETECT_BUF];
+	detect_pairs pairs;
 	unsigned sig = 0;
 
 	detect_decode_words(value, buf, sizeof(buf));
 	detect_lower(buf, low);		/* once for all the word lists */
+	detect_pairs_of(low, &pairs);
 	if (detect_is_reply(buf)) {
 		sig |= DETECT_REPLY;
-		if (detect_any_low(low, detect_subject_words,
+		if (detect_any_low(low, &pairs, detect_subject_words,
 			       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
 			sig |= DETECT_SUBJECT_FWD;
 		return sig;
 	}
-	if (detect_any_low(low, detect_complaint_words,
+	if (detect_any_low(low, &pairs, detect_complaint_words,
 		       sizeof(detect_complaint_words) / sizeof(detect_complaint_words[0])))
 		sig |= DETECT_COMPLAINT;
-	if (detect_any_low(low, detect_subject_words,
+	if (detect_any_low(low, &pairs, detect_subject_words,
 		       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
 		sig |= DETECT_SUBJECT;
 	if (detect_starts_any(buf, detect_autoreply_starts,
 		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0])))
 		sig |= DETECT_AUTOREPLY;
-	else if (detect_any_low(low, detect_autoreply_words,
+	else if (detect_any_low(low, &pairs, detect_autoreply_words,
 		sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0])))
 		sig |= DETECT_AUTOREPLY_WEAK;
 	if (strncasecmp(buf, "report domain:", 14) == 0 ||
