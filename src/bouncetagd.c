@@ -3,9 +3,10 @@
  *
  * Reads the flags and the policy file, then starts up in this order: open
  * the milter socket (removing a stale unix socket, refusing one in use),
- * set its mode and owner, drop privileges, refuse to go on as root unless
- * allowed, open the pid file, detach (unless -f), write the pid, start the
- * signal thread, run libmilter.  Start-up errors go to stderr (and syslog)
+ * set its mode and owner, open the pid file (with the run-as user's ids,
+ * so that a failure can still be cleaned up as root), drop privileges,
+ * refuse to go on as root unless allowed, detach (unless -f), write the
+ * pid, start the signal thread, run libmilter.  Start-up errors go to stderr (and syslog)
  * and exit 1 before detaching.  SIGHUP reloads the policy file (the old one
  * stays when the new one has an error); SIGTERM and SIGINT stop cleanly.
  *
@@ -41,16 +42,19 @@ typedef struct bouncetagd_opts {
 
 /* What SIGHUP reloads: the file given with -c or found at start-up. */
 static const char *bouncetagd_conf_path;
-/* The unix socket we created, removed when start-up fails after it. */
+/* The unix socket and pid file we made, removed when start-up fails. */
 static char bouncetagd_sock_path[DAEMON_PATH_MAX];
+static const char *bouncetagd_pid_path;
 
-/* A start-up error: say it, remove our socket, exit 1. */
+/* A start-up error: say it, remove our socket and pid file, exit 1. */
 static void __attribute__((noreturn))
 bouncetagd_die(const char *msg)
 {
 	log_errx("%s", msg);
 	if (bouncetagd_sock_path[0] != '\0')
 		(void)unlink(bouncetagd_sock_path);
+	if (bouncetagd_pid_path != NULL)
+		(void)unlink(bouncetagd_pid_path);
 	exit(1);
 }
 
@@ -241,10 +245,11 @@ main(int argc, char **argv)
 	}
 	ids = bouncetagd_user(c, o.user, &idbuf);
 	bouncetagd_socket(c, spec, ids);
-	bouncetagd_privileges(c, ids);
 	if (pidfile != NULL && *pidfile != '\0' &&
-	    (pidfd = daemon_pidfile_open(pidfile, err, sizeof(err))) == -1)
+	    (pidfd = daemon_pidfile_open(pidfile, ids, err, sizeof(err))) == -1)
 		bouncetagd_die(err);
+	bouncetagd_pid_path = pidfd != -1 ? pidfile : NULL;
+	bouncetagd_privileges(c, ids);
 	if (!o.foreground && daemon_detach(err, sizeof(err)) == -1)
 		bouncetagd_die(err);
 	log_set_stderr(o.foreground);

@@ -195,15 +195,33 @@ daemon_drop_privileges(const daemon_ids *ids, char *errbuf, size_t errlen)
 /* ---- pid file, detaching ------------------------------------------------- */
 
 int
-daemon_pidfile_open(const char *path, char *errbuf, size_t errlen)
+daemon_pidfile_open(const char *path, const daemon_ids *ids, char *errbuf,
+		    size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	uid_t euid = geteuid();
+	gid_t egid = getegid();
+	int as_user = ids != NULL && euid == 0 && ids->uid != 0;
+	int fd, e;
 
+	if (as_user && (setegid(ids->gid) == -1 || seteuid(ids->uid) == -1)) {
+		e = errno;
+		(void)setegid(egid);
+		return ERR("cannot become %s to open the pid file: %s",
+			   ids->user, strerror(e));
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	e = errno;
+	if (as_user && (seteuid(euid) == -1 || setegid(egid) == -1)) {
+		if (fd != -1)
+			close(fd);
+		return ERR("cannot switch back to root: %s", strerror(errno));
+	}
 	if (fd == -1)
-		return ERR("cannot write pid file %s: %s", path, strerror(errno));
+		return ERR("cannot write pid file %s%s%s: %s", path,
+			   as_user ? " as " : "", as_user ? ids->user : "",
+			   strerror(e));
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		int e = errno;
-
+		e = errno;
 		close(fd);
 		if (e == EWOULDBLOCK)
 			return ERR("pid file %s is locked: bouncetagd already "

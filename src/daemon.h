@@ -50,10 +50,13 @@ int daemon_user_lookup(const char *spec, const char *group, daemon_ids *ids,
 /* setgroups, setgid, setuid; then check root cannot be regained. */
 int daemon_drop_privileges(const daemon_ids *ids, char *errbuf, size_t errlen);
 
-/* Open and lock the pid file (before detaching, after dropping privileges);
- * returns the fd, or -1 with errbuf set (also when another process holds
- * the lock). */
-int daemon_pidfile_open(const char *path, char *errbuf, size_t errlen);
+/* Open and lock the pid file, before dropping privileges but with the
+ * effective ids of *ids (the user the daemon will run as; NULL: as we
+ * are), so that it is made by and writable for that user and a failure can
+ * still be cleaned up as root.  Returns the fd, or -1 with errbuf set (also
+ * when another process holds the lock). */
+int daemon_pidfile_open(const char *path, const daemon_ids *ids,
+			char *errbuf, size_t errlen);
 /* Write getpid() into it (after detaching). */
 int daemon_pidfile_write(int fd, char *errbuf, size_t errlen);
 /* At exit: remove and close. */

@@ -161,6 +161,13 @@ expect_fail "missing user" 'unknown user "no-such-user-bt"' -u no-such-user-bt -
 mkdir -p "$T/ro" && chmod 555 "$T/ro"
 if [ "$(id -u)" = 0 ]; then
 	expect_fail "pid file cannot be written" "cannot write pid file" -u nobody -p "unix:$T/e.sock" -P "$T/ro/pid"
+	[ ! -e "$T/e.sock" ] && ok "socket removed after the pid file error" ||
+		notok "socket left after the pid file error"
+	mkdir -p "$T/rootonly" && chmod 755 "$T/rootonly"
+	expect_fail "pid file in a directory only root may write" "cannot write pid file .* as nobody" \
+		-u nobody -p "unix:$T/rootonly/s.sock" -P "$T/rootonly/pid"
+	[ ! -e "$T/rootonly/s.sock" ] && ok "socket removed (root-owned directory)" ||
+		notok "socket left in a root-owned directory"
 	expect_fail "root without a user" "refusing to run as root" -p "unix:$T/f.sock"
 else
 	expect_fail "pid file cannot be written" "cannot write pid file" -p "unix:$T/e.sock" -P "$T/ro/pid"
