@@ -119,7 +119,11 @@ static pcre2_code *ruleset_compile(const char *pattern, const char *what,
 			    what, pattern, (const char *)msg, (size_t)off);
 		return NULL;
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* failure: interpreter */
+	/* JIT where available (failure: the interpreter runs).  The
+	 * environment variable BOUNCETAG_NO_JIT turns it off: memory checkers
+	 * such as valgrind cannot follow JIT code and report false errors. */
+	if (getenv("BOUNCETAG_NO_JIT") == NULL)
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 

@@ -415,13 +415,15 @@ START_TEST(test_cap_header)
 	bt_caps caps;
 	rec r = { .want = 1 };
 	char msg[1024];
+	size_t len;
 	unsigned hit;
 
 	engine_caps_default(&caps);
 	caps.max_header = 64;
 	strcpy(msg, "--a\nContent-Type: message/rfc822\n\nSubject: ");
-	memset(msg + strlen(msg), 's', 200);
-	strcpy(msg + strlen(msg) + 0, "");
+	len = strlen(msg);
+	memset(msg + len, 's', 200);
+	msg[len + 200] = '\0';
 	strcat(msg, "\n\nbody\n--a--\n");
 	hit = run(&r, &caps, "multipart/mixed; boundary=a", NULL, msg, 0, 0);
 	ck_assert(hit & BT_CAP_HEADER);
