@@ -217,6 +217,10 @@ scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
 	const char *s = l->s, *end = l->s + l->len, *p;
 	size_t off, n;
 
+	if (memchr(s, '@', l->len) == NULL) {
+		*dstart = NULL;		/* no address: most lines */
+		return 0;
+	}
 	p = scan_skip_lead(s, end, dstart);
 	if ((off = (size_t)scan_starts_any(p, (size_t)(end - p),
 	    scan_labels)) != 0)
