@@ -47,6 +47,7 @@
 
 #include "btconfig.h"
 #include "hdrfmt.h"
+#include "utf8.h"
 
 #define HDRFMT_LINE_MAX	78	/* fold lines to stay under this */
 #define HDRFMT_MIN_VALUE 16	/* a smaller max_value would be unreadable */
@@ -109,40 +110,6 @@ hdrfmt_is_ours(const hdrfmt_opts *o, const char *name)
 	return strncasecmp(name, prefix, n) == 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid.
- * Rejects overlongs, surrogates and code points above U+10FFFF. */
-static size_t
-hdrfmt_utf8_len(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	size_t len, i;
-	unsigned long c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2; c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3; c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4; c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* Clean `in` into tmp (size >= max + 1): controls to one space, invalid
  * UTF-8 to '?', trimmed, capped at max bytes with "..." marking the cap.
  * Returns the length. */
@@ -155,7 +122,7 @@ hdrfmt_clean(const char *in, size_t max, char *tmp)
 	unsigned long cp;
 
 	while (i < n) {
-		len = hdrfmt_utf8_len(s + i, n - i, &cp);
+		len = utf8_decode(s + i, n - i, &cp);
 		if (len == 0) {		/* invalid byte */
 			cp = '?';
 			len = 1;

@@ -17,39 +17,7 @@
 #include <string.h>
 
 #include "jsonout.h"
-
-/* Length of a valid UTF-8 sequence at s (n bytes left) or 0; sets *cp. */
-static size_t
-jsonout_utf8(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	size_t len, i;
-	unsigned long c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2; c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3; c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4; c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "utf8.h"
 
 /* Append a piece to out if it fits; always count it. */
 static void
@@ -105,7 +73,7 @@ jsonout_escape(const char *str, size_t n, char *out, size_t outlen)
 
 	jsonout_put(out, outlen, &o, "\"", 1);
 	while (i < n) {
-		len = jsonout_utf8(s + i, n - i, &cp);
+		len = utf8_decode(s + i, n - i, &cp);
 		el = jsonout_one(s + i, len, cp, esc);
 		jsonout_put(out, outlen, &o, esc, el);
 		i += len ? len : 1;
@@ -186,7 +154,7 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 		i = j;
 		if (i == lim)
 			continue;
-		len = jsonout_utf8(s + i, n - i, &cp);
+		len = utf8_decode(s + i, n - i, &cp);
 		w->len += jsonout_one(s + i, len, cp, w->buf + w->len);
 		i += len ? len : 1;
 	}
