@@ -269,8 +269,9 @@ detect_starts_any(const char *s, const char *const *words, size_t n)
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	for (i = 0; i < n; i++)
-		if (strncasecmp(s, words[i], strlen(words[i])) == 0)
+	for (i = 0; i < n; i++)		/* the first byte first: words are lowercase */
+		if (tolower((unsigned char)*s) == (unsigned char)words[i][0] &&
+		    strncasecmp(s, words[i], strlen(words[i])) == 0)
 			return 1;
 	return 0;
 }
