@@ -15,19 +15,27 @@
 #           second, one reload of a broken file (the old policy stays),
 #           misbehaving clients on the milter socket (tests/load/clients.py),
 #           the daemon's RSS sampled (fails on growth > LOAD_RSS_MAX_KB,
-#           20480; LOAD_RELOAD=0 sends no SIGHUP).  Each delivered copy must carry exactly the X-Bounce-*
-#           lines of `bouncetag --format=headers` for its input file.
+#           20480; LOAD_RELOAD=0 sends no SIGHUP).  Each delivered copy
+#           must carry exactly the X-Bounce-* lines of `bouncetag
+#           --format=headers` for its input file (so build both programs
+#           from the same tree).
 #   fault   LOAD_FAULT_MESSAGES (4000) messages, half to a listener with
 #           milter_default_action=tempfail, half to one with accept; the
 #           daemon is SIGKILLed in the middle and restarted 2 s later.
 #           tempfail: the client gets 451 (smtp-source counts it; a real
-#           client retries); accept: mail goes through untagged.
+#           client retries); accept: mail goes through untagged, and reject
+#           and quarantine rules are not applied.  Recommended in main.cf:
+#           milter_default_action = tempfail (nothing passes unchecked,
+#           nothing is lost while bouncetagd restarts).
 #   post    LOAD_POST_MESSAGES (1000) messages after the restart: traffic
 #           resumes, tagged as before.
 #   startup a second instance on the same socket, -u nosuchuser, an
 #           unwritable pid file: each exits non-zero with a message on
 #           stderr, and the running instance keeps serving (phase "z").
 # Prints "load: sent N delivered N held N rejected N tempfailed N lost 0".
+# From a build directory, as check.sh does after make check:
+#   top_srcdir=.. BOUNCETAG=$PWD/bouncetag BOUNCETAGD=$PWD/bouncetagd ../tests/load.sh
+# LOAD_KEEP=1 keeps the temp dir (maillog, sink copies, daemon log).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_srcdir=$(cd "$top_srcdir" && pwd)
