@@ -170,9 +170,16 @@ scan_fill_global(scan_doc *d)
 	int kind, gcode;
 
 	/* the report-wide text is looked for only when a candidate can
-	 * take it */
-	for (i = 0; i < d->ncand && d->cand[i].kind != SCAN_KIND_FAILED; i++)
-		;
+	 * take it: one without a diagnostic, or the only one, whose
+	 * diagnostic has no code (see the loop below) */
+	for (i = 0; i < d->ncand; i++) {
+		const scan_cand *c = &d->cand[i];
+		if (c->kind == SCAN_KIND_FAILED &&
+		    (c->diag.p == NULL || c->diag.len == 0 ||
+		    (d->ncand == 1 && !scan_reply_code(c->diag.p, rc) &&
+		    !scan_status_code(c->diag.p, st))))
+			break;
+	}
 	if (i == d->ncand)
 		return;
 	g = scan_global(d, &kind);
