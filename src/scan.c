@@ -244,7 +244,7 @@ scan_returned_to(scan_doc *d)
 
 	if (!scan_says_failed(d))
 		return;
-	for (i = d->cut; i < d->nline && i < d->cut + 80; i++) {
+	for (i = d->cut; i < d->nline && i < d->cut + SCAN_AFTER_CUT; i++) {
 		const scan_line *l = &d->line[i];
 		if (l->len < 3 || strncasecmp(l->s, "To:", 3) != 0)
 			continue;

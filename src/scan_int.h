@@ -19,6 +19,7 @@
 #define SCAN_MAX_CANDS	256	/* candidates before de-duplication */
 #define SCAN_MAX_BLOCK	12	/* lines of one recipient's error block */
 #define SCAN_MAX_SKIP	8	/* addresses that are never recipients */
+#define SCAN_AFTER_CUT	80	/* lines of the returned message looked at */
 
 typedef struct scan_line {
 	const char *s;		/* points into the text; not NUL-terminated */
@@ -50,7 +51,7 @@ typedef struct scan_doc {
 	const scan_input *in;
 	const bt_caps *caps;
 	scan_line *line;	/* owned */
-	size_t nline;
+	size_t nline;		/* lines split: to cut + SCAN_AFTER_CUT at most */
 	size_t cut;		/* first line of the returned message, or nline */
 	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */

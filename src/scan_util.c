@@ -337,6 +337,7 @@ scan_split(scan_doc *d)
 	if (d->line == NULL)
 		return -1;
 	d->nline = n;
+	d->cut = (size_t)-1;		/* not found yet */
 	n = 0;
 	while (t < end && n < d->nline) {
 		const char *nl = memchr(t, '\n', (size_t)(end - t));
@@ -351,16 +352,18 @@ scan_split(scan_doc *d)
 		}
 		d->line[n].s = s;
 		d->line[n].len = len;
+		if (d->cut == (size_t)-1 && scan_is_cut(&d->line[n]))
+			d->cut = n;
 		n++;
 		t = nl ? nl + 1 : end;
+		/* of the returned message only its first lines are read
+		 * (scan_returned_to): the rest is not split */
+		if (d->cut != (size_t)-1 && n > d->cut + SCAN_AFTER_CUT)
+			break;
 	}
 	d->nline = n;
-	d->cut = n;
-	for (n = 0; n < d->nline; n++)
-		if (scan_is_cut(&d->line[n])) {
-			d->cut = n;
-			break;
-		}
+	if (d->cut == (size_t)-1)
+		d->cut = n;
 	return 0;
 }
 
