@@ -1,8 +1,14 @@
 /*
  * scan_util.c - helpers of the text scanner: splitting the text into lines,
- * finding where the returned message starts, recognising an e-mail address,
- * an SMTP reply code, an enhanced status code and the remote host in a line,
- * and a capped string builder.
+ * finding where the returned message starts, case-insensitive search (one
+ * needle: scan_find(), 16 positions at a time; many phrases in one pass:
+ * scan_set), recognising an e-mail address, an SMTP reply code, an enhanced
+ * status code and the remote host in a line, and a capped string builder.
+ *
+ * Speed: the scanner reads every line of a report several times, so these
+ * helpers are its cost.  Each keeps the meaning of the plain loop it
+ * replaced (ASCII case folding as strncasecmp() in the C locale, the same
+ * first match); the tricks are commented where they are.
  *
  * Memory: scan_doc_init() allocates the line array and candidate array of a
  * scan_doc; scan_doc_free() releases them and every candidate's buffer.
