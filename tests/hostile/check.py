@@ -182,8 +182,9 @@ def check_milter(case, errs):
                            stdin=subprocess.DEVNULL, timeout=TIMEOUT)
         out = p.stdout.decode(errors='replace').strip()
         if p.returncode != 0:
-            errs.append('milter: miltertest %s: %s' % (describe(p.returncode if p.returncode >= 0
-                        else -p.returncode), out[-300:]))
+            how = ('killed by signal %d' % -p.returncode if p.returncode < 0
+                   else 'exit %d' % p.returncode)
+            errs.append('milter: miltertest %s: %s' % (how, out[-300:]))
     except subprocess.TimeoutExpired:
         errs.append('milter: miltertest timed out')
         out = ''
