@@ -10,7 +10,9 @@
  *	the mbox); a line ">From ", ">>From ", ... loses one '>' (mboxrd).
  *	Otherwise the stream is one message.  Message bytes are gathered into
  *	chunks of o->chunk bytes and given to rawfeed_feed(); each message's
- *	result goes to the caller's callback.
+ *	result goes to the caller's callback.  Only lines that may matter to
+ *	the mbox format (starting with 'F', '>' or a line end) are looked at
+ *	one by one; runs of other complete lines are passed on together.
  *
  *	input_path() opens a file, "-" (standard input), or walks a directory:
  *	a maildir (cur/ and new/) gives every file in cur/ and new/ sorted by

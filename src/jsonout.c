@@ -9,10 +9,14 @@
  *	valid UTF-8 is copied, and every byte that does not start a valid
  *	UTF-8 sequence (overlongs, surrogates and > U+10FFFF included)
  *	becomes \ufffd.  The writer functions print one JSON object per line
- *	(JSON Lines) to a caller-owned FILE.
+ *	(JSON Lines) to a caller-owned FILE.  jsonout_stringn() and the
+ *	writer escape the same way (jsonout_one()); runs of plain bytes are
+ *	copied whole.
  *
  * MEMORY
- *	Nothing is allocated; strings are only read.
+ *	Nothing is allocated; strings are only read.  The writer builds its
+ *	object in the caller's jsonout (JSONOUT_BUF bytes) and hands it to
+ *	stdio in one fwrite() at jsonout_end(), or earlier when it fills.
  */
 #include <string.h>
 
