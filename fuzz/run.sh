@@ -5,8 +5,9 @@
 #
 # Builds fuzz_engine (the engine fed as the milter feeds it, plus the
 # X-Bounce-* header block checked), fuzz_config (the policy file reader)
-# fuzz_hdrfmt (the header block from arbitrary result strings) and
-# fuzz_input (the command's file and mbox reader, src/input.c)
+# fuzz_hdrfmt (the header block from arbitrary result strings),
+# fuzz_input (the command's file and mbox reader, src/input.c) and
+# fuzz_milter (src/milter.c's callbacks over libmilter stubs)
 # straight from src/*.c with clang -fsanitize=fuzzer,address,undefined, seeds
 # them from tests/golden, tests/data, conf/ and the shared corpus
 # ($BOUNCETAG_CORPUS, default ../shared/corpus beside the repository), then
@@ -19,7 +20,7 @@
 # Environment:
 #   FUZZ_WORK     work directory (objects, corpora, logs): default
 #                 _build-fuzz/libfuzzer in the repository
-#   FUZZ_TARGETS  "engine config hdrfmt input" (default) or some of them
+#   FUZZ_TARGETS  "engine config hdrfmt input milter" (default) or some
 #   FUZZ_JOBS     parallel fuzzing processes per target (default 1)
 #   CC            clang to use (default: clang, else clang-14)
 #
@@ -32,7 +33,7 @@ secs=${1:-120}
 case $secs in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2;; esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=${FUZZ_WORK:-$top/_build-fuzz/libfuzzer}
-targets=${FUZZ_TARGETS:-engine config hdrfmt input}
+targets=${FUZZ_TARGETS:-engine config hdrfmt input milter}
 jobs=${FUZZ_JOBS:-1}
 corpus=${BOUNCETAG_CORPUS:-$top/../shared/corpus}
 
@@ -108,6 +109,7 @@ for t in $targets; do
 	extra=
 	[ "$t" = config ] && extra=$conf_obj
 	[ "$t" = input ] && extra=$(compile src/input.c)
+	[ "$t" = milter ] && extra="$conf_obj $(compile src/milter.c) $(compile src/log.c) -lpthread"
 	tobj=$(compile "fuzz/fuzz_$t.c")
 	"$cc" $san -fsanitize=fuzzer -o "fuzz_$t" "$tobj" $extra $objs $libs
 done
@@ -135,7 +137,8 @@ for root in sys.argv[2:]:
 print('fuzz: %d engine seeds' % n)
 EOF
 }
-mkdir -p seed-config seed-hdrfmt corpus-engine corpus-config corpus-hdrfmt corpus-input
+mkdir -p seed-config seed-hdrfmt corpus-engine corpus-config corpus-hdrfmt corpus-input \
+	corpus-milter
 for t in $targets; do
 	case $t in
 	engine)	rm -rf seed-engine
@@ -156,6 +159,15 @@ for t in $targets; do
 			{ printf '\005'; head -c 60000 "$f"; } > "seed-input/s$n"; n=$((n + 1))
 		done
 		[ -d "$top/fuzz/regress/input" ] && cp "$top"/fuzz/regress/input/* seed-input/ 2>/dev/null || true;;
+	milter)	# the engine's seeds: byte 0 flags, 1-2 chunk seeds, then the message
+		rm -rf seed-milter
+		[ -d seed-engine ] || seed_engine "$top/tests/golden" "$top/tests/data" \
+			"$corpus/emails" "$corpus/negatives"
+		mkdir -p seed-milter
+		for f in seed-engine/*; do	# drop byte 3: a 3-byte prefix here
+			{ head -c 3 "$f"; tail -c +5 "$f"; } > "seed-milter/${f##*/}"
+		done
+		[ -d "$top/fuzz/regress/milter" ] && cp "$top"/fuzz/regress/milter/* seed-milter/ 2>/dev/null || true;;
 	hdrfmt) rm -f seed-hdrfmt/*
 		printf '\003tag\000mx.example.org\000<id@example.com>\000nobody@example.net\000smtp; 550 5.1.1 unknown\000mx.example.net\0005.1.1\000550\000userunknown\000Bad destination mailbox\000a@b\000=?utf-8?q?x=0D=0A?=\000h\0004.2.2\000452\000mailboxfull\000full\000c\303\251@d\000\r\nX-Bounce-Class: none\000' > seed-hdrfmt/s1
 		printf '\031reject\000\377\376\000<a\tb>\000x\000' > seed-hdrfmt/s2
@@ -169,7 +181,7 @@ pids=
 for t in $targets; do
 	mkdir -p "art-$t"
 	rm -f "art-$t"/*
-	case $t in engine|input) maxlen=65536;; hdrfmt) maxlen=4096;; *) maxlen=8192;; esac
+	case $t in engine|input|milter) maxlen=65536;; hdrfmt) maxlen=4096;; *) maxlen=8192;; esac
 	dict=
 	[ -f "$top/fuzz/$t.dict" ] && dict="-dict=$top/fuzz/$t.dict"
 	fork=
