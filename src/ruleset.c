@@ -16,6 +16,18 @@
  *	backtracks past RULESET_MATCH_LIMIT steps on a text counts as not
  *	matching, so a hostile bounce cannot stall a thread.
  *
+ *	A literal prefilter makes matching cheap: when a rule is added, the
+ *	words one of which every match of its pattern must contain are
+ *	derived from the pattern (a rule for which none can be derived
+ *	safely is always tried) and put in one index; a match lowercases the
+ *	text once, finds in one pass which words occur, and runs only the
+ *	patterns of the rules whose words are there, in order (the first
+ *	match still wins).  Host filters are prefiltered the same way.  The
+ *	index is built with the rules, never at match time.  Built with
+ *	-DRULESET_LIT_CHECK, a rule the prefilter skips is matched anyway and
+ *	a match aborts (a debugging aid: run the corpus through such a build
+ *	after changing the derivation).
+ *
  * MEMORY
  *	A ruleset owns its compiled patterns and copies of every string given
  *	to it; ruleset_free() releases them.  Reason names returned are static.
@@ -27,6 +39,7 @@
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +61,19 @@ typedef struct ruleset_rule {
 	pcre2_code *host_re;		/* NULL: any host */
 	char *status;			/* NULL: any status; owned copy */
 	const char *reason;		/* static canonical name */
+	char *lits;			/* literals of re ("a\0b\0\0"), one of which every
+					 * match contains; NULL: always tried */
+	char *host_lits;		/* the same for host_re */
+	unsigned lit_id;		/* its bit in the index (when lits) */
 } ruleset_rule;
+
+/* One literal in the index: a bucket's chain. */
+typedef struct ruleset_lit_ent {
+	const char *s;			/* points into a rule's lits */
+	size_t len;
+	unsigned id;			/* the rule's bit */
+	int next;			/* next in the bucket, or -1 */
+} ruleset_lit_ent;
 
 struct ruleset {
 	ruleset_rule *admin;		/* in the order added */
@@ -58,6 +83,11 @@ struct ruleset {
 	codes_entry *codes;		/* added codes; strings owned */
 	size_t ncodes, codes_alloc;
 	pcre2_match_context *mctx;	/* match and depth limits; only read when matching */
+	ruleset_lit_ent *lent;		/* the literal index (built with the rules) */
+	size_t nlent, lent_alloc;
+	unsigned nids;			/* rule bits given out */
+	int lhead[4096];		/* RULESET_LIT_HASH buckets: first entry, or -1 */
+	unsigned char lbits[4096 / 8];	/* the non-empty buckets */
 };
 
 /* Reason names: Sisimai 5.1, then the newer names accepted as aliases. */
@@ -127,6 +157,401 @@ static pcre2_code *ruleset_compile(const char *pattern, const char *what,
 	return re;
 }
 
+/* --- the literal prefilter ------------------------------------------------
+ * At set-up, each rule gets the literals of its pattern: lowercase words,
+ * one of which every match contains (a rule for which none can be derived
+ * safely gets none and is always tried).  The literals of all rules go in
+ * one hash index keyed by their first three bytes.  At match time the
+ * text is lowercased once and one pass over it marks the rules one of
+ * whose literals occurs; only those, and the rules without literals, are
+ * tried, in the rules' order.  Patterns are caseless without UTF, so PCRE2
+ * folds ASCII letters only: lowercasing ASCII on both sides is exact.
+ *
+ * The derivation reads the pattern as alternatives of sequences: the
+ * literal set of a sequence is the best of its plain runs and of its
+ * mandatory groups (a group: the union of its alternatives' sets; none if
+ * one alternative has none); "best": the longest shortest literal.  An
+ * optional item (?, *, {0,n}) ends a run; so do classes, dots, anchors
+ * and escapes such as \b \d \s.  Anything else (\Q, \x, \1, POSIX
+ * classes, option settings, named groups, verbs, a '{' that is not a
+ * quantifier) and the pattern gets no literals. */
+#define RULESET_LIT_MIN		3	/* bytes: the index hashes three */
+#define RULESET_LIT_LEN		64	/* longer literals are cut (a prefix is still contained) */
+#define RULESET_LIT_SET		128	/* literals per rule */
+#define RULESET_LIT_HASH	4096	/* buckets of the index */
+#define RULESET_LIT_IDS		(RULESET_MAX_RULES + 1024)	/* rules the index can mark */
+
+typedef struct ruleset_lit_set {
+	int ok;			/* a set was found */
+	size_t n;
+	char s[RULESET_LIT_SET][RULESET_LIT_LEN];
+} ruleset_lit_set;
+
+static size_t ruleset_lit_min(const ruleset_lit_set *l)
+{
+	size_t i, m = (size_t)-1;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->s[i]) < m)
+			m = strlen(l->s[i]);
+	return l->n ? m : 0;
+}
+
+/* 1 when set a is better than b */
+static int ruleset_lit_better(const ruleset_lit_set *a, const ruleset_lit_set *b)
+{
+	size_t ma, mb;
+
+	if (!a->ok)
+		return 0;
+	if (!b->ok)
+		return 1;
+	ma = ruleset_lit_min(a);
+	mb = ruleset_lit_min(b);
+	return ma > mb || (ma == mb && a->n < b->n);
+}
+
+/* The end of the class starting at p ('['), or NULL (POSIX class, unclosed). */
+static const char *ruleset_lit_class_end(const char *p, const char *end)
+{
+	p++;
+	if (p < end && *p == '^')
+		p++;
+	if (p < end && *p == ']')
+		p++;
+	while (p < end && *p != ']') {
+		if (*p == '[' && p + 1 < end && (p[1] == ':' || p[1] == '.' || p[1] == '='))
+			return NULL;
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		p++;
+	}
+	return p < end ? p + 1 : NULL;
+}
+
+/* The ')' closing the group that starts at p ('('), or NULL. */
+static const char *ruleset_lit_group_end(const char *p, const char *end)
+{
+	int depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '\\') {
+			p++;
+		} else if (*p == '[') {
+			if ((p = ruleset_lit_class_end(p, end)) == NULL)
+				return NULL;
+			p--;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && --depth == 0) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* A quantifier at p: 1 with its end in *q and whether it allows zero
+ * repeats in *zero; 0: none; -1: a '{' that is not one (give up: PCRE2
+ * versions differ on "{,n}"). */
+static int ruleset_lit_quant(const char *p, const char *end, const char **q, int *zero)
+{
+	if (p >= end)
+		return 0;
+	if (*p == '?' || *p == '*' || *p == '+') {
+		*zero = *p != '+';
+		p++;
+	} else if (*p == '{') {
+		const char *d = p + 1;
+		long lo = 0;
+
+		if (d >= end || *d < '0' || *d > '9')
+			return -1;
+		while (d < end && *d >= '0' && *d <= '9' && lo < 100000)
+			lo = lo * 10 + (*d++ - '0');
+		if (d < end && *d == ',')
+			for (d++; d < end && *d >= '0' && *d <= '9'; d++)
+				;
+		if (d >= end || *d != '}')
+			return -1;
+		*zero = lo == 0;
+		p = d + 1;
+	} else {
+		return 0;
+	}
+	if (p < end && (*p == '?' || *p == '+'))
+		p++;
+	*q = p;
+	return 1;
+}
+
+static int ruleset_lit_alt(const char *p, const char *end, ruleset_lit_set *out, int depth);
+
+/* Offer the run as a one-literal set. */
+static void ruleset_lit_run(ruleset_lit_set *best, const char *run, size_t n)
+{
+	ruleset_lit_set one;
+
+	if (n < RULESET_LIT_MIN)
+		return;
+	one.ok = 1;
+	one.n = 1;
+	memcpy(one.s[0], run, n);
+	one.s[0][n] = '\0';
+	if (ruleset_lit_better(&one, best))
+		*best = one;
+}
+
+/* A group at p: *in its contents, *close its ')'; *look set for a lookaround
+ * (zero-width: its contents need not be in the match).  -1: give up. */
+static int ruleset_lit_group(const char *p, const char *end, const char **in,
+			     const char **close, int *look)
+{
+	*close = ruleset_lit_group_end(p, end);
+	*in = p + 1;
+	*look = 0;
+	if (*close == NULL)
+		return -1;
+	if (*in < *close && **in == '*')
+		return -1;			/* (*VERB) */
+	if (*in < *close && **in == '?') {
+		const char *o = *in + 1;
+
+		if (o < *close && *o == ':')
+			*in = o + 1;
+		else if (o < *close && (*o == '=' || *o == '!'))
+			*look = 1;
+		else if (o + 1 < *close && *o == '<' && (o[1] == '=' || o[1] == '!'))
+			*look = 1;
+		else
+			return -1;		/* options, names, comments, atomic, ... */
+	}
+	return 0;
+}
+
+/* One sequence [p, end): its best set in *best.  -1: give up the pattern. */
+static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best, int depth)
+{
+	char run[RULESET_LIT_LEN];
+	size_t n = 0;
+	const char *q;
+	int zero, k;
+
+	best->ok = 0;
+	best->n = 0;
+	while (p < end) {
+		char c;
+
+		if (*p == '(') {
+			const char *in, *close;
+			ruleset_lit_set *g;
+			int look, r;
+
+			if (ruleset_lit_group(p, end, &in, &close, &look) < 0)
+				return -1;
+			ruleset_lit_run(best, run, n);
+			n = 0;
+			p = close + 1;
+			zero = 0;
+			if ((k = ruleset_lit_quant(p, end, &q, &zero)) < 0)
+				return -1;
+			if (k > 0)
+				p = q;
+			if (look || zero)
+				continue;
+			if ((g = malloc(sizeof(*g))) == NULL)
+				return -1;
+			r = ruleset_lit_alt(in, close, g, depth + 1);
+			if (r == 0 && ruleset_lit_better(g, best))
+				*best = *g;
+			free(g);
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		if (*p == '[' || *p == '.' || *p == '^' || *p == '$' ||
+		    (*p == '\\' && p + 1 < end && strchr("bBdDwWsShHvVRAzZGKXNC", p[1]) != NULL)) {
+			if (*p == '[') {
+				if ((q = ruleset_lit_class_end(p, end)) == NULL)
+					return -1;
+				p = q;
+			} else {
+				p += *p == '\\' ? 2 : 1;
+			}
+			if ((k = ruleset_lit_quant(p, end, &q, &zero)) < 0)
+				return -1;
+			if (k > 0)
+				p = q;
+			ruleset_lit_run(best, run, n);
+			n = 0;
+			continue;
+		}
+		if (*p == '\\') {
+			if (p + 1 >= end)
+				return -1;
+			c = p[1];
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+				return -1;	/* \x, \Q, \1, \t ...: give up */
+			p += 2;
+		} else if (*p == '?' || *p == '*' || *p == '+' || *p == ')' || *p == '{' || *p == '|') {
+			return -1;
+		} else {
+			c = *p++;
+		}
+		c = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		if ((k = ruleset_lit_quant(p, end, &q, &zero)) < 0)
+			return -1;
+		if (k > 0) {
+			p = q;
+			if (!zero && n + 1 < sizeof(run))
+				run[n++] = c;	/* at least once: it ends the run */
+			ruleset_lit_run(best, run, n);
+			n = 0;
+			continue;
+		}
+		if (n + 1 < sizeof(run))
+			run[n++] = c;	/* past the end: the run kept is a prefix */
+	}
+	ruleset_lit_run(best, run, n);
+	return 0;
+}
+
+/* The alternation [p, end): the union of its alternatives' sets. */
+static int ruleset_lit_alt(const char *p, const char *end, ruleset_lit_set *out, int depth)
+{
+	const char *start = p, *q;
+	int level = 0;
+	ruleset_lit_set *one;
+
+	if (depth > 32 || (one = malloc(sizeof(*one))) == NULL)
+		return -1;
+	out->ok = 1;
+	out->n = 0;
+	for (;; p++) {
+		if (p >= end || (*p == '|' && level == 0)) {
+			size_t i;
+
+			if (ruleset_lit_seq(start, p, one, depth) < 0)
+				goto fail;
+			if (!one->ok || out->n + one->n > RULESET_LIT_SET)
+				out->ok = 0;
+			for (i = 0; out->ok && i < one->n; i++)
+				memcpy(out->s[out->n++], one->s[i], sizeof(one->s[i]));
+			if (p >= end)
+				break;
+			start = p + 1;
+		} else if (*p == '\\') {
+			p++;
+		} else if (*p == '[') {
+			if ((q = ruleset_lit_class_end(p, end)) == NULL)
+				goto fail;
+			p = q - 1;
+		} else if (*p == '(') {
+			level++;
+		} else if (*p == ')') {
+			level--;
+		}
+	}
+	if (!out->ok)
+		out->n = 0;
+	free(one);
+	return 0;
+fail:
+	free(one);
+	return -1;
+}
+
+/* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd), or NULL. */
+static char *ruleset_lits(const char *pattern)
+{
+	ruleset_lit_set *set = malloc(sizeof(*set));
+	char *buf = NULL;
+	size_t i, o = 0;
+
+	if (set == NULL)
+		return NULL;
+	if (ruleset_lit_alt(pattern, pattern + strlen(pattern), set, 0) == 0 && set->ok &&
+	    ruleset_lit_min(set) >= RULESET_LIT_MIN &&
+	    (buf = malloc(set->n * sizeof(set->s[0]) + 1)) != NULL) {
+		for (i = 0; i < set->n; i++) {
+			size_t n = strlen(set->s[i]);
+
+			memcpy(buf + o, set->s[i], n + 1);
+			o += n + 1;
+		}
+		buf[o] = '\0';
+	}
+	free(set);
+	return buf;
+}
+
+#define RULESET_LIT_H(a, b, c)	((((unsigned)(a) * 33u + (unsigned)(b)) * 33u + (unsigned)(c)) & \
+				 (RULESET_LIT_HASH - 1))
+
+/* Put the rule's literals in the index and give it its bit; a rule that
+ * cannot be indexed (no room) loses its literals: it is always tried. */
+static void ruleset_lit_index(ruleset *rs, ruleset_rule *r)
+{
+	size_t need = 0;
+	const char *l;
+
+	if (r->lits == NULL)
+		return;
+	for (l = r->lits; *l != '\0'; l += strlen(l) + 1)
+		need++;
+	if (rs->nids >= RULESET_LIT_IDS)
+		goto none;
+	if (rs->nlent + need > rs->lent_alloc) {
+		size_t na = rs->lent_alloc ? rs->lent_alloc * 2 : 256;
+		ruleset_lit_ent *e;
+
+		while (na < rs->nlent + need)
+			na *= 2;
+		if ((e = realloc(rs->lent, na * sizeof(*e))) == NULL)
+			goto none;
+		rs->lent = e;
+		rs->lent_alloc = na;
+	}
+	r->lit_id = rs->nids++;
+	for (l = r->lits; *l != '\0'; l += strlen(l) + 1) {
+		ruleset_lit_ent *e = &rs->lent[rs->nlent];
+		unsigned h = RULESET_LIT_H((unsigned char)l[0], (unsigned char)l[1],
+					   (unsigned char)l[2]);
+
+		e->s = l;
+		e->len = strlen(l);
+		e->id = r->lit_id;
+		e->next = rs->lhead[h];
+		rs->lhead[h] = (int)rs->nlent++;
+		rs->lbits[h >> 3] |= (unsigned char)(1u << (h & 7));
+	}
+	return;
+none:
+	free(r->lits);
+	r->lits = NULL;
+}
+
+/* 1 when one of lits occurs in s[0..n), ASCII caseless. */
+static int ruleset_lit_in(const char *lits, const char *s, size_t n)
+{
+	const char *l;
+	size_t i, j, ll;
+
+	for (l = lits; *l != '\0'; l += ll + 1) {
+		ll = strlen(l);
+		for (i = 0; i + ll <= n; i++) {
+			for (j = 0; j < ll; j++) {
+				unsigned char c = (unsigned char)s[i + j];
+
+				if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)l[j])
+					break;
+			}
+			if (j == ll)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* A status filter: comma-separated globs of digits, '.', '*', '?'. */
 static int ruleset_filter_ok(const char *f)
 {
@@ -139,6 +564,8 @@ static int ruleset_filter_ok(const char *f)
 
 static void ruleset_rule_clear(ruleset_rule *r)
 {
+	free(r->lits);
+	free(r->host_lits);
 	pcre2_code_free(r->re);
 	pcre2_code_free(r->host_re);
 	free(r->status);
@@ -172,10 +599,12 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 	out->re = ruleset_compile(pattern, "bad pattern", errbuf, errlen);
 	if (out->re == NULL)
 		return -1;
+	out->lits = ruleset_lits(pattern);	/* NULL (none, or no memory): always tried */
 	if (host != NULL && *host != '\0') {
 		out->host_re = ruleset_compile(host, "bad host pattern", errbuf, errlen);
 		if (out->host_re == NULL)
 			goto fail;
+		out->host_lits = ruleset_lits(host);
 	}
 	if (status != NULL && *status != '\0' && (out->status = strdup(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");
@@ -202,12 +631,15 @@ ruleset *ruleset_new(char *errbuf, size_t errlen)
 	/* a pattern that backtracks too long on a hostile text gives up (no match) */
 	pcre2_set_match_limit(rs->mctx, RULESET_MATCH_LIMIT);
 	pcre2_set_depth_limit(rs->mctx, RULESET_DEPTH_LIMIT);
+	for (i = 0; i < RULESET_LIT_HASH; i++)
+		rs->lhead[i] = -1;
 	for (i = 0; i < n; i++) {
 		if (ruleset_rule_make(&rs->builtin[i], tab[i].pattern, tab[i].reason,
 				      tab[i].host, tab[i].status, errbuf, errlen) < 0) {
 			ruleset_free(rs);
 			return NULL;
 		}
+		ruleset_lit_index(rs, &rs->builtin[i]);
 		rs->nbuiltin++;
 	}
 	return rs;
@@ -227,6 +659,7 @@ void ruleset_free(ruleset *rs)
 		free((char *)rs->codes[i].code);
 		free((char *)rs->codes[i].text);
 	}
+	free(rs->lent);
 	free(rs->admin);
 	free(rs->builtin);
 	free(rs->codes);
@@ -259,7 +692,8 @@ int ruleset_add_rule(ruleset *rs, const char *pattern, const char *reason,
 		rs->admin = p;
 		rs->admin_alloc = na;
 	}
-	rs->admin[rs->nadmin++] = r;
+	rs->admin[rs->nadmin] = r;
+	ruleset_lit_index(rs, &rs->admin[rs->nadmin++]);
 	return 0;
 }
 
@@ -429,6 +863,66 @@ static int ruleset_re_match(const pcre2_code *re, const char *s, size_t len,
 	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
 }
 
+/* One text being matched: its lowercase copy and the rules whose literals
+ * it holds, found on first need (the hosted-only pass may need none). */
+typedef struct ruleset_text {
+	const char *text;
+	size_t len;
+	int scanned;
+	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];
+	char low[RULESET_MAX_TEXT];
+} ruleset_text;
+
+/* One pass over the lowercased text: the rules one of whose literals is there. */
+static void ruleset_lit_scan(const ruleset *rs, ruleset_text *t)
+{
+	const unsigned char *s = (const unsigned char *)t->text;
+	unsigned char *low = (unsigned char *)t->low;
+	size_t i, len = t->len;
+	int k;
+
+	for (i = 0; i < len; i++)
+		low[i] = (unsigned char)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
+	memset(t->poss, 0, (rs->nids + 63) / 64 * sizeof(t->poss[0]));
+	for (i = 0; i + RULESET_LIT_MIN <= len; i++) {
+		unsigned h = RULESET_LIT_H(low[i], low[i + 1], low[i + 2]);
+
+		if (!(rs->lbits[h >> 3] & (1u << (h & 7))))
+			continue;
+		for (k = rs->lhead[h]; k >= 0; k = rs->lent[k].next) {
+			const ruleset_lit_ent *e = &rs->lent[k];
+
+			if (e->len <= len - i && memcmp(low + i, e->s, e->len) == 0)
+				t->poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+		}
+	}
+	t->scanned = 1;
+}
+
+/* 1 unless the text lacks every literal of the rule (then it cannot match). */
+static int ruleset_lit_possible(const ruleset *rs, const ruleset_rule *r, ruleset_text *t)
+{
+	if (r->lits == NULL)
+		return 1;
+	if (!t->scanned)
+		ruleset_lit_scan(rs, t);
+	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+}
+
+#ifdef RULESET_LIT_CHECK
+/* Debug builds (-DRULESET_LIT_CHECK): a pattern the literals rule out must
+ * not match; abort when it does (a prefilter bug would skip a rule). */
+static void ruleset_lit_check(const pcre2_code *re, const char *lits, const char *s, size_t len,
+			      pcre2_match_data *md, pcre2_match_context *mctx)
+{
+	if (pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0) {
+		fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: a pattern whose literals (%s ...) "
+			"are not in \"%.*s\" matches it\n", lits, (int)len, s);
+		abort();
+	}
+}
+#endif
+
 /* 1 when the rule's filters accept this context. */
 static int ruleset_filters(const ruleset_rule *r, const char *status, const char *reply,
 			   const char *const host_ctx[3], pcre2_match_data *md,
@@ -440,28 +934,47 @@ static int ruleset_filters(const ruleset_rule *r, const char *status, const char
 		return 0;
 	if (r->host_re == NULL)
 		return 1;
-	for (i = 0; host_ctx != NULL && i < 3; i++)
-		if (host_ctx[i] != NULL &&
-		    ruleset_re_match(r->host_re, host_ctx[i], strnlen(host_ctx[i], RULESET_MAX_TEXT),
-				     md, mctx))
+	for (i = 0; host_ctx != NULL && i < 3; i++) {
+		size_t hl;
+
+		if (host_ctx[i] == NULL)
+			continue;
+		hl = strnlen(host_ctx[i], RULESET_MAX_TEXT);
+		if (r->host_lits != NULL && !ruleset_lit_in(r->host_lits, host_ctx[i], hl)) {
+#ifdef RULESET_LIT_CHECK
+			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
+#endif
+			continue;
+		}
+		if (ruleset_re_match(r->host_re, host_ctx[i], hl, md, mctx))
 			return 1;
+	}
 	return 0;
 }
 
-static const char *ruleset_scan(const ruleset_rule *rules, size_t n, const char *text,
-				size_t len, const char *status, const char *reply,
+static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
+				ruleset_text *t, const char *status, const char *reply,
 				const char *const host_ctx[3], pcre2_match_data *md,
-				pcre2_match_context *mctx, int hosted_only)
+				int hosted_only)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (hosted_only && rules[i].host_re == NULL)
+		const ruleset_rule *r = &rules[i];
+
+#ifdef RULESET_LIT_CHECK
+		if (!ruleset_lit_possible(rs, r, t))
+			ruleset_lit_check(r->re, r->lits, t->text, t->len, md, rs->mctx);
+#endif
+		if (hosted_only && r->host_re == NULL)
 			continue;
-		if (!ruleset_filters(&rules[i], status, reply, host_ctx, md, mctx))
+		/* the filters first: the hosted-only pass then seldom scans */
+		if (!ruleset_filters(r, status, reply, host_ctx, md, rs->mctx))
 			continue;
-		if (ruleset_re_match(rules[i].re, text, len, md, mctx))
-			return rules[i].reason;
+		if (!ruleset_lit_possible(rs, r, t))
+			continue;
+		if (ruleset_re_match(r->re, t->text, t->len, md, rs->mctx))
+			return r->reason;
 	}
 	return NULL;
 }
@@ -472,6 +985,7 @@ static const char *ruleset_match_any(const ruleset *rs, const char *text, size_t
 {
 	pcre2_match_data *md;
 	const char *reason;
+	ruleset_text t;
 
 	if (rs == NULL || text == NULL)
 		return NULL;
@@ -479,11 +993,14 @@ static const char *ruleset_match_any(const ruleset *rs, const char *text, size_t
 		len = RULESET_MAX_TEXT;
 	if ((md = ruleset_md()) == NULL)
 		return NULL;
-	reason = ruleset_scan(rs->admin, rs->nadmin, text, len, status, replycode, host_ctx, md,
-			      rs->mctx, hosted_only);
+	t.text = text;
+	t.len = len;
+	t.scanned = 0;
+	reason = ruleset_scan(rs, rs->admin, rs->nadmin, &t, status, replycode, host_ctx, md,
+			      hosted_only);
 	if (reason == NULL)
-		reason = ruleset_scan(rs->builtin, rs->nbuiltin, text, len, status, replycode,
-				      host_ctx, md, rs->mctx, hosted_only);
+		reason = ruleset_scan(rs, rs->builtin, rs->nbuiltin, &t, status, replycode,
+				      host_ctx, md, hosted_only);
 	return reason;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -733,6 +734,77 @@ START_TEST(test_admin_rule_wins)
 }
 END_TEST
 
+/* The literal prefilter of ruleset.c skips a rule only when the text lacks
+ * every word one of which each match must contain: added rules still come
+ * first, rules with no word that can be derived always run, and case,
+ * groups, lookarounds and long runs give the same answers as the pattern. */
+START_TEST(test_prefilter)
+{
+	char err[256], pat[64], text[160];
+	ruleset *rs = ruleset_new(err, sizeof(err));
+	const char *h[3] = { NULL, NULL, NULL };
+	static const struct { const char *pattern, *match, *miss; } none[] = {
+		{ "\\x51uux", "550 QUUX here", "550 quu" },		/* escape: no word */
+		{ "(?x) q u u x", "550 quux", "550 q u u x" },	/* spaces are no words */
+		{ "(?i:zork)|ab", "550 ab", "550 a b" },		/* "ab": too short */
+		{ "^.{3}$", "550", "55" },
+		{ "\\Qa.b\\E", "x a.b y", "x axb y" },
+		{ "frob{,2}nicate", "frob{,2}nicate", "frobnic" },	/* PCRE2 versions differ */
+		{ "(*UTF)fin", "xfin", "fi n" },
+		{ "[[:digit:]]z9", "1z9", "az9" },
+	};
+	size_t i;
+
+	ck_assert_ptr_nonnull(rs);
+	/* added rules win over the built-in ones, whatever their words */
+	ck_assert_str_eq(ruleset_match(rs, "550 user unknown, blocked", 25, "", "", h), "userunknown");
+	ck_assert_int_eq(ruleset_add_rule(rs, "UNKNOWN, (block|ban)", "filtered", NULL, NULL,
+					  err, sizeof(err)), 0);
+	ck_assert_str_eq(ruleset_match(rs, "550 User Unknown, BLOCKED", 25, "", "", h), "filtered");
+	ck_assert_str_eq(run_rs(rs, NULL, "550 5.1.1 user unknown, banned", NULL).reason,
+			 "userunknown");	/* a specific code still decides */
+	ck_assert_str_eq(run_rs(rs, NULL, "550 user unknown, banned", NULL).reason, "filtered");
+	/* rules with no word that can be derived still match (and only then) */
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		ck_assert_int_eq(ruleset_add_rule(rs, none[i].pattern, "exceedlimit", NULL, NULL,
+						  err, sizeof(err)), 0);
+		ck_assert_str_eq(ruleset_match(rs, none[i].match, strlen(none[i].match), "", "", h),
+				 "exceedlimit");
+		ck_assert_ptr_null(ruleset_match(rs, none[i].miss, strlen(none[i].miss), "", "", h));
+		ruleset_free(rs);
+		rs = ruleset_new(err, sizeof(err));
+	}
+	/* words from groups, around lookarounds, cut from long runs */
+	ck_assert_int_eq(ruleset_add_rule(rs, "(?<=xx)(alpha|beta)s? gamm(?!y)", "suspend", NULL,
+					  NULL, err, sizeof(err)), 0);
+	ck_assert_str_eq(ruleset_match(rs, "xxBETA GAMMa", 12, "", "", h), "suspend");
+	ck_assert_ptr_null(ruleset_match(rs, "xxbeta gammy", 12, "", "", h));
+	memset(pat, 'k', sizeof(pat));
+	memcpy(pat + 50, "W+q", 4);	/* 50 k, then W at least once, then q */
+	ck_assert_int_eq(ruleset_add_rule(rs, pat, "suspend", NULL, NULL, err, sizeof(err)), 0);
+	memset(text, 'K', 50);
+	memcpy(text + 50, "wwwwwq", 7);
+	ck_assert_str_eq(ruleset_match(rs, text, strlen(text), "", "", h), "suspend");
+	text[49] = '-';
+	ck_assert_ptr_null(ruleset_match(rs, text, strlen(text), "", "", h));
+	/* more rules than a 64-bit word: the last one added still matches,
+	 * and a host filter with words still sees upper case host names */
+	for (i = 0; i < 150; i++) {
+		snprintf(pat, sizeof(pat), "word%03zuword", i);
+		ck_assert_int_eq(ruleset_add_rule(rs, pat, i == 149 ? "systemfull" : "suspend",
+						  i == 149 ? "(^|\\.)example\\.org$" : NULL, NULL,
+						  err, sizeof(err)), 0);
+	}
+	h[1] = "MX1.EXAMPLE.ORG";
+	ck_assert_str_eq(ruleset_match(rs, "x WORD149word y", 15, "", "", h), "systemfull");
+	ck_assert_str_eq(ruleset_match_hosted(rs, "x WORD149word y", 15, "", "", h), "systemfull");
+	ck_assert_str_eq(ruleset_match(rs, "x WORD148word y", 15, "", "", h), "suspend");
+	h[1] = "mx1.example.com";
+	ck_assert_ptr_null(ruleset_match(rs, "x WORD149word y", 15, "", "", h));
+	ruleset_free(rs);
+}
+END_TEST
+
 START_TEST(test_status_filter)
 {
 	char err[256];
@@ -968,6 +1040,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_classify_result_all);
 	tcase_add_test(tc, test_random_input);
 	tcase_add_test(tr, test_admin_rule_wins);
+	tcase_add_test(tr, test_prefilter);
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
 	tcase_add_test(tr, test_bad_rules);
