@@ -297,8 +297,10 @@ p1=$SLOT_PIDS
 run_phase_start "$T/slots/faultacc"
 SLOT_PIDS="$p1 $SLOT_PIDS"
 bt_wait "[ \$(sink_count) -ge $((before + FAULT / 5)) ]" 60
+exec 3>&2 2>/dev/null	# no "Killed" job notice
 kill -KILL "$BT_DAEMON_PID"
-wait "$BT_DAEMON_PID" 2>/dev/null
+wait "$BT_DAEMON_PID"
+exec 2>&3 3>&-
 echo "# fault: SIGKILL after $(( $(sink_count) - before )) deliveries; restart in 2 s"
 sleep 2
 start_daemon
