@@ -16,17 +16,21 @@
  *	backtracks past RULESET_MATCH_LIMIT steps on a text counts as not
  *	matching, so a hostile bounce cannot stall a thread.
  *
- *	A literal prefilter makes matching cheap: when a rule is added, the
- *	words one of which every match of its pattern must contain are
- *	derived from the pattern (a rule for which none can be derived
- *	safely is always tried) and put in one index; a match lowercases the
- *	text once, finds in one pass which words occur, and runs only the
- *	patterns of the rules whose words are there, in order (the first
- *	match still wins).  Host filters are prefiltered the same way.  The
- *	index is built with the rules, never at match time.  Built with
- *	-DRULESET_LIT_CHECK, a rule the prefilter skips is matched anyway and
- *	a match aborts (a debugging aid: run the corpus through such a build
- *	after changing the derivation).
+ *	A literal prefilter makes matching cheap.  When a rule is added, its
+ *	pattern is split at its top-level alternatives, and for each the
+ *	words one of which every match must contain are derived (those for
+ *	which none can be derived safely go together into one part that is
+ *	always run); the words go in one index.  A match lowercases the text
+ *	once, finds in one pass which words occur, and runs only the parts
+ *	whose words are there, rule after rule in order (the first rule that
+ *	matches still wins).  Host filters are prefiltered the same way.
+ *	The index is built with the rules, never at match time.  Built with
+ *	-DRULESET_LIT_CHECK, every rule is also run whole and compared with
+ *	its parts, and a part the prefilter skips is matched anyway; a
+ *	difference aborts (a debugging aid: run the corpus, tests/hostile
+ *	and the golden files through such a build after changing this).
+ *	The match limit applies per part: a text on which a whole pattern
+ *	would have given up may now match one of its alternatives.
  *
  * MEMORY
  *	A ruleset owns its compiled patterns and copies of every string given
@@ -35,6 +39,7 @@
  *	process (built-in ones).  The built-in ruleset of ruleset_builtin() is
  *	made once per process and never freed.
  */
+#define _GNU_SOURCE	/* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
@@ -56,22 +61,35 @@
 #define RULESET_MATCH_LIMIT	200000	/* backtracking steps per pattern and text */
 #define RULESET_DEPTH_LIMIT	10000	/* backtracking depth per pattern and text */
 
-typedef struct ruleset_rule {
+/* A part of a rule's pattern: the pattern matches when one of its parts
+ * does (its top-level alternatives, see ruleset_split). */
+typedef struct ruleset_part {
 	pcre2_code *re;
+	char *lits;			/* literals ("a\0b\0\0"), one of which every match
+					 * contains; NULL: always tried */
+	unsigned lit_id;		/* its bit in the index (when lits) */
+} ruleset_part;
+
+typedef struct ruleset_rule {
+	ruleset_part *parts;		/* the pattern, split */
+	size_t nparts;
 	pcre2_code *host_re;		/* NULL: any host */
+	char *host_lits;		/* literals of host_re, or NULL */
 	char *status;			/* NULL: any status; owned copy */
 	const char *reason;		/* static canonical name */
-	char *lits;			/* literals of re ("a\0b\0\0"), one of which every
-					 * match contains; NULL: always tried */
-	char *host_lits;		/* the same for host_re */
-	unsigned lit_id;		/* its bit in the index (when lits) */
+	unsigned lit_id;		/* its bit in the index: one of its parts' literals */
+	int always;			/* a part without literals: the bit says nothing */
+#ifdef RULESET_LIT_CHECK
+	pcre2_code *re;			/* the whole pattern, to check the split */
+#endif
 } ruleset_rule;
 
 /* One literal in the index: a bucket's chain. */
 typedef struct ruleset_lit_ent {
 	const char *s;			/* points into a rule's lits */
 	size_t len;
-	unsigned id;			/* the rule's bit */
+	unsigned id;			/* the part's bit */
+	unsigned rid;			/* its rule's bit */
 	int next;			/* next in the bucket, or -1 */
 } ruleset_lit_ent;
 
@@ -133,7 +151,7 @@ int ruleset_valid_reason(const char *name, const char **canon)
 
 /* Compile one caseless pattern; NULL with errbuf set on error. */
 static pcre2_code *ruleset_compile(const char *pattern, const char *what,
-				   char *errbuf, size_t errlen)
+				   char *errbuf, size_t errlen, int jit)
 {
 	int err;
 	PCRE2_SIZE off;
@@ -152,7 +170,7 @@ static pcre2_code *ruleset_compile(const char *pattern, const char *what,
 	/* JIT where available (failure: the interpreter runs).  The
 	 * environment variable BOUNCETAG_NO_JIT turns it off: memory checkers
 	 * such as valgrind cannot follow JIT code and report false errors. */
-	if (getenv("BOUNCETAG_NO_JIT") == NULL)
+	if (jit && getenv("BOUNCETAG_NO_JIT") == NULL)
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
@@ -179,7 +197,8 @@ static pcre2_code *ruleset_compile(const char *pattern, const char *what,
 #define RULESET_LIT_LEN		64	/* longer literals are cut (a prefix is still contained) */
 #define RULESET_LIT_SET		128	/* literals per rule */
 #define RULESET_LIT_HASH	4096	/* buckets of the index */
-#define RULESET_LIT_IDS		(RULESET_MAX_RULES + 1024)	/* rules the index can mark */
+#define RULESET_LIT_IDS		(RULESET_MAX_RULES + 6144)	/* rules and parts the index marks */
+#define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 
 typedef struct ruleset_lit_set {
 	int ok;			/* a set was found */
@@ -289,16 +308,25 @@ static int ruleset_lit_alt(const char *p, const char *end, ruleset_lit_set *out,
 /* Offer the run as a one-literal set. */
 static void ruleset_lit_run(ruleset_lit_set *best, const char *run, size_t n)
 {
-	ruleset_lit_set one;
+	size_t m;
 
 	if (n < RULESET_LIT_MIN)
 		return;
-	one.ok = 1;
-	one.n = 1;
-	memcpy(one.s[0], run, n);
-	one.s[0][n] = '\0';
-	if (ruleset_lit_better(&one, best))
-		*best = one;
+	m = ruleset_lit_min(best);
+	if (best->ok && !(n > m || (n == m && best->n > 1)))
+		return;		/* not better (see ruleset_lit_better) */
+	best->ok = 1;
+	best->n = 1;
+	memcpy(best->s[0], run, n);
+	best->s[0][n] = '\0';
+}
+
+/* *dst = *src, only the literals used */
+static void ruleset_lit_copy(ruleset_lit_set *dst, const ruleset_lit_set *src)
+{
+	dst->ok = src->ok;
+	dst->n = src->n;
+	memcpy(dst->s, src->s, src->n * sizeof(src->s[0]));
 }
 
 /* A group at p: *in its contents, *close its ')'; *look set for a lookaround
@@ -362,7 +390,7 @@ static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best
 				return -1;
 			r = ruleset_lit_alt(in, close, g, depth + 1);
 			if (r == 0 && ruleset_lit_better(g, best))
-				*best = *g;
+				ruleset_lit_copy(best, g);
 			free(g);
 			if (r < 0)
 				return -1;
@@ -489,7 +517,7 @@ static char *ruleset_lits(const char *pattern)
 
 /* Put the rule's literals in the index and give it its bit; a rule that
  * cannot be indexed (no room) loses its literals: it is always tried. */
-static void ruleset_lit_index(ruleset *rs, ruleset_rule *r)
+static void ruleset_lit_index(ruleset *rs, const ruleset_rule *rule, ruleset_part *r)
 {
 	size_t need = 0;
 	const char *l;
@@ -520,6 +548,7 @@ static void ruleset_lit_index(ruleset *rs, ruleset_rule *r)
 		e->s = l;
 		e->len = strlen(l);
 		e->id = r->lit_id;
+		e->rid = rule->lit_id;
 		e->next = rs->lhead[h];
 		rs->lhead[h] = (int)rs->nlent++;
 		rs->lbits[h >> 3] |= (unsigned char)(1u << (h & 7));
@@ -528,28 +557,6 @@ static void ruleset_lit_index(ruleset *rs, ruleset_rule *r)
 none:
 	free(r->lits);
 	r->lits = NULL;
-}
-
-/* 1 when one of lits occurs in s[0..n), ASCII caseless. */
-static int ruleset_lit_in(const char *lits, const char *s, size_t n)
-{
-	const char *l;
-	size_t i, j, ll;
-
-	for (l = lits; *l != '\0'; l += ll + 1) {
-		ll = strlen(l);
-		for (i = 0; i + ll <= n; i++) {
-			for (j = 0; j < ll; j++) {
-				unsigned char c = (unsigned char)s[i + j];
-
-				if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)l[j])
-					break;
-			}
-			if (j == ll)
-				return 1;
-		}
-	}
-	return 0;
 }
 
 /* A status filter: comma-separated globs of digits, '.', '*', '?'. */
@@ -564,12 +571,112 @@ static int ruleset_filter_ok(const char *f)
 
 static void ruleset_rule_clear(ruleset_rule *r)
 {
-	free(r->lits);
-	free(r->host_lits);
+	size_t i;
+
+	for (i = 0; i < r->nparts; i++) {
+		pcre2_code_free(r->parts[i].re);
+		free(r->parts[i].lits);
+	}
+	free(r->parts);
+#ifdef RULESET_LIT_CHECK
 	pcre2_code_free(r->re);
+#endif
+	free(r->host_lits);
 	pcre2_code_free(r->host_re);
 	free(r->status);
 	memset(r, 0, sizeof(*r));
+}
+
+/* Add a part to the rule: the pattern p[0..n), compiled, with its literals
+ * (lits: 1 to derive them, 0 for none).  0, or -1 (no memory, or a part
+ * that does not compile alone). */
+static int ruleset_part_add(ruleset_rule *r, const char *p, size_t n, int lits)
+{
+	ruleset_part *np = realloc(r->parts, (r->nparts + 1) * sizeof(*np));
+	char *pat = malloc(n + 1);
+	ruleset_part *part;
+
+	if (np != NULL)
+		r->parts = np;
+	if (np == NULL || pat == NULL) {
+		free(pat);
+		return -1;
+	}
+	memcpy(pat, p, n);
+	pat[n] = '\0';
+	part = &r->parts[r->nparts];
+	memset(part, 0, sizeof(*part));
+	if ((part->re = ruleset_compile(pat, "bad pattern", NULL, 0, 1)) == NULL) {
+		free(pat);
+		return -1;
+	}
+	part->lits = lits ? ruleset_lits(pat) : NULL;
+	r->nparts++;
+	free(pat);
+	return 0;
+}
+
+/* Split the pattern into parts: each top-level alternative that has
+ * literals is a part of its own (it is only run when one of its literals
+ * is in the text), the others go together into one part that is always
+ * run.  A pattern the literal reading gives up on is one part without
+ * literals.  A text matches the pattern exactly when it matches one of
+ * the parts (PCRE2 alternatives; the readings that could differ, such as
+ * options, back references and (?| groups, make the reading give up).
+ * 0, or -1 when some part fails (the caller keeps the pattern whole). */
+static int ruleset_split(ruleset_rule *r, const char *pattern)
+{
+	const char *end = pattern + strlen(pattern), *p, *start, *q;
+	char *rest;
+	size_t nrest = 0;
+	int level = 0, ret = 0;
+	ruleset_lit_set *set;
+
+	if ((set = malloc(sizeof(*set))) == NULL)
+		return -1;
+	if (ruleset_lit_alt(pattern, end, set, 0) < 0) {
+		free(set);
+		return ruleset_part_add(r, pattern, strlen(pattern), 0);
+	}
+	if ((rest = malloc(strlen(pattern) + 1)) == NULL) {
+		free(set);
+		return -1;
+	}
+	for (p = start = pattern; ret == 0; p++) {
+		if (p >= end || (*p == '|' && level == 0)) {
+			if (ruleset_lit_seq(start, p, set, 0) == 0 && set->ok &&
+			    ruleset_lit_min(set) >= RULESET_LIT_MIN) {
+				ret = ruleset_part_add(r, start, (size_t)(p - start), 1);
+			} else {
+				if (nrest > 0)
+					rest[nrest++] = '|';
+				memcpy(rest + nrest, start, (size_t)(p - start));
+				nrest += (size_t)(p - start);
+				rest[nrest] = '\0';
+				if (nrest == 0)
+					rest[nrest++] = '|';	/* an empty alternative stays */
+			}
+			if (p >= end)
+				break;
+			start = p + 1;
+		} else if (*p == '\\') {
+			p++;
+		} else if (*p == '[') {
+			if ((q = ruleset_lit_class_end(p, end)) == NULL)
+				ret = -1;	/* cannot happen: the reading succeeded */
+			else
+				p = q - 1;
+		} else if (*p == '(') {
+			level++;
+		} else if (*p == ')') {
+			level--;
+		}
+	}
+	if (ret == 0 && nrest > 0)
+		ret = ruleset_part_add(r, rest, nrest, 0);
+	free(rest);
+	free(set);
+	return ret;
 }
 
 /* Fill *out from the parts; 0, or -1 with errbuf set. */
@@ -577,6 +684,9 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 			     const char *host, const char *status,
 			     char *errbuf, size_t errlen)
 {
+	pcre2_code *whole;
+	size_t i;
+
 	memset(out, 0, sizeof(*out));
 	if (pattern == NULL || *pattern == '\0' || strlen(pattern) > RULESET_MAX_PATTERN) {
 		ruleset_err(errbuf, errlen, "rule pattern is empty or longer than %d bytes",
@@ -596,12 +706,35 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		ruleset_err(errbuf, errlen, "host pattern longer than %d bytes", RULESET_MAX_PATTERN);
 		return -1;
 	}
-	out->re = ruleset_compile(pattern, "bad pattern", errbuf, errlen);
-	if (out->re == NULL)
+	/* the whole pattern is checked first: its errors are the ones reported */
+	if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, 0)) == NULL)
 		return -1;
-	out->lits = ruleset_lits(pattern);	/* NULL (none, or no memory): always tried */
+	if (ruleset_split(out, pattern) < 0) {
+		for (i = 0; i < out->nparts; i++) {
+			pcre2_code_free(out->parts[i].re);
+			free(out->parts[i].lits);
+		}
+		out->nparts = 0;
+		if ((out->parts == NULL &&
+		     (out->parts = malloc(sizeof(*out->parts))) == NULL)) {
+			pcre2_code_free(whole);
+			ruleset_err(errbuf, errlen, "out of memory");
+			return -1;
+		}
+		memset(out->parts, 0, sizeof(*out->parts));
+		out->parts[0].re = whole;	/* kept whole, always run */
+		out->nparts = 1;
+		if (getenv("BOUNCETAG_NO_JIT") == NULL)
+			(void)pcre2_jit_compile(whole, PCRE2_JIT_COMPLETE);
+		whole = NULL;
+	}
+#ifdef RULESET_LIT_CHECK
+	out->re = whole;
+#else
+	pcre2_code_free(whole);
+#endif
 	if (host != NULL && *host != '\0') {
-		out->host_re = ruleset_compile(host, "bad host pattern", errbuf, errlen);
+		out->host_re = ruleset_compile(host, "bad host pattern", errbuf, errlen, 1);
 		if (out->host_re == NULL)
 			goto fail;
 		out->host_lits = ruleset_lits(host);
@@ -614,6 +747,22 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 fail:
 	ruleset_rule_clear(out);
 	return -1;
+}
+
+/* Index the rule's parts; the rule gets a bit of its own, set when one
+ * of its parts' literals is found. */
+static void ruleset_rule_index(ruleset *rs, ruleset_rule *r)
+{
+	size_t i;
+
+	r->always = rs->nids >= RULESET_LIT_IDS;
+	if (!r->always)
+		r->lit_id = rs->nids++;
+	for (i = 0; i < r->nparts; i++) {
+		ruleset_lit_index(rs, r, &r->parts[i]);	/* no room: lits dropped */
+		if (r->parts[i].lits == NULL)
+			r->always = 1;
+	}
 }
 
 ruleset *ruleset_new(char *errbuf, size_t errlen)
@@ -639,7 +788,7 @@ ruleset *ruleset_new(char *errbuf, size_t errlen)
 			ruleset_free(rs);
 			return NULL;
 		}
-		ruleset_lit_index(rs, &rs->builtin[i]);
+		ruleset_rule_index(rs, &rs->builtin[i]);
 		rs->nbuiltin++;
 	}
 	return rs;
@@ -693,7 +842,7 @@ int ruleset_add_rule(ruleset *rs, const char *pattern, const char *reason,
 		rs->admin_alloc = na;
 	}
 	rs->admin[rs->nadmin] = r;
-	ruleset_lit_index(rs, &rs->admin[rs->nadmin++]);
+	ruleset_rule_index(rs, &rs->admin[rs->nadmin++]);
 	return 0;
 }
 
@@ -871,6 +1020,8 @@ typedef struct ruleset_text {
 	int scanned;
 	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];
 	char low[RULESET_MAX_TEXT];
+	int hdone;			/* bit i: host i lowercased */
+	char hlow[3][RULESET_HOST_LOW];
 } ruleset_text;
 
 /* One pass over the lowercased text: the rules one of whose literals is there. */
@@ -892,21 +1043,53 @@ static void ruleset_lit_scan(const ruleset *rs, ruleset_text *t)
 		for (k = rs->lhead[h]; k >= 0; k = rs->lent[k].next) {
 			const ruleset_lit_ent *e = &rs->lent[k];
 
-			if (e->len <= len - i && memcmp(low + i, e->s, e->len) == 0)
+			if (e->len <= len - i && memcmp(low + i, e->s, e->len) == 0) {
 				t->poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+				t->poss[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
+			}
 		}
 	}
 	t->scanned = 1;
 }
 
-/* 1 unless the text lacks every literal of the rule (then it cannot match). */
-static int ruleset_lit_possible(const ruleset *rs, const ruleset_rule *r, ruleset_text *t)
+/* 1 unless the text lacks every literal of the part (then it cannot match). */
+static int ruleset_lit_possible(const ruleset *rs, const ruleset_part *r, ruleset_text *t)
 {
 	if (r->lits == NULL)
 		return 1;
 	if (!t->scanned)
 		ruleset_lit_scan(rs, t);
 	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+}
+
+/* 0 when none of the rule's parts can match (no literal of theirs is there). */
+static int ruleset_rule_possible(const ruleset *rs, const ruleset_rule *r, ruleset_text *t)
+{
+	if (r->always)
+		return 1;
+	if (!t->scanned)
+		ruleset_lit_scan(rs, t);
+	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+}
+
+/* 0 when host i lacks every literal of the rule's host filter. */
+static int ruleset_host_possible(const ruleset_rule *r, ruleset_text *t, const char *host,
+				 int i, size_t hl)
+{
+	const char *l;
+	size_t k;
+
+	if (r->host_lits == NULL || hl >= RULESET_HOST_LOW)
+		return 1;
+	if (!(t->hdone & (1 << i))) {
+		for (k = 0; k < hl; k++)
+			t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
+		t->hdone |= 1 << i;
+	}
+	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
+		if (memmem(t->hlow[i], hl, l, strlen(l)) != NULL)
+			return 1;
+	return 0;
 }
 
 #ifdef RULESET_LIT_CHECK
@@ -924,8 +1107,8 @@ static void ruleset_lit_check(const pcre2_code *re, const char *lits, const char
 #endif
 
 /* 1 when the rule's filters accept this context. */
-static int ruleset_filters(const ruleset_rule *r, const char *status, const char *reply,
-			   const char *const host_ctx[3], pcre2_match_data *md,
+static int ruleset_filters(const ruleset_rule *r, ruleset_text *t, const char *status,
+			   const char *reply, const char *const host_ctx[3], pcre2_match_data *md,
 			   pcre2_match_context *mctx)
 {
 	int i;
@@ -940,7 +1123,7 @@ static int ruleset_filters(const ruleset_rule *r, const char *status, const char
 		if (host_ctx[i] == NULL)
 			continue;
 		hl = strnlen(host_ctx[i], RULESET_MAX_TEXT);
-		if (r->host_lits != NULL && !ruleset_lit_in(r->host_lits, host_ctx[i], hl)) {
+		if (!ruleset_host_possible(r, t, host_ctx[i], i, hl)) {
 #ifdef RULESET_LIT_CHECK
 			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
 #endif
@@ -951,6 +1134,48 @@ static int ruleset_filters(const ruleset_rule *r, const char *status, const char
 	}
 	return 0;
 }
+
+/* 1 when one of the rule's parts matches the text. */
+static int ruleset_parts_match(const ruleset *rs, const ruleset_rule *r, ruleset_text *t,
+			       pcre2_match_data *md)
+{
+	size_t j;
+
+	for (j = 0; j < r->nparts; j++)
+		if (ruleset_lit_possible(rs, &r->parts[j], t) &&
+		    ruleset_re_match(r->parts[j].re, t->text, t->len, md, rs->mctx))
+			return 1;
+	return 0;
+}
+
+#ifdef RULESET_LIT_CHECK
+/* Debug builds: the parts say what the whole pattern says, and a part the
+ * literals rule out does not match. */
+static void ruleset_rule_check(const ruleset *rs, const ruleset_rule *r, ruleset_text *t,
+			       pcre2_match_data *md)
+{
+	size_t j;
+	int any = 0;
+
+	for (j = 0; j < r->nparts; j++) {
+		if (!ruleset_rule_possible(rs, r, t) && ruleset_lit_possible(rs, &r->parts[j], t)) {
+			fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: a rule's bit (%s) is "
+				"not set, a part's is\n", r->reason);
+			abort();
+		}
+		if (!ruleset_lit_possible(rs, &r->parts[j], t))
+			ruleset_lit_check(r->parts[j].re, r->parts[j].lits, t->text, t->len, md,
+					  rs->mctx);
+		else if (ruleset_re_match(r->parts[j].re, t->text, t->len, md, rs->mctx))
+			any = 1;
+	}
+	if (any != ruleset_re_match(r->re, t->text, t->len, md, rs->mctx)) {
+		fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: the parts of a rule (%s) say %d, "
+			"the pattern not, on \"%.*s\"\n", r->reason, any, (int)t->len, t->text);
+		abort();
+	}
+}
+#endif
 
 static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
 				ruleset_text *t, const char *status, const char *reply,
@@ -963,17 +1188,18 @@ static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, si
 		const ruleset_rule *r = &rules[i];
 
 #ifdef RULESET_LIT_CHECK
-		if (!ruleset_lit_possible(rs, r, t))
-			ruleset_lit_check(r->re, r->lits, t->text, t->len, md, rs->mctx);
+		ruleset_rule_check(rs, r, t, md);
 #endif
 		if (hosted_only && r->host_re == NULL)
 			continue;
-		/* the filters first: the hosted-only pass then seldom scans */
-		if (!ruleset_filters(r, status, reply, host_ctx, md, rs->mctx))
+		/* a host filter first: the hosted-only pass then seldom scans */
+		if (r->host_re == NULL && !ruleset_rule_possible(rs, r, t))
 			continue;
-		if (!ruleset_lit_possible(rs, r, t))
+		if (!ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx))
 			continue;
-		if (ruleset_re_match(r->re, t->text, t->len, md, rs->mctx))
+		if (!ruleset_rule_possible(rs, r, t))
+			continue;
+		if (ruleset_parts_match(rs, r, t, md))
 			return r->reason;
 	}
 	return NULL;
@@ -996,6 +1222,7 @@ static const char *ruleset_match_any(const ruleset *rs, const char *text, size_t
 	t.text = text;
 	t.len = len;
 	t.scanned = 0;
+	t.hdone = 0;
 	reason = ruleset_scan(rs, rs->admin, rs->nadmin, &t, status, replycode, host_ctx, md,
 			      hosted_only);
 	if (reason == NULL)

@@ -774,6 +774,19 @@ START_TEST(test_prefilter)
 		ruleset_free(rs);
 		rs = ruleset_new(err, sizeof(err));
 	}
+	/* a pattern is split at its top-level alternatives: those with words
+	 * run only when their words are there, the others always */
+	ck_assert_int_eq(ruleset_add_rule(rs, "abcdef|^..$|(x|y)z", "suspend", NULL, NULL,
+					  err, sizeof(err)), 0);
+	ck_assert_str_eq(ruleset_match(rs, "AB", 2, "", "", h), "suspend");
+	ck_assert_str_eq(ruleset_match(rs, "--ABCDEF--", 10, "", "", h), "suspend");
+	ck_assert_str_eq(ruleset_match(rs, "--YZ--", 6, "", "", h), "suspend");
+	ck_assert_ptr_null(ruleset_match(rs, "abc", 3, "", "", h));
+	ck_assert_int_eq(ruleset_add_rule(rs, "wordy|", "systemfull", NULL, NULL,
+					  err, sizeof(err)), 0);	/* the empty alternative */
+	ck_assert_str_eq(ruleset_match(rs, "abc", 3, "", "", h), "systemfull");
+	ruleset_free(rs);
+	rs = ruleset_new(err, sizeof(err));
 	/* words from groups, around lookarounds, cut from long runs */
 	ck_assert_int_eq(ruleset_add_rule(rs, "(?<=xx)(alpha|beta)s? gamm(?!y)", "suspend", NULL,
 					  NULL, err, sizeof(err)), 0);
