@@ -211,6 +211,17 @@ static size_t classify_fold(const char *text, char *buf, size_t len)
 	return n;
 }
 
+/* low = text[0..len] with ASCII letters lowercased (the C locale's
+ * tolower, as strcasestr uses), NUL-terminated. */
+static void classify_lower(const char *text, size_t len, char *low)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		low[i] = (char)((unsigned)(text[i] - 'A') < 26u ? text[i] + 32 : text[i]);
+	low[len] = '\0';
+}
+
 /* Length of the d.d.d code at s (1-3 digits each), 0 if none.  The caller
  * checks what stands before it. */
 static size_t classify_code_at(const char *s)
@@ -362,30 +373,34 @@ static const char *classify_domain(const char *addr)
 }
 
 /* The SMTP command the remote server refused: the engine's, or the one the
- * text names ("in reply to end of DATA command", "after RCPT TO").
+ * text names ("in reply to end of DATA command", "after RCPT TO"); low is
+ * the text lowercased (classify_lower).
  * Returns 'D' (DATA), 'M' (MAIL FROM), 'R' (RCPT TO), 'C' (connection,
  * HELO/EHLO) or 0. */
-static int classify_command(const bt_rcpt *rc, const char *text)
+static int classify_command(const bt_rcpt *rc, const char *low)
 {
-	const char *p;
+	const char *p, *text = low;
 
-	if (strcasecmp(rc->smtp_command, "DATA") == 0)
-		return 'D';
-	if (strcasecmp(rc->smtp_command, "MAIL") == 0)
-		return 'M';
-	if (strcasecmp(rc->smtp_command, "RCPT") == 0)
-		return 'R';
-	if (strcasecmp(rc->smtp_command, "CONN") == 0 || strcasecmp(rc->smtp_command, "HELO") == 0 ||
-	    strcasecmp(rc->smtp_command, "EHLO") == 0)
-		return 'C';
+	if (rc->smtp_command[0] != '\0') {	/* none: the text may say */
+		if (strcasecmp(rc->smtp_command, "DATA") == 0)
+			return 'D';
+		if (strcasecmp(rc->smtp_command, "MAIL") == 0)
+			return 'M';
+		if (strcasecmp(rc->smtp_command, "RCPT") == 0)
+			return 'R';
+		if (strcasecmp(rc->smtp_command, "CONN") == 0 ||
+		    strcasecmp(rc->smtp_command, "HELO") == 0 ||
+		    strcasecmp(rc->smtp_command, "EHLO") == 0)
+			return 'C';
+	}
 	/* X3's "SMTP:RCPT host", qmail's "does not like recipient",
 	 * DragonFly's "did not like our RCPT TO" */
-	if (strcasestr(text, "smtp:rcpt ") != NULL || strcasestr(text, "does not like recipient") != NULL ||
-	    strcasestr(text, "did not like our rcpt") != NULL)
+	if (strstr(text, "smtp:rcpt ") != NULL || strstr(text, "does not like recipient") != NULL ||
+	    strstr(text, "did not like our rcpt") != NULL)
 		return 'R';
-	if ((p = strcasestr(text, "in reply to ")) != NULL)
+	if ((p = strstr(text, "in reply to ")) != NULL)
 		p += 12;
-	else if ((p = strcasestr(text, " after ")) != NULL)
+	else if ((p = strstr(text, " after ")) != NULL)
 		p += 7;
 	else
 		return 0;
@@ -580,11 +595,12 @@ static const char *classify_mta_category(const char *category)
 
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
-				   const char *text, size_t len, int delayed, int *by_text)
+				   const char *text, const char *low, size_t len, int delayed,
+				   int *by_text)
 {
 	const char *hosts[3];
-	const char *reason = NULL, *code;
-	int cmd;
+	const char *reason = NULL, *code, *full = NULL;
+	int cmd, matched = 0;
 
 	*by_text = 0;
 	/* a local delivery program failed, unless what the report quotes for
@@ -599,7 +615,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	hosts[0] = r->reporting_mta;
 	hosts[1] = rc->remote_mta;
 	hosts[2] = classify_domain(rc->recipient);
-	cmd = classify_command(rc, text);
+	cmd = classify_command(rc, low);
 	/* provider knowledge (rules with a host filter) goes first */
 	if (len > 0 && (reason = ruleset_match_hosted(rs, text, len, rc->status, rc->replycode,
 						       hosts)) != NULL) {
@@ -609,18 +625,22 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	code = classify_code_reason(rs, rc->status);
 	/* a bad-mailbox code on a reply that says the mailbox is full (qmail's
 	 * "over quota (#5.1.1)"): the mailbox exists */
-	if (code != NULL && strcmp(code, "userunknown") == 0 && len > 0 &&
-	    (reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts)) != NULL &&
-	    strcmp(reason, "mailboxfull") == 0) {
-		*by_text = 1;
-		return reason;
+	if (code != NULL && strcmp(code, "userunknown") == 0 && len > 0) {
+		full = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
+		matched = 1;	/* the same question below: the same answer */
+		if (full != NULL && strcmp(full, "mailboxfull") == 0) {
+			*by_text = 1;
+			return full;
+		}
 	}
 	if (code != NULL && !classify_code_weak(rc->status))
 		return code;	/* a specific code decides, whatever the phase */
 	if (code == NULL && rc->status[0] != '\0' && ruleset_lookup_code(rs, rc->status) == NULL)
 		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
+	reason = NULL;
 	if (len > 0)
-		reason = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
+		reason = matched ? full :
+			 ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
 	*by_text = reason != NULL;
 	if (reason != NULL && strcmp(reason, "userunknown") == 0 &&
 	    classify_unknown_is_filter(rs, rc, r, text, cmd))
@@ -678,7 +698,8 @@ static int classify_retried_cause(const char *text)
 }
 
 /* The made-up status when the bounce shows none. */
-static void classify_synthesize(bt_rcpt *rc, const char *text, int delayed, int by_text)
+static void classify_synthesize(bt_rcpt *rc, const char *text, const char *low, int delayed,
+				int by_text)
 {
 	const char *syn;
 	int temporary;
@@ -695,7 +716,7 @@ static void classify_synthesize(bt_rcpt *rc, const char *text, int delayed, int 
 			    (delayed && by_text);
 	/* Sisimai's convention: a host-name (PTR) refusal given to MAIL FROM
 	 * keeps the made-up code of its first guess, onhold (X.0.901) */
-	if (strcmp(rc->reason, "requireptr") == 0 && classify_command(rc, text) == 'M')
+	if (strcmp(rc->reason, "requireptr") == 0 && classify_command(rc, low) == 'M')
 		syn = classify_synthetic_status("onhold", temporary);
 	else
 		syn = classify_synthetic_status(rc->reason, temporary);
@@ -708,6 +729,7 @@ static void classify_synthesize(bt_rcpt *rc, const char *text, int delayed, int 
 void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 {
 	char text[CLASSIFY_MAX_TEXT] = { 0 };	/* all set: PCRE2 JIT may read ahead */
+	char low[CLASSIFY_MAX_TEXT];		/* text lowercased */
 	size_t len;
 	int delayed, by_text = 0;
 	const codes_entry *e = NULL;
@@ -732,8 +754,9 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	classify_codes(rc, text);
 	len = classify_strip_prefixes(text, len);
 
-	rc->reason = classify_reason(rc, r, rs, text, len, delayed, &by_text);
-	classify_synthesize(rc, text, delayed, by_text);
+	classify_lower(text, len, low);
+	rc->reason = classify_reason(rc, r, rs, text, low, len, delayed, &by_text);
+	classify_synthesize(rc, text, low, delayed, by_text);
 
 	if (rc->status[0] != '\0' && !rc->status_synthetic)
 		e = ruleset_lookup_code(rs, rc->status);

@@ -39,7 +39,6 @@
  *	process (built-in ones).  The built-in ruleset of ruleset_builtin() is
  *	made once per process and never freed.
  */
-#define _GNU_SOURCE	/* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
@@ -1072,6 +1071,21 @@ static int ruleset_rule_possible(const ruleset *rs, const ruleset_rule *r, rules
 	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
 }
 
+/* 1 when l[0..ll) occurs in h[0..hl) (short strings: memchr for the
+ * first byte, then memcmp). */
+static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
+{
+	const char *p = h, *end = h + hl;
+
+	while (ll > 0 && (size_t)(end - p) >= ll &&
+	       (p = memchr(p, l[0], (size_t)(end - p) - ll + 1)) != NULL) {
+		if (memcmp(p + 1, l + 1, ll - 1) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /* 0 when host i lacks every literal of the rule's host filter. */
 static int ruleset_host_possible(const ruleset_rule *r, ruleset_text *t, const char *host,
 				 int i, size_t hl)
@@ -1087,7 +1101,7 @@ static int ruleset_host_possible(const ruleset_rule *r, ruleset_text *t, const c
 		t->hdone |= 1 << i;
 	}
 	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
-		if (memmem(t->hlow[i], hl, l, strlen(l)) != NULL)
+		if (ruleset_lit_find(t->hlow[i], hl, l, strlen(l)))
 			return 1;
 	return 0;
 }
