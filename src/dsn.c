@@ -350,12 +350,69 @@ dsn_set_diag(dsn *d, bt_rcpt *rc, const char *v, size_t n)
 }
 
 /* Recipient fields of RFC 3464 and the common vendor ones. */
+/* The fields this module reads, by name: one lookup per field (length,
+ * then first letter, then one strcasecmp) instead of a strcasecmp chain. */
+enum dsn_fid {
+	DSN_F_OTHER,
+	/* per recipient */
+	DSN_F_FINAL_RCPT, DSN_F_ORIG_RCPT, DSN_F_ACTION, DSN_F_STATUS, DSN_F_REMOTE_MTA,
+	DSN_F_DIAG, DSN_F_LAST_ATTEMPT, DSN_F_RETRY_UNTIL, DSN_F_SUPP, DSN_F_ACTUAL_RCPT,
+	DSN_F_PMTA_CATEGORY,
+	/* per message */
+	DSN_F_REPORTING_MTA, DSN_F_RECEIVED_FROM_MTA, DSN_F_ARRIVAL_DATE, DSN_F_RECEIVED_DATE,
+	DSN_F_ENVID,
+	/* ARF */
+	DSN_F_FEEDBACK_TYPE, DSN_F_ORIG_RCPT_TO, DSN_F_REMOVAL_RCPT,
+};
+
+static const struct {
+	const char *name;	/* lowercase */
+	size_t len;
+	enum dsn_fid id;
+} dsn_fields[] = {
+#define DSN_FIELD(s, id)	{ s, sizeof(s) - 1, id }
+	DSN_FIELD("final-recipient", DSN_F_FINAL_RCPT),
+	DSN_FIELD("original-recipient", DSN_F_ORIG_RCPT),
+	DSN_FIELD("action", DSN_F_ACTION),
+	DSN_FIELD("status", DSN_F_STATUS),
+	DSN_FIELD("remote-mta", DSN_F_REMOTE_MTA),
+	DSN_FIELD("diagnostic-code", DSN_F_DIAG),
+	DSN_FIELD("last-attempt-date", DSN_F_LAST_ATTEMPT),
+	DSN_FIELD("will-retry-until", DSN_F_RETRY_UNTIL),
+	DSN_FIELD("x-supplementary-info", DSN_F_SUPP),
+	DSN_FIELD("x-actual-recipient", DSN_F_ACTUAL_RCPT),
+	DSN_FIELD("x-powermta-bouncecategory", DSN_F_PMTA_CATEGORY),
+	DSN_FIELD("reporting-mta", DSN_F_REPORTING_MTA),
+	DSN_FIELD("received-from-mta", DSN_F_RECEIVED_FROM_MTA),
+	DSN_FIELD("arrival-date", DSN_F_ARRIVAL_DATE),
+	DSN_FIELD("received-date", DSN_F_RECEIVED_DATE),
+	DSN_FIELD("original-envelope-id", DSN_F_ENVID),
+	DSN_FIELD("feedback-type", DSN_F_FEEDBACK_TYPE),
+	DSN_FIELD("original-rcpt-to", DSN_F_ORIG_RCPT_TO),
+	DSN_FIELD("removal-recipient", DSN_F_REMOVAL_RCPT),
+#undef DSN_FIELD
+};
+
+/* The id of a field name of len bytes (NUL-terminated). */
+static enum dsn_fid
+dsn_field_id(const char *name, size_t len)
+{
+	int c = (unsigned char)name[0] | 0x20;	/* lowercase for letters */
+	size_t i;
+
+	for (i = 0; i < sizeof(dsn_fields) / sizeof(dsn_fields[0]); i++)
+		if (dsn_fields[i].len == len && dsn_fields[i].name[0] == c &&
+		    strcasecmp(name, dsn_fields[i].name) == 0)
+			return dsn_fields[i].id;
+	return DSN_F_OTHER;
+}
+
 static void
-dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
+dsn_rcpt_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 {
 	bt_rcpt *rc;
-	int is_final = strcasecmp(name, "final-recipient") == 0;
-	int is_orig = strcasecmp(name, "original-recipient") == 0;
+	int is_final = id == DSN_F_FINAL_RCPT;
+	int is_orig = id == DSN_F_ORIG_RCPT;
 
 	if (d->dropping && !is_final && !is_orig)
 		return;
@@ -365,7 +422,7 @@ dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
 			return;
 	}
 	rc = dsn_rcpt(d);
-	if (is_final || is_orig || strcasecmp(name, "x-actual-recipient") == 0) {
+	if (is_final || is_orig || id == DSN_F_ACTUAL_RCPT) {
 		char a[DSN_ADDR_MAX];
 
 		n = dsn_address_copy(v, n, a, sizeof(a));
@@ -381,7 +438,7 @@ dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
 		} else if (rc->recipient == NULL) {
 			dsn_set(d, &rc->recipient, a, n);
 		}
-	} else if (strcasecmp(name, "action") == 0) {
+	} else if (id == DSN_F_ACTION) {
 		char act[32];
 		size_t i;
 
@@ -390,33 +447,33 @@ dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
 			act[i] = (char)tolower((unsigned char)v[i]);
 		if (i > 0)
 			dsn_set(d, &rc->action, act, i);
-	} else if (strcasecmp(name, "status") == 0) {
+	} else if (id == DSN_F_STATUS) {
 		size_t sl;
 
 		if (dsn_status(v, &sl) && sl < sizeof(rc->status)) {
 			memcpy(rc->status, v, sl);
 			rc->status[sl] = '\0';
 		}
-	} else if (strcasecmp(name, "remote-mta") == 0) {
+	} else if (id == DSN_F_REMOTE_MTA) {
 		const char *type;
 		size_t tlen;
 
 		v = dsn_strip_type(v, &n, &type, &tlen);
 		dsn_set_host(d, &rc->remote_mta, v, n);
-	} else if (strcasecmp(name, "diagnostic-code") == 0) {
+	} else if (id == DSN_F_DIAG) {
 		dsn_set_diag(d, rc, v, n);
-	} else if (strcasecmp(name, "last-attempt-date") == 0) {
+	} else if (id == DSN_F_LAST_ATTEMPT) {
 		dsn_set(d, &rc->last_attempt_date, v, n);
-	} else if (strcasecmp(name, "will-retry-until") == 0) {
+	} else if (id == DSN_F_RETRY_UNTIL) {
 		dsn_set(d, &rc->will_retry_until, v, n);
-	} else if (strcasecmp(name, "x-powermta-bouncecategory") == 0) {
+	} else if (id == DSN_F_PMTA_CATEGORY) {
 		size_t i;
 
 		for (i = 0; i < n && i + 1 < sizeof(rc->mta_category) &&
 		     (isalpha((unsigned char)v[i]) || v[i] == '-'); i++)
 			rc->mta_category[i] = (char)tolower((unsigned char)v[i]);
 		rc->mta_category[i] = '\0';
-	} else if (strcasecmp(name, "x-supplementary-info") == 0) {
+	} else if (id == DSN_F_SUPP) {
 		if (n >= sizeof(d->supp))
 			n = sizeof(d->supp) - 1;
 		memcpy(d->supp, v, n);
@@ -425,42 +482,30 @@ dsn_rcpt_field(dsn *d, const char *name, const char *v, size_t n)
 }
 
 static int
-dsn_is_rcpt_field(const char *name)
+dsn_is_rcpt_field(enum dsn_fid id)
 {
-	static const char *const names[] = {
-		"final-recipient", "original-recipient", "action", "status",
-		"remote-mta", "diagnostic-code", "last-attempt-date",
-		"will-retry-until", "x-supplementary-info", "x-actual-recipient",
-		"x-powermta-bouncecategory",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasecmp(name, names[i]) == 0)
-			return 1;
-	return 0;
+	return id >= DSN_F_FINAL_RCPT && id <= DSN_F_PMTA_CATEGORY;
 }
 
 static void
-dsn_message_field(dsn *d, const char *name, const char *v, size_t n)
+dsn_message_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 {
 	bt_result *r = d->r;
 	const char *type;
 	size_t tlen;
 
-	if (strcasecmp(name, "reporting-mta") == 0) {
+	if (id == DSN_F_REPORTING_MTA) {
 		v = dsn_strip_type(v, &n, &type, &tlen);
 		if (r->reporting_mta == NULL)
 			dsn_set_host(d, &r->reporting_mta, v, n);
-	} else if (strcasecmp(name, "received-from-mta") == 0) {
+	} else if (id == DSN_F_RECEIVED_FROM_MTA) {
 		v = dsn_strip_type(v, &n, &type, &tlen);
 		if (r->received_from_mta == NULL)
 			dsn_set_host(d, &r->received_from_mta, v, n);
-	} else if (strcasecmp(name, "arrival-date") == 0 ||
-		   strcasecmp(name, "received-date") == 0) {
+	} else if (id == DSN_F_ARRIVAL_DATE || id == DSN_F_RECEIVED_DATE) {
 		if (r->arrival_date == NULL)
 			dsn_set(d, &r->arrival_date, v, n);
-	} else if (strcasecmp(name, "original-envelope-id") == 0) {
+	} else if (id == DSN_F_ENVID) {
 		if (r->original_envelope_id == NULL)
 			dsn_set(d, &r->original_envelope_id, v, n);
 	}
@@ -468,11 +513,11 @@ dsn_message_field(dsn *d, const char *name, const char *v, size_t n)
 
 /* ARF: every Original-Rcpt-To / Removal-Recipient is one complaint. */
 static void
-dsn_feedback_field(dsn *d, const char *name, const char *v, size_t n)
+dsn_feedback_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 {
 	bt_result *r = d->r;
 
-	if (strcasecmp(name, "feedback-type") == 0) {
+	if (id == DSN_F_FEEDBACK_TYPE) {
 		char t[64];
 		size_t i;
 
@@ -481,8 +526,7 @@ dsn_feedback_field(dsn *d, const char *name, const char *v, size_t n)
 			t[i] = (char)tolower((unsigned char)v[i]);
 		if (r->feedback_type == NULL && i > 0)
 			dsn_set(d, &r->feedback_type, t, i);
-	} else if (strcasecmp(name, "original-rcpt-to") == 0 ||
-		   strcasecmp(name, "removal-recipient") == 0) {
+	} else if (id == DSN_F_ORIG_RCPT_TO || id == DSN_F_REMOVAL_RCPT) {
 		char a[DSN_ADDR_MAX];
 		bt_rcpt *rc;
 		size_t i;
@@ -503,7 +547,7 @@ dsn_feedback_field(dsn *d, const char *name, const char *v, size_t n)
 		rc->cls = BT_CLASS_COMPLAINT;
 		rc->reason = "feedback";
 	} else {
-		dsn_message_field(d, name, v, n);
+		dsn_message_field(d, id, v, n);
 	}
 }
 
@@ -513,6 +557,7 @@ dsn_field(dsn *d, char *f, size_t n)
 {
 	char *colon = memchr(f, ':', n), *v, *end = f + n;
 	size_t i;
+	enum dsn_fid id;
 
 	if (colon == NULL || colon == f)
 		return;
@@ -532,14 +577,15 @@ dsn_field(dsn *d, char *f, size_t n)
 	while (end > v && isspace((unsigned char)end[-1]))
 		end--;
 	*end = '\0';
+	id = dsn_field_id(f, i);
 	if (d->kind == DSN_FEEDBACK) {
-		dsn_feedback_field(d, f, v, (size_t)(end - v));
+		dsn_feedback_field(d, id, v, (size_t)(end - v));
 		return;
 	}
-	if (dsn_is_rcpt_field(f))
-		dsn_rcpt_field(d, f, v, (size_t)(end - v));
+	if (dsn_is_rcpt_field(id))
+		dsn_rcpt_field(d, id, v, (size_t)(end - v));
 	else
-		dsn_message_field(d, f, v, (size_t)(end - v));
+		dsn_message_field(d, id, v, (size_t)(end - v));
 }
 
 static void
