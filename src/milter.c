@@ -300,7 +300,17 @@ milter_decide(milter_ctx *m, const bt_config *cfg)
 	const char *sender = m->sender[0] ? m->sender : NULL;
 
 	memset(&m->verdict, 0, sizeof(m->verdict));
-	if (m->failed || m->forged_lost || m->res == NULL ||
+	if (m->forged_lost) {
+		/* More forged X-Bounce-* fields than can be deleted: passing
+		 * the message on would pass forged verdicts downstream, and
+		 * refusing it could lose it.  Hold it for the administrator. */
+		m->verdict.action = m->verdict.would = POLICY_QUARANTINE;
+		m->verdict.rule = "forged-headers";
+		m->verdict.quarantine_reason =
+			"too many forged X-Bounce headers to remove";
+		return;
+	}
+	if (m->failed || m->res == NULL ||
 	    (m->res->caps_hit & MILTER_CAPS_SERIOUS)) {
 		m->verdict.action = cfg->on_error;
 		m->verdict.rule = "on-error";

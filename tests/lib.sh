@@ -19,6 +19,7 @@ bt_skip() { echo "SKIP: $*"; exit 77; }
 bt_fail() { echo "FAIL: $*" >&2; exit 1; }
 
 bt_tmpdir() {
+	local d
 	d=$(mktemp -d "${TMPDIR:-/tmp}/bt-$1.XXXXXX") || bt_fail "mktemp"
 	chmod 755 "$d"
 	echo "$d"
@@ -45,7 +46,7 @@ bt_port_used() {
 # Below Linux's ephemeral range (32768-60999): a busy machine's outgoing
 # connections cannot take the port between this check and the bind.
 bt_free_port() {
-	i=0
+	local i=0 p
 	while [ $i -lt 200 ]; do
 		p=$(( 20000 + ($$ * 7919 + i * 104729 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 12000 ))
 		if ! bt_port_used "$p"; then echo "$p"; return 0; fi
@@ -54,13 +55,14 @@ bt_free_port() {
 	bt_fail "no free port"
 }
 
-# bt_wait COND SECONDS: poll COND (a command) every 0.1 s.
+# bt_wait COND SECONDS: poll COND (a command) every 0.1 s.  Its counter
+# has a name of its own, so COND may use any of the caller's variables.
 bt_wait() {
-	n=$(( ${2:-10} * 10 ))
-	while [ $n -gt 0 ]; do
+	local _bt_wait_n=$(( ${2:-10} * 10 ))
+	while [ $_bt_wait_n -gt 0 ]; do
 		eval "$1" && return 0
 		sleep 0.1
-		n=$((n - 1))
+		_bt_wait_n=$((_bt_wait_n - 1))
 	done
 	return 1
 }

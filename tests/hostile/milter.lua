@@ -110,7 +110,10 @@ local function main()
 	for i = 0, 60 do
 		if not check("X-Bounce-Result", i) then break end
 	end
-	if go or reply == SMFIR_ACCEPT then
+	-- A message with more forged fields than the daemon can delete is
+	-- held (quarantined) for the administrator, never passed on.
+	local held = mt.eom_check(conn, MT_QUARANTINE)
+	if (go or reply == SMFIR_ACCEPT) and not held then
 		for _, h in ipairs(forged) do
 			if not mt.eom_check(conn, MT_HDRDELETE, h) and not mt.eom_check(conn, MT_HDRCHANGE, h) then
 				error("forged " .. h .. " in the message was not removed")
@@ -118,8 +121,8 @@ local function main()
 		end
 	end
 	mt.disconnect(conn)
-	print(string.format("reply=%s added=%d fields=%d%s", string.char(reply), added, n,
-		skipped and " body-skipped" or ""))
+	print(string.format("reply=%s added=%d fields=%d%s%s", string.char(reply), added, n,
+		skipped and " body-skipped" or "", held and " held" or ""))
 end
 
 local ok, err = pcall(main)
