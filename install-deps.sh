@@ -7,7 +7,7 @@ what=${1:-test}
 
 BUILD_PKGS="gcc make autoconf automake libtool pkgconf libc6-dev \
  libmilter-dev libconfuse-dev libpcre2-dev check libsubunit-dev"
-TEST_PKGS="postfix miltertest swaks iproute2 procps clang valgrind \
+TEST_PKGS="postfix miltertest swaks iproute2 procps time clang valgrind \
  libclang-rt-14-dev python3 perl libsisimai-perl"
 
 pkgs=$BUILD_PKGS
