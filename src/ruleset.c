@@ -63,10 +63,12 @@
 /* A part of a rule's pattern: the pattern matches when one of its parts
  * does (its top-level alternatives, see ruleset_split). */
 typedef struct ruleset_part {
-	pcre2_code *re;
+	pcre2_code *re;			/* NULL for an exact part (but in check builds) */
 	char *lits;			/* literals ("a\0b\0\0"), one of which every match
 					 * contains; NULL: always tried */
-	unsigned lit_id;		/* its bit in the index (when lits) */
+	int exact;			/* the pattern is its one literal: found is matched */
+	int indexed;			/* lits are in the index, lit_id is its bit */
+	unsigned lit_id;
 } ruleset_part;
 
 typedef struct ruleset_rule {
@@ -514,8 +516,8 @@ static char *ruleset_lits(const char *pattern)
 #define RULESET_LIT_H(a, b, c)	((((unsigned)(a) * 33u + (unsigned)(b)) * 33u + (unsigned)(c)) & \
 				 (RULESET_LIT_HASH - 1))
 
-/* Put the rule's literals in the index and give it its bit; a rule that
- * cannot be indexed (no room) loses its literals: it is always tried. */
+/* Put the part's literals in the index and give it its bit; one that
+ * cannot be indexed (no room) has its literals looked for one by one. */
 static void ruleset_lit_index(ruleset *rs, const ruleset_rule *rule, ruleset_part *r)
 {
 	size_t need = 0;
@@ -539,6 +541,7 @@ static void ruleset_lit_index(ruleset *rs, const ruleset_rule *rule, ruleset_par
 		rs->lent_alloc = na;
 	}
 	r->lit_id = rs->nids++;
+	r->indexed = 1;
 	for (l = r->lits; *l != '\0'; l += strlen(l) + 1) {
 		ruleset_lit_ent *e = &rs->lent[rs->nlent];
 		unsigned h = RULESET_LIT_H((unsigned char)l[0], (unsigned char)l[1],
@@ -554,8 +557,7 @@ static void ruleset_lit_index(ruleset *rs, const ruleset_rule *rule, ruleset_par
 	}
 	return;
 none:
-	free(r->lits);
-	r->lits = NULL;
+	r->indexed = 0;		/* its literals are looked for one by one */
 }
 
 /* A status filter: comma-separated globs of digits, '.', '*', '?'. */
@@ -594,6 +596,7 @@ static int ruleset_part_add(ruleset_rule *r, const char *p, size_t n, int lits)
 	ruleset_part *np = realloc(r->parts, (r->nparts + 1) * sizeof(*np));
 	char *pat = malloc(n + 1);
 	ruleset_part *part;
+	int need_re;
 
 	if (np != NULL)
 		r->parts = np;
@@ -605,11 +608,21 @@ static int ruleset_part_add(ruleset_rule *r, const char *p, size_t n, int lits)
 	pat[n] = '\0';
 	part = &r->parts[r->nparts];
 	memset(part, 0, sizeof(*part));
-	if ((part->re = ruleset_compile(pat, "bad pattern", NULL, 0, 1)) == NULL) {
+	part->lits = lits ? ruleset_lits(pat) : NULL;
+	/* a plain word (no special character, no cut): finding it is matching it */
+	part->exact = part->lits != NULL && n < RULESET_LIT_LEN &&
+		      strcspn(pat, "\\^$.[]|()?*+{}") == n && strlen(part->lits) == n &&
+		      part->lits[n + 1] == '\0' && strncasecmp(part->lits, pat, n) == 0;
+#ifdef RULESET_LIT_CHECK
+	need_re = 1;	/* check builds compare exact parts with their pattern */
+#else
+	need_re = !part->exact;
+#endif
+	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0, 1)) == NULL) {
+		free(part->lits);
 		free(pat);
 		return -1;
 	}
-	part->lits = lits ? ruleset_lits(pat) : NULL;
 	r->nparts++;
 	free(pat);
 	return 0;
@@ -758,8 +771,8 @@ static void ruleset_rule_index(ruleset *rs, ruleset_rule *r)
 	if (!r->always)
 		r->lit_id = rs->nids++;
 	for (i = 0; i < r->nparts; i++) {
-		ruleset_lit_index(rs, r, &r->parts[i]);	/* no room: lits dropped */
-		if (r->parts[i].lits == NULL)
+		ruleset_lit_index(rs, r, &r->parts[i]);
+		if (!r->parts[i].indexed)
 			r->always = 1;
 	}
 }
@@ -1023,6 +1036,21 @@ typedef struct ruleset_text {
 	char hlow[3][RULESET_HOST_LOW];
 } ruleset_text;
 
+/* 1 when l[0..ll) occurs in h[0..hl) (short strings: memchr for the
+ * first byte, then memcmp). */
+static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
+{
+	const char *p = h, *end = h + hl;
+
+	while (ll > 0 && (size_t)(end - p) >= ll &&
+	       (p = memchr(p, l[0], (size_t)(end - p) - ll + 1)) != NULL) {
+		if (memcmp(p + 1, l + 1, ll - 1) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 static void ruleset_lit_scan(const ruleset *rs, ruleset_text *t)
 {
@@ -1054,11 +1082,18 @@ static void ruleset_lit_scan(const ruleset *rs, ruleset_text *t)
 /* 1 unless the text lacks every literal of the part (then it cannot match). */
 static int ruleset_lit_possible(const ruleset *rs, const ruleset_part *r, ruleset_text *t)
 {
+	const char *l;
+
 	if (r->lits == NULL)
 		return 1;
 	if (!t->scanned)
 		ruleset_lit_scan(rs, t);
-	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+	if (r->indexed)
+		return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+	for (l = r->lits; *l != '\0'; l += strlen(l) + 1)
+		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
+			return 1;
+	return 0;
 }
 
 /* 0 when none of the rule's parts can match (no literal of theirs is there). */
@@ -1069,21 +1104,6 @@ static int ruleset_rule_possible(const ruleset *rs, const ruleset_rule *r, rules
 	if (!t->scanned)
 		ruleset_lit_scan(rs, t);
 	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
-}
-
-/* 1 when l[0..ll) occurs in h[0..hl) (short strings: memchr for the
- * first byte, then memcmp). */
-static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
-{
-	const char *p = h, *end = h + hl;
-
-	while (ll > 0 && (size_t)(end - p) >= ll &&
-	       (p = memchr(p, l[0], (size_t)(end - p) - ll + 1)) != NULL) {
-		if (memcmp(p + 1, l + 1, ll - 1) == 0)
-			return 1;
-		p++;
-	}
-	return 0;
 }
 
 /* 0 when host i lacks every literal of the rule's host filter. */
@@ -1157,7 +1177,8 @@ static int ruleset_parts_match(const ruleset *rs, const ruleset_rule *r, ruleset
 
 	for (j = 0; j < r->nparts; j++)
 		if (ruleset_lit_possible(rs, &r->parts[j], t) &&
-		    ruleset_re_match(r->parts[j].re, t->text, t->len, md, rs->mctx))
+		    (r->parts[j].exact ||
+		     ruleset_re_match(r->parts[j].re, t->text, t->len, md, rs->mctx)))
 			return 1;
 	return 0;
 }
@@ -1177,11 +1198,17 @@ static void ruleset_rule_check(const ruleset *rs, const ruleset_rule *r, ruleset
 				"not set, a part's is\n", r->reason);
 			abort();
 		}
-		if (!ruleset_lit_possible(rs, &r->parts[j], t))
+		if (!ruleset_lit_possible(rs, &r->parts[j], t)) {
 			ruleset_lit_check(r->parts[j].re, r->parts[j].lits, t->text, t->len, md,
 					  rs->mctx);
-		else if (ruleset_re_match(r->parts[j].re, t->text, t->len, md, rs->mctx))
+		} else if (ruleset_re_match(r->parts[j].re, t->text, t->len, md, rs->mctx)) {
 			any = 1;
+		} else if (r->parts[j].exact) {
+			fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: an exact part (%s) found "
+				"but not matched in \"%.*s\"\n", r->parts[j].lits, (int)t->len,
+				t->text);
+			abort();
+		}
 	}
 	if (any != ruleset_re_match(r->re, t->text, t->len, md, rs->mctx)) {
 		fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: the parts of a rule (%s) say %d, "

@@ -815,6 +815,19 @@ START_TEST(test_prefilter)
 	h[1] = "mx1.example.com";
 	ck_assert_ptr_null(ruleset_match(rs, "x WORD149word y", 15, "", "", h));
 	ruleset_free(rs);
+	/* more parts than the index has bits for: the last ones are looked
+	 * for one by one, and still match */
+	rs = ruleset_new(err, sizeof(err));
+	for (i = 0; i < 9000; i++) {
+		snprintf(pat, sizeof(pat), "a%04zux|b%04zuy", i, i);
+		ck_assert_int_eq(ruleset_add_rule(rs, pat, i == 8999 ? "systemfull" : "suspend",
+						  NULL, NULL, err, sizeof(err)), 0);
+	}
+	ck_assert_str_eq(ruleset_match(rs, "-- B8999Y --", 12, "", "", h), "systemfull");
+	ck_assert_str_eq(ruleset_match(rs, "-- a0000x --", 12, "", "", h), "suspend");
+	ck_assert_str_eq(ruleset_match(rs, "-- b7000y --", 12, "", "", h), "suspend");
+	ck_assert_ptr_null(ruleset_match(rs, "-- b8999x --", 12, "", "", h));
+	ruleset_free(rs);
 }
 END_TEST
 
