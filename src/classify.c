@@ -309,6 +309,8 @@ static void classify_scan_codes(const char *text, char *status, size_t slen, cha
 		int paired;
 		const char *at;
 
+		if (*p != '4' && *p != '5')
+			continue;	/* no reply or enhanced code starts here */
 		if (classify_reply_at(text, p, &paired, &at)) {
 			if (first_reply == NULL)
 				first_reply = p;
@@ -352,7 +354,7 @@ static size_t classify_strip_prefixes(char *text, size_t len)
 		int paired;
 		const char *at;
 
-		if (i > 0 && text[i - 1] == ' ' &&
+		if (i > 0 && text[i - 1] == ' ' && (text[i] == '4' || text[i] == '5') &&
 		    classify_reply_at(text, text + i, &paired, &at) && paired &&
 		    classify_status_at(text, at, &n) && at[n] == ' ') {
 			i = (size_t)(at - text) + n + 1;
