@@ -7,7 +7,8 @@
 #      load and fault test through Postfix (tests/load.sh);
 #   2. the unit and protocol tests again under AddressSanitizer and
 #      UndefinedBehaviorSanitizer (LeakSanitizer included);
-#   3. the unit tests and the command under valgrind, failing on leaks;
+#   3. the unit tests, the command and the daemon (its miltertest
+#      protocol tests) under valgrind, failing on leaks and errors;
 #   4. short libFuzzer runs on the engine and the policy-file parser;
 #   5. make distcheck (tarball builds and passes its own tests);
 #   6. the accuracy report on the labelled corpus, when it is there.
@@ -78,6 +79,20 @@ for f in tests/golden/*.eml; do
 	$vg _build/bouncetag --format=json "$f" >/dev/null \
 		|| { echo "valgrind: bouncetag $f failed or leaked"; exit 1; }
 done
+vglogs=$(mktemp -d /tmp/bt-vg.XXXXXX); chmod 1777 "$vglogs"
+echo "valgrind tests/milter.sh (the daemon under valgrind)"
+(cd _build && BT_DAEMON_WRAPPER="$vg --vgdb=no --log-file=$vglogs/vg.%p.log" \
+	top_srcdir="$top" top_builddir=. BOUNCETAGD="$top/_build/bouncetagd" \
+	BOUNCETAG="$top/_build/bouncetag" "$top"/tests/milter.sh >"$vglogs/milter.out" 2>&1) \
+	|| { tail -30 "$vglogs/milter.out"; echo "valgrind: milter.sh failed"; exit 1; }
+if grep -l -e 'definitely lost' -e 'indirectly lost' -e 'Invalid ' -e 'uninitialised' \
+	"$vglogs"/vg.*.log 2>/dev/null; then
+	cat "$vglogs"/vg.*.log | head -60
+	echo "valgrind: the daemon leaked or erred"
+	exit 1
+fi
+tail -1 "$vglogs/milter.out"
+rm -rf "$vglogs"
 echo "valgrind: clean"
 unset BOUNCETAG_NO_JIT
 

@@ -81,7 +81,10 @@ bt_daemon_start() {
 	if [ "$(id -u)" = 0 ]; then
 		set -- -u nobody "$@"
 	fi
-	"$BOUNCETAGD" -f "$@" >>"$log" 2>&1 &
+	# BT_DAEMON_WRAPPER: a command to run the daemon under (check.sh
+	# uses valgrind); word-split on purpose.
+	# shellcheck disable=SC2086
+	${BT_DAEMON_WRAPPER:-} "$BOUNCETAGD" -f "$@" >>"$log" 2>&1 &
 	BT_DAEMON_PID=$!
 }
 
