@@ -489,14 +489,51 @@ fail:
 	return -1;
 }
 
+/* The prefilter lowercases ASCII letters and nothing else, as PCRE2's
+ * built-in character tables (the C locale's) fold.  A PCRE2 built with
+ * other tables could fold more (Latin-1 letters, a Turkish i): this probe,
+ * run once per process, asks PCRE2 whether a caseless byte matches any
+ * byte but itself and its ASCII pair; if one does, no literals are
+ * derived and every rule is always run. */
+static pthread_once_t ruleset_fold_once = PTHREAD_ONCE_INIT;
+static int ruleset_fold_ascii;		/* set once by the probe, then read-only */
+
+static void ruleset_fold_probe(void)
+{
+	unsigned char others[256];
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int c, d, ok = md != NULL;
+
+	for (c = 0; ok && c < 256; c++) {
+		int pair = c >= 'A' && c <= 'Z' ? c + 32 : c >= 'a' && c <= 'z' ? c - 32 : c, err;
+		char pat[16];
+		size_t n = 0;
+		PCRE2_SIZE off;
+		pcre2_code *re;
+
+		for (d = 0; d < 256; d++)
+			if (d != c && d != pair)
+				others[n++] = (unsigned char)d;
+		snprintf(pat, sizeof(pat), "\\x{%x}", (unsigned)c);
+		re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err,
+				   &off, NULL);
+		if (re == NULL || pcre2_match(re, others, n, 0, 0, md, NULL) >= 0)
+			ok = 0;
+		pcre2_code_free(re);
+	}
+	pcre2_match_data_free(md);
+	ruleset_fold_ascii = ok;
+}
+
 /* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd), or NULL. */
 static char *ruleset_lits(const char *pattern)
 {
-	ruleset_lit_set *set = malloc(sizeof(*set));
+	ruleset_lit_set *set;
 	char *buf = NULL;
 	size_t i, o = 0;
 
-	if (set == NULL)
+	pthread_once(&ruleset_fold_once, ruleset_fold_probe);
+	if (!ruleset_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
 		return NULL;
 	if (ruleset_lit_alt(pattern, pattern + strlen(pattern), set, 0) == 0 && set->ok &&
 	    ruleset_lit_min(set) >= RULESET_LIT_MIN &&
@@ -650,6 +687,8 @@ static int ruleset_split(ruleset_rule *r, const char *pattern)
 		free(set);
 		return ruleset_part_add(r, pattern, strlen(pattern), 0);
 	}
+	/* the alternatives, their separators and one more '|' (an empty first
+	 * alternative) fit in strlen(pattern) + 1 */
 	if ((rest = malloc(strlen(pattern) + 1)) == NULL) {
 		free(set);
 		return -1;
@@ -664,7 +703,6 @@ static int ruleset_split(ruleset_rule *r, const char *pattern)
 					rest[nrest++] = '|';
 				memcpy(rest + nrest, start, (size_t)(p - start));
 				nrest += (size_t)(p - start);
-				rest[nrest] = '\0';
 				if (nrest == 0)
 					rest[nrest++] = '|';	/* an empty alternative stays */
 			}

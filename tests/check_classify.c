@@ -787,6 +787,10 @@ START_TEST(test_prefilter)
 	ck_assert_str_eq(ruleset_match(rs, "abc", 3, "", "", h), "systemfull");
 	ruleset_free(rs);
 	rs = ruleset_new(err, sizeof(err));
+	ck_assert_int_eq(ruleset_add_rule(rs, "|", "systemfull", NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_str_eq(ruleset_match(rs, "abc", 3, "", "", h), "systemfull");
+	ruleset_free(rs);
+	rs = ruleset_new(err, sizeof(err));
 	/* words from groups, around lookarounds, cut from long runs */
 	ck_assert_int_eq(ruleset_add_rule(rs, "(?<=xx)(alpha|beta)s? gamm(?!y)", "suspend", NULL,
 					  NULL, err, sizeof(err)), 0);
