@@ -1,0 +1,125 @@
+/*
+ * ruleset_lit.h - the ruleset's literal prefilter (private to ruleset.c and
+ * ruleset_lit.c): the compiled rule and part types both files read, the
+ * literal index, and the per-text state of one match.  Not for other
+ * modules: they use ruleset.h.
+ */
+#ifndef BT_RULESET_LIT_H
+#define BT_RULESET_LIT_H
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RULESET_MAX_TEXT	4096	/* bytes of a diagnostic matched */
+#define RULESET_MAX_RULES	10000	/* administrator rules */
+
+#define RULESET_LIT_HASH	4096	/* buckets of the index */
+#define RULESET_LIT_IDS		(RULESET_MAX_RULES + 6144)	/* rules and parts the index marks */
+#define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
+
+/* A part of a rule's pattern: the pattern matches when one of its parts
+ * does (its top-level alternatives, see ruleset_lit_split). */
+typedef struct ruleset_part {
+	pcre2_code *re;			/* NULL for an exact part (but in check builds) */
+	char *lits;			/* literals ("a\0b\0\0"), one of which every match
+					 * contains; NULL: always tried */
+	int exact;			/* the pattern is its one literal: found is matched */
+	int indexed;			/* lits are in the index, lit_id is its bit */
+	unsigned lit_id;
+} ruleset_part;
+
+typedef struct ruleset_rule {
+	ruleset_part *parts;		/* the pattern, split */
+	size_t nparts;
+	pcre2_code *host_re;		/* NULL: any host */
+	char *host_lits;		/* literals of host_re, or NULL */
+	char *status;			/* NULL: any status; owned copy */
+	const char *reason;		/* static canonical name */
+	unsigned lit_id;		/* its bit in the index: one of its parts' literals */
+	int always;			/* a part without literals: the bit says nothing */
+#ifdef RULESET_LIT_CHECK
+	pcre2_code *re;			/* the whole pattern, to check the split */
+#endif
+} ruleset_rule;
+
+/* One literal in the index: a bucket's chain. */
+typedef struct ruleset_lit_ent {
+	const char *s;			/* points into a rule's lits */
+	size_t len;
+	unsigned id;			/* the part's bit */
+	unsigned rid;			/* its rule's bit */
+	int next;			/* next in the bucket, or -1 */
+} ruleset_lit_ent;
+
+/* The literal index of a ruleset (built with the rules, read-only after). */
+typedef struct ruleset_lit_idx {
+	ruleset_lit_ent *lent;		/* entries; their strings are the rules' */
+	size_t nlent, lent_alloc;
+	unsigned nids;			/* rule bits given out */
+	int lhead[RULESET_LIT_HASH];	/* buckets: first entry, or -1 */
+	unsigned char lbits[RULESET_LIT_HASH / 8];	/* the non-empty buckets */
+} ruleset_lit_idx;
+
+/* One text being matched: its lowercase copy and the rules whose literals
+ * it holds, found on first need (the hosted-only pass may need none). */
+typedef struct ruleset_lit_text {
+	const char *text;
+	size_t len;
+	int scanned;
+	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];
+	char low[RULESET_MAX_TEXT];
+	int hdone;			/* bit i: host i lowercased */
+	char hlow[3][RULESET_HOST_LOW];
+} ruleset_lit_text;
+
+/* --- set-up --- */
+void ruleset_lit_idx_init(ruleset_lit_idx *ix);	/* an empty index */
+void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
+
+/* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd, the caller
+ * frees it), or NULL when none can be derived safely. */
+char *ruleset_lit_derive(const char *pattern);
+
+/* 1 when the pattern p (n bytes, NUL-terminated) is a plain word and lits (ruleset_lit_derive
+ * of it) is that word alone: finding the literal is matching the pattern. */
+int ruleset_lit_exact(const char *p, size_t n, const char *lits);
+
+/* Split the pattern at its top-level '|' and call add(ctx, p, n, lits) for
+ * each part: lits 1 for an alternative with literals (a part of its own),
+ * 0 for the rest together (one part always run) or for the whole pattern
+ * when the literal reading gives up.  0, or -1 when add or the split fails. */
+typedef int (*ruleset_lit_add_fn)(void *ctx, const char *p, size_t n, int lits);
+int ruleset_lit_split(const char *pattern, ruleset_lit_add_fn add, void *ctx);
+
+/* Put the rule's parts in the index and give the rule its bit.  The
+ * index points into the parts' lits: index and rule are freed together. */
+void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r);
+
+/* --- matching --- */
+void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len);
+
+/* 0 when none of the rule's parts can match (no literal of theirs is there). */
+int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const ruleset_rule *r,
+			      ruleset_lit_text *t);
+/* 1 unless the text lacks every literal of the part (then it cannot match). */
+int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
+			      ruleset_lit_text *t);
+/* 0 when host i (host, hl bytes) lacks every literal of the rule's host filter. */
+int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, const char *host,
+			      int i, size_t hl);
+
+#ifdef RULESET_LIT_CHECK
+/* Debug builds: abort when a pattern whose literals are not in s matches it. */
+void ruleset_lit_check(const pcre2_code *re, const char *lits, const char *s, size_t len,
+		       pcre2_match_data *md, pcre2_match_context *mctx);
+/* Debug builds: abort when the rule's parts and its whole pattern disagree. */
+void ruleset_lit_check_rule(const ruleset_lit_idx *ix, const ruleset_rule *r,
+			    ruleset_lit_text *t, pcre2_match_data *md,
+			    pcre2_match_context *mctx);
+#endif
+
+#endif
