@@ -652,8 +652,9 @@ static const char *const scan_failure_words[] = {
 };
 static scan_set scan_failure_set = SCAN_SET(scan_failure_words);
 
-int
-scan_is_failure_text(const char *s)
+/* A reply or status code in s, or one of the words of set. */
+static int
+scan_has_code_or_word(const char *s, scan_set *set)
 {
 	char c[4], st[16];
 
@@ -662,7 +663,13 @@ scan_is_failure_text(const char *s)
 	if (scan_has_codes(s) && (scan_reply_code(s, c) ||
 	    scan_status_code(s, st)))
 		return 1;
-	return scan_set_find(&scan_failure_set, s, strlen(s), NULL) >= 0;
+	return scan_set_find(set, s, strlen(s), NULL) >= 0;
+}
+
+int
+scan_is_failure_text(const char *s)
+{
+	return scan_has_code_or_word(s, &scan_failure_set);
 }
 
 /* Does the text look like an error (a code, or a typical word)? */
@@ -687,14 +694,7 @@ static scan_set scan_error_set = SCAN_SET(scan_error_words);
 int
 scan_is_error_text(const char *s)
 {
-	char c[4], st[16];
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	if (scan_has_codes(s) && (scan_reply_code(s, c) ||
-	    scan_status_code(s, st)))
-		return 1;
-	return scan_set_find(&scan_error_set, s, strlen(s), NULL) >= 0;
+	return scan_has_code_or_word(s, &scan_error_set);
 }
 
 /* The SMTP command a sentence says the error came after. */
