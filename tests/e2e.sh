@@ -106,26 +106,7 @@ cat >"$D/etc/master.cf" <<CF
 127.0.0.1:$P2 inet n - n - - smtpd
   -o syslog_name=postfix/tcp
   -o smtpd_milters=inet:127.0.0.1:$MP
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n - - proxymap
-proxywrite unix - - n - 1 proxymap
-smtp      unix  - - n - - smtp
-relay     unix  - - n - - smtp
-showq     unix  n - n - - showq
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
+$(bt_postfix_services)
 CF
 timeout 30 postfix -c "$D/etc" check >/dev/null 2>&1 || bt_fail "postfix check failed: $(tail -5 "$D/log/maillog" 2>/dev/null)"
 timeout 30 postfix -c "$D/etc" start >/dev/null 2>&1 || bt_fail "postfix start failed: $(tail -5 "$D/log/maillog" 2>/dev/null)"

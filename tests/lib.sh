@@ -99,3 +99,31 @@ bt_daemon_stop() {
 	BT_DAEMON_RC=$?
 	BT_DAEMON_PID=
 }
+
+# bt_postfix_services: the master.cf lines of Postfix's own services for a
+# private test instance (Debian's list, chroot off everywhere; postlog for
+# maillog_file).  The caller adds its smtpd listeners.
+bt_postfix_services() {
+	cat <<'CF'
+pickup    unix  n - n 60 1 pickup
+cleanup   unix  n - n - 0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+rewrite   unix  - - n - - trivial-rewrite
+bounce    unix  - - n - 0 bounce
+defer     unix  - - n - 0 bounce
+trace     unix  - - n - 0 bounce
+verify    unix  - - n - 1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n - - proxymap
+proxywrite unix - - n - 1 proxymap
+smtp      unix  - - n - - smtp
+relay     unix  - - n - - smtp
+showq     unix  n - n - - showq
+error     unix  - - n - - error
+retry     unix  - - n - - error
+discard   unix  - - n - - discard
+anvil     unix  - - n - 1 anvil
+scache    unix  - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+CF
+}
