@@ -114,4 +114,10 @@ if [ -d "$CORPUS/emails" ]; then
 else
 	echo "accuracy: corpus not found at $CORPUS (set BOUNCETAG_CORPUS): skipped"
 fi
-echo "check.sh: all passed"
+# One closing line for whoever reads the log: the automake test results of
+# the normal and the sanitizer builds (the other stages stop the script on
+# failure, so reaching here means they passed).
+trs=$(find _build _build-san -name '*.trs' -not -path '*/bouncetag-*' 2>/dev/null)
+npass=$(cat $trs /dev/null | grep -c '^:test-result: PASS' || true)
+nfail=$(cat $trs /dev/null | grep -c '^:test-result: \(FAIL\|ERROR\)' || true)
+echo "check.sh: $npass passed, $nfail failed"
