@@ -68,27 +68,7 @@ SINK_PID=$!
 bt_wait_port "$SINKP" 10 || bt_fail "smtp-sink did not start"
 
 # --- the Postfix instance --------------------------------------------------
-cat >"$D/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $D/spool
-data_directory = $D/data
-myhostname = mx.sandbox.test
-mydestination =
-local_recipient_maps =
-local_transport = error:local delivery disabled
-alias_maps =
-alias_database =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-relayhost = [127.0.0.1]:$SINKP
-smtp_dns_support_level = disabled
-smtp_host_lookup = native
-smtpd_peername_lookup = no
-in_flow_delay = 0s
-maillog_file = $D/log/maillog
-maillog_file_prefixes = $D/log
+{ bt_postfix_main "$D" "$SINKP"; cat <<CF
 smtpd_reject_unlisted_recipient = no
 transport_maps = inline:{ { nowhere.example = error:5.1.1 no such user here } }
 bounce_queue_lifetime = 0
@@ -97,6 +77,7 @@ non_smtpd_milters = unix:$T/int.sock
 internal_mail_filter_classes = bounce
 milter_default_action = tempfail
 CF
+} >"$D/etc/main.cf"
 cat >"$D/etc/master.cf" <<CF
 127.0.0.1:$P0 inet n - n - - smtpd
   -o syslog_name=postfix/nomilter

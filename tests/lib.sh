@@ -127,3 +127,32 @@ scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 CF
 }
+
+# bt_postfix_main DIR SINKPORT: the main.cf lines every private test
+# instance needs (ours only: its own queue and data below DIR, loopback
+# only, no DNS, everything relayed to smtp-sink on SINKPORT, log to
+# DIR/log/maillog).  The caller appends its own settings.
+bt_postfix_main() {
+	cat <<CF
+compatibility_level = 3.6
+queue_directory = $1/spool
+data_directory = $1/data
+myhostname = mx.sandbox.test
+mydestination =
+local_recipient_maps =
+local_transport = error:local delivery disabled
+alias_maps =
+alias_database =
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+relayhost = [127.0.0.1]:$2
+smtp_dns_support_level = disabled
+smtp_host_lookup = native
+smtpd_peername_lookup = no
+in_flow_delay = 0s
+maillog_file = $1/log/maillog
+maillog_file_prefixes = $1/log
+CF
+}

@@ -28,27 +28,7 @@ pf_init() {
 	mkdir -p "$PF_DIR/etc" "$PF_DIR/spool" "$PF_DIR/data" "$PF_DIR/log"
 	chown postfix:postfix "$PF_DIR/data"
 	chmod 700 "$PF_DIR/data"
-	cat >"$PF_DIR/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $PF_DIR/spool
-data_directory = $PF_DIR/data
-myhostname = mx.sandbox.test
-mydestination =
-local_recipient_maps =
-local_transport = error:local delivery disabled
-alias_maps =
-alias_database =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-relayhost = [127.0.0.1]:$2
-smtp_dns_support_level = disabled
-smtp_host_lookup = native
-smtpd_peername_lookup = no
-in_flow_delay = 0s
-maillog_file = $PF_DIR/log/maillog
-maillog_file_prefixes = $PF_DIR/log
+	{ bt_postfix_main "$PF_DIR" "$2"; cat <<CF
 smtpd_milters =
 milter_default_action = tempfail
 default_process_limit = 200
@@ -60,6 +40,7 @@ minimal_backoff_time = 10s
 maximal_backoff_time = 20s
 message_size_limit = 20480000
 CF
+	} >"$PF_DIR/etc/main.cf"
 	bt_postfix_services >"$PF_DIR/etc/master.cf"
 }
 
