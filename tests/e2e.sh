@@ -2,7 +2,8 @@
 # tests/e2e.sh - bouncetagd end to end through a real Postfix, loopback only.
 #
 # A private Postfix instance in a temp dir (postfix -c), three smtpd
-# listeners (no milter; bouncetagd on a unix socket; bouncetagd over TCP),
+# listeners (no milter; bouncetagd on a unix socket; bouncetagd over TCP;
+# bouncetagd over TCP on ::1 when the machine has IPv6 loopback),
 # relayhost = smtp-sink writing each delivered message to a file.  swaks
 # sends DSNs and ordinary mail (tests/e2e/*.eml); the delivered headers are
 # checked: X-Bounce-* on bounces, at the top; none on ordinary mail; forged
@@ -29,12 +30,12 @@ T=$(bt_tmpdir e2e)
 D=$T/pf
 RUN=$(basename "$T" | tr -cd 'A-Za-z0-9')	# marks this run's messages
 pass=0 fail=0
-PF_STARTED= SINK_PID= D1= D2= D3=
+PF_STARTED= SINK_PID= D1= D2= D3= D4=
 
 cleanup() {
 	[ -n "$PF_STARTED" ] && timeout 20 postfix -c "$D/etc" stop >/dev/null 2>&1
 	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null
-	for p in $D1 $D2 $D3; do BT_DAEMON_PID=$p bt_daemon_stop; done
+	for p in $D1 $D2 $D3 $D4; do BT_DAEMON_PID=$p bt_daemon_stop; done
 	[ -n "$SINK_PID" ] && wait "$SINK_PID" 2>/dev/null
 	if [ $fail -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
 }
@@ -49,10 +50,14 @@ check() { what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
 for try in 1 2 3 4 5; do
 	SINKP=$(bt_free_port)
 	P0=$(bt_free_port); P1=$(bt_free_port); P2=$(bt_free_port); MP=$(bt_free_port)
-	ports="$SINKP $P0 $P1 $P2 $MP"
-	[ "$(printf '%s\n' $ports | sort -u | wc -l)" = 5 ] && break
+	P3=$(bt_free_port); MP6=$(bt_free_port)
+	ports="$SINKP $P0 $P1 $P2 $MP $P3 $MP6"
+	[ "$(printf '%s\n' $ports | sort -u | wc -l)" = 7 ] && break
 done
-[ "$(printf '%s\n' $ports | sort -u | wc -l)" = 5 ] || bt_fail "port clash: $ports"
+[ "$(printf '%s\n' $ports | sort -u | wc -l)" = 7 ] || bt_fail "port clash: $ports"
+# IPv6 loopback: ::1 configured on lo (containers may have IPv6 off).
+HAVE6=
+[ -r /proc/net/if_inet6 ] && grep -q '^0\{31\}1 ' /proc/net/if_inet6 && HAVE6=1
 
 mkdir -p "$D/etc" "$D/spool" "$D/data" "$D/log" "$T/sink"
 chown postfix:postfix "$D/data" "$T/sink"; chmod 700 "$D/data"
@@ -60,7 +65,11 @@ chown postfix:postfix "$D/data" "$T/sink"; chmod 700 "$D/data"
 bt_daemon_start "$T/d1.log" -c "$E/policy.conf" -p "unix:$T/bt.sock"; D1=$BT_DAEMON_PID
 bt_daemon_start "$T/d2.log" -c "$E/policy.conf" -p "inet:$MP@127.0.0.1"; D2=$BT_DAEMON_PID
 bt_daemon_start "$T/d3.log" -c "$E/internal.conf" -p "unix:$T/int.sock"; D3=$BT_DAEMON_PID
-bt_wait_sock "$T/bt.sock" 10 && bt_wait_port "$MP" 10 && bt_wait_sock "$T/int.sock" 10 ||
+if [ -n "$HAVE6" ]; then
+	bt_daemon_start "$T/d4.log" -c "$E/policy.conf" -p "inet6:$MP6@::1"; D4=$BT_DAEMON_PID
+fi
+bt_wait_sock "$T/bt.sock" 10 && bt_wait_port "$MP" 10 && bt_wait_sock "$T/int.sock" 10 &&
+	{ [ -z "$HAVE6" ] || bt_wait_port "$MP6" 10; } ||
 	bt_fail "bouncetagd did not start: $(cat "$T"/d*.log)"
 
 smtp-sink -u postfix -d "$T/sink/" "127.0.0.1:$SINKP" 64 >"$D/log/sink.out" 2>&1 &
@@ -89,10 +98,17 @@ cat >"$D/etc/master.cf" <<CF
   -o smtpd_milters=inet:127.0.0.1:$MP
 $(bt_postfix_services)
 CF
+# The IPv6 milter: Postfix connects to [::1]; this smtpd alone may use IPv6.
+[ -n "$HAVE6" ] && cat >>"$D/etc/master.cf" <<CF
+127.0.0.1:$P3 inet n - n - - smtpd
+  -o syslog_name=postfix/tcp6
+  -o inet_protocols=all
+  -o smtpd_milters=inet:[::1]:$MP6
+CF
 timeout 30 postfix -c "$D/etc" check >/dev/null 2>&1 || bt_fail "postfix check failed: $(tail -5 "$D/log/maillog" 2>/dev/null)"
 timeout 30 postfix -c "$D/etc" start >/dev/null 2>&1 || bt_fail "postfix start failed: $(tail -5 "$D/log/maillog" 2>/dev/null)"
 PF_STARTED=1
-for p in $P0 $P1 $P2; do bt_wait_port "$p" 15 || bt_fail "smtpd not listening on $p"; done
+for p in $P0 $P1 $P2 ${HAVE6:+$P3}; do bt_wait_port "$p" 15 || bt_fail "smtpd not listening on $p"; done
 
 # --- helpers -------------------------------------------------------------------
 # render TEMPLATE MARK RCPT STATUS DIAG EXTRA > file
@@ -214,6 +230,17 @@ if command -v smtp-source >/dev/null 2>&1; then
 	check "no Nagle stall over TCP" test "${ms[$P2]}" -lt $(( ${ms[$P0]} + 500 ))
 fi
 
+# --- 7b. TCP milter on IPv6 loopback ([::1]) ------------------------------------
+if [ -n "$HAVE6" ]; then
+	mark
+	render dsn.eml "$M" tcp6user@dest.example 5.1.1 "$HARD_DIAG" "" >"$T/m7b.eml"
+	check "dsn accepted (TCP milter on ::1)" send "$P3" '' "$T/m7b.eml"
+	f=$(delivered "$M")
+	check "tagged over IPv6" test -n "$f" -a -n "$(head_of "${f:-/dev/null}" | grep '^X-Bounce-Recipient: tcp6user@dest.example$')"
+else
+	echo "# skip: no IPv6 loopback (::1): the inet6 milter socket is not tested"
+fi
+
 # --- 8. Postfix's own bounce, through non_smtpd_milters (internal-mail) -------
 mark
 render plain.eml "$M" "" "" "" "" >"$T/m9.eml"
@@ -240,14 +267,14 @@ check "postfix: milter-hold logged" grep -q 'milter-hold' "$D/log/maillog"
 check "no milter errors in postfix log" test -z "$(grep -E 'warning: .*milter' "$D/log/maillog")"
 
 # --- the daemons stop cleanly (exit 0; no sanitizer report) --------------------
-kill -TERM $D1 $D2 $D3 2>/dev/null	# in parallel: each takes up to 5 s
+kill -TERM $D1 $D2 $D3 $D4 2>/dev/null	# in parallel: each takes up to 5 s
 i=0
-for p in $D1 $D2 $D3; do
+for p in $D1 $D2 $D3 $D4; do
 	i=$((i + 1))
 	BT_DAEMON_PID=$p bt_daemon_stop
 	check "daemon $i: clean stop" test "$BT_DAEMON_RC" = 0
 done
-D1= D2= D3=
+D1= D2= D3= D4=
 check "no sanitizer reports" test -z "$(grep -l 'Sanitizer' "$T"/d*.log)"
 
 if [ -n "${BT_E2E_HOLD:-}" ]; then	# debugging: keep everything up a while
