@@ -63,7 +63,7 @@ static _Thread_local config_ctx *config_cur;
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Record the first error as "FILE:LINE: msg" (line <= 0: "FILE: msg"). */
-static void
+static void __attribute__((format(printf, 3, 0)))
 config_vfail(config_ctx *ctx, int line, const char *fmt, va_list ap)
 {
 	char msg[512], *p;
@@ -114,7 +114,7 @@ config_cberr(cfg_t *cfg, cfg_opt_t *opt, const char *fmt, ...)
 }
 
 /* libconfuse's own errors (syntax, unknown settings). */
-static void
+static void __attribute__((format(printf, 2, 0)))
 config_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char msg[400];

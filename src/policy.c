@@ -118,7 +118,7 @@ policy_action_parse(const char *s, policy_action *out)
 	return -1;
 }
 
-static void
+static void __attribute__((format(printf, 3, 4)))
 policy_err(char *errbuf, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
