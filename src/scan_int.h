@@ -70,7 +70,7 @@ typedef struct scan_doc {
 
 /*
  * A set of phrases looked for together, in one pass over a text instead of
- * one pass per phrase (see scan_set_at() in scan_util.c).  Declared static
+ * one pass per phrase (see scan_set_scan() in scan_search.c).  Declared static
  * with SCAN_SET(list); its tables are built on first use (thread-safe).
  */
 #define SCAN_SET_MAX	64	/* phrases per set (bits of a mask) */
@@ -98,7 +98,7 @@ struct scan_str {
 };
 #define SCAN_STR(s)	{ s, sizeof(s) - 1 }
 
-/* scan_util.c */
+/* scan_util.c: the lines */
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
 void scan_doc_free(scan_doc *d);
@@ -107,6 +107,8 @@ int scan_line_blank(const scan_line *l);
  * s[0..len) starts with, any case; 0 when none. */
 int scan_starts_any(const char *s, size_t len, const struct scan_str *list);
 void scan_trim(const char **s, size_t *len);
+
+/* scan_search.c */
 int scan_has(const char *s, size_t len, const char *needle);	/* any case */
 const char *scan_find(const char *s, size_t len, const char *needle);
 extern const unsigned char scan_lower[256];	/* ASCII tolower() */
@@ -123,15 +125,21 @@ scan_eq_fold(const char *s, const char *needle, size_t n)
 			return 0;
 	return 1;
 }
+
+/* scan_addr.c */
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
 int scan_addr_skipped(const scan_doc *d, const char *a, size_t alen,
     int strict);
+
+/* scan_code.c */
 int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
 int scan_is_error_text(const char *s);
 int scan_is_failure_text(const char *s);
 const char *scan_cmd_phrase(const char *s, size_t len);
+
+/* scan_buf.c */
 void scan_buf_add(scan_buf *b, const char *s, size_t len);
 void scan_buf_free(scan_buf *b);
 

@@ -1,0 +1,116 @@
+/*
+ * scan_addr.c - e-mail addresses in the text of a bounce: the first
+ * well-formed one in a string, and whether an address is one of those that
+ * are never a failed recipient (the report's own, mailer-daemons).
+ *
+ * Memory: nothing is allocated; results are offsets into the caller's text.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan_int.h"
+
+
+static int
+scan_local_char(int c)
+{
+	return isalnum(c) || (c != 0 && strchr(".!#$%&'*+/=?^_`{|}~-", c) != NULL);
+}
+
+static int
+scan_domain_char(int c)
+{
+	return isalnum(c) || c == '-' || c == '.';
+}
+
+/* Is s[0..len) a plausible domain: labels of letters, digits and '-',
+ * at least two labels, the last one alphabetic. */
+static int
+scan_domain_ok(const char *s, size_t len)
+{
+	size_t i, lab = 0, dots = 0, last = 0;
+
+	if (len < 3 || s[0] == '.' || s[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (lab == 0)
+				return 0;
+			dots++;
+			lab = 0;
+			last = i + 1;
+		} else if (++lab > 63)
+			return 0;
+	}
+	if (dots == 0 || len - last < 2)
+		return 0;
+	for (i = last; i < len; i++)
+		if (!isalpha((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* Find the first well-formed address in s[0..len): *off, *alen. */
+int
+scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		size_t a, b;
+		const char *at = memchr(s + i, '@', len - i);	/* the next '@' */
+		if (at == NULL)
+			return 0;
+		i = (size_t)(at - s);
+		a = i;
+		if (i > 1 && s[i - 1] == '"') {
+			/* "quoted local part"@domain */
+			a = i - 1;
+			while (a > 0 && s[a - 1] != '"' && s[a - 1] != '<' &&
+			    i - a < 64)
+				a--;
+			if (a > 0 && s[a - 1] == '"' && a + 1 < i)
+				a--;
+			else
+				a = i;
+		}
+		if (a == i) {
+			while (a > 0 && scan_local_char((unsigned char)s[a - 1]))
+				a--;
+			while (a < i && s[a] == '.')
+				a++;
+		}
+		b = i + 1;
+		while (b < len && scan_domain_char((unsigned char)s[b]))
+			b++;
+		while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))
+			b--;
+		if (a == i || b - a > SCAN_MAX_ADDR)
+			continue;
+		if (!scan_domain_ok(s + i + 1, b - i - 1))
+			continue;
+		*off = a;
+		*alen = b - a;
+		return 1;
+	}
+	return 0;
+}
+
+/* Addresses that are not failed recipients: mailer-daemon mailboxes and
+ * the report's own From; when strict, also the report's To and the
+ * envelope sender (a sender may bounce to itself, so a line in an
+ * anchored shape may still name them). */
+int
+scan_addr_skipped(const scan_doc *d, const char *a, size_t alen, int strict)
+{
+	size_t i;
+
+	if (alen >= 14 && strncasecmp(a, "mailer-daemon@", 14) == 0)
+		return 1;
+	for (i = 0; i < d->nskip; i++)
+		if ((strict || !d->skip_soft[i]) && strlen(d->skip[i]) == alen &&
+		    strncasecmp(d->skip[i], a, alen) == 0)
+			return 1;
+	return 0;
+}
