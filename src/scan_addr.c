@@ -12,16 +12,40 @@
 #include "scan_int.h"
 
 
+/* What a byte may be in an address (the C locale's isalnum() and the
+ * specials of RFC 5322's atext), as a table: the address scan reads the
+ * bytes around every '@' one by one. */
+#define SCAN_ALNUM(c)	(((c) >= '0' && (c) <= '9') || ((c) >= 'A' && (c) <= 'Z') || \
+			 ((c) >= 'a' && (c) <= 'z'))
+#define SCAN_ATEXT(c)	((c) == '.' || (c) == '!' || (c) == '#' || (c) == '$' || \
+			 (c) == '%' || (c) == '&' || (c) == '\'' || (c) == '*' || \
+			 (c) == '+' || (c) == '/' || (c) == '=' || (c) == '?' || \
+			 (c) == '^' || (c) == '_' || (c) == '`' || (c) == '{' || \
+			 (c) == '|' || (c) == '}' || (c) == '~' || (c) == '-')
+#define SCAN_AC(c)	((SCAN_ALNUM(c) || SCAN_ATEXT(c) ? SCAN_LOCAL : 0) | \
+			 (SCAN_ALNUM(c) || (c) == '-' || (c) == '.' ? SCAN_DOMAIN : 0))
+#define SCAN_AC4(c)	SCAN_AC(c), SCAN_AC((c) + 1), SCAN_AC((c) + 2), SCAN_AC((c) + 3)
+#define SCAN_AC16(c)	SCAN_AC4(c), SCAN_AC4((c) + 4), SCAN_AC4((c) + 8), \
+			SCAN_AC4((c) + 12)
+#define SCAN_AC64(c)	SCAN_AC16(c), SCAN_AC16((c) + 16), SCAN_AC16((c) + 32), \
+			SCAN_AC16((c) + 48)
+enum { SCAN_LOCAL = 1, SCAN_DOMAIN = 2 };
+static const unsigned char scan_addr_char[256] = {
+	SCAN_AC64(0), SCAN_AC64(64), SCAN_AC64(128), SCAN_AC64(192)
+};
+
+/* A byte of a local part (unquoted). */
 static int
 scan_local_char(int c)
 {
-	return isalnum(c) || (c != 0 && strchr(".!#$%&'*+/=?^_`{|}~-", c) != NULL);
+	return scan_addr_char[c] & SCAN_LOCAL;
 }
 
+/* A byte of a domain. */
 static int
 scan_domain_char(int c)
 {
-	return isalnum(c) || c == '-' || c == '.';
+	return scan_addr_char[c] & SCAN_DOMAIN;
 }
 
 /* Is s[0..len) a plausible domain: labels of letters, digits and '-',
@@ -109,7 +133,7 @@ scan_addr_skipped(const scan_doc *d, const char *a, size_t alen, int strict)
 	if (alen >= 14 && strncasecmp(a, "mailer-daemon@", 14) == 0)
 		return 1;
 	for (i = 0; i < d->nskip; i++)
-		if ((strict || !d->skip_soft[i]) && strlen(d->skip[i]) == alen &&
+		if ((strict || !d->skip_soft[i]) && d->skip_len[i] == alen &&
 		    strncasecmp(d->skip[i], a, alen) == 0)
 			return 1;
 	return 0;

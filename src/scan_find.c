@@ -27,11 +27,24 @@
 #include "scan_int.h"
 
 /* Labels in front of a recipient's address on its line. */
-static const struct scan_str scan_labels[] = {
+static const struct scan_str scan_label_list[] = {
 	SCAN_STR("final-recipient:"), SCAN_STR("recipient address:"),
 	SCAN_STR("recipient:"), SCAN_STR("address:"), SCAN_STR("mailto:"),
 	SCAN_STR("rcpt to:"), { NULL, 0 }
 };
+static scan_prefixes scan_labels = SCAN_PREFIXES(scan_label_list);
+
+/* Lines of an error block that are the reporting MTA's own words, not the
+ * error (they start so, trimmed).  Two are cut short by a byte ("queu",
+ * "unti"): that is how many bytes were compared, and the output stays so. */
+static const struct scan_str scan_drop_list[] = {
+	SCAN_STR("giving up on "), SCAN_STR("message could not be delivered for"),
+	SCAN_STR("message will be deleted from queu"),
+	SCAN_STR("warning: message still undelivered"),
+	SCAN_STR("will keep trying unti"), SCAN_STR("(other mxes tried"),
+	SCAN_STR("action:"), SCAN_STR("final-recipient:"), { NULL, 0 }
+};
+static scan_prefixes scan_drops = SCAN_PREFIXES(scan_drop_list);
 
 /* Sentences of the reporting MTA's own that say nothing about the error. */
 static const char *const scan_noise[] = {
@@ -90,10 +103,9 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 static int
 scan_separator(const scan_line *l)
 {
-	const char *s = l->s;
-	size_t len = l->len;
+	const char *s = l->t;
+	size_t len = l->tlen;
 
-	scan_trim(&s, &len);
 	return len >= 3 && (strncmp(s, "---", 3) == 0 ||
 	    strncmp(s, "===", 3) == 0 || strncmp(s, "***", 3) == 0 ||
 	    strncmp(s, "___", 3) == 0);
@@ -217,14 +229,14 @@ scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
 	const char *s = l->s, *end = l->s + l->len, *p;
 	size_t off, n;
 
-	if (memchr(s, '@', l->len) == NULL) {
+	if (!l->at) {
 		*dstart = NULL;		/* no address: most lines */
 		return 0;
 	}
 	p = scan_skip_lead(s, end, dstart);
-	if ((off = (size_t)scan_starts_any(p, (size_t)(end - p),
-	    scan_labels)) != 0)
-		p += scan_labels[off - 1].n;
+	if ((off = (size_t)scan_starts_any(&scan_labels, p,
+	    (size_t)(end - p))) != 0)
+		p += scan_label_list[off - 1].n;
 	while (p < end && (*p == '<' || *p == '"' || *p == '\'' ||
 	    *p == ' '))
 		p++;
@@ -264,23 +276,18 @@ scan_indent(const scan_line *l)
 }
 
 static int
-scan_drop_line(const char *s, size_t len)
+scan_drop_line(const scan_line *l)
 {
-	scan_trim(&s, &len);
-	return scan_has(s, len < 24 ? len : 24, "(expanded from") ||
-	    scan_has(s, len < 24 ? len : 24, "(generated from") ||
-	    scan_has(s, len < 24 ? len : 24, "(ultimately generated") ||
-	    (len >= 13 && strncasecmp(s, "Giving up on ", 13) == 0) ||
-	    (len >= 34 && strncasecmp(s, "Message could not be delivered for",
-	    34) == 0) ||
-	    (len >= 33 && strncasecmp(s, "Message will be deleted from queue",
-	    33) == 0) ||
-	    (len >= 34 && strncasecmp(s, "Warning: message still undelivered",
-	    34) == 0) ||
-	    (len >= 21 && strncasecmp(s, "Will keep trying until", 21) == 0) ||
-	    (len >= 17 && strncasecmp(s, "(Other MXes tried", 17) == 0) ||
-	    (len >= 7 && strncasecmp(s, "Action:", 7) == 0) ||
-	    (len >= 16 && strncasecmp(s, "Final-Recipient:", 16) == 0);
+	const char *s = l->t;
+	size_t len = l->tlen, n = len < 24 ? len : 24;
+
+	/* the three phrases in parentheses: none without a '(' */
+	if (memchr(s, '(', n) != NULL &&
+	    (scan_has(s, n, "(expanded from") ||
+	    scan_has(s, n, "(generated from") ||
+	    scan_has(s, n, "(ultimately generated")))
+		return 1;
+	return scan_starts_any(&scan_drops, s, len) != 0;
 }
 
 /* Lines after an anchor that belong to it: up to a blank line, a separator,
@@ -312,8 +319,8 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 		if (scan_indent(l) <= ind &&
 		    scan_anchor(d, l, &off, &alen, &rest, &ds))
 			break;
-		if (!scan_drop_line(l->s, l->len))
-			scan_buf_add(b, l->s, l->len);
+		if (!scan_drop_line(l))
+			scan_buf_add(b, l->t, l->tlen);
 	}
 	return j;
 }
@@ -338,9 +345,8 @@ scan_after_sent_by(const scan_doc *d, size_t i)
 		i--;
 	if (i == 0)
 		return 0;
-	s = d->line[i - 1].s;
-	len = d->line[i - 1].len;
-	scan_trim(&s, &len);
+	s = d->line[i - 1].t;
+	len = d->line[i - 1].tlen;
 	return (len >= 7 && strncasecmp(s + len - 7, "sent by", 7) == 0) ||
 	    (len >= 5 && strncasecmp(s + len - 5, " from", 5) == 0);
 }
@@ -385,15 +391,13 @@ scan_server_reply(const scan_doc *d, size_t i, scan_buf *b)
 	size_t len, off, alen;
 	char a[SCAN_MAX_ADDR + 1];
 
-	s = l->s;
-	len = l->len;
-	scan_trim(&s, &len);
+	s = l->t;
+	len = l->tlen;
 	if (i == 0 || (len >= 3 && strncmp(s, "<<<", 3) == 0))
 		return;
 	p = &d->line[i - 1];
-	s = p->s;
-	len = p->len;
-	scan_trim(&s, &len);
+	s = p->t;
+	len = p->tlen;
 	if (len < 8 || strncmp(s, "<<< ", 4) != 0)
 		return;
 	(void)scan_skip_lead(s, s + len, &code);
@@ -474,7 +478,7 @@ scan_next_para(const scan_doc *d, size_t i, scan_buf *b)
 		if (k - j >= 4 || scan_separator(&d->line[k]))
 			return;
 	for (k = j; k < d->cut && !scan_line_blank(&d->line[k]); k++)
-		scan_buf_add(b, d->line[k].s, d->line[k].len);
+		scan_buf_add(b, d->line[k].t, d->line[k].tlen);
 }
 
 /* Weak candidates: any line before the returned message that mentions an
@@ -491,6 +495,8 @@ scan_find_weak(scan_doc *d)
 		char tmp[512];
 		scan_cand *c;
 
+		if (!l->at)
+			continue;	/* no address: most lines */
 		while (len > 0 && scan_addr_find(s, len, &off, &alen)) {
 			if (!scan_addr_skipped(d, s + off, alen, 1))
 				break;
@@ -507,7 +513,7 @@ scan_find_weak(scan_doc *d)
 		c = scan_cand_add(d, s + off, alen, 1);
 		if (c == NULL)
 			return;
-		scan_buf_add(&c->diag, l->s, l->len);
+		scan_buf_add(&c->diag, l->t, l->tlen);
 		if (scan_block(d, i, &c->diag) == i + 1)
 			scan_next_para(d, i + 1, &c->diag);
 	}
@@ -575,7 +581,7 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 			for (; j < d->cut && j <= i + SCAN_MAX_BLOCK &&
 			    !scan_line_blank(&d->line[j]) &&
 			    !scan_separator(&d->line[j]); j++)
-				scan_buf_add(out, d->line[j].s, d->line[j].len);
+				scan_buf_add(out, d->line[j].t, d->line[j].tlen);
 			if (out->len > 0)
 				return 1;
 		}
@@ -605,11 +611,11 @@ scan_find_global_diag(const scan_doc *d, scan_buf *out)
 		while (n > 0 && isspace((unsigned char)tmp[n - 1]))
 			tmp[--n] = '\0';
 		if (n > 0 && tmp[n - 1] != ':' && scan_is_error_text(tmp))
-			scan_buf_add(out, l->s, l->len);	/* not "...:" */
+			scan_buf_add(out, l->t, l->tlen);	/* not "...:" */
 	}
 	any = out->len > 0;
 	for (i = 0; !any && i < d->cut && !out->trunc; i++)
 		if (!scan_line_blank(&d->line[i]))
-			scan_buf_add(out, d->line[i].s, d->line[i].len);
+			scan_buf_add(out, d->line[i].t, d->line[i].tlen);
 	return out->len > 0 ? SCAN_GLOBAL_PROSE : SCAN_GLOBAL_NONE;
 }

@@ -21,9 +21,14 @@
 #define SCAN_MAX_SKIP	8	/* addresses that are never recipients */
 #define SCAN_AFTER_CUT	80	/* lines of the returned message looked at */
 
+/* A line of the text, split once (scan_doc_init()) with the facts that
+ * the passes would otherwise find again and again. */
 typedef struct scan_line {
 	const char *s;		/* points into the text; not NUL-terminated */
 	size_t len;
+	const char *t;		/* s[0..len) without leading and trailing */
+	size_t tlen;		/* white space (scan_trim()); 0: blank line */
+	int at;			/* an '@' in the line: it may name an address */
 } scan_line;
 
 /* A growing, capped string. */
@@ -53,8 +58,8 @@ typedef struct scan_doc {
 	scan_line *line;	/* owned */
 	size_t nline;		/* lines split: to cut + SCAN_AFTER_CUT at most */
 	size_t cut;		/* first line of the returned message, or nline */
-	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
+	size_t skip_len[SCAN_MAX_SKIP];
 	size_t nskip;
 	scan_cand *cand;	/* owned; grows up to SCAN_MAX_CANDS */
 	size_t ncand;
@@ -66,12 +71,15 @@ typedef struct scan_doc {
 	scan_buf global;	/* report-wide error text, once found */
 	int global_kind;	/* SCAN_GLOBAL_* of it */
 	int global_done;	/* global and global_kind are set */
+	/* last, not zeroed by scan_doc_init(): only skip[0..nskip) is read */
+	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
 } scan_doc;
 
 /*
  * A set of phrases looked for together, in one pass over a text instead of
- * one pass per phrase (see scan_set_scan() in scan_search.c).  Declared static
- * with SCAN_SET(list); its tables are built on first use (thread-safe).
+ * one pass per phrase (see scan_set_scan() in scan_search.c).  Declared
+ * static with SCAN_SET(list); its tables are built on first use
+ * (thread-safe).
  */
 #define SCAN_SET_MAX	64	/* phrases per set (bits of a mask) */
 #define SCAN_SET_MIN	4	/* shortest phrase (the filter's window) */
@@ -79,11 +87,13 @@ typedef struct scan_set {
 	const char *const *word;	/* NULL-terminated, each >= 4 bytes */
 	int ready;			/* tables built (atomic) */
 	size_t n;
+	size_t min;			/* length of the shortest phrase */
 	unsigned char len[SCAN_SET_MAX];
 	unsigned char bits[512];	/* bitmap: hashes of first 4 bytes */
 	uint64_t first[256];		/* phrases by lowercase first byte */
+	unsigned char shift[4096];	/* skip, by hash of a byte pair */
 } scan_set;
-#define SCAN_SET(list)	{ (list), 0, 0, { 0 }, { 0 }, { 0 } }
+#define SCAN_SET(list)	{ .word = (list) }
 
 /* Index of the phrase found first in s[0..len) (the lowest index among
  * those at the same position), or -1; *at (may be NULL) is where. */
@@ -98,17 +108,48 @@ struct scan_str {
 };
 #define SCAN_STR(s)	{ s, sizeof(s) - 1 }
 
+/*
+ * A list of such strings, compared at the start of a line: the strings
+ * that start with the line's first byte are found in a table instead of a
+ * loop over the list.  Declared static with SCAN_PREFIXES(list); the table
+ * is built on first use (thread-safe), at most SCAN_SET_MAX strings.
+ */
+typedef struct scan_prefixes {
+	const struct scan_str *str;	/* ended by { NULL, 0 } */
+	int ready;			/* first[] built (atomic) */
+	uint64_t first[256];		/* bit i: str[i] starts with this byte */
+} scan_prefixes;
+#define SCAN_PREFIXES(list)	{ (list), 0, { 0 } }
+
 /* scan_util.c: the lines */
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
 void scan_doc_free(scan_doc *d);
-int scan_line_blank(const scan_line *l);
-/* 1 + index of the first string of list (ended by { NULL, 0 }) that
- * s[0..len) starts with, any case; 0 when none. */
-int scan_starts_any(const char *s, size_t len, const struct scan_str *list);
-void scan_trim(const char **s, size_t *len);
+extern const unsigned char scan_space[256];	/* isspace(), C locale */
+
+/* Drop the white space at both ends of s[0..*len). */
+static inline void
+scan_trim(const char **s, size_t *len)
+{
+	while (*len > 0 && scan_space[(unsigned char)**s]) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && scan_space[(unsigned char)(*s)[*len - 1]])
+		(*len)--;
+}
+
+/* Only white space (isspace()) on the line. */
+static inline int
+scan_line_blank(const scan_line *l)
+{
+	return l->tlen == 0;
+}
 
 /* scan_search.c */
+/* 1 + index of the first string of the list that s[0..len) starts with,
+ * any case; 0 when none. */
+int scan_starts_any(scan_prefixes *p, const char *s, size_t len);
 int scan_has(const char *s, size_t len, const char *needle);	/* any case */
 const char *scan_find(const char *s, size_t len, const char *needle);
 extern const unsigned char scan_lower[256];	/* ASCII tolower() */

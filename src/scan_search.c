@@ -110,14 +110,26 @@ scan_find(const char *s, size_t len, const char *needle)
 
 
 /* --- phrase sets ------------------------------------------------------------
- * Every position of the text is a possible start of every phrase.  A
- * filter spares nearly all of them a comparison: the four bytes there, in
- * lower case, kept as one number while the window slides one byte at a
- * time, are hashed into a bitmap of the hashes of the phrases' first four
- * bytes.  Where the bit is set, the phrases that start with that byte are
- * compared.
+ * Every position of the text is a possible start of every phrase.  Two
+ * filters spare nearly all of them a comparison:
+ *
+ * - Skipping (Wu and Manber's multi-pattern search): a window as long as
+ *   the shortest phrase (min) lies at position i.  The two bytes at its
+ *   end, in lower case, are looked up (hashed) in shift[]: how far the
+ *   window may move without passing a phrase.  shift[] holds, for every
+ *   pair of bytes at offsets j-1, j (1 <= j < min) in any phrase, the least
+ *   min-1-j over the phrases and pairs of that hash, and min-1 for pairs in
+ *   none.  A phrase starting at i+d (0 <= d < shift) would have the window's
+ *   end pair at its offset j = min-1-d >= 1, so its entry would be <= d:
+ *   none starts there, and the positions are still visited in order (the
+ *   first match found is the first in the text).
+ * - At a position where the shift is 0, the four bytes there, in lower
+ *   case, are hashed into a bitmap of the hashes of the phrases' first four
+ *   bytes.  Where the bit is set, the phrases that start with that byte are
+ *   compared.
  */
 #define SCAN_HASH(w)	((uint32_t)((w) * 2654435761u) >> 20)	/* 12 bits */
+#define SCAN_PAIR(a, b)	((((unsigned)(a) << 5) ^ (unsigned)(b)) & 4095)
 
 static pthread_mutex_t scan_set_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -136,24 +148,39 @@ scan_set_word(const char *s)
 static void
 scan_set_ready(scan_set *set)
 {
-	size_t k, n;
+	size_t k, n, j;
 
 	if (__atomic_load_n(&set->ready, __ATOMIC_ACQUIRE))
 		return;
 	pthread_mutex_lock(&scan_set_lock);
 	if (!set->ready) {
+		set->min = 255;
 		for (k = 0; set->word[k] != NULL; k++) {
 			uint32_t h;
 			n = strlen(set->word[k]);
 			if (k >= SCAN_SET_MAX || n < SCAN_SET_MIN || n > 255)
 				abort();	/* a bug in a phrase list */
 			set->len[k] = (unsigned char)n;
+			if (n < set->min)
+				set->min = n;
 			h = SCAN_HASH(scan_set_word(set->word[k]));
 			set->bits[h >> 3] |= (unsigned char)(1u << (h & 7));
 			set->first[scan_lower[(unsigned char)set->word[k][0]]]
 			    |= (uint64_t)1 << k;
 		}
 		set->n = k;
+		memset(set->shift, (int)(set->min - 1), sizeof(set->shift));
+		for (k = 0; k < set->n; k++) {
+			const unsigned char *w =
+			    (const unsigned char *)set->word[k];
+			for (j = 1; j < set->min; j++) {
+				unsigned h = SCAN_PAIR(scan_lower[w[j - 1]],
+				    scan_lower[w[j]]);
+				if (set->shift[h] > set->min - 1 - j)
+					set->shift[h] =
+					    (unsigned char)(set->min - 1 - j);
+			}
+		}
 		__atomic_store_n(&set->ready, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&scan_set_lock);
@@ -166,20 +193,27 @@ scan_set_scan(scan_set *set, const char *s, size_t len, int all, size_t *pos)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	uint64_t found = 0, m, hit;
-	uint32_t w, h;
-	size_t i;
+	uint32_t h;
+	size_t i, min;
 
 	scan_set_ready(set);
-	if (len < SCAN_SET_MIN)
-		return 0;
-	w = scan_set_word(s) >> 8;	/* three bytes; the loop adds one */
-	for (i = 0; i + SCAN_SET_MIN <= len; i++) {
-		w = w << 8 | scan_lower[u[i + 3]];
-		h = SCAN_HASH(w);
-		if (!(set->bits[h >> 3] & (1u << (h & 7))))
+	min = set->min;
+	if (len < min)
+		return 0;	/* no phrase fits */
+	for (i = 0; i + min <= len;) {
+		unsigned sh = set->shift[SCAN_PAIR(scan_lower[u[i + min - 2]],
+		    scan_lower[u[i + min - 1]])];
+		if (sh != 0) {
+			i += sh;
 			continue;
+		}
+		h = SCAN_HASH(scan_set_word(s + i));
+		if (!(set->bits[h >> 3] & (1u << (h & 7)))) {
+			i++;
+			continue;
+		}
 		hit = 0;
-		for (m = set->first[w >> 24]; m != 0; m &= m - 1) {
+		for (m = set->first[scan_lower[u[i]]]; m != 0; m &= m - 1) {
 			unsigned k = (unsigned)__builtin_ctzll(m);
 			if (set->len[k] <= len - i &&
 			    scan_eq_fold(s + i, set->word[k], set->len[k]))
@@ -190,6 +224,7 @@ scan_set_scan(scan_set *set, const char *s, size_t len, int all, size_t *pos)
 			return hit & (~hit + 1);	/* the lowest bit */
 		}
 		found |= hit;
+		i++;
 	}
 	return found;
 }
@@ -211,6 +246,52 @@ uint64_t
 scan_set_mask(scan_set *set, const char *s, size_t len)
 {
 	return scan_set_scan(set, s, len, 1, NULL);
+}
+
+/* --- prefixes --------------------------------------------------------------
+ * Most lines start with a byte that no string of a list starts with: the
+ * table of the strings by first byte (both cases) answers that at once,
+ * and gives the others in list order (the first string in the list wins,
+ * as in the loop it replaced).
+ */
+static void
+scan_prefixes_ready(scan_prefixes *p)
+{
+	size_t k;
+	unsigned c;
+
+	if (__atomic_load_n(&p->ready, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&scan_set_lock);
+	if (!p->ready) {
+		for (k = 0; p->str[k].s != NULL; k++) {
+			if (k >= SCAN_SET_MAX || p->str[k].n == 0)
+				abort();	/* a bug in a list */
+			for (c = 0; c < 256; c++)
+				if (scan_lower[c] ==
+				    (unsigned char)p->str[k].s[0])
+					p->first[c] |= (uint64_t)1 << k;
+		}
+		__atomic_store_n(&p->ready, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&scan_set_lock);
+}
+
+int
+scan_starts_any(scan_prefixes *p, const char *s, size_t len)
+{
+	uint64_t m;
+
+	if (len == 0)
+		return 0;
+	scan_prefixes_ready(p);
+	for (m = p->first[(unsigned char)*s]; m != 0; m &= m - 1) {
+		unsigned k = (unsigned)__builtin_ctzll(m);
+		if (len >= p->str[k].n && scan_eq_fold(s, p->str[k].s,
+		    p->str[k].n))
+			return (int)k + 1;
+	}
+	return 0;
 }
 
 int

@@ -83,10 +83,9 @@ scan_cmd_line(const scan_line *l)
 	static const char *const cmds[] = {
 		"DATA", "RCPT", "MAIL", "EHLO", "HELO", NULL
 	};
-	const char *s = l->s;
-	size_t len = l->len, i;
+	const char *s = l->t;
+	size_t len = l->tlen, i;
 
-	scan_trim(&s, &len);
 	if (len < 5 || strncmp(s, ">>> ", 4) != 0)
 		return NULL;
 	s += 4;
@@ -130,9 +129,8 @@ scan_pipelined_rcpt(const scan_doc *d, size_t i)
 
 	for (k = i + 1; k < d->cut && k <= i + 8 &&
 	    !scan_line_blank(&d->line[k]); k++) {
-		const char *s = d->line[k].s;
-		size_t len = d->line[k].len;
-		scan_trim(&s, &len);
+		const char *s = d->line[k].t;
+		size_t len = d->line[k].tlen;
 		if (len > 8 && strncmp(s, "<<< 5", 5) == 0 &&
 		    (scan_has(s, len, "RCPT") ||
 		    scan_has(s, len, "valid recipient")))
@@ -181,17 +179,15 @@ scan_find_cmd(scan_doc *d)
 		    d->line[d->cut - 1].len - d->in->text), "SMTP command");
 	for (i = 0; i < d->cut && c == NULL; i++) {
 		const scan_line *l = &d->line[i];
-		const char *s = l->s;
-		size_t len = l->len;
-		scan_trim(&s, &len);
+		const char *s = l->t;
+		size_t len = l->tlen;
 		if (len >= 7 && strncmp(s, "<<< ", 4) == 0 &&
 		    (s[4] == '4' || s[4] == '5'))
 			c = scan_cmd_before(d, i);
 		else if (smtp && scan_has(s, len, "SMTP command") && len < 40 &&
 		    i + 1 < d->cut) {
-			s = d->line[i + 1].s;
-			len = d->line[i + 1].len;
-			scan_trim(&s, &len);
+			s = d->line[i + 1].t;
+			len = d->line[i + 1].tlen;
 			if (len >= 4 && len <= 9)
 				c = scan_cmd_phrase(s, len) ? scan_cmd_phrase(s,
 				    len) : (strncasecmp(s, "DATA", 4) == 0 ?

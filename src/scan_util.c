@@ -11,6 +11,7 @@
  * Lines point into the caller's text, which must outlive the scan_doc.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,7 +22,7 @@
  * A line is compared after its leading '-', '=', ' ' and '|' are dropped,
  * so the phrases are written without them ("----- Original message -----"
  * is "original message -----"). */
-static const struct scan_str scan_cut_phrases[] = {
+static const struct scan_str scan_cut_phrase_list[] = {
 	SCAN_STR("this is a copy of the message"),
 	SCAN_STR("below this line is a copy of the message"),
 	SCAN_STR("original message follows"),
@@ -44,67 +45,39 @@ static const struct scan_str scan_cut_phrases[] = {
 };
 
 /* Header fields that, at column 0, show a header block has started. */
-static const struct scan_str scan_cut_fields[] = {
+static const struct scan_str scan_cut_field_list[] = {
 	SCAN_STR("received: "), SCAN_STR("return-path:"),
 	SCAN_STR("dkim-signature:"), SCAN_STR("x-received:"),
 	SCAN_STR("arc-seal:"), SCAN_STR("delivered-to:"), { NULL, 0 }
 };
+static scan_prefixes scan_cut_phrases = SCAN_PREFIXES(scan_cut_phrase_list);
+static scan_prefixes scan_cut_fields = SCAN_PREFIXES(scan_cut_field_list);
 
-/* Does s[0..len) start with one of the strings of list (any case)?  The
- * first byte is compared before the call: most lines fail there. */
-int
-scan_starts_any(const char *s, size_t len, const struct scan_str *list)
-{
-	unsigned char c;
-	size_t i;
-
-	if (len == 0)
-		return 0;
-	c = scan_lower[(unsigned char)*s];
-	for (i = 0; list[i].s != NULL; i++)
-		if ((unsigned char)list[i].s[0] == c && len >= list[i].n &&
-		    scan_eq_fold(s, list[i].s, list[i].n))
-			return (int)i + 1;
-	return 0;
-}
-
-int
-scan_line_blank(const scan_line *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->len; i++)
-		if (!isspace((unsigned char)l->s[i]))
-			return 0;
-	return 1;
-}
-
-void
-scan_trim(const char **s, size_t *len)
-{
-	while (*len > 0 && isspace((unsigned char)**s)) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len > 0 && isspace((unsigned char)(*s)[*len - 1]))
-		(*len)--;
-}
-
+/* isspace() of the C locale, as a table (every line is trimmed). */
+#define SCAN_SP(c)	((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\v' || \
+			 (c) == '\f' || (c) == '\r')
+#define SCAN_SP4(c)	SCAN_SP(c), SCAN_SP((c) + 1), SCAN_SP((c) + 2), SCAN_SP((c) + 3)
+#define SCAN_SP16(c)	SCAN_SP4(c), SCAN_SP4((c) + 4), SCAN_SP4((c) + 8), \
+			SCAN_SP4((c) + 12)
+#define SCAN_SP64(c)	SCAN_SP16(c), SCAN_SP16((c) + 16), SCAN_SP16((c) + 32), \
+			SCAN_SP16((c) + 48)
+const unsigned char scan_space[256] = {
+	SCAN_SP64(0), SCAN_SP64(64), SCAN_SP64(128), SCAN_SP64(192)
+};
 
 static int
 scan_is_cut(const scan_line *l)
 {
-	const char *s = l->s;
-	size_t len = l->len;
+	const char *s = l->t;
+	size_t len = l->tlen;
 
-	if (scan_starts_any(s, len, scan_cut_fields))
+	if (scan_starts_any(&scan_cut_fields, l->s, l->len))
 		return 1;
-	scan_trim(&s, &len);
 	while (len > 0 && (*s == '-' || *s == '=' || *s == ' ' || *s == '|')) {
 		s++;
 		len--;
 	}
-	return scan_starts_any(s, len, scan_cut_phrases);
+	return scan_starts_any(&scan_cut_phrases, s, len);
 }
 
 static void
@@ -117,31 +90,52 @@ scan_skip_add(scan_doc *d, const char *v, int soft)
 	if (!scan_addr_find(v, strlen(v), &off, &alen))
 		return;
 	for (i = 0; i < alen; i++)
-		d->skip[d->nskip][i] = (char)tolower((unsigned char)v[off + i]);
+		d->skip[d->nskip][i] = (char)scan_lower[(unsigned char)v[off + i]];
 	d->skip[d->nskip][alen] = '\0';
+	d->skip_len[d->nskip] = alen;
 	d->skip_soft[d->nskip] = soft;
 	d->nskip++;
 }
 
+/* Room for one more line: the array grows by doubling, up to
+ * SCAN_MAX_LINES (most texts are short, and only the lines up to the
+ * returned message's first ones are split). */
+static int
+scan_line_room(scan_doc *d, size_t n, size_t *alloc)
+{
+	size_t a;
+	scan_line *p;
+
+	if (n < *alloc)
+		return 0;
+	a = *alloc ? *alloc * 2 : 128;
+	if (a > SCAN_MAX_LINES)
+		a = SCAN_MAX_LINES;
+	p = realloc(d->line, a * sizeof(*p));
+	if (p == NULL)
+		return -1;
+	d->line = p;
+	*alloc = a;
+	return 0;
+}
+
+/* Split the text into lines once, with what the passes ask of every line
+ * (its trimmed view, whether it has an '@'), and find the cut. */
 static int
 scan_split(scan_doc *d)
 {
-	const char *t = d->in->text, *end = t + d->in->len, *p;
-	size_t n = 1;
+	const char *t = d->in->text, *end = t + d->in->len;
+	size_t n = 0, alloc = 0;
 
-	for (p = t; n < SCAN_MAX_LINES &&
-	    (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		n++;
-	d->line = calloc(n, sizeof(*d->line));
-	if (d->line == NULL)
-		return -1;
-	d->nline = n;
 	d->cut = (size_t)-1;		/* not found yet */
-	n = 0;
-	while (t < end && n < d->nline) {
+	while (t < end && n < SCAN_MAX_LINES) {
 		const char *nl = memchr(t, '\n', (size_t)(end - t));
 		size_t len = nl ? (size_t)(nl - t) : (size_t)(end - t);
 		const char *s = t;
+		scan_line *l;
+		if (scan_line_room(d, n, &alloc) != 0)
+			return -1;
+		l = &d->line[n];
 		if (len > 0 && t[len - 1] == '\r')
 			len--;
 		/* a forwarded report quoted with "> " */
@@ -149,9 +143,13 @@ scan_split(scan_doc *d)
 			s += len == 1 ? 1 : 2;
 			len -= len == 1 ? 1 : 2;
 		}
-		d->line[n].s = s;
-		d->line[n].len = len;
-		if (d->cut == (size_t)-1 && scan_is_cut(&d->line[n]))
+		l->s = s;
+		l->len = len;
+		l->t = s;
+		l->tlen = len;
+		scan_trim(&l->t, &l->tlen);
+		l->at = l->tlen > 0 && memchr(l->t, '@', l->tlen) != NULL;
+		if (d->cut == (size_t)-1 && scan_is_cut(l))
 			d->cut = n;
 		n++;
 		t = nl ? nl + 1 : end;
@@ -170,7 +168,7 @@ int
 scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r)
 {
-	memset(d, 0, sizeof(*d));
+	memset(d, 0, offsetof(scan_doc, skip));
 	d->in = in;
 	d->caps = caps;
 	d->family = "text";
