@@ -37,41 +37,44 @@ static const char *const scan_delay_phrases[] = {
 	"still trying",
 	NULL
 };
+static scan_set scan_delay_set = SCAN_SET(scan_delay_phrases);
 
-/* Boilerplate that names the family of a report. */
-static const struct {
-	const char *phrase;
-	const char *family;
-} scan_families[] = {
-	{ "This is the qmail-send program", "qmail" },
-	{ "This is the Postfix program", "postfix" },
-	{ "This is the mail system at host", "postfix" },
-	{ "created automatically by mail delivery software", "exim" },
-	{ "----- Transcript of session follows -----", "sendmail" },
-	{ "Delivery has failed to these recipients or groups", "office365" },
-	{ "Remote Server returned '", "exchange" },
-	{ "did not reach the following recipient", "exchange2003" },
-	{ "Delivery to the following recipient", "gmail" },
-	{ "This is the DragonFly Mail Agent", "dragonfly" },
-	{ "This is the MAILER-DAEMON, please DO NOT REPLY", "opensmtpd" },
-	{ "not listed in Domino Directory", "domino" },
-	{ "was not delivered to:", "domino" },
-	{ "Your message could not be delivered", "courier" },
-	{ "Error message below:", "james" },
-	{ NULL, NULL }
+/* Boilerplate that names the family of a report (the first in the list
+ * that the text has wins), and the family of each. */
+static const char *const scan_family_phrases[] = {
+	"This is the qmail-send program",
+	"This is the Postfix program",
+	"This is the mail system at host",
+	"created automatically by mail delivery software",
+	"----- Transcript of session follows -----",
+	"Delivery has failed to these recipients or groups",
+	"Remote Server returned '",
+	"did not reach the following recipient",
+	"Delivery to the following recipient",
+	"This is the DragonFly Mail Agent",
+	"This is the MAILER-DAEMON, please DO NOT REPLY",
+	"not listed in Domino Directory",
+	"was not delivered to:",
+	"Your message could not be delivered",
+	"Error message below:",
+	NULL
 };
+static const char *const scan_family_of[] = {	/* by index in the list */
+	"qmail", "postfix", "postfix", "exim", "sendmail", "office365",
+	"exchange", "exchange2003", "gmail", "dragonfly", "opensmtpd",
+	"domino", "domino", "courier", "james",
+};
+static scan_set scan_family_set = SCAN_SET(scan_family_phrases);
 
+/* One pass finds every phrase the text has; the lowest index wins, as
+ * when each was looked for in turn. */
 static void
 scan_doc_family(scan_doc *d)
 {
-	size_t i;
+	uint64_t m = scan_set_mask(&scan_family_set, d->in->text, d->in->len);
 
-	for (i = 0; scan_families[i].phrase != NULL; i++)
-		if (scan_find(d->in->text, d->in->len,
-		    scan_families[i].phrase) != NULL) {
-			d->family = scan_families[i].family;
-			return;
-		}
+	if (m != 0)
+		d->family = scan_family_of[__builtin_ctzll(m)];
 }
 
 static int
@@ -79,13 +82,19 @@ scan_doc_delayed(const scan_doc *d)
 {
 	size_t i, end = d->cut < d->nline ? d->cut : d->nline;
 	size_t len;
+	uint64_t m;
 	const char *subj;
 
 	len = end > 0 ? (size_t)(d->line[end - 1].s + d->line[end - 1].len -
 	    d->in->text) : 0;
-	for (i = 0; scan_delay_phrases[i] != NULL; i++) {
-		const char *p = scan_find(d->in->text, len,
-		    scan_delay_phrases[i]);
+	/* one pass tells which phrases are there; only those are looked
+	 * for in turn (the first occurrence of each decides) */
+	m = scan_set_mask(&scan_delay_set, d->in->text, len);
+	for (i = 0; m != 0 && scan_delay_phrases[i] != NULL; i++) {
+		const char *p;
+		if (!(m & ((uint64_t)1 << i)))
+			continue;
+		p = scan_find(d->in->text, len, scan_delay_phrases[i]);
 		if (p != NULL && !(p - d->in->text >= 4 &&
 		    strncasecmp(p - 4, "not ", 4) == 0))
 			return 1;

@@ -85,19 +85,29 @@ scan_status_code(const char *s, char out[16])
 /* The host that replied: "host NAME[ip] said", "host NAME [ip]:",
  * "remote host NAME said", "while talking to NAME:", "Server NAME[ip]",
  * "SMTP Server <NAME>", "host: NAME", "connect to NAME[ip]:25". */
+static const char *const scan_mta_intro[] = {
+	"remote host ", "while talking to ", "host: ", "host ",
+	"server ", "connect to ", NULL
+};
+static scan_set scan_mta_set = SCAN_SET(scan_mta_intro);
+
 int
 scan_remote_mta(const char *s, char *out, size_t outlen)
 {
-	static const char *const intro[] = {
-		"remote host ", "while talking to ", "host: ", "host ",
-		"server ", "connect to ", NULL
-	};
+	const char *e = s + strlen(s);
+	uint64_t any;
 	size_t i;
 
-	for (i = 0; intro[i] != NULL; i++) {
+	/* one pass tells which intros are there; only those are looked for
+	 * in turn (the first intro of the list that gives a host wins) */
+	any = scan_set_mask(&scan_mta_set, s, (size_t)(e - s));
+	for (i = 0; any != 0 && scan_mta_intro[i] != NULL; i++) {
 		const char *p = s;
-		while ((p = scan_find(p, strlen(p), intro[i])) != NULL) {
-			const char *h = p + strlen(intro[i]);
+		if (!(any & ((uint64_t)1 << i)))
+			continue;
+		while ((p = scan_find(p, (size_t)(e - p), scan_mta_intro[i])) !=
+		    NULL) {
+			const char *h = p + strlen(scan_mta_intro[i]);
 			size_t n = 0;
 			if (p > s && isalnum((unsigned char)p[-1])) {
 				p++;

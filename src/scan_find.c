@@ -551,11 +551,15 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 	size_t i, k, j;
 	uint64_t any = 0;
 
-	/* One pass per line finds which intros are there at all; only those
-	 * are then looked for in turn (the first intro of the list wins). */
-	for (i = 0; i < d->cut; i++)
-		any |= scan_set_mask(&scan_intro_set, d->line[i].s,
-		    d->line[i].len);
+	/* One pass over the text before the returned message finds which
+	 * intros are there at all (a line is a part of that text: an intro
+	 * in a line is found; one found across lines only costs a look);
+	 * only those are then looked for in turn, line by line (the first
+	 * intro of the list wins). */
+	if (d->cut > 0)
+		any = scan_set_mask(&scan_intro_set, d->in->text,
+		    (size_t)(d->line[d->cut - 1].s + d->line[d->cut - 1].len -
+		    d->in->text));
 	for (k = 0; scan_intro[k] != NULL && any != 0; k++) {
 		if (!(any & ((uint64_t)1 << k)))
 			continue;
