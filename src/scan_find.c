@@ -424,6 +424,8 @@ scan_find_anchors(scan_doc *d)
 	for (i = 0; i < d->cut; i++) {
 		const scan_line *l = &d->line[i];
 		scan_cand *c;
+		if (!l->at)
+			continue;	/* no address: most lines */
 		if (!scan_anchor(d, l, &off, &alen, &rest, &ds) ||
 		    scan_after_sent_by(d, i))
 			continue;
@@ -494,16 +496,20 @@ scan_find_weak(scan_doc *d)
 		size_t len = l->len, off, alen;
 		char tmp[512];
 		scan_cand *c;
+		int found = 0;
 
 		if (!l->at)
 			continue;	/* no address: most lines */
+		/* the first address that is not one of the report's own */
 		while (len > 0 && scan_addr_find(s, len, &off, &alen)) {
-			if (!scan_addr_skipped(d, s + off, alen, 1))
+			if (!scan_addr_skipped(d, s + off, alen, 1)) {
+				found = 1;
 				break;
+			}
 			s += off + alen;
 			len -= off + alen;
 		}
-		if (len == 0 || !scan_addr_find(s, len, &off, &alen))
+		if (!found)
 			continue;
 		len = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
 		memcpy(tmp, l->s, len);

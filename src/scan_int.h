@@ -148,8 +148,23 @@ scan_line_blank(const scan_line *l)
 
 /* scan_search.c */
 /* 1 + index of the first string of the list that s[0..len) starts with,
- * any case; 0 when none. */
-int scan_starts_any(scan_prefixes *p, const char *s, size_t len);
+ * any case; 0 when none.  Inline, the test of the first byte that most
+ * lines fail; scan_starts_more() compares the strings that start so. */
+void scan_prefixes_ready(scan_prefixes *p);
+int scan_starts_more(const scan_prefixes *p, uint64_t m, const char *s,
+    size_t len);
+static inline int
+scan_starts_any(scan_prefixes *p, const char *s, size_t len)
+{
+	uint64_t m;
+
+	if (len == 0)
+		return 0;
+	if (!__atomic_load_n(&p->ready, __ATOMIC_ACQUIRE))
+		scan_prefixes_ready(p);
+	m = p->first[(unsigned char)*s];
+	return m != 0 ? scan_starts_more(p, m, s, len) : 0;
+}
 int scan_has(const char *s, size_t len, const char *needle);	/* any case */
 const char *scan_find(const char *s, size_t len, const char *needle);
 extern const unsigned char scan_lower[256];	/* ASCII tolower() */

@@ -93,6 +93,20 @@ scan_find(const char *s, size_t len, const char *needle)
 
 	if (n == 0 || n > len)
 		return NULL;
+	f = (unsigned char)needle[0];
+	if (scan_lower[f] == f && !(f >= 'a' && f <= 'z')) {
+		/* not a letter: only that byte can start a match, and
+		 * memchr() finds it fastest ('"', '(', '-' are rare) */
+		const char *p = s, *last = s + (len - n);
+
+		while (p <= last && (p = memchr(p, f,
+		    (size_t)(last - p) + 1)) != NULL) {
+			if (scan_eq_fold(p, needle, n))
+				return p;
+			p++;
+		}
+		return NULL;
+	}
 #ifdef __SSE2__
 	{
 		const char *p = scan_find_simd(s, len, needle, n, &i);
@@ -254,14 +268,12 @@ scan_set_mask(scan_set *set, const char *s, size_t len)
  * and gives the others in list order (the first string in the list wins,
  * as in the loop it replaced).
  */
-static void
+void
 scan_prefixes_ready(scan_prefixes *p)
 {
 	size_t k;
 	unsigned c;
 
-	if (__atomic_load_n(&p->ready, __ATOMIC_ACQUIRE))
-		return;
 	pthread_mutex_lock(&scan_set_lock);
 	if (!p->ready) {
 		for (k = 0; p->str[k].s != NULL; k++) {
@@ -277,15 +289,12 @@ scan_prefixes_ready(scan_prefixes *p)
 	pthread_mutex_unlock(&scan_set_lock);
 }
 
+/* m: the strings that start with s[0]. */
 int
-scan_starts_any(scan_prefixes *p, const char *s, size_t len)
+scan_starts_more(const scan_prefixes *p, uint64_t m, const char *s,
+    size_t len)
 {
-	uint64_t m;
-
-	if (len == 0)
-		return 0;
-	scan_prefixes_ready(p);
-	for (m = p->first[(unsigned char)*s]; m != 0; m &= m - 1) {
+	for (; m != 0; m &= m - 1) {
 		unsigned k = (unsigned)__builtin_ctzll(m);
 		if (len >= p->str[k].n && scan_eq_fold(s, p->str[k].s,
 		    p->str[k].n))
