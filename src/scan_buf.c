@@ -25,8 +25,37 @@ static const unsigned char scan_blank[256] = {
 	SCAN_BL64(0), SCAN_BL64(64), SCAN_BL64(128), SCAN_BL64(192)
 };
 
-/* Append s[0..len) trimmed, separated from what is there by one space;
- * runs of white space become one space. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Bits of the blank bytes (scan_blank) and of the ' ' among 16 bytes. */
+static void
+scan_buf_blanks(__m128i x, unsigned *blank, unsigned *space)
+{
+	__m128i ctl = _mm_sub_epi8(x, _mm_set1_epi8('\t'));	/* \t..\r: 0..4 */
+	__m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+	__m128i b = _mm_or_si128(_mm_or_si128(sp,
+	    _mm_cmpeq_epi8(x, _mm_setzero_si128())),
+	    _mm_cmpeq_epi8(_mm_min_epu8(ctl, _mm_set1_epi8(4)), ctl));
+
+	*blank = (unsigned)_mm_movemask_epi8(b);
+	*space = (unsigned)_mm_movemask_epi8(sp);
+}
+#endif
+
+/*
+ * Append s[0..len) trimmed, separated from what is there by one space;
+ * runs of white space become one space.  Byte by byte, that is: a blank
+ * byte sets sp; a byte of another run is appended after one ' ' if sp was
+ * set, when the run's first byte and that space fit (else the text is cut
+ * there), and as many bytes of the run as fit (a run cut short cuts the
+ * text).
+ *
+ * Speed: most text is words with single spaces between them.  Sixteen
+ * bytes whose blanks are all ' ', none next to another nor last, come out
+ * as they are (after the pending space, unless their first byte is that
+ * space): copied at once when they fit whole, with room for that space.
+ */
 void
 scan_buf_add(scan_buf *b, const char *s, size_t len)
 {
@@ -48,6 +77,26 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 	sp = b->len > 0;
 	for (i = 0; i < len; i = j) {
 		size_t k;
+#ifdef __SSE2__
+		if (len - i >= 16 && b->cap - b->len >= 17) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			unsigned bl, spc;
+
+			scan_buf_blanks(x, &bl, &spc);
+			if (bl == spc && (bl & (bl << 1)) == 0 &&
+			    !(bl & 0x8000)) {
+				if (sp && !(bl & 1))
+					b->p[b->len++] = ' ';
+				_mm_storeu_si128((__m128i *)(void *)
+				    (b->p + b->len), x);
+				b->len += 16;
+				sp = 0;
+				j = i + 16;
+				continue;
+			}
+		}
+#endif
 		if (scan_blank[(unsigned char)s[i]]) {
 			sp = 1;
 			j = i + 1;

@@ -97,6 +97,41 @@ scan_skip_add(scan_doc *d, const char *v, int soft)
 	d->nskip++;
 }
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* Length of the line at s (up to its '\n', or len), and whether it has an
+ * '@' (*at): one pass for both, 16 bytes at a time where SSE2 is. */
+static size_t
+scan_line_end(const char *s, size_t len, int *at)
+{
+	size_t i = 0;
+	unsigned seen = 0;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), am = _mm_set1_epi8('@');
+
+	for (; i + 16 <= len; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + i));
+		unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl));
+		unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, am));
+
+		if (mn != 0) {
+			unsigned k = (unsigned)__builtin_ctz(mn);
+			*at = seen != 0 || (ma & ((1u << k) - 1)) != 0;
+			return i + k;
+		}
+		seen |= ma;
+	}
+#endif
+	for (; i < len && s[i] != '\n'; i++)
+		seen |= s[i] == '@';
+	*at = seen != 0;
+	return i;
+}
+
 /* Room for one more line: the array grows by doubling, up to
  * SCAN_MAX_LINES (most texts are short, and only the lines up to the
  * returned message's first ones are split). */
@@ -129,9 +164,9 @@ scan_split(scan_doc *d)
 
 	d->cut = (size_t)-1;		/* not found yet */
 	while (t < end && n < SCAN_MAX_LINES) {
-		const char *nl = memchr(t, '\n', (size_t)(end - t));
-		size_t len = nl ? (size_t)(nl - t) : (size_t)(end - t);
-		const char *s = t;
+		int at;
+		size_t len = scan_line_end(t, (size_t)(end - t), &at);
+		const char *s = t, *nl = t + len < end ? t + len : NULL;
 		scan_line *l;
 		if (scan_line_room(d, n, &alloc) != 0)
 			return -1;
@@ -148,7 +183,7 @@ scan_split(scan_doc *d)
 		l->t = s;
 		l->tlen = len;
 		scan_trim(&l->t, &l->tlen);
-		l->at = l->tlen > 0 && memchr(l->t, '@', l->tlen) != NULL;
+		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
 		if (d->cut == (size_t)-1 && scan_is_cut(l))
 			d->cut = n;
 		n++;
