@@ -121,6 +121,19 @@ scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen)
 	return 0;
 }
 
+/* Can scan_addr_find() find an address at offset 0 of p[0..end)?  Only
+ * if p starts a quoted local part ('"'), or local-part bytes up to the
+ * '@' (the scan back from its '@' reaches p). */
+int
+scan_addr_starts(const char *p, const char *end)
+{
+	if (p < end && *p == '"')
+		return 1;
+	while (p < end && scan_local_char((unsigned char)*p))
+		p++;
+	return p < end && *p == '@';
+}
+
 /* Addresses that are not failed recipients: mailer-daemon mailboxes and
  * the report's own From; when strict, also the report's To and the
  * envelope sender (a sender may bounce to itself, so a line in an
@@ -130,11 +143,11 @@ scan_addr_skipped(const scan_doc *d, const char *a, size_t alen, int strict)
 {
 	size_t i;
 
-	if (alen >= 14 && strncasecmp(a, "mailer-daemon@", 14) == 0)
+	if (alen >= 14 && scan_eq_fold(a, "mailer-daemon@", 14))
 		return 1;
 	for (i = 0; i < d->nskip; i++)
 		if ((strict || !d->skip_soft[i]) && d->skip_len[i] == alen &&
-		    strncasecmp(d->skip[i], a, alen) == 0)
+		    scan_eq_fold(a, d->skip[i], alen))
 			return 1;
 	return 0;
 }

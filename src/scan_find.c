@@ -240,12 +240,15 @@ scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
 	while (p < end && (*p == '<' || *p == '"' || *p == '\'' ||
 	    *p == ' '))
 		p++;
-	if (end - p >= 7 && strncasecmp(p, "rfc822;", 7) == 0) {
+	if (end - p >= 7 && scan_eq_fold(p, "rfc822;", 7)) {
 		p += 7;
 		while (p < end && *p == ' ')
 			p++;
 	}
-	if (!scan_addr_find(p, (size_t)(end - p), &off, &n) || off != 0)
+	/* the address must start at p: most lines of prose fail at their
+	 * first word, before the search */
+	if (!scan_addr_starts(p, end) ||
+	    !scan_addr_find(p, (size_t)(end - p), &off, &n) || off != 0)
 		return 0;
 	if (scan_addr_skipped(d, p, n, *dstart != NULL))
 		return 0;
