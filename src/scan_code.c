@@ -11,15 +11,66 @@
 
 #include "scan_int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Bits of the bytes of x in lo..lo+n (n < 128). */
+static unsigned
+scan_code_range(__m128i x, char lo, char n)
+{
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_min_epu8(d, _mm_set1_epi8(n)), d));
+}
+#endif
+
+/*
+ * The first position >= i of s[0..len) where a code can start: a digit
+ * 2-5 (reply) followed by two digits, or a digit 2, 4 or 5 (status)
+ * followed by '.'; len when none.  Sixteen positions at a time (the bytes
+ * after them are read only when they are in s, its NUL included); what
+ * it passes over fails the first test of the scans below anyway, and they
+ * test the position it gives again.
+ */
+static size_t
+scan_code_next(const char *s, size_t i, size_t len, int status)
+{
+#ifdef __SSE2__
+	for (; i + 16 + 2 <= len; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + i + 1));
+		unsigned m;
+
+		if (status)
+			m = (scan_code_range(a, '2', 3) & ~(unsigned)
+			    _mm_movemask_epi8(_mm_cmpeq_epi8(a,
+			    _mm_set1_epi8('3')))) & (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(b, _mm_set1_epi8('.')));
+		else
+			m = scan_code_range(a, '2', 3) & scan_code_range(b,
+			    '0', 9) & scan_code_range(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(s + i + 2)), '0', 9);
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#else
+	(void)status;
+#endif
+	return i < len ? i : len;
+}
 
 /* First SMTP reply code 2xx-5xx standing alone ("550 ", "550-", "550\0",
  * "550]"), not part of a number, an IP address or a status code. */
 int
 scan_reply_code(const char *s, char out[4])
 {
-	const char *p;
+	size_t len = strlen(s), i;
 
-	for (p = s; *p; p++) {
+	for (i = scan_code_next(s, 0, len, 0); i < len;
+	    i = scan_code_next(s, i + 1, len, 0)) {
+		const char *p = s + i;
 		if (p[0] < '2' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
 		    !isdigit((unsigned char)p[2]))
 			continue;
@@ -49,10 +100,11 @@ scan_reply_code(const char *s, char out[4])
 int
 scan_status_code(const char *s, char out[16])
 {
-	const char *p;
+	size_t len = strlen(s), i;
 
-	for (p = s; *p; p++) {
-		const char *q;
+	for (i = scan_code_next(s, 0, len, 1); i < len;
+	    i = scan_code_next(s, i + 1, len, 1)) {
+		const char *p = s + i, *q;
 		size_t n1 = 0, n2 = 0;
 		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.')
 			continue;
