@@ -249,12 +249,15 @@ scan_says_failed(const scan_doc *d)
 static void
 scan_returned_to(scan_doc *d)
 {
-	size_t i, off, alen;
+	scan_line after[SCAN_AFTER_CUT - 1];
+	size_t i, n, off, alen;
 
-	if (!scan_says_failed(d))
+	if (d->cut >= d->nline || !scan_says_failed(d))
 		return;
-	for (i = d->cut; i < d->nline && i < d->cut + SCAN_AFTER_CUT; i++) {
-		const scan_line *l = &d->line[i];
+	/* the cut line and the SCAN_AFTER_CUT - 1 lines after it */
+	n = scan_doc_after(d, after, SCAN_AFTER_CUT - 1);
+	for (i = 0; i <= n; i++) {
+		const scan_line *l = i == 0 ? &d->line[d->cut] : &after[i - 1];
 		if (l->len < 3 || strncasecmp(l->s, "To:", 3) != 0)
 			continue;
 		if (scan_addr_find(l->s + 3, l->len - 3, &off, &alen) &&

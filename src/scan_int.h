@@ -56,8 +56,9 @@ typedef struct scan_doc {
 	const scan_input *in;
 	const bt_caps *caps;
 	scan_line *line;	/* owned */
-	size_t nline;		/* lines split: to cut + SCAN_AFTER_CUT at most */
+	size_t nline;		/* lines split: up to the cut line, included */
 	size_t cut;		/* first line of the returned message, or nline */
+	const char *after;	/* the text after line nline - 1 */
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
 	size_t skip_len[SCAN_MAX_SKIP];
 	size_t nskip;
@@ -125,6 +126,9 @@ typedef struct scan_prefixes {
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
 void scan_doc_free(scan_doc *d);
+/* The lines after the cut line, at most max of them, into out (only s and
+ * len are set); how many. */
+size_t scan_doc_after(const scan_doc *d, scan_line *out, size_t max);
 extern const unsigned char scan_space[256];	/* isspace(), C locale */
 
 /* Drop the white space at both ends of s[0..*len). */

@@ -154,8 +154,29 @@ scan_line_room(scan_doc *d, size_t n, size_t *alloc)
 	return 0;
 }
 
+/* The line that starts at t (t < end), without its '\r' and the "> " of a
+ * forwarded report: l->s, l->len, *at; returns where the next starts. */
+static const char *
+scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
+{
+	size_t len = scan_line_end(t, (size_t)(end - t), at);
+	const char *s = t, *next = t + len < end ? t + len + 1 : end;
+
+	if (len > 0 && t[len - 1] == '\r')
+		len--;
+	/* a forwarded report quoted with "> " */
+	while (len > 0 && *s == '>' && (len == 1 || s[1] == ' ')) {
+		s += len == 1 ? 1 : 2;
+		len -= len == 1 ? 1 : 2;
+	}
+	l->s = s;
+	l->len = len;
+	return next;
+}
+
 /* Split the text into lines once, with what the passes ask of every line
- * (its trimmed view, whether it has an '@'), and find the cut. */
+ * (its trimmed view, whether it has an '@'), up to the cut: no pass reads
+ * further but scan_returned_to(), which asks scan_doc_after(). */
 static int
 scan_split(scan_doc *d)
 {
@@ -164,39 +185,42 @@ scan_split(scan_doc *d)
 
 	d->cut = (size_t)-1;		/* not found yet */
 	while (t < end && n < SCAN_MAX_LINES) {
-		int at;
-		size_t len = scan_line_end(t, (size_t)(end - t), &at);
-		const char *s = t, *nl = t + len < end ? t + len : NULL;
 		scan_line *l;
+		int at;
 		if (scan_line_room(d, n, &alloc) != 0)
 			return -1;
 		l = &d->line[n];
-		if (len > 0 && t[len - 1] == '\r')
-			len--;
-		/* a forwarded report quoted with "> " */
-		while (len > 0 && *s == '>' && (len == 1 || s[1] == ' ')) {
-			s += len == 1 ? 1 : 2;
-			len -= len == 1 ? 1 : 2;
-		}
-		l->s = s;
-		l->len = len;
-		l->t = s;
-		l->tlen = len;
+		t = scan_line_cut(t, end, l, &at);
+		l->t = l->s;
+		l->tlen = l->len;
 		scan_trim(&l->t, &l->tlen);
 		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
-		if (d->cut == (size_t)-1 && scan_is_cut(l))
-			d->cut = n;
-		n++;
-		t = nl ? nl + 1 : end;
-		/* of the returned message only its first lines are read
-		 * (scan_returned_to): the rest is not split */
-		if (d->cut != (size_t)-1 && n > d->cut + SCAN_AFTER_CUT)
+		if (scan_is_cut(l)) {
+			d->cut = n++;
 			break;
+		}
+		n++;
 	}
 	d->nline = n;
+	d->after = t;
 	if (d->cut == (size_t)-1)
 		d->cut = n;
 	return 0;
+}
+
+size_t
+scan_doc_after(const scan_doc *d, scan_line *out, size_t max)
+{
+	const char *t = d->after, *end = d->in->text + d->in->len;
+	size_t n = 0;
+	int at;
+
+	if (d->cut >= d->nline)
+		return 0;	/* no returned message */
+	/* at most SCAN_MAX_LINES lines in all, as if split with the rest */
+	while (t < end && n < max && d->nline + n < SCAN_MAX_LINES)
+		t = scan_line_cut(t, end, &out[n++], &at);
+	return n;
 }
 
 int
