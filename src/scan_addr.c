@@ -49,28 +49,26 @@ scan_domain_char(int c)
 }
 
 /* Is s[0..len) a plausible domain: labels of letters, digits and '-',
- * at least two labels, the last one alphabetic. */
+ * at least two labels, none longer than 63, the last one alphabetic (two
+ * letters at least).  Label by label, each found with memchr(). */
 static int
 scan_domain_ok(const char *s, size_t len)
 {
-	size_t i, lab = 0, dots = 0, last = 0;
+	const char *p = s, *e = s + len, *dot;
+	int dots = 0;
 
 	if (len < 3 || s[0] == '.' || s[len - 1] == '.')
 		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '.') {
-			if (lab == 0)
-				return 0;
-			dots++;
-			lab = 0;
-			last = i + 1;
-		} else if (++lab > 63)
-			return 0;
+	while ((dot = memchr(p, '.', (size_t)(e - p))) != NULL) {
+		if (dot == p || dot - p > 63)
+			return 0;	/* an empty or too long label */
+		dots++;
+		p = dot + 1;
 	}
-	if (dots == 0 || len - last < 2)
+	if (dots == 0 || e - p < 2 || e - p > 63)
 		return 0;
-	for (i = last; i < len; i++)
-		if (!isalpha((unsigned char)s[i]))
+	for (; p < e; p++)
+		if (!isalpha((unsigned char)*p))
 			return 0;
 	return 1;
 }

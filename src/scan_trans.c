@@ -181,8 +181,8 @@ scan_find_cmd(scan_doc *d)
 		const scan_line *l = &d->line[i];
 		const char *s = l->t;
 		size_t len = l->tlen;
-		if (len >= 7 && strncmp(s, "<<< ", 4) == 0 &&
-		    (s[4] == '4' || s[4] == '5'))
+		if (len >= 7 && s[0] == '<' && s[1] == '<' && s[2] == '<' &&
+		    s[3] == ' ' && (s[4] == '4' || s[4] == '5'))
 			c = scan_cmd_before(d, i);
 		else if (smtp && scan_has(s, len, "SMTP command") && len < 40 &&
 		    i + 1 < d->cut) {
