@@ -20,6 +20,7 @@
 #define SCAN_MAX_BLOCK	12	/* lines of one recipient's error block */
 #define SCAN_MAX_SKIP	8	/* addresses that are never recipients */
 #define SCAN_AFTER_CUT	80	/* lines of the returned message looked at */
+#define SCAN_LINES0	64	/* lines kept in the scan_doc itself */
 
 /* A line of the text, split once (scan_doc_init()) with the facts that
  * the passes would otherwise find again and again. */
@@ -55,7 +56,7 @@ enum { SCAN_KIND_FAILED = 0, SCAN_KIND_DELIVERED, SCAN_KIND_COMPLAINT };
 typedef struct scan_doc {
 	const scan_input *in;
 	const bt_caps *caps;
-	scan_line *line;	/* owned */
+	scan_line *line;	/* line0, or owned */
 	size_t nline;		/* lines split: up to the cut line, included */
 	size_t cut;		/* first line of the returned message, or nline */
 	const char *after;	/* the text after line nline - 1 */
@@ -72,8 +73,10 @@ typedef struct scan_doc {
 	scan_buf global;	/* report-wide error text, once found */
 	int global_kind;	/* SCAN_GLOBAL_* of it */
 	int global_done;	/* global and global_kind are set */
-	/* last, not zeroed by scan_doc_init(): only skip[0..nskip) is read */
+	/* last, not zeroed by scan_doc_init(): only skip[0..nskip) and
+	 * line[0..nline) are read */
 	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
+	scan_line line0[SCAN_LINES0];	/* line, for short texts */
 } scan_doc;
 
 /*

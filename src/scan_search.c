@@ -229,8 +229,10 @@ scan_set_scan(scan_set *set, const char *s, size_t len, int all, size_t *pos)
 		hit = 0;
 		for (m = set->first[scan_lower[u[i]]]; m != 0; m &= m - 1) {
 			unsigned k = (unsigned)__builtin_ctzll(m);
-			if (set->len[k] <= len - i &&
-			    scan_eq_fold(s + i, set->word[k], set->len[k]))
+			size_t n = set->len[k];
+			if (n <= len - i && scan_lower[u[i + n - 1]] ==
+			    scan_lower[(unsigned char)set->word[k][n - 1]] &&
+			    scan_eq_fold(s + i, set->word[k], n))
 				hit |= (uint64_t)1 << k;
 		}
 		if (hit != 0 && !all) {
@@ -296,8 +298,12 @@ scan_starts_more(const scan_prefixes *p, uint64_t m, const char *s,
 {
 	for (; m != 0; m &= m - 1) {
 		unsigned k = (unsigned)__builtin_ctzll(m);
-		if (len >= p->str[k].n && scan_eq_fold(s, p->str[k].s,
-		    p->str[k].n))
+		size_t n = p->str[k].n;
+		/* the last byte first: strings of a list often share
+		 * their first words */
+		if (len >= n && scan_lower[(unsigned char)s[n - 1]] ==
+		    scan_lower[(unsigned char)p->str[k].s[n - 1]] &&
+		    scan_eq_fold(s, p->str[k].s, n))
 			return (int)k + 1;
 	}
 	return 0;

@@ -84,14 +84,18 @@ static void
 scan_skip_add(scan_doc *d, const char *v, int soft)
 {
 	size_t off, alen, i;
+	const unsigned char *src;
+	char *dst;
 
 	if (v == NULL || d->nskip >= SCAN_MAX_SKIP)
 		return;
 	if (!scan_addr_find(v, strlen(v), &off, &alen))
 		return;
+	dst = d->skip[d->nskip];	/* a local pointer: char stores alias */
+	src = (const unsigned char *)v + off;
 	for (i = 0; i < alen; i++)
-		d->skip[d->nskip][i] = (char)scan_lower[(unsigned char)v[off + i]];
-	d->skip[d->nskip][alen] = '\0';
+		dst[i] = (char)scan_lower[src[i]];
+	dst[alen] = '\0';
 	d->skip_len[d->nskip] = alen;
 	d->skip_soft[d->nskip] = soft;
 	d->nskip++;
@@ -132,9 +136,9 @@ scan_line_end(const char *s, size_t len, int *at)
 	return i;
 }
 
-/* Room for one more line: the array grows by doubling, up to
- * SCAN_MAX_LINES (most texts are short, and only the lines up to the
- * returned message's first ones are split). */
+/* Room for one more line: the first SCAN_LINES0 in the scan_doc itself,
+ * then an array that grows by doubling, up to SCAN_MAX_LINES (most texts
+ * are short, and only the lines up to the cut are split). */
 static int
 scan_line_room(scan_doc *d, size_t n, size_t *alloc)
 {
@@ -143,10 +147,20 @@ scan_line_room(scan_doc *d, size_t n, size_t *alloc)
 
 	if (n < *alloc)
 		return 0;
-	a = *alloc ? *alloc * 2 : 128;
+	if (*alloc == 0) {
+		d->line = d->line0;
+		*alloc = SCAN_LINES0;
+		return 0;
+	}
+	a = *alloc * 2;
 	if (a > SCAN_MAX_LINES)
 		a = SCAN_MAX_LINES;
-	p = realloc(d->line, a * sizeof(*p));
+	if (d->line == d->line0) {
+		p = malloc(a * sizeof(*p));
+		if (p != NULL)
+			memcpy(p, d->line0, sizeof(d->line0));
+	} else
+		p = realloc(d->line, a * sizeof(*p));
 	if (p == NULL)
 		return -1;
 	d->line = p;
@@ -253,7 +267,8 @@ scan_doc_free(scan_doc *d)
 		for (i = 0; i < d->ncand; i++)
 			scan_buf_free(&d->cand[i].diag);
 	free(d->cand);
-	free(d->line);
+	if (d->line != d->line0)
+		free(d->line);
 	scan_buf_free(&d->global);
 	d->cand = NULL;
 	d->line = NULL;
