@@ -78,7 +78,6 @@ scan_cand *
 scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 {
 	scan_cand *c;
-	size_t i;
 
 	if (d->ncand >= SCAN_MAX_CANDS || alen > SCAN_MAX_ADDR)
 		return NULL;
@@ -92,8 +91,7 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 	}
 	c = &d->cand[d->ncand++];
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < alen; i++)
-		c->addr[i] = a[i];
+	memcpy(c->addr, a, alen);
 	c->addr[alen] = '\0';
 	c->diag.cap = d->caps->max_field;
 	c->strength = strength;
@@ -111,6 +109,13 @@ scan_separator(const scan_line *l)
 	    strncmp(s, "___", 3) == 0);
 }
 
+/* s[0..3) is c three times ("<<<", ">>>"). */
+static int
+scan_is3(const char *s, char c)
+{
+	return s[0] == c && s[1] == c && s[2] == c;
+}
+
 /* Skip "<<< ", ">>> ", "* ", "- " and a reply code (with status) at the
  * start; *code is where the reply code starts, or NULL. */
 const char *
@@ -124,21 +129,19 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 	{
 		/* "Sent <<< ", "Received >>> " (a transcript with words) */
 		const char *w = s;
-		while (w < end && isalpha((unsigned char)*w))
+		while (w < end && SCAN_IS_ALPHA(*w))
 			w++;
 		if (w > s && end - w >= 4 && *w == ' ' &&
-		    (strncmp(w + 1, "<<<", 3) == 0 ||
-		    strncmp(w + 1, ">>>", 3) == 0))
+		    (scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
 			s = w + 1;
 	}
-	if (end - s >= 3 && (strncmp(s, "<<<", 3) == 0 ||
-	    strncmp(s, ">>>", 3) == 0))
+	if (end - s >= 3 && (scan_is3(s, '<') || scan_is3(s, '>')))
 		s += 3;
 	else if (end - s >= 2 && (*s == '*' || *s == '-') && s[1] == ' ')
 		s += 2;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
-	if (end - s >= 4 && isdigit((unsigned char)*s) &&
+	if (end - s >= 4 && SCAN_IS_DIGIT(*s) &&
 	    (s[3] == ' ' || s[3] == '-')) {
 		char tmp[5];
 		memcpy(tmp, s, 4);
@@ -148,8 +151,7 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 			s += 4;
 			while (s < end && *s == ' ')
 				s++;
-			while (s < end && (isdigit((unsigned char)*s) ||
-			    *s == '.'))
+			while (s < end && (SCAN_IS_DIGIT(*s) || *s == '.'))
 				s++;
 			while (s < end && *s == ' ')
 				s++;
@@ -350,8 +352,8 @@ scan_after_sent_by(const scan_doc *d, size_t i)
 		return 0;
 	s = d->line[i - 1].t;
 	len = d->line[i - 1].tlen;
-	return (len >= 7 && strncasecmp(s + len - 7, "sent by", 7) == 0) ||
-	    (len >= 5 && strncasecmp(s + len - 5, " from", 5) == 0);
+	return (len >= 7 && scan_eq_fold(s + len - 7, "sent by", 7)) ||
+	    (len >= 5 && scan_eq_fold(s + len - 5, " from", 5));
 }
 
 /* Remove the reporting MTA's boilerplate sentences from a diagnostic. */

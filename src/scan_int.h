@@ -133,6 +133,10 @@ void scan_doc_free(scan_doc *d);
  * len are set); how many. */
 size_t scan_doc_after(const scan_doc *d, scan_line *out, size_t max);
 extern const unsigned char scan_space[256];	/* isspace(), C locale */
+/* isalpha() and isdigit() of the C locale, inline (the engine never sets
+ * a locale). */
+#define SCAN_IS_ALPHA(c)	(((unsigned)(unsigned char)(c) | 0x20u) - 'a' < 26u)
+#define SCAN_IS_DIGIT(c)	((unsigned)(unsigned char)(c) - '0' < 10u)
 
 /* Drop the white space at both ends of s[0..*len). */
 static inline void
