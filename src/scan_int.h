@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "scan.h"
 
 #define SCAN_MAX_LINES	8192	/* lines of text looked at */
@@ -176,8 +177,14 @@ scan_starts_any(scan_prefixes *p, const char *s, size_t len)
 	m = p->first[(unsigned char)*s];
 	return m != 0 ? scan_starts_more(p, m, s, len) : 0;
 }
-int scan_has(const char *s, size_t len, const char *needle);	/* any case */
-const char *scan_find(const char *s, size_t len, const char *needle);
+/* The first needle[0..n) in s[0..len), any case, or NULL. */
+const char *scan_find_n(const char *s, size_t len, const char *needle,
+    size_t n);
+/* The same for a string needle: its length is folded in where it is a
+ * literal. */
+#define scan_find(s, len, needle)	scan_find_n((s), (len), (needle), \
+					    strlen(needle))
+#define scan_has(s, len, needle)	(scan_find((s), (len), (needle)) != NULL)
 extern const unsigned char scan_lower[256];	/* ASCII tolower() */
 
 /* s[0..n) equals needle[0..n) in any case (ASCII, as strncasecmp()). */

@@ -86,9 +86,9 @@ scan_find_simd(const char *s, size_t len, const char *needle, size_t n,
 #endif
 
 const char *
-scan_find(const char *s, size_t len, const char *needle)
+scan_find_n(const char *s, size_t len, const char *needle, size_t n)
 {
-	size_t n = strlen(needle), i = 0;
+	size_t i = 0;
 	unsigned char f;
 
 	if (n == 0 || n > len)
@@ -108,7 +108,7 @@ scan_find(const char *s, size_t len, const char *needle)
 		return NULL;
 	}
 #ifdef __SSE2__
-	{
+	if (len >= n - 1 + 16) {	/* else the plain loop does it all */
 		const char *p = scan_find_simd(s, len, needle, n, &i);
 		if (p != NULL)
 			return p;
@@ -309,8 +309,3 @@ scan_starts_more(const scan_prefixes *p, uint64_t m, const char *s,
 	return 0;
 }
 
-int
-scan_has(const char *s, size_t len, const char *needle)
-{
-	return scan_find(s, len, needle) != NULL;
-}
