@@ -82,8 +82,17 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 	if (d->ncand >= SCAN_MAX_CANDS || alen > SCAN_MAX_ADDR)
 		return NULL;
 	if (d->ncand == d->acand) {
-		size_t n = d->acand ? d->acand * 2 : 8;
-		scan_cand *p = realloc(d->cand, n * sizeof(*p));
+		/* the first SCAN_CANDS0 in the scan_doc itself */
+		size_t n = d->acand ? d->acand * 2 : SCAN_CANDS0;
+		scan_cand *p;
+		if (d->acand == 0)
+			p = d->cand0;
+		else if (d->cand == d->cand0) {
+			p = malloc(n * sizeof(*p));
+			if (p != NULL)
+				memcpy(p, d->cand0, sizeof(d->cand0));
+		} else
+			p = realloc(d->cand, n * sizeof(*p));
 		if (p == NULL)
 			return NULL;
 		d->cand = p;

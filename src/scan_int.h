@@ -22,6 +22,7 @@
 #define SCAN_MAX_SKIP	8	/* addresses that are never recipients */
 #define SCAN_AFTER_CUT	80	/* lines of the returned message looked at */
 #define SCAN_LINES0	64	/* lines kept in the scan_doc itself */
+#define SCAN_CANDS0	4	/* candidates kept in the scan_doc itself */
 
 /* A line of the text, split once (scan_doc_init()) with the facts that
  * the passes would otherwise find again and again. */
@@ -64,7 +65,7 @@ typedef struct scan_doc {
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
 	size_t skip_len[SCAN_MAX_SKIP];
 	size_t nskip;
-	scan_cand *cand;	/* owned; grows up to SCAN_MAX_CANDS */
+	scan_cand *cand;	/* cand0, or owned; up to SCAN_MAX_CANDS */
 	size_t ncand;
 	size_t acand;		/* allocated */
 	int delayed;		/* the report says "still trying" */
@@ -74,10 +75,11 @@ typedef struct scan_doc {
 	scan_buf global;	/* report-wide error text, once found */
 	int global_kind;	/* SCAN_GLOBAL_* of it */
 	int global_done;	/* global and global_kind are set */
-	/* last, not zeroed by scan_doc_init(): only skip[0..nskip) and
-	 * line[0..nline) are read */
+	/* last, not zeroed by scan_doc_init(): only skip[0..nskip),
+	 * line[0..nline) and cand[0..ncand) are read */
 	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
 	scan_line line0[SCAN_LINES0];	/* line, for short texts */
+	scan_cand cand0[SCAN_CANDS0];	/* cand, while there are few */
 } scan_doc;
 
 /*

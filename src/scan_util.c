@@ -266,7 +266,8 @@ scan_doc_free(scan_doc *d)
 	if (d->cand != NULL)
 		for (i = 0; i < d->ncand; i++)
 			scan_buf_free(&d->cand[i].diag);
-	free(d->cand);
+	if (d->cand != d->cand0)
+		free(d->cand);
 	if (d->line != d->line0)
 		free(d->line);
 	scan_buf_free(&d->global);
