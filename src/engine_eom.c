@@ -125,11 +125,32 @@ engine_eom_autoreply(engine *e)
 /* A report whose delivery-status fields are in its text (no MIME part for
  * them, or a boundary that never matched): read them from the first line
  * that starts like a DSN field. */
+/* p[0..n) is word[0..n) in any case (ASCII, as strncasecmp(); word is
+ * lower case). */
+static int
+engine_eom_prefix(const char *p, const char *word, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)word[i])
+			return 0;
+	}
+	return 1;
+}
+
 static void
 engine_eom_text_dsn(engine *e)
 {
-	static const char *const starts[] = {
-		"reporting-mta:", "final-recipient:", "original-recipient:",
+#define ENGINE_EOM_START(s)	{ s, sizeof(s) - 1 }
+	static const struct {
+		const char *s;	/* lower case */
+		size_t n;
+	} starts[] = {
+		ENGINE_EOM_START("reporting-mta:"),
+		ENGINE_EOM_START("final-recipient:"),
+		ENGINE_EOM_START("original-recipient:"),
 	};
 	const char *p = e->text, *end = e->text + e->tlen, *nl;
 	size_t i, added, first;
@@ -137,9 +158,11 @@ engine_eom_text_dsn(engine *e)
 	if (e->has_dsn || !(e->sig & ENGINE_BOUNCE_SIGS))
 		return;
 	for (; p < end; p = nl + 1) {
+		/* every line of the text: the first byte rules most out */
 		for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
-			if ((size_t)(end - p) > strlen(starts[i]) &&
-			    strncasecmp(p, starts[i], strlen(starts[i])) == 0)
+			if ((size_t)(end - p) > starts[i].n &&
+			    (p[0] | 0x20) == starts[i].s[0] &&
+			    engine_eom_prefix(p, starts[i].s, starts[i].n))
 				break;
 		if (i < sizeof(starts) / sizeof(starts[0]))
 			break;
