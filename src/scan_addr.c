@@ -5,7 +5,6 @@
  *
  * Memory: nothing is allocated; results are offsets into the caller's text.
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -68,7 +67,7 @@ scan_domain_ok(const char *s, size_t len)
 	if (dots == 0 || e - p < 2 || e - p > 63)
 		return 0;
 	for (; p < e; p++)
-		if (!isalpha((unsigned char)*p))
+		if (!SCAN_IS_ALPHA(*p))
 			return 0;
 	return 1;
 }
