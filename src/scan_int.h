@@ -3,9 +3,11 @@
  * candidate recipients found in it, and the helpers that find addresses,
  * reply codes, enhanced status codes and remote hosts in a line.
  *
- * Memory: a scan_doc points into the caller's text (never copied) and owns
- * its line array; candidates own their diagnostic buffer.  Everything is
- * freed by scan_doc_free().  All sizes are capped (SCAN_MAX_*).
+ * Memory: a scan_doc points into the caller's text (never copied); it
+ * keeps its first lines and candidates in itself (about 7 KB, on the
+ * caller's stack) and owns the arrays that take over when there are more;
+ * candidates own their diagnostic buffer.  Everything is freed by
+ * scan_doc_free().  All sizes are capped (SCAN_MAX_*).
  */
 #ifndef BT_SCAN_INT_H
 #define BT_SCAN_INT_H
@@ -24,8 +26,9 @@
 #define SCAN_LINES0	64	/* lines kept in the scan_doc itself */
 #define SCAN_CANDS0	4	/* candidates kept in the scan_doc itself */
 
-/* A line of the text, split once (scan_doc_init()) with the facts that
- * the passes would otherwise find again and again. */
+/* A line of the text before the returned message (and the cut line),
+ * split once (scan_doc_init()) with the facts that the passes would
+ * otherwise find again and again. */
 typedef struct scan_line {
 	const char *s;		/* points into the text; not NUL-terminated */
 	size_t len;
