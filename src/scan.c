@@ -153,16 +153,24 @@ scan_merge(scan_doc *d)
 	d->ncand = k;
 }
 
-/* The report-wide error text (scan_find_global_diag()): it depends only on
- * the lines, so it is found once per scan_doc and kept there. */
+/* The report-wide error text: it depends only on the lines, so it is found
+ * once per scan_doc and kept there.  In two steps: the text that codes or
+ * an intro line give (scan_find_global_coded()), then, when there is none,
+ * the prose (scan_find_global_prose()) only if the caller can use it: a
+ * candidate without a diagnostic takes any text, but everything else
+ * takes only the first kinds. */
 static const scan_buf *
-scan_global(scan_doc *d, int *kind)
+scan_global(scan_doc *d, int *kind, int prose)
 {
-	if (!d->global_done) {
+	if (d->global_step == 0) {
 		memset(&d->global, 0, sizeof(d->global));
 		d->global.cap = d->caps->max_field;
-		d->global_kind = scan_find_global_diag(d, &d->global);
-		d->global_done = 1;
+		d->global_kind = scan_find_global_coded(d, &d->global);
+		d->global_step = d->global_kind != SCAN_GLOBAL_NONE ? 2 : 1;
+	}
+	if (prose && d->global_step == 1) {
+		d->global_kind = scan_find_global_prose(d, &d->global);
+		d->global_step = 2;
 	}
 	*kind = d->global_kind;
 	return &d->global;
@@ -176,22 +184,25 @@ scan_fill_global(scan_doc *d)
 	const scan_buf *g;
 	char rc[4], st[16];
 	size_t i;
-	int kind, gcode;
+	int kind, gcode, bare = 0, take = 0;
 
 	/* the report-wide text is looked for only when a candidate can
-	 * take it: one without a diagnostic, or the only one, whose
-	 * diagnostic has no code (see the loop below) */
-	for (i = 0; i < d->ncand; i++) {
+	 * take it: one without a diagnostic (bare: it takes prose too), or
+	 * the only one, whose diagnostic has no code (take: it takes only
+	 * a text with a code, never prose; see the loop below) */
+	for (i = 0; i < d->ncand && !bare; i++) {
 		const scan_cand *c = &d->cand[i];
-		if (c->kind == SCAN_KIND_FAILED &&
-		    (c->diag.p == NULL || c->diag.len == 0 ||
-		    (d->ncand == 1 && !scan_reply_code(c->diag.p, rc) &&
-		    !scan_status_code(c->diag.p, st))))
-			break;
+		if (c->kind != SCAN_KIND_FAILED)
+			continue;
+		if (c->diag.p == NULL || c->diag.len == 0)
+			bare = 1;
+		else if (d->ncand == 1 && !scan_reply_code(c->diag.p, rc) &&
+		    !scan_status_code(c->diag.p, st))
+			take = 1;
 	}
-	if (i == d->ncand)
+	if (!bare && !take)
 		return;
-	g = scan_global(d, &kind);
+	g = scan_global(d, &kind, bare);
 	if (g->p == NULL)
 		return;
 	gcode = kind != SCAN_GLOBAL_PROSE && d->ncand == 1 &&
@@ -469,7 +480,7 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 			scan_complete_one(rc, c->diag.p, c->diag.len, r, caps);
 			scan_fill_mta(rc, c, r, caps);
 			scan_fill_cmd(rc, c, c->diag.p, d, r->nrcpt == 1);
-		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind)) != NULL &&
+		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind, 0)) != NULL &&
 		    (kind == SCAN_GLOBAL_CODES || kind == SCAN_GLOBAL_INTRO)) {
 			scan_complete_one(rc, g->p, g->len, r, caps);
 			scan_fill_cmd(rc, NULL, g->p, d, 1);

@@ -614,18 +614,26 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 }
 
 /* The error text of the whole report: reply-code lines, else the text after
- * an intro line, else the report's prose.  Returns which (SCAN_GLOBAL_*). */
+ * an intro line (SCAN_GLOBAL_CODES, _INTRO); else SCAN_GLOBAL_NONE, and out
+ * has nothing added. */
 int
-scan_find_global_diag(const scan_doc *d, scan_buf *out)
+scan_find_global_coded(const scan_doc *d, scan_buf *out)
 {
-	size_t i;
-	int any;
-
 	if (scan_code_lines(d, out))
 		return SCAN_GLOBAL_CODES;
 	if (scan_intro_text(d, out))
 		return SCAN_GLOBAL_INTRO;
-	/* the sentences that say something went wrong, else all */
+	return SCAN_GLOBAL_NONE;
+}
+
+/* Else the report's prose: the sentences that say something went wrong,
+ * else all of it (SCAN_GLOBAL_PROSE, or _NONE when there is no text). */
+int
+scan_find_global_prose(const scan_doc *d, scan_buf *out)
+{
+	size_t i;
+	int any;
+
 	for (i = 0; i < d->cut && !out->trunc; i++) {
 		const scan_line *l = &d->line[i];
 		char tmp[512];

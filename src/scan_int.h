@@ -77,7 +77,7 @@ typedef struct scan_doc {
 	char cmd[8];		/* command of the report's transcript, or "" */
 	scan_buf global;	/* report-wide error text, once found */
 	int global_kind;	/* SCAN_GLOBAL_* of it */
-	int global_done;	/* global and global_kind are set */
+	int global_step;	/* 0, 1: coded text looked for, 2: all */
 	/* last, not zeroed by scan_doc_init(): only skip[0..nskip),
 	 * line[0..nline) and cand[0..ncand) are read */
 	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
@@ -237,7 +237,8 @@ size_t scan_dsn_block(scan_doc *d, size_t i, scan_cand *c);
 void scan_denoise(scan_buf *b);
 enum { SCAN_GLOBAL_NONE, SCAN_GLOBAL_CODES, SCAN_GLOBAL_INTRO,
 	SCAN_GLOBAL_PROSE };
-int scan_find_global_diag(const scan_doc *d, scan_buf *out);
+int scan_find_global_coded(const scan_doc *d, scan_buf *out);
+int scan_find_global_prose(const scan_doc *d, scan_buf *out);
 scan_cand *scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength);
 
 /* scan_family.c: formats recognised by their boilerplate */
