@@ -80,7 +80,7 @@ typedef struct scan_doc {
 	int global_step;	/* 0, 1: coded text looked for, 2: all */
 	/* last, not zeroed by scan_doc_init(): only skip[0..nskip),
 	 * line[0..nline) and cand[0..ncand) are read */
-	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
+	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* any case */
 	scan_line line0[SCAN_LINES0];	/* line, for short texts */
 	scan_cand cand0[SCAN_CANDS0];	/* cand, while there are few */
 } scan_doc;

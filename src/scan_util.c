@@ -83,19 +83,15 @@ scan_is_cut(const scan_line *l)
 static void
 scan_skip_add(scan_doc *d, const char *v, int soft)
 {
-	size_t off, alen, i;
-	const unsigned char *src;
-	char *dst;
+	size_t off, alen;
 
 	if (v == NULL || d->nskip >= SCAN_MAX_SKIP)
 		return;
 	if (!scan_addr_find(v, strlen(v), &off, &alen))
 		return;
-	dst = d->skip[d->nskip];	/* a local pointer: char stores alias */
-	src = (const unsigned char *)v + off;
-	for (i = 0; i < alen; i++)
-		dst[i] = (char)scan_lower[src[i]];
-	dst[alen] = '\0';
+	/* as it is: scan_addr_skipped() compares in any case */
+	memcpy(d->skip[d->nskip], v + off, alen);
+	d->skip[d->nskip][alen] = '\0';
 	d->skip_len[d->nskip] = alen;
 	d->skip_soft[d->nskip] = soft;
 	d->nskip++;
