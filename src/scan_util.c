@@ -103,7 +103,7 @@ scan_skip_add(scan_doc *d, const char *v, int soft)
 
 /* Length of the line at s (up to its '\n', or len), and whether it has an
  * '@' (*at): one pass for both, 16 bytes at a time where SSE2 is. */
-static size_t
+static inline size_t
 scan_line_end(const char *s, size_t len, int *at)
 {
 	size_t i = 0;
@@ -166,7 +166,7 @@ scan_line_room(scan_doc *d, size_t n, size_t *alloc)
 
 /* The line that starts at t (t < end), without its '\r' and the "> " of a
  * forwarded report: l->s, l->len, *at; returns where the next starts. */
-static const char *
+static inline const char *
 scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
 {
 	size_t len = scan_line_end(t, (size_t)(end - t), at);
