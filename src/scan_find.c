@@ -583,13 +583,14 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 	for (k = 0; scan_intro[k] != NULL && any != 0; k++) {
 		if (!(any & ((uint64_t)1 << k)))
 			continue;
+		size_t n = strlen(scan_intro[k]);
 		for (i = 0; i < d->cut; i++) {
 			const scan_line *l = &d->line[i];
-			const char *p = scan_find(l->s, l->len, scan_intro[k]);
+			const char *p = scan_find_n(l->s, l->len, scan_intro[k], n);
 			const char *end = l->s + l->len;
 			if (p == NULL)
 				continue;
-			p += strlen(scan_intro[k]);
+			p += n;
 			while (p < end && (*p == ':' || *p == ' ' ||
 			    *p == '-' || *p == '\t'))
 				p++;
