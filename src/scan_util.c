@@ -71,9 +71,15 @@ scan_is_cut(const scan_line *l)
 	const char *s = l->t;
 	size_t len = l->tlen;
 
+	/* the bytes dropped before a phrase is compared, by table: most
+	 * lines start with none */
+	static const unsigned char lead[256] = {
+		['-'] = 1, ['='] = 1, [' '] = 1, ['|'] = 1
+	};
+
 	if (scan_starts_any(&scan_cut_fields, l->s, l->len))
 		return 1;
-	while (len > 0 && (*s == '-' || *s == '=' || *s == ' ' || *s == '|')) {
+	while (len > 0 && lead[(unsigned char)*s]) {
 		s++;
 		len--;
 	}
