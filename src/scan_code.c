@@ -33,7 +33,7 @@ scan_code_range(__m128i x, char lo, char n)
  * it passes over fails the first test of the scans below anyway, and they
  * test the position it gives again.
  */
-static size_t
+static inline size_t
 scan_code_next(const char *s, size_t i, size_t len, int status)
 {
 #ifdef __SSE2__
