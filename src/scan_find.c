@@ -127,7 +127,7 @@ scan_is3(const char *s, char c)
 
 /* Skip "<<< ", ">>> ", "* ", "- " and a reply code (with status) at the
  * start; *code is where the reply code starts, or NULL. */
-const char *
+static const char *
 scan_skip_lead(const char *s, const char *end, const char **code)
 {
 	char c[4];
@@ -581,9 +581,10 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 		    (size_t)(d->line[d->cut - 1].s + d->line[d->cut - 1].len -
 		    d->in->text));
 	for (k = 0; scan_intro[k] != NULL && any != 0; k++) {
+		size_t n;
 		if (!(any & ((uint64_t)1 << k)))
 			continue;
-		size_t n = strlen(scan_intro[k]);
+		n = strlen(scan_intro[k]);
 		for (i = 0; i < d->cut; i++) {
 			const scan_line *l = &d->line[i];
 			const char *p = scan_find_n(l->s, l->len, scan_intro[k], n);

@@ -224,7 +224,6 @@ void scan_buf_add(scan_buf *b, const char *s, size_t len);
 void scan_buf_free(scan_buf *b);
 
 /* scan_find.c */
-const char *scan_skip_lead(const char *s, const char *end, const char **code);
 void scan_find_anchors(scan_doc *d);
 void scan_find_weak(scan_doc *d);
 
