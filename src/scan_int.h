@@ -120,16 +120,19 @@ struct scan_str {
 
 /*
  * A list of such strings, compared at the start of a line: the strings
- * that start with the line's first byte are found in a table instead of a
- * loop over the list.  Declared static with SCAN_PREFIXES(list); the table
- * is built on first use (thread-safe), at most SCAN_SET_MAX strings.
+ * that start with the line's first two bytes are found in two tables
+ * instead of a loop over the list.  Declared static with
+ * SCAN_PREFIXES(list); the tables are built on first use (thread-safe),
+ * at most SCAN_SET_MAX strings.
  */
 typedef struct scan_prefixes {
 	const struct scan_str *str;	/* ended by { NULL, 0 } */
-	int ready;			/* first[] built (atomic) */
+	int ready;			/* first[], second[] built (atomic) */
 	uint64_t first[256];		/* bit i: str[i] starts with this byte */
+	uint64_t second[256];		/* bit i: str[i] has this byte second
+					 * (or is one byte long) */
 } scan_prefixes;
-#define SCAN_PREFIXES(list)	{ (list), 0, { 0 } }
+#define SCAN_PREFIXES(list)	{ .str = (list) }
 
 /* scan_util.c: the lines */
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
@@ -180,6 +183,8 @@ scan_starts_any(scan_prefixes *p, const char *s, size_t len)
 	if (!__atomic_load_n(&p->ready, __ATOMIC_ACQUIRE))
 		scan_prefixes_ready(p);
 	m = p->first[(unsigned char)*s];
+	if (m != 0 && len >= 2)
+		m &= p->second[(unsigned char)s[1]];
 	return m != 0 ? scan_starts_more(p, m, s, len) : 0;
 }
 /* The first needle[0..n) in s[0..len), any case, or NULL. */

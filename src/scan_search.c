@@ -281,17 +281,21 @@ scan_prefixes_ready(scan_prefixes *p)
 		for (k = 0; p->str[k].s != NULL; k++) {
 			if (k >= SCAN_SET_MAX || p->str[k].n == 0)
 				abort();	/* a bug in a list */
-			for (c = 0; c < 256; c++)
+			for (c = 0; c < 256; c++) {
 				if (scan_lower[c] ==
 				    (unsigned char)p->str[k].s[0])
 					p->first[c] |= (uint64_t)1 << k;
+				if (p->str[k].n < 2 || scan_lower[c] ==
+				    (unsigned char)p->str[k].s[1])
+					p->second[c] |= (uint64_t)1 << k;
+			}
 		}
 		__atomic_store_n(&p->ready, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&scan_set_lock);
 }
 
-/* m: the strings that start with s[0]. */
+/* m: the strings that may start s (by its first two bytes). */
 int
 scan_starts_more(const scan_prefixes *p, uint64_t m, const char *s,
     size_t len)
