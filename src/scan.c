@@ -19,7 +19,6 @@
  * returning.  The input text is only read.
  */
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -348,8 +347,13 @@ scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
 		;
 	else if (only && d->cmd[0] != '\0')
 		cmd = d->cmd;
-	if (cmd != NULL)
-		snprintf(rc->smtp_command, sizeof(rc->smtp_command), "%s", cmd);
+	if (cmd != NULL) {	/* as snprintf("%s"): cut to the field */
+		size_t n = strlen(cmd);
+		if (n >= sizeof(rc->smtp_command))
+			n = sizeof(rc->smtp_command) - 1;
+		memcpy(rc->smtp_command, cmd, n);
+		rc->smtp_command[n] = '\0';
+	}
 }
 
 static size_t
