@@ -432,8 +432,9 @@ scan_server_reply(const scan_doc *d, size_t i, scan_buf *b)
 void
 scan_find_anchors(scan_doc *d)
 {
-	size_t i, off, alen;
+	size_t i, off, alen, n24;
 	const char *rest, *ds;
+	int colon;
 
 	for (i = 0; i < d->cut; i++) {
 		const scan_line *l = &d->line[i];
@@ -446,12 +447,14 @@ scan_find_anchors(scan_doc *d)
 		c = scan_cand_add(d, l->s + off, alen, 2);
 		if (c == NULL)
 			return;
-		if (scan_find(l->s, l->len < 24 ? l->len : 24,
-		    "final-recipient:") != NULL) {
+		/* both labels end with ':': none in the first bytes, neither */
+		n24 = l->len < 24 ? l->len : 24;
+		colon = memchr(l->s, ':', n24) != NULL;
+		if (colon && scan_find(l->s, n24, "final-recipient:") != NULL) {
 			i = scan_dsn_block(d, i, c) - 1;
 			continue;
 		}
-		if (scan_find(l->s, l->len < 24 ? l->len : 24, "rcpt to:")) {
+		if (colon && scan_find(l->s, n24, "rcpt to:")) {
 			/* a transcript or a list of message details: the
 			 * error is on other lines */
 			continue;
