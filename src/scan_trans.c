@@ -170,13 +170,7 @@ scan_find_cmd(scan_doc *d)
 {
 	size_t i;
 	const char *c = NULL;
-	int smtp = 0;
 
-	/* "SMTP command" is looked for in each line only when the text
-	 * before the returned message has it at all (one pass) */
-	if (d->cut > 0)
-		smtp = scan_has(d->in->text, (size_t)(d->line[d->cut - 1].s +
-		    d->line[d->cut - 1].len - d->in->text), "SMTP command");
 	for (i = 0; i < d->cut && c == NULL; i++) {
 		const scan_line *l = &d->line[i];
 		const char *s = l->t;
@@ -184,8 +178,10 @@ scan_find_cmd(scan_doc *d)
 		if (len >= 7 && s[0] == '<' && s[1] == '<' && s[2] == '<' &&
 		    s[3] == ' ' && (s[4] == '4' || s[4] == '5'))
 			c = scan_cmd_before(d, i);
-		else if (smtp && scan_has(s, len, "SMTP command") && len < 40 &&
-		    i + 1 < d->cut) {
+		/* "SMTP command" is looked for only in the lines short
+		 * enough (the cheap tests first) */
+		else if (len >= 12 && len < 40 && i + 1 < d->cut &&
+		    scan_has(s, len, "SMTP command")) {
 			s = d->line[i + 1].t;
 			len = d->line[i + 1].tlen;
 			if (len >= 4 && len <= 9)
