@@ -121,14 +121,12 @@ scan_merge(scan_doc *d)
 		if (j < k) {
 			scan_cand *o = &d->cand[j];
 			char rc[4], st[16];
-			int onew = o->diag.p != NULL &&
-			    (scan_reply_code(o->diag.p, rc) ||
-			    scan_status_code(o->diag.p, st));
-			int cnew = c->diag.p != NULL &&
+			/* codes looked for only where they decide */
+			if (c->diag.p != NULL && (o->diag.p == NULL ||
+			    (!scan_reply_code(o->diag.p, rc) &&
+			    !scan_status_code(o->diag.p, st) &&
 			    (scan_reply_code(c->diag.p, rc) ||
-			    scan_status_code(c->diag.p, st));
-			if ((o->diag.p == NULL || (!onew && cnew)) &&
-			    c->diag.p != NULL) {
+			    scan_status_code(c->diag.p, st))))) {
 				scan_buf tmp = o->diag;
 				o->diag = c->diag;
 				c->diag = tmp;
