@@ -140,9 +140,13 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 		const char *w = s;
 		while (w < end && SCAN_IS_ALPHA(*w))
 			w++;
-		if (w > s && end - w >= 4 && *w == ' ' &&
-		    (scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
-			s = w + 1;
+		if (w > s) {
+			if (end - w >= 4 && *w == ' ' &&
+			    (scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
+				s = w + 1;
+			else
+				return s;	/* a word: no lead, no code */
+		}
 	}
 	if (end - s >= 3 && (scan_is3(s, '<') || scan_is3(s, '>')))
 		s += 3;
