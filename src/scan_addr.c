@@ -6,7 +6,6 @@
  * Memory: nothing is allocated; results are offsets into the caller's text.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "scan_int.h"
 

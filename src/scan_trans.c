@@ -7,7 +7,6 @@
  * Memory: nothing is allocated here but the candidates' buffers (owned by
  * the scan_doc, see scan_int.h).
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 

@@ -6,15 +6,18 @@
  * scan_addr.c (addresses), scan_code.c (codes, remote host, error words),
  * scan_buf.c (the capped string builder).
  *
- * Memory: scan_doc_init() allocates the line array and candidate array of a
- * scan_doc; scan_doc_free() releases them and every candidate's buffer.
- * Lines point into the caller's text, which must outlive the scan_doc.
+ * Memory: a scan_doc keeps its first lines and candidates in itself;
+ * scan_doc_init() and scan_cand_add() allocate the arrays that take over
+ * when there are more, and scan_doc_free() releases them and every
+ * candidate's buffer.  Lines point into the caller's text, which must
+ * outlive the scan_doc.
  */
-#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "scan_int.h"
 
@@ -102,10 +105,6 @@ scan_skip_add(scan_doc *d, const char *v, int soft)
 	d->skip_soft[d->nskip] = soft;
 	d->nskip++;
 }
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* Length of the line at s (up to its '\n', or len), and whether it has an
  * '@' (*at): one pass for both, 16 bytes at a time where SSE2 is. */
