@@ -135,12 +135,14 @@ scan_addr_starts(const char *p, const char *end)
  * envelope sender (a sender may bounce to itself, so a line in an
  * anchored shape may still name them). */
 int
-scan_addr_skipped(const scan_doc *d, const char *a, size_t alen, int strict)
+scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict)
 {
 	size_t i;
 
 	if (alen >= 14 && scan_eq_fold(a, "mailer-daemon@", 14))
 		return 1;
+	if (!d->skip_ready)
+		scan_skip_ready(d);
 	for (i = 0; i < d->nskip; i++)
 		if ((strict || !d->skip_soft[i]) && d->skip_len[i] == alen &&
 		    scan_eq_fold(a, d->skip[i], alen))

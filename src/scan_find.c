@@ -238,7 +238,7 @@ scan_anchor_rest(const char *a, size_t alen, const char *p, const char *end,
 /* Does line l name a recipient in an anchored shape?  Sets the address,
  * the text after it (*rest) and where the diagnostic starts (*dstart). */
 static int
-scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
+scan_anchor(scan_doc *d, const scan_line *l, size_t *aoff,
     size_t *alen, const char **rest, const char **dstart)
 {
 	const char *s = l->s, *end = l->s + l->len, *p;

@@ -65,6 +65,8 @@ typedef struct scan_doc {
 	size_t nline;		/* lines split: up to the cut line, included */
 	size_t cut;		/* first line of the returned message, or nline */
 	const char *after;	/* the text after line nline - 1 */
+	const bt_result *r;	/* the caller's, for its sender and From */
+	int skip_ready;		/* skip[] filled (scan_skip_ready()) */
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
 	size_t skip_len[SCAN_MAX_SKIP];
 	size_t nskip;
@@ -141,6 +143,8 @@ void scan_doc_free(scan_doc *d);
 /* The lines after the cut line, at most max of them, into out (only s and
  * len are set); how many. */
 size_t scan_doc_after(const scan_doc *d, scan_line *out, size_t max);
+/* Fill the list of the report's own addresses (skip[]), on first use. */
+void scan_skip_ready(scan_doc *d);
 extern const unsigned char scan_space[256];	/* isspace(), C locale */
 /* isalpha() and isdigit() of the C locale, inline (the engine never sets
  * a locale). */
@@ -213,8 +217,7 @@ scan_eq_fold(const char *s, const char *needle, size_t n)
 /* scan_addr.c */
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
 int scan_addr_starts(const char *p, const char *end);
-int scan_addr_skipped(const scan_doc *d, const char *a, size_t alen,
-    int strict);
+int scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict);
 
 /* scan_code.c */
 int scan_reply_code(const char *s, char out[4]);

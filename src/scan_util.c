@@ -238,6 +238,33 @@ scan_doc_after(const scan_doc *d, scan_line *out, size_t max)
 	return n;
 }
 
+/* The report's own addresses are read from its From and To and the
+ * envelope sender only when a candidate address is first compared with
+ * them (scan_addr_skipped()): most texts never ask.  The same values at
+ * any time: scan_text() changes neither the header nor r's sender and
+ * From. */
+void
+scan_skip_ready(scan_doc *d)
+{
+	const scan_input *in = d->in;
+	const char *from = NULL;
+
+	d->skip_ready = 1;
+	if (in->header != NULL) {
+		from = in->header(in->ctx, "From");
+		scan_skip_add(d, from, 0);
+		scan_skip_add(d, in->header(in->ctx, "To"), 1);
+	}
+	if (d->r != NULL) {
+		scan_skip_add(d, d->r->sender, 1);
+		/* r's From is most often the From field itself: the same
+		 * address, in the same (strict) list, would add nothing */
+		if (from == NULL || d->r->from == NULL ||
+		    strcmp(from, d->r->from) != 0)
+			scan_skip_add(d, d->r->from, 0);
+	}
+}
+
 int
 scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r)
@@ -245,15 +272,8 @@ scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
 	memset(d, 0, offsetof(scan_doc, skip));
 	d->in = in;
 	d->caps = caps;
+	d->r = r;
 	d->family = "text";
-	if (in->header != NULL) {
-		scan_skip_add(d, in->header(in->ctx, "From"), 0);
-		scan_skip_add(d, in->header(in->ctx, "To"), 1);
-	}
-	if (r != NULL) {
-		scan_skip_add(d, r->sender, 1);
-		scan_skip_add(d, r->from, 0);
-	}
 	if (in->text == NULL)
 		return 0;
 	return scan_split(d);
