@@ -577,27 +577,40 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 {
 	size_t i, k, j;
 	uint64_t any = 0;
+	const char *end0;
 
 	/* One pass over the text before the returned message finds which
 	 * intros are there at all (a line is a part of that text: an intro
 	 * in a line is found; one found across lines only costs a look);
-	 * only those are then looked for in turn, line by line (the first
-	 * intro of the list wins). */
-	if (d->cut > 0)
-		any = scan_set_mask(&scan_intro_set, d->in->text,
-		    (size_t)(d->line[d->cut - 1].s + d->line[d->cut - 1].len -
-		    d->in->text));
+	 * only those are then looked for in turn (the first intro of the
+	 * list wins), each in that text at once rather than line by line. */
+	if (d->cut == 0)
+		return 0;
+	end0 = d->line[d->cut - 1].s + d->line[d->cut - 1].len;
+	any = scan_set_mask(&scan_intro_set, d->in->text,
+	    (size_t)(end0 - d->in->text));
 	for (k = 0; scan_intro[k] != NULL && any != 0; k++) {
 		size_t n;
+		const char *from = d->line[0].s, *p;
 		if (!(any & ((uint64_t)1 << k)))
 			continue;
 		n = strlen(scan_intro[k]);
-		for (i = 0; i < d->cut; i++) {
-			const scan_line *l = &d->line[i];
-			const char *p = scan_find_n(l->s, l->len, scan_intro[k], n);
-			const char *end = l->s + l->len;
-			if (p == NULL)
-				continue;
+		i = 0;
+		/* A match in the text is a match in the line that holds it,
+		 * the first one of that line: an intro has no '\n' or '\r'
+		 * and starts with a letter, so it is never in the "> " or
+		 * '\r' that a line leaves out. */
+		while ((p = scan_find_n(from, (size_t)(end0 - from),
+		    scan_intro[k], n)) != NULL) {
+			const scan_line *l;
+			const char *end;
+			while (i < d->cut && d->line[i].s + d->line[i].len <
+			    p + n)
+				i++;
+			if (i >= d->cut || p < d->line[i].s)
+				break;	/* cannot be (see above) */
+			l = &d->line[i];
+			end = l->s + l->len;
 			p += n;
 			while (p < end && (*p == ':' || *p == ' ' ||
 			    *p == '-' || *p == '\t'))
@@ -617,6 +630,9 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 				scan_buf_add(out, d->line[j].t, d->line[j].tlen);
 			if (out->len > 0)
 				return 1;
+			if (++i >= d->cut)
+				break;
+			from = d->line[i].s;
 		}
 	}
 	return 0;
