@@ -3,7 +3,9 @@
  * well-formed one in a string, and whether an address is one of those that
  * are never a failed recipient (the report's own, mailer-daemons).
  *
- * Memory: nothing is allocated; results are offsets into the caller's text.
+ * Memory: nothing is allocated; results are offsets into the caller's text
+ * (scan_addr_skipped() keeps where the report's own addresses are in the
+ * scan_doc).
  */
 #include <string.h>
 
@@ -143,9 +145,23 @@ scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict)
 		return 1;
 	if (!d->skip_ready)
 		scan_skip_ready(d);
-	for (i = 0; i < d->nskip; i++)
-		if ((strict || !d->skip_soft[i]) && d->skip_len[i] == alen &&
-		    scan_eq_fold(a, d->skip[i], alen))
+	for (i = 0; i < d->nskip; i++) {
+		const char *v = d->skip_v[i];
+		if (!strict && d->skip_soft[i])
+			continue;
+		if (d->skip_state[i] == 0) {
+			/* The first address of the value can be a only if
+			 * the value holds a (any case): most candidates are
+			 * told apart so, without finding that address. */
+			if (alen > d->skip_vlen[i] ||
+			    scan_find_n(v, d->skip_vlen[i], a, alen) == NULL)
+				continue;
+			d->skip_state[i] = scan_addr_find(v, d->skip_vlen[i],
+			    &d->skip_off[i], &d->skip_len[i]) ? 1 : 2;
+		}
+		if (d->skip_state[i] == 1 && d->skip_len[i] == alen &&
+		    scan_eq_fold(a, v + d->skip_off[i], alen))
 			return 1;
+	}
 	return 0;
 }

@@ -4,7 +4,7 @@
  * reply codes, enhanced status codes and remote hosts in a line.
  *
  * Memory: a scan_doc points into the caller's text (never copied); it
- * keeps its first lines and candidates in itself (about 7 KB, on the
+ * keeps its first lines and candidates in itself (about 5 KB, on the
  * caller's stack) and owns the arrays that take over when there are more;
  * candidates own their diagnostic buffer.  Everything is freed by
  * scan_doc_free().  All sizes are capped (SCAN_MAX_*).
@@ -66,8 +66,15 @@ typedef struct scan_doc {
 	size_t cut;		/* first line of the returned message, or nline */
 	const char *after;	/* the text after line nline - 1 */
 	const bt_result *r;	/* the caller's, for its sender and From */
-	int skip_ready;		/* skip[] filled (scan_skip_ready()) */
+	/* The values that name the report's own addresses (From, To, the
+	 * sender), each's address found only when a candidate may be it
+	 * (scan_addr_skipped()); the values outlive the scan_doc. */
+	int skip_ready;		/* skip_v[] filled (scan_skip_ready()) */
+	const char *skip_v[SCAN_MAX_SKIP];
+	size_t skip_vlen[SCAN_MAX_SKIP];
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
+	int skip_state[SCAN_MAX_SKIP];	/* 0 not looked for, 1 found, 2 none */
+	size_t skip_off[SCAN_MAX_SKIP];	/* the address: skip_v[i] + skip_off */
 	size_t skip_len[SCAN_MAX_SKIP];
 	size_t nskip;
 	scan_cand *cand;	/* cand0, or owned; up to SCAN_MAX_CANDS */
@@ -80,9 +87,8 @@ typedef struct scan_doc {
 	scan_buf global;	/* report-wide error text, once found */
 	int global_kind;	/* SCAN_GLOBAL_* of it */
 	int global_step;	/* 0, 1: coded text looked for, 2: all */
-	/* last, not zeroed by scan_doc_init(): only skip[0..nskip),
-	 * line[0..nline) and cand[0..ncand) are read */
-	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* any case */
+	/* last, not zeroed by scan_doc_init(): only line[0..nline) and
+	 * cand[0..ncand) are read */
 	scan_line line0[SCAN_LINES0];	/* line, for short texts */
 	scan_cand cand0[SCAN_CANDS0];	/* cand, while there are few */
 } scan_doc;

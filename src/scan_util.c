@@ -92,17 +92,12 @@ scan_is_cut(const scan_line *l)
 static void
 scan_skip_add(scan_doc *d, const char *v, int soft)
 {
-	size_t off, alen;
-
 	if (v == NULL || d->nskip >= SCAN_MAX_SKIP)
 		return;
-	if (!scan_addr_find(v, strlen(v), &off, &alen))
-		return;
-	/* as it is: scan_addr_skipped() compares in any case */
-	memcpy(d->skip[d->nskip], v + off, alen);
-	d->skip[d->nskip][alen] = '\0';
-	d->skip_len[d->nskip] = alen;
+	d->skip_v[d->nskip] = v;
+	d->skip_vlen[d->nskip] = strlen(v);
 	d->skip_soft[d->nskip] = soft;
+	d->skip_state[d->nskip] = 0;
 	d->nskip++;
 }
 
@@ -238,9 +233,9 @@ scan_doc_after(const scan_doc *d, scan_line *out, size_t max)
 	return n;
 }
 
-/* The report's own addresses are read from its From and To and the
- * envelope sender only when a candidate address is first compared with
- * them (scan_addr_skipped()): most texts never ask.  The same values at
+/* The values that name the report's own addresses, its From and To and
+ * the envelope sender, are looked up only when a candidate address is
+ * first compared with them (scan_addr_skipped()).  The same values at
  * any time: scan_text() changes neither the header nor r's sender and
  * From. */
 void
@@ -269,7 +264,7 @@ int
 scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r)
 {
-	memset(d, 0, offsetof(scan_doc, skip));
+	memset(d, 0, offsetof(scan_doc, line0));
 	d->in = in;
 	d->caps = caps;
 	d->r = r;
