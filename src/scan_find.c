@@ -514,13 +514,21 @@ scan_find_weak(scan_doc *d)
 	for (i = 0; i < d->cut; i++) {
 		const scan_line *l = &d->line[i];
 		const char *s = l->s;
-		size_t len = l->len, off, alen;
+		size_t len = l->len, off, alen, n;
 		char tmp[512];
 		scan_cand *c;
 		int found = 0;
 
 		if (!l->at)
 			continue;	/* no address: most lines */
+		/* the words first: half the lines with an address have none,
+		 * and the address is then not looked for (both tests read
+		 * only the line) */
+		n = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
+		memcpy(tmp, l->s, n);
+		tmp[n] = '\0';
+		if (scan_has(tmp, n, "MAIL FROM") || !scan_is_failure_text(tmp))
+			continue;
 		/* the first address that is not one of the report's own */
 		while (len > 0 && scan_addr_find(s, len, &off, &alen)) {
 			if (!scan_addr_skipped(d, s + off, alen, 1)) {
@@ -531,11 +539,6 @@ scan_find_weak(scan_doc *d)
 			len -= off + alen;
 		}
 		if (!found)
-			continue;
-		len = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
-		memcpy(tmp, l->s, len);
-		tmp[len] = '\0';
-		if (scan_has(tmp, len, "MAIL FROM") || !scan_is_failure_text(tmp))
 			continue;
 		c = scan_cand_add(d, s + off, alen, 1);
 		if (c == NULL)
