@@ -162,6 +162,30 @@ scan_cmd_before(const scan_doc *d, size_t i)
 	return NULL;
 }
 
+/* Does s[0..len) hold "SMTP command" (any case)?  Horspool's search: the
+ * window's last byte tells how far it may move (12 for a byte not in the
+ * phrase), a few steps on a short line where a byte-by-byte search takes
+ * one per byte.  scan_smtp_last[c] is 1 + the last index of c in
+ * "smtp comman" (the phrase but its last byte), 0 when none. */
+static const unsigned char scan_smtp_last[256] = {
+	['s'] = 1, ['S'] = 1, ['t'] = 3, ['T'] = 3, ['p'] = 4, ['P'] = 4,
+	[' '] = 5, ['c'] = 6, ['C'] = 6, ['o'] = 7, ['O'] = 7,
+	['m'] = 9, ['M'] = 9, ['a'] = 10, ['A'] = 10, ['n'] = 11, ['N'] = 11
+};
+
+static int
+scan_has_smtp_command(const char *s, size_t len)
+{
+	size_t p = 0;
+
+	while (p + 12 <= len) {
+		if (scan_eq_fold(s + p, "SMTP command", 12))
+			return 1;
+		p += 12u - scan_smtp_last[(unsigned char)s[p + 11]];
+	}
+	return 0;
+}
+
 /* The command of the report as a whole: the one before the first reply
  * in a transcript, or the line after "SMTP command" (m-FILTER). */
 void
@@ -180,7 +204,7 @@ scan_find_cmd(scan_doc *d)
 		/* "SMTP command" is looked for only in the lines short
 		 * enough (the cheap tests first) */
 		else if (len >= 12 && len < 40 && i + 1 < d->cut &&
-		    scan_has(s, len, "SMTP command")) {
+		    scan_has_smtp_command(s, len)) {
 			s = d->line[i + 1].t;
 			len = d->line[i + 1].tlen;
 			if (len >= 4 && len <= 9)
