@@ -46,11 +46,13 @@ static const struct scan_str scan_drop_list[] = {
 };
 static scan_prefixes scan_drops = SCAN_PREFIXES(scan_drop_list);
 
-/* Sentences of the reporting MTA's own that say nothing about the error. */
+/* Sentences of the reporting MTA's own that say nothing about the error;
+ * each is looked for by its byte SCAN_NOISE_KEY, an apostrophe. */
 static const char *const scan_noise[] = {
 	"I'm not going to try again; this message has been in the queue too long.",
 	NULL
 };
+#define SCAN_NOISE_KEY	1
 
 /* Lines that introduce the error text common to the report. */
 static const char *const scan_intro[] = {
@@ -376,8 +378,9 @@ scan_denoise(scan_buf *b)
 	size_t i;
 
 	for (i = 0; b->p != NULL && scan_noise[i] != NULL; i++) {
-		const char *p = scan_find(b->p, b->len, scan_noise[i]);
 		size_t n = strlen(scan_noise[i]);
+		const char *p = scan_find_by(b->p, b->len, scan_noise[i], n,
+		    SCAN_NOISE_KEY);
 		if (p == NULL)
 			continue;
 		memmove(b->p + (p - b->p), p + n, b->len - (size_t)(p - b->p) - n + 1);

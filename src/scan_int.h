@@ -204,6 +204,10 @@ const char *scan_find_n(const char *s, size_t len, const char *needle,
  * literal. */
 #define scan_find(s, len, needle)	scan_find_n((s), (len), (needle), \
 					    strlen(needle))
+/* The same, the candidates found by needle[k], a byte that is not a
+ * letter and is rare in text ('\'', '('). */
+const char *scan_find_by(const char *s, size_t len, const char *needle,
+    size_t n, size_t k);
 #define scan_has(s, len, needle)	(scan_find((s), (len), (needle)) != NULL)
 extern const unsigned char scan_lower[256];	/* ASCII tolower() */
 

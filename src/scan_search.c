@@ -122,6 +122,27 @@ scan_find_n(const char *s, size_t len, const char *needle, size_t n)
 	return NULL;
 }
 
+/* The same as scan_find_n() for a needle whose byte k is not a letter
+ * (the same in any case) and rare in text: the candidates are where
+ * memchr() finds that byte, in order, so the first match is found first. */
+const char *
+scan_find_by(const char *s, size_t len, const char *needle, size_t n,
+    size_t k)
+{
+	const char *q, *last;
+
+	if (n == 0 || n > len || k >= n)
+		return NULL;
+	q = s + k;
+	last = s + (len - n) + k;	/* the byte k of the last start */
+	while (q <= last && (q = memchr(q, needle[k],
+	    (size_t)(last - q) + 1)) != NULL) {
+		if (scan_eq_fold(q - k, needle, n))
+			return q - k;
+		q++;
+	}
+	return NULL;
+}
 
 /* --- phrase sets ------------------------------------------------------------
  * Every position of the text is a possible start of every phrase.  Two
