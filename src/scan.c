@@ -162,6 +162,7 @@ scan_global(scan_doc *d, int *kind, int prose)
 	if (d->global_step == 0) {
 		memset(&d->global, 0, sizeof(d->global));
 		d->global.cap = d->caps->max_field;
+		d->global.pool = &d->pool;
 		d->global_kind = scan_find_global_coded(d, &d->global);
 		d->global_step = d->global_kind != SCAN_GLOBAL_NONE ? 2 : 1;
 	}

@@ -2,8 +2,9 @@
  * scan_buf.c - the scanner's capped string builder: appends trimmed text,
  * white space runs folded into one space, up to the buffer's cap.
  *
- * Memory: a scan_buf owns its bytes (malloc'ed on first append, at most
- * cap + 1); scan_buf_free() releases them.
+ * Memory: a scan_buf owns its bytes (at most cap + 1, taken on first
+ * append from its pool when it has one with room, else malloc'ed);
+ * scan_buf_free() releases the malloc'ed ones.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,13 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 	if (len == 0 || b->trunc)
 		return;
 	if (b->p == NULL) {
-		b->p = malloc(b->cap + 1);
+		if (b->pool != NULL && b->pool->left >= b->cap + 1) {
+			b->p = b->pool->p;
+			b->pool->p += b->cap + 1;
+			b->pool->left -= b->cap + 1;
+			b->pooled = 1;
+		} else
+			b->p = malloc(b->cap + 1);
 		if (b->p == NULL) {
 			b->trunc = 1;
 			return;
@@ -126,8 +133,10 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 void
 scan_buf_free(scan_buf *b)
 {
-	free(b->p);
+	if (!b->pooled)
+		free(b->p);
 	b->p = NULL;
+	b->pooled = 0;
 	b->len = 0;
 	b->trunc = 0;
 }

@@ -105,6 +105,7 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 	memcpy(c->addr, a, alen);
 	c->addr[alen] = '\0';
 	c->diag.cap = d->caps->max_field;
+	c->diag.pool = &d->pool;
 	c->strength = strength;
 	return c;
 }

@@ -4,7 +4,7 @@
  * reply codes, enhanced status codes and remote hosts in a line.
  *
  * Memory: a scan_doc points into the caller's text (never copied); it
- * keeps its first lines and candidates in itself (about 5 KB, on the
+ * keeps its first lines, candidates and buffers in itself (about 7 KB, on the
  * caller's stack) and owns the arrays that take over when there are more;
  * candidates own their diagnostic buffer.  Everything is freed by
  * scan_doc_free().  All sizes are capped (SCAN_MAX_*).
@@ -25,6 +25,8 @@
 #define SCAN_AFTER_CUT	80	/* lines of the returned message looked at */
 #define SCAN_LINES0	64	/* lines kept in the scan_doc itself */
 #define SCAN_CANDS0	4	/* candidates kept in the scan_doc itself */
+#define SCAN_POOL0	2080	/* bytes of buffers in the scan_doc itself:
+				 * two of the default cap (1024) */
 
 /* A line of the text before the returned message (and the cut line),
  * split once (scan_doc_init()) with the facts that the passes would
@@ -37,12 +39,23 @@ typedef struct scan_line {
 	int at;			/* an '@' in the line: it may name an address */
 } scan_line;
 
+/* Room for the first buffers of a scan_doc, in itself: most texts have a
+ * candidate or two and a report-wide text, and their buffers need no
+ * malloc() then.  Bytes are only taken, never given back (the scan_doc
+ * lives for one text). */
+typedef struct scan_pool {
+	char *p;		/* the free room */
+	size_t left;
+} scan_pool;
+
 /* A growing, capped string. */
 typedef struct scan_buf {
 	char *p;		/* NUL-terminated once non-NULL */
 	size_t len;
 	size_t cap;		/* max length kept */
 	int trunc;		/* something was cut */
+	int pooled;		/* p is in a scan_pool: not freed */
+	scan_pool *pool;	/* where to take cap + 1 bytes, or NULL */
 } scan_buf;
 
 typedef struct scan_cand {
@@ -87,8 +100,10 @@ typedef struct scan_doc {
 	scan_buf global;	/* report-wide error text, once found */
 	int global_kind;	/* SCAN_GLOBAL_* of it */
 	int global_step;	/* 0, 1: coded text looked for, 2: all */
-	/* last, not zeroed by scan_doc_init(): only line[0..nline) and
-	 * cand[0..ncand) are read */
+	scan_pool pool;		/* in pool0 */
+	/* last, not zeroed by scan_doc_init(): only line[0..nline),
+	 * cand[0..ncand) and what the pool gave are read */
+	char pool0[SCAN_POOL0];
 	scan_line line0[SCAN_LINES0];	/* line, for short texts */
 	scan_cand cand0[SCAN_CANDS0];	/* cand, while there are few */
 } scan_doc;

@@ -264,10 +264,12 @@ int
 scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r)
 {
-	memset(d, 0, offsetof(scan_doc, line0));
+	memset(d, 0, offsetof(scan_doc, pool0));
 	d->in = in;
 	d->caps = caps;
 	d->r = r;
+	d->pool.p = d->pool0;
+	d->pool.left = sizeof(d->pool0);
 	d->family = "text";
 	if (in->text == NULL)
 		return 0;
