@@ -150,8 +150,9 @@ scan_find_by(const char *s, size_t len, const char *needle, size_t n,
  *
  * - Skipping (Wu and Manber's multi-pattern search): a window as long as
  *   the shortest phrase (min) lies at position i.  The two bytes at its
- *   end, in lower case, are looked up (hashed) in shift[]: how far the
- *   window may move without passing a phrase.  shift[] holds, for every
+ *   end, in lower case, are looked up (hashed: scan_set_pair()) in
+ *   shift[]: how far the window may move without passing a phrase.
+ *   shift[] holds, for every
  *   pair of bytes at offsets j-1, j (1 <= j < min) in any phrase, the least
  *   min-1-j over the phrases and pairs of that hash, and min-1 for pairs in
  *   none.  A phrase starting at i+d (0 <= d < shift) would have the window's
@@ -164,7 +165,19 @@ scan_find_by(const char *s, size_t len, const char *needle, size_t n,
  *   compared.
  */
 #define SCAN_HASH(w)	((uint32_t)((w) * 2654435761u) >> 20)	/* 12 bits */
-#define SCAN_PAIR(a, b)	((((unsigned)(a) << 5) ^ (unsigned)(b)) & 4095)
+
+/* The hash of the two bytes at u for shift[]: one 16-bit load, both bytes
+ * | 0x20 (the two cases of a letter alike, as scan_lower[] has them; some
+ * other bytes join, '@' and '`' say, which can only make a shift shorter,
+ * never miss a phrase), multiplied into 12 bits. */
+static inline unsigned
+scan_set_pair(const unsigned char *u)
+{
+	uint16_t w;
+
+	memcpy(&w, u, sizeof(w));
+	return (uint32_t)((uint32_t)(w | 0x2020u) * 2654435761u) >> 20;
+}
 
 static pthread_mutex_t scan_set_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -209,8 +222,7 @@ scan_set_ready(scan_set *set)
 			const unsigned char *w =
 			    (const unsigned char *)set->word[k];
 			for (j = 1; j < set->min; j++) {
-				unsigned h = SCAN_PAIR(scan_lower[w[j - 1]],
-				    scan_lower[w[j]]);
+				unsigned h = scan_set_pair(w + j - 1);
 				if (set->shift[h] > set->min - 1 - j)
 					set->shift[h] =
 					    (unsigned char)(set->min - 1 - j);
@@ -236,8 +248,7 @@ scan_set_scan(scan_set *set, const char *s, size_t len, int all, size_t *pos)
 	if (len < min)
 		return 0;	/* no phrase fits */
 	for (i = 0; i + min <= len;) {
-		unsigned sh = set->shift[SCAN_PAIR(scan_lower[u[i + min - 2]],
-		    scan_lower[u[i + min - 1]])];
+		unsigned sh = set->shift[scan_set_pair(u + i + min - 2)];
 		if (sh != 0) {
 			i += sh;
 			continue;
