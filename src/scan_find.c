@@ -176,6 +176,32 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 	return s;
 }
 
+/* Where the reply code of line l (not blank) starts, as scan_skip_lead()
+ * on the whole line finds it, or NULL.  Most lines are told at once: a
+ * code follows a lead of ' ' and '\t', then a word only if " <<<" or
+ * " >>>" comes next, "<<<", ">>>", "* " or "- "; so the first byte after
+ * the blanks (l->t[0], or a '\v', '\f' or '\r' that stops the lead: no
+ * code then) must start such a word, be one of "<>*-", or a digit 2 to 5.
+ * The rest is left to scan_skip_lead() (and its copy of a code). */
+static const char *
+scan_line_code(const scan_line *l)
+{
+	const char *code, *w = l->t, *e = l->t + l->tlen;
+	unsigned char c = (unsigned char)*w;
+
+	if (SCAN_IS_ALPHA(c)) {
+		while (w < e && SCAN_IS_ALPHA(*w))
+			w++;
+		if (e - w < 4 || *w != ' ' ||
+		    !(scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
+			return NULL;
+	} else if (!(c >= '2' && c <= '5') && c != '<' && c != '>' &&
+	    c != '*' && c != '-')
+		return NULL;
+	(void)scan_skip_lead(l->s, l->s + l->len, &code);
+	return code;
+}
+
 /* Shape of the text after the address; returns 1 and sets *rest when the
  * line names a recipient. */
 static int
@@ -320,19 +346,16 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 	const char *rest, *ds;
 
 	size_t ind = scan_indent(&d->line[i]);
-	const char *code;
-	int coded;
+	int coded = !scan_line_blank(&d->line[i]) &&
+	    scan_line_code(&d->line[i]) != NULL;
 
-	(void)scan_skip_lead(d->line[i].s, d->line[i].s + d->line[i].len, &code);
-	coded = code != NULL;
 	for (j = i + 1; j < d->cut && j <= i + SCAN_MAX_BLOCK; j++) {
 		const scan_line *l = &d->line[j];
 		if (scan_line_blank(l) || scan_separator(l))
 			break;
 		if (coded) {
 			/* a transcript: the next reply is another's */
-			(void)scan_skip_lead(l->s, l->s + l->len, &code);
-			if (code != NULL || scan_cmd_line(l) != NULL ||
+			if (scan_line_code(l) != NULL || scan_cmd_line(l) != NULL ||
 			    scan_has(l->s, l->len < 20 ? l->len : 20,
 			    "talking to"))
 				break;
@@ -566,8 +589,7 @@ scan_code_lines(const scan_doc *d, scan_buf *out)
 
 		if (scan_line_blank(l))
 			continue;
-		(void)scan_skip_lead(l->s, l->s + l->len, &code);
-		if (code == NULL) {
+		if ((code = scan_line_code(l)) == NULL) {
 			if (found)
 				break;
 			continue;
