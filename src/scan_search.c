@@ -28,7 +28,7 @@
  * non-letters through ('@' | 0x20 == '`'), which the full comparison then
  * rejects.  Without SSE2, or near the end of the text, a plain loop.
  */
-#define SCAN_LOW(c)	((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define SCAN_LOW(c)	((c) + ((c) >= 'A' && (c) <= 'Z' ? 32 : 0))
 #define SCAN_LOW4(c)	SCAN_LOW(c), SCAN_LOW((c) + 1), SCAN_LOW((c) + 2), \
 			SCAN_LOW((c) + 3)
 #define SCAN_LOW16(c)	SCAN_LOW4(c), SCAN_LOW4((c) + 4), SCAN_LOW4((c) + 8), \
