@@ -311,16 +311,25 @@ scan_prefixes_ready(scan_prefixes *p)
 	pthread_mutex_lock(&scan_set_lock);
 	if (!p->ready) {
 		for (k = 0; p->str[k].s != NULL; k++) {
+			const unsigned char *w =
+			    (const unsigned char *)p->str[k].s;
+			unsigned j;
 			if (k >= SCAN_SET_MAX || p->str[k].n == 0)
 				abort();	/* a bug in a list */
-			for (c = 0; c < 256; c++) {
-				if (scan_lower[c] ==
-				    (unsigned char)p->str[k].s[0])
+			/* the bytes whose lower case is w[0] (w[1]) are
+			 * among it and its other case (scan_lower[] changes
+			 * only 'A'-'Z'): tested, not all 256 */
+			for (j = 0; j < 2; j++) {
+				c = w[0] ^ (j ? 0x20u : 0);
+				if (scan_lower[c] == w[0])
 					p->first[c] |= (uint64_t)1 << k;
-				if (p->str[k].n < 2 || scan_lower[c] ==
-				    (unsigned char)p->str[k].s[1])
+				c = w[1] ^ (j ? 0x20u : 0);
+				if (p->str[k].n >= 2 && scan_lower[c] == w[1])
 					p->second[c] |= (uint64_t)1 << k;
 			}
+			if (p->str[k].n < 2)	/* any second byte */
+				for (c = 0; c < 256; c++)
+					p->second[c] |= (uint64_t)1 << k;
 		}
 		__atomic_store_n(&p->ready, 1, __ATOMIC_RELEASE);
 	}
