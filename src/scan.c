@@ -329,11 +329,23 @@ scan_fill_mta(bt_rcpt *rc, const scan_cand *c, bt_result *r,
 		    caps->max_field, &r->caps_hit);
 }
 
+/* The command of the report's transcript (d->cmd), found on first use:
+ * it depends only on the lines, and most texts never ask. */
+static const char *
+scan_doc_cmd(scan_doc *d)
+{
+	if (!d->cmd_done) {
+		scan_find_cmd(d);
+		d->cmd_done = 1;
+	}
+	return d->cmd;
+}
+
 /* The SMTP command refused: the candidate's transcript, its text, or the
  * report's transcript when there is one recipient. */
 static void
 scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
-    const scan_doc *d, int only)
+    scan_doc *d, int only)
 {
 	const char *cmd = NULL;
 
@@ -344,7 +356,7 @@ scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
 	else if (diag != NULL && (cmd = scan_cmd_phrase(diag,
 	    strlen(diag))) != NULL)
 		;
-	else if (only && d->cmd[0] != '\0')
+	else if (only && scan_doc_cmd(d)[0] != '\0')
 		cmd = d->cmd;
 	if (cmd != NULL) {	/* as snprintf("%s"): cut to the field */
 		size_t n = strlen(cmd);
@@ -501,7 +513,6 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 	if (in == NULL || r == NULL || caps == NULL || in->text == NULL)
 		return 0;
 	if (scan_doc_init(&d, in, caps, r) == 0) {
-		scan_find_cmd(&d);
 		if (r->nrcpt > 0)
 			scan_complete(&d, r, caps);
 		else {

@@ -97,6 +97,7 @@ typedef struct scan_doc {
 	const char *family;	/* static */
 	char feedback[32];	/* complaint type of a JSON notification */
 	char cmd[8];		/* command of the report's transcript, or "" */
+	int cmd_done;		/* cmd looked for (scan_find_cmd()) */
 	scan_buf global;	/* report-wide error text, once found */
 	int global_kind;	/* SCAN_GLOBAL_* of it */
 	int global_step;	/* 0, 1: coded text looked for, 2: all */
