@@ -143,8 +143,8 @@ scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict)
 
 	if (alen >= 14 && scan_eq_fold(a, "mailer-daemon@", 14))
 		return 1;
-	if (!d->skip_ready)
-		scan_skip_ready(d);
+	if (d->skip_ready < (strict ? 2 : 1))
+		scan_skip_ready(d, strict);
 	for (i = 0; i < d->nskip; i++) {
 		const char *v = d->skip_v[i];
 		if (!strict && d->skip_soft[i])

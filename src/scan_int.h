@@ -82,7 +82,7 @@ typedef struct scan_doc {
 	/* The values that name the report's own addresses (From, To, the
 	 * sender), each's address found only when a candidate may be it
 	 * (scan_addr_skipped()); the values outlive the scan_doc. */
-	int skip_ready;		/* skip_v[] filled (scan_skip_ready()) */
+	int skip_ready;		/* skip_v[] filled: 1 loose, 2 all */
 	const char *skip_v[SCAN_MAX_SKIP];
 	size_t skip_vlen[SCAN_MAX_SKIP];
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
@@ -165,8 +165,9 @@ void scan_doc_free(scan_doc *d);
 /* The lines after the cut line, at most max of them, into out (only s and
  * len are set); how many. */
 size_t scan_doc_after(const scan_doc *d, scan_line *out, size_t max);
-/* Fill the list of the report's own addresses (skip[]), on first use. */
-void scan_skip_ready(scan_doc *d);
+/* Look up the values of the report's own addresses that a comparison
+ * (strict or not) reads, on first use. */
+void scan_skip_ready(scan_doc *d, int strict);
 extern const unsigned char scan_space[256];	/* isspace(), C locale */
 /* isalpha() and isdigit() of the C locale, inline (the engine never sets
  * a locale). */

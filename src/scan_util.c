@@ -233,30 +233,34 @@ scan_doc_after(const scan_doc *d, scan_line *out, size_t max)
 	return n;
 }
 
-/* The values that name the report's own addresses, its From and To and
- * the envelope sender, are looked up only when a candidate address is
- * first compared with them (scan_addr_skipped()).  The same values at
- * any time: scan_text() changes neither the header nor r's sender and
- * From. */
+/* The values that name the report's own addresses are looked up only when
+ * a candidate address is first compared with them (scan_addr_skipped()),
+ * and only those the comparison reads: From (and r's From) for any, To
+ * and the envelope sender for a strict one (level 1, then 2 in
+ * d->skip_ready).  The same values at any time: scan_text() changes
+ * neither the header nor r's sender and From. */
 void
-scan_skip_ready(scan_doc *d)
+scan_skip_ready(scan_doc *d, int strict)
 {
 	const scan_input *in = d->in;
-	const char *from = NULL;
 
-	d->skip_ready = 1;
-	if (in->header != NULL) {
-		from = in->header(in->ctx, "From");
+	if (d->skip_ready < 1) {
+		const char *from = in->header != NULL ?
+		    in->header(in->ctx, "From") : NULL;
 		scan_skip_add(d, from, 0);
-		scan_skip_add(d, in->header(in->ctx, "To"), 1);
-	}
-	if (d->r != NULL) {
-		scan_skip_add(d, d->r->sender, 1);
 		/* r's From is most often the From field itself: the same
-		 * address, in the same (strict) list, would add nothing */
-		if (from == NULL || d->r->from == NULL ||
-		    strcmp(from, d->r->from) != 0)
+		 * address, in the same list, would add nothing */
+		if (d->r != NULL && (from == NULL || d->r->from == NULL ||
+		    strcmp(from, d->r->from) != 0))
 			scan_skip_add(d, d->r->from, 0);
+		d->skip_ready = 1;
+	}
+	if (strict && d->skip_ready < 2) {
+		if (in->header != NULL)
+			scan_skip_add(d, in->header(in->ctx, "To"), 1);
+		if (d->r != NULL)
+			scan_skip_add(d, d->r->sender, 1);
+		d->skip_ready = 2;
 	}
 }
 
