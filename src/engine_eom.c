@@ -187,7 +187,8 @@ engine_eom_field_line(const char *t, size_t len)
 		return t;
 #ifdef __SSE2__
 	for (; j + 17 <= len; j += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(t + j));
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)
+		    (t + j));
 		__m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)
 		    (const void *)(t + j + 1)), _mm_set1_epi8(0x20));
 		__m128i f = _mm_or_si128(_mm_or_si128(

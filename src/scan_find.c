@@ -355,7 +355,8 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 			break;
 		if (coded) {
 			/* a transcript: the next reply is another's */
-			if (scan_line_code(l) != NULL || scan_cmd_line(l) != NULL ||
+			if (scan_line_code(l) != NULL ||
+			    scan_cmd_line(l) != NULL ||
 			    scan_has(l->s, l->len < 20 ? l->len : 20,
 			    "talking to"))
 				break;
