@@ -555,7 +555,7 @@ scan_find_weak(scan_doc *d)
 		n = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
 		memcpy(tmp, l->s, n);
 		tmp[n] = '\0';
-		if (scan_has(tmp, n, "MAIL FROM") || !scan_is_failure_text(tmp))
+		if (!scan_is_failure_text(tmp) || scan_has(tmp, n, "MAIL FROM"))
 			continue;
 		/* the first address that is not one of the report's own */
 		while (len > 0 && scan_addr_find(s, len, &off, &alen)) {
