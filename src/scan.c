@@ -19,7 +19,6 @@
  * returning.  The input text is only read.
  */
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -37,41 +36,44 @@ static const char *const scan_delay_phrases[] = {
 	"still trying",
 	NULL
 };
+static scan_set scan_delay_set = SCAN_SET(scan_delay_phrases);
 
-/* Boilerplate that names the family of a report. */
-static const struct {
-	const char *phrase;
-	const char *family;
-} scan_families[] = {
-	{ "This is the qmail-send program", "qmail" },
-	{ "This is the Postfix program", "postfix" },
-	{ "This is the mail system at host", "postfix" },
-	{ "created automatically by mail delivery software", "exim" },
-	{ "----- Transcript of session follows -----", "sendmail" },
-	{ "Delivery has failed to these recipients or groups", "office365" },
-	{ "Remote Server returned '", "exchange" },
-	{ "did not reach the following recipient", "exchange2003" },
-	{ "Delivery to the following recipient", "gmail" },
-	{ "This is the DragonFly Mail Agent", "dragonfly" },
-	{ "This is the MAILER-DAEMON, please DO NOT REPLY", "opensmtpd" },
-	{ "not listed in Domino Directory", "domino" },
-	{ "was not delivered to:", "domino" },
-	{ "Your message could not be delivered", "courier" },
-	{ "Error message below:", "james" },
-	{ NULL, NULL }
+/* Boilerplate that names the family of a report (the first in the list
+ * that the text has wins), and the family of each. */
+static const char *const scan_family_phrases[] = {
+	"This is the qmail-send program",
+	"This is the Postfix program",
+	"This is the mail system at host",
+	"created automatically by mail delivery software",
+	"----- Transcript of session follows -----",
+	"Delivery has failed to these recipients or groups",
+	"Remote Server returned '",
+	"did not reach the following recipient",
+	"Delivery to the following recipient",
+	"This is the DragonFly Mail Agent",
+	"This is the MAILER-DAEMON, please DO NOT REPLY",
+	"not listed in Domino Directory",
+	"was not delivered to:",
+	"Your message could not be delivered",
+	"Error message below:",
+	NULL
 };
+static const char *const scan_family_of[] = {	/* by index in the list */
+	"qmail", "postfix", "postfix", "exim", "sendmail", "office365",
+	"exchange", "exchange2003", "gmail", "dragonfly", "opensmtpd",
+	"domino", "domino", "courier", "james",
+};
+static scan_set scan_family_set = SCAN_SET(scan_family_phrases);
 
+/* One pass finds every phrase the text has; the lowest index wins, as
+ * when each was looked for in turn. */
 static void
 scan_doc_family(scan_doc *d)
 {
-	size_t i;
+	uint64_t m = scan_set_mask(&scan_family_set, d->in->text, d->in->len);
 
-	for (i = 0; scan_families[i].phrase != NULL; i++)
-		if (scan_find(d->in->text, d->in->len,
-		    scan_families[i].phrase) != NULL) {
-			d->family = scan_families[i].family;
-			return;
-		}
+	if (m != 0)
+		d->family = scan_family_of[__builtin_ctzll(m)];
 }
 
 static int
@@ -79,13 +81,19 @@ scan_doc_delayed(const scan_doc *d)
 {
 	size_t i, end = d->cut < d->nline ? d->cut : d->nline;
 	size_t len;
+	uint64_t m;
 	const char *subj;
 
 	len = end > 0 ? (size_t)(d->line[end - 1].s + d->line[end - 1].len -
 	    d->in->text) : 0;
-	for (i = 0; scan_delay_phrases[i] != NULL; i++) {
-		const char *p = scan_find(d->in->text, len,
-		    scan_delay_phrases[i]);
+	/* one pass tells which phrases are there; only those are looked
+	 * for in turn (the first occurrence of each decides) */
+	m = scan_set_mask(&scan_delay_set, d->in->text, len);
+	for (i = 0; m != 0 && scan_delay_phrases[i] != NULL; i++) {
+		const char *p;
+		if (!(m & ((uint64_t)1 << i)))
+			continue;
+		p = scan_find(d->in->text, len, scan_delay_phrases[i]);
 		if (p != NULL && !(p - d->in->text >= 4 &&
 		    strncasecmp(p - 4, "not ", 4) == 0))
 			return 1;
@@ -113,14 +121,12 @@ scan_merge(scan_doc *d)
 		if (j < k) {
 			scan_cand *o = &d->cand[j];
 			char rc[4], st[16];
-			int onew = o->diag.p != NULL &&
-			    (scan_reply_code(o->diag.p, rc) ||
-			    scan_status_code(o->diag.p, st));
-			int cnew = c->diag.p != NULL &&
+			/* codes looked for only where they decide */
+			if (c->diag.p != NULL && (o->diag.p == NULL ||
+			    (!scan_reply_code(o->diag.p, rc) &&
+			    !scan_status_code(o->diag.p, st) &&
 			    (scan_reply_code(c->diag.p, rc) ||
-			    scan_status_code(c->diag.p, st));
-			if ((o->diag.p == NULL || (!onew && cnew)) &&
-			    c->diag.p != NULL) {
+			    scan_status_code(c->diag.p, st))))) {
 				scan_buf tmp = o->diag;
 				o->diag = c->diag;
 				c->diag = tmp;
@@ -144,16 +150,25 @@ scan_merge(scan_doc *d)
 	d->ncand = k;
 }
 
-/* The report-wide error text (scan_find_global_diag()): it depends only on
- * the lines, so it is found once per scan_doc and kept there. */
+/* The report-wide error text: it depends only on the lines, so it is found
+ * once per scan_doc and kept there.  In two steps: the text that codes or
+ * an intro line give (scan_find_global_coded()), then, when there is none,
+ * the prose (scan_find_global_prose()) only if the caller can use it: a
+ * candidate without a diagnostic takes any text, but everything else
+ * takes only the first kinds. */
 static const scan_buf *
-scan_global(scan_doc *d, int *kind)
+scan_global(scan_doc *d, int *kind, int prose)
 {
-	if (!d->global_done) {
+	if (d->global_step == 0) {
 		memset(&d->global, 0, sizeof(d->global));
 		d->global.cap = d->caps->max_field;
-		d->global_kind = scan_find_global_diag(d, &d->global);
-		d->global_done = 1;
+		d->global.pool = &d->pool;
+		d->global_kind = scan_find_global_coded(d, &d->global);
+		d->global_step = d->global_kind != SCAN_GLOBAL_NONE ? 2 : 1;
+	}
+	if (prose && d->global_step == 1) {
+		d->global_kind = scan_find_global_prose(d, &d->global);
+		d->global_step = 2;
 	}
 	*kind = d->global_kind;
 	return &d->global;
@@ -167,22 +182,25 @@ scan_fill_global(scan_doc *d)
 	const scan_buf *g;
 	char rc[4], st[16];
 	size_t i;
-	int kind, gcode;
+	int kind, gcode, bare = 0, take = 0;
 
 	/* the report-wide text is looked for only when a candidate can
-	 * take it: one without a diagnostic, or the only one, whose
-	 * diagnostic has no code (see the loop below) */
-	for (i = 0; i < d->ncand; i++) {
+	 * take it: one without a diagnostic (bare: it takes prose too), or
+	 * the only one, whose diagnostic has no code (take: it takes only
+	 * a text with a code, never prose; see the loop below) */
+	for (i = 0; i < d->ncand && !bare; i++) {
 		const scan_cand *c = &d->cand[i];
-		if (c->kind == SCAN_KIND_FAILED &&
-		    (c->diag.p == NULL || c->diag.len == 0 ||
-		    (d->ncand == 1 && !scan_reply_code(c->diag.p, rc) &&
-		    !scan_status_code(c->diag.p, st))))
-			break;
+		if (c->kind != SCAN_KIND_FAILED)
+			continue;
+		if (c->diag.p == NULL || c->diag.len == 0)
+			bare = 1;
+		else if (d->ncand == 1 && !scan_reply_code(c->diag.p, rc) &&
+		    !scan_status_code(c->diag.p, st))
+			take = 1;
 	}
-	if (i == d->ncand)
+	if (!bare && !take)
 		return;
-	g = scan_global(d, &kind);
+	g = scan_global(d, &kind, bare);
 	if (g->p == NULL)
 		return;
 	gcode = kind != SCAN_GLOBAL_PROSE && d->ncand == 1 &&
@@ -240,12 +258,15 @@ scan_says_failed(const scan_doc *d)
 static void
 scan_returned_to(scan_doc *d)
 {
-	size_t i, off, alen;
+	scan_line after[SCAN_AFTER_CUT - 1];
+	size_t i, n, off, alen;
 
-	if (!scan_says_failed(d))
+	if (d->cut >= d->nline || !scan_says_failed(d))
 		return;
-	for (i = d->cut; i < d->nline && i < d->cut + SCAN_AFTER_CUT; i++) {
-		const scan_line *l = &d->line[i];
+	/* the cut line and the SCAN_AFTER_CUT - 1 lines after it */
+	n = scan_doc_after(d, after, SCAN_AFTER_CUT - 1);
+	for (i = 0; i <= n; i++) {
+		const scan_line *l = i == 0 ? &d->line[d->cut] : &after[i - 1];
 		if (l->len < 3 || strncasecmp(l->s, "To:", 3) != 0)
 			continue;
 		if (scan_addr_find(l->s + 3, l->len - 3, &off, &alen) &&
@@ -308,11 +329,23 @@ scan_fill_mta(bt_rcpt *rc, const scan_cand *c, bt_result *r,
 		    caps->max_field, &r->caps_hit);
 }
 
+/* The command of the report's transcript (d->cmd), found on first use:
+ * it depends only on the lines, and most texts never ask. */
+static const char *
+scan_doc_cmd(scan_doc *d)
+{
+	if (!d->cmd_done) {
+		scan_find_cmd(d);
+		d->cmd_done = 1;
+	}
+	return d->cmd;
+}
+
 /* The SMTP command refused: the candidate's transcript, its text, or the
  * report's transcript when there is one recipient. */
 static void
 scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
-    const scan_doc *d, int only)
+    scan_doc *d, int only)
 {
 	const char *cmd = NULL;
 
@@ -323,10 +356,15 @@ scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
 	else if (diag != NULL && (cmd = scan_cmd_phrase(diag,
 	    strlen(diag))) != NULL)
 		;
-	else if (only && d->cmd[0] != '\0')
+	else if (only && scan_doc_cmd(d)[0] != '\0')
 		cmd = d->cmd;
-	if (cmd != NULL)
-		snprintf(rc->smtp_command, sizeof(rc->smtp_command), "%s", cmd);
+	if (cmd != NULL) {	/* as snprintf("%s"): cut to the field */
+		size_t n = strlen(cmd);
+		if (n >= sizeof(rc->smtp_command))
+			n = sizeof(rc->smtp_command) - 1;
+		memcpy(rc->smtp_command, cmd, n);
+		rc->smtp_command[n] = '\0';
+	}
 }
 
 static size_t
@@ -457,7 +495,7 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 			scan_complete_one(rc, c->diag.p, c->diag.len, r, caps);
 			scan_fill_mta(rc, c, r, caps);
 			scan_fill_cmd(rc, c, c->diag.p, d, r->nrcpt == 1);
-		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind)) != NULL &&
+		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind, 0)) != NULL &&
 		    (kind == SCAN_GLOBAL_CODES || kind == SCAN_GLOBAL_INTRO)) {
 			scan_complete_one(rc, g->p, g->len, r, caps);
 			scan_fill_cmd(rc, NULL, g->p, d, 1);
@@ -475,7 +513,6 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 	if (in == NULL || r == NULL || caps == NULL || in->text == NULL)
 		return 0;
 	if (scan_doc_init(&d, in, caps, r) == 0) {
-		scan_find_cmd(&d);
 		if (r->nrcpt > 0)
 			scan_complete(&d, r, caps);
 		else {

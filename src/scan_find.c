@@ -27,17 +27,32 @@
 #include "scan_int.h"
 
 /* Labels in front of a recipient's address on its line. */
-static const struct scan_str scan_labels[] = {
+static const struct scan_str scan_label_list[] = {
 	SCAN_STR("final-recipient:"), SCAN_STR("recipient address:"),
 	SCAN_STR("recipient:"), SCAN_STR("address:"), SCAN_STR("mailto:"),
 	SCAN_STR("rcpt to:"), { NULL, 0 }
 };
+static scan_prefixes scan_labels = SCAN_PREFIXES(scan_label_list);
 
-/* Sentences of the reporting MTA's own that say nothing about the error. */
+/* Lines of an error block that are the reporting MTA's own words, not the
+ * error (they start so, trimmed).  Two are cut short by a byte ("queu",
+ * "unti"): that is how many bytes were compared, and the output stays so. */
+static const struct scan_str scan_drop_list[] = {
+	SCAN_STR("giving up on "), SCAN_STR("message could not be delivered for"),
+	SCAN_STR("message will be deleted from queu"),
+	SCAN_STR("warning: message still undelivered"),
+	SCAN_STR("will keep trying unti"), SCAN_STR("(other mxes tried"),
+	SCAN_STR("action:"), SCAN_STR("final-recipient:"), { NULL, 0 }
+};
+static scan_prefixes scan_drops = SCAN_PREFIXES(scan_drop_list);
+
+/* Sentences of the reporting MTA's own that say nothing about the error;
+ * each is looked for by its byte SCAN_NOISE_KEY, an apostrophe. */
 static const char *const scan_noise[] = {
 	"I'm not going to try again; this message has been in the queue too long.",
 	NULL
 };
+#define SCAN_NOISE_KEY	1
 
 /* Lines that introduce the error text common to the report. */
 static const char *const scan_intro[] = {
@@ -65,13 +80,21 @@ scan_cand *
 scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 {
 	scan_cand *c;
-	size_t i;
 
 	if (d->ncand >= SCAN_MAX_CANDS || alen > SCAN_MAX_ADDR)
 		return NULL;
 	if (d->ncand == d->acand) {
-		size_t n = d->acand ? d->acand * 2 : 8;
-		scan_cand *p = realloc(d->cand, n * sizeof(*p));
+		/* the first SCAN_CANDS0 in the scan_doc itself */
+		size_t n = d->acand ? d->acand * 2 : SCAN_CANDS0;
+		scan_cand *p;
+		if (d->acand == 0)
+			p = d->cand0;
+		else if (d->cand == d->cand0) {
+			p = malloc(n * sizeof(*p));
+			if (p != NULL)
+				memcpy(p, d->cand0, sizeof(d->cand0));
+		} else
+			p = realloc(d->cand, n * sizeof(*p));
 		if (p == NULL)
 			return NULL;
 		d->cand = p;
@@ -79,10 +102,10 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 	}
 	c = &d->cand[d->ncand++];
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < alen; i++)
-		c->addr[i] = a[i];
+	memcpy(c->addr, a, alen);
 	c->addr[alen] = '\0';
 	c->diag.cap = d->caps->max_field;
+	c->diag.pool = &d->pool;
 	c->strength = strength;
 	return c;
 }
@@ -90,18 +113,24 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 static int
 scan_separator(const scan_line *l)
 {
-	const char *s = l->s;
-	size_t len = l->len;
+	const char *s = l->t;
+	size_t len = l->tlen;
 
-	scan_trim(&s, &len);
 	return len >= 3 && (strncmp(s, "---", 3) == 0 ||
 	    strncmp(s, "===", 3) == 0 || strncmp(s, "***", 3) == 0 ||
 	    strncmp(s, "___", 3) == 0);
 }
 
+/* s[0..3) is c three times ("<<<", ">>>"). */
+static int
+scan_is3(const char *s, char c)
+{
+	return s[0] == c && s[1] == c && s[2] == c;
+}
+
 /* Skip "<<< ", ">>> ", "* ", "- " and a reply code (with status) at the
  * start; *code is where the reply code starts, or NULL. */
-const char *
+static const char *
 scan_skip_lead(const char *s, const char *end, const char **code)
 {
 	char c[4];
@@ -112,21 +141,23 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 	{
 		/* "Sent <<< ", "Received >>> " (a transcript with words) */
 		const char *w = s;
-		while (w < end && isalpha((unsigned char)*w))
+		while (w < end && SCAN_IS_ALPHA(*w))
 			w++;
-		if (w > s && end - w >= 4 && *w == ' ' &&
-		    (strncmp(w + 1, "<<<", 3) == 0 ||
-		    strncmp(w + 1, ">>>", 3) == 0))
-			s = w + 1;
+		if (w > s) {
+			if (end - w >= 4 && *w == ' ' &&
+			    (scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
+				s = w + 1;
+			else
+				return s;	/* a word: no lead, no code */
+		}
 	}
-	if (end - s >= 3 && (strncmp(s, "<<<", 3) == 0 ||
-	    strncmp(s, ">>>", 3) == 0))
+	if (end - s >= 3 && (scan_is3(s, '<') || scan_is3(s, '>')))
 		s += 3;
 	else if (end - s >= 2 && (*s == '*' || *s == '-') && s[1] == ' ')
 		s += 2;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
-	if (end - s >= 4 && isdigit((unsigned char)*s) &&
+	if (end - s >= 4 && SCAN_IS_DIGIT(*s) &&
 	    (s[3] == ' ' || s[3] == '-')) {
 		char tmp[5];
 		memcpy(tmp, s, 4);
@@ -136,14 +167,39 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 			s += 4;
 			while (s < end && *s == ' ')
 				s++;
-			while (s < end && (isdigit((unsigned char)*s) ||
-			    *s == '.'))
+			while (s < end && (SCAN_IS_DIGIT(*s) || *s == '.'))
 				s++;
 			while (s < end && *s == ' ')
 				s++;
 		}
 	}
 	return s;
+}
+
+/* Where the reply code of line l (not blank) starts, as scan_skip_lead()
+ * on the whole line finds it, or NULL.  Most lines are told at once: a
+ * code follows a lead of ' ' and '\t', then a word only if " <<<" or
+ * " >>>" comes next, "<<<", ">>>", "* " or "- "; so the first byte after
+ * the blanks (l->t[0], or a '\v', '\f' or '\r' that stops the lead: no
+ * code then) must start such a word, be one of "<>*-", or a digit 2 to 5.
+ * The rest is left to scan_skip_lead() (and its copy of a code). */
+static const char *
+scan_line_code(const scan_line *l)
+{
+	const char *code, *w = l->t, *e = l->t + l->tlen;
+	unsigned char c = (unsigned char)*w;
+
+	if (SCAN_IS_ALPHA(c)) {
+		while (w < e && SCAN_IS_ALPHA(*w))
+			w++;
+		if (e - w < 4 || *w != ' ' ||
+		    !(scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
+			return NULL;
+	} else if (!(c >= '2' && c <= '5') && c != '<' && c != '>' &&
+	    c != '*' && c != '-')
+		return NULL;
+	(void)scan_skip_lead(l->s, l->s + l->len, &code);
+	return code;
 }
 
 /* Shape of the text after the address; returns 1 and sets *rest when the
@@ -211,29 +267,32 @@ scan_anchor_rest(const char *a, size_t alen, const char *p, const char *end,
 /* Does line l name a recipient in an anchored shape?  Sets the address,
  * the text after it (*rest) and where the diagnostic starts (*dstart). */
 static int
-scan_anchor(const scan_doc *d, const scan_line *l, size_t *aoff,
+scan_anchor(scan_doc *d, const scan_line *l, size_t *aoff,
     size_t *alen, const char **rest, const char **dstart)
 {
 	const char *s = l->s, *end = l->s + l->len, *p;
 	size_t off, n;
 
-	if (memchr(s, '@', l->len) == NULL) {
+	if (!l->at) {
 		*dstart = NULL;		/* no address: most lines */
 		return 0;
 	}
 	p = scan_skip_lead(s, end, dstart);
-	if ((off = (size_t)scan_starts_any(p, (size_t)(end - p),
-	    scan_labels)) != 0)
-		p += scan_labels[off - 1].n;
+	if ((off = (size_t)scan_starts_any(&scan_labels, p,
+	    (size_t)(end - p))) != 0)
+		p += scan_label_list[off - 1].n;
 	while (p < end && (*p == '<' || *p == '"' || *p == '\'' ||
 	    *p == ' '))
 		p++;
-	if (end - p >= 7 && strncasecmp(p, "rfc822;", 7) == 0) {
+	if (end - p >= 7 && scan_eq_fold(p, "rfc822;", 7)) {
 		p += 7;
 		while (p < end && *p == ' ')
 			p++;
 	}
-	if (!scan_addr_find(p, (size_t)(end - p), &off, &n) || off != 0)
+	/* the address must start at p: most lines of prose fail at their
+	 * first word, before the search */
+	if (!scan_addr_starts(p, end) ||
+	    !scan_addr_find(p, (size_t)(end - p), &off, &n) || off != 0)
 		return 0;
 	if (scan_addr_skipped(d, p, n, *dstart != NULL))
 		return 0;
@@ -264,23 +323,18 @@ scan_indent(const scan_line *l)
 }
 
 static int
-scan_drop_line(const char *s, size_t len)
+scan_drop_line(const scan_line *l)
 {
-	scan_trim(&s, &len);
-	return scan_has(s, len < 24 ? len : 24, "(expanded from") ||
-	    scan_has(s, len < 24 ? len : 24, "(generated from") ||
-	    scan_has(s, len < 24 ? len : 24, "(ultimately generated") ||
-	    (len >= 13 && strncasecmp(s, "Giving up on ", 13) == 0) ||
-	    (len >= 34 && strncasecmp(s, "Message could not be delivered for",
-	    34) == 0) ||
-	    (len >= 33 && strncasecmp(s, "Message will be deleted from queue",
-	    33) == 0) ||
-	    (len >= 34 && strncasecmp(s, "Warning: message still undelivered",
-	    34) == 0) ||
-	    (len >= 21 && strncasecmp(s, "Will keep trying until", 21) == 0) ||
-	    (len >= 17 && strncasecmp(s, "(Other MXes tried", 17) == 0) ||
-	    (len >= 7 && strncasecmp(s, "Action:", 7) == 0) ||
-	    (len >= 16 && strncasecmp(s, "Final-Recipient:", 16) == 0);
+	const char *s = l->t;
+	size_t len = l->tlen, n = len < 24 ? len : 24;
+
+	/* the three phrases in parentheses: none without a '(' */
+	if (memchr(s, '(', n) != NULL &&
+	    (scan_has(s, n, "(expanded from") ||
+	    scan_has(s, n, "(generated from") ||
+	    scan_has(s, n, "(ultimately generated")))
+		return 1;
+	return scan_starts_any(&scan_drops, s, len) != 0;
 }
 
 /* Lines after an anchor that belong to it: up to a blank line, a separator,
@@ -292,19 +346,17 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 	const char *rest, *ds;
 
 	size_t ind = scan_indent(&d->line[i]);
-	const char *code;
-	int coded;
+	int coded = !scan_line_blank(&d->line[i]) &&
+	    scan_line_code(&d->line[i]) != NULL;
 
-	(void)scan_skip_lead(d->line[i].s, d->line[i].s + d->line[i].len, &code);
-	coded = code != NULL;
 	for (j = i + 1; j < d->cut && j <= i + SCAN_MAX_BLOCK; j++) {
 		const scan_line *l = &d->line[j];
 		if (scan_line_blank(l) || scan_separator(l))
 			break;
 		if (coded) {
 			/* a transcript: the next reply is another's */
-			(void)scan_skip_lead(l->s, l->s + l->len, &code);
-			if (code != NULL || scan_cmd_line(l) != NULL ||
+			if (scan_line_code(l) != NULL ||
+			    scan_cmd_line(l) != NULL ||
 			    scan_has(l->s, l->len < 20 ? l->len : 20,
 			    "talking to"))
 				break;
@@ -312,8 +364,8 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 		if (scan_indent(l) <= ind &&
 		    scan_anchor(d, l, &off, &alen, &rest, &ds))
 			break;
-		if (!scan_drop_line(l->s, l->len))
-			scan_buf_add(b, l->s, l->len);
+		if (!scan_drop_line(l))
+			scan_buf_add(b, l->t, l->tlen);
 	}
 	return j;
 }
@@ -338,11 +390,10 @@ scan_after_sent_by(const scan_doc *d, size_t i)
 		i--;
 	if (i == 0)
 		return 0;
-	s = d->line[i - 1].s;
-	len = d->line[i - 1].len;
-	scan_trim(&s, &len);
-	return (len >= 7 && strncasecmp(s + len - 7, "sent by", 7) == 0) ||
-	    (len >= 5 && strncasecmp(s + len - 5, " from", 5) == 0);
+	s = d->line[i - 1].t;
+	len = d->line[i - 1].tlen;
+	return (len >= 7 && scan_eq_fold(s + len - 7, "sent by", 7)) ||
+	    (len >= 5 && scan_eq_fold(s + len - 5, " from", 5));
 }
 
 /* Remove the reporting MTA's boilerplate sentences from a diagnostic. */
@@ -352,8 +403,9 @@ scan_denoise(scan_buf *b)
 	size_t i;
 
 	for (i = 0; b->p != NULL && scan_noise[i] != NULL; i++) {
-		const char *p = scan_find(b->p, b->len, scan_noise[i]);
 		size_t n = strlen(scan_noise[i]);
+		const char *p = scan_find_by(b->p, b->len, scan_noise[i], n,
+		    SCAN_NOISE_KEY);
 		if (p == NULL)
 			continue;
 		memmove(b->p + (p - b->p), p + n, b->len - (size_t)(p - b->p) - n + 1);
@@ -385,15 +437,13 @@ scan_server_reply(const scan_doc *d, size_t i, scan_buf *b)
 	size_t len, off, alen;
 	char a[SCAN_MAX_ADDR + 1];
 
-	s = l->s;
-	len = l->len;
-	scan_trim(&s, &len);
+	s = l->t;
+	len = l->tlen;
 	if (i == 0 || (len >= 3 && strncmp(s, "<<<", 3) == 0))
 		return;
 	p = &d->line[i - 1];
-	s = p->s;
-	len = p->len;
-	scan_trim(&s, &len);
+	s = p->t;
+	len = p->tlen;
 	if (len < 8 || strncmp(s, "<<< ", 4) != 0)
 		return;
 	(void)scan_skip_lead(s, s + len, &code);
@@ -414,24 +464,29 @@ scan_server_reply(const scan_doc *d, size_t i, scan_buf *b)
 void
 scan_find_anchors(scan_doc *d)
 {
-	size_t i, off, alen;
+	size_t i, off, alen, n24;
 	const char *rest, *ds;
+	int colon;
 
 	for (i = 0; i < d->cut; i++) {
 		const scan_line *l = &d->line[i];
 		scan_cand *c;
+		if (!l->at)
+			continue;	/* no address: most lines */
 		if (!scan_anchor(d, l, &off, &alen, &rest, &ds) ||
 		    scan_after_sent_by(d, i))
 			continue;
 		c = scan_cand_add(d, l->s + off, alen, 2);
 		if (c == NULL)
 			return;
-		if (scan_find(l->s, l->len < 24 ? l->len : 24,
-		    "final-recipient:") != NULL) {
+		/* both labels end with ':': none in the first bytes, neither */
+		n24 = l->len < 24 ? l->len : 24;
+		colon = memchr(l->s, ':', n24) != NULL;
+		if (colon && scan_find(l->s, n24, "final-recipient:") != NULL) {
 			i = scan_dsn_block(d, i, c) - 1;
 			continue;
 		}
-		if (scan_find(l->s, l->len < 24 ? l->len : 24, "rcpt to:")) {
+		if (colon && scan_find(l->s, n24, "rcpt to:")) {
 			/* a transcript or a list of message details: the
 			 * error is on other lines */
 			continue;
@@ -474,7 +529,7 @@ scan_next_para(const scan_doc *d, size_t i, scan_buf *b)
 		if (k - j >= 4 || scan_separator(&d->line[k]))
 			return;
 	for (k = j; k < d->cut && !scan_line_blank(&d->line[k]); k++)
-		scan_buf_add(b, d->line[k].s, d->line[k].len);
+		scan_buf_add(b, d->line[k].t, d->line[k].tlen);
 }
 
 /* Weak candidates: any line before the returned message that mentions an
@@ -487,27 +542,36 @@ scan_find_weak(scan_doc *d)
 	for (i = 0; i < d->cut; i++) {
 		const scan_line *l = &d->line[i];
 		const char *s = l->s;
-		size_t len = l->len, off, alen;
+		size_t len = l->len, off, alen, n;
 		char tmp[512];
 		scan_cand *c;
+		int found = 0;
 
+		if (!l->at)
+			continue;	/* no address: most lines */
+		/* the words first: half the lines with an address have none,
+		 * and the address is then not looked for (both tests read
+		 * only the line) */
+		n = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
+		memcpy(tmp, l->s, n);
+		tmp[n] = '\0';
+		if (!scan_is_failure_text(tmp) || scan_has(tmp, n, "MAIL FROM"))
+			continue;
+		/* the first address that is not one of the report's own */
 		while (len > 0 && scan_addr_find(s, len, &off, &alen)) {
-			if (!scan_addr_skipped(d, s + off, alen, 1))
+			if (!scan_addr_skipped(d, s + off, alen, 1)) {
+				found = 1;
 				break;
+			}
 			s += off + alen;
 			len -= off + alen;
 		}
-		if (len == 0 || !scan_addr_find(s, len, &off, &alen))
-			continue;
-		len = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
-		memcpy(tmp, l->s, len);
-		tmp[len] = '\0';
-		if (scan_has(tmp, len, "MAIL FROM") || !scan_is_failure_text(tmp))
+		if (!found)
 			continue;
 		c = scan_cand_add(d, s + off, alen, 1);
 		if (c == NULL)
 			return;
-		scan_buf_add(&c->diag, l->s, l->len);
+		scan_buf_add(&c->diag, l->t, l->tlen);
 		if (scan_block(d, i, &c->diag) == i + 1)
 			scan_next_para(d, i + 1, &c->diag);
 	}
@@ -526,8 +590,7 @@ scan_code_lines(const scan_doc *d, scan_buf *out)
 
 		if (scan_line_blank(l))
 			continue;
-		(void)scan_skip_lead(l->s, l->s + l->len, &code);
-		if (code == NULL) {
+		if ((code = scan_line_code(l)) == NULL) {
 			if (found)
 				break;
 			continue;
@@ -544,22 +607,41 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 {
 	size_t i, k, j;
 	uint64_t any = 0;
+	const char *end0;
 
-	/* One pass per line finds which intros are there at all; only those
-	 * are then looked for in turn (the first intro of the list wins). */
-	for (i = 0; i < d->cut; i++)
-		any |= scan_set_mask(&scan_intro_set, d->line[i].s,
-		    d->line[i].len);
+	/* One pass over the text before the returned message finds which
+	 * intros are there at all (a line is a part of that text: an intro
+	 * in a line is found; one found across lines only costs a look);
+	 * only those are then looked for in turn (the first intro of the
+	 * list wins), each in that text at once rather than line by line. */
+	if (d->cut == 0)
+		return 0;
+	end0 = d->line[d->cut - 1].s + d->line[d->cut - 1].len;
+	any = scan_set_mask(&scan_intro_set, d->in->text,
+	    (size_t)(end0 - d->in->text));
 	for (k = 0; scan_intro[k] != NULL && any != 0; k++) {
+		size_t n;
+		const char *from = d->line[0].s, *p;
 		if (!(any & ((uint64_t)1 << k)))
 			continue;
-		for (i = 0; i < d->cut; i++) {
-			const scan_line *l = &d->line[i];
-			const char *p = scan_find(l->s, l->len, scan_intro[k]);
-			const char *end = l->s + l->len;
-			if (p == NULL)
-				continue;
-			p += strlen(scan_intro[k]);
+		n = strlen(scan_intro[k]);
+		i = 0;
+		/* A match in the text is a match in the line that holds it,
+		 * the first one of that line: an intro has no '\n' or '\r'
+		 * and starts with a letter, so it is never in the "> " or
+		 * '\r' that a line leaves out. */
+		while ((p = scan_find_n(from, (size_t)(end0 - from),
+		    scan_intro[k], n)) != NULL) {
+			const scan_line *l;
+			const char *end;
+			while (i < d->cut && d->line[i].s + d->line[i].len <
+			    p + n)
+				i++;
+			if (i >= d->cut || p < d->line[i].s)
+				break;	/* cannot be (see above) */
+			l = &d->line[i];
+			end = l->s + l->len;
+			p += n;
 			while (p < end && (*p == ':' || *p == ' ' ||
 			    *p == '-' || *p == '\t'))
 				p++;
@@ -575,27 +657,38 @@ scan_intro_text(const scan_doc *d, scan_buf *out)
 			for (; j < d->cut && j <= i + SCAN_MAX_BLOCK &&
 			    !scan_line_blank(&d->line[j]) &&
 			    !scan_separator(&d->line[j]); j++)
-				scan_buf_add(out, d->line[j].s, d->line[j].len);
+				scan_buf_add(out, d->line[j].t, d->line[j].tlen);
 			if (out->len > 0)
 				return 1;
+			if (++i >= d->cut)
+				break;
+			from = d->line[i].s;
 		}
 	}
 	return 0;
 }
 
 /* The error text of the whole report: reply-code lines, else the text after
- * an intro line, else the report's prose.  Returns which (SCAN_GLOBAL_*). */
+ * an intro line (SCAN_GLOBAL_CODES, _INTRO); else SCAN_GLOBAL_NONE, and out
+ * has nothing added. */
 int
-scan_find_global_diag(const scan_doc *d, scan_buf *out)
+scan_find_global_coded(const scan_doc *d, scan_buf *out)
 {
-	size_t i;
-	int any;
-
 	if (scan_code_lines(d, out))
 		return SCAN_GLOBAL_CODES;
 	if (scan_intro_text(d, out))
 		return SCAN_GLOBAL_INTRO;
-	/* the sentences that say something went wrong, else all */
+	return SCAN_GLOBAL_NONE;
+}
+
+/* Else the report's prose: the sentences that say something went wrong,
+ * else all of it (SCAN_GLOBAL_PROSE, or _NONE when there is no text). */
+int
+scan_find_global_prose(const scan_doc *d, scan_buf *out)
+{
+	size_t i;
+	int any;
+
 	for (i = 0; i < d->cut && !out->trunc; i++) {
 		const scan_line *l = &d->line[i];
 		char tmp[512];
@@ -605,11 +698,11 @@ scan_find_global_diag(const scan_doc *d, scan_buf *out)
 		while (n > 0 && isspace((unsigned char)tmp[n - 1]))
 			tmp[--n] = '\0';
 		if (n > 0 && tmp[n - 1] != ':' && scan_is_error_text(tmp))
-			scan_buf_add(out, l->s, l->len);	/* not "...:" */
+			scan_buf_add(out, l->t, l->tlen);	/* not "...:" */
 	}
 	any = out->len > 0;
 	for (i = 0; !any && i < d->cut && !out->trunc; i++)
 		if (!scan_line_blank(&d->line[i]))
-			scan_buf_add(out, d->line[i].s, d->line[i].len);
+			scan_buf_add(out, d->line[i].t, d->line[i].tlen);
 	return out->len > 0 ? SCAN_GLOBAL_PROSE : SCAN_GLOBAL_NONE;
 }

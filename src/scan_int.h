@@ -3,15 +3,18 @@
  * candidate recipients found in it, and the helpers that find addresses,
  * reply codes, enhanced status codes and remote hosts in a line.
  *
- * Memory: a scan_doc points into the caller's text (never copied) and owns
- * its line array; candidates own their diagnostic buffer.  Everything is
- * freed by scan_doc_free().  All sizes are capped (SCAN_MAX_*).
+ * Memory: a scan_doc points into the caller's text (never copied); it
+ * keeps its first lines, candidates and buffers in itself (about 7 KB, on the
+ * caller's stack) and owns the arrays that take over when there are more;
+ * candidates own their diagnostic buffer.  Everything is freed by
+ * scan_doc_free().  All sizes are capped (SCAN_MAX_*).
  */
 #ifndef BT_SCAN_INT_H
 #define BT_SCAN_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "scan.h"
 
 #define SCAN_MAX_LINES	8192	/* lines of text looked at */
@@ -20,11 +23,30 @@
 #define SCAN_MAX_BLOCK	12	/* lines of one recipient's error block */
 #define SCAN_MAX_SKIP	8	/* addresses that are never recipients */
 #define SCAN_AFTER_CUT	80	/* lines of the returned message looked at */
+#define SCAN_LINES0	64	/* lines kept in the scan_doc itself */
+#define SCAN_CANDS0	4	/* candidates kept in the scan_doc itself */
+#define SCAN_POOL0	2080	/* bytes of buffers in the scan_doc itself:
+				 * two of the default cap (1024) */
 
+/* A line of the text before the returned message (and the cut line),
+ * split once (scan_doc_init()) with the facts that the passes would
+ * otherwise find again and again. */
 typedef struct scan_line {
 	const char *s;		/* points into the text; not NUL-terminated */
 	size_t len;
+	const char *t;		/* s[0..len) without leading and trailing */
+	size_t tlen;		/* white space (scan_trim()); 0: blank line */
+	int at;			/* an '@' in the line: it may name an address */
 } scan_line;
+
+/* Room for the first buffers of a scan_doc, in itself: most texts have a
+ * candidate or two and a report-wide text, and their buffers need no
+ * malloc() then.  Bytes are only taken, never given back (the scan_doc
+ * lives for one text). */
+typedef struct scan_pool {
+	char *p;		/* the free room */
+	size_t left;
+} scan_pool;
 
 /* A growing, capped string. */
 typedef struct scan_buf {
@@ -32,6 +54,8 @@ typedef struct scan_buf {
 	size_t len;
 	size_t cap;		/* max length kept */
 	int trunc;		/* something was cut */
+	int pooled;		/* p is in a scan_pool: not freed */
+	scan_pool *pool;	/* where to take cap + 1 bytes, or NULL */
 } scan_buf;
 
 typedef struct scan_cand {
@@ -50,28 +74,46 @@ enum { SCAN_KIND_FAILED = 0, SCAN_KIND_DELIVERED, SCAN_KIND_COMPLAINT };
 typedef struct scan_doc {
 	const scan_input *in;
 	const bt_caps *caps;
-	scan_line *line;	/* owned */
-	size_t nline;		/* lines split: to cut + SCAN_AFTER_CUT at most */
+	scan_line *line;	/* line0, or owned */
+	size_t nline;		/* lines split: up to the cut line, included */
 	size_t cut;		/* first line of the returned message, or nline */
-	char skip[SCAN_MAX_SKIP][SCAN_MAX_ADDR + 1];	/* lowercase */
+	const char *after;	/* the text after line nline - 1 */
+	const bt_result *r;	/* the caller's, for its sender and From */
+	/* The values that name the report's own addresses (From, To, the
+	 * sender), each's address found only when a candidate may be it
+	 * (scan_addr_skipped()); the values outlive the scan_doc. */
+	int skip_ready;		/* skip_v[] filled: 1 loose, 2 all */
+	const char *skip_v[SCAN_MAX_SKIP];
+	size_t skip_vlen[SCAN_MAX_SKIP];
 	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
+	int skip_state[SCAN_MAX_SKIP];	/* 0 not looked for, 1 found, 2 none */
+	size_t skip_off[SCAN_MAX_SKIP];	/* the address: skip_v[i] + skip_off */
+	size_t skip_len[SCAN_MAX_SKIP];
 	size_t nskip;
-	scan_cand *cand;	/* owned; grows up to SCAN_MAX_CANDS */
+	scan_cand *cand;	/* cand0, or owned; up to SCAN_MAX_CANDS */
 	size_t ncand;
 	size_t acand;		/* allocated */
 	int delayed;		/* the report says "still trying" */
 	const char *family;	/* static */
 	char feedback[32];	/* complaint type of a JSON notification */
 	char cmd[8];		/* command of the report's transcript, or "" */
+	int cmd_done;		/* cmd looked for (scan_find_cmd()) */
 	scan_buf global;	/* report-wide error text, once found */
 	int global_kind;	/* SCAN_GLOBAL_* of it */
-	int global_done;	/* global and global_kind are set */
+	int global_step;	/* 0, 1: coded text looked for, 2: all */
+	scan_pool pool;		/* in pool0 */
+	/* last, not zeroed by scan_doc_init(): only line[0..nline),
+	 * cand[0..ncand) and what the pool gave are read */
+	char pool0[SCAN_POOL0];
+	scan_line line0[SCAN_LINES0];	/* line, for short texts */
+	scan_cand cand0[SCAN_CANDS0];	/* cand, while there are few */
 } scan_doc;
 
 /*
  * A set of phrases looked for together, in one pass over a text instead of
- * one pass per phrase (see scan_set_at() in scan_util.c).  Declared static
- * with SCAN_SET(list); its tables are built on first use (thread-safe).
+ * one pass per phrase (see scan_set_scan() in scan_search.c).  Declared
+ * static with SCAN_SET(list); its tables are built on first use
+ * (thread-safe).
  */
 #define SCAN_SET_MAX	64	/* phrases per set (bits of a mask) */
 #define SCAN_SET_MIN	4	/* shortest phrase (the filter's window) */
@@ -79,11 +121,13 @@ typedef struct scan_set {
 	const char *const *word;	/* NULL-terminated, each >= 4 bytes */
 	int ready;			/* tables built (atomic) */
 	size_t n;
+	size_t min;			/* length of the shortest phrase */
 	unsigned char len[SCAN_SET_MAX];
 	unsigned char bits[512];	/* bitmap: hashes of first 4 bytes */
 	uint64_t first[256];		/* phrases by lowercase first byte */
+	unsigned char shift[4096];	/* skip, by hash of a byte pair */
 } scan_set;
-#define SCAN_SET(list)	{ (list), 0, 0, { 0 }, { 0 }, { 0 } }
+#define SCAN_SET(list)	{ .word = (list) }
 
 /* Index of the phrase found first in s[0..len) (the lowest index among
  * those at the same position), or -1; *at (may be NULL) is where. */
@@ -98,17 +142,90 @@ struct scan_str {
 };
 #define SCAN_STR(s)	{ s, sizeof(s) - 1 }
 
-/* scan_util.c */
+/*
+ * A list of such strings, compared at the start of a line: the strings
+ * that start with the line's first two bytes are found in two tables
+ * instead of a loop over the list.  Declared static with
+ * SCAN_PREFIXES(list); the tables are built on first use (thread-safe),
+ * at most SCAN_SET_MAX strings.
+ */
+typedef struct scan_prefixes {
+	const struct scan_str *str;	/* ended by { NULL, 0 } */
+	int ready;			/* first[], second[] built (atomic) */
+	uint64_t first[256];		/* bit i: str[i] starts with this byte */
+	uint64_t second[256];		/* bit i: str[i] has this byte second
+					 * (or is one byte long) */
+} scan_prefixes;
+#define SCAN_PREFIXES(list)	{ .str = (list) }
+
+/* scan_util.c: the lines */
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
 void scan_doc_free(scan_doc *d);
-int scan_line_blank(const scan_line *l);
-/* 1 + index of the first string of list (ended by { NULL, 0 }) that
- * s[0..len) starts with, any case; 0 when none. */
-int scan_starts_any(const char *s, size_t len, const struct scan_str *list);
-void scan_trim(const char **s, size_t *len);
-int scan_has(const char *s, size_t len, const char *needle);	/* any case */
-const char *scan_find(const char *s, size_t len, const char *needle);
+/* The lines after the cut line, at most max of them, into out (only s and
+ * len are set); how many. */
+size_t scan_doc_after(const scan_doc *d, scan_line *out, size_t max);
+/* Look up the values of the report's own addresses that a comparison
+ * (strict or not) reads, on first use. */
+void scan_skip_ready(scan_doc *d, int strict);
+extern const unsigned char scan_space[256];	/* isspace(), C locale */
+/* isalpha() and isdigit() of the C locale, inline (the engine never sets
+ * a locale). */
+#define SCAN_IS_ALPHA(c)	(((unsigned)(unsigned char)(c) | 0x20u) - 'a' < 26u)
+#define SCAN_IS_DIGIT(c)	((unsigned)(unsigned char)(c) - '0' < 10u)
+
+/* Drop the white space at both ends of s[0..*len). */
+static inline void
+scan_trim(const char **s, size_t *len)
+{
+	while (*len > 0 && scan_space[(unsigned char)**s]) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && scan_space[(unsigned char)(*s)[*len - 1]])
+		(*len)--;
+}
+
+/* Only white space (isspace()) on the line. */
+static inline int
+scan_line_blank(const scan_line *l)
+{
+	return l->tlen == 0;
+}
+
+/* scan_search.c */
+/* 1 + index of the first string of the list that s[0..len) starts with,
+ * any case; 0 when none.  Inline, the test of the first byte that most
+ * lines fail; scan_starts_more() compares the strings that start so. */
+void scan_prefixes_ready(scan_prefixes *p);
+int scan_starts_more(const scan_prefixes *p, uint64_t m, const char *s,
+    size_t len);
+static inline int
+scan_starts_any(scan_prefixes *p, const char *s, size_t len)
+{
+	uint64_t m;
+
+	if (len == 0)
+		return 0;
+	if (!__atomic_load_n(&p->ready, __ATOMIC_ACQUIRE))
+		scan_prefixes_ready(p);
+	m = p->first[(unsigned char)*s];
+	if (m != 0 && len >= 2)
+		m &= p->second[(unsigned char)s[1]];
+	return m != 0 ? scan_starts_more(p, m, s, len) : 0;
+}
+/* The first needle[0..n) in s[0..len), any case, or NULL. */
+const char *scan_find_n(const char *s, size_t len, const char *needle,
+    size_t n);
+/* The same for a string needle: its length is folded in where it is a
+ * literal. */
+#define scan_find(s, len, needle)	scan_find_n((s), (len), (needle), \
+					    strlen(needle))
+/* The same, the candidates found by needle[k], a byte that is not a
+ * letter and is rare in text ('\'', '('). */
+const char *scan_find_by(const char *s, size_t len, const char *needle,
+    size_t n, size_t k);
+#define scan_has(s, len, needle)	(scan_find((s), (len), (needle)) != NULL)
 extern const unsigned char scan_lower[256];	/* ASCII tolower() */
 
 /* s[0..n) equals needle[0..n) in any case (ASCII, as strncasecmp()). */
@@ -123,20 +240,25 @@ scan_eq_fold(const char *s, const char *needle, size_t n)
 			return 0;
 	return 1;
 }
+
+/* scan_addr.c */
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
-int scan_addr_skipped(const scan_doc *d, const char *a, size_t alen,
-    int strict);
+int scan_addr_starts(const char *p, const char *end);
+int scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict);
+
+/* scan_code.c */
 int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
 int scan_is_error_text(const char *s);
 int scan_is_failure_text(const char *s);
 const char *scan_cmd_phrase(const char *s, size_t len);
+
+/* scan_buf.c */
 void scan_buf_add(scan_buf *b, const char *s, size_t len);
 void scan_buf_free(scan_buf *b);
 
 /* scan_find.c */
-const char *scan_skip_lead(const char *s, const char *end, const char **code);
 void scan_find_anchors(scan_doc *d);
 void scan_find_weak(scan_doc *d);
 
@@ -149,7 +271,8 @@ size_t scan_dsn_block(scan_doc *d, size_t i, scan_cand *c);
 void scan_denoise(scan_buf *b);
 enum { SCAN_GLOBAL_NONE, SCAN_GLOBAL_CODES, SCAN_GLOBAL_INTRO,
 	SCAN_GLOBAL_PROSE };
-int scan_find_global_diag(const scan_doc *d, scan_buf *out);
+int scan_find_global_coded(const scan_doc *d, scan_buf *out);
+int scan_find_global_prose(const scan_doc *d, scan_buf *out);
 scan_cand *scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength);
 
 /* scan_family.c: formats recognised by their boilerplate */

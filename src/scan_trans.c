@@ -7,7 +7,6 @@
  * Memory: nothing is allocated here but the candidates' buffers (owned by
  * the scan_doc, see scan_int.h).
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -83,10 +82,9 @@ scan_cmd_line(const scan_line *l)
 	static const char *const cmds[] = {
 		"DATA", "RCPT", "MAIL", "EHLO", "HELO", NULL
 	};
-	const char *s = l->s;
-	size_t len = l->len, i;
+	const char *s = l->t;
+	size_t len = l->tlen, i;
 
-	scan_trim(&s, &len);
 	if (len < 5 || strncmp(s, ">>> ", 4) != 0)
 		return NULL;
 	s += 4;
@@ -130,9 +128,8 @@ scan_pipelined_rcpt(const scan_doc *d, size_t i)
 
 	for (k = i + 1; k < d->cut && k <= i + 8 &&
 	    !scan_line_blank(&d->line[k]); k++) {
-		const char *s = d->line[k].s;
-		size_t len = d->line[k].len;
-		scan_trim(&s, &len);
+		const char *s = d->line[k].t;
+		size_t len = d->line[k].tlen;
 		if (len > 8 && strncmp(s, "<<< 5", 5) == 0 &&
 		    (scan_has(s, len, "RCPT") ||
 		    scan_has(s, len, "valid recipient")))
@@ -165,6 +162,30 @@ scan_cmd_before(const scan_doc *d, size_t i)
 	return NULL;
 }
 
+/* Does s[0..len) hold "SMTP command" (any case)?  Horspool's search: the
+ * window's last byte tells how far it may move (12 for a byte not in the
+ * phrase), a few steps on a short line where a byte-by-byte search takes
+ * one per byte.  scan_smtp_last[c] is 1 + the last index of c in
+ * "smtp comman" (the phrase but its last byte), 0 when none. */
+static const unsigned char scan_smtp_last[256] = {
+	['s'] = 1, ['S'] = 1, ['t'] = 3, ['T'] = 3, ['p'] = 4, ['P'] = 4,
+	[' '] = 5, ['c'] = 6, ['C'] = 6, ['o'] = 7, ['O'] = 7,
+	['m'] = 9, ['M'] = 9, ['a'] = 10, ['A'] = 10, ['n'] = 11, ['N'] = 11
+};
+
+static int
+scan_has_smtp_command(const char *s, size_t len)
+{
+	size_t p = 0;
+
+	while (p + 12 <= len) {
+		if (scan_eq_fold(s + p, "SMTP command", 12))
+			return 1;
+		p += 12u - scan_smtp_last[(unsigned char)s[p + 11]];
+	}
+	return 0;
+}
+
 /* The command of the report as a whole: the one before the first reply
  * in a transcript, or the line after "SMTP command" (m-FILTER). */
 void
@@ -172,26 +193,20 @@ scan_find_cmd(scan_doc *d)
 {
 	size_t i;
 	const char *c = NULL;
-	int smtp = 0;
 
-	/* "SMTP command" is looked for in each line only when the text
-	 * before the returned message has it at all (one pass) */
-	if (d->cut > 0)
-		smtp = scan_has(d->in->text, (size_t)(d->line[d->cut - 1].s +
-		    d->line[d->cut - 1].len - d->in->text), "SMTP command");
 	for (i = 0; i < d->cut && c == NULL; i++) {
 		const scan_line *l = &d->line[i];
-		const char *s = l->s;
-		size_t len = l->len;
-		scan_trim(&s, &len);
-		if (len >= 7 && strncmp(s, "<<< ", 4) == 0 &&
-		    (s[4] == '4' || s[4] == '5'))
+		const char *s = l->t;
+		size_t len = l->tlen;
+		if (len >= 7 && s[0] == '<' && s[1] == '<' && s[2] == '<' &&
+		    s[3] == ' ' && (s[4] == '4' || s[4] == '5'))
 			c = scan_cmd_before(d, i);
-		else if (smtp && scan_has(s, len, "SMTP command") && len < 40 &&
-		    i + 1 < d->cut) {
-			s = d->line[i + 1].s;
-			len = d->line[i + 1].len;
-			scan_trim(&s, &len);
+		/* "SMTP command" is looked for only in the lines short
+		 * enough (the cheap tests first) */
+		else if (len >= 12 && len < 40 && i + 1 < d->cut &&
+		    scan_has_smtp_command(s, len)) {
+			s = d->line[i + 1].t;
+			len = d->line[i + 1].tlen;
 			if (len >= 4 && len <= 9)
 				c = scan_cmd_phrase(s, len) ? scan_cmd_phrase(s,
 				    len) : (strncasecmp(s, "DATA", 4) == 0 ?

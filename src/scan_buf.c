@@ -1,0 +1,142 @@
+/*
+ * scan_buf.c - the scanner's capped string builder: appends trimmed text,
+ * white space runs folded into one space, up to the buffer's cap.
+ *
+ * Memory: a scan_buf owns its bytes (at most cap + 1, taken on first
+ * append from its pool when it has one with room, else malloc'ed);
+ * scan_buf_free() releases the malloc'ed ones.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan_int.h"
+
+
+/* Bytes that scan_buf_add() turns into one space: isspace() of the C
+ * locale, and NUL. */
+#define SCAN_BL(c)	((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\v' || \
+			 (c) == '\f' || (c) == '\r' || (c) == '\0')
+#define SCAN_BL4(c)	SCAN_BL(c), SCAN_BL((c) + 1), SCAN_BL((c) + 2), \
+			SCAN_BL((c) + 3)
+#define SCAN_BL16(c)	SCAN_BL4(c), SCAN_BL4((c) + 4), SCAN_BL4((c) + 8), \
+			SCAN_BL4((c) + 12)
+#define SCAN_BL64(c)	SCAN_BL16(c), SCAN_BL16((c) + 16), \
+			SCAN_BL16((c) + 32), SCAN_BL16((c) + 48)
+static const unsigned char scan_blank[256] = {
+	SCAN_BL64(0), SCAN_BL64(64), SCAN_BL64(128), SCAN_BL64(192)
+};
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Bits of the blank bytes (scan_blank) and of the ' ' among 16 bytes. */
+static void
+scan_buf_blanks(__m128i x, unsigned *blank, unsigned *space)
+{
+	__m128i ctl = _mm_sub_epi8(x, _mm_set1_epi8('\t'));	/* \t..\r: 0..4 */
+	__m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+	__m128i b = _mm_or_si128(_mm_or_si128(sp,
+	    _mm_cmpeq_epi8(x, _mm_setzero_si128())),
+	    _mm_cmpeq_epi8(_mm_min_epu8(ctl, _mm_set1_epi8(4)), ctl));
+
+	*blank = (unsigned)_mm_movemask_epi8(b);
+	*space = (unsigned)_mm_movemask_epi8(sp);
+}
+#endif
+
+/*
+ * Append s[0..len) trimmed, separated from what is there by one space;
+ * runs of white space become one space.  Byte by byte, that is: a blank
+ * byte sets sp; a byte of another run is appended after one ' ' if sp was
+ * set, when the run's first byte and that space fit (else the text is cut
+ * there), and as many bytes of the run as fit (a run cut short cuts the
+ * text).
+ *
+ * Speed: most text is words with single spaces between them.  Sixteen
+ * bytes whose blanks are all ' ', none next to another nor last, come out
+ * as they are (after the pending space, unless their first byte is that
+ * space): copied at once when they fit whole, with room for that space.
+ */
+void
+scan_buf_add(scan_buf *b, const char *s, size_t len)
+{
+	size_t i, j;
+	int sp;
+
+	scan_trim(&s, &len);
+	if (len == 0 || b->trunc)
+		return;
+	if (b->p == NULL) {
+		if (b->pool != NULL && b->pool->left >= b->cap + 1) {
+			b->p = b->pool->p;
+			b->pool->p += b->cap + 1;
+			b->pool->left -= b->cap + 1;
+			b->pooled = 1;
+		} else
+			b->p = malloc(b->cap + 1);
+		if (b->p == NULL) {
+			b->trunc = 1;
+			return;
+		}
+		b->len = 0;
+		b->p[0] = '\0';
+	}
+	sp = b->len > 0;
+	for (i = 0; i < len; i = j) {
+		size_t k;
+#ifdef __SSE2__
+		if (len - i >= 16 && b->cap - b->len >= 17) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			unsigned bl, spc;
+
+			scan_buf_blanks(x, &bl, &spc);
+			if (bl == spc && (bl & (bl << 1)) == 0 &&
+			    !(bl & 0x8000)) {
+				if (sp && !(bl & 1))
+					b->p[b->len++] = ' ';
+				_mm_storeu_si128((__m128i *)(void *)
+				    (b->p + b->len), x);
+				b->len += 16;
+				sp = 0;
+				j = i + 16;
+				continue;
+			}
+		}
+#endif
+		if (scan_blank[(unsigned char)s[i]]) {
+			sp = 1;
+			j = i + 1;
+			continue;
+		}
+		/* a run of other bytes, copied at once after one space */
+		for (j = i; j < len && !scan_blank[(unsigned char)s[j]]; j++)
+			;
+		if (b->len + (size_t)sp + 1 > b->cap) {
+			b->trunc = 1;
+			break;
+		}
+		if (sp)
+			b->p[b->len++] = ' ';
+		sp = 0;
+		k = j - i < b->cap - b->len ? j - i : b->cap - b->len;
+		memcpy(b->p + b->len, s + i, k);
+		b->len += k;
+		if (k < j - i) {
+			b->trunc = 1;
+			break;
+		}
+	}
+	b->p[b->len] = '\0';
+}
+
+void
+scan_buf_free(scan_buf *b)
+{
+	if (!b->pooled)
+		free(b->p);
+	b->p = NULL;
+	b->pooled = 0;
+	b->len = 0;
+	b->trunc = 0;
+}

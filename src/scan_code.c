@@ -1,0 +1,283 @@
+/*
+ * scan_code.c - what a line or a diagnostic of a bounce says: its SMTP
+ * reply code, its enhanced status code, the remote host that replied,
+ * whether it reads as an error or a failure, the SMTP command it names.
+ *
+ * Memory: nothing is allocated; results are copied into the caller's
+ * fixed-size buffers.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "scan_int.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Bits of the bytes of x in lo..lo+n (n < 128). */
+static unsigned
+scan_code_range(__m128i x, char lo, char n)
+{
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_min_epu8(d, _mm_set1_epi8(n)), d));
+}
+#endif
+
+/*
+ * The first position >= i of s[0..len) where a code can start: a digit
+ * 2-5 (reply) followed by two digits, or a digit 2, 4 or 5 (status)
+ * followed by '.'; len when none.  Sixteen positions at a time (the bytes
+ * after them are read only when they are in s, its NUL included); what
+ * it passes over fails the first test of the scans below anyway, and they
+ * test the position it gives again.
+ */
+static inline size_t
+scan_code_next(const char *s, size_t i, size_t len, int status)
+{
+#ifdef __SSE2__
+	for (; i + 16 + 2 <= len; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + i + 1));
+		unsigned m;
+
+		if (status)
+			m = (scan_code_range(a, '2', 3) & ~(unsigned)
+			    _mm_movemask_epi8(_mm_cmpeq_epi8(a,
+			    _mm_set1_epi8('3')))) & (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(b, _mm_set1_epi8('.')));
+		else
+			m = scan_code_range(a, '2', 3) & scan_code_range(b,
+			    '0', 9) & scan_code_range(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(s + i + 2)), '0', 9);
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#else
+	(void)status;
+#endif
+	return i < len ? i : len;
+}
+
+/* First SMTP reply code 2xx-5xx standing alone ("550 ", "550-", "550\0",
+ * "550]"), not part of a number, an IP address or a status code. */
+int
+scan_reply_code(const char *s, char out[4])
+{
+	size_t len = strlen(s), i;
+
+	for (i = scan_code_next(s, 0, len, 0); i < len;
+	    i = scan_code_next(s, i + 1, len, 0)) {
+		const char *p = s + i;
+		if (p[0] < '2' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
+		    !isdigit((unsigned char)p[2]))
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
+		    p[-1] == '-' || p[-1] == '=' || p[-1] == '/'))
+			continue;
+		if (p > s && p[-1] == '#' && p[3] != ' ')
+			continue;	/* "#550 5.1.1" is Exchange's reply */
+		if (p[3] != '\0' && p[3] != ' ' && p[3] != '-' && p[3] != ']' &&
+		    p[3] != ')' && p[3] != '\'' && p[3] != ',' && p[3] != '"' &&
+		    p[3] != ';' && p[3] != ':')
+			continue;
+		if (p[3] == '-' && !isdigit((unsigned char)p[4]) &&
+		    !isspace((unsigned char)p[4]) && p[4] != '\0' &&
+		    p[4] != '\'' && !isalpha((unsigned char)p[4]))
+			continue;
+		if (p[3] == ':' && isdigit((unsigned char)p[4]))
+			continue;	/* a time of day */
+		memcpy(out, p, 3);
+		out[3] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* First enhanced status code class.subject.detail, class 2, 4 or 5. */
+int
+scan_status_code(const char *s, char out[16])
+{
+	size_t len = strlen(s), i;
+
+	for (i = scan_code_next(s, 0, len, 1); i < len;
+	    i = scan_code_next(s, i + 1, len, 1)) {
+		const char *p = s + i, *q;
+		size_t n1 = 0, n2 = 0;
+		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.')
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.'))
+			continue;
+		q = p + 2;
+		while (isdigit((unsigned char)*q) && n1 < 4) {
+			q++;
+			n1++;
+		}
+		if (n1 == 0 || n1 > 3 || *q != '.')
+			continue;
+		q++;
+		while (isdigit((unsigned char)q[n2]) && n2 < 4)
+			n2++;
+		if (n2 == 0 || n2 > 3)
+			continue;
+		q += n2;
+		if (*q == '.' && isdigit((unsigned char)q[1]))
+			continue;	/* an IP address or a version */
+		if (isalnum((unsigned char)*q))
+			continue;
+		memcpy(out, p, (size_t)(q - p));
+		out[q - p] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* The host that replied: "host NAME[ip] said", "host NAME [ip]:",
+ * "remote host NAME said", "while talking to NAME:", "Server NAME[ip]",
+ * "SMTP Server <NAME>", "host: NAME", "connect to NAME[ip]:25". */
+static const char *const scan_mta_intro[] = {
+	"remote host ", "while talking to ", "host: ", "host ",
+	"server ", "connect to ", NULL
+};
+static scan_set scan_mta_set = SCAN_SET(scan_mta_intro);
+
+int
+scan_remote_mta(const char *s, char *out, size_t outlen)
+{
+	const char *e = s + strlen(s);
+	uint64_t any;
+	size_t i;
+
+	/* one pass tells which intros are there; only those are looked for
+	 * in turn (the first intro of the list that gives a host wins) */
+	any = scan_set_mask(&scan_mta_set, s, (size_t)(e - s));
+	for (i = 0; any != 0 && scan_mta_intro[i] != NULL; i++) {
+		const char *p = s;
+		if (!(any & ((uint64_t)1 << i)))
+			continue;
+		while ((p = scan_find(p, (size_t)(e - p), scan_mta_intro[i])) !=
+		    NULL) {
+			const char *h = p + strlen(scan_mta_intro[i]);
+			size_t n = 0;
+			if (p > s && isalnum((unsigned char)p[-1])) {
+				p++;
+				continue;
+			}
+			if (*h == '<')
+				h++;
+			while (h[n] && (isalnum((unsigned char)h[n]) ||
+			    h[n] == '.' || h[n] == '-' || h[n] == '_'))
+				n++;
+			while (n > 0 && h[n - 1] == '.')
+				n--;
+			if (n >= 3 && memchr(h, '.', n) != NULL &&
+			    n < outlen) {
+				memcpy(out, h, n);
+				out[n] = '\0';
+				return 1;
+			}
+			p++;
+		}
+	}
+	return 0;
+}
+
+/* Can s hold a reply code or a status code?  Both start with a digit 2 to
+ * 5: most lines of prose have none, and strpbrk() finds that out faster
+ * than the two scans would. */
+static int
+scan_has_codes(const char *s)
+{
+	return strpbrk(s, "2345") != NULL;
+}
+
+/* Does a sentence that names an address say that delivery to it failed?
+ * Stricter than scan_is_error_text(): used where any address in any mail
+ * would otherwise do (a line of prose naming the recipient). */
+static const char *const scan_failure_words[] = {
+	"unknown", "not found", "no such", "rejected", "refused",
+	"denied", "invalid", "not exist", "doesn't exist", "full",
+	"quota", "failed", "failure", "not be delivered",
+	"not delivered", "wasn't delivered", "undeliverable",
+	"unable to deliver", "could not deliver", "couldn't deliver",
+	"error delivering", "blocked", "disabled", "suspended",
+	"expired", "not a member", "bounced", "exceeds", "exceeded",
+	"not accept", "unrouteable", "not listed", "locked",
+	"malformed", "permission", "not reachable", "unreachable",
+	NULL
+};
+static scan_set scan_failure_set = SCAN_SET(scan_failure_words);
+
+/* A reply or status code in s, or one of the words of set. */
+static int
+scan_has_code_or_word(const char *s, scan_set *set)
+{
+	char c[4], st[16];
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (scan_has_codes(s) && (scan_reply_code(s, c) ||
+	    scan_status_code(s, st)))
+		return 1;
+	return scan_set_find(set, s, strlen(s), NULL) >= 0;
+}
+
+int
+scan_is_failure_text(const char *s)
+{
+	return scan_has_code_or_word(s, &scan_failure_set);
+}
+
+/* Does the text look like an error (a code, or a typical word)? */
+static const char *const scan_error_words[] = {
+	"unknown", "not found", "no such", "rejected", "refused",
+	"denied", "invalid", "does not exist", "doesn't exist", "full",
+	"quota", "failed", "error", "not accept", "blocked", "disabled",
+	"unavailable", "timed out", "timeout", "not allowed", "exceed",
+	"too ", "spam", "policy", "unrouteable", "not listed",
+	"suspend", "inactive", "expired", "lookup", "loop", "virus",
+	"not permitted", "blacklist", "blocklist", "deferred",
+	"not valid", "deactivated", "unable", "cannot", "can't",
+	"retry", "relay", "mailbox", "user", "host", "domain",
+	"not be delivered", "undeliverable", "could not", "couldn't",
+	"wasn't delivered", "not delivered", "not a member",
+	"malformed", "syntax", "locked", "bounce", "permission",
+	"not exist",
+	NULL
+};
+static scan_set scan_error_set = SCAN_SET(scan_error_words);
+
+int
+scan_is_error_text(const char *s)
+{
+	return scan_has_code_or_word(s, &scan_error_set);
+}
+
+/* The SMTP command a sentence says the error came after. */
+static const char *const scan_cmd_words[] = {
+	"end of data", "final data", "in reply to data", "sent the message",
+	"rcpt to", "rcpt_to", "does not like recipient",
+	"mail from", "sender was rejected",
+	"initial connection",
+	"my name was rejected",
+	NULL
+};
+static const char *const scan_cmd_of[] = {	/* by index in the list */
+	"DATA", "DATA", "DATA", "DATA",
+	"RCPT", "RCPT", "RCPT",
+	"MAIL", "MAIL",
+	"CONN",
+	"HELO",
+};
+static scan_set scan_cmd_set = SCAN_SET(scan_cmd_words);
+
+/* The command named first in s[0..len), or NULL. */
+const char *
+scan_cmd_phrase(const char *s, size_t len)
+{
+	int k = scan_set_find(&scan_cmd_set, s, len, NULL);
+
+	return k >= 0 ? scan_cmd_of[k] : NULL;
+}
