@@ -76,12 +76,12 @@
  *	allocated.  Thread-safe (no state; the ruleset is read-only).
  */
 #define _GNU_SOURCE	/* strcasestr */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "classify.h"
+#include "classify_text.h"
 
 #define CLASSIFY_MAX_TEXT	2048	/* bytes of a diagnostic looked at */
 
@@ -186,186 +186,6 @@ const char *classify_synthetic_status(const char *reason, int temporary)
 	return (temporary && m->temp != NULL) ? m->temp : m->perm;
 }
 
-/* Copy text into buf with runs of white space folded to one space, at
- * most len-1 bytes; returns the length. */
-static size_t classify_fold(const char *text, char *buf, size_t len)
-{
-	size_t n = 0;
-	int space = 1;
-
-	for (; text != NULL && *text != '\0' && n + 1 < len; text++) {
-		unsigned char c = (unsigned char)*text;
-
-		if (isspace(c)) {
-			if (!space)
-				buf[n++] = ' ';
-			space = 1;
-			continue;
-		}
-		buf[n++] = (char)c;
-		space = 0;
-	}
-	while (n > 0 && buf[n - 1] == ' ')
-		n--;
-	buf[n] = '\0';
-	return n;
-}
-
-/* low = text[0..len] with ASCII letters lowercased (the C locale's
- * tolower, as strcasestr uses), NUL-terminated. */
-static void classify_lower(const char *text, size_t len, char *low)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		low[i] = (char)((unsigned)(text[i] - 'A') < 26u ? text[i] + 32 : text[i]);
-	low[len] = '\0';
-}
-
-/* Length of the d.d.d code at s (1-3 digits each), 0 if none.  The caller
- * checks what stands before it. */
-static size_t classify_code_at(const char *s)
-{
-	size_t i = 0;
-	int part, nd;
-
-	for (part = 0; part < 3; part++) {
-		for (nd = 0; isdigit((unsigned char)s[i]) && nd < 4; nd++)
-			i++;
-		if (nd == 0 || nd > 3)
-			return 0;
-		if (part < 2) {
-			if (s[i] != '.')
-				return 0;
-			i++;
-		}
-	}
-	/* not followed by more of a dotted number (IP address, version) */
-	if (s[i] == '.' && isdigit((unsigned char)s[i + 1]))
-		return 0;
-	if (isdigit((unsigned char)s[i]) || isalpha((unsigned char)s[i]))
-		return 0;
-	return i;
-}
-
-/* 1 when an enhanced code of class 4/5 starts at p (and not inside a longer
- * dotted number or word); its length in *n. */
-static int classify_status_at(const char *text, const char *p, size_t *n)
-{
-	if (*p != '4' && *p != '5')
-		return 0;
-	if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
-			 (p[-1] == '-' && p - text >= 2 && isalpha((unsigned char)p[-2]))))
-		return 0;
-	*n = classify_code_at(p);
-	return *n > 0 && *n < 16;
-}
-
-/* 1 when a 4xx/5xx reply code starts at p; *paired set when an enhanced
- * code of the same class follows it, *at to that code. */
-static int classify_reply_at(const char *text, const char *p, int *paired, const char **at)
-{
-	const char *b = p, *q;
-	size_t n;
-	int lead;
-
-	if ((*p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
-	    !isdigit((unsigned char)p[2]) || (p > text && (isalnum((unsigned char)p[-1]) ||
-							   p[-1] == '.')) ||
-	    (p[3] != ' ' && p[3] != '-' && p[3] != '\0'))
-		return 0;
-	q = p + 3;
-	if (*q == '-' || *q == ' ')
-		q++;
-	if (*q == '\'' || *q == '"' || *q == '#')
-		q++;
-	*paired = *q == p[0] && classify_status_at(text, q, &n);
-	*at = q;
-	while (b > text && b[-1] == ' ')
-		b--;
-	lead = b == text || strchr(":;'\"(<>#=", b[-1]) != NULL;
-	return lead || *paired;
-}
-
-/* 1 for a code that says little: X.0.0, or X.4.7, which an MTA writes
- * for itself when it gives up (the remote's own code may follow). */
-static int classify_code_vague(const char *p, size_t n)
-{
-	return (n == 5 && (memcmp(p + 1, ".0.0", 4) == 0 || memcmp(p + 1, ".4.7", 4) == 0));
-}
-
-/* Codes in the text: the first reply code followed by an enhanced code of
- * its class gives both (a later pair replaces a vague first one); else
- * the first reply code and the first enhanced code.  Either output may be
- * left empty. */
-static void classify_scan_codes(const char *text, char *status, size_t slen, char reply[4])
-{
-	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
-	size_t n, pn = 0;
-
-	status[0] = '\0';
-	reply[0] = '\0';
-	for (p = text; *p != '\0'; p++) {
-		int paired;
-		const char *at;
-
-		if (*p != '4' && *p != '5')
-			continue;	/* no reply or enhanced code starts here */
-		if (classify_reply_at(text, p, &paired, &at)) {
-			if (first_reply == NULL)
-				first_reply = p;
-			if (paired && (pair == NULL || classify_code_vague(pair, pn)) &&
-			    classify_status_at(text, at, &n) &&
-			    (pair == NULL || !classify_code_vague(at, n))) {
-				pair_reply = p;
-				pair = at;
-				pn = n;
-			}
-			p += 2;
-			continue;
-		}
-		if (first_st == NULL && classify_status_at(text, p, &n))
-			first_st = p;
-	}
-	if (pair == NULL) {
-		pair = first_st;
-		pair_reply = first_reply;
-	}
-	if (pair != NULL && classify_status_at(text, pair, &n) && n < slen) {
-		memcpy(status, pair, n);
-		status[n] = '\0';
-		if (!codes_valid_enhanced(status))
-			status[0] = '\0';
-	}
-	if (pair_reply != NULL) {
-		memcpy(reply, pair_reply, 3);
-		reply[3] = '\0';
-	}
-}
-
-/* Remove the "550-5.7.1 " prefixes that multi-line replies repeat inside
- * the text (all but a leading one), in place. */
-static size_t classify_strip_prefixes(char *text, size_t len)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len; ) {
-		size_t n;
-		int paired;
-		const char *at;
-
-		if (i > 0 && text[i - 1] == ' ' && (text[i] == '4' || text[i] == '5') &&
-		    classify_reply_at(text, text + i, &paired, &at) && paired &&
-		    classify_status_at(text, at, &n) && at[n] == ' ') {
-			i = (size_t)(at - text) + n + 1;
-			continue;
-		}
-		text[o++] = text[i++];
-	}
-	text[o] = '\0';
-	return o;
-}
-
 /* The recipient's domain, or NULL. */
 static const char *classify_domain(const char *addr)
 {
@@ -374,27 +194,48 @@ static const char *classify_domain(const char *addr)
 	return at ? at + 1 : NULL;
 }
 
+/* The engine's SMTP command (DATA, MAIL, RCPT, CONN, HELO, EHLO, in any
+ * case) as classify_command's letter, or 0. */
+static int classify_command_named(const char *cmd)
+{
+	char u[5];
+	size_t i;
+
+	for (i = 0; i < 4 && cmd[i] != '\0'; i++)
+		u[i] = (char)((unsigned)(cmd[i] - 'a') < 26u ? cmd[i] - 32 : cmd[i]);
+	if (i < 4 || cmd[4] != '\0')
+		return 0;
+	u[4] = '\0';
+	switch (u[0]) {
+	case 'D':
+		return strcmp(u, "DATA") == 0 ? 'D' : 0;
+	case 'M':
+		return strcmp(u, "MAIL") == 0 ? 'M' : 0;
+	case 'R':
+		return strcmp(u, "RCPT") == 0 ? 'R' : 0;
+	case 'C':
+	case 'H':
+	case 'E':
+		return strcmp(u, "CONN") == 0 || strcmp(u, "HELO") == 0 ||
+		       strcmp(u, "EHLO") == 0 ? 'C' : 0;
+	default:
+		return 0;
+	}
+}
+
 /* The SMTP command the remote server refused: the engine's, or the one the
  * text names ("in reply to end of DATA command", "after RCPT TO"); low is
- * the text lowercased (classify_lower).
+ * the text lowercased (classify_text_fold), so plain comparisons do.
  * Returns 'D' (DATA), 'M' (MAIL FROM), 'R' (RCPT TO), 'C' (connection,
  * HELO/EHLO) or 0. */
 static int classify_command(const bt_rcpt *rc, const char *low)
 {
 	const char *p, *text = low;
+	int c;
 
-	if (rc->smtp_command[0] != '\0') {	/* none: the text may say */
-		if (strcasecmp(rc->smtp_command, "DATA") == 0)
-			return 'D';
-		if (strcasecmp(rc->smtp_command, "MAIL") == 0)
-			return 'M';
-		if (strcasecmp(rc->smtp_command, "RCPT") == 0)
-			return 'R';
-		if (strcasecmp(rc->smtp_command, "CONN") == 0 ||
-		    strcasecmp(rc->smtp_command, "HELO") == 0 ||
-		    strcasecmp(rc->smtp_command, "EHLO") == 0)
-			return 'C';
-	}
+	/* none (or one we do not know): the text may say */
+	if (rc->smtp_command[0] != '\0' && (c = classify_command_named(rc->smtp_command)) != 0)
+		return c;
 	/* X3's "SMTP:RCPT host", qmail's "does not like recipient",
 	 * DragonFly's "did not like our RCPT TO" */
 	if (strstr(text, "smtp:rcpt ") != NULL || strstr(text, "does not like recipient") != NULL ||
@@ -406,16 +247,16 @@ static int classify_command(const bt_rcpt *rc, const char *low)
 		p += 7;
 	else
 		return 0;
-	if (strncasecmp(p, "end of ", 7) == 0)
+	if (strncmp(p, "end of ", 7) == 0)
 		p += 7;
-	if (strncasecmp(p, "data", 4) == 0 && !isalpha((unsigned char)p[4]))
+	if (strncmp(p, "data", 4) == 0 && (unsigned)((p[4] | 0x20) - 'a') >= 26u)
 		return 'D';
-	if (strncasecmp(p, "initial connection", 18) == 0 || strncasecmp(p, "helo", 4) == 0 ||
-	    strncasecmp(p, "ehlo", 4) == 0)
+	if (strncmp(p, "initial connection", 18) == 0 || strncmp(p, "helo", 4) == 0 ||
+	    strncmp(p, "ehlo", 4) == 0)
 		return 'C';
-	if (strncasecmp(p, "mail", 4) == 0)
+	if (strncmp(p, "mail", 4) == 0)
 		return 'M';
-	if (strncasecmp(p, "rcpt", 4) == 0)
+	if (strncmp(p, "rcpt", 4) == 0)
 		return 'R';
 	return 0;
 }
@@ -595,14 +436,23 @@ static const char *classify_mta_category(const char *category)
 	return NULL;
 }
 
+/* What classify_rcpt learns about one recipient's diagnostic, found once
+ * and read by the steps below (on classify_rcpt's stack). */
+typedef struct classify_diag {
+	const char *text;		/* folded, prefixes stripped */
+	const char *low;		/* the same, lowercased */
+	size_t len;
+	int cmd;			/* classify_command() */
+	const codes_entry *st;		/* the status's entry (rc->status, once scanned) */
+} classify_diag;
+
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
-				   const char *text, const char *low, size_t len, int delayed,
-				   int *by_text)
+				   const classify_diag *d, int delayed, int *by_text)
 {
 	const char *hosts[3];
 	const char *reason = NULL, *code, *full = NULL;
-	int cmd, matched = 0;
+	int cmd = d->cmd, need_full;
 
 	*by_text = 0;
 	/* a local delivery program failed, unless what the report quotes for
@@ -617,35 +467,33 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	hosts[0] = r->reporting_mta;
 	hosts[1] = rc->remote_mta;
 	hosts[2] = classify_domain(rc->recipient);
-	cmd = classify_command(rc, low);
-	/* provider knowledge (rules with a host filter) goes first */
-	if (len > 0 && (reason = ruleset_match_hosted(rs, text, len, rc->status, rc->replycode,
-						       hosts)) != NULL) {
+	code = d->st != NULL ? d->st->reason : NULL;
+	/* The text rules are asked once: the hosted ones (provider knowledge,
+	 * which goes first), and, when the code leaves the text to decide
+	 * (below), the first of all rules that matches. */
+	need_full = code == NULL || strcmp(code, "userunknown") == 0 ||
+		    classify_code_weak(rc->status);
+	if (d->len > 0 && (reason = ruleset_match_pair(rs, d->text, d->len, d->low, rc->status,
+						      rc->replycode, hosts,
+						      need_full ? &full : NULL)) != NULL) {
 		*by_text = 1;
 		return classify_by_phase(reason, cmd, rc->status);
 	}
-	code = classify_code_reason(rs, rc->status);
 	/* a bad-mailbox code on a reply that says the mailbox is full (qmail's
 	 * "over quota (#5.1.1)"): the mailbox exists */
-	if (code != NULL && strcmp(code, "userunknown") == 0 && len > 0) {
-		full = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
-		matched = 1;	/* the same question below: the same answer */
-		if (full != NULL && strcmp(full, "mailboxfull") == 0) {
-			*by_text = 1;
-			return full;
-		}
+	if (code != NULL && strcmp(code, "userunknown") == 0 && full != NULL &&
+	    strcmp(full, "mailboxfull") == 0) {
+		*by_text = 1;
+		return full;
 	}
 	if (code != NULL && !classify_code_weak(rc->status))
 		return code;	/* a specific code decides, whatever the phase */
-	if (code == NULL && rc->status[0] != '\0' && ruleset_lookup_code(rs, rc->status) == NULL)
+	if (code == NULL && rc->status[0] != '\0' && d->st == NULL)
 		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
-	reason = NULL;
-	if (len > 0)
-		reason = matched ? full :
-			 ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
+	reason = full;
 	*by_text = reason != NULL;
 	if (reason != NULL && strcmp(reason, "userunknown") == 0 &&
-	    classify_unknown_is_filter(rs, rc, r, text, cmd))
+	    classify_unknown_is_filter(rs, rc, r, d->text, cmd))
 		return "filtered";
 	if (reason != NULL)
 		return classify_by_phase(reason, cmd, rc->status);
@@ -662,20 +510,29 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	return "undefined";
 }
 
+/* dst (16 bytes, as bt_rcpt's status) = src, cut to fit. */
+static void classify_set_status(char dst[16], const char *src)
+{
+	size_t n = strnlen(src, 15);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Status and reply code: the text's enhanced code wins over the engine's;
  * the engine's reply code is kept, else the text's is taken. */
 static void classify_codes(bt_rcpt *rc, const char *text)
 {
 	char st[16], reply[4];
 
-	classify_scan_codes(text, st, sizeof(st), reply);
-	if (st[0] != '\0' && !(classify_code_vague(st, strlen(st)) &&
+	classify_text_scan_codes(text, st, sizeof(st), reply);
+	if (st[0] != '\0' && !(classify_text_vague(st, strlen(st)) &&
 				 codes_valid_enhanced(rc->status) && !rc->status_synthetic &&
-				 !classify_code_vague(rc->status, strlen(rc->status)))) {
+				 !classify_text_vague(rc->status, strlen(rc->status)))) {
 		/* The remote server's own code, quoted in the text, is more
 		 * precise than the Status field the sending MTA wrote (X.0.0,
 		 * its own X.4.7 "gave up", a guess), unless it is the vaguer. */
-		snprintf(rc->status, sizeof(rc->status), "%s", st);
+		classify_set_status(rc->status, st);
 		rc->status_synthetic = 0;
 	} else if (rc->status_synthetic || !codes_valid_enhanced(rc->status)) {
 		rc->status[0] = '\0';
@@ -685,23 +542,28 @@ static void classify_codes(bt_rcpt *rc, const char *text)
 		memcpy(rc->replycode, reply, sizeof(reply));
 }
 
-/* 1 when the text says a cause was retried until the sending MTA gave up
- * (Exim: "mailbox is full: retry timeout exceeded", "all hosts have been
- * failing for a long time"): the cause itself was a temporary failure.  A
- * bare "retry timeout exceeded" names no cause. */
-static int classify_retried_cause(const char *text)
+/* 1 when the text (low: lowercased) says the failure is temporary. */
+static int classify_low_temporary(const char *low)
+{
+	return strstr(low, "temporar") != NULL;
+}
+
+/* 1 when the text (low: lowercased) says a cause was retried until the
+ * sending MTA gave up (Exim: "mailbox is full: retry timeout exceeded",
+ * "all hosts have been failing for a long time"): the cause itself was a
+ * temporary failure.  A bare "retry timeout exceeded" names no cause. */
+static int classify_retried_cause(const char *low)
 {
 	const char *p;
 
-	if (strcasestr(text, "all hosts have been failing") != NULL)
+	if (strstr(low, "all hosts have been failing") != NULL)
 		return 1;
-	p = strcasestr(text, "retry timeout exceeded");
-	return p != NULL && p - text >= 3 && p[-1] == ' ' && p[-2] == ':';
+	p = strstr(low, "retry timeout exceeded");
+	return p != NULL && p - low >= 3 && p[-1] == ' ' && p[-2] == ':';
 }
 
 /* The made-up status when the bounce shows none. */
-static void classify_synthesize(bt_rcpt *rc, const char *text, const char *low, int delayed,
-				int by_text)
+static void classify_synthesize(bt_rcpt *rc, const classify_diag *d, int delayed, int by_text)
 {
 	const char *syn;
 	int temporary;
@@ -714,37 +576,41 @@ static void classify_synthesize(bt_rcpt *rc, const char *text, const char *low, 
 	if (rc->replycode[0] != '\0')
 		temporary = rc->replycode[0] == '4';
 	else
-		temporary = classify_says_temporary(text) || classify_retried_cause(text) ||
+		temporary = classify_low_temporary(d->low) || classify_retried_cause(d->low) ||
 			    (delayed && by_text);
 	/* Sisimai's convention: a host-name (PTR) refusal given to MAIL FROM
 	 * keeps the made-up code of its first guess, onhold (X.0.901) */
-	if (strcmp(rc->reason, "requireptr") == 0 && classify_command(rc, low) == 'M')
+	if (strcmp(rc->reason, "requireptr") == 0 && d->cmd == 'M')
 		syn = classify_synthetic_status("onhold", temporary);
 	else
 		syn = classify_synthetic_status(rc->reason, temporary);
 	if (syn != NULL) {
-		snprintf(rc->status, sizeof(rc->status), "%s", syn);
+		classify_set_status(rc->status, syn);
 		rc->status_synthetic = 1;
 	}
+}
+
+/* 1 for a success notice (the DSN's Action), which is no failure. */
+static int classify_action_success(const char *action)
+{
+	return strcasecmp(action, "delivered") == 0 || strcasecmp(action, "deliverable") == 0 ||
+	       strcasecmp(action, "relayed") == 0 || strcasecmp(action, "expanded") == 0;
 }
 
 void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 {
 	char text[CLASSIFY_MAX_TEXT] = { 0 };	/* all set: PCRE2 JIT may read ahead */
 	char low[CLASSIFY_MAX_TEXT];		/* text lowercased */
-	size_t len;
 	int delayed, by_text = 0;
 	const codes_entry *e = NULL;
+	classify_diag d;
 
 	if (rc == NULL || rc->cls == BT_CLASS_DELIVERED || rc->cls == BT_CLASS_AUTOREPLY ||
 	    rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_NONE)
 		return;
 	if (rs == NULL)
 		rs = ruleset_builtin();
-	if (rc->action != NULL && (strcasecmp(rc->action, "delivered") == 0 ||
-				   strcasecmp(rc->action, "deliverable") == 0 ||
-				   strcasecmp(rc->action, "relayed") == 0 ||
-				   strcasecmp(rc->action, "expanded") == 0)) {
+	if (rc->action != NULL && classify_action_success(rc->action)) {
 		rc->reason = "delivered";	/* a success notice, not a failure */
 		rc->cls = BT_CLASS_DELIVERED;
 		rc->hard = 0;
@@ -752,16 +618,20 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	}
 	delayed = rc->cls == BT_CLASS_DELAYED ||
 		  (rc->action != NULL && strcasecmp(rc->action, "delayed") == 0);
-	len = classify_fold(rc->diagnostic, text, sizeof(text));
+	d.len = classify_text_fold(rc->diagnostic, text, low, sizeof(text));
 	classify_codes(rc, text);
-	len = classify_strip_prefixes(text, len);
+	d.len = classify_text_strip_prefixes(text, low, d.len);
+	d.text = text;
+	d.low = low;
+	d.cmd = classify_command(rc, low);
+	/* the status is final here unless made up below: one lookup */
+	d.st = rc->status[0] != '\0' ? ruleset_lookup_code(rs, rc->status) : NULL;
 
-	classify_lower(text, len, low);
-	rc->reason = classify_reason(rc, r, rs, text, low, len, delayed, &by_text);
-	classify_synthesize(rc, text, low, delayed, by_text);
+	rc->reason = classify_reason(rc, r, rs, &d, delayed, &by_text);
+	classify_synthesize(rc, &d, delayed, by_text);
 
 	if (rc->status[0] != '\0' && !rc->status_synthetic)
-		e = ruleset_lookup_code(rs, rc->status);
+		e = d.st;
 	if (e == NULL && rc->replycode[0] != '\0')
 		e = ruleset_lookup_code(rs, rc->replycode);
 	rc->description = e ? e->text : NULL;

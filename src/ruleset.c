@@ -113,9 +113,19 @@ int ruleset_valid_reason(const char *name, const char **canon)
 	return 0;
 }
 
-/* Compile one caseless pattern; NULL with errbuf set on error. */
+/* JIT-compile re where available: 1 when it was, 0 (the interpreter
+ * runs).  The environment variable BOUNCETAG_NO_JIT turns it off: memory
+ * checkers such as valgrind cannot follow JIT code and report false errors. */
+static int ruleset_jit(pcre2_code *re)
+{
+	return getenv("BOUNCETAG_NO_JIT") == NULL &&
+	       pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+}
+
+/* Compile one caseless pattern, JIT too when jit is not NULL (*jit: 1 when
+ * it was); NULL with errbuf set on error. */
 static pcre2_code *ruleset_compile(const char *pattern, const char *what,
-				   char *errbuf, size_t errlen, int jit)
+				   char *errbuf, size_t errlen, int *jit)
 {
 	int err;
 	PCRE2_SIZE off;
@@ -131,11 +141,8 @@ static pcre2_code *ruleset_compile(const char *pattern, const char *what,
 			    what, pattern, (const char *)msg, (size_t)off);
 		return NULL;
 	}
-	/* JIT where available (failure: the interpreter runs).  The
-	 * environment variable BOUNCETAG_NO_JIT turns it off: memory checkers
-	 * such as valgrind cannot follow JIT code and report false errors. */
-	if (jit && getenv("BOUNCETAG_NO_JIT") == NULL)
-		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	if (jit != NULL)
+		*jit = ruleset_jit(re);
 	return re;
 }
 
@@ -195,7 +202,8 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 #else
 	need_re = !part->exact;
 #endif
-	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0, 1)) == NULL) {
+	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0,
+						   &part->jit)) == NULL) {
 		free(part->lits);
 		free(pat);
 		return -1;
@@ -233,7 +241,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		return -1;
 	}
 	/* the whole pattern is checked first: its errors are the ones reported */
-	if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, 0)) == NULL)
+	if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, NULL)) == NULL)
 		return -1;
 	if (ruleset_lit_split(pattern, ruleset_part_add, out) < 0) {
 		for (i = 0; i < out->nparts; i++) {
@@ -249,9 +257,8 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		}
 		memset(out->parts, 0, sizeof(*out->parts));
 		out->parts[0].re = whole;	/* kept whole, always run */
+		out->parts[0].jit = ruleset_jit(whole);
 		out->nparts = 1;
-		if (getenv("BOUNCETAG_NO_JIT") == NULL)
-			(void)pcre2_jit_compile(whole, PCRE2_JIT_COMPLETE);
 		whole = NULL;
 	}
 #ifdef RULESET_LIT_CHECK
@@ -260,7 +267,8 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 	pcre2_code_free(whole);
 #endif
 	if (host != NULL && *host != '\0') {
-		out->host_re = ruleset_compile(host, "bad host pattern", errbuf, errlen, 1);
+		out->host_re = ruleset_compile(host, "bad host pattern", errbuf, errlen,
+					       &out->host_jit);
 		if (out->host_re == NULL)
 			goto fail;
 		out->host_lits = ruleset_lit_derive(host);
@@ -516,9 +524,13 @@ static pcre2_match_data *ruleset_md(void)
 	return md;
 }
 
-static int ruleset_re_match(const pcre2_code *re, const char *s, size_t len,
+/* 1 when re matches s[0..len).  JIT code is run directly (what
+ * pcre2_match() would do for it, without its checks of the call). */
+static int ruleset_re_match(const pcre2_code *re, int jit, const char *s, size_t len,
 			    pcre2_match_data *md, pcre2_match_context *mctx)
 {
+	if (jit)
+		return pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
 	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
 }
 
@@ -545,7 +557,7 @@ static int ruleset_filters(const ruleset_rule *r, ruleset_lit_text *t, const cha
 #endif
 			continue;
 		}
-		if (ruleset_re_match(r->host_re, host_ctx[i], hl, md, mctx))
+		if (ruleset_re_match(r->host_re, r->host_jit, host_ctx[i], hl, md, mctx))
 			return 1;
 	}
 	return 0;
@@ -560,16 +572,23 @@ static int ruleset_parts_match(const ruleset *rs, const ruleset_rule *r, ruleset
 	for (j = 0; j < r->nparts; j++)
 		if (ruleset_lit_part_possible(&rs->lit, &r->parts[j], t) &&
 		    (r->parts[j].exact ||
-		     ruleset_re_match(r->parts[j].re, t->text, t->len, md, rs->mctx)))
+		     ruleset_re_match(r->parts[j].re, r->parts[j].jit, t->text, t->len, md,
+				      rs->mctx)))
 			return 1;
 	return 0;
 }
 
+/* Which rules a scan looks at. */
+enum ruleset_which {
+	RULESET_ALL,		/* every rule */
+	RULESET_HOSTED,		/* the rules with a host filter */
+	RULESET_UNHOSTED	/* the others (the hosted ones are known not to match) */
+};
 
 static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
 				ruleset_lit_text *t, const char *status, const char *reply,
 				const char *const host_ctx[3], pcre2_match_data *md,
-				int hosted_only)
+				enum ruleset_which which)
 {
 	size_t i;
 
@@ -579,14 +598,13 @@ static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, si
 #ifdef RULESET_LIT_CHECK
 		ruleset_lit_check_rule(&rs->lit, r, t, md, rs->mctx);
 #endif
-		if (hosted_only && r->host_re == NULL)
+		if ((which == RULESET_HOSTED && r->host_re == NULL) ||
+		    (which == RULESET_UNHOSTED && r->host_re != NULL))
 			continue;
-		/* a host filter first: the hosted-only pass then seldom scans */
-		if (r->host_re == NULL && !ruleset_lit_rule_possible(&rs->lit, r, t))
+		/* the cheapest test first: one bit, once the text is scanned */
+		if (!ruleset_lit_rule_possible(&rs->lit, r, t))
 			continue;
 		if (!ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx))
-			continue;
-		if (!ruleset_lit_rule_possible(&rs->lit, r, t))
 			continue;
 		if (ruleset_parts_match(rs, r, t, md))
 			return r->reason;
@@ -594,41 +612,72 @@ static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, si
 	return NULL;
 }
 
-static const char *ruleset_match_any(const ruleset *rs, const char *text, size_t len,
-				     const char *status, const char *replycode,
-				     const char *const host_ctx[3], int hosted_only)
+/* The first rule of the given kind that matches: administrator rules, then
+ * the built-in ones. */
+static const char *ruleset_scan_all(const ruleset *rs, ruleset_lit_text *t,
+				    const char *status, const char *reply,
+				    const char *const host_ctx[3], pcre2_match_data *md,
+				    enum ruleset_which which)
 {
-	pcre2_match_data *md;
 	const char *reason;
-	ruleset_lit_text t;
 
+	reason = ruleset_scan(rs, rs->admin, rs->nadmin, t, status, reply, host_ctx, md, which);
+	if (reason == NULL)
+		reason = ruleset_scan(rs, rs->builtin, rs->nbuiltin, t, status, reply, host_ctx,
+				      md, which);
+	return reason;
+}
+
+/* Clamp the text and set up *t; the match data, or NULL (no memory). */
+static pcre2_match_data *ruleset_begin(const ruleset *rs, const char *text, size_t len,
+				       const char *low, ruleset_lit_text *t)
+{
 	if (rs == NULL || text == NULL)
 		return NULL;
 	if (len > RULESET_MAX_TEXT)
 		len = RULESET_MAX_TEXT;
-	if ((md = ruleset_md()) == NULL)
-		return NULL;
-	ruleset_lit_text_init(&t, text, len);
-	reason = ruleset_scan(rs, rs->admin, rs->nadmin, &t, status, replycode, host_ctx, md,
-			      hosted_only);
-	if (reason == NULL)
-		reason = ruleset_scan(rs, rs->builtin, rs->nbuiltin, &t, status, replycode,
-				      host_ctx, md, hosted_only);
-	return reason;
+	ruleset_lit_text_init(t, text, len, low);
+	return ruleset_md();
 }
 
 const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
 			  const char *status, const char *replycode,
 			  const char *const host_ctx[3])
 {
-	return ruleset_match_any(rs, text, len, status, replycode, host_ctx, 0);
+	ruleset_lit_text t;
+	pcre2_match_data *md = ruleset_begin(rs, text, len, NULL, &t);
+
+	if (md == NULL)
+		return NULL;
+	return ruleset_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_ALL);
 }
 
 const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len,
 				 const char *status, const char *replycode,
 				 const char *const host_ctx[3])
 {
-	return ruleset_match_any(rs, text, len, status, replycode, host_ctx, 1);
+	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL);
+}
+
+/* Hosted rules first; when none matches, the first rule that matches is an
+ * unhosted one (or none): the second scan skips the hosted rules. */
+const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
+			       const char *low, const char *status, const char *replycode,
+			       const char *const host_ctx[3], const char **any)
+{
+	ruleset_lit_text t;
+	pcre2_match_data *md = ruleset_begin(rs, text, len, low, &t);
+	const char *hosted;
+
+	if (any != NULL)
+		*any = NULL;
+	if (md == NULL)
+		return NULL;
+	hosted = ruleset_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_HOSTED);
+	if (hosted == NULL && any != NULL)
+		*any = ruleset_scan_all(rs, &t, status, replycode, host_ctx, md,
+					RULESET_UNHOSTED);
+	return hosted;
 }
 
 static pthread_once_t ruleset_builtin_once = PTHREAD_ONCE_INIT;

@@ -47,6 +47,14 @@ const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len
 				 const char *status, const char *replycode,
 				 const char *const host_ctx[3]);
 
+/* Both at once, for classify.c, with one literal scan of the text: returns
+ * ruleset_match_hosted()'s answer; when that is NULL and any is not NULL,
+ * *any gets ruleset_match()'s.  low: the text with ASCII letters
+ * lowercased (nothing else changed), or NULL. */
+const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
+			       const char *low, const char *status, const char *replycode,
+			       const char *const host_ctx[3], const char **any);
+
 /* 1 if name is a known reason (Sisimai 5.1 names, or an alias such as
  * ratelimited/emailtoolarge/failedstarttls/suppressed); *canon gets the name used. */
 int ruleset_valid_reason(const char *name, const char **canon);

@@ -433,6 +433,13 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 	ix->nlent = ix->lent_alloc = 0;
 }
 
+/* The trigram filter's bit for three bytes packed a << 16 | b << 8 | c
+ * (multiplicative hashing: the top bits of the product). */
+static unsigned ruleset_lit_tri(uint32_t tri)
+{
+	return (unsigned)((uint32_t)(tri * 2654435761u) >> 16) & (RULESET_LIT_TRI - 1);
+}
+
 #define RULESET_LIT_H(a, b, c)	((((unsigned)(a) * 33u + (unsigned)(b)) * 33u + (unsigned)(c)) & \
 				 (RULESET_LIT_HASH - 1))
 
@@ -467,13 +474,18 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 		unsigned h = RULESET_LIT_H((unsigned char)l[0], (unsigned char)l[1],
 					   (unsigned char)l[2]);
 
+		unsigned f;
+
 		e->s = l;
 		e->len = strlen(l);
+		e->tri = (uint32_t)(unsigned char)l[0] << 16 | (uint32_t)(unsigned char)l[1] << 8 |
+			 (unsigned char)l[2];
+		f = ruleset_lit_tri(e->tri);
+		ix->tbits[f >> 3] |= (unsigned char)(1u << (f & 7));
 		e->id = r->lit_id;
 		e->rid = rule->lit_id;
 		e->next = ix->lhead[h];
 		ix->lhead[h] = (int)ix->nlent++;
-		ix->lbits[h >> 3] |= (unsigned char)(1u << (h & 7));
 	}
 	return;
 none:
@@ -560,10 +572,12 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r)
 	}
 }
 
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len)
+void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
+			   const char *low)
 {
 	t->text = text;
 	t->len = len;
+	t->low = low;
 	t->scanned = 0;
 	t->hdone = 0;
 }
@@ -583,26 +597,62 @@ static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 	return 0;
 }
 
-/* One pass over the lowercased text: the rules one of whose literals is there. */
-static void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
+/* 1 when a[0..n) == b[0..n): literals are short, a loop costs less than
+ * a call. */
+static int ruleset_lit_same(const unsigned char *a, const char *b, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)t->text;
-	unsigned char *low = (unsigned char *)t->low;
+	size_t j;
+	uint64_t x, y;
+
+	for (j = 0; j + 8 <= n; j += 8) {
+		memcpy(&x, a + j, 8);
+		memcpy(&y, b + j, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; j < n; j++)
+		if (a[j] != (unsigned char)b[j])
+			return 0;
+	return 1;
+}
+
+/* One pass over the lowercased text: the rules one of whose literals is there. */
+void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
+{
+	const unsigned char *low, *p, *end;
 	size_t i, len = t->len;
+	uint32_t tri;
 	int k;
 
-	for (i = 0; i < len; i++)
-		low[i] = (unsigned char)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
-	memset(t->poss, 0, (ix->nids + 63) / 64 * sizeof(t->poss[0]));
-	for (i = 0; i + RULESET_LIT_MIN <= len; i++) {
-		unsigned h = RULESET_LIT_H(low[i], low[i + 1], low[i + 2]);
+	if (t->low == NULL) {
+		const unsigned char *s = (const unsigned char *)t->text;
 
-		if (!(ix->lbits[h >> 3] & (1u << (h & 7))))
+		for (i = 0; i < len; i++)
+			t->lowbuf[i] = (char)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
+		t->low = t->lowbuf;
+	}
+	low = (const unsigned char *)t->low;
+	memset(t->poss, 0, (ix->nids + 63) / 64 * sizeof(t->poss[0]));
+	/* tri: the three bytes ending at p, rolled along */
+	if (len < RULESET_LIT_MIN) {
+		t->scanned = 1;
+		return;
+	}
+	tri = (uint32_t)low[0] << 8 | low[1];
+	for (p = low + 2, end = low + len; p < end; p++) {
+		unsigned f;
+
+		tri = (tri << 8 | *p) & 0xffffffu;
+		f = ruleset_lit_tri(tri);
+		if (!((ix->tbits[f >> 3] >> (f & 7)) & 1))
 			continue;
-		for (k = ix->lhead[h]; k >= 0; k = ix->lent[k].next) {
+		i = (size_t)(p - low) - 2;
+		for (k = ix->lhead[RULESET_LIT_H(p[-2], p[-1], p[0])]; k >= 0;
+		     k = ix->lent[k].next) {
 			const ruleset_lit_ent *e = &ix->lent[k];
 
-			if (e->len <= len - i && memcmp(low + i, e->s, e->len) == 0) {
+			if (e->tri == tri && e->len <= len - i &&
+			    ruleset_lit_same(p + 1, e->s + 3, e->len - 3)) {
 				t->poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
 				t->poss[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
 			}
@@ -627,17 +677,6 @@ int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
 		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
 			return 1;
 	return 0;
-}
-
-/* 0 when none of the rule's parts can match (no literal of theirs is there). */
-int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			      ruleset_lit_text *t)
-{
-	if (r->always)
-		return 1;
-	if (!t->scanned)
-		ruleset_lit_scan(ix, t);
-	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
 }
 
 /* 0 when host i lacks every literal of the rule's host filter. */

@@ -19,6 +19,7 @@
 
 #define RULESET_LIT_HASH	4096	/* buckets of the index */
 #define RULESET_LIT_IDS		(RULESET_MAX_RULES + 6144)	/* rules and parts the index marks */
+#define RULESET_LIT_TRI		65536	/* bits of the trigram filter (a power of 2) */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 
 /* A part of a rule's pattern: the pattern matches when one of its parts
@@ -30,12 +31,14 @@ typedef struct ruleset_part {
 	int exact;			/* the pattern is its one literal: found is matched */
 	int indexed;			/* lits are in the index, lit_id is its bit */
 	unsigned lit_id;
+	int jit;			/* re is JIT-compiled: run with pcre2_jit_match */
 } ruleset_part;
 
 typedef struct ruleset_rule {
 	ruleset_part *parts;		/* the pattern, split */
 	size_t nparts;
 	pcre2_code *host_re;		/* NULL: any host */
+	int host_jit;			/* host_re is JIT-compiled */
 	char *host_lits;		/* literals of host_re, or NULL */
 	char *status;			/* NULL: any status; owned copy */
 	const char *reason;		/* static canonical name */
@@ -50,6 +53,7 @@ typedef struct ruleset_rule {
 typedef struct ruleset_lit_ent {
 	const char *s;			/* points into a rule's lits */
 	size_t len;
+	uint32_t tri;			/* its first three bytes, s[0] lowest */
 	unsigned id;			/* the part's bit */
 	unsigned rid;			/* its rule's bit */
 	int next;			/* next in the bucket, or -1 */
@@ -61,17 +65,20 @@ typedef struct ruleset_lit_idx {
 	size_t nlent, lent_alloc;
 	unsigned nids;			/* rule bits given out */
 	int lhead[RULESET_LIT_HASH];	/* buckets: first entry, or -1 */
-	unsigned char lbits[RULESET_LIT_HASH / 8];	/* the non-empty buckets */
+	unsigned char tbits[RULESET_LIT_TRI / 8];	/* the first three bytes of every
+					 * literal, hashed (ruleset_lit_tri): most
+					 * text positions fail this one test */
 } ruleset_lit_idx;
 
-/* One text being matched: its lowercase copy and the rules whose literals
- * it holds, found on first need (the hosted-only pass may need none). */
+/* One text being matched: its lowercase copy (the caller's, or made here)
+ * and the rules whose literals it holds, found on first need. */
 typedef struct ruleset_lit_text {
 	const char *text;
 	size_t len;
+	const char *low;		/* text lowercased: the caller's, or lowbuf */
 	int scanned;
 	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];
-	char low[RULESET_MAX_TEXT];
+	char lowbuf[RULESET_MAX_TEXT];
 	int hdone;			/* bit i: host i lowercased */
 	char hlow[3][RULESET_HOST_LOW];
 } ruleset_lit_text;
@@ -100,11 +107,25 @@ int ruleset_lit_split(const char *pattern, ruleset_lit_add_fn add, void *ctx);
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r);
 
 /* --- matching --- */
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len);
+/* low: text[0..len) with ASCII letters lowercased (nothing else changed),
+ * or NULL: made here when first needed. */
+void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
+			   const char *low);
 
-/* 0 when none of the rule's parts can match (no literal of theirs is there). */
-int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			      ruleset_lit_text *t);
+/* One pass over the lowercased text: the rules one of whose literals is there. */
+void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
+
+/* 0 when none of the rule's parts can match (no literal of theirs is there).
+ * Inline: the rule loop asks it of every rule. */
+static inline int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const ruleset_rule *r,
+					    ruleset_lit_text *t)
+{
+	if (r->always)
+		return 1;
+	if (!t->scanned)
+		ruleset_lit_scan(ix, t);
+	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+}
 /* 1 unless the text lacks every literal of the part (then it cannot match). */
 int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
 			      ruleset_lit_text *t);
