@@ -77,6 +77,7 @@
  */
 #define _GNU_SOURCE	/* strcasestr */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -92,58 +93,60 @@ typedef struct classify_map {
 	const char *temp;	/* made-up status, temporary (NULL: use perm) */
 } classify_map;
 
-/* The one reason table: class and made-up status of every reason. */
+/* The one reason table: class and made-up status of every reason, sorted
+ * by name (classify_find() searches it). */
 static const classify_map classify_tab[] = {
-	{ "userunknown",	BT_CLASS_HARD,	"5.0.911", NULL },
-	{ "hostunknown",	BT_CLASS_HARD,	"5.0.912", NULL },
-	{ "hasmoved",		BT_CLASS_HARD,	"5.0.916", NULL },
-	{ "notaccept",		BT_CLASS_HARD,	"5.0.932", "4.0.932" },	/* soft with a 4 class */
-	{ "blocked",		BT_CLASS_BLOCK,	"5.0.971", "4.0.971" },
-	{ "rejected",		BT_CLASS_BLOCK,	"5.0.918", "4.0.918" },
-	{ "spamdetected",	BT_CLASS_BLOCK,	"5.0.980", "4.0.980" },
-	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
-	{ "policyviolation",	BT_CLASS_BLOCK,	"5.0.972", NULL },
 	{ "authfailure",	BT_CLASS_BLOCK,	"5.0.972", "4.0.972" },
-	{ "requireptr",		BT_CLASS_BLOCK,	"5.0.973", "4.0.973" },
 	{ "badreputation",	BT_CLASS_BLOCK,	"5.0.975", "4.0.975" },
-	{ "securityerror",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
-	{ "norelaying",		BT_CLASS_BLOCK,	"5.0.909", NULL },
+	{ "blocked",		BT_CLASS_BLOCK,	"5.0.971", "4.0.971" },
 	{ "contenterror",	BT_CLASS_BLOCK,	"5.0.960", "4.0.960" },
-	{ "notcompliantrfc",	BT_CLASS_BLOCK,	"5.0.974", "4.0.974" },
-	{ "filtered",		BT_CLASS_BLOCK,	"5.0.910", "4.0.924" },
-	{ "failedstarttls",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
-	{ "suppressed",		BT_CLASS_BLOCK,	"5.0.918", NULL },
-	{ "mailboxfull",	BT_CLASS_SOFT,	"5.0.922", "4.0.922" },
-	{ "systemfull",		BT_CLASS_SOFT,	"5.0.931", "4.0.931" },
-	{ "systemerror",	BT_CLASS_SOFT,	"5.0.930", "4.0.930" },
-	{ "networkerror",	BT_CLASS_SOFT,	"5.0.944", "4.0.944" },
-	{ "expired",		BT_CLASS_SOFT,	"5.0.947", "4.0.947" },
-	{ "toomanyconn",	BT_CLASS_SOFT,	"5.0.945", "4.0.945" },
-	{ "speeding",		BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
-	{ "ratelimited",	BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
-	{ "mesgtoobig",		BT_CLASS_SOFT,	"5.0.934", NULL },
+	{ "delivered",		BT_CLASS_DELIVERED, NULL, NULL },
 	{ "emailtoolarge",	BT_CLASS_SOFT,	"5.0.934", NULL },
 	{ "exceedlimit",	BT_CLASS_SOFT,	"5.0.923", NULL },
-	{ "suspend",		BT_CLASS_SOFT,	"5.0.921", NULL },
-	{ "mailererror",	BT_CLASS_SOFT,	"5.0.939", NULL },
-	{ "syntaxerror",	BT_CLASS_SOFT,	"5.0.902", NULL },
-	{ "undefined",		BT_CLASS_UNDETERMINED, "5.0.900", "4.0.900" },
-	{ "onhold",		BT_CLASS_UNDETERMINED, "5.0.901", "4.0.901" },
-	{ "delivered",		BT_CLASS_DELIVERED, NULL, NULL },
-	{ "vacation",		BT_CLASS_AUTOREPLY, NULL, NULL },
+	{ "expired",		BT_CLASS_SOFT,	"5.0.947", "4.0.947" },
+	{ "failedstarttls",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
 	{ "feedback",		BT_CLASS_COMPLAINT, NULL, NULL },
+	{ "filtered",		BT_CLASS_BLOCK,	"5.0.910", "4.0.924" },
+	{ "hasmoved",		BT_CLASS_HARD,	"5.0.916", NULL },
+	{ "hostunknown",	BT_CLASS_HARD,	"5.0.912", NULL },
+	{ "mailboxfull",	BT_CLASS_SOFT,	"5.0.922", "4.0.922" },
+	{ "mailererror",	BT_CLASS_SOFT,	"5.0.939", NULL },
+	{ "mesgtoobig",		BT_CLASS_SOFT,	"5.0.934", NULL },
+	{ "networkerror",	BT_CLASS_SOFT,	"5.0.944", "4.0.944" },
+	{ "norelaying",		BT_CLASS_BLOCK,	"5.0.909", NULL },
+	{ "notaccept",		BT_CLASS_HARD,	"5.0.932", "4.0.932" },	/* soft with a 4 class */
+	{ "notcompliantrfc",	BT_CLASS_BLOCK,	"5.0.974", "4.0.974" },
+	{ "onhold",		BT_CLASS_UNDETERMINED, "5.0.901", "4.0.901" },
+	{ "policyviolation",	BT_CLASS_BLOCK,	"5.0.972", NULL },
+	{ "ratelimited",	BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
+	{ "rejected",		BT_CLASS_BLOCK,	"5.0.918", "4.0.918" },
+	{ "requireptr",		BT_CLASS_BLOCK,	"5.0.973", "4.0.973" },
+	{ "securityerror",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
+	{ "spamdetected",	BT_CLASS_BLOCK,	"5.0.980", "4.0.980" },
+	{ "speeding",		BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
+	{ "suppressed",		BT_CLASS_BLOCK,	"5.0.918", NULL },
+	{ "suspend",		BT_CLASS_SOFT,	"5.0.921", NULL },
+	{ "syntaxerror",	BT_CLASS_SOFT,	"5.0.902", NULL },
+	{ "systemerror",	BT_CLASS_SOFT,	"5.0.930", "4.0.930" },
+	{ "systemfull",		BT_CLASS_SOFT,	"5.0.931", "4.0.931" },
+	{ "toomanyconn",	BT_CLASS_SOFT,	"5.0.945", "4.0.945" },
+	{ "undefined",		BT_CLASS_UNDETERMINED, "5.0.900", "4.0.900" },
+	{ "userunknown",	BT_CLASS_HARD,	"5.0.911", NULL },
+	{ "vacation",		BT_CLASS_AUTOREPLY, NULL, NULL },
+	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
 };
+
+static int classify_map_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const classify_map *)elem)->reason);
+}
 
 static const classify_map *classify_find(const char *reason)
 {
-	size_t i;
-
 	if (reason == NULL)
 		return NULL;
-	for (i = 0; i < sizeof(classify_tab) / sizeof(classify_tab[0]); i++)
-		if (strcmp(classify_tab[i].reason, reason) == 0)
-			return &classify_tab[i];
-	return NULL;
+	return bsearch(reason, classify_tab, sizeof(classify_tab) / sizeof(classify_tab[0]),
+		       sizeof(classify_tab[0]), classify_map_cmp);
 }
 
 /* 1 when the text says the failure is temporary. */
@@ -458,8 +461,8 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	/* a local delivery program failed, unless what the report quotes for
 	 * it is an SMTP reply (Sendmail's transcript in place of an exit
 	 * status): then the reply decides */
-	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0 &&
-	    rc->replycode[0] == '\0')
+	if (rc->diagnostic_type != NULL && rc->replycode[0] == '\0' &&
+	    strcasecmp(rc->diagnostic_type, "x-unix") == 0)
 		return "mailererror";
 	/* the sending MTA classified the refusal itself */
 	if ((reason = classify_mta_category(rc->mta_category)) != NULL)
@@ -590,11 +593,20 @@ static void classify_synthesize(bt_rcpt *rc, const classify_diag *d, int delayed
 	}
 }
 
-/* 1 for a success notice (the DSN's Action), which is no failure. */
+/* 1 for a success notice (the DSN's Action), which is no failure; the
+ * first letter picks the words worth comparing (most actions: "failed"). */
 static int classify_action_success(const char *action)
 {
-	return strcasecmp(action, "delivered") == 0 || strcasecmp(action, "deliverable") == 0 ||
-	       strcasecmp(action, "relayed") == 0 || strcasecmp(action, "expanded") == 0;
+	switch (action[0] | 0x20) {
+	case 'd':
+		return strcasecmp(action, "delivered") == 0 || strcasecmp(action, "deliverable") == 0;
+	case 'r':
+		return strcasecmp(action, "relayed") == 0;
+	case 'e':
+		return strcasecmp(action, "expanded") == 0;
+	default:
+		return 0;
+	}
 }
 
 void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
@@ -617,7 +629,8 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 		return;
 	}
 	delayed = rc->cls == BT_CLASS_DELAYED ||
-		  (rc->action != NULL && strcasecmp(rc->action, "delayed") == 0);
+		  (rc->action != NULL && (rc->action[0] | 0x20) == 'd' &&
+		   strcasecmp(rc->action, "delayed") == 0);
 	d.len = classify_text_fold(rc->diagnostic, text, low, sizeof(text));
 	classify_codes(rc, text);
 	d.len = classify_text_strip_prefixes(text, low, d.len);

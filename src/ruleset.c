@@ -427,6 +427,7 @@ int ruleset_add_code(ruleset *rs, const char *code, const char *text,
 		e = &rs->codes[rs->ncodes++];
 	}
 	e->code = c;
+	e->key = codes_key(c);
 	e->text = t;
 	e->reason = canon;
 	e->source = "policy";
@@ -601,11 +602,16 @@ static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, si
 		if ((which == RULESET_HOSTED && r->host_re == NULL) ||
 		    (which == RULESET_UNHOSTED && r->host_re != NULL))
 			continue;
-		/* the cheapest test first: one bit, once the text is scanned */
-		if (!ruleset_lit_rule_possible(&rs->lit, r, t))
+		/* the cheapest test first: one bit once the text is scanned;
+		 * before, a host filter (the hosted pass may then need no scan) */
+		if (t->scanned || r->host_re == NULL) {
+			if (!ruleset_lit_rule_possible(&rs->lit, r, t) ||
+			    !ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx))
+				continue;
+		} else if (!ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx) ||
+			   !ruleset_lit_rule_possible(&rs->lit, r, t)) {
 			continue;
-		if (!ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx))
-			continue;
+		}
 		if (ruleset_parts_match(rs, r, t, md))
 			return r->reason;
 	}
@@ -673,6 +679,8 @@ const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 		*any = NULL;
 	if (md == NULL)
 		return NULL;
+	if (any != NULL)
+		ruleset_lit_scan(&rs->lit, &t);	/* needed anyway: the bits go first */
 	hosted = ruleset_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_HOSTED);
 	if (hosted == NULL && any != NULL)
 		*any = ruleset_scan_all(rs, &t, status, replycode, host_ctx, md,

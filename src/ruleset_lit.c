@@ -661,18 +661,11 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 	t->scanned = 1;
 }
 
-/* 1 unless the text lacks every literal of the part (then it cannot match). */
-int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
-			      ruleset_lit_text *t)
+/* 1 when one of the (unindexed) part's literals is in the scanned text. */
+int ruleset_lit_part_find(const ruleset_part *r, const ruleset_lit_text *t)
 {
 	const char *l;
 
-	if (r->lits == NULL)
-		return 1;
-	if (!t->scanned)
-		ruleset_lit_scan(ix, t);
-	if (r->indexed)
-		return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
 	for (l = r->lits; *l != '\0'; l += strlen(l) + 1)
 		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
 			return 1;

@@ -126,9 +126,21 @@ static inline int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const rul
 		ruleset_lit_scan(ix, t);
 	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
 }
+/* 1 when one of the (unindexed) part's literals is in the scanned text. */
+int ruleset_lit_part_find(const ruleset_part *r, const ruleset_lit_text *t);
+
 /* 1 unless the text lacks every literal of the part (then it cannot match). */
-int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
-			      ruleset_lit_text *t);
+static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
+					    ruleset_lit_text *t)
+{
+	if (r->lits == NULL)
+		return 1;
+	if (!t->scanned)
+		ruleset_lit_scan(ix, t);
+	if (r->indexed)
+		return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+	return ruleset_lit_part_find(r, t);
+}
 /* 0 when host i (host, hl bytes) lacks every literal of the rule's host filter. */
 int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, const char *host,
 			      int i, size_t hl);

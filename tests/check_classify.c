@@ -83,6 +83,20 @@ START_TEST(test_class_map)
 	ck_assert_int_eq(classify_class_of("vacation", NULL), BT_CLASS_AUTOREPLY);
 	ck_assert_int_eq(classify_class_of("feedback", NULL), BT_CLASS_COMPLAINT);
 	ck_assert_int_eq(classify_class_of("nosuchreason", NULL), BT_CLASS_UNDETERMINED);
+	/* every reason name has its row (the table is searched by name) */
+	static const char *const all[] = {
+		"authfailure", "badreputation", "blocked", "contenterror", "delivered",
+		"exceedlimit", "expired", "feedback", "filtered", "hasmoved",
+		"hostunknown", "mailboxfull", "mailererror", "mesgtoobig",
+		"networkerror", "norelaying", "notaccept", "notcompliantrfc",
+		"policyviolation", "rejected", "requireptr", "securityerror",
+		"spamdetected", "speeding", "suspend", "syntaxerror", "systemerror",
+		"systemfull", "toomanyconn", "userunknown", "vacation",
+		"virusdetected", "ratelimited", "emailtoolarge", "failedstarttls", "suppressed",
+	};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		ck_assert_msg(classify_class_of(all[i], "5.0.0") != BT_CLASS_UNDETERMINED, "%s",
+			      all[i]);
 }
 END_TEST
 
