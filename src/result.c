@@ -56,6 +56,8 @@ result_caps_string(unsigned caps, char *buf, size_t len)
 	if (buf == NULL || len == 0)
 		return "";
 	buf[0] = '\0';
+	if (caps == 0)
+		return buf;	/* the common case */
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		int n;
 
