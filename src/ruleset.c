@@ -163,6 +163,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 	for (i = 0; i < r->nparts; i++) {
 		pcre2_code_free(r->parts[i].re);
 		free(r->parts[i].lits);
+		free(r->parts[i].lits2);
 	}
 	free(r->parts);
 #ifdef RULESET_LIT_CHECK
@@ -196,6 +197,7 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 	part = &r->parts[r->nparts];
 	memset(part, 0, sizeof(*part));
 	part->lits = lits ? ruleset_lit_derive(pat) : NULL;
+	part->lits2 = part->lits != NULL ? ruleset_lit_derive_and(pat) : NULL;
 	part->exact = ruleset_lit_exact(pat, n, part->lits);
 #ifdef RULESET_LIT_CHECK
 	need_re = 1;	/* check builds compare exact parts with their pattern */
@@ -205,6 +207,7 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0,
 						   &part->jit)) == NULL) {
 		free(part->lits);
+		free(part->lits2);
 		free(pat);
 		return -1;
 	}
@@ -247,6 +250,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		for (i = 0; i < out->nparts; i++) {
 			pcre2_code_free(out->parts[i].re);
 			free(out->parts[i].lits);
+			free(out->parts[i].lits2);
 		}
 		out->nparts = 0;
 		if ((out->parts == NULL &&

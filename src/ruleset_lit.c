@@ -217,7 +217,32 @@ static int ruleset_lit_group(const char *p, const char *end, const char **in,
 }
 
 /* One sequence [p, end): its best set in *best.  -1: give up the pattern. */
-static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best, int depth)
+/* Offer the run as a one-literal set to best and, when not NULL, second
+ * (the next best, a requirement of its own: see ruleset_lit_seq). */
+static void ruleset_lit_run2(ruleset_lit_set *best, ruleset_lit_set *second, const char *run,
+			     size_t n)
+{
+	size_t m;
+
+	if (second == NULL || n < RULESET_LIT_MIN) {
+		ruleset_lit_run(best, run, n);
+		return;
+	}
+	m = ruleset_lit_min(best);
+	if (!best->ok || n > m || (n == m && best->n > 1)) {
+		ruleset_lit_copy(second, best);
+		ruleset_lit_run(best, run, n);
+		return;
+	}
+	ruleset_lit_run(second, run, n);
+}
+
+/* One sequence [p, end): its best set in *best, and, when second is not
+ * NULL, the next best in *second.  Every match of the sequence holds one
+ * literal of each: the two come from different items of the sequence,
+ * each of which every match goes through.  -1: give up the pattern. */
+static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best,
+			   ruleset_lit_set *second, int depth)
 {
 	char run[RULESET_LIT_LEN];
 	size_t n = 0;
@@ -226,6 +251,10 @@ static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best
 
 	best->ok = 0;
 	best->n = 0;
+	if (second != NULL) {
+		second->ok = 0;
+		second->n = 0;
+	}
 	while (p < end) {
 		char c;
 
@@ -236,7 +265,7 @@ static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best
 
 			if (ruleset_lit_group(p, end, &in, &close, &look) < 0)
 				return -1;
-			ruleset_lit_run(best, run, n);
+			ruleset_lit_run2(best, second, run, n);
 			n = 0;
 			p = close + 1;
 			zero = 0;
@@ -249,8 +278,13 @@ static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best
 			if ((g = malloc(sizeof(*g))) == NULL)
 				return -1;
 			r = ruleset_lit_alt(in, close, g, depth + 1);
-			if (r == 0 && ruleset_lit_better(g, best))
+			if (r == 0 && ruleset_lit_better(g, best)) {
+				if (second != NULL)
+					ruleset_lit_copy(second, best);
 				ruleset_lit_copy(best, g);
+			} else if (r == 0 && second != NULL && ruleset_lit_better(g, second)) {
+				ruleset_lit_copy(second, g);
+			}
 			free(g);
 			if (r < 0)
 				return -1;
@@ -269,7 +303,7 @@ static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best
 				return -1;
 			if (k > 0)
 				p = q;
-			ruleset_lit_run(best, run, n);
+			ruleset_lit_run2(best, second, run, n);
 			n = 0;
 			continue;
 		}
@@ -292,14 +326,14 @@ static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best
 			p = q;
 			if (!zero && n + 1 < sizeof(run))
 				run[n++] = c;	/* at least once: it ends the run */
-			ruleset_lit_run(best, run, n);
+			ruleset_lit_run2(best, second, run, n);
 			n = 0;
 			continue;
 		}
 		if (n + 1 < sizeof(run))
 			run[n++] = c;	/* past the end: the run kept is a prefix */
 	}
-	ruleset_lit_run(best, run, n);
+	ruleset_lit_run2(best, second, run, n);
 	return 0;
 }
 
@@ -318,7 +352,7 @@ static int ruleset_lit_alt(const char *p, const char *end, ruleset_lit_set *out,
 		if (p >= end || (*p == '|' && level == 0)) {
 			size_t i;
 
-			if (ruleset_lit_seq(start, p, one, depth) < 0)
+			if (ruleset_lit_seq(start, p, one, NULL, depth) < 0)
 				goto fail;
 			if (!one->ok || out->n + one->n > RULESET_LIT_SET)
 				out->ok = 0;
@@ -384,28 +418,61 @@ static void ruleset_lit_fold_probe(void)
 	ruleset_lit_fold_ascii = ok;
 }
 
+/* The set as "lit\0lit\0...\0\0" (malloc'd), or NULL when it has none or
+ * one too short for the index. */
+static char *ruleset_lit_string(const ruleset_lit_set *set)
+{
+	char *buf;
+	size_t i, o = 0;
+
+	if (!set->ok || ruleset_lit_min(set) < RULESET_LIT_MIN ||
+	    (buf = malloc(set->n * sizeof(set->s[0]) + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < set->n; i++) {
+		size_t n = strlen(set->s[i]);
+
+		memcpy(buf + o, set->s[i], n + 1);
+		o += n + 1;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd), or NULL. */
 char *ruleset_lit_derive(const char *pattern)
 {
 	ruleset_lit_set *set;
 	char *buf = NULL;
-	size_t i, o = 0;
 
 	pthread_once(&ruleset_lit_fold_once, ruleset_lit_fold_probe);
 	if (!ruleset_lit_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
 		return NULL;
-	if (ruleset_lit_alt(pattern, pattern + strlen(pattern), set, 0) == 0 && set->ok &&
-	    ruleset_lit_min(set) >= RULESET_LIT_MIN &&
-	    (buf = malloc(set->n * sizeof(set->s[0]) + 1)) != NULL) {
-		for (i = 0; i < set->n; i++) {
-			size_t n = strlen(set->s[i]);
-
-			memcpy(buf + o, set->s[i], n + 1);
-			o += n + 1;
-		}
-		buf[o] = '\0';
-	}
+	if (ruleset_lit_alt(pattern, pattern + strlen(pattern), set, 0) == 0)
+		buf = ruleset_lit_string(set);
 	free(set);
+	return buf;
+}
+
+/* A second requirement of a pattern that is one sequence (no top-level
+ * '|'): literals one of which every match holds besides one of
+ * ruleset_lit_derive()'s ("user (is )?over": "user " and "over").  NULL
+ * when there is none. */
+char *ruleset_lit_derive_and(const char *pattern)
+{
+	ruleset_lit_set *set, *second;
+	char *buf = NULL;
+
+	pthread_once(&ruleset_lit_fold_once, ruleset_lit_fold_probe);
+	if (!ruleset_lit_fold_ascii)
+		return NULL;
+	set = malloc(sizeof(*set));
+	second = malloc(sizeof(*second));
+	if (set != NULL && second != NULL &&
+	    ruleset_lit_seq(pattern, pattern + strlen(pattern), set, second, 0) == 0 &&
+	    set->ok && ruleset_lit_min(set) >= RULESET_LIT_MIN)
+		buf = ruleset_lit_string(second);
+	free(set);
+	free(second);
 	return buf;
 }
 
@@ -443,19 +510,20 @@ static unsigned ruleset_lit_tri(uint32_t tri)
 #define RULESET_LIT_H(a, b, c)	((((unsigned)(a) * 33u + (unsigned)(b)) * 33u + (unsigned)(c)) & \
 				 (RULESET_LIT_HASH - 1))
 
-/* Put the part's literals in the index and give it its bit; one that
- * cannot be indexed (no room) has its literals looked for one by one. */
-static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, ruleset_part *r)
+/* Put the literals lits in the index under a new bit (*id, *indexed set);
+ * rid: the rule's bit they set too.  When there is no room, *indexed stays
+ * 0: they are looked for one by one. */
+static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsigned rid,
+				   unsigned *id, int *indexed)
 {
 	size_t need = 0;
 	const char *l;
 
-	if (r->lits == NULL)
-		return;
-	for (l = r->lits; *l != '\0'; l += strlen(l) + 1)
+	*indexed = 0;
+	for (l = lits; *l != '\0'; l += strlen(l) + 1)
 		need++;
 	if (ix->nids >= RULESET_LIT_IDS)
-		goto none;
+		return;
 	if (ix->nlent + need > ix->lent_alloc) {
 		size_t na = ix->lent_alloc ? ix->lent_alloc * 2 : 256;
 		ruleset_lit_ent *e;
@@ -463,17 +531,16 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 		while (na < ix->nlent + need)
 			na *= 2;
 		if ((e = realloc(ix->lent, na * sizeof(*e))) == NULL)
-			goto none;
+			return;
 		ix->lent = e;
 		ix->lent_alloc = na;
 	}
-	r->lit_id = ix->nids++;
-	r->indexed = 1;
-	for (l = r->lits; *l != '\0'; l += strlen(l) + 1) {
+	*id = ix->nids++;
+	*indexed = 1;
+	for (l = lits; *l != '\0'; l += strlen(l) + 1) {
 		ruleset_lit_ent *e = &ix->lent[ix->nlent];
 		unsigned h = RULESET_LIT_H((unsigned char)l[0], (unsigned char)l[1],
 					   (unsigned char)l[2]);
-
 		unsigned f;
 
 		e->s = l;
@@ -482,14 +549,25 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 			 (unsigned char)l[2];
 		f = ruleset_lit_tri(e->tri);
 		ix->tbits[f >> 3] |= (unsigned char)(1u << (f & 7));
-		e->id = r->lit_id;
-		e->rid = rule->lit_id;
+		e->id = *id;
+		e->rid = rid;
 		e->next = ix->lhead[h];
 		ix->lhead[h] = (int)ix->nlent++;
 	}
-	return;
-none:
-	r->indexed = 0;		/* its literals are looked for one by one */
+}
+
+/* Put the part's literals in the index and give it its bit (and its
+ * second requirement's); literals that cannot be indexed (no room) are
+ * looked for one by one. */
+static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, ruleset_part *r)
+{
+	if (r->lits == NULL)
+		return;
+	ruleset_lit_index_lits(ix, r->lits, rule->lit_id, &r->lit_id, &r->indexed);
+	/* The second requirement is not indexed: its words are common ones
+	 * ("full", "over"), which would cost the scan more than it saves; it
+	 * is looked for when the first is there (one short search, much less
+	 * than running the pattern). */
 }
 
 /* Split the pattern into parts: each top-level alternative that has
@@ -522,7 +600,7 @@ int ruleset_lit_split(const char *pattern, ruleset_lit_add_fn add, void *ctx)
 	}
 	for (p = start = pattern; ret == 0; p++) {
 		if (p >= end || (*p == '|' && level == 0)) {
-			if (ruleset_lit_seq(start, p, set, 0) == 0 && set->ok &&
+			if (ruleset_lit_seq(start, p, set, NULL, 0) == 0 && set->ok &&
 			    ruleset_lit_min(set) >= RULESET_LIT_MIN) {
 				ret = add(ctx, start, (size_t)(p - start), 1);
 			} else {
@@ -661,12 +739,12 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 	t->scanned = 1;
 }
 
-/* 1 when one of the (unindexed) part's literals is in the scanned text. */
-int ruleset_lit_part_find(const ruleset_part *r, const ruleset_lit_text *t)
+/* 1 when one of the literals lits ("a\0b\0\0") is in the scanned text. */
+int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 {
 	const char *l;
 
-	for (l = r->lits; *l != '\0'; l += strlen(l) + 1)
+	for (l = lits; *l != '\0'; l += strlen(l) + 1)
 		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
 			return 1;
 	return 0;

@@ -31,6 +31,9 @@ typedef struct ruleset_part {
 	int exact;			/* the pattern is its one literal: found is matched */
 	int indexed;			/* lits are in the index, lit_id is its bit */
 	unsigned lit_id;
+	char *lits2;			/* a second requirement (ruleset_lit_derive_and):
+					 * one of these too is in every match; NULL: none.
+					 * Not indexed: looked for when lits are there */
 	int jit;			/* re is JIT-compiled: run with pcre2_jit_match */
 } ruleset_part;
 
@@ -91,6 +94,11 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
  * frees it), or NULL when none can be derived safely. */
 char *ruleset_lit_derive(const char *pattern);
 
+/* A second requirement of a pattern that is one sequence: literals one of
+ * which every match holds besides one of ruleset_lit_derive()'s (malloc'd,
+ * the caller frees it), or NULL. */
+char *ruleset_lit_derive_and(const char *pattern);
+
 /* 1 when the pattern p (n bytes, NUL-terminated) is a plain word and lits (ruleset_lit_derive
  * of it) is that word alone: finding the literal is matching the pattern. */
 int ruleset_lit_exact(const char *p, size_t n, const char *lits);
@@ -126,10 +134,11 @@ static inline int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const rul
 		ruleset_lit_scan(ix, t);
 	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
 }
-/* 1 when one of the (unindexed) part's literals is in the scanned text. */
-int ruleset_lit_part_find(const ruleset_part *r, const ruleset_lit_text *t);
+/* 1 when one of the literals lits ("a\0b\0\0") is in the scanned text. */
+int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t);
 
-/* 1 unless the text lacks every literal of the part (then it cannot match). */
+/* 1 unless the text lacks every literal of the part, or every one of its
+ * second requirement (then it cannot match). */
 static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
 					    ruleset_lit_text *t)
 {
@@ -137,9 +146,10 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 		return 1;
 	if (!t->scanned)
 		ruleset_lit_scan(ix, t);
-	if (r->indexed)
-		return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
-	return ruleset_lit_part_find(r, t);
+	if (!(r->indexed ? (int)((t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1) :
+			   ruleset_lit_part_find(r->lits, t)))
+		return 0;
+	return r->lits2 == NULL || ruleset_lit_part_find(r->lits2, t);
 }
 /* 0 when host i (host, hl bytes) lacks every literal of the rule's host filter. */
 int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, const char *host,
