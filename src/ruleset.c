@@ -216,6 +216,30 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 	return 0;
 }
 
+/* The status filter's globs as a list "glob\0glob\0\0" (malloc'd; NULL: no
+ * memory): cut once here, not at every match. */
+static char *ruleset_filter_list(const char *f)
+{
+	char *list = malloc(strlen(f) + 2), *o = list;
+
+	if (list == NULL)
+		return NULL;
+	while (*f != '\0') {
+		size_t n;
+
+		f += strspn(f, ", ");
+		n = strcspn(f, ", ");
+		if (n > 0) {
+			memcpy(o, f, n);
+			o += n;
+			*o++ = '\0';
+		}
+		f += n;
+	}
+	*o = '\0';
+	return list;
+}
+
 /* Fill *out from the parts; 0, or -1 with errbuf set. */
 static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char *reason,
 			     const char *host, const char *status,
@@ -277,7 +301,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 			goto fail;
 		out->host_lits = ruleset_lit_derive(host);
 	}
-	if (status != NULL && *status != '\0' && (out->status = strdup(status)) == NULL) {
+	if (status != NULL && *status != '\0' && (out->status = ruleset_filter_list(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");
 		goto fail;
 	}
@@ -310,7 +334,8 @@ ruleset *ruleset_new(char *errbuf, size_t errlen)
 			ruleset_free(rs);
 			return NULL;
 		}
-		ruleset_lit_add_rule(&rs->lit, &rs->builtin[i]);
+		ruleset_lit_add_rule(&rs->lit, &rs->builtin[i],
+				     i < RULESET_LIT_BUILTIN ? (unsigned)i : RULESET_LIT_NOBIT);
 		rs->nbuiltin++;
 	}
 	return rs;
@@ -364,7 +389,9 @@ int ruleset_add_rule(ruleset *rs, const char *pattern, const char *reason,
 		rs->admin_alloc = na;
 	}
 	rs->admin[rs->nadmin] = r;
-	ruleset_lit_add_rule(&rs->lit, &rs->admin[rs->nadmin++]);
+	ruleset_lit_add_rule(&rs->lit, &rs->admin[rs->nadmin],
+			     (unsigned)(RULESET_LIT_BUILTIN + rs->nadmin));
+	rs->nadmin++;
 	return 0;
 }
 
@@ -481,20 +508,18 @@ static int ruleset_glob(const char *g, size_t glen, const char *s)
 	return gi == glen;
 }
 
-/* 1 when status or replycode matches one of the filter's globs. */
-static int ruleset_status_match(const char *filter, const char *status, const char *reply)
+/* 1 when status or replycode matches one of the filter's globs (the list
+ * of ruleset_filter_list()). */
+static int ruleset_status_match(const char *list, const char *status, const char *reply)
 {
-	const char *p = filter;
+	const char *g;
 
-	while (*p != '\0') {
-		size_t n;
+	for (g = list; *g != '\0'; g += strlen(g) + 1) {
+		size_t n = strlen(g);
 
-		p += strspn(p, ", ");
-		n = strcspn(p, ", ");
-		if (n > 0 && ((status && *status && ruleset_glob(p, n, status)) ||
-			      (reply && *reply && ruleset_glob(p, n, reply))))
+		if ((status && *status && ruleset_glob(g, n, status)) ||
+		    (reply && *reply && ruleset_glob(g, n, reply)))
 			return 1;
-		p += n;
 	}
 	return 0;
 }
@@ -590,34 +615,77 @@ enum ruleset_which {
 	RULESET_UNHOSTED	/* the others (the hosted ones are known not to match) */
 };
 
-static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
-				ruleset_lit_text *t, const char *status, const char *reply,
-				const char *const host_ctx[3], pcre2_match_data *md,
-				enum ruleset_which which)
+/* 1 when rule r (of the kind asked for) matches: its filters, then its
+ * parts. */
+static int ruleset_rule_match(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
+			      const char *status, const char *reply,
+			      const char *const host_ctx[3], pcre2_match_data *md)
 {
-	size_t i;
+	return ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx) &&
+	       ruleset_parts_match(rs, r, t, md);
+}
 
-	for (i = 0; i < n; i++) {
-		const ruleset_rule *r = &rules[i];
+/* The first of rules[0..n) (their bits from base on) of the kind asked for
+ * that matches, or NULL.  Once the text is scanned, only the rules whose
+ * bit is set (one of their literals is there) or that are always tried are
+ * visited, by their bits; before (a hosted pass that may need no scan at
+ * all), each rule of the kind, its host filter first. */
+static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
+				unsigned base, ruleset_lit_text *t, const char *status,
+				const char *reply, const char *const host_ctx[3],
+				pcre2_match_data *md, enum ruleset_which which)
+{
+	size_t i, w, lim = n;
 
 #ifdef RULESET_LIT_CHECK
-		ruleset_lit_check_rule(&rs->lit, r, t, md, rs->mctx);
+	for (i = 0; i < n; i++)
+		ruleset_lit_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
 #endif
+	if (!t->scanned) {
+		for (i = 0; i < n; i++) {
+			const ruleset_rule *r = &rules[i];
+
+			if ((which == RULESET_HOSTED && r->host_re == NULL) ||
+			    (which == RULESET_UNHOSTED && r->host_re != NULL))
+				continue;
+			if (r->host_re != NULL &&
+			    !ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx))
+				continue;
+			if (ruleset_lit_rule_possible(&rs->lit, r, t) &&
+			    (r->host_re != NULL ||
+			     ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx)) &&
+			    ruleset_parts_match(rs, r, t, md))
+				return r->reason;
+		}
+		return NULL;
+	}
+	if (base == 0 && lim > RULESET_LIT_BUILTIN)
+		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
+	for (w = 0; w * 64 < lim; w++) {
+		const uint64_t *hosted = &rs->lit.hosted[base / 64 + w];
+		uint64_t m = t->rposs[base / 64 + w] | rs->lit.always[base / 64 + w];
+
+		if (which == RULESET_HOSTED)
+			m &= *hosted;
+		else if (which == RULESET_UNHOSTED)
+			m &= ~*hosted;
+		if (lim - w * 64 < 64)
+			m &= ((uint64_t)1 << (lim - w * 64)) - 1;
+		for (; m != 0; m &= m - 1) {
+			const ruleset_rule *r = &rules[w * 64 + (size_t)__builtin_ctzll(m)];
+
+			if (ruleset_rule_match(rs, r, t, status, reply, host_ctx, md))
+				return r->reason;
+		}
+	}
+	for (i = lim; i < n; i++) {
+		const ruleset_rule *r = &rules[i];
+
 		if ((which == RULESET_HOSTED && r->host_re == NULL) ||
 		    (which == RULESET_UNHOSTED && r->host_re != NULL))
 			continue;
-		/* the cheapest test first: one bit once the text is scanned;
-		 * before, a host filter (the hosted pass may then need no scan) */
-		if (t->scanned || r->host_re == NULL) {
-			if (!ruleset_lit_rule_possible(&rs->lit, r, t) ||
-			    !ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx))
-				continue;
-		} else if (!ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx) ||
-			   !ruleset_lit_rule_possible(&rs->lit, r, t)) {
-			continue;
-		}
-		if (ruleset_parts_match(rs, r, t, md))
-			return r->reason;
+		if (ruleset_rule_match(rs, r, t, status, reply, host_ctx, md))
+			return r->reason;	/* always tried: no bit */
 	}
 	return NULL;
 }
@@ -631,9 +699,10 @@ static const char *ruleset_scan_all(const ruleset *rs, ruleset_lit_text *t,
 {
 	const char *reason;
 
-	reason = ruleset_scan(rs, rs->admin, rs->nadmin, t, status, reply, host_ctx, md, which);
+	reason = ruleset_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status, reply,
+			      host_ctx, md, which);
 	if (reason == NULL)
-		reason = ruleset_scan(rs, rs->builtin, rs->nbuiltin, t, status, reply, host_ctx,
+		reason = ruleset_scan(rs, rs->builtin, rs->nbuiltin, 0, t, status, reply, host_ctx,
 				      md, which);
 	return reason;
 }

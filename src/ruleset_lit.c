@@ -636,18 +636,25 @@ int ruleset_lit_split(const char *pattern, ruleset_lit_add_fn add, void *ctx)
 
 /* Index the rule's parts; the rule gets a bit of its own, set when one
  * of its parts' literals is found. */
-void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r)
+void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 {
 	size_t i;
 
-	r->always = ix->nids >= RULESET_LIT_IDS;
-	if (!r->always)
-		r->lit_id = ix->nids++;
+	r->lit_id = rbit;
+	r->always = rbit == RULESET_LIT_NOBIT;
 	for (i = 0; i < r->nparts; i++) {
 		ruleset_lit_index(ix, r, &r->parts[i]);
 		if (!r->parts[i].indexed)
 			r->always = 1;
 	}
+	if (rbit == RULESET_LIT_NOBIT)
+		return;
+	if (rbit >= ix->nrbits)
+		ix->nrbits = rbit + 1;
+	if (r->always)
+		ix->always[rbit / 64] |= (uint64_t)1 << (rbit % 64);
+	if (r->host_re != NULL)
+		ix->hosted[rbit / 64] |= (uint64_t)1 << (rbit % 64);
 }
 
 void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
@@ -711,6 +718,7 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 	}
 	low = (const unsigned char *)t->low;
 	memset(t->poss, 0, (ix->nids + 63) / 64 * sizeof(t->poss[0]));
+	memset(t->rposs, 0, (ix->nrbits + 63) / 64 * sizeof(t->rposs[0]));
 	/* tri: the three bytes ending at p, rolled along */
 	if (len < RULESET_LIT_MIN) {
 		t->scanned = 1;
@@ -732,7 +740,8 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 			if (e->tri == tri && e->len <= len - i &&
 			    ruleset_lit_same(p + 1, e->s + 3, e->len - 3)) {
 				t->poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
-				t->poss[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
+				if (e->rid != RULESET_LIT_NOBIT)
+					t->rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
 			}
 		}
 	}

@@ -18,7 +18,12 @@
 #define RULESET_MAX_RULES	10000	/* administrator rules */
 
 #define RULESET_LIT_HASH	4096	/* buckets of the index */
-#define RULESET_LIT_IDS		(RULESET_MAX_RULES + 6144)	/* rules and parts the index marks */
+#define RULESET_LIT_IDS		(RULESET_MAX_RULES + 6144)	/* parts the index marks */
+#define RULESET_LIT_BUILTIN	1024	/* built-in rules with a bit (more: always tried) */
+#define RULESET_LIT_RULES	(RULESET_LIT_BUILTIN + RULESET_MAX_RULES)	/* rule bits:
+					 * built-in rule i is bit i, administrator
+					 * rule j bit RULESET_LIT_BUILTIN + j */
+#define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
 #define RULESET_LIT_TRI		65536	/* bits of the trigram filter (a power of 2) */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 
@@ -43,10 +48,10 @@ typedef struct ruleset_rule {
 	pcre2_code *host_re;		/* NULL: any host */
 	int host_jit;			/* host_re is JIT-compiled */
 	char *host_lits;		/* literals of host_re, or NULL */
-	char *status;			/* NULL: any status; owned copy */
+	char *status;			/* NULL: any status; else its globs, "5.7.*\0550\0\0" */
 	const char *reason;		/* static canonical name */
-	unsigned lit_id;		/* its bit in the index: one of its parts' literals */
-	int always;			/* a part without literals: the bit says nothing */
+	unsigned lit_id;		/* its rule bit: one of its parts' literals is there */
+	int always;			/* a part without literals (or no bit): always tried */
 #ifdef RULESET_LIT_CHECK
 	pcre2_code *re;			/* the whole pattern, to check the split */
 #endif
@@ -58,7 +63,7 @@ typedef struct ruleset_lit_ent {
 	size_t len;
 	uint32_t tri;			/* its first three bytes, s[0] lowest */
 	unsigned id;			/* the part's bit */
-	unsigned rid;			/* its rule's bit */
+	unsigned rid;			/* its rule's bit (among the rules') */
 	int next;			/* next in the bucket, or -1 */
 } ruleset_lit_ent;
 
@@ -66,7 +71,10 @@ typedef struct ruleset_lit_ent {
 typedef struct ruleset_lit_idx {
 	ruleset_lit_ent *lent;		/* entries; their strings are the rules' */
 	size_t nlent, lent_alloc;
-	unsigned nids;			/* rule bits given out */
+	unsigned nids;			/* part bits given out */
+	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
+	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
+	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */
 	int lhead[RULESET_LIT_HASH];	/* buckets: first entry, or -1 */
 	unsigned char tbits[RULESET_LIT_TRI / 8];	/* the first three bytes of every
 					 * literal, hashed (ruleset_lit_tri): most
@@ -80,7 +88,8 @@ typedef struct ruleset_lit_text {
 	size_t len;
 	const char *low;		/* text lowercased: the caller's, or lowbuf */
 	int scanned;
-	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];
+	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];	/* parts one of whose literals is there */
+	uint64_t rposs[(RULESET_LIT_RULES + 63) / 64];	/* rules one of whose parts' literals is */
 	char lowbuf[RULESET_MAX_TEXT];
 	int hdone;			/* bit i: host i lowercased */
 	char hlow[3][RULESET_HOST_LOW];
@@ -110,9 +119,10 @@ int ruleset_lit_exact(const char *p, size_t n, const char *lits);
 typedef int (*ruleset_lit_add_fn)(void *ctx, const char *p, size_t n, int lits);
 int ruleset_lit_split(const char *pattern, ruleset_lit_add_fn add, void *ctx);
 
-/* Put the rule's parts in the index and give the rule its bit.  The
- * index points into the parts' lits: index and rule are freed together. */
-void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r);
+/* Put the rule's parts in the index and give the rule its bit rbit
+ * (RULESET_LIT_NOBIT: none, it is always tried).  The index points into
+ * the parts' lits: index and rule are freed together. */
+void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit);
 
 /* --- matching --- */
 /* low: text[0..len) with ASCII letters lowercased (nothing else changed),
@@ -132,7 +142,7 @@ static inline int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const rul
 		return 1;
 	if (!t->scanned)
 		ruleset_lit_scan(ix, t);
-	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+	return (t->rposs[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
 }
 /* 1 when one of the literals lits ("a\0b\0\0") is in the scanned text. */
 int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t);
