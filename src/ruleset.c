@@ -8,30 +8,22 @@
  *	rules added with ruleset_add_rule() go in front of the built-ins, in
  *	the order added; administrator codes added with ruleset_add_code()
  *	are looked up before the built-in table.  After set-up a ruleset is
- *	read-only and may be shared by threads: matching uses one small
- *	pcre2_match_data per thread (a pthread key), never shared state.
- *
- *	ruleset_match() looks at no more than RULESET_MAX_TEXT bytes of a
- *	diagnostic (rules describe short SMTP replies), and a pattern that
- *	backtracks past RULESET_MATCH_LIMIT steps on a text counts as not
- *	matching, so a hostile bounce cannot stall a thread.
+ *	read-only and may be shared by threads; matching is ruleset_match.c's.
  *
  *	A literal prefilter makes matching cheap.  When a rule is added, its
  *	pattern is split at its top-level alternatives, and for each the
  *	words one of which every match must contain are derived (those for
  *	which none can be derived safely go together into one part that is
- *	always run); the words go in one index.  A match lowercases the text
- *	once, finds in one pass which words occur, and runs only the parts
- *	whose words are there, rule after rule in order (the first rule that
- *	matches still wins).  Host filters are prefiltered the same way.
- *	The index is built with the rules, never at match time.  The
- *	prefilter (deriving the words, the split, the index, the scan and
- *	the -DRULESET_LIT_CHECK debugging build that checks them: run the
- *	corpus, tests/hostile and the golden files through such a build
- *	after changing it) is ruleset_lit.c's; this file compiles and runs
- *	the patterns, in order.
- *	The match limit applies per part: a text on which a whole pattern
- *	would have given up may now match one of its alternatives.
+ *	always run) by ruleset_pat.c; the words go in one index
+ *	(ruleset_lit.c).  A match lowercases the text once, finds in one pass
+ *	which words occur, and runs only the parts whose words are there,
+ *	rule after rule in order (the first rule that matches still wins).
+ *	Host filters are prefiltered the same way.  The index is built with
+ *	the rules, never at match time.  After changing the prefilter, run
+ *	the corpus, tests/hostile and the golden files through a build with
+ *	-DRULESET_LIT_CHECK, which checks it.  The match limit applies per
+ *	part: a text on which a whole pattern would have given up may now
+ *	match one of its alternatives.
  *
  * MEMORY
  *	A ruleset owns its compiled patterns, copies of every string given
@@ -52,7 +44,9 @@
 #include <strings.h>
 
 #include "ruleset.h"
+#include "ruleset_int.h"
 #include "ruleset_lit.h"
+#include "ruleset_pat.h"
 #include "rules_builtin.h"
 
 #define RULESET_MAX_PATTERN	4096	/* length of an administrator pattern */
@@ -61,16 +55,6 @@
 #define RULESET_MATCH_LIMIT	200000	/* backtracking steps per pattern and text */
 #define RULESET_DEPTH_LIMIT	10000	/* backtracking depth per pattern and text */
 
-struct ruleset {
-	ruleset_rule *admin;		/* in the order added */
-	size_t nadmin, admin_alloc;
-	ruleset_rule *builtin;
-	size_t nbuiltin;
-	codes_entry *codes;		/* added codes; strings owned */
-	size_t ncodes, codes_alloc;
-	pcre2_match_context *mctx;	/* match and depth limits; only read when matching */
-	ruleset_lit_idx lit;		/* the literal index (built with the rules) */
-};
 
 /* Reason names: Sisimai 5.1, then the newer names accepted as aliases. */
 static const char *const ruleset_reasons[] = {
@@ -176,7 +160,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 }
 
 /* Add a part to the rule ctx: the pattern p[0..n), compiled, with its
- * literals (lits: 1 to derive them, 0 for none); ruleset_lit_split calls
+ * literals (lits: 1 to derive them, 0 for none); ruleset_pat_split calls
  * it.  0, or -1 (no memory, or a part that does not compile alone). */
 static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 {
@@ -196,9 +180,9 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 	pat[n] = '\0';
 	part = &r->parts[r->nparts];
 	memset(part, 0, sizeof(*part));
-	part->lits = lits ? ruleset_lit_derive(pat) : NULL;
-	part->lits2 = part->lits != NULL ? ruleset_lit_derive_and(pat) : NULL;
-	part->exact = ruleset_lit_exact(pat, n, part->lits);
+	part->lits = lits ? ruleset_pat_lits(pat) : NULL;
+	part->lits2 = part->lits != NULL ? ruleset_pat_lits_and(pat) : NULL;
+	part->exact = ruleset_pat_exact(pat, n, part->lits);
 #ifdef RULESET_LIT_CHECK
 	need_re = 1;	/* check builds compare exact parts with their pattern */
 #else
@@ -270,7 +254,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 	/* the whole pattern is checked first: its errors are the ones reported */
 	if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, NULL)) == NULL)
 		return -1;
-	if (ruleset_lit_split(pattern, ruleset_part_add, out) < 0) {
+	if (ruleset_pat_split(pattern, ruleset_part_add, out) < 0) {
 		for (i = 0; i < out->nparts; i++) {
 			pcre2_code_free(out->parts[i].re);
 			free(out->parts[i].lits);
@@ -299,7 +283,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 					       &out->host_jit);
 		if (out->host_re == NULL)
 			goto fail;
-		out->host_lits = ruleset_lit_derive(host);
+		out->host_lits = ruleset_pat_lits(host);
 	}
 	if (status != NULL && *status != '\0' && (out->status = ruleset_filter_list(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");
@@ -479,286 +463,6 @@ const codes_entry *ruleset_lookup_code(const ruleset *rs, const char *code)
 	if (rs != NULL && rs->ncodes > 0 && (e = ruleset_find_code(rs, code)) != NULL)
 		return e;
 	return codes_lookup(code);
-}
-
-/* Glob match of g[0..glen) against s: '*' any run, '?' one character.
- * Iterative, with one backtracking point: linear in practice, never
- * exponential whatever the pattern. */
-static int ruleset_glob(const char *g, size_t glen, const char *s)
-{
-	size_t gi = 0, star = (size_t)-1;
-	const char *mark = NULL;
-
-	while (*s != '\0') {
-		if (gi < glen && (g[gi] == '?' || g[gi] == *s)) {
-			gi++;
-			s++;
-		} else if (gi < glen && g[gi] == '*') {
-			star = gi++;
-			mark = s;
-		} else if (star != (size_t)-1) {
-			gi = star + 1;
-			s = ++mark;
-		} else {
-			return 0;
-		}
-	}
-	while (gi < glen && g[gi] == '*')
-		gi++;
-	return gi == glen;
-}
-
-/* 1 when status or replycode matches one of the filter's globs (the list
- * of ruleset_filter_list()). */
-static int ruleset_status_match(const char *list, const char *status, const char *reply)
-{
-	const char *g;
-
-	for (g = list; *g != '\0'; g += strlen(g) + 1) {
-		size_t n = strlen(g);
-
-		if ((status && *status && ruleset_glob(g, n, status)) ||
-		    (reply && *reply && ruleset_glob(g, n, reply)))
-			return 1;
-	}
-	return 0;
-}
-
-static pthread_once_t ruleset_key_once = PTHREAD_ONCE_INIT;
-static pthread_key_t ruleset_md_key;
-
-static void ruleset_md_free(void *p)
-{
-	pcre2_match_data_free(p);
-}
-
-static void ruleset_key_init(void)
-{
-	(void)pthread_key_create(&ruleset_md_key, ruleset_md_free);
-}
-
-/* This thread's match data (one pair: we only ask whether a rule matches). */
-static pcre2_match_data *ruleset_md(void)
-{
-	pcre2_match_data *md;
-
-	pthread_once(&ruleset_key_once, ruleset_key_init);
-	md = pthread_getspecific(ruleset_md_key);
-	if (md == NULL) {
-		md = pcre2_match_data_create(1, NULL);
-		if (md != NULL && pthread_setspecific(ruleset_md_key, md) != 0) {
-			pcre2_match_data_free(md);
-			md = NULL;
-		}
-	}
-	return md;
-}
-
-/* 1 when re matches s[0..len).  JIT code is run directly (what
- * pcre2_match() would do for it, without its checks of the call). */
-static int ruleset_re_match(const pcre2_code *re, int jit, const char *s, size_t len,
-			    pcre2_match_data *md, pcre2_match_context *mctx)
-{
-	if (jit)
-		return pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
-	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
-}
-
-/* 1 when the rule's filters accept this context. */
-static int ruleset_filters(const ruleset_rule *r, ruleset_lit_text *t, const char *status,
-			   const char *reply, const char *const host_ctx[3], pcre2_match_data *md,
-			   pcre2_match_context *mctx)
-{
-	int i;
-
-	if (r->status != NULL && !ruleset_status_match(r->status, status, reply))
-		return 0;
-	if (r->host_re == NULL)
-		return 1;
-	for (i = 0; host_ctx != NULL && i < 3; i++) {
-		size_t hl;
-
-		if (host_ctx[i] == NULL)
-			continue;
-		hl = strnlen(host_ctx[i], RULESET_MAX_TEXT);
-		if (!ruleset_lit_host_possible(r, t, host_ctx[i], i, hl)) {
-#ifdef RULESET_LIT_CHECK
-			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
-#endif
-			continue;
-		}
-		if (ruleset_re_match(r->host_re, r->host_jit, host_ctx[i], hl, md, mctx))
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 when one of the rule's parts matches the text. */
-static int ruleset_parts_match(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
-			       pcre2_match_data *md)
-{
-	size_t j;
-
-	for (j = 0; j < r->nparts; j++)
-		if (ruleset_lit_part_possible(&rs->lit, &r->parts[j], t) &&
-		    (r->parts[j].exact ||
-		     ruleset_re_match(r->parts[j].re, r->parts[j].jit, t->text, t->len, md,
-				      rs->mctx)))
-			return 1;
-	return 0;
-}
-
-/* Which rules a scan looks at. */
-enum ruleset_which {
-	RULESET_ALL,		/* every rule */
-	RULESET_HOSTED,		/* the rules with a host filter */
-	RULESET_UNHOSTED	/* the others (the hosted ones are known not to match) */
-};
-
-/* 1 when rule r (of the kind asked for) matches: its filters, then its
- * parts. */
-static int ruleset_rule_match(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
-			      const char *status, const char *reply,
-			      const char *const host_ctx[3], pcre2_match_data *md)
-{
-	return ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx) &&
-	       ruleset_parts_match(rs, r, t, md);
-}
-
-/* The first of rules[0..n) (their bits from base on) of the kind asked for
- * that matches, or NULL.  Once the text is scanned, only the rules whose
- * bit is set (one of their literals is there) or that are always tried are
- * visited, by their bits; before (a hosted pass that may need no scan at
- * all), each rule of the kind, its host filter first. */
-static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
-				unsigned base, ruleset_lit_text *t, const char *status,
-				const char *reply, const char *const host_ctx[3],
-				pcre2_match_data *md, enum ruleset_which which)
-{
-	size_t i, w, lim = n;
-
-#ifdef RULESET_LIT_CHECK
-	for (i = 0; i < n; i++)
-		ruleset_lit_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
-#endif
-	if (!t->scanned) {
-		for (i = 0; i < n; i++) {
-			const ruleset_rule *r = &rules[i];
-
-			if ((which == RULESET_HOSTED && r->host_re == NULL) ||
-			    (which == RULESET_UNHOSTED && r->host_re != NULL))
-				continue;
-			if (r->host_re != NULL &&
-			    !ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx))
-				continue;
-			if (ruleset_lit_rule_possible(&rs->lit, r, t) &&
-			    (r->host_re != NULL ||
-			     ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx)) &&
-			    ruleset_parts_match(rs, r, t, md))
-				return r->reason;
-		}
-		return NULL;
-	}
-	if (base == 0 && lim > RULESET_LIT_BUILTIN)
-		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
-	for (w = 0; w * 64 < lim; w++) {
-		const uint64_t *hosted = &rs->lit.hosted[base / 64 + w];
-		uint64_t m = t->rposs[base / 64 + w] | rs->lit.always[base / 64 + w];
-
-		if (which == RULESET_HOSTED)
-			m &= *hosted;
-		else if (which == RULESET_UNHOSTED)
-			m &= ~*hosted;
-		if (lim - w * 64 < 64)
-			m &= ((uint64_t)1 << (lim - w * 64)) - 1;
-		for (; m != 0; m &= m - 1) {
-			const ruleset_rule *r = &rules[w * 64 + (size_t)__builtin_ctzll(m)];
-
-			if (ruleset_rule_match(rs, r, t, status, reply, host_ctx, md))
-				return r->reason;
-		}
-	}
-	for (i = lim; i < n; i++) {
-		const ruleset_rule *r = &rules[i];
-
-		if ((which == RULESET_HOSTED && r->host_re == NULL) ||
-		    (which == RULESET_UNHOSTED && r->host_re != NULL))
-			continue;
-		if (ruleset_rule_match(rs, r, t, status, reply, host_ctx, md))
-			return r->reason;	/* always tried: no bit */
-	}
-	return NULL;
-}
-
-/* The first rule of the given kind that matches: administrator rules, then
- * the built-in ones. */
-static const char *ruleset_scan_all(const ruleset *rs, ruleset_lit_text *t,
-				    const char *status, const char *reply,
-				    const char *const host_ctx[3], pcre2_match_data *md,
-				    enum ruleset_which which)
-{
-	const char *reason;
-
-	reason = ruleset_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status, reply,
-			      host_ctx, md, which);
-	if (reason == NULL)
-		reason = ruleset_scan(rs, rs->builtin, rs->nbuiltin, 0, t, status, reply, host_ctx,
-				      md, which);
-	return reason;
-}
-
-/* Clamp the text and set up *t; the match data, or NULL (no memory). */
-static pcre2_match_data *ruleset_begin(const ruleset *rs, const char *text, size_t len,
-				       const char *low, ruleset_lit_text *t)
-{
-	if (rs == NULL || text == NULL)
-		return NULL;
-	if (len > RULESET_MAX_TEXT)
-		len = RULESET_MAX_TEXT;
-	ruleset_lit_text_init(t, text, len, low);
-	return ruleset_md();
-}
-
-const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
-			  const char *status, const char *replycode,
-			  const char *const host_ctx[3])
-{
-	ruleset_lit_text t;
-	pcre2_match_data *md = ruleset_begin(rs, text, len, NULL, &t);
-
-	if (md == NULL)
-		return NULL;
-	return ruleset_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_ALL);
-}
-
-const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len,
-				 const char *status, const char *replycode,
-				 const char *const host_ctx[3])
-{
-	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL);
-}
-
-/* Hosted rules first; when none matches, the first rule that matches is an
- * unhosted one (or none): the second scan skips the hosted rules. */
-const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
-			       const char *low, const char *status, const char *replycode,
-			       const char *const host_ctx[3], const char **any)
-{
-	ruleset_lit_text t;
-	pcre2_match_data *md = ruleset_begin(rs, text, len, low, &t);
-	const char *hosted;
-
-	if (any != NULL)
-		*any = NULL;
-	if (md == NULL)
-		return NULL;
-	if (any != NULL)
-		ruleset_lit_scan(&rs->lit, &t);	/* needed anyway: the bits go first */
-	hosted = ruleset_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_HOSTED);
-	if (hosted == NULL && any != NULL)
-		*any = ruleset_scan_all(rs, &t, status, replycode, host_ctx, md,
-					RULESET_UNHOSTED);
-	return hosted;
 }
 
 static pthread_once_t ruleset_builtin_once = PTHREAD_ONCE_INIT;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #define RULESET_MAX_TEXT	4096	/* bytes of a diagnostic matched */
+#define RULESET_LIT_MIN		3	/* bytes of a literal at least: the index hashes three */
 #define RULESET_MAX_RULES	10000	/* administrator rules */
 
 #define RULESET_LIT_HASH	4096	/* buckets of the index */
@@ -28,7 +29,7 @@
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 
 /* A part of a rule's pattern: the pattern matches when one of its parts
- * does (its top-level alternatives, see ruleset_lit_split). */
+ * does (its top-level alternatives, see ruleset_pat_split). */
 typedef struct ruleset_part {
 	pcre2_code *re;			/* NULL for an exact part (but in check builds) */
 	char *lits;			/* literals ("a\0b\0\0"), one of which every match
@@ -36,7 +37,7 @@ typedef struct ruleset_part {
 	int exact;			/* the pattern is its one literal: found is matched */
 	int indexed;			/* lits are in the index, lit_id is its bit */
 	unsigned lit_id;
-	char *lits2;			/* a second requirement (ruleset_lit_derive_and):
+	char *lits2;			/* a second requirement (ruleset_pat_lits_and):
 					 * one of these too is in every match; NULL: none.
 					 * Not indexed: looked for when lits are there */
 	int jit;			/* re is JIT-compiled: run with pcre2_jit_match */
@@ -98,26 +99,6 @@ typedef struct ruleset_lit_text {
 /* --- set-up --- */
 void ruleset_lit_idx_init(ruleset_lit_idx *ix);	/* an empty index */
 void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
-
-/* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd, the caller
- * frees it), or NULL when none can be derived safely. */
-char *ruleset_lit_derive(const char *pattern);
-
-/* A second requirement of a pattern that is one sequence: literals one of
- * which every match holds besides one of ruleset_lit_derive()'s (malloc'd,
- * the caller frees it), or NULL. */
-char *ruleset_lit_derive_and(const char *pattern);
-
-/* 1 when the pattern p (n bytes, NUL-terminated) is a plain word and lits (ruleset_lit_derive
- * of it) is that word alone: finding the literal is matching the pattern. */
-int ruleset_lit_exact(const char *p, size_t n, const char *lits);
-
-/* Split the pattern at its top-level '|' and call add(ctx, p, n, lits) for
- * each part: lits 1 for an alternative with literals (a part of its own),
- * 0 for the rest together (one part always run) or for the whole pattern
- * when the literal reading gives up.  0, or -1 when add or the split fails. */
-typedef int (*ruleset_lit_add_fn)(void *ctx, const char *p, size_t n, int lits);
-int ruleset_lit_split(const char *pattern, ruleset_lit_add_fn add, void *ctx);
 
 /* Put the rule's parts in the index and give the rule its bit rbit
  * (RULESET_LIT_NOBIT: none, it is always tried).  The index points into
