@@ -8,7 +8,9 @@
  *	rules added with ruleset_add_rule() go in front of the built-ins, in
  *	the order added; administrator codes added with ruleset_add_code()
  *	are looked up before the built-in table.  After set-up a ruleset is
- *	read-only and may be shared by threads; matching is ruleset_match.c's.
+ *	read-only and may be shared by threads (matching is
+ *	ruleset_match.c's), but for one thing: a part's code is JIT-compiled
+ *	on its first run, under the ruleset's lock (ruleset_part_jit()).
  *
  *	A literal prefilter makes matching cheap.  When a rule is added, its
  *	pattern is split at its top-level alternatives, and for each the
@@ -130,6 +132,39 @@ static pcre2_code *ruleset_compile(const char *pattern, const char *what,
 	return re;
 }
 
+/* The JIT state a part's code starts with.  JIT compiling costs more than
+ * most texts' matching, and few parts run at all on most mail: a part is
+ * compiled on its first run (ruleset_part_jit()).  Check builds compile
+ * at once (their checks run the code outside the ruleset's lock). */
+static int ruleset_jit_first(pcre2_code *re)
+{
+	if (re == NULL || getenv("BOUNCETAG_NO_JIT") != NULL)
+		return RULESET_JIT_NO;
+#ifdef RULESET_LIT_CHECK
+	return ruleset_jit(re) ? RULESET_JIT_YES : RULESET_JIT_NO;
+#else
+	return RULESET_JIT_LATER;
+#endif
+}
+
+int ruleset_part_jit(const ruleset *rs, const ruleset_part *part)
+{
+	/* the part's state is the one thing matching writes: the ruleset
+	 * and its parts are the owner's, allocated writable */
+	ruleset_part *p = (ruleset_part *)part;
+	int st;
+
+	pthread_mutex_lock((pthread_mutex_t *)&rs->jit_lock);
+	st = __atomic_load_n(&p->jit, __ATOMIC_RELAXED);
+	if (st == RULESET_JIT_LATER) {
+		st = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 ? RULESET_JIT_YES :
+									 RULESET_JIT_NO;
+		__atomic_store_n(&p->jit, st, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&rs->jit_lock);
+	return st;
+}
+
 /* A status filter: comma-separated globs of digits, '.', '*', '?'. */
 static int ruleset_filter_ok(const char *f)
 {
@@ -188,13 +223,13 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 #else
 	need_re = !part->exact;
 #endif
-	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0,
-						   &part->jit)) == NULL) {
+	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0, NULL)) == NULL) {
 		free(part->lits);
 		free(part->lits2);
 		free(pat);
 		return -1;
 	}
+	part->jit = ruleset_jit_first(part->re);
 	r->nparts++;
 	free(pat);
 	return 0;
@@ -226,7 +261,7 @@ static char *ruleset_filter_list(const char *f)
 
 /* Fill *out from the parts; 0, or -1 with errbuf set. */
 static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char *reason,
-			     const char *host, const char *status,
+			     const char *host, const char *status, int builtin,
 			     char *errbuf, size_t errlen)
 {
 	pcre2_code *whole;
@@ -251,9 +286,18 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		ruleset_err(errbuf, errlen, "host pattern longer than %d bytes", RULESET_MAX_PATTERN);
 		return -1;
 	}
-	/* the whole pattern is checked first: its errors are the ones reported */
-	if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, NULL)) == NULL)
-		return -1;
+	/* The whole pattern is checked first: its errors are the ones reported
+	 * (its parts could compile where it does not).  The built-in patterns
+	 * are known to compile (check_classify checks them): only check
+	 * builds, which keep it, compile theirs. */
+	whole = NULL;
+#ifndef RULESET_LIT_CHECK
+	if (!builtin)
+#endif
+	{
+		if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, NULL)) == NULL)
+			return -1;
+	}
 	if (ruleset_pat_split(pattern, ruleset_part_add, out) < 0) {
 		for (i = 0; i < out->nparts; i++) {
 			pcre2_code_free(out->parts[i].re);
@@ -261,6 +305,12 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 			free(out->parts[i].lits2);
 		}
 		out->nparts = 0;
+		if (whole == NULL &&
+		    (whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, NULL)) == NULL) {
+			free(out->parts);
+			out->parts = NULL;
+			return -1;
+		}
 		if ((out->parts == NULL &&
 		     (out->parts = malloc(sizeof(*out->parts))) == NULL)) {
 			pcre2_code_free(whole);
@@ -269,7 +319,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		}
 		memset(out->parts, 0, sizeof(*out->parts));
 		out->parts[0].re = whole;	/* kept whole, always run */
-		out->parts[0].jit = ruleset_jit(whole);
+		out->parts[0].jit = ruleset_jit_first(whole);
 		out->nparts = 1;
 		whole = NULL;
 	}
@@ -303,18 +353,20 @@ ruleset *ruleset_new(char *errbuf, size_t errlen)
 	ruleset *rs = calloc(1, sizeof(*rs));
 
 	if (rs == NULL || (rs->builtin = calloc(n ? n : 1, sizeof(*rs->builtin))) == NULL ||
-	    (rs->mctx = pcre2_match_context_create(NULL)) == NULL) {
+	    (rs->mctx = pcre2_match_context_create(NULL)) == NULL ||
+	    pthread_mutex_init(&rs->jit_lock, NULL) != 0) {
 		ruleset_free(rs);
 		ruleset_err(errbuf, errlen, "out of memory");
 		return NULL;
 	}
+	rs->jit_lock_ok = 1;
 	/* a pattern that backtracks too long on a hostile text gives up (no match) */
 	pcre2_set_match_limit(rs->mctx, RULESET_MATCH_LIMIT);
 	pcre2_set_depth_limit(rs->mctx, RULESET_DEPTH_LIMIT);
 	ruleset_lit_idx_init(&rs->lit);
 	for (i = 0; i < n; i++) {
 		if (ruleset_rule_make(&rs->builtin[i], tab[i].pattern, tab[i].reason,
-				      tab[i].host, tab[i].status, errbuf, errlen) < 0) {
+				      tab[i].host, tab[i].status, 1, errbuf, errlen) < 0) {
 			ruleset_free(rs);
 			return NULL;
 		}
@@ -344,6 +396,8 @@ void ruleset_free(ruleset *rs)
 	free(rs->builtin);
 	free(rs->codes);
 	pcre2_match_context_free(rs->mctx);
+	if (rs->jit_lock_ok)
+		pthread_mutex_destroy(&rs->jit_lock);
 	free(rs);
 }
 
@@ -358,7 +412,7 @@ int ruleset_add_rule(ruleset *rs, const char *pattern, const char *reason,
 		ruleset_err(errbuf, errlen, "too many rules (at most %d)", RULESET_MAX_RULES);
 		return -1;
 	}
-	if (ruleset_rule_make(&r, pattern, reason, host, status, errbuf, errlen) < 0)
+	if (ruleset_rule_make(&r, pattern, reason, host, status, 0, errbuf, errlen) < 0)
 		return -1;
 	if (rs->nadmin == rs->admin_alloc) {
 		size_t na = rs->admin_alloc ? rs->admin_alloc * 2 : 8;

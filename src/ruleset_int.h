@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #endif
 #include <pcre2.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #include "codes.h"
@@ -23,6 +24,18 @@ struct ruleset {
 	size_t ncodes, codes_alloc;
 	pcre2_match_context *mctx;	/* match and depth limits; only read when matching */
 	ruleset_lit_idx lit;		/* the literal index (built with the rules) */
+	pthread_mutex_t jit_lock;	/* taken to JIT-compile a part on its first run */
+	int jit_lock_ok;		/* jit_lock was made */
 };
+
+/* A part's JIT state (ruleset_part.jit, read with __atomic_load_n). */
+#define RULESET_JIT_NO		(-1)	/* run by the interpreter */
+#define RULESET_JIT_LATER	0	/* not compiled yet: ruleset_part_jit() */
+#define RULESET_JIT_YES		1	/* JIT code: pcre2_jit_match() */
+
+/* The part's JIT state once it is settled: a part still RULESET_JIT_LATER is
+ * compiled now, under the ruleset's lock (no thread runs a part's code
+ * before its state is settled, so none runs it while it is compiled). */
+int ruleset_part_jit(const ruleset *rs, const ruleset_part *part);
 
 #endif

@@ -40,7 +40,7 @@ typedef struct ruleset_part {
 	char *lits2;			/* a second requirement (ruleset_pat_lits_and):
 					 * one of these too is in every match; NULL: none.
 					 * Not indexed: looked for when lits are there */
-	int jit;			/* re is JIT-compiled: run with pcre2_jit_match */
+	int jit;			/* RULESET_JIT_* (ruleset_int.h): compiled on first run */
 } ruleset_part;
 
 typedef struct ruleset_rule {

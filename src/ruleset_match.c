@@ -15,7 +15,8 @@
  * MEMORY
  *	Nothing is allocated per match: the text's scan state is on the
  *	stack, and each thread has one small pcre2_match_data (a pthread
- *	key, freed with the thread).  The ruleset is only read.
+ *	key, freed with the thread).  The ruleset is only read, but for a
+ *	part's JIT state, settled on its first run (ruleset_part_jit()).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -138,6 +139,16 @@ static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, con
 	return 0;
 }
 
+/* 1 when the part's code is JIT code (compiled now if not yet). */
+static int ruleset_match_jit(const ruleset *rs, const ruleset_part *p)
+{
+	int st = __atomic_load_n(&p->jit, __ATOMIC_ACQUIRE);
+
+	if (st == RULESET_JIT_LATER)
+		st = ruleset_part_jit(rs, p);
+	return st == RULESET_JIT_YES;
+}
+
 /* 1 when one of the rule's parts matches the text. */
 static int ruleset_match_parts(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
 			       pcre2_match_data *md)
@@ -147,8 +158,8 @@ static int ruleset_match_parts(const ruleset *rs, const ruleset_rule *r, ruleset
 	for (j = 0; j < r->nparts; j++)
 		if (ruleset_lit_part_possible(&rs->lit, &r->parts[j], t) &&
 		    (r->parts[j].exact ||
-		     ruleset_match_re(r->parts[j].re, r->parts[j].jit, t->text, t->len, md,
-				      rs->mctx)))
+		     ruleset_match_re(r->parts[j].re, ruleset_match_jit(rs, &r->parts[j]),
+				      t->text, t->len, md, rs->mctx)))
 			return 1;
 	return 0;
 }

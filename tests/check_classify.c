@@ -4,13 +4,16 @@
  * text, rule order, administrator rules and their filters, aliases, and
  * the ruleset shared by threads.
  */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <check.h>
+#include <pcre2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
+#include "rules_builtin.h"
 #include "ruleset.h"
 
 /* Classify one recipient with the built-in ruleset. */
@@ -62,6 +65,35 @@ START_TEST(test_hard_rule)
 	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
 		ck_assert_msg(classify_is_hard(never[i], "5.0.0", NULL) == 0, "%s", never[i]);
 	ck_assert_int_eq(classify_is_hard(NULL, "5.1.1", NULL), 0);
+}
+END_TEST
+
+/* Every built-in pattern (and host filter) compiles whole, as ruleset_new()
+ * takes for granted: it compiles their parts only. */
+START_TEST(test_builtin_patterns_compile)
+{
+	size_t n, i;
+	const rules_builtin_rule *t = rules_builtin_table(&n);
+
+	ck_assert_uint_gt(n, 0);
+	for (i = 0; i < n; i++) {
+		const char *pats[2] = { t[i].pattern, t[i].host };
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			int err;
+			PCRE2_SIZE off;
+			pcre2_code *re;
+
+			if (pats[k] == NULL)
+				continue;
+			re = pcre2_compile((PCRE2_SPTR)pats[k], PCRE2_ZERO_TERMINATED,
+					   PCRE2_CASELESS, &err, &off, NULL);
+			ck_assert_msg(re != NULL, "built-in rule %zu: \"%.60s\" at %zu", i, pats[k],
+				      (size_t)off);
+			pcre2_code_free(re);
+		}
+	}
 }
 END_TEST
 
@@ -1067,6 +1099,7 @@ static Suite *classify_suite(void)
 
 	tcase_add_test(tc, test_hard_rule);
 	tcase_add_test(tc, test_class_map);
+	tcase_add_test(tc, test_builtin_patterns_compile);
 	tcase_add_test(tc, test_synthetic_table);
 	tcase_add_test(tc, test_synthetic_in_rcpt);
 	tcase_add_test(tc, test_synthetic_temporary_cause);
