@@ -134,8 +134,8 @@ static pcre2_code *ruleset_compile(const char *pattern, const char *what,
 
 /* The JIT state a part's code starts with.  JIT compiling costs more than
  * most texts' matching, and few parts run at all on most mail: a part is
- * compiled on its first run (ruleset_part_jit()).  Check builds compile
- * at once (their checks run the code outside the ruleset's lock). */
+ * JIT-compiled on its first run (ruleset_part_jit()).  Check builds
+ * compile at once (their checks run the code outside the ruleset's lock). */
 static int ruleset_jit_first(pcre2_code *re)
 {
 	if (re == NULL || getenv("BOUNCETAG_NO_JIT") != NULL)
@@ -149,15 +149,23 @@ static int ruleset_jit_first(pcre2_code *re)
 
 int ruleset_part_jit(const ruleset *rs, const ruleset_part *part)
 {
-	/* the part's state is the one thing matching writes: the ruleset
-	 * and its parts are the owner's, allocated writable */
+	/* the part's code and state are the one thing matching writes: the
+	 * ruleset and its parts are the owner's, allocated writable */
 	ruleset_part *p = (ruleset_part *)part;
 	int st;
 
 	pthread_mutex_lock((pthread_mutex_t *)&rs->jit_lock);
 	st = __atomic_load_n(&p->jit, __ATOMIC_RELAXED);
 	if (st == RULESET_JIT_LATER) {
-		st = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 ? RULESET_JIT_YES :
+		if (p->re == NULL && p->pat != NULL) {
+			/* a built-in part (check_classify checks they compile):
+			 * NULL only without memory, and then it matches nothing */
+			p->re = ruleset_compile(p->pat, "bad pattern", NULL, 0, NULL);
+			free(p->pat);
+			p->pat = NULL;
+		}
+		st = p->re != NULL && getenv("BOUNCETAG_NO_JIT") == NULL &&
+		     pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 ? RULESET_JIT_YES :
 									 RULESET_JIT_NO;
 		__atomic_store_n(&p->jit, st, __ATOMIC_RELEASE);
 	}
@@ -183,6 +191,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 		pcre2_code_free(r->parts[i].re);
 		free(r->parts[i].lits);
 		free(r->parts[i].lits2);
+		free(r->parts[i].pat);
 	}
 	free(r->parts);
 #ifdef RULESET_LIT_CHECK
@@ -194,12 +203,19 @@ static void ruleset_rule_clear(ruleset_rule *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* What ruleset_part_add() adds to. */
+typedef struct ruleset_rule_ctx {
+	ruleset_rule *rule;
+	int builtin;		/* a built-in rule: its parts are compiled when first run */
+} ruleset_rule_ctx;
+
 /* Add a part to the rule ctx: the pattern p[0..n), compiled, with its
  * literals (lits: 1 to derive them, 0 for none); ruleset_pat_split calls
  * it.  0, or -1 (no memory, or a part that does not compile alone). */
 static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 {
-	ruleset_rule *r = ctx;
+	ruleset_rule_ctx *rc = ctx;
+	ruleset_rule *r = rc->rule;
 	ruleset_part *np = realloc(r->parts, (r->nparts + 1) * sizeof(*np));
 	char *pat = malloc(n + 1);
 	ruleset_part *part;
@@ -222,6 +238,13 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 	need_re = 1;	/* check builds compare exact parts with their pattern */
 #else
 	need_re = !part->exact;
+	if (need_re && rc->builtin) {
+		/* a built-in part is compiled on its first run, if any */
+		part->pat = pat;
+		part->jit = RULESET_JIT_LATER;
+		r->nparts++;
+		return 0;
+	}
 #endif
 	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0, NULL)) == NULL) {
 		free(part->lits);
@@ -265,6 +288,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 			     char *errbuf, size_t errlen)
 {
 	pcre2_code *whole;
+	ruleset_rule_ctx rc;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -298,11 +322,14 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, NULL)) == NULL)
 			return -1;
 	}
-	if (ruleset_pat_split(pattern, ruleset_part_add, out) < 0) {
+	rc.rule = out;
+	rc.builtin = builtin;
+	if (ruleset_pat_split(pattern, ruleset_part_add, &rc) < 0) {
 		for (i = 0; i < out->nparts; i++) {
 			pcre2_code_free(out->parts[i].re);
 			free(out->parts[i].lits);
 			free(out->parts[i].lits2);
+			free(out->parts[i].pat);
 		}
 		out->nparts = 0;
 		if (whole == NULL &&

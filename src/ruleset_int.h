@@ -34,8 +34,9 @@ struct ruleset {
 #define RULESET_JIT_YES		1	/* JIT code: pcre2_jit_match() */
 
 /* The part's JIT state once it is settled: a part still RULESET_JIT_LATER is
- * compiled now, under the ruleset's lock (no thread runs a part's code
- * before its state is settled, so none runs it while it is compiled). */
+ * compiled now (a built-in part's code made from its pat, then JIT),
+ * under the ruleset's lock; no thread reads a part's code before its
+ * state is settled, so none runs it while it is made. */
 int ruleset_part_jit(const ruleset *rs, const ruleset_part *part);
 
 #endif

@@ -31,7 +31,8 @@
 /* A part of a rule's pattern: the pattern matches when one of its parts
  * does (its top-level alternatives, see ruleset_pat_split). */
 typedef struct ruleset_part {
-	pcre2_code *re;			/* NULL for an exact part (but in check builds) */
+	pcre2_code *re;			/* NULL for an exact part (but in check builds), and
+					 * for a built-in part not run yet (pat) */
 	char *lits;			/* literals ("a\0b\0\0"), one of which every match
 					 * contains; NULL: always tried */
 	int exact;			/* the pattern is its one literal: found is matched */
@@ -40,7 +41,8 @@ typedef struct ruleset_part {
 	char *lits2;			/* a second requirement (ruleset_pat_lits_and):
 					 * one of these too is in every match; NULL: none.
 					 * Not indexed: looked for when lits are there */
-	int jit;			/* RULESET_JIT_* (ruleset_int.h): compiled on first run */
+	int jit;			/* RULESET_JIT_* (ruleset_int.h): settled on first run */
+	char *pat;			/* a built-in part's pattern until re is made */
 } ruleset_part;
 
 typedef struct ruleset_rule {

@@ -139,7 +139,8 @@ static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, con
 	return 0;
 }
 
-/* 1 when the part's code is JIT code (compiled now if not yet). */
+/* 1 when the part's code is JIT code (compiled now if not yet: then its
+ * code is read after this, never before). */
 static int ruleset_match_jit(const ruleset *rs, const ruleset_part *p)
 {
 	int st = __atomic_load_n(&p->jit, __ATOMIC_ACQUIRE);
@@ -155,12 +156,18 @@ static int ruleset_match_parts(const ruleset *rs, const ruleset_rule *r, ruleset
 {
 	size_t j;
 
-	for (j = 0; j < r->nparts; j++)
-		if (ruleset_lit_part_possible(&rs->lit, &r->parts[j], t) &&
-		    (r->parts[j].exact ||
-		     ruleset_match_re(r->parts[j].re, ruleset_match_jit(rs, &r->parts[j]),
-				      t->text, t->len, md, rs->mctx)))
+	for (j = 0; j < r->nparts; j++) {
+		const ruleset_part *p = &r->parts[j];
+		int jit;
+
+		if (!ruleset_lit_part_possible(&rs->lit, p, t))
+			continue;
+		if (p->exact)
 			return 1;
+		jit = ruleset_match_jit(rs, p);	/* first: it may make p->re */
+		if (p->re != NULL && ruleset_match_re(p->re, jit, t->text, t->len, md, rs->mctx))
+			return 1;
+	}
 	return 0;
 }
 

@@ -383,25 +383,33 @@ static int ruleset_pat_fold_ascii;		/* set once by the probe, then read-only */
 
 static void ruleset_pat_fold_probe(void)
 {
-	unsigned char others[256];
+	unsigned char all[256];
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	int c, d, ok = md != NULL;
+	int c, ok = md != NULL;
 
+	for (c = 0; c < 256; c++)
+		all[c] = (unsigned char)c;
+	/* each byte's pattern against all 256 bytes: every byte it matches
+	 * (its position) must be itself or its ASCII pair */
 	for (c = 0; ok && c < 256; c++) {
 		int pair = c >= 'A' && c <= 'Z' ? c + 32 : c >= 'a' && c <= 'z' ? c - 32 : c, err;
 		char pat[16];
-		size_t n = 0;
-		PCRE2_SIZE off;
+		PCRE2_SIZE off, start = 0;
 		pcre2_code *re;
 
-		for (d = 0; d < 256; d++)
-			if (d != c && d != pair)
-				others[n++] = (unsigned char)d;
 		snprintf(pat, sizeof(pat), "\\x{%x}", (unsigned)c);
 		re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err,
 				   &off, NULL);
-		if (re == NULL || pcre2_match(re, others, n, 0, 0, md, NULL) >= 0)
+		if (re == NULL)
 			ok = 0;
+		while (ok && start < sizeof(all) &&
+		       pcre2_match(re, all, sizeof(all), start, 0, md, NULL) >= 0) {
+			PCRE2_SIZE at = pcre2_get_ovector_pointer(md)[0];
+
+			if (at != (PCRE2_SIZE)c && at != (PCRE2_SIZE)pair)
+				ok = 0;
+			start = at + 1;
+		}
 		pcre2_code_free(re);
 	}
 	pcre2_match_data_free(md);
