@@ -264,6 +264,15 @@ static int classify_command(const bt_rcpt *rc, const char *low)
 	return 0;
 }
 
+/* classify_command(), found on first need (*memo: -1 until then): most
+ * reasons do not depend on the phase. */
+static int classify_cmd(const bt_rcpt *rc, const char *low, int *memo)
+{
+	if (*memo < 0)
+		*memo = classify_command(rc, low);
+	return *memo;
+}
+
 /* Default reason of a code, or NULL. */
 static const char *classify_code_reason(const ruleset *rs, const char *code)
 {
@@ -295,19 +304,30 @@ static const char *classify_subject_reason(const ruleset *rs, const char *code)
  * that the MTA writes for itself when it gives up, Gmail's
  * 5.4.5 sending quota, Yahoo's 5.7.2 [TSS09] block, Exchange's 5.1.351
  * that wraps whatever the next server answered). */
-static const char *const classify_weak_codes[] = {
-	"1.3", "1.10", "1.351", "2.1", "3.0", "4.0", "4.1", "4.2", "4.4", "4.5", "4.7", "5.0", "7.2", "7.9",
+static const struct {
+	short subject, detail;	/* X.subject.detail */
+} classify_weak_codes[] = {
+	{ 1, 3 }, { 1, 10 }, { 1, 351 }, { 2, 1 }, { 3, 0 }, { 4, 0 }, { 4, 1 }, { 4, 2 },
+	{ 4, 4 }, { 4, 5 }, { 4, 7 }, { 5, 0 }, { 7, 2 }, { 7, 9 },
 };
 
-/* 1 when code (an enhanced status) has a default the text may override. */
+/* 1 when code (an enhanced status) has a default the text may override.
+ * (A well-formed code has no leading zeros: its numbers say what its
+ * text says.) */
 static int classify_code_weak(const char *code)
 {
+	const char *p = code + 2;
+	int sub = 0, det = 0;
 	size_t i;
 
 	if (!codes_valid_enhanced(code))
 		return 1;
+	while (*p != '.')
+		sub = sub * 10 + (*p++ - '0');
+	for (p++; *p != '\0'; p++)
+		det = det * 10 + (*p - '0');
 	for (i = 0; i < sizeof(classify_weak_codes) / sizeof(classify_weak_codes[0]); i++)
-		if (strcmp(code + 2, classify_weak_codes[i]) == 0)
+		if (classify_weak_codes[i].subject == sub && classify_weak_codes[i].detail == det)
 			return 1;
 	return 0;
 }
@@ -388,10 +408,16 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
  * reason given to DATA means a filter refused the message after accepting
  * the recipient; given to MAIL FROM it is about the sender; a refusal of
  * the connection itself is about the sending host. */
-static const char *classify_by_phase(const char *reason, int cmd, const char *status)
+static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, const char *low,
+				     int *memo, const char *status)
 {
 	int addr = reason != NULL && (strcmp(reason, "userunknown") == 0 ||
 				      strcmp(reason, "filtered") == 0);
+	int cmd;
+
+	if (reason != NULL && !addr)
+		return reason;	/* the phase changes no other (below) */
+	cmd = classify_cmd(rc, low, memo);
 
 	/* ... unless the server said X.1.1, bad mailbox, in so many words, or
 	 * answered with a protocol (X.5.x) status */
@@ -445,17 +471,17 @@ typedef struct classify_diag {
 	const char *text;		/* folded, prefixes stripped */
 	const char *low;		/* the same, lowercased */
 	size_t len;
-	int cmd;			/* classify_command() */
+	int cmd;			/* classify_command(), or -1: not found yet (classify_cmd) */
 	const codes_entry *st;		/* the status's entry (rc->status, once scanned) */
 } classify_diag;
 
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
-				   const classify_diag *d, int delayed, int *by_text)
+				   classify_diag *d, int delayed, int *by_text)
 {
 	const char *hosts[3];
 	const char *reason = NULL, *code, *full = NULL;
-	int cmd = d->cmd, need_full;
+	int need_full;
 
 	*by_text = 0;
 	/* a local delivery program failed, unless what the report quotes for
@@ -480,7 +506,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 						      rc->replycode, hosts,
 						      need_full ? &full : NULL)) != NULL) {
 		*by_text = 1;
-		return classify_by_phase(reason, cmd, rc->status);
+		return classify_by_phase(reason, rc, d->low, &d->cmd, rc->status);
 	}
 	/* a bad-mailbox code on a reply that says the mailbox is full (qmail's
 	 * "over quota (#5.1.1)"): the mailbox exists */
@@ -496,16 +522,16 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	reason = full;
 	*by_text = reason != NULL;
 	if (reason != NULL && strcmp(reason, "userunknown") == 0 &&
-	    classify_unknown_is_filter(rs, rc, r, d->text, cmd))
+	    classify_unknown_is_filter(rs, rc, r, d->text, classify_cmd(rc, d->low, &d->cmd)))
 		return "filtered";
 	if (reason != NULL)
-		return classify_by_phase(reason, cmd, rc->status);
+		return classify_by_phase(reason, rc, d->low, &d->cmd, rc->status);
 	if (code == NULL)
 		code = classify_code_reason(rs, rc->replycode);
 	if (delayed && (code == NULL || classify_class_of(code, "4") != BT_CLASS_HARD) &&
 	    (code == NULL || (strcmp(code, "mailboxfull") != 0 && strcmp(code, "systemfull") != 0)))
 		return "expired";	/* still queued, no cause given */
-	if ((reason = classify_by_phase(code, cmd, rc->status)) != NULL)
+	if ((reason = classify_by_phase(code, rc, d->low, &d->cmd, rc->status)) != NULL)
 		return reason;
 	/* no code at all and no cause we know: too little to decide */
 	if (rc->status[0] == '\0' && rc->replycode[0] == '\0')
@@ -566,7 +592,7 @@ static int classify_retried_cause(const char *low)
 }
 
 /* The made-up status when the bounce shows none. */
-static void classify_synthesize(bt_rcpt *rc, const classify_diag *d, int delayed, int by_text)
+static void classify_synthesize(bt_rcpt *rc, classify_diag *d, int delayed, int by_text)
 {
 	const char *syn;
 	int temporary;
@@ -583,7 +609,7 @@ static void classify_synthesize(bt_rcpt *rc, const classify_diag *d, int delayed
 			    (delayed && by_text);
 	/* Sisimai's convention: a host-name (PTR) refusal given to MAIL FROM
 	 * keeps the made-up code of its first guess, onhold (X.0.901) */
-	if (strcmp(rc->reason, "requireptr") == 0 && d->cmd == 'M')
+	if (strcmp(rc->reason, "requireptr") == 0 && classify_cmd(rc, d->low, &d->cmd) == 'M')
 		syn = classify_synthetic_status("onhold", temporary);
 	else
 		syn = classify_synthetic_status(rc->reason, temporary);
@@ -636,7 +662,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	d.len = classify_text_strip_prefixes(text, low, d.len);
 	d.text = text;
 	d.low = low;
-	d.cmd = classify_command(rc, low);
+	d.cmd = -1;
 	/* the status is final here unless made up below: one lookup */
 	d.st = rc->status[0] != '\0' ? ruleset_lookup_code(rs, rc->status) : NULL;
 

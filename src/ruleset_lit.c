@@ -245,22 +245,50 @@ int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 	return 0;
 }
 
+/* x (eight bytes) with its ASCII capitals lowercased (SWAR: no carry
+ * crosses a byte, and bytes from 0x80 on are left alone). */
+static uint64_t ruleset_lit_lower8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t b = x & ~highs;
+
+	return x | (((b + 0x3f * ones) & ~(b + 0x25 * ones) & ~x & highs) >> 2);
+}
+
+size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
+{
+	size_t hl, k = 0;
+
+	if (t->hdone & (1 << i))
+		return t->hlen[i];
+	hl = strnlen(host, RULESET_MAX_TEXT);
+	if (hl < RULESET_HOST_LOW) {
+		/* eight bytes at a time (the order of bytes in x does not
+		 * matter: each is lowercased alone) */
+		for (; k + 8 <= hl; k += 8) {
+			uint64_t x;
+
+			memcpy(&x, host + k, 8);
+			x = ruleset_lit_lower8(x);
+			memcpy(t->hlow[i] + k, &x, 8);
+		}
+		for (; k < hl; k++)
+			t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
+	}
+	t->hlen[i] = hl;
+	t->hdone |= 1 << i;
+	return hl;
+}
+
 /* 0 when host i lacks every literal of the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, const char *host,
-			      int i, size_t hl)
+int ruleset_lit_host_possible(const ruleset_rule *r, const ruleset_lit_text *t, int i)
 {
 	const char *l;
-	size_t k;
 
-	if (r->host_lits == NULL || hl >= RULESET_HOST_LOW)
+	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
 		return 1;
-	if (!(t->hdone & (1 << i))) {
-		for (k = 0; k < hl; k++)
-			t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
-		t->hdone |= 1 << i;
-	}
 	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(t->hlow[i], hl, l, strlen(l)))
+		if (ruleset_lit_find(t->hlow[i], t->hlen[i], l, strlen(l)))
 			return 1;
 	return 0;
 }

@@ -94,8 +94,9 @@ typedef struct ruleset_lit_text {
 	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];	/* parts one of whose literals is there */
 	uint64_t rposs[(RULESET_LIT_RULES + 63) / 64];	/* rules one of whose parts' literals is */
 	char lowbuf[RULESET_MAX_TEXT];
-	int hdone;			/* bit i: host i lowercased */
-	char hlow[3][RULESET_HOST_LOW];
+	int hdone;			/* bit i: host i measured (and lowercased) */
+	size_t hlen[3];			/* host i's length, at most RULESET_MAX_TEXT */
+	char hlow[3][RULESET_HOST_LOW];	/* host i lowercased, when shorter */
 } ruleset_lit_text;
 
 /* --- set-up --- */
@@ -144,9 +145,13 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 		return 0;
 	return r->lits2 == NULL || ruleset_lit_part_find(r->lits2, t);
 }
-/* 0 when host i (host, hl bytes) lacks every literal of the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, const char *host,
-			      int i, size_t hl);
+/* Host i's length (at most RULESET_MAX_TEXT), measured and, when shorter
+ * than RULESET_HOST_LOW, lowercased on first need for this text. */
+size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host);
+
+/* 0 when host i (measured by ruleset_lit_host_len()) lacks every literal of
+ * the rule's host filter. */
+int ruleset_lit_host_possible(const ruleset_rule *r, const ruleset_lit_text *t, int i);
 
 #ifdef RULESET_LIT_CHECK
 /* Debug builds: abort when a pattern whose literals are not in s matches it. */

@@ -126,8 +126,8 @@ static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, con
 
 		if (host_ctx[i] == NULL)
 			continue;
-		hl = strnlen(host_ctx[i], RULESET_MAX_TEXT);
-		if (!ruleset_lit_host_possible(r, t, host_ctx[i], i, hl)) {
+		hl = ruleset_lit_host_len(t, i, host_ctx[i]);
+		if (!ruleset_lit_host_possible(r, t, i)) {
 #ifdef RULESET_LIT_CHECK
 			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
 #endif
