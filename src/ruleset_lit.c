@@ -32,6 +32,10 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "ruleset_lit.h"
 
 void ruleset_lit_idx_init(ruleset_lit_idx *ix)
@@ -153,13 +157,38 @@ void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
 	t->hdone = 0;
 }
 
-/* 1 when l[0..ll) occurs in h[0..hl) (short strings: memchr for the
- * first byte, then memcmp). */
+/* 1 when l[0..ll) occurs in h[0..hl) (short strings).  With SSE2, sixteen
+ * positions at a time are tested on their first two bytes, then each
+ * candidate on the rest; without, memchr() for the first byte. */
 static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 {
 	const char *p = h, *end = h + hl;
 
-	while (ll > 0 && (size_t)(end - p) >= ll &&
+	if (ll == 0 || ll > hl)
+		return 0;
+#ifdef __SSE2__
+	if (ll >= 2) {
+		const __m128i f0 = _mm_set1_epi8(l[0]), f1 = _mm_set1_epi8(l[1]);
+		size_t i;
+
+		/* blocks of positions i..i+15 whose two bytes are in h */
+		for (i = 0; i + 17 <= hl && i + ll <= hl; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(h + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(h + i + 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(
+			    _mm_and_si128(_mm_cmpeq_epi8(a, f0), _mm_cmpeq_epi8(b, f1)));
+
+			for (; m != 0; m &= m - 1) {
+				size_t at = i + (size_t)__builtin_ctz(m);
+
+				if (at + ll <= hl && memcmp(h + at + 2, l + 2, ll - 2) == 0)
+					return 1;
+			}
+		}
+		p = h + i;
+	}
+#endif
+	while ((size_t)(end - p) >= ll &&
 	       (p = memchr(p, l[0], (size_t)(end - p) - ll + 1)) != NULL) {
 		if (memcmp(p + 1, l + 1, ll - 1) == 0)
 			return 1;
