@@ -64,6 +64,20 @@ static unsigned ruleset_lit_tri(uint32_t tri)
 #define RULESET_LIT_H(a, b, c)	((((unsigned)(a) * 33u + (unsigned)(b)) * 33u + (unsigned)(c)) & \
 				 (RULESET_LIT_HASH - 1))
 
+/* e->rest and e->rmask: the literal's bytes after its trigram, up to
+ * eight, in memory order, to compare with eight bytes of the text at once
+ * (ruleset_lit_scan()). */
+static void ruleset_lit_rest(ruleset_lit_ent *e)
+{
+	unsigned char b[8] = { 0 }, m[8] = { 0 };
+	size_t n = e->len - 3 < 8 ? e->len - 3 : 8;
+
+	memcpy(b, e->s + 3, n);
+	memset(m, 0xff, n);
+	memcpy(&e->rest, b, 8);
+	memcpy(&e->rmask, m, 8);
+}
+
 /* Put the literals lits in the index under a new bit (*id, *indexed set);
  * rid: the rule's bit they set too.  When there is no room, *indexed stays
  * 0: they are looked for one by one. */
@@ -99,6 +113,7 @@ static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsign
 
 		e->s = l;
 		e->len = strlen(l);
+		ruleset_lit_rest(e);
 		e->tri = (uint32_t)(unsigned char)l[0] << 16 | (uint32_t)(unsigned char)l[1] << 8 |
 			 (unsigned char)l[2];
 		f = ruleset_lit_tri(e->tri);
@@ -216,6 +231,20 @@ static int ruleset_lit_same(const unsigned char *a, const char *b, size_t n)
 	return 1;
 }
 
+/* 1 when the text at a (room bytes there, at least e->len - 3) goes on as
+ * the literal e after its trigram: eight bytes compared at once when the
+ * text has them, the rest of a longer literal after. */
+static int ruleset_lit_rest_same(const ruleset_lit_ent *e, const unsigned char *a, size_t room)
+{
+	uint64_t x;
+
+	if (room < 8)
+		return ruleset_lit_same(a, e->s + 3, e->len - 3);
+	memcpy(&x, a, 8);
+	return (x & e->rmask) == e->rest &&
+	       (e->len <= 11 || ruleset_lit_same(a + 8, e->s + 11, e->len - 11));
+}
+
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 {
@@ -253,7 +282,7 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 			const ruleset_lit_ent *e = &ix->lent[k];
 
 			if (e->tri == tri && e->len <= len - i &&
-			    ruleset_lit_same(p + 1, e->s + 3, e->len - 3)) {
+			    ruleset_lit_rest_same(e, p + 1, len - i - 3)) {
 				t->poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
 				if (e->rid != RULESET_LIT_NOBIT)
 					t->rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);

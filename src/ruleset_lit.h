@@ -64,7 +64,9 @@ typedef struct ruleset_rule {
 typedef struct ruleset_lit_ent {
 	const char *s;			/* points into a rule's lits */
 	size_t len;
-	uint32_t tri;			/* its first three bytes, s[0] lowest */
+	uint32_t tri;			/* its first three bytes, s[0] highest */
+	uint64_t rest, rmask;		/* bytes 3..10 (as read from memory), and which
+					 * of those eight it has */
 	unsigned id;			/* the part's bit */
 	unsigned rid;			/* its rule's bit (among the rules') */
 	int next;			/* next in the bucket, or -1 */
