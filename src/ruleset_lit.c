@@ -54,11 +54,11 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 	ix->nlent = ix->lent_alloc = 0;
 }
 
-/* The trigram filter's bit for three bytes packed a << 16 | b << 8 | c
+/* The trigram filter's entry for three bytes packed a << 16 | b << 8 | c
  * (multiplicative hashing: the top bits of the product). */
 static unsigned ruleset_lit_tri(uint32_t tri)
 {
-	return (unsigned)((uint32_t)(tri * 2654435761u) >> 16) & (RULESET_LIT_TRI - 1);
+	return (unsigned)((uint32_t)(tri * 2654435761u) >> (32 - RULESET_LIT_TRIBITS));
 }
 
 #define RULESET_LIT_H(a, b, c)	((((unsigned)(a) * 33u + (unsigned)(b)) * 33u + (unsigned)(c)) & \
@@ -117,7 +117,7 @@ static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsign
 		e->tri = (uint32_t)(unsigned char)l[0] << 16 | (uint32_t)(unsigned char)l[1] << 8 |
 			 (unsigned char)l[2];
 		f = ruleset_lit_tri(e->tri);
-		ix->tbits[f >> 3] |= (unsigned char)(1u << (f & 7));
+		ix->tset[f] = 1;
 		e->id = *id;
 		e->rid = rid;
 		e->next = ix->lhead[h];
@@ -274,7 +274,7 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 
 		tri = (tri << 8 | *p) & 0xffffffu;
 		f = ruleset_lit_tri(tri);
-		if (!((ix->tbits[f >> 3] >> (f & 7)) & 1))
+		if (!ix->tset[f])
 			continue;
 		i = (size_t)(p - low) - 2;
 		for (k = ix->lhead[RULESET_LIT_H(p[-2], p[-1], p[0])]; k >= 0;

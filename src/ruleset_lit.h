@@ -25,7 +25,7 @@
 					 * built-in rule i is bit i, administrator
 					 * rule j bit RULESET_LIT_BUILTIN + j */
 #define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
-#define RULESET_LIT_TRI		65536	/* bits of the trigram filter (a power of 2) */
+#define RULESET_LIT_TRIBITS	14	/* the trigram filter has 1 << 14 entries */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 
 /* A part of a rule's pattern: the pattern matches when one of its parts
@@ -81,7 +81,7 @@ typedef struct ruleset_lit_idx {
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
 	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */
 	int lhead[RULESET_LIT_HASH];	/* buckets: first entry, or -1 */
-	unsigned char tbits[RULESET_LIT_TRI / 8];	/* the first three bytes of every
+	unsigned char tset[1 << RULESET_LIT_TRIBITS];	/* the first three bytes of every
 					 * literal, hashed (ruleset_lit_tri): most
 					 * text positions fail this one test */
 } ruleset_lit_idx;
