@@ -210,9 +210,10 @@ typedef struct ruleset_rule_ctx {
 } ruleset_rule_ctx;
 
 /* Add a part to the rule ctx: the pattern p[0..n), compiled, with its
- * literals (lits: 1 to derive them, 0 for none); ruleset_pat_split calls
- * it.  0, or -1 (no memory, or a part that does not compile alone). */
-static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
+ * literals and second requirement (malloc'd, taken; NULL: none);
+ * ruleset_pat_split calls it.  0, or -1 (no memory, or a part that does
+ * not compile alone). */
+static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char *lits2)
 {
 	ruleset_rule_ctx *rc = ctx;
 	ruleset_rule *r = rc->rule;
@@ -225,14 +226,16 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 		r->parts = np;
 	if (np == NULL || pat == NULL) {
 		free(pat);
+		free(lits);
+		free(lits2);
 		return -1;
 	}
 	memcpy(pat, p, n);
 	pat[n] = '\0';
 	part = &r->parts[r->nparts];
 	memset(part, 0, sizeof(*part));
-	part->lits = lits ? ruleset_pat_lits(pat) : NULL;
-	part->lits2 = part->lits != NULL ? ruleset_pat_lits_and(pat) : NULL;
+	part->lits = lits;
+	part->lits2 = lits2;
 	part->exact = ruleset_pat_exact(pat, n, part->lits);
 #ifdef RULESET_LIT_CHECK
 	need_re = 1;	/* check builds compare exact parts with their pattern */

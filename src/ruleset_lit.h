@@ -38,7 +38,7 @@ typedef struct ruleset_part {
 	int exact;			/* the pattern is its one literal: found is matched */
 	int indexed;			/* lits are in the index, lit_id is its bit */
 	unsigned lit_id;
-	char *lits2;			/* a second requirement (ruleset_pat_lits_and):
+	char *lits2;			/* a second requirement (ruleset_pat_split):
 					 * one of these too is in every match; NULL: none.
 					 * Not indexed: looked for when lits are there */
 	int jit;			/* RULESET_JIT_* (ruleset_int.h): settled on first run */

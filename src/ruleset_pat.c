@@ -4,18 +4,18 @@
  *
  * DESCRIPTION
  *	ruleset_pat_lits() reads a pattern and returns words one of which
- *	every match must contain, ruleset_pat_lits_and() a second such
- *	requirement of a pattern that is one sequence, ruleset_pat_split()
- *	cuts a pattern at its top-level alternatives (one part per
- *	alternative with words, the others together in one part always
- *	run), ruleset_pat_exact() tells a part that is its one word.  The
+ *	every match must contain; ruleset_pat_split() cuts a pattern at its
+ *	top-level alternatives (one part per alternative with words, given
+ *	with its words and a second such requirement, the others together
+ *	in one part always run); ruleset_pat_exact() tells a part that is
+ *	its one word.  The
  *	index of the words and the matching are ruleset_lit.c's and
  *	ruleset.c's; the -DRULESET_LIT_CHECK build checks what is read here.
  *
  * MEMORY
- *	ruleset_pat_lits() and ruleset_pat_lits_and() return a malloc'd
- *	string the caller owns (the ruleset keeps it in its part or rule and
- *	frees it).  One value is process-wide: the case-folding probe's
+ *	ruleset_pat_lits() returns, and ruleset_pat_split() gives, malloc'd
+ *	strings the caller owns (the ruleset keeps them in its parts and rules
+ *	and frees them).  One value is process-wide: the case-folding probe's
  *	result, set once (pthread_once), then read-only.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -451,29 +451,6 @@ char *ruleset_pat_lits(const char *pattern)
 	return buf;
 }
 
-/* A second requirement of a pattern that is one sequence (no top-level
- * '|'): literals one of which every match holds besides one of
- * ruleset_pat_lits()'s ("user (is )?over": "user " and "over").  NULL
- * when there is none. */
-char *ruleset_pat_lits_and(const char *pattern)
-{
-	ruleset_pat_set *set, *second;
-	char *buf = NULL;
-
-	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
-	if (!ruleset_pat_fold_ascii)
-		return NULL;
-	set = malloc(sizeof(*set));
-	second = malloc(sizeof(*second));
-	if (set != NULL && second != NULL &&
-	    ruleset_pat_seq(pattern, pattern + strlen(pattern), set, second, 0) == 0 &&
-	    set->ok && ruleset_pat_min(set) >= RULESET_LIT_MIN)
-		buf = ruleset_pat_string(second);
-	free(set);
-	free(second);
-	return buf;
-}
-
 /* A plain word (no special character, no cut) whose one literal it is:
  * finding it is matching it. */
 int ruleset_pat_exact(const char *p, size_t n, const char *lits)
@@ -496,25 +473,37 @@ int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 	char *rest;
 	size_t nrest = 0;
 	int level = 0, ret = 0;
-	ruleset_pat_set *set;
+	ruleset_pat_set *set, *second;
 
+	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
 	if ((set = malloc(sizeof(*set))) == NULL)
 		return -1;
 	if (ruleset_pat_alt(pattern, end, set, 0) < 0) {
 		free(set);
-		return add(ctx, pattern, strlen(pattern), 0);
+		return add(ctx, pattern, strlen(pattern), NULL, NULL);
 	}
 	/* the alternatives, their separators and one more '|' (an empty first
 	 * alternative) fit in strlen(pattern) + 1 */
-	if ((rest = malloc(strlen(pattern) + 1)) == NULL) {
+	if ((rest = malloc(strlen(pattern) + 1)) == NULL ||
+	    (second = malloc(sizeof(*second))) == NULL) {
+		free(rest);
 		free(set);
 		return -1;
 	}
 	for (p = start = pattern; ret == 0; p++) {
 		if (p >= end || (*p == '|' && level == 0)) {
-			if (ruleset_pat_seq(start, p, set, NULL, 0) == 0 && set->ok &&
+			/* the alternative's literals (ruleset_pat_lits() of it:
+			 * it is one sequence) and its second requirement, read
+			 * once here */
+			if (ruleset_pat_seq(start, p, set, second, 0) == 0 && set->ok &&
 			    ruleset_pat_min(set) >= RULESET_LIT_MIN) {
-				ret = add(ctx, start, (size_t)(p - start), 1);
+				char *l1 = NULL, *l2 = NULL;
+
+				if (ruleset_pat_fold_ascii) {
+					l1 = ruleset_pat_string(set);
+					l2 = l1 != NULL ? ruleset_pat_string(second) : NULL;
+				}
+				ret = add(ctx, start, (size_t)(p - start), l1, l2);
 			} else {
 				if (nrest > 0)
 					rest[nrest++] = '|';
@@ -540,8 +529,9 @@ int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 		}
 	}
 	if (ret == 0 && nrest > 0)
-		ret = add(ctx, rest, nrest, 0);
+		ret = add(ctx, rest, nrest, NULL, NULL);
 	free(rest);
 	free(set);
+	free(second);
 	return ret;
 }
