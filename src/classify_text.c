@@ -18,6 +18,9 @@
  */
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "classify_text.h"
 #include "codes.h"
@@ -77,6 +80,31 @@ static int classify_text_plain8(uint64_t x, int space)
 	return (sp & (sp >> 8)) == 0 && !(space && (sp & 0x80));
 }
 
+#ifdef __SSE2__
+/* Sixteen bytes at once (SSE2): x with its ASCII capitals lowercased.
+ * x + 0x3f takes 'A'..'Z' (and only they) to 0x80..0x99, below -102 as
+ * signed bytes. */
+static __m128i classify_text_lower16(__m128i x)
+{
+	__m128i t = _mm_add_epi8(x, _mm_set1_epi8(0x3f));
+	__m128i upper = _mm_cmpgt_epi8(_mm_set1_epi8(-102), t);
+
+	return _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
+/* 1 when folding leaves the sixteen bytes x as they are (as
+ * classify_text_plain8()); *sp gets the bit mask of their spaces. */
+static int classify_text_plain16(__m128i x, int space, unsigned *sp)
+{
+	/* a byte <= 0x1f (unsigned): min(x, 0x1f) == x */
+	unsigned ctl = (unsigned)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+
+	*sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+	return ctl == 0 && (*sp & (*sp >> 1)) == 0 && !(space && (*sp & 1));
+}
+#endif
+
 /* x read from memory as a little-endian number (byte 0 lowest), and
  * back: the SWAR code below counts bytes from the low end. */
 static uint64_t classify_text_le64(uint64_t x)
@@ -109,6 +137,21 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 	while (n + 1 < len) {
 		unsigned c;
 
+#ifdef __SSE2__
+		/* runs of plain text go sixteen bytes at a time */
+		while (end - s >= 16 && n + 16 < len) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+			unsigned sp;
+
+			if (!classify_text_plain16(x, space, &sp))
+				break;
+			_mm_storeu_si128((__m128i *)(void *)(buf + n), x);
+			_mm_storeu_si128((__m128i *)(void *)(low + n), classify_text_lower16(x));
+			space = (sp >> 15) & 1;
+			s += 16;
+			n += 16;
+		}
+#endif
 		/* runs of plain text go eight bytes at a time (little-endian
 		 * order: byte 0 is the lowest) */
 		while (end - s >= 8 && n + 8 < len) {
