@@ -84,6 +84,11 @@ static inline void jsonout_key(jsonout *w, const char *ck, size_t ckn)
 static inline void jsonout_strk(jsonout *w, const char *ck, size_t ckn, const char *val)
 {
 	jsonout_key(w, ck, ckn);
+	if (val == NULL && w->len + 4 <= sizeof(w->buf)) {
+		memcpy(w->buf + w->len, "null", 4);	/* half the members are null */
+		w->len += 4;
+		return;
+	}
 	jsonout_value_str(w, val);
 }
 
