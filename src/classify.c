@@ -85,6 +85,7 @@
 #include "classify_text.h"
 
 #define CLASSIFY_MAX_TEXT	2048	/* bytes of a diagnostic looked at */
+#define CLASSIFY_READ_AHEAD	256	/* bytes after a text kept set (PCRE2 JIT) */
 
 typedef struct classify_map {
 	const char *reason;
@@ -637,7 +638,7 @@ static int classify_action_success(const char *action)
 
 void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 {
-	char text[CLASSIFY_MAX_TEXT] = { 0 };	/* all set: PCRE2 JIT may read ahead */
+	char text[CLASSIFY_MAX_TEXT];		/* folded; see CLASSIFY_READ_AHEAD */
 	char low[CLASSIFY_MAX_TEXT];		/* text lowercased */
 	int delayed, by_text = 0;
 	const codes_entry *e = NULL;
@@ -658,6 +659,11 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 		  (rc->action != NULL && (rc->action[0] | 0x20) == 'd' &&
 		   strcasecmp(rc->action, "delayed") == 0);
 	d.len = classify_text_fold(rc->diagnostic, text, low, sizeof(text));
+	/* PCRE2's JIT code may read a little past the end of a text (within
+	 * an aligned block): the bytes after it are set, not left undefined
+	 * (a whole buffer cleared cost more than the rest of the text work) */
+	memset(text + d.len, 0, d.len + CLASSIFY_READ_AHEAD <= sizeof(text) ?
+				CLASSIFY_READ_AHEAD : sizeof(text) - d.len);
 	classify_codes(rc, text);
 	d.len = classify_text_strip_prefixes(text, low, d.len);
 	d.text = text;
