@@ -15,11 +15,12 @@
  * NUL-terminated.  Returns the length. */
 size_t classify_text_fold(const char *text, char *buf, char *low, size_t len);
 
-/* Codes in the text: the first reply code followed by an enhanced code of
+/* Codes in the text (len bytes, NUL-terminated): the first reply code followed by an enhanced code of
  * its class gives both (a later pair replaces a vague first one); else
  * the first reply code and the first enhanced code.  Either output may be
  * left empty. */
-void classify_text_scan_codes(const char *text, char *status, size_t slen, char reply[4]);
+void classify_text_scan_codes(const char *text, size_t len, char *status, size_t slen,
+			      char reply[4]);
 
 /* Remove the "550-5.7.1 " prefixes that multi-line replies repeat inside
  * text (all but a leading one), in place, and the same bytes from low
