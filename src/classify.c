@@ -75,7 +75,7 @@
  *	by the ruleset (the ruleset must outlive the result).  Nothing is
  *	allocated.  Thread-safe (no state; the ruleset is read-only).
  */
-#define _GNU_SOURCE	/* strcasestr */
+#define _GNU_SOURCE	/* strcasestr (classify_is_hard) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +358,30 @@ static const struct {
  * Verizon's SMS gateway (vtext.com), where the number does not exist. */
 static const char *const classify_filter_formats[] = { "james" };
 
+/* 1 when a and b are the same byte, or the same ASCII letter in either
+ * case (the C locale's tolower(), as strcasestr() compares). */
+static int classify_fold_eq(unsigned char a, unsigned char b)
+{
+	return a == b || ((a | 0x20) == (b | 0x20) && (unsigned)((a | 0x20) - 'a') < 26u);
+}
+
+/* 1 when phrase occurs in s, letters of either case alike (what
+ * strcasestr() tells, without its set-up per call).  A NUL ends the
+ * comparison: s is not read past its end. */
+static int classify_has_phrase(const char *s, const char *phrase)
+{
+	size_t k;
+
+	for (; *s != '\0'; s++) {
+		for (k = 0; phrase[k] != '\0' &&
+			    classify_fold_eq((unsigned char)s[k], (unsigned char)phrase[k]); k++)
+			;
+		if (phrase[k] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
 /* 1 when the report comes from a filtering gateway. */
 static int classify_gateway(const bt_result *r, const bt_rcpt *rc, const char *text)
 {
@@ -375,7 +399,7 @@ static int classify_gateway(const bt_result *r, const bt_rcpt *rc, const char *t
 				 classify_gateways[i].where == 's' ? r->subject :
 				 classify_gateways[i].where == 'm' ? r->mailer : text;
 
-		if (in != NULL && strcasestr(in, classify_gateways[i].phrase) != NULL)
+		if (in != NULL && classify_has_phrase(in, classify_gateways[i].phrase))
 			return 1;
 	}
 	return 0;
