@@ -10,13 +10,17 @@
  *	UTF-8 sequence (overlongs, surrogates and > U+10FFFF included)
  *	becomes \ufffd.  The writer functions print one JSON object per line
  *	(JSON Lines) to a caller-owned FILE.  jsonout_stringn() and the
- *	writer escape the same way (jsonout_one()); runs of plain bytes are
- *	copied whole.
+ *	writer escape the same way (jsonout_one()); plain bytes are copied in
+ *	blocks (SSE2 or eight-byte SWAR, see jsonout_escape_to()), common
+ *	UTF-8 inline, the rest through jsonout_one().  Keys are literals
+ *	made into `,"key":` at compile time (jsonout.h).
  *
  * MEMORY
  *	Nothing is allocated; strings are only read.  The writer builds its
- *	object in the caller's jsonout (JSONOUT_BUF bytes) and hands it to
- *	stdio in one fwrite() at jsonout_end(), or earlier when it fills.
+ *	objects in the caller's jsonout (JSONOUT_BUF bytes) and hands them to
+ *	stdio in one fwrite(): at jsonout_end() (one object), or, for a
+ *	writer that keeps objects (jsonout_close()), when half the buffer is
+ *	used and at jsonout_flush(); earlier when an object fills it.
  */
 #include <stdint.h>
 #include <string.h>

@@ -3,7 +3,8 @@
  * (control characters, quotes, backslash; invalid UTF-8 becomes U+FFFD)
  * and flat objects written key by key to a stdio stream.  Plain C; keeps
  * no memory of its own (the writer, with its buffer, is a caller-owned
- * struct; objects reach the stream at jsonout_end()).
+ * struct; objects reach the stream at jsonout_end(), or, kept, when the
+ * buffer is half full and at jsonout_flush()).
  */
 #ifndef BT_JSONOUT_H
 #define BT_JSONOUT_H

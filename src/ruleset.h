@@ -2,8 +2,10 @@
  * ruleset.h - the classification knowledge the engine uses: the ordered text
  * rules (PCRE2 patterns over diagnostic texts, first match wins) and extra
  * status codes.  The built-in rules are data in rules_builtin.c; the policy
- * file adds rules and codes in front of them.  A ruleset is built once, then
- * read-only: it may be shared by engines on many threads.
+ * file adds rules and codes in front of them.  A ruleset is built once (a
+ * bad pattern fails there), then read-only: it may be shared by engines on
+ * many threads (its patterns' code is finished on first use, under its own
+ * lock; see ruleset.c).
  */
 #ifndef BT_RULESET_H
 #define BT_RULESET_H

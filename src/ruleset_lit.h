@@ -1,8 +1,9 @@
 /*
- * ruleset_lit.h - the ruleset's literal prefilter (private to ruleset.c and
- * ruleset_lit.c): the compiled rule and part types both files read, the
- * literal index, and the per-text state of one match.  Not for other
- * modules: they use ruleset.h.
+ * ruleset_lit.h - the ruleset's literal prefilter (private to the ruleset's
+ * files: ruleset.c, ruleset_match.c, ruleset_lit.c, ruleset_pat.c): the
+ * compiled rule and part types they read, the literal index, and the
+ * per-text state of one match (about 8 KiB, on the matching thread's
+ * stack).  Not for other modules: they use ruleset.h.
  */
 #ifndef BT_RULESET_LIT_H
 #define BT_RULESET_LIT_H
