@@ -194,6 +194,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 		free(r->parts[i].pat);
 	}
 	free(r->parts);
+	free(r->open);
 #ifdef RULESET_LIT_CHECK
 	pcre2_code_free(r->re);
 #endif

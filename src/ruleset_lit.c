@@ -50,8 +50,10 @@ void ruleset_lit_idx_init(ruleset_lit_idx *ix)
 void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 {
 	free(ix->lent);
+	free(ix->part_of);
 	ix->lent = NULL;
-	ix->nlent = ix->lent_alloc = 0;
+	ix->part_of = NULL;
+	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
 }
 
 /* The trigram filter's entry for three bytes packed a << 16 | b << 8 | c
@@ -132,7 +134,18 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 {
 	if (r->lits == NULL)
 		return;
+	if (ix->nids >= ix->part_alloc) {
+		size_t na = ix->part_alloc ? ix->part_alloc * 2 : 256;
+		const ruleset_part **np = realloc(ix->part_of, na * sizeof(*np));
+
+		if (np == NULL)
+			return;		/* not indexed: looked for one by one */
+		ix->part_of = np;
+		ix->part_alloc = na;
+	}
 	ruleset_lit_index_lits(ix, r->lits, rule->lit_id, &r->lit_id, &r->indexed);
+	if (r->indexed)
+		ix->part_of[r->lit_id] = r;
 	/* The second requirement is not indexed: its words are common ones
 	 * ("full", "over"), which would cost the scan more than it saves; it
 	 * is looked for when the first is there (one short search, much less
@@ -147,11 +160,28 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 
 	r->lit_id = rbit;
 	r->always = rbit == RULESET_LIT_NOBIT;
+	r->pid_lo = ix->nids;
+	r->nopen = 0;
 	for (i = 0; i < r->nparts; i++) {
 		ruleset_lit_index(ix, r, &r->parts[i]);
-		if (!r->parts[i].indexed)
+		if (!r->parts[i].indexed) {
 			r->always = 1;
+			r->nopen++;
+		}
 	}
+	/* the parts indexed now got the bits pid_lo .. nids-1, in order */
+	r->pid_hi = ix->nids - 1;
+	if (ix->nids == r->pid_lo) {
+		r->pid_lo = 1;
+		r->pid_hi = 0;		/* none */
+	}
+	r->open = r->nopen > 0 ? malloc(r->nopen * sizeof(*r->open)) : NULL;
+	for (i = 0, r->nopen = 0; r->open != NULL && i < r->nparts; i++)
+		if (!r->parts[i].indexed)
+			r->open[r->nopen++] = i;
+	if (r->open == NULL)
+		for (i = 0; i < r->nparts; i++)
+			r->nopen += !r->parts[i].indexed;
 	if (rbit == RULESET_LIT_NOBIT)
 		return;
 	if (rbit >= ix->nrbits)

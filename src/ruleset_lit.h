@@ -56,6 +56,12 @@ typedef struct ruleset_rule {
 	const char *reason;		/* static canonical name */
 	unsigned lit_id;		/* its rule bit: one of its parts' literals is there */
 	int always;			/* a part without literals (or no bit): always tried */
+	unsigned pid_lo, pid_hi;	/* its indexed parts' bits (consecutive, in order);
+					 * pid_hi < pid_lo: none */
+	size_t *open;			/* its parts not indexed (indexes in parts), tried
+					 * whatever the text; NULL with nopen > 0: no
+					 * memory, every part is tried in turn */
+	size_t nopen;
 #ifdef RULESET_LIT_CHECK
 	pcre2_code *re;			/* the whole pattern, to check the split */
 #endif
@@ -78,6 +84,8 @@ typedef struct ruleset_lit_idx {
 	ruleset_lit_ent *lent;		/* entries; their strings are the rules' */
 	size_t nlent, lent_alloc;
 	unsigned nids;			/* part bits given out */
+	const ruleset_part **part_of;	/* the part of each bit */
+	size_t part_alloc;
 	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
 	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */

@@ -150,23 +150,57 @@ static int ruleset_match_jit(const ruleset *rs, const ruleset_part *p)
 	return st == RULESET_JIT_YES;
 }
 
-/* 1 when one of the rule's parts matches the text. */
+/* 1 when the part p, possible on the text, matches it. */
+static int ruleset_match_part(const ruleset *rs, const ruleset_part *p, ruleset_lit_text *t,
+			      pcre2_match_data *md)
+{
+	int jit;
+
+	if (p->exact)
+		return 1;
+	jit = ruleset_match_jit(rs, p);	/* first: it may make p->re */
+	return p->re != NULL && ruleset_match_re(p->re, jit, t->text, t->len, md, rs->mctx);
+}
+
+/* 1 when one of the rule's parts matches the text: the parts not indexed,
+ * then the indexed ones whose literal is there, found by their bits (the
+ * rule matches when one part does, whichever is tried first). */
 static int ruleset_match_parts(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
 			       pcre2_match_data *md)
 {
-	size_t j;
+	size_t j, w;
 
-	for (j = 0; j < r->nparts; j++) {
-		const ruleset_part *p = &r->parts[j];
-		int jit;
+	if (r->open == NULL && r->nopen > 0) {
+		for (j = 0; j < r->nparts; j++)	/* no memory for the list */
+			if (ruleset_lit_part_possible(&rs->lit, &r->parts[j], t) &&
+			    ruleset_match_part(rs, &r->parts[j], t, md))
+				return 1;
+		return 0;
+	}
+	for (j = 0; j < r->nopen; j++) {
+		const ruleset_part *p = &r->parts[r->open[j]];
 
-		if (!ruleset_lit_part_possible(&rs->lit, p, t))
-			continue;
-		if (p->exact)
+		if (ruleset_lit_part_possible(&rs->lit, p, t) && ruleset_match_part(rs, p, t, md))
 			return 1;
-		jit = ruleset_match_jit(rs, p);	/* first: it may make p->re */
-		if (p->re != NULL && ruleset_match_re(p->re, jit, t->text, t->len, md, rs->mctx))
-			return 1;
+	}
+	if (r->pid_hi < r->pid_lo)
+		return 0;
+	if (!t->scanned)
+		ruleset_lit_scan(&rs->lit, t);
+	for (w = r->pid_lo / 64; w <= r->pid_hi / 64; w++) {
+		uint64_t m = t->poss[w];
+
+		if (w == r->pid_lo / 64)
+			m &= ~(uint64_t)0 << (r->pid_lo % 64);
+		if (w == r->pid_hi / 64 && r->pid_hi % 64 != 63)
+			m &= ((uint64_t)1 << (r->pid_hi % 64 + 1)) - 1;
+		for (; m != 0; m &= m - 1) {
+			const ruleset_part *p = rs->lit.part_of[w * 64 + (size_t)__builtin_ctzll(m)];
+
+			if ((p->lits2 == NULL || ruleset_lit_part_find(p->lits2, t)) &&
+			    ruleset_match_part(rs, p, t, md))
+				return 1;
+		}
 	}
 	return 0;
 }
