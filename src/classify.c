@@ -506,7 +506,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 {
 	const char *hosts[3];
 	const char *reason = NULL, *code, *full = NULL;
-	int need_full;
+	int need_full, weak;
 
 	*by_text = 0;
 	/* a local delivery program failed, unless what the report quotes for
@@ -525,8 +525,8 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	/* The text rules are asked once: the hosted ones (provider knowledge,
 	 * which goes first), and, when the code leaves the text to decide
 	 * (below), the first of all rules that matches. */
-	need_full = code == NULL || strcmp(code, "userunknown") == 0 ||
-		    classify_code_weak(rc->status);
+	weak = code != NULL && classify_code_weak(rc->status);	/* only asked with a code */
+	need_full = code == NULL || weak || strcmp(code, "userunknown") == 0;
 	if (d->len > 0 && (reason = ruleset_match_pair(rs, d->text, d->len, d->low, rc->status,
 						      rc->replycode, hosts,
 						      need_full ? &full : NULL)) != NULL) {
@@ -540,7 +540,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 		*by_text = 1;
 		return full;
 	}
-	if (code != NULL && !classify_code_weak(rc->status))
+	if (code != NULL && !weak)
 		return code;	/* a specific code decides, whatever the phase */
 	if (code == NULL && rc->status[0] != '\0' && d->st == NULL)
 		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
