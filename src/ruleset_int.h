@@ -39,4 +39,19 @@ struct ruleset {
  * state is settled, so none runs it while it is made. */
 int ruleset_part_jit(const ruleset *rs, const ruleset_part *part);
 
+/* The literal index packed for matching (ruleset_lit_pack()), under the
+ * ruleset's lock, when it is not yet: rules are added before matching, the
+ * index is packed on the first match after. */
+static inline void ruleset_pack_lits(const ruleset *rs)
+{
+	/* the index is the one other thing matching writes, once */
+	ruleset *w = (ruleset *)rs;
+
+	if (ruleset_lit_packed(&rs->lit) || !rs->jit_lock_ok)
+		return;
+	pthread_mutex_lock(&w->jit_lock);
+	ruleset_lit_pack(&w->lit);
+	pthread_mutex_unlock(&w->jit_lock);
+}
+
 #endif

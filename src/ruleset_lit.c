@@ -8,9 +8,11 @@
  *	is lowercased once, one pass over it marks the rules and parts whose
  *	words occur (ruleset_lit_rule_possible(),
  *	ruleset_lit_part_possible()), and host names are looked through the
- *	same way (ruleset_lit_host_possible()).  Patterns are caseless
- *	without UTF, so PCRE2 folds ASCII letters only: lowercasing ASCII on
- *	both sides is exact (ruleset_pat.c checks the PCRE2 in use).
+ *	same way (ruleset_lit_host_possible()).  The index is packed for
+ *	matching on first use (ruleset_lit_pack(), under the ruleset's lock):
+ *	the literals of one trigram filter entry side by side.  Patterns are
+ *	caseless without UTF, so PCRE2 folds ASCII letters only: lowercasing
+ *	ASCII on both sides is exact (ruleset_pat.c checks the PCRE2 in use).
  *	Compiling and running the patterns, and the order of the rules, are
  *	ruleset.c's.
  *
@@ -21,7 +23,8 @@
  * MEMORY
  *	The index owns its entry array (ruleset_lit_idx_clear() frees it)
  *	but its entries point into the rules' literal strings: index and
- *	rules are freed together.  A ruleset_lit_text is the caller's (on its
+ *	rules are freed together; its packed copy is its own, remade after
+ *	a rule is added.  A ruleset_lit_text is the caller's (on its
  *	stack) and points to the text it was made for.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -40,19 +43,30 @@
 
 void ruleset_lit_idx_init(ruleset_lit_idx *ix)
 {
-	size_t i;
-
 	memset(ix, 0, sizeof(*ix));
-	for (i = 0; i < RULESET_LIT_HASH; i++)
-		ix->lhead[i] = -1;
+}
+
+/* Back to not packed (a rule is added, or the index freed). */
+static void ruleset_lit_unpack(ruleset_lit_idx *ix)
+{
+	free(ix->pent);
+	free(ix->pstart);
+	ix->pent = NULL;
+	ix->pstart = NULL;
+	__atomic_store_n(&ix->packed, 0, __ATOMIC_RELAXED);
 }
 
 void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 {
+	ruleset_lit_unpack(ix);
 	free(ix->lent);
+	free(ix->lstr);
 	free(ix->part_of);
+	free(ix->rid_of);
 	ix->lent = NULL;
+	ix->lstr = NULL;
 	ix->part_of = NULL;
+	ix->rid_of = NULL;
 	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
 }
 
@@ -63,28 +77,76 @@ static unsigned ruleset_lit_tri(uint32_t tri)
 	return (unsigned)((uint32_t)(tri * 2654435761u) >> (32 - RULESET_LIT_TRIBITS));
 }
 
-#define RULESET_LIT_H(a, b, c)	((((unsigned)(a) * 33u + (unsigned)(b)) * 33u + (unsigned)(c)) & \
-				 (RULESET_LIT_HASH - 1))
+/* The bits set in x. */
+static unsigned ruleset_lit_popcount(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
+/* The rank of the trigram filter's entry f (set) among those set: its
+ * literals' place in the packed index. */
+static unsigned ruleset_lit_slot(const ruleset_lit_idx *ix, unsigned f)
+{
+	return ix->prank[f / 64] +
+	       ruleset_lit_popcount(ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
+}
+
+void ruleset_lit_pack(ruleset_lit_idx *ix)
+{
+	size_t i, nslots = 0;
+
+	if (__atomic_load_n(&ix->packed, __ATOMIC_RELAXED))
+		return;
+	free(ix->pent);
+	free(ix->pstart);
+	for (i = 0; i < sizeof(ix->tset) / sizeof(ix->tset[0]); i++) {
+		ix->prank[i] = (uint16_t)nslots;
+		nslots += ruleset_lit_popcount(ix->tset[i]);
+	}
+	ix->pstart = calloc(nslots + 1, sizeof(*ix->pstart));
+	ix->pent = malloc((ix->nlent ? ix->nlent : 1) * sizeof(*ix->pent));
+	if (ix->pstart == NULL || ix->pent == NULL) {
+		ruleset_lit_unpack(ix);
+		return;
+	}
+	/* a counting sort: counts, their running sums (the end of each
+	 * entry's literals), then each literal put before its entry's end
+	 * (last first: they keep the order they were added in) */
+	for (i = 0; i < ix->nlent; i++)
+		ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]++;
+	for (i = 1; i <= nslots; i++)
+		ix->pstart[i] += ix->pstart[i - 1];
+	for (i = ix->nlent; i-- > 0;)
+		ix->pent[--ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]] =
+		    ix->lent[i];
+	__atomic_store_n(&ix->packed, 1, __ATOMIC_RELEASE);
+}
 
 /* e->rest and e->rmask: the literal's bytes after its trigram, up to
  * eight, in memory order, to compare with eight bytes of the text at once
  * (ruleset_lit_scan()). */
-static void ruleset_lit_rest(ruleset_lit_ent *e)
+static void ruleset_lit_rest(ruleset_lit_ent *e, const char *s)
 {
 	unsigned char b[8] = { 0 }, m[8] = { 0 };
 	size_t n = e->len - 3 < 8 ? e->len - 3 : 8;
 
-	memcpy(b, e->s + 3, n);
+	memcpy(b, s + 3, n);
 	memset(m, 0xff, n);
 	memcpy(&e->rest, b, 8);
 	memcpy(&e->rmask, m, 8);
 }
 
-/* Put the literals lits in the index under a new bit (*id, *indexed set);
- * rid: the rule's bit they set too.  When there is no room, *indexed stays
- * 0: they are looked for one by one. */
-static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsigned rid,
-				   unsigned *id, int *indexed)
+/* Put the literals lits in the index under a new bit (*id, *indexed set).
+ * When there is no room, *indexed stays 0: they are looked for one by one. */
+static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsigned *id,
+				   int *indexed)
 {
 	size_t need = 0;
 	const char *l;
@@ -97,33 +159,36 @@ static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsign
 	if (ix->nlent + need > ix->lent_alloc) {
 		size_t na = ix->lent_alloc ? ix->lent_alloc * 2 : 256;
 		ruleset_lit_ent *e;
+		const char **ls;
 
 		while (na < ix->nlent + need)
 			na *= 2;
 		if ((e = realloc(ix->lent, na * sizeof(*e))) == NULL)
 			return;
 		ix->lent = e;
+		if ((ls = realloc(ix->lstr, na * sizeof(*ls))) == NULL)
+			return;		/* lent is bigger than needed: harmless */
+		ix->lstr = ls;
 		ix->lent_alloc = na;
 	}
 	*id = ix->nids++;
 	*indexed = 1;
 	for (l = lits; *l != '\0'; l += strlen(l) + 1) {
 		ruleset_lit_ent *e = &ix->lent[ix->nlent];
-		unsigned h = RULESET_LIT_H((unsigned char)l[0], (unsigned char)l[1],
-					   (unsigned char)l[2]);
+		size_t ll = strlen(l);
 		unsigned f;
 
-		e->s = l;
-		e->len = strlen(l);
-		ruleset_lit_rest(e);
+		ix->lstr[ix->nlent] = l;
+		/* a literal longer than any text is never found: its length
+		 * capped keeps it so */
+		e->len = (uint32_t)(ll > RULESET_MAX_TEXT ? RULESET_MAX_TEXT + 1 : ll);
+		ruleset_lit_rest(e, l);
 		e->tri = (uint32_t)(unsigned char)l[0] << 16 | (uint32_t)(unsigned char)l[1] << 8 |
 			 (unsigned char)l[2];
 		f = ruleset_lit_tri(e->tri);
-		ix->tset[f] = 1;
+		ix->tset[f / 64] |= (uint64_t)1 << (f % 64);
 		e->id = *id;
-		e->rid = rid;
-		e->next = ix->lhead[h];
-		ix->lhead[h] = (int)ix->nlent++;
+		e->k = (uint32_t)ix->nlent++;
 	}
 }
 
@@ -137,15 +202,21 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 	if (ix->nids >= ix->part_alloc) {
 		size_t na = ix->part_alloc ? ix->part_alloc * 2 : 256;
 		const ruleset_part **np = realloc(ix->part_of, na * sizeof(*np));
+		unsigned *nr;
 
 		if (np == NULL)
 			return;		/* not indexed: looked for one by one */
 		ix->part_of = np;
+		if ((nr = realloc(ix->rid_of, na * sizeof(*nr))) == NULL)
+			return;		/* part_of is bigger than needed: harmless */
+		ix->rid_of = nr;
 		ix->part_alloc = na;
 	}
-	ruleset_lit_index_lits(ix, r->lits, rule->lit_id, &r->lit_id, &r->indexed);
-	if (r->indexed)
+	ruleset_lit_index_lits(ix, r->lits, &r->lit_id, &r->indexed);
+	if (r->indexed) {
 		ix->part_of[r->lit_id] = r;
+		ix->rid_of[r->lit_id] = rule->lit_id;
+	}
 	/* The second requirement is not indexed: its words are common ones
 	 * ("full", "over"), which would cost the scan more than it saves; it
 	 * is looked for when the first is there (one short search, much less
@@ -158,6 +229,7 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 {
 	size_t i;
 
+	ruleset_lit_unpack(ix);		/* packed again on first use */
 	r->lit_id = rbit;
 	r->always = rbit == RULESET_LIT_NOBIT;
 	r->pid_lo = ix->nids;
@@ -261,27 +333,89 @@ static int ruleset_lit_same(const unsigned char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* 1 when the text at a (room bytes there, at least e->len - 3) goes on as
- * the literal e after its trigram: eight bytes compared at once when the
- * text has them, the rest of a longer literal after. */
-static int ruleset_lit_rest_same(const ruleset_lit_ent *e, const unsigned char *a, size_t room)
+/* The literals of ents[0..n) whose first three bytes end at low[j]: their
+ * parts' bits set in poss.  With eight bytes after the trigram, each is
+ * tested without a branch (trigram, length, next eight bytes): which ones
+ * pass is random, a branch each was mispredicted often. */
+static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents, size_t n,
+			   const ruleset_lit_text *t, const unsigned char *low, size_t j,
+			   uint64_t *poss)
 {
-	uint64_t x;
+	uint32_t tri = (uint32_t)low[j - 2] << 16 | (uint32_t)low[j - 1] << 8 | low[j];
+	size_t room = t->len - j - 1;	/* bytes after the trigram */
+	const ruleset_lit_ent *e, *end = ents + n;
 
-	if (room < 8)
-		return ruleset_lit_same(a, e->s + 3, e->len - 3);
-	memcpy(&x, a, 8);
-	return (x & e->rmask) == e->rest &&
-	       (e->len <= 11 || ruleset_lit_same(a + 8, e->s + 11, e->len - 11));
+	if (room >= 8) {
+		uint64_t x;
+
+		memcpy(&x, low + j + 1, 8);
+		for (e = ents; e < end; e++) {
+			uint64_t m = (uint64_t)((e->tri == tri) & (e->len - 3 <= room) &
+						((x & e->rmask) == e->rest));
+
+			if (m & (e->len > 11))
+				m = (uint64_t)ruleset_lit_same(low + j + 9, ix->lstr[e->k] + 11,
+							       e->len - 11);
+			poss[e->id / 64] |= m << (e->id % 64);
+		}
+		return;
+	}
+	for (e = ents; e < end; e++)
+		if (e->tri == tri && e->len - 3 <= room &&
+		    ruleset_lit_same(low + j + 1, ix->lstr[e->k] + 3, e->len - 3))
+			poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
 }
 
-/* One pass over the lowercased text: the rules one of whose literals is there. */
+/* The parts whose literals are in the lowercased text: their bits set in
+ * poss (cleared by the caller).  Sixty-four positions at a time, the
+ * trigram filter is read without a branch into a mask (about one position
+ * in eight passes it, at random: a branch a position was mispredicted
+ * often); the positions in the mask are then looked up, in the packed
+ * index or, not packed (no memory), among all literals. */
+static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
+				  int packed, uint64_t *poss)
+{
+	const unsigned char *low = (const unsigned char *)t->low;
+	size_t j, len = t->len;
+	uint32_t tri;
+
+	if (len < RULESET_LIT_MIN)
+		return;
+	/* tri: the three bytes ending at low[j], rolled along */
+	tri = (uint32_t)low[0] << 8 | low[1];
+	for (j = 2; j < len; j += 64) {
+		size_t n = len - j < 64 ? len - j : 64, b;
+		uint64_t hits = 0;
+
+		for (b = 0; b < n; b++) {
+			unsigned f;
+
+			tri = (tri << 8 | low[j + b]) & 0xffffffu;
+			f = ruleset_lit_tri(tri);
+			hits |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+		}
+		for (; hits != 0; hits &= hits - 1) {
+			size_t at = j + (size_t)__builtin_ctzll(hits);
+
+			if (packed) {
+				unsigned s = ruleset_lit_slot(ix, ruleset_lit_tri(
+				    (uint32_t)low[at - 2] << 16 | (uint32_t)low[at - 1] << 8 | low[at]));
+
+				ruleset_lit_at(ix, ix->pent + ix->pstart[s],
+					       ix->pstart[s + 1] - ix->pstart[s], t, low, at, poss);
+			} else {
+				ruleset_lit_at(ix, ix->lent, ix->nlent, t, low, at, poss);
+			}
+		}
+	}
+}
+
+/* One pass over the lowercased text: the rules one of whose literals is
+ * there.  The rules' bits are set from their parts' at the end. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 {
-	const unsigned char *low, *p, *end;
-	size_t i, len = t->len;
-	uint32_t tri;
-	int k;
+	size_t i, len = t->len, nw = (ix->nids + 63) / 64;
+	int packed = ruleset_lit_packed(ix);
 
 	if (t->low == NULL) {
 		const unsigned char *s = (const unsigned char *)t->text;
@@ -290,33 +424,33 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 			t->lowbuf[i] = (char)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
 		t->low = t->lowbuf;
 	}
-	low = (const unsigned char *)t->low;
-	memset(t->poss, 0, (ix->nids + 63) / 64 * sizeof(t->poss[0]));
+	memset(t->poss, 0, nw * sizeof(t->poss[0]));
 	memset(t->rposs, 0, (ix->nrbits + 63) / 64 * sizeof(t->rposs[0]));
-	/* tri: the three bytes ending at p, rolled along */
-	if (len < RULESET_LIT_MIN) {
-		t->scanned = 1;
-		return;
-	}
-	tri = (uint32_t)low[0] << 8 | low[1];
-	for (p = low + 2, end = low + len; p < end; p++) {
-		unsigned f;
+	ruleset_lit_scan_text(ix, t, packed, t->poss);
+#ifdef RULESET_LIT_CHECK
+	if (packed) {
+		/* the packed index finds what all literals find */
+		uint64_t *all = calloc(nw + 1, sizeof(*all));
 
-		tri = (tri << 8 | *p) & 0xffffffu;
-		f = ruleset_lit_tri(tri);
-		if (!ix->tset[f])
-			continue;
-		i = (size_t)(p - low) - 2;
-		for (k = ix->lhead[RULESET_LIT_H(p[-2], p[-1], p[0])]; k >= 0;
-		     k = ix->lent[k].next) {
-			const ruleset_lit_ent *e = &ix->lent[k];
-
-			if (e->tri == tri && e->len <= len - i &&
-			    ruleset_lit_rest_same(e, p + 1, len - i - 3)) {
-				t->poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
-				if (e->rid != RULESET_LIT_NOBIT)
-					t->rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
+		if (all != NULL) {
+			ruleset_lit_scan_text(ix, t, 0, all);
+			if (memcmp(all, t->poss, nw * sizeof(*all)) != 0) {
+				fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: the packed index "
+					"and the literals differ on \"%.*s\"\n", (int)len, t->text);
+				abort();
 			}
+			free(all);
+		}
+	}
+#endif
+	for (i = 0; i < nw; i++) {
+		uint64_t m;
+
+		for (m = t->poss[i]; m != 0; m &= m - 1) {
+			unsigned r = ix->rid_of[i * 64 + (unsigned)__builtin_ctzll(m)];
+
+			if (r != RULESET_LIT_NOBIT)
+				t->rposs[r / 64] |= (uint64_t)1 << (r % 64);
 		}
 	}
 	t->scanned = 1;

@@ -19,7 +19,6 @@
 #define RULESET_LIT_MIN		3	/* bytes of a literal at least: the index hashes three */
 #define RULESET_MAX_RULES	10000	/* administrator rules */
 
-#define RULESET_LIT_HASH	4096	/* buckets of the index */
 #define RULESET_LIT_IDS		(RULESET_MAX_RULES + 6144)	/* parts the index marks */
 #define RULESET_LIT_BUILTIN	1024	/* built-in rules with a bit (more: always tried) */
 #define RULESET_LIT_RULES	(RULESET_LIT_BUILTIN + RULESET_MAX_RULES)	/* rule bits:
@@ -67,32 +66,44 @@ typedef struct ruleset_rule {
 #endif
 } ruleset_rule;
 
-/* One literal in the index: a bucket's chain. */
+/* One literal in the index.  32 bytes, what the scan reads of it, so that
+ * the built-in ones stay in the first-level cache; its string and its
+ * rule are in arrays beside (read on a match only). */
 typedef struct ruleset_lit_ent {
-	const char *s;			/* points into a rule's lits */
-	size_t len;
-	uint32_t tri;			/* its first three bytes, s[0] highest */
 	uint64_t rest, rmask;		/* bytes 3..10 (as read from memory), and which
 					 * of those eight it has */
-	unsigned id;			/* the part's bit */
-	unsigned rid;			/* its rule's bit (among the rules') */
-	int next;			/* next in the bucket, or -1 */
+	uint32_t tri;			/* its first three bytes, s[0] highest */
+	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
+	uint32_t id;			/* the part's bit */
+	uint32_t k;			/* its string: ruleset_lit_idx.lstr[k] */
 } ruleset_lit_ent;
+
 
 /* The literal index of a ruleset (built with the rules, read-only after). */
 typedef struct ruleset_lit_idx {
-	ruleset_lit_ent *lent;		/* entries; their strings are the rules' */
+	ruleset_lit_ent *lent;		/* the literals, in the order added */
+	const char **lstr;		/* their strings (in the rules' lits) */
 	size_t nlent, lent_alloc;
 	unsigned nids;			/* part bits given out */
 	const ruleset_part **part_of;	/* the part of each bit */
+	unsigned *rid_of;		/* the rule bit of each part bit (or NOBIT) */
 	size_t part_alloc;
 	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
 	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */
-	int lhead[RULESET_LIT_HASH];	/* buckets: first entry, or -1 */
-	unsigned char tset[1 << RULESET_LIT_TRIBITS];	/* the first three bytes of every
-					 * literal, hashed (ruleset_lit_tri): most
-					 * text positions fail this one test */
+	/* Packed for matching (ruleset_lit_pack(), on first use): the
+	 * literals ordered by their trigram filter entry f, those of the
+	 * n-th entry set in tset at pent[pstart[n] .. pstart[n + 1]), n
+	 * counted with prank (the entries set in the words before f's).
+	 * What a scan reads stays small and together (a chain through
+	 * the entries, or a table a bucket, missed the cache often). */
+	int packed;			/* read with __atomic_load_n (acquire) */
+	ruleset_lit_ent *pent;
+	uint32_t *pstart;
+	uint16_t prank[(1 << RULESET_LIT_TRIBITS) / 64];
+	uint64_t tset[(1 << RULESET_LIT_TRIBITS) / 64];	/* a bit per hash of the first
+					 * three bytes of every literal (ruleset_lit_tri):
+					 * most text positions fail this one test (2 KiB) */
 } ruleset_lit_idx;
 
 /* One text being matched: its lowercase copy (the caller's, or made here)
@@ -118,6 +129,15 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
  * (RULESET_LIT_NOBIT: none, it is always tried).  The index points into
  * the parts' lits: index and rule are freed together. */
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit);
+
+/* Pack the index for matching, when not yet (nothing on ENOMEM: the
+ * scan is slower, not wrong).  The caller holds the ruleset's lock: the
+ * packed state is published last, with release order. */
+void ruleset_lit_pack(ruleset_lit_idx *ix);
+static inline int ruleset_lit_packed(const ruleset_lit_idx *ix)
+{
+	return __atomic_load_n(&ix->packed, __ATOMIC_ACQUIRE);
+}
 
 /* --- matching --- */
 /* low: text[0..len) with ASCII letters lowercased (nothing else changed),

@@ -312,6 +312,7 @@ static pcre2_match_data *ruleset_match_begin(const ruleset *rs, const char *text
 		return NULL;
 	if (len > RULESET_MAX_TEXT)
 		len = RULESET_MAX_TEXT;
+	ruleset_pack_lits(rs);
 	ruleset_lit_text_init(t, text, len, low);
 	return ruleset_match_md();
 }
