@@ -78,7 +78,7 @@ static unsigned ruleset_lit_tri(uint32_t tri)
 }
 
 /* The bits set in x. */
-static unsigned ruleset_lit_popcount(uint64_t x)
+static inline unsigned ruleset_lit_popcount(uint64_t x)
 {
 #ifdef __POPCNT__
 	return (unsigned)__builtin_popcountll(x);
@@ -92,7 +92,7 @@ static unsigned ruleset_lit_popcount(uint64_t x)
 
 /* The rank of the trigram filter's entry f (set) among those set: its
  * literals' place in the packed index. */
-static unsigned ruleset_lit_slot(const ruleset_lit_idx *ix, unsigned f)
+static inline unsigned ruleset_lit_slot(const ruleset_lit_idx *ix, unsigned f)
 {
 	return ix->prank[f / 64] +
 	       ruleset_lit_popcount(ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
