@@ -396,16 +396,17 @@ static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_t
 		}
 		for (; hits != 0; hits &= hits - 1) {
 			size_t at = j + (size_t)__builtin_ctzll(hits);
+			const ruleset_lit_ent *ents = ix->lent;
+			size_t ne = ix->nlent;
 
 			if (packed) {
 				unsigned s = ruleset_lit_slot(ix, ruleset_lit_tri(
 				    (uint32_t)low[at - 2] << 16 | (uint32_t)low[at - 1] << 8 | low[at]));
 
-				ruleset_lit_at(ix, ix->pent + ix->pstart[s],
-					       ix->pstart[s + 1] - ix->pstart[s], t, low, at, poss);
-			} else {
-				ruleset_lit_at(ix, ix->lent, ix->nlent, t, low, at, poss);
+				ents = ix->pent + ix->pstart[s];
+				ne = ix->pstart[s + 1] - ix->pstart[s];
 			}
+			ruleset_lit_at(ix, ents, ne, t, low, at, poss);
 		}
 	}
 }
