@@ -314,29 +314,30 @@ static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 	return 0;
 }
 
-/* 1 when a[0..n) == b[0..n): literals are short, a loop costs less than
- * a call. */
-static int ruleset_lit_same(const unsigned char *a, const char *b, size_t n)
+/* 1 when a[8..n) == b[8..n) (n > 8): eight bytes at a time, the last
+ * eight overlapping those before (no byte loop). */
+static int ruleset_lit_tail_same(const unsigned char *a, const char *b, size_t n)
 {
-	size_t j;
+	size_t k;
 	uint64_t x, y;
 
-	for (j = 0; j + 8 <= n; j += 8) {
-		memcpy(&x, a + j, 8);
-		memcpy(&y, b + j, 8);
+	for (k = 8; k + 8 < n; k += 8) {
+		memcpy(&x, a + k, 8);
+		memcpy(&y, b + k, 8);
 		if (x != y)
 			return 0;
 	}
-	for (; j < n; j++)
-		if (a[j] != (unsigned char)b[j])
-			return 0;
-	return 1;
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
 /* The literals of ents[0..n) whose first three bytes end at low[j]: their
- * parts' bits set in poss.  With eight bytes after the trigram, each is
- * tested without a branch (trigram, length, next eight bytes): which ones
- * pass is random, a branch each was mispredicted often. */
+ * parts' bits set in poss.  Each is tested without a branch (trigram,
+ * length, next eight bytes, which the text ends short of zero-filled: a
+ * literal that fits has its bytes there): which ones pass is random, a
+ * branch each was mispredicted often.  A longer literal that passes has
+ * its other bytes compared then. */
 static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents, size_t n,
 			   const ruleset_lit_text *t, const unsigned char *low, size_t j,
 			   uint64_t *poss)
@@ -344,26 +345,18 @@ static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ent
 	uint32_t tri = (uint32_t)low[j - 2] << 16 | (uint32_t)low[j - 1] << 8 | low[j];
 	size_t room = t->len - j - 1;	/* bytes after the trigram */
 	const ruleset_lit_ent *e, *end = ents + n;
+	uint64_t x = 0;
 
-	if (room >= 8) {
-		uint64_t x;
+	memcpy(&x, low + j + 1, room < 8 ? room : 8);
+	for (e = ents; e < end; e++) {
+		uint64_t m = (uint64_t)((e->tri == tri) & (e->len - 3 <= room) &
+					((x & e->rmask) == e->rest));
 
-		memcpy(&x, low + j + 1, 8);
-		for (e = ents; e < end; e++) {
-			uint64_t m = (uint64_t)((e->tri == tri) & (e->len - 3 <= room) &
-						((x & e->rmask) == e->rest));
-
-			if (m & (e->len > 11))
-				m = (uint64_t)ruleset_lit_same(low + j + 9, ix->lstr[e->k] + 11,
-							       e->len - 11);
-			poss[e->id / 64] |= m << (e->id % 64);
-		}
-		return;
+		if (m & (e->len > 11))	/* then room > 8 */
+			m = (uint64_t)ruleset_lit_tail_same(low + j + 1, ix->lstr[e->k] + 3,
+							    e->len - 3);
+		poss[e->id / 64] |= m << (e->id % 64);
 	}
-	for (e = ents; e < end; e++)
-		if (e->tri == tri && e->len - 3 <= room &&
-		    ruleset_lit_same(low + j + 1, ix->lstr[e->k] + 3, e->len - 3))
-			poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
 }
 
 /* The parts whose literals are in the lowercased text: their bits set in
