@@ -72,7 +72,9 @@ static const char *const ruleset_reasons[] = {
 	"ratelimited", "emailtoolarge", "failedstarttls", "suppressed",
 };
 
-static void ruleset_err(char *errbuf, size_t errlen, const char *fmt, ...)
+/* (printf-checked: clang's -Wformat-nonliteral asks it of vsnprintf()'s caller) */
+static void __attribute__((format(printf, 3, 4)))
+ruleset_err(char *errbuf, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
