@@ -352,10 +352,11 @@ static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ent
 		uint64_t m = (uint64_t)((e->tri == tri) & (e->len - 3 <= room) &
 					((x & e->rmask) == e->rest));
 
-		if (m & (e->len > 11))	/* then room > 8 */
-			m = (uint64_t)ruleset_lit_tail_same(low + j + 1, ix->lstr[e->k] + 3,
-							    e->len - 3);
-		poss[e->id / 64] |= m << (e->id % 64);
+		/* a branch on the few that pass: or-ing each into poss made a
+		 * chain through memory (load after store, same word) */
+		if (m && (e->len <= 11 ||	/* then room > 8 */
+			  ruleset_lit_tail_same(low + j + 1, ix->lstr[e->k] + 3, e->len - 3)))
+			poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
 	}
 }
 
