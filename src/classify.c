@@ -75,15 +75,17 @@
  *	by the ruleset (the ruleset must outlive the result).  Nothing is
  *	allocated.  Thread-safe (no state; the ruleset is read-only).
  */
-#define _GNU_SOURCE	/* strcasestr */
-#include <ctype.h>
+#define _GNU_SOURCE	/* strcasestr (classify_is_hard) */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "classify.h"
+#include "classify_text.h"
 
 #define CLASSIFY_MAX_TEXT	2048	/* bytes of a diagnostic looked at */
+#define CLASSIFY_READ_AHEAD	256	/* bytes after a text kept set (PCRE2 JIT) */
 
 typedef struct classify_map {
 	const char *reason;
@@ -92,58 +94,60 @@ typedef struct classify_map {
 	const char *temp;	/* made-up status, temporary (NULL: use perm) */
 } classify_map;
 
-/* The one reason table: class and made-up status of every reason. */
+/* The one reason table: class and made-up status of every reason, sorted
+ * by name (classify_find() searches it). */
 static const classify_map classify_tab[] = {
-	{ "userunknown",	BT_CLASS_HARD,	"5.0.911", NULL },
-	{ "hostunknown",	BT_CLASS_HARD,	"5.0.912", NULL },
-	{ "hasmoved",		BT_CLASS_HARD,	"5.0.916", NULL },
-	{ "notaccept",		BT_CLASS_HARD,	"5.0.932", "4.0.932" },	/* soft with a 4 class */
-	{ "blocked",		BT_CLASS_BLOCK,	"5.0.971", "4.0.971" },
-	{ "rejected",		BT_CLASS_BLOCK,	"5.0.918", "4.0.918" },
-	{ "spamdetected",	BT_CLASS_BLOCK,	"5.0.980", "4.0.980" },
-	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
-	{ "policyviolation",	BT_CLASS_BLOCK,	"5.0.972", NULL },
 	{ "authfailure",	BT_CLASS_BLOCK,	"5.0.972", "4.0.972" },
-	{ "requireptr",		BT_CLASS_BLOCK,	"5.0.973", "4.0.973" },
 	{ "badreputation",	BT_CLASS_BLOCK,	"5.0.975", "4.0.975" },
-	{ "securityerror",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
-	{ "norelaying",		BT_CLASS_BLOCK,	"5.0.909", NULL },
+	{ "blocked",		BT_CLASS_BLOCK,	"5.0.971", "4.0.971" },
 	{ "contenterror",	BT_CLASS_BLOCK,	"5.0.960", "4.0.960" },
-	{ "notcompliantrfc",	BT_CLASS_BLOCK,	"5.0.974", "4.0.974" },
-	{ "filtered",		BT_CLASS_BLOCK,	"5.0.910", "4.0.924" },
-	{ "failedstarttls",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
-	{ "suppressed",		BT_CLASS_BLOCK,	"5.0.918", NULL },
-	{ "mailboxfull",	BT_CLASS_SOFT,	"5.0.922", "4.0.922" },
-	{ "systemfull",		BT_CLASS_SOFT,	"5.0.931", "4.0.931" },
-	{ "systemerror",	BT_CLASS_SOFT,	"5.0.930", "4.0.930" },
-	{ "networkerror",	BT_CLASS_SOFT,	"5.0.944", "4.0.944" },
-	{ "expired",		BT_CLASS_SOFT,	"5.0.947", "4.0.947" },
-	{ "toomanyconn",	BT_CLASS_SOFT,	"5.0.945", "4.0.945" },
-	{ "speeding",		BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
-	{ "ratelimited",	BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
-	{ "mesgtoobig",		BT_CLASS_SOFT,	"5.0.934", NULL },
+	{ "delivered",		BT_CLASS_DELIVERED, NULL, NULL },
 	{ "emailtoolarge",	BT_CLASS_SOFT,	"5.0.934", NULL },
 	{ "exceedlimit",	BT_CLASS_SOFT,	"5.0.923", NULL },
-	{ "suspend",		BT_CLASS_SOFT,	"5.0.921", NULL },
-	{ "mailererror",	BT_CLASS_SOFT,	"5.0.939", NULL },
-	{ "syntaxerror",	BT_CLASS_SOFT,	"5.0.902", NULL },
-	{ "undefined",		BT_CLASS_UNDETERMINED, "5.0.900", "4.0.900" },
-	{ "onhold",		BT_CLASS_UNDETERMINED, "5.0.901", "4.0.901" },
-	{ "delivered",		BT_CLASS_DELIVERED, NULL, NULL },
-	{ "vacation",		BT_CLASS_AUTOREPLY, NULL, NULL },
+	{ "expired",		BT_CLASS_SOFT,	"5.0.947", "4.0.947" },
+	{ "failedstarttls",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
 	{ "feedback",		BT_CLASS_COMPLAINT, NULL, NULL },
+	{ "filtered",		BT_CLASS_BLOCK,	"5.0.910", "4.0.924" },
+	{ "hasmoved",		BT_CLASS_HARD,	"5.0.916", NULL },
+	{ "hostunknown",	BT_CLASS_HARD,	"5.0.912", NULL },
+	{ "mailboxfull",	BT_CLASS_SOFT,	"5.0.922", "4.0.922" },
+	{ "mailererror",	BT_CLASS_SOFT,	"5.0.939", NULL },
+	{ "mesgtoobig",		BT_CLASS_SOFT,	"5.0.934", NULL },
+	{ "networkerror",	BT_CLASS_SOFT,	"5.0.944", "4.0.944" },
+	{ "norelaying",		BT_CLASS_BLOCK,	"5.0.909", NULL },
+	{ "notaccept",		BT_CLASS_HARD,	"5.0.932", "4.0.932" },	/* soft with a 4 class */
+	{ "notcompliantrfc",	BT_CLASS_BLOCK,	"5.0.974", "4.0.974" },
+	{ "onhold",		BT_CLASS_UNDETERMINED, "5.0.901", "4.0.901" },
+	{ "policyviolation",	BT_CLASS_BLOCK,	"5.0.972", NULL },
+	{ "ratelimited",	BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
+	{ "rejected",		BT_CLASS_BLOCK,	"5.0.918", "4.0.918" },
+	{ "requireptr",		BT_CLASS_BLOCK,	"5.0.973", "4.0.973" },
+	{ "securityerror",	BT_CLASS_BLOCK,	"5.0.970", "4.0.970" },
+	{ "spamdetected",	BT_CLASS_BLOCK,	"5.0.980", "4.0.980" },
+	{ "speeding",		BT_CLASS_SOFT,	"5.0.946", "4.0.946" },
+	{ "suppressed",		BT_CLASS_BLOCK,	"5.0.918", NULL },
+	{ "suspend",		BT_CLASS_SOFT,	"5.0.921", NULL },
+	{ "syntaxerror",	BT_CLASS_SOFT,	"5.0.902", NULL },
+	{ "systemerror",	BT_CLASS_SOFT,	"5.0.930", "4.0.930" },
+	{ "systemfull",		BT_CLASS_SOFT,	"5.0.931", "4.0.931" },
+	{ "toomanyconn",	BT_CLASS_SOFT,	"5.0.945", "4.0.945" },
+	{ "undefined",		BT_CLASS_UNDETERMINED, "5.0.900", "4.0.900" },
+	{ "userunknown",	BT_CLASS_HARD,	"5.0.911", NULL },
+	{ "vacation",		BT_CLASS_AUTOREPLY, NULL, NULL },
+	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
 };
+
+static int classify_map_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const classify_map *)elem)->reason);
+}
 
 static const classify_map *classify_find(const char *reason)
 {
-	size_t i;
-
 	if (reason == NULL)
 		return NULL;
-	for (i = 0; i < sizeof(classify_tab) / sizeof(classify_tab[0]); i++)
-		if (strcmp(classify_tab[i].reason, reason) == 0)
-			return &classify_tab[i];
-	return NULL;
+	return bsearch(reason, classify_tab, sizeof(classify_tab) / sizeof(classify_tab[0]),
+		       sizeof(classify_tab[0]), classify_map_cmp);
 }
 
 /* 1 when the text says the failure is temporary. */
@@ -186,186 +190,6 @@ const char *classify_synthetic_status(const char *reason, int temporary)
 	return (temporary && m->temp != NULL) ? m->temp : m->perm;
 }
 
-/* Copy text into buf with runs of white space folded to one space, at
- * most len-1 bytes; returns the length. */
-static size_t classify_fold(const char *text, char *buf, size_t len)
-{
-	size_t n = 0;
-	int space = 1;
-
-	for (; text != NULL && *text != '\0' && n + 1 < len; text++) {
-		unsigned char c = (unsigned char)*text;
-
-		if (isspace(c)) {
-			if (!space)
-				buf[n++] = ' ';
-			space = 1;
-			continue;
-		}
-		buf[n++] = (char)c;
-		space = 0;
-	}
-	while (n > 0 && buf[n - 1] == ' ')
-		n--;
-	buf[n] = '\0';
-	return n;
-}
-
-/* low = text[0..len] with ASCII letters lowercased (the C locale's
- * tolower, as strcasestr uses), NUL-terminated. */
-static void classify_lower(const char *text, size_t len, char *low)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		low[i] = (char)((unsigned)(text[i] - 'A') < 26u ? text[i] + 32 : text[i]);
-	low[len] = '\0';
-}
-
-/* Length of the d.d.d code at s (1-3 digits each), 0 if none.  The caller
- * checks what stands before it. */
-static size_t classify_code_at(const char *s)
-{
-	size_t i = 0;
-	int part, nd;
-
-	for (part = 0; part < 3; part++) {
-		for (nd = 0; isdigit((unsigned char)s[i]) && nd < 4; nd++)
-			i++;
-		if (nd == 0 || nd > 3)
-			return 0;
-		if (part < 2) {
-			if (s[i] != '.')
-				return 0;
-			i++;
-		}
-	}
-	/* not followed by more of a dotted number (IP address, version) */
-	if (s[i] == '.' && isdigit((unsigned char)s[i + 1]))
-		return 0;
-	if (isdigit((unsigned char)s[i]) || isalpha((unsigned char)s[i]))
-		return 0;
-	return i;
-}
-
-/* 1 when an enhanced code of class 4/5 starts at p (and not inside a longer
- * dotted number or word); its length in *n. */
-static int classify_status_at(const char *text, const char *p, size_t *n)
-{
-	if (*p != '4' && *p != '5')
-		return 0;
-	if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
-			 (p[-1] == '-' && p - text >= 2 && isalpha((unsigned char)p[-2]))))
-		return 0;
-	*n = classify_code_at(p);
-	return *n > 0 && *n < 16;
-}
-
-/* 1 when a 4xx/5xx reply code starts at p; *paired set when an enhanced
- * code of the same class follows it, *at to that code. */
-static int classify_reply_at(const char *text, const char *p, int *paired, const char **at)
-{
-	const char *b = p, *q;
-	size_t n;
-	int lead;
-
-	if ((*p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
-	    !isdigit((unsigned char)p[2]) || (p > text && (isalnum((unsigned char)p[-1]) ||
-							   p[-1] == '.')) ||
-	    (p[3] != ' ' && p[3] != '-' && p[3] != '\0'))
-		return 0;
-	q = p + 3;
-	if (*q == '-' || *q == ' ')
-		q++;
-	if (*q == '\'' || *q == '"' || *q == '#')
-		q++;
-	*paired = *q == p[0] && classify_status_at(text, q, &n);
-	*at = q;
-	while (b > text && b[-1] == ' ')
-		b--;
-	lead = b == text || strchr(":;'\"(<>#=", b[-1]) != NULL;
-	return lead || *paired;
-}
-
-/* 1 for a code that says little: X.0.0, or X.4.7, which an MTA writes
- * for itself when it gives up (the remote's own code may follow). */
-static int classify_code_vague(const char *p, size_t n)
-{
-	return (n == 5 && (memcmp(p + 1, ".0.0", 4) == 0 || memcmp(p + 1, ".4.7", 4) == 0));
-}
-
-/* Codes in the text: the first reply code followed by an enhanced code of
- * its class gives both (a later pair replaces a vague first one); else
- * the first reply code and the first enhanced code.  Either output may be
- * left empty. */
-static void classify_scan_codes(const char *text, char *status, size_t slen, char reply[4])
-{
-	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
-	size_t n, pn = 0;
-
-	status[0] = '\0';
-	reply[0] = '\0';
-	for (p = text; *p != '\0'; p++) {
-		int paired;
-		const char *at;
-
-		if (*p != '4' && *p != '5')
-			continue;	/* no reply or enhanced code starts here */
-		if (classify_reply_at(text, p, &paired, &at)) {
-			if (first_reply == NULL)
-				first_reply = p;
-			if (paired && (pair == NULL || classify_code_vague(pair, pn)) &&
-			    classify_status_at(text, at, &n) &&
-			    (pair == NULL || !classify_code_vague(at, n))) {
-				pair_reply = p;
-				pair = at;
-				pn = n;
-			}
-			p += 2;
-			continue;
-		}
-		if (first_st == NULL && classify_status_at(text, p, &n))
-			first_st = p;
-	}
-	if (pair == NULL) {
-		pair = first_st;
-		pair_reply = first_reply;
-	}
-	if (pair != NULL && classify_status_at(text, pair, &n) && n < slen) {
-		memcpy(status, pair, n);
-		status[n] = '\0';
-		if (!codes_valid_enhanced(status))
-			status[0] = '\0';
-	}
-	if (pair_reply != NULL) {
-		memcpy(reply, pair_reply, 3);
-		reply[3] = '\0';
-	}
-}
-
-/* Remove the "550-5.7.1 " prefixes that multi-line replies repeat inside
- * the text (all but a leading one), in place. */
-static size_t classify_strip_prefixes(char *text, size_t len)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len; ) {
-		size_t n;
-		int paired;
-		const char *at;
-
-		if (i > 0 && text[i - 1] == ' ' && (text[i] == '4' || text[i] == '5') &&
-		    classify_reply_at(text, text + i, &paired, &at) && paired &&
-		    classify_status_at(text, at, &n) && at[n] == ' ') {
-			i = (size_t)(at - text) + n + 1;
-			continue;
-		}
-		text[o++] = text[i++];
-	}
-	text[o] = '\0';
-	return o;
-}
-
 /* The recipient's domain, or NULL. */
 static const char *classify_domain(const char *addr)
 {
@@ -374,27 +198,48 @@ static const char *classify_domain(const char *addr)
 	return at ? at + 1 : NULL;
 }
 
+/* The engine's SMTP command (DATA, MAIL, RCPT, CONN, HELO, EHLO, in any
+ * case) as classify_command's letter, or 0. */
+static int classify_command_named(const char *cmd)
+{
+	char u[5];
+	size_t i;
+
+	for (i = 0; i < 4 && cmd[i] != '\0'; i++)
+		u[i] = (char)((unsigned)(cmd[i] - 'a') < 26u ? cmd[i] - 32 : cmd[i]);
+	if (i < 4 || cmd[4] != '\0')
+		return 0;
+	u[4] = '\0';
+	switch (u[0]) {
+	case 'D':
+		return strcmp(u, "DATA") == 0 ? 'D' : 0;
+	case 'M':
+		return strcmp(u, "MAIL") == 0 ? 'M' : 0;
+	case 'R':
+		return strcmp(u, "RCPT") == 0 ? 'R' : 0;
+	case 'C':
+	case 'H':
+	case 'E':
+		return strcmp(u, "CONN") == 0 || strcmp(u, "HELO") == 0 ||
+		       strcmp(u, "EHLO") == 0 ? 'C' : 0;
+	default:
+		return 0;
+	}
+}
+
 /* The SMTP command the remote server refused: the engine's, or the one the
  * text names ("in reply to end of DATA command", "after RCPT TO"); low is
- * the text lowercased (classify_lower).
+ * the text lowercased (classify_text_fold), so plain comparisons do.
  * Returns 'D' (DATA), 'M' (MAIL FROM), 'R' (RCPT TO), 'C' (connection,
  * HELO/EHLO) or 0. */
 static int classify_command(const bt_rcpt *rc, const char *low)
 {
 	const char *p, *text = low;
+	int c;
 
-	if (rc->smtp_command[0] != '\0') {	/* none: the text may say */
-		if (strcasecmp(rc->smtp_command, "DATA") == 0)
-			return 'D';
-		if (strcasecmp(rc->smtp_command, "MAIL") == 0)
-			return 'M';
-		if (strcasecmp(rc->smtp_command, "RCPT") == 0)
-			return 'R';
-		if (strcasecmp(rc->smtp_command, "CONN") == 0 ||
-		    strcasecmp(rc->smtp_command, "HELO") == 0 ||
-		    strcasecmp(rc->smtp_command, "EHLO") == 0)
-			return 'C';
-	}
+	/* none (or one we do not know): the text may say */
+	if (rc->smtp_command[0] != '\0' && (c = classify_command_named(rc->smtp_command)) != 0)
+		return c;
 	/* X3's "SMTP:RCPT host", qmail's "does not like recipient",
 	 * DragonFly's "did not like our RCPT TO" */
 	if (strstr(text, "smtp:rcpt ") != NULL || strstr(text, "does not like recipient") != NULL ||
@@ -406,18 +251,27 @@ static int classify_command(const bt_rcpt *rc, const char *low)
 		p += 7;
 	else
 		return 0;
-	if (strncasecmp(p, "end of ", 7) == 0)
+	if (strncmp(p, "end of ", 7) == 0)
 		p += 7;
-	if (strncasecmp(p, "data", 4) == 0 && !isalpha((unsigned char)p[4]))
+	if (strncmp(p, "data", 4) == 0 && (unsigned)((p[4] | 0x20) - 'a') >= 26u)
 		return 'D';
-	if (strncasecmp(p, "initial connection", 18) == 0 || strncasecmp(p, "helo", 4) == 0 ||
-	    strncasecmp(p, "ehlo", 4) == 0)
+	if (strncmp(p, "initial connection", 18) == 0 || strncmp(p, "helo", 4) == 0 ||
+	    strncmp(p, "ehlo", 4) == 0)
 		return 'C';
-	if (strncasecmp(p, "mail", 4) == 0)
+	if (strncmp(p, "mail", 4) == 0)
 		return 'M';
-	if (strncasecmp(p, "rcpt", 4) == 0)
+	if (strncmp(p, "rcpt", 4) == 0)
 		return 'R';
 	return 0;
+}
+
+/* classify_command(), found on first need (*memo: -1 until then): most
+ * reasons do not depend on the phase. */
+static int classify_cmd(const bt_rcpt *rc, const char *low, int *memo)
+{
+	if (*memo < 0)
+		*memo = classify_command(rc, low);
+	return *memo;
 }
 
 /* Default reason of a code, or NULL. */
@@ -451,19 +305,30 @@ static const char *classify_subject_reason(const ruleset *rs, const char *code)
  * that the MTA writes for itself when it gives up, Gmail's
  * 5.4.5 sending quota, Yahoo's 5.7.2 [TSS09] block, Exchange's 5.1.351
  * that wraps whatever the next server answered). */
-static const char *const classify_weak_codes[] = {
-	"1.3", "1.10", "1.351", "2.1", "3.0", "4.0", "4.1", "4.2", "4.4", "4.5", "4.7", "5.0", "7.2", "7.9",
+static const struct {
+	short subject, detail;	/* X.subject.detail */
+} classify_weak_codes[] = {
+	{ 1, 3 }, { 1, 10 }, { 1, 351 }, { 2, 1 }, { 3, 0 }, { 4, 0 }, { 4, 1 }, { 4, 2 },
+	{ 4, 4 }, { 4, 5 }, { 4, 7 }, { 5, 0 }, { 7, 2 }, { 7, 9 },
 };
 
-/* 1 when code (an enhanced status) has a default the text may override. */
+/* 1 when code (an enhanced status) has a default the text may override.
+ * (A well-formed code has no leading zeros: its numbers say what its
+ * text says.) */
 static int classify_code_weak(const char *code)
 {
+	const char *p = code + 2;
+	int sub = 0, det = 0;
 	size_t i;
 
 	if (!codes_valid_enhanced(code))
 		return 1;
+	while (*p != '.')
+		sub = sub * 10 + (*p++ - '0');
+	for (p++; *p != '\0'; p++)
+		det = det * 10 + (*p - '0');
 	for (i = 0; i < sizeof(classify_weak_codes) / sizeof(classify_weak_codes[0]); i++)
-		if (strcmp(code + 2, classify_weak_codes[i]) == 0)
+		if (classify_weak_codes[i].subject == sub && classify_weak_codes[i].detail == det)
 			return 1;
 	return 0;
 }
@@ -493,6 +358,30 @@ static const struct {
  * Verizon's SMS gateway (vtext.com), where the number does not exist. */
 static const char *const classify_filter_formats[] = { "james" };
 
+/* 1 when a and b are the same byte, or the same ASCII letter in either
+ * case (the C locale's tolower(), as strcasestr() compares). */
+static int classify_fold_eq(unsigned char a, unsigned char b)
+{
+	return a == b || ((a | 0x20) == (b | 0x20) && (unsigned)((a | 0x20) - 'a') < 26u);
+}
+
+/* 1 when phrase occurs in s, letters of either case alike (what
+ * strcasestr() tells, without its set-up per call).  A NUL ends the
+ * comparison: s is not read past its end. */
+static int classify_has_phrase(const char *s, const char *phrase)
+{
+	size_t k;
+
+	for (; *s != '\0'; s++) {
+		for (k = 0; phrase[k] != '\0' &&
+			    classify_fold_eq((unsigned char)s[k], (unsigned char)phrase[k]); k++)
+			;
+		if (phrase[k] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
 /* 1 when the report comes from a filtering gateway. */
 static int classify_gateway(const bt_result *r, const bt_rcpt *rc, const char *text)
 {
@@ -510,7 +399,7 @@ static int classify_gateway(const bt_result *r, const bt_rcpt *rc, const char *t
 				 classify_gateways[i].where == 's' ? r->subject :
 				 classify_gateways[i].where == 'm' ? r->mailer : text;
 
-		if (in != NULL && strcasestr(in, classify_gateways[i].phrase) != NULL)
+		if (in != NULL && classify_has_phrase(in, classify_gateways[i].phrase))
 			return 1;
 	}
 	return 0;
@@ -544,10 +433,16 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
  * reason given to DATA means a filter refused the message after accepting
  * the recipient; given to MAIL FROM it is about the sender; a refusal of
  * the connection itself is about the sending host. */
-static const char *classify_by_phase(const char *reason, int cmd, const char *status)
+static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, const char *low,
+				     int *memo, const char *status)
 {
 	int addr = reason != NULL && (strcmp(reason, "userunknown") == 0 ||
 				      strcmp(reason, "filtered") == 0);
+	int cmd;
+
+	if (reason != NULL && !addr)
+		return reason;	/* the phase changes no other (below) */
+	cmd = classify_cmd(rc, low, memo);
 
 	/* ... unless the server said X.1.1, bad mailbox, in so many words, or
 	 * answered with a protocol (X.5.x) status */
@@ -595,21 +490,30 @@ static const char *classify_mta_category(const char *category)
 	return NULL;
 }
 
+/* What classify_rcpt learns about one recipient's diagnostic, found once
+ * and read by the steps below (on classify_rcpt's stack). */
+typedef struct classify_diag {
+	const char *text;		/* folded, prefixes stripped */
+	const char *low;		/* the same, lowercased */
+	size_t len;
+	int cmd;			/* classify_command(), or -1: not found yet (classify_cmd) */
+	const codes_entry *st;		/* the status's entry (rc->status, once scanned) */
+} classify_diag;
+
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
-				   const char *text, const char *low, size_t len, int delayed,
-				   int *by_text)
+				   classify_diag *d, int delayed, int *by_text)
 {
 	const char *hosts[3];
 	const char *reason = NULL, *code, *full = NULL;
-	int cmd, matched = 0;
+	int need_full, weak;
 
 	*by_text = 0;
 	/* a local delivery program failed, unless what the report quotes for
 	 * it is an SMTP reply (Sendmail's transcript in place of an exit
 	 * status): then the reply decides */
-	if (rc->diagnostic_type != NULL && strcasecmp(rc->diagnostic_type, "x-unix") == 0 &&
-	    rc->replycode[0] == '\0')
+	if (rc->diagnostic_type != NULL && rc->replycode[0] == '\0' &&
+	    strcasecmp(rc->diagnostic_type, "x-unix") == 0)
 		return "mailererror";
 	/* the sending MTA classified the refusal itself */
 	if ((reason = classify_mta_category(rc->mta_category)) != NULL)
@@ -617,44 +521,42 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	hosts[0] = r->reporting_mta;
 	hosts[1] = rc->remote_mta;
 	hosts[2] = classify_domain(rc->recipient);
-	cmd = classify_command(rc, low);
-	/* provider knowledge (rules with a host filter) goes first */
-	if (len > 0 && (reason = ruleset_match_hosted(rs, text, len, rc->status, rc->replycode,
-						       hosts)) != NULL) {
+	code = d->st != NULL ? d->st->reason : NULL;
+	/* The text rules are asked once: the hosted ones (provider knowledge,
+	 * which goes first), and, when the code leaves the text to decide
+	 * (below), the first of all rules that matches. */
+	weak = code != NULL && classify_code_weak(rc->status);	/* only asked with a code */
+	need_full = code == NULL || weak || strcmp(code, "userunknown") == 0;
+	if (d->len > 0 && (reason = ruleset_match_pair(rs, d->text, d->len, d->low, rc->status,
+						      rc->replycode, hosts,
+						      need_full ? &full : NULL)) != NULL) {
 		*by_text = 1;
-		return classify_by_phase(reason, cmd, rc->status);
+		return classify_by_phase(reason, rc, d->low, &d->cmd, rc->status);
 	}
-	code = classify_code_reason(rs, rc->status);
 	/* a bad-mailbox code on a reply that says the mailbox is full (qmail's
 	 * "over quota (#5.1.1)"): the mailbox exists */
-	if (code != NULL && strcmp(code, "userunknown") == 0 && len > 0) {
-		full = ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
-		matched = 1;	/* the same question below: the same answer */
-		if (full != NULL && strcmp(full, "mailboxfull") == 0) {
-			*by_text = 1;
-			return full;
-		}
+	if (code != NULL && strcmp(code, "userunknown") == 0 && full != NULL &&
+	    strcmp(full, "mailboxfull") == 0) {
+		*by_text = 1;
+		return full;
 	}
-	if (code != NULL && !classify_code_weak(rc->status))
+	if (code != NULL && !weak)
 		return code;	/* a specific code decides, whatever the phase */
-	if (code == NULL && rc->status[0] != '\0' && ruleset_lookup_code(rs, rc->status) == NULL)
+	if (code == NULL && rc->status[0] != '\0' && d->st == NULL)
 		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
-	reason = NULL;
-	if (len > 0)
-		reason = matched ? full :
-			 ruleset_match(rs, text, len, rc->status, rc->replycode, hosts);
+	reason = full;
 	*by_text = reason != NULL;
 	if (reason != NULL && strcmp(reason, "userunknown") == 0 &&
-	    classify_unknown_is_filter(rs, rc, r, text, cmd))
+	    classify_unknown_is_filter(rs, rc, r, d->text, classify_cmd(rc, d->low, &d->cmd)))
 		return "filtered";
 	if (reason != NULL)
-		return classify_by_phase(reason, cmd, rc->status);
+		return classify_by_phase(reason, rc, d->low, &d->cmd, rc->status);
 	if (code == NULL)
 		code = classify_code_reason(rs, rc->replycode);
 	if (delayed && (code == NULL || classify_class_of(code, "4") != BT_CLASS_HARD) &&
 	    (code == NULL || (strcmp(code, "mailboxfull") != 0 && strcmp(code, "systemfull") != 0)))
 		return "expired";	/* still queued, no cause given */
-	if ((reason = classify_by_phase(code, cmd, rc->status)) != NULL)
+	if ((reason = classify_by_phase(code, rc, d->low, &d->cmd, rc->status)) != NULL)
 		return reason;
 	/* no code at all and no cause we know: too little to decide */
 	if (rc->status[0] == '\0' && rc->replycode[0] == '\0')
@@ -662,20 +564,29 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	return "undefined";
 }
 
+/* dst (16 bytes, as bt_rcpt's status) = src, cut to fit. */
+static void classify_set_status(char dst[16], const char *src)
+{
+	size_t n = strnlen(src, 15);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Status and reply code: the text's enhanced code wins over the engine's;
  * the engine's reply code is kept, else the text's is taken. */
-static void classify_codes(bt_rcpt *rc, const char *text)
+static void classify_codes(bt_rcpt *rc, const char *text, size_t len)
 {
 	char st[16], reply[4];
 
-	classify_scan_codes(text, st, sizeof(st), reply);
-	if (st[0] != '\0' && !(classify_code_vague(st, strlen(st)) &&
+	classify_text_scan_codes(text, len, st, sizeof(st), reply);
+	if (st[0] != '\0' && !(classify_text_vague(st, strlen(st)) &&
 				 codes_valid_enhanced(rc->status) && !rc->status_synthetic &&
-				 !classify_code_vague(rc->status, strlen(rc->status)))) {
+				 !classify_text_vague(rc->status, strlen(rc->status)))) {
 		/* The remote server's own code, quoted in the text, is more
 		 * precise than the Status field the sending MTA wrote (X.0.0,
 		 * its own X.4.7 "gave up", a guess), unless it is the vaguer. */
-		snprintf(rc->status, sizeof(rc->status), "%s", st);
+		classify_set_status(rc->status, st);
 		rc->status_synthetic = 0;
 	} else if (rc->status_synthetic || !codes_valid_enhanced(rc->status)) {
 		rc->status[0] = '\0';
@@ -685,23 +596,28 @@ static void classify_codes(bt_rcpt *rc, const char *text)
 		memcpy(rc->replycode, reply, sizeof(reply));
 }
 
-/* 1 when the text says a cause was retried until the sending MTA gave up
- * (Exim: "mailbox is full: retry timeout exceeded", "all hosts have been
- * failing for a long time"): the cause itself was a temporary failure.  A
- * bare "retry timeout exceeded" names no cause. */
-static int classify_retried_cause(const char *text)
+/* 1 when the text (low: lowercased) says the failure is temporary. */
+static int classify_low_temporary(const char *low)
+{
+	return strstr(low, "temporar") != NULL;
+}
+
+/* 1 when the text (low: lowercased) says a cause was retried until the
+ * sending MTA gave up (Exim: "mailbox is full: retry timeout exceeded",
+ * "all hosts have been failing for a long time"): the cause itself was a
+ * temporary failure.  A bare "retry timeout exceeded" names no cause. */
+static int classify_retried_cause(const char *low)
 {
 	const char *p;
 
-	if (strcasestr(text, "all hosts have been failing") != NULL)
+	if (strstr(low, "all hosts have been failing") != NULL)
 		return 1;
-	p = strcasestr(text, "retry timeout exceeded");
-	return p != NULL && p - text >= 3 && p[-1] == ' ' && p[-2] == ':';
+	p = strstr(low, "retry timeout exceeded");
+	return p != NULL && p - low >= 3 && p[-1] == ' ' && p[-2] == ':';
 }
 
 /* The made-up status when the bounce shows none. */
-static void classify_synthesize(bt_rcpt *rc, const char *text, const char *low, int delayed,
-				int by_text)
+static void classify_synthesize(bt_rcpt *rc, classify_diag *d, int delayed, int by_text)
 {
 	const char *syn;
 	int temporary;
@@ -714,54 +630,77 @@ static void classify_synthesize(bt_rcpt *rc, const char *text, const char *low, 
 	if (rc->replycode[0] != '\0')
 		temporary = rc->replycode[0] == '4';
 	else
-		temporary = classify_says_temporary(text) || classify_retried_cause(text) ||
+		temporary = classify_low_temporary(d->low) || classify_retried_cause(d->low) ||
 			    (delayed && by_text);
 	/* Sisimai's convention: a host-name (PTR) refusal given to MAIL FROM
 	 * keeps the made-up code of its first guess, onhold (X.0.901) */
-	if (strcmp(rc->reason, "requireptr") == 0 && classify_command(rc, low) == 'M')
+	if (strcmp(rc->reason, "requireptr") == 0 && classify_cmd(rc, d->low, &d->cmd) == 'M')
 		syn = classify_synthetic_status("onhold", temporary);
 	else
 		syn = classify_synthetic_status(rc->reason, temporary);
 	if (syn != NULL) {
-		snprintf(rc->status, sizeof(rc->status), "%s", syn);
+		classify_set_status(rc->status, syn);
 		rc->status_synthetic = 1;
+	}
+}
+
+/* 1 for a success notice (the DSN's Action), which is no failure; the
+ * first letter picks the words worth comparing (most actions: "failed"). */
+static int classify_action_success(const char *action)
+{
+	switch (action[0] | 0x20) {
+	case 'd':
+		return strcasecmp(action, "delivered") == 0 || strcasecmp(action, "deliverable") == 0;
+	case 'r':
+		return strcasecmp(action, "relayed") == 0;
+	case 'e':
+		return strcasecmp(action, "expanded") == 0;
+	default:
+		return 0;
 	}
 }
 
 void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 {
-	char text[CLASSIFY_MAX_TEXT] = { 0 };	/* all set: PCRE2 JIT may read ahead */
+	char text[CLASSIFY_MAX_TEXT];		/* folded; see CLASSIFY_READ_AHEAD */
 	char low[CLASSIFY_MAX_TEXT];		/* text lowercased */
-	size_t len;
 	int delayed, by_text = 0;
 	const codes_entry *e = NULL;
+	classify_diag d;
 
 	if (rc == NULL || rc->cls == BT_CLASS_DELIVERED || rc->cls == BT_CLASS_AUTOREPLY ||
 	    rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_NONE)
 		return;
 	if (rs == NULL)
 		rs = ruleset_builtin();
-	if (rc->action != NULL && (strcasecmp(rc->action, "delivered") == 0 ||
-				   strcasecmp(rc->action, "deliverable") == 0 ||
-				   strcasecmp(rc->action, "relayed") == 0 ||
-				   strcasecmp(rc->action, "expanded") == 0)) {
+	if (rc->action != NULL && classify_action_success(rc->action)) {
 		rc->reason = "delivered";	/* a success notice, not a failure */
 		rc->cls = BT_CLASS_DELIVERED;
 		rc->hard = 0;
 		return;
 	}
 	delayed = rc->cls == BT_CLASS_DELAYED ||
-		  (rc->action != NULL && strcasecmp(rc->action, "delayed") == 0);
-	len = classify_fold(rc->diagnostic, text, sizeof(text));
-	classify_codes(rc, text);
-	len = classify_strip_prefixes(text, len);
+		  (rc->action != NULL && (rc->action[0] | 0x20) == 'd' &&
+		   strcasecmp(rc->action, "delayed") == 0);
+	d.len = classify_text_fold(rc->diagnostic, text, low, sizeof(text));
+	/* PCRE2's JIT code may read a little past the end of a text (within
+	 * an aligned block): the bytes after it are set, not left undefined
+	 * (a whole buffer cleared cost more than the rest of the text work) */
+	memset(text + d.len, 0, d.len + CLASSIFY_READ_AHEAD <= sizeof(text) ?
+				CLASSIFY_READ_AHEAD : sizeof(text) - d.len);
+	classify_codes(rc, text, d.len);
+	d.len = classify_text_strip_prefixes(text, low, d.len);
+	d.text = text;
+	d.low = low;
+	d.cmd = -1;
+	/* the status is final here unless made up below: one lookup */
+	d.st = rc->status[0] != '\0' ? ruleset_lookup_code(rs, rc->status) : NULL;
 
-	classify_lower(text, len, low);
-	rc->reason = classify_reason(rc, r, rs, text, low, len, delayed, &by_text);
-	classify_synthesize(rc, text, low, delayed, by_text);
+	rc->reason = classify_reason(rc, r, rs, &d, delayed, &by_text);
+	classify_synthesize(rc, &d, delayed, by_text);
 
 	if (rc->status[0] != '\0' && !rc->status_synthetic)
-		e = ruleset_lookup_code(rs, rc->status);
+		e = d.st;
 	if (e == NULL && rc->replycode[0] != '\0')
 		e = ruleset_lookup_code(rs, rc->replycode);
 	rc->description = e ? e->text : NULL;

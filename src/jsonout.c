@@ -10,15 +10,23 @@
  *	UTF-8 sequence (overlongs, surrogates and > U+10FFFF included)
  *	becomes \ufffd.  The writer functions print one JSON object per line
  *	(JSON Lines) to a caller-owned FILE.  jsonout_stringn() and the
- *	writer escape the same way (jsonout_one()); runs of plain bytes are
- *	copied whole.
+ *	writer escape the same way (jsonout_one()); plain bytes are copied in
+ *	blocks (SSE2 or eight-byte SWAR, see jsonout_escape_to()), common
+ *	UTF-8 inline, the rest through jsonout_one().  Keys are literals
+ *	made into `,"key":` at compile time (jsonout.h).
  *
  * MEMORY
  *	Nothing is allocated; strings are only read.  The writer builds its
- *	object in the caller's jsonout (JSONOUT_BUF bytes) and hands it to
- *	stdio in one fwrite() at jsonout_end(), or earlier when it fills.
+ *	objects in the caller's jsonout (JSONOUT_BUF bytes) and hands them to
+ *	stdio in one fwrite(): at jsonout_end() (one object), or, for a
+ *	writer that keeps objects (jsonout_close()), when half the buffer is
+ *	used and at jsonout_flush(); earlier when an object fills it.
  */
+#include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "jsonout.h"
 #include "utf8.h"
@@ -111,7 +119,7 @@ static const unsigned char jsonout_plain[256] = {
 /* The writer keeps the object being written in w->buf and hands it to
  * stdio in one fwrite() (when full, and at the end of the object): a call
  * per piece cost more than the escaping itself. */
-static void
+void
 jsonout_flush(jsonout *w)
 {
 	if (w->len > 0)
@@ -132,35 +140,216 @@ jsonout_raw(jsonout *w, const char *p, size_t n)
 	w->len += n;
 }
 
+#define JSONOUT_ONES	0x0101010101010101ull
+#define JSONOUT_HIGHS	0x8080808080808080ull
+
+/* The bytes of x (eight, byte 0 the lowest) that are not plain: the top
+ * bit of each such byte at or below the lowest one is exact (above it a
+ * borrow may set more: only the lowest is used). */
+static inline uint64_t
+jsonout_bad8(uint64_t x)
+{
+	uint64_t q = x ^ ('"' * JSONOUT_ONES), b = x ^ ('\\' * JSONOUT_ONES);
+	uint64_t d = x ^ (0x7f * JSONOUT_ONES);
+
+	return (x | ((x - 0x20 * JSONOUT_ONES) & ~x) | ((q - JSONOUT_ONES) & ~q) |
+		((b - JSONOUT_ONES) & ~b) | ((d - JSONOUT_ONES) & ~d)) & JSONOUT_HIGHS;
+}
+
+/* Eight bytes at p as a number whose lowest byte is p[0], and back. */
+static inline uint64_t
+jsonout_load8(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+static inline void
+jsonout_store8(char *d, uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	memcpy(d, &x, 8);
+}
+
+#ifdef __SSE2__
+/* Bit i set when byte i of x is plain: above 0x1f read as signed (so no
+ * byte from 0x80 on), and none of 0x7f, '"', '\\' (as jsonout_plain). */
+static inline unsigned
+jsonout_plain16(__m128i x)
+{
+	__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)),
+						_mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+				   _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+
+	return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bad, _mm_cmpgt_epi8(x,
+							_mm_set1_epi8(0x1f))));
+}
+#endif
+
+/* s[0..n) escaped to d, which has room for 6 bytes a byte (the longest
+ * escape); returns the end.  Plain bytes go in blocks: sixteen (SSE2) or
+ * eight (SWAR) are stored whole, then as many counted as are plain (the
+ * room allows the rest to be written over).  The last few bytes of a
+ * string are read as the end of a block that overlaps what went before,
+ * when that went out as it came (run: the bytes before i copied as they
+ * are): storing the block again rewrites them with the same bytes. */
+#if defined(__GNUC__)
+__attribute__((always_inline))	/* into both callers: the call cost as much */
+#endif
+static inline char *
+jsonout_escape_to(char *d, const unsigned char *s, size_t n)
+{
+	size_t i = 0, run = 0, len, r, k;
+	unsigned long cp = 0;
+	uint64_t bad;
+
+	while (i < n) {
+		r = n - i;
+#ifdef __SSE2__
+		if (r >= 16 || (n >= 16 && run >= 16 - r)) {
+			size_t at = r >= 16 ? i : n - 16, skip = i - at;
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+			unsigned m = jsonout_plain16(x) >> skip;
+			size_t most = 16 - skip;
+
+			_mm_storeu_si128((__m128i *)(void *)(d - skip), x);
+			k = m == (1u << most) - 1 ? most : (size_t)__builtin_ctz(~m);
+			d += k;
+			i += k;
+			run += k;
+			if (k == most)
+				continue;
+			goto escape;
+		}
+#endif
+		if (r >= 8 || (n >= 8 && run >= 8 - r)) {
+			size_t at = r >= 8 ? i : n - 8, skip = i - at;
+			uint64_t x = jsonout_load8(s + at);
+			size_t most = 8 - skip;
+
+			/* the bytes skipped are plain: no false bit comes from them */
+			bad = jsonout_bad8(x) >> (8 * skip);
+			jsonout_store8(d - skip, x);
+			k = bad == 0 ? most : (size_t)__builtin_ctzll(bad) / 8;
+			d += k;
+			i += k;
+			run += k;
+			if (k == most)
+				continue;
+			goto escape;
+		}
+		while (i < n && jsonout_plain[s[i]])
+			*d++ = (char)s[i++];
+		if (i == n)
+			break;
+escape:
+		/* valid two- and three-byte UTF-8 (text in most languages but
+		 * English) is copied here; U+2028, U+2029 and the rest go
+		 * through utf8_decode() and jsonout_one() */
+		r = n - i;
+		if (s[i] >= 0xc2 && s[i] <= 0xdf && r >= 2 && (s[i + 1] & 0xc0) == 0x80) {
+			d[0] = (char)s[i];
+			d[1] = (char)s[i + 1];
+			d += 2;
+			i += 2;
+			run = 0;
+			continue;
+		}
+		if (s[i] >= 0xe0 && s[i] <= 0xef && r >= 3 && (s[i + 1] & 0xc0) == 0x80 &&
+		    (s[i + 2] & 0xc0) == 0x80) {
+			unsigned long c = (unsigned long)(s[i] & 0x0f) << 12 |
+					  (unsigned long)(s[i + 1] & 0x3f) << 6 | (s[i + 2] & 0x3f);
+
+			if (c >= 0x800 && (c < 0xd800 || c > 0xdfff) && c != 0x2028 &&
+			    c != 0x2029) {
+				d[0] = (char)s[i];
+				d[1] = (char)s[i + 1];
+				d[2] = (char)s[i + 2];
+				d += 3;
+				i += 3;
+				run = 0;
+				continue;
+			}
+		}
+		len = utf8_decode(s + i, n - i, &cp);
+		d += jsonout_one(s + i, len, cp, d);
+		i += len ? len : 1;
+		run = 0;
+	}
+	return d;
+}
+
+/* s[0..n) escaped into w->buf, which has room for all of it. */
+static inline void
+jsonout_escape_fit(jsonout *w, const unsigned char *s, size_t n)
+{
+	w->len = (size_t)(jsonout_escape_to(w->buf + w->len, s, n) - w->buf);
+}
+
+/* Where to cut s before s[c] so that no UTF-8 sequence is split (each
+ * piece is escaped alone): before the lead byte, among the three bytes
+ * before c, of a sequence that would reach past c; else at c (a longer
+ * run of stray continuation bytes is escaped byte by byte anyway). */
+static size_t
+jsonout_cut(const unsigned char *s, size_t c)
+{
+	size_t j, len;
+
+	for (j = c - 1; j + 3 >= c; j--) {
+		if ((s[j] & 0xc0) != 0x80) {
+			len = s[j] >= 0xf0 ? 4 : s[j] >= 0xe0 ? 3 : s[j] >= 0xc0 ? 2 : 1;
+			return j + len > c ? j : c;
+		}
+		if (j == 0)
+			break;
+	}
+	return c;
+}
+
 /* s[0..n) quoted and escaped, with the byte pre before it and post after
- * it (0: none).  Plain runs are copied with memcpy(). */
+ * it (0: none). */
 static void
 jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, j, lim, len;
-	unsigned long cp = 0;
+	size_t i, k;
 
+	if (n < (sizeof(w->buf) - 4) / 6 && w->len + 6 * n + 4 <= sizeof(w->buf)) {
+		/* it fits whatever it holds (the common case): no checks */
+		if (pre)
+			w->buf[w->len++] = (char)pre;
+		w->buf[w->len++] = '"';
+		jsonout_escape_fit(w, s, n);
+		w->buf[w->len++] = '"';
+		if (post)
+			w->buf[w->len++] = (char)post;
+		return;
+	}
 	if (w->len + 4 > sizeof(w->buf))
 		jsonout_flush(w);
 	if (pre)
 		w->buf[w->len++] = (char)pre;
 	w->buf[w->len++] = '"';
-	while (i < n) {
-		if (w->len + 8 >= sizeof(w->buf))	/* the longest escape */
+	/* a long string: in pieces that fit, each ending on a character
+	 * boundary (a piece cut inside a UTF-8 sequence would escape it as
+	 * invalid) */
+	for (i = 0; i < n; i += k) {
+		size_t room;
+
+		if (w->len + 6 * 8 + 2 > sizeof(w->buf))
 			jsonout_flush(w);
-		lim = sizeof(w->buf) - 8 - w->len;
-		lim = n - i < lim ? n : i + lim;
-		for (j = i; j < lim && jsonout_plain[s[j]]; j++)
-			;
-		memcpy(w->buf + w->len, s + i, j - i);
-		w->len += j - i;
-		i = j;
-		if (i == lim)
-			continue;
-		len = utf8_decode(s + i, n - i, &cp);
-		w->len += jsonout_one(s + i, len, cp, w->buf + w->len);
-		i += len ? len : 1;
+		room = (sizeof(w->buf) - 2 - w->len) / 6;	/* >= 8 */
+		k = n - i < room ? n - i : room;
+		if (i + k < n)
+			k = jsonout_cut(s, i + k) - i;
+		jsonout_escape_fit(w, s + i, k);
 	}
 	if (w->len + 2 > sizeof(w->buf))
 		jsonout_flush(w);
@@ -191,39 +380,71 @@ jsonout_string(FILE *f, const char *s)
 }
 
 void
-jsonout_begin(jsonout *w, FILE *f)
+jsonout_init(jsonout *w, FILE *f)
 {
 	w->f = f;
 	w->nkeys = 0;
 	w->len = 0;
-	jsonout_raw(w, "{", 1);
 }
 
-static void
-jsonout_key(jsonout *w, const char *key)
+/* "{", always left in the buffer (the first key may write over it). */
+void
+jsonout_open(jsonout *w)
 {
-	jsonout_quoted(w, w->nkeys++ > 0 ? ',' : 0, key, strlen(key), ':');
+	if (w->len + 1 > sizeof(w->buf))
+		jsonout_flush(w);
+	w->buf[w->len++] = '{';
+	w->nkeys = 0;
 }
 
 void
-jsonout_str(jsonout *w, const char *key, const char *val)
+jsonout_begin(jsonout *w, FILE *f)
 {
-	jsonout_key(w, key);
-	if (val == NULL)
-		jsonout_raw(w, "null", 4);
-	else
-		jsonout_quoted(w, 0, val, strlen(val), 0);
+	jsonout_init(w, f);
+	jsonout_open(w);
+}
+
+/* The general case of jsonout_key(): the key escaped like any string (a
+ * flush may come between the '{' and the first key). */
+void
+jsonout_key_slow(jsonout *w, const char *ck, size_t ckn)
+{
+	jsonout_quoted(w, w->nkeys++ > 0 ? ',' : 0, ck + 2, ckn - 4, ':');
 }
 
 void
-jsonout_int(jsonout *w, const char *key, long long val)
+jsonout_value_str(jsonout *w, const char *val)
+{
+	size_t n;
+	char *d;
+
+	if (val == NULL) {
+		if (w->len + 4 > sizeof(w->buf))
+			jsonout_flush(w);
+		memcpy(w->buf + w->len, "null", 4);
+		w->len += 4;
+		return;
+	}
+	n = strlen(val);
+	if (n >= (sizeof(w->buf) - 2) / 6 || w->len + 6 * n + 2 > sizeof(w->buf)) {
+		jsonout_quoted(w, 0, val, n, 0);
+		return;
+	}
+	d = w->buf + w->len;		/* it fits whatever it holds: no checks */
+	*d++ = '"';
+	d = jsonout_escape_to(d, (const unsigned char *)val, n);
+	*d++ = '"';
+	w->len = (size_t)(d - w->buf);
+}
+
+void
+jsonout_value_int(jsonout *w, long long val)
 {
 	char buf[24], *p = buf + sizeof(buf);
 	unsigned long long u = val < 0 ? 0ull - (unsigned long long)val :
 	    (unsigned long long)val;
 
 	/* by hand: fprintf() costs more than the rest of an entry */
-	jsonout_key(w, key);
 	do
 		*--p = (char)('0' + u % 10);
 	while ((u /= 10) != 0);
@@ -233,20 +454,9 @@ jsonout_int(jsonout *w, const char *key, long long val)
 }
 
 void
-jsonout_bool(jsonout *w, const char *key, int val)
+jsonout_value_raw(jsonout *w, const char *p, size_t n)
 {
-	jsonout_key(w, key);
-	if (val)
-		jsonout_raw(w, "true", 4);
-	else
-		jsonout_raw(w, "false", 5);
-}
-
-void
-jsonout_null(jsonout *w, const char *key)
-{
-	jsonout_key(w, key);
-	jsonout_raw(w, "null", 4);
+	jsonout_raw(w, p, n);
 }
 
 void
@@ -254,5 +464,14 @@ jsonout_end(jsonout *w)
 {
 	jsonout_raw(w, "}\n", 2);
 	jsonout_flush(w);
+	w->nkeys = 0;
+}
+
+void
+jsonout_close(jsonout *w)
+{
+	jsonout_raw(w, "}\n", 2);
+	if (w->len > sizeof(w->buf) / 2)
+		jsonout_flush(w);
 	w->nkeys = 0;
 }

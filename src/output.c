@@ -25,8 +25,10 @@
  *	of the recipient that matters most.
  *
  * MEMORY
- *	An output owns its totals table (reason names are copied).  The
- *	options' pointers (header options, policy, sender) are borrowed.
+ *	An output owns its totals table (reason names are copied) and, for
+ *	json, a buffer of objects not yet handed to stdio (output_finish()
+ *	and output_free() hand them over).  The options' pointers (header
+ *	options, policy, sender) are borrowed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,7 @@ struct output {
 	size_t by_class[BT_CLASS__COUNT];
 	output_count reasons[OUTPUT_MAX_REASONS + 1];
 	size_t nreasons;
+	jsonout w;		/* json: objects not yet handed to stdio */
 };
 
 int
@@ -77,6 +80,7 @@ output_new(FILE *f, const output_opts *o)
 		return NULL;
 	out->f = f;
 	out->o = *o;
+	jsonout_init(&out->w, f);
 	/* A large buffer: one write() per OUTPUT_BUFSIZ bytes of results, not
 	 * per 4 KiB.  Allowed only before the first output on f. */
 	if (fileno(f) >= 0 && !isatty(fileno(f)))
@@ -95,6 +99,7 @@ output_free(output *out)
 
 	if (out == NULL)
 		return;
+	jsonout_flush(&out->w);
 	for (i = 0; i < out->nreasons; i++)
 		free(out->reasons[i].name);
 	free(out);
@@ -129,37 +134,37 @@ output_json_entry(output *out, const char *file, size_t msgno, size_t entry,
 		  const bt_result *r, const bt_rcpt *rc, const policy_verdict *v)
 {
 	char caps[128];
-	jsonout w;
+	jsonout *w = &out->w;
 
-	jsonout_begin(&w, out->f);
-	jsonout_str(&w, "file", file);
-	jsonout_int(&w, "message", (long long)msgno);
-	jsonout_int(&w, "entry", (long long)entry);
-	jsonout_str(&w, "class", result_class_name(rc ? rc->cls : r->cls));
-	jsonout_str(&w, "reason", rc ? rc->reason : NULL);
-	jsonout_str(&w, "status", rc && rc->status[0] ? rc->status : NULL);
-	jsonout_bool(&w, "status_synthetic", rc ? rc->status_synthetic : 0);
-	jsonout_str(&w, "replycode", rc && rc->replycode[0] ? rc->replycode : NULL);
-	jsonout_str(&w, "action", rc ? rc->action : NULL);
-	jsonout_str(&w, "recipient", rc ? rc->recipient : NULL);
-	jsonout_str(&w, "original_recipient", rc ? rc->original_recipient : NULL);
-	jsonout_str(&w, "diagnostic", rc ? rc->diagnostic : NULL);
-	jsonout_str(&w, "diagnostic_type", rc ? rc->diagnostic_type : NULL);
-	jsonout_str(&w, "description", rc ? rc->description : NULL);
-	jsonout_str(&w, "remote_mta", rc ? rc->remote_mta : NULL);
-	jsonout_str(&w, "reporting_mta", r->reporting_mta);
-	jsonout_str(&w, "original_message_id", r->original_message_id);
-	jsonout_str(&w, "feedback_type", r->feedback_type);
-	jsonout_bool(&w, "hard", rc ? rc->hard : 0);
-	jsonout_bool(&w, "top", rc == NULL || entry == r->top);
-	jsonout_str(&w, "format", r->format);
-	jsonout_str(&w, "caps_hit", result_caps_string(r->caps_hit, caps, sizeof(caps)));
+	jsonout_open(w);
+	jsonout_str(w, "file", file);
+	jsonout_int(w, "message", (long long)msgno);
+	jsonout_int(w, "entry", (long long)entry);
+	jsonout_str(w, "class", result_class_name(rc ? rc->cls : r->cls));
+	jsonout_str(w, "reason", rc ? rc->reason : NULL);
+	jsonout_str(w, "status", rc && rc->status[0] ? rc->status : NULL);
+	jsonout_bool(w, "status_synthetic", rc ? rc->status_synthetic : 0);
+	jsonout_str(w, "replycode", rc && rc->replycode[0] ? rc->replycode : NULL);
+	jsonout_str(w, "action", rc ? rc->action : NULL);
+	jsonout_str(w, "recipient", rc ? rc->recipient : NULL);
+	jsonout_str(w, "original_recipient", rc ? rc->original_recipient : NULL);
+	jsonout_str(w, "diagnostic", rc ? rc->diagnostic : NULL);
+	jsonout_str(w, "diagnostic_type", rc ? rc->diagnostic_type : NULL);
+	jsonout_str(w, "description", rc ? rc->description : NULL);
+	jsonout_str(w, "remote_mta", rc ? rc->remote_mta : NULL);
+	jsonout_str(w, "reporting_mta", r->reporting_mta);
+	jsonout_str(w, "original_message_id", r->original_message_id);
+	jsonout_str(w, "feedback_type", r->feedback_type);
+	jsonout_bool(w, "hard", rc ? rc->hard : 0);
+	jsonout_bool(w, "top", rc == NULL || entry == r->top);
+	jsonout_str(w, "format", r->format);
+	jsonout_str(w, "caps_hit", result_caps_string(r->caps_hit, caps, sizeof(caps)));
 	if (out->o.policy != NULL) {
-		jsonout_str(&w, "policy_action", output_action_name(v->action));
-		jsonout_str(&w, "policy_rule", v->rule);
-		jsonout_str(&w, "policy_would", output_action_name(v->would));
+		jsonout_str(w, "policy_action", output_action_name(v->action));
+		jsonout_str(w, "policy_rule", v->rule);
+		jsonout_str(w, "policy_would", output_action_name(v->would));
 	}
-	jsonout_end(&w);
+	jsonout_close(w);
 }
 
 static void
@@ -311,6 +316,7 @@ output_finish(output *out)
 {
 	size_t i;
 
+	jsonout_flush(&out->w);
 	if (out->o.format != OUTPUT_SUMMARY)
 		return;
 	fprintf(out->f, "\n%zu message%s\nby class:", out->messages,

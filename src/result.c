@@ -56,6 +56,8 @@ result_caps_string(unsigned caps, char *buf, size_t len)
 	if (buf == NULL || len == 0)
 		return "";
 	buf[0] = '\0';
+	if (caps == 0)
+		return buf;	/* the common case */
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		int n;
 
@@ -77,17 +79,21 @@ result_init(bt_result *r)
 	r->cls = BT_CLASS_NONE;
 }
 
+/* free(p) when p is set: most fields of most messages are not, and a
+ * call each, twenty a message, cost more than the test. */
+#define RESULT_FREE(p)	do { if ((p) != NULL) free(p); } while (0)
+
 static void
 result_rcpt_free(bt_rcpt *rc)
 {
-	free(rc->recipient);
-	free(rc->original_recipient);
-	free(rc->action);
-	free(rc->diagnostic);
-	free(rc->diagnostic_type);
-	free(rc->remote_mta);
-	free(rc->last_attempt_date);
-	free(rc->will_retry_until);
+	RESULT_FREE(rc->recipient);
+	RESULT_FREE(rc->original_recipient);
+	RESULT_FREE(rc->action);
+	RESULT_FREE(rc->diagnostic);
+	RESULT_FREE(rc->diagnostic_type);
+	RESULT_FREE(rc->remote_mta);
+	RESULT_FREE(rc->last_attempt_date);
+	RESULT_FREE(rc->will_retry_until);
 }
 
 void
@@ -97,20 +103,20 @@ result_clear(bt_result *r)
 
 	for (i = 0; i < r->nrcpt; i++)
 		result_rcpt_free(&r->rcpt[i]);
-	free(r->rcpt);
-	free(r->sender);
-	free(r->from);
-	free(r->subject);
-	free(r->mailer);
-	free(r->reporting_mta);
-	free(r->received_from_mta);
-	free(r->arrival_date);
-	free(r->original_envelope_id);
-	free(r->original_message_id);
-	free(r->original_from);
-	free(r->original_to);
-	free(r->original_subject);
-	free(r->feedback_type);
+	RESULT_FREE(r->rcpt);
+	RESULT_FREE(r->sender);
+	RESULT_FREE(r->from);
+	RESULT_FREE(r->subject);
+	RESULT_FREE(r->mailer);
+	RESULT_FREE(r->reporting_mta);
+	RESULT_FREE(r->received_from_mta);
+	RESULT_FREE(r->arrival_date);
+	RESULT_FREE(r->original_envelope_id);
+	RESULT_FREE(r->original_message_id);
+	RESULT_FREE(r->original_from);
+	RESULT_FREE(r->original_to);
+	RESULT_FREE(r->original_subject);
+	RESULT_FREE(r->feedback_type);
 	result_init(r);
 }
 
@@ -165,7 +171,7 @@ result_set(char **field, const char *s, size_t len, size_t cap,
 		return -1;
 	memcpy(p, s, len);
 	p[len] = '\0';
-	free(*field);
+	RESULT_FREE(*field);
 	*field = p;
 	return 0;
 }

@@ -8,30 +8,24 @@
  *	rules added with ruleset_add_rule() go in front of the built-ins, in
  *	the order added; administrator codes added with ruleset_add_code()
  *	are looked up before the built-in table.  After set-up a ruleset is
- *	read-only and may be shared by threads: matching uses one small
- *	pcre2_match_data per thread (a pthread key), never shared state.
- *
- *	ruleset_match() looks at no more than RULESET_MAX_TEXT bytes of a
- *	diagnostic (rules describe short SMTP replies), and a pattern that
- *	backtracks past RULESET_MATCH_LIMIT steps on a text counts as not
- *	matching, so a hostile bounce cannot stall a thread.
+ *	read-only and may be shared by threads (matching is
+ *	ruleset_match.c's), but for one thing: a part's code is JIT-compiled
+ *	on its first run, under the ruleset's lock (ruleset_part_jit()).
  *
  *	A literal prefilter makes matching cheap.  When a rule is added, its
  *	pattern is split at its top-level alternatives, and for each the
  *	words one of which every match must contain are derived (those for
  *	which none can be derived safely go together into one part that is
- *	always run); the words go in one index.  A match lowercases the text
- *	once, finds in one pass which words occur, and runs only the parts
- *	whose words are there, rule after rule in order (the first rule that
- *	matches still wins).  Host filters are prefiltered the same way.
- *	The index is built with the rules, never at match time.  The
- *	prefilter (deriving the words, the split, the index, the scan and
- *	the -DRULESET_LIT_CHECK debugging build that checks them: run the
- *	corpus, tests/hostile and the golden files through such a build
- *	after changing it) is ruleset_lit.c's; this file compiles and runs
- *	the patterns, in order.
- *	The match limit applies per part: a text on which a whole pattern
- *	would have given up may now match one of its alternatives.
+ *	always run) by ruleset_pat.c; the words go in one index
+ *	(ruleset_lit.c).  A match lowercases the text once, finds in one pass
+ *	which words occur, and runs only the parts whose words are there,
+ *	rule after rule in order (the first rule that matches still wins).
+ *	Host filters are prefiltered the same way.  The index is built with
+ *	the rules, never at match time.  After changing the prefilter, run
+ *	the corpus, tests/hostile and the golden files through a build with
+ *	-DRULESET_LIT_CHECK, which checks it.  The match limit applies per
+ *	part: a text on which a whole pattern would have given up may now
+ *	match one of its alternatives.
  *
  * MEMORY
  *	A ruleset owns its compiled patterns, copies of every string given
@@ -52,7 +46,9 @@
 #include <strings.h>
 
 #include "ruleset.h"
+#include "ruleset_int.h"
 #include "ruleset_lit.h"
+#include "ruleset_pat.h"
 #include "rules_builtin.h"
 
 #define RULESET_MAX_PATTERN	4096	/* length of an administrator pattern */
@@ -61,16 +57,6 @@
 #define RULESET_MATCH_LIMIT	200000	/* backtracking steps per pattern and text */
 #define RULESET_DEPTH_LIMIT	10000	/* backtracking depth per pattern and text */
 
-struct ruleset {
-	ruleset_rule *admin;		/* in the order added */
-	size_t nadmin, admin_alloc;
-	ruleset_rule *builtin;
-	size_t nbuiltin;
-	codes_entry *codes;		/* added codes; strings owned */
-	size_t ncodes, codes_alloc;
-	pcre2_match_context *mctx;	/* match and depth limits; only read when matching */
-	ruleset_lit_idx lit;		/* the literal index (built with the rules) */
-};
 
 /* Reason names: Sisimai 5.1, then the newer names accepted as aliases. */
 static const char *const ruleset_reasons[] = {
@@ -86,7 +72,9 @@ static const char *const ruleset_reasons[] = {
 	"ratelimited", "emailtoolarge", "failedstarttls", "suppressed",
 };
 
-static void ruleset_err(char *errbuf, size_t errlen, const char *fmt, ...)
+/* (printf-checked: clang's -Wformat-nonliteral asks it of vsnprintf()'s caller) */
+static void __attribute__((format(printf, 3, 4)))
+ruleset_err(char *errbuf, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -113,9 +101,19 @@ int ruleset_valid_reason(const char *name, const char **canon)
 	return 0;
 }
 
-/* Compile one caseless pattern; NULL with errbuf set on error. */
+/* JIT-compile re where available: 1 when it was, 0 (the interpreter
+ * runs).  The environment variable BOUNCETAG_NO_JIT turns it off: memory
+ * checkers such as valgrind cannot follow JIT code and report false errors. */
+static int ruleset_jit(pcre2_code *re)
+{
+	return getenv("BOUNCETAG_NO_JIT") == NULL &&
+	       pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+}
+
+/* Compile one caseless pattern, JIT too when jit is not NULL (*jit: 1 when
+ * it was); NULL with errbuf set on error. */
 static pcre2_code *ruleset_compile(const char *pattern, const char *what,
-				   char *errbuf, size_t errlen, int jit)
+				   char *errbuf, size_t errlen, int *jit)
 {
 	int err;
 	PCRE2_SIZE off;
@@ -131,12 +129,50 @@ static pcre2_code *ruleset_compile(const char *pattern, const char *what,
 			    what, pattern, (const char *)msg, (size_t)off);
 		return NULL;
 	}
-	/* JIT where available (failure: the interpreter runs).  The
-	 * environment variable BOUNCETAG_NO_JIT turns it off: memory checkers
-	 * such as valgrind cannot follow JIT code and report false errors. */
-	if (jit && getenv("BOUNCETAG_NO_JIT") == NULL)
-		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	if (jit != NULL)
+		*jit = ruleset_jit(re);
 	return re;
+}
+
+/* The JIT state a part's code starts with.  JIT compiling costs more than
+ * most texts' matching, and few parts run at all on most mail: a part is
+ * JIT-compiled on its first run (ruleset_part_jit()).  Check builds
+ * compile at once (their checks run the code outside the ruleset's lock). */
+static int ruleset_jit_first(pcre2_code *re)
+{
+	if (re == NULL || getenv("BOUNCETAG_NO_JIT") != NULL)
+		return RULESET_JIT_NO;
+#ifdef RULESET_LIT_CHECK
+	return ruleset_jit(re) ? RULESET_JIT_YES : RULESET_JIT_NO;
+#else
+	return RULESET_JIT_LATER;
+#endif
+}
+
+int ruleset_part_jit(const ruleset *rs, const ruleset_part *part)
+{
+	/* the part's code and state are the one thing matching writes: the
+	 * ruleset and its parts are the owner's, allocated writable */
+	ruleset_part *p = (ruleset_part *)part;
+	int st;
+
+	pthread_mutex_lock((pthread_mutex_t *)&rs->jit_lock);
+	st = __atomic_load_n(&p->jit, __ATOMIC_RELAXED);
+	if (st == RULESET_JIT_LATER) {
+		if (p->re == NULL && p->pat != NULL) {
+			/* a built-in part (check_classify checks they compile):
+			 * NULL only without memory, and then it matches nothing */
+			p->re = ruleset_compile(p->pat, "bad pattern", NULL, 0, NULL);
+			free(p->pat);
+			p->pat = NULL;
+		}
+		st = p->re != NULL && getenv("BOUNCETAG_NO_JIT") == NULL &&
+		     pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 ? RULESET_JIT_YES :
+									 RULESET_JIT_NO;
+		__atomic_store_n(&p->jit, st, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&rs->jit_lock);
+	return st;
 }
 
 /* A status filter: comma-separated globs of digits, '.', '*', '?'. */
@@ -156,8 +192,11 @@ static void ruleset_rule_clear(ruleset_rule *r)
 	for (i = 0; i < r->nparts; i++) {
 		pcre2_code_free(r->parts[i].re);
 		free(r->parts[i].lits);
+		free(r->parts[i].lits2);
+		free(r->parts[i].pat);
 	}
 	free(r->parts);
+	free(r->open);
 #ifdef RULESET_LIT_CHECK
 	pcre2_code_free(r->re);
 #endif
@@ -167,12 +206,20 @@ static void ruleset_rule_clear(ruleset_rule *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* What ruleset_part_add() adds to. */
+typedef struct ruleset_rule_ctx {
+	ruleset_rule *rule;
+	int builtin;		/* a built-in rule: its parts are compiled when first run */
+} ruleset_rule_ctx;
+
 /* Add a part to the rule ctx: the pattern p[0..n), compiled, with its
- * literals (lits: 1 to derive them, 0 for none); ruleset_lit_split calls
- * it.  0, or -1 (no memory, or a part that does not compile alone). */
-static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
+ * literals and second requirement (malloc'd, taken; NULL: none);
+ * ruleset_pat_split calls it.  0, or -1 (no memory, or a part that does
+ * not compile alone). */
+static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char *lits2)
 {
-	ruleset_rule *r = ctx;
+	ruleset_rule_ctx *rc = ctx;
+	ruleset_rule *r = rc->rule;
 	ruleset_part *np = realloc(r->parts, (r->nparts + 1) * sizeof(*np));
 	char *pat = malloc(n + 1);
 	ruleset_part *part;
@@ -182,35 +229,72 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, int lits)
 		r->parts = np;
 	if (np == NULL || pat == NULL) {
 		free(pat);
+		free(lits);
+		free(lits2);
 		return -1;
 	}
 	memcpy(pat, p, n);
 	pat[n] = '\0';
 	part = &r->parts[r->nparts];
 	memset(part, 0, sizeof(*part));
-	part->lits = lits ? ruleset_lit_derive(pat) : NULL;
-	part->exact = ruleset_lit_exact(pat, n, part->lits);
+	part->lits = lits;
+	part->lits2 = lits2;
+	part->exact = ruleset_pat_exact(pat, n, part->lits);
 #ifdef RULESET_LIT_CHECK
 	need_re = 1;	/* check builds compare exact parts with their pattern */
 #else
 	need_re = !part->exact;
+	if (need_re && rc->builtin) {
+		/* a built-in part is compiled on its first run, if any */
+		part->pat = pat;
+		part->jit = RULESET_JIT_LATER;
+		r->nparts++;
+		return 0;
+	}
 #endif
-	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0, 1)) == NULL) {
+	if (need_re && (part->re = ruleset_compile(pat, "bad pattern", NULL, 0, NULL)) == NULL) {
 		free(part->lits);
+		free(part->lits2);
 		free(pat);
 		return -1;
 	}
+	part->jit = ruleset_jit_first(part->re);
 	r->nparts++;
 	free(pat);
 	return 0;
 }
 
+/* The status filter's globs as a list "glob\0glob\0\0" (malloc'd; NULL: no
+ * memory): cut once here, not at every match. */
+static char *ruleset_filter_list(const char *f)
+{
+	char *list = malloc(strlen(f) + 2), *o = list;
+
+	if (list == NULL)
+		return NULL;
+	while (*f != '\0') {
+		size_t n;
+
+		f += strspn(f, ", ");
+		n = strcspn(f, ", ");
+		if (n > 0) {
+			memcpy(o, f, n);
+			o += n;
+			*o++ = '\0';
+		}
+		f += n;
+	}
+	*o = '\0';
+	return list;
+}
+
 /* Fill *out from the parts; 0, or -1 with errbuf set. */
 static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char *reason,
-			     const char *host, const char *status,
+			     const char *host, const char *status, int builtin,
 			     char *errbuf, size_t errlen)
 {
 	pcre2_code *whole;
+	ruleset_rule_ctx rc;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -232,15 +316,34 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		ruleset_err(errbuf, errlen, "host pattern longer than %d bytes", RULESET_MAX_PATTERN);
 		return -1;
 	}
-	/* the whole pattern is checked first: its errors are the ones reported */
-	if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, 0)) == NULL)
-		return -1;
-	if (ruleset_lit_split(pattern, ruleset_part_add, out) < 0) {
+	/* The whole pattern is checked first: its errors are the ones reported
+	 * (its parts could compile where it does not).  The built-in patterns
+	 * are known to compile (check_classify checks them): only check
+	 * builds, which keep it, compile theirs. */
+	whole = NULL;
+#ifndef RULESET_LIT_CHECK
+	if (!builtin)
+#endif
+	{
+		if ((whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, NULL)) == NULL)
+			return -1;
+	}
+	rc.rule = out;
+	rc.builtin = builtin;
+	if (ruleset_pat_split(pattern, ruleset_part_add, &rc) < 0) {
 		for (i = 0; i < out->nparts; i++) {
 			pcre2_code_free(out->parts[i].re);
 			free(out->parts[i].lits);
+			free(out->parts[i].lits2);
+			free(out->parts[i].pat);
 		}
 		out->nparts = 0;
+		if (whole == NULL &&
+		    (whole = ruleset_compile(pattern, "bad pattern", errbuf, errlen, NULL)) == NULL) {
+			free(out->parts);
+			out->parts = NULL;
+			return -1;
+		}
 		if ((out->parts == NULL &&
 		     (out->parts = malloc(sizeof(*out->parts))) == NULL)) {
 			pcre2_code_free(whole);
@@ -249,9 +352,8 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		}
 		memset(out->parts, 0, sizeof(*out->parts));
 		out->parts[0].re = whole;	/* kept whole, always run */
+		out->parts[0].jit = ruleset_jit_first(whole);
 		out->nparts = 1;
-		if (getenv("BOUNCETAG_NO_JIT") == NULL)
-			(void)pcre2_jit_compile(whole, PCRE2_JIT_COMPLETE);
 		whole = NULL;
 	}
 #ifdef RULESET_LIT_CHECK
@@ -260,12 +362,13 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 	pcre2_code_free(whole);
 #endif
 	if (host != NULL && *host != '\0') {
-		out->host_re = ruleset_compile(host, "bad host pattern", errbuf, errlen, 1);
+		out->host_re = ruleset_compile(host, "bad host pattern", errbuf, errlen,
+					       &out->host_jit);
 		if (out->host_re == NULL)
 			goto fail;
-		out->host_lits = ruleset_lit_derive(host);
+		out->host_lits = ruleset_pat_lits(host);
 	}
-	if (status != NULL && *status != '\0' && (out->status = strdup(status)) == NULL) {
+	if (status != NULL && *status != '\0' && (out->status = ruleset_filter_list(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");
 		goto fail;
 	}
@@ -283,22 +386,25 @@ ruleset *ruleset_new(char *errbuf, size_t errlen)
 	ruleset *rs = calloc(1, sizeof(*rs));
 
 	if (rs == NULL || (rs->builtin = calloc(n ? n : 1, sizeof(*rs->builtin))) == NULL ||
-	    (rs->mctx = pcre2_match_context_create(NULL)) == NULL) {
+	    (rs->mctx = pcre2_match_context_create(NULL)) == NULL ||
+	    pthread_mutex_init(&rs->jit_lock, NULL) != 0) {
 		ruleset_free(rs);
 		ruleset_err(errbuf, errlen, "out of memory");
 		return NULL;
 	}
+	rs->jit_lock_ok = 1;
 	/* a pattern that backtracks too long on a hostile text gives up (no match) */
 	pcre2_set_match_limit(rs->mctx, RULESET_MATCH_LIMIT);
 	pcre2_set_depth_limit(rs->mctx, RULESET_DEPTH_LIMIT);
 	ruleset_lit_idx_init(&rs->lit);
 	for (i = 0; i < n; i++) {
 		if (ruleset_rule_make(&rs->builtin[i], tab[i].pattern, tab[i].reason,
-				      tab[i].host, tab[i].status, errbuf, errlen) < 0) {
+				      tab[i].host, tab[i].status, 1, errbuf, errlen) < 0) {
 			ruleset_free(rs);
 			return NULL;
 		}
-		ruleset_lit_add_rule(&rs->lit, &rs->builtin[i]);
+		ruleset_lit_add_rule(&rs->lit, &rs->builtin[i],
+				     i < RULESET_LIT_BUILTIN ? (unsigned)i : RULESET_LIT_NOBIT);
 		rs->nbuiltin++;
 	}
 	return rs;
@@ -323,6 +429,8 @@ void ruleset_free(ruleset *rs)
 	free(rs->builtin);
 	free(rs->codes);
 	pcre2_match_context_free(rs->mctx);
+	if (rs->jit_lock_ok)
+		pthread_mutex_destroy(&rs->jit_lock);
 	free(rs);
 }
 
@@ -337,7 +445,7 @@ int ruleset_add_rule(ruleset *rs, const char *pattern, const char *reason,
 		ruleset_err(errbuf, errlen, "too many rules (at most %d)", RULESET_MAX_RULES);
 		return -1;
 	}
-	if (ruleset_rule_make(&r, pattern, reason, host, status, errbuf, errlen) < 0)
+	if (ruleset_rule_make(&r, pattern, reason, host, status, 0, errbuf, errlen) < 0)
 		return -1;
 	if (rs->nadmin == rs->admin_alloc) {
 		size_t na = rs->admin_alloc ? rs->admin_alloc * 2 : 8;
@@ -352,7 +460,9 @@ int ruleset_add_rule(ruleset *rs, const char *pattern, const char *reason,
 		rs->admin_alloc = na;
 	}
 	rs->admin[rs->nadmin] = r;
-	ruleset_lit_add_rule(&rs->lit, &rs->admin[rs->nadmin++]);
+	ruleset_lit_add_rule(&rs->lit, &rs->admin[rs->nadmin],
+			     (unsigned)(RULESET_LIT_BUILTIN + rs->nadmin));
+	rs->nadmin++;
 	return 0;
 }
 
@@ -419,6 +529,7 @@ int ruleset_add_code(ruleset *rs, const char *code, const char *text,
 		e = &rs->codes[rs->ncodes++];
 	}
 	e->code = c;
+	e->key = codes_key(c);
 	e->text = t;
 	e->reason = canon;
 	e->source = "policy";
@@ -439,196 +550,6 @@ const codes_entry *ruleset_lookup_code(const ruleset *rs, const char *code)
 	if (rs != NULL && rs->ncodes > 0 && (e = ruleset_find_code(rs, code)) != NULL)
 		return e;
 	return codes_lookup(code);
-}
-
-/* Glob match of g[0..glen) against s: '*' any run, '?' one character.
- * Iterative, with one backtracking point: linear in practice, never
- * exponential whatever the pattern. */
-static int ruleset_glob(const char *g, size_t glen, const char *s)
-{
-	size_t gi = 0, star = (size_t)-1;
-	const char *mark = NULL;
-
-	while (*s != '\0') {
-		if (gi < glen && (g[gi] == '?' || g[gi] == *s)) {
-			gi++;
-			s++;
-		} else if (gi < glen && g[gi] == '*') {
-			star = gi++;
-			mark = s;
-		} else if (star != (size_t)-1) {
-			gi = star + 1;
-			s = ++mark;
-		} else {
-			return 0;
-		}
-	}
-	while (gi < glen && g[gi] == '*')
-		gi++;
-	return gi == glen;
-}
-
-/* 1 when status or replycode matches one of the filter's globs. */
-static int ruleset_status_match(const char *filter, const char *status, const char *reply)
-{
-	const char *p = filter;
-
-	while (*p != '\0') {
-		size_t n;
-
-		p += strspn(p, ", ");
-		n = strcspn(p, ", ");
-		if (n > 0 && ((status && *status && ruleset_glob(p, n, status)) ||
-			      (reply && *reply && ruleset_glob(p, n, reply))))
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
-static pthread_once_t ruleset_key_once = PTHREAD_ONCE_INIT;
-static pthread_key_t ruleset_md_key;
-
-static void ruleset_md_free(void *p)
-{
-	pcre2_match_data_free(p);
-}
-
-static void ruleset_key_init(void)
-{
-	(void)pthread_key_create(&ruleset_md_key, ruleset_md_free);
-}
-
-/* This thread's match data (one pair: we only ask whether a rule matches). */
-static pcre2_match_data *ruleset_md(void)
-{
-	pcre2_match_data *md;
-
-	pthread_once(&ruleset_key_once, ruleset_key_init);
-	md = pthread_getspecific(ruleset_md_key);
-	if (md == NULL) {
-		md = pcre2_match_data_create(1, NULL);
-		if (md != NULL && pthread_setspecific(ruleset_md_key, md) != 0) {
-			pcre2_match_data_free(md);
-			md = NULL;
-		}
-	}
-	return md;
-}
-
-static int ruleset_re_match(const pcre2_code *re, const char *s, size_t len,
-			    pcre2_match_data *md, pcre2_match_context *mctx)
-{
-	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
-}
-
-/* 1 when the rule's filters accept this context. */
-static int ruleset_filters(const ruleset_rule *r, ruleset_lit_text *t, const char *status,
-			   const char *reply, const char *const host_ctx[3], pcre2_match_data *md,
-			   pcre2_match_context *mctx)
-{
-	int i;
-
-	if (r->status != NULL && !ruleset_status_match(r->status, status, reply))
-		return 0;
-	if (r->host_re == NULL)
-		return 1;
-	for (i = 0; host_ctx != NULL && i < 3; i++) {
-		size_t hl;
-
-		if (host_ctx[i] == NULL)
-			continue;
-		hl = strnlen(host_ctx[i], RULESET_MAX_TEXT);
-		if (!ruleset_lit_host_possible(r, t, host_ctx[i], i, hl)) {
-#ifdef RULESET_LIT_CHECK
-			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
-#endif
-			continue;
-		}
-		if (ruleset_re_match(r->host_re, host_ctx[i], hl, md, mctx))
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 when one of the rule's parts matches the text. */
-static int ruleset_parts_match(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
-			       pcre2_match_data *md)
-{
-	size_t j;
-
-	for (j = 0; j < r->nparts; j++)
-		if (ruleset_lit_part_possible(&rs->lit, &r->parts[j], t) &&
-		    (r->parts[j].exact ||
-		     ruleset_re_match(r->parts[j].re, t->text, t->len, md, rs->mctx)))
-			return 1;
-	return 0;
-}
-
-
-static const char *ruleset_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
-				ruleset_lit_text *t, const char *status, const char *reply,
-				const char *const host_ctx[3], pcre2_match_data *md,
-				int hosted_only)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const ruleset_rule *r = &rules[i];
-
-#ifdef RULESET_LIT_CHECK
-		ruleset_lit_check_rule(&rs->lit, r, t, md, rs->mctx);
-#endif
-		if (hosted_only && r->host_re == NULL)
-			continue;
-		/* a host filter first: the hosted-only pass then seldom scans */
-		if (r->host_re == NULL && !ruleset_lit_rule_possible(&rs->lit, r, t))
-			continue;
-		if (!ruleset_filters(r, t, status, reply, host_ctx, md, rs->mctx))
-			continue;
-		if (!ruleset_lit_rule_possible(&rs->lit, r, t))
-			continue;
-		if (ruleset_parts_match(rs, r, t, md))
-			return r->reason;
-	}
-	return NULL;
-}
-
-static const char *ruleset_match_any(const ruleset *rs, const char *text, size_t len,
-				     const char *status, const char *replycode,
-				     const char *const host_ctx[3], int hosted_only)
-{
-	pcre2_match_data *md;
-	const char *reason;
-	ruleset_lit_text t;
-
-	if (rs == NULL || text == NULL)
-		return NULL;
-	if (len > RULESET_MAX_TEXT)
-		len = RULESET_MAX_TEXT;
-	if ((md = ruleset_md()) == NULL)
-		return NULL;
-	ruleset_lit_text_init(&t, text, len);
-	reason = ruleset_scan(rs, rs->admin, rs->nadmin, &t, status, replycode, host_ctx, md,
-			      hosted_only);
-	if (reason == NULL)
-		reason = ruleset_scan(rs, rs->builtin, rs->nbuiltin, &t, status, replycode,
-				      host_ctx, md, hosted_only);
-	return reason;
-}
-
-const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
-			  const char *status, const char *replycode,
-			  const char *const host_ctx[3])
-{
-	return ruleset_match_any(rs, text, len, status, replycode, host_ctx, 0);
-}
-
-const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len,
-				 const char *status, const char *replycode,
-				 const char *const host_ctx[3])
-{
-	return ruleset_match_any(rs, text, len, status, replycode, host_ctx, 1);
 }
 
 static pthread_once_t ruleset_builtin_once = PTHREAD_ONCE_INIT;

@@ -2,8 +2,10 @@
  * ruleset.h - the classification knowledge the engine uses: the ordered text
  * rules (PCRE2 patterns over diagnostic texts, first match wins) and extra
  * status codes.  The built-in rules are data in rules_builtin.c; the policy
- * file adds rules and codes in front of them.  A ruleset is built once, then
- * read-only: it may be shared by engines on many threads.
+ * file adds rules and codes in front of them.  A ruleset is built once (a
+ * bad pattern fails there), then read-only: it may be shared by engines on
+ * many threads (its patterns' code is finished on first use, under its own
+ * lock; see ruleset.c).
  */
 #ifndef BT_RULESET_H
 #define BT_RULESET_H
@@ -46,6 +48,14 @@ const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
 const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len,
 				 const char *status, const char *replycode,
 				 const char *const host_ctx[3]);
+
+/* Both at once, for classify.c, with one literal scan of the text: returns
+ * ruleset_match_hosted()'s answer; when that is NULL and any is not NULL,
+ * *any gets ruleset_match()'s.  low: the text with ASCII letters
+ * lowercased (nothing else changed), or NULL. */
+const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
+			       const char *low, const char *status, const char *replycode,
+			       const char *const host_ctx[3], const char **any);
 
 /* 1 if name is a known reason (Sisimai 5.1 names, or an alias such as
  * ratelimited/emailtoolarge/failedstarttls/suppressed); *canon gets the name used. */

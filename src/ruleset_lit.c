@@ -3,578 +3,309 @@
  * match at all, found without running them.
  *
  * DESCRIPTION
- *	At set-up, ruleset_lit_derive() reads a pattern and returns words one
- *	of which every match must contain, ruleset_lit_split() cuts a pattern
- *	at its top-level alternatives (one part per alternative with words,
- *	the others together in one part always run), and
- *	ruleset_lit_add_rule() puts a rule's words in one hash index.  At
- *	match time the text is lowercased once, one pass over it marks the
- *	rules and parts whose words occur (ruleset_lit_rule_possible(),
+ *	At set-up, ruleset_lit_add_rule() puts a rule's words (read from its
+ *	pattern by ruleset_pat.c) in one hash index.  At match time the text
+ *	is lowercased once, one pass over it marks the rules and parts whose
+ *	words occur (ruleset_lit_rule_possible(),
  *	ruleset_lit_part_possible()), and host names are looked through the
- *	same way (ruleset_lit_host_possible()).  Compiling and running the
- *	patterns, and the order of the rules, are ruleset.c's.
+ *	same way (ruleset_lit_host_possible()).  The index is packed for
+ *	matching on first use (ruleset_lit_pack(), under the ruleset's lock):
+ *	the literals of one trigram filter entry side by side.  Patterns are
+ *	caseless without UTF, so PCRE2 folds ASCII letters only: lowercasing
+ *	ASCII on both sides is exact (ruleset_pat.c checks the PCRE2 in use).
+ *	Compiling and running the patterns, and the order of the rules, are
+ *	ruleset.c's.
  *
  *	Built with -DRULESET_LIT_CHECK, ruleset_lit_check_rule() runs every
  *	rule whole and compares it with its parts, and ruleset_lit_check()
  *	matches a pattern the prefilter skips anyway; a difference aborts.
  *
  * MEMORY
- *	ruleset_lit_derive() returns a malloc'd string the caller owns (the
- *	ruleset keeps it in its part or rule and frees it).  The index owns
- *	its entry array (ruleset_lit_idx_clear() frees it) but its entries
- *	point into the rules' literal strings: index and rules are freed
- *	together.  A ruleset_lit_text is the caller's (on its stack) and
- *	points to the text it was made for.  One value is process-wide: the
- *	case-folding probe's result, set once (pthread_once), then read-only.
+ *	The index owns its entry array (ruleset_lit_idx_clear() frees it)
+ *	but its entries point into the rules' literal strings: index and
+ *	rules are freed together; its packed copy is its own, remade after
+ *	a rule is added.  A ruleset_lit_text is the caller's (on its
+ *	stack) and points to the text it was made for.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "ruleset_lit.h"
-
-/* --- the literal prefilter ------------------------------------------------
- * At set-up, each rule gets the literals of its pattern: lowercase words,
- * one of which every match contains (a rule for which none can be derived
- * safely gets none and is always tried).  The literals of all rules go in
- * one hash index keyed by their first three bytes.  At match time the
- * text is lowercased once and one pass over it marks the rules one of
- * whose literals occurs; only those, and the rules without literals, are
- * tried, in the rules' order.  Patterns are caseless without UTF, so PCRE2
- * folds ASCII letters only: lowercasing ASCII on both sides is exact.
- *
- * The derivation reads the pattern as alternatives of sequences: the
- * literal set of a sequence is the best of its plain runs and of its
- * mandatory groups (a group: the union of its alternatives' sets; none if
- * one alternative has none); "best": the longest shortest literal.  An
- * optional item (?, *, {0,n}) ends a run; so do classes, dots, anchors
- * and escapes such as \b \d \s.  Anything else (\Q, \x, \1, POSIX
- * classes, option settings, named groups, verbs, a '{' that is not a
- * quantifier) and the pattern gets no literals. */
-#define RULESET_LIT_MIN		3	/* bytes: the index hashes three */
-#define RULESET_LIT_LEN		64	/* longer literals are cut (a prefix is still contained) */
-#define RULESET_LIT_SET		128	/* literals per rule */
-
-typedef struct ruleset_lit_set {
-	int ok;			/* a set was found */
-	size_t n;
-	char s[RULESET_LIT_SET][RULESET_LIT_LEN];
-} ruleset_lit_set;
-
-static size_t ruleset_lit_min(const ruleset_lit_set *l)
-{
-	size_t i, m = (size_t)-1;
-
-	for (i = 0; i < l->n; i++)
-		if (strlen(l->s[i]) < m)
-			m = strlen(l->s[i]);
-	return l->n ? m : 0;
-}
-
-/* 1 when set a is better than b */
-static int ruleset_lit_better(const ruleset_lit_set *a, const ruleset_lit_set *b)
-{
-	size_t ma, mb;
-
-	if (!a->ok)
-		return 0;
-	if (!b->ok)
-		return 1;
-	ma = ruleset_lit_min(a);
-	mb = ruleset_lit_min(b);
-	return ma > mb || (ma == mb && a->n < b->n);
-}
-
-/* The end of the class starting at p ('['), or NULL (POSIX class, unclosed). */
-static const char *ruleset_lit_class_end(const char *p, const char *end)
-{
-	p++;
-	if (p < end && *p == '^')
-		p++;
-	if (p < end && *p == ']')
-		p++;
-	while (p < end && *p != ']') {
-		if (*p == '[' && p + 1 < end && (p[1] == ':' || p[1] == '.' || p[1] == '='))
-			return NULL;
-		if (*p == '\\' && p + 1 < end)
-			p++;
-		p++;
-	}
-	return p < end ? p + 1 : NULL;
-}
-
-/* The ')' closing the group that starts at p ('('), or NULL. */
-static const char *ruleset_lit_group_end(const char *p, const char *end)
-{
-	int depth = 0;
-
-	for (; p < end; p++) {
-		if (*p == '\\') {
-			p++;
-		} else if (*p == '[') {
-			if ((p = ruleset_lit_class_end(p, end)) == NULL)
-				return NULL;
-			p--;
-		} else if (*p == '(') {
-			depth++;
-		} else if (*p == ')' && --depth == 0) {
-			return p;
-		}
-	}
-	return NULL;
-}
-
-/* A quantifier at p: 1 with its end in *q and whether it allows zero
- * repeats in *zero; 0: none; -1: a '{' that is not one (give up: PCRE2
- * versions differ on "{,n}"). */
-static int ruleset_lit_quant(const char *p, const char *end, const char **q, int *zero)
-{
-	if (p >= end)
-		return 0;
-	if (*p == '?' || *p == '*' || *p == '+') {
-		*zero = *p != '+';
-		p++;
-	} else if (*p == '{') {
-		const char *d = p + 1;
-		long lo = 0;
-
-		if (d >= end || *d < '0' || *d > '9')
-			return -1;
-		while (d < end && *d >= '0' && *d <= '9' && lo < 100000)
-			lo = lo * 10 + (*d++ - '0');
-		if (d < end && *d == ',')
-			for (d++; d < end && *d >= '0' && *d <= '9'; d++)
-				;
-		if (d >= end || *d != '}')
-			return -1;
-		*zero = lo == 0;
-		p = d + 1;
-	} else {
-		return 0;
-	}
-	if (p < end && (*p == '?' || *p == '+'))
-		p++;
-	*q = p;
-	return 1;
-}
-
-static int ruleset_lit_alt(const char *p, const char *end, ruleset_lit_set *out, int depth);
-
-/* Offer the run as a one-literal set. */
-static void ruleset_lit_run(ruleset_lit_set *best, const char *run, size_t n)
-{
-	size_t m;
-
-	if (n < RULESET_LIT_MIN)
-		return;
-	m = ruleset_lit_min(best);
-	if (best->ok && !(n > m || (n == m && best->n > 1)))
-		return;		/* not better (see ruleset_lit_better) */
-	best->ok = 1;
-	best->n = 1;
-	memcpy(best->s[0], run, n);
-	best->s[0][n] = '\0';
-}
-
-/* *dst = *src, only the literals used */
-static void ruleset_lit_copy(ruleset_lit_set *dst, const ruleset_lit_set *src)
-{
-	dst->ok = src->ok;
-	dst->n = src->n;
-	memcpy(dst->s, src->s, src->n * sizeof(src->s[0]));
-}
-
-/* A group at p: *in its contents, *close its ')'; *look set for a lookaround
- * (zero-width: its contents need not be in the match).  -1: give up. */
-static int ruleset_lit_group(const char *p, const char *end, const char **in,
-			     const char **close, int *look)
-{
-	*close = ruleset_lit_group_end(p, end);
-	*in = p + 1;
-	*look = 0;
-	if (*close == NULL)
-		return -1;
-	if (*in < *close && **in == '*')
-		return -1;			/* (*VERB) */
-	if (*in < *close && **in == '?') {
-		const char *o = *in + 1;
-
-		if (o < *close && *o == ':')
-			*in = o + 1;
-		else if (o < *close && (*o == '=' || *o == '!'))
-			*look = 1;
-		else if (o + 1 < *close && *o == '<' && (o[1] == '=' || o[1] == '!'))
-			*look = 1;
-		else
-			return -1;		/* options, names, comments, atomic, ... */
-	}
-	return 0;
-}
-
-/* One sequence [p, end): its best set in *best.  -1: give up the pattern. */
-static int ruleset_lit_seq(const char *p, const char *end, ruleset_lit_set *best, int depth)
-{
-	char run[RULESET_LIT_LEN];
-	size_t n = 0;
-	const char *q;
-	int zero, k;
-
-	best->ok = 0;
-	best->n = 0;
-	while (p < end) {
-		char c;
-
-		if (*p == '(') {
-			const char *in, *close;
-			ruleset_lit_set *g;
-			int look, r;
-
-			if (ruleset_lit_group(p, end, &in, &close, &look) < 0)
-				return -1;
-			ruleset_lit_run(best, run, n);
-			n = 0;
-			p = close + 1;
-			zero = 0;
-			if ((k = ruleset_lit_quant(p, end, &q, &zero)) < 0)
-				return -1;
-			if (k > 0)
-				p = q;
-			if (look || zero)
-				continue;
-			if ((g = malloc(sizeof(*g))) == NULL)
-				return -1;
-			r = ruleset_lit_alt(in, close, g, depth + 1);
-			if (r == 0 && ruleset_lit_better(g, best))
-				ruleset_lit_copy(best, g);
-			free(g);
-			if (r < 0)
-				return -1;
-			continue;
-		}
-		if (*p == '[' || *p == '.' || *p == '^' || *p == '$' ||
-		    (*p == '\\' && p + 1 < end && strchr("bBdDwWsShHvVRAzZGKXNC", p[1]) != NULL)) {
-			if (*p == '[') {
-				if ((q = ruleset_lit_class_end(p, end)) == NULL)
-					return -1;
-				p = q;
-			} else {
-				p += *p == '\\' ? 2 : 1;
-			}
-			if ((k = ruleset_lit_quant(p, end, &q, &zero)) < 0)
-				return -1;
-			if (k > 0)
-				p = q;
-			ruleset_lit_run(best, run, n);
-			n = 0;
-			continue;
-		}
-		if (*p == '\\') {
-			if (p + 1 >= end)
-				return -1;
-			c = p[1];
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-				return -1;	/* \x, \Q, \1, \t ...: give up */
-			p += 2;
-		} else if (*p == '?' || *p == '*' || *p == '+' || *p == ')' || *p == '{' || *p == '|') {
-			return -1;
-		} else {
-			c = *p++;
-		}
-		c = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-		if ((k = ruleset_lit_quant(p, end, &q, &zero)) < 0)
-			return -1;
-		if (k > 0) {
-			p = q;
-			if (!zero && n + 1 < sizeof(run))
-				run[n++] = c;	/* at least once: it ends the run */
-			ruleset_lit_run(best, run, n);
-			n = 0;
-			continue;
-		}
-		if (n + 1 < sizeof(run))
-			run[n++] = c;	/* past the end: the run kept is a prefix */
-	}
-	ruleset_lit_run(best, run, n);
-	return 0;
-}
-
-/* The alternation [p, end): the union of its alternatives' sets. */
-static int ruleset_lit_alt(const char *p, const char *end, ruleset_lit_set *out, int depth)
-{
-	const char *start = p, *q;
-	int level = 0;
-	ruleset_lit_set *one;
-
-	if (depth > 32 || (one = malloc(sizeof(*one))) == NULL)
-		return -1;
-	out->ok = 1;
-	out->n = 0;
-	for (;; p++) {
-		if (p >= end || (*p == '|' && level == 0)) {
-			size_t i;
-
-			if (ruleset_lit_seq(start, p, one, depth) < 0)
-				goto fail;
-			if (!one->ok || out->n + one->n > RULESET_LIT_SET)
-				out->ok = 0;
-			for (i = 0; out->ok && i < one->n; i++)
-				memcpy(out->s[out->n++], one->s[i], sizeof(one->s[i]));
-			if (p >= end)
-				break;
-			start = p + 1;
-		} else if (*p == '\\') {
-			p++;
-		} else if (*p == '[') {
-			if ((q = ruleset_lit_class_end(p, end)) == NULL)
-				goto fail;
-			p = q - 1;
-		} else if (*p == '(') {
-			level++;
-		} else if (*p == ')') {
-			level--;
-		}
-	}
-	if (!out->ok)
-		out->n = 0;
-	free(one);
-	return 0;
-fail:
-	free(one);
-	return -1;
-}
-
-/* The prefilter lowercases ASCII letters and nothing else, as PCRE2's
- * built-in character tables (the C locale's) fold.  A PCRE2 built with
- * other tables could fold more (Latin-1 letters, a Turkish i): this probe,
- * run once per process, asks PCRE2 whether a caseless byte matches any
- * byte but itself and its ASCII pair; if one does, no literals are
- * derived and every rule is always run. */
-static pthread_once_t ruleset_lit_fold_once = PTHREAD_ONCE_INIT;
-static int ruleset_lit_fold_ascii;		/* set once by the probe, then read-only */
-
-static void ruleset_lit_fold_probe(void)
-{
-	unsigned char others[256];
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	int c, d, ok = md != NULL;
-
-	for (c = 0; ok && c < 256; c++) {
-		int pair = c >= 'A' && c <= 'Z' ? c + 32 : c >= 'a' && c <= 'z' ? c - 32 : c, err;
-		char pat[16];
-		size_t n = 0;
-		PCRE2_SIZE off;
-		pcre2_code *re;
-
-		for (d = 0; d < 256; d++)
-			if (d != c && d != pair)
-				others[n++] = (unsigned char)d;
-		snprintf(pat, sizeof(pat), "\\x{%x}", (unsigned)c);
-		re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err,
-				   &off, NULL);
-		if (re == NULL || pcre2_match(re, others, n, 0, 0, md, NULL) >= 0)
-			ok = 0;
-		pcre2_code_free(re);
-	}
-	pcre2_match_data_free(md);
-	ruleset_lit_fold_ascii = ok;
-}
-
-/* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd), or NULL. */
-char *ruleset_lit_derive(const char *pattern)
-{
-	ruleset_lit_set *set;
-	char *buf = NULL;
-	size_t i, o = 0;
-
-	pthread_once(&ruleset_lit_fold_once, ruleset_lit_fold_probe);
-	if (!ruleset_lit_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
-		return NULL;
-	if (ruleset_lit_alt(pattern, pattern + strlen(pattern), set, 0) == 0 && set->ok &&
-	    ruleset_lit_min(set) >= RULESET_LIT_MIN &&
-	    (buf = malloc(set->n * sizeof(set->s[0]) + 1)) != NULL) {
-		for (i = 0; i < set->n; i++) {
-			size_t n = strlen(set->s[i]);
-
-			memcpy(buf + o, set->s[i], n + 1);
-			o += n + 1;
-		}
-		buf[o] = '\0';
-	}
-	free(set);
-	return buf;
-}
-
-/* A plain word (no special character, no cut) whose one literal it is:
- * finding it is matching it. */
-int ruleset_lit_exact(const char *p, size_t n, const char *lits)
-{
-	return lits != NULL && n < RULESET_LIT_LEN && strcspn(p, "\\^$.[]|()?*+{}") == n &&
-	       strlen(lits) == n && lits[n + 1] == '\0' && strncasecmp(lits, p, n) == 0;
-}
 
 void ruleset_lit_idx_init(ruleset_lit_idx *ix)
 {
-	size_t i;
-
 	memset(ix, 0, sizeof(*ix));
-	for (i = 0; i < RULESET_LIT_HASH; i++)
-		ix->lhead[i] = -1;
+}
+
+/* Back to not packed (a rule is added, or the index freed). */
+static void ruleset_lit_unpack(ruleset_lit_idx *ix)
+{
+	free(ix->pent);
+	free(ix->pstart);
+	ix->pent = NULL;
+	ix->pstart = NULL;
+	__atomic_store_n(&ix->packed, 0, __ATOMIC_RELAXED);
 }
 
 void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 {
+	ruleset_lit_unpack(ix);
 	free(ix->lent);
+	free(ix->lstr);
+	free(ix->part_of);
+	free(ix->rid_of);
 	ix->lent = NULL;
-	ix->nlent = ix->lent_alloc = 0;
+	ix->lstr = NULL;
+	ix->part_of = NULL;
+	ix->rid_of = NULL;
+	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
 }
 
-#define RULESET_LIT_H(a, b, c)	((((unsigned)(a) * 33u + (unsigned)(b)) * 33u + (unsigned)(c)) & \
-				 (RULESET_LIT_HASH - 1))
+/* The trigram filter's entry for three bytes packed a << 16 | b << 8 | c
+ * (multiplicative hashing: the top bits of the product). */
+static unsigned ruleset_lit_tri(uint32_t tri)
+{
+	return (unsigned)((uint32_t)(tri * 2654435761u) >> (32 - RULESET_LIT_TRIBITS));
+}
 
-/* Put the part's literals in the index and give it its bit; one that
- * cannot be indexed (no room) has its literals looked for one by one. */
-static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, ruleset_part *r)
+/* The bits set in x. */
+static inline unsigned ruleset_lit_popcount(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
+/* The rank of the trigram filter's entry f (set) among those set: its
+ * literals' place in the packed index. */
+static inline unsigned ruleset_lit_slot(const ruleset_lit_idx *ix, unsigned f)
+{
+	return ix->prank[f / 64] +
+	       ruleset_lit_popcount(ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
+}
+
+void ruleset_lit_pack(ruleset_lit_idx *ix)
+{
+	size_t i, nslots = 0;
+
+	if (__atomic_load_n(&ix->packed, __ATOMIC_RELAXED))
+		return;
+	free(ix->pent);
+	free(ix->pstart);
+	for (i = 0; i < sizeof(ix->tset) / sizeof(ix->tset[0]); i++) {
+		ix->prank[i] = (uint16_t)nslots;
+		nslots += ruleset_lit_popcount(ix->tset[i]);
+	}
+	ix->pstart = calloc(nslots + 1, sizeof(*ix->pstart));
+	ix->pent = malloc((ix->nlent ? ix->nlent : 1) * sizeof(*ix->pent));
+	if (ix->pstart == NULL || ix->pent == NULL) {
+		ruleset_lit_unpack(ix);
+		return;
+	}
+	/* a counting sort: counts, their running sums (the end of each
+	 * entry's literals), then each literal put before its entry's end
+	 * (last first: they keep the order they were added in) */
+	for (i = 0; i < ix->nlent; i++)
+		ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]++;
+	for (i = 1; i <= nslots; i++)
+		ix->pstart[i] += ix->pstart[i - 1];
+	for (i = ix->nlent; i-- > 0;)
+		ix->pent[--ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]] =
+		    ix->lent[i];
+	__atomic_store_n(&ix->packed, 1, __ATOMIC_RELEASE);
+}
+
+/* e->rest and e->rmask: the literal's bytes after its trigram, up to
+ * eight, in memory order, to compare with eight bytes of the text at once
+ * (ruleset_lit_scan()). */
+static void ruleset_lit_rest(ruleset_lit_ent *e, const char *s)
+{
+	unsigned char b[8] = { 0 }, m[8] = { 0 };
+	size_t n = e->len - 3 < 8 ? e->len - 3 : 8;
+
+	memcpy(b, s + 3, n);
+	memset(m, 0xff, n);
+	memcpy(&e->rest, b, 8);
+	memcpy(&e->rmask, m, 8);
+}
+
+/* Put the literals lits in the index under a new bit (*id, *indexed set).
+ * When there is no room, *indexed stays 0: they are looked for one by one. */
+static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsigned *id,
+				   int *indexed)
 {
 	size_t need = 0;
 	const char *l;
 
-	if (r->lits == NULL)
-		return;
-	for (l = r->lits; *l != '\0'; l += strlen(l) + 1)
+	*indexed = 0;
+	for (l = lits; *l != '\0'; l += strlen(l) + 1)
 		need++;
 	if (ix->nids >= RULESET_LIT_IDS)
-		goto none;
+		return;
 	if (ix->nlent + need > ix->lent_alloc) {
 		size_t na = ix->lent_alloc ? ix->lent_alloc * 2 : 256;
 		ruleset_lit_ent *e;
+		const char **ls;
 
 		while (na < ix->nlent + need)
 			na *= 2;
 		if ((e = realloc(ix->lent, na * sizeof(*e))) == NULL)
-			goto none;
+			return;
 		ix->lent = e;
+		if ((ls = realloc(ix->lstr, na * sizeof(*ls))) == NULL)
+			return;		/* lent is bigger than needed: harmless */
+		ix->lstr = ls;
 		ix->lent_alloc = na;
 	}
-	r->lit_id = ix->nids++;
-	r->indexed = 1;
-	for (l = r->lits; *l != '\0'; l += strlen(l) + 1) {
+	*id = ix->nids++;
+	*indexed = 1;
+	for (l = lits; *l != '\0'; l += strlen(l) + 1) {
 		ruleset_lit_ent *e = &ix->lent[ix->nlent];
-		unsigned h = RULESET_LIT_H((unsigned char)l[0], (unsigned char)l[1],
-					   (unsigned char)l[2]);
+		size_t ll = strlen(l);
+		unsigned f;
 
-		e->s = l;
-		e->len = strlen(l);
-		e->id = r->lit_id;
-		e->rid = rule->lit_id;
-		e->next = ix->lhead[h];
-		ix->lhead[h] = (int)ix->nlent++;
-		ix->lbits[h >> 3] |= (unsigned char)(1u << (h & 7));
+		ix->lstr[ix->nlent] = l;
+		/* a literal longer than any text is never found: its length
+		 * capped keeps it so */
+		e->len = (uint32_t)(ll > RULESET_MAX_TEXT ? RULESET_MAX_TEXT + 1 : ll);
+		ruleset_lit_rest(e, l);
+		e->tri = (uint32_t)(unsigned char)l[0] << 16 | (uint32_t)(unsigned char)l[1] << 8 |
+			 (unsigned char)l[2];
+		f = ruleset_lit_tri(e->tri);
+		ix->tset[f / 64] |= (uint64_t)1 << (f % 64);
+		e->id = *id;
+		e->k = (uint32_t)ix->nlent++;
 	}
-	return;
-none:
-	r->indexed = 0;		/* its literals are looked for one by one */
 }
 
-/* Split the pattern into parts: each top-level alternative that has
- * literals is a part of its own (it is only run when one of its literals
- * is in the text), the others go together into one part that is always
- * run.  A pattern the literal reading gives up on is one part without
- * literals.  A text matches the pattern exactly when it matches one of
- * the parts (PCRE2 alternatives; the readings that could differ, such as
- * options, back references and (?| groups, make the reading give up).
- * 0, or -1 when some part fails (the caller keeps the pattern whole). */
-int ruleset_lit_split(const char *pattern, ruleset_lit_add_fn add, void *ctx)
+/* Put the part's literals in the index and give it its bit (and its
+ * second requirement's); literals that cannot be indexed (no room) are
+ * looked for one by one. */
+static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, ruleset_part *r)
 {
-	const char *end = pattern + strlen(pattern), *p, *start, *q;
-	char *rest;
-	size_t nrest = 0;
-	int level = 0, ret = 0;
-	ruleset_lit_set *set;
+	if (r->lits == NULL)
+		return;
+	if (ix->nids >= ix->part_alloc) {
+		size_t na = ix->part_alloc ? ix->part_alloc * 2 : 256;
+		const ruleset_part **np = realloc(ix->part_of, na * sizeof(*np));
+		unsigned *nr;
 
-	if ((set = malloc(sizeof(*set))) == NULL)
-		return -1;
-	if (ruleset_lit_alt(pattern, end, set, 0) < 0) {
-		free(set);
-		return add(ctx, pattern, strlen(pattern), 0);
+		if (np == NULL)
+			return;		/* not indexed: looked for one by one */
+		ix->part_of = np;
+		if ((nr = realloc(ix->rid_of, na * sizeof(*nr))) == NULL)
+			return;		/* part_of is bigger than needed: harmless */
+		ix->rid_of = nr;
+		ix->part_alloc = na;
 	}
-	/* the alternatives, their separators and one more '|' (an empty first
-	 * alternative) fit in strlen(pattern) + 1 */
-	if ((rest = malloc(strlen(pattern) + 1)) == NULL) {
-		free(set);
-		return -1;
+	ruleset_lit_index_lits(ix, r->lits, &r->lit_id, &r->indexed);
+	if (r->indexed) {
+		ix->part_of[r->lit_id] = r;
+		ix->rid_of[r->lit_id] = rule->lit_id;
 	}
-	for (p = start = pattern; ret == 0; p++) {
-		if (p >= end || (*p == '|' && level == 0)) {
-			if (ruleset_lit_seq(start, p, set, 0) == 0 && set->ok &&
-			    ruleset_lit_min(set) >= RULESET_LIT_MIN) {
-				ret = add(ctx, start, (size_t)(p - start), 1);
-			} else {
-				if (nrest > 0)
-					rest[nrest++] = '|';
-				memcpy(rest + nrest, start, (size_t)(p - start));
-				nrest += (size_t)(p - start);
-				if (nrest == 0)
-					rest[nrest++] = '|';	/* an empty alternative stays */
-			}
-			if (p >= end)
-				break;
-			start = p + 1;
-		} else if (*p == '\\') {
-			p++;
-		} else if (*p == '[') {
-			if ((q = ruleset_lit_class_end(p, end)) == NULL)
-				ret = -1;	/* cannot happen: the reading succeeded */
-			else
-				p = q - 1;
-		} else if (*p == '(') {
-			level++;
-		} else if (*p == ')') {
-			level--;
-		}
-	}
-	if (ret == 0 && nrest > 0)
-		ret = add(ctx, rest, nrest, 0);
-	free(rest);
-	free(set);
-	return ret;
+	/* The second requirement is not indexed: its words are common ones
+	 * ("full", "over"), which would cost the scan more than it saves; it
+	 * is looked for when the first is there (one short search, much less
+	 * than running the pattern). */
 }
 
 /* Index the rule's parts; the rule gets a bit of its own, set when one
  * of its parts' literals is found. */
-void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r)
+void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 {
 	size_t i;
 
-	r->always = ix->nids >= RULESET_LIT_IDS;
-	if (!r->always)
-		r->lit_id = ix->nids++;
+	ruleset_lit_unpack(ix);		/* packed again on first use */
+	r->lit_id = rbit;
+	r->always = rbit == RULESET_LIT_NOBIT;
+	r->pid_lo = ix->nids;
+	r->nopen = 0;
 	for (i = 0; i < r->nparts; i++) {
 		ruleset_lit_index(ix, r, &r->parts[i]);
-		if (!r->parts[i].indexed)
+		if (!r->parts[i].indexed) {
 			r->always = 1;
+			r->nopen++;
+		}
 	}
+	/* the parts indexed now got the bits pid_lo .. nids-1, in order */
+	r->pid_hi = ix->nids - 1;
+	if (ix->nids == r->pid_lo) {
+		r->pid_lo = 1;
+		r->pid_hi = 0;		/* none */
+	}
+	r->open = r->nopen > 0 ? malloc(r->nopen * sizeof(*r->open)) : NULL;
+	for (i = 0, r->nopen = 0; r->open != NULL && i < r->nparts; i++)
+		if (!r->parts[i].indexed)
+			r->open[r->nopen++] = i;
+	if (r->open == NULL)
+		for (i = 0; i < r->nparts; i++)
+			r->nopen += !r->parts[i].indexed;
+	if (rbit == RULESET_LIT_NOBIT)
+		return;
+	if (rbit >= ix->nrbits)
+		ix->nrbits = rbit + 1;
+	if (r->always)
+		ix->always[rbit / 64] |= (uint64_t)1 << (rbit % 64);
+	if (r->host_re != NULL)
+		ix->hosted[rbit / 64] |= (uint64_t)1 << (rbit % 64);
 }
 
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len)
+void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
+			   const char *low)
 {
 	t->text = text;
 	t->len = len;
+	t->low = low;
 	t->scanned = 0;
 	t->hdone = 0;
 }
 
-/* 1 when l[0..ll) occurs in h[0..hl) (short strings: memchr for the
- * first byte, then memcmp). */
+/* 1 when l[0..ll) occurs in h[0..hl) (short strings).  With SSE2, sixteen
+ * positions at a time are tested on their first two bytes, then each
+ * candidate on the rest; without, memchr() for the first byte. */
 static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 {
 	const char *p = h, *end = h + hl;
 
-	while (ll > 0 && (size_t)(end - p) >= ll &&
+	if (ll == 0 || ll > hl)
+		return 0;
+#ifdef __SSE2__
+	if (ll >= 2) {
+		const __m128i f0 = _mm_set1_epi8(l[0]), f1 = _mm_set1_epi8(l[1]);
+		size_t i;
+
+		/* blocks of positions i..i+15 whose two bytes are in h */
+		for (i = 0; i + 17 <= hl && i + ll <= hl; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(h + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(h + i + 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(
+			    _mm_and_si128(_mm_cmpeq_epi8(a, f0), _mm_cmpeq_epi8(b, f1)));
+
+			for (; m != 0; m &= m - 1) {
+				size_t at = i + (size_t)__builtin_ctz(m);
+
+				if (at + ll <= hl && memcmp(h + at + 2, l + 2, ll - 2) == 0)
+					return 1;
+			}
+		}
+		p = h + i;
+	}
+#endif
+	while ((size_t)(end - p) >= ll &&
 	       (p = memchr(p, l[0], (size_t)(end - p) - ll + 1)) != NULL) {
 		if (memcmp(p + 1, l + 1, ll - 1) == 0)
 			return 1;
@@ -583,79 +314,198 @@ static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 	return 0;
 }
 
-/* One pass over the lowercased text: the rules one of whose literals is there. */
-static void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
+/* 1 when a[8..n) == b[8..n) (n > 8): eight bytes at a time, the last
+ * eight overlapping those before (no byte loop). */
+static int ruleset_lit_tail_same(const unsigned char *a, const char *b, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)t->text;
-	unsigned char *low = (unsigned char *)t->low;
-	size_t i, len = t->len;
-	int k;
+	size_t k;
+	uint64_t x, y;
 
-	for (i = 0; i < len; i++)
-		low[i] = (unsigned char)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
-	memset(t->poss, 0, (ix->nids + 63) / 64 * sizeof(t->poss[0]));
-	for (i = 0; i + RULESET_LIT_MIN <= len; i++) {
-		unsigned h = RULESET_LIT_H(low[i], low[i + 1], low[i + 2]);
+	for (k = 8; k + 8 < n; k += 8) {
+		memcpy(&x, a + k, 8);
+		memcpy(&y, b + k, 8);
+		if (x != y)
+			return 0;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
 
-		if (!(ix->lbits[h >> 3] & (1u << (h & 7))))
-			continue;
-		for (k = ix->lhead[h]; k >= 0; k = ix->lent[k].next) {
-			const ruleset_lit_ent *e = &ix->lent[k];
+/* The literals of ents[0..n) whose first three bytes end at low[j]: their
+ * parts' bits set in poss.  Each is tested without a branch (trigram,
+ * length, next eight bytes, which the text ends short of zero-filled: a
+ * literal that fits has its bytes there): which ones pass is random, a
+ * branch each was mispredicted often.  A longer literal that passes has
+ * its other bytes compared then. */
+static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents, size_t n,
+			   const ruleset_lit_text *t, const unsigned char *low, size_t j,
+			   uint64_t *poss)
+{
+	uint32_t tri = (uint32_t)low[j - 2] << 16 | (uint32_t)low[j - 1] << 8 | low[j];
+	size_t room = t->len - j - 1;	/* bytes after the trigram */
+	const ruleset_lit_ent *e, *end = ents + n;
+	uint64_t x = 0;
 
-			if (e->len <= len - i && memcmp(low + i, e->s, e->len) == 0) {
-				t->poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
-				t->poss[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
+	memcpy(&x, low + j + 1, room < 8 ? room : 8);
+	for (e = ents; e < end; e++) {
+		uint64_t m = (uint64_t)((e->tri == tri) & (e->len - 3 <= room) &
+					((x & e->rmask) == e->rest));
+
+		/* a branch on the few that pass: or-ing each into poss made a
+		 * chain through memory (load after store, same word) */
+		if (m && (e->len <= 11 ||	/* then room > 8 */
+			  ruleset_lit_tail_same(low + j + 1, ix->lstr[e->k] + 3, e->len - 3)))
+			poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+	}
+}
+
+/* The parts whose literals are in the lowercased text: their bits set in
+ * poss (cleared by the caller).  Sixty-four positions at a time, the
+ * trigram filter is read without a branch into a mask (about one position
+ * in eight passes it, at random: a branch a position was mispredicted
+ * often); the positions in the mask are then looked up, in the packed
+ * index or, not packed (no memory), among all literals. */
+static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
+				  int packed, uint64_t *poss)
+{
+	const unsigned char *low = (const unsigned char *)t->low;
+	size_t j, len = t->len;
+	uint32_t tri;
+
+	if (len < RULESET_LIT_MIN)
+		return;
+	/* tri: the three bytes ending at low[j], rolled along */
+	tri = (uint32_t)low[0] << 8 | low[1];
+	for (j = 2; j < len; j += 64) {
+		size_t n = len - j < 64 ? len - j : 64, b;
+		uint64_t hits = 0;
+
+		for (b = 0; b < n; b++) {
+			unsigned f;
+
+			tri = (tri << 8 | low[j + b]) & 0xffffffu;
+			f = ruleset_lit_tri(tri);
+			hits |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+		}
+		for (; hits != 0; hits &= hits - 1) {
+			size_t at = j + (size_t)__builtin_ctzll(hits);
+			const ruleset_lit_ent *ents = ix->lent;
+			size_t ne = ix->nlent;
+
+			if (packed) {
+				unsigned s = ruleset_lit_slot(ix, ruleset_lit_tri(
+				    (uint32_t)low[at - 2] << 16 | (uint32_t)low[at - 1] << 8 | low[at]));
+
+				ents = ix->pent + ix->pstart[s];
+				ne = ix->pstart[s + 1] - ix->pstart[s];
 			}
+			ruleset_lit_at(ix, ents, ne, t, low, at, poss);
+		}
+	}
+}
+
+/* One pass over the lowercased text: the rules one of whose literals is
+ * there.  The rules' bits are set from their parts' at the end. */
+void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
+{
+	size_t i, len = t->len, nw = (ix->nids + 63) / 64;
+	int packed = ruleset_lit_packed(ix);
+
+	if (t->low == NULL) {
+		const unsigned char *s = (const unsigned char *)t->text;
+
+		for (i = 0; i < len; i++)
+			t->lowbuf[i] = (char)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
+		t->low = t->lowbuf;
+	}
+	memset(t->poss, 0, nw * sizeof(t->poss[0]));
+	memset(t->rposs, 0, (ix->nrbits + 63) / 64 * sizeof(t->rposs[0]));
+	ruleset_lit_scan_text(ix, t, packed, t->poss);
+#ifdef RULESET_LIT_CHECK
+	if (packed) {
+		/* the packed index finds what all literals find */
+		uint64_t *all = calloc(nw + 1, sizeof(*all));
+
+		if (all != NULL) {
+			ruleset_lit_scan_text(ix, t, 0, all);
+			if (memcmp(all, t->poss, nw * sizeof(*all)) != 0) {
+				fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: the packed index "
+					"and the literals differ on \"%.*s\"\n", (int)len, t->text);
+				abort();
+			}
+			free(all);
+		}
+	}
+#endif
+	for (i = 0; i < nw; i++) {
+		uint64_t m;
+
+		for (m = t->poss[i]; m != 0; m &= m - 1) {
+			unsigned r = ix->rid_of[i * 64 + (unsigned)__builtin_ctzll(m)];
+
+			if (r != RULESET_LIT_NOBIT)
+				t->rposs[r / 64] |= (uint64_t)1 << (r % 64);
 		}
 	}
 	t->scanned = 1;
 }
 
-/* 1 unless the text lacks every literal of the part (then it cannot match). */
-int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
-			      ruleset_lit_text *t)
+/* 1 when one of the literals lits ("a\0b\0\0") is in the scanned text. */
+int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 {
 	const char *l;
 
-	if (r->lits == NULL)
-		return 1;
-	if (!t->scanned)
-		ruleset_lit_scan(ix, t);
-	if (r->indexed)
-		return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
-	for (l = r->lits; *l != '\0'; l += strlen(l) + 1)
+	for (l = lits; *l != '\0'; l += strlen(l) + 1)
 		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
 			return 1;
 	return 0;
 }
 
-/* 0 when none of the rule's parts can match (no literal of theirs is there). */
-int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			      ruleset_lit_text *t)
+/* x (eight bytes) with its ASCII capitals lowercased (SWAR: no carry
+ * crosses a byte, and bytes from 0x80 on are left alone). */
+static uint64_t ruleset_lit_lower8(uint64_t x)
 {
-	if (r->always)
-		return 1;
-	if (!t->scanned)
-		ruleset_lit_scan(ix, t);
-	return (t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t b = x & ~highs;
+
+	return x | (((b + 0x3f * ones) & ~(b + 0x25 * ones) & ~x & highs) >> 2);
+}
+
+size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
+{
+	size_t hl, k = 0;
+
+	if (t->hdone & (1 << i))
+		return t->hlen[i];
+	hl = strnlen(host, RULESET_MAX_TEXT);
+	if (hl < RULESET_HOST_LOW) {
+		/* eight bytes at a time (the order of bytes in x does not
+		 * matter: each is lowercased alone) */
+		for (; k + 8 <= hl; k += 8) {
+			uint64_t x;
+
+			memcpy(&x, host + k, 8);
+			x = ruleset_lit_lower8(x);
+			memcpy(t->hlow[i] + k, &x, 8);
+		}
+		for (; k < hl; k++)
+			t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
+	}
+	t->hlen[i] = hl;
+	t->hdone |= 1 << i;
+	return hl;
 }
 
 /* 0 when host i lacks every literal of the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, const char *host,
-			      int i, size_t hl)
+int ruleset_lit_host_possible(const ruleset_rule *r, const ruleset_lit_text *t, int i)
 {
 	const char *l;
-	size_t k;
 
-	if (r->host_lits == NULL || hl >= RULESET_HOST_LOW)
+	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
 		return 1;
-	if (!(t->hdone & (1 << i))) {
-		for (k = 0; k < hl; k++)
-			t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
-		t->hdone |= 1 << i;
-	}
 	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(t->hlow[i], hl, l, strlen(l)))
+		if (ruleset_lit_find(t->hlow[i], t->hlen[i], l, strlen(l)))
 			return 1;
 	return 0;
 }

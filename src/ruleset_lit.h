@@ -1,8 +1,9 @@
 /*
- * ruleset_lit.h - the ruleset's literal prefilter (private to ruleset.c and
- * ruleset_lit.c): the compiled rule and part types both files read, the
- * literal index, and the per-text state of one match.  Not for other
- * modules: they use ruleset.h.
+ * ruleset_lit.h - the ruleset's literal prefilter (private to the ruleset's
+ * files: ruleset.c, ruleset_match.c, ruleset_lit.c, ruleset_pat.c): the
+ * compiled rule and part types they read, the literal index, and the
+ * per-text state of one match (about 8 KiB, on the matching thread's
+ * stack).  Not for other modules: they use ruleset.h.
  */
 #ifndef BT_RULESET_LIT_H
 #define BT_RULESET_LIT_H
@@ -15,102 +16,173 @@
 #include <stdint.h>
 
 #define RULESET_MAX_TEXT	4096	/* bytes of a diagnostic matched */
+#define RULESET_LIT_MIN		3	/* bytes of a literal at least: the index hashes three */
 #define RULESET_MAX_RULES	10000	/* administrator rules */
 
-#define RULESET_LIT_HASH	4096	/* buckets of the index */
-#define RULESET_LIT_IDS		(RULESET_MAX_RULES + 6144)	/* rules and parts the index marks */
+#define RULESET_LIT_IDS		(RULESET_MAX_RULES + 6144)	/* parts the index marks */
+#define RULESET_LIT_BUILTIN	1024	/* built-in rules with a bit (more: always tried) */
+#define RULESET_LIT_RULES	(RULESET_LIT_BUILTIN + RULESET_MAX_RULES)	/* rule bits:
+					 * built-in rule i is bit i, administrator
+					 * rule j bit RULESET_LIT_BUILTIN + j */
+#define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
+#define RULESET_LIT_TRIBITS	14	/* the trigram filter has 1 << 14 entries */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 
 /* A part of a rule's pattern: the pattern matches when one of its parts
- * does (its top-level alternatives, see ruleset_lit_split). */
+ * does (its top-level alternatives, see ruleset_pat_split). */
 typedef struct ruleset_part {
-	pcre2_code *re;			/* NULL for an exact part (but in check builds) */
+	pcre2_code *re;			/* NULL for an exact part (but in check builds), and
+					 * for a built-in part not run yet (pat) */
 	char *lits;			/* literals ("a\0b\0\0"), one of which every match
 					 * contains; NULL: always tried */
 	int exact;			/* the pattern is its one literal: found is matched */
 	int indexed;			/* lits are in the index, lit_id is its bit */
 	unsigned lit_id;
+	char *lits2;			/* a second requirement (ruleset_pat_split):
+					 * one of these too is in every match; NULL: none.
+					 * Not indexed: looked for when lits are there */
+	int jit;			/* RULESET_JIT_* (ruleset_int.h): settled on first run */
+	char *pat;			/* a built-in part's pattern until re is made */
 } ruleset_part;
 
 typedef struct ruleset_rule {
 	ruleset_part *parts;		/* the pattern, split */
 	size_t nparts;
 	pcre2_code *host_re;		/* NULL: any host */
+	int host_jit;			/* host_re is JIT-compiled */
 	char *host_lits;		/* literals of host_re, or NULL */
-	char *status;			/* NULL: any status; owned copy */
+	char *status;			/* NULL: any status; else its globs, "5.7.*\0550\0\0" */
 	const char *reason;		/* static canonical name */
-	unsigned lit_id;		/* its bit in the index: one of its parts' literals */
-	int always;			/* a part without literals: the bit says nothing */
+	unsigned lit_id;		/* its rule bit: one of its parts' literals is there */
+	int always;			/* a part without literals (or no bit): always tried */
+	unsigned pid_lo, pid_hi;	/* its indexed parts' bits (consecutive, in order);
+					 * pid_hi < pid_lo: none */
+	size_t *open;			/* its parts not indexed (indexes in parts), tried
+					 * whatever the text; NULL with nopen > 0: no
+					 * memory, every part is tried in turn */
+	size_t nopen;
 #ifdef RULESET_LIT_CHECK
 	pcre2_code *re;			/* the whole pattern, to check the split */
 #endif
 } ruleset_rule;
 
-/* One literal in the index: a bucket's chain. */
+/* One literal in the index.  32 bytes, what the scan reads of it, so that
+ * the built-in ones stay in the first-level cache; its string and its
+ * rule are in arrays beside (read on a match only). */
 typedef struct ruleset_lit_ent {
-	const char *s;			/* points into a rule's lits */
-	size_t len;
-	unsigned id;			/* the part's bit */
-	unsigned rid;			/* its rule's bit */
-	int next;			/* next in the bucket, or -1 */
+	uint64_t rest, rmask;		/* bytes 3..10 (as read from memory), and which
+					 * of those eight it has */
+	uint32_t tri;			/* its first three bytes, s[0] highest */
+	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
+	uint32_t id;			/* the part's bit */
+	uint32_t k;			/* its string: ruleset_lit_idx.lstr[k] */
 } ruleset_lit_ent;
+
 
 /* The literal index of a ruleset (built with the rules, read-only after). */
 typedef struct ruleset_lit_idx {
-	ruleset_lit_ent *lent;		/* entries; their strings are the rules' */
+	ruleset_lit_ent *lent;		/* the literals, in the order added */
+	const char **lstr;		/* their strings (in the rules' lits) */
 	size_t nlent, lent_alloc;
-	unsigned nids;			/* rule bits given out */
-	int lhead[RULESET_LIT_HASH];	/* buckets: first entry, or -1 */
-	unsigned char lbits[RULESET_LIT_HASH / 8];	/* the non-empty buckets */
+	unsigned nids;			/* part bits given out */
+	const ruleset_part **part_of;	/* the part of each bit */
+	unsigned *rid_of;		/* the rule bit of each part bit (or NOBIT) */
+	size_t part_alloc;
+	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
+	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
+	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */
+	/* Packed for matching (ruleset_lit_pack(), on first use): the
+	 * literals ordered by their trigram filter entry f, those of the
+	 * n-th entry set in tset at pent[pstart[n] .. pstart[n + 1]), n
+	 * counted with prank (the entries set in the words before f's).
+	 * What a scan reads stays small and together (a chain through
+	 * the entries, or a table a bucket, missed the cache often). */
+	int packed;			/* read with __atomic_load_n (acquire) */
+	ruleset_lit_ent *pent;
+	uint32_t *pstart;
+	uint16_t prank[(1 << RULESET_LIT_TRIBITS) / 64];
+	uint64_t tset[(1 << RULESET_LIT_TRIBITS) / 64];	/* a bit per hash of the first
+					 * three bytes of every literal (ruleset_lit_tri):
+					 * most text positions fail this one test (2 KiB) */
 } ruleset_lit_idx;
 
-/* One text being matched: its lowercase copy and the rules whose literals
- * it holds, found on first need (the hosted-only pass may need none). */
+/* One text being matched: its lowercase copy (the caller's, or made here)
+ * and the rules whose literals it holds, found on first need. */
 typedef struct ruleset_lit_text {
 	const char *text;
 	size_t len;
+	const char *low;		/* text lowercased: the caller's, or lowbuf */
 	int scanned;
-	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];
-	char low[RULESET_MAX_TEXT];
-	int hdone;			/* bit i: host i lowercased */
-	char hlow[3][RULESET_HOST_LOW];
+	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];	/* parts one of whose literals is there */
+	uint64_t rposs[(RULESET_LIT_RULES + 63) / 64];	/* rules one of whose parts' literals is */
+	char lowbuf[RULESET_MAX_TEXT];
+	int hdone;			/* bit i: host i measured (and lowercased) */
+	size_t hlen[3];			/* host i's length, at most RULESET_MAX_TEXT */
+	char hlow[3][RULESET_HOST_LOW];	/* host i lowercased, when shorter */
 } ruleset_lit_text;
 
 /* --- set-up --- */
 void ruleset_lit_idx_init(ruleset_lit_idx *ix);	/* an empty index */
 void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
 
-/* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd, the caller
- * frees it), or NULL when none can be derived safely. */
-char *ruleset_lit_derive(const char *pattern);
+/* Put the rule's parts in the index and give the rule its bit rbit
+ * (RULESET_LIT_NOBIT: none, it is always tried).  The index points into
+ * the parts' lits: index and rule are freed together. */
+void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit);
 
-/* 1 when the pattern p (n bytes, NUL-terminated) is a plain word and lits (ruleset_lit_derive
- * of it) is that word alone: finding the literal is matching the pattern. */
-int ruleset_lit_exact(const char *p, size_t n, const char *lits);
-
-/* Split the pattern at its top-level '|' and call add(ctx, p, n, lits) for
- * each part: lits 1 for an alternative with literals (a part of its own),
- * 0 for the rest together (one part always run) or for the whole pattern
- * when the literal reading gives up.  0, or -1 when add or the split fails. */
-typedef int (*ruleset_lit_add_fn)(void *ctx, const char *p, size_t n, int lits);
-int ruleset_lit_split(const char *pattern, ruleset_lit_add_fn add, void *ctx);
-
-/* Put the rule's parts in the index and give the rule its bit.  The
- * index points into the parts' lits: index and rule are freed together. */
-void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r);
+/* Pack the index for matching, when not yet (nothing on ENOMEM: the
+ * scan is slower, not wrong).  The caller holds the ruleset's lock: the
+ * packed state is published last, with release order. */
+void ruleset_lit_pack(ruleset_lit_idx *ix);
+static inline int ruleset_lit_packed(const ruleset_lit_idx *ix)
+{
+	return __atomic_load_n(&ix->packed, __ATOMIC_ACQUIRE);
+}
 
 /* --- matching --- */
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len);
+/* low: text[0..len) with ASCII letters lowercased (nothing else changed),
+ * or NULL: made here when first needed. */
+void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
+			   const char *low);
 
-/* 0 when none of the rule's parts can match (no literal of theirs is there). */
-int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			      ruleset_lit_text *t);
-/* 1 unless the text lacks every literal of the part (then it cannot match). */
-int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
-			      ruleset_lit_text *t);
-/* 0 when host i (host, hl bytes) lacks every literal of the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, const char *host,
-			      int i, size_t hl);
+/* One pass over the lowercased text: the rules one of whose literals is there. */
+void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
+
+/* 0 when none of the rule's parts can match (no literal of theirs is there).
+ * Inline: the rule loop asks it of every rule. */
+static inline int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const ruleset_rule *r,
+					    ruleset_lit_text *t)
+{
+	if (r->always)
+		return 1;
+	if (!t->scanned)
+		ruleset_lit_scan(ix, t);
+	return (t->rposs[r->lit_id / 64] >> (r->lit_id % 64)) & 1;
+}
+/* 1 when one of the literals lits ("a\0b\0\0") is in the scanned text. */
+int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t);
+
+/* 1 unless the text lacks every literal of the part, or every one of its
+ * second requirement (then it cannot match). */
+static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const ruleset_part *r,
+					    ruleset_lit_text *t)
+{
+	if (r->lits == NULL)
+		return 1;
+	if (!t->scanned)
+		ruleset_lit_scan(ix, t);
+	if (!(r->indexed ? (int)((t->poss[r->lit_id / 64] >> (r->lit_id % 64)) & 1) :
+			   ruleset_lit_part_find(r->lits, t)))
+		return 0;
+	return r->lits2 == NULL || ruleset_lit_part_find(r->lits2, t);
+}
+/* Host i's length (at most RULESET_MAX_TEXT), measured and, when shorter
+ * than RULESET_HOST_LOW, lowercased on first need for this text. */
+size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host);
+
+/* 0 when host i (measured by ruleset_lit_host_len()) lacks every literal of
+ * the rule's host filter. */
+int ruleset_lit_host_possible(const ruleset_rule *r, const ruleset_lit_text *t, int i);
 
 #ifdef RULESET_LIT_CHECK
 /* Debug builds: abort when a pattern whose literals are not in s matches it. */

@@ -4,13 +4,16 @@
  * text, rule order, administrator rules and their filters, aliases, and
  * the ruleset shared by threads.
  */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <check.h>
+#include <pcre2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
+#include "rules_builtin.h"
 #include "ruleset.h"
 
 /* Classify one recipient with the built-in ruleset. */
@@ -65,6 +68,35 @@ START_TEST(test_hard_rule)
 }
 END_TEST
 
+/* Every built-in pattern (and host filter) compiles whole, as ruleset_new()
+ * takes for granted: it compiles their parts only. */
+START_TEST(test_builtin_patterns_compile)
+{
+	size_t n, i;
+	const rules_builtin_rule *t = rules_builtin_table(&n);
+
+	ck_assert_uint_gt(n, 0);
+	for (i = 0; i < n; i++) {
+		const char *pats[2] = { t[i].pattern, t[i].host };
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			int err;
+			PCRE2_SIZE off;
+			pcre2_code *re;
+
+			if (pats[k] == NULL)
+				continue;
+			re = pcre2_compile((PCRE2_SPTR)pats[k], PCRE2_ZERO_TERMINATED,
+					   PCRE2_CASELESS, &err, &off, NULL);
+			ck_assert_msg(re != NULL, "built-in rule %zu: \"%.60s\" at %zu", i, pats[k],
+				      (size_t)off);
+			pcre2_code_free(re);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_class_map)
 {
 	ck_assert_int_eq(classify_class_of("userunknown", "5.1.1"), BT_CLASS_HARD);
@@ -83,6 +115,20 @@ START_TEST(test_class_map)
 	ck_assert_int_eq(classify_class_of("vacation", NULL), BT_CLASS_AUTOREPLY);
 	ck_assert_int_eq(classify_class_of("feedback", NULL), BT_CLASS_COMPLAINT);
 	ck_assert_int_eq(classify_class_of("nosuchreason", NULL), BT_CLASS_UNDETERMINED);
+	/* every reason name has its row (the table is searched by name) */
+	static const char *const all[] = {
+		"authfailure", "badreputation", "blocked", "contenterror", "delivered",
+		"exceedlimit", "expired", "feedback", "filtered", "hasmoved",
+		"hostunknown", "mailboxfull", "mailererror", "mesgtoobig",
+		"networkerror", "norelaying", "notaccept", "notcompliantrfc",
+		"policyviolation", "rejected", "requireptr", "securityerror",
+		"spamdetected", "speeding", "suspend", "syntaxerror", "systemerror",
+		"systemfull", "toomanyconn", "userunknown", "vacation",
+		"virusdetected", "ratelimited", "emailtoolarge", "failedstarttls", "suppressed",
+	};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		ck_assert_msg(classify_class_of(all[i], "5.0.0") != BT_CLASS_UNDETERMINED, "%s",
+			      all[i]);
 }
 END_TEST
 
@@ -1053,6 +1099,7 @@ static Suite *classify_suite(void)
 
 	tcase_add_test(tc, test_hard_rule);
 	tcase_add_test(tc, test_class_map);
+	tcase_add_test(tc, test_builtin_patterns_compile);
 	tcase_add_test(tc, test_synthetic_table);
 	tcase_add_test(tc, test_synthetic_in_rcpt);
 	tcase_add_test(tc, test_synthetic_temporary_cause);

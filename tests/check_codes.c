@@ -164,12 +164,33 @@ START_TEST(test_table_consistent)
 	for (i = 0; i < n; i++) {
 		ck_assert_msg(codes_lookup(t[i].code) == &t[i], "%s not found by lookup", t[i].code);
 		ck_assert(codes_valid_enhanced(t[i].code) || codes_valid_reply(t[i].code));
+		ck_assert_msg(t[i].key == codes_key(t[i].code), "%s: key %ld", t[i].code,
+			      t[i].key);
+		if (i > 0)
+			ck_assert_msg(t[i - 1].key < t[i].key, "%s out of order", t[i].code);
 		ck_assert(t[i].text != NULL && t[i].text[0] != '\0');
 		ck_assert(t[i].source != NULL);
 		if (t[i].reason != NULL)
 			ck_assert_msg(ruleset_valid_reason(t[i].reason, NULL), "%s: reason %s",
 				      t[i].code, t[i].reason);
 	}
+}
+END_TEST
+
+/* The key: enhanced codes above every reply code, malformed ones -1. */
+START_TEST(test_key)
+{
+	ck_assert_int_eq(codes_key("550"), 550);
+	ck_assert_int_eq(codes_key("5.1.1"), 5001001L);
+	ck_assert_int_eq(codes_key("4.7.750"), 4007750L);
+	ck_assert_int_eq(codes_key("5.1.1.1"), -1);
+	ck_assert_int_eq(codes_key("5.01.1"), -1);
+	ck_assert_int_eq(codes_key("5..1"), -1);
+	ck_assert_int_eq(codes_key("3.1.1"), -1);
+	ck_assert_int_eq(codes_key("5.1."), -1);
+	ck_assert_int_eq(codes_key("5.1"), -1);
+	ck_assert_int_eq(codes_key(""), -1);
+	ck_assert_int_eq(codes_key(NULL), -1);
 }
 END_TEST
 
@@ -231,6 +252,7 @@ static Suite *codes_suite(void)
 	Suite *s = suite_create("codes");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, test_key);
 	tcase_add_test(tc, test_user_table_exact);
 	tcase_add_test(tc, test_transient_counterparts);
 	tcase_add_test(tc, test_malformed_unknown);

@@ -162,6 +162,61 @@ START_TEST(test_json_writer)
 }
 END_TEST
 
+/* The writer escapes as jsonout_escape() does, whatever the string's length
+ * and wherever it starts in the writer's buffer: short strings in blocks
+ * (with their overlapping ends), long ones in pieces that split no UTF-8
+ * sequence; kept objects come out in order. */
+START_TEST(test_json_writer_same_escape)
+{
+	static const char *const bits[] = {
+		"a", "Zz", " ", "\"", "\\", "\n", "\t", "\x01", "\x7f", "\x80", "\xc2\xa9",
+		"\xe2\x80\xa8", "\xe3\x81\x82", "\xed\x9f\x80", "\xed\xa0\x80",
+		"\xf0\x9f\x98\x80", "\xf4\x90\x80\x80", "\xff", "\xe3\x81", "\x9f\x80\xa0",
+		"plain text of some length ",
+	};
+	static char val[9000], exp[60000], pre[5000];
+	unsigned seed = 12345;
+	int round;
+
+	for (round = 0; round < 300; round++) {
+		size_t vn = 0, pn, o, len = 0;
+		char *buf = NULL;
+		FILE *f;
+		jsonout w;
+
+		seed = seed * 1103515245u + 12345u;
+		pn = (seed >> 8) % 4200;
+		memset(pre, 'p', pn);
+		pre[pn] = '\0';
+		while (vn < (round % 3 == 0 ? 8000u : (seed >> 4) % 90)) {
+			const char *b;
+
+			seed = seed * 1103515245u + 12345u;
+			b = bits[(seed >> 16) % (sizeof(bits) / sizeof(bits[0]))];
+			memcpy(val + vn, b, strlen(b));
+			vn += strlen(b);
+		}
+		val[vn] = '\0';
+		o = (size_t)sprintf(exp, "{\"k\":\"%s\",\"v\":", pre);
+		o += jsonout_escape(val, vn, exp + o, sizeof(exp) - o);
+		strcpy(exp + o, "}\n{}\n");
+		f = open_memstream(&buf, &len);
+		jsonout_init(&w, f);
+		jsonout_open(&w);
+		jsonout_str(&w, "k", pre);
+		jsonout_str(&w, "v", val);
+		jsonout_close(&w);
+		jsonout_open(&w);
+		jsonout_close(&w);
+		jsonout_flush(&w);
+		fclose(f);
+		ck_assert_msg(strcmp(buf, exp) == 0, "round %d (prefix %zu, value %zu bytes)",
+			      round, pn, vn);
+		free(buf);
+	}
+}
+END_TEST
+
 /* ---- output formats ------------------------------------------------------- */
 
 START_TEST(test_output_json)
@@ -629,6 +684,7 @@ output_suite(void)
 	tcase_add_test(tj, test_json_escape);
 	tcase_add_test(tj, test_json_escape_small_buffer);
 	tcase_add_test(tj, test_json_writer);
+	tcase_add_test(tj, test_json_writer_same_escape);
 	tcase_add_test(to, test_output_json);
 	tcase_add_test(to, test_output_json_none);
 	tcase_add_test(to, test_output_json_caps);

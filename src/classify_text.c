@@ -1,0 +1,399 @@
+/*
+ * classify_text.c - the text work of the classifier: white space folded,
+ * the lowercase copy, the codes a diagnostic quotes and the repeated
+ * multi-line prefixes.
+ *
+ * DESCRIPTION
+ *	classify.c prepares each diagnostic here once: classify_text_fold()
+ *	makes the folded text and its lowercase copy in one pass,
+ *	classify_text_scan_codes() finds the status and reply codes it
+ *	quotes, classify_text_strip_prefixes() removes the "550-5.7.1 "
+ *	prefixes that multi-line replies repeat (from both copies).  The
+ *	character tests are the C locale's (the program never sets another
+ *	one), written out so that they cost no library call per byte.
+ *
+ * MEMORY
+ *	Works on the caller's buffers; allocates nothing, keeps nothing.
+ *	Thread-safe.
+ */
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "classify_text.h"
+#include "codes.h"
+
+/* The C locale's character classes (isspace, isdigit, isalpha, isalnum). */
+static int classify_text_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int classify_text_digit(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10u;
+}
+
+static int classify_text_alpha(unsigned char c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26u;
+}
+
+static int classify_text_alnum(unsigned char c)
+{
+	return classify_text_digit(c) || classify_text_alpha(c);
+}
+
+#define CLASSIFY_TEXT_ONES	0x0101010101010101ull
+#define CLASSIFY_TEXT_HIGHS	0x8080808080808080ull
+
+/* Eight bytes at once (SWAR): x with its ASCII capitals lowercased. */
+static uint64_t classify_text_lower8(uint64_t x)
+{
+	uint64_t b = x & ~CLASSIFY_TEXT_HIGHS;		/* each byte's low 7 bits */
+	uint64_t ge_a = b + 0x3f * CLASSIFY_TEXT_ONES;	/* top bit: >= 'A' */
+	uint64_t gt_z = b + 0x25 * CLASSIFY_TEXT_ONES;	/* top bit: > 'Z' */
+
+	return x | ((ge_a & ~gt_z & ~x & CLASSIFY_TEXT_HIGHS) >> 2);
+}
+
+/* Top bit of each byte of x that is a space (exact, no carries). */
+static uint64_t classify_text_spaces8(uint64_t x)
+{
+	uint64_t y = x ^ (0x20 * CLASSIFY_TEXT_ONES);
+
+	return ~(((y & ~CLASSIFY_TEXT_HIGHS) + ~CLASSIFY_TEXT_HIGHS) | y) & CLASSIFY_TEXT_HIGHS;
+}
+
+/* 1 when folding leaves the eight bytes x as they are: no control byte
+ * (tab, newline, NUL ...), no two spaces in a row, and no leading space
+ * after a space (space: the byte before was one, or there is none). */
+static int classify_text_plain8(uint64_t x, int space)
+{
+	uint64_t sp;
+
+	if (((x - 0x20 * CLASSIFY_TEXT_ONES) & ~x & CLASSIFY_TEXT_HIGHS) != 0)
+		return 0;	/* a byte below 0x20 (the test is exact for "any") */
+	sp = classify_text_spaces8(x);
+	return (sp & (sp >> 8)) == 0 && !(space && (sp & 0x80));
+}
+
+#ifdef __SSE2__
+/* Sixteen bytes at once (SSE2): x with its ASCII capitals lowercased.
+ * x + 0x3f takes 'A'..'Z' (and only they) to 0x80..0x99, below -102 as
+ * signed bytes. */
+static __m128i classify_text_lower16(__m128i x)
+{
+	__m128i t = _mm_add_epi8(x, _mm_set1_epi8(0x3f));
+	__m128i upper = _mm_cmpgt_epi8(_mm_set1_epi8(-102), t);
+
+	return _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
+/* 1 when folding leaves the sixteen bytes x as they are (as
+ * classify_text_plain8()); *sp gets the bit mask of their spaces. */
+static int classify_text_plain16(__m128i x, int space, unsigned *sp)
+{
+	/* a byte <= 0x1f (unsigned): min(x, 0x1f) == x */
+	unsigned ctl = (unsigned)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+
+	*sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+	return ctl == 0 && (*sp & (*sp >> 1)) == 0 && !(space && (*sp & 1));
+}
+#endif
+
+/* x read from memory as a little-endian number (byte 0 lowest), and
+ * back: the SWAR code below counts bytes from the low end. */
+static uint64_t classify_text_le64(uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap64(x);
+#else
+	return x;
+#endif
+}
+
+static void classify_text_put8(char *p, uint64_t x)
+{
+	x = classify_text_le64(x);
+	memcpy(p, &x, 8);
+}
+
+size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text, *end;
+	size_t n = 0;
+	int space = 1;
+
+	if (s == NULL || len == 0) {
+		if (len > 0)
+			buf[0] = low[0] = '\0';
+		return 0;
+	}
+	end = s + strlen(text);
+	while (n + 1 < len) {
+		unsigned c;
+
+#ifdef __SSE2__
+		/* runs of plain text go sixteen bytes at a time */
+		while (end - s >= 16 && n + 16 < len) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+			unsigned sp;
+
+			if (!classify_text_plain16(x, space, &sp))
+				break;
+			_mm_storeu_si128((__m128i *)(void *)(buf + n), x);
+			_mm_storeu_si128((__m128i *)(void *)(low + n), classify_text_lower16(x));
+			space = (sp >> 15) & 1;
+			s += 16;
+			n += 16;
+		}
+#endif
+		/* runs of plain text go eight bytes at a time (little-endian
+		 * order: byte 0 is the lowest) */
+		while (end - s >= 8 && n + 8 < len) {
+			uint64_t x;
+
+			memcpy(&x, s, 8);
+			x = classify_text_le64(x);
+			if (!classify_text_plain8(x, space))
+				break;
+			classify_text_put8(buf + n, x);
+			classify_text_put8(low + n, classify_text_lower8(x));
+			space = (x >> 56) == ' ';
+			s += 8;
+			n += 8;
+		}
+		if (n + 1 >= len)
+			break;
+		c = *s++;
+		if (c > ' ') {		/* most bytes: neither white space nor the end */
+			buf[n] = (char)c;
+			low[n++] = (char)(c - 'A' < 26u ? c + 32 : c);
+			space = 0;
+			continue;
+		}
+		if (c == '\0')
+			break;
+		if (classify_text_space((unsigned char)c)) {
+			if (!space) {
+				buf[n] = ' ';
+				low[n++] = ' ';
+			}
+			space = 1;
+			continue;
+		}
+		buf[n] = (char)c;
+		low[n++] = (char)c;
+		space = 0;
+	}
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	low[n] = '\0';
+	return n;
+}
+
+/* The index of the first '4' or '5' in text[i..len), or len: (x | 1) ==
+ * '5' for either.  With SSE2 sixteen bytes at a time, the last sixteen
+ * read overlapping what was looked at (never past len). */
+static size_t classify_text_next45(const char *text, size_t i, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i one = _mm_set1_epi8(1), five = _mm_set1_epi8('5');
+	unsigned m;
+
+	for (; i + 16 <= len; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), five));
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i < len && len >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(text + len - 16));
+
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), five)) >>
+		    (i - (len - 16));
+		return m != 0 ? i + (size_t)__builtin_ctz(m) : len;
+	}
+#endif
+	for (; i < len; i++)
+		if (text[i] == '4' || text[i] == '5')
+			return i;
+	return len;
+}
+
+/* Length of the d.d.d code at s (1-3 digits each), 0 if none.  The caller
+ * checks what stands before it. */
+static size_t classify_text_code_at(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	int part, nd;
+
+	for (part = 0; part < 3; part++) {
+		for (nd = 0; classify_text_digit(s[i]) && nd < 4; nd++)
+			i++;
+		if (nd == 0 || nd > 3)
+			return 0;
+		if (part < 2) {
+			if (s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	/* not followed by more of a dotted number (IP address, version) */
+	if (s[i] == '.' && classify_text_digit(s[i + 1]))
+		return 0;
+	if (classify_text_alnum(s[i]))
+		return 0;
+	return i;
+}
+
+/* 1 when an enhanced code of class 4/5 starts at p (and not inside a longer
+ * dotted number or word); its length in *n. */
+static int classify_text_status_at(const char *text, const char *p, size_t *n)
+{
+	if (*p != '4' && *p != '5')
+		return 0;
+	if (p > text && (classify_text_alnum((unsigned char)p[-1]) || p[-1] == '.' ||
+			 (p[-1] == '-' && p - text >= 2 &&
+			  classify_text_alpha((unsigned char)p[-2]))))
+		return 0;
+	*n = classify_text_code_at(p);
+	return *n > 0 && *n < 16;
+}
+
+/* 1 when a 4xx/5xx reply code starts at p; *paired set when an enhanced
+ * code of the same class follows it, *at to that code. */
+static int classify_text_reply_at(const char *text, const char *p, int *paired,
+				  const char **at)
+{
+	const char *b = p, *q;
+	size_t n;
+	int lead;
+
+	if ((*p != '4' && *p != '5') || !classify_text_digit((unsigned char)p[1]) ||
+	    !classify_text_digit((unsigned char)p[2]) ||
+	    (p > text && (classify_text_alnum((unsigned char)p[-1]) || p[-1] == '.')) ||
+	    (p[3] != ' ' && p[3] != '-' && p[3] != '\0'))
+		return 0;
+	q = p + 3;
+	if (*q == '-' || *q == ' ')
+		q++;
+	if (*q == '\'' || *q == '"' || *q == '#')
+		q++;
+	*paired = *q == p[0] && classify_text_status_at(text, q, &n);
+	*at = q;
+	while (b > text && b[-1] == ' ')
+		b--;
+	lead = b == text || strchr(":;'\"(<>#=", b[-1]) != NULL;
+	return lead || *paired;
+}
+
+int classify_text_vague(const char *p, size_t n)
+{
+	return (n == 5 && (memcmp(p + 1, ".0.0", 4) == 0 || memcmp(p + 1, ".4.7", 4) == 0));
+}
+
+void classify_text_scan_codes(const char *text, size_t len, char *status, size_t slen,
+			      char reply[4])
+{
+	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
+	size_t n, pn = 0;
+
+	status[0] = '\0';
+	reply[0] = '\0';
+	for (p = text; ; p++) {
+		int paired;
+		const char *at;
+
+		/* no reply or enhanced code starts before */
+		p = text + classify_text_next45(text, (size_t)(p - text), len);
+		if (*p == '\0')
+			break;
+		if (classify_text_reply_at(text, p, &paired, &at)) {
+			if (first_reply == NULL)
+				first_reply = p;
+			if (paired && (pair == NULL || classify_text_vague(pair, pn)) &&
+			    classify_text_status_at(text, at, &n) &&
+			    (pair == NULL || !classify_text_vague(at, n))) {
+				pair_reply = p;
+				pair = at;
+				pn = n;
+			}
+			p += 2;
+			continue;
+		}
+		if (first_st == NULL && classify_text_status_at(text, p, &n))
+			first_st = p;
+	}
+	if (pair == NULL) {
+		pair = first_st;
+		pair_reply = first_reply;
+	}
+	if (pair != NULL && classify_text_status_at(text, pair, &n) && n < slen) {
+		memcpy(status, pair, n);
+		status[n] = '\0';
+		if (!codes_valid_enhanced(status))
+			status[0] = '\0';
+	}
+	if (pair_reply != NULL) {
+		memcpy(reply, pair_reply, 3);
+		reply[3] = '\0';
+	}
+}
+
+/* 1 when a repeated prefix ("550-5.7.1 ") starts at text[i]; *next: the
+ * index after it and its space. */
+static int classify_text_prefix_at(const char *text, size_t i, size_t *next)
+{
+	size_t n;
+	int paired;
+	const char *at;
+
+	if (i > 0 && text[i - 1] == ' ' && (text[i] == '4' || text[i] == '5') &&
+	    classify_text_reply_at(text, text + i, &paired, &at) && paired &&
+	    classify_text_status_at(text, at, &n) && at[n] == ' ') {
+		*next = (size_t)(at - text) + n + 1;
+		return 1;
+	}
+	return 0;
+}
+
+size_t classify_text_strip_prefixes(char *text, char *low, size_t len)
+{
+	size_t i = 0, o, next, j;
+
+	/* Up to the first prefix nothing moves: find it by its first byte. */
+	for (;;) {
+		i = classify_text_next45(text, i, len);
+		if (i >= len)
+			return len;
+		if (classify_text_prefix_at(text, i, &next))
+			break;
+		i++;
+	}
+	/* From there on, runs move down to o.  A prefix's tests read the text
+	 * at and after i-1, which no move has reached (o < i, and a run ends
+	 * before the next '4' or '5'): they see the text as it came. */
+	o = i;
+	while (i < len) {
+		if (classify_text_prefix_at(text, i, &next)) {
+			i = next;
+			continue;
+		}
+		j = classify_text_next45(text, i + 1, len);
+		memmove(text + o, text + i, j - i);
+		memmove(low + o, low + i, j - i);
+		o += j - i;
+		i = j;
+	}
+	text[o] = '\0';
+	low[o] = '\0';
+	return o;
+}

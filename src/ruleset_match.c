@@ -1,0 +1,360 @@
+/*
+ * ruleset_match.c - matching a diagnostic text against a ruleset: the
+ * rules in order, the first that matches wins.
+ *
+ * DESCRIPTION
+ *	ruleset_match() and ruleset_match_hosted() (and ruleset_match_pair(),
+ *	both from one literal scan) look at no more than RULESET_MAX_TEXT
+ *	bytes of a diagnostic (rules describe short SMTP replies).  The
+ *	literal prefilter (ruleset_lit.c) says which rules and parts can
+ *	match; only those are run, rule after rule in order, their status
+ *	and host filters before their parts.  A pattern that backtracks past
+ *	the ruleset's match limit on a text counts as not matching, so a
+ *	hostile bounce cannot stall a thread; the limit applies per part.
+ *
+ * MEMORY
+ *	Nothing is allocated per match: the text's scan state is on the
+ *	stack, and each thread has one small pcre2_match_data (a pthread
+ *	key, freed with the thread).  The ruleset is only read, but for a
+ *	part's JIT state, settled on its first run (ruleset_part_jit()).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ruleset.h"
+#include "ruleset_int.h"
+
+/* Glob match of g[0..glen) against s: '*' any run, '?' one character.
+ * Iterative, with one backtracking point: linear in practice, never
+ * exponential whatever the pattern. */
+static int ruleset_match_glob(const char *g, size_t glen, const char *s)
+{
+	size_t gi = 0, star = (size_t)-1;
+	const char *mark = NULL;
+
+	while (*s != '\0') {
+		if (gi < glen && (g[gi] == '?' || g[gi] == *s)) {
+			gi++;
+			s++;
+		} else if (gi < glen && g[gi] == '*') {
+			star = gi++;
+			mark = s;
+		} else if (star != (size_t)-1) {
+			gi = star + 1;
+			s = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (gi < glen && g[gi] == '*')
+		gi++;
+	return gi == glen;
+}
+
+/* 1 when status or replycode matches one of the filter's globs (the list
+ * of ruleset_filter_list()). */
+static int ruleset_match_status(const char *list, const char *status, const char *reply)
+{
+	const char *g;
+
+	for (g = list; *g != '\0'; g += strlen(g) + 1) {
+		size_t n = strlen(g);
+
+		if ((status && *status && ruleset_match_glob(g, n, status)) ||
+		    (reply && *reply && ruleset_match_glob(g, n, reply)))
+			return 1;
+	}
+	return 0;
+}
+
+static pthread_once_t ruleset_match_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t ruleset_match_md_key;
+
+static void ruleset_match_md_free(void *p)
+{
+	pcre2_match_data_free(p);
+}
+
+static void ruleset_match_key_init(void)
+{
+	(void)pthread_key_create(&ruleset_match_md_key, ruleset_match_md_free);
+}
+
+/* This thread's match data (one pair: we only ask whether a rule matches). */
+static pcre2_match_data *ruleset_match_md(void)
+{
+	pcre2_match_data *md;
+
+	pthread_once(&ruleset_match_key_once, ruleset_match_key_init);
+	md = pthread_getspecific(ruleset_match_md_key);
+	if (md == NULL) {
+		md = pcre2_match_data_create(1, NULL);
+		if (md != NULL && pthread_setspecific(ruleset_match_md_key, md) != 0) {
+			pcre2_match_data_free(md);
+			md = NULL;
+		}
+	}
+	return md;
+}
+
+/* 1 when re matches s[0..len).  JIT code is run directly (what
+ * pcre2_match() would do for it, without its checks of the call). */
+static int ruleset_match_re(const pcre2_code *re, int jit, const char *s, size_t len,
+			    pcre2_match_data *md, pcre2_match_context *mctx)
+{
+	if (jit)
+		return pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
+}
+
+/* 1 when the rule's filters accept this context. */
+static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, const char *status,
+			   const char *reply, const char *const host_ctx[3], pcre2_match_data *md,
+			   pcre2_match_context *mctx)
+{
+	int i;
+
+	if (r->status != NULL && !ruleset_match_status(r->status, status, reply))
+		return 0;
+	if (r->host_re == NULL)
+		return 1;
+	for (i = 0; host_ctx != NULL && i < 3; i++) {
+		size_t hl;
+
+		if (host_ctx[i] == NULL)
+			continue;
+		hl = ruleset_lit_host_len(t, i, host_ctx[i]);
+		if (!ruleset_lit_host_possible(r, t, i)) {
+#ifdef RULESET_LIT_CHECK
+			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
+#endif
+			continue;
+		}
+		if (ruleset_match_re(r->host_re, r->host_jit, host_ctx[i], hl, md, mctx))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when the part's code is JIT code (compiled now if not yet: then its
+ * code is read after this, never before). */
+static int ruleset_match_jit(const ruleset *rs, const ruleset_part *p)
+{
+	int st = __atomic_load_n(&p->jit, __ATOMIC_ACQUIRE);
+
+	if (st == RULESET_JIT_LATER)
+		st = ruleset_part_jit(rs, p);
+	return st == RULESET_JIT_YES;
+}
+
+/* 1 when the part p, possible on the text, matches it. */
+static int ruleset_match_part(const ruleset *rs, const ruleset_part *p, ruleset_lit_text *t,
+			      pcre2_match_data *md)
+{
+	int jit;
+
+	if (p->exact)
+		return 1;
+	jit = ruleset_match_jit(rs, p);	/* first: it may make p->re */
+	return p->re != NULL && ruleset_match_re(p->re, jit, t->text, t->len, md, rs->mctx);
+}
+
+/* 1 when one of the rule's parts matches the text: the parts not indexed,
+ * then the indexed ones whose literal is there, found by their bits (the
+ * rule matches when one part does, whichever is tried first). */
+static int ruleset_match_parts(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
+			       pcre2_match_data *md)
+{
+	size_t j, w;
+
+	if (r->open == NULL && r->nopen > 0) {
+		for (j = 0; j < r->nparts; j++)	/* no memory for the list */
+			if (ruleset_lit_part_possible(&rs->lit, &r->parts[j], t) &&
+			    ruleset_match_part(rs, &r->parts[j], t, md))
+				return 1;
+		return 0;
+	}
+	for (j = 0; j < r->nopen; j++) {
+		const ruleset_part *p = &r->parts[r->open[j]];
+
+		if (ruleset_lit_part_possible(&rs->lit, p, t) && ruleset_match_part(rs, p, t, md))
+			return 1;
+	}
+	if (r->pid_hi < r->pid_lo)
+		return 0;
+	if (!t->scanned)
+		ruleset_lit_scan(&rs->lit, t);
+	for (w = r->pid_lo / 64; w <= r->pid_hi / 64; w++) {
+		uint64_t m = t->poss[w];
+
+		if (w == r->pid_lo / 64)
+			m &= ~(uint64_t)0 << (r->pid_lo % 64);
+		if (w == r->pid_hi / 64 && r->pid_hi % 64 != 63)
+			m &= ((uint64_t)1 << (r->pid_hi % 64 + 1)) - 1;
+		for (; m != 0; m &= m - 1) {
+			const ruleset_part *p = rs->lit.part_of[w * 64 + (size_t)__builtin_ctzll(m)];
+
+			if ((p->lits2 == NULL || ruleset_lit_part_find(p->lits2, t)) &&
+			    ruleset_match_part(rs, p, t, md))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Which rules a scan looks at. */
+enum ruleset_match_which {
+	RULESET_ALL,		/* every rule */
+	RULESET_HOSTED,		/* the rules with a host filter */
+	RULESET_UNHOSTED	/* the others (the hosted ones are known not to match) */
+};
+
+/* 1 when rule r (of the kind asked for) matches: its filters, then its
+ * parts. */
+static int ruleset_match_rule(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
+			      const char *status, const char *reply,
+			      const char *const host_ctx[3], pcre2_match_data *md)
+{
+	return ruleset_match_filters(r, t, status, reply, host_ctx, md, rs->mctx) &&
+	       ruleset_match_parts(rs, r, t, md);
+}
+
+/* The first of rules[0..n) (their bits from base on) of the kind asked for
+ * that matches, or NULL.  Once the text is scanned, only the rules whose
+ * bit is set (one of their literals is there) or that are always tried are
+ * visited, by their bits; before (a hosted pass that may need no scan at
+ * all), each rule of the kind, its host filter first. */
+static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
+				unsigned base, ruleset_lit_text *t, const char *status,
+				const char *reply, const char *const host_ctx[3],
+				pcre2_match_data *md, enum ruleset_match_which which)
+{
+	size_t i, w, lim = n;
+
+#ifdef RULESET_LIT_CHECK
+	for (i = 0; i < n; i++)
+		ruleset_lit_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
+#endif
+	if (!t->scanned) {
+		for (i = 0; i < n; i++) {
+			const ruleset_rule *r = &rules[i];
+
+			if ((which == RULESET_HOSTED && r->host_re == NULL) ||
+			    (which == RULESET_UNHOSTED && r->host_re != NULL))
+				continue;
+			if (r->host_re != NULL &&
+			    !ruleset_match_filters(r, t, status, reply, host_ctx, md, rs->mctx))
+				continue;
+			if (ruleset_lit_rule_possible(&rs->lit, r, t) &&
+			    (r->host_re != NULL ||
+			     ruleset_match_filters(r, t, status, reply, host_ctx, md, rs->mctx)) &&
+			    ruleset_match_parts(rs, r, t, md))
+				return r->reason;
+		}
+		return NULL;
+	}
+	if (base == 0 && lim > RULESET_LIT_BUILTIN)
+		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
+	for (w = 0; w * 64 < lim; w++) {
+		const uint64_t *hosted = &rs->lit.hosted[base / 64 + w];
+		uint64_t m = t->rposs[base / 64 + w] | rs->lit.always[base / 64 + w];
+
+		if (which == RULESET_HOSTED)
+			m &= *hosted;
+		else if (which == RULESET_UNHOSTED)
+			m &= ~*hosted;
+		if (lim - w * 64 < 64)
+			m &= ((uint64_t)1 << (lim - w * 64)) - 1;
+		for (; m != 0; m &= m - 1) {
+			const ruleset_rule *r = &rules[w * 64 + (size_t)__builtin_ctzll(m)];
+
+			if (ruleset_match_rule(rs, r, t, status, reply, host_ctx, md))
+				return r->reason;
+		}
+	}
+	for (i = lim; i < n; i++) {
+		const ruleset_rule *r = &rules[i];
+
+		if ((which == RULESET_HOSTED && r->host_re == NULL) ||
+		    (which == RULESET_UNHOSTED && r->host_re != NULL))
+			continue;
+		if (ruleset_match_rule(rs, r, t, status, reply, host_ctx, md))
+			return r->reason;	/* always tried: no bit */
+	}
+	return NULL;
+}
+
+/* The first rule of the given kind that matches: administrator rules, then
+ * the built-in ones. */
+static const char *ruleset_match_scan_all(const ruleset *rs, ruleset_lit_text *t,
+				    const char *status, const char *reply,
+				    const char *const host_ctx[3], pcre2_match_data *md,
+				    enum ruleset_match_which which)
+{
+	const char *reason;
+
+	reason = ruleset_match_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status, reply,
+			      host_ctx, md, which);
+	if (reason == NULL)
+		reason = ruleset_match_scan(rs, rs->builtin, rs->nbuiltin, 0, t, status, reply, host_ctx,
+				      md, which);
+	return reason;
+}
+
+/* Clamp the text and set up *t; the match data, or NULL (no memory). */
+static pcre2_match_data *ruleset_match_begin(const ruleset *rs, const char *text, size_t len,
+				       const char *low, ruleset_lit_text *t)
+{
+	if (rs == NULL || text == NULL)
+		return NULL;
+	if (len > RULESET_MAX_TEXT)
+		len = RULESET_MAX_TEXT;
+	ruleset_pack_lits(rs);
+	ruleset_lit_text_init(t, text, len, low);
+	return ruleset_match_md();
+}
+
+const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
+			  const char *status, const char *replycode,
+			  const char *const host_ctx[3])
+{
+	ruleset_lit_text t;
+	pcre2_match_data *md = ruleset_match_begin(rs, text, len, NULL, &t);
+
+	if (md == NULL)
+		return NULL;
+	return ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_ALL);
+}
+
+const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len,
+				 const char *status, const char *replycode,
+				 const char *const host_ctx[3])
+{
+	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL);
+}
+
+/* Hosted rules first; when none matches, the first rule that matches is an
+ * unhosted one (or none): the second scan skips the hosted rules. */
+const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
+			       const char *low, const char *status, const char *replycode,
+			       const char *const host_ctx[3], const char **any)
+{
+	ruleset_lit_text t;
+	pcre2_match_data *md = ruleset_match_begin(rs, text, len, low, &t);
+	const char *hosted;
+
+	if (any != NULL)
+		*any = NULL;
+	if (md == NULL)
+		return NULL;
+	if (any != NULL)
+		ruleset_lit_scan(&rs->lit, &t);	/* needed anyway: the bits go first */
+	hosted = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_HOSTED);
+	if (hosted == NULL && any != NULL)
+		*any = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md,
+					RULESET_UNHOSTED);
+	return hosted;
+}

@@ -1,0 +1,537 @@
+/*
+ * ruleset_pat.c - what a rule's pattern says without running it: the
+ * literals every match holds, and its top-level alternatives.
+ *
+ * DESCRIPTION
+ *	ruleset_pat_lits() reads a pattern and returns words one of which
+ *	every match must contain; ruleset_pat_split() cuts a pattern at its
+ *	top-level alternatives (one part per alternative with words, given
+ *	with its words and a second such requirement, the others together
+ *	in one part always run); ruleset_pat_exact() tells a part that is
+ *	its one word.  The
+ *	index of the words and the matching are ruleset_lit.c's and
+ *	ruleset.c's; the -DRULESET_LIT_CHECK build checks what is read here.
+ *
+ * MEMORY
+ *	ruleset_pat_lits() returns, and ruleset_pat_split() gives, malloc'd
+ *	strings the caller owns (the ruleset keeps them in its parts and rules
+ *	and frees them).  One value is process-wide: the case-folding probe's
+ *	result, set once (pthread_once), then read-only.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ruleset_lit.h"
+#include "ruleset_pat.h"
+
+/* --- the literal prefilter ------------------------------------------------
+ * At set-up, each rule gets the literals of its pattern: lowercase words,
+ * one of which every match contains (a rule for which none can be derived
+ * safely gets none and is always tried).  The literals of all rules go in
+ * one hash index keyed by their first three bytes.  At match time the
+ * text is lowercased once and one pass over it marks the rules one of
+ * whose literals occurs; only those, and the rules without literals, are
+ * tried, in the rules' order.  Patterns are caseless without UTF, so PCRE2
+ * folds ASCII letters only: lowercasing ASCII on both sides is exact.
+ *
+ * The derivation reads the pattern as alternatives of sequences: the
+ * literal set of a sequence is the best of its plain runs and of its
+ * mandatory groups (a group: the union of its alternatives' sets; none if
+ * one alternative has none); "best": the longest shortest literal.  An
+ * optional item (?, *, {0,n}) ends a run; so do classes, dots, anchors
+ * and escapes such as \b \d \s.  Anything else (\Q, \x, \1, POSIX
+ * classes, option settings, named groups, verbs, a '{' that is not a
+ * quantifier) and the pattern gets no literals. */
+#define RULESET_PAT_LEN		64	/* longer literals are cut (a prefix is still contained) */
+#define RULESET_PAT_SET		128	/* literals per rule */
+
+typedef struct ruleset_pat_set {
+	int ok;			/* a set was found */
+	size_t n;
+	char s[RULESET_PAT_SET][RULESET_PAT_LEN];
+} ruleset_pat_set;
+
+static size_t ruleset_pat_min(const ruleset_pat_set *l)
+{
+	size_t i, m = (size_t)-1;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->s[i]) < m)
+			m = strlen(l->s[i]);
+	return l->n ? m : 0;
+}
+
+/* 1 when set a is better than b */
+static int ruleset_pat_better(const ruleset_pat_set *a, const ruleset_pat_set *b)
+{
+	size_t ma, mb;
+
+	if (!a->ok)
+		return 0;
+	if (!b->ok)
+		return 1;
+	ma = ruleset_pat_min(a);
+	mb = ruleset_pat_min(b);
+	return ma > mb || (ma == mb && a->n < b->n);
+}
+
+/* The end of the class starting at p ('['), or NULL (POSIX class, unclosed). */
+static const char *ruleset_pat_class_end(const char *p, const char *end)
+{
+	p++;
+	if (p < end && *p == '^')
+		p++;
+	if (p < end && *p == ']')
+		p++;
+	while (p < end && *p != ']') {
+		if (*p == '[' && p + 1 < end && (p[1] == ':' || p[1] == '.' || p[1] == '='))
+			return NULL;
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		p++;
+	}
+	return p < end ? p + 1 : NULL;
+}
+
+/* The ')' closing the group that starts at p ('('), or NULL. */
+static const char *ruleset_pat_group_end(const char *p, const char *end)
+{
+	int depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '\\') {
+			p++;
+		} else if (*p == '[') {
+			if ((p = ruleset_pat_class_end(p, end)) == NULL)
+				return NULL;
+			p--;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && --depth == 0) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* A quantifier at p: 1 with its end in *q and whether it allows zero
+ * repeats in *zero; 0: none; -1: a '{' that is not one (give up: PCRE2
+ * versions differ on "{,n}"). */
+static int ruleset_pat_quant(const char *p, const char *end, const char **q, int *zero)
+{
+	if (p >= end)
+		return 0;
+	if (*p == '?' || *p == '*' || *p == '+') {
+		*zero = *p != '+';
+		p++;
+	} else if (*p == '{') {
+		const char *d = p + 1;
+		long lo = 0;
+
+		if (d >= end || *d < '0' || *d > '9')
+			return -1;
+		while (d < end && *d >= '0' && *d <= '9' && lo < 100000)
+			lo = lo * 10 + (*d++ - '0');
+		if (d < end && *d == ',')
+			for (d++; d < end && *d >= '0' && *d <= '9'; d++)
+				;
+		if (d >= end || *d != '}')
+			return -1;
+		*zero = lo == 0;
+		p = d + 1;
+	} else {
+		return 0;
+	}
+	if (p < end && (*p == '?' || *p == '+'))
+		p++;
+	*q = p;
+	return 1;
+}
+
+static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth);
+
+/* Offer the run as a one-literal set. */
+static void ruleset_pat_run(ruleset_pat_set *best, const char *run, size_t n)
+{
+	size_t m;
+
+	if (n < RULESET_LIT_MIN)
+		return;
+	m = ruleset_pat_min(best);
+	if (best->ok && !(n > m || (n == m && best->n > 1)))
+		return;		/* not better (see ruleset_pat_better) */
+	best->ok = 1;
+	best->n = 1;
+	memcpy(best->s[0], run, n);
+	best->s[0][n] = '\0';
+}
+
+/* *dst = *src, only the literals used */
+static void ruleset_pat_copy(ruleset_pat_set *dst, const ruleset_pat_set *src)
+{
+	dst->ok = src->ok;
+	dst->n = src->n;
+	memcpy(dst->s, src->s, src->n * sizeof(src->s[0]));
+}
+
+/* A group at p: *in its contents, *close its ')'; *look set for a lookaround
+ * (zero-width: its contents need not be in the match).  -1: give up. */
+static int ruleset_pat_group(const char *p, const char *end, const char **in,
+			     const char **close, int *look)
+{
+	*close = ruleset_pat_group_end(p, end);
+	*in = p + 1;
+	*look = 0;
+	if (*close == NULL)
+		return -1;
+	if (*in < *close && **in == '*')
+		return -1;			/* (*VERB) */
+	if (*in < *close && **in == '?') {
+		const char *o = *in + 1;
+
+		if (o < *close && *o == ':')
+			*in = o + 1;
+		else if (o < *close && (*o == '=' || *o == '!'))
+			*look = 1;
+		else if (o + 1 < *close && *o == '<' && (o[1] == '=' || o[1] == '!'))
+			*look = 1;
+		else
+			return -1;		/* options, names, comments, atomic, ... */
+	}
+	return 0;
+}
+
+/* One sequence [p, end): its best set in *best.  -1: give up the pattern. */
+/* Offer the run as a one-literal set to best and, when not NULL, second
+ * (the next best, a requirement of its own: see ruleset_pat_seq). */
+static void ruleset_pat_run2(ruleset_pat_set *best, ruleset_pat_set *second, const char *run,
+			     size_t n)
+{
+	size_t m;
+
+	if (second == NULL || n < RULESET_LIT_MIN) {
+		ruleset_pat_run(best, run, n);
+		return;
+	}
+	m = ruleset_pat_min(best);
+	if (!best->ok || n > m || (n == m && best->n > 1)) {
+		ruleset_pat_copy(second, best);
+		ruleset_pat_run(best, run, n);
+		return;
+	}
+	ruleset_pat_run(second, run, n);
+}
+
+/* One sequence [p, end): its best set in *best, and, when second is not
+ * NULL, the next best in *second.  Every match of the sequence holds one
+ * literal of each: the two come from different items of the sequence,
+ * each of which every match goes through.  -1: give up the pattern. */
+static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best,
+			   ruleset_pat_set *second, int depth)
+{
+	char run[RULESET_PAT_LEN];
+	size_t n = 0;
+	const char *q;
+	int zero, k;
+
+	best->ok = 0;
+	best->n = 0;
+	if (second != NULL) {
+		second->ok = 0;
+		second->n = 0;
+	}
+	while (p < end) {
+		char c;
+
+		if (*p == '(') {
+			const char *in, *close;
+			ruleset_pat_set *g;
+			int look, r;
+
+			if (ruleset_pat_group(p, end, &in, &close, &look) < 0)
+				return -1;
+			ruleset_pat_run2(best, second, run, n);
+			n = 0;
+			p = close + 1;
+			zero = 0;
+			if ((k = ruleset_pat_quant(p, end, &q, &zero)) < 0)
+				return -1;
+			if (k > 0)
+				p = q;
+			if (look || zero)
+				continue;
+			if ((g = malloc(sizeof(*g))) == NULL)
+				return -1;
+			r = ruleset_pat_alt(in, close, g, depth + 1);
+			if (r == 0 && ruleset_pat_better(g, best)) {
+				if (second != NULL)
+					ruleset_pat_copy(second, best);
+				ruleset_pat_copy(best, g);
+			} else if (r == 0 && second != NULL && ruleset_pat_better(g, second)) {
+				ruleset_pat_copy(second, g);
+			}
+			free(g);
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		if (*p == '[' || *p == '.' || *p == '^' || *p == '$' ||
+		    (*p == '\\' && p + 1 < end && strchr("bBdDwWsShHvVRAzZGKXNC", p[1]) != NULL)) {
+			if (*p == '[') {
+				if ((q = ruleset_pat_class_end(p, end)) == NULL)
+					return -1;
+				p = q;
+			} else {
+				p += *p == '\\' ? 2 : 1;
+			}
+			if ((k = ruleset_pat_quant(p, end, &q, &zero)) < 0)
+				return -1;
+			if (k > 0)
+				p = q;
+			ruleset_pat_run2(best, second, run, n);
+			n = 0;
+			continue;
+		}
+		if (*p == '\\') {
+			if (p + 1 >= end)
+				return -1;
+			c = p[1];
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+				return -1;	/* \x, \Q, \1, \t ...: give up */
+			p += 2;
+		} else if (*p == '?' || *p == '*' || *p == '+' || *p == ')' || *p == '{' || *p == '|') {
+			return -1;
+		} else {
+			c = *p++;
+		}
+		c = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		if ((k = ruleset_pat_quant(p, end, &q, &zero)) < 0)
+			return -1;
+		if (k > 0) {
+			p = q;
+			if (!zero && n + 1 < sizeof(run))
+				run[n++] = c;	/* at least once: it ends the run */
+			ruleset_pat_run2(best, second, run, n);
+			n = 0;
+			continue;
+		}
+		if (n + 1 < sizeof(run))
+			run[n++] = c;	/* past the end: the run kept is a prefix */
+	}
+	ruleset_pat_run2(best, second, run, n);
+	return 0;
+}
+
+/* The alternation [p, end): the union of its alternatives' sets. */
+static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth)
+{
+	const char *start = p, *q;
+	int level = 0;
+	ruleset_pat_set *one;
+
+	if (depth > 32 || (one = malloc(sizeof(*one))) == NULL)
+		return -1;
+	out->ok = 1;
+	out->n = 0;
+	for (;; p++) {
+		if (p >= end || (*p == '|' && level == 0)) {
+			size_t i;
+
+			if (ruleset_pat_seq(start, p, one, NULL, depth) < 0)
+				goto fail;
+			if (!one->ok || out->n + one->n > RULESET_PAT_SET)
+				out->ok = 0;
+			for (i = 0; out->ok && i < one->n; i++)
+				memcpy(out->s[out->n++], one->s[i], sizeof(one->s[i]));
+			if (p >= end)
+				break;
+			start = p + 1;
+		} else if (*p == '\\') {
+			p++;
+		} else if (*p == '[') {
+			if ((q = ruleset_pat_class_end(p, end)) == NULL)
+				goto fail;
+			p = q - 1;
+		} else if (*p == '(') {
+			level++;
+		} else if (*p == ')') {
+			level--;
+		}
+	}
+	if (!out->ok)
+		out->n = 0;
+	free(one);
+	return 0;
+fail:
+	free(one);
+	return -1;
+}
+
+/* The prefilter lowercases ASCII letters and nothing else, as PCRE2's
+ * built-in character tables (the C locale's) fold.  A PCRE2 built with
+ * other tables could fold more (Latin-1 letters, a Turkish i): this probe,
+ * run once per process, asks PCRE2 whether a caseless byte matches any
+ * byte but itself and its ASCII pair; if one does, no literals are
+ * derived and every rule is always run. */
+static pthread_once_t ruleset_pat_fold_once = PTHREAD_ONCE_INIT;
+static int ruleset_pat_fold_ascii;		/* set once by the probe, then read-only */
+
+static void ruleset_pat_fold_probe(void)
+{
+	unsigned char all[256];
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int c, ok = md != NULL;
+
+	for (c = 0; c < 256; c++)
+		all[c] = (unsigned char)c;
+	/* each byte's pattern against all 256 bytes: every byte it matches
+	 * (its position) must be itself or its ASCII pair */
+	for (c = 0; ok && c < 256; c++) {
+		int pair = c >= 'A' && c <= 'Z' ? c + 32 : c >= 'a' && c <= 'z' ? c - 32 : c, err;
+		char pat[16];
+		PCRE2_SIZE off, start = 0;
+		pcre2_code *re;
+
+		snprintf(pat, sizeof(pat), "\\x{%x}", (unsigned)c);
+		re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err,
+				   &off, NULL);
+		if (re == NULL)
+			ok = 0;
+		while (ok && start < sizeof(all) &&
+		       pcre2_match(re, all, sizeof(all), start, 0, md, NULL) >= 0) {
+			PCRE2_SIZE at = pcre2_get_ovector_pointer(md)[0];
+
+			if (at != (PCRE2_SIZE)c && at != (PCRE2_SIZE)pair)
+				ok = 0;
+			start = at + 1;
+		}
+		pcre2_code_free(re);
+	}
+	pcre2_match_data_free(md);
+	ruleset_pat_fold_ascii = ok;
+}
+
+/* The set as "lit\0lit\0...\0\0" (malloc'd), or NULL when it has none or
+ * one too short for the index. */
+static char *ruleset_pat_string(const ruleset_pat_set *set)
+{
+	char *buf;
+	size_t i, o = 0;
+
+	if (!set->ok || ruleset_pat_min(set) < RULESET_LIT_MIN ||
+	    (buf = malloc(set->n * sizeof(set->s[0]) + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < set->n; i++) {
+		size_t n = strlen(set->s[i]);
+
+		memcpy(buf + o, set->s[i], n + 1);
+		o += n + 1;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd), or NULL. */
+char *ruleset_pat_lits(const char *pattern)
+{
+	ruleset_pat_set *set;
+	char *buf = NULL;
+
+	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
+	if (!ruleset_pat_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
+		return NULL;
+	if (ruleset_pat_alt(pattern, pattern + strlen(pattern), set, 0) == 0)
+		buf = ruleset_pat_string(set);
+	free(set);
+	return buf;
+}
+
+/* A plain word (no special character, no cut) whose one literal it is:
+ * finding it is matching it. */
+int ruleset_pat_exact(const char *p, size_t n, const char *lits)
+{
+	return lits != NULL && n < RULESET_PAT_LEN && strcspn(p, "\\^$.[]|()?*+{}") == n &&
+	       strlen(lits) == n && lits[n + 1] == '\0' && strncasecmp(lits, p, n) == 0;
+}
+
+/* Split the pattern into parts: each top-level alternative that has
+ * literals is a part of its own (it is only run when one of its literals
+ * is in the text), the others go together into one part that is always
+ * run.  A pattern the literal reading gives up on is one part without
+ * literals.  A text matches the pattern exactly when it matches one of
+ * the parts (PCRE2 alternatives; the readings that could differ, such as
+ * options, back references and (?| groups, make the reading give up).
+ * 0, or -1 when some part fails (the caller keeps the pattern whole). */
+int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
+{
+	const char *end = pattern + strlen(pattern), *p, *start, *q;
+	char *rest;
+	size_t nrest = 0;
+	int level = 0, ret = 0;
+	ruleset_pat_set *set, *second;
+
+	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
+	if ((set = malloc(sizeof(*set))) == NULL)
+		return -1;
+	if (ruleset_pat_alt(pattern, end, set, 0) < 0) {
+		free(set);
+		return add(ctx, pattern, strlen(pattern), NULL, NULL);
+	}
+	/* the alternatives, their separators and one more '|' (an empty first
+	 * alternative) fit in strlen(pattern) + 1 */
+	if ((rest = malloc(strlen(pattern) + 1)) == NULL ||
+	    (second = malloc(sizeof(*second))) == NULL) {
+		free(rest);
+		free(set);
+		return -1;
+	}
+	for (p = start = pattern; ret == 0; p++) {
+		if (p >= end || (*p == '|' && level == 0)) {
+			/* the alternative's literals (ruleset_pat_lits() of it:
+			 * it is one sequence) and its second requirement, read
+			 * once here */
+			if (ruleset_pat_seq(start, p, set, second, 0) == 0 && set->ok &&
+			    ruleset_pat_min(set) >= RULESET_LIT_MIN) {
+				char *l1 = NULL, *l2 = NULL;
+
+				if (ruleset_pat_fold_ascii) {
+					l1 = ruleset_pat_string(set);
+					l2 = l1 != NULL ? ruleset_pat_string(second) : NULL;
+				}
+				ret = add(ctx, start, (size_t)(p - start), l1, l2);
+			} else {
+				if (nrest > 0)
+					rest[nrest++] = '|';
+				memcpy(rest + nrest, start, (size_t)(p - start));
+				nrest += (size_t)(p - start);
+				if (nrest == 0)
+					rest[nrest++] = '|';	/* an empty alternative stays */
+			}
+			if (p >= end)
+				break;
+			start = p + 1;
+		} else if (*p == '\\') {
+			p++;
+		} else if (*p == '[') {
+			if ((q = ruleset_pat_class_end(p, end)) == NULL)
+				ret = -1;	/* cannot happen: the reading succeeded */
+			else
+				p = q - 1;
+		} else if (*p == '(') {
+			level++;
+		} else if (*p == ')') {
+			level--;
+		}
+	}
+	if (ret == 0 && nrest > 0)
+		ret = add(ctx, rest, nrest, NULL, NULL);
+	free(rest);
+	free(set);
+	free(second);
+	return ret;
+}

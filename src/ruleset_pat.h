@@ -1,0 +1,32 @@
+/*
+ * ruleset_pat.h - what a rule's pattern says without running it (private
+ * to the ruleset's files): the literals every match holds and the
+ * pattern's top-level alternatives.  See ruleset_pat.c.
+ */
+#ifndef BT_RULESET_PAT_H
+#define BT_RULESET_PAT_H
+
+#include <stddef.h>
+
+/* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd, the caller
+ * frees it), or NULL when none can be derived safely. */
+char *ruleset_pat_lits(const char *pattern);
+
+/* 1 when the pattern p (n bytes, NUL-terminated) is a plain word and lits
+ * (ruleset_pat_lits() of it) is that word alone: finding the literal is
+ * matching the pattern. */
+int ruleset_pat_exact(const char *p, size_t n, const char *lits);
+
+/* Split the pattern at its top-level '|' and call add(ctx, p, n, lits,
+ * lits2) for each part: an alternative with literals is a part of its own,
+ * with them (its ruleset_pat_lits()) and, when it is one sequence with a
+ * second requirement, lits2: literals one of which every match holds
+ * besides one of lits ("user (is )?over": "user " and "over") (malloc'd,
+ * add owns them; NULL: none); the rest go together (one part always run, both
+ * NULL), as does the whole pattern when the literal reading gives up.  0,
+ * or -1 when add or the split fails. */
+typedef int (*ruleset_pat_add_fn)(void *ctx, const char *p, size_t n, char *lits,
+				  char *lits2);
+int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx);
+
+#endif
