@@ -9,9 +9,13 @@
 #      UndefinedBehaviorSanitizer (LeakSanitizer included);
 #   3. the unit tests, the command and the daemon (its miltertest
 #      protocol tests) under valgrind, failing on leaks and errors;
-#   4. short libFuzzer runs on the engine and the policy-file parser;
-#   5. make distcheck (tarball builds and passes its own tests);
-#   6. the accuracy report on the labelled corpus, when it is there.
+#   4. variant builds (clang; plain C without SSE2/AVX2; the rule
+#      prefilter's self-check) through the unit and golden tests, each
+#      giving the same output as the normal build on the corpus;
+#   5. short libFuzzer runs on the engine, the policy-file parser, the
+#      header formatter, the input reader and the milter glue;
+#   6. make distcheck (tarball builds and passes its own tests);
+#   7. the accuracy report on the labelled corpus, when it is there.
 # Exits non-zero when anything fails.  Set QUICK=1 to stop after step 1.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -96,6 +100,38 @@ rm -rf "$vglogs"
 echo "valgrind: clean"
 unset BOUNCETAG_NO_JIT
 
+step "variant builds: clang, plain C, prefilter self-check"
+# The same sources three more ways, each through the unit and golden tests:
+#   clang       the fuzzers' compiler, with -Werror too;
+#   plain C     the SSE2/AVX2 paths compiled out, so the portable fallbacks
+#               (what non-x86 machines run) are tested here;
+#   prefilter   -DRULESET_LIT_CHECK: every rule the literal prefilter skips
+#               is run anyway, aborting if it would have matched.
+# With the corpus present, each must give byte-identical JSON to _build.
+clang=$(command -v clang-14 || command -v clang || true)
+variants="_build-plain _build-litchk"
+TESTS_OVERRIDE="$unit tests/golden.sh" run_check _build-plain --enable-werror \
+	CFLAGS="-O2 -g -U__SSE2__ -U__AVX2__"
+TESTS_OVERRIDE="$unit tests/golden.sh" run_check _build-litchk --enable-werror \
+	CFLAGS="-O2 -g -DRULESET_LIT_CHECK"
+if [ -n "$clang" ]; then
+	TESTS_OVERRIDE="$unit tests/golden.sh" run_check _build-clang --enable-werror CC="$clang"
+	variants="$variants _build-clang"
+fi
+CORPUS=${BOUNCETAG_CORPUS:-$top/../shared/corpus}
+if [ -d "$CORPUS/emails" ]; then
+	ref=$(mktemp /tmp/bt-variant.XXXXXX)
+	_build/bouncetag --format=json "$CORPUS/emails" "$CORPUS/negatives" >"$ref"
+	for v in $variants; do
+		"$v"/bouncetag --format=json "$CORPUS/emails" "$CORPUS/negatives" | cmp -s - "$ref" \
+			|| { rm -f "$ref"; echo "variant $v: output differs from _build on the corpus"; exit 1; }
+		echo "variant $v: same output on the corpus ($(wc -l <"$ref") results)"
+	done
+	rm -f "$ref"
+else
+	echo "variants: corpus not found at $CORPUS: output not compared"
+fi
+
 if [ -x fuzz/run.sh ]; then
 	step "fuzzers (bounded)"
 	fuzz/run.sh "${FUZZ_SECONDS:-60}"
@@ -115,9 +151,9 @@ else
 	echo "accuracy: corpus not found at $CORPUS (set BOUNCETAG_CORPUS): skipped"
 fi
 # One closing line for whoever reads the log: the automake test results of
-# the normal and the sanitizer builds (the other stages stop the script on
+# the normal, sanitizer and variant builds (the other stages stop the script on
 # failure, so reaching here means they passed).
-trs=$(find _build _build-san -name '*.trs' -not -path '*/bouncetag-*' 2>/dev/null)
+trs=$(find _build _build-san _build-plain _build-litchk _build-clang -name '*.trs' -not -path '*/bouncetag-*' 2>/dev/null)
 npass=$(cat $trs /dev/null | grep -c '^:test-result: PASS' || true)
 nfail=$(cat $trs /dev/null | grep -c '^:test-result: \(FAIL\|ERROR\)' || true)
 echo "check.sh: $npass passed, $nfail failed"
