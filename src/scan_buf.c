@@ -16,15 +16,7 @@
  * locale, and NUL. */
 #define SCAN_BL(c)	((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\v' || \
 			 (c) == '\f' || (c) == '\r' || (c) == '\0')
-#define SCAN_BL4(c)	SCAN_BL(c), SCAN_BL((c) + 1), SCAN_BL((c) + 2), \
-			SCAN_BL((c) + 3)
-#define SCAN_BL16(c)	SCAN_BL4(c), SCAN_BL4((c) + 4), SCAN_BL4((c) + 8), \
-			SCAN_BL4((c) + 12)
-#define SCAN_BL64(c)	SCAN_BL16(c), SCAN_BL16((c) + 16), \
-			SCAN_BL16((c) + 32), SCAN_BL16((c) + 48)
-static const unsigned char scan_blank[256] = {
-	SCAN_BL64(0), SCAN_BL64(64), SCAN_BL64(128), SCAN_BL64(192)
-};
+static const unsigned char scan_blank[256] = SCAN_TABLE256(SCAN_BL);
 
 #ifdef __SSE2__
 #include <emmintrin.h>

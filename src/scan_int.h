@@ -168,6 +168,15 @@ size_t scan_doc_after(const scan_doc *d, scan_line *out, size_t max);
 /* Look up the values of the report's own addresses that a comparison
  * (strict or not) reads, on first use. */
 void scan_skip_ready(scan_doc *d, int strict);
+/* A 256-entry byte table made at compile time: SCAN_TABLE256(F) is the
+ * initializer { F(0), F(1), ..., F(255) } for a macro F(c) of one byte. */
+#define SCAN_T4(F, c)	F(c), F((c) + 1), F((c) + 2), F((c) + 3)
+#define SCAN_T16(F, c)	SCAN_T4(F, c), SCAN_T4(F, (c) + 4), SCAN_T4(F, (c) + 8), \
+			SCAN_T4(F, (c) + 12)
+#define SCAN_T64(F, c)	SCAN_T16(F, c), SCAN_T16(F, (c) + 16), \
+			SCAN_T16(F, (c) + 32), SCAN_T16(F, (c) + 48)
+#define SCAN_TABLE256(F) { SCAN_T64(F, 0), SCAN_T64(F, 64), SCAN_T64(F, 128), \
+			SCAN_T64(F, 192) }
 extern const unsigned char scan_space[256];	/* isspace(), C locale */
 /* isalpha() and isdigit() of the C locale, inline (the engine never sets
  * a locale). */

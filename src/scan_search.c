@@ -29,17 +29,8 @@
  * rejects.  Without SSE2, or near the end of the text, a plain loop.
  */
 #define SCAN_LOW(c)	((c) + ((c) >= 'A' && (c) <= 'Z' ? 32 : 0))
-#define SCAN_LOW4(c)	SCAN_LOW(c), SCAN_LOW((c) + 1), SCAN_LOW((c) + 2), \
-			SCAN_LOW((c) + 3)
-#define SCAN_LOW16(c)	SCAN_LOW4(c), SCAN_LOW4((c) + 4), SCAN_LOW4((c) + 8), \
-			SCAN_LOW4((c) + 12)
-#define SCAN_LOW64(c)	SCAN_LOW16(c), SCAN_LOW16((c) + 16), \
-			SCAN_LOW16((c) + 32), SCAN_LOW16((c) + 48)
-
 /* ASCII lower case of every byte (tolower() of the C locale). */
-const unsigned char scan_lower[256] = {
-	SCAN_LOW64(0), SCAN_LOW64(64), SCAN_LOW64(128), SCAN_LOW64(192)
-};
+const unsigned char scan_lower[256] = SCAN_TABLE256(SCAN_LOW);
 
 #ifdef __SSE2__
 #include <emmintrin.h>

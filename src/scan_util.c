@@ -59,14 +59,7 @@ static scan_prefixes scan_cut_fields = SCAN_PREFIXES(scan_cut_field_list);
 /* isspace() of the C locale, as a table (every line is trimmed). */
 #define SCAN_SP(c)	((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\v' || \
 			 (c) == '\f' || (c) == '\r')
-#define SCAN_SP4(c)	SCAN_SP(c), SCAN_SP((c) + 1), SCAN_SP((c) + 2), SCAN_SP((c) + 3)
-#define SCAN_SP16(c)	SCAN_SP4(c), SCAN_SP4((c) + 4), SCAN_SP4((c) + 8), \
-			SCAN_SP4((c) + 12)
-#define SCAN_SP64(c)	SCAN_SP16(c), SCAN_SP16((c) + 16), SCAN_SP16((c) + 32), \
-			SCAN_SP16((c) + 48)
-const unsigned char scan_space[256] = {
-	SCAN_SP64(0), SCAN_SP64(64), SCAN_SP64(128), SCAN_SP64(192)
-};
+const unsigned char scan_space[256] = SCAN_TABLE256(SCAN_SP);
 
 static int
 scan_is_cut(const scan_line *l)
