@@ -10,6 +10,7 @@
 #include "detect.h"
 #include "engine.h"
 #include "mime.h"
+#include "fieldname.h"
 
 #define DETECT_BUF	512
 
@@ -364,90 +365,70 @@ detect_subject(const char *value)
 	return sig;
 }
 
-/* strcasecmp(name, lc) == 0 for a lowercase lc (ASCII, the C locale), in
- * line: a call per comparison was most of the cost of a header field. */
-static int
-detect_is(const char *name, const char *lc)
-{
-	const unsigned char *a = (const unsigned char *)name;
-	const unsigned char *b = (const unsigned char *)lc;
-
-	for (;; a++, b++) {
-		unsigned c = *a;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if (c != *b)
-			return 0;
-		if (c == '\0')
-			return 1;
-	}
-}
-
 unsigned
-detect_header(const char *name, const char *value)
+detect_field(int id, const char *name, const char *value)
 {
 	if (value == NULL)
 		return 0;
-	switch (tolower((unsigned char)name[0])) {
-	case 'f':
-		if (detect_is(name, "from") &&
-		    detect_any(value, detect_from_words,
+	switch (id) {
+	case FN_FROM:
+		if (detect_any(value, detect_from_words,
 			       sizeof(detect_from_words) / sizeof(detect_from_words[0])))
 			return DETECT_FROM_DAEMON;
 		break;
-	case 's':
-		if (detect_is(name, "subject"))
-			return detect_subject(value);
+	case FN_SUBJECT:
+		return detect_subject(value);
+	case FN_RETURN_PATH:
+		return detect_sender(value);
+	case FN_CONTENT_TYPE:
+		return detect_content_type(value);
+	case FN_AUTO_SUBMITTED:
+		while (*value == ' ' || *value == '\t')
+			value++;
+		if (strncasecmp(value, "auto-replied", 12) == 0)
+			return DETECT_AUTO_REPLIED;
+		if (strncasecmp(value, "no", 2) != 0)
+			return DETECT_AUTO_GENERATED;
 		break;
-	case 'r':
-		if (detect_is(name, "return-path"))
-			return detect_sender(value);
-		break;
-	case 'c':
-		if (detect_is(name, "content-type"))
-			return detect_content_type(value);
-		break;
-	case 'a':
-		if (detect_is(name, "auto-submitted")) {
-			while (*value == ' ' || *value == '\t')
-				value++;
-			if (strncasecmp(value, "auto-replied", 12) == 0)
-				return DETECT_AUTO_REPLIED;
-			if (strncasecmp(value, "no", 2) != 0)
-				return DETECT_AUTO_GENERATED;
-		}
-		break;
-	case 'p':
-		if (detect_is(name, "precedence") &&
-		    detect_has(value, "auto_reply"))
+	case FN_PRECEDENCE:
+		if (detect_has(value, "auto_reply"))
 			return DETECT_AUTOREPLY;
 		break;
-	case 'x':
-		if (detect_is(name, "x-failed-recipients"))
-			return DETECT_XFAILED;
-		if (detect_is(name, "x-autoreply") ||
-		    detect_is(name, "x-autorespond") ||
-		    detect_is(name, "x-autoresponder") ||
-		    (!detect_is(name, "x-auto-response-suppress") &&
-		     strncasecmp(name, "x-auto", 6) == 0 &&
-		     detect_has(name, "reply")))
-			return DETECT_AUTOREPLY;
-		if (detect_is(name, "x-mailer") &&
-		    detect_any(value, detect_mailer_words,
+	case FN_X_FAILED_RECIPIENTS:
+		return DETECT_XFAILED;
+	case FN_X_AUTOREPLY:
+		return DETECT_AUTOREPLY;
+	case FN_X_MAILER:
+		if (detect_any(value, detect_mailer_words,
 			       sizeof(detect_mailer_words) / sizeof(detect_mailer_words[0])))
 			return DETECT_BOUNCE_MAILER;
-		if (detect_is(name, "x-apple-unsubscribe") &&
-		    strncasecmp(value, "true", 4) == 0)
+		break;
+	case FN_X_APPLE_UNSUBSCRIBE:
+		if (strncasecmp(value, "true", 4) == 0)
 			return DETECT_UNSUBSCRIBE;
-		if (detect_is(name, "x-mlserver") ||
-		    strncasecmp(name, "x-ses-", 6) == 0 ||
-		    detect_is(name, "x-amz-sns-message-type"))
+		break;
+	case FN_X_MLSERVER:
+	case FN_X_AMZ_SNS_MESSAGE_TYPE:
+		return DETECT_BOUNCE_MAILER;
+	case FN_OTHER:
+		/* X-Auto...reply...: an auto-reply; X-SES-...: Amazon SES */
+		if (name[0] != 'x' && name[0] != 'X')
+			break;
+		if (strncasecmp(name, "x-auto", 6) == 0 && detect_has(name, "reply"))
+			return DETECT_AUTOREPLY;
+		if (strncasecmp(name, "x-ses-", 6) == 0)
 			return DETECT_BOUNCE_MAILER;
 		break;
 	default:
 		break;
 	}
 	return 0;
+}
+
+unsigned
+detect_header(const char *name, const char *value)
+{
+	return detect_field(fieldname_id(name, strlen(name)), name, value);
 }
 
 int

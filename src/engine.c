@@ -20,6 +20,7 @@
 #include "mime.h"
 #include "dsn.h"
 #include "detect.h"
+#include "fieldname.h"
 #include "scan.h"
 #include "classify.h"
 #include "ruleset.h"
@@ -48,18 +49,6 @@ void
 engine_note_caps(engine *e, unsigned caps)
 {
 	e->r.caps_hit |= caps;
-}
-
-/* strcasecmp(name, lc) == 0 for a lowercase lc.  The first byte is tested
- * here: most names differ there, and the call is the cost of a header. */
-static int
-engine_is(const char *name, const char *lc)
-{
-	unsigned char c = (unsigned char)name[0];
-
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	return c == (unsigned char)lc[0] && strcasecmp(name, lc) == 0;
 }
 
 /* ---- MIME callbacks ---------------------------------------------------- */
@@ -333,9 +322,9 @@ engine_msg_header(void *ctx, unsigned in_message, const char *name,
 {
 	engine *e = ctx;
 	char **f = NULL;
+	int id = fieldname_id(name, strlen(name));
 
-	if (in_message == 1 && !e->descend &&
-	    engine_is(name, "content-type")) {
+	if (in_message == 1 && !e->descend && id == FN_CONTENT_TYPE) {
 		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
 
 		mime_type(value, type, sizeof(type));
@@ -345,14 +334,22 @@ engine_msg_header(void *ctx, unsigned in_message, const char *name,
 	}
 	if (in_message != e->orig_level || e->returned_eoh || e->state == E_DONE)
 		return;
-	if (engine_is(name, "message-id"))
+	switch (id) {
+	case FN_MESSAGE_ID:
 		f = &e->r.original_message_id;
-	else if (engine_is(name, "from"))
+		break;
+	case FN_FROM:
 		f = &e->r.original_from;
-	else if (engine_is(name, "to"))
+		break;
+	case FN_TO:
 		f = &e->r.original_to;
-	else if (engine_is(name, "subject"))
+		break;
+	case FN_SUBJECT:
 		f = &e->r.original_subject;
+		break;
+	default:
+		break;
+	}
 	if (f != NULL && *f == NULL)
 		result_set(f, value, vlen, e->caps.max_field, &e->r.caps_hit);
 }
@@ -483,21 +480,29 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
-/* Copy value unfolded (line breaks dropped) into dst; returns length. */
+/* Copy value (vlen bytes) unfolded into dst: CR and LF dropped, at most
+ * cap bytes, trailing white space cut; returns the length. */
 static size_t
-engine_unfold(char *dst, size_t cap, const char *v)
+engine_unfold(char *dst, size_t cap, const char *v, size_t vlen)
 {
-	size_t n = 0, k;
+	const char *end = v + vlen, *nl;
+	size_t n = 0, k, i;
 
-	while (*v && n < cap) {
-		k = strcspn(v, "\r\n");	/* a run without line breaks */
+	while (v < end && n < cap) {
+		/* a run up to the next LF, copied, then its CRs squeezed out */
+		nl = memchr(v, '\n', (size_t)(end - v));
+		k = (size_t)((nl != NULL ? nl : end) - v);
 		if (k > cap - n)
 			k = cap - n;
-		memcpy(dst + n, v, k);
-		n += k;
-		v += k;
-		while (*v == '\r' || *v == '\n')
-			v++;
+		if (memchr(v, '\r', k) == NULL) {
+			memcpy(dst + n, v, k);
+			n += k;
+		} else {
+			for (i = 0; i < k; i++)
+				if (v[i] != '\r')
+					dst[n++] = v[i];
+		}
+		v = nl != NULL ? nl + 1 : end;
 	}
 	while (n > 0 && isspace((unsigned char)dst[n - 1]))
 		n--;
@@ -507,36 +512,21 @@ engine_unfold(char *dst, size_t cap, const char *v)
 /* 2: a field the scanner relies on (room is kept for these); 1: other
  * fields worth keeping while there is room; 0: never kept. */
 static int
-engine_keep_header(engine *e, const char *name)
+engine_keep_header(engine *e, int id)
 {
-	static const char *const vital[] = {
-		"from", "subject", "to", "x-failed-recipients", "content-type",
-		"auto-submitted", "message-id", "x-mailer", "date", "reply-to",
-		"return-path", "sender", "cc", "x-original-to", "delivered-to",
-	};
-	static const char *const skip[] = {
-		"dkim-signature", "arc-seal", "arc-message-signature",
-		"arc-authentication-results", "x-google-dkim-signature",
-		"authentication-results", "references", "domainkey-signature",
-	};
-	size_t i;
-
-	if (engine_is(name, "received"))
+	if (id == FN_RECEIVED)
 		return e->nreceived++ < ENGINE_RECEIVED;
-	for (i = 0; i < sizeof(vital) / sizeof(vital[0]); i++)
-		if (engine_is(name, vital[i]))
-			return 2;
-	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-		if (engine_is(name, skip[i]))
-			return 0;
-	return 1;
+	if (id > FN_OTHER && id < FN_VITAL_END)
+		return 2;
+	return id == FN_NOT_KEPT ? 0 : 1;
 }
 
 static void
-engine_store_header(engine *e, const char *name, const char *value)
+engine_store_header(engine *e, int id, const char *name, size_t nlen,
+		    const char *value, size_t vlen)
 {
-	size_t nlen = strlen(name), room, vlen;
-	int keep = engine_keep_header(e, name);
+	size_t room;
+	int keep = engine_keep_header(e, id);
 	engine_hent *h;
 
 	if (keep == 0 || e->nh >= ENGINE_HMAX)
@@ -555,7 +545,7 @@ engine_store_header(engine *e, const char *name, const char *value)
 		room = e->caps.max_header;
 	if (keep == 1 && room > 1024)
 		room = 1024;		/* long X- fields are of little use */
-	vlen = engine_unfold(e->hstore + e->hlen, room, value);
+	vlen = engine_unfold(e->hstore + e->hlen, room, value, vlen);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';
 	e->hlen += vlen + 1;
@@ -593,40 +583,60 @@ engine_envfrom(engine *e, const char *sender)
 	e->sig |= detect_sender(sender);
 }
 
+/* result_set(*f, the unfolded value) through a bounded stack copy. */
+static void
+engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
+		    size_t bufmax)
+{
+	char buf[1024];
+
+	result_set(f, buf, engine_unfold(buf, bufmax, value, vlen),
+		   e->caps.max_field, &e->r.caps_hit);
+}
+
 int
 engine_header(engine *e, const char *name, const char *value)
 {
 	unsigned s;
+	size_t nlen, vlen;
+	int id;
 
 	if (e->state != E_HEADERS || name == NULL || value == NULL)
 		return ENGINE_MORE;
-	if (strlen(value) > e->caps.max_header)
+	nlen = strlen(name);
+	vlen = strlen(value);
+	if (vlen > e->caps.max_header)
 		e->r.caps_hit |= BT_CAP_HEADER;
-	engine_store_header(e, name, value);
-	s = detect_header(name, value);
-	if (e->sender_given && engine_is(name, "return-path"))
+	id = fieldname_id(name, nlen);	/* once, for all the tests below */
+	engine_store_header(e, id, name, nlen, value, vlen);
+	s = detect_field(id, name, value);
+	if (e->sender_given && id == FN_RETURN_PATH)
 		s = 0;		/* the envelope sender says it better */
 	e->sig |= s;
-	if (!e->has_ct && engine_is(name, "content-type")) {
-		e->ct[engine_unfold(e->ct, ENGINE_CT_MAX, value)] = '\0';
-		e->has_ct = 1;
-	} else if (engine_is(name, "content-transfer-encoding")) {
-		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value)] = '\0';
-	} else if (e->r.from == NULL && engine_is(name, "from")) {
-		char buf[1024];
-
-		result_set(&e->r.from, buf, engine_unfold(buf, sizeof(buf), value),
-			   e->caps.max_field, &e->r.caps_hit);
-	} else if (e->r.subject == NULL && engine_is(name, "subject")) {
-		char buf[1024];
-
-		result_set(&e->r.subject, buf, engine_unfold(buf, sizeof(buf), value),
-			   e->caps.max_field, &e->r.caps_hit);
-	} else if (e->r.mailer == NULL && engine_is(name, "x-mailer")) {
-		char buf[256];
-
-		result_set(&e->r.mailer, buf, engine_unfold(buf, sizeof(buf), value),
-			   e->caps.max_field, &e->r.caps_hit);
+	switch (id) {
+	case FN_CONTENT_TYPE:
+		if (!e->has_ct) {
+			e->ct[engine_unfold(e->ct, ENGINE_CT_MAX, value, vlen)] = '\0';
+			e->has_ct = 1;
+		}
+		break;
+	case FN_CONTENT_TRANSFER_ENCODING:
+		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value, vlen)] = '\0';
+		break;
+	case FN_FROM:
+		if (e->r.from == NULL)
+			engine_set_unfolded(e, &e->r.from, value, vlen, 1024);
+		break;
+	case FN_SUBJECT:
+		if (e->r.subject == NULL)
+			engine_set_unfolded(e, &e->r.subject, value, vlen, 1024);
+		break;
+	case FN_X_MAILER:
+		if (e->r.mailer == NULL)
+			engine_set_unfolded(e, &e->r.mailer, value, vlen, 256);
+		break;
+	default:
+		break;
 	}
 	return ENGINE_MORE;
 }

@@ -343,12 +343,26 @@ mime_field_append(mime *m, const char *s, size_t n)
 int
 mime_param_line(const char *s, size_t n)
 {
+	/* the bytes of a parameter name: ASCII letters, digits, '-', '_', '*' */
+	static const unsigned char tok[256] = {
+		['-'] = 1, ['_'] = 1, ['*'] = 1,
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+		['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+		['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+		['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+		['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+		['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+		['Y'] = 1, ['Z'] = 1,
+		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+		['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+		['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+		['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+		['y'] = 1, ['z'] = 1,
+	};
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' &&
-		    s[i] != '*')
-			break;
+	for (i = 0; i < n && tok[(unsigned char)s[i]]; i++)
+		;
 	return i > 0 && i < n && s[i] == '=';
 }
 
@@ -650,12 +664,81 @@ mime_line(mime *m, const char *s, size_t n, int first, int eol)
 	}
 }
 
+/* The length of the complete lines at buf that mime_line() would only
+ * pass on or drop, one by one, in the state m is in: the run ends before
+ * a line that may be a boundary ("--" while a multipart is open), a line
+ * longer than max_line, a line ending in CR LF when no_cr (mime_line()
+ * drops that CR from what it passes on), or when it would pass lim bytes. */
+static size_t
+mime_run(const mime *m, const char *buf, size_t len, int no_cr, size_t lim)
+{
+	const char *p = buf, *end = buf + (len < lim ? len : lim), *nl;
+	size_t max = m->caps->max_line;
+	int open = m->nframes > 0;
+
+	while (p < end) {
+		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    (size_t)(nl - p) > max || (no_cr && nl > p && nl[-1] == '\r'))
+			break;
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
+/* At a line start with nothing buffered: pass a run of whole lines on at
+ * once where mime_line() would do the same line by line (text as it is,
+ * base64 decoded, the preamble, or lines skipped).  Returns the bytes
+ * used, 0 when the next line needs mime_line(). */
+static size_t
+mime_fast(mime *m, const char *buf, size_t len)
+{
+	size_t run, o;
+
+	switch (m->state) {
+	case S_BODY:
+		if (m->cur.enc == MIME_ENC_IDENT) {
+			if ((run = mime_run(m, buf, len, 1, len)) > 0)
+				m->cb.data(m->cb.ctx, &m->cur, buf, run);
+			return run;
+		}
+		if (m->cur.enc == MIME_ENC_BASE64) {
+			/* line breaks are not base64: decoding the run is
+			 * decoding its lines; max_line bytes fit the buffer */
+			run = mime_run(m, buf, len, 0, m->caps->max_line);
+			if (run > 0 && (o = mime_b64_decode(m, buf, run, m->dbuf)) > 0)
+				m->cb.data(m->cb.ctx, &m->cur, m->dbuf, o);
+			return run;
+		}
+		return 0;
+	case S_MULTI:
+		if (m->nframes == 1 && !m->frames[0].matched &&
+		    m->cb.preamble != NULL) {
+			if ((run = mime_run(m, buf, len, 1, len)) > 0)
+				m->cb.preamble(m->cb.ctx, buf, run);
+			return run;
+		}
+		return mime_run(m, buf, len, 0, len);
+	case S_SKIP:
+		return mime_run(m, buf, len, 0, len);
+	default:
+		return 0;
+	}
+}
+
 void
 mime_feed(mime *m, const char *buf, size_t len)
 {
-	size_t max = m->caps->max_line;
+	size_t max = m->caps->max_line, run;
 
 	while (len > 0 && !m->stopped) {
+		if (m->llen == 0 && !m->lcont &&
+		    (run = mime_fast(m, buf, len)) > 0) {
+			buf += run;
+			len -= run;
+			continue;
+		}
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl ? (size_t)(nl - buf) : len;
 		const char *s = buf;

@@ -230,7 +230,8 @@ cb_preamble(void *ctx, const char *buf, size_t len)
 }
 
 /* A declared boundary that never shows, with one that starts the same way
- * in the preamble: adopted.  Preamble lines are offered until then. */
+ * in the preamble: adopted.  Preamble lines are offered until then (a run
+ * of whole lines may come in one call). */
 START_TEST(test_boundary_adopted)
 {
 	rec r = { .want = 1 };
@@ -252,7 +253,7 @@ START_TEST(test_boundary_adopted)
 	mime_begin(m, "multipart/mixed; boundary=\"ABCDEFGH.111\"", NULL);
 	mime_feed(m, msg, strlen(msg));
 	mime_end(m);
-	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]{intro}{\n}"
+	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]{intro\n}"
 			 "[E text/plain d1 m0]one\n[/text/plain]");
 	/* a line that does not share the start is not adopted */
 	r.len = 0;

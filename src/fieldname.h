@@ -1,0 +1,33 @@
+/*
+ * fieldname.h - which header field is this?  The engine and the bounce
+ * detector test every top-level field name against a few dozen names; this
+ * classifies a name once (by length, then bytes, ASCII case folded as
+ * strcasecmp() folds it in the C locale) so that each of them can switch on
+ * the result.  Plain functions, no state.
+ */
+#ifndef BT_FIELDNAME_H
+#define BT_FIELDNAME_H
+
+#include <stddef.h>
+
+enum fieldname_id {
+	FN_OTHER = 0,
+	/* the fields the scanner relies on (engine.c keeps room for them) */
+	FN_FROM, FN_SUBJECT, FN_TO, FN_X_FAILED_RECIPIENTS, FN_CONTENT_TYPE,
+	FN_AUTO_SUBMITTED, FN_MESSAGE_ID, FN_X_MAILER, FN_DATE, FN_REPLY_TO,
+	FN_RETURN_PATH, FN_SENDER, FN_CC, FN_X_ORIGINAL_TO, FN_DELIVERED_TO,
+	FN_VITAL_END,
+	/* others the engine or the detector look at */
+	FN_RECEIVED = FN_VITAL_END, FN_CONTENT_TRANSFER_ENCODING, FN_PRECEDENCE,
+	FN_X_AUTOREPLY,			/* x-autoreply, x-autorespond(er) */
+	FN_X_AUTO_RESPONSE_SUPPRESS, FN_X_APPLE_UNSUBSCRIBE, FN_X_MLSERVER,
+	FN_X_AMZ_SNS_MESSAGE_TYPE,
+	FN_NOT_KEPT			/* signatures, References: never stored */
+};
+
+/* The id of a field name of len bytes (FN_OTHER for any other name). */
+int fieldname_id(const char *name, size_t len);
+/* 1 when s (n bytes, any case) equals the lowercase lc of n bytes. */
+int fieldname_eq(const char *s, const char *lc, size_t n);
+
+#endif
