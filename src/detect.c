@@ -78,8 +78,11 @@ detect_lower(const char *hay, char *low)
 {
 	size_t i;
 
-	for (i = 0; hay[i] && i + 1 < DETECT_BUF; i++)
-		low[i] = (char)tolower((unsigned char)hay[i]);
+	for (i = 0; hay[i] && i + 1 < DETECT_BUF; i++) {
+		char c = hay[i];	/* tolower() of the C locale, in line */
+
+		low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
+	}
 	low[i] = '\0';
 }
 
@@ -217,6 +220,14 @@ detect_decode_words(const char *in, char *out, size_t outlen)
 
 	if (outlen == 0)
 		return;
+	if (strstr(in, "=?") == NULL) {
+		/* no encoded word: the loop below would only turn line
+		 * breaks into spaces */
+		for (; *in && o + 1 < outlen; in++)
+			out[o++] = (*in == '\n' || *in == '\r') ? ' ' : *in;
+		out[o] = '\0';
+		return;
+	}
 	while (*in && o + 1 < outlen) {
 		size_t olen = 0, used = detect_word(in, out + o, outlen - o, &olen);
 
@@ -248,9 +259,20 @@ detect_is_reply(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
-	return strncasecmp(s, "re:", 3) == 0 || strncasecmp(s, "fwd:", 4) == 0 ||
-	       strncasecmp(s, "fw:", 3) == 0 || strncasecmp(s, "aw:", 3) == 0 ||
-	       strncasecmp(s, "wg:", 3) == 0 || strncasecmp(s, "tr:", 3) == 0;
+	switch (*s) {		/* the first byte first: most subjects differ there */
+	case 'r': case 'R':
+		return strncasecmp(s, "re:", 3) == 0;
+	case 'f': case 'F':
+		return strncasecmp(s, "fwd:", 4) == 0 || strncasecmp(s, "fw:", 3) == 0;
+	case 'a': case 'A':
+		return strncasecmp(s, "aw:", 3) == 0;
+	case 'w': case 'W':
+		return strncasecmp(s, "wg:", 3) == 0;
+	case 't': case 'T':
+		return strncasecmp(s, "tr:", 3) == 0;
+	default:
+		return 0;
+	}
 }
 
 int

@@ -322,9 +322,15 @@ engine_msg_header(void *ctx, unsigned in_message, const char *name,
 {
 	engine *e = ctx;
 	char **f = NULL;
-	int id = fieldname_id(name, strlen(name));
+	int look = in_message == 1 && !e->descend;
+	int keep = in_message == e->orig_level && !e->returned_eoh &&
+		   e->state != E_DONE;
+	int id;
 
-	if (in_message == 1 && !e->descend && id == FN_CONTENT_TYPE) {
+	if (!look && !keep)
+		return;		/* most fields: nothing to do */
+	id = fieldname_id(name, strlen(name));
+	if (look && id == FN_CONTENT_TYPE) {
 		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
 
 		mime_type(value, type, sizeof(type));
@@ -332,7 +338,7 @@ engine_msg_header(void *ctx, unsigned in_message, const char *name,
 		e->inner_report = strcmp(type, "multipart/report") == 0 &&
 				  strcasecmp(rt, "delivery-status") == 0;
 	}
-	if (in_message != e->orig_level || e->returned_eoh || e->state == E_DONE)
+	if (!keep)
 		return;
 	switch (id) {
 	case FN_MESSAGE_ID:

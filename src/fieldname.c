@@ -3,6 +3,9 @@
  * A name is looked up among the names of its length only, first byte
  * first: most names are told apart by two or three compares.
  */
+#include <stdint.h>
+#include <string.h>
+
 #include "fieldname.h"
 
 int
@@ -19,6 +22,59 @@ fieldname_eq(const char *s, const char *lc, size_t n)
 			return 0;
 	}
 	return 1;
+}
+
+/* Eight bytes with ASCII capitals made small (SWAR: each byte on its own,
+ * only 'A'..'Z' change). */
+static uint64_t
+fieldname_fold8(const char *p)
+{
+	uint64_t x, h, a, z;
+
+	memcpy(&x, p, 8);
+	h = x & 0x7f7f7f7f7f7f7f7fULL;
+	a = h + 0x3f3f3f3f3f3f3f3fULL;	/* bit 7 set: byte >= 'A' */
+	z = h + 0x2525252525252525ULL;	/* bit 7 set: byte > 'Z' */
+	return x | (((a & ~z & ~x) & 0x8080808080808080ULL) >> 2);
+}
+
+static uint32_t
+fieldname_fold4(const char *p)
+{
+	uint32_t x, h, a, z;
+
+	memcpy(&x, p, 4);
+	h = x & 0x7f7f7f7fU;
+	a = h + 0x3f3f3f3fU;
+	z = h + 0x25252525U;
+	return x | (((a & ~z & ~x) & 0x80808080U) >> 2);
+}
+
+/* fieldname_eq() for n >= 2, by words: overlapping loads, no byte loop. */
+static int
+fieldname_eq_fast(const char *s, const char *lc, size_t n)
+{
+	size_t i;
+	uint64_t w;
+	uint32_t v;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, lc + i, 8);
+			if (fieldname_fold8(s + i) != w)
+				return 0;
+		}
+		memcpy(&w, lc + n - 8, 8);
+		return fieldname_fold8(s + n - 8) == w;
+	}
+	if (n >= 4) {
+		memcpy(&v, lc, 4);
+		if (fieldname_fold4(s) != v)
+			return 0;
+		memcpy(&v, lc + n - 4, 4);
+		return fieldname_fold4(s + n - 4) == v;
+	}
+	return fieldname_eq(s, lc, n);
 }
 
 typedef struct fieldname_ent {
@@ -95,7 +151,7 @@ fieldname_id(const char *name, size_t len)
 		c += 'a' - 'A';
 	for (; t->lc != NULL; t++)
 		if (c == (unsigned char)t->lc[0] &&
-		    fieldname_eq(name + 1, t->lc + 1, len - 1))
+		    fieldname_eq_fast(name, t->lc, len))
 			return t->id;
 	return FN_OTHER;
 }

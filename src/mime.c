@@ -15,6 +15,7 @@
 
 #include "mime.h"
 #include "result.h"
+#include "fieldname.h"
 
 #define MIME_CT_MAX	1024	/* Content-Type value kept per entity */
 
@@ -55,23 +56,40 @@ struct mime {
 
 /* ---- header value helpers -------------------------------------------- */
 
+/* isspace() of the C locale, in line. */
+static int
+mime_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 void
 mime_type(const char *ct, char *out, size_t outlen)
 {
 	size_t n = 0;
+	int slash = 0;
 
 	if (outlen == 0)
 		return;
 	if (ct != NULL) {
 		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
 			ct++;
-		while (*ct && *ct != ';' && !isspace((unsigned char)*ct) &&
-		       n + 1 < outlen)
-			out[n++] = (char)tolower((unsigned char)*ct++);
+		for (; *ct && *ct != ';' && !mime_space(*ct) && n + 1 < outlen; ct++) {
+			char c = *ct;
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c + 'a' - 'A');
+			slash |= c == '/';
+			out[n++] = c;
+		}
 	}
 	out[n] = '\0';
-	if (n == 0 || strchr(out, '/') == NULL)
-		snprintf(out, outlen, "%s", "text/plain");
+	if (n == 0 || !slash) {
+		/* "text/plain", cut to outlen as snprintf() would cut it */
+		n = outlen < sizeof("text/plain") ? outlen - 1 : sizeof("text/plain") - 1;
+		memcpy(out, "text/plain", n);
+		out[n] = '\0';
+	}
 }
 
 int
@@ -281,17 +299,18 @@ mime_field_done(mime *m)
 {
 	char *f = m->field, *colon, *v, *end;
 	size_t nlen;
+	int id;
 
 	if (m->flen == 0)
 		return;
 	f[m->flen] = '\0';
+	end = memchr(f, '\0', m->flen + 1);	/* a NUL ends the field */
 	m->flen = 0;
-	end = f + strlen(f);
 	colon = memchr(f, ':', (size_t)(end - f));
 	if (colon == NULL || colon == f)
 		return;
 	for (nlen = 0; f + nlen < colon; nlen++)
-		if (isspace((unsigned char)f[nlen]))
+		if (mime_space(f[nlen]))
 			break;
 	if (f + nlen != colon) {	/* "Name :" is tolerated, "a b:" is not */
 		const char *q = f + nlen;
@@ -305,11 +324,12 @@ mime_field_done(mime *m)
 	v = colon + 1;
 	while (*v == ' ' || *v == '\t')
 		v++;
-	while (end > v && isspace((unsigned char)end[-1]))
+	while (end > v && mime_space(end[-1]))
 		end--;
 	*end = '\0';
 	m->saw_header = 1;
-	if (strcasecmp(f, "content-type") == 0) {
+	id = fieldname_id(f, nlen);
+	if (id == FN_CONTENT_TYPE) {
 		size_t n = (size_t)(end - v);
 
 		if (n > MIME_CT_MAX)
@@ -317,7 +337,7 @@ mime_field_done(mime *m)
 		memcpy(m->ct, v, n);
 		m->ct[n] = '\0';
 		m->has_ct = 1;
-	} else if (strcasecmp(f, "content-transfer-encoding") == 0) {
+	} else if (id == FN_CONTENT_TRANSFER_ENCODING) {
 		m->cur.enc = mime_encoding(v);
 	}
 	if (m->is_message && m->cb.header != NULL)
@@ -687,6 +707,41 @@ mime_run(const mime *m, const char *buf, size_t len, int no_cr, size_t lim)
 	return (size_t)(p - buf);
 }
 
+/* Whole lines at buf decoded into dbuf as mime_body_line() decodes them
+ * one by one (quoted-printable, or identity lines whose CR goes), then
+ * given to data() in one call.  Stops where mime_run() would, or before a
+ * line whose output might not fit max_line bytes.  Returns the bytes used. */
+static size_t
+mime_decode_run(mime *m, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t max = m->caps->max_line, o = 0, n;
+	int open = m->nframes > 0;
+
+	while (p < end) {
+		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		n = (size_t)(nl - p);
+		if (n > max || o + n + 1 > max)	/* a line decodes to n + 1 at most */
+			break;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (m->cur.enc == MIME_ENC_QP) {
+			o += mime_qp_decode(p, n, 1, m->dbuf + o);
+		} else {
+			memcpy(m->dbuf + o, p, n);
+			o += n;
+			m->dbuf[o++] = '\n';
+		}
+		p = nl + 1;
+	}
+	if (o > 0)
+		m->cb.data(m->cb.ctx, &m->cur, m->dbuf, o);
+	return (size_t)(p - buf);
+}
+
 /* At a line start with nothing buffered: pass a run of whole lines on at
  * once where mime_line() would do the same line by line (text as it is,
  * base64 decoded, the preamble, or lines skipped).  Returns the bytes
@@ -698,11 +753,13 @@ mime_fast(mime *m, const char *buf, size_t len)
 
 	switch (m->state) {
 	case S_BODY:
-		if (m->cur.enc == MIME_ENC_IDENT) {
-			if ((run = mime_run(m, buf, len, 1, len)) > 0)
-				m->cb.data(m->cb.ctx, &m->cur, buf, run);
+		if (m->cur.enc == MIME_ENC_IDENT &&
+		    (run = mime_run(m, buf, len, 1, len)) > 0) {
+			m->cb.data(m->cb.ctx, &m->cur, buf, run);	/* as it is */
 			return run;
 		}
+		if (m->cur.enc == MIME_ENC_IDENT || m->cur.enc == MIME_ENC_QP)
+			return mime_decode_run(m, buf, len);
 		if (m->cur.enc == MIME_ENC_BASE64) {
 			/* line breaks are not base64: decoding the run is
 			 * decoding its lines; max_line bytes fit the buffer */

@@ -13,7 +13,6 @@
 
 #include "rawfeed.h"
 #include "engine_int.h"
-#include "mime.h"
 
 enum { RF_HEADERS = 0, RF_BODY, RF_DONE };
 
@@ -95,12 +94,21 @@ rawfeed_eoh(rawfeed *rf)
 	rf->phase = engine_eoh(rf->e) == ENGINE_NOT_BOUNCE ? RF_DONE : RF_BODY;
 }
 
+/* A byte of a parameter name (see mime_param_line()): ASCII letter, digit,
+ * '-', '_' or '*'. */
 static int
-rawfeed_is_field(const char *s, size_t n)
+rawfeed_param_byte(unsigned char c)
 {
-	size_t i;
+	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 ||
+	       c == '-' || c == '_' || c == '*';
+}
 
-	for (i = 0; i < n; i++) {
+/* 1 when the line starts a field ("Name:" or "Name :"); the first i bytes
+ * are already known to be name bytes (no blank, control, ':' or 8-bit). */
+static int
+rawfeed_is_field(const char *s, size_t n, size_t i)
+{
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == ':')
@@ -129,7 +137,7 @@ rawfeed_append(rawfeed *rf, const char *s, size_t n)
 static int
 rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 {
-	size_t len = n;
+	size_t len = n, i;
 
 	if (len > 0 && s[len - 1] == '\r')
 		len--;
@@ -147,12 +155,16 @@ rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 		rawfeed_append(rf, s, len);
 		return 0;
 	}
-	if (rf->flen > 0 && mime_param_line(s, len)) {
-		rawfeed_append(rf, "\n ", 2);	/* unindented parameter line */
+	/* one scan of the name: parameter-name bytes first */
+	for (i = 0; i < len && rawfeed_param_byte((unsigned char)s[i]); i++)
+		;
+	if (rf->flen > 0 && i > 0 && i < len && s[i] == '=') {
+		/* unindented parameter line (as mime_param_line() says) */
+		rawfeed_append(rf, "\n ", 2);
 		rawfeed_append(rf, s, len);
 		return 0;
 	}
-	if (rawfeed_is_field(s, len)) {
+	if (rawfeed_is_field(s, len, i)) {
 		rawfeed_flush_field(rf);
 		rawfeed_append(rf, s, len);
 		return 0;
@@ -168,6 +180,15 @@ rawfeed_feed(rawfeed *rf, const char *buf, size_t len)
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl ? (size_t)(nl - buf) : len, k;
 
+		if (nl != NULL && rf->llen == 0 && n <= rf->max + 1) {
+			/* a whole line in the chunk: read it where it is */
+			if (rawfeed_header_line(rf, buf, n) && rf->phase == RF_BODY &&
+			    engine_body(rf->e, buf, n + 1) == ENGINE_ENOUGH)
+				rf->phase = RF_DONE;
+			buf += n + 1;
+			len -= n + 1;
+			continue;
+		}
 		k = rf->max + 1 - rf->llen < n ? rf->max + 1 - rf->llen : n;
 		if (k < n)
 			engine_note_caps(rf->e, BT_CAP_HEADER);
