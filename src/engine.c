@@ -159,7 +159,7 @@ static void
 engine_text_html(engine *e, const char *buf, size_t len)
 {
 	size_t i = 0, j;
-	const char *gt;
+	const char *gt, *lt, *amp;
 
 	while (i < len && e->tlen < e->caps.max_text) {
 		if (e->in_tag == 1) {
@@ -169,9 +169,11 @@ engine_text_html(engine *e, const char *buf, size_t len)
 			i = (size_t)(gt - buf) + 1;
 		} else if (e->in_tag == 0 && e->entlen == 0 &&
 		    buf[i] != '<' && buf[i] != '&') {
-			for (j = i; j < len && buf[j] != '<' && buf[j] != '&';
-			    j++)
-				;
+			/* text up to the next '<' or '&' */
+			lt = memchr(buf + i, '<', len - i);
+			j = lt != NULL ? (size_t)(lt - buf) : len;
+			if ((amp = memchr(buf + i, '&', j - i)) != NULL)
+				j = (size_t)(amp - buf);
 			engine_text_plain(e, buf + i, j - i);
 			i = j;
 		} else
@@ -317,7 +319,7 @@ engine_preamble(void *ctx, const char *buf, size_t len)
 }
 
 static void
-engine_msg_header(void *ctx, unsigned in_message, const char *name,
+engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 		  const char *value, size_t vlen)
 {
 	engine *e = ctx;
@@ -325,11 +327,8 @@ engine_msg_header(void *ctx, unsigned in_message, const char *name,
 	int look = in_message == 1 && !e->descend;
 	int keep = in_message == e->orig_level && !e->returned_eoh &&
 		   e->state != E_DONE;
-	int id;
 
-	if (!look && !keep)
-		return;		/* most fields: nothing to do */
-	id = fieldname_id(name, strlen(name));
+	(void)name;
 	if (look && id == FN_CONTENT_TYPE) {
 		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
 

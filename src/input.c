@@ -203,13 +203,22 @@ input_next_fgt(const char *p, const char *end)
 	const __m128i nl = _mm_set1_epi8('\n'), f = _mm_set1_epi8('F'),
 	    gt = _mm_set1_epi8('>');
 
-	for (; end - q >= 17; q += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)q);
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-		    _mm_cmpeq_epi8(a, nl),
-		    _mm_or_si128(_mm_cmpeq_epi8(b, f), _mm_cmpeq_epi8(b, gt))));
+	for (; end - q >= 33; q += 32) {
+		/* most blocks of 32 bytes hold no newline: test that first */
+		__m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 16));
+		__m128i n0 = _mm_cmpeq_epi8(a0, nl), n1 = _mm_cmpeq_epi8(a1, nl);
+		__m128i b0, b1;
+		unsigned m;
 
+		if (_mm_movemask_epi8(_mm_or_si128(n0, n1)) == 0)
+			continue;
+		b0 = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
+		b1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 17));
+		m = (unsigned)_mm_movemask_epi8(_mm_and_si128(n0,
+		    _mm_or_si128(_mm_cmpeq_epi8(b0, f), _mm_cmpeq_epi8(b0, gt)))) |
+		    (unsigned)_mm_movemask_epi8(_mm_and_si128(n1,
+		    _mm_or_si128(_mm_cmpeq_epi8(b1, f), _mm_cmpeq_epi8(b1, gt)))) << 16;
 		if (m != 0)
 			return q + __builtin_ctz(m) + 1;
 	}

@@ -34,8 +34,9 @@ typedef struct mime_callbacks {
 	/* An entity's headers are complete (any type, multipart too).  For a
 	 * leaf, return 1 to get its decoded content through data(), 0 to skip it. */
 	int (*entity)(void *ctx, const mime_part *p);
-	/* A header field of an embedded message (in_message >= 1), unfolded. */
-	void (*header)(void *ctx, unsigned in_message, const char *name,
+	/* A header field of an embedded message (in_message >= 1), unfolded;
+	 * id is fieldname_id() of the name (the parser needs it anyway). */
+	void (*header)(void *ctx, unsigned in_message, int id, const char *name,
 		       const char *value, size_t vlen);
 	/* The header block of an embedded message is complete. */
 	void (*message_eoh)(void *ctx, unsigned in_message);
@@ -67,5 +68,7 @@ int mime_param(const char *ct, const char *name, char *out, size_t outlen);	/* 1
 int mime_encoding(const char *cte);				/* enum mime_enc */
 /* 1 when a header-block line is an unindented "name=value" parameter. */
 int mime_param_line(const char *s, size_t n);
+/* 1 for the bytes of a parameter name (ASCII letters, digits, "-_*"). */
+extern const unsigned char mime_param_byte[256];
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "rawfeed.h"
 #include "engine_int.h"
+#include "mime.h"
 
 enum { RF_HEADERS = 0, RF_BODY, RF_DONE };
 
@@ -94,15 +95,6 @@ rawfeed_eoh(rawfeed *rf)
 	rf->phase = engine_eoh(rf->e) == ENGINE_NOT_BOUNCE ? RF_DONE : RF_BODY;
 }
 
-/* A byte of a parameter name (see mime_param_line()): ASCII letter, digit,
- * '-', '_' or '*'. */
-static int
-rawfeed_param_byte(unsigned char c)
-{
-	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 ||
-	       c == '-' || c == '_' || c == '*';
-}
-
 /* 1 when the line starts a field ("Name:" or "Name :"); the first i bytes
  * are already known to be name bytes (no blank, control, ':' or 8-bit). */
 static int
@@ -156,7 +148,7 @@ rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 		return 0;
 	}
 	/* one scan of the name: parameter-name bytes first */
-	for (i = 0; i < len && rawfeed_param_byte((unsigned char)s[i]); i++)
+	for (i = 0; i < len && mime_param_byte[(unsigned char)s[i]]; i++)
 		;
 	if (rf->flen > 0 && i > 0 && i < len && s[i] == '=') {
 		/* unindented parameter line (as mime_param_line() says) */

@@ -45,11 +45,12 @@ cb_entity(void *ctx, const mime_part *p)
 }
 
 static void
-cb_header(void *ctx, unsigned in_message, const char *name, const char *value,
-	  size_t vlen)
+cb_header(void *ctx, unsigned in_message, int id, const char *name,
+	  const char *value, size_t vlen)
 {
 	rec *r = ctx;
 
+	(void)id;
 	REC(r, "[H%u %s=", in_message, name);
 	rec_add(r, value, vlen);
 	rec_add(r, "]", 1);
