@@ -3,6 +3,7 @@
  * fields (see detect.h).  Substring tables over lowercased, RFC 2047-decoded
  * values; everything on the stack, bounded by fixed buffers.
  */
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
@@ -76,9 +77,15 @@ static const char *const detect_mailer_words[] = {
 static void
 detect_lower(const char *hay, char *low)
 {
-	size_t i;
+	size_t i, n = strnlen(hay, DETECT_BUF - 1);
+	uint64_t w;
 
-	for (i = 0; hay[i] && i + 1 < DETECT_BUF; i++) {
+	for (i = 0; i + 8 <= n; i += 8) {	/* eight bytes at a time */
+		memcpy(&w, hay + i, 8);
+		w = fieldname_fold8(w);
+		memcpy(low + i, &w, 8);
+	}
+	for (; i < n; i++) {
 		char c = hay[i];	/* tolower() of the C locale, in line */
 
 		low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
@@ -106,22 +113,62 @@ detect_pairs_of(const char *s, detect_pairs *p)
 	}
 }
 
-/* Does low (already lower case) contain one of the lowercase words?
- * pairs (may be NULL) are low's pairs. */
+/* Does low (already lower case) contain one of the lowercase words? */
 static int
-detect_any_low(const char *low, const detect_pairs *pairs,
-	       const char *const *words, size_t n)
+detect_any_low(const char *low, const char *const *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(low, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* The pair hashes of the first two bytes of the Subject's word lists,
+ * computed once (DETECT_NOPAIR: a word too short to have a pair). */
+#define DETECT_NOPAIR	0xffffu
+#define DETECT_N(a)	(sizeof(a) / sizeof((a)[0]))
+
+static unsigned short detect_subject_h[DETECT_N(detect_subject_words)];
+static unsigned short detect_complaint_h[DETECT_N(detect_complaint_words)];
+static unsigned short detect_autoreply_h[DETECT_N(detect_autoreply_words)];
+static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
+
+static void
+detect_hash_list(const char *const *words, size_t n, unsigned short *h)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h[i] = words[i][0] != '\0' && words[i][1] != '\0' ?
+		    (unsigned short)DETECT_PAIR(words[i][0], words[i][1]) :
+		    (unsigned short)DETECT_NOPAIR;
+}
+
+static void
+detect_init(void)
+{
+	detect_hash_list(detect_subject_words, DETECT_N(detect_subject_words),
+			 detect_subject_h);
+	detect_hash_list(detect_complaint_words, DETECT_N(detect_complaint_words),
+			 detect_complaint_h);
+	detect_hash_list(detect_autoreply_words, DETECT_N(detect_autoreply_words),
+			 detect_autoreply_h);
+}
+
+/* detect_any_low() with the words' pair hashes h[] known. */
+static int
+detect_any_hashed(const char *low, const detect_pairs *pairs,
+		  const char *const *words, const unsigned short *h, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const char *w = words[i];
-		if (pairs != NULL && w[0] != '\0' && w[1] != '\0') {
-			unsigned h = DETECT_PAIR(w[0], w[1]);
-			if (!(pairs->bits[h >> 3] & (1u << (h & 7))))
-				continue;
-		}
-		if (strstr(low, w) != NULL)
+		if (h[i] != DETECT_NOPAIR &&
+		    !(pairs->bits[h[i] >> 3] & (1u << (h[i] & 7))))
+			continue;
+		if (strstr(low, words[i]) != NULL)
 			return 1;
 	}
 	return 0;
@@ -134,7 +181,7 @@ detect_any(const char *hay, const char *const *words, size_t n)
 	char low[DETECT_BUF];
 
 	detect_lower(hay, low);
-	return detect_any_low(low, NULL, words, n);
+	return detect_any_low(low, words, n);
 }
 
 static int
@@ -223,9 +270,17 @@ detect_decode_words(const char *in, char *out, size_t outlen)
 	if (strstr(in, "=?") == NULL) {
 		/* no encoded word: the loop below would only turn line
 		 * breaks into spaces */
-		for (; *in && o + 1 < outlen; in++)
-			out[o++] = (*in == '\n' || *in == '\r') ? ' ' : *in;
+		char *p;
+
+		o = strnlen(in, outlen - 1);
+		memcpy(out, in, o);
 		out[o] = '\0';
+		for (p = memchr(out, '\n', o); p != NULL;
+		    p = memchr(p + 1, '\n', o - (size_t)(p + 1 - out)))
+			*p = ' ';
+		for (p = memchr(out, '\r', o); p != NULL;
+		    p = memchr(p + 1, '\r', o - (size_t)(p + 1 - out)))
+			*p = ' ';
 		return;
 	}
 	while (*in && o + 1 < outlen) {
@@ -359,27 +414,28 @@ detect_subject(const char *value)
 	detect_pairs pairs;
 	unsigned sig = 0;
 
+	pthread_once(&detect_once, detect_init);
 	detect_decode_words(value, buf, sizeof(buf));
 	detect_lower(buf, low);		/* once for all the word lists */
 	detect_pairs_of(low, &pairs);
 	if (detect_is_reply(buf)) {
 		sig |= DETECT_REPLY;
-		if (detect_any_low(low, &pairs, detect_subject_words,
-			       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
+		if (detect_any_hashed(low, &pairs, detect_subject_words,
+			       detect_subject_h, DETECT_N(detect_subject_words)))
 			sig |= DETECT_SUBJECT_FWD;
 		return sig;
 	}
-	if (detect_any_low(low, &pairs, detect_complaint_words,
-		       sizeof(detect_complaint_words) / sizeof(detect_complaint_words[0])))
+	if (detect_any_hashed(low, &pairs, detect_complaint_words,
+		       detect_complaint_h, DETECT_N(detect_complaint_words)))
 		sig |= DETECT_COMPLAINT;
-	if (detect_any_low(low, &pairs, detect_subject_words,
-		       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
+	if (detect_any_hashed(low, &pairs, detect_subject_words,
+		       detect_subject_h, DETECT_N(detect_subject_words)))
 		sig |= DETECT_SUBJECT;
 	if (detect_starts_any(buf, detect_autoreply_starts,
 		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0])))
 		sig |= DETECT_AUTOREPLY;
-	else if (detect_any_low(low, &pairs, detect_autoreply_words,
-		sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0])))
+	else if (detect_any_hashed(low, &pairs, detect_autoreply_words,
+		detect_autoreply_h, DETECT_N(detect_autoreply_words)))
 		sig |= DETECT_AUTOREPLY_WEAK;
 	if (strncasecmp(buf, "report domain:", 14) == 0 ||
 	    strstr(low, "report-id:") != NULL)

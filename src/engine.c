@@ -602,14 +602,20 @@ engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
 int
 engine_header(engine *e, const char *name, const char *value)
 {
-	unsigned s;
-	size_t nlen, vlen;
-	int id;
-
 	if (e->state != E_HEADERS || name == NULL || value == NULL)
 		return ENGINE_MORE;
-	nlen = strlen(name);
-	vlen = strlen(value);
+	return engine_header_n(e, name, strlen(name), value, strlen(value));
+}
+
+int
+engine_header_n(engine *e, const char *name, size_t nlen, const char *value,
+		size_t vlen)
+{
+	unsigned s;
+	int id;
+
+	if (e->state != E_HEADERS)
+		return ENGINE_MORE;
 	if (vlen > e->caps.max_header)
 		e->r.caps_hit |= BT_CAP_HEADER;
 	id = fieldname_id(name, nlen);	/* once, for all the tests below */

@@ -81,4 +81,9 @@ void engine_note_caps(engine *e, unsigned caps);
  * unfolded, or NULL; ctx is the engine.  Valid until engine_reset(). */
 const char *engine_lookup(void *ctx, const char *name);
 
+/* engine_header() with the lengths known: name and value are NUL-terminated
+ * strings of nlen and vlen bytes (no NUL inside). */
+int engine_header_n(engine *e, const char *name, size_t nlen,
+		    const char *value, size_t vlen);
+
 #endif

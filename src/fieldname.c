@@ -1,7 +1,7 @@
 /*
  * fieldname.c - header field name -> fieldname_id (see fieldname.h).
- * A name is looked up among the names of its length only, first byte
- * first: most names are told apart by two or three compares.
+ * A name is looked up among the names of its length and first byte only
+ * (a switch on each), then compared a word at a time.
  */
 #include <stdint.h>
 #include <string.h>
@@ -24,20 +24,16 @@ fieldname_eq(const char *s, const char *lc, size_t n)
 	return 1;
 }
 
-/* Eight bytes with ASCII capitals made small (SWAR: each byte on its own,
- * only 'A'..'Z' change). */
 static uint64_t
-fieldname_fold8(const char *p)
+fieldname_load8(const char *p)
 {
-	uint64_t x, h, a, z;
+	uint64_t x;
 
 	memcpy(&x, p, 8);
-	h = x & 0x7f7f7f7f7f7f7f7fULL;
-	a = h + 0x3f3f3f3f3f3f3f3fULL;	/* bit 7 set: byte >= 'A' */
-	z = h + 0x2525252525252525ULL;	/* bit 7 set: byte > 'Z' */
-	return x | (((a & ~z & ~x) & 0x8080808080808080ULL) >> 2);
+	return fieldname_fold8(x);
 }
 
+/* fieldname_fold8() for four bytes. */
 static uint32_t
 fieldname_fold4(const char *p)
 {
@@ -61,11 +57,11 @@ fieldname_eq_fast(const char *s, const char *lc, size_t n)
 	if (n >= 8) {
 		for (i = 0; i + 8 < n; i += 8) {
 			memcpy(&w, lc + i, 8);
-			if (fieldname_fold8(s + i) != w)
+			if (fieldname_load8(s + i) != w)
 				return 0;
 		}
 		memcpy(&w, lc + n - 8, 8);
-		return fieldname_fold8(s + n - 8) == w;
+		return fieldname_load8(s + n - 8) == w;
 	}
 	if (n >= 4) {
 		memcpy(&v, lc, 4);
@@ -77,81 +73,98 @@ fieldname_eq_fast(const char *s, const char *lc, size_t n)
 	return fieldname_eq(s, lc, n);
 }
 
-typedef struct fieldname_ent {
-	const char *lc;
-	int id;
-} fieldname_ent;
-
-/* By length; each list ends with a NULL name. */
-static const fieldname_ent fn_2[] = {
-	{ "to", FN_TO }, { "cc", FN_CC }, { NULL, 0 } };
-static const fieldname_ent fn_4[] = {
-	{ "from", FN_FROM }, { "date", FN_DATE }, { NULL, 0 } };
-static const fieldname_ent fn_6[] = {
-	{ "sender", FN_SENDER }, { NULL, 0 } };
-static const fieldname_ent fn_7[] = {
-	{ "subject", FN_SUBJECT }, { NULL, 0 } };
-static const fieldname_ent fn_8[] = {
-	{ "received", FN_RECEIVED }, { "x-mailer", FN_X_MAILER },
-	{ "reply-to", FN_REPLY_TO }, { "arc-seal", FN_NOT_KEPT }, { NULL, 0 } };
-static const fieldname_ent fn_10[] = {
-	{ "message-id", FN_MESSAGE_ID }, { "references", FN_NOT_KEPT },
-	{ "precedence", FN_PRECEDENCE }, { "x-mlserver", FN_X_MLSERVER },
-	{ NULL, 0 } };
-static const fieldname_ent fn_11[] = {
-	{ "return-path", FN_RETURN_PATH }, { "x-autoreply", FN_X_AUTOREPLY },
-	{ NULL, 0 } };
-static const fieldname_ent fn_12[] = {
-	{ "content-type", FN_CONTENT_TYPE }, { "delivered-to", FN_DELIVERED_TO },
-	{ NULL, 0 } };
-static const fieldname_ent fn_13[] = {
-	{ "x-original-to", FN_X_ORIGINAL_TO }, { "x-autorespond", FN_X_AUTOREPLY },
-	{ NULL, 0 } };
-static const fieldname_ent fn_14[] = {
-	{ "auto-submitted", FN_AUTO_SUBMITTED }, { "dkim-signature", FN_NOT_KEPT },
-	{ NULL, 0 } };
-static const fieldname_ent fn_15[] = {
-	{ "x-autoresponder", FN_X_AUTOREPLY }, { NULL, 0 } };
-static const fieldname_ent fn_19[] = {
-	{ "x-failed-recipients", FN_X_FAILED_RECIPIENTS },
-	{ "x-apple-unsubscribe", FN_X_APPLE_UNSUBSCRIBE },
-	{ "domainkey-signature", FN_NOT_KEPT }, { NULL, 0 } };
-static const fieldname_ent fn_21[] = {
-	{ "arc-message-signature", FN_NOT_KEPT }, { NULL, 0 } };
-static const fieldname_ent fn_22[] = {
-	{ "authentication-results", FN_NOT_KEPT },
-	{ "x-amz-sns-message-type", FN_X_AMZ_SNS_MESSAGE_TYPE }, { NULL, 0 } };
-static const fieldname_ent fn_23[] = {
-	{ "x-google-dkim-signature", FN_NOT_KEPT }, { NULL, 0 } };
-static const fieldname_ent fn_24[] = {
-	{ "x-auto-response-suppress", FN_X_AUTO_RESPONSE_SUPPRESS }, { NULL, 0 } };
-static const fieldname_ent fn_25[] = {
-	{ "content-transfer-encoding", FN_CONTENT_TRANSFER_ENCODING }, { NULL, 0 } };
-static const fieldname_ent fn_26[] = {
-	{ "arc-authentication-results", FN_NOT_KEPT }, { NULL, 0 } };
-
-static const fieldname_ent *const fieldname_by_len[27] = {
-	[2] = fn_2, [4] = fn_4, [6] = fn_6, [7] = fn_7, [8] = fn_8,
-	[10] = fn_10, [11] = fn_11, [12] = fn_12, [13] = fn_13, [14] = fn_14,
-	[15] = fn_15, [19] = fn_19, [21] = fn_21, [22] = fn_22, [23] = fn_23,
-	[24] = fn_24, [25] = fn_25, [26] = fn_26,
-};
+/* The candidate of the name's length and first byte, if any: one compare. */
+#define FN_IS(lc, id) return fieldname_eq_fast(name, lc, len) ? (id) : FN_OTHER
 
 int
 fieldname_id(const char *name, size_t len)
 {
-	const fieldname_ent *t;
 	unsigned c;
 
-	if (len >= sizeof(fieldname_by_len) / sizeof(fieldname_by_len[0]) ||
-	    (t = fieldname_by_len[len]) == NULL)
+	if (len < 2 || len > 26)
 		return FN_OTHER;
-	c = (unsigned char)name[0];
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	for (; t->lc != NULL; t++)
-		if (c == (unsigned char)t->lc[0] &&
-		    fieldname_eq_fast(name, t->lc, len))
-			return t->id;
+	c = (unsigned char)name[0] | 0x20;	/* a letter in lower case */
+	switch (len) {
+	case 2:
+		if (c == 't') FN_IS("to", FN_TO);
+		if (c == 'c') FN_IS("cc", FN_CC);
+		break;
+	case 4:
+		if (c == 'f') FN_IS("from", FN_FROM);
+		if (c == 'd') FN_IS("date", FN_DATE);
+		break;
+	case 6:
+		if (c == 's') FN_IS("sender", FN_SENDER);
+		break;
+	case 7:
+		if (c == 's') FN_IS("subject", FN_SUBJECT);
+		break;
+	case 8:
+		if (c == 'r') {
+			if (fieldname_eq_fast(name, "received", len))
+				return FN_RECEIVED;
+			FN_IS("reply-to", FN_REPLY_TO);
+		}
+		if (c == 'x') FN_IS("x-mailer", FN_X_MAILER);
+		if (c == 'a') FN_IS("arc-seal", FN_NOT_KEPT);
+		break;
+	case 10:
+		if (c == 'm') FN_IS("message-id", FN_MESSAGE_ID);
+		if (c == 'r') FN_IS("references", FN_NOT_KEPT);
+		if (c == 'p') FN_IS("precedence", FN_PRECEDENCE);
+		if (c == 'x') FN_IS("x-mlserver", FN_X_MLSERVER);
+		break;
+	case 11:
+		if (c == 'r') FN_IS("return-path", FN_RETURN_PATH);
+		if (c == 'x') FN_IS("x-autoreply", FN_X_AUTOREPLY);
+		break;
+	case 12:
+		if (c == 'c') FN_IS("content-type", FN_CONTENT_TYPE);
+		if (c == 'd') FN_IS("delivered-to", FN_DELIVERED_TO);
+		break;
+	case 13:
+		if (c == 'x') {
+			if (fieldname_eq_fast(name, "x-original-to", len))
+				return FN_X_ORIGINAL_TO;
+			FN_IS("x-autorespond", FN_X_AUTOREPLY);
+		}
+		break;
+	case 14:
+		if (c == 'a') FN_IS("auto-submitted", FN_AUTO_SUBMITTED);
+		if (c == 'd') FN_IS("dkim-signature", FN_NOT_KEPT);
+		break;
+	case 15:
+		if (c == 'x') FN_IS("x-autoresponder", FN_X_AUTOREPLY);
+		break;
+	case 19:
+		if (c == 'x') {
+			if (fieldname_eq_fast(name, "x-failed-recipients", len))
+				return FN_X_FAILED_RECIPIENTS;
+			FN_IS("x-apple-unsubscribe", FN_X_APPLE_UNSUBSCRIBE);
+		}
+		if (c == 'd') FN_IS("domainkey-signature", FN_NOT_KEPT);
+		break;
+	case 21:
+		if (c == 'a') FN_IS("arc-message-signature", FN_NOT_KEPT);
+		break;
+	case 22:
+		if (c == 'a') FN_IS("authentication-results", FN_NOT_KEPT);
+		if (c == 'x') FN_IS("x-amz-sns-message-type", FN_X_AMZ_SNS_MESSAGE_TYPE);
+		break;
+	case 23:
+		if (c == 'x') FN_IS("x-google-dkim-signature", FN_NOT_KEPT);
+		break;
+	case 24:
+		if (c == 'x') FN_IS("x-auto-response-suppress", FN_X_AUTO_RESPONSE_SUPPRESS);
+		break;
+	case 25:
+		if (c == 'c') FN_IS("content-transfer-encoding", FN_CONTENT_TRANSFER_ENCODING);
+		break;
+	case 26:
+		if (c == 'a') FN_IS("arc-authentication-results", FN_NOT_KEPT);
+		break;
+	default:
+		break;
+	}
 	return FN_OTHER;
 }

@@ -9,6 +9,7 @@
 #define BT_FIELDNAME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum fieldname_id {
 	FN_OTHER = 0,
@@ -29,5 +30,17 @@ enum fieldname_id {
 int fieldname_id(const char *name, size_t len);
 /* 1 when s (n bytes, any case) equals the lowercase lc of n bytes. */
 int fieldname_eq(const char *s, const char *lc, size_t n);
+
+/* Eight bytes with ASCII capitals made small, as tolower() of the C locale
+ * would (SWAR: each byte on its own, only 'A'..'Z' change). */
+static inline uint64_t
+fieldname_fold8(uint64_t x)
+{
+	uint64_t h = x & 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t a = h + 0x3f3f3f3f3f3f3f3fULL;	/* bit 7 set: byte >= 'A' */
+	uint64_t z = h + 0x2525252525252525ULL;	/* bit 7 set: byte > 'Z' */
+
+	return x | (((a & ~z & ~x) & 0x8080808080808080ULL) >> 2);
+}
 
 #endif

@@ -70,22 +70,23 @@ rawfeed_begin(rawfeed *rf, const char *sender)
 static void
 rawfeed_flush_field(rawfeed *rf)
 {
-	char *colon, *v;
+	char *f = rf->field, *colon, *v, *end;
 
 	if (rf->flen == 0)
 		return;
-	rf->field[rf->flen] = '\0';
+	f[rf->flen] = '\0';
+	end = memchr(f, '\0', rf->flen + 1);	/* a NUL ends the value */
 	rf->flen = 0;
-	colon = strchr(rf->field, ':');
+	colon = memchr(f, ':', (size_t)(end - f));
 	if (colon == NULL)
 		return;
 	v = colon + 1;
-	while (colon > rf->field && (colon[-1] == ' ' || colon[-1] == '\t'))
+	while (colon > f && (colon[-1] == ' ' || colon[-1] == '\t'))
 		colon--;
 	*colon = '\0';
 	while (*v == ' ' || *v == '\t')
 		v++;
-	engine_header(rf->e, rf->field, v);
+	engine_header_n(rf->e, f, (size_t)(colon - f), v, (size_t)(end - v));
 }
 
 static void

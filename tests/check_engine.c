@@ -15,6 +15,8 @@
 #include "engine_int.h"	/* engine_lookup: the header store */
 #include "rawfeed.h"
 #include "result.h"
+#include "fieldname.h"
+#include <strings.h>
 
 static char *
 load(const char *name, size_t *len)
@@ -591,6 +593,73 @@ START_TEST(test_result_helpers)
 }
 END_TEST
 
+/* fieldname_id() says what strcasecmp() against each known name says, for
+ * names in any case, near misses and bytes that fold to letters elsewhere. */
+START_TEST(test_fieldname_id)
+{
+	static const struct { const char *lc; int id; } known[] = {
+		{ "from", FN_FROM }, { "subject", FN_SUBJECT }, { "to", FN_TO },
+		{ "x-failed-recipients", FN_X_FAILED_RECIPIENTS },
+		{ "content-type", FN_CONTENT_TYPE },
+		{ "auto-submitted", FN_AUTO_SUBMITTED },
+		{ "message-id", FN_MESSAGE_ID }, { "x-mailer", FN_X_MAILER },
+		{ "date", FN_DATE }, { "reply-to", FN_REPLY_TO },
+		{ "return-path", FN_RETURN_PATH }, { "sender", FN_SENDER },
+		{ "cc", FN_CC }, { "x-original-to", FN_X_ORIGINAL_TO },
+		{ "delivered-to", FN_DELIVERED_TO }, { "received", FN_RECEIVED },
+		{ "content-transfer-encoding", FN_CONTENT_TRANSFER_ENCODING },
+		{ "precedence", FN_PRECEDENCE }, { "x-autoreply", FN_X_AUTOREPLY },
+		{ "x-autorespond", FN_X_AUTOREPLY },
+		{ "x-autoresponder", FN_X_AUTOREPLY },
+		{ "x-auto-response-suppress", FN_X_AUTO_RESPONSE_SUPPRESS },
+		{ "x-apple-unsubscribe", FN_X_APPLE_UNSUBSCRIBE },
+		{ "x-mlserver", FN_X_MLSERVER },
+		{ "x-amz-sns-message-type", FN_X_AMZ_SNS_MESSAGE_TYPE },
+		{ "dkim-signature", FN_NOT_KEPT }, { "arc-seal", FN_NOT_KEPT },
+		{ "arc-message-signature", FN_NOT_KEPT },
+		{ "arc-authentication-results", FN_NOT_KEPT },
+		{ "x-google-dkim-signature", FN_NOT_KEPT },
+		{ "authentication-results", FN_NOT_KEPT },
+		{ "references", FN_NOT_KEPT }, { "domainkey-signature", FN_NOT_KEPT },
+	};
+	const size_t nk = sizeof(known) / sizeof(known[0]);
+	char name[64];
+	size_t i, j, k, n;
+
+	for (i = 0; i < nk; i++) {
+		n = strlen(known[i].lc);
+		/* every case mix of the first and last bytes, all upper, all lower */
+		for (k = 0; k < 6; k++) {
+			memcpy(name, known[i].lc, n + 1);
+			for (j = 0; j < n; j++)
+				if ((k == 1 && (j == 0 || j == n - 1)) || k == 2 ||
+				    (k == 3 && j % 2 == 0) || (k == 4 && j % 3 == 1))
+					if (name[j] >= 'a' && name[j] <= 'z')
+						name[j] = (char)(name[j] - 'a' + 'A');
+			if (k == 5)
+				name[n - 1] = name[n - 1] == '-' ? '\r' : '@';
+			for (j = 0; j < nk; j++)
+				if (strcasecmp(name, known[j].lc) == 0)
+					break;
+			ck_assert_int_eq(fieldname_id(name, n),
+					 j < nk ? known[j].id : FN_OTHER);
+		}
+		/* one byte changed anywhere (to its neighbour, '{', 0x80): no match */
+		for (j = 0; j < n; j++) {
+			memcpy(name, known[i].lc, n + 1);
+			name[j] = (char)(name[j] ^ 0x60);
+			ck_assert_int_eq(fieldname_id(name, n) == known[i].id &&
+					 strcasecmp(name, known[i].lc) != 0, 0);
+			name[j] = (char)0xc1;
+			ck_assert_int_ne(fieldname_id(name, n), known[i].id);
+		}
+	}
+	ck_assert_int_eq(fieldname_id("x-mailer-extra", 14), FN_OTHER);
+	ck_assert_int_eq(fieldname_id("X", 1), FN_OTHER);
+	ck_assert_int_eq(fieldname_id("", 0), FN_OTHER);
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -615,6 +684,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_mbox_from_line);
 	tcase_add_test(tc, test_result_helpers);
+	tcase_add_test(tc, test_fieldname_id);
 	suite_add_tcase(s, tc);
 	return s;
 }
