@@ -509,7 +509,8 @@ engine_unfold(char *dst, size_t cap, const char *v, size_t vlen)
 		}
 		v = nl != NULL ? nl + 1 : end;
 	}
-	while (n > 0 && isspace((unsigned char)dst[n - 1]))
+	while (n > 0 && (dst[n - 1] == ' ' ||	/* isspace(), in line */
+	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))
 		n--;
 	return n;
 }

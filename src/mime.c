@@ -66,6 +66,11 @@ mime_space(char c)
 void
 mime_type(const char *ct, char *out, size_t outlen)
 {
+	/* bytes that end a type: NUL, ';' and the blanks of isspace() */
+	static const unsigned char stop[256] = {
+		[0] = 1, [';'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1,
+		['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+	};
 	size_t n = 0;
 	int slash = 0;
 
@@ -74,13 +79,12 @@ mime_type(const char *ct, char *out, size_t outlen)
 	if (ct != NULL) {
 		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
 			ct++;
-		for (; *ct && *ct != ';' && !mime_space(*ct) && n + 1 < outlen; ct++) {
-			char c = *ct;
+		for (; !stop[(unsigned char)*ct] && n + 1 < outlen; ct++) {
+			unsigned char c = (unsigned char)*ct;
 
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c + 'a' - 'A');
+			c = (unsigned)(c - 'A') < 26 ? (unsigned char)(c + 'a' - 'A') : c;
 			slash |= c == '/';
-			out[n++] = c;
+			out[n++] = (char)c;
 		}
 	}
 	out[n] = '\0';
@@ -217,6 +221,8 @@ mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 static int
 mime_is_embedded(const char *type)
 {
+	if (type[0] != 'm' && type[0] != 't')
+		return 0;	/* most types: one compare */
 	return strcmp(type, "message/rfc822") == 0 ||
 	       strcmp(type, "message/global") == 0 ||
 	       strcmp(type, "text/rfc822-headers") == 0 ||
