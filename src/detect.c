@@ -93,26 +93,6 @@ detect_lower(const char *hay, char *low)
 	low[i] = '\0';
 }
 
-/* The pairs of adjacent bytes of a text, hashed into a bitmap: a word
- * whose first two bytes are not a pair of the text cannot be in it, and
- * needs no strstr().  (The Subject is checked against ~90 words.) */
-typedef struct detect_pairs {
-	unsigned char bits[512];
-} detect_pairs;
-
-#define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
-				  (unsigned char)(b)) & 4095u)
-
-static void
-detect_pairs_of(const char *s, detect_pairs *p)
-{
-	memset(p->bits, 0, sizeof(p->bits));
-	for (; s[0] != '\0' && s[1] != '\0'; s++) {
-		unsigned h = DETECT_PAIR(s[0], s[1]);
-		p->bits[h >> 3] |= (unsigned char)(1u << (h & 7));
-	}
-}
-
 /* Does low (already lower case) contain one of the lowercase words? */
 static int
 detect_any_low(const char *low, const char *const *words, size_t n)
@@ -125,53 +105,99 @@ detect_any_low(const char *low, const char *const *words, size_t n)
 	return 0;
 }
 
-/* The pair hashes of the first two bytes of the Subject's word lists,
- * computed once (DETECT_NOPAIR: a word too short to have a pair). */
-#define DETECT_NOPAIR	0xffffu
+/* The Subject's word lists, looked for in one pass over the Subject: each
+ * word is filed under a hash of its first two bytes, and at every offset
+ * of the Subject only the words filed under the hash of the two bytes
+ * there are compared.  Built once (pthread_once), then read-only. */
+#define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
+				  (unsigned char)(b)) & 4095u)
 #define DETECT_N(a)	(sizeof(a) / sizeof((a)[0]))
+#define DETECT_L_SUBJECT	1u	/* detect_subject_words */
+#define DETECT_L_COMPLAINT	2u	/* detect_complaint_words */
+#define DETECT_L_AUTOREPLY	4u	/* detect_autoreply_words */
+#define DETECT_L_REPORT_ID	8u	/* "report-id:" (TLS-RPT) */
 
-static unsigned short detect_subject_h[DETECT_N(detect_subject_words)];
-static unsigned short detect_complaint_h[DETECT_N(detect_complaint_words)];
-static unsigned short detect_autoreply_h[DETECT_N(detect_autoreply_words)];
+static const char *const detect_report_id_words[] = { "report-id:" };
+
+typedef struct detect_sword {
+	const char *w;
+	size_t len;
+	unsigned list;		/* DETECT_L_* */
+	unsigned char next;	/* 1 + the next word of the same hash, 0 none */
+} detect_sword;
+
+static detect_sword detect_swords[DETECT_N(detect_subject_words) +
+				  DETECT_N(detect_complaint_words) +
+				  DETECT_N(detect_autoreply_words) +
+				  DETECT_N(detect_report_id_words)];
+static unsigned char detect_shead[4096];	/* 1 + first word of a hash */
+static const char *detect_sshort[DETECT_N(detect_swords)];	/* under 2 bytes */
+static unsigned detect_sshort_list[DETECT_N(detect_swords)];
+static size_t detect_nswords, detect_nsshort;
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
 static void
-detect_hash_list(const char *const *words, size_t n, unsigned short *h)
+detect_file_words(const char *const *words, size_t n, unsigned list)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		h[i] = words[i][0] != '\0' && words[i][1] != '\0' ?
-		    (unsigned short)DETECT_PAIR(words[i][0], words[i][1]) :
-		    (unsigned short)DETECT_NOPAIR;
+	for (i = 0; i < n; i++) {
+		detect_sword *e;
+		unsigned h;
+
+		if (words[i][0] == '\0' || words[i][1] == '\0') {
+			detect_sshort_list[detect_nsshort] = list;
+			detect_sshort[detect_nsshort++] = words[i];
+			continue;
+		}
+		e = &detect_swords[detect_nswords];
+		h = DETECT_PAIR(words[i][0], words[i][1]);
+		e->w = words[i];
+		e->len = strlen(words[i]);
+		e->list = list;
+		e->next = detect_shead[h];
+		detect_shead[h] = (unsigned char)++detect_nswords;
+	}
 }
 
 static void
 detect_init(void)
 {
-	detect_hash_list(detect_subject_words, DETECT_N(detect_subject_words),
-			 detect_subject_h);
-	detect_hash_list(detect_complaint_words, DETECT_N(detect_complaint_words),
-			 detect_complaint_h);
-	detect_hash_list(detect_autoreply_words, DETECT_N(detect_autoreply_words),
-			 detect_autoreply_h);
+	/* 1 + index must fit detect_shead's bytes */
+	_Static_assert(DETECT_N(detect_swords) < 255, "too many Subject words");
+	detect_file_words(detect_subject_words, DETECT_N(detect_subject_words),
+			  DETECT_L_SUBJECT);
+	detect_file_words(detect_complaint_words, DETECT_N(detect_complaint_words),
+			  DETECT_L_COMPLAINT);
+	detect_file_words(detect_autoreply_words, DETECT_N(detect_autoreply_words),
+			  DETECT_L_AUTOREPLY);
+	detect_file_words(detect_report_id_words, DETECT_N(detect_report_id_words),
+			  DETECT_L_REPORT_ID);
 }
 
-/* detect_any_low() with the words' pair hashes h[] known. */
-static int
-detect_any_hashed(const char *low, const detect_pairs *pairs,
-		  const char *const *words, const unsigned short *h, size_t n)
+/* Which lists (DETECT_L_*) have a word in low (n bytes, lower case): what
+ * strstr(low, word) for every word of every list would say. */
+static unsigned
+detect_subject_lists(const char *low, size_t n)
 {
+	unsigned found = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (h[i] != DETECT_NOPAIR &&
-		    !(pairs->bits[h[i] >> 3] & (1u << (h[i] & 7))))
-			continue;
-		if (strstr(low, words[i]) != NULL)
-			return 1;
+	for (i = 0; i + 1 < n; i++) {
+		unsigned k = detect_shead[DETECT_PAIR(low[i], low[i + 1])];
+
+		for (; k != 0; k = detect_swords[k - 1].next) {
+			const detect_sword *e = &detect_swords[k - 1];
+
+			if (!(found & e->list) && e->len <= n - i &&
+			    memcmp(low + i, e->w, e->len) == 0)
+				found |= e->list;
+		}
 	}
-	return 0;
+	for (i = 0; i < detect_nsshort; i++)
+		if (strstr(low, detect_sshort[i]) != NULL)
+			found |= detect_sshort_list[i];
+	return found;
 }
 
 /* Does hay (any case) contain one of the lowercase words? */
@@ -411,34 +437,29 @@ static unsigned
 detect_subject(const char *value)
 {
 	char buf[DETECT_BUF], low[DETECT_BUF];
-	detect_pairs pairs;
-	unsigned sig = 0;
+	unsigned sig = 0, lists;
 
 	pthread_once(&detect_once, detect_init);
 	detect_decode_words(value, buf, sizeof(buf));
 	detect_lower(buf, low);		/* once for all the word lists */
-	detect_pairs_of(low, &pairs);
+	lists = detect_subject_lists(low, strlen(low));
 	if (detect_is_reply(buf)) {
 		sig |= DETECT_REPLY;
-		if (detect_any_hashed(low, &pairs, detect_subject_words,
-			       detect_subject_h, DETECT_N(detect_subject_words)))
+		if (lists & DETECT_L_SUBJECT)
 			sig |= DETECT_SUBJECT_FWD;
 		return sig;
 	}
-	if (detect_any_hashed(low, &pairs, detect_complaint_words,
-		       detect_complaint_h, DETECT_N(detect_complaint_words)))
+	if (lists & DETECT_L_COMPLAINT)
 		sig |= DETECT_COMPLAINT;
-	if (detect_any_hashed(low, &pairs, detect_subject_words,
-		       detect_subject_h, DETECT_N(detect_subject_words)))
+	if (lists & DETECT_L_SUBJECT)
 		sig |= DETECT_SUBJECT;
 	if (detect_starts_any(buf, detect_autoreply_starts,
 		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0])))
 		sig |= DETECT_AUTOREPLY;
-	else if (detect_any_hashed(low, &pairs, detect_autoreply_words,
-		detect_autoreply_h, DETECT_N(detect_autoreply_words)))
+	else if (lists & DETECT_L_AUTOREPLY)
 		sig |= DETECT_AUTOREPLY_WEAK;
 	if (strncasecmp(buf, "report domain:", 14) == 0 ||
-	    strstr(low, "report-id:") != NULL)
+	    (lists & DETECT_L_REPORT_ID))
 		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */
 	return sig;
 }
