@@ -4,6 +4,7 @@
  * values; everything on the stack, bounded by fixed buffers.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
@@ -105,10 +106,11 @@ detect_any_low(const char *low, const char *const *words, size_t n)
 	return 0;
 }
 
-/* The Subject's word lists, looked for in one pass over the Subject: each
- * word is filed under a hash of its first two bytes, and at every offset
- * of the Subject only the words filed under the hash of the two bytes
- * there are compared.  Built once (pthread_once), then read-only. */
+/* Word lists looked for in one pass over a lowercased value: each word is
+ * filed under a hash of its first two bytes, and at every offset of the
+ * value only the words filed under the hash of the two bytes there are
+ * compared, eight bytes at once first.  One table, for the Subject's
+ * lists; built once (pthread_once), then read-only. */
 #define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
 				  (unsigned char)(b)) & 4095u)
 #define DETECT_N(a)	(sizeof(a) / sizeof((a)[0]))
@@ -116,88 +118,128 @@ detect_any_low(const char *low, const char *const *words, size_t n)
 #define DETECT_L_COMPLAINT	2u	/* detect_complaint_words */
 #define DETECT_L_AUTOREPLY	4u	/* detect_autoreply_words */
 #define DETECT_L_REPORT_ID	8u	/* "report-id:" (TLS-RPT) */
+#define DETECT_TAB_MAX		128	/* words per table (1 + index in a byte) */
 
 static const char *const detect_report_id_words[] = { "report-id:" };
 
-typedef struct detect_sword {
+typedef struct detect_lword {
 	const char *w;
-	size_t len;
+	size_t len;		/* 2 at least */
+	uint64_t pre, mask;	/* the first bytes (up to 8), as loaded */
 	unsigned list;		/* DETECT_L_* */
 	unsigned char next;	/* 1 + the next word of the same hash, 0 none */
-} detect_sword;
+} detect_lword;
 
-static detect_sword detect_swords[DETECT_N(detect_subject_words) +
-				  DETECT_N(detect_complaint_words) +
-				  DETECT_N(detect_autoreply_words) +
-				  DETECT_N(detect_report_id_words)];
-static unsigned char detect_shead[4096];	/* 1 + first word of a hash */
-static const char *detect_sshort[DETECT_N(detect_swords)];	/* under 2 bytes */
-static unsigned detect_sshort_list[DETECT_N(detect_swords)];
-static size_t detect_nswords, detect_nsshort;
+typedef struct detect_wtab {
+	detect_lword w[DETECT_TAB_MAX];
+	size_t n;
+	unsigned char head[4096];	/* 1 + first word of a hash, 0 none */
+	const char *shortw[DETECT_TAB_MAX];	/* words under 2 bytes */
+	unsigned short_list[DETECT_TAB_MAX];
+	size_t nshort;
+} detect_wtab;
+
+static detect_wtab detect_subject_tab;
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
 static void
-detect_file_words(const char *const *words, size_t n, unsigned list)
+detect_file_words(detect_wtab *t, const char *const *words, size_t n,
+		  unsigned list)
 {
-	size_t i;
+	size_t i, k;
+	unsigned char b[8];
 
 	for (i = 0; i < n; i++) {
-		detect_sword *e;
+		detect_lword *e;
 		unsigned h;
 
 		if (words[i][0] == '\0' || words[i][1] == '\0') {
-			detect_sshort_list[detect_nsshort] = list;
-			detect_sshort[detect_nsshort++] = words[i];
+			t->short_list[t->nshort] = list;
+			t->shortw[t->nshort++] = words[i];
 			continue;
 		}
-		e = &detect_swords[detect_nswords];
+		e = &t->w[t->n];
 		h = DETECT_PAIR(words[i][0], words[i][1]);
 		e->w = words[i];
 		e->len = strlen(words[i]);
+		/* the first k bytes and their mask, laid out as a load of
+		 * eight bytes sees them (any byte order) */
+		k = e->len < 8 ? e->len : 8;
+		memset(b, 0, sizeof(b));
+		memcpy(b, e->w, k);
+		memcpy(&e->pre, b, 8);
+		memset(b, 0, sizeof(b));
+		memset(b, 0xff, k);
+		memcpy(&e->mask, b, 8);
 		e->list = list;
-		e->next = detect_shead[h];
-		detect_shead[h] = (unsigned char)++detect_nswords;
+		e->next = t->head[h];
+		t->head[h] = (unsigned char)++t->n;
 	}
 }
 
 static void
 detect_init(void)
 {
-	/* 1 + index must fit detect_shead's bytes */
-	_Static_assert(DETECT_N(detect_swords) < 255, "too many Subject words");
-	detect_file_words(detect_subject_words, DETECT_N(detect_subject_words),
-			  DETECT_L_SUBJECT);
-	detect_file_words(detect_complaint_words, DETECT_N(detect_complaint_words),
-			  DETECT_L_COMPLAINT);
-	detect_file_words(detect_autoreply_words, DETECT_N(detect_autoreply_words),
-			  DETECT_L_AUTOREPLY);
-	detect_file_words(detect_report_id_words, DETECT_N(detect_report_id_words),
-			  DETECT_L_REPORT_ID);
+	_Static_assert(DETECT_N(detect_subject_words) +
+		       DETECT_N(detect_complaint_words) +
+		       DETECT_N(detect_autoreply_words) +
+		       DETECT_N(detect_report_id_words) < DETECT_TAB_MAX,
+		       "too many words for a detect_wtab");
+	detect_file_words(&detect_subject_tab, detect_subject_words,
+			  DETECT_N(detect_subject_words), DETECT_L_SUBJECT);
+	detect_file_words(&detect_subject_tab, detect_complaint_words,
+			  DETECT_N(detect_complaint_words), DETECT_L_COMPLAINT);
+	detect_file_words(&detect_subject_tab, detect_autoreply_words,
+			  DETECT_N(detect_autoreply_words), DETECT_L_AUTOREPLY);
+	detect_file_words(&detect_subject_tab, detect_report_id_words,
+			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
 }
 
-/* Which lists (DETECT_L_*) have a word in low (n bytes, lower case): what
- * strstr(low, word) for every word of every list would say. */
+/* Which of t's lists (DETECT_L_*) have a word in low: what strstr(low,
+ * word) for every word would say.  low holds n bytes (no NUL) and then at
+ * least 8 zero bytes, so that eight bytes can be loaded at any offset. */
 static unsigned
-detect_subject_lists(const char *low, size_t n)
+detect_lists(const detect_wtab *t, const char *low, size_t n)
 {
 	unsigned found = 0;
 	size_t i;
+	uint64_t v;
 
 	for (i = 0; i + 1 < n; i++) {
-		unsigned k = detect_shead[DETECT_PAIR(low[i], low[i + 1])];
+		unsigned k = t->head[DETECT_PAIR(low[i], low[i + 1])];
 
-		for (; k != 0; k = detect_swords[k - 1].next) {
-			const detect_sword *e = &detect_swords[k - 1];
+		if (k == 0)
+			continue;
+		memcpy(&v, low + i, 8);
+		for (; k != 0; k = t->w[k - 1].next) {
+			const detect_lword *e = &t->w[k - 1];
 
-			if (!(found & e->list) && e->len <= n - i &&
-			    memcmp(low + i, e->w, e->len) == 0)
+			if (!(found & e->list) && (v & e->mask) == e->pre &&
+			    e->len <= n - i &&
+			    (e->len <= 8 ||
+			     memcmp(low + i + 8, e->w + 8, e->len - 8) == 0))
 				found |= e->list;
 		}
 	}
-	for (i = 0; i < detect_nsshort; i++)
-		if (strstr(low, detect_sshort[i]) != NULL)
-			found |= detect_sshort_list[i];
+	for (i = 0; i < t->nshort; i++)
+		if (strstr(low, t->shortw[i]) != NULL)
+			found |= t->short_list[i];
 	return found;
+}
+
+/* The lists of t with a word in value (any case, cut as detect_lower()
+ * cuts it). */
+static unsigned
+detect_value_lists(const detect_wtab *t, const char *value)
+{
+	char low[DETECT_BUF + 8];
+	size_t n;
+
+	pthread_once(&detect_once, detect_init);
+	detect_lower(value, low);
+	n = strlen(low);
+	memset(low + n, 0, 8);
+	return detect_lists(t, low, n);
 }
 
 /* Does hay (any case) contain one of the lowercase words? */
@@ -436,13 +478,11 @@ detect_content_type(const char *value)
 static unsigned
 detect_subject(const char *value)
 {
-	char buf[DETECT_BUF], low[DETECT_BUF];
+	char buf[DETECT_BUF];
 	unsigned sig = 0, lists;
 
-	pthread_once(&detect_once, detect_init);
 	detect_decode_words(value, buf, sizeof(buf));
-	detect_lower(buf, low);		/* once for all the word lists */
-	lists = detect_subject_lists(low, strlen(low));
+	lists = detect_value_lists(&detect_subject_tab, buf);	/* all lists at once */
 	if (detect_is_reply(buf)) {
 		sig |= DETECT_REPLY;
 		if (lists & DETECT_L_SUBJECT)
@@ -470,7 +510,7 @@ detect_field(int id, const char *name, const char *value)
 	if (value == NULL)
 		return 0;
 	switch (id) {
-	case FN_FROM:
+	case FN_FROM:		/* a short list: strstr() is as quick */
 		if (detect_any(value, detect_from_words,
 			       sizeof(detect_from_words) / sizeof(detect_from_words[0])))
 			return DETECT_FROM_DAEMON;
