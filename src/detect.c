@@ -1,7 +1,9 @@
 /*
  * detect.c - bounce signals of the envelope sender and top-level header
  * fields (see detect.h).  Substring tables over lowercased, RFC 2047-decoded
- * values; everything on the stack, bounded by fixed buffers.
+ * values; everything on the stack, bounded by fixed buffers, but for the
+ * Subject's word index, built once and read-only after (detect_init()).
+ * Field names come classified (fieldname.h).
  */
 #include <pthread.h>
 #include <stdint.h>

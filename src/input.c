@@ -8,11 +8,15 @@
  *	starts with "From " at the start of the file or after a blank line
  *	begins a new message (that blank line is dropped, as it belongs to
  *	the mbox); a line ">From ", ">>From ", ... loses one '>' (mboxrd).
- *	Otherwise the stream is one message.  Message bytes are gathered into
- *	chunks of o->chunk bytes and given to rawfeed_feed(); each message's
- *	result goes to the caller's callback.  Only lines that may matter to
- *	the mbox format (starting with 'F', '>' or a line end) are looked at
- *	one by one; runs of other complete lines are passed on together.
+ *	Otherwise the stream is one message.  Message bytes go to
+ *	rawfeed_feed() in chunks of at most o->chunk bytes, straight from the
+ *	read buffer (small pieces held back by the mbox logic are gathered
+ *	first); each message's result goes to the caller's callback.  Only
+ *	lines that may matter to the mbox format are looked at one by one:
+ *	those that may be a From_ line or an escaped one (found by a vector
+ *	scan for a newline followed by 'F' or '>') and a blank line right
+ *	before one of them or before the end of the buffer; runs of other
+ *	complete lines are passed on together.
  *
  *	input_path() opens a file, "-" (standard input), or walks a directory:
  *	a maildir (cur/ and new/) gives every file in cur/ and new/ sorted by
@@ -21,8 +25,9 @@
  *	starting with '.' and maildir tmp/ skipped).
  *
  * MEMORY
- *	Per stream: one read buffer, one chunk buffer and the first
- *	INPUT_HEAD bytes of the current line.  Directory listings are held
+ *	Per stream: one read buffer, one chunk buffer (for gathered pieces)
+ *	and the first INPUT_HEAD bytes of the current line.  Chunks given to
+ *	rawfeed_feed() point into these buffers and live only for the call.  Directory listings are held
  *	(names only) while a directory is walked, at most INPUT_MAX_NAMES.
  */
 #define _GNU_SOURCE	/* memrchr */

@@ -5,13 +5,15 @@
  * pieces (BT_CAP_LINE) that are never taken for boundaries or header starts.
  * A boundary line of any open multipart closes whatever is open inside it.
  * Leaf content is decoded line by line; the base64 decoder keeps its partial
- * quartet across lines and chunks.  All buffers belong to the mime object.
+ * quartet across lines and chunks.  Where lines are only passed on or
+ * dropped (a leaf's content, a preamble, a skipped part) whole runs of
+ * them go at once (mime_fast()), up to the next line that may be a
+ * boundary: the callbacks see the same bytes, in fewer pieces.  All buffers
+ * belong to the mime object.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <ctype.h>
-#include <stdio.h>
 
 #include "mime.h"
 #include "result.h"
@@ -54,103 +56,13 @@ struct mime {
 	unsigned nframes;
 };
 
-/* ---- header value helpers -------------------------------------------- */
+/* ---- helpers ---------------------------------------------------------- */
 
 /* isspace() of the C locale, in line. */
 static int
 mime_space(char c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-void
-mime_type(const char *ct, char *out, size_t outlen)
-{
-	/* bytes that end a type: NUL, ';' and the blanks of isspace() */
-	static const unsigned char stop[256] = {
-		[0] = 1, [';'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1,
-		['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
-	};
-	size_t n = 0;
-	int slash = 0;
-
-	if (outlen == 0)
-		return;
-	if (ct != NULL) {
-		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
-			ct++;
-		for (; !stop[(unsigned char)*ct] && n + 1 < outlen; ct++) {
-			unsigned char c = (unsigned char)*ct;
-
-			c = (unsigned)(c - 'A') < 26 ? (unsigned char)(c + 'a' - 'A') : c;
-			slash |= c == '/';
-			out[n++] = (char)c;
-		}
-	}
-	out[n] = '\0';
-	if (n == 0 || !slash) {
-		/* "text/plain", cut to outlen as snprintf() would cut it */
-		n = outlen < sizeof("text/plain") ? outlen - 1 : sizeof("text/plain") - 1;
-		memcpy(out, "text/plain", n);
-		out[n] = '\0';
-	}
-}
-
-int
-mime_param(const char *ct, const char *name, char *out, size_t outlen)
-{
-	size_t nlen = strlen(name);
-	const char *p = ct;
-
-	if (ct == NULL || outlen == 0)
-		return 0;
-	while ((p = strchr(p, ';')) != NULL) {
-		size_t n = 0;
-
-		p++;
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (strncasecmp(p, name, nlen) != 0)
-			continue;
-		p += nlen;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p != '=')
-			continue;
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '"') {
-			p++;
-			while (*p && *p != '"' && n + 1 < outlen) {
-				if (*p == '\\' && p[1])
-					p++;
-				out[n++] = *p++;
-			}
-		} else {
-			while (*p && *p != ';' && !isspace((unsigned char)*p) &&
-			       n + 1 < outlen)
-				out[n++] = *p++;
-		}
-		out[n] = '\0';
-		return 1;
-	}
-	out[0] = '\0';
-	return 0;
-}
-
-int
-mime_encoding(const char *cte)
-{
-	while (cte != NULL && (*cte == ' ' || *cte == '\t'))
-		cte++;
-	if (cte == NULL)
-		return MIME_ENC_IDENT;
-	if (strncasecmp(cte, "base64", 6) == 0)
-		return MIME_ENC_BASE64;
-	if (strncasecmp(cte, "quoted-printable", 16) == 0)
-		return MIME_ENC_QP;
-	return MIME_ENC_IDENT;
 }
 
 /* ---- life cycle -------------------------------------------------------- */
@@ -366,33 +278,6 @@ mime_field_append(mime *m, const char *s, size_t n)
 
 /* "boundary=..." at the start of a line: a parameter whose line was not
  * indented (seen in real bounces); taken as a continuation. */
-/* The bytes of a parameter name: ASCII letters, digits, '-', '_', '*'. */
-const unsigned char mime_param_byte[256] = {
-	['-'] = 1, ['_'] = 1, ['*'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
-	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
-};
-
-int
-mime_param_line(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && mime_param_byte[(unsigned char)s[i]]; i++)
-		;
-	return i > 0 && i < n && s[i] == '=';
-}
-
 static void
 mime_header_line(mime *m, const char *s, size_t n, int first)
 {

@@ -4,8 +4,10 @@
  * (continuation lines joined with "\n", as Postfix passes them); the first
  * line that is neither a field nor a continuation ends the header block,
  * like a blank line, and is handed on as body.  A leading mbox "From " line
- * is skipped.  Memory: one line buffer and one field buffer of max_header
- * bytes, owned by the rawfeed.
+ * is skipped.  A header line whole in a chunk is read where it lies; one
+ * cut by a chunk's end is gathered in the line buffer first.  Memory: one
+ * line buffer and one field buffer of max_header bytes, owned by the
+ * rawfeed.
  */
 #include <stdlib.h>
 #include <string.h>
