@@ -58,11 +58,16 @@ struct mime {
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* isspace() of the C locale, in line. */
+/* isspace() of the C locale, by table. */
 static int
 mime_space(char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	static const unsigned char sp[256] = {
+		[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
+		['\r'] = 1,
+	};
+
+	return sp[(unsigned char)c];
 }
 
 /* ---- life cycle -------------------------------------------------------- */

@@ -28,6 +28,7 @@ struct rawfeed {
 	size_t llen;
 	char *field;		/* max + 1 */
 	size_t flen;
+	size_t colon;		/* offset of the field's first ':' */
 };
 
 rawfeed *
@@ -79,9 +80,10 @@ rawfeed_flush_field(rawfeed *rf)
 	f[rf->flen] = '\0';
 	end = memchr(f, '\0', rf->flen + 1);	/* a NUL ends the value */
 	rf->flen = 0;
-	colon = memchr(f, ':', (size_t)(end - f));
-	if (colon == NULL)
-		return;
+	/* the first line was a field: its name holds no ':' and no NUL */
+	if (rf->colon >= (size_t)(end - f))
+		return;		/* cut off before its colon */
+	colon = f + rf->colon;
 	v = colon + 1;
 	while (colon > f && (colon[-1] == ' ' || colon[-1] == '\t'))
 		colon--;
@@ -98,23 +100,24 @@ rawfeed_eoh(rawfeed *rf)
 	rf->phase = engine_eoh(rf->e) == ENGINE_NOT_BOUNCE ? RF_DONE : RF_BODY;
 }
 
-/* 1 when the line starts a field ("Name:" or "Name :"); the first i bytes
- * are already known to be name bytes (no blank, control, ':' or 8-bit). */
-static int
+/* When the line starts a field ("Name:" or "Name :"), 1 + the offset of
+ * its colon, else 0; the first i bytes are already known to be name bytes
+ * (no blank, control, ':' or 8-bit). */
+static size_t
 rawfeed_is_field(const char *s, size_t n, size_t i)
 {
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == ':')
-			return i > 0;
+			return i > 0 ? i + 1 : 0;
 		if (c <= ' ' || c >= 127)
 			break;
 	}
 	/* "Name :" */
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	return i > 0 && i < n && s[i] == ':';
+	return i > 0 && i < n && s[i] == ':' ? i + 1 : 0;
 }
 
 static void
@@ -132,7 +135,7 @@ rawfeed_append(rawfeed *rf, const char *s, size_t n)
 static int
 rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 {
-	size_t len = n, i;
+	size_t len = n, i, colon;
 
 	if (len > 0 && s[len - 1] == '\r')
 		len--;
@@ -159,8 +162,9 @@ rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 		rawfeed_append(rf, s, len);
 		return 0;
 	}
-	if (rawfeed_is_field(s, len, i)) {
+	if ((colon = rawfeed_is_field(s, len, i)) != 0) {
 		rawfeed_flush_field(rf);
+		rf->colon = colon - 1;	/* the field's first ':' */
 		rawfeed_append(rf, s, len);
 		return 0;
 	}
