@@ -70,14 +70,26 @@ mime_param(const char *ct, const char *name, char *out, size_t outlen)
 		if (*p == '"') {
 			p++;
 			while (*p && *p != '"' && n + 1 < outlen) {
-				if (*p == '\\' && p[1])
-					p++;
+				/* a run without quote or backslash at once */
+				size_t k = strcspn(p, "\"\\");
+
+				if (k > outlen - 1 - n)
+					k = outlen - 1 - n;
+				memcpy(out + n, p, k);
+				n += k;
+				p += k;
+				if (*p != '\\' || n + 1 >= outlen)
+					continue;	/* the loop test ends it */
+				if (p[1])
+					p++;	/* the escaped byte, as it is */
 				out[n++] = *p++;
 			}
 		} else {
-			while (*p && *p != ';' && !isspace((unsigned char)*p) &&
-			       n + 1 < outlen)
-				out[n++] = *p++;
+			/* up to ';' or a blank of isspace() */
+			n = strcspn(p, "; \t\n\v\f\r");
+			if (n > outlen - 1)
+				n = outlen - 1;
+			memcpy(out, p, n);
 		}
 		out[n] = '\0';
 		return 1;
