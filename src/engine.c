@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
-#include <stdint.h>
 
 #include "engine.h"
 #include "engine_int.h"
@@ -425,6 +424,9 @@ engine_new(const bt_caps *caps, const struct ruleset *rs)
 	cb.data = engine_data;
 	cb.end = engine_end;
 	cb.preamble = engine_preamble;
+	/* what engine_msg_header() reads: the others are never gathered */
+	cb.header_ids = 1ull << FN_CONTENT_TYPE | 1ull << FN_MESSAGE_ID |
+			1ull << FN_FROM | 1ull << FN_TO | 1ull << FN_SUBJECT;
 	e->m = mime_new(&e->caps, &cb, &e->r.caps_hit);
 	e->d = dsn_new(&e->caps);
 	e->text = malloc(e->caps.max_text + 1);
@@ -486,54 +488,29 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
-/* 1 when one of the eight bytes of x is a CR or an LF (exact: the
- * borrow of the zero-byte test only spoils bytes above a true hit). */
-static int
-engine_has_crlf(uint64_t x)
-{
-	uint64_t c = x ^ 0x0d0d0d0d0d0d0d0dULL, l = x ^ 0x0a0a0a0a0a0a0a0aULL;
-
-	return ((((c - 0x0101010101010101ULL) & ~c) |
-		((l - 0x0101010101010101ULL) & ~l)) & 0x8080808080808080ULL) != 0;
-}
-
-/* Copy value (vlen bytes) unfolded into dst: CR and LF dropped, trailing
- * white space cut; returns the length.  At most cap bytes: each line gives
- * at most its first cap - n bytes (n: the length so far), CRs among them
- * dropped, the rest of a longer line skipped.  Eight bytes at a time while
- * they hold no CR or LF (most values are one line). */
+/* Copy value (vlen bytes) unfolded into dst: CR and LF dropped, at most
+ * cap bytes, trailing white space cut; returns the length. */
 static size_t
 engine_unfold(char *dst, size_t cap, const char *v, size_t vlen)
 {
-	size_t n = 0, i = 0, stop;
-	const char *nl;
-	uint64_t x;
+	const char *end = v + vlen, *nl;
+	size_t n = 0, k, i;
 
-	while (i < vlen && n < cap) {
-		stop = vlen - i < cap - n ? vlen : i + (cap - n);
-		while (i < stop) {
-			/* n + (stop - i) <= cap: eight bytes fit dst */
-			if (stop - i >= 8) {
-				memcpy(&x, v + i, 8);
-				if (!engine_has_crlf(x)) {
-					memcpy(dst + n, &x, 8);
-					n += 8;
-					i += 8;
-					continue;
-				}
-			}
-			if (v[i] == '\n')
-				break;
-			if (v[i] != '\r')
-				dst[n++] = v[i];
-			i++;
+	while (v < end && n < cap) {
+		/* a run up to the next LF, copied, then its CRs squeezed out */
+		nl = memchr(v, '\n', (size_t)(end - v));
+		k = (size_t)((nl != NULL ? nl : end) - v);
+		if (k > cap - n)
+			k = cap - n;
+		if (memchr(v, '\r', k) == NULL) {
+			memcpy(dst + n, v, k);
+			n += k;
+		} else {
+			for (i = 0; i < k; i++)
+				if (v[i] != '\r')
+					dst[n++] = v[i];
 		}
-		if (i < vlen && v[i] == '\n')
-			i++;
-		else if (i < vlen) {	/* the line was cut at cap - n bytes */
-			nl = memchr(v + i, '\n', vlen - i);
-			i = nl != NULL ? (size_t)(nl - v) + 1 : vlen;
-		}
+		v = nl != NULL ? nl + 1 : end;
 	}
 	while (n > 0 && (dst[n - 1] == ' ' ||	/* isspace(), in line */
 	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))

@@ -48,6 +48,7 @@ struct mime {
 	int lcont;		/* the buffered bytes continue a longer line */
 	char *field;		/* max_header bytes: header being unfolded */
 	size_t flen;
+	int fskip;		/* a field no one reads: flen counted, not copied */
 	char *dbuf;		/* decoded output, max_line + 8 */
 	unsigned b64acc;
 	int b64bits;
@@ -119,6 +120,7 @@ mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 	m->has_ct = 0;
 	m->ct[0] = '\0';
 	m->flen = 0;
+	m->fskip = 0;
 	m->b64acc = 0;
 	m->b64bits = 0;
 	if (m->nparts >= m->caps->max_parts) {
@@ -226,6 +228,12 @@ mime_field_done(mime *m)
 
 	if (m->flen == 0)
 		return;
+	if (m->fskip) {		/* a well-formed name, known to be of no use */
+		m->flen = 0;
+		m->fskip = 0;
+		m->saw_header = 1;
+		return;
+	}
 	f[m->flen] = '\0';
 	end = memchr(f, '\0', m->flen + 1);	/* a NUL ends the field */
 	m->flen = 0;
@@ -277,8 +285,40 @@ mime_field_append(mime *m, const char *s, size_t n)
 		*m->caps_hit |= BT_CAP_HEADER;
 		n = room;
 	}
-	memcpy(m->field + m->flen, s, n);
+	if (!m->fskip)
+		memcpy(m->field + m->flen, s, n);
 	m->flen += n;
+}
+
+/* The bytes of a field name as mime_field_done() takes it: not a blank
+ * (isspace()), ':' or NUL. */
+static const unsigned char mime_name_stop[256] = {
+	[0] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
+	['\r'] = 1, [':'] = 1,
+};
+
+/* A field starts with line s: 1 when mime_field_done() would find it
+ * well-formed and then do nothing with its value (not Content-Type or
+ * -Transfer-Encoding, not a field header() wants): its name ends at a
+ * colon on this line, before max_header bytes, with no blank before. */
+_Static_assert(FN_NOT_KEPT < 64, "field ids must fit header_ids");
+
+static int
+mime_field_unread(const mime *m, const char *s, size_t n, size_t i)
+{
+	int id;
+
+	for (; i < n && !mime_name_stop[(unsigned char)s[i]]; i++)
+		;
+	if (i == 0 || i >= n || s[i] != ':' || i >= m->caps->max_header)
+		return 0;
+	id = fieldname_id(s, i);
+	if (id == FN_CONTENT_TYPE || id == FN_CONTENT_TRANSFER_ENCODING)
+		return 0;
+	if (m->is_message && m->cb.header != NULL &&
+	    (m->cb.header_ids == 0 || (m->cb.header_ids >> id) & 1))
+		return 0;
+	return 1;
 }
 
 /* "boundary=..." at the start of a line: a parameter whose line was not
@@ -286,6 +326,8 @@ mime_field_append(mime *m, const char *s, size_t n)
 static void
 mime_header_line(mime *m, const char *s, size_t n, int first)
 {
+	size_t i;
+
 	if (!first) {
 		mime_field_append(m, s, n);
 		return;
@@ -308,12 +350,16 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 		mime_field_append(m, s, n);
 		return;
 	}
-	if (m->flen > 0 && mime_param_line(s, n)) {
+	/* mime_param_line(), in line: parameter-name bytes, then '=' */
+	for (i = 0; i < n && mime_param_byte[(unsigned char)s[i]]; i++)
+		;
+	if (m->flen > 0 && i > 0 && i < n && s[i] == '=') {
 		mime_field_append(m, " ", 1);
 		mime_field_append(m, s, n);
 		return;
 	}
 	mime_field_done(m);
+	m->fskip = mime_field_unread(m, s, n, i);
 	mime_field_append(m, s, n);
 }
 

@@ -47,6 +47,9 @@ typedef struct mime_callbacks {
 	/* A line (with its LF) of the top-level multipart's preamble while no
 	 * boundary has matched yet; may be NULL. */
 	void (*preamble)(void *ctx, const char *buf, size_t len);
+	/* The fields header() wants: bit 1 << id (fieldname_id()); 0: all.
+	 * The value of a field no one wants is not gathered at all. */
+	unsigned long long header_ids;
 } mime_callbacks;
 
 typedef struct mime mime;
