@@ -48,7 +48,8 @@ typedef struct mime_callbacks {
 	 * boundary has matched yet; may be NULL. */
 	void (*preamble)(void *ctx, const char *buf, size_t len);
 	/* The fields header() wants: bit 1 << id (fieldname_id()); 0: all.
-	 * The value of a field no one wants is not gathered at all. */
+	 * Content-Type and -Transfer-Encoding always come (the parser reads
+	 * them anyway); the value of a field no one wants is not gathered. */
 	unsigned long long header_ids;
 } mime_callbacks;
 

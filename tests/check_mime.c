@@ -12,11 +12,13 @@
 
 #include "mime.h"
 #include "result.h"
+#include "fieldname.h"
 
 typedef struct rec {
 	char log[8192];
 	size_t len;
 	int want;		/* entity() return value for leaves */
+	unsigned long long ids;	/* header_ids asked for (0: all) */
 } rec;
 
 static void
@@ -82,7 +84,7 @@ run(rec *r, const bt_caps *caps, const char *ct, const char *cte,
     const char *msg, size_t chunk, size_t split)
 {
 	mime_callbacks cb = { r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
-			      NULL };
+			      NULL, r->ids };
 	unsigned hit = 0;
 	bt_caps def;
 	mime *m;
@@ -237,7 +239,7 @@ START_TEST(test_boundary_adopted)
 {
 	rec r = { .want = 1 };
 	mime_callbacks cb = { &r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
-			      cb_preamble };
+			      cb_preamble, 0 };
 	unsigned hit = 0;
 	bt_caps caps;
 	mime *m;
@@ -434,6 +436,44 @@ START_TEST(test_cap_header)
 }
 END_TEST
 
+/* header_ids: only the fields asked for reach header(); the others are
+ * not gathered, yet still count for the header cap and the parser still
+ * reads its own Content-Type of an embedded message. */
+START_TEST(test_header_ids)
+{
+	bt_caps caps;
+	rec r = { .want = 1 };
+	char msg[1024];
+	size_t len;
+	unsigned hit;
+	const char *emb =
+		"--a\nContent-Type: message/rfc822\n\n"
+		"Received: from x\n by y\n"
+		"Subject: hi\n"
+		"X-Long: ";
+
+	engine_caps_default(&caps);
+	caps.max_header = 64;
+	r.ids = 1ull << FN_SUBJECT;
+	strcpy(msg, emb);
+	len = strlen(msg);
+	memset(msg + len, 'x', 200);
+	msg[len + 200] = '\0';
+	strcat(msg, "\nContent-Type: text/plain\n\nbody\n--a--\n");
+	hit = run(&r, &caps, "multipart/mixed; boundary=a", NULL, msg, 0, 0);
+	ck_assert(hit & BT_CAP_HEADER);
+	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]"
+			 "[E message/rfc822 d1 m0][H1 Subject=hi]"
+			 "[H1 Content-Type=text/plain][EOH1]"
+			 "[E text/plain d2 m1]body\n[/text/plain]");
+	/* the same message in chunks of 1 */
+	hit = run(&r, &caps, "multipart/mixed; boundary=a", NULL, msg, 1, 0);
+	ck_assert(hit & BT_CAP_HEADER);
+	ck_assert_ptr_nonnull(strstr(r.log, "[H1 Subject=hi][H1 Content"));
+	ck_assert_ptr_null(strstr(r.log, "[H1 Received"));
+}
+END_TEST
+
 START_TEST(test_helpers)
 {
 	char buf[64];
@@ -480,6 +520,7 @@ mime_suite(void)
 	tcase_add_test(tc, test_cap_parts);
 	tcase_add_test(tc, test_cap_line);
 	tcase_add_test(tc, test_cap_header);
+	tcase_add_test(tc, test_header_ids);
 	tcase_add_test(tc, test_helpers);
 	suite_add_tcase(s, tc);
 	return s;
