@@ -518,6 +518,66 @@ engine_unfold(char *dst, size_t cap, const char *v, size_t vlen)
 	return n;
 }
 
+/* engine_unfold()'s length, nothing copied: the end of the last byte
+ * that is not white space among the bytes it would keep. */
+static size_t
+engine_unfold_len(size_t cap, const char *v, size_t vlen)
+{
+	const char *end = v + vlen, *nl;
+	size_t n = 0, last = 0, k, i;
+
+	while (v < end && n < cap) {
+		nl = memchr(v, '\n', (size_t)(end - v));
+		k = (size_t)((nl != NULL ? nl : end) - v);
+		if (k > cap - n)
+			k = cap - n;
+		if (memchr(v, '\r', k) == NULL) {
+			i = k;
+			while (i > 0 && (v[i - 1] == ' ' ||
+			    (v[i - 1] >= '\t' && v[i - 1] <= '\r')))
+				i--;
+			if (i > 0)
+				last = n + i;
+			n += k;
+		} else {
+			for (i = 0; i < k; i++) {
+				if (v[i] == '\r')
+					continue;
+				n++;
+				if (v[i] != ' ' && (v[i] < '\t' || v[i] > '\r'))
+					last = n;
+			}
+		}
+		v = nl != NULL ? nl + 1 : end;
+	}
+	return last;
+}
+
+/* The same when the value is known to hold no CR and exactly nlf LFs
+ * (nlf == (size_t)-1: not known). */
+static size_t
+engine_unfold_len_nl(size_t cap, const char *v, size_t vlen, size_t nlf)
+{
+	size_t i = vlen, t = 0;
+
+	if (nlf == (size_t)-1 || vlen - nlf > cap)
+		return engine_unfold_len(cap, v, vlen);
+	/* every line whole: the value less its LFs, less its white tail */
+	while (i > 0 && (v[i - 1] == ' ' ||
+	    (v[i - 1] >= '\t' && v[i - 1] <= '\r'))) {
+		t += v[i - 1] != '\n';
+		i--;
+	}
+	return vlen - nlf - t;
+}
+
+/* The fields engine_lookup() is asked for (scan.c, engine_eom.c): only
+ * these are stored; the others only take their room, so that what is
+ * kept stays what it was when every field was stored. */
+#define ENGINE_LOOKUP_IDS	(1u << FN_FROM | 1u << FN_TO | 1u << FN_SUBJECT | \
+				 1u << FN_X_FAILED_RECIPIENTS)
+#define ENGINE_UNSTORED		((size_t)-1)	/* hent name of a field not stored */
+
 /* 2: a field the scanner relies on (room is kept for these); 1: other
  * fields worth keeping while there is room; 0: never kept. */
 static int
@@ -532,7 +592,7 @@ engine_keep_header(engine *e, int id)
 
 static void
 engine_store_header(engine *e, int id, const char *name, size_t nlen,
-		    const char *value, size_t vlen)
+		    const char *value, size_t vlen, size_t nlf)
 {
 	size_t room;
 	int keep = engine_keep_header(e, id);
@@ -547,13 +607,20 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		return;
 	h = &e->hent[e->nh];
 	h->name = e->hlen;
-	memcpy(e->hstore + e->hlen, name, nlen + 1);
 	e->hlen += nlen + 1;
 	room = ENGINE_HSTORE - e->hlen - 1;
 	if (room > e->caps.max_header)
 		room = e->caps.max_header;
 	if (keep == 1 && room > 1024)
 		room = 1024;		/* long X- fields are of little use */
+	if (!((ENGINE_LOOKUP_IDS >> id) & 1)) {
+		/* never looked up: its room only */
+		h->name = ENGINE_UNSTORED;
+		e->hlen += engine_unfold_len_nl(room, value, vlen, nlf) + 1;
+		e->nh++;
+		return;
+	}
+	memcpy(e->hstore + h->name, name, nlen + 1);
 	vlen = engine_unfold(e->hstore + e->hlen, room, value, vlen);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';
@@ -572,8 +639,12 @@ engine_lookup(void *ctx, const char *name)
 	c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
 	for (i = 0; i < e->nh; i++) {
 		const char *h = e->hstore + e->hent[i].name;
-		unsigned char d = (unsigned char)h[0];
+		unsigned char d;
+
+		if (e->hent[i].name == ENGINE_UNSTORED)
+			continue;
 		/* the first byte first: strcasecmp() only on a likely match */
+		d = (unsigned char)h[0];
 		d = d >= 'A' && d <= 'Z' ? (unsigned char)(d + 'a' - 'A') : d;
 		if (d == c && strcasecmp(h, name) == 0)
 			return e->hstore + e->hent[i].value;
@@ -615,6 +686,13 @@ int
 engine_header_n(engine *e, const char *name, size_t nlen, const char *value,
 		size_t vlen)
 {
+	return engine_header_nl(e, name, nlen, value, vlen, (size_t)-1);
+}
+
+int
+engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
+		 size_t vlen, size_t nlf)
+{
 	unsigned s;
 	int id;
 
@@ -623,7 +701,7 @@ engine_header_n(engine *e, const char *name, size_t nlen, const char *value,
 	if (vlen > e->caps.max_header)
 		e->r.caps_hit |= BT_CAP_HEADER;
 	id = fieldname_id(name, nlen);	/* once, for all the tests below */
-	engine_store_header(e, id, name, nlen, value, vlen);
+	engine_store_header(e, id, name, nlen, value, vlen, nlf);
 	s = detect_field(id, name, value);
 	if (e->sender_given && id == FN_RETURN_PATH)
 		s = 0;		/* the envelope sender says it better */

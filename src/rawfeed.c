@@ -29,6 +29,7 @@ struct rawfeed {
 	char *field;		/* max + 1 */
 	size_t flen;
 	size_t colon;		/* offset of the field's first ':' */
+	size_t nlf;		/* LFs in field (the joins of its lines) */
 };
 
 rawfeed *
@@ -74,11 +75,12 @@ static void
 rawfeed_flush_field(rawfeed *rf)
 {
 	char *f = rf->field, *colon, *v, *end;
+	size_t flen = rf->flen, nlf;
 
-	if (rf->flen == 0)
+	if (flen == 0)
 		return;
-	f[rf->flen] = '\0';
-	end = memchr(f, '\0', rf->flen + 1);	/* a NUL ends the value */
+	f[flen] = '\0';
+	end = memchr(f, '\0', flen + 1);	/* a NUL ends the value */
 	rf->flen = 0;
 	/* the first line was a field: its name holds no ':' and no NUL */
 	if (rf->colon >= (size_t)(end - f))
@@ -90,7 +92,12 @@ rawfeed_flush_field(rawfeed *rf)
 	*colon = '\0';
 	while (*v == ' ' || *v == '\t')
 		v++;
-	engine_header_n(rf->e, f, (size_t)(colon - f), v, (size_t)(end - v));
+	/* the LFs are all after the colon (the first line holds it); a NUL
+	 * may have cut some off, and a line may hold a bare CR */
+	nlf = end == f + flen && memchr(v, '\r', (size_t)(end - v)) == NULL ?
+	      rf->nlf : (size_t)-1;
+	engine_header_nl(rf->e, f, (size_t)(colon - f), v, (size_t)(end - v),
+			 nlf);
 }
 
 static void
@@ -129,6 +136,7 @@ rawfeed_append(rawfeed *rf, const char *s, size_t n)
 	}
 	memcpy(rf->field + rf->flen, s, n);
 	rf->flen += n;
+	rf->nlf += n > 0 && s[0] == '\n';	/* a join: "\n" or "\n " */
 }
 
 /* One complete header-block line (without its LF); 1 when it is body. */
@@ -165,6 +173,7 @@ rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 	if ((colon = rawfeed_is_field(s, len, i)) != 0) {
 		rawfeed_flush_field(rf);
 		rf->colon = colon - 1;	/* the field's first ':' */
+		rf->nlf = 0;
 		rawfeed_append(rf, s, len);
 		return 0;
 	}
