@@ -17,7 +17,13 @@
 #include "engine_int.h"
 #include "mime.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 enum { RF_HEADERS = 0, RF_BODY, RF_DONE };
+
+#define RAWFEED_SLACK	16	/* bytes after the field buffer for wide loads */
 
 struct rawfeed {
 	engine *e;
@@ -42,7 +48,7 @@ rawfeed_new(engine *e)
 	rf->e = e;
 	rf->max = engine_caps(e)->max_header;
 	rf->line = malloc(rf->max + 2);
-	rf->field = malloc(rf->max + 1);
+	rf->field = calloc(1, rf->max + 1 + RAWFEED_SLACK);
 	if (rf->line == NULL || rf->field == NULL) {
 		rawfeed_free(rf);
 		return NULL;
@@ -71,16 +77,51 @@ rawfeed_begin(rawfeed *rf, const char *sender)
 	rf->flen = 0;
 }
 
+/* The offset of the first NUL in f[0..n] (f[n] is one), and in *cr
+ * whether a CR comes before it: one pass for both, 16 bytes at a time
+ * (f is followed by RAWFEED_SLACK readable bytes). */
+static size_t
+rawfeed_nul_cr(const char *f, size_t n, int *cr)
+{
+#ifdef __SSE2__
+	const __m128i z = _mm_setzero_si128(), r = _mm_set1_epi8('\r');
+	unsigned seen = 0, zm, rm, k;
+	size_t i;
+
+	(void)n;
+	for (i = 0;; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(f + i));
+
+		zm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, z));
+		rm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, r));
+		if (zm != 0) {
+			k = (unsigned)__builtin_ctz(zm);
+			*cr = seen != 0 || (rm & ((1u << k) - 1)) != 0;
+			return i + k;
+		}
+		seen |= rm;
+	}
+#else
+	size_t i;
+
+	*cr = 0;
+	for (i = 0; i < n && f[i] != '\0'; i++)
+		*cr |= f[i] == '\r';
+	return i;
+#endif
+}
+
 static void
 rawfeed_flush_field(rawfeed *rf)
 {
 	char *f = rf->field, *colon, *v, *end;
 	size_t flen = rf->flen, nlf;
+	int cr;
 
 	if (flen == 0)
 		return;
 	f[flen] = '\0';
-	end = memchr(f, '\0', flen + 1);	/* a NUL ends the value */
+	end = f + rawfeed_nul_cr(f, flen, &cr);	/* a NUL ends the value */
 	rf->flen = 0;
 	/* the first line was a field: its name holds no ':' and no NUL */
 	if (rf->colon >= (size_t)(end - f))
@@ -94,8 +135,7 @@ rawfeed_flush_field(rawfeed *rf)
 		v++;
 	/* the LFs are all after the colon (the first line holds it); a NUL
 	 * may have cut some off, and a line may hold a bare CR */
-	nlf = end == f + flen && memchr(v, '\r', (size_t)(end - v)) == NULL ?
-	      rf->nlf : (size_t)-1;
+	nlf = end == f + flen && !cr ? rf->nlf : (size_t)-1;
 	engine_header_nl(rf->e, f, (size_t)(colon - f), v, (size_t)(end - v),
 			 nlf);
 }
