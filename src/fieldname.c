@@ -46,8 +46,8 @@ fieldname_fold4(const char *p)
 	return x | (((a & ~z & ~x) & 0x80808080U) >> 2);
 }
 
-/* fieldname_eq() for n >= 2, by words: overlapping loads, no byte loop. */
-static int
+/* fieldname_eq() by words: overlapping loads, no byte loop. */
+int
 fieldname_eq_fast(const char *s, const char *lc, size_t n)
 {
 	size_t i;

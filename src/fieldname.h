@@ -30,6 +30,9 @@ enum fieldname_id {
 int fieldname_id(const char *name, size_t len);
 /* 1 when s (n bytes, any case) equals the lowercase lc of n bytes. */
 int fieldname_eq(const char *s, const char *lc, size_t n);
+/* The same by words (overlapping 8- or 4-byte loads): s must hold n
+ * readable bytes, as must lc. */
+int fieldname_eq_fast(const char *s, const char *lc, size_t n);
 
 /* Eight bytes with ASCII capitals made small, as tolower() of the C locale
  * would (SWAR: each byte on its own, only 'A'..'Z' change). */
