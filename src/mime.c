@@ -351,8 +351,7 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 		return;
 	}
 	/* mime_param_line(), in line: parameter-name bytes, then '=' */
-	for (i = 0; i < n && mime_param_byte[(unsigned char)s[i]]; i++)
-		;
+	i = mime_param_span(s, n);
 	if (m->flen > 0 && i > 0 && i < n && s[i] == '=') {
 		mime_field_append(m, " ", 1);
 		mime_field_append(m, s, n);

@@ -74,5 +74,7 @@ int mime_encoding(const char *cte);				/* enum mime_enc */
 int mime_param_line(const char *s, size_t n);
 /* 1 for the bytes of a parameter name (ASCII letters, digits, "-_*"). */
 extern const unsigned char mime_param_byte[256];
+/* How many of the n bytes at s are parameter-name bytes, from the start. */
+size_t mime_param_span(const char *s, size_t n);
 
 #endif

@@ -202,8 +202,7 @@ rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 		return 0;
 	}
 	/* one scan of the name: parameter-name bytes first */
-	for (i = 0; i < len && mime_param_byte[(unsigned char)s[i]]; i++)
-		;
+	i = mime_param_span(s, len);
 	if (rf->flen > 0 && i > 0 && i < len && s[i] == '=') {
 		/* unindented parameter line (as mime_param_line() says) */
 		rawfeed_append(rf, "\n ", 2);
