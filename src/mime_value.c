@@ -4,6 +4,7 @@
  * test for an unindented "name=value" parameter line.  Plain functions
  * over strings; the caller owns every buffer.
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
@@ -12,6 +13,7 @@
 #endif
 
 #include "mime.h"
+#include "fieldname.h"
 
 void
 mime_type(const char *ct, char *out, size_t outlen)
@@ -29,13 +31,24 @@ mime_type(const char *ct, char *out, size_t outlen)
 	if (ct != NULL) {
 		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
 			ct++;
-		for (; !stop[(unsigned char)*ct] && n + 1 < outlen; ct++) {
-			unsigned char c = (unsigned char)*ct;
+		/* the type's length first, then copied and folded in one go */
+		size_t len = 0, max = outlen - 1;
 
-			c = (unsigned)(c - 'A') < 26 ? (unsigned char)(c + 'a' - 'A') : c;
-			slash |= c == '/';
-			out[n++] = (char)c;
+		while (len < max && !stop[(unsigned char)ct[len]])
+			len++;
+		for (; n + 8 <= len; n += 8) {	/* bytes known to be there */
+			uint64_t w;
+
+			memcpy(&w, ct + n, 8);
+			w = fieldname_fold8(w);
+			memcpy(out + n, &w, 8);
 		}
+		for (; n < len; n++) {
+			unsigned char c = (unsigned char)ct[n];
+
+			out[n] = (char)((unsigned)(c - 'A') < 26 ? c + 'a' - 'A' : c);
+		}
+		slash = n > 0 && memchr(out, '/', n) != NULL;
 	}
 	out[n] = '\0';
 	if (n == 0 || !slash) {

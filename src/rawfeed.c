@@ -176,7 +176,26 @@ rawfeed_append(rawfeed *rf, const char *s, size_t n)
 	}
 	memcpy(rf->field + rf->flen, s, n);
 	rf->flen += n;
-	rf->nlf += n > 0 && s[0] == '\n';	/* a join: "\n" or "\n " */
+}
+
+/* A line joined to the field: the join (sep: "\n" or "\n ", cut by the
+ * cap as any byte) and the line, in one call. */
+static void
+rawfeed_join(rawfeed *rf, const char *sep, size_t seplen, const char *s,
+	     size_t n)
+{
+	size_t room = rf->max - rf->flen;
+
+	if (seplen + n <= room) {	/* the common case: it all fits */
+		memcpy(rf->field + rf->flen, sep, seplen);
+		memcpy(rf->field + rf->flen + seplen, s, n);
+		rf->flen += seplen + n;
+		rf->nlf++;
+		return;
+	}
+	rf->nlf += room > 0;	/* the LF goes in while there is room */
+	rawfeed_append(rf, sep, seplen);
+	rawfeed_append(rf, s, n);
 }
 
 /* One complete header-block line (without its LF); 1 when it is body. */
@@ -197,16 +216,14 @@ rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 		return 0;
 	}
 	if ((s[0] == ' ' || s[0] == '\t') && rf->flen > 0) {
-		rawfeed_append(rf, "\n", 1);
-		rawfeed_append(rf, s, len);
+		rawfeed_join(rf, "\n", 1, s, len);
 		return 0;
 	}
 	/* one scan of the name: parameter-name bytes first */
 	i = mime_param_span(s, len);
 	if (rf->flen > 0 && i > 0 && i < len && s[i] == '=') {
 		/* unindented parameter line (as mime_param_line() says) */
-		rawfeed_append(rf, "\n ", 2);
-		rawfeed_append(rf, s, len);
+		rawfeed_join(rf, "\n ", 2, s, len);
 		return 0;
 	}
 	if ((colon = rawfeed_is_field(s, len, i)) != 0) {
