@@ -120,8 +120,6 @@ detect_any_low(const char *low, const char *const *words, size_t n)
 #define DETECT_L_COMPLAINT	2u	/* detect_complaint_words */
 #define DETECT_L_AUTOREPLY	4u	/* detect_autoreply_words */
 #define DETECT_L_REPORT_ID	8u	/* "report-id:" (TLS-RPT) */
-#define DETECT_L_FROM		16u	/* detect_from_words */
-#define DETECT_L_MAILER		32u	/* detect_mailer_words */
 #define DETECT_TAB_MAX		128	/* words per table (1 + index in a byte) */
 
 static const char *const detect_report_id_words[] = { "report-id:" };
@@ -144,7 +142,6 @@ typedef struct detect_wtab {
 } detect_wtab;
 
 static detect_wtab detect_subject_tab;
-static detect_wtab detect_sender_tab;	/* From and X-Mailer words */
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -198,13 +195,6 @@ detect_init(void)
 			  DETECT_N(detect_autoreply_words), DETECT_L_AUTOREPLY);
 	detect_file_words(&detect_subject_tab, detect_report_id_words,
 			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
-	_Static_assert(DETECT_N(detect_from_words) +
-		       DETECT_N(detect_mailer_words) < DETECT_TAB_MAX,
-		       "too many words for a detect_wtab");
-	detect_file_words(&detect_sender_tab, detect_from_words,
-			  DETECT_N(detect_from_words), DETECT_L_FROM);
-	detect_file_words(&detect_sender_tab, detect_mailer_words,
-			  DETECT_N(detect_mailer_words), DETECT_L_MAILER);
 }
 
 /* Which of t's lists (DETECT_L_*) have a word in low: what strstr(low,
@@ -522,8 +512,9 @@ detect_field(int id, const char *name, const char *value)
 	if (value == NULL)
 		return 0;
 	switch (id) {
-	case FN_FROM:		/* the words in one pass, as for the Subject */
-		if (detect_value_lists(&detect_sender_tab, value) & DETECT_L_FROM)
+	case FN_FROM:		/* a short list: strstr() is as quick */
+		if (detect_any(value, detect_from_words,
+			       sizeof(detect_from_words) / sizeof(detect_from_words[0])))
 			return DETECT_FROM_DAEMON;
 		break;
 	case FN_SUBJECT:
@@ -549,7 +540,8 @@ detect_field(int id, const char *name, const char *value)
 	case FN_X_AUTOREPLY:
 		return DETECT_AUTOREPLY;
 	case FN_X_MAILER:
-		if (detect_value_lists(&detect_sender_tab, value) & DETECT_L_MAILER)
+		if (detect_any(value, detect_mailer_words,
+			       sizeof(detect_mailer_words) / sizeof(detect_mailer_words[0])))
 			return DETECT_BOUNCE_MAILER;
 		break;
 	case FN_X_APPLE_UNSUBSCRIBE:
