@@ -197,8 +197,8 @@ engine_text_add(engine *e, const char *buf, size_t len)
 static int
 engine_is_dsn_type(const char *type)
 {
-	return strcmp(type, "message/delivery-status") == 0 ||
-	       strcmp(type, "message/global-delivery-status") == 0;
+	return MIME_TYPE_IS(type, "message/delivery-status") ||
+	       MIME_TYPE_IS(type, "message/global-delivery-status");
 }
 
 static int
@@ -210,12 +210,12 @@ engine_entity(void *ctx, const mime_part *p)
 	e->sink = SINK_NONE;
 	if (e->state == E_DONE || p->in_message != (e->descend ? 1u : 0u))
 		return 0;
-	if (p->depth == 0 && strcmp(p->type, "multipart/report") == 0 &&
-	    (strcmp(p->report_type, "delivery-status") == 0 ||
-	     strcmp(p->report_type, "global-delivery-status") == 0 ||
-	     strcmp(p->report_type, "feedback-report") == 0))
+	if (p->depth == 0 && MIME_TYPE_IS(p->type, "multipart/report") &&
+	    (MIME_TYPE_IS(p->report_type, "delivery-status") ||
+	     MIME_TYPE_IS(p->report_type, "global-delivery-status") ||
+	     MIME_TYPE_IS(p->report_type, "feedback-report")))
 		e->top_report = 1;
-	if (strncmp(p->type, "multipart/", 10) == 0)
+	if (MIME_TYPE_HAS(p->type, "multipart/"))
 		return 0;
 	if (p->depth == 0)
 		e->top_leaf = 1;
@@ -224,19 +224,19 @@ engine_entity(void *ctx, const mime_part *p)
 		e->sink = SINK_DSN;
 		return 1;
 	}
-	if (strcmp(p->type, "message/feedback-report") == 0) {
+	if (MIME_TYPE_IS(p->type, "message/feedback-report")) {
 		dsn_begin(e->d, &e->r, DSN_FEEDBACK);
 		e->sink = SINK_ARF;
 		return 1;
 	}
-	if (strncmp(p->type, "message/", 8) == 0 ||
-	    strcmp(p->type, "text/rfc822-headers") == 0) {
+	if (MIME_TYPE_HAS(p->type, "message/") ||
+	    MIME_TYPE_IS(p->type, "text/rfc822-headers")) {
 		*returned = 1;
 		return 0;
 	}
 	if (*returned || e->tlen >= e->caps.max_text)
 		return 0;
-	if (strcmp(p->type, "text/html") == 0) {
+	if (MIME_TYPE_IS(p->type, "text/html")) {
 		if (e->seen_plain)
 			return 0;
 		if (e->html_start == (size_t)-1)
@@ -246,9 +246,9 @@ engine_entity(void *ctx, const mime_part *p)
 		e->entlen = 0;
 		return 1;
 	}
-	if (strcmp(p->type, "text/plain") == 0 ||
-	    (strncmp(p->type, "text/", 5) == 0 && p->depth == 0 &&
-	     strcmp(p->type, "text/calendar") != 0)) {
+	if (MIME_TYPE_IS(p->type, "text/plain") ||
+	    (MIME_TYPE_HAS(p->type, "text/") && p->depth == 0 &&
+	     !MIME_TYPE_IS(p->type, "text/calendar"))) {
 		if (!e->seen_plain && e->html_start != (size_t)-1)
 			e->tlen = e->html_start;	/* plain text wins */
 		e->seen_plain = 1;

@@ -142,11 +142,11 @@ mime_is_embedded(const char *type)
 {
 	if (type[0] != 'm' && type[0] != 't')
 		return 0;	/* most types: one compare */
-	return strcmp(type, "message/rfc822") == 0 ||
-	       strcmp(type, "message/global") == 0 ||
-	       strcmp(type, "text/rfc822-headers") == 0 ||
-	       strcmp(type, "message/global-headers") == 0 ||
-	       strcmp(type, "message/partial") == 0;
+	return MIME_TYPE_IS(type, "message/rfc822") ||
+	       MIME_TYPE_IS(type, "message/global") ||
+	       MIME_TYPE_IS(type, "text/rfc822-headers") ||
+	       MIME_TYPE_IS(type, "message/global-headers") ||
+	       MIME_TYPE_IS(type, "message/partial");
 }
 
 /* The headers of cur are complete: decide what its body is. */
@@ -157,12 +157,12 @@ mime_entity_done(mime *m)
 	char boundary[MIME_BOUNDARY_MAX + 1];
 
 	mime_type(m->has_ct ? m->ct : NULL, p->type, sizeof(p->type));
-	if (strncmp(p->type, "multipart/", 10) == 0 &&
+	if (MIME_TYPE_HAS(p->type, "multipart/") &&
 	    mime_param(m->ct, "boundary", boundary, sizeof(boundary)) &&
 	    boundary[0] != '\0') {
 		mime_frame *f;
 
-		if (strcmp(p->type, "multipart/report") == 0) {
+		if (MIME_TYPE_IS(p->type, "multipart/report")) {
 			size_t i;
 
 			mime_param(m->ct, "report-type", p->report_type,

@@ -12,6 +12,7 @@
 #define BT_MIME_H
 
 #include <stddef.h>
+#include <string.h>
 #include "engine.h"
 
 enum mime_enc { MIME_ENC_IDENT = 0, MIME_ENC_BASE64, MIME_ENC_QP };
@@ -65,6 +66,12 @@ void mime_feed(mime *m, const char *buf, size_t len);
 void mime_end(mime *m);				/* flush the last line and part */
 /* Ignore the rest of this message (no more callbacks until mime_begin). */
 void mime_stop(mime *m);
+
+/* A type or report type (lowercase, in its MIME_TYPE_MAX or MIME_PARAM_MAX
+ * array, so that as many bytes as lit has can always be read) is lit, or
+ * starts with prefix: memcmp() of a known size, which the compiler inlines. */
+#define MIME_TYPE_IS(t, lit)		(memcmp((t), (lit), sizeof(lit)) == 0)
+#define MIME_TYPE_HAS(t, prefix)	(memcmp((t), (prefix), sizeof(prefix) - 1) == 0)
 
 /* Helpers over header values. */
 void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */
