@@ -607,18 +607,18 @@ static const unsigned char dsn_name_byte[256] = {
 static void
 dsn_field(dsn *d, char *f, size_t n)
 {
-	char *colon = memchr(f, ':', n), *v, *end = f + n;
+	char *colon, *v, *end = f + n;
 	size_t i;
 	enum dsn_fid id;
 
-	if (colon == NULL || colon == f)
-		return;
-	for (i = 0; f + i < colon && dsn_name_byte[(unsigned char)f[i]]; i++)
+	/* name bytes, blanks, then the first ':' (not at the start) */
+	for (i = 0; i < n && dsn_name_byte[(unsigned char)f[i]]; i++)
 		;
-	while (f + i < colon && (f[i] == ' ' || f[i] == '\t'))
+	while (i < n && (f[i] == ' ' || f[i] == '\t'))
 		i++;
-	if (f + i != colon)
+	if (i == 0 || i >= n || f[i] != ':')
 		return;
+	colon = f + i;
 	while (i > 0 && (f[i - 1] == ' ' || f[i - 1] == '\t'))
 		i--;
 	f[i] = '\0';
@@ -696,6 +696,12 @@ dsn_feed(dsn *d, const char *buf, size_t len)
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl ? (size_t)(nl - buf) : len, k;
 
+		if (nl != NULL && d->llen == 0 && !d->ldrop && n <= max) {
+			dsn_line(d, buf, n);	/* a whole line: read in place */
+			buf += n + 1;
+			len -= n + 1;
+			continue;
+		}
 		if (!d->ldrop) {
 			k = max - d->llen < n ? max - d->llen : n;
 			if (k < n) {
