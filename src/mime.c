@@ -49,6 +49,8 @@ struct mime {
 	char *field;		/* max_header bytes: header being unfolded */
 	size_t flen;
 	int fskip;		/* a field no one reads: flen counted, not copied */
+	size_t fname;		/* its name's length, read on its first line (0: not) */
+	int fid;		/* and the name's fieldname_id() */
 	char *dbuf;		/* decoded output, max_line + 8 */
 	unsigned b64acc;
 	int b64bits;
@@ -121,6 +123,7 @@ mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 	m->ct[0] = '\0';
 	m->flen = 0;
 	m->fskip = 0;
+	m->fname = 0;
 	m->b64acc = 0;
 	m->b64bits = 0;
 	if (m->nparts >= m->caps->max_parts) {
@@ -237,19 +240,26 @@ mime_field_done(mime *m)
 	f[m->flen] = '\0';
 	end = memchr(f, '\0', m->flen + 1);	/* a NUL ends the field */
 	m->flen = 0;
-	colon = memchr(f, ':', (size_t)(end - f));
-	if (colon == NULL || colon == f)
-		return;
-	for (nlen = 0; f + nlen < colon; nlen++)
-		if (mime_space(f[nlen]))
-			break;
-	if (f + nlen != colon) {	/* "Name :" is tolerated, "a b:" is not */
-		const char *q = f + nlen;
-
-		while (q < colon && (*q == ' ' || *q == '\t'))
-			q++;
-		if (q != colon)
+	if (m->fname > 0) {	/* "Name:" on its first line, NUL-free */
+		nlen = m->fname;
+		colon = f + nlen;
+		id = m->fid;
+	} else {
+		colon = memchr(f, ':', (size_t)(end - f));
+		if (colon == NULL || colon == f)
 			return;
+		for (nlen = 0; f + nlen < colon; nlen++)
+			if (mime_space(f[nlen]))
+				break;
+		if (f + nlen != colon) {	/* "Name :" is tolerated, "a b:" is not */
+			const char *q = f + nlen;
+
+			while (q < colon && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q != colon)
+				return;
+		}
+		id = fieldname_id(f, nlen);
 	}
 	f[nlen] = '\0';
 	v = colon + 1;
@@ -259,7 +269,6 @@ mime_field_done(mime *m)
 		end--;
 	*end = '\0';
 	m->saw_header = 1;
-	id = fieldname_id(f, nlen);
 	if (id == FN_CONTENT_TYPE) {
 		size_t n = (size_t)(end - v);
 
@@ -300,19 +309,23 @@ static const unsigned char mime_name_stop[256] = {
 /* A field starts with line s: 1 when mime_field_done() would find it
  * well-formed and then do nothing with its value (not Content-Type or
  * -Transfer-Encoding, not a field header() wants): its name ends at a
- * colon on this line, before max_header bytes, with no blank before. */
+ * colon on this line, before max_header bytes, with no blank before.
+ * Such a name is kept in fname and fid either way. */
 _Static_assert(FN_NOT_KEPT < 64, "field ids must fit header_ids");
 
 static int
-mime_field_unread(const mime *m, const char *s, size_t n, size_t i)
+mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 {
 	int id;
 
+	m->fname = 0;
 	for (; i < n && !mime_name_stop[(unsigned char)s[i]]; i++)
 		;
 	if (i == 0 || i >= n || s[i] != ':' || i >= m->caps->max_header)
 		return 0;
 	id = fieldname_id(s, i);
+	m->fname = i;		/* mime_field_done() need not read it again */
+	m->fid = id;
 	if (id == FN_CONTENT_TYPE || id == FN_CONTENT_TRANSFER_ENCODING)
 		return 0;
 	if (m->is_message && m->cb.header != NULL &&
@@ -401,56 +414,6 @@ mime_b64_decode(mime *m, const char *s, size_t n, char *out)
 		}
 	}
 	m->b64acc &= (1u << m->b64bits) - 1;
-	return o;
-}
-
-static int
-mime_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static size_t
-mime_qp_decode(const char *s, size_t n, int eol, char *out)
-{
-	size_t i, o = 0;
-	int soft = 0;
-
-	if (eol) {
-		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		if (n > 0 && s[n - 1] == '=') {
-			soft = 1;
-			n--;
-		}
-	}
-	for (i = 0; i < n; ) {
-		int h, l;
-		/* the bytes up to the next '=' stand for themselves */
-		const char *eq = memchr(s + i, '=', n - i);
-		size_t k = eq != NULL ? (size_t)(eq - (s + i)) : n - i;
-
-		memcpy(out + o, s + i, k);
-		o += k;
-		i += k;
-		if (i >= n)
-			break;
-		if (i + 2 < n &&
-		    (h = mime_hex((unsigned char)s[i + 1])) >= 0 &&
-		    (l = mime_hex((unsigned char)s[i + 2])) >= 0) {
-			out[o++] = (char)(h << 4 | l);
-			i += 3;
-		} else
-			out[o++] = s[i++];	/* a '=' that encodes nothing */
-	}
-	if (eol && !soft)
-		out[o++] = '\n';
 	return o;
 }
 

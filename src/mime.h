@@ -77,6 +77,10 @@ void mime_stop(mime *m);
 void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */
 int mime_param(const char *ct, const char *name, char *out, size_t outlen);	/* 1 found */
 int mime_encoding(const char *cte);				/* enum mime_enc */
+/* Decode one quoted-printable line of n bytes into out (n + 1 bytes at
+ * most); eol: the line had its line end (a soft break "=" drops it, else
+ * an LF is added).  Returns the length. */
+size_t mime_qp_decode(const char *s, size_t n, int eol, char *out);
 /* 1 when a header-block line is an unindented "name=value" parameter. */
 int mime_param_line(const char *s, size_t n);
 /* 1 for the bytes of a parameter name (ASCII letters, digits, "-_*"). */
