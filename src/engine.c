@@ -1,6 +1,8 @@
 /*
  * engine.c - the bounce engine (see engine.h): keeps a bounded store of the
- * top-level header fields, drives the MIME parser over the body, sends the
+ * top-level header fields (only those engine_lookup() is asked for are
+ * written; the others are counted in as if they were, so that what is kept
+ * does not depend on it), drives the MIME parser over the body, sends the
  * delivery-status / feedback-report parts to dsn.c and collects the
  * human-readable text (bounded by max_text); engine_eom.c then decides
  * whether the message is a bounce, runs scan_text() and classify_result().

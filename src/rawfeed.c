@@ -5,9 +5,11 @@
  * line that is neither a field nor a continuation ends the header block,
  * like a blank line, and is handed on as body.  A leading mbox "From " line
  * is skipped.  A header line whole in a chunk is read where it lies; one
- * cut by a chunk's end is gathered in the line buffer first.  Memory: one
- * line buffer and one field buffer of max_header bytes, owned by the
- * rawfeed.
+ * cut by a chunk's end is gathered in the line buffer first.  A field goes
+ * to the engine with the count of its joins when it holds no CR and no
+ * NUL (engine_header_nl()), which spares the engine a scan.  Memory: one
+ * line buffer and one field buffer of max_header bytes (and 16 for wide
+ * loads), owned by the rawfeed.
  */
 #include <stdlib.h>
 #include <string.h>
