@@ -590,26 +590,16 @@ mime_line(mime *m, const char *s, size_t n, int first, int eol)
 }
 
 /* The length of the complete lines at buf that mime_line() would only
- * pass on or drop, one by one, in the state m is in: the run ends before
- * a line that may be a boundary ("--" while a multipart is open), a line
- * longer than max_line, a line ending in CR LF when no_cr (mime_line()
- * drops that CR from what it passes on), or when it would pass lim bytes. */
+ * pass on or drop, one by one, in the state m is in (mime_run_span()):
+ * the run ends before a line that may be a boundary ("--" while a
+ * multipart is open), a line longer than max_line, a line ending in CR LF
+ * when no_cr (mime_line() drops that CR from what it passes on), or when
+ * it would pass lim bytes. */
 static size_t
 mime_run(const mime *m, const char *buf, size_t len, int no_cr, size_t lim)
 {
-	const char *p = buf, *end = buf + (len < lim ? len : lim), *nl;
-	size_t max = m->caps->max_line;
-	int open = m->nframes > 0;
-
-	while (p < end) {
-		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
-			break;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
-		    (size_t)(nl - p) > max || (no_cr && nl > p && nl[-1] == '\r'))
-			break;
-		p = nl + 1;
-	}
-	return (size_t)(p - buf);
+	return mime_run_span(buf, len < lim ? len : lim, m->caps->max_line,
+			     m->nframes > 0, no_cr);
 }
 
 /* Whole lines at buf decoded into dbuf as mime_body_line() decodes them

@@ -81,6 +81,11 @@ int mime_encoding(const char *cte);				/* enum mime_enc */
  * most); eol: the line had its line end (a soft break "=" drops it, else
  * an LF is added).  Returns the length. */
 size_t mime_qp_decode(const char *s, size_t n, int eol, char *out);
+/* The length of the whole lines at buf (len bytes) that can go on as one
+ * run: up to a line that starts with "--" when open, a line longer than
+ * max bytes, a line ending in CR LF when no_cr, or an incomplete line. */
+size_t mime_run_span(const char *buf, size_t len, size_t max, int open,
+		     int no_cr);
 /* 1 when a header-block line is an unindented "name=value" parameter. */
 int mime_param_line(const char *s, size_t n);
 /* 1 for the bytes of a parameter name (ASCII letters, digits, "-_*"). */

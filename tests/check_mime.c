@@ -501,6 +501,49 @@ START_TEST(test_helpers)
 }
 END_TEST
 
+/* mime_run_span() against a plain line-by-line reading of the same rule,
+ * on random lines of the bytes that matter ('\n', '\r', '-', 'a'). */
+static size_t
+ref_run(const char *buf, size_t len, size_t max, int open, int no_cr)
+{
+	const char *p = buf, *end = buf + len, *nl;
+
+	while (p < end) {
+		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    (size_t)(nl - p) > max || (no_cr && nl > p && nl[-1] == '\r'))
+			break;
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
+START_TEST(test_run_span)
+{
+	static const char bytes[] = "\n\r-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	char buf[600];
+	unsigned seed = 12345, round;
+
+	for (round = 0; round < 20000; round++) {
+		size_t len, i, max = 16 + round % 70;
+		int open = round & 1, no_cr = (round >> 1) & 1;
+		unsigned sparse = 1 + (round >> 2) % 4;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % sizeof(buf);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (seed >> 16) % (sparse * 8) < 3 ?
+				 bytes[(seed >> 8) % 3] :
+				 bytes[3 + (seed >> 20) % (sizeof(bytes) - 4)];
+		}
+		ck_assert_uint_eq(mime_run_span(buf, len, max, open, no_cr),
+				  ref_run(buf, len, max, open, no_cr));
+	}
+}
+END_TEST
+
 static Suite *
 mime_suite(void)
 {
@@ -522,6 +565,7 @@ mime_suite(void)
 	tcase_add_test(tc, test_cap_header);
 	tcase_add_test(tc, test_header_ids);
 	tcase_add_test(tc, test_helpers);
+	tcase_add_test(tc, test_run_span);
 	suite_add_tcase(s, tc);
 	return s;
 }
