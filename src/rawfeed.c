@@ -239,6 +239,33 @@ rawfeed_header_line(rawfeed *rf, const char *s, size_t n)
 	return 1;
 }
 
+/* The continuation lines that follow a field line, whole in the chunk,
+ * joined as rawfeed_header_line() joins them (rawfeed_join()'s common
+ * case) without a call per line: a line that starts with a blank, ends
+ * with a bare LF, and fits the field.  Returns the bytes used; the first
+ * line it leaves goes through rawfeed_header_line(). */
+static size_t
+rawfeed_continuations(rawfeed *rf, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t n;
+
+	if (rf->phase != RF_HEADERS || rf->flen == 0)
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t') &&
+	       (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n = (size_t)(nl - p);
+		if (p[n - 1] == '\r' || n + 1 > rf->max - rf->flen)
+			break;		/* n > 0: the line starts with a blank */
+		rf->field[rf->flen] = '\n';
+		memcpy(rf->field + rf->flen + 1, p, n);
+		rf->flen += n + 1;
+		rf->nlf++;
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
 void
 rawfeed_feed(rawfeed *rf, const char *buf, size_t len)
 {
@@ -253,6 +280,9 @@ rawfeed_feed(rawfeed *rf, const char *buf, size_t len)
 				rf->phase = RF_DONE;
 			buf += n + 1;
 			len -= n + 1;
+			k = rawfeed_continuations(rf, buf, len);
+			buf += k;
+			len -= k;
 			continue;
 		}
 		k = rf->max + 1 - rf->llen < n ? rf->max + 1 - rf->llen : n;
