@@ -371,7 +371,7 @@ enum dsn_fid {
 static enum dsn_fid
 dsn_field_id(const char *name, size_t len)
 {
-#define DSN_IS(lc, id)	return fieldname_eq_fast(name, lc, len) ? (id) : DSN_F_OTHER
+#define DSN_IS(lc, id)	return fieldname_eq_words(name, lc, len) ? (id) : DSN_F_OTHER
 	int c = (unsigned char)name[0] | 0x20;	/* lowercase for letters */
 
 	switch (len) {
@@ -393,7 +393,7 @@ dsn_field_id(const char *name, size_t len)
 		if (c == 'f')
 			DSN_IS("feedback-type", DSN_F_FEEDBACK_TYPE);
 		if (c == 'r') {
-			if (fieldname_eq_fast(name, "reporting-mta", len))
+			if (fieldname_eq_words(name, "reporting-mta", len))
 				return DSN_F_REPORTING_MTA;
 			DSN_IS("received-date", DSN_F_RECEIVED_DATE);
 		}
@@ -414,7 +414,7 @@ dsn_field_id(const char *name, size_t len)
 		if (c == 'l')
 			DSN_IS("last-attempt-date", DSN_F_LAST_ATTEMPT);
 		if (c == 'r') {
-			if (fieldname_eq_fast(name, "received-from-mta", len))
+			if (fieldname_eq_words(name, "received-from-mta", len))
 				return DSN_F_RECEIVED_FROM_MTA;
 			DSN_IS("removal-recipient", DSN_F_REMOVAL_RCPT);
 		}

@@ -24,57 +24,15 @@ fieldname_eq(const char *s, const char *lc, size_t n)
 	return 1;
 }
 
-static uint64_t
-fieldname_load8(const char *p)
-{
-	uint64_t x;
-
-	memcpy(&x, p, 8);
-	return fieldname_fold8(x);
-}
-
-/* fieldname_fold8() for four bytes. */
-static uint32_t
-fieldname_fold4(const char *p)
-{
-	uint32_t x, h, a, z;
-
-	memcpy(&x, p, 4);
-	h = x & 0x7f7f7f7fU;
-	a = h + 0x3f3f3f3fU;
-	z = h + 0x25252525U;
-	return x | (((a & ~z & ~x) & 0x80808080U) >> 2);
-}
-
 /* fieldname_eq() by words: overlapping loads, no byte loop. */
 int
 fieldname_eq_fast(const char *s, const char *lc, size_t n)
 {
-	size_t i;
-	uint64_t w;
-	uint32_t v;
-
-	if (n >= 8) {
-		for (i = 0; i + 8 < n; i += 8) {
-			memcpy(&w, lc + i, 8);
-			if (fieldname_load8(s + i) != w)
-				return 0;
-		}
-		memcpy(&w, lc + n - 8, 8);
-		return fieldname_load8(s + n - 8) == w;
-	}
-	if (n >= 4) {
-		memcpy(&v, lc, 4);
-		if (fieldname_fold4(s) != v)
-			return 0;
-		memcpy(&v, lc + n - 4, 4);
-		return fieldname_fold4(s + n - 4) == v;
-	}
-	return fieldname_eq(s, lc, n);
+	return fieldname_eq_words(s, lc, n);
 }
 
 /* The candidate of the name's length and first byte, if any: one compare. */
-#define FN_IS(lc, id) return fieldname_eq_fast(name, lc, len) ? (id) : FN_OTHER
+#define FN_IS(lc, id) return fieldname_eq_words(name, lc, len) ? (id) : FN_OTHER
 
 int
 fieldname_id(const char *name, size_t len)
@@ -101,7 +59,7 @@ fieldname_id(const char *name, size_t len)
 		break;
 	case 8:
 		if (c == 'r') {
-			if (fieldname_eq_fast(name, "received", len))
+			if (fieldname_eq_words(name, "received", len))
 				return FN_RECEIVED;
 			FN_IS("reply-to", FN_REPLY_TO);
 		}
@@ -124,7 +82,7 @@ fieldname_id(const char *name, size_t len)
 		break;
 	case 13:
 		if (c == 'x') {
-			if (fieldname_eq_fast(name, "x-original-to", len))
+			if (fieldname_eq_words(name, "x-original-to", len))
 				return FN_X_ORIGINAL_TO;
 			FN_IS("x-autorespond", FN_X_AUTOREPLY);
 		}
@@ -138,7 +96,7 @@ fieldname_id(const char *name, size_t len)
 		break;
 	case 19:
 		if (c == 'x') {
-			if (fieldname_eq_fast(name, "x-failed-recipients", len))
+			if (fieldname_eq_words(name, "x-failed-recipients", len))
 				return FN_X_FAILED_RECIPIENTS;
 			FN_IS("x-apple-unsubscribe", FN_X_APPLE_UNSUBSCRIBE);
 		}

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum fieldname_id {
 	FN_OTHER = 0,
@@ -44,6 +45,44 @@ fieldname_fold8(uint64_t x)
 	uint64_t z = h + 0x2525252525252525ULL;	/* bit 7 set: byte > 'Z' */
 
 	return x | (((a & ~z & ~x) & 0x8080808080808080ULL) >> 2);
+}
+
+/* fieldname_eq_fast(), in line: where n and lc are constants (a case of
+ * a switch on the length, a literal) it folds to a load or two and a
+ * compare each, without a call. */
+static inline int
+fieldname_eq_words(const char *s, const char *lc, size_t n)
+{
+	uint64_t w, x;
+	uint32_t v, y, h;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, lc + i, 8);
+			memcpy(&x, s + i, 8);
+			if (fieldname_fold8(x) != w)
+				return 0;
+		}
+		memcpy(&w, lc + n - 8, 8);
+		memcpy(&x, s + n - 8, 8);
+		return fieldname_fold8(x) == w;
+	}
+	if (n >= 4) {
+		/* fieldname_fold8() for four bytes, at each end */
+		memcpy(&v, lc, 4);
+		memcpy(&y, s, 4);
+		h = y & 0x7f7f7f7fU;
+		if ((y | ((((h + 0x3f3f3f3fU) & ~(h + 0x25252525U) & ~y) &
+			   0x80808080U) >> 2)) != v)
+			return 0;
+		memcpy(&v, lc + n - 4, 4);
+		memcpy(&y, s + n - 4, 4);
+		h = y & 0x7f7f7f7fU;
+		return (y | ((((h + 0x3f3f3f3fU) & ~(h + 0x25252525U) & ~y) &
+			      0x80808080U) >> 2)) == v;
+	}
+	return fieldname_eq(s, lc, n);
 }
 
 #endif
