@@ -490,89 +490,6 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
-/* Copy value (vlen bytes) unfolded into dst: CR and LF dropped, at most
- * cap bytes, trailing white space cut; returns the length. */
-static size_t
-engine_unfold(char *dst, size_t cap, const char *v, size_t vlen)
-{
-	const char *end = v + vlen, *nl;
-	size_t n = 0, k, i;
-
-	while (v < end && n < cap) {
-		/* a run up to the next LF, copied, then its CRs squeezed out */
-		nl = memchr(v, '\n', (size_t)(end - v));
-		k = (size_t)((nl != NULL ? nl : end) - v);
-		if (k > cap - n)
-			k = cap - n;
-		if (memchr(v, '\r', k) == NULL) {
-			memcpy(dst + n, v, k);
-			n += k;
-		} else {
-			for (i = 0; i < k; i++)
-				if (v[i] != '\r')
-					dst[n++] = v[i];
-		}
-		v = nl != NULL ? nl + 1 : end;
-	}
-	while (n > 0 && (dst[n - 1] == ' ' ||	/* isspace(), in line */
-	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))
-		n--;
-	return n;
-}
-
-/* engine_unfold()'s length, nothing copied: the end of the last byte
- * that is not white space among the bytes it would keep. */
-static size_t
-engine_unfold_len(size_t cap, const char *v, size_t vlen)
-{
-	const char *end = v + vlen, *nl;
-	size_t n = 0, last = 0, k, i;
-
-	while (v < end && n < cap) {
-		nl = memchr(v, '\n', (size_t)(end - v));
-		k = (size_t)((nl != NULL ? nl : end) - v);
-		if (k > cap - n)
-			k = cap - n;
-		if (memchr(v, '\r', k) == NULL) {
-			i = k;
-			while (i > 0 && (v[i - 1] == ' ' ||
-			    (v[i - 1] >= '\t' && v[i - 1] <= '\r')))
-				i--;
-			if (i > 0)
-				last = n + i;
-			n += k;
-		} else {
-			for (i = 0; i < k; i++) {
-				if (v[i] == '\r')
-					continue;
-				n++;
-				if (v[i] != ' ' && (v[i] < '\t' || v[i] > '\r'))
-					last = n;
-			}
-		}
-		v = nl != NULL ? nl + 1 : end;
-	}
-	return last;
-}
-
-/* The same when the value is known to hold no CR and exactly nlf LFs
- * (nlf == (size_t)-1: not known). */
-static size_t
-engine_unfold_len_nl(size_t cap, const char *v, size_t vlen, size_t nlf)
-{
-	size_t i = vlen, t = 0;
-
-	if (nlf == (size_t)-1 || vlen - nlf > cap)
-		return engine_unfold_len(cap, v, vlen);
-	/* every line whole: the value less its LFs, less its white tail */
-	while (i > 0 && (v[i - 1] == ' ' ||
-	    (v[i - 1] >= '\t' && v[i - 1] <= '\r'))) {
-		t += v[i - 1] != '\n';
-		i--;
-	}
-	return vlen - nlf - t;
-}
-
 /* The fields engine_lookup() is asked for (scan.c, engine_eom.c): only
  * these are stored; the others only take their room, so that what is
  * kept stays what it was when every field was stored. */
@@ -592,7 +509,10 @@ engine_keep_header(engine *e, int id)
 	return id == FN_NOT_KEPT ? 0 : 1;
 }
 
-static void
+/* Returns the length of the value stored when it was unfolded with room
+ * for 1024 bytes at least (engine_set_unfolded() can take it from there),
+ * else (size_t)-1. */
+static size_t
 engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		    const char *value, size_t vlen, size_t nlf)
 {
@@ -601,12 +521,12 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 	engine_hent *h;
 
 	if (keep == 0 || e->nh >= ENGINE_HMAX)
-		return;
+		return (size_t)-1;
 	if (keep == 1 && (e->nh >= ENGINE_HMAX - ENGINE_HVITAL ||
 			  e->hlen + ENGINE_HRESERVE >= ENGINE_HSTORE))
-		return;
+		return (size_t)-1;
 	if (e->hlen + nlen + 2 >= ENGINE_HSTORE)
-		return;
+		return (size_t)-1;
 	h = &e->hent[e->nh];
 	h->name = e->hlen;
 	e->hlen += nlen + 1;
@@ -620,7 +540,7 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		h->name = ENGINE_UNSTORED;
 		e->hlen += engine_unfold_len_nl(room, value, vlen, nlf) + 1;
 		e->nh++;
-		return;
+		return (size_t)-1;
 	}
 	memcpy(e->hstore + h->name, name, nlen + 1);
 	vlen = engine_unfold(e->hstore + e->hlen, room, value, vlen);
@@ -628,6 +548,7 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 	e->hstore[e->hlen + vlen] = '\0';
 	e->hlen += vlen + 1;
 	e->nh++;
+	return room >= 1024 ? vlen : (size_t)-1;
 }
 
 const char *
@@ -676,6 +597,23 @@ engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
 		   e->caps.max_field, &e->r.caps_hit);
 }
 
+/* The same for a value (bufmax 1024) that engine_store_header() has just
+ * stored unfolded, n bytes at the end of the store, with room for 1024
+ * or more: the unfolding cut at 1024 bytes is that value cut there (the
+ * bytes it kept past n were white space, which the cut drops too). */
+static void
+engine_set_stored(engine *e, char **f, size_t n)
+{
+	const char *v = e->hstore + e->hlen - n - 1;
+
+	if (n > 1024)
+		n = 1024;
+	while (n > 0 && (v[n - 1] == ' ' ||	/* as engine_unfold() cuts */
+	    (v[n - 1] >= '\t' && v[n - 1] <= '\r')))
+		n--;
+	result_set(f, v, n, e->caps.max_field, &e->r.caps_hit);
+}
+
 int
 engine_header(engine *e, const char *name, const char *value)
 {
@@ -697,13 +635,14 @@ engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
 {
 	unsigned s;
 	int id;
+	size_t stored;
 
 	if (e->state != E_HEADERS)
 		return ENGINE_MORE;
 	if (vlen > e->caps.max_header)
 		e->r.caps_hit |= BT_CAP_HEADER;
 	id = fieldname_id(name, nlen);	/* once, for all the tests below */
-	engine_store_header(e, id, name, nlen, value, vlen, nlf);
+	stored = engine_store_header(e, id, name, nlen, value, vlen, nlf);
 	s = detect_field(id, name, value);
 	if (e->sender_given && id == FN_RETURN_PATH)
 		s = 0;		/* the envelope sender says it better */
@@ -719,11 +658,19 @@ engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
 		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value, vlen)] = '\0';
 		break;
 	case FN_FROM:
-		if (e->r.from == NULL)
+		if (e->r.from != NULL)
+			break;
+		if (stored != (size_t)-1)
+			engine_set_stored(e, &e->r.from, stored);
+		else
 			engine_set_unfolded(e, &e->r.from, value, vlen, 1024);
 		break;
 	case FN_SUBJECT:
-		if (e->r.subject == NULL)
+		if (e->r.subject != NULL)
+			break;
+		if (stored != (size_t)-1)
+			engine_set_stored(e, &e->r.subject, stored);
+		else
 			engine_set_unfolded(e, &e->r.subject, value, vlen, 1024);
 		break;
 	case FN_X_MAILER:

@@ -95,4 +95,14 @@ int engine_header_n(engine *e, const char *name, size_t nlen,
 int engine_header_nl(engine *e, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
 
+/* engine_unfold.c: value (vlen bytes) unfolded into dst (CR and LF
+ * dropped, at most cap bytes, trailing white space cut), returning the
+ * length; engine_unfold_len(): that length, nothing copied;
+ * engine_unfold_len_nl(): the same for a value known to hold no CR and
+ * exactly nlf LFs ((size_t)-1: not known). */
+size_t engine_unfold(char *dst, size_t cap, const char *v, size_t vlen);
+size_t engine_unfold_len(size_t cap, const char *v, size_t vlen);
+size_t engine_unfold_len_nl(size_t cap, const char *v, size_t vlen,
+			    size_t nlf);
+
 #endif

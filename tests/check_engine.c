@@ -503,6 +503,52 @@ START_TEST(test_header_room)
 }
 END_TEST
 
+/* From and Subject as the result keeps them: unfolded, cut at 1024 bytes,
+ * white space at the cut dropped, whether the store kept the value with
+ * room to spare (taken from there) or not (unfolded again). */
+static size_t
+ref_unfold(const char *v, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *v != '\0' && n < cap; v++)
+		if (*v != '\r' && *v != '\n')
+			out[n++] = *v;
+	while (n > 0 && (out[n - 1] == ' ' ||
+	    (out[n - 1] >= '\t' && out[n - 1] <= '\r')))
+		n--;
+	out[n] = '\0';
+	return n;
+}
+
+START_TEST(test_from_subject_cut)
+{
+	static char big[1601], want[1100], filler[2001];
+	int k, full, i;
+
+	memset(filler, 'f', sizeof(filler) - 1);
+	for (full = 0; full < 2; full++) {
+		for (k = 1012; k < 1034; k++) {
+			memset(big, 'a', sizeof(big) - 1);
+			big[400] = '\n';	/* folded */
+			big[401] = '\t';
+			memset(big + k, ' ', 6);
+			big[k + 3] = '\t';
+			engine_reset(eng);
+			/* full: the store has less than 1024 bytes of room left */
+			for (i = 0; full && i < 8; i++)
+				engine_header(eng, "Delivered-To", filler);
+			engine_header(eng, "Subject", big);
+			engine_header(eng, "From", big + 1);
+			ref_unfold(big, want, 1024);
+			ck_assert_str_eq(eng->r.subject, want);
+			ref_unfold(big + 1, want, 1024);
+			ck_assert_str_eq(eng->r.from, want);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_caps)
 {
 	bt_caps caps;
@@ -709,6 +755,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_xfailed);
 	tcase_add_test(tc, test_header_store);
 	tcase_add_test(tc, test_header_room);
+	tcase_add_test(tc, test_from_subject_cut);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_mbox_from_line);
 	tcase_add_test(tc, test_result_helpers);
