@@ -22,10 +22,14 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define RAWFEED_AVX2 1
+#endif
 
 enum { RF_HEADERS = 0, RF_BODY, RF_DONE };
 
-#define RAWFEED_SLACK	16	/* bytes after the field buffer for wide loads */
+#define RAWFEED_SLACK	32	/* bytes after the field buffer for wide loads */
 
 struct rawfeed {
 	engine *e;
@@ -79,12 +83,40 @@ rawfeed_begin(rawfeed *rf, const char *sender)
 	rf->flen = 0;
 }
 
+#ifdef RAWFEED_AVX2
+/* rawfeed_nul_cr() 32 bytes at a time, on a CPU with AVX2. */
+__attribute__((target("avx2"))) static size_t
+rawfeed_nul_cr_avx2(const char *f, int *cr)
+{
+	const __m256i z = _mm256_setzero_si256(), r = _mm256_set1_epi8('\r');
+	unsigned seen = 0, zm, rm, k;
+	size_t i;
+
+	for (i = 0;; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(f + i));
+
+		zm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, z));
+		rm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, r));
+		if (zm != 0) {
+			k = (unsigned)__builtin_ctz(zm);
+			*cr = seen != 0 || (rm & ((1u << k) - 1)) != 0;
+			return i + k;
+		}
+		seen |= rm;
+	}
+}
+#endif
+
 /* The offset of the first NUL in f[0..n] (f[n] is one), and in *cr
- * whether a CR comes before it: one pass for both, 16 bytes at a time
- * (f is followed by RAWFEED_SLACK readable bytes). */
+ * whether a CR comes before it: one pass for both, 32 or 16 bytes at a
+ * time (f is followed by RAWFEED_SLACK readable bytes). */
 static size_t
 rawfeed_nul_cr(const char *f, size_t n, int *cr)
 {
+#ifdef RAWFEED_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return rawfeed_nul_cr_avx2(f, cr);
+#endif
 #ifdef __SSE2__
 	const __m128i z = _mm_setzero_si128(), r = _mm_set1_epi8('\r');
 	unsigned seen = 0, zm, rm, k;
