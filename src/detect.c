@@ -1,8 +1,12 @@
 /*
  * detect.c - bounce signals of the envelope sender and top-level header
  * fields (see detect.h).  Substring tables over lowercased, RFC 2047-decoded
- * values; everything on the stack, bounded by fixed buffers.
+ * values; everything on the stack, bounded by fixed buffers, but for the
+ * Subject's word index, built once and read-only after (detect_init()).
+ * Field names come classified (fieldname.h).
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
@@ -10,6 +14,7 @@
 #include "detect.h"
 #include "engine.h"
 #include "mime.h"
+#include "fieldname.h"
 
 #define DETECT_BUF	512
 
@@ -75,52 +80,168 @@ static const char *const detect_mailer_words[] = {
 static void
 detect_lower(const char *hay, char *low)
 {
-	size_t i;
+	size_t i, n = strnlen(hay, DETECT_BUF - 1);
+	uint64_t w;
 
-	for (i = 0; hay[i] && i + 1 < DETECT_BUF; i++)
-		low[i] = (char)tolower((unsigned char)hay[i]);
+	for (i = 0; i + 8 <= n; i += 8) {	/* eight bytes at a time */
+		memcpy(&w, hay + i, 8);
+		w = fieldname_fold8(w);
+		memcpy(low + i, &w, 8);
+	}
+	for (; i < n; i++) {
+		char c = hay[i];	/* tolower() of the C locale, in line */
+
+		low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
+	}
 	low[i] = '\0';
 }
 
-/* The pairs of adjacent bytes of a text, hashed into a bitmap: a word
- * whose first two bytes are not a pair of the text cannot be in it, and
- * needs no strstr().  (The Subject is checked against ~90 words.) */
-typedef struct detect_pairs {
-	unsigned char bits[512];
-} detect_pairs;
-
-#define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
-				  (unsigned char)(b)) & 4095u)
-
-static void
-detect_pairs_of(const char *s, detect_pairs *p)
-{
-	memset(p->bits, 0, sizeof(p->bits));
-	for (; s[0] != '\0' && s[1] != '\0'; s++) {
-		unsigned h = DETECT_PAIR(s[0], s[1]);
-		p->bits[h >> 3] |= (unsigned char)(1u << (h & 7));
-	}
-}
-
-/* Does low (already lower case) contain one of the lowercase words?
- * pairs (may be NULL) are low's pairs. */
+/* Does low (already lower case) contain one of the lowercase words? */
 static int
-detect_any_low(const char *low, const detect_pairs *pairs,
-	       const char *const *words, size_t n)
+detect_any_low(const char *low, const char *const *words, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const char *w = words[i];
-		if (pairs != NULL && w[0] != '\0' && w[1] != '\0') {
-			unsigned h = DETECT_PAIR(w[0], w[1]);
-			if (!(pairs->bits[h >> 3] & (1u << (h & 7))))
-				continue;
-		}
-		if (strstr(low, w) != NULL)
+	for (i = 0; i < n; i++)
+		if (strstr(low, words[i]) != NULL)
 			return 1;
-	}
 	return 0;
+}
+
+/* Word lists looked for in one pass over a lowercased value: each word is
+ * filed under a hash of its first two bytes, and at every offset of the
+ * value only the words filed under the hash of the two bytes there are
+ * compared, eight bytes at once first.  One table, for the Subject's
+ * lists; built once (pthread_once), then read-only. */
+#define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
+				  (unsigned char)(b)) & 4095u)
+#define DETECT_N(a)	(sizeof(a) / sizeof((a)[0]))
+#define DETECT_L_SUBJECT	1u	/* detect_subject_words */
+#define DETECT_L_COMPLAINT	2u	/* detect_complaint_words */
+#define DETECT_L_AUTOREPLY	4u	/* detect_autoreply_words */
+#define DETECT_L_REPORT_ID	8u	/* "report-id:" (TLS-RPT) */
+#define DETECT_TAB_MAX		128	/* words per table (1 + index in a byte) */
+
+static const char *const detect_report_id_words[] = { "report-id:" };
+
+typedef struct detect_lword {
+	const char *w;
+	size_t len;		/* 2 at least */
+	uint64_t pre, mask;	/* the first bytes (up to 8), as loaded */
+	unsigned list;		/* DETECT_L_* */
+	unsigned char next;	/* 1 + the next word of the same hash, 0 none */
+} detect_lword;
+
+typedef struct detect_wtab {
+	detect_lword w[DETECT_TAB_MAX];
+	size_t n;
+	unsigned char head[4096];	/* 1 + first word of a hash, 0 none */
+	const char *shortw[DETECT_TAB_MAX];	/* words under 2 bytes */
+	unsigned short_list[DETECT_TAB_MAX];
+	size_t nshort;
+} detect_wtab;
+
+static detect_wtab detect_subject_tab;
+static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
+
+static void
+detect_file_words(detect_wtab *t, const char *const *words, size_t n,
+		  unsigned list)
+{
+	size_t i, k;
+	unsigned char b[8];
+
+	for (i = 0; i < n; i++) {
+		detect_lword *e;
+		unsigned h;
+
+		if (words[i][0] == '\0' || words[i][1] == '\0') {
+			t->short_list[t->nshort] = list;
+			t->shortw[t->nshort++] = words[i];
+			continue;
+		}
+		e = &t->w[t->n];
+		h = DETECT_PAIR(words[i][0], words[i][1]);
+		e->w = words[i];
+		e->len = strlen(words[i]);
+		/* the first k bytes and their mask, laid out as a load of
+		 * eight bytes sees them (any byte order) */
+		k = e->len < 8 ? e->len : 8;
+		memset(b, 0, sizeof(b));
+		memcpy(b, e->w, k);
+		memcpy(&e->pre, b, 8);
+		memset(b, 0, sizeof(b));
+		memset(b, 0xff, k);
+		memcpy(&e->mask, b, 8);
+		e->list = list;
+		e->next = t->head[h];
+		t->head[h] = (unsigned char)++t->n;
+	}
+}
+
+static void
+detect_init(void)
+{
+	_Static_assert(DETECT_N(detect_subject_words) +
+		       DETECT_N(detect_complaint_words) +
+		       DETECT_N(detect_autoreply_words) +
+		       DETECT_N(detect_report_id_words) < DETECT_TAB_MAX,
+		       "too many words for a detect_wtab");
+	detect_file_words(&detect_subject_tab, detect_subject_words,
+			  DETECT_N(detect_subject_words), DETECT_L_SUBJECT);
+	detect_file_words(&detect_subject_tab, detect_complaint_words,
+			  DETECT_N(detect_complaint_words), DETECT_L_COMPLAINT);
+	detect_file_words(&detect_subject_tab, detect_autoreply_words,
+			  DETECT_N(detect_autoreply_words), DETECT_L_AUTOREPLY);
+	detect_file_words(&detect_subject_tab, detect_report_id_words,
+			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
+}
+
+/* Which of t's lists (DETECT_L_*) have a word in low: what strstr(low,
+ * word) for every word would say.  low holds n bytes (no NUL) and then at
+ * least 8 zero bytes, so that eight bytes can be loaded at any offset. */
+static unsigned
+detect_lists(const detect_wtab *t, const char *low, size_t n)
+{
+	unsigned found = 0;
+	size_t i;
+	uint64_t v;
+
+	for (i = 0; i + 1 < n; i++) {
+		unsigned k = t->head[DETECT_PAIR(low[i], low[i + 1])];
+
+		if (k == 0)
+			continue;
+		memcpy(&v, low + i, 8);
+		for (; k != 0; k = t->w[k - 1].next) {
+			const detect_lword *e = &t->w[k - 1];
+
+			if (!(found & e->list) && (v & e->mask) == e->pre &&
+			    e->len <= n - i &&
+			    (e->len <= 8 ||
+			     memcmp(low + i + 8, e->w + 8, e->len - 8) == 0))
+				found |= e->list;
+		}
+	}
+	for (i = 0; i < t->nshort; i++)
+		if (strstr(low, t->shortw[i]) != NULL)
+			found |= t->short_list[i];
+	return found;
+}
+
+/* The lists of t with a word in value (any case, cut as detect_lower()
+ * cuts it). */
+static unsigned
+detect_value_lists(const detect_wtab *t, const char *value)
+{
+	char low[DETECT_BUF + 8];
+	size_t n;
+
+	pthread_once(&detect_once, detect_init);
+	detect_lower(value, low);
+	n = strlen(low);
+	memset(low + n, 0, 8);
+	return detect_lists(t, low, n);
 }
 
 /* Does hay (any case) contain one of the lowercase words? */
@@ -130,7 +251,7 @@ detect_any(const char *hay, const char *const *words, size_t n)
 	char low[DETECT_BUF];
 
 	detect_lower(hay, low);
-	return detect_any_low(low, NULL, words, n);
+	return detect_any_low(low, words, n);
 }
 
 static int
@@ -216,6 +337,22 @@ detect_decode_words(const char *in, char *out, size_t outlen)
 
 	if (outlen == 0)
 		return;
+	if (strstr(in, "=?") == NULL) {
+		/* no encoded word: the loop below would only turn line
+		 * breaks into spaces */
+		char *p;
+
+		o = strnlen(in, outlen - 1);
+		memcpy(out, in, o);
+		out[o] = '\0';
+		for (p = memchr(out, '\n', o); p != NULL;
+		    p = memchr(p + 1, '\n', o - (size_t)(p + 1 - out)))
+			*p = ' ';
+		for (p = memchr(out, '\r', o); p != NULL;
+		    p = memchr(p + 1, '\r', o - (size_t)(p + 1 - out)))
+			*p = ' ';
+		return;
+	}
 	while (*in && o + 1 < outlen) {
 		size_t olen = 0, used = detect_word(in, out + o, outlen - o, &olen);
 
@@ -247,9 +384,20 @@ detect_is_reply(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
-	return strncasecmp(s, "re:", 3) == 0 || strncasecmp(s, "fwd:", 4) == 0 ||
-	       strncasecmp(s, "fw:", 3) == 0 || strncasecmp(s, "aw:", 3) == 0 ||
-	       strncasecmp(s, "wg:", 3) == 0 || strncasecmp(s, "tr:", 3) == 0;
+	switch (*s) {		/* the first byte first: most subjects differ there */
+	case 'r': case 'R':
+		return strncasecmp(s, "re:", 3) == 0;
+	case 'f': case 'F':
+		return strncasecmp(s, "fwd:", 4) == 0 || strncasecmp(s, "fw:", 3) == 0;
+	case 'a': case 'A':
+		return strncasecmp(s, "aw:", 3) == 0;
+	case 'w': case 'W':
+		return strncasecmp(s, "wg:", 3) == 0;
+	case 't': case 'T':
+		return strncasecmp(s, "tr:", 3) == 0;
+	default:
+		return 0;
+	}
 }
 
 int
@@ -332,122 +480,98 @@ detect_content_type(const char *value)
 static unsigned
 detect_subject(const char *value)
 {
-	char buf[DETECT_BUF], low[DETECT_BUF];
-	detect_pairs pairs;
-	unsigned sig = 0;
+	char buf[DETECT_BUF];
+	unsigned sig = 0, lists;
 
 	detect_decode_words(value, buf, sizeof(buf));
-	detect_lower(buf, low);		/* once for all the word lists */
-	detect_pairs_of(low, &pairs);
+	lists = detect_value_lists(&detect_subject_tab, buf);	/* all lists at once */
 	if (detect_is_reply(buf)) {
 		sig |= DETECT_REPLY;
-		if (detect_any_low(low, &pairs, detect_subject_words,
-			       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
+		if (lists & DETECT_L_SUBJECT)
 			sig |= DETECT_SUBJECT_FWD;
 		return sig;
 	}
-	if (detect_any_low(low, &pairs, detect_complaint_words,
-		       sizeof(detect_complaint_words) / sizeof(detect_complaint_words[0])))
+	if (lists & DETECT_L_COMPLAINT)
 		sig |= DETECT_COMPLAINT;
-	if (detect_any_low(low, &pairs, detect_subject_words,
-		       sizeof(detect_subject_words) / sizeof(detect_subject_words[0])))
+	if (lists & DETECT_L_SUBJECT)
 		sig |= DETECT_SUBJECT;
 	if (detect_starts_any(buf, detect_autoreply_starts,
 		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0])))
 		sig |= DETECT_AUTOREPLY;
-	else if (detect_any_low(low, &pairs, detect_autoreply_words,
-		sizeof(detect_autoreply_words) / sizeof(detect_autoreply_words[0])))
+	else if (lists & DETECT_L_AUTOREPLY)
 		sig |= DETECT_AUTOREPLY_WEAK;
 	if (strncasecmp(buf, "report domain:", 14) == 0 ||
-	    strstr(low, "report-id:") != NULL)
+	    (lists & DETECT_L_REPORT_ID))
 		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */
 	return sig;
 }
 
-/* strcasecmp(name, lc) == 0 for a lowercase lc (ASCII, the C locale), in
- * line: a call per comparison was most of the cost of a header field. */
-static int
-detect_is(const char *name, const char *lc)
-{
-	const unsigned char *a = (const unsigned char *)name;
-	const unsigned char *b = (const unsigned char *)lc;
-
-	for (;; a++, b++) {
-		unsigned c = *a;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if (c != *b)
-			return 0;
-		if (c == '\0')
-			return 1;
-	}
-}
-
 unsigned
-detect_header(const char *name, const char *value)
+detect_field(int id, const char *name, const char *value)
 {
 	if (value == NULL)
 		return 0;
-	switch (tolower((unsigned char)name[0])) {
-	case 'f':
-		if (detect_is(name, "from") &&
-		    detect_any(value, detect_from_words,
+	switch (id) {
+	case FN_FROM:		/* a short list: strstr() is as quick */
+		if (detect_any(value, detect_from_words,
 			       sizeof(detect_from_words) / sizeof(detect_from_words[0])))
 			return DETECT_FROM_DAEMON;
 		break;
-	case 's':
-		if (detect_is(name, "subject"))
-			return detect_subject(value);
+	case FN_SUBJECT:
+		return detect_subject(value);
+	case FN_RETURN_PATH:
+		return detect_sender(value);
+	case FN_CONTENT_TYPE:
+		return detect_content_type(value);
+	case FN_AUTO_SUBMITTED:
+		while (*value == ' ' || *value == '\t')
+			value++;
+		if (strncasecmp(value, "auto-replied", 12) == 0)
+			return DETECT_AUTO_REPLIED;
+		if (strncasecmp(value, "no", 2) != 0)
+			return DETECT_AUTO_GENERATED;
 		break;
-	case 'r':
-		if (detect_is(name, "return-path"))
-			return detect_sender(value);
-		break;
-	case 'c':
-		if (detect_is(name, "content-type"))
-			return detect_content_type(value);
-		break;
-	case 'a':
-		if (detect_is(name, "auto-submitted")) {
-			while (*value == ' ' || *value == '\t')
-				value++;
-			if (strncasecmp(value, "auto-replied", 12) == 0)
-				return DETECT_AUTO_REPLIED;
-			if (strncasecmp(value, "no", 2) != 0)
-				return DETECT_AUTO_GENERATED;
-		}
-		break;
-	case 'p':
-		if (detect_is(name, "precedence") &&
-		    detect_has(value, "auto_reply"))
+	case FN_PRECEDENCE:
+		if (detect_has(value, "auto_reply"))
 			return DETECT_AUTOREPLY;
 		break;
-	case 'x':
-		if (detect_is(name, "x-failed-recipients"))
-			return DETECT_XFAILED;
-		if (detect_is(name, "x-autoreply") ||
-		    detect_is(name, "x-autorespond") ||
-		    detect_is(name, "x-autoresponder") ||
-		    (!detect_is(name, "x-auto-response-suppress") &&
-		     strncasecmp(name, "x-auto", 6) == 0 &&
-		     detect_has(name, "reply")))
-			return DETECT_AUTOREPLY;
-		if (detect_is(name, "x-mailer") &&
-		    detect_any(value, detect_mailer_words,
+	case FN_X_FAILED_RECIPIENTS:
+		return DETECT_XFAILED;
+	case FN_X_AUTOREPLY:
+		return DETECT_AUTOREPLY;
+	case FN_X_MAILER:
+		if (detect_any(value, detect_mailer_words,
 			       sizeof(detect_mailer_words) / sizeof(detect_mailer_words[0])))
 			return DETECT_BOUNCE_MAILER;
-		if (detect_is(name, "x-apple-unsubscribe") &&
-		    strncasecmp(value, "true", 4) == 0)
+		break;
+	case FN_X_APPLE_UNSUBSCRIBE:
+		if (strncasecmp(value, "true", 4) == 0)
 			return DETECT_UNSUBSCRIBE;
-		if (detect_is(name, "x-mlserver") ||
-		    strncasecmp(name, "x-ses-", 6) == 0 ||
-		    detect_is(name, "x-amz-sns-message-type"))
+		break;
+	case FN_X_MLSERVER:
+	case FN_X_AMZ_SNS_MESSAGE_TYPE:
+		return DETECT_BOUNCE_MAILER;
+	case FN_OTHER:
+		/* X-Auto...reply...: an auto-reply; X-SES-...: Amazon SES */
+		if (name[0] != 'x' && name[0] != 'X')
+			break;
+		/* fieldname_eq() stops at the first byte that differs (a
+		 * short name's NUL): strncasecmp() without the call */
+		if (fieldname_eq(name, "x-auto", 6) && detect_has(name, "reply"))
+			return DETECT_AUTOREPLY;
+		if (fieldname_eq(name, "x-ses-", 6))
 			return DETECT_BOUNCE_MAILER;
 		break;
 	default:
 		break;
 	}
 	return 0;
+}
+
+unsigned
+detect_header(const char *name, const char *value)
+{
+	return detect_field(fieldname_id(name, strlen(name)), name, value);
 }
 
 int

@@ -37,6 +37,8 @@
 unsigned detect_sender(const char *sender);
 /* Signals of one top-level header field; value may be folded. */
 unsigned detect_header(const char *name, const char *value);
+/* The same for a name already classified: id is its fieldname_id(). */
+unsigned detect_field(int id, const char *name, const char *value);
 /* ENGINE_MORE or ENGINE_NOT_BOUNCE, from the signals of the headers. */
 int detect_eoh(unsigned sig);
 /* Decode RFC 2047 encoded words of a header value into out (bytes kept). */

@@ -15,6 +15,7 @@
 #include <ctype.h>
 
 #include "dsn.h"
+#include "fieldname.h"
 
 struct dsn {
 	const bt_caps *caps;
@@ -365,46 +366,80 @@ enum dsn_fid {
 	DSN_F_FEEDBACK_TYPE, DSN_F_ORIG_RCPT_TO, DSN_F_REMOVAL_RCPT,
 };
 
-static const struct {
-	const char *name;	/* lowercase */
-	size_t len;
-	enum dsn_fid id;
-} dsn_fields[] = {
-#define DSN_FIELD(s, id)	{ s, sizeof(s) - 1, id }
-	DSN_FIELD("final-recipient", DSN_F_FINAL_RCPT),
-	DSN_FIELD("original-recipient", DSN_F_ORIG_RCPT),
-	DSN_FIELD("action", DSN_F_ACTION),
-	DSN_FIELD("status", DSN_F_STATUS),
-	DSN_FIELD("remote-mta", DSN_F_REMOTE_MTA),
-	DSN_FIELD("diagnostic-code", DSN_F_DIAG),
-	DSN_FIELD("last-attempt-date", DSN_F_LAST_ATTEMPT),
-	DSN_FIELD("will-retry-until", DSN_F_RETRY_UNTIL),
-	DSN_FIELD("x-supplementary-info", DSN_F_SUPP),
-	DSN_FIELD("x-actual-recipient", DSN_F_ACTUAL_RCPT),
-	DSN_FIELD("x-powermta-bouncecategory", DSN_F_PMTA_CATEGORY),
-	DSN_FIELD("reporting-mta", DSN_F_REPORTING_MTA),
-	DSN_FIELD("received-from-mta", DSN_F_RECEIVED_FROM_MTA),
-	DSN_FIELD("arrival-date", DSN_F_ARRIVAL_DATE),
-	DSN_FIELD("received-date", DSN_F_RECEIVED_DATE),
-	DSN_FIELD("original-envelope-id", DSN_F_ENVID),
-	DSN_FIELD("feedback-type", DSN_F_FEEDBACK_TYPE),
-	DSN_FIELD("original-rcpt-to", DSN_F_ORIG_RCPT_TO),
-	DSN_FIELD("removal-recipient", DSN_F_REMOVAL_RCPT),
-#undef DSN_FIELD
-};
-
-/* The id of a field name of len bytes (NUL-terminated). */
+/* The id of a field name of len bytes: by length, then first byte, then
+ * the bytes (ASCII case folded, as strcasecmp() folds them). */
 static enum dsn_fid
 dsn_field_id(const char *name, size_t len)
 {
+#define DSN_IS(lc, id)	return fieldname_eq_words(name, lc, len) ? (id) : DSN_F_OTHER
 	int c = (unsigned char)name[0] | 0x20;	/* lowercase for letters */
-	size_t i;
 
-	for (i = 0; i < sizeof(dsn_fields) / sizeof(dsn_fields[0]); i++)
-		if (dsn_fields[i].len == len && dsn_fields[i].name[0] == c &&
-		    strcasecmp(name, dsn_fields[i].name) == 0)
-			return dsn_fields[i].id;
+	switch (len) {
+	case 6:
+		if (c == 'a')
+			DSN_IS("action", DSN_F_ACTION);
+		if (c == 's')
+			DSN_IS("status", DSN_F_STATUS);
+		break;
+	case 10:
+		if (c == 'r')
+			DSN_IS("remote-mta", DSN_F_REMOTE_MTA);
+		break;
+	case 12:
+		if (c == 'a')
+			DSN_IS("arrival-date", DSN_F_ARRIVAL_DATE);
+		break;
+	case 13:
+		if (c == 'f')
+			DSN_IS("feedback-type", DSN_F_FEEDBACK_TYPE);
+		if (c == 'r') {
+			if (fieldname_eq_words(name, "reporting-mta", len))
+				return DSN_F_REPORTING_MTA;
+			DSN_IS("received-date", DSN_F_RECEIVED_DATE);
+		}
+		break;
+	case 15:
+		if (c == 'f')
+			DSN_IS("final-recipient", DSN_F_FINAL_RCPT);
+		if (c == 'd')
+			DSN_IS("diagnostic-code", DSN_F_DIAG);
+		break;
+	case 16:
+		if (c == 'w')
+			DSN_IS("will-retry-until", DSN_F_RETRY_UNTIL);
+		if (c == 'o')
+			DSN_IS("original-rcpt-to", DSN_F_ORIG_RCPT_TO);
+		break;
+	case 17:
+		if (c == 'l')
+			DSN_IS("last-attempt-date", DSN_F_LAST_ATTEMPT);
+		if (c == 'r') {
+			if (fieldname_eq_words(name, "received-from-mta", len))
+				return DSN_F_RECEIVED_FROM_MTA;
+			DSN_IS("removal-recipient", DSN_F_REMOVAL_RCPT);
+		}
+		break;
+	case 18:
+		if (c == 'o')
+			DSN_IS("original-recipient", DSN_F_ORIG_RCPT);
+		if (c == 'x')
+			DSN_IS("x-actual-recipient", DSN_F_ACTUAL_RCPT);
+		break;
+	case 20:
+		if (c == 'x')
+			DSN_IS("x-supplementary-info", DSN_F_SUPP);
+		if (c == 'o')
+			DSN_IS("original-envelope-id", DSN_F_ENVID);
+		break;
+	case 25:
+		if (c == 'x')
+			DSN_IS("x-powermta-bouncecategory", DSN_F_PMTA_CATEGORY);
+		break;
+	default:
+		break;
+	}
 	return DSN_F_OTHER;
+#undef DSN_IS
 }
 
 static void
@@ -551,30 +586,47 @@ dsn_feedback_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 	}
 }
 
+/* The bytes of a field name: isalnum() of the C locale, '-' and '_'. */
+static const unsigned char dsn_name_byte[256] = {
+	['-'] = 1, ['_'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
 /* A complete field "Name: value" (already unfolded). */
 static void
 dsn_field(dsn *d, char *f, size_t n)
 {
-	char *colon = memchr(f, ':', n), *v, *end = f + n;
+	char *colon, *v, *end = f + n;
 	size_t i;
 	enum dsn_fid id;
 
-	if (colon == NULL || colon == f)
-		return;
-	for (i = 0; f + i < colon; i++)
-		if (!isalnum((unsigned char)f[i]) && f[i] != '-' && f[i] != '_')
-			break;
-	while (f + i < colon && (f[i] == ' ' || f[i] == '\t'))
+	/* name bytes, blanks, then the first ':' (not at the start) */
+	for (i = 0; i < n && dsn_name_byte[(unsigned char)f[i]]; i++)
+		;
+	while (i < n && (f[i] == ' ' || f[i] == '\t'))
 		i++;
-	if (f + i != colon)
+	if (i == 0 || i >= n || f[i] != ':')
 		return;
+	colon = f + i;
 	while (i > 0 && (f[i - 1] == ' ' || f[i - 1] == '\t'))
 		i--;
 	f[i] = '\0';
 	v = colon + 1;
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
-	while (end > v && isspace((unsigned char)end[-1]))
+	while (end > v && (end[-1] == ' ' ||	/* isspace(), in line */
+	    (end[-1] >= '\t' && end[-1] <= '\r')))
 		end--;
 	*end = '\0';
 	id = dsn_field_id(f, i);
@@ -644,6 +696,12 @@ dsn_feed(dsn *d, const char *buf, size_t len)
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl ? (size_t)(nl - buf) : len, k;
 
+		if (nl != NULL && d->llen == 0 && !d->ldrop && n <= max) {
+			dsn_line(d, buf, n);	/* a whole line: read in place */
+			buf += n + 1;
+			len -= n + 1;
+			continue;
+		}
 		if (!d->ldrop) {
 			k = max - d->llen < n ? max - d->llen : n;
 			if (k < n) {

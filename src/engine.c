@@ -1,6 +1,8 @@
 /*
  * engine.c - the bounce engine (see engine.h): keeps a bounded store of the
- * top-level header fields, drives the MIME parser over the body, sends the
+ * top-level header fields (only those engine_lookup() is asked for are
+ * written; the others are counted in as if they were, so that what is kept
+ * does not depend on it), drives the MIME parser over the body, sends the
  * delivery-status / feedback-report parts to dsn.c and collects the
  * human-readable text (bounded by max_text); engine_eom.c then decides
  * whether the message is a bounce, runs scan_text() and classify_result().
@@ -20,6 +22,7 @@
 #include "mime.h"
 #include "dsn.h"
 #include "detect.h"
+#include "fieldname.h"
 #include "scan.h"
 #include "classify.h"
 #include "ruleset.h"
@@ -48,18 +51,6 @@ void
 engine_note_caps(engine *e, unsigned caps)
 {
 	e->r.caps_hit |= caps;
-}
-
-/* strcasecmp(name, lc) == 0 for a lowercase lc.  The first byte is tested
- * here: most names differ there, and the call is the cost of a header. */
-static int
-engine_is(const char *name, const char *lc)
-{
-	unsigned char c = (unsigned char)name[0];
-
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	return c == (unsigned char)lc[0] && strcasecmp(name, lc) == 0;
 }
 
 /* ---- MIME callbacks ---------------------------------------------------- */
@@ -170,7 +161,7 @@ static void
 engine_text_html(engine *e, const char *buf, size_t len)
 {
 	size_t i = 0, j;
-	const char *gt;
+	const char *gt, *lt, *amp;
 
 	while (i < len && e->tlen < e->caps.max_text) {
 		if (e->in_tag == 1) {
@@ -180,9 +171,11 @@ engine_text_html(engine *e, const char *buf, size_t len)
 			i = (size_t)(gt - buf) + 1;
 		} else if (e->in_tag == 0 && e->entlen == 0 &&
 		    buf[i] != '<' && buf[i] != '&') {
-			for (j = i; j < len && buf[j] != '<' && buf[j] != '&';
-			    j++)
-				;
+			/* text up to the next '<' or '&' */
+			lt = memchr(buf + i, '<', len - i);
+			j = lt != NULL ? (size_t)(lt - buf) : len;
+			if ((amp = memchr(buf + i, '&', j - i)) != NULL)
+				j = (size_t)(amp - buf);
 			engine_text_plain(e, buf + i, j - i);
 			i = j;
 		} else
@@ -206,8 +199,8 @@ engine_text_add(engine *e, const char *buf, size_t len)
 static int
 engine_is_dsn_type(const char *type)
 {
-	return strcmp(type, "message/delivery-status") == 0 ||
-	       strcmp(type, "message/global-delivery-status") == 0;
+	return MIME_TYPE_IS(type, "message/delivery-status") ||
+	       MIME_TYPE_IS(type, "message/global-delivery-status");
 }
 
 static int
@@ -219,12 +212,12 @@ engine_entity(void *ctx, const mime_part *p)
 	e->sink = SINK_NONE;
 	if (e->state == E_DONE || p->in_message != (e->descend ? 1u : 0u))
 		return 0;
-	if (p->depth == 0 && strcmp(p->type, "multipart/report") == 0 &&
-	    (strcmp(p->report_type, "delivery-status") == 0 ||
-	     strcmp(p->report_type, "global-delivery-status") == 0 ||
-	     strcmp(p->report_type, "feedback-report") == 0))
+	if (p->depth == 0 && MIME_TYPE_IS(p->type, "multipart/report") &&
+	    (MIME_TYPE_IS(p->report_type, "delivery-status") ||
+	     MIME_TYPE_IS(p->report_type, "global-delivery-status") ||
+	     MIME_TYPE_IS(p->report_type, "feedback-report")))
 		e->top_report = 1;
-	if (strncmp(p->type, "multipart/", 10) == 0)
+	if (MIME_TYPE_HAS(p->type, "multipart/"))
 		return 0;
 	if (p->depth == 0)
 		e->top_leaf = 1;
@@ -233,19 +226,19 @@ engine_entity(void *ctx, const mime_part *p)
 		e->sink = SINK_DSN;
 		return 1;
 	}
-	if (strcmp(p->type, "message/feedback-report") == 0) {
+	if (MIME_TYPE_IS(p->type, "message/feedback-report")) {
 		dsn_begin(e->d, &e->r, DSN_FEEDBACK);
 		e->sink = SINK_ARF;
 		return 1;
 	}
-	if (strncmp(p->type, "message/", 8) == 0 ||
-	    strcmp(p->type, "text/rfc822-headers") == 0) {
+	if (MIME_TYPE_HAS(p->type, "message/") ||
+	    MIME_TYPE_IS(p->type, "text/rfc822-headers")) {
 		*returned = 1;
 		return 0;
 	}
 	if (*returned || e->tlen >= e->caps.max_text)
 		return 0;
-	if (strcmp(p->type, "text/html") == 0) {
+	if (MIME_TYPE_IS(p->type, "text/html")) {
 		if (e->seen_plain)
 			return 0;
 		if (e->html_start == (size_t)-1)
@@ -255,9 +248,9 @@ engine_entity(void *ctx, const mime_part *p)
 		e->entlen = 0;
 		return 1;
 	}
-	if (strcmp(p->type, "text/plain") == 0 ||
-	    (strncmp(p->type, "text/", 5) == 0 && p->depth == 0 &&
-	     strcmp(p->type, "text/calendar") != 0)) {
+	if (MIME_TYPE_IS(p->type, "text/plain") ||
+	    (MIME_TYPE_HAS(p->type, "text/") && p->depth == 0 &&
+	     !MIME_TYPE_IS(p->type, "text/calendar"))) {
 		if (!e->seen_plain && e->html_start != (size_t)-1)
 			e->tlen = e->html_start;	/* plain text wins */
 		e->seen_plain = 1;
@@ -328,14 +321,17 @@ engine_preamble(void *ctx, const char *buf, size_t len)
 }
 
 static void
-engine_msg_header(void *ctx, unsigned in_message, const char *name,
+engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 		  const char *value, size_t vlen)
 {
 	engine *e = ctx;
 	char **f = NULL;
+	int look = in_message == 1 && !e->descend;
+	int keep = in_message == e->orig_level && !e->returned_eoh &&
+		   e->state != E_DONE;
 
-	if (in_message == 1 && !e->descend &&
-	    engine_is(name, "content-type")) {
+	(void)name;
+	if (look && id == FN_CONTENT_TYPE) {
 		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
 
 		mime_type(value, type, sizeof(type));
@@ -343,16 +339,24 @@ engine_msg_header(void *ctx, unsigned in_message, const char *name,
 		e->inner_report = strcmp(type, "multipart/report") == 0 &&
 				  strcasecmp(rt, "delivery-status") == 0;
 	}
-	if (in_message != e->orig_level || e->returned_eoh || e->state == E_DONE)
+	if (!keep)
 		return;
-	if (engine_is(name, "message-id"))
+	switch (id) {
+	case FN_MESSAGE_ID:
 		f = &e->r.original_message_id;
-	else if (engine_is(name, "from"))
+		break;
+	case FN_FROM:
 		f = &e->r.original_from;
-	else if (engine_is(name, "to"))
+		break;
+	case FN_TO:
 		f = &e->r.original_to;
-	else if (engine_is(name, "subject"))
+		break;
+	case FN_SUBJECT:
 		f = &e->r.original_subject;
+		break;
+	default:
+		break;
+	}
 	if (f != NULL && *f == NULL)
 		result_set(f, value, vlen, e->caps.max_field, &e->r.caps_hit);
 }
@@ -422,6 +426,9 @@ engine_new(const bt_caps *caps, const struct ruleset *rs)
 	cb.data = engine_data;
 	cb.end = engine_end;
 	cb.preamble = engine_preamble;
+	/* what engine_msg_header() reads: the others are never gathered */
+	cb.header_ids = 1ull << FN_CONTENT_TYPE | 1ull << FN_MESSAGE_ID |
+			1ull << FN_FROM | 1ull << FN_TO | 1ull << FN_SUBJECT;
 	e->m = mime_new(&e->caps, &cb, &e->r.caps_hit);
 	e->d = dsn_new(&e->caps);
 	e->text = malloc(e->caps.max_text + 1);
@@ -483,83 +490,65 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
-/* Copy value unfolded (line breaks dropped) into dst; returns length. */
-static size_t
-engine_unfold(char *dst, size_t cap, const char *v)
-{
-	size_t n = 0, k;
-
-	while (*v && n < cap) {
-		k = strcspn(v, "\r\n");	/* a run without line breaks */
-		if (k > cap - n)
-			k = cap - n;
-		memcpy(dst + n, v, k);
-		n += k;
-		v += k;
-		while (*v == '\r' || *v == '\n')
-			v++;
-	}
-	while (n > 0 && isspace((unsigned char)dst[n - 1]))
-		n--;
-	return n;
-}
+/* The fields engine_lookup() is asked for (scan.c, engine_eom.c): only
+ * these are stored; the others only take their room, so that what is
+ * kept stays what it was when every field was stored. */
+#define ENGINE_LOOKUP_IDS	(1u << FN_FROM | 1u << FN_TO | 1u << FN_SUBJECT | \
+				 1u << FN_X_FAILED_RECIPIENTS)
+#define ENGINE_UNSTORED		((size_t)-1)	/* hent name of a field not stored */
 
 /* 2: a field the scanner relies on (room is kept for these); 1: other
  * fields worth keeping while there is room; 0: never kept. */
 static int
-engine_keep_header(engine *e, const char *name)
+engine_keep_header(engine *e, int id)
 {
-	static const char *const vital[] = {
-		"from", "subject", "to", "x-failed-recipients", "content-type",
-		"auto-submitted", "message-id", "x-mailer", "date", "reply-to",
-		"return-path", "sender", "cc", "x-original-to", "delivered-to",
-	};
-	static const char *const skip[] = {
-		"dkim-signature", "arc-seal", "arc-message-signature",
-		"arc-authentication-results", "x-google-dkim-signature",
-		"authentication-results", "references", "domainkey-signature",
-	};
-	size_t i;
-
-	if (engine_is(name, "received"))
+	if (id == FN_RECEIVED)
 		return e->nreceived++ < ENGINE_RECEIVED;
-	for (i = 0; i < sizeof(vital) / sizeof(vital[0]); i++)
-		if (engine_is(name, vital[i]))
-			return 2;
-	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-		if (engine_is(name, skip[i]))
-			return 0;
-	return 1;
+	if (id > FN_OTHER && id < FN_VITAL_END)
+		return 2;
+	return id == FN_NOT_KEPT ? 0 : 1;
 }
 
-static void
-engine_store_header(engine *e, const char *name, const char *value)
+/* Returns the length of the value stored when it was unfolded with room
+ * for 1024 bytes at least (engine_set_unfolded() can take it from there),
+ * else (size_t)-1. */
+static size_t
+engine_store_header(engine *e, int id, const char *name, size_t nlen,
+		    const char *value, size_t vlen, size_t nlf)
 {
-	size_t nlen = strlen(name), room, vlen;
-	int keep = engine_keep_header(e, name);
+	size_t room;
+	int keep = engine_keep_header(e, id);
 	engine_hent *h;
 
 	if (keep == 0 || e->nh >= ENGINE_HMAX)
-		return;
+		return (size_t)-1;
 	if (keep == 1 && (e->nh >= ENGINE_HMAX - ENGINE_HVITAL ||
 			  e->hlen + ENGINE_HRESERVE >= ENGINE_HSTORE))
-		return;
+		return (size_t)-1;
 	if (e->hlen + nlen + 2 >= ENGINE_HSTORE)
-		return;
+		return (size_t)-1;
 	h = &e->hent[e->nh];
 	h->name = e->hlen;
-	memcpy(e->hstore + e->hlen, name, nlen + 1);
 	e->hlen += nlen + 1;
 	room = ENGINE_HSTORE - e->hlen - 1;
 	if (room > e->caps.max_header)
 		room = e->caps.max_header;
 	if (keep == 1 && room > 1024)
 		room = 1024;		/* long X- fields are of little use */
-	vlen = engine_unfold(e->hstore + e->hlen, room, value);
+	if (!((ENGINE_LOOKUP_IDS >> id) & 1)) {
+		/* never looked up: its room only */
+		h->name = ENGINE_UNSTORED;
+		e->hlen += engine_unfold_len_nl(room, value, vlen, nlf) + 1;
+		e->nh++;
+		return (size_t)-1;
+	}
+	memcpy(e->hstore + h->name, name, nlen + 1);
+	vlen = engine_unfold(e->hstore + e->hlen, room, value, vlen);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';
 	e->hlen += vlen + 1;
 	e->nh++;
+	return room >= 1024 ? vlen : (size_t)-1;
 }
 
 const char *
@@ -573,8 +562,12 @@ engine_lookup(void *ctx, const char *name)
 	c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
 	for (i = 0; i < e->nh; i++) {
 		const char *h = e->hstore + e->hent[i].name;
-		unsigned char d = (unsigned char)h[0];
+		unsigned char d;
+
+		if (e->hent[i].name == ENGINE_UNSTORED)
+			continue;
 		/* the first byte first: strcasecmp() only on a likely match */
+		d = (unsigned char)h[0];
 		d = d >= 'A' && d <= 'Z' ? (unsigned char)(d + 'a' - 'A') : d;
 		if (d == c && strcasecmp(h, name) == 0)
 			return e->hstore + e->hent[i].value;
@@ -593,40 +586,99 @@ engine_envfrom(engine *e, const char *sender)
 	e->sig |= detect_sender(sender);
 }
 
+/* result_set(*f, the unfolded value) through a bounded stack copy. */
+static void
+engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
+		    size_t bufmax)
+{
+	char buf[1024];
+
+	result_set(f, buf, engine_unfold(buf, bufmax, value, vlen),
+		   e->caps.max_field, &e->r.caps_hit);
+}
+
+/* The same for a value (bufmax 1024) that engine_store_header() has just
+ * stored unfolded, n bytes at the end of the store, with room for 1024
+ * or more: the unfolding cut at 1024 bytes is that value cut there (the
+ * bytes it kept past n were white space, which the cut drops too). */
+static void
+engine_set_stored(engine *e, char **f, size_t n)
+{
+	const char *v = e->hstore + e->hlen - n - 1;
+
+	if (n > 1024)
+		n = 1024;
+	while (n > 0 && (v[n - 1] == ' ' ||	/* as engine_unfold() cuts */
+	    (v[n - 1] >= '\t' && v[n - 1] <= '\r')))
+		n--;
+	result_set(f, v, n, e->caps.max_field, &e->r.caps_hit);
+}
+
 int
 engine_header(engine *e, const char *name, const char *value)
 {
-	unsigned s;
-
 	if (e->state != E_HEADERS || name == NULL || value == NULL)
 		return ENGINE_MORE;
-	if (strlen(value) > e->caps.max_header)
+	return engine_header_n(e, name, strlen(name), value, strlen(value));
+}
+
+int
+engine_header_n(engine *e, const char *name, size_t nlen, const char *value,
+		size_t vlen)
+{
+	return engine_header_nl(e, name, nlen, value, vlen, (size_t)-1);
+}
+
+int
+engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
+		 size_t vlen, size_t nlf)
+{
+	unsigned s;
+	int id;
+	size_t stored;
+
+	if (e->state != E_HEADERS)
+		return ENGINE_MORE;
+	if (vlen > e->caps.max_header)
 		e->r.caps_hit |= BT_CAP_HEADER;
-	engine_store_header(e, name, value);
-	s = detect_header(name, value);
-	if (e->sender_given && engine_is(name, "return-path"))
+	id = fieldname_id(name, nlen);	/* once, for all the tests below */
+	stored = engine_store_header(e, id, name, nlen, value, vlen, nlf);
+	s = detect_field(id, name, value);
+	if (e->sender_given && id == FN_RETURN_PATH)
 		s = 0;		/* the envelope sender says it better */
 	e->sig |= s;
-	if (!e->has_ct && engine_is(name, "content-type")) {
-		e->ct[engine_unfold(e->ct, ENGINE_CT_MAX, value)] = '\0';
-		e->has_ct = 1;
-	} else if (engine_is(name, "content-transfer-encoding")) {
-		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value)] = '\0';
-	} else if (e->r.from == NULL && engine_is(name, "from")) {
-		char buf[1024];
-
-		result_set(&e->r.from, buf, engine_unfold(buf, sizeof(buf), value),
-			   e->caps.max_field, &e->r.caps_hit);
-	} else if (e->r.subject == NULL && engine_is(name, "subject")) {
-		char buf[1024];
-
-		result_set(&e->r.subject, buf, engine_unfold(buf, sizeof(buf), value),
-			   e->caps.max_field, &e->r.caps_hit);
-	} else if (e->r.mailer == NULL && engine_is(name, "x-mailer")) {
-		char buf[256];
-
-		result_set(&e->r.mailer, buf, engine_unfold(buf, sizeof(buf), value),
-			   e->caps.max_field, &e->r.caps_hit);
+	switch (id) {
+	case FN_CONTENT_TYPE:
+		if (!e->has_ct) {
+			e->ct[engine_unfold(e->ct, ENGINE_CT_MAX, value, vlen)] = '\0';
+			e->has_ct = 1;
+		}
+		break;
+	case FN_CONTENT_TRANSFER_ENCODING:
+		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value, vlen)] = '\0';
+		break;
+	case FN_FROM:
+		if (e->r.from != NULL)
+			break;
+		if (stored != (size_t)-1)
+			engine_set_stored(e, &e->r.from, stored);
+		else
+			engine_set_unfolded(e, &e->r.from, value, vlen, 1024);
+		break;
+	case FN_SUBJECT:
+		if (e->r.subject != NULL)
+			break;
+		if (stored != (size_t)-1)
+			engine_set_stored(e, &e->r.subject, stored);
+		else
+			engine_set_unfolded(e, &e->r.subject, value, vlen, 1024);
+		break;
+	case FN_X_MAILER:
+		if (e->r.mailer == NULL)
+			engine_set_unfolded(e, &e->r.mailer, value, vlen, 256);
+		break;
+	default:
+		break;
 	}
 	return ENGINE_MORE;
 }

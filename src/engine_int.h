@@ -78,7 +78,31 @@ const bt_caps *engine_caps(const engine *e);
 /* Note caps hit by a front end (rawfeed cutting a header line). */
 void engine_note_caps(engine *e, unsigned caps);
 /* Value of the first kept top-level header field called name (any case),
- * unfolded, or NULL; ctx is the engine.  Valid until engine_reset(). */
+ * unfolded, or NULL; ctx is the engine.  Valid until engine_reset().
+ * Only From, To, Subject and X-Failed-Recipients are stored (the others
+ * take their room in the store, unwritten): to look up another field, add
+ * its id to ENGINE_LOOKUP_IDS in engine.c. */
 const char *engine_lookup(void *ctx, const char *name);
+
+/* engine_header() with the lengths known: name and value are NUL-terminated
+ * strings of nlen and vlen bytes (no NUL inside). */
+int engine_header_n(engine *e, const char *name, size_t nlen,
+		    const char *value, size_t vlen);
+
+/* engine_header_n() for a value known to hold no CR and exactly nlf LFs
+ * (the joins of its lines), which spares a scan; nlf == (size_t)-1: not
+ * known. */
+int engine_header_nl(engine *e, const char *name, size_t nlen,
+		     const char *value, size_t vlen, size_t nlf);
+
+/* engine_unfold.c: value (vlen bytes) unfolded into dst (CR and LF
+ * dropped, at most cap bytes, trailing white space cut), returning the
+ * length; engine_unfold_len(): that length, nothing copied;
+ * engine_unfold_len_nl(): the same for a value known to hold no CR and
+ * exactly nlf LFs ((size_t)-1: not known). */
+size_t engine_unfold(char *dst, size_t cap, const char *v, size_t vlen);
+size_t engine_unfold_len(size_t cap, const char *v, size_t vlen);
+size_t engine_unfold_len_nl(size_t cap, const char *v, size_t vlen,
+			    size_t nlf);
 
 #endif

@@ -8,11 +8,15 @@
  *	starts with "From " at the start of the file or after a blank line
  *	begins a new message (that blank line is dropped, as it belongs to
  *	the mbox); a line ">From ", ">>From ", ... loses one '>' (mboxrd).
- *	Otherwise the stream is one message.  Message bytes are gathered into
- *	chunks of o->chunk bytes and given to rawfeed_feed(); each message's
- *	result goes to the caller's callback.  Only lines that may matter to
- *	the mbox format (starting with 'F', '>' or a line end) are looked at
- *	one by one; runs of other complete lines are passed on together.
+ *	Otherwise the stream is one message.  Message bytes go to
+ *	rawfeed_feed() in chunks of at most o->chunk bytes, straight from the
+ *	read buffer (small pieces held back by the mbox logic are gathered
+ *	first); each message's result goes to the caller's callback.  Only
+ *	lines that may matter to the mbox format are looked at one by one:
+ *	those that may be a From_ line or an escaped one (found by a vector
+ *	scan for a newline followed by 'F' or '>') and a blank line right
+ *	before one of them or before the end of the buffer; runs of other
+ *	complete lines are passed on together.
  *
  *	input_path() opens a file, "-" (standard input), or walks a directory:
  *	a maildir (cur/ and new/) gives every file in cur/ and new/ sorted by
@@ -21,10 +25,12 @@
  *	starting with '.' and maildir tmp/ skipped).
  *
  * MEMORY
- *	Per stream: one read buffer, one chunk buffer and the first
- *	INPUT_HEAD bytes of the current line.  Directory listings are held
+ *	Per stream: one read buffer, one chunk buffer (for gathered pieces)
+ *	and the first INPUT_HEAD bytes of the current line.  Chunks given to
+ *	rawfeed_feed() point into these buffers and live only for the call.  Directory listings are held
  *	(names only) while a directory is walked, at most INPUT_MAX_NAMES.
  */
+#define _GNU_SOURCE	/* memrchr */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +39,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "input.h"
 
@@ -41,6 +53,7 @@
 #define INPUT_DEPTH	16		/* directory nesting */
 #define INPUT_MAX_NAMES	1000000		/* entries per directory */
 #define INPUT_CHUNK_MAX	(1u << 20)	/* largest chunk honoured */
+#define INPUT_GATHER	256		/* pieces up to this are gathered */
 
 typedef struct input_state {
 	rawfeed *rf;
@@ -80,7 +93,10 @@ input_begin(input_state *s)
 	s->in_msg = 1;
 }
 
-/* Message bytes to the engine, in chunks. */
+/* Message bytes to the engine, in chunks of at most chunklen bytes.  Small
+ * pieces (a line start the mbox logic held back) are gathered in the chunk
+ * buffer; larger ones are fed from where they lie, after what is gathered:
+ * the engine copies what it keeps, so no chunk needs to outlive the call. */
 static void
 input_emit(input_state *s, const char *p, size_t n)
 {
@@ -88,16 +104,21 @@ input_emit(input_state *s, const char *p, size_t n)
 
 	if (!s->in_msg)
 		input_begin(s);
-	while (n > 0) {
-		take = s->chunklen - s->nchunk;
-		if (take > n)
-			take = n;
-		memcpy(s->chunk + s->nchunk, p, take);
-		s->nchunk += take;
-		p += take;
-		n -= take;
+	if (n <= INPUT_GATHER && n <= s->chunklen - s->nchunk) {
+		memcpy(s->chunk + s->nchunk, p, n);
+		s->nchunk += n;
 		if (s->nchunk == s->chunklen)
 			input_flush(s);
+		return;
+	}
+	input_flush(s);
+	while (n > 0) {
+		take = n < s->chunklen ? n : s->chunklen;
+		if (s->o->tap != NULL)
+			s->o->tap(s->o->tap_arg, s->msgno, p, take);
+		rawfeed_feed(s->rf, p, take);
+		p += take;
+		n -= take;
 	}
 }
 
@@ -178,19 +199,125 @@ input_decide(input_state *s, int eol)
 	s->prev_blank = 0;
 }
 
-/* The length of the complete lines at p that need no decision: in an mbox,
- * a line that starts with none of 'F' (a From_ line), '>' (an escaped
- * one), '\n' or '\r' (a blank line) only goes to the engine.  Such lines
- * are passed on together, without going through the head buffer. */
+/* The scalar tail of input_next_fgt(): q[1] must stay below end. */
+static const char *
+input_next_fgt_tail(const char *q, const char *end)
+{
+	for (; q + 1 < end; q++)
+		if (q[0] == '\n' && (q[1] == 'F' || q[1] == '>'))
+			return q + 1;
+	return NULL;
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define INPUT_AVX2 1
+/* input_next_fgt() 32 bytes at a time on a CPU with AVX2 (most blocks hold
+ * no newline: that is tested first). */
+__attribute__((target("avx2"))) static const char *
+input_next_fgt_avx2(const char *q, const char *end)
+{
+	const __m256i nl = _mm256_set1_epi8('\n'), f = _mm256_set1_epi8('F'),
+	    gt = _mm256_set1_epi8('>');
+
+	for (; end - q >= 33; q += 32) {
+		__m256i n = _mm256_cmpeq_epi8(
+		    _mm256_loadu_si256((const __m256i *)(const void *)q), nl);
+		__m256i b;
+		unsigned m;
+
+		if (_mm256_movemask_epi8(n) == 0)
+			continue;
+		b = _mm256_loadu_si256((const __m256i *)(const void *)(q + 1));
+		m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(n,
+		    _mm256_or_si256(_mm256_cmpeq_epi8(b, f),
+				    _mm256_cmpeq_epi8(b, gt))));
+		if (m != 0)
+			return q + __builtin_ctz(m) + 1;
+	}
+	return input_next_fgt_tail(q, end);
+}
+#endif
+
+/* The first line start after p (a byte that follows a '\n') in [p, end)
+ * whose first byte is 'F' or '>', or NULL.  Only such a line can be a
+ * From_ line or an escaped one; 32 bytes at a time with AVX2 or SSE2. */
+static const char *
+input_next_fgt(const char *p, const char *end)
+{
+	const char *q = p;
+
+#ifdef INPUT_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return input_next_fgt_avx2(p, end);
+#endif
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), f = _mm_set1_epi8('F'),
+	    gt = _mm_set1_epi8('>');
+
+	for (; end - q >= 33; q += 32) {
+		/* most blocks of 32 bytes hold no newline: test that first */
+		__m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 16));
+		__m128i n0 = _mm_cmpeq_epi8(a0, nl), n1 = _mm_cmpeq_epi8(a1, nl);
+		__m128i b0, b1;
+		unsigned m;
+
+		if (_mm_movemask_epi8(_mm_or_si128(n0, n1)) == 0)
+			continue;
+		b0 = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
+		b1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 17));
+		m = (unsigned)_mm_movemask_epi8(_mm_and_si128(n0,
+		    _mm_or_si128(_mm_cmpeq_epi8(b0, f), _mm_cmpeq_epi8(b0, gt)))) |
+		    (unsigned)_mm_movemask_epi8(_mm_and_si128(n1,
+		    _mm_or_si128(_mm_cmpeq_epi8(b1, f), _mm_cmpeq_epi8(b1, gt)))) << 16;
+		if (m != 0)
+			return q + __builtin_ctz(m) + 1;
+	}
+#endif
+	return input_next_fgt_tail(q, end);
+}
+
+/* 1 when the line at p (bytes up to end) may be a From_ line or an
+ * escaped one ("From ", ">From ", ">>From ", ...), or is cut off by end
+ * before that is known: input_decide() must see it. */
+static int
+input_may_be_from(const char *p, const char *end)
+{
+	while (p < end && *p == '>')
+		p++;
+	if ((size_t)(end - p) < 5)
+		return 1;
+	return memcmp(p, "From ", 5) == 0;
+}
+
+/* The length of the complete lines at p (a line start) that need no
+ * decision: in an mbox only a From_ line, an escaped one, and a blank line
+ * right before one of those (or before the end of what is buffered, as the
+ * next read may start with a From_ line) matter.  Any other line only goes
+ * to the engine; such lines are passed on together, without going through
+ * the head buffer (which would pass them on the same way). */
 static size_t
 input_plain_run(const char *p, size_t n)
 {
-	const char *q = p, *end = p + n, *nl;
+	const char *end = p + n, *last, *stop, *c;
 
-	while (q < end && *q != 'F' && *q != '>' && *q != '\n' && *q != '\r' &&
-	    (nl = memchr(q, '\n', (size_t)(end - q))) != NULL)
-		q = nl + 1;
-	return (size_t)(q - p);
+	if ((last = memrchr(p, '\n', n)) == NULL)
+		return 0;
+	stop = last + 1;		/* the end of the complete lines */
+	c = p;
+	while (!((*c == 'F' || *c == '>') && input_may_be_from(c, end)))
+		if ((c = input_next_fgt(c, stop)) == NULL) {
+			c = stop;
+			break;
+		}
+	/* a blank line ending the run waits in the head buffer */
+	if (c > p && c[-1] == '\n') {
+		if (c - 1 == p || c[-2] == '\n')
+			c -= 1;
+		else if (c[-2] == '\r' && (c - 2 == p || c[-3] == '\n'))
+			c -= 2;
+	}
+	return (size_t)(c - p);
 }
 
 /* Bytes from the stream. */

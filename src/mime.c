@@ -5,16 +5,19 @@
  * pieces (BT_CAP_LINE) that are never taken for boundaries or header starts.
  * A boundary line of any open multipart closes whatever is open inside it.
  * Leaf content is decoded line by line; the base64 decoder keeps its partial
- * quartet across lines and chunks.  All buffers belong to the mime object.
+ * quartet across lines and chunks.  Where lines are only passed on or
+ * dropped (a leaf's content, a preamble, a skipped part) whole runs of
+ * them go at once (mime_fast()), up to the next line that may be a
+ * boundary: the callbacks see the same bytes, in fewer pieces.  All buffers
+ * belong to the mime object.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <ctype.h>
-#include <stdio.h>
 
 #include "mime.h"
 #include "result.h"
+#include "fieldname.h"
 
 #define MIME_CT_MAX	1024	/* Content-Type value kept per entity */
 
@@ -45,6 +48,9 @@ struct mime {
 	int lcont;		/* the buffered bytes continue a longer line */
 	char *field;		/* max_header bytes: header being unfolded */
 	size_t flen;
+	int fskip;		/* a field no one reads: flen counted, not copied */
+	size_t fname;		/* its name's length, read on its first line (0: not) */
+	int fid;		/* and the name's fieldname_id() */
 	char *dbuf;		/* decoded output, max_line + 8 */
 	unsigned b64acc;
 	int b64bits;
@@ -53,82 +59,18 @@ struct mime {
 	unsigned nframes;
 };
 
-/* ---- header value helpers -------------------------------------------- */
+/* ---- helpers ---------------------------------------------------------- */
 
-void
-mime_type(const char *ct, char *out, size_t outlen)
+/* isspace() of the C locale, by table. */
+static int
+mime_space(char c)
 {
-	size_t n = 0;
+	static const unsigned char sp[256] = {
+		[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
+		['\r'] = 1,
+	};
 
-	if (outlen == 0)
-		return;
-	if (ct != NULL) {
-		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
-			ct++;
-		while (*ct && *ct != ';' && !isspace((unsigned char)*ct) &&
-		       n + 1 < outlen)
-			out[n++] = (char)tolower((unsigned char)*ct++);
-	}
-	out[n] = '\0';
-	if (n == 0 || strchr(out, '/') == NULL)
-		snprintf(out, outlen, "%s", "text/plain");
-}
-
-int
-mime_param(const char *ct, const char *name, char *out, size_t outlen)
-{
-	size_t nlen = strlen(name);
-	const char *p = ct;
-
-	if (ct == NULL || outlen == 0)
-		return 0;
-	while ((p = strchr(p, ';')) != NULL) {
-		size_t n = 0;
-
-		p++;
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (strncasecmp(p, name, nlen) != 0)
-			continue;
-		p += nlen;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p != '=')
-			continue;
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '"') {
-			p++;
-			while (*p && *p != '"' && n + 1 < outlen) {
-				if (*p == '\\' && p[1])
-					p++;
-				out[n++] = *p++;
-			}
-		} else {
-			while (*p && *p != ';' && !isspace((unsigned char)*p) &&
-			       n + 1 < outlen)
-				out[n++] = *p++;
-		}
-		out[n] = '\0';
-		return 1;
-	}
-	out[0] = '\0';
-	return 0;
-}
-
-int
-mime_encoding(const char *cte)
-{
-	while (cte != NULL && (*cte == ' ' || *cte == '\t'))
-		cte++;
-	if (cte == NULL)
-		return MIME_ENC_IDENT;
-	if (strncasecmp(cte, "base64", 6) == 0)
-		return MIME_ENC_BASE64;
-	if (strncasecmp(cte, "quoted-printable", 16) == 0)
-		return MIME_ENC_QP;
-	return MIME_ENC_IDENT;
+	return sp[(unsigned char)c];
 }
 
 /* ---- life cycle -------------------------------------------------------- */
@@ -180,6 +122,8 @@ mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 	m->has_ct = 0;
 	m->ct[0] = '\0';
 	m->flen = 0;
+	m->fskip = 0;
+	m->fname = 0;
 	m->b64acc = 0;
 	m->b64bits = 0;
 	if (m->nparts >= m->caps->max_parts) {
@@ -199,11 +143,13 @@ mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 static int
 mime_is_embedded(const char *type)
 {
-	return strcmp(type, "message/rfc822") == 0 ||
-	       strcmp(type, "message/global") == 0 ||
-	       strcmp(type, "text/rfc822-headers") == 0 ||
-	       strcmp(type, "message/global-headers") == 0 ||
-	       strcmp(type, "message/partial") == 0;
+	if (type[0] != 'm' && type[0] != 't')
+		return 0;	/* most types: one compare */
+	return MIME_TYPE_IS(type, "message/rfc822") ||
+	       MIME_TYPE_IS(type, "message/global") ||
+	       MIME_TYPE_IS(type, "text/rfc822-headers") ||
+	       MIME_TYPE_IS(type, "message/global-headers") ||
+	       MIME_TYPE_IS(type, "message/partial");
 }
 
 /* The headers of cur are complete: decide what its body is. */
@@ -214,12 +160,12 @@ mime_entity_done(mime *m)
 	char boundary[MIME_BOUNDARY_MAX + 1];
 
 	mime_type(m->has_ct ? m->ct : NULL, p->type, sizeof(p->type));
-	if (strncmp(p->type, "multipart/", 10) == 0 &&
+	if (MIME_TYPE_HAS(p->type, "multipart/") &&
 	    mime_param(m->ct, "boundary", boundary, sizeof(boundary)) &&
 	    boundary[0] != '\0') {
 		mime_frame *f;
 
-		if (strcmp(p->type, "multipart/report") == 0) {
+		if (MIME_TYPE_IS(p->type, "multipart/report")) {
 			size_t i;
 
 			mime_param(m->ct, "report-type", p->report_type,
@@ -281,35 +227,49 @@ mime_field_done(mime *m)
 {
 	char *f = m->field, *colon, *v, *end;
 	size_t nlen;
+	int id;
 
 	if (m->flen == 0)
 		return;
-	f[m->flen] = '\0';
-	m->flen = 0;
-	end = f + strlen(f);
-	colon = memchr(f, ':', (size_t)(end - f));
-	if (colon == NULL || colon == f)
+	if (m->fskip) {		/* a well-formed name, known to be of no use */
+		m->flen = 0;
+		m->fskip = 0;
+		m->saw_header = 1;
 		return;
-	for (nlen = 0; f + nlen < colon; nlen++)
-		if (isspace((unsigned char)f[nlen]))
-			break;
-	if (f + nlen != colon) {	/* "Name :" is tolerated, "a b:" is not */
-		const char *q = f + nlen;
-
-		while (q < colon && (*q == ' ' || *q == '\t'))
-			q++;
-		if (q != colon)
+	}
+	f[m->flen] = '\0';
+	end = memchr(f, '\0', m->flen + 1);	/* a NUL ends the field */
+	m->flen = 0;
+	if (m->fname > 0) {	/* "Name:" on its first line, NUL-free */
+		nlen = m->fname;
+		colon = f + nlen;
+		id = m->fid;
+	} else {
+		colon = memchr(f, ':', (size_t)(end - f));
+		if (colon == NULL || colon == f)
 			return;
+		for (nlen = 0; f + nlen < colon; nlen++)
+			if (mime_space(f[nlen]))
+				break;
+		if (f + nlen != colon) {	/* "Name :" is tolerated, "a b:" is not */
+			const char *q = f + nlen;
+
+			while (q < colon && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q != colon)
+				return;
+		}
+		id = fieldname_id(f, nlen);
 	}
 	f[nlen] = '\0';
 	v = colon + 1;
 	while (*v == ' ' || *v == '\t')
 		v++;
-	while (end > v && isspace((unsigned char)end[-1]))
+	while (end > v && mime_space(end[-1]))
 		end--;
 	*end = '\0';
 	m->saw_header = 1;
-	if (strcasecmp(f, "content-type") == 0) {
+	if (id == FN_CONTENT_TYPE) {
 		size_t n = (size_t)(end - v);
 
 		if (n > MIME_CT_MAX)
@@ -317,11 +277,11 @@ mime_field_done(mime *m)
 		memcpy(m->ct, v, n);
 		m->ct[n] = '\0';
 		m->has_ct = 1;
-	} else if (strcasecmp(f, "content-transfer-encoding") == 0) {
+	} else if (id == FN_CONTENT_TRANSFER_ENCODING) {
 		m->cur.enc = mime_encoding(v);
 	}
 	if (m->is_message && m->cb.header != NULL)
-		m->cb.header(m->cb.ctx, m->cur.in_message, f, v,
+		m->cb.header(m->cb.ctx, m->cur.in_message, id, f, v,
 			     (size_t)(end - v));
 }
 
@@ -334,27 +294,53 @@ mime_field_append(mime *m, const char *s, size_t n)
 		*m->caps_hit |= BT_CAP_HEADER;
 		n = room;
 	}
-	memcpy(m->field + m->flen, s, n);
+	if (!m->fskip)
+		memcpy(m->field + m->flen, s, n);
 	m->flen += n;
+}
+
+/* The bytes of a field name as mime_field_done() takes it: not a blank
+ * (isspace()), ':' or NUL. */
+static const unsigned char mime_name_stop[256] = {
+	[0] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
+	['\r'] = 1, [':'] = 1,
+};
+
+/* A field starts with line s: 1 when mime_field_done() would find it
+ * well-formed and then do nothing with its value (not Content-Type or
+ * -Transfer-Encoding, not a field header() wants): its name ends at a
+ * colon on this line, before max_header bytes, with no blank before.
+ * Such a name is kept in fname and fid either way. */
+_Static_assert(FN_NOT_KEPT < 64, "field ids must fit header_ids");
+
+static int
+mime_field_unread(mime *m, const char *s, size_t n, size_t i)
+{
+	int id;
+
+	m->fname = 0;
+	for (; i < n && !mime_name_stop[(unsigned char)s[i]]; i++)
+		;
+	if (i == 0 || i >= n || s[i] != ':' || i >= m->caps->max_header)
+		return 0;
+	id = fieldname_id(s, i);
+	m->fname = i;		/* mime_field_done() need not read it again */
+	m->fid = id;
+	if (id == FN_CONTENT_TYPE || id == FN_CONTENT_TRANSFER_ENCODING)
+		return 0;
+	if (m->is_message && m->cb.header != NULL &&
+	    (m->cb.header_ids == 0 || (m->cb.header_ids >> id) & 1))
+		return 0;
+	return 1;
 }
 
 /* "boundary=..." at the start of a line: a parameter whose line was not
  * indented (seen in real bounces); taken as a continuation. */
-int
-mime_param_line(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' &&
-		    s[i] != '*')
-			break;
-	return i > 0 && i < n && s[i] == '=';
-}
-
 static void
 mime_header_line(mime *m, const char *s, size_t n, int first)
 {
+	size_t i;
+
 	if (!first) {
 		mime_field_append(m, s, n);
 		return;
@@ -377,12 +363,15 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 		mime_field_append(m, s, n);
 		return;
 	}
-	if (m->flen > 0 && mime_param_line(s, n)) {
+	/* mime_param_line(), in line: parameter-name bytes, then '=' */
+	i = mime_param_span(s, n);
+	if (m->flen > 0 && i > 0 && i < n && s[i] == '=') {
 		mime_field_append(m, " ", 1);
 		mime_field_append(m, s, n);
 		return;
 	}
 	mime_field_done(m);
+	m->fskip = mime_field_unread(m, s, n, i);
 	mime_field_append(m, s, n);
 }
 
@@ -425,56 +414,6 @@ mime_b64_decode(mime *m, const char *s, size_t n, char *out)
 		}
 	}
 	m->b64acc &= (1u << m->b64bits) - 1;
-	return o;
-}
-
-static int
-mime_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static size_t
-mime_qp_decode(const char *s, size_t n, int eol, char *out)
-{
-	size_t i, o = 0;
-	int soft = 0;
-
-	if (eol) {
-		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		if (n > 0 && s[n - 1] == '=') {
-			soft = 1;
-			n--;
-		}
-	}
-	for (i = 0; i < n; ) {
-		int h, l;
-		/* the bytes up to the next '=' stand for themselves */
-		const char *eq = memchr(s + i, '=', n - i);
-		size_t k = eq != NULL ? (size_t)(eq - (s + i)) : n - i;
-
-		memcpy(out + o, s + i, k);
-		o += k;
-		i += k;
-		if (i >= n)
-			break;
-		if (i + 2 < n &&
-		    (h = mime_hex((unsigned char)s[i + 1])) >= 0 &&
-		    (l = mime_hex((unsigned char)s[i + 2])) >= 0) {
-			out[o++] = (char)(h << 4 | l);
-			i += 3;
-		} else
-			out[o++] = s[i++];	/* a '=' that encodes nothing */
-	}
-	if (eol && !soft)
-		out[o++] = '\n';
 	return o;
 }
 
@@ -650,12 +589,108 @@ mime_line(mime *m, const char *s, size_t n, int first, int eol)
 	}
 }
 
+/* The length of the complete lines at buf that mime_line() would only
+ * pass on or drop, one by one, in the state m is in (mime_run_span()):
+ * the run ends before a line that may be a boundary ("--" while a
+ * multipart is open), a line longer than max_line, a line ending in CR LF
+ * when no_cr (mime_line() drops that CR from what it passes on), or when
+ * it would pass lim bytes. */
+static size_t
+mime_run(const mime *m, const char *buf, size_t len, int no_cr, size_t lim)
+{
+	return mime_run_span(buf, len < lim ? len : lim, m->caps->max_line,
+			     m->nframes > 0, no_cr);
+}
+
+/* Whole lines at buf decoded into dbuf as mime_body_line() decodes them
+ * one by one (quoted-printable, or identity lines whose CR goes), then
+ * given to data() in one call.  Stops where mime_run() would, or before a
+ * line whose output might not fit max_line bytes.  Returns the bytes used. */
+static size_t
+mime_decode_run(mime *m, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t max = m->caps->max_line, o = 0, n;
+	int open = m->nframes > 0;
+
+	while (p < end) {
+		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		n = (size_t)(nl - p);
+		if (n > max || o + n + 1 > max)	/* a line decodes to n + 1 at most */
+			break;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (m->cur.enc == MIME_ENC_QP) {
+			o += mime_qp_decode(p, n, 1, m->dbuf + o);
+		} else {
+			memcpy(m->dbuf + o, p, n);
+			o += n;
+			m->dbuf[o++] = '\n';
+		}
+		p = nl + 1;
+	}
+	if (o > 0)
+		m->cb.data(m->cb.ctx, &m->cur, m->dbuf, o);
+	return (size_t)(p - buf);
+}
+
+/* At a line start with nothing buffered: pass a run of whole lines on at
+ * once where mime_line() would do the same line by line (text as it is,
+ * base64 decoded, the preamble, or lines skipped).  Returns the bytes
+ * used, 0 when the next line needs mime_line(). */
+static size_t
+mime_fast(mime *m, const char *buf, size_t len)
+{
+	size_t run, o;
+
+	switch (m->state) {
+	case S_BODY:
+		if (m->cur.enc == MIME_ENC_IDENT &&
+		    (run = mime_run(m, buf, len, 1, len)) > 0) {
+			m->cb.data(m->cb.ctx, &m->cur, buf, run);	/* as it is */
+			return run;
+		}
+		if (m->cur.enc == MIME_ENC_IDENT || m->cur.enc == MIME_ENC_QP)
+			return mime_decode_run(m, buf, len);
+		if (m->cur.enc == MIME_ENC_BASE64) {
+			/* line breaks are not base64: decoding the run is
+			 * decoding its lines; max_line bytes fit the buffer */
+			run = mime_run(m, buf, len, 0, m->caps->max_line);
+			if (run > 0 && (o = mime_b64_decode(m, buf, run, m->dbuf)) > 0)
+				m->cb.data(m->cb.ctx, &m->cur, m->dbuf, o);
+			return run;
+		}
+		return 0;
+	case S_MULTI:
+		if (m->nframes == 1 && !m->frames[0].matched &&
+		    m->cb.preamble != NULL) {
+			if ((run = mime_run(m, buf, len, 1, len)) > 0)
+				m->cb.preamble(m->cb.ctx, buf, run);
+			return run;
+		}
+		return mime_run(m, buf, len, 0, len);
+	case S_SKIP:
+		return mime_run(m, buf, len, 0, len);
+	default:
+		return 0;
+	}
+}
+
 void
 mime_feed(mime *m, const char *buf, size_t len)
 {
-	size_t max = m->caps->max_line;
+	size_t max = m->caps->max_line, run;
 
 	while (len > 0 && !m->stopped) {
+		if (m->llen == 0 && !m->lcont &&
+		    (run = mime_fast(m, buf, len)) > 0) {
+			buf += run;
+			len -= run;
+			continue;
+		}
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl ? (size_t)(nl - buf) : len;
 		const char *s = buf;

@@ -12,6 +12,7 @@
 #define BT_MIME_H
 
 #include <stddef.h>
+#include <string.h>
 #include "engine.h"
 
 enum mime_enc { MIME_ENC_IDENT = 0, MIME_ENC_BASE64, MIME_ENC_QP };
@@ -34,8 +35,9 @@ typedef struct mime_callbacks {
 	/* An entity's headers are complete (any type, multipart too).  For a
 	 * leaf, return 1 to get its decoded content through data(), 0 to skip it. */
 	int (*entity)(void *ctx, const mime_part *p);
-	/* A header field of an embedded message (in_message >= 1), unfolded. */
-	void (*header)(void *ctx, unsigned in_message, const char *name,
+	/* A header field of an embedded message (in_message >= 1), unfolded;
+	 * id is fieldname_id() of the name (the parser needs it anyway). */
+	void (*header)(void *ctx, unsigned in_message, int id, const char *name,
 		       const char *value, size_t vlen);
 	/* The header block of an embedded message is complete. */
 	void (*message_eoh)(void *ctx, unsigned in_message);
@@ -46,6 +48,10 @@ typedef struct mime_callbacks {
 	/* A line (with its LF) of the top-level multipart's preamble while no
 	 * boundary has matched yet; may be NULL. */
 	void (*preamble)(void *ctx, const char *buf, size_t len);
+	/* The fields header() wants: bit 1 << id (fieldname_id()); 0: all.
+	 * Content-Type and -Transfer-Encoding always come (the parser reads
+	 * them anyway); the value of a field no one wants is not gathered. */
+	unsigned long long header_ids;
 } mime_callbacks;
 
 typedef struct mime mime;
@@ -61,11 +67,30 @@ void mime_end(mime *m);				/* flush the last line and part */
 /* Ignore the rest of this message (no more callbacks until mime_begin). */
 void mime_stop(mime *m);
 
+/* A type or report type (lowercase, in its MIME_TYPE_MAX or MIME_PARAM_MAX
+ * array, so that as many bytes as lit has can always be read) is lit, or
+ * starts with prefix: memcmp() of a known size, which the compiler inlines. */
+#define MIME_TYPE_IS(t, lit)		(memcmp((t), (lit), sizeof(lit)) == 0)
+#define MIME_TYPE_HAS(t, prefix)	(memcmp((t), (prefix), sizeof(prefix) - 1) == 0)
+
 /* Helpers over header values. */
 void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */
 int mime_param(const char *ct, const char *name, char *out, size_t outlen);	/* 1 found */
 int mime_encoding(const char *cte);				/* enum mime_enc */
+/* Decode one quoted-printable line of n bytes into out (n + 1 bytes at
+ * most); eol: the line had its line end (a soft break "=" drops it, else
+ * an LF is added).  Returns the length. */
+size_t mime_qp_decode(const char *s, size_t n, int eol, char *out);
+/* The length of the whole lines at buf (len bytes) that can go on as one
+ * run: up to a line that starts with "--" when open, a line longer than
+ * max bytes, a line ending in CR LF when no_cr, or an incomplete line. */
+size_t mime_run_span(const char *buf, size_t len, size_t max, int open,
+		     int no_cr);
 /* 1 when a header-block line is an unindented "name=value" parameter. */
 int mime_param_line(const char *s, size_t n);
+/* 1 for the bytes of a parameter name (ASCII letters, digits, "-_*"). */
+extern const unsigned char mime_param_byte[256];
+/* How many of the n bytes at s are parameter-name bytes, from the start. */
+size_t mime_param_span(const char *s, size_t n);
 
 #endif

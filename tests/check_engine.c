@@ -15,6 +15,8 @@
 #include "engine_int.h"	/* engine_lookup: the header store */
 #include "rawfeed.h"
 #include "result.h"
+#include "fieldname.h"
+#include <strings.h>
 
 static char *
 load(const char *name, size_t *len)
@@ -464,13 +466,86 @@ START_TEST(test_header_store)
 	engine_header(eng, "X-Failed-Recipients", "tom@example.com");
 	engine_header(eng, "DKIM-Signature", "v=1; a=rsa-sha256");
 	ck_assert_str_eq(engine_lookup(eng, "SUBJECT"), "one\ttwo");
-	ck_assert_str_eq(engine_lookup(eng, "received"), "from first");
-	ck_assert_str_eq(engine_lookup(eng, "x-noise-0"), "noise");
-	ck_assert_ptr_null(engine_lookup(eng, "x-noise-199"));
+	/* fields no one looks up take their room but are not stored */
+	ck_assert_ptr_null(engine_lookup(eng, "received"));
+	ck_assert_ptr_null(engine_lookup(eng, "x-noise-0"));
 	ck_assert_str_eq(engine_lookup(eng, "x-failed-recipients"), "tom@example.com");
 	ck_assert_ptr_null(engine_lookup(eng, "dkim-signature"));
 	ck_assert_ptr_null(engine_lookup(eng, "no-such-field"));
 	ck_assert_int_eq(engine_eoh(eng), ENGINE_MORE);
+}
+END_TEST
+
+/* Fields not stored still take the room they took when they were: a
+ * vital field late in a full store is cut where it always was. */
+#define ENGINE_TO_LEN	1983	/* what the store gave when it held every field */
+
+START_TEST(test_header_room)
+{
+	static char big[3001];
+	char name[32];
+	int i;
+
+	memset(big, 'v', sizeof(big) - 1);
+	big[1100] = '\n';		/* folded, and white at the end */
+	big[1101] = ' ';
+	big[2998] = ' ';
+	big[2999] = '\t';
+	engine_reset(eng);
+	for (i = 0; i < 11; i++) {
+		snprintf(name, sizeof(name), "X-Long-%d", i);
+		engine_header(eng, name, big + 1800);
+	}
+	engine_header(eng, "Received", "from late");
+	engine_header(eng, "Date", big);
+	engine_header(eng, "To", big + 1000);
+	ck_assert_uint_eq(strlen(engine_lookup(eng, "to")), ENGINE_TO_LEN);
+}
+END_TEST
+
+/* From and Subject as the result keeps them: unfolded, cut at 1024 bytes,
+ * white space at the cut dropped, whether the store kept the value with
+ * room to spare (taken from there) or not (unfolded again). */
+static size_t
+ref_unfold(const char *v, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *v != '\0' && n < cap; v++)
+		if (*v != '\r' && *v != '\n')
+			out[n++] = *v;
+	while (n > 0 && (out[n - 1] == ' ' ||
+	    (out[n - 1] >= '\t' && out[n - 1] <= '\r')))
+		n--;
+	out[n] = '\0';
+	return n;
+}
+
+START_TEST(test_from_subject_cut)
+{
+	static char big[1601], want[1100], filler[2001];
+	int k, full, i;
+
+	memset(filler, 'f', sizeof(filler) - 1);
+	for (full = 0; full < 2; full++) {
+		for (k = 1012; k < 1034; k++) {
+			memset(big, 'a', sizeof(big) - 1);
+			big[400] = '\n';	/* folded */
+			big[401] = '\t';
+			memset(big + k, ' ', 6);
+			big[k + 3] = '\t';
+			engine_reset(eng);
+			/* full: the store has less than 1024 bytes of room left */
+			for (i = 0; full && i < 8; i++)
+				engine_header(eng, "Delivered-To", filler);
+			engine_header(eng, "Subject", big);
+			engine_header(eng, "From", big + 1);
+			ref_unfold(big, want, 1024);
+			ck_assert_str_eq(eng->r.subject, want);
+			ref_unfold(big + 1, want, 1024);
+			ck_assert_str_eq(eng->r.from, want);
+		}
+	}
 }
 END_TEST
 
@@ -591,6 +666,73 @@ START_TEST(test_result_helpers)
 }
 END_TEST
 
+/* fieldname_id() says what strcasecmp() against each known name says, for
+ * names in any case, near misses and bytes that fold to letters elsewhere. */
+START_TEST(test_fieldname_id)
+{
+	static const struct { const char *lc; int id; } known[] = {
+		{ "from", FN_FROM }, { "subject", FN_SUBJECT }, { "to", FN_TO },
+		{ "x-failed-recipients", FN_X_FAILED_RECIPIENTS },
+		{ "content-type", FN_CONTENT_TYPE },
+		{ "auto-submitted", FN_AUTO_SUBMITTED },
+		{ "message-id", FN_MESSAGE_ID }, { "x-mailer", FN_X_MAILER },
+		{ "date", FN_DATE }, { "reply-to", FN_REPLY_TO },
+		{ "return-path", FN_RETURN_PATH }, { "sender", FN_SENDER },
+		{ "cc", FN_CC }, { "x-original-to", FN_X_ORIGINAL_TO },
+		{ "delivered-to", FN_DELIVERED_TO }, { "received", FN_RECEIVED },
+		{ "content-transfer-encoding", FN_CONTENT_TRANSFER_ENCODING },
+		{ "precedence", FN_PRECEDENCE }, { "x-autoreply", FN_X_AUTOREPLY },
+		{ "x-autorespond", FN_X_AUTOREPLY },
+		{ "x-autoresponder", FN_X_AUTOREPLY },
+		{ "x-auto-response-suppress", FN_X_AUTO_RESPONSE_SUPPRESS },
+		{ "x-apple-unsubscribe", FN_X_APPLE_UNSUBSCRIBE },
+		{ "x-mlserver", FN_X_MLSERVER },
+		{ "x-amz-sns-message-type", FN_X_AMZ_SNS_MESSAGE_TYPE },
+		{ "dkim-signature", FN_NOT_KEPT }, { "arc-seal", FN_NOT_KEPT },
+		{ "arc-message-signature", FN_NOT_KEPT },
+		{ "arc-authentication-results", FN_NOT_KEPT },
+		{ "x-google-dkim-signature", FN_NOT_KEPT },
+		{ "authentication-results", FN_NOT_KEPT },
+		{ "references", FN_NOT_KEPT }, { "domainkey-signature", FN_NOT_KEPT },
+	};
+	const size_t nk = sizeof(known) / sizeof(known[0]);
+	char name[64];
+	size_t i, j, k, n;
+
+	for (i = 0; i < nk; i++) {
+		n = strlen(known[i].lc);
+		/* every case mix of the first and last bytes, all upper, all lower */
+		for (k = 0; k < 6; k++) {
+			memcpy(name, known[i].lc, n + 1);
+			for (j = 0; j < n; j++)
+				if ((k == 1 && (j == 0 || j == n - 1)) || k == 2 ||
+				    (k == 3 && j % 2 == 0) || (k == 4 && j % 3 == 1))
+					if (name[j] >= 'a' && name[j] <= 'z')
+						name[j] = (char)(name[j] - 'a' + 'A');
+			if (k == 5)
+				name[n - 1] = name[n - 1] == '-' ? '\r' : '@';
+			for (j = 0; j < nk; j++)
+				if (strcasecmp(name, known[j].lc) == 0)
+					break;
+			ck_assert_int_eq(fieldname_id(name, n),
+					 j < nk ? known[j].id : FN_OTHER);
+		}
+		/* one byte changed anywhere (to its neighbour, '{', 0x80): no match */
+		for (j = 0; j < n; j++) {
+			memcpy(name, known[i].lc, n + 1);
+			name[j] = (char)(name[j] ^ 0x60);
+			ck_assert_int_eq(fieldname_id(name, n) == known[i].id &&
+					 strcasecmp(name, known[i].lc) != 0, 0);
+			name[j] = (char)0xc1;
+			ck_assert_int_ne(fieldname_id(name, n), known[i].id);
+		}
+	}
+	ck_assert_int_eq(fieldname_id("x-mailer-extra", 14), FN_OTHER);
+	ck_assert_int_eq(fieldname_id("X", 1), FN_OTHER);
+	ck_assert_int_eq(fieldname_id("", 0), FN_OTHER);
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -612,9 +754,12 @@ engine_suite(void)
 	tcase_add_test(tc, test_text_collected);
 	tcase_add_test(tc, test_xfailed);
 	tcase_add_test(tc, test_header_store);
+	tcase_add_test(tc, test_header_room);
+	tcase_add_test(tc, test_from_subject_cut);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_mbox_from_line);
 	tcase_add_test(tc, test_result_helpers);
+	tcase_add_test(tc, test_fieldname_id);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,11 +12,13 @@
 
 #include "mime.h"
 #include "result.h"
+#include "fieldname.h"
 
 typedef struct rec {
 	char log[8192];
 	size_t len;
 	int want;		/* entity() return value for leaves */
+	unsigned long long ids;	/* header_ids asked for (0: all) */
 } rec;
 
 static void
@@ -45,11 +47,12 @@ cb_entity(void *ctx, const mime_part *p)
 }
 
 static void
-cb_header(void *ctx, unsigned in_message, const char *name, const char *value,
-	  size_t vlen)
+cb_header(void *ctx, unsigned in_message, int id, const char *name,
+	  const char *value, size_t vlen)
 {
 	rec *r = ctx;
 
+	(void)id;
 	REC(r, "[H%u %s=", in_message, name);
 	rec_add(r, value, vlen);
 	rec_add(r, "]", 1);
@@ -81,7 +84,7 @@ run(rec *r, const bt_caps *caps, const char *ct, const char *cte,
     const char *msg, size_t chunk, size_t split)
 {
 	mime_callbacks cb = { r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
-			      NULL };
+			      NULL, r->ids };
 	unsigned hit = 0;
 	bt_caps def;
 	mime *m;
@@ -230,12 +233,13 @@ cb_preamble(void *ctx, const char *buf, size_t len)
 }
 
 /* A declared boundary that never shows, with one that starts the same way
- * in the preamble: adopted.  Preamble lines are offered until then. */
+ * in the preamble: adopted.  Preamble lines are offered until then (a run
+ * of whole lines may come in one call). */
 START_TEST(test_boundary_adopted)
 {
 	rec r = { .want = 1 };
 	mime_callbacks cb = { &r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
-			      cb_preamble };
+			      cb_preamble, 0 };
 	unsigned hit = 0;
 	bt_caps caps;
 	mime *m;
@@ -252,7 +256,7 @@ START_TEST(test_boundary_adopted)
 	mime_begin(m, "multipart/mixed; boundary=\"ABCDEFGH.111\"", NULL);
 	mime_feed(m, msg, strlen(msg));
 	mime_end(m);
-	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]{intro}{\n}"
+	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]{intro\n}"
 			 "[E text/plain d1 m0]one\n[/text/plain]");
 	/* a line that does not share the start is not adopted */
 	r.len = 0;
@@ -432,6 +436,44 @@ START_TEST(test_cap_header)
 }
 END_TEST
 
+/* header_ids: only the fields asked for reach header(); the others are
+ * not gathered, yet still count for the header cap and the parser still
+ * reads its own Content-Type of an embedded message. */
+START_TEST(test_header_ids)
+{
+	bt_caps caps;
+	rec r = { .want = 1 };
+	char msg[1024];
+	size_t len;
+	unsigned hit;
+	const char *emb =
+		"--a\nContent-Type: message/rfc822\n\n"
+		"Received: from x\n by y\n"
+		"Subject: hi\n"
+		"X-Long: ";
+
+	engine_caps_default(&caps);
+	caps.max_header = 64;
+	r.ids = 1ull << FN_SUBJECT;
+	strcpy(msg, emb);
+	len = strlen(msg);
+	memset(msg + len, 'x', 200);
+	msg[len + 200] = '\0';
+	strcat(msg, "\nContent-Type: text/plain\n\nbody\n--a--\n");
+	hit = run(&r, &caps, "multipart/mixed; boundary=a", NULL, msg, 0, 0);
+	ck_assert(hit & BT_CAP_HEADER);
+	ck_assert_str_eq(r.log, "[E multipart/mixed d0 m0]"
+			 "[E message/rfc822 d1 m0][H1 Subject=hi]"
+			 "[H1 Content-Type=text/plain][EOH1]"
+			 "[E text/plain d2 m1]body\n[/text/plain]");
+	/* the same message in chunks of 1 */
+	hit = run(&r, &caps, "multipart/mixed; boundary=a", NULL, msg, 1, 0);
+	ck_assert(hit & BT_CAP_HEADER);
+	ck_assert_ptr_nonnull(strstr(r.log, "[H1 Subject=hi][H1 Content"));
+	ck_assert_ptr_null(strstr(r.log, "[H1 Received"));
+}
+END_TEST
+
 START_TEST(test_helpers)
 {
 	char buf[64];
@@ -459,6 +501,49 @@ START_TEST(test_helpers)
 }
 END_TEST
 
+/* mime_run_span() against a plain line-by-line reading of the same rule,
+ * on random lines of the bytes that matter ('\n', '\r', '-', 'a'). */
+static size_t
+ref_run(const char *buf, size_t len, size_t max, int open, int no_cr)
+{
+	const char *p = buf, *end = buf + len, *nl;
+
+	while (p < end) {
+		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    (size_t)(nl - p) > max || (no_cr && nl > p && nl[-1] == '\r'))
+			break;
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
+START_TEST(test_run_span)
+{
+	static const char bytes[] = "\n\r-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	char buf[600];
+	unsigned seed = 12345, round;
+
+	for (round = 0; round < 20000; round++) {
+		size_t len, i, max = 16 + round % 70;
+		int open = round & 1, no_cr = (round >> 1) & 1;
+		unsigned sparse = 1 + (round >> 2) % 4;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % sizeof(buf);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (seed >> 16) % (sparse * 8) < 3 ?
+				 bytes[(seed >> 8) % 3] :
+				 bytes[3 + (seed >> 20) % (sizeof(bytes) - 4)];
+		}
+		ck_assert_uint_eq(mime_run_span(buf, len, max, open, no_cr),
+				  ref_run(buf, len, max, open, no_cr));
+	}
+}
+END_TEST
+
 static Suite *
 mime_suite(void)
 {
@@ -478,7 +563,9 @@ mime_suite(void)
 	tcase_add_test(tc, test_cap_parts);
 	tcase_add_test(tc, test_cap_line);
 	tcase_add_test(tc, test_cap_header);
+	tcase_add_test(tc, test_header_ids);
 	tcase_add_test(tc, test_helpers);
+	tcase_add_test(tc, test_run_span);
 	suite_add_tcase(s, tc);
 	return s;
 }

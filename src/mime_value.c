@@ -1,0 +1,187 @@
+/*
+ * mime_value.c - helpers over MIME header values (see mime.h): the type of
+ * a Content-Type, one of its parameters, the transfer encoding, and the
+ * test for an unindented "name=value" parameter line.  Plain functions
+ * over strings; the caller owns every buffer.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "mime.h"
+#include "fieldname.h"
+
+void
+mime_type(const char *ct, char *out, size_t outlen)
+{
+	/* bytes that end a type: NUL, ';' and the blanks of isspace() */
+	static const unsigned char stop[256] = {
+		[0] = 1, [';'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1,
+		['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+	};
+	size_t n = 0;
+	int slash = 0;
+
+	if (outlen == 0)
+		return;
+	if (ct != NULL) {
+		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
+			ct++;
+		/* the type's length first, then copied and folded in one go */
+		size_t len = 0, max = outlen - 1;
+
+		while (len < max && !stop[(unsigned char)ct[len]])
+			len++;
+		for (; n + 8 <= len; n += 8) {	/* bytes known to be there */
+			uint64_t w;
+
+			memcpy(&w, ct + n, 8);
+			w = fieldname_fold8(w);
+			memcpy(out + n, &w, 8);
+		}
+		for (; n < len; n++) {
+			unsigned char c = (unsigned char)ct[n];
+
+			out[n] = (char)((unsigned)(c - 'A') < 26 ? c + 'a' - 'A' : c);
+		}
+		slash = n > 0 && memchr(out, '/', n) != NULL;
+	}
+	out[n] = '\0';
+	if (n == 0 || !slash) {
+		/* "text/plain", cut to outlen as snprintf() would cut it */
+		n = outlen < sizeof("text/plain") ? outlen - 1 : sizeof("text/plain") - 1;
+		memcpy(out, "text/plain", n);
+		out[n] = '\0';
+	}
+}
+
+int
+mime_param(const char *ct, const char *name, char *out, size_t outlen)
+{
+	size_t nlen = strlen(name);
+	const char *p = ct;
+
+	if (ct == NULL || outlen == 0)
+		return 0;
+	while ((p = strchr(p, ';')) != NULL) {
+		size_t n = 0;
+
+		p++;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (strncasecmp(p, name, nlen) != 0)
+			continue;
+		p += nlen;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=')
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '"') {
+			p++;
+			while (*p && *p != '"' && n + 1 < outlen) {
+				/* a run without quote or backslash at once */
+				size_t k = strcspn(p, "\"\\");
+
+				if (k > outlen - 1 - n)
+					k = outlen - 1 - n;
+				memcpy(out + n, p, k);
+				n += k;
+				p += k;
+				if (*p != '\\' || n + 1 >= outlen)
+					continue;	/* the loop test ends it */
+				if (p[1])
+					p++;	/* the escaped byte, as it is */
+				out[n++] = *p++;
+			}
+		} else {
+			/* up to ';' or a blank of isspace() */
+			n = strcspn(p, "; \t\n\v\f\r");
+			if (n > outlen - 1)
+				n = outlen - 1;
+			memcpy(out, p, n);
+		}
+		out[n] = '\0';
+		return 1;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
+int
+mime_encoding(const char *cte)
+{
+	while (cte != NULL && (*cte == ' ' || *cte == '\t'))
+		cte++;
+	if (cte == NULL)
+		return MIME_ENC_IDENT;
+	if (strncasecmp(cte, "base64", 6) == 0)
+		return MIME_ENC_BASE64;
+	if (strncasecmp(cte, "quoted-printable", 16) == 0)
+		return MIME_ENC_QP;
+	return MIME_ENC_IDENT;
+}
+
+/* The bytes of a parameter name: ASCII letters, digits, '-', '_', '*'. */
+const unsigned char mime_param_byte[256] = {
+	['-'] = 1, ['_'] = 1, ['*'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
+size_t
+mime_param_span(const char *s, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	/* 16 bytes at a time while 16 are there: ranges by signed compare
+	 * (8-bit bytes are negative, outside every range) */
+	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
+	    la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1),
+	    sp = _mm_set1_epi8(0x20), mi = _mm_set1_epi8('-'),
+	    us = _mm_set1_epi8('_'), st = _mm_set1_epi8('*');
+
+	for (; n - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i l = _mm_or_si128(x, sp);	/* letters in lower case */
+		__m128i ok = _mm_or_si128(
+		    _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9)),
+		    _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz)));
+		unsigned m;
+
+		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, mi),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, us), _mm_cmpeq_epi8(x, st))));
+		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+		if (m != 0)
+			return i + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	for (; i < n && mime_param_byte[(unsigned char)s[i]]; i++)
+		;
+	return i;
+}
+
+int
+mime_param_line(const char *s, size_t n)
+{
+	size_t i = mime_param_span(s, n);
+
+	return i > 0 && i < n && s[i] == '=';
+}
