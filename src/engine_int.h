@@ -1,7 +1,8 @@
 /*
  * engine_int.h - the engine's internal state, shared by engine.c (life
- * cycle, header fields, body, MIME callbacks), engine_eom.c (the decisions
- * at the end of the message) and rawfeed.c (which only reads the caps).
+ * cycle, header fields, body, MIME callbacks), engine_unfold.c (unfolding
+ * and capping of header values), engine_eom.c (the decisions at the end
+ * of the message) and rawfeed.c (which only reads the caps).
  * Not for other modules: they use engine.h.
  */
 #ifndef BT_ENGINE_INT_H
