@@ -25,6 +25,13 @@ Perturbation kinds (each applied alone):
   fold2    the same at column 60, four-space continuation
   unfold   Diagnostic-Code unfolded onto one line
   case     DSN field names lower-cased ("Final-Recipient" -> "final-recipient")
+  rename2  as rename, with long names (lines get longer)
+  cr       line endings CR alone (only with --kind: not in the corpus's
+           scope, and bouncetag's input does not take them today)
+  fold3    Diagnostic-Code re-folded at column 16, one-space continuation
+  upcase   DSN field names upper-cased
+  order    the fields of each per-recipient DSN group that follow its
+           Original-/Final-Recipient in reverse order
 
 A report, not a test: exit 0 when it ran (whatever it found), 1 with
 --strict and any difference, 2 when the corpus or the binary is missing
@@ -121,7 +128,8 @@ TOKEN = re.compile(r"(?P<addr>(?<![A-Za-z0-9.!#$%%&'*+/=?^_`{|}~-])(?P<local>%s)
 
 
 class Renamer:
-    def __init__(self):
+    def __init__(self, long_names=False):
+        self.long = long_names
         self.labels = {}
         self.locals = {}
         self.ips = {}
@@ -135,10 +143,11 @@ class Renamer:
         k = lab.lower()
         if k not in self.labels:
             n = h("L" + k)
-            v = "d%04d" % n
+            fmt = "dom-%04d-abcdefghijklmnop" if self.long else "d%04d"
+            v = fmt % n
             while v in self.labels.values():
                 n = (n + 1) % 10000
-                v = "d%04d" % n
+                v = fmt % n
             self.labels[k] = v
         return self.labels[k]
 
@@ -164,7 +173,7 @@ class Renamer:
         if k in KEEP_LOCAL:
             return lp
         if k not in self.locals:
-            self.locals[k] = "u%04d" % h("U" + k)
+            self.locals[k] = ("firstname.lastname-%04d" if self.long else "u%04d") % h("U" + k)
         return self.locals[k]
 
     def ip(self, a):
@@ -276,6 +285,10 @@ def perturb_crlf(s):
     return re.sub(r"\r?\n", "\r\n", s)
 
 
+def perturb_cr(s):
+    return re.sub(r"\r?\n", "\r", s)
+
+
 def perturb_trail(s):
     nl = "\r\n" if s.endswith("\r\n") else "\n"
     if s.endswith(nl + nl):
@@ -338,20 +351,61 @@ def perturb_case(s):
     return CASE.sub(lambda m: m.group(1).lower(), s)
 
 
-KINDS = ["rename", "ids", "crlf", "trail", "fold", "fold2", "unfold", "case"]
+def perturb_upcase(s):
+    return CASE.sub(lambda m: m.group(1).upper(), s)
+
+
+GROUP = re.compile(r"(?m)(?:^[A-Za-z][A-Za-z0-9-]*[ \t]*:[^\r\n]*\r?\n(?:[ \t]+[^\r\n]*\r?\n)*)+")
+
+
+def perturb_order(s):
+    """the fields of each per-recipient group (a run of fields holding
+    Final-Recipient) after its leading recipient fields, in the reverse
+    order: RFC 3464 gives them none.  The recipient fields stay first: a
+    parser may rightly take a recipient field after another as the start
+    of a new group when a report lacks its blank lines."""
+    def f(m):
+        g = m.group(0)
+        if not re.search(r"(?im)^Final-Recipient[ \t]*:", g) or \
+                re.search(r"(?im)^(Received|From|To|Subject|Message-ID|Content-Type)[ \t]*:", g):
+            return g
+        fields = re.findall(r"(?m)^[A-Za-z][A-Za-z0-9-]*[ \t]*:[^\r\n]*\r?\n(?:[ \t]+[^\r\n]*\r?\n)*", g)
+        lead = 0
+        while lead < len(fields) and re.match(r"(?i)(Original|Final)-Recipient[ \t]*:", fields[lead]):
+            lead += 1
+        # a continuation line of white space alone is dropped: moved into
+        # the middle of the group it reads as the blank line that ends it
+        rest = [re.sub(r"(?m)^[ \t]+\r?\n", "", x) for x in fields[lead:]]
+        return "".join(fields[:lead] + list(reversed(rest)))
+    return GROUP.sub(f, s)
+
+
+KINDS = ["rename", "rename2", "ids", "crlf", "trail", "fold", "fold2", "fold3", "unfold",
+         "case", "upcase", "order"]
+# also known, not run unless asked (--kind): CR-only line ends are outside
+# what the corpus holds (set-of-emails' maildir/mac is left out of it)
+EXTRA_KINDS = ["cr"]
 
 
 def make_variant(kind, s):
     """-> (text, recipient-mapper) or None when the variant is the same."""
     ident = lambda a: a
-    if kind == "rename":
-        r = Renamer()
+    if kind in ("rename", "rename2"):
+        r = Renamer(long_names=kind == "rename2")
         t = r.text(s)
         return t, r.addr
     if kind == "ids":
         t = perturb_ids(s)
     elif kind == "crlf":
         t = perturb_crlf(s)
+    elif kind == "cr":
+        t = perturb_cr(s)
+    elif kind == "fold3":
+        t = perturb_fold(s, 16, " ")
+    elif kind == "upcase":
+        t = perturb_upcase(s)
+    elif kind == "order":
+        t = perturb_order(s)
     elif kind == "trail":
         t = perturb_trail(s)
     elif kind == "fold":
@@ -419,6 +473,11 @@ def main():
             keep = args.pop(0)
         elif a == "--kind":
             kinds = args.pop(0).split(",")
+            bad = [k for k in kinds if k not in KINDS + EXTRA_KINDS]
+            if bad:
+                sys.stderr.write("perturb: unknown kind(s) %s; known: %s\n"
+                                 % (",".join(bad), ",".join(KINDS + EXTRA_KINDS)))
+                sys.exit(2)
         elif a == "--only":
             only = args.pop(0)
         elif a == "--strict":
