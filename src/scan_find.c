@@ -298,6 +298,13 @@ scan_anchor(scan_doc *d, const scan_line *l, size_t *aoff,
 		return 0;
 	if (!scan_anchor_rest(p, n, p + n, end, *dstart != NULL, rest))
 		return 0;
+	/* An indented "<addr>... text" is a Sendmail reply quoted inside
+	 * another report's wrapped error lines (Exim's "host ...: 550 5.7.0
+	 * <addr>... Please use ..."): when it names the report's own
+	 * addressee (the original sender), it is not a recipient. */
+	if (*dstart == NULL && *rest >= p + n + 3 && strncmp(*rest - 3, "...", 3) == 0 &&
+	    (*s == ' ' || *s == '\t') && scan_addr_skipped(d, p, n, 1))
+		return 0;
 	if (*dstart != NULL) {
 		/* "554 <addr>... 550 Host unknown": the inner reply */
 		const char *q = *rest, *code;
