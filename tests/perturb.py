@@ -30,6 +30,11 @@ Perturbation kinds (each applied alone):
            scope, and bouncetag's input does not take them today)
   fold3    Diagnostic-Code re-folded at column 16, one-space continuation
   upcase   DSN field names upper-cased
+  hcase    message and MIME header field names lower-cased ("Content-Type")
+  wrap     (only with --kind) indented runs of long lines in the body
+           (filled paragraphs of the human-readable text, folded fields)
+           re-wrapped at column 44; line-structured reports (KDDI's,
+           Sendmail's transcript) legitimately differ, read them one by one
   order    the fields of each per-recipient DSN group that follow its
            Original-/Final-Recipient in reverse order
 
@@ -344,11 +349,54 @@ def perturb_unfold(s):
     return DIAG.sub(f, s)
 
 
+# a run of indented lines under a non-empty line, in the body: a filled
+# paragraph of a human-readable report (Exim's "    SMTP error from remote
+# mail server after RCPT TO:..." lines, Postfix's "    (in reply to RCPT TO
+# command)") or a folded field
+INDENTED = re.compile(r"(?m)(?<=\n)([ \t]+)(\S[^\r\n]*)(\r?\n)((?:\1\S[^\r\n]*\r?\n)+)")
+
+
+def perturb_wrap(s, width=44):
+    """indented runs of the body (after the first blank line) re-wrapped at
+    another column, same indentation; lines of base64 stay."""
+    m = re.search(r"\r?\n\r?\n", s)
+    if not m:
+        return s
+    head, body = s[:m.end()], s[m.end():]
+
+    def f(m):
+        ind, nl = m.group(1), m.group(3)
+        lines = [m.group(2)] + [x[len(ind):] for x in m.group(4).splitlines()]
+        if any(re.fullmatch(r"[A-Za-z0-9+/=]{40,}", x) for x in lines):
+            return m.group(0)
+        # only a filled paragraph (its lines but the last long): separate
+        # lines of a list ("Subject: ...", ">>> RCPT TO:...") mean lines
+        if any(len(ind) + len(x) < 60 for x in lines[:-1]):
+            return m.group(0)
+        words = " ".join(lines).split()
+        out = refold(" ".join(words), width, None)
+        return "".join(ind + x + nl for x in out)
+    return head + INDENTED.sub(f, body)
+
+
 CASE = re.compile(r"(?im)^(%s)(?=[ \t]*:)" % "|".join(re.escape(x) for x in DSN_FIELDS))
 
 
 def perturb_case(s):
     return CASE.sub(lambda m: m.group(1).lower(), s)
+
+
+HDR_FIELDS = """
+From To Cc Subject Date Message-ID Return-Path Reply-To Sender In-Reply-To
+References MIME-Version Content-Type Content-Transfer-Encoding
+Content-Disposition Content-Description X-Failed-Recipients Auto-Submitted
+X-Mailer Received
+""".split()
+HCASE = re.compile(r"(?im)^(%s)(?=[ \t]*:)" % "|".join(re.escape(x) for x in HDR_FIELDS))
+
+
+def perturb_hcase(s):
+    return HCASE.sub(lambda m: m.group(1).lower(), s)
 
 
 def perturb_upcase(s):
@@ -381,10 +429,13 @@ def perturb_order(s):
 
 
 KINDS = ["rename", "rename2", "ids", "crlf", "trail", "fold", "fold2", "fold3", "unfold",
-         "case", "upcase", "order"]
+         "case", "upcase", "hcase", "order"]
 # also known, not run unless asked (--kind): CR-only line ends are outside
 # what the corpus holds (set-of-emails' maildir/mac is left out of it)
-EXTRA_KINDS = ["cr"]
+# wrap: line-structured reports (KDDI's, a Sendmail transcript's ">>>"
+# and "<<<" lines, Exim's indented error lines) lose their structure when
+# re-wrapped, so its differences need reading one by one
+EXTRA_KINDS = ["cr", "wrap"]
 
 
 def make_variant(kind, s):
@@ -402,6 +453,10 @@ def make_variant(kind, s):
         t = perturb_cr(s)
     elif kind == "fold3":
         t = perturb_fold(s, 16, " ")
+    elif kind == "wrap":
+        t = perturb_wrap(s)
+    elif kind == "hcase":
+        t = perturb_hcase(s)
     elif kind == "upcase":
         t = perturb_upcase(s)
     elif kind == "order":
