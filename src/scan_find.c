@@ -286,7 +286,8 @@ scan_anchor(scan_doc *d, const scan_line *l, size_t *aoff,
 		p++;
 	if (end - p >= 7 && scan_eq_fold(p, "rfc822;", 7)) {
 		p += 7;
-		while (p < end && *p == ' ')
+		/* "rfc822; addr" and "rfc822;<addr>" alike */
+		while (p < end && (*p == ' ' || *p == '<' || *p == '"'))
 			p++;
 	}
 	/* the address must start at p: most lines of prose fail at their
