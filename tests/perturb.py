@@ -31,6 +31,7 @@ Perturbation kinds (each applied alone):
   fold3    Diagnostic-Code re-folded at column 16, one-space continuation
   upcase   DSN field names upper-cased
   hcase    message and MIME header field names lower-cased ("Content-Type")
+  angle    "Final-Recipient: rfc822; addr" written "rfc822;<addr>"
   wrap     (only with --kind) indented runs of long lines in the body
            (filled paragraphs of the human-readable text, folded fields)
            re-wrapped at column 44; line-structured reports (KDDI's,
@@ -399,6 +400,15 @@ def perturb_hcase(s):
     return HCASE.sub(lambda m: m.group(1).lower(), s)
 
 
+RCPT_FIELD = re.compile(r"(?im)^((?:Final|Original)-Recipient[ \t]*:[ \t]*rfc822[ \t]*;[ \t]*)"
+                        r"([^\s<>\"]+@[^\s<>\"]+)[ \t]*$")
+
+
+def perturb_angle(s):
+    """"rfc822; addr" written "rfc822;<addr>" (as some MTAs do)."""
+    return RCPT_FIELD.sub(lambda m: m.group(1).rstrip() + "<" + m.group(2) + ">", s)
+
+
 def perturb_upcase(s):
     return CASE.sub(lambda m: m.group(1).upper(), s)
 
@@ -429,7 +439,7 @@ def perturb_order(s):
 
 
 KINDS = ["rename", "rename2", "ids", "crlf", "trail", "fold", "fold2", "fold3", "unfold",
-         "case", "upcase", "hcase", "order"]
+         "case", "upcase", "hcase", "angle", "order"]
 # also known, not run unless asked (--kind): CR-only line ends are outside
 # what the corpus holds (set-of-emails' maildir/mac is left out of it)
 # wrap: line-structured reports (KDDI's, a Sendmail transcript's ">>>"
@@ -455,6 +465,8 @@ def make_variant(kind, s):
         t = perturb_fold(s, 16, " ")
     elif kind == "wrap":
         t = perturb_wrap(s)
+    elif kind == "angle":
+        t = perturb_angle(s)
     elif kind == "hcase":
         t = perturb_hcase(s)
     elif kind == "upcase":
