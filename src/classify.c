@@ -690,6 +690,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 				CLASSIFY_READ_AHEAD : sizeof(text) - d.len);
 	classify_codes(rc, text, d.len);
 	d.len = classify_text_strip_prefixes(text, low, d.len);
+	classify_text_mask_locals(text, low, d.len);
 	d.text = text;
 	d.low = low;
 	d.cmd = -1;

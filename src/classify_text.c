@@ -397,3 +397,23 @@ size_t classify_text_strip_prefixes(char *text, char *low, size_t len)
 	low[o] = '\0';
 	return o;
 }
+
+/* 1 for a byte of an address's local part (RFC 5322 dot-atom text). */
+static int classify_text_local_char(unsigned char c)
+{
+	return classify_text_alnum(c) || c == '.' || (c != '\0' && strchr("!#$%&'*+/=?^_`{|}~-", c) != NULL);
+}
+
+void classify_text_mask_locals(char *text, char *low, size_t len)
+{
+	size_t i, j;
+
+	for (i = 1; i + 1 < len; i++) {
+		if (text[i] != '@' || !classify_text_alnum((unsigned char)text[i + 1]) ||
+		    !classify_text_local_char((unsigned char)text[i - 1]))
+			continue;
+		for (j = i; j > 0 && classify_text_local_char((unsigned char)text[j - 1]); j--)
+			if (classify_text_alpha((unsigned char)text[j - 1]))
+				text[j - 1] = low[j - 1] = 'x';
+	}
+}

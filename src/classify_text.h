@@ -27,6 +27,13 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
  * (text lowercased); returns the new length. */
 size_t classify_text_strip_prefixes(char *text, char *low, size_t len);
 
+/* Mask the local parts of the addresses in text (and low, text lowercased),
+ * in place and at the same length: their letters become 'x', so that a
+ * recipient named "blocked" or "...-rejected-by-the-domain-filter" does
+ * not decide the reason (a rule describes the server's words, never the
+ * address it quotes).  Domains, digits and punctuation stay. */
+void classify_text_mask_locals(char *text, char *low, size_t len);
+
 /* 1 for a code that says little: X.0.0, or X.4.7 (p[0..n)). */
 int classify_text_vague(const char *p, size_t n);
 

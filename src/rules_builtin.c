@@ -231,6 +231,13 @@ static const rules_builtin_rule rules_builtin_tab[] = {
 	{ "user unknown|unknown user", "filtered",
 	  "(^|\\.)(ezweb\\.ne\\.jp|au\\.com|docomo\\.ne\\.jp)\\b", "?.0.*,?.2.*,?.3.*" },
 
+	/* au (KDDI)'s EZweb gateway words its own refusal of a recipient
+	 * (the recipient's reception settings, a domain filter) "Each of the
+	 * following recipients was rejected by a remote mail server", with
+	 * no code */
+	{ "recipients? (was|were) rejected by a remote mail server", "filtered",
+	  "(^|\\.)(ezweb\\.ne\\.jp|au\\.com)\\b", NULL },
+
 	/* au (KDDI)'s sender filter answers "550 : User unknown", no address
 	 * between the code and the colon, to the message it refuses; relays
 	 * (Office 365, Gmail, Sendmail ...) quote it with codes of their own */

@@ -286,7 +286,8 @@ scan_anchor(scan_doc *d, const scan_line *l, size_t *aoff,
 		p++;
 	if (end - p >= 7 && scan_eq_fold(p, "rfc822;", 7)) {
 		p += 7;
-		while (p < end && *p == ' ')
+		/* "rfc822; addr" and "rfc822;<addr>" alike */
+		while (p < end && (*p == ' ' || *p == '<' || *p == '"'))
 			p++;
 	}
 	/* the address must start at p: most lines of prose fail at their
@@ -297,6 +298,13 @@ scan_anchor(scan_doc *d, const scan_line *l, size_t *aoff,
 	if (scan_addr_skipped(d, p, n, *dstart != NULL))
 		return 0;
 	if (!scan_anchor_rest(p, n, p + n, end, *dstart != NULL, rest))
+		return 0;
+	/* An indented "<addr>... text" is a Sendmail reply quoted inside
+	 * another report's wrapped error lines (Exim's "host ...: 550 5.7.0
+	 * <addr>... Please use ..."): when it names the report's own
+	 * addressee (the original sender), it is not a recipient. */
+	if (*dstart == NULL && *rest >= p + n + 3 && strncmp(*rest - 3, "...", 3) == 0 &&
+	    (*s == ' ' || *s == '\t') && scan_addr_skipped(d, p, n, 1))
 		return 0;
 	if (*dstart != NULL) {
 		/* "554 <addr>... 550 Host unknown": the inner reply */

@@ -656,6 +656,30 @@ START_TEST(test_builtin_host_rule)
 }
 END_TEST
 
+/* The reason comes from the server's words, never from the local part of
+ * an address it quotes; au's EZweb refusal is recognised by its wording. */
+START_TEST(test_address_not_words)
+{
+	bt_rcpt rc = run_rs(NULL, "5.0.0", "550 <rejected-by-the-domain-filter@example.net> "
+			    "Requested action not taken", "mx.example.net");
+
+	ck_assert_str_ne(rc.reason, "filtered");
+	rc = run_rs(NULL, "5.0.0", "550 <blocked@example.net> Requested action not taken",
+		    "mx.example.net");
+	ck_assert_str_ne(rc.reason, "blocked");
+	/* the same words outside an address still count */
+	rc = run_rs(NULL, "5.0.0", "550 <neko@example.net> rejected by the domain filter",
+		    "mx.example.net");
+	ck_assert_str_eq(rc.reason, "filtered");
+	rc = run_rs(NULL, NULL, "<neko@ezweb.ne.jp> Each of the following recipients was rejected "
+		    "by a remote mail server.", "ezweb.ne.jp");
+	ck_assert_str_eq(rc.reason, "filtered");
+	rc = run_rs(NULL, NULL, "<neko@example.net> Each of the following recipients was rejected "
+		    "by a remote mail server.", "mx.example.net");
+	ck_assert_str_ne(rc.reason, "filtered");
+}
+END_TEST
+
 START_TEST(test_classes_left_alone)
 {
 	bt_rcpt rc = run("2.1.5", "250", "250 2.1.5 Ok", "delivered", BT_CLASS_DELIVERED);
@@ -1113,6 +1137,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_gave_up_code);
 	tcase_add_test(tc, test_full_under_bad_mailbox);
 	tcase_add_test(tc, test_builtin_host_rule);
+	tcase_add_test(tc, test_address_not_words);
 	tcase_add_test(tc, test_classes_left_alone);
 	tcase_add_test(tc, test_classify_result_all);
 	tcase_add_test(tc, test_random_input);
