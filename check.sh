@@ -15,7 +15,8 @@
 #   5. short libFuzzer runs on the engine, the policy-file parser, the
 #      header formatter, the input reader and the milter glue;
 #   6. make distcheck (tarball builds and passes its own tests);
-#   7. the accuracy report on the labelled corpus, when it is there.
+#   7. the accuracy report on the labelled corpus, and the perturbation
+#      test (tests/perturb.py) on it, when it is there.
 # Exits non-zero when anything fails.  Set QUICK=1 to stop after step 1.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -147,6 +148,9 @@ step "accuracy on the labelled corpus"
 CORPUS=${BOUNCETAG_CORPUS:-$top/../shared/corpus}
 if [ -d "$CORPUS/emails" ]; then
 	(cd _build && BOUNCETAG="$top/_build/bouncetag" "$top"/tests/accuracy.sh "$CORPUS")
+	step "perturbation: the same results for renamed, refolded, CRLF, ... copies"
+	BOUNCETAG="$top/_build/bouncetag" python3 tests/perturb.py --strict "$CORPUS" \
+		|| { echo "perturb: results changed under a perturbation"; exit 1; }
 else
 	echo "accuracy: corpus not found at $CORPUS (set BOUNCETAG_CORPUS): skipped"
 fi
