@@ -561,11 +561,12 @@ engine_lookup(void *ctx, const char *name)
 
 	c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
 	for (i = 0; i < e->nh; i++) {
-		const char *h = e->hstore + e->hent[i].name;
+		const char *h;
 		unsigned char d;
 
 		if (e->hent[i].name == ENGINE_UNSTORED)
-			continue;
+			continue;	/* (its index would point outside hstore) */
+		h = e->hstore + e->hent[i].name;
 		/* the first byte first: strcasecmp() only on a likely match */
 		d = (unsigned char)h[0];
 		d = d >= 'A' && d <= 'Z' ? (unsigned char)(d + 'a' - 'A') : d;
