@@ -182,7 +182,7 @@ scan_teddy_build(scan_set *set)
 	for (; nb < SCAN_TEDDY_BUCKETS; nb++)
 		set->tbucket[nb] = 0;
 	memset(set->tbits, 0, sizeof(set->tbits));
-	set->tend = set->min > SCAN_TEDDY_BYTES ? set->min : 0;
+	set->tend = set->min;
 	for (k = 0; set->tend != 0 && k < set->n; k++) {
 		uint32_t h = scan_teddy_hash((const unsigned char *)
 		    set->word[k] + set->tend - 4);
@@ -291,6 +291,20 @@ scan_teddy_check(const scan_set *set, const unsigned char *u, size_t len,
 	return 0;
 }
 
+/* The buckets that still have a phrase not found (all == 1: a bucket
+ * whose phrases were all found is dropped from the filter, as the same
+ * phrase is often in a text many times). */
+static unsigned
+scan_teddy_live(const scan_set *set, uint64_t found)
+{
+	unsigned b, live = 0;
+
+	for (b = 0; b < SCAN_TEDDY_BUCKETS; b++)
+		if (set->tbucket[b] & ~found)
+			live |= 1u << b;
+	return live;
+}
+
 /* The bits of the first n positions of a block (n >= 1): only those may
  * start a phrase that ends inside the text. */
 static inline uint32_t
@@ -340,7 +354,7 @@ scan_teddy_ssse3(const scan_set *set, const unsigned char *u, size_t len,
 {
 	__m128i t[2 * SCAN_TEDDY_BYTES], r;
 	unsigned char bk[16], tail[32];	/* >= 17 + d */
-	uint64_t found = 0;
+	uint64_t found = 0, seen = 0;
 	uint32_t c;
 	size_t i, d = set->tgap;
 	unsigned p;
@@ -358,6 +372,13 @@ scan_teddy_ssse3(const scan_set *set, const unsigned char *u, size_t len,
 		_mm_storeu_si128((__m128i *)(void *)bk, r);
 		if (scan_teddy_check(set, u, len, i, c, bk, all, &found, pos))
 			return found;
+		if (found != seen) {	/* drop the buckets all found */
+			unsigned live = scan_teddy_live(set, found);
+			if (live == 0)
+				return found;
+			t[0] = _mm_and_si128(t[0], _mm_set1_epi8((char)live));
+			seen = found;
+		}
 	}
 	if (i + set->min > len)
 		return found;
@@ -420,17 +441,21 @@ scan_teddy_avx2(const scan_set *set, const unsigned char *u, size_t len,
 {
 	__m256i t[2 * SCAN_TEDDY_BYTES], r;
 	unsigned char bk[32], tail[64];	/* >= 33 + d */
-	uint64_t found = 0;
+	uint64_t found = 0, seen = 0;
 	uint32_t c;
 	size_t i, d = set->tgap;
-	unsigned p;
 
-	for (p = 0; p < SCAN_TEDDY_BYTES; p++) {
-		t[2 * p] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
-		    (const __m128i *)(const void *)set->tlo[p]));
-		t[2 * p + 1] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
-		    (const __m128i *)(const void *)set->thi[p]));
-	}
+	/* written out: set in a loop, t[] was kept on the stack */
+#define SCAN_TEDDY_T32(p) \
+	t[2 * (p)] = _mm256_broadcastsi128_si256(_mm_loadu_si128( \
+	    (const __m128i *)(const void *)set->tlo[p])); \
+	t[2 * (p) + 1] = _mm256_broadcastsi128_si256(_mm_loadu_si128( \
+	    (const __m128i *)(const void *)set->thi[p]))
+	SCAN_TEDDY_T32(0);
+	SCAN_TEDDY_T32(1);
+	SCAN_TEDDY_T32(2);
+	SCAN_TEDDY_T32(3);
+#undef SCAN_TEDDY_T32
 	for (i = 0; i + 33 + d <= len; i += 32) {
 		c = scan_teddy_block32(u + i, d, t, &r);
 		if (c == 0)
@@ -438,6 +463,13 @@ scan_teddy_avx2(const scan_set *set, const unsigned char *u, size_t len,
 		_mm256_storeu_si256((__m256i *)(void *)bk, r);
 		if (scan_teddy_check(set, u, len, i, c, bk, all, &found, pos))
 			return found;
+		if (found != seen) {	/* drop the buckets all found */
+			unsigned live = scan_teddy_live(set, found);
+			if (live == 0)
+				return found;
+			t[0] = _mm256_and_si256(t[0], _mm256_set1_epi8((char)live));
+			seen = found;
+		}
 	}
 	if (i + set->min > len)
 		return found;
