@@ -136,9 +136,7 @@ typedef struct scan_set {
 	unsigned char tlo[SCAN_TEDDY_BYTES][16];
 	unsigned char thi[SCAN_TEDDY_BYTES][16];
 	uint64_t tbucket[SCAN_TEDDY_BUCKETS];
-	/* a candidate's 4 bytes at offset tend - 4 (| 0x20, hashed): a
-	 * bitmap of the phrases' (tend: min; 0 would test nothing) */
-	size_t tend;
+	/* bitmap: hashes of the 4 bytes at offset min - 4 (| 0x20) */
 	unsigned char tbits[512];
 } scan_set;
 #define SCAN_SET(list)	{ .word = (list) }

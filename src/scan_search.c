@@ -8,6 +8,10 @@
  * replaced (ASCII case folding as strncasecmp() in the C locale, the same
  * first match); the tricks are commented where they are.
  *
+ * Phrase sets are searched by scan_teddy.c's vector filter where the CPU
+ * has SSSE3 or AVX2; the skip loop here is the fallback (other CPUs,
+ * builds without SSE2, BOUNCETAG_NO_SIMD set in the environment).
+ *
  * Memory: nothing is allocated; a set's tables are in the (static) set.
  */
 #include <pthread.h>
@@ -239,7 +243,8 @@ scan_set_scan(scan_set *set, const char *s, size_t len, int all, size_t *pos)
 	min = set->min;
 	if (len < min)
 		return 0;	/* no phrase fits */
-	if (scan_teddy_level() > 0)	/* every position, 16 or 32 at once */
+	if (scan_teddy_level() > 0)	/* every position, 16 or 32 at once:
+					 * no serial chain of skips */
 		return scan_teddy_scan(set, s, len, all, pos);
 	for (i = 0; i + min <= len;) {
 		unsigned sh = set->shift[scan_set_pair(u + i + min - 2)];

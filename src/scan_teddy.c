@@ -43,9 +43,9 @@
 /* --- buckets ---------------------------------------------------------------
  * A bucket lets through every text byte whose low nibble and high nibble
  * are each some phrase byte's of the bucket (at that offset): a cross
- * product.  Phrases that look alike (the same first bytes) are put
+ * product.  Phrases that look alike (the same tested bytes) are put
  * together, greedily: merge the two groups that add the least to the
- * number of printable bytes let through, until 8 are left.
+ * strings let through (scan_teddy_cost()), until 8 are left.
  */
 typedef struct scan_teddy_grp {
 	uint16_t lo[SCAN_TEDDY_BYTES];	/* bit x: a byte with low nibble x */
@@ -54,9 +54,10 @@ typedef struct scan_teddy_grp {
 	uint64_t cost;			/* scan_teddy_cost() */
 } scan_teddy_grp;
 
-/* About how many printable 4-byte strings (of 96^4) the group lets
- * through: high nibbles 2 to 7 weigh 1, the others (bytes >= 0x80, control
- * bytes) little. */
+/* A weight of the 4-byte strings the group lets through: of each byte,
+ * the low nibbles times the high nibbles, those of printable bytes (2 to
+ * 7) counted 4 and all the others (bytes >= 0x80, control bytes) 1, as
+ * they are rare in text. */
 static uint64_t
 scan_teddy_cost(const scan_teddy_grp *g)
 {
@@ -182,10 +183,9 @@ scan_teddy_build(scan_set *set)
 	for (; nb < SCAN_TEDDY_BUCKETS; nb++)
 		set->tbucket[nb] = 0;
 	memset(set->tbits, 0, sizeof(set->tbits));
-	set->tend = set->min;
-	for (k = 0; set->tend != 0 && k < set->n; k++) {
+	for (k = 0; k < set->n; k++) {
 		uint32_t h = scan_teddy_hash((const unsigned char *)
-		    set->word[k] + set->tend - 4);
+		    set->word[k] + set->min - 4);
 		set->tbits[h >> 3] |= (unsigned char)(1u << (h & 7));
 	}
 }
@@ -244,15 +244,16 @@ scan_teddy_verify(const scan_set *set, const unsigned char *u, size_t len,
     size_t i, unsigned bk, uint64_t skip)
 {
 	uint64_t m = 0, hit = 0;
+	uint32_t h;
 
 	if (len - i < set->min)
 		return 0;
-	if (set->tend != 0) {	/* most candidates are a common word that
-				 * only starts like a long phrase */
-		uint32_t h = scan_teddy_hash(u + i + set->tend - 4);
-		if (!(set->tbits[h >> 3] & (1u << (h & 7))))
-			return 0;
-	}
+	/* most candidates are a common word that only starts like a
+	 * phrase ("the " of "the error"), or bytes that the nibble tables
+	 * let through: 4 more bytes, hashed, reject nearly all */
+	h = scan_teddy_hash(u + i + set->min - 4);
+	if (!(set->tbits[h >> 3] & (1u << (h & 7))))
+		return 0;
 	for (; bk != 0; bk &= bk - 1)
 		m |= set->tbucket[__builtin_ctz(bk)];
 	m &= set->first[scan_lower[u[i]]] & ~skip;
@@ -357,14 +358,18 @@ scan_teddy_ssse3(const scan_set *set, const unsigned char *u, size_t len,
 	uint64_t found = 0, seen = 0;
 	uint32_t c;
 	size_t i, d = set->tgap;
-	unsigned p;
 
-	for (p = 0; p < SCAN_TEDDY_BYTES; p++) {
-		t[2 * p] = _mm_loadu_si128((const __m128i *)(const void *)
-		    set->tlo[p]);
-		t[2 * p + 1] = _mm_loadu_si128((const __m128i *)(const void *)
-		    set->thi[p]);
-	}
+	/* written out: set in a loop, t[] was kept on the stack */
+#define SCAN_TEDDY_T16(p) \
+	t[2 * (p)] = _mm_loadu_si128((const __m128i *)(const void *) \
+	    set->tlo[p]); \
+	t[2 * (p) + 1] = _mm_loadu_si128((const __m128i *)(const void *) \
+	    set->thi[p])
+	SCAN_TEDDY_T16(0);
+	SCAN_TEDDY_T16(1);
+	SCAN_TEDDY_T16(2);
+	SCAN_TEDDY_T16(3);
+#undef SCAN_TEDDY_T16
 	for (i = 0; i + 17 + d <= len; i += 16) {
 		c = scan_teddy_block16(u + i, d, t, &r);
 		if (c == 0)
