@@ -117,6 +117,9 @@ typedef struct scan_doc {
  */
 #define SCAN_SET_MAX	64	/* phrases per set (bits of a mask) */
 #define SCAN_SET_MIN	4	/* shortest phrase (the filter's window) */
+#define SCAN_TEDDY_BYTES	4	/* bytes of a phrase tested by the vector
+					 * filter (<= SCAN_SET_MIN) */
+#define SCAN_TEDDY_BUCKETS	8	/* bits of a byte */
 typedef struct scan_set {
 	const char *const *word;	/* NULL-terminated, each >= 4 bytes */
 	int ready;			/* tables built (atomic) */
@@ -126,6 +129,15 @@ typedef struct scan_set {
 	unsigned char bits[512];	/* bitmap: hashes of first 4 bytes */
 	uint64_t first[256];		/* phrases by lowercase first byte */
 	unsigned char shift[4096];	/* skip, by hash of a byte pair */
+	/* the vector filter (scan_teddy.c): by offset p (0, 1, tgap,
+	 * tgap + 1) and the low (high) nibble of a byte, the buckets (bits)
+	 * that may have it there; the phrases of each bucket */
+	size_t tgap;
+	unsigned char tlo[SCAN_TEDDY_BYTES][16];
+	unsigned char thi[SCAN_TEDDY_BYTES][16];
+	uint64_t tbucket[SCAN_TEDDY_BUCKETS];
+	/* bitmap: hashes of the 4 bytes at offset min - 4 (| 0x20) */
+	unsigned char tbits[512];
 } scan_set;
 #define SCAN_SET(list)	{ .word = (list) }
 
@@ -134,6 +146,17 @@ typedef struct scan_set {
 int scan_set_find(scan_set *set, const char *s, size_t len, const char **at);
 /* Bit i set: phrase i is somewhere in s[0..len). */
 uint64_t scan_set_mask(scan_set *set, const char *s, size_t len);
+
+/* scan_teddy.c: scan_set_scan()'s vector filter.  Build a set's tables
+ * (under scan_search.c's lock); the code used: 0 none (the skip loop), 1
+ * SSSE3, 2 AVX2, chosen once by the CPU (0 when BOUNCETAG_NO_SIMD is set);
+ * tests force a level (at most the CPU's; returns the level set); the
+ * phrases in s[0..len), as scan_set_scan() (level > 0 only). */
+void scan_teddy_build(scan_set *set);
+int scan_teddy_level(void);
+int scan_teddy_force(int level);
+uint64_t scan_teddy_scan(const scan_set *set, const char *s, size_t len,
+    int all, size_t *pos);
 
 /* A string and its length, for lists compared at the start of a line. */
 struct scan_str {

@@ -8,6 +8,10 @@
  * replaced (ASCII case folding as strncasecmp() in the C locale, the same
  * first match); the tricks are commented where they are.
  *
+ * Phrase sets are searched by scan_teddy.c's vector filter where the CPU
+ * has SSSE3 or AVX2; the skip loop here is the fallback (other CPUs,
+ * builds without SSE2, BOUNCETAG_NO_SIMD set in the environment).
+ *
  * Memory: nothing is allocated; a set's tables are in the (static) set.
  */
 #include <pthread.h>
@@ -219,6 +223,7 @@ scan_set_ready(scan_set *set)
 					    (unsigned char)(set->min - 1 - j);
 			}
 		}
+		scan_teddy_build(set);
 		__atomic_store_n(&set->ready, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&scan_set_lock);
@@ -238,6 +243,9 @@ scan_set_scan(scan_set *set, const char *s, size_t len, int all, size_t *pos)
 	min = set->min;
 	if (len < min)
 		return 0;	/* no phrase fits */
+	if (scan_teddy_level() > 0)	/* every position, 16 or 32 at once:
+					 * no serial chain of skips */
+		return scan_teddy_scan(set, s, len, all, pos);
 	for (i = 0; i + min <= len;) {
 		unsigned sh = set->shift[scan_set_pair(u + i + min - 2)];
 		if (sh != 0) {

@@ -11,8 +11,16 @@
  * and '{'), blanks and high bytes, at every length up to 80 and every
  * alignment, and each answer must equal the plain loop's.  check.sh also
  * runs this test built without SSE2, which checks the portable paths.
+ *
+ * Phrase sets have two paths (scan_set_scan()): the vector filter of
+ * scan_teddy.c (AVX2 or SSSE3, chosen by the CPU) and the skip loop.  Each
+ * set test runs at every level the CPU has (scan_teddy_force(): 2, 1, 0),
+ * on sets made to fill all 8 buckets and to share prefixes, with
+ * phrases of bytes >= 0x80, '@' and '`', '[' and '{', texts up to a few KB
+ * in an exact-size malloc() (ASan sees a read past the end).
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,37 +182,143 @@ static const char *const phrases[] = {
 };
 static scan_set pset = SCAN_SET(phrases);
 
+/* The levels of scan_teddy.c the CPU has, best first, then 0 (the skip
+ * loop); how many. */
+static int
+set_levels(int *lv)
+{
+	int n = 0, l;
+
+	for (l = 2; l >= 1; l--)
+		if (scan_teddy_force(l) == l)
+			lv[n++] = l;
+	lv[n++] = 0;
+	return n;
+}
+
+/* scan_set_mask() and scan_set_find() on s[0..len) against the loops. */
+static void
+check_set(scan_set *set, const char *const *words, const char *s, size_t len)
+{
+	uint64_t want = 0;
+	const char *at = NULL, *wat = NULL;
+	int wfirst = -1, got;
+	size_t k, i;
+
+	for (k = 0; words[k] != NULL; k++)
+		if (ref_find(s, len, words[k], strlen(words[k])))
+			want |= (uint64_t)1 << k;
+	/* first: the earliest position, then the lowest index */
+	for (i = 0; i < len && wfirst < 0; i++)
+		for (k = 0; words[k] != NULL; k++) {
+			size_t n = strlen(words[k]);
+			if (i + n <= len && ref_eq(s + i, words[k], n)) {
+				wfirst = (int)k;
+				wat = s + i;
+				break;
+			}
+		}
+	ck_assert_uint_eq(scan_set_mask(set, s, len), want);
+	got = scan_set_find(set, s, len, &at);
+	ck_assert_int_eq(got, wfirst);
+	if (got >= 0)
+		ck_assert_ptr_eq(at, wat);
+}
+
+/* Random texts of words' bytes: every length up to maxlen at every
+ * alignment, then longer ones, each in a buffer of its exact size. */
+static void
+check_set_texts(scan_set *set, const char *const *words, size_t maxlen,
+    size_t tries)
+{
+	static char buf[4096 + 64];
+	int lv[3], nlv = set_levels(lv), l;
+	size_t len, t;
+
+	for (l = 0; l < nlv; l++) {
+		ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
+		for (len = 0; len <= maxlen; len++)
+			for (t = 0; t < tries; t++) {
+				char *s = malloc(len + 1);
+				size_t off = (len * 7 + t) % 32;
+				ck_assert_ptr_nonnull(s);
+				fill(buf + off, len, words);
+				memcpy(s, buf + off, len);
+				check_set(set, words, s, len);
+				/* and unaligned, in the static buffer */
+				check_set(set, words, buf + off, len);
+				free(s);
+			}
+		for (t = 0; t < 40; t++) {
+			size_t n = 200 + rnd() % 3800;
+			char *s = malloc(n);
+			ck_assert_ptr_nonnull(s);
+			fill(s, n, words);
+			check_set(set, words, s, n);
+			free(s);
+		}
+	}
+}
+
 START_TEST(test_set_matches_plain_loop)
 {
-	char buf[96];
-	size_t len, tries, k, i;
+	check_set_texts(&pset, phrases, 90, 60);
+}
+END_TEST
 
-	for (len = 0; len <= 90; len++)
-		for (tries = 0; tries < 60; tries++) {
-			uint64_t want = 0;
-			const char *at = NULL, *wat = NULL;
-			int wfirst = -1, got;
+/* All 64 phrases of a set, many sharing first bytes (more phrases than
+ * buckets), some with '@', '`', '[', '{', digits and high bytes. */
+static char many_buf[64][24];
+static const char *many[65];
+static scan_set many_set = SCAN_SET(many);
 
-			fill(buf, len, phrases);
-			for (k = 0; phrases[k] != NULL; k++)
-				if (ref_find(buf, len, phrases[k], strlen(phrases[k])))
-					want |= (uint64_t)1 << k;
-			/* first: the earliest position, then the lowest index */
-			for (i = 0; i < len && wfirst < 0; i++)
-				for (k = 0; phrases[k] != NULL; k++) {
-					size_t n = strlen(phrases[k]);
-					if (i + n <= len && ref_eq(buf + i, phrases[k], n)) {
-						wfirst = (int)k;
-						wat = buf + i;
-						break;
-					}
-				}
-			ck_assert_uint_eq(scan_set_mask(&pset, buf, len), want);
-			got = scan_set_find(&pset, buf, len, &at);
-			ck_assert_int_eq(got, wfirst);
-			if (got >= 0)
-				ck_assert_ptr_eq(at, wat);
+static void
+many_make(void)
+{
+	static const char abc[] = "abcdeuz@`[{0\x80\xff -";
+	size_t k, j, n;
+
+	for (k = 0; k < 64; k++) {
+		n = 4 + rnd() % 12;
+		j = 0;
+		if (k > 0 && (rnd() % 3) != 0) {	/* a prefix of another */
+			const char *o = many_buf[rnd() % k];
+			size_t pre = 1 + rnd() % strlen(o);
+			for (; j < pre && j < n; j++)
+				many_buf[k][j] = o[j];
 		}
+		for (; j < n; j++)
+			many_buf[k][j] = abc[rnd() % (sizeof(abc) - 1)];
+		many_buf[k][n] = '\0';
+		many[k] = many_buf[k];
+	}
+	many[64] = NULL;
+}
+
+START_TEST(test_set_many_phrases)
+{
+	many_make();
+	check_set_texts(&many_set, many, 200, 3);
+}
+END_TEST
+
+/* Long phrases (the filter tests bytes 14, 15 and a hash of 4 more) and
+ * few of them (a bucket each); phrases that differ only in '@' / '`',
+ * '[' / '{'. */
+static const char *const longp[] = {
+	"this is the mail system at host", "this is the mailer-daemon",
+	"delivery to the following recipient failed", "[ok] the message",
+	"{ok} the message was", "\xe9t\xe9 refus\xe9 par le serveur",
+	NULL
+};
+static scan_set long_set = SCAN_SET(longp);
+static const char *const fewp[] = { "@abc", "`abc", "ab[c", "ab{c", NULL };
+static scan_set few_set = SCAN_SET(fewp);
+
+START_TEST(test_set_long_and_few)
+{
+	check_set_texts(&long_set, longp, 120, 20);
+	check_set_texts(&few_set, fewp, 120, 20);
 }
 END_TEST
 
@@ -253,11 +367,20 @@ search_suite(void)
 {
 	Suite *s = suite_create("search");
 	TCase *tc = tcase_create("core");
+	int lv[3], n = set_levels(lv), i;
+
+	printf("phrase sets tested at levels");	/* which paths ran */
+	for (i = 0; i < n; i++)
+		printf(" %d", lv[i]);
+	printf(" (2 AVX2, 1 SSSE3, 0 skip loop)\n");
+	tcase_set_timeout(tc, 60);
 
 	tcase_add_test(tc, test_find_matches_plain_loop);
 	tcase_add_test(tc, test_find_by_rare_byte);
 	tcase_add_test(tc, test_find_edges);
 	tcase_add_test(tc, test_set_matches_plain_loop);
+	tcase_add_test(tc, test_set_many_phrases);
+	tcase_add_test(tc, test_set_long_and_few);
 	tcase_add_test(tc, test_prefixes_first_in_list);
 	suite_add_tcase(s, tc);
 	return s;
