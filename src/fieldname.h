@@ -27,6 +27,13 @@ enum fieldname_id {
 	FN_NOT_KEPT			/* signatures, References: never stored */
 };
 
+/* The bytes names are made of, by kind (bits): FIELDNAME_TOKEN for a DSN
+ * field name (ASCII letters, digits, '-', '_'), FIELDNAME_PARAM for a MIME
+ * parameter name (the same and '*', RFC 2231). */
+#define FIELDNAME_TOKEN	1
+#define FIELDNAME_PARAM	2
+extern const unsigned char fieldname_byte[256];
+
 /* The id of a field name of len bytes (FN_OTHER for any other name). */
 int fieldname_id(const char *name, size_t len);
 /* 1 when s (n bytes, any case) equals the lowercase lc of n bytes. */

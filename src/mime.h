@@ -88,8 +88,6 @@ size_t mime_run_span(const char *buf, size_t len, size_t max, int open,
 		     int no_cr);
 /* 1 when a header-block line is an unindented "name=value" parameter. */
 int mime_param_line(const char *s, size_t n);
-/* 1 for the bytes of a parameter name (ASCII letters, digits, "-_*"). */
-extern const unsigned char mime_param_byte[256];
 /* How many of the n bytes at s are parameter-name bytes, from the start. */
 size_t mime_param_span(const char *s, size_t n);
 
