@@ -78,7 +78,8 @@ typedef struct bt_result {
 	char *received_from_mta;
 	char *arrival_date;
 	char *original_envelope_id;
-	char *original_message_id;	/* from the returned message / headers part */
+	char *original_message_id;	/* from the returned message / headers part,
+					 * or the copy in a text bounce */
 	char *original_from;
 	char *original_to;
 	char *original_subject;

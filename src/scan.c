@@ -276,6 +276,55 @@ scan_returned_to(scan_doc *d)
 	}
 }
 
+/* The returned message's Message-ID when the report carries the message
+ * in its text (Exim, qmail, Sendmail's and others' plain-text bounces) and
+ * no MIME part gave it: a "Message-ID:" field of the header block after
+ * the cut line.  The block is the lines that follow it up to the first
+ * empty one (empty lines before its first field are allowed, and the cut
+ * line may itself be its first field); a value folded onto the next line
+ * is taken from there. */
+static void
+scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
+{
+	scan_line after[SCAN_AFTER_CUT - 1];
+	size_t i, n;
+	int fields;
+
+	if (r->original_message_id != NULL || d->cut >= d->nline)
+		return;
+	fields = d->line[d->cut].s[0] != ' ' &&
+		 memchr(d->line[d->cut].s, ':', d->line[d->cut].len) != NULL;
+	n = scan_doc_after(d, after, SCAN_AFTER_CUT - 1);
+	for (i = 0; i < n; i++) {
+		const char *v = after[i].s;
+		size_t vlen = after[i].len;
+
+		scan_trim(&v, &vlen);
+		if (vlen == 0) {
+			if (fields)
+				return;	/* the end of the header block */
+			continue;
+		}
+		if (vlen < 11 || strncasecmp(v, "message-id:", 11) != 0) {
+			fields |= memchr(v, ':', vlen) != NULL;
+			continue;
+		}
+		v += 11;
+		vlen -= 11;
+		scan_trim(&v, &vlen);
+		if (vlen == 0 && i + 1 < n && after[i + 1].len > 0 &&
+		    (after[i + 1].s[0] == ' ' || after[i + 1].s[0] == '\t')) {
+			v = after[i + 1].s;
+			vlen = after[i + 1].len;
+			scan_trim(&v, &vlen);
+		}
+		if (vlen > 0)
+			(void)result_set(&r->original_message_id, v, vlen,
+			    caps->max_field, &r->caps_hit);
+		return;
+	}
+}
+
 static void
 scan_denoise_all(scan_doc *d)
 {
@@ -528,6 +577,8 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 			}
 			added = scan_add_all(&d, r, caps);
 		}
+		if (r->nrcpt > 0)
+			scan_returned_msgid(&d, r, caps);
 	}
 	scan_doc_free(&d);
 	return added;
