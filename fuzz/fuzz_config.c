@@ -29,18 +29,12 @@
 #include "hdrfmt.h"
 #include "policy.h"
 #include "rawfeed.h"
+#include "fuzz_check.h"
 
 #define FUZZ_MAX_CONF	65536
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond, what) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz_config: contract broken: %s (%s:%d)\n", \
-			(what), __FILE__, __LINE__); \
-		abort(); \
-	} \
-} while (0)
 
 static const char fuzz_bounce[] =
 	"From: MAILER-DAEMON@mx.example.org\n"

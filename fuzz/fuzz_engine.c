@@ -46,6 +46,7 @@
 #include "hdrfmt.h"
 #include "rawfeed.h"
 #include "result.h"
+#include "fuzz_check.h"
 
 #define FUZZ_MAX_INPUT	(1u << 20)
 #define FUZZ_MAX_FIELDS	20000
@@ -53,13 +54,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond, what) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz_engine: contract broken: %s (%s:%d)\n", \
-			(what), __FILE__, __LINE__); \
-		abort(); \
-	} \
-} while (0)
 
 /* Caps: the defaults, or tiny ones so that every cap is hit often. */
 static void fuzz_caps(bt_caps *caps, int small)
@@ -128,28 +122,6 @@ static void check_name(const char *name, const char *prefix)
 		FUZZ_CHECK(*p > 0x20 && *p < 0x7f && *p != ':', "bad byte in field name");
 }
 
-/* A value: no CR, NUL, control or 8-bit byte; LF only as a "\n\t" fold
- * followed by text. */
-static void check_value(const char *value, size_t max_value)
-{
-	const unsigned char *p;
-	size_t len;
-
-	FUZZ_CHECK(value != NULL, "NULL field value");
-	len = strlen(value);
-	for (p = (const unsigned char *)value; *p; p++) {
-		if (*p == '\n') {
-			FUZZ_CHECK(p[1] == '\t', "LF not followed by a tab");
-			FUZZ_CHECK(p[2] != '\0' && p[2] != '\n', "empty folded line");
-			continue;
-		}
-		FUZZ_CHECK(*p != '\r', "CR in a value");
-		FUZZ_CHECK(*p == '\t' || (*p >= 0x20 && *p < 0x7f), "control or 8-bit byte in a value");
-	}
-	/* Folding and RFC 2047 encoding may lengthen a value; bound it anyway. */
-	FUZZ_CHECK(len <= 8 * max_value + 1024, "value far past max_value");
-}
-
 static void check_headers(const bt_result *r, unsigned flags)
 {
 	hdrfmt_opts o;
@@ -171,7 +143,7 @@ static void check_headers(const bt_result *r, unsigned flags)
 	}
 	for (i = 0; i < b.n; i++) {
 		check_name(b.f[i].name, o.prefix);
-		check_value(b.f[i].value, o.max_value);
+		fuzz_check_value(b.f[i].value, o.max_value);
 		FUZZ_CHECK(hdrfmt_is_ours(&o, b.f[i].name), "hdrfmt_is_ours denies our field");
 		if (strcasecmp(b.f[i].name + strlen(o.prefix), "Result") == 0)
 			nresult++;

@@ -30,34 +30,13 @@
 
 #include "hdrfmt.h"
 #include "result.h"
+#include "fuzz_check.h"
 
 #define FUZZ_MAX_INPUT	65536
 #define FUZZ_MAX_FIELDS	30
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond, what) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz_hdrfmt: contract broken: %s (%s:%d)\n", \
-			(what), __FILE__, __LINE__); \
-		abort(); \
-	} \
-} while (0)
-
-static void check_value(const char *v)
-{
-	const unsigned char *p;
-
-	FUZZ_CHECK(v != NULL, "NULL value");
-	for (p = (const unsigned char *)v; *p; p++) {
-		if (*p == '\n') {
-			FUZZ_CHECK(p[1] == '\t', "LF not followed by a tab");
-			FUZZ_CHECK(p[2] != '\0' && p[2] != '\n', "empty folded line");
-			continue;
-		}
-		FUZZ_CHECK(*p == '\t' || (*p >= 0x20 && *p < 0x7f), "control, CR or 8-bit byte");
-	}
-}
 
 static void check_safe(const char *in, size_t max)
 {
@@ -137,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(b.f[i].name != NULL && hdrfmt_is_ours(&o, b.f[i].name),
 				   "field name not ours");
 			FUZZ_CHECK(strpbrk(b.f[i].name, ": \t\r\n") == NULL, "bad byte in name");
-			check_value(b.f[i].value);
+			fuzz_check_value(b.f[i].value, 0);
 			if (strcasecmp(b.f[i].name + strlen(o.prefix), "Result") == 0)
 				nresult++;
 		}

@@ -34,18 +34,12 @@
 #include "engine.h"
 #include "input.h"
 #include "rawfeed.h"
+#include "fuzz_check.h"
 
 #define FUZZ_MAX_INPUT	(1u << 20)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond, what) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz_input: contract broken: %s (%s:%d)\n", \
-			(what), __FILE__, __LINE__); \
-		abort(); \
-	} \
-} while (0)
 
 typedef struct fuzz_state {
 	size_t chunk;		/* chunk size asked for (0: default) */

@@ -39,6 +39,7 @@
 #include "config.h"
 #include "log.h"
 #include "milter.h"
+#include "fuzz_check.h"
 
 #define FUZZ_MAX_INPUT	(256u << 10)
 #define FUZZ_MAX_FIELDS	2000
@@ -47,13 +48,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond, what) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz_milter: contract broken: %s (%s:%d)\n", \
-			(what), __FILE__, __LINE__); \
-		abort(); \
-	} \
-} while (0)
 
 /* ---- libmilter stubs ------------------------------------------------------ */
 
@@ -106,21 +100,6 @@ int smfi_quarantine(SMFICTX *ctx, char *reason)
 	return MI_SUCCESS;
 }
 
-static void check_value(const char *v)
-{
-	const unsigned char *p;
-
-	FUZZ_CHECK(v != NULL, "NULL value inserted");
-	for (p = (const unsigned char *)v; *p; p++) {
-		if (*p == '\n') {
-			FUZZ_CHECK(p[1] == '\t', "LF not followed by a tab");
-			FUZZ_CHECK(p[2] != '\0' && p[2] != '\n', "empty folded line");
-			continue;
-		}
-		FUZZ_CHECK(*p == '\t' || (*p >= 0x20 && *p < 0x7f), "control, CR or 8-bit byte");
-	}
-}
-
 int smfi_insheader(SMFICTX *ctx, int idx, char *name, char *value)
 {
 	(void)ctx;
@@ -128,7 +107,7 @@ int smfi_insheader(SMFICTX *ctx, int idx, char *name, char *value)
 	FUZZ_CHECK(name != NULL && strncasecmp(name, FUZZ_PREFIX, strlen(FUZZ_PREFIX)) == 0,
 		   "inserted field is not ours");
 	FUZZ_CHECK(strpbrk(name, ": \t\r\n") == NULL, "bad byte in inserted name");
-	check_value(value);
+	fuzz_check_value(value, 0);
 	return MI_SUCCESS;
 }
 int smfi_addheader(SMFICTX *ctx, char *name, char *value)
