@@ -615,6 +615,20 @@ engine_set_stored(engine *e, char **f, size_t n)
 	result_set(f, v, n, e->caps.max_field, &e->r.caps_hit);
 }
 
+/* The first field of its name into *f (unfolded, cut at 1024 bytes): from
+ * the header store when it holds the value whole (stored: its length,
+ * else (size_t)-1), or unfolded again from the raw value. */
+static void
+engine_set_first(engine *e, char **f, size_t stored, const char *value, size_t vlen)
+{
+	if (*f != NULL)
+		return;
+	if (stored != (size_t)-1)
+		engine_set_stored(e, f, stored);
+	else
+		engine_set_unfolded(e, f, value, vlen, 1024);
+}
+
 int
 engine_header(engine *e, const char *name, const char *value)
 {
@@ -659,20 +673,10 @@ engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
 		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value, vlen)] = '\0';
 		break;
 	case FN_FROM:
-		if (e->r.from != NULL)
-			break;
-		if (stored != (size_t)-1)
-			engine_set_stored(e, &e->r.from, stored);
-		else
-			engine_set_unfolded(e, &e->r.from, value, vlen, 1024);
+		engine_set_first(e, &e->r.from, stored, value, vlen);
 		break;
 	case FN_SUBJECT:
-		if (e->r.subject != NULL)
-			break;
-		if (stored != (size_t)-1)
-			engine_set_stored(e, &e->r.subject, stored);
-		else
-			engine_set_unfolded(e, &e->r.subject, value, vlen, 1024);
+		engine_set_first(e, &e->r.subject, stored, value, vlen);
 		break;
 	case FN_X_MAILER:
 		if (e->r.mailer == NULL)
