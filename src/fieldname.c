@@ -41,13 +41,6 @@ fieldname_eq(const char *s, const char *lc, size_t n)
 	return 1;
 }
 
-/* fieldname_eq() by words: overlapping loads, no byte loop. */
-int
-fieldname_eq_fast(const char *s, const char *lc, size_t n)
-{
-	return fieldname_eq_words(s, lc, n);
-}
-
 /* The candidate of the name's length and first byte, if any: one compare. */
 #define FN_IS(lc, id) return fieldname_eq_words(name, lc, len) ? (id) : FN_OTHER
 

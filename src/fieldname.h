@@ -38,10 +38,6 @@ extern const unsigned char fieldname_byte[256];
 int fieldname_id(const char *name, size_t len);
 /* 1 when s (n bytes, any case) equals the lowercase lc of n bytes. */
 int fieldname_eq(const char *s, const char *lc, size_t n);
-/* The same by words (overlapping 8- or 4-byte loads): s must hold n
- * readable bytes, as must lc. */
-int fieldname_eq_fast(const char *s, const char *lc, size_t n);
-
 /* Eight bytes with ASCII capitals made small, as tolower() of the C locale
  * would (SWAR: each byte on its own, only 'A'..'Z' change). */
 static inline uint64_t
@@ -54,7 +50,8 @@ fieldname_fold8(uint64_t x)
 	return x | (((a & ~z & ~x) & 0x8080808080808080ULL) >> 2);
 }
 
-/* fieldname_eq_fast(), in line: where n and lc are constants (a case of
+/* fieldname_eq() by words (overlapping 8- or 4-byte loads: s must hold n
+ * readable bytes, as must lc), in line: where n and lc are constants (a case of
  * a switch on the length, a literal) it folds to a load or two and a
  * compare each, without a call. */
 static inline int
