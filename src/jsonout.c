@@ -15,18 +15,23 @@
  *	UTF-8 inline, the rest through jsonout_one().  Keys are literals
  *	made into `,"key":` at compile time (jsonout.h).
  *
+ *	The in-place writer (jsonout_reserve(), jsonout_put_*(),
+ *	jsonout_commit()) is for a caller that knows its object's members:
+ *	it adds up their room once, then writes each with no check; short
+ *	plain strings go in as words (jsonout_put_str(), inline in
+ *	jsonout.h), longer ones in blocks (jsonout_put_long()), and a string
+ *	with a byte to escape through the same jsonout_escape_to().
+ *
  * MEMORY
  *	Nothing is allocated; strings are only read.  The writer builds its
  *	objects in the caller's jsonout (JSONOUT_BUF bytes) and hands them to
  *	stdio in one fwrite(): at jsonout_end() (one object), or, for a
  *	writer that keeps objects (jsonout_close()), when half the buffer is
- *	used and at jsonout_flush(); earlier when an object fills it.
+ *	used and at jsonout_flush(); earlier when an object fills it (or,
+ *	in place, at jsonout_reserve() when the room asked for is not left).
  */
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "jsonout.h"
 #include "utf8.h"
@@ -140,22 +145,6 @@ jsonout_raw(jsonout *w, const char *p, size_t n)
 	w->len += n;
 }
 
-#define JSONOUT_ONES	0x0101010101010101ull
-#define JSONOUT_HIGHS	0x8080808080808080ull
-
-/* The bytes of x (eight, byte 0 the lowest) that are not plain: the top
- * bit of each such byte at or below the lowest one is exact (above it a
- * borrow may set more: only the lowest is used). */
-static inline uint64_t
-jsonout_bad8(uint64_t x)
-{
-	uint64_t q = x ^ ('"' * JSONOUT_ONES), b = x ^ ('\\' * JSONOUT_ONES);
-	uint64_t d = x ^ (0x7f * JSONOUT_ONES);
-
-	return (x | ((x - 0x20 * JSONOUT_ONES) & ~x) | ((q - JSONOUT_ONES) & ~q) |
-		((b - JSONOUT_ONES) & ~b) | ((d - JSONOUT_ONES) & ~d)) & JSONOUT_HIGHS;
-}
-
 /* Eight bytes at p as a number whose lowest byte is p[0], and back. */
 static inline uint64_t
 jsonout_load8(const unsigned char *p)
@@ -177,21 +166,6 @@ jsonout_store8(char *d, uint64_t x)
 #endif
 	memcpy(d, &x, 8);
 }
-
-#ifdef __SSE2__
-/* Bit i set when byte i of x is plain: above 0x1f read as signed (so no
- * byte from 0x80 on), and none of 0x7f, '"', '\\' (as jsonout_plain). */
-static inline unsigned
-jsonout_plain16(__m128i x)
-{
-	__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)),
-						_mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
-				   _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
-
-	return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bad, _mm_cmpgt_epi8(x,
-							_mm_set1_epi8(0x1f))));
-}
-#endif
 
 /* s[0..n) escaped to d, which has room for 6 bytes a byte (the longest
  * escape); returns the end.  Plain bytes go in blocks: sixteen (SSE2) or
@@ -356,6 +330,104 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 	w->buf[w->len++] = '"';
 	if (post)
 		w->buf[w->len++] = (char)post;
+}
+
+/* s[0..n) quoted and escaped at d, the general case of
+ * jsonout_put_str() (jsonout.h), for a string that holds a byte to
+ * escape. */
+char *
+jsonout_put_escaped(char *d, const char *s, size_t n)
+{
+	*d++ = '"';
+	d = jsonout_escape_to(d, (const unsigned char *)s, n);
+	*d++ = '"';
+	return d;
+}
+
+/* jsonout_put_str() of 16 bytes or more: plain ASCII is checked and
+ * copied in blocks (16 bytes with SSE2, else 8), the last one overlapping
+ * the one before; at the first block that holds a byte to escape, the
+ * rest goes through jsonout_escape_to() (from the start of that block:
+ * what came before is plain ASCII, so a character starts there). */
+char *
+jsonout_put_long(char *d, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+#ifdef __SSE2__
+	__m128i x;
+
+	*d++ = '"';
+	for (; i + 16 <= n; i += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		_mm_storeu_si128((__m128i *)(void *)(d + i), x);
+		if (jsonout_plain16(x) != 0xffffu)
+			goto escape;
+	}
+	if (i < n) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+		_mm_storeu_si128((__m128i *)(void *)(d + n - 16), x);
+		if (jsonout_plain16(x) != 0xffffu)
+			goto escape;
+	}
+#else
+	uint64_t x;
+
+	*d++ = '"';
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		memcpy(d + i, &x, 8);
+		if (jsonout_bad8(x) != 0)
+			goto escape;
+	}
+	if (i < n) {
+		memcpy(&x, s + n - 8, 8);
+		memcpy(d + n - 8, &x, 8);
+		if (jsonout_bad8(x) != 0)
+			goto escape;
+	}
+#endif
+	d += n;
+	*d++ = '"';
+	return d;
+escape:
+	d = jsonout_escape_to(d + i, s + i, n - i);
+	*d++ = '"';
+	return d;
+}
+
+/* The digits go backwards into a scratch buffer, from its middle; twenty
+ * bytes from the first digit are then copied whole (d has room for the
+ * longest number; what follows the digits is written over next). */
+char *
+jsonout_put_uint(char *d, unsigned long long v)
+{
+	char buf[40], *p = buf + 20;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	memcpy(d, p, 20);
+	return d + (buf + 20 - p);
+}
+
+char *
+jsonout_reserve(jsonout *w, size_t need)
+{
+	if (need > sizeof(w->buf))
+		return NULL;
+	if (need > sizeof(w->buf) - w->len)
+		jsonout_flush(w);
+	return w->buf + w->len;
+}
+
+void
+jsonout_commit(jsonout *w, char *end)
+{
+	w->len = (size_t)(end - w->buf);
+	if (w->len > sizeof(w->buf) / 2)
+		jsonout_flush(w);
+	w->nkeys = 0;
 }
 
 void

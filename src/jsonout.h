@@ -1,7 +1,8 @@
 /*
  * jsonout.h - a small JSON writer for JSON Lines output: string escaping
  * (control characters, quotes, backslash; invalid UTF-8 becomes U+FFFD)
- * and flat objects written key by key to a stdio stream.  Plain C; keeps
+ * and flat objects written key by key, or (an object whose room is known)
+ * in place with no check per member, to a stdio stream.  Plain C; keeps
  * no memory of its own (the writer, with its buffer, is a caller-owned
  * struct; objects reach the stream at jsonout_end(), or, kept, when the
  * buffer is half full and at jsonout_flush()).
@@ -10,8 +11,12 @@
 #define BT_JSONOUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Write s as a JSON string (with quotes); NULL writes null. */
 void jsonout_string(FILE *f, const char *s);
@@ -21,7 +26,10 @@ void jsonout_stringn(FILE *f, const char *s, size_t n);
  * returns the length the whole string needs (like snprintf). */
 size_t jsonout_escape(const char *s, size_t n, char *out, size_t outlen);
 
-#define JSONOUT_BUF	4096
+/* The writer's buffer: an entry of the command's output (twenty-odd
+ * members of up to a thousand bytes each) goes in whole, escaped at most
+ * six bytes a byte, for all but a few entries (see jsonout_reserve()). */
+#define JSONOUT_BUF	(32u << 10)
 
 /* A writer: the object is built in buf and written to f in one fwrite()
  * (more when it outgrows buf) by jsonout_end(). */
@@ -45,6 +53,120 @@ void jsonout_init(jsonout *w, FILE *f);
 void jsonout_open(jsonout *w);
 void jsonout_close(jsonout *w);
 void jsonout_flush(jsonout *w);
+
+/* Writing an object in place, with no check per member: the caller
+ * adds up the room its object can need (JSONOUT_ROOM(n) for each string
+ * of n bytes, the literals' lengths, 20 bytes a number) and asks
+ * jsonout_reserve() for it: it returns where the object goes (writing out
+ * what the buffer holds first when needed), or NULL when the room is more
+ * than the buffer has (the caller then writes member by member, below).
+ * The caller writes with jsonout_put_*(), which return the end, and gives
+ * the end of what it wrote to jsonout_commit() (which writes the buffer
+ * out when more than half of it is used, as jsonout_close()). */
+#define JSONOUT_ROOM(n)		(6 * (n) + 4)	/* 4: "null" */
+char *jsonout_reserve(jsonout *w, size_t need);
+void jsonout_commit(jsonout *w, char *end);
+/* s[0..n) quoted and escaped at d (NULL: null); JSONOUT_ROOM(n) bytes.
+ * Inline below; its pieces: */
+static inline char *jsonout_put_str(char *d, const char *s, size_t n);
+char *jsonout_put_long(char *d, const char *s, size_t n);	/* n >= 16 */
+char *jsonout_put_escaped(char *d, const char *s, size_t n);	/* any */
+/* v in decimal at d (at most 20 bytes). */
+char *jsonout_put_uint(char *d, unsigned long long v);
+/* A string literal copied to d: JSONOUT_LIT(d, ",\"key\":"). */
+#define JSONOUT_LIT(d, lit)	(memcpy((d), (lit), sizeof(lit) - 1), (d) + sizeof(lit) - 1)
+
+#define JSONOUT_ONES	0x0101010101010101ull
+#define JSONOUT_HIGHS	0x8080808080808080ull
+
+/* The bytes of x (eight) that do not stand for themselves in a JSON
+ * string (below 0x20, from 0x7f on, '"', '\\'): the top bit of each such
+ * byte at or below the lowest one (in the number's order) is exact,
+ * above it a borrow may set more; zero when there is none (a borrow needs
+ * such a byte below). */
+static inline uint64_t
+jsonout_bad8(uint64_t x)
+{
+	uint64_t q = x ^ ('"' * JSONOUT_ONES), b = x ^ ('\\' * JSONOUT_ONES);
+	uint64_t d = x ^ (0x7f * JSONOUT_ONES);
+
+	return (x | ((x - 0x20 * JSONOUT_ONES) & ~x) | ((q - JSONOUT_ONES) & ~q) |
+		((b - JSONOUT_ONES) & ~b) | ((d - JSONOUT_ONES) & ~d)) & JSONOUT_HIGHS;
+}
+
+#ifdef __SSE2__
+/* Bit i set when byte i of x stands for itself: x + 1 above 0x20 read as
+ * signed (0x20..0x7e), and neither '"' nor '\\'. */
+static inline unsigned
+jsonout_plain16(__m128i x)
+{
+	__m128i bad = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+				   _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+	__m128i in = _mm_cmpgt_epi8(_mm_add_epi8(x, _mm_set1_epi8(1)),
+				    _mm_set1_epi8(0x20));
+
+	return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bad, in));
+}
+#endif
+
+/* Most values are short plain ASCII: a string of under 16 bytes is read
+ * as two words that overlap (8 bytes each from 8 on, 4 from 4; the three
+ * bytes first, middle and last below that), checked at once and, plain,
+ * stored back the same way; inline, since the call cost as much. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline char *
+jsonout_put_str(char *d, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint64_t a, b;
+
+	if (s == NULL) {
+		memcpy(d, "null", 4);
+		return d + 4;
+	}
+	if (n >= 16)
+		return jsonout_put_long(d, str, n);
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+#ifdef __SSE2__
+		if (jsonout_plain16(_mm_set_epi64x((long long)b, (long long)a)) != 0xffffu)
+#else
+		if ((jsonout_bad8(a) | jsonout_bad8(b)) != 0)
+#endif
+			return jsonout_put_escaped(d, str, n);
+		memcpy(d + 1, &a, 8);
+		memcpy(d + 1 + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		a = (uint64_t)x | (uint64_t)y << 32;
+#ifdef __SSE2__
+		if ((jsonout_plain16(_mm_loadl_epi64((const __m128i *)(const void *)&a)) &
+		     0xffu) != 0xffu)
+#else
+		if (jsonout_bad8(a) != 0)
+#endif
+			return jsonout_put_escaped(d, str, n);
+		memcpy(d + 1, &x, 4);
+		memcpy(d + 1 + n - 4, &y, 4);
+	} else if (n > 0) {
+		a = 0x2020202020000000ull | s[0] | (uint64_t)s[n >> 1] << 8 |
+		    (uint64_t)s[n - 1] << 16;	/* spaces: plain */
+		if (jsonout_bad8(a) != 0)
+			return jsonout_put_escaped(d, str, n);
+		d[1] = (char)s[0];
+		d[1 + (n >> 1)] = (char)s[n >> 1];
+		d[n] = (char)s[n - 1];
+	}
+	d[0] = '"';
+	d[n + 1] = '"';
+	return d + n + 2;
+}
 
 /* The members: jsonout_str (NULL: null), jsonout_int, jsonout_bool,
  * jsonout_null.  The key must be a string literal that needs no escaping

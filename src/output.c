@@ -27,7 +27,8 @@
  * MEMORY
  *	An output owns its totals table (reason names are copied) and, for
  *	json, a buffer of objects not yet handed to stdio (output_finish()
- *	and output_free() hand them over).  The options' pointers (header
+ *	and output_free() hand them over); an entry is written in it in
+ *	place, or member by member when it needs more room than it has.  The options' pointers (header
  *	options, policy, sender) are borrowed.
  */
 #include <stdio.h>
@@ -127,11 +128,11 @@ output_action_name(policy_action a)
 	return s ? s : "?";
 }
 
-/* One JSON object: recipient entry `entry` of r, or (rc NULL) the single
- * object of a message that is no bounce or names no recipient. */
+/* One JSON object, member by member through the writer's checks: for an
+ * entry too big for jsonout_reserve() (a policy file's long caps). */
 static void
-output_json_entry(output *out, const char *file, size_t msgno, size_t entry,
-		  const bt_result *r, const bt_rcpt *rc, const policy_verdict *v)
+output_json_entry_slow(output *out, const char *file, size_t msgno, size_t entry,
+		       const bt_result *r, const bt_rcpt *rc, const policy_verdict *v)
 {
 	char caps[128];
 	jsonout *w = &out->w;
@@ -165,6 +166,128 @@ output_json_entry(output *out, const char *file, size_t msgno, size_t entry,
 		jsonout_str(w, "policy_would", output_action_name(v->would));
 	}
 	jsonout_close(w);
+}
+
+/* The string members of an entry, in the order they are written. */
+enum {
+	OJ_FILE, OJ_CLASS, OJ_REASON, OJ_STATUS, OJ_REPLYCODE, OJ_ACTION,
+	OJ_RECIPIENT, OJ_ORIG_RCPT, OJ_DIAG, OJ_DIAG_TYPE, OJ_DESCRIPTION,
+	OJ_REMOTE_MTA, OJ_REPORTING_MTA, OJ_MESSAGE_ID, OJ_FEEDBACK_TYPE,
+	OJ_FORMAT, OJ_CAPS, OJ_POLICY_ACTION, OJ_POLICY_RULE, OJ_POLICY_WOULD,
+	OJ__COUNT
+};
+
+/* Room for all but the strings: the keys and punctuation (under 500
+ * bytes with the policy's), two numbers, two booleans. */
+#define OUTPUT_JSON_FIXED	640
+
+/* s[i] and its length (0 for NULL); adds its room to *need. */
+#define OUTPUT_JSON_SET(i, str) do {					\
+		s[i] = (str);						\
+		n[i] = s[i] != NULL ? strlen(s[i]) : 0;			\
+		need += JSONOUT_ROOM(n[i]);				\
+	} while (0)
+
+/* One JSON object: recipient entry `entry` of r, or (rc NULL) the single
+ * object of a message that is no bounce or names no recipient.  Written
+ * in place (jsonout_reserve()): keys with their punctuation are literals
+ * copied whole, each value goes in with no check of the room left. */
+static void
+output_json_entry(output *out, const char *file, size_t msgno, size_t entry,
+		  const bt_result *r, const bt_rcpt *rc, const policy_verdict *v)
+{
+	const char *s[OJ__COUNT] = { NULL };
+	size_t n[OJ__COUNT] = { 0 }, need = OUTPUT_JSON_FIXED;
+	char caps[128], *d;
+	int with_policy = out->o.policy != NULL;
+
+	OUTPUT_JSON_SET(OJ_FILE, file);
+	OUTPUT_JSON_SET(OJ_CLASS, result_class_name(rc ? rc->cls : r->cls));
+	OUTPUT_JSON_SET(OJ_REASON, rc ? rc->reason : NULL);
+	OUTPUT_JSON_SET(OJ_STATUS, rc && rc->status[0] ? rc->status : NULL);
+	OUTPUT_JSON_SET(OJ_REPLYCODE, rc && rc->replycode[0] ? rc->replycode : NULL);
+	OUTPUT_JSON_SET(OJ_ACTION, rc ? rc->action : NULL);
+	OUTPUT_JSON_SET(OJ_RECIPIENT, rc ? rc->recipient : NULL);
+	OUTPUT_JSON_SET(OJ_ORIG_RCPT, rc ? rc->original_recipient : NULL);
+	OUTPUT_JSON_SET(OJ_DIAG, rc ? rc->diagnostic : NULL);
+	OUTPUT_JSON_SET(OJ_DIAG_TYPE, rc ? rc->diagnostic_type : NULL);
+	OUTPUT_JSON_SET(OJ_DESCRIPTION, rc ? rc->description : NULL);
+	OUTPUT_JSON_SET(OJ_REMOTE_MTA, rc ? rc->remote_mta : NULL);
+	OUTPUT_JSON_SET(OJ_REPORTING_MTA, r->reporting_mta);
+	OUTPUT_JSON_SET(OJ_MESSAGE_ID, r->original_message_id);
+	OUTPUT_JSON_SET(OJ_FEEDBACK_TYPE, r->feedback_type);
+	OUTPUT_JSON_SET(OJ_FORMAT, r->format);
+	OUTPUT_JSON_SET(OJ_CAPS, r->caps_hit == 0 ? "" :
+			result_caps_string(r->caps_hit, caps, sizeof(caps)));
+	if (with_policy) {
+		OUTPUT_JSON_SET(OJ_POLICY_ACTION, output_action_name(v->action));
+		OUTPUT_JSON_SET(OJ_POLICY_RULE, v->rule);
+		OUTPUT_JSON_SET(OJ_POLICY_WOULD, output_action_name(v->would));
+	}
+	if ((d = jsonout_reserve(&out->w, need)) == NULL) {
+		output_json_entry_slow(out, file, msgno, entry, r, rc, v);
+		return;
+	}
+#define OJ_LIT(lit)	(d = JSONOUT_LIT(d, lit))
+#define OJ_STR(i)	(d = jsonout_put_str(d, s[i], n[i]))
+#define OJ_BOOL(b)	((b) ? OJ_LIT("true") : OJ_LIT("false"))
+	OJ_LIT("{\"file\":");
+	OJ_STR(OJ_FILE);
+	OJ_LIT(",\"message\":");
+	d = jsonout_put_uint(d, msgno);
+	OJ_LIT(",\"entry\":");
+	d = jsonout_put_uint(d, entry);
+	OJ_LIT(",\"class\":");
+	OJ_STR(OJ_CLASS);
+	OJ_LIT(",\"reason\":");
+	OJ_STR(OJ_REASON);
+	OJ_LIT(",\"status\":");
+	OJ_STR(OJ_STATUS);
+	OJ_LIT(",\"status_synthetic\":");
+	OJ_BOOL(rc && rc->status_synthetic);
+	OJ_LIT(",\"replycode\":");
+	OJ_STR(OJ_REPLYCODE);
+	OJ_LIT(",\"action\":");
+	OJ_STR(OJ_ACTION);
+	OJ_LIT(",\"recipient\":");
+	OJ_STR(OJ_RECIPIENT);
+	OJ_LIT(",\"original_recipient\":");
+	OJ_STR(OJ_ORIG_RCPT);
+	OJ_LIT(",\"diagnostic\":");
+	OJ_STR(OJ_DIAG);
+	OJ_LIT(",\"diagnostic_type\":");
+	OJ_STR(OJ_DIAG_TYPE);
+	OJ_LIT(",\"description\":");
+	OJ_STR(OJ_DESCRIPTION);
+	OJ_LIT(",\"remote_mta\":");
+	OJ_STR(OJ_REMOTE_MTA);
+	OJ_LIT(",\"reporting_mta\":");
+	OJ_STR(OJ_REPORTING_MTA);
+	OJ_LIT(",\"original_message_id\":");
+	OJ_STR(OJ_MESSAGE_ID);
+	OJ_LIT(",\"feedback_type\":");
+	OJ_STR(OJ_FEEDBACK_TYPE);
+	OJ_LIT(",\"hard\":");
+	OJ_BOOL(rc && rc->hard);
+	OJ_LIT(",\"top\":");
+	OJ_BOOL(rc == NULL || entry == r->top);
+	OJ_LIT(",\"format\":");
+	OJ_STR(OJ_FORMAT);
+	OJ_LIT(",\"caps_hit\":");
+	OJ_STR(OJ_CAPS);
+	if (with_policy) {
+		OJ_LIT(",\"policy_action\":");
+		OJ_STR(OJ_POLICY_ACTION);
+		OJ_LIT(",\"policy_rule\":");
+		OJ_STR(OJ_POLICY_RULE);
+		OJ_LIT(",\"policy_would\":");
+		OJ_STR(OJ_POLICY_WOULD);
+	}
+	OJ_LIT("}\n");
+#undef OJ_LIT
+#undef OJ_STR
+#undef OJ_BOOL
+	jsonout_commit(&out->w, d);
 }
 
 static void

@@ -217,6 +217,75 @@ START_TEST(test_json_writer_same_escape)
 }
 END_TEST
 
+/* The in-place writer's strings (jsonout_put_str(): inline words under
+ * 16 bytes, blocks from 16, the general escaper from the first block
+ * that needs it) come out as jsonout_escape() makes them, at every length;
+ * source and room are exactly as long as they must be (a sanitizer build
+ * sees a byte read or written past them). */
+START_TEST(test_json_put_same_escape)
+{
+	static const char *const bits[] = {
+		"a", "Zz", " ", "~", "\"", "\\", "\n", "\x1f", "\x7f", "\x80", "\xc2\xa9",
+		"\xe2\x80\xa8", "\xe3\x81\x82", "\xed\xa0\x80", "\xf0\x9f\x98\x80",
+		"\xff", "\xe3\x81", "plain", "0123456789abcdef",
+	};
+	static char val[400], exp[3000];
+	unsigned seed = 777;
+	int round;
+
+	for (round = 0; round < 4000; round++) {
+		size_t vn = 0, want = (size_t)round % 67, en;
+		char *src, *room, *end;
+
+		if (round % 5 == 4)
+			want += 150;
+		while (vn < want) {
+			const char *b;
+			size_t bl;
+
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain: the fast paths must see whole strings */
+			b = (seed >> 16) % 4 ? "q" : bits[(seed >> 8) % (sizeof(bits) / sizeof(bits[0]))];
+			bl = strlen(b);
+			if (vn + bl > want)
+				break;
+			memcpy(val + vn, b, bl);
+			vn += bl;
+		}
+		src = malloc(vn ? vn : 1);
+		room = malloc(JSONOUT_ROOM(vn));
+		ck_assert_ptr_nonnull(src);
+		ck_assert_ptr_nonnull(room);
+		memcpy(src, val, vn);
+		en = jsonout_escape(val, vn, exp, sizeof(exp));
+		end = jsonout_put_str(room, src, vn);
+		ck_assert_msg((size_t)(end - room) == en && memcmp(room, exp, en) == 0,
+			      "round %d (%zu bytes)", round, vn);
+		free(src);
+		free(room);
+	}
+}
+END_TEST
+
+START_TEST(test_json_put_other)
+{
+	char buf[64], *e;
+
+	e = jsonout_put_str(buf, NULL, 0);
+	ck_assert_int_eq((int)(e - buf), 4);
+	ck_assert_int_eq(memcmp(buf, "null", 4), 0);
+	e = jsonout_put_uint(buf, 0);
+	*e = '\0';
+	ck_assert_str_eq(buf, "0");
+	e = jsonout_put_uint(buf, 1234567890123ull);
+	*e = '\0';
+	ck_assert_str_eq(buf, "1234567890123");
+	e = jsonout_put_uint(buf, 18446744073709551615ull);
+	*e = '\0';
+	ck_assert_str_eq(buf, "18446744073709551615");
+}
+END_TEST
+
 /* ---- output formats ------------------------------------------------------- */
 
 START_TEST(test_output_json)
@@ -244,6 +313,43 @@ START_TEST(test_output_json)
 	    "\"original_message_id\":\"<m1@example.net>\",\"feedback_type\":null,"
 	    "\"hard\":false,\"top\":false,\"format\":\"rfc3464\",\"caps_hit\":\"\"}\n");
 	free(s);
+	free_result(&r);
+}
+END_TEST
+
+/* A diagnostic long enough that the entry is written member by member
+ * (more room than the writer's buffer), and one just under: the same
+ * object as with a short one, the value escaped the same way. */
+START_TEST(test_output_json_long)
+{
+	static const size_t lens[] = { 4000, 5200, 9000, 40000 };
+	const char *shortd = "550 5.1.1 \"no\" such\tuser";
+	char sesc[64], *base, *s, *diag, *exp, *at;
+	size_t i, k, el;
+	bt_result r;
+
+	mk_result(&r);
+	base = render(OUTPUT_JSON, NULL, &r, 1);
+	jsonout_escape(shortd, strlen(shortd), sesc, sizeof(sesc));
+	at = strstr(base, sesc);
+	ck_assert_ptr_nonnull(at);
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		diag = malloc(lens[k] + 1);
+		exp = malloc(strlen(base) + 6 * lens[k] + 8);
+		for (i = 0; i < lens[k]; i++)
+			diag[i] = "ab\"c\xc3\xa9 d\te"[i % 10];
+		diag[lens[k]] = '\0';
+		free(r.rcpt[0].diagnostic);
+		r.rcpt[0].diagnostic = diag;
+		memcpy(exp, base, (size_t)(at - base));
+		el = jsonout_escape(diag, lens[k], exp + (at - base), 6 * lens[k] + 8);
+		strcpy(exp + (at - base) + el, at + strlen(sesc));
+		s = render(OUTPUT_JSON, NULL, &r, 1);
+		ck_assert_msg(strcmp(s, exp) == 0, "diagnostic of %zu bytes", lens[k]);
+		free(s);
+		free(exp);
+	}
+	free(base);
 	free_result(&r);
 }
 END_TEST
@@ -685,7 +791,10 @@ output_suite(void)
 	tcase_add_test(tj, test_json_escape_small_buffer);
 	tcase_add_test(tj, test_json_writer);
 	tcase_add_test(tj, test_json_writer_same_escape);
+	tcase_add_test(tj, test_json_put_same_escape);
+	tcase_add_test(tj, test_json_put_other);
 	tcase_add_test(to, test_output_json);
+	tcase_add_test(to, test_output_json_long);
 	tcase_add_test(to, test_output_json_none);
 	tcase_add_test(to, test_output_json_caps);
 	tcase_add_test(to, test_output_headers);
