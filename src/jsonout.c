@@ -234,6 +234,8 @@ escape:
 			d += 2;
 			i += 2;
 			run = 0;
+			if (i < n && s[i] >= 0x80)
+				goto escape;	/* more of it: no block to try */
 			continue;
 		}
 		if (s[i] >= 0xe0 && s[i] <= 0xef && r >= 3 && (s[i + 1] & 0xc0) == 0x80 &&
@@ -249,6 +251,8 @@ escape:
 				d += 3;
 				i += 3;
 				run = 0;
+				if (i < n && s[i] >= 0x80)
+					goto escape;
 				continue;
 			}
 		}
@@ -332,6 +336,20 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 		w->buf[w->len++] = (char)post;
 }
 
+/* s[0..n) escaped at d, then the closing quote: the rest of a string
+ * from its first byte to escape on (apart from the fast paths, so that
+ * they have few registers to save). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static char *
+jsonout_put_rest(char *d, const unsigned char *s, size_t n)
+{
+	d = jsonout_escape_to(d, s, n);
+	*d++ = '"';
+	return d;
+}
+
 /* s[0..n) quoted and escaped at d, the general case of
  * jsonout_put_str() (jsonout.h), for a string that holds a byte to
  * escape. */
@@ -339,9 +357,7 @@ char *
 jsonout_put_escaped(char *d, const char *s, size_t n)
 {
 	*d++ = '"';
-	d = jsonout_escape_to(d, (const unsigned char *)s, n);
-	*d++ = '"';
-	return d;
+	return jsonout_put_rest(d, (const unsigned char *)s, n);
 }
 
 /* jsonout_put_str() of 16 bytes or more: plain ASCII is checked and
@@ -391,22 +407,35 @@ jsonout_put_long(char *d, const char *str, size_t n)
 	*d++ = '"';
 	return d;
 escape:
-	d = jsonout_escape_to(d + i, s + i, n - i);
-	*d++ = '"';
-	return d;
+	return jsonout_put_rest(d + i, s + i, n - i);
 }
 
-/* The digits go backwards into a scratch buffer, from its middle; twenty
- * bytes from the first digit are then copied whole (d has room for the
- * longest number; what follows the digits is written over next). */
+/* The digits go backwards, two at a time from a table, into a scratch
+ * buffer from its middle; twenty bytes from the first digit are then
+ * copied whole (d has room for the longest number; what follows the
+ * digits is written over next). */
 char *
 jsonout_put_uint(char *d, unsigned long long v)
 {
+	static const char pairs[201] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
 	char buf[40], *p = buf + 20;
 
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
+	if (v < 10) {
+		*d = (char)('0' + v);
+		return d + 1;
+	}
+	for (; v >= 100; v /= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (v % 100), 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else
+		*--p = (char)('0' + v);
 	memcpy(d, p, 20);
 	return d + (buf + 20 - p);
 }

@@ -269,7 +269,8 @@ END_TEST
 
 START_TEST(test_json_put_other)
 {
-	char buf[64], *e;
+	char buf[64], want[32], *e;
+	unsigned long long v;
 
 	e = jsonout_put_str(buf, NULL, 0);
 	ck_assert_int_eq((int)(e - buf), 4);
@@ -283,6 +284,12 @@ START_TEST(test_json_put_other)
 	e = jsonout_put_uint(buf, 18446744073709551615ull);
 	*e = '\0';
 	ck_assert_str_eq(buf, "18446744073709551615");
+	for (v = 0; v < 100000; v += 1 + v / 7) {
+		snprintf(want, sizeof(want), "%llu", v);
+		e = jsonout_put_uint(buf, v);
+		*e = '\0';
+		ck_assert_str_eq(buf, want);
+	}
 }
 END_TEST
 
