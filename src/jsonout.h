@@ -26,9 +26,9 @@ void jsonout_stringn(FILE *f, const char *s, size_t n);
  * returns the length the whole string needs (like snprintf). */
 size_t jsonout_escape(const char *s, size_t n, char *out, size_t outlen);
 
-/* The writer's buffer: an entry of the command's output (twenty-odd
- * members of up to a thousand bytes each) goes in whole, escaped at most
- * six bytes a byte, for all but a few entries (see jsonout_reserve()). */
+/* The writer's buffer: an entry of the command's output is written in it
+ * in place (jsonout_reserve()) unless its strings add up to more than
+ * about 5 KB (room is asked for at six bytes a byte, the longest escape). */
 #define JSONOUT_BUF	(32u << 10)
 
 /* A writer: the object is built in buf and written to f in one fwrite()
@@ -71,7 +71,7 @@ void jsonout_commit(jsonout *w, char *end);
 static inline char *jsonout_put_str(char *d, const char *s, size_t n);
 char *jsonout_put_long(char *d, const char *s, size_t n);	/* n >= 16 */
 char *jsonout_put_escaped(char *d, const char *s, size_t n);	/* any */
-/* v in decimal at d (at most 20 bytes). */
+/* v in decimal at d, which needs room for 20 bytes (the longest). */
 char *jsonout_put_uint(char *d, unsigned long long v);
 /* A string literal copied to d: JSONOUT_LIT(d, ",\"key\":"). */
 #define JSONOUT_LIT(d, lit)	(memcpy((d), (lit), sizeof(lit) - 1), (d) + sizeof(lit) - 1)
