@@ -5,6 +5,7 @@
  * Subject's word index, built once and read-only after (detect_init()).
  * Field names come classified (fieldname.h).
  */
+#define _GNU_SOURCE	/* memmem */
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -552,15 +553,43 @@ detect_field(int id, const char *name, const char *value)
 	case FN_X_AMZ_SNS_MESSAGE_TYPE:
 		return DETECT_BOUNCE_MAILER;
 	case FN_OTHER:
+		return detect_name(id, name, strlen(name));
+	default:
+		break;
+	}
+	return 0;
+}
+
+unsigned
+detect_name(int id, const char *name, size_t nlen)
+{
+	char low[DETECT_BUF];
+	size_t i;
+
+	switch (id) {
+	case FN_X_FAILED_RECIPIENTS:
+		return DETECT_XFAILED;
+	case FN_X_AUTOREPLY:
+		return DETECT_AUTOREPLY;
+	case FN_X_MLSERVER:
+	case FN_X_AMZ_SNS_MESSAGE_TYPE:
+		return DETECT_BOUNCE_MAILER;
+	case FN_OTHER:
 		/* X-Auto...reply...: an auto-reply; X-SES-...: Amazon SES */
-		if (name[0] != 'x' && name[0] != 'X')
+		if (nlen < 6 || (name[0] != 'x' && name[0] != 'X'))
 			break;
-		/* fieldname_eq() stops at the first byte that differs (a
-		 * short name's NUL): strncasecmp() without the call */
-		if (fieldname_eq(name, "x-auto", 6) && detect_has(name, "reply"))
-			return DETECT_AUTOREPLY;
-		if (fieldname_eq(name, "x-ses-", 6))
+		if (fieldname_eq_words(name, "x-ses-", 6))
 			return DETECT_BOUNCE_MAILER;
+		if (!fieldname_eq_words(name, "x-auto", 6))
+			break;
+		/* "reply" in the name, cut as detect_lower() cuts */
+		if (nlen > DETECT_BUF - 1)
+			nlen = DETECT_BUF - 1;
+		for (i = 0; i < nlen; i++)	/* as detect_lower() folds */
+			low[i] = name[i] >= 'A' && name[i] <= 'Z' ?
+				 (char)(name[i] + 'a' - 'A') : name[i];
+		if (memmem(low, nlen, "reply", 5) != NULL)
+			return DETECT_AUTOREPLY;
 		break;
 	default:
 		break;

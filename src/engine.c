@@ -648,16 +648,45 @@ int
 engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
 		 size_t vlen, size_t nlf)
 {
+	if (e->state != E_HEADERS)
+		return ENGINE_MORE;
+	/* once, for all the tests below */
+	return engine_header_id(e, fieldname_id(name, nlen), name, nlen, value,
+				vlen, nlf);
+}
+
+/* The ids whose value engine_header_id() reads as a string: stored for
+ * engine_lookup(), read by detect_field() or kept for the result.  For
+ * the others only the value's length and white tail count. */
+#define ENGINE_READS_IDS	(ENGINE_LOOKUP_IDS | 1u << FN_CONTENT_TYPE | \
+				 1u << FN_CONTENT_TRANSFER_ENCODING | \
+				 1u << FN_AUTO_SUBMITTED | 1u << FN_PRECEDENCE | \
+				 1u << FN_X_MAILER | 1u << FN_X_APPLE_UNSUBSCRIBE | \
+				 1u << FN_RETURN_PATH)
+
+int
+engine_header_reads(int id)
+{
+	return (ENGINE_READS_IDS >> id) & 1;
+}
+
+int
+engine_header_id(engine *e, int id, const char *name, size_t nlen,
+		 const char *value, size_t vlen, size_t nlf)
+{
 	unsigned s;
-	int id;
 	size_t stored;
 
 	if (e->state != E_HEADERS)
 		return ENGINE_MORE;
 	if (vlen > e->caps.max_header)
 		e->r.caps_hit |= BT_CAP_HEADER;
-	id = fieldname_id(name, nlen);	/* once, for all the tests below */
 	stored = engine_store_header(e, id, name, nlen, value, vlen, nlf);
+	if (!engine_header_reads(id)) {
+		/* the value is not read: only the name can say something */
+		e->sig |= detect_name(id, name, nlen);
+		return ENGINE_MORE;
+	}
 	s = detect_field(id, name, value);
 	if (e->sender_given && id == FN_RETURN_PATH)
 		s = 0;		/* the envelope sender says it better */

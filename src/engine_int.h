@@ -96,6 +96,15 @@ int engine_header_n(engine *e, const char *name, size_t nlen,
 int engine_header_nl(engine *e, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
 
+/* engine_header_nl() for a name already classified: id is
+ * fieldname_id(name, nlen).  When engine_header_reads(id) is 0 neither
+ * name nor value need be NUL-terminated (nor the value free of NULs when
+ * nlf is known): only nlen bytes of the name and vlen of the value are
+ * read, so a front end may pass them where they lie. */
+int engine_header_id(engine *e, int id, const char *name, size_t nlen,
+		     const char *value, size_t vlen, size_t nlf);
+int engine_header_reads(int id);
+
 /* engine_unfold.c: value (vlen bytes) unfolded into dst (CR and LF
  * dropped, at most cap bytes, trailing white space cut), returning the
  * length; engine_unfold_len(): that length, nothing copied;

@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
+#include <stdint.h>
 
 #include "rawfeed.h"
 #include "engine_int.h"
 #include "mime.h"
+#include "fieldname.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -298,12 +300,192 @@ rawfeed_continuations(rawfeed *rf, const char *buf, size_t len)
 	return (size_t)(p - buf);
 }
 
+#define RAWFEED_NONE	((size_t)-1)
+
+/* rawfeed_field_end() for one block of w bytes at s + i, as masks (bit j:
+ * byte i + j is a LF; is a CR or a NUL): 1 when the end is found or ruled
+ * out (*res: its offset or RAWFEED_NONE), 0 when the field goes on. */
+static inline int
+rawfeed_end_block(const char *s, size_t n, size_t i, uint32_t lf,
+		  uint32_t bad, size_t *nlf, size_t *res)
+{
+	while (lf != 0) {
+		unsigned k = (unsigned)__builtin_ctz(lf);
+		size_t pos = i + k;
+
+		if (pos + 1 >= n) {		/* the next line is out of sight */
+			*res = RAWFEED_NONE;
+			return 1;
+		}
+		if (s[pos + 1] != ' ' && s[pos + 1] != '\t') {
+			*res = bad & ((1u << k) - 1) ? RAWFEED_NONE : pos;
+			return 1;
+		}
+		(*nlf)++;			/* a continuation line */
+		lf &= lf - 1;
+	}
+	if (bad != 0) {
+		*res = RAWFEED_NONE;
+		return 1;
+	}
+	return 0;
+}
+
+/* The tail of rawfeed_field_end(), a byte at a time from i. */
+static size_t
+rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf)
+{
+	for (; i < n; i++) {
+		if (s[i] == '\r' || s[i] == '\0')
+			return RAWFEED_NONE;
+		if (s[i] != '\n')
+			continue;
+		if (i + 1 >= n)
+			return RAWFEED_NONE;
+		if (s[i + 1] != ' ' && s[i + 1] != '\t')
+			return i;
+		(*nlf)++;
+	}
+	return RAWFEED_NONE;
+}
+
+#ifdef RAWFEED_AVX2
+/* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2. */
+__attribute__((target("avx2"))) static size_t
+rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf)
+{
+	const __m256i l = _mm256_set1_epi8('\n'), r = _mm256_set1_epi8('\r'),
+	    z = _mm256_setzero_si256();
+	size_t i, res;
+
+	for (i = 0; n - i >= 32; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		uint32_t lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, l));
+		uint32_t bad = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+		    _mm256_cmpeq_epi8(x, r), _mm256_cmpeq_epi8(x, z)));
+
+		if ((lf | bad) != 0 && rawfeed_end_block(s, n, i, lf, bad, nlf, &res))
+			return res;
+	}
+	return rawfeed_end_tail(s, n, i, nlf);
+}
+#endif
+
+/* Where the field whose first line starts at s ends, when all its lines
+ * lie in the n bytes at s: the offset of the LF after which no line
+ * starting with a blank follows (the byte after it must lie in the n),
+ * with its LFs (the joins of its lines) in *nlf.  RAWFEED_NONE when that
+ * is not in sight, or when a CR or a NUL comes first (rawfeed_header_line()
+ * sees to those).  One pass, 32 or 16 bytes at a time. */
+static size_t
+rawfeed_field_end(const char *s, size_t n, size_t *nlf)
+{
+	size_t i = 0;
+
+	*nlf = 0;
+#ifdef RAWFEED_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return rawfeed_field_end_avx2(s, n, nlf);
+#endif
+#ifdef __SSE2__
+	{
+		const __m128i l = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r'),
+		    z = _mm_setzero_si128();
+		size_t res;
+
+		for (; n - i >= 16; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			uint32_t lf = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, l));
+			uint32_t bad = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmpeq_epi8(x, r), _mm_cmpeq_epi8(x, z)));
+
+			if ((lf | bad) != 0 &&
+			    rawfeed_end_block(s, n, i, lf, bad, nlf, &res))
+				return res;
+		}
+	}
+#endif
+	return rawfeed_end_tail(s, n, i, nlf);
+}
+
+/* A field read where it lies (s: its first line, colon: the offset of its
+ * ':', end: of the LF that ends it; nlf LFs inside), given to the engine
+ * as rawfeed_flush_field() would give it.  A value the engine reads as a
+ * string is copied to the field buffer to be NUL-terminated; the others
+ * (most fields: Received, DKIM-Signature, X-...) only count their length
+ * and are passed where they lie. */
+static void
+rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf)
+{
+	const char *v = s + colon + 1, *ve = s + end;
+	int id = fieldname_id(s, colon);
+
+	while (v < ve && (*v == ' ' || *v == '\t'))
+		v++;
+	if (!engine_header_reads(id)) {
+		engine_header_id(rf->e, id, s, colon, v, (size_t)(ve - v), nlf);
+		return;
+	}
+	memcpy(rf->field, s, end);
+	rf->field[colon] = '\0';
+	rf->field[end] = '\0';
+	engine_header_id(rf->e, id, rf->field, colon, rf->field + (v - s),
+			 (size_t)(ve - v), nlf);
+}
+
+/* The common case of the header block, without the line and field
+ * buffers: fields ("Name:", the name all parameter-name bytes) whose
+ * lines all lie in buf, end with a bare LF, hold no NUL, fit max_header,
+ * and are followed in buf by a line that is neither a continuation nor an
+ * unindented parameter line, so that it is known where they end.  Each
+ * goes to the engine at once (after the field held before it, if any).
+ * Returns the bytes used; what is left goes through rawfeed_header_line()
+ * (which gives the same result for any line: this only skips its copies). */
+static size_t
+rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
+{
+	size_t off = 0, i, j, end, nlf, n, rest;
+	const char *s;
+
+	i = mime_param_span(buf, len);
+	for (;;) {
+		s = buf + off;
+		rest = len - off;
+		/* a field line, which cannot be a From_ line either */
+		if (i == 0 || i >= rest || s[i] != ':')
+			break;
+		n = rest < rf->max + 2 ? rest : rf->max + 2;
+		if ((end = rawfeed_field_end(s, n, &nlf)) == RAWFEED_NONE)
+			break;
+		/* the next line: an unindented parameter line would join it */
+		j = mime_param_span(s + end + 1, rest - end - 1);
+		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '='))
+			break;
+		rawfeed_flush_field(rf);
+		rf->first_line = 0;
+		rawfeed_emit(rf, s, i, end, nlf);
+		off += end + 1;
+		i = j;
+	}
+	return off;
+}
+
 void
 rawfeed_feed(rawfeed *rf, const char *buf, size_t len)
 {
 	while (len > 0 && rf->phase == RF_HEADERS) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t n = nl ? (size_t)(nl - buf) : len, k;
+		size_t k;
+		const char *nl;
+		size_t n;
+
+		if (rf->llen == 0 && (k = rawfeed_fields(rf, buf, len)) > 0) {
+			buf += k;
+			len -= k;
+			if (len == 0 || rf->phase != RF_HEADERS)
+				break;
+		}
+		nl = memchr(buf, '\n', len);
+		n = nl ? (size_t)(nl - buf) : len;
 
 		if (nl != NULL && rf->llen == 0 && n <= rf->max + 1) {
 			/* a whole line in the chunk: read it where it is */
