@@ -110,12 +110,12 @@ detect_any_low(const char *low, const char *const *words, size_t n)
 }
 
 /* Word lists looked for in one pass over a lowercased value: each word is
- * filed under a hash of its first two bytes, and at every offset of the
- * value only the words filed under the hash of the two bytes there are
- * compared, eight bytes at once first.  One table, for the Subject's
- * lists; built once (pthread_once), then read-only. */
-#define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
-				  (unsigned char)(b)) & 4095u)
+ * filed under a hash of its first four bytes, and at every offset of the
+ * value only the words filed under the hash of the four bytes there are
+ * compared, eight bytes at once first (words under four bytes are looked
+ * for with strstr()).  Two tables, for the Subject's lists and for From;
+ * built once (pthread_once), then read-only. */
+#define DETECT_HASH(x)	((uint32_t)((uint32_t)(x) * 2654435761u) >> 20)
 #define DETECT_N(a)	(sizeof(a) / sizeof((a)[0]))
 #define DETECT_L_SUBJECT	1u	/* detect_subject_words */
 #define DETECT_L_COMPLAINT	2u	/* detect_complaint_words */
@@ -127,7 +127,7 @@ static const char *const detect_report_id_words[] = { "report-id:" };
 
 typedef struct detect_lword {
 	const char *w;
-	size_t len;		/* 2 at least */
+	size_t len;		/* 4 at least */
 	uint64_t pre, mask;	/* the first bytes (up to 8), as loaded */
 	unsigned list;		/* DETECT_L_* */
 	unsigned char next;	/* 1 + the next word of the same hash, 0 none */
@@ -137,13 +137,31 @@ typedef struct detect_wtab {
 	detect_lword w[DETECT_TAB_MAX];
 	size_t n;
 	unsigned char head[4096];	/* 1 + first word of a hash, 0 none */
-	const char *shortw[DETECT_TAB_MAX];	/* words under 2 bytes */
+	const char *shortw[DETECT_TAB_MAX];	/* words under 4 bytes */
 	unsigned short_list[DETECT_TAB_MAX];
 	size_t nshort;
 } detect_wtab;
 
-static detect_wtab detect_subject_tab;
+static detect_wtab detect_subject_tab, detect_from_tab;
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
+
+/* detect_autoreply_starts by first byte: bit i for word i. */
+static uint32_t detect_starts_first[256];
+static size_t detect_starts_len[DETECT_N(detect_autoreply_starts)];
+
+static void
+detect_init_starts(void)
+{
+	size_t i;
+
+	_Static_assert(DETECT_N(detect_autoreply_starts) <= 32,
+		       "too many words for detect_starts_first");
+	for (i = 0; i < DETECT_N(detect_autoreply_starts); i++) {
+		detect_starts_len[i] = strlen(detect_autoreply_starts[i]);
+		detect_starts_first[(unsigned char)detect_autoreply_starts[i][0]] |=
+		    1u << i;
+	}
+}
 
 static void
 detect_file_words(detect_wtab *t, const char *const *words, size_t n,
@@ -156,13 +174,16 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 		detect_lword *e;
 		unsigned h;
 
-		if (words[i][0] == '\0' || words[i][1] == '\0') {
+		uint32_t x;
+
+		if (strlen(words[i]) < 4) {
 			t->short_list[t->nshort] = list;
 			t->shortw[t->nshort++] = words[i];
 			continue;
 		}
 		e = &t->w[t->n];
-		h = DETECT_PAIR(words[i][0], words[i][1]);
+		memcpy(&x, words[i], 4);
+		h = DETECT_HASH(x);
 		e->w = words[i];
 		e->len = strlen(words[i]);
 		/* the first k bytes and their mask, laid out as a load of
@@ -196,6 +217,9 @@ detect_init(void)
 			  DETECT_N(detect_autoreply_words), DETECT_L_AUTOREPLY);
 	detect_file_words(&detect_subject_tab, detect_report_id_words,
 			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
+	detect_file_words(&detect_from_tab, detect_from_words,
+			  DETECT_N(detect_from_words), 1u);
+	detect_init_starts();
 }
 
 /* Which of t's lists (DETECT_L_*) have a word in low: what strstr(low,
@@ -208,10 +232,12 @@ detect_lists(const detect_wtab *t, const char *low, size_t n)
 	size_t i;
 	uint64_t v;
 
-	for (i = 0; i + 1 < n; i++) {
-		unsigned k = t->head[DETECT_PAIR(low[i], low[i + 1])];
+	for (i = 0; i + 4 <= n; i++) {
+		uint32_t x;
+		unsigned k;
 
-		if (k == 0)
+		memcpy(&x, low + i, 4);
+		if ((k = t->head[DETECT_HASH(x)]) == 0)
 			continue;
 		memcpy(&v, low + i, 8);
 		for (; k != 0; k = t->w[k - 1].next) {
@@ -478,15 +504,76 @@ detect_content_type(const char *value)
 	return 0;
 }
 
+/* The Subject as detect_decode_words() and then detect_lower() make it,
+ * into low (DETECT_BUF + 8 bytes), followed by 8 zero bytes as
+ * detect_lists() wants; returns its length.  Without an encoded word in
+ * one pass (folding commutes with turning line breaks into spaces). */
+static size_t
+detect_decode_lower(const char *value, char *low)
+{
+	char buf[DETECT_BUF];
+	size_t i, n;
+	uint64_t w;
+	char *p;
+
+	if (strstr(value, "=?") != NULL) {
+		detect_decode_words(value, buf, sizeof(buf));
+		detect_lower(buf, low);
+		n = strlen(low);
+	} else {
+		n = strnlen(value, DETECT_BUF - 1);
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, value + i, 8);
+			w = fieldname_fold8(w);
+			memcpy(low + i, &w, 8);
+		}
+		for (; i < n; i++) {
+			char c = value[i];
+
+			low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
+		}
+		for (p = memchr(low, '\n', n); p != NULL;
+		    p = memchr(p + 1, '\n', n - (size_t)(p + 1 - low)))
+			*p = ' ';
+		for (p = memchr(low, '\r', n); p != NULL;
+		    p = memchr(p + 1, '\r', n - (size_t)(p + 1 - low)))
+			*p = ' ';
+	}
+	memset(low + n, 0, 8);
+	return n;
+}
+
+/* detect_starts_any(s, detect_autoreply_starts, ...) for s in lower case:
+ * only the words of its first byte compared. */
+static int
+detect_starts_low(const char *s)
+{
+	uint32_t m;
+	unsigned i;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (m = detect_starts_first[(unsigned char)*s]; m != 0; m &= m - 1) {
+		i = (unsigned)__builtin_ctz(m);
+		if (strncmp(s, detect_autoreply_starts[i], detect_starts_len[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Every test below is blind to ASCII case: all are made on the decoded
+ * Subject in lower case. */
 static unsigned
 detect_subject(const char *value)
 {
-	char buf[DETECT_BUF];
+	char low[DETECT_BUF + 8];
 	unsigned sig = 0, lists;
+	size_t n;
 
-	detect_decode_words(value, buf, sizeof(buf));
-	lists = detect_value_lists(&detect_subject_tab, buf);	/* all lists at once */
-	if (detect_is_reply(buf)) {
+	pthread_once(&detect_once, detect_init);
+	n = detect_decode_lower(value, low);
+	lists = detect_lists(&detect_subject_tab, low, n);	/* all lists at once */
+	if (detect_is_reply(low)) {
 		sig |= DETECT_REPLY;
 		if (lists & DETECT_L_SUBJECT)
 			sig |= DETECT_SUBJECT_FWD;
@@ -496,12 +583,11 @@ detect_subject(const char *value)
 		sig |= DETECT_COMPLAINT;
 	if (lists & DETECT_L_SUBJECT)
 		sig |= DETECT_SUBJECT;
-	if (detect_starts_any(buf, detect_autoreply_starts,
-		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0])))
+	if (detect_starts_low(low))
 		sig |= DETECT_AUTOREPLY;
 	else if (lists & DETECT_L_AUTOREPLY)
 		sig |= DETECT_AUTOREPLY_WEAK;
-	if (strncasecmp(buf, "report domain:", 14) == 0 ||
+	if (strncmp(low, "report domain:", 14) == 0 ||
 	    (lists & DETECT_L_REPORT_ID))
 		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */
 	return sig;
@@ -513,9 +599,8 @@ detect_field(int id, const char *name, const char *value)
 	if (value == NULL)
 		return 0;
 	switch (id) {
-	case FN_FROM:		/* a short list: strstr() is as quick */
-		if (detect_any(value, detect_from_words,
-			       sizeof(detect_from_words) / sizeof(detect_from_words[0])))
+	case FN_FROM:
+		if (detect_value_lists(&detect_from_tab, value) != 0)
 			return DETECT_FROM_DAEMON;
 		break;
 	case FN_SUBJECT:
