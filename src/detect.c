@@ -77,8 +77,9 @@ static const char *const detect_mailer_words[] = {
 	"mail delivery", "smtp32", "ezmlm", "qmail-send", "postfix",
 };
 
-/* hay in lower case into low (DETECT_BUF bytes), cut as detect_any() cuts. */
-static void
+/* hay in lower case into low (DETECT_BUF bytes), cut as detect_any() cuts;
+ * returns its length. */
+static size_t
 detect_lower(const char *hay, char *low)
 {
 	size_t i, n = strnlen(hay, DETECT_BUF - 1);
@@ -95,6 +96,7 @@ detect_lower(const char *hay, char *low)
 		low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
 	}
 	low[i] = '\0';
+	return n;
 }
 
 /* Does low (already lower case) contain one of the lowercase words? */
@@ -140,6 +142,7 @@ typedef struct detect_wtab {
 	const char *shortw[DETECT_TAB_MAX];	/* words under 4 bytes */
 	unsigned short_list[DETECT_TAB_MAX];
 	size_t nshort;
+	unsigned all;		/* every list with a word */
 } detect_wtab;
 
 static detect_wtab detect_subject_tab, detect_from_tab;
@@ -176,6 +179,7 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 
 		uint32_t x;
 
+		t->all |= list;
 		if (strlen(words[i]) < 4) {
 			t->short_list[t->nshort] = list;
 			t->shortw[t->nshort++] = words[i];
@@ -249,9 +253,11 @@ detect_lists(const detect_wtab *t, const char *low, size_t n)
 			     memcmp(low + i + 8, e->w + 8, e->len - 8) == 0))
 				found |= e->list;
 		}
+		if (found == t->all)
+			return found;	/* nothing more to find */
 	}
 	for (i = 0; i < t->nshort; i++)
-		if (strstr(low, t->shortw[i]) != NULL)
+		if (!(found & t->short_list[i]) && strstr(low, t->shortw[i]) != NULL)
 			found |= t->short_list[i];
 	return found;
 }
@@ -265,8 +271,7 @@ detect_value_lists(const detect_wtab *t, const char *value)
 	size_t n;
 
 	pthread_once(&detect_once, detect_init);
-	detect_lower(value, low);
-	n = strlen(low);
+	n = detect_lower(value, low);
 	memset(low + n, 0, 8);
 	return detect_lists(t, low, n);
 }
@@ -518,8 +523,7 @@ detect_decode_lower(const char *value, char *low)
 
 	if (strstr(value, "=?") != NULL) {
 		detect_decode_words(value, buf, sizeof(buf));
-		detect_lower(buf, low);
-		n = strlen(low);
+		n = detect_lower(buf, low);
 	} else {
 		n = strnlen(value, DETECT_BUF - 1);
 		for (i = 0; i + 8 <= n; i += 8) {
