@@ -303,12 +303,22 @@ rawfeed_continuations(rawfeed *rf, const char *buf, size_t len)
 #define RAWFEED_NONE	((size_t)-1)
 
 /* rawfeed_field_end() for one block of w bytes at s + i, as masks (bit j:
- * byte i + j is a LF; is a CR or a NUL): 1 when the end is found or ruled
- * out (*res: its offset or RAWFEED_NONE), 0 when the field goes on. */
+ * byte i + j is a LF; a CR; a NUL): 1 when the end is found or ruled out
+ * (*res: its offset or RAWFEED_NONE), 0 when the field goes on.  A CR is
+ * welcome right before a LF only (the line's end, as rawfeed_header_line()
+ * strips it); *cr says whether one was seen. */
 static inline int
-rawfeed_end_block(const char *s, size_t n, size_t i, uint32_t lf,
-		  uint32_t bad, size_t *nlf, size_t *res)
+rawfeed_end_block(const char *s, size_t n, size_t i, unsigned w, uint32_t lf,
+		  uint32_t cr, uint32_t nul, size_t *nlf, int *crs, size_t *res)
 {
+	uint32_t bad = nul;
+
+	if (cr != 0) {
+		uint32_t next = i + w < n && s[i + w] == '\n';
+
+		bad |= cr & ~((lf >> 1) | next << (w - 1));
+		*crs = 1;
+	}
 	while (lf != 0) {
 		unsigned k = (unsigned)__builtin_ctz(lf);
 		size_t pos = i + k;
@@ -333,9 +343,13 @@ rawfeed_end_block(const char *s, size_t n, size_t i, uint32_t lf,
 
 /* The tail of rawfeed_field_end(), a byte at a time from i. */
 static size_t
-rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf)
+rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, int *crs)
 {
 	for (; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			*crs = 1;
+			continue;
+		}
 		if (s[i] == '\r' || s[i] == '\0')
 			return RAWFEED_NONE;
 		if (s[i] != '\n')
@@ -352,7 +366,7 @@ rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf)
 #ifdef RAWFEED_AVX2
 /* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2. */
 __attribute__((target("avx2"))) static size_t
-rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf)
+rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, int *crs)
 {
 	const __m256i l = _mm256_set1_epi8('\n'), r = _mm256_set1_epi8('\r'),
 	    z = _mm256_setzero_si256();
@@ -361,31 +375,34 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf)
 	for (i = 0; n - i >= 32; i += 32) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
 		uint32_t lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, l));
-		uint32_t bad = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-		    _mm256_cmpeq_epi8(x, r), _mm256_cmpeq_epi8(x, z)));
+		uint32_t cr = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, r));
+		uint32_t nul = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, z));
 
-		if ((lf | bad) != 0 && rawfeed_end_block(s, n, i, lf, bad, nlf, &res))
+		if ((lf | cr | nul) != 0 &&
+		    rawfeed_end_block(s, n, i, 32, lf, cr, nul, nlf, crs, &res))
 			return res;
 	}
-	return rawfeed_end_tail(s, n, i, nlf);
+	return rawfeed_end_tail(s, n, i, nlf, crs);
 }
 #endif
 
 /* Where the field whose first line starts at s ends, when all its lines
  * lie in the n bytes at s: the offset of the LF after which no line
  * starting with a blank follows (the byte after it must lie in the n),
- * with its LFs (the joins of its lines) in *nlf.  RAWFEED_NONE when that
- * is not in sight, or when a CR or a NUL comes first (rawfeed_header_line()
- * sees to those).  One pass, 32 or 16 bytes at a time. */
+ * with its LFs (the joins of its lines) in *nlf and in *crs whether a CR
+ * ends some line.  RAWFEED_NONE when that is not in sight, or when a NUL
+ * or a CR elsewhere comes first (rawfeed_header_line() sees to those).
+ * One pass, 32 or 16 bytes at a time. */
 static size_t
-rawfeed_field_end(const char *s, size_t n, size_t *nlf)
+rawfeed_field_end(const char *s, size_t n, size_t *nlf, int *crs)
 {
 	size_t i = 0;
 
 	*nlf = 0;
+	*crs = 0;
 #ifdef RAWFEED_AVX2
 	if (__builtin_cpu_supports("avx2"))
-		return rawfeed_field_end_avx2(s, n, nlf);
+		return rawfeed_field_end_avx2(s, n, nlf, crs);
 #endif
 #ifdef __SSE2__
 	{
@@ -396,41 +413,63 @@ rawfeed_field_end(const char *s, size_t n, size_t *nlf)
 		for (; n - i >= 16; i += 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 			uint32_t lf = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, l));
-			uint32_t bad = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_cmpeq_epi8(x, r), _mm_cmpeq_epi8(x, z)));
+			uint32_t cr = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, r));
+			uint32_t nul = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, z));
 
-			if ((lf | bad) != 0 &&
-			    rawfeed_end_block(s, n, i, lf, bad, nlf, &res))
+			if ((lf | cr | nul) != 0 &&
+			    rawfeed_end_block(s, n, i, 16, lf, cr, nul, nlf, crs, &res))
 				return res;
 		}
 	}
 #endif
-	return rawfeed_end_tail(s, n, i, nlf);
+	return rawfeed_end_tail(s, n, i, nlf, crs);
 }
 
 /* A field read where it lies (s: its first line, colon: the offset of its
- * ':', end: of the LF that ends it; nlf LFs inside), given to the engine
- * as rawfeed_flush_field() would give it.  A value the engine reads as a
- * string is copied to the field buffer to be NUL-terminated; the others
- * (most fields: Received, DKIM-Signature, X-...) only count their length
- * and are passed where they lie. */
+ * ':', end: of the LF that ends it; nlf LFs inside; crs: a CR ends some
+ * line), given to the engine as rawfeed_flush_field() would give it.  A
+ * value the engine reads as a string is copied to the field buffer to be
+ * NUL-terminated, and so is one whose lines end with CR LF (the CRs left
+ * out, as rawfeed_header_line() leaves them); the others (most fields:
+ * Received, DKIM-Signature, X-...) only count their length and are passed
+ * where they lie. */
 static void
-rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf)
+rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
+	     int crs)
 {
-	const char *v = s + colon + 1, *ve = s + end;
+	const char *v, *ve, *p, *q;
 	int id = fieldname_id(s, colon);
+	char *f = rf->field;
 
-	while (v < ve && (*v == ' ' || *v == '\t'))
-		v++;
-	if (!engine_header_reads(id)) {
-		engine_header_id(rf->e, id, s, colon, v, (size_t)(ve - v), nlf);
-		return;
+	if (!crs) {
+		v = s + colon + 1;
+		ve = s + end;
+		while (v < ve && (*v == ' ' || *v == '\t'))
+			v++;
+		if (!engine_header_reads(id)) {
+			engine_header_id(rf->e, id, s, colon, v, (size_t)(ve - v),
+					 nlf);
+			return;
+		}
+		memcpy(f, s, end);
+	} else {
+		/* every CR is right before a LF: leave them all out */
+		const char *e = s + end;
+		size_t o = 0;
+
+		for (p = s; (q = memchr(p, '\r', (size_t)(e - p))) != NULL;
+		    p = q + 1) {
+			memcpy(f + o, p, (size_t)(q - p));
+			o += (size_t)(q - p);
+		}
+		memcpy(f + o, p, (size_t)(e - p));
+		end = o + (size_t)(e - p);
 	}
-	memcpy(rf->field, s, end);
-	rf->field[colon] = '\0';
-	rf->field[end] = '\0';
-	engine_header_id(rf->e, id, rf->field, colon, rf->field + (v - s),
-			 (size_t)(ve - v), nlf);
+	f[colon] = '\0';
+	f[end] = '\0';
+	for (v = f + colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	engine_header_id(rf->e, id, f, colon, v, (size_t)(f + end - v), nlf);
 }
 
 /* The common case of the header block, without the line and field
@@ -446,6 +485,7 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 {
 	size_t off = 0, i, j, end, nlf, n, rest;
 	const char *s;
+	int crs;
 
 	i = mime_param_span(buf, len);
 	for (;;) {
@@ -455,7 +495,7 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 		if (i == 0 || i >= rest || s[i] != ':')
 			break;
 		n = rest < rf->max + 2 ? rest : rf->max + 2;
-		if ((end = rawfeed_field_end(s, n, &nlf)) == RAWFEED_NONE)
+		if ((end = rawfeed_field_end(s, n, &nlf, &crs)) == RAWFEED_NONE)
 			break;
 		/* the next line: an unindented parameter line would join it */
 		j = mime_param_span(s + end + 1, rest - end - 1);
@@ -463,7 +503,7 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 			break;
 		rawfeed_flush_field(rf);
 		rf->first_line = 0;
-		rawfeed_emit(rf, s, i, end, nlf);
+		rawfeed_emit(rf, s, i, end, nlf, crs);
 		off += end + 1;
 		i = j;
 	}

@@ -607,7 +607,7 @@ START_TEST(test_caps)
 END_TEST
 
 /* Header blocks made at random (blanks, CR, NUL, '=' lines, folding, long
- * fields, fields cut at 32-byte blocks): read whole, where rawfeed reads
+ * fields, fields cut at 32-byte blocks, CR LF): read whole, where rawfeed reads
  * most fields in place with a vector scan for their ends, they give what
  * 1-byte chunks give, where every line goes through the line buffer. */
 static unsigned long rnd_state = 12345;
@@ -639,6 +639,8 @@ START_TEST(test_header_inplace)
 		char *a, *b;
 		const char *la, *lb;
 
+		int crlf = rnd(4) == 0;	/* lines end with CR LF */
+
 		len = 0;
 		nf = 1 + rnd(20);
 		for (f = 0; f < nf && len < cap - 30000; f++) {
@@ -665,7 +667,7 @@ START_TEST(test_header_inplace)
 					msg[len++] = c == 0 ? '\0' : c == 1 ? '\r' :
 						     vals[rnd(sizeof(vals) - 1)];
 				}
-				if (rnd(30) == 0)
+				if (crlf || rnd(30) == 0)
 					msg[len++] = '\r';
 				msg[len++] = '\n';
 			}
