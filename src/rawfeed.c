@@ -374,12 +374,15 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, int *crs)
 
 	for (i = 0; n - i >= 32; i += 32) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		__m256i c = _mm256_cmpeq_epi8(x, r);
 		uint32_t lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, l));
-		uint32_t cr = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, r));
-		uint32_t nul = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, z));
+		/* CRs and NULs together: both are rare */
+		uint32_t crnul = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_or_si256(c, _mm256_cmpeq_epi8(x, z)));
+		uint32_t cr = crnul != 0 ? (uint32_t)_mm256_movemask_epi8(c) : 0;
 
-		if ((lf | cr | nul) != 0 &&
-		    rawfeed_end_block(s, n, i, 32, lf, cr, nul, nlf, crs, &res))
+		if ((lf | crnul) != 0 && rawfeed_end_block(s, n, i, 32, lf, cr,
+							   crnul & ~cr, nlf, crs, &res))
 			return res;
 	}
 	return rawfeed_end_tail(s, n, i, nlf, crs);
@@ -472,6 +475,36 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 	engine_header_id(rf->e, id, f, colon, v, (size_t)(f + end - v), nlf);
 }
 
+/* mime_param_span() (the bytes of a parameter name at s) with its first
+ * 16 bytes in line: most field names are shorter, and a call per line
+ * costs as much as the test. */
+static inline size_t
+rawfeed_span(const char *s, size_t n)
+{
+#ifdef __SSE2__
+	if (n >= 16) {
+		/* as mime_param_span() tests them: ranges by signed compare */
+		const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		const __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+		__m128i ok = _mm_or_si128(
+		    _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+				  _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
+		    _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+				  _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))));
+		unsigned m;
+
+		ok = _mm_or_si128(ok, _mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')),
+				 _mm_cmpeq_epi8(x, _mm_set1_epi8('*')))));
+		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+		return m != 0 ? (size_t)__builtin_ctz(m) :
+				16 + mime_param_span(s + 16, n - 16);
+	}
+#endif
+	return mime_param_span(s, n);
+}
+
 /* The common case of the header block, without the line and field
  * buffers: fields ("Name:", the name all parameter-name bytes) whose
  * lines all lie in buf, end with a bare LF, hold no NUL, fit max_header,
@@ -487,7 +520,7 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 	const char *s;
 	int crs;
 
-	i = mime_param_span(buf, len);
+	i = rawfeed_span(buf, len);
 	for (;;) {
 		s = buf + off;
 		rest = len - off;
@@ -498,7 +531,7 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 		if ((end = rawfeed_field_end(s, n, &nlf, &crs)) == RAWFEED_NONE)
 			break;
 		/* the next line: an unindented parameter line would join it */
-		j = mime_param_span(s + end + 1, rest - end - 1);
+		j = rawfeed_span(s + end + 1, rest - end - 1);
 		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '='))
 			break;
 		rawfeed_flush_field(rf);
