@@ -543,7 +543,7 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		return (size_t)-1;
 	}
 	memcpy(e->hstore + h->name, name, nlen + 1);
-	vlen = engine_unfold(e->hstore + e->hlen, room, value, vlen);
+	vlen = engine_unfold_nl(e->hstore + e->hlen, room, value, vlen, nlf);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';
 	e->hlen += vlen + 1;
@@ -694,12 +694,14 @@ engine_header_id(engine *e, int id, const char *name, size_t nlen,
 	switch (id) {
 	case FN_CONTENT_TYPE:
 		if (!e->has_ct) {
-			e->ct[engine_unfold(e->ct, ENGINE_CT_MAX, value, vlen)] = '\0';
+			e->ct[engine_unfold_nl(e->ct, ENGINE_CT_MAX, value, vlen,
+					       nlf)] = '\0';
 			e->has_ct = 1;
 		}
 		break;
 	case FN_CONTENT_TRANSFER_ENCODING:
-		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value, vlen)] = '\0';
+		e->cte[engine_unfold_nl(e->cte, sizeof(e->cte) - 1, value, vlen,
+					nlf)] = '\0';
 		break;
 	case FN_FROM:
 		engine_set_first(e, &e->r.from, stored, value, vlen);

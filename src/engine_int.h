@@ -98,19 +98,23 @@ int engine_header_nl(engine *e, const char *name, size_t nlen,
 
 /* engine_header_nl() for a name already classified: id is
  * fieldname_id(name, nlen).  When engine_header_reads(id) is 0 neither
- * name nor value need be NUL-terminated (nor the value free of NULs when
- * nlf is known): only nlen bytes of the name and vlen of the value are
- * read, so a front end may pass them where they lie. */
+ * name nor value need be NUL-terminated: only the nlen bytes of the name
+ * and the vlen of the value are read, so a front end may pass them where
+ * they lie (and copy only the values that are read). */
 int engine_header_id(engine *e, int id, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
 int engine_header_reads(int id);
 
 /* engine_unfold.c: value (vlen bytes) unfolded into dst (CR and LF
  * dropped, at most cap bytes, trailing white space cut), returning the
- * length; engine_unfold_len(): that length, nothing copied;
+ * length; engine_unfold_nl(): the same for a value known to hold no CR
+ * and exactly nlf LFs ((size_t)-1: not known); engine_unfold_len(): that
+ * length, nothing copied;
  * engine_unfold_len_nl(): the same for a value known to hold no CR and
  * exactly nlf LFs ((size_t)-1: not known). */
 size_t engine_unfold(char *dst, size_t cap, const char *v, size_t vlen);
+size_t engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
+			size_t nlf);
 size_t engine_unfold_len(size_t cap, const char *v, size_t vlen);
 size_t engine_unfold_len_nl(size_t cap, const char *v, size_t vlen,
 			    size_t nlf);
