@@ -111,13 +111,19 @@ detect_any_low(const char *low, const char *const *words, size_t n)
 	return 0;
 }
 
-/* Word lists looked for in one pass over a lowercased value: each word is
- * filed under a hash of its first four bytes, and at every offset of the
- * value only the words filed under the hash of the four bytes there are
- * compared, eight bytes at once first (words under four bytes are looked
- * for with strstr()).  Two tables, for the Subject's lists and for From;
- * built once (pthread_once), then read-only. */
+/* Word lists looked for in one pass over a lowercased value, Wu-Manber
+ * style: with m the length of the table's shortest word (of four bytes or
+ * more), a window of m bytes moves along the value; a table by the hash
+ * of the byte pair at its end says how far it may move without passing
+ * over a word (none of their first m bytes ends with that pair, or only
+ * that far from their m-th).  Where it may not move, the words filed
+ * under the hash of the window's first four bytes are compared, eight
+ * bytes at once first.  Words under four bytes are looked for with
+ * strstr().  Two tables, for the Subject's lists and for From; built
+ * once (pthread_once), then read-only. */
 #define DETECT_HASH(x)	((uint32_t)((uint32_t)(x) * 2654435761u) >> 20)
+#define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
+				  (unsigned char)(b)) & 4095u)
 #define DETECT_N(a)	(sizeof(a) / sizeof((a)[0]))
 #define DETECT_L_SUBJECT	1u	/* detect_subject_words */
 #define DETECT_L_COMPLAINT	2u	/* detect_complaint_words */
@@ -131,6 +137,7 @@ typedef struct detect_lword {
 	const char *w;
 	size_t len;		/* 4 at least */
 	uint64_t pre, mask;	/* the first bytes (up to 8), as loaded */
+	uint64_t pre2, mask2;	/* the next 8 (bytes 8 to 15), the same way */
 	unsigned list;		/* DETECT_L_* */
 	unsigned char next;	/* 1 + the next word of the same hash, 0 none */
 } detect_lword;
@@ -143,6 +150,8 @@ typedef struct detect_wtab {
 	unsigned short_list[DETECT_TAB_MAX];
 	size_t nshort;
 	unsigned all;		/* every list with a word */
+	size_t m;		/* the shortest word of 4 bytes or more */
+	unsigned char shift[4096];	/* by DETECT_PAIR(): window move */
 } detect_wtab;
 
 static detect_wtab detect_subject_tab, detect_from_tab;
@@ -199,10 +208,37 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 		memset(b, 0, sizeof(b));
 		memset(b, 0xff, k);
 		memcpy(&e->mask, b, 8);
+		k = e->len < 8 ? 0 : e->len - 8 < 8 ? e->len - 8 : 8;
+		memset(b, 0, sizeof(b));
+		memcpy(b, e->w + 8, k);
+		memcpy(&e->pre2, b, 8);
+		memset(b, 0, sizeof(b));
+		memset(b, 0xff, k);
+		memcpy(&e->mask2, b, 8);
 		e->list = list;
 		e->next = t->head[h];
 		t->head[h] = (unsigned char)++t->n;
 	}
+}
+
+/* t's window length and moves, once all its words are filed. */
+static void
+detect_file_shifts(detect_wtab *t)
+{
+	size_t i, j;
+
+	t->m = 0;
+	for (i = 0; i < t->n; i++)
+		if (t->m == 0 || t->w[i].len < t->m)
+			t->m = t->w[i].len;
+	memset(t->shift, (int)(t->m - 1), sizeof(t->shift));
+	for (i = 0; i < t->n; i++)
+		for (j = 1; j < t->m; j++) {
+			unsigned h = DETECT_PAIR(t->w[i].w[j - 1], t->w[i].w[j]);
+
+			if (t->shift[h] > t->m - 1 - j)
+				t->shift[h] = (unsigned char)(t->m - 1 - j);
+		}
 }
 
 static void
@@ -223,6 +259,8 @@ detect_init(void)
 			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
 	detect_file_words(&detect_from_tab, detect_from_words,
 			  DETECT_N(detect_from_words), 1u);
+	detect_file_shifts(&detect_subject_tab);
+	detect_file_shifts(&detect_from_tab);
 	detect_init_starts();
 }
 
@@ -233,13 +271,18 @@ static unsigned
 detect_lists(const detect_wtab *t, const char *low, size_t n)
 {
 	unsigned found = 0;
-	size_t i;
-	uint64_t v;
+	size_t i, p;
+	uint64_t v, v2;
 
-	for (i = 0; i + 4 <= n; i++) {
+	for (p = t->m - 1; t->m > 0 && p < n; p++) {
 		uint32_t x;
-		unsigned k;
+		unsigned k = t->shift[DETECT_PAIR(low[p - 1], low[p])];
 
+		if (k != 0) {
+			p += k - 1;
+			continue;
+		}
+		i = p - (t->m - 1);	/* a word may start here */
 		memcpy(&x, low + i, 4);
 		if ((k = t->head[DETECT_HASH(x)]) == 0)
 			continue;
@@ -247,11 +290,18 @@ detect_lists(const detect_wtab *t, const char *low, size_t n)
 		for (; k != 0; k = t->w[k - 1].next) {
 			const detect_lword *e = &t->w[k - 1];
 
-			if (!(found & e->list) && (v & e->mask) == e->pre &&
-			    e->len <= n - i &&
-			    (e->len <= 8 ||
-			     memcmp(low + i + 8, e->w + 8, e->len - 8) == 0))
-				found |= e->list;
+			if (found & e->list || (v & e->mask) != e->pre ||
+			    e->len > n - i)
+				continue;
+			if (e->len > 8) {
+				/* i + 8 < n: eight bytes there are loaded */
+				memcpy(&v2, low + i + 8, 8);
+				if ((v2 & e->mask2) != e->pre2 ||
+				    (e->len > 16 &&
+				     memcmp(low + i + 16, e->w + 16, e->len - 16) != 0))
+					continue;
+			}
+			found |= e->list;
 		}
 		if (found == t->all)
 			return found;	/* nothing more to find */

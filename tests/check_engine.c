@@ -16,6 +16,7 @@
 #include "rawfeed.h"
 #include "result.h"
 #include "fieldname.h"
+#include "detect.h"
 #include <strings.h>
 
 static char *
@@ -688,6 +689,47 @@ START_TEST(test_header_inplace)
 }
 END_TEST
 
+/* The word tables of detect.c move a window along the value, by more than
+ * a byte where no word can start: words at every offset of a filler that
+ * holds none (digits), in any case, are still found. */
+START_TEST(test_detect_words)
+{
+	static const struct { const char *name, *word; unsigned sig; } t[] = {
+		{ "Subject", "undelivered", DETECT_SUBJECT },
+		{ "Subject", "Mail Delivery Failed", DETECT_SUBJECT },
+		{ "Subject", "delivery status notification (failure)", DETECT_SUBJECT },
+		{ "Subject", "NON RECAPITABILE", DETECT_SUBJECT },
+		{ "Subject", "\xe4\xb8\x8d\xe9\x81\x94", DETECT_SUBJECT },
+		{ "Subject", "spam complaint", DETECT_COMPLAINT },
+		{ "Subject", "Report-ID: 1", DETECT_NOT_BOUNCE },
+		{ "Subject", "I am away until", DETECT_AUTOREPLY_WEAK },
+		{ "From", "MAILER-DAEMON", DETECT_FROM_DAEMON },
+		{ "From", "<>", DETECT_FROM_DAEMON },
+		{ "From", "fbl", DETECT_FROM_DAEMON },
+		{ "From", "Mail.Delivery.System", DETECT_FROM_DAEMON },
+		{ "From", "complaints@", DETECT_FROM_DAEMON },
+	};
+	char v[200];
+	size_t i, a, b, k;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (a = 0; a < 40; a++)
+			for (b = 0; b < 12; b += 5) {
+				for (k = 0; k < a; k++)
+					v[k] = (char)('0' + (k * 7 + b) % 10);
+				strcpy(v + a, t[i].word);
+				for (k = strlen(v); k < a + strlen(t[i].word) + b; k++)
+					v[k] = '1';
+				v[k] = '\0';
+				ck_assert_msg(detect_header(t[i].name, v) & t[i].sig,
+					      "%s: %s", t[i].name, v);
+				memset(v + a, '2', strlen(t[i].word));	/* no word */
+				ck_assert_msg(!(detect_header(t[i].name, v) & t[i].sig),
+					      "%s: %s", t[i].name, v);
+			}
+}
+END_TEST
+
 START_TEST(test_mbox_from_line)
 {
 	size_t len;
@@ -841,6 +883,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_mbox_from_line);
 	tcase_add_test(tc, test_header_inplace);
+	tcase_add_test(tc, test_detect_words);
 	tcase_add_test(tc, test_result_helpers);
 	tcase_add_test(tc, test_fieldname_id);
 	suite_add_tcase(s, tc);
