@@ -534,7 +534,8 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 		j = rawfeed_span(s + end + 1, rest - end - 1);
 		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '='))
 			break;
-		rawfeed_flush_field(rf);
+		if (rf->flen > 0)
+			rawfeed_flush_field(rf);
 		rf->first_line = 0;
 		rawfeed_emit(rf, s, i, end, nlf, crs);
 		off += end + 1;
