@@ -490,11 +490,6 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
-/* The fields engine_lookup() is asked for (scan.c, engine_eom.c): only
- * these are stored; the others only take their room, so that what is
- * kept stays what it was when every field was stored. */
-#define ENGINE_LOOKUP_IDS	(1u << FN_FROM | 1u << FN_TO | 1u << FN_SUBJECT | \
-				 1u << FN_X_FAILED_RECIPIENTS)
 #define ENGINE_UNSTORED		((size_t)-1)	/* hent name of a field not stored */
 
 /* 2: a field the scanner relies on (room is kept for these); 1: other
@@ -653,21 +648,6 @@ engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
 	/* once, for all the tests below */
 	return engine_header_id(e, fieldname_id(name, nlen), name, nlen, value,
 				vlen, nlf);
-}
-
-/* The ids whose value engine_header_id() reads as a string: stored for
- * engine_lookup(), read by detect_field() or kept for the result.  For
- * the others only the value's length and white tail count. */
-#define ENGINE_READS_IDS	(ENGINE_LOOKUP_IDS | 1u << FN_CONTENT_TYPE | \
-				 1u << FN_CONTENT_TRANSFER_ENCODING | \
-				 1u << FN_AUTO_SUBMITTED | 1u << FN_PRECEDENCE | \
-				 1u << FN_X_MAILER | 1u << FN_X_APPLE_UNSUBSCRIBE | \
-				 1u << FN_RETURN_PATH)
-
-int
-engine_header_reads(int id)
-{
-	return (ENGINE_READS_IDS >> id) & 1;
 }
 
 int

@@ -13,6 +13,7 @@
 #include "dsn.h"
 #include "detect.h"
 #include "ruleset.h"
+#include "fieldname.h"
 
 #define ENGINE_HSTORE	16384	/* bytes of top-level header fields kept */
 #define ENGINE_HMAX	64	/* header fields kept */
@@ -74,6 +75,20 @@ struct engine {
 #define ENGINE_BOUNCE_SIGS (DETECT_FROM_DAEMON | DETECT_SUBJECT | \
 			    DETECT_XFAILED | DETECT_NULL_SENDER | DETECT_REPORT_DSN)
 
+/* The fields engine_lookup() is asked for (scan.c, engine_eom.c): only
+ * these are stored; the others only take their room, so that what is
+ * kept stays what it was when every field was stored. */
+#define ENGINE_LOOKUP_IDS	(1u << FN_FROM | 1u << FN_TO | 1u << FN_SUBJECT | \
+				 1u << FN_X_FAILED_RECIPIENTS)
+/* The ids whose value engine_header_id() reads as a string: stored for
+ * engine_lookup(), read by detect_field() or kept for the result.  For
+ * the others only the value's length and white tail count. */
+#define ENGINE_READS_IDS	(ENGINE_LOOKUP_IDS | 1u << FN_CONTENT_TYPE | \
+				 1u << FN_CONTENT_TRANSFER_ENCODING | \
+				 1u << FN_AUTO_SUBMITTED | 1u << FN_PRECEDENCE | \
+				 1u << FN_X_MAILER | 1u << FN_X_APPLE_UNSUBSCRIBE | \
+				 1u << FN_RETURN_PATH)
+
 /* The caps in force (defaults filled in); valid while e lives. */
 const bt_caps *engine_caps(const engine *e);
 /* Note caps hit by a front end (rawfeed cutting a header line). */
@@ -82,7 +97,7 @@ void engine_note_caps(engine *e, unsigned caps);
  * unfolded, or NULL; ctx is the engine.  Valid until engine_reset().
  * Only From, To, Subject and X-Failed-Recipients are stored (the others
  * take their room in the store, unwritten): to look up another field, add
- * its id to ENGINE_LOOKUP_IDS in engine.c. */
+ * its id to ENGINE_LOOKUP_IDS above. */
 const char *engine_lookup(void *ctx, const char *name);
 
 /* engine_header() with the lengths known: name and value are NUL-terminated
@@ -103,7 +118,11 @@ int engine_header_nl(engine *e, const char *name, size_t nlen,
  * they lie (and copy only the values that are read). */
 int engine_header_id(engine *e, int id, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
-int engine_header_reads(int id);
+static inline int
+engine_header_reads(int id)
+{
+	return (ENGINE_READS_IDS >> id) & 1;
+}
 
 /* engine_unfold.c: value (vlen bytes) unfolded into dst (CR and LF
  * dropped, at most cap bytes, trailing white space cut), returning the
