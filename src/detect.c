@@ -140,6 +140,8 @@ typedef struct detect_lword {
 	uint64_t pre2, mask2;	/* the next 8 (bytes 8 to 15), the same way */
 	unsigned list;		/* DETECT_L_* */
 	unsigned char next;	/* 1 + the next word of the same hash, 0 none */
+	unsigned char skip;	/* the same for the next one whose first 8
+				 * bytes (pre, mask) differ */
 } detect_lword;
 
 typedef struct detect_wtab {
@@ -221,7 +223,8 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 	}
 }
 
-/* t's window length and moves, once all its words are filed. */
+/* t's window length and moves, and the chains' skips, once all its words
+ * are filed. */
 static void
 detect_file_shifts(detect_wtab *t)
 {
@@ -231,6 +234,14 @@ detect_file_shifts(detect_wtab *t)
 	for (i = 0; i < t->n; i++)
 		if (t->m == 0 || t->w[i].len < t->m)
 			t->m = t->w[i].len;
+	for (i = 0; i < t->n; i++) {
+		unsigned k = t->w[i].next;
+
+		while (k != 0 && t->w[k - 1].pre == t->w[i].pre &&
+		       t->w[k - 1].mask == t->w[i].mask)
+			k = t->w[k - 1].next;
+		t->w[i].skip = (unsigned char)k;
+	}
 	memset(t->shift, (int)(t->m - 1), sizeof(t->shift));
 	for (i = 0; i < t->n; i++)
 		for (j = 1; j < t->m; j++) {
@@ -287,11 +298,15 @@ detect_lists(const detect_wtab *t, const char *low, size_t n)
 		if ((k = t->head[DETECT_HASH(x)]) == 0)
 			continue;
 		memcpy(&v, low + i, 8);
-		for (; k != 0; k = t->w[k - 1].next) {
+		while (k != 0) {
 			const detect_lword *e = &t->w[k - 1];
 
-			if (found & e->list || (v & e->mask) != e->pre ||
-			    e->len > n - i)
+			if ((v & e->mask) != e->pre) {
+				k = e->skip;	/* none with these 8 bytes */
+				continue;
+			}
+			k = e->next;
+			if (found & e->list || e->len > n - i)
 				continue;
 			if (e->len > 8) {
 				/* i + 8 < n: eight bytes there are loaded */
