@@ -2,8 +2,10 @@
  * detect.c - bounce signals of the envelope sender and top-level header
  * fields (see detect.h).  Substring tables over lowercased, RFC 2047-decoded
  * values; everything on the stack, bounded by fixed buffers, but for the
- * Subject's word index, built once and read-only after (detect_init()).
- * Field names come classified (fieldname.h).
+ * word tables of the Subject and From (searched Wu-Manber style, see
+ * detect_lists()), built once and read-only after (detect_init()).
+ * Field names come classified (fieldname.h); a field whose value is not
+ * read is judged by its name alone (detect_name()).
  */
 #define _GNU_SOURCE	/* memmem */
 #include <pthread.h>

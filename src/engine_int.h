@@ -2,7 +2,8 @@
  * engine_int.h - the engine's internal state, shared by engine.c (life
  * cycle, header fields, body, MIME callbacks), engine_unfold.c (unfolding
  * and capping of header values), engine_eom.c (the decisions at the end
- * of the message) and rawfeed.c (which only reads the caps).
+ * of the message) and rawfeed.c (which reads the caps and gives header
+ * fields already classified: engine_header_id(), engine_header_reads()).
  * Not for other modules: they use engine.h.
  */
 #ifndef BT_ENGINE_INT_H

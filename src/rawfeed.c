@@ -4,12 +4,22 @@
  * (continuation lines joined with "\n", as Postfix passes them); the first
  * line that is neither a field nor a continuation ends the header block,
  * like a blank line, and is handed on as body.  A leading mbox "From " line
- * is skipped.  A header line whole in a chunk is read where it lies; one
- * cut by a chunk's end is gathered in the line buffer first.  A field goes
- * to the engine with the count of its joins when it holds no CR and no
- * NUL (engine_header_nl()), which spares the engine a scan.  Memory: one
- * line buffer and one field buffer of max_header bytes (and 16 for wide
- * loads), owned by the rawfeed.
+ * is skipped.
+ *
+ * Most fields are read where they lie (rawfeed_fields()): a field whose
+ * lines are all in the chunk, with the line after it, is found by one
+ * vector scan for its LFs (CRs and NULs noted on the way), classified
+ * once (fieldname_id()) and given to the engine at once; only a value the
+ * engine reads as a string, or one whose lines end with CR LF, is copied
+ * (engine_header_reads()), and the others are passed in place.  What that
+ * cannot take (a field cut by a chunk's end, a NUL, a lone CR, a field
+ * over max_header, the blank line) goes a line at a time through
+ * rawfeed_header_line(), which gives the same calls: a header line whole
+ * in a chunk is read where it lies, one cut by a chunk's end is gathered
+ * in the line buffer first.  A field goes to the engine with the count of
+ * its joins when it holds no CR and no NUL (engine_header_nl()), which
+ * spares the engine a scan.  Memory: one line buffer and one field buffer
+ * of max_header bytes (and 32 for wide loads), owned by the rawfeed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +399,35 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, int *crs)
 }
 #endif
 
+/* The code rawfeed_field_end() runs: 2 AVX2, 1 SSE2, 0 a byte at a time;
+ * chosen once by the CPU (0 when BOUNCETAG_NO_SIMD is set), or by tests
+ * (rawfeed_simd_force()); -1 until then. */
+static int rawfeed_simd = -1;
+
+static int
+rawfeed_simd_cpu(void)
+{
+	int level = 0;
+
+#ifdef __SSE2__
+	level = 1;
+#endif
+#ifdef RAWFEED_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		level = 2;
+#endif
+	return getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : level;
+}
+
+int
+rawfeed_simd_force(int level)
+{
+	int cpu = rawfeed_simd_cpu();
+
+	rawfeed_simd = level >= 0 && level < cpu ? level : cpu;
+	return rawfeed_simd;
+}
+
 /* Where the field whose first line starts at s ends, when all its lines
  * lie in the n bytes at s: the offset of the LF after which no line
  * starting with a blank follows (the byte after it must lie in the n),
@@ -403,12 +442,14 @@ rawfeed_field_end(const char *s, size_t n, size_t *nlf, int *crs)
 
 	*nlf = 0;
 	*crs = 0;
+	if (rawfeed_simd < 0)
+		rawfeed_simd = rawfeed_simd_cpu();
 #ifdef RAWFEED_AVX2
-	if (__builtin_cpu_supports("avx2"))
+	if (rawfeed_simd == 2)
 		return rawfeed_field_end_avx2(s, n, nlf, crs);
 #endif
 #ifdef __SSE2__
-	{
+	if (rawfeed_simd == 1) {
 		const __m128i l = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r'),
 		    z = _mm_setzero_si128();
 		size_t res;
