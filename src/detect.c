@@ -2,9 +2,12 @@
  * detect.c - bounce signals of the envelope sender and top-level header
  * fields (see detect.h).  Substring tables over lowercased, RFC 2047-decoded
  * values; everything on the stack, bounded by fixed buffers, but for the
- * Subject's word index, built once and read-only after (detect_init()).
- * Field names come classified (fieldname.h).
+ * word tables of the Subject and From (searched Wu-Manber style, see
+ * detect_lists()), built once and read-only after (detect_init()).
+ * Field names come classified (fieldname.h); a field whose value is not
+ * read is judged by its name alone (detect_name()).
  */
+#define _GNU_SOURCE	/* memmem */
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -76,8 +79,9 @@ static const char *const detect_mailer_words[] = {
 	"mail delivery", "smtp32", "ezmlm", "qmail-send", "postfix",
 };
 
-/* hay in lower case into low (DETECT_BUF bytes), cut as detect_any() cuts. */
-static void
+/* hay in lower case into low (DETECT_BUF bytes), cut as detect_any() cuts;
+ * returns its length. */
+static size_t
 detect_lower(const char *hay, char *low)
 {
 	size_t i, n = strnlen(hay, DETECT_BUF - 1);
@@ -94,6 +98,7 @@ detect_lower(const char *hay, char *low)
 		low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
 	}
 	low[i] = '\0';
+	return n;
 }
 
 /* Does low (already lower case) contain one of the lowercase words? */
@@ -108,11 +113,17 @@ detect_any_low(const char *low, const char *const *words, size_t n)
 	return 0;
 }
 
-/* Word lists looked for in one pass over a lowercased value: each word is
- * filed under a hash of its first two bytes, and at every offset of the
- * value only the words filed under the hash of the two bytes there are
- * compared, eight bytes at once first.  One table, for the Subject's
- * lists; built once (pthread_once), then read-only. */
+/* Word lists looked for in one pass over a lowercased value, Wu-Manber
+ * style: with m the length of the table's shortest word (of four bytes or
+ * more), a window of m bytes moves along the value; a table by the hash
+ * of the byte pair at its end says how far it may move without passing
+ * over a word (none of their first m bytes ends with that pair, or only
+ * that far from their m-th).  Where it may not move, the words filed
+ * under the hash of the window's first four bytes are compared, eight
+ * bytes at once first.  Words under four bytes are looked for with
+ * strstr().  Two tables, for the Subject's lists and for From; built
+ * once (pthread_once), then read-only. */
+#define DETECT_HASH(x)	((uint32_t)((uint32_t)(x) * 2654435761u) >> 20)
 #define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
 				  (unsigned char)(b)) & 4095u)
 #define DETECT_N(a)	(sizeof(a) / sizeof((a)[0]))
@@ -126,23 +137,47 @@ static const char *const detect_report_id_words[] = { "report-id:" };
 
 typedef struct detect_lword {
 	const char *w;
-	size_t len;		/* 2 at least */
+	size_t len;		/* 4 at least */
 	uint64_t pre, mask;	/* the first bytes (up to 8), as loaded */
+	uint64_t pre2, mask2;	/* the next 8 (bytes 8 to 15), the same way */
 	unsigned list;		/* DETECT_L_* */
 	unsigned char next;	/* 1 + the next word of the same hash, 0 none */
+	unsigned char skip;	/* the same for the next one whose first 8
+				 * bytes (pre, mask) differ */
 } detect_lword;
 
 typedef struct detect_wtab {
 	detect_lword w[DETECT_TAB_MAX];
 	size_t n;
 	unsigned char head[4096];	/* 1 + first word of a hash, 0 none */
-	const char *shortw[DETECT_TAB_MAX];	/* words under 2 bytes */
+	const char *shortw[DETECT_TAB_MAX];	/* words under 4 bytes */
 	unsigned short_list[DETECT_TAB_MAX];
 	size_t nshort;
+	unsigned all;		/* every list with a word */
+	size_t m;		/* the shortest word of 4 bytes or more */
+	unsigned char shift[4096];	/* by DETECT_PAIR(): window move */
 } detect_wtab;
 
-static detect_wtab detect_subject_tab;
+static detect_wtab detect_subject_tab, detect_from_tab;
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
+
+/* detect_autoreply_starts by first byte: bit i for word i. */
+static uint32_t detect_starts_first[256];
+static size_t detect_starts_len[DETECT_N(detect_autoreply_starts)];
+
+static void
+detect_init_starts(void)
+{
+	size_t i;
+
+	_Static_assert(DETECT_N(detect_autoreply_starts) <= 32,
+		       "too many words for detect_starts_first");
+	for (i = 0; i < DETECT_N(detect_autoreply_starts); i++) {
+		detect_starts_len[i] = strlen(detect_autoreply_starts[i]);
+		detect_starts_first[(unsigned char)detect_autoreply_starts[i][0]] |=
+		    1u << i;
+	}
+}
 
 static void
 detect_file_words(detect_wtab *t, const char *const *words, size_t n,
@@ -155,13 +190,17 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 		detect_lword *e;
 		unsigned h;
 
-		if (words[i][0] == '\0' || words[i][1] == '\0') {
+		uint32_t x;
+
+		t->all |= list;
+		if (strlen(words[i]) < 4) {
 			t->short_list[t->nshort] = list;
 			t->shortw[t->nshort++] = words[i];
 			continue;
 		}
 		e = &t->w[t->n];
-		h = DETECT_PAIR(words[i][0], words[i][1]);
+		memcpy(&x, words[i], 4);
+		h = DETECT_HASH(x);
 		e->w = words[i];
 		e->len = strlen(words[i]);
 		/* the first k bytes and their mask, laid out as a load of
@@ -173,10 +212,46 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 		memset(b, 0, sizeof(b));
 		memset(b, 0xff, k);
 		memcpy(&e->mask, b, 8);
+		k = e->len < 8 ? 0 : e->len - 8 < 8 ? e->len - 8 : 8;
+		memset(b, 0, sizeof(b));
+		memcpy(b, e->w + 8, k);
+		memcpy(&e->pre2, b, 8);
+		memset(b, 0, sizeof(b));
+		memset(b, 0xff, k);
+		memcpy(&e->mask2, b, 8);
 		e->list = list;
 		e->next = t->head[h];
 		t->head[h] = (unsigned char)++t->n;
 	}
+}
+
+/* t's window length and moves, and the chains' skips, once all its words
+ * are filed. */
+static void
+detect_file_shifts(detect_wtab *t)
+{
+	size_t i, j;
+
+	t->m = 0;
+	for (i = 0; i < t->n; i++)
+		if (t->m == 0 || t->w[i].len < t->m)
+			t->m = t->w[i].len;
+	for (i = 0; i < t->n; i++) {
+		unsigned k = t->w[i].next;
+
+		while (k != 0 && t->w[k - 1].pre == t->w[i].pre &&
+		       t->w[k - 1].mask == t->w[i].mask)
+			k = t->w[k - 1].next;
+		t->w[i].skip = (unsigned char)k;
+	}
+	memset(t->shift, (int)(t->m - 1), sizeof(t->shift));
+	for (i = 0; i < t->n; i++)
+		for (j = 1; j < t->m; j++) {
+			unsigned h = DETECT_PAIR(t->w[i].w[j - 1], t->w[i].w[j]);
+
+			if (t->shift[h] > t->m - 1 - j)
+				t->shift[h] = (unsigned char)(t->m - 1 - j);
+		}
 }
 
 static void
@@ -195,6 +270,11 @@ detect_init(void)
 			  DETECT_N(detect_autoreply_words), DETECT_L_AUTOREPLY);
 	detect_file_words(&detect_subject_tab, detect_report_id_words,
 			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
+	detect_file_words(&detect_from_tab, detect_from_words,
+			  DETECT_N(detect_from_words), 1u);
+	detect_file_shifts(&detect_subject_tab);
+	detect_file_shifts(&detect_from_tab);
+	detect_init_starts();
 }
 
 /* Which of t's lists (DETECT_L_*) have a word in low: what strstr(low,
@@ -204,27 +284,47 @@ static unsigned
 detect_lists(const detect_wtab *t, const char *low, size_t n)
 {
 	unsigned found = 0;
-	size_t i;
-	uint64_t v;
+	size_t i, p;
+	uint64_t v, v2;
 
-	for (i = 0; i + 1 < n; i++) {
-		unsigned k = t->head[DETECT_PAIR(low[i], low[i + 1])];
+	for (p = t->m - 1; t->m > 0 && p < n; p++) {
+		uint32_t x;
+		unsigned k = t->shift[DETECT_PAIR(low[p - 1], low[p])];
 
-		if (k == 0)
+		if (k != 0) {
+			p += k - 1;
+			continue;
+		}
+		i = p - (t->m - 1);	/* a word may start here */
+		memcpy(&x, low + i, 4);
+		if ((k = t->head[DETECT_HASH(x)]) == 0)
 			continue;
 		memcpy(&v, low + i, 8);
-		for (; k != 0; k = t->w[k - 1].next) {
+		while (k != 0) {
 			const detect_lword *e = &t->w[k - 1];
 
-			if (!(found & e->list) && (v & e->mask) == e->pre &&
-			    e->len <= n - i &&
-			    (e->len <= 8 ||
-			     memcmp(low + i + 8, e->w + 8, e->len - 8) == 0))
-				found |= e->list;
+			if ((v & e->mask) != e->pre) {
+				k = e->skip;	/* none with these 8 bytes */
+				continue;
+			}
+			k = e->next;
+			if (found & e->list || e->len > n - i)
+				continue;
+			if (e->len > 8) {
+				/* i + 8 < n: eight bytes there are loaded */
+				memcpy(&v2, low + i + 8, 8);
+				if ((v2 & e->mask2) != e->pre2 ||
+				    (e->len > 16 &&
+				     memcmp(low + i + 16, e->w + 16, e->len - 16) != 0))
+					continue;
+			}
+			found |= e->list;
 		}
+		if (found == t->all)
+			return found;	/* nothing more to find */
 	}
 	for (i = 0; i < t->nshort; i++)
-		if (strstr(low, t->shortw[i]) != NULL)
+		if (!(found & t->short_list[i]) && strstr(low, t->shortw[i]) != NULL)
 			found |= t->short_list[i];
 	return found;
 }
@@ -238,8 +338,7 @@ detect_value_lists(const detect_wtab *t, const char *value)
 	size_t n;
 
 	pthread_once(&detect_once, detect_init);
-	detect_lower(value, low);
-	n = strlen(low);
+	n = detect_lower(value, low);
 	memset(low + n, 0, 8);
 	return detect_lists(t, low, n);
 }
@@ -477,15 +576,75 @@ detect_content_type(const char *value)
 	return 0;
 }
 
+/* The Subject as detect_decode_words() and then detect_lower() make it,
+ * into low (DETECT_BUF + 8 bytes), followed by 8 zero bytes as
+ * detect_lists() wants; returns its length.  Without an encoded word in
+ * one pass (folding commutes with turning line breaks into spaces). */
+static size_t
+detect_decode_lower(const char *value, char *low)
+{
+	char buf[DETECT_BUF];
+	size_t i, n;
+	uint64_t w;
+	char *p;
+
+	if (strstr(value, "=?") != NULL) {
+		detect_decode_words(value, buf, sizeof(buf));
+		n = detect_lower(buf, low);
+	} else {
+		n = strnlen(value, DETECT_BUF - 1);
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, value + i, 8);
+			w = fieldname_fold8(w);
+			memcpy(low + i, &w, 8);
+		}
+		for (; i < n; i++) {
+			char c = value[i];
+
+			low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
+		}
+		for (p = memchr(low, '\n', n); p != NULL;
+		    p = memchr(p + 1, '\n', n - (size_t)(p + 1 - low)))
+			*p = ' ';
+		for (p = memchr(low, '\r', n); p != NULL;
+		    p = memchr(p + 1, '\r', n - (size_t)(p + 1 - low)))
+			*p = ' ';
+	}
+	memset(low + n, 0, 8);
+	return n;
+}
+
+/* detect_starts_any(s, detect_autoreply_starts, ...) for s in lower case:
+ * only the words of its first byte compared. */
+static int
+detect_starts_low(const char *s)
+{
+	uint32_t m;
+	unsigned i;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (m = detect_starts_first[(unsigned char)*s]; m != 0; m &= m - 1) {
+		i = (unsigned)__builtin_ctz(m);
+		if (strncmp(s, detect_autoreply_starts[i], detect_starts_len[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Every test below is blind to ASCII case: all are made on the decoded
+ * Subject in lower case. */
 static unsigned
 detect_subject(const char *value)
 {
-	char buf[DETECT_BUF];
+	char low[DETECT_BUF + 8];
 	unsigned sig = 0, lists;
+	size_t n;
 
-	detect_decode_words(value, buf, sizeof(buf));
-	lists = detect_value_lists(&detect_subject_tab, buf);	/* all lists at once */
-	if (detect_is_reply(buf)) {
+	pthread_once(&detect_once, detect_init);
+	n = detect_decode_lower(value, low);
+	lists = detect_lists(&detect_subject_tab, low, n);	/* all lists at once */
+	if (detect_is_reply(low)) {
 		sig |= DETECT_REPLY;
 		if (lists & DETECT_L_SUBJECT)
 			sig |= DETECT_SUBJECT_FWD;
@@ -495,12 +654,11 @@ detect_subject(const char *value)
 		sig |= DETECT_COMPLAINT;
 	if (lists & DETECT_L_SUBJECT)
 		sig |= DETECT_SUBJECT;
-	if (detect_starts_any(buf, detect_autoreply_starts,
-		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0])))
+	if (detect_starts_low(low))
 		sig |= DETECT_AUTOREPLY;
 	else if (lists & DETECT_L_AUTOREPLY)
 		sig |= DETECT_AUTOREPLY_WEAK;
-	if (strncasecmp(buf, "report domain:", 14) == 0 ||
+	if (strncmp(low, "report domain:", 14) == 0 ||
 	    (lists & DETECT_L_REPORT_ID))
 		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */
 	return sig;
@@ -512,9 +670,8 @@ detect_field(int id, const char *name, const char *value)
 	if (value == NULL)
 		return 0;
 	switch (id) {
-	case FN_FROM:		/* a short list: strstr() is as quick */
-		if (detect_any(value, detect_from_words,
-			       sizeof(detect_from_words) / sizeof(detect_from_words[0])))
+	case FN_FROM:
+		if (detect_value_lists(&detect_from_tab, value) != 0)
 			return DETECT_FROM_DAEMON;
 		break;
 	case FN_SUBJECT:
@@ -552,15 +709,43 @@ detect_field(int id, const char *name, const char *value)
 	case FN_X_AMZ_SNS_MESSAGE_TYPE:
 		return DETECT_BOUNCE_MAILER;
 	case FN_OTHER:
+		return detect_name(id, name, strlen(name));
+	default:
+		break;
+	}
+	return 0;
+}
+
+unsigned
+detect_name(int id, const char *name, size_t nlen)
+{
+	char low[DETECT_BUF];
+	size_t i;
+
+	switch (id) {
+	case FN_X_FAILED_RECIPIENTS:
+		return DETECT_XFAILED;
+	case FN_X_AUTOREPLY:
+		return DETECT_AUTOREPLY;
+	case FN_X_MLSERVER:
+	case FN_X_AMZ_SNS_MESSAGE_TYPE:
+		return DETECT_BOUNCE_MAILER;
+	case FN_OTHER:
 		/* X-Auto...reply...: an auto-reply; X-SES-...: Amazon SES */
-		if (name[0] != 'x' && name[0] != 'X')
+		if (nlen < 6 || (name[0] != 'x' && name[0] != 'X'))
 			break;
-		/* fieldname_eq() stops at the first byte that differs (a
-		 * short name's NUL): strncasecmp() without the call */
-		if (fieldname_eq(name, "x-auto", 6) && detect_has(name, "reply"))
-			return DETECT_AUTOREPLY;
-		if (fieldname_eq(name, "x-ses-", 6))
+		if (fieldname_eq_words(name, "x-ses-", 6))
 			return DETECT_BOUNCE_MAILER;
+		if (!fieldname_eq_words(name, "x-auto", 6))
+			break;
+		/* "reply" in the name, cut as detect_lower() cuts */
+		if (nlen > DETECT_BUF - 1)
+			nlen = DETECT_BUF - 1;
+		for (i = 0; i < nlen; i++)	/* as detect_lower() folds */
+			low[i] = name[i] >= 'A' && name[i] <= 'Z' ?
+				 (char)(name[i] + 'a' - 'A') : name[i];
+		if (memmem(low, nlen, "reply", 5) != NULL)
+			return DETECT_AUTOREPLY;
 		break;
 	default:
 		break;

@@ -39,6 +39,9 @@ unsigned detect_sender(const char *sender);
 unsigned detect_header(const char *name, const char *value);
 /* The same for a name already classified: id is its fieldname_id(). */
 unsigned detect_field(int id, const char *name, const char *value);
+/* The signals of the name alone (nlen bytes, no NUL needed): what
+ * detect_field() says for a field whose value it does not read. */
+unsigned detect_name(int id, const char *name, size_t nlen);
 /* ENGINE_MORE or ENGINE_NOT_BOUNCE, from the signals of the headers. */
 int detect_eoh(unsigned sig);
 /* Decode RFC 2047 encoded words of a header value into out (bytes kept). */

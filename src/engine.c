@@ -490,11 +490,6 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
-/* The fields engine_lookup() is asked for (scan.c, engine_eom.c): only
- * these are stored; the others only take their room, so that what is
- * kept stays what it was when every field was stored. */
-#define ENGINE_LOOKUP_IDS	(1u << FN_FROM | 1u << FN_TO | 1u << FN_SUBJECT | \
-				 1u << FN_X_FAILED_RECIPIENTS)
 #define ENGINE_UNSTORED		((size_t)-1)	/* hent name of a field not stored */
 
 /* 2: a field the scanner relies on (room is kept for these); 1: other
@@ -543,7 +538,7 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		return (size_t)-1;
 	}
 	memcpy(e->hstore + h->name, name, nlen + 1);
-	vlen = engine_unfold(e->hstore + e->hlen, room, value, vlen);
+	vlen = engine_unfold_nl(e->hstore + e->hlen, room, value, vlen, nlf);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';
 	e->hlen += vlen + 1;
@@ -648,16 +643,30 @@ int
 engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
 		 size_t vlen, size_t nlf)
 {
+	if (e->state != E_HEADERS)
+		return ENGINE_MORE;
+	/* once, for all the tests below */
+	return engine_header_id(e, fieldname_id(name, nlen), name, nlen, value,
+				vlen, nlf);
+}
+
+int
+engine_header_id(engine *e, int id, const char *name, size_t nlen,
+		 const char *value, size_t vlen, size_t nlf)
+{
 	unsigned s;
-	int id;
 	size_t stored;
 
 	if (e->state != E_HEADERS)
 		return ENGINE_MORE;
 	if (vlen > e->caps.max_header)
 		e->r.caps_hit |= BT_CAP_HEADER;
-	id = fieldname_id(name, nlen);	/* once, for all the tests below */
 	stored = engine_store_header(e, id, name, nlen, value, vlen, nlf);
+	if (!engine_header_reads(id)) {
+		/* the value is not read: only the name can say something */
+		e->sig |= detect_name(id, name, nlen);
+		return ENGINE_MORE;
+	}
 	s = detect_field(id, name, value);
 	if (e->sender_given && id == FN_RETURN_PATH)
 		s = 0;		/* the envelope sender says it better */
@@ -665,12 +674,14 @@ engine_header_nl(engine *e, const char *name, size_t nlen, const char *value,
 	switch (id) {
 	case FN_CONTENT_TYPE:
 		if (!e->has_ct) {
-			e->ct[engine_unfold(e->ct, ENGINE_CT_MAX, value, vlen)] = '\0';
+			e->ct[engine_unfold_nl(e->ct, ENGINE_CT_MAX, value, vlen,
+					       nlf)] = '\0';
 			e->has_ct = 1;
 		}
 		break;
 	case FN_CONTENT_TRANSFER_ENCODING:
-		e->cte[engine_unfold(e->cte, sizeof(e->cte) - 1, value, vlen)] = '\0';
+		e->cte[engine_unfold_nl(e->cte, sizeof(e->cte) - 1, value, vlen,
+					nlf)] = '\0';
 		break;
 	case FN_FROM:
 		engine_set_first(e, &e->r.from, stored, value, vlen);

@@ -2,7 +2,8 @@
  * engine_int.h - the engine's internal state, shared by engine.c (life
  * cycle, header fields, body, MIME callbacks), engine_unfold.c (unfolding
  * and capping of header values), engine_eom.c (the decisions at the end
- * of the message) and rawfeed.c (which only reads the caps).
+ * of the message) and rawfeed.c (which reads the caps and gives header
+ * fields already classified: engine_header_id(), engine_header_reads()).
  * Not for other modules: they use engine.h.
  */
 #ifndef BT_ENGINE_INT_H
@@ -13,6 +14,7 @@
 #include "dsn.h"
 #include "detect.h"
 #include "ruleset.h"
+#include "fieldname.h"
 
 #define ENGINE_HSTORE	16384	/* bytes of top-level header fields kept */
 #define ENGINE_HMAX	64	/* header fields kept */
@@ -74,6 +76,20 @@ struct engine {
 #define ENGINE_BOUNCE_SIGS (DETECT_FROM_DAEMON | DETECT_SUBJECT | \
 			    DETECT_XFAILED | DETECT_NULL_SENDER | DETECT_REPORT_DSN)
 
+/* The fields engine_lookup() is asked for (scan.c, engine_eom.c): only
+ * these are stored; the others only take their room, so that what is
+ * kept stays what it was when every field was stored. */
+#define ENGINE_LOOKUP_IDS	(1u << FN_FROM | 1u << FN_TO | 1u << FN_SUBJECT | \
+				 1u << FN_X_FAILED_RECIPIENTS)
+/* The ids whose value engine_header_id() reads as a string: stored for
+ * engine_lookup(), read by detect_field() or kept for the result.  For
+ * the others only the value's length and white tail count. */
+#define ENGINE_READS_IDS	(ENGINE_LOOKUP_IDS | 1u << FN_CONTENT_TYPE | \
+				 1u << FN_CONTENT_TRANSFER_ENCODING | \
+				 1u << FN_AUTO_SUBMITTED | 1u << FN_PRECEDENCE | \
+				 1u << FN_X_MAILER | 1u << FN_X_APPLE_UNSUBSCRIBE | \
+				 1u << FN_RETURN_PATH)
+
 /* The caps in force (defaults filled in); valid while e lives. */
 const bt_caps *engine_caps(const engine *e);
 /* Note caps hit by a front end (rawfeed cutting a header line). */
@@ -82,7 +98,7 @@ void engine_note_caps(engine *e, unsigned caps);
  * unfolded, or NULL; ctx is the engine.  Valid until engine_reset().
  * Only From, To, Subject and X-Failed-Recipients are stored (the others
  * take their room in the store, unwritten): to look up another field, add
- * its id to ENGINE_LOOKUP_IDS in engine.c. */
+ * its id to ENGINE_LOOKUP_IDS above. */
 const char *engine_lookup(void *ctx, const char *name);
 
 /* engine_header() with the lengths known: name and value are NUL-terminated
@@ -96,12 +112,29 @@ int engine_header_n(engine *e, const char *name, size_t nlen,
 int engine_header_nl(engine *e, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
 
+/* engine_header_nl() for a name already classified: id is
+ * fieldname_id(name, nlen).  When engine_header_reads(id) is 0 neither
+ * name nor value need be NUL-terminated: only the nlen bytes of the name
+ * and the vlen of the value are read, so a front end may pass them where
+ * they lie (and copy only the values that are read). */
+int engine_header_id(engine *e, int id, const char *name, size_t nlen,
+		     const char *value, size_t vlen, size_t nlf);
+static inline int
+engine_header_reads(int id)
+{
+	return (ENGINE_READS_IDS >> id) & 1;
+}
+
 /* engine_unfold.c: value (vlen bytes) unfolded into dst (CR and LF
  * dropped, at most cap bytes, trailing white space cut), returning the
- * length; engine_unfold_len(): that length, nothing copied;
+ * length; engine_unfold_nl(): the same for a value known to hold no CR
+ * and exactly nlf LFs ((size_t)-1: not known); engine_unfold_len(): that
+ * length, nothing copied;
  * engine_unfold_len_nl(): the same for a value known to hold no CR and
  * exactly nlf LFs ((size_t)-1: not known). */
 size_t engine_unfold(char *dst, size_t cap, const char *v, size_t vlen);
+size_t engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
+			size_t nlf);
 size_t engine_unfold_len(size_t cap, const char *v, size_t vlen);
 size_t engine_unfold_len_nl(size_t cap, const char *v, size_t vlen,
 			    size_t nlf);

@@ -39,6 +39,23 @@ engine_unfold(char *dst, size_t cap, const char *v, size_t vlen)
 	return n;
 }
 
+/* engine_unfold() for a value known to hold no CR and exactly nlf LFs
+ * ((size_t)-1: not known): a single line is copied whole, unsearched. */
+size_t
+engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
+		 size_t nlf)
+{
+	size_t n = vlen < cap ? vlen : cap;
+
+	if (nlf != 0)
+		return engine_unfold(dst, cap, v, vlen);
+	memcpy(dst, v, n);
+	while (n > 0 && (dst[n - 1] == ' ' ||	/* as engine_unfold() cuts */
+	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))
+		n--;
+	return n;
+}
+
 /* engine_unfold()'s length, nothing copied: the end of the last byte
  * that is not white space among the bytes it would keep. */
 size_t

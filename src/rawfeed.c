@@ -4,20 +4,32 @@
  * (continuation lines joined with "\n", as Postfix passes them); the first
  * line that is neither a field nor a continuation ends the header block,
  * like a blank line, and is handed on as body.  A leading mbox "From " line
- * is skipped.  A header line whole in a chunk is read where it lies; one
- * cut by a chunk's end is gathered in the line buffer first.  A field goes
- * to the engine with the count of its joins when it holds no CR and no
- * NUL (engine_header_nl()), which spares the engine a scan.  Memory: one
- * line buffer and one field buffer of max_header bytes (and 16 for wide
- * loads), owned by the rawfeed.
+ * is skipped.
+ *
+ * Most fields are read where they lie (rawfeed_fields()): a field whose
+ * lines are all in the chunk, with the line after it, is found by one
+ * vector scan for its LFs (CRs and NULs noted on the way), classified
+ * once (fieldname_id()) and given to the engine at once; only a value the
+ * engine reads as a string, or one whose lines end with CR LF, is copied
+ * (engine_header_reads()), and the others are passed in place.  What that
+ * cannot take (a field cut by a chunk's end, a NUL, a lone CR, a field
+ * over max_header, the blank line) goes a line at a time through
+ * rawfeed_header_line(), which gives the same calls: a header line whole
+ * in a chunk is read where it lies, one cut by a chunk's end is gathered
+ * in the line buffer first.  A field goes to the engine with the count of
+ * its joins when it holds no CR and no NUL (engine_header_nl()), which
+ * spares the engine a scan.  Memory: one line buffer and one field buffer
+ * of max_header bytes (and 32 for wide loads), owned by the rawfeed.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
+#include <stdint.h>
 
 #include "rawfeed.h"
 #include "engine_int.h"
 #include "mime.h"
+#include "fieldname.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -298,12 +310,297 @@ rawfeed_continuations(rawfeed *rf, const char *buf, size_t len)
 	return (size_t)(p - buf);
 }
 
+#define RAWFEED_NONE	((size_t)-1)
+
+/* rawfeed_field_end() for one block of w bytes at s + i, as masks (bit j:
+ * byte i + j is a LF; a CR; a NUL): 1 when the end is found or ruled out
+ * (*res: its offset or RAWFEED_NONE), 0 when the field goes on.  A CR is
+ * welcome right before a LF only (the line's end, as rawfeed_header_line()
+ * strips it); *cr says whether one was seen. */
+static inline int
+rawfeed_end_block(const char *s, size_t n, size_t i, unsigned w, uint32_t lf,
+		  uint32_t cr, uint32_t nul, size_t *nlf, int *crs, size_t *res)
+{
+	uint32_t bad = nul;
+
+	if (cr != 0) {
+		uint32_t next = i + w < n && s[i + w] == '\n';
+
+		bad |= cr & ~((lf >> 1) | next << (w - 1));
+		*crs = 1;
+	}
+	while (lf != 0) {
+		unsigned k = (unsigned)__builtin_ctz(lf);
+		size_t pos = i + k;
+
+		if (pos + 1 >= n) {		/* the next line is out of sight */
+			*res = RAWFEED_NONE;
+			return 1;
+		}
+		if (s[pos + 1] != ' ' && s[pos + 1] != '\t') {
+			*res = bad & ((1u << k) - 1) ? RAWFEED_NONE : pos;
+			return 1;
+		}
+		(*nlf)++;			/* a continuation line */
+		lf &= lf - 1;
+	}
+	if (bad != 0) {
+		*res = RAWFEED_NONE;
+		return 1;
+	}
+	return 0;
+}
+
+/* The tail of rawfeed_field_end(), a byte at a time from i. */
+static size_t
+rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, int *crs)
+{
+	for (; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			*crs = 1;
+			continue;
+		}
+		if (s[i] == '\r' || s[i] == '\0')
+			return RAWFEED_NONE;
+		if (s[i] != '\n')
+			continue;
+		if (i + 1 >= n)
+			return RAWFEED_NONE;
+		if (s[i + 1] != ' ' && s[i + 1] != '\t')
+			return i;
+		(*nlf)++;
+	}
+	return RAWFEED_NONE;
+}
+
+#ifdef RAWFEED_AVX2
+/* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2. */
+__attribute__((target("avx2"))) static size_t
+rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, int *crs)
+{
+	const __m256i l = _mm256_set1_epi8('\n'), r = _mm256_set1_epi8('\r'),
+	    z = _mm256_setzero_si256();
+	size_t i, res;
+
+	for (i = 0; n - i >= 32; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		__m256i c = _mm256_cmpeq_epi8(x, r);
+		uint32_t lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, l));
+		/* CRs and NULs together: both are rare */
+		uint32_t crnul = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_or_si256(c, _mm256_cmpeq_epi8(x, z)));
+		uint32_t cr = crnul != 0 ? (uint32_t)_mm256_movemask_epi8(c) : 0;
+
+		if ((lf | crnul) != 0 && rawfeed_end_block(s, n, i, 32, lf, cr,
+							   crnul & ~cr, nlf, crs, &res))
+			return res;
+	}
+	return rawfeed_end_tail(s, n, i, nlf, crs);
+}
+#endif
+
+/* The code rawfeed_field_end() runs: 2 AVX2, 1 SSE2, 0 a byte at a time;
+ * chosen once by the CPU (0 when BOUNCETAG_NO_SIMD is set), or by tests
+ * (rawfeed_simd_force()); -1 until then. */
+static int rawfeed_simd = -1;
+
+static int
+rawfeed_simd_cpu(void)
+{
+	int level = 0;
+
+#ifdef __SSE2__
+	level = 1;
+#endif
+#ifdef RAWFEED_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		level = 2;
+#endif
+	return getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : level;
+}
+
+int
+rawfeed_simd_force(int level)
+{
+	int cpu = rawfeed_simd_cpu();
+
+	rawfeed_simd = level >= 0 && level < cpu ? level : cpu;
+	return rawfeed_simd;
+}
+
+/* Where the field whose first line starts at s ends, when all its lines
+ * lie in the n bytes at s: the offset of the LF after which no line
+ * starting with a blank follows (the byte after it must lie in the n),
+ * with its LFs (the joins of its lines) in *nlf and in *crs whether a CR
+ * ends some line.  RAWFEED_NONE when that is not in sight, or when a NUL
+ * or a CR elsewhere comes first (rawfeed_header_line() sees to those).
+ * One pass, 32 or 16 bytes at a time. */
+static size_t
+rawfeed_field_end(const char *s, size_t n, size_t *nlf, int *crs)
+{
+	size_t i = 0;
+
+	*nlf = 0;
+	*crs = 0;
+	if (rawfeed_simd < 0)
+		rawfeed_simd = rawfeed_simd_cpu();
+#ifdef RAWFEED_AVX2
+	if (rawfeed_simd == 2)
+		return rawfeed_field_end_avx2(s, n, nlf, crs);
+#endif
+#ifdef __SSE2__
+	if (rawfeed_simd == 1) {
+		const __m128i l = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r'),
+		    z = _mm_setzero_si128();
+		size_t res;
+
+		for (; n - i >= 16; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			uint32_t lf = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, l));
+			uint32_t cr = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, r));
+			uint32_t nul = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, z));
+
+			if ((lf | cr | nul) != 0 &&
+			    rawfeed_end_block(s, n, i, 16, lf, cr, nul, nlf, crs, &res))
+				return res;
+		}
+	}
+#endif
+	return rawfeed_end_tail(s, n, i, nlf, crs);
+}
+
+/* A field read where it lies (s: its first line, colon: the offset of its
+ * ':', end: of the LF that ends it; nlf LFs inside; crs: a CR ends some
+ * line), given to the engine as rawfeed_flush_field() would give it.  A
+ * value the engine reads as a string is copied to the field buffer to be
+ * NUL-terminated, and so is one whose lines end with CR LF (the CRs left
+ * out, as rawfeed_header_line() leaves them); the others (most fields:
+ * Received, DKIM-Signature, X-...) only count their length and are passed
+ * where they lie. */
+static void
+rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
+	     int crs)
+{
+	const char *v, *ve, *p, *q;
+	int id = fieldname_id(s, colon);
+	char *f = rf->field;
+
+	if (!crs) {
+		v = s + colon + 1;
+		ve = s + end;
+		while (v < ve && (*v == ' ' || *v == '\t'))
+			v++;
+		if (!engine_header_reads(id)) {
+			engine_header_id(rf->e, id, s, colon, v, (size_t)(ve - v),
+					 nlf);
+			return;
+		}
+		memcpy(f, s, end);
+	} else {
+		/* every CR is right before a LF: leave them all out */
+		const char *e = s + end;
+		size_t o = 0;
+
+		for (p = s; (q = memchr(p, '\r', (size_t)(e - p))) != NULL;
+		    p = q + 1) {
+			memcpy(f + o, p, (size_t)(q - p));
+			o += (size_t)(q - p);
+		}
+		memcpy(f + o, p, (size_t)(e - p));
+		end = o + (size_t)(e - p);
+	}
+	f[colon] = '\0';
+	f[end] = '\0';
+	for (v = f + colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	engine_header_id(rf->e, id, f, colon, v, (size_t)(f + end - v), nlf);
+}
+
+/* mime_param_span() (the bytes of a parameter name at s) with its first
+ * 16 bytes in line: most field names are shorter, and a call per line
+ * costs as much as the test. */
+static inline size_t
+rawfeed_span(const char *s, size_t n)
+{
+#ifdef __SSE2__
+	if (n >= 16) {
+		/* as mime_param_span() tests them: ranges by signed compare */
+		const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		const __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+		__m128i ok = _mm_or_si128(
+		    _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+				  _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
+		    _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+				  _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))));
+		unsigned m;
+
+		ok = _mm_or_si128(ok, _mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')),
+				 _mm_cmpeq_epi8(x, _mm_set1_epi8('*')))));
+		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+		return m != 0 ? (size_t)__builtin_ctz(m) :
+				16 + mime_param_span(s + 16, n - 16);
+	}
+#endif
+	return mime_param_span(s, n);
+}
+
+/* The common case of the header block, without the line and field
+ * buffers: fields ("Name:", the name all parameter-name bytes) whose
+ * lines all lie in buf, end with a bare LF, hold no NUL, fit max_header,
+ * and are followed in buf by a line that is neither a continuation nor an
+ * unindented parameter line, so that it is known where they end.  Each
+ * goes to the engine at once (after the field held before it, if any).
+ * Returns the bytes used; what is left goes through rawfeed_header_line()
+ * (which gives the same result for any line: this only skips its copies). */
+static size_t
+rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
+{
+	size_t off = 0, i, j, end, nlf, n, rest;
+	const char *s;
+	int crs;
+
+	i = rawfeed_span(buf, len);
+	for (;;) {
+		s = buf + off;
+		rest = len - off;
+		/* a field line, which cannot be a From_ line either */
+		if (i == 0 || i >= rest || s[i] != ':')
+			break;
+		n = rest < rf->max + 2 ? rest : rf->max + 2;
+		if ((end = rawfeed_field_end(s, n, &nlf, &crs)) == RAWFEED_NONE)
+			break;
+		/* the next line: an unindented parameter line would join it */
+		j = rawfeed_span(s + end + 1, rest - end - 1);
+		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '='))
+			break;
+		if (rf->flen > 0)
+			rawfeed_flush_field(rf);
+		rf->first_line = 0;
+		rawfeed_emit(rf, s, i, end, nlf, crs);
+		off += end + 1;
+		i = j;
+	}
+	return off;
+}
+
 void
 rawfeed_feed(rawfeed *rf, const char *buf, size_t len)
 {
 	while (len > 0 && rf->phase == RF_HEADERS) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t n = nl ? (size_t)(nl - buf) : len, k;
+		size_t k;
+		const char *nl;
+		size_t n;
+
+		if (rf->llen == 0 && (k = rawfeed_fields(rf, buf, len)) > 0) {
+			buf += k;
+			len -= k;
+			if (len == 0 || rf->phase != RF_HEADERS)
+				break;
+		}
+		nl = memchr(buf, '\n', len);
+		n = nl ? (size_t)(nl - buf) : len;
 
 		if (nl != NULL && rf->llen == 0 && n <= rf->max + 1) {
 			/* a whole line in the chunk: read it where it is */

@@ -26,4 +26,9 @@ const bt_result *rawfeed_end(rawfeed *rf);
 const bt_result *rawfeed_message(rawfeed *rf, const char *sender,
 				 const char *msg, size_t len, size_t chunk);
 
+/* Tests: the code that finds where a field read in place ends: 0 a byte
+ * at a time, 1 SSE2, 2 AVX2, at most what the CPU has (-1: what it has).
+ * Returns the level now in force. */
+int rawfeed_simd_force(int level);
+
 #endif

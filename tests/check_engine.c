@@ -16,6 +16,7 @@
 #include "rawfeed.h"
 #include "result.h"
 #include "fieldname.h"
+#include "detect.h"
 #include <strings.h>
 
 static char *
@@ -606,6 +607,134 @@ START_TEST(test_caps)
 }
 END_TEST
 
+/* Header blocks made at random (blanks, CR, NUL, '=' lines, folding, long
+ * fields, fields cut at 32-byte blocks, CR LF): read whole, where rawfeed reads
+ * most fields in place with a scan for their ends (plain, SSE2 and AVX2 in
+ * turn), they give what 1-byte chunks give, where every line goes through
+ * the line buffer. */
+static unsigned long rnd_state = 12345;
+
+static unsigned
+rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(rnd_state >> 33) % n;
+}
+
+START_TEST(test_header_inplace)
+{
+	static const char *const names[] = {
+		"From", "Subject", "To", "X-Failed-Recipients", "Received",
+		"X-Auto-Reply-Note", "Content-Type", "X-Mailer", "Precedence",
+		"Auto-Submitted", "X-SES-Outgoing", "Return-Path",
+		"DKIM-Signature", "X-Whatever", "Date", "Message-ID",
+		"Content-Transfer-Encoding", "X-Autoreply", "X-Apple-Unsubscribe",
+	};
+	static const char vals[] = "abcMAILER-daemon postmaster <>=;:\"x \t"
+				    "Undelivered Mail Returned delivery failed out of office";
+	size_t cap = 40000, len, k, f, i, nf;
+	char *msg = malloc(cap);
+	int round, cpu;
+
+	ck_assert_ptr_nonnull(msg);
+	/* each of the codes that find a field's end, as far as the CPU goes */
+	cpu = rawfeed_simd_force(-1);
+	ck_assert_int_eq(rawfeed_simd_force(_i), _i < cpu ? _i : cpu);
+	for (round = 0; round < 400; round++) {
+		char *a, *b;
+		const char *la, *lb;
+
+		int crlf = rnd(4) == 0;	/* lines end with CR LF */
+
+		len = 0;
+		nf = 1 + rnd(20);
+		for (f = 0; f < nf && len < cap - 30000; f++) {
+			size_t lines = rnd(4) == 0 ? 1 + rnd(5) : 1;
+			const char *nm = names[rnd(sizeof(names) / sizeof(names[0]))];
+
+			len += (size_t)sprintf(msg + len, "%s%s", nm,
+					       rnd(10) == 0 ? " :" : ":");
+			for (k = 0; k < lines; k++) {
+				size_t n = rnd(8) == 0 ? rnd(3000) : rnd(70);
+
+				if (rnd(60) == 0)
+					n = 16300 + rnd(200);	/* about max_header */
+				if (k > 0) {
+					int kind = rnd(12);
+
+					msg[len++] = kind == 0 ? 'p' : kind == 1 ? '\t' : ' ';
+					if (kind == 0)
+						msg[len++] = '=';	/* "p=..." line */
+				}
+				for (i = 0; i < n; i++) {
+					unsigned c = rnd(400);
+
+					msg[len++] = c == 0 ? '\0' : c == 1 ? '\r' :
+						     vals[rnd(sizeof(vals) - 1)];
+				}
+				if (crlf || rnd(30) == 0)
+					msg[len++] = '\r';
+				msg[len++] = '\n';
+			}
+		}
+		len += (size_t)sprintf(msg + len, "%s", rnd(3) ? "\nbody text\n" : "no header line\n");
+		a = dump(rawfeed_message(rf, NULL, msg, len, 0));
+		la = engine_lookup(eng, "To");
+		la = la != NULL ? strdup(la) : NULL;
+		b = dump(rawfeed_message(rf, NULL, msg, len, 1));
+		lb = engine_lookup(eng, "To");
+		ck_assert_msg(strcmp(a, b) == 0, "round %d:\n%s\nvs\n%s", round, a, b);
+		ck_assert_str_eq(S(la), S(lb));
+		free((void *)la);
+		free(a);
+		free(b);
+	}
+	rawfeed_simd_force(-1);
+	free(msg);
+}
+END_TEST
+
+/* The word tables of detect.c move a window along the value, by more than
+ * a byte where no word can start: words at every offset of a filler that
+ * holds none (digits), in any case, are still found. */
+START_TEST(test_detect_words)
+{
+	static const struct { const char *name, *word; unsigned sig; } t[] = {
+		{ "Subject", "undelivered", DETECT_SUBJECT },
+		{ "Subject", "Mail Delivery Failed", DETECT_SUBJECT },
+		{ "Subject", "delivery status notification (failure)", DETECT_SUBJECT },
+		{ "Subject", "NON RECAPITABILE", DETECT_SUBJECT },
+		{ "Subject", "\xe4\xb8\x8d\xe9\x81\x94", DETECT_SUBJECT },
+		{ "Subject", "spam complaint", DETECT_COMPLAINT },
+		{ "Subject", "Report-ID: 1", DETECT_NOT_BOUNCE },
+		{ "Subject", "I am away until", DETECT_AUTOREPLY_WEAK },
+		{ "From", "MAILER-DAEMON", DETECT_FROM_DAEMON },
+		{ "From", "<>", DETECT_FROM_DAEMON },
+		{ "From", "fbl", DETECT_FROM_DAEMON },
+		{ "From", "Mail.Delivery.System", DETECT_FROM_DAEMON },
+		{ "From", "complaints@", DETECT_FROM_DAEMON },
+	};
+	char v[200];
+	size_t i, a, b, k;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (a = 0; a < 40; a++)
+			for (b = 0; b < 12; b += 5) {
+				for (k = 0; k < a; k++)
+					v[k] = (char)('0' + (k * 7 + b) % 10);
+				strcpy(v + a, t[i].word);
+				for (k = strlen(v); k < a + strlen(t[i].word) + b; k++)
+					v[k] = '1';
+				v[k] = '\0';
+				ck_assert_msg(detect_header(t[i].name, v) & t[i].sig,
+					      "%s: %s", t[i].name, v);
+				memset(v + a, '2', strlen(t[i].word));	/* no word */
+				ck_assert_msg(!(detect_header(t[i].name, v) & t[i].sig),
+					      "%s: %s", t[i].name, v);
+			}
+}
+END_TEST
+
 START_TEST(test_mbox_from_line)
 {
 	size_t len;
@@ -758,6 +887,8 @@ engine_suite(void)
 	tcase_add_test(tc, test_from_subject_cut);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_mbox_from_line);
+	tcase_add_loop_test(tc, test_header_inplace, 0, 3);
+	tcase_add_test(tc, test_detect_words);
 	tcase_add_test(tc, test_result_helpers);
 	tcase_add_test(tc, test_fieldname_id);
 	suite_add_tcase(s, tc);

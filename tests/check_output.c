@@ -705,6 +705,112 @@ START_TEST(test_input_mbox_escapes)
 }
 END_TEST
 
+/* A random mbox (long lines of text with 'F' and '>' in them, "From "
+ * inside lines and after non-blank lines, escaped From_ lines, CR LF),
+ * read in several chunk sizes: the vector scan for line starts ('F' or
+ * '>' after a newline, 64 bytes at a time) finds every line that matters,
+ * so the bytes fed are the messages as written, one '>' less on escaped
+ * lines. */
+typedef struct gathered {
+	char *buf;
+	size_t len, cap, last;
+} gathered;
+
+static void
+gather_tap(void *arg, size_t msgno, const char *buf, size_t len)
+{
+	gathered *g = arg;
+
+	if (g->len + len + 32 > g->cap) {
+		g->cap = (g->len + len + 32) * 2;
+		g->buf = realloc(g->buf, g->cap);
+		ck_assert_ptr_nonnull(g->buf);
+	}
+	if (msgno != g->last) {
+		g->len += (size_t)sprintf(g->buf + g->len, "\001%zu\001", msgno);
+		g->last = msgno;
+	}
+	memcpy(g->buf + g->len, buf, len);
+	g->len += len;
+}
+
+static unsigned long mbox_rnd_state = 777;
+
+static unsigned
+mbox_rnd(unsigned n)
+{
+	mbox_rnd_state = mbox_rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(mbox_rnd_state >> 33) % n;
+}
+
+START_TEST(test_input_mbox_random)
+{
+	static const char text[] = "abc F>xyz From  >From\t";
+	size_t cap = 1u << 20, len = 0, elen = 0, k, i, n, msg;
+	char *box = malloc(cap), *want = malloc(cap), path[256];
+	static const size_t chunks[] = { 1, 7, 100, 4096 };
+	FILE *f;
+
+	ck_assert_ptr_nonnull(box);
+	ck_assert_ptr_nonnull(want);
+	for (msg = 0; msg < 40; msg++) {
+		const char *eol = mbox_rnd(5) == 0 ? "\r\n" : "\n";
+		int blank = 0;
+
+		len += (size_t)sprintf(box + len, "%sFrom sender%zu Mon Jan 1 00:00:00 2024%s",
+				       msg > 0 ? eol : "", msg, eol);
+		if (msg > 0)
+			elen += (size_t)sprintf(want + elen, "\001%zu\001", msg);
+		for (k = mbox_rnd(60) + 1; k > 0; k--) {
+			unsigned kind = mbox_rnd(10);
+			char line[400];
+
+			n = 0;
+			if (kind == 0 && !blank) {
+				n = (size_t)sprintf(line, "From inside %u", mbox_rnd(100));
+			} else if (kind == 1) {
+				for (i = mbox_rnd(3) + 1; i > 0; i--)
+					line[n++] = '>';
+				n += (size_t)sprintf(line + n, "From escaped");
+			} else if (kind == 2 && k > 1) {
+				n = 0;		/* a blank line (not the last) */
+			} else {
+				for (i = mbox_rnd(300) + 1; i > 0; i--)
+					line[n++] = text[mbox_rnd(sizeof(text) - 1)];
+			}
+			line[n] = '\0';
+			blank = n == 0;
+			len += (size_t)sprintf(box + len, "%s%s", line, eol);
+			if (line[0] == '>' && strstr(line, "From escaped") != NULL)
+				elen += (size_t)sprintf(want + elen, "%s%s", line + 1, eol);
+			else
+				elen += (size_t)sprintf(want + elen, "%s%s", line, eol);
+		}
+		ck_assert_uint_lt(len, cap - 100000);
+	}
+	snprintf(path, sizeof(path), "%s/random.mbox", tmpdir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(box, 1, len, f), len);
+	fclose(f);
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		gathered g = { NULL, 0, 0, 0 };
+		input_opts io = { NULL, chunks[i], gather_tap, &g };
+		engine *e = engine_new(NULL, NULL);
+		rawfeed *rf = rawfeed_new(e);
+
+		ck_assert_int_eq(input_path(rf, path, &io, NULL, NULL), 0);
+		ck_assert_uint_eq(g.len, elen);
+		ck_assert_msg(memcmp(g.buf, want, elen) == 0, "chunk %zu", chunks[i]);
+		free(g.buf);
+		rawfeed_free(rf);
+		engine_free(e);
+	}
+	free(box);
+	free(want);
+}
+END_TEST
+
 START_TEST(test_input_long_lines)
 {
 	seen s;
@@ -814,6 +920,7 @@ output_suite(void)
 	tcase_add_test(ti, test_input_single);
 	tcase_add_test(ti, test_input_mbox);
 	tcase_add_test(ti, test_input_mbox_escapes);
+	tcase_add_test(ti, test_input_mbox_random);
 	tcase_add_test(ti, test_input_long_lines);
 	tcase_add_test(ti, test_input_dirs);
 	tcase_add_test(ti, test_input_missing);
