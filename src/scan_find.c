@@ -472,15 +472,16 @@ scan_server_reply(const scan_doc *d, size_t i, scan_buf *b)
 void
 scan_find_anchors(scan_doc *d)
 {
-	size_t i, off, alen, n24;
+	size_t i, k = 0, off, alen, n24;
 	const char *rest, *ds;
 	int colon;
 
-	for (i = 0; i < d->cut; i++) {
+	/* only the lines with an address (i may move on over a block: the
+	 * next such line after it is taken) */
+	for (i = scan_at_next(d, &k, 0); i < d->cut;
+	    i = scan_at_next(d, &k, i + 1)) {
 		const scan_line *l = &d->line[i];
 		scan_cand *c;
-		if (!l->at)
-			continue;	/* no address: most lines */
 		if (!scan_anchor(d, l, &off, &alen, &rest, &ds) ||
 		    scan_after_sent_by(d, i))
 			continue;
@@ -545,9 +546,11 @@ scan_next_para(const scan_doc *d, size_t i, scan_buf *b)
 void
 scan_find_weak(scan_doc *d)
 {
-	size_t i;
+	size_t i, k = 0;
 
-	for (i = 0; i < d->cut; i++) {
+	/* only the lines with an address */
+	for (i = scan_at_next(d, &k, 0); i < d->cut;
+	    i = scan_at_next(d, &k, i + 1)) {
 		const scan_line *l = &d->line[i];
 		const char *s = l->s;
 		size_t len = l->len, off, alen, n;
@@ -555,8 +558,6 @@ scan_find_weak(scan_doc *d)
 		scan_cand *c;
 		int found = 0;
 
-		if (!l->at)
-			continue;	/* no address: most lines */
 		/* the words first: half the lines with an address have none,
 		 * and the address is then not looked for (both tests read
 		 * only the line) */

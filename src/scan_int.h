@@ -25,6 +25,7 @@
 #define SCAN_AFTER_CUT	80	/* lines of the returned message looked at */
 #define SCAN_LINES0	64	/* lines kept in the scan_doc itself */
 #define SCAN_CANDS0	4	/* candidates kept in the scan_doc itself */
+#define SCAN_ATS0	64	/* lines with an '@' listed in the scan_doc */
 #define SCAN_POOL0	2080	/* bytes of buffers in the scan_doc itself:
 				 * two of the default cap (1024) */
 
@@ -77,6 +78,11 @@ typedef struct scan_doc {
 	scan_line *line;	/* line0, or owned */
 	size_t nline;		/* lines split: up to the cut line, included */
 	size_t cut;		/* first line of the returned message, or nline */
+	/* the lines with an '@' (scan_doc_init()), in order; when there are
+	 * more than SCAN_ATS0 (nat_over), every line is looked at */
+	uint16_t atl[SCAN_ATS0];
+	size_t nat;
+	int nat_over;
 	const char *after;	/* the text after line nline - 1 */
 	const bt_result *r;	/* the caller's, for its sender and From */
 	/* The values that name the report's own addresses (From, To, the
@@ -182,6 +188,20 @@ typedef struct scan_prefixes {
 #define SCAN_PREFIXES(list)	{ .str = (list) }
 
 /* scan_util.c: the lines */
+/* The first line >= from with an '@' (it may name an address), or nline;
+ * *k: where the list was left (0 at first, from only grows). */
+static inline size_t
+scan_at_next(const scan_doc *d, size_t *k, size_t from)
+{
+	if (d->nat_over) {
+		while (from < d->nline && !d->line[from].at)
+			from++;
+		return from;
+	}
+	while (*k < d->nat && d->atl[*k] < from)
+		(*k)++;
+	return *k < d->nat ? d->atl[*k] : d->nline;
+}
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
 void scan_doc_free(scan_doc *d);

@@ -198,6 +198,12 @@ scan_split(scan_doc *d)
 		l->tlen = l->len;
 		scan_trim(&l->t, &l->tlen);
 		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
+		if (at) {
+			if (d->nat < SCAN_ATS0)
+				d->atl[d->nat++] = (uint16_t)n;
+			else
+				d->nat_over = 1;
+		}
 		if (scan_is_cut(l)) {
 			d->cut = n++;
 			break;
