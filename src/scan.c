@@ -24,23 +24,19 @@
 
 #include "scan_int.h"
 
-/* Sentences that say the report is a delay warning, not a failure. */
-static const char *const scan_delay_phrases[] = {
-	"has not yet been delivered",
-	"could not send message for past",
-	"has been delayed",
-	"delivery is delayed",
-	"will continue trying",
-	"delivery attempts will continue",
-	"message will be retried",
-	"still trying",
-	NULL
-};
-static scan_set scan_delay_set = SCAN_SET(scan_delay_phrases);
-
-/* Boilerplate that names the family of a report (the first in the list
- * that the text has wins), and the family of each. */
-static const char *const scan_family_phrases[] = {
+/*
+ * Phrases of the report's prose that are looked for in all of its text,
+ * in one list so that one pass (scan_set_mask()) finds them all:
+ *
+ * - boilerplate that names the family of a report (the first in the list
+ *   that the text has wins; SCAN_FAMILY_N of them, the family of each in
+ *   scan_family_of[]);
+ * - sentences that say the report is a delay warning, not a failure (in
+ *   the text above the returned message only).
+ */
+#define SCAN_FAMILY_N	15
+#define SCAN_DELAY_0	SCAN_FAMILY_N	/* the first delay phrase */
+static const char *const scan_prose_phrases[] = {
 	"This is the qmail-send program",
 	"This is the Postfix program",
 	"This is the mail system at host",
@@ -56,44 +52,44 @@ static const char *const scan_family_phrases[] = {
 	"was not delivered to:",
 	"Your message could not be delivered",
 	"Error message below:",
+	/* SCAN_DELAY_0: delay warnings */
+	"has not yet been delivered",
+	"could not send message for past",
+	"has been delayed",
+	"delivery is delayed",
+	"will continue trying",
+	"delivery attempts will continue",
+	"message will be retried",
+	"still trying",
 	NULL
 };
-static const char *const scan_family_of[] = {	/* by index in the list */
+static const char *const scan_family_of[SCAN_FAMILY_N] = {
 	"qmail", "postfix", "postfix", "exim", "sendmail", "office365",
 	"exchange", "exchange2003", "gmail", "dragonfly", "opensmtpd",
 	"domino", "domino", "courier", "james",
 };
-static scan_set scan_family_set = SCAN_SET(scan_family_phrases);
+static scan_set scan_prose_set = SCAN_SET(scan_prose_phrases);
 
-/* One pass finds every phrase the text has; the lowest index wins, as
- * when each was looked for in turn. */
-static void
-scan_doc_family(scan_doc *d)
-{
-	uint64_t m = scan_set_mask(&scan_family_set, d->in->text, d->in->len);
-
-	if (m != 0)
-		d->family = scan_family_of[__builtin_ctzll(m)];
-}
-
+/* Does the text above the returned message say the report is a delay
+ * warning?  m: the delay phrases that the whole text has (bit i: phrase
+ * SCAN_DELAY_0 + i); only those are looked for in turn, above the cut
+ * (the first occurrence of each decides). */
 static int
-scan_doc_delayed(const scan_doc *d)
+scan_doc_delayed(const scan_doc *d, uint64_t m)
 {
 	size_t i, end = d->cut < d->nline ? d->cut : d->nline;
 	size_t len;
-	uint64_t m;
 	const char *subj;
 
 	len = end > 0 ? (size_t)(d->line[end - 1].s + d->line[end - 1].len -
 	    d->in->text) : 0;
-	/* one pass tells which phrases are there; only those are looked
-	 * for in turn (the first occurrence of each decides) */
-	m = scan_set_mask(&scan_delay_set, d->in->text, len);
-	for (i = 0; m != 0 && scan_delay_phrases[i] != NULL; i++) {
+	for (i = 0; m != 0 && scan_prose_phrases[SCAN_DELAY_0 + i] != NULL;
+	    i++) {
 		const char *p;
 		if (!(m & ((uint64_t)1 << i)))
 			continue;
-		p = scan_find(d->in->text, len, scan_delay_phrases[i]);
+		p = scan_find(d->in->text, len,
+		    scan_prose_phrases[SCAN_DELAY_0 + i]);
 		if (p != NULL && !(p - d->in->text >= 4 &&
 		    strncasecmp(p - 4, "not ", 4) == 0))
 			return 1;
@@ -104,6 +100,21 @@ scan_doc_delayed(const scan_doc *d)
 	    scan_has(subj, strlen(subj), "Delayed Mail")))
 		return 1;
 	return 0;
+}
+
+/* The family by its boilerplate (when the text did not name its own,
+ * family) and whether the text says the report is a delay warning: one
+ * pass finds which phrases the whole text has; the lowest family index
+ * wins, as when each was looked for in turn. */
+static void
+scan_doc_prose(scan_doc *d, int family)
+{
+	uint64_t m = scan_set_mask(&scan_prose_set, d->in->text, d->in->len);
+	uint64_t fm = m & (((uint64_t)1 << SCAN_FAMILY_N) - 1);
+
+	if (family && fm != 0)
+		d->family = scan_family_of[__builtin_ctzll(fm)];
+	d->delayed = scan_doc_delayed(d, m >> SCAN_DELAY_0);
 }
 
 /* Merge candidates about the same address (any case) into the first one;
@@ -570,11 +581,8 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 			 * recipients added: looked for (each a pass over the
 			 * text) only when there are some.  A JSON notification
 			 * (scan_find_all) names its own family. */
-			if (d.ncand > 0) {
-				if (strcmp(d.family, "text") == 0)
-					scan_doc_family(&d);
-				d.delayed = scan_doc_delayed(&d);
-			}
+			if (d.ncand > 0)
+				scan_doc_prose(&d, strcmp(d.family, "text") == 0);
 			added = scan_add_all(&d, r, caps);
 		}
 		if (r->nrcpt > 0)
