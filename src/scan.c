@@ -269,16 +269,19 @@ scan_says_failed(const scan_doc *d)
 static void
 scan_returned_to(scan_doc *d)
 {
-	scan_line after[SCAN_AFTER_CUT - 1];
-	size_t i, n, off, alen;
+	scan_after a;
+	scan_line next;
+	const scan_line *l;
+	size_t off, alen;
 
 	if (d->cut >= d->nline || !scan_says_failed(d))
 		return;
-	/* the cut line and the SCAN_AFTER_CUT - 1 lines after it */
-	n = scan_doc_after(d, after, SCAN_AFTER_CUT - 1);
-	for (i = 0; i <= n; i++) {
-		const scan_line *l = i == 0 ? &d->line[d->cut] : &after[i - 1];
-		if (l->len < 3 || strncasecmp(l->s, "To:", 3) != 0)
+	/* the cut line and the SCAN_AFTER_CUT - 1 lines after it, cut one by
+	 * one up to the first "To:" */
+	scan_after_begin(d, &a);
+	for (l = &d->line[d->cut]; l != NULL; l = scan_after_next(d, &a, &next,
+	    SCAN_AFTER_CUT - 1) ? &next : NULL) {
+		if (l->len < 3 || !scan_eq_fold(l->s, "To:", 3))
 			continue;
 		if (scan_addr_find(l->s + 3, l->len - 3, &off, &alen) &&
 		    !scan_addr_skipped(d, l->s + 3 + off, alen, 1))
@@ -293,22 +296,23 @@ scan_returned_to(scan_doc *d)
  * the cut line.  The block is the lines that follow it up to the first
  * empty one (empty lines before its first field are allowed, and the cut
  * line may itself be its first field); a value folded onto the next line
- * is taken from there. */
+ * is taken from there.  The lines are cut one by one, up to the block's
+ * end (at most SCAN_AFTER_CUT - 1). */
 static void
 scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
-	scan_line after[SCAN_AFTER_CUT - 1];
-	size_t i, n;
+	scan_after a;
+	scan_line cur, next;
 	int fields;
 
 	if (r->original_message_id != NULL || d->cut >= d->nline)
 		return;
 	fields = d->line[d->cut].s[0] != ' ' &&
 		 memchr(d->line[d->cut].s, ':', d->line[d->cut].len) != NULL;
-	n = scan_doc_after(d, after, SCAN_AFTER_CUT - 1);
-	for (i = 0; i < n; i++) {
-		const char *v = after[i].s;
-		size_t vlen = after[i].len;
+	scan_after_begin(d, &a);
+	while (scan_after_next(d, &a, &cur, SCAN_AFTER_CUT - 1)) {
+		const char *v = cur.s;
+		size_t vlen = cur.len;
 
 		scan_trim(&v, &vlen);
 		if (vlen == 0) {
@@ -316,17 +320,18 @@ scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 				return;	/* the end of the header block */
 			continue;
 		}
-		if (vlen < 11 || strncasecmp(v, "message-id:", 11) != 0) {
+		if (vlen < 11 || !scan_eq_fold(v, "message-id:", 11)) {
 			fields |= memchr(v, ':', vlen) != NULL;
 			continue;
 		}
 		v += 11;
 		vlen -= 11;
 		scan_trim(&v, &vlen);
-		if (vlen == 0 && i + 1 < n && after[i + 1].len > 0 &&
-		    (after[i + 1].s[0] == ' ' || after[i + 1].s[0] == '\t')) {
-			v = after[i + 1].s;
-			vlen = after[i + 1].len;
+		if (vlen == 0 && scan_after_next(d, &a, &next,
+		    SCAN_AFTER_CUT - 1) && next.len > 0 &&
+		    (next.s[0] == ' ' || next.s[0] == '\t')) {
+			v = next.s;
+			vlen = next.len;
 			scan_trim(&v, &vlen);
 		}
 		if (vlen > 0)

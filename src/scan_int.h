@@ -205,9 +205,16 @@ scan_at_next(const scan_doc *d, size_t *k, size_t from)
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
 void scan_doc_free(scan_doc *d);
-/* The lines after the cut line, at most max of them, into out (only s and
- * len are set); how many. */
-size_t scan_doc_after(const scan_doc *d, scan_line *out, size_t max);
+/* The lines after the cut line, one at a time: scan_after_next() sets
+ * the next one (only s and len) and returns 1, at most max of them, else
+ * 0 (the text's end, or no cut line). */
+typedef struct scan_after {
+	const char *t;		/* where the next line starts */
+	size_t n;		/* lines given */
+} scan_after;
+void scan_after_begin(const scan_doc *d, scan_after *a);
+int scan_after_next(const scan_doc *d, scan_after *a, scan_line *l,
+    size_t max);
 /* Look up the values of the report's own addresses that a comparison
  * (strict or not) reads, on first use. */
 void scan_skip_ready(scan_doc *d, int strict);

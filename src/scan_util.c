@@ -222,7 +222,8 @@ scan_line_trim(scan_line *l, const char *end)
 
 /* Split the text into lines once, with what the passes ask of every line
  * (its trimmed view, whether it has an '@'), up to the cut: no pass reads
- * further but scan_returned_to(), which asks scan_doc_after(). */
+ * further but scan_returned_to() and scan_returned_msgid(), which ask
+ * scan_after_next(). */
 static int
 scan_split(scan_doc *d)
 {
@@ -258,19 +259,26 @@ scan_split(scan_doc *d)
 	return 0;
 }
 
-size_t
-scan_doc_after(const scan_doc *d, scan_line *out, size_t max)
+void
+scan_after_begin(const scan_doc *d, scan_after *a)
 {
-	const char *t = d->after, *end = d->in->text + d->in->len;
-	size_t n = 0;
+	a->t = d->after;
+	a->n = 0;
+}
+
+int
+scan_after_next(const scan_doc *d, scan_after *a, scan_line *l, size_t max)
+{
+	const char *end = d->in->text + d->in->len;
 	int at;
 
-	if (d->cut >= d->nline)
-		return 0;	/* no returned message */
 	/* at most SCAN_MAX_LINES lines in all, as if split with the rest */
-	while (t < end && n < max && d->nline + n < SCAN_MAX_LINES)
-		t = scan_line_cut(t, end, &out[n++], &at);
-	return n;
+	if (d->cut >= d->nline || a->t >= end || a->n >= max ||
+	    d->nline + a->n >= SCAN_MAX_LINES)
+		return 0;	/* no (more) returned message */
+	a->t = scan_line_cut(a->t, end, l, &at);
+	a->n++;
+	return 1;
 }
 
 /* The values that name the report's own addresses are looked up only when
