@@ -367,22 +367,52 @@ scan_find_all(scan_doc *d)
 	scan_denoise_all(d);
 }
 
+/* A diagnostic and the phrases of its remote host and command that it
+ * has, found on first use (scan_fill_codes() and scan_fill_cmd() ask the
+ * same text both). */
+typedef struct scan_diag {
+	const char *s;		/* or NULL */
+	size_t len;
+	int done;
+	uint64_t mta, cmd;
+} scan_diag;
+
+static void
+scan_diag_init(scan_diag *g, const char *s)
+{
+	g->s = s;
+	g->len = s != NULL ? strlen(s) : 0;
+	g->done = 0;
+}
+
+static void
+scan_diag_ready(scan_diag *g)
+{
+	if (!g->done) {
+		scan_diag_phrases(g->s, g->len, &g->mta, &g->cmd);
+		g->done = 1;
+	}
+}
+
 /* Copy reply code, status and remote host found in the diagnostic. */
 static void
-scan_fill_codes(bt_rcpt *rc, const char *diag, bt_result *r,
+scan_fill_codes(bt_rcpt *rc, scan_diag *g, bt_result *r,
     const bt_caps *caps)
 {
 	char host[256];
 
-	if (diag == NULL)
+	if (g->s == NULL)
 		return;
 	if (rc->replycode[0] == '\0')
-		(void)scan_reply_code(diag, rc->replycode);
+		(void)scan_reply_code(g->s, rc->replycode);
 	if (rc->status[0] == '\0')
-		(void)scan_status_code(diag, rc->status);
-	if (rc->remote_mta == NULL && scan_remote_mta(diag, host, sizeof(host)))
-		(void)result_set(&rc->remote_mta, host, strlen(host),
-		    caps->max_field, &r->caps_hit);
+		(void)scan_status_code(g->s, rc->status);
+	if (rc->remote_mta == NULL) {
+		scan_diag_ready(g);
+		if (scan_remote_mta_m(g->s, host, sizeof(host), g->mta))
+			(void)result_set(&rc->remote_mta, host, strlen(host),
+			    caps->max_field, &r->caps_hit);
+	}
 }
 
 static void
@@ -409,7 +439,7 @@ scan_doc_cmd(scan_doc *d)
 /* The SMTP command refused: the candidate's transcript, its text, or the
  * report's transcript when there is one recipient. */
 static void
-scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
+scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, scan_diag *g,
     scan_doc *d, int only)
 {
 	const char *cmd = NULL;
@@ -418,8 +448,8 @@ scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
 		return;
 	if (c != NULL && c->cmd[0] != '\0')
 		cmd = c->cmd;
-	else if (diag != NULL && (cmd = scan_cmd_phrase(diag,
-	    strlen(diag))) != NULL)
+	else if (g->s != NULL && (scan_diag_ready(g), cmd = scan_cmd_phrase_m(
+	    g->s, g->len, g->cmd)) != NULL)
 		;
 	else if (only && scan_doc_cmd(d)[0] != '\0')
 		cmd = d->cmd;
@@ -436,6 +466,7 @@ static size_t
 scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
 	size_t i, added = 0;
+	scan_diag g;
 
 	for (i = 0; i < d->ncand; i++) {
 		scan_cand *c = &d->cand[i];
@@ -470,9 +501,10 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 		}
 		if (c->status[0] != '\0')
 			memcpy(rc->status, c->status, sizeof(rc->status));
-		scan_fill_codes(rc, rc->diagnostic, r, caps);
+		scan_diag_init(&g, rc->diagnostic);
+		scan_fill_codes(rc, &g, r, caps);
 		scan_fill_mta(rc, c, r, caps);
-		scan_fill_cmd(rc, c, rc->diagnostic, d, d->ncand == 1);
+		scan_fill_cmd(rc, c, &g, d, d->ncand == 1);
 		added++;
 	}
 	if (added > 0)
@@ -522,20 +554,20 @@ scan_match(const scan_doc *d, const bt_result *r, const bt_rcpt *rc)
 
 /* Complete one DSN recipient with the text's diagnostic for it. */
 static void
-scan_complete_one(bt_rcpt *rc, const char *diag, size_t len, bt_result *r,
+scan_complete_one(bt_rcpt *rc, scan_diag *g, size_t len, bt_result *r,
     const bt_caps *caps)
 {
 	char code[4];
 
-	if (diag == NULL || len == 0)
+	if (g->s == NULL || len == 0)
 		return;
 	if (scan_thin(rc->diagnostic) ||
 	    (rc->replycode[0] == '\0' &&
 	    !scan_reply_code(rc->diagnostic, code) &&
-	    scan_reply_code(diag, code)))
-		(void)result_set(&rc->diagnostic, diag, len, caps->max_field,
+	    scan_reply_code(g->s, code)))
+		(void)result_set(&rc->diagnostic, g->s, len, caps->max_field,
 		    &r->caps_hit);
-	scan_fill_codes(rc, diag, r, caps);
+	scan_fill_codes(rc, g, r, caps);
 }
 
 /* Complete the DSN's recipients with the text's diagnostics: the text
@@ -556,16 +588,21 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
 		const scan_cand *c = scan_match(d, r, rc);
+		scan_diag dg;
 		if (c != NULL && c->diag.p != NULL) {
-			scan_complete_one(rc, c->diag.p, c->diag.len, r, caps);
+			scan_diag_init(&dg, c->diag.p);
+			scan_complete_one(rc, &dg, c->diag.len, r, caps);
 			scan_fill_mta(rc, c, r, caps);
-			scan_fill_cmd(rc, c, c->diag.p, d, r->nrcpt == 1);
+			scan_fill_cmd(rc, c, &dg, d, r->nrcpt == 1);
 		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind, 0)) != NULL &&
 		    (kind == SCAN_GLOBAL_CODES || kind == SCAN_GLOBAL_INTRO)) {
-			scan_complete_one(rc, g->p, g->len, r, caps);
-			scan_fill_cmd(rc, NULL, g->p, d, 1);
-		} else
-			scan_fill_cmd(rc, NULL, NULL, d, r->nrcpt == 1);
+			scan_diag_init(&dg, g->p);
+			scan_complete_one(rc, &dg, g->len, r, caps);
+			scan_fill_cmd(rc, NULL, &dg, d, 1);
+		} else {
+			scan_diag_init(&dg, NULL);
+			scan_fill_cmd(rc, NULL, &dg, d, r->nrcpt == 1);
+		}
 	}
 }
 

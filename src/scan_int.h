@@ -309,6 +309,12 @@ int scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict);
 int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
+/* The phrases of scan_remote_mta() (*mta) and scan_cmd_phrase() (*cmd)
+ * that s[0..len) has, in one pass, for the two below. */
+void scan_diag_phrases(const char *s, size_t len, uint64_t *mta,
+    uint64_t *cmd);
+int scan_remote_mta_m(const char *s, char *out, size_t outlen, uint64_t mta);
+const char *scan_cmd_phrase_m(const char *s, size_t len, uint64_t cmd);
 int scan_is_error_text(const char *s);
 int scan_is_failure_text(const char *s);
 const char *scan_cmd_phrase(const char *s, size_t len);
