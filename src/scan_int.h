@@ -78,10 +78,7 @@ typedef struct scan_doc {
 	scan_line *line;	/* line0, or owned */
 	size_t nline;		/* lines split: up to the cut line, included */
 	size_t cut;		/* first line of the returned message, or nline */
-	/* the lines with an '@' (scan_doc_init()), in order; when there are
-	 * more than SCAN_ATS0 (nat_over), every line is looked at */
-	uint16_t atl[SCAN_ATS0];
-	size_t nat;
+	size_t nat;		/* atl[] (below): lines with an '@' */
 	int nat_over;
 	const char *after;	/* the text after line nline - 1 */
 	const bt_result *r;	/* the caller's, for its sender and From */
@@ -89,13 +86,7 @@ typedef struct scan_doc {
 	 * sender), each's address found only when a candidate may be it
 	 * (scan_addr_skipped()); the values outlive the scan_doc. */
 	int skip_ready;		/* skip_v[] filled: 1 loose, 2 all */
-	const char *skip_v[SCAN_MAX_SKIP];
-	size_t skip_vlen[SCAN_MAX_SKIP];
-	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
-	int skip_state[SCAN_MAX_SKIP];	/* 0 not looked for, 1 found, 2 none */
-	size_t skip_off[SCAN_MAX_SKIP];	/* the address: skip_v[i] + skip_off */
-	size_t skip_len[SCAN_MAX_SKIP];
-	size_t nskip;
+	size_t nskip;		/* skip_v[] and the others (below) */
 	scan_cand *cand;	/* cand0, or owned; up to SCAN_MAX_CANDS */
 	size_t ncand;
 	size_t acand;		/* allocated */
@@ -109,8 +100,18 @@ typedef struct scan_doc {
 	int global_step;	/* 0, 1: coded text looked for, 2: all */
 	scan_pool pool;		/* in pool0 */
 	/* last, not zeroed by scan_doc_init(): only line[0..nline),
-	 * cand[0..ncand) and what the pool gave are read */
+	 * cand[0..ncand), atl[0..nat), skip_*[0..nskip) and what the pool
+	 * gave are read */
 	char pool0[SCAN_POOL0];
+	/* the lines with an '@' (scan_doc_init()), in order; when there are
+	 * more than SCAN_ATS0 (nat_over), every line is looked at */
+	uint16_t atl[SCAN_ATS0];
+	const char *skip_v[SCAN_MAX_SKIP];
+	size_t skip_vlen[SCAN_MAX_SKIP];
+	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
+	int skip_state[SCAN_MAX_SKIP];	/* 0 not looked for, 1 found, 2 none */
+	size_t skip_off[SCAN_MAX_SKIP];	/* the address: skip_v[i] + skip_off */
+	size_t skip_len[SCAN_MAX_SKIP];
 	scan_line line0[SCAN_LINES0];	/* line, for short texts */
 	scan_cand cand0[SCAN_CANDS0];	/* cand, while there are few */
 } scan_doc;
