@@ -246,7 +246,9 @@ scan_split(scan_doc *d)
 			else
 				d->nat_over = 1;
 		}
-		if (scan_is_cut(l)) {
+		/* a blank line is never the cut (every phrase and field of
+		 * scan_is_cut() starts with a byte that is not white space) */
+		if (l->tlen != 0 && scan_is_cut(l)) {
 			d->cut = n++;
 			break;
 		}
