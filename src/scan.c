@@ -255,6 +255,8 @@ scan_says_failed(const scan_doc *d)
 	for (i = 0; i < d->cut; i++) {
 		size_t n = d->line[i].len < sizeof(tmp) - 1 ? d->line[i].len :
 		    sizeof(tmp) - 1;
+		if (scan_line_blank(&d->line[i]))
+			continue;	/* white space: no code, no word */
 		memcpy(tmp, d->line[i].s, n);
 		tmp[n] = '\0';
 		if (scan_is_failure_text(tmp))

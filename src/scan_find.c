@@ -369,7 +369,8 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 			    "talking to"))
 				break;
 		}
-		if (scan_indent(l) <= ind &&
+		/* another anchor (only a line with an '@' can be one) */
+		if (l->at && scan_indent(l) <= ind &&
 		    scan_anchor(d, l, &off, &alen, &rest, &ds))
 			break;
 		if (!scan_drop_line(l))
@@ -702,6 +703,8 @@ scan_find_global_prose(const scan_doc *d, scan_buf *out)
 		const scan_line *l = &d->line[i];
 		char tmp[512];
 		size_t n = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
+		if (scan_line_blank(l))
+			continue;	/* no text: n would be 0 */
 		memcpy(tmp, l->s, n);
 		tmp[n] = '\0';
 		while (n > 0 && isspace((unsigned char)tmp[n - 1]))
