@@ -4,7 +4,8 @@
  * are never recipients, and small line helpers (trim, blank, starts with).
  * The other helpers are by job: scan_search.c (case-insensitive search),
  * scan_addr.c (addresses), scan_code.c (codes, remote host, error words),
- * scan_buf.c (the capped string builder).
+ * scan_buf.c (the capped string builder).  Also, for the engine, the
+ * first line of a text that starts like a DSN field (scan_dsn_line()).
  *
  * Memory: a scan_doc keeps its first lines and candidates in itself;
  * scan_doc_init() and scan_cand_add() allocate the arrays that take over
@@ -17,6 +18,10 @@
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define SCAN_UTIL_AVX2 1	/* scan_dsn_avx2(), chosen at run time */
+#include <immintrin.h>
 #endif
 
 #include "scan_int.h"
@@ -281,6 +286,128 @@ scan_after_next(const scan_doc *d, scan_after *a, scan_line *l, size_t max)
 	a->t = scan_line_cut(a->t, end, l, &at);
 	a->n++;
 	return 1;
+}
+
+/* --- DSN fields in the text -------------------------------------------- */
+
+/* p[0..n) is word[0..n) in any case (ASCII, as strncasecmp(); word is
+ * lower case). */
+static int
+scan_dsn_prefix(const char *p, const char *word, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)word[i])
+			return 0;
+	}
+	return 1;
+}
+
+static const struct scan_str scan_dsn_starts[] = {
+	SCAN_STR("reporting-mta:"),
+	SCAN_STR("final-recipient:"),
+	SCAN_STR("original-recipient:"),
+};
+#define SCAN_DSN_NSTARTS	(sizeof(scan_dsn_starts) / \
+				 sizeof(scan_dsn_starts[0]))
+
+/* Does the line at p (p < end) start like a DSN field? */
+static int
+scan_dsn_is_start(const char *p, const char *end)
+{
+	size_t i;
+
+	for (i = 0; i < SCAN_DSN_NSTARTS; i++)
+		if ((size_t)(end - p) > scan_dsn_starts[i].n &&
+		    (p[0] | 0x20) == scan_dsn_starts[i].s[0] &&
+		    scan_dsn_prefix(p, scan_dsn_starts[i].s,
+		    scan_dsn_starts[i].n))
+			return 1;
+	return 0;
+}
+
+#ifdef SCAN_UTIL_AVX2
+/* As the SSE2 loop of scan_dsn_line(), 32 bytes a step: the first line
+ * from t + *j on (t[0..len)) that starts like a DSN field, or NULL; *j is
+ * left where the caller goes on. */
+__attribute__((target("avx2"))) static const char *
+scan_dsn_avx2(const char *t, size_t len, size_t *j)
+{
+	const char *end = t + len;
+	size_t i = *j;
+
+	for (; i + 33 <= len; i += 32) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (t + i));
+		__m256i b = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
+		    (const void *)(t + i + 1)), _mm256_set1_epi8(0x20));
+		__m256i f = _mm256_or_si256(_mm256_or_si256(
+		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('r')),
+		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('f'))),
+		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('o')));
+		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(f,
+		    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\n'))));
+
+		while (m != 0) {
+			const char *q = t + i + (unsigned)__builtin_ctz(m) + 1;
+			if (scan_dsn_is_start(q, end))
+				return q;
+			m &= m - 1;
+		}
+	}
+	*j = i;
+	return NULL;
+}
+#endif
+
+/* Only a line whose first byte is 'r', 'f' or 'o' (any case) can start
+ * like a DSN field: the line ends followed by one of those are found 32
+ * (AVX2, scan_teddy_level() 2) or 16 (SSE2) bytes at a time, in order,
+ * and only those lines are compared; the rest byte by byte. */
+const char *
+scan_dsn_line(const char *t, size_t len)
+{
+	const char *end = t + len;
+	size_t j = 0;
+
+	if (len == 0)
+		return NULL;
+	if (scan_dsn_is_start(t, end))
+		return t;
+#ifdef SCAN_UTIL_AVX2
+	if (scan_teddy_level() >= 2) {
+		const char *q = scan_dsn_avx2(t, len, &j);
+		if (q != NULL)
+			return q;
+	}
+#endif
+#ifdef __SSE2__
+	for (; j + 17 <= len; j += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)
+		    (t + j));
+		__m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)
+		    (const void *)(t + j + 1)), _mm_set1_epi8(0x20));
+		__m128i f = _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8('r')),
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8('f'))),
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8('o')));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(f,
+		    _mm_cmpeq_epi8(a, _mm_set1_epi8('\n'))));
+
+		while (m != 0) {
+			const char *q = t + j + (unsigned)__builtin_ctz(m) + 1;
+			if (scan_dsn_is_start(q, end))
+				return q;
+			m &= m - 1;
+		}
+	}
+#endif
+	for (; j + 1 < len; j++)
+		if (t[j] == '\n' && scan_dsn_is_start(t + j + 1, end))
+			return t + j + 1;
+	return NULL;
 }
 
 /* The values that name the report's own addresses are looked up only when
