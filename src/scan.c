@@ -535,7 +535,14 @@ scan_same_addr(const char *v, const char *addr)
 {
 	size_t off, alen;
 
-	if (v == NULL || !scan_addr_find(v, strlen(v), &off, &alen))
+	if (v == NULL)
+		return 0;
+	/* Most often v is the address itself.  addr was found by
+	 * scan_addr_find(), which finds such a string whole again (its
+	 * answer does not depend on case): the same answer, without it. */
+	if (strcasecmp(v, addr) == 0)
+		return 1;
+	if (!scan_addr_find(v, strlen(v), &off, &alen))
 		return 0;
 	return alen == strlen(addr) && strncasecmp(v + off, addr, alen) == 0;
 }
