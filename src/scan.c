@@ -214,6 +214,8 @@ scan_fill_global(scan_doc *d)
 	g = scan_global(d, &kind, bare);
 	if (g->p == NULL)
 		return;
+	/* gcode: one candidate; when it has a text, take already tells
+	 * that the text has no code (the loop below asks it again) */
 	gcode = kind != SCAN_GLOBAL_PROSE && d->ncand == 1 &&
 	    (scan_reply_code(g->p, rc) || scan_status_code(g->p, st));
 	for (i = 0; i < d->ncand; i++) {
@@ -222,9 +224,7 @@ scan_fill_global(scan_doc *d)
 			continue;
 		if (c->diag.p == NULL || c->diag.len == 0)
 			scan_buf_add(&c->diag, g->p, g->len);
-		else if (gcode && !scan_reply_code(c->diag.p, rc) &&
-		    !scan_status_code(c->diag.p, st) &&
-		    strstr(c->diag.p, g->p) == NULL)
+		else if (gcode && take && strstr(c->diag.p, g->p) == NULL)
 			scan_buf_add(&c->diag, g->p, g->len);
 	}
 }
