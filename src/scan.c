@@ -95,10 +95,14 @@ scan_doc_delayed(const scan_doc *d, uint64_t m)
 			return 1;
 	}
 	subj = d->in->header ? d->in->header(d->in->ctx, "Subject") : NULL;
-	if (subj != NULL && (scan_has(subj, strlen(subj), "(Delay)") ||
-	    scan_has(subj, strlen(subj), "Warning: could not send") ||
-	    scan_has(subj, strlen(subj), "Delayed Mail")))
-		return 1;
+	if (subj != NULL) {
+		size_t n = strlen(subj);
+		/* the second by its ':' (byte 7), rare in a Subject */
+		if (scan_has(subj, n, "(Delay)") ||
+		    scan_find_by(subj, n, "Warning: could not send", 23, 7) ||
+		    scan_has(subj, n, "Delayed Mail"))
+			return 1;
+	}
 	return 0;
 }
 
