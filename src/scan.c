@@ -633,7 +633,7 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 		else {
 			scan_find_all(&d);
 			/* The family and the delay warning only matter to the
-			 * recipients added: looked for (each a pass over the
+			 * recipients added: looked for (one pass over the
 			 * text) only when there are some.  A JSON notification
 			 * (scan_find_all) names its own family. */
 			if (d.ncand > 0)
