@@ -13,10 +13,6 @@
 #include <strings.h>
 #include <ctype.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "engine_int.h"
 #include "scan.h"
 #include "classify.h"
@@ -128,90 +124,7 @@ engine_eom_autoreply(engine *e)
 
 /* A report whose delivery-status fields are in its text (no MIME part for
  * them, or a boundary that never matched): read them from the first line
- * that starts like a DSN field. */
-/* p[0..n) is word[0..n) in any case (ASCII, as strncasecmp(); word is
- * lower case). */
-static int
-engine_eom_prefix(const char *p, const char *word, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)word[i])
-			return 0;
-	}
-	return 1;
-}
-
-#define ENGINE_EOM_START(s)	{ s, sizeof(s) - 1 }
-static const struct {
-	const char *s;	/* lower case */
-	size_t n;
-} engine_eom_starts[] = {
-	ENGINE_EOM_START("reporting-mta:"),
-	ENGINE_EOM_START("final-recipient:"),
-	ENGINE_EOM_START("original-recipient:"),
-};
-#define ENGINE_EOM_NSTARTS	(sizeof(engine_eom_starts) / \
-				 sizeof(engine_eom_starts[0]))
-
-/* Does the line at p (p < end) start like a DSN field? */
-static int
-engine_eom_is_start(const char *p, const char *end)
-{
-	size_t i;
-
-	for (i = 0; i < ENGINE_EOM_NSTARTS; i++)
-		if ((size_t)(end - p) > engine_eom_starts[i].n &&
-		    (p[0] | 0x20) == engine_eom_starts[i].s[0] &&
-		    engine_eom_prefix(p, engine_eom_starts[i].s,
-		    engine_eom_starts[i].n))
-			return 1;
-	return 0;
-}
-
-/* The first line of t[0..len) that starts like a DSN field, or NULL.
- * Only a line whose first byte is 'r', 'f' or 'o' (any case) can: with
- * SSE2, the line ends followed by one of those are found sixteen bytes at
- * a time, in order, and only those lines are compared. */
-static const char *
-engine_eom_field_line(const char *t, size_t len)
-{
-	const char *end = t + len;
-	size_t j = 0;
-
-	if (len == 0)
-		return NULL;
-	if (engine_eom_is_start(t, end))
-		return t;
-#ifdef __SSE2__
-	for (; j + 17 <= len; j += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)
-		    (t + j));
-		__m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)
-		    (const void *)(t + j + 1)), _mm_set1_epi8(0x20));
-		__m128i f = _mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('r')),
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('f'))),
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('o')));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(f,
-		    _mm_cmpeq_epi8(a, _mm_set1_epi8('\n'))));
-
-		while (m != 0) {
-			const char *q = t + j + (unsigned)__builtin_ctz(m) + 1;
-			if (engine_eom_is_start(q, end))
-				return q;
-			m &= m - 1;
-		}
-	}
-#endif
-	for (; j + 1 < len; j++)
-		if (t[j] == '\n' && engine_eom_is_start(t + j + 1, end))
-			return t + j + 1;
-	return NULL;
-}
-
+ * that starts like a DSN field (scan_dsn_line()). */
 static void
 engine_eom_text_dsn(engine *e)
 {
@@ -220,7 +133,7 @@ engine_eom_text_dsn(engine *e)
 
 	if (e->has_dsn || !(e->sig & ENGINE_BOUNCE_SIGS))
 		return;
-	p = engine_eom_field_line(e->text, e->tlen);
+	p = scan_dsn_line(e->text, e->tlen);
 	if (p == NULL)
 		return;
 	first = e->r.nrcpt;

@@ -24,23 +24,19 @@
 
 #include "scan_int.h"
 
-/* Sentences that say the report is a delay warning, not a failure. */
-static const char *const scan_delay_phrases[] = {
-	"has not yet been delivered",
-	"could not send message for past",
-	"has been delayed",
-	"delivery is delayed",
-	"will continue trying",
-	"delivery attempts will continue",
-	"message will be retried",
-	"still trying",
-	NULL
-};
-static scan_set scan_delay_set = SCAN_SET(scan_delay_phrases);
-
-/* Boilerplate that names the family of a report (the first in the list
- * that the text has wins), and the family of each. */
-static const char *const scan_family_phrases[] = {
+/*
+ * Phrases of the report's prose that are looked for in all of its text,
+ * in one list so that one pass (scan_set_mask()) finds them all:
+ *
+ * - boilerplate that names the family of a report (the first in the list
+ *   that the text has wins; SCAN_FAMILY_N of them, the family of each in
+ *   scan_family_of[]);
+ * - sentences that say the report is a delay warning, not a failure (in
+ *   the text above the returned message only).
+ */
+#define SCAN_FAMILY_N	15
+#define SCAN_DELAY_0	SCAN_FAMILY_N	/* the first delay phrase */
+static const char *const scan_prose_phrases[] = {
 	"This is the qmail-send program",
 	"This is the Postfix program",
 	"This is the mail system at host",
@@ -56,54 +52,73 @@ static const char *const scan_family_phrases[] = {
 	"was not delivered to:",
 	"Your message could not be delivered",
 	"Error message below:",
+	/* SCAN_DELAY_0: delay warnings */
+	"has not yet been delivered",
+	"could not send message for past",
+	"has been delayed",
+	"delivery is delayed",
+	"will continue trying",
+	"delivery attempts will continue",
+	"message will be retried",
+	"still trying",
 	NULL
 };
-static const char *const scan_family_of[] = {	/* by index in the list */
+static const char *const scan_family_of[SCAN_FAMILY_N] = {
 	"qmail", "postfix", "postfix", "exim", "sendmail", "office365",
 	"exchange", "exchange2003", "gmail", "dragonfly", "opensmtpd",
 	"domino", "domino", "courier", "james",
 };
-static scan_set scan_family_set = SCAN_SET(scan_family_phrases);
+static scan_set scan_prose_set = SCAN_SET(scan_prose_phrases);
 
-/* One pass finds every phrase the text has; the lowest index wins, as
- * when each was looked for in turn. */
-static void
-scan_doc_family(scan_doc *d)
-{
-	uint64_t m = scan_set_mask(&scan_family_set, d->in->text, d->in->len);
-
-	if (m != 0)
-		d->family = scan_family_of[__builtin_ctzll(m)];
-}
-
+/* Does the text above the returned message say the report is a delay
+ * warning?  m: the delay phrases that the whole text has (bit i: phrase
+ * SCAN_DELAY_0 + i); only those are looked for in turn, above the cut
+ * (the first occurrence of each decides). */
 static int
-scan_doc_delayed(const scan_doc *d)
+scan_doc_delayed(const scan_doc *d, uint64_t m)
 {
 	size_t i, end = d->cut < d->nline ? d->cut : d->nline;
 	size_t len;
-	uint64_t m;
 	const char *subj;
 
 	len = end > 0 ? (size_t)(d->line[end - 1].s + d->line[end - 1].len -
 	    d->in->text) : 0;
-	/* one pass tells which phrases are there; only those are looked
-	 * for in turn (the first occurrence of each decides) */
-	m = scan_set_mask(&scan_delay_set, d->in->text, len);
-	for (i = 0; m != 0 && scan_delay_phrases[i] != NULL; i++) {
+	for (i = 0; m != 0 && scan_prose_phrases[SCAN_DELAY_0 + i] != NULL;
+	    i++) {
 		const char *p;
 		if (!(m & ((uint64_t)1 << i)))
 			continue;
-		p = scan_find(d->in->text, len, scan_delay_phrases[i]);
+		p = scan_find(d->in->text, len,
+		    scan_prose_phrases[SCAN_DELAY_0 + i]);
 		if (p != NULL && !(p - d->in->text >= 4 &&
 		    strncasecmp(p - 4, "not ", 4) == 0))
 			return 1;
 	}
 	subj = d->in->header ? d->in->header(d->in->ctx, "Subject") : NULL;
-	if (subj != NULL && (scan_has(subj, strlen(subj), "(Delay)") ||
-	    scan_has(subj, strlen(subj), "Warning: could not send") ||
-	    scan_has(subj, strlen(subj), "Delayed Mail")))
-		return 1;
+	if (subj != NULL) {
+		size_t n = strlen(subj);
+		/* the second by its ':' (byte 7), rare in a Subject */
+		if (scan_has(subj, n, "(Delay)") ||
+		    scan_find_by(subj, n, "Warning: could not send", 23, 7) ||
+		    scan_has(subj, n, "Delayed Mail"))
+			return 1;
+	}
 	return 0;
+}
+
+/* The family by its boilerplate (when the text did not name its own,
+ * family) and whether the text says the report is a delay warning: one
+ * pass finds which phrases the whole text has; the lowest family index
+ * wins, as when each was looked for in turn. */
+static void
+scan_doc_prose(scan_doc *d, int family)
+{
+	uint64_t m = scan_set_mask(&scan_prose_set, d->in->text, d->in->len);
+	uint64_t fm = m & (((uint64_t)1 << SCAN_FAMILY_N) - 1);
+
+	if (family && fm != 0)
+		d->family = scan_family_of[__builtin_ctzll(fm)];
+	d->delayed = scan_doc_delayed(d, m >> SCAN_DELAY_0);
 }
 
 /* Merge candidates about the same address (any case) into the first one;
@@ -203,6 +218,8 @@ scan_fill_global(scan_doc *d)
 	g = scan_global(d, &kind, bare);
 	if (g->p == NULL)
 		return;
+	/* gcode: one candidate; when it has a text, take already tells
+	 * that the text has no code (the loop below asks it again) */
 	gcode = kind != SCAN_GLOBAL_PROSE && d->ncand == 1 &&
 	    (scan_reply_code(g->p, rc) || scan_status_code(g->p, st));
 	for (i = 0; i < d->ncand; i++) {
@@ -211,9 +228,7 @@ scan_fill_global(scan_doc *d)
 			continue;
 		if (c->diag.p == NULL || c->diag.len == 0)
 			scan_buf_add(&c->diag, g->p, g->len);
-		else if (gcode && !scan_reply_code(c->diag.p, rc) &&
-		    !scan_status_code(c->diag.p, st) &&
-		    strstr(c->diag.p, g->p) == NULL)
+		else if (gcode && take && strstr(c->diag.p, g->p) == NULL)
 			scan_buf_add(&c->diag, g->p, g->len);
 	}
 }
@@ -244,6 +259,8 @@ scan_says_failed(const scan_doc *d)
 	for (i = 0; i < d->cut; i++) {
 		size_t n = d->line[i].len < sizeof(tmp) - 1 ? d->line[i].len :
 		    sizeof(tmp) - 1;
+		if (scan_line_blank(&d->line[i]))
+			continue;	/* white space: no code, no word */
 		memcpy(tmp, d->line[i].s, n);
 		tmp[n] = '\0';
 		if (scan_is_failure_text(tmp))
@@ -258,16 +275,19 @@ scan_says_failed(const scan_doc *d)
 static void
 scan_returned_to(scan_doc *d)
 {
-	scan_line after[SCAN_AFTER_CUT - 1];
-	size_t i, n, off, alen;
+	scan_after a;
+	scan_line next;
+	const scan_line *l;
+	size_t off, alen;
 
 	if (d->cut >= d->nline || !scan_says_failed(d))
 		return;
-	/* the cut line and the SCAN_AFTER_CUT - 1 lines after it */
-	n = scan_doc_after(d, after, SCAN_AFTER_CUT - 1);
-	for (i = 0; i <= n; i++) {
-		const scan_line *l = i == 0 ? &d->line[d->cut] : &after[i - 1];
-		if (l->len < 3 || strncasecmp(l->s, "To:", 3) != 0)
+	/* the cut line and the SCAN_AFTER_CUT - 1 lines after it, cut one by
+	 * one up to the first "To:" */
+	scan_after_begin(d, &a);
+	for (l = &d->line[d->cut]; l != NULL; l = scan_after_next(d, &a, &next,
+	    SCAN_AFTER_CUT - 1) ? &next : NULL) {
+		if (l->len < 3 || !scan_eq_fold(l->s, "To:", 3))
 			continue;
 		if (scan_addr_find(l->s + 3, l->len - 3, &off, &alen) &&
 		    !scan_addr_skipped(d, l->s + 3 + off, alen, 1))
@@ -282,22 +302,23 @@ scan_returned_to(scan_doc *d)
  * the cut line.  The block is the lines that follow it up to the first
  * empty one (empty lines before its first field are allowed, and the cut
  * line may itself be its first field); a value folded onto the next line
- * is taken from there. */
+ * is taken from there.  The lines are cut one by one, up to the block's
+ * end (at most SCAN_AFTER_CUT - 1). */
 static void
 scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
-	scan_line after[SCAN_AFTER_CUT - 1];
-	size_t i, n;
+	scan_after a;
+	scan_line cur, next;
 	int fields;
 
 	if (r->original_message_id != NULL || d->cut >= d->nline)
 		return;
 	fields = d->line[d->cut].s[0] != ' ' &&
 		 memchr(d->line[d->cut].s, ':', d->line[d->cut].len) != NULL;
-	n = scan_doc_after(d, after, SCAN_AFTER_CUT - 1);
-	for (i = 0; i < n; i++) {
-		const char *v = after[i].s;
-		size_t vlen = after[i].len;
+	scan_after_begin(d, &a);
+	while (scan_after_next(d, &a, &cur, SCAN_AFTER_CUT - 1)) {
+		const char *v = cur.s;
+		size_t vlen = cur.len;
 
 		scan_trim(&v, &vlen);
 		if (vlen == 0) {
@@ -305,17 +326,18 @@ scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 				return;	/* the end of the header block */
 			continue;
 		}
-		if (vlen < 11 || strncasecmp(v, "message-id:", 11) != 0) {
+		if (vlen < 11 || !scan_eq_fold(v, "message-id:", 11)) {
 			fields |= memchr(v, ':', vlen) != NULL;
 			continue;
 		}
 		v += 11;
 		vlen -= 11;
 		scan_trim(&v, &vlen);
-		if (vlen == 0 && i + 1 < n && after[i + 1].len > 0 &&
-		    (after[i + 1].s[0] == ' ' || after[i + 1].s[0] == '\t')) {
-			v = after[i + 1].s;
-			vlen = after[i + 1].len;
+		if (vlen == 0 && scan_after_next(d, &a, &next,
+		    SCAN_AFTER_CUT - 1) && next.len > 0 &&
+		    (next.s[0] == ' ' || next.s[0] == '\t')) {
+			v = next.s;
+			vlen = next.len;
 			scan_trim(&v, &vlen);
 		}
 		if (vlen > 0)
@@ -351,22 +373,52 @@ scan_find_all(scan_doc *d)
 	scan_denoise_all(d);
 }
 
+/* A diagnostic and the phrases of its remote host and command that it
+ * has, found on first use (scan_fill_codes() and scan_fill_cmd() ask the
+ * same text both). */
+typedef struct scan_diag {
+	const char *s;		/* or NULL */
+	size_t len;
+	int done;
+	uint64_t mta, cmd;
+} scan_diag;
+
+static void
+scan_diag_init(scan_diag *g, const char *s)
+{
+	g->s = s;
+	g->len = s != NULL ? strlen(s) : 0;
+	g->done = 0;
+}
+
+static void
+scan_diag_ready(scan_diag *g)
+{
+	if (!g->done) {
+		scan_diag_phrases(g->s, g->len, &g->mta, &g->cmd);
+		g->done = 1;
+	}
+}
+
 /* Copy reply code, status and remote host found in the diagnostic. */
 static void
-scan_fill_codes(bt_rcpt *rc, const char *diag, bt_result *r,
+scan_fill_codes(bt_rcpt *rc, scan_diag *g, bt_result *r,
     const bt_caps *caps)
 {
 	char host[256];
 
-	if (diag == NULL)
+	if (g->s == NULL)
 		return;
 	if (rc->replycode[0] == '\0')
-		(void)scan_reply_code(diag, rc->replycode);
+		(void)scan_reply_code(g->s, rc->replycode);
 	if (rc->status[0] == '\0')
-		(void)scan_status_code(diag, rc->status);
-	if (rc->remote_mta == NULL && scan_remote_mta(diag, host, sizeof(host)))
-		(void)result_set(&rc->remote_mta, host, strlen(host),
-		    caps->max_field, &r->caps_hit);
+		(void)scan_status_code(g->s, rc->status);
+	if (rc->remote_mta == NULL) {
+		scan_diag_ready(g);
+		if (scan_remote_mta_m(g->s, host, sizeof(host), g->mta))
+			(void)result_set(&rc->remote_mta, host, strlen(host),
+			    caps->max_field, &r->caps_hit);
+	}
 }
 
 static void
@@ -393,7 +445,7 @@ scan_doc_cmd(scan_doc *d)
 /* The SMTP command refused: the candidate's transcript, its text, or the
  * report's transcript when there is one recipient. */
 static void
-scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
+scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, scan_diag *g,
     scan_doc *d, int only)
 {
 	const char *cmd = NULL;
@@ -402,8 +454,8 @@ scan_fill_cmd(bt_rcpt *rc, const scan_cand *c, const char *diag,
 		return;
 	if (c != NULL && c->cmd[0] != '\0')
 		cmd = c->cmd;
-	else if (diag != NULL && (cmd = scan_cmd_phrase(diag,
-	    strlen(diag))) != NULL)
+	else if (g->s != NULL && (scan_diag_ready(g), cmd = scan_cmd_phrase_m(
+	    g->s, g->len, g->cmd)) != NULL)
 		;
 	else if (only && scan_doc_cmd(d)[0] != '\0')
 		cmd = d->cmd;
@@ -420,6 +472,7 @@ static size_t
 scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
 	size_t i, added = 0;
+	scan_diag g;
 
 	for (i = 0; i < d->ncand; i++) {
 		scan_cand *c = &d->cand[i];
@@ -454,9 +507,10 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 		}
 		if (c->status[0] != '\0')
 			memcpy(rc->status, c->status, sizeof(rc->status));
-		scan_fill_codes(rc, rc->diagnostic, r, caps);
+		scan_diag_init(&g, rc->diagnostic);
+		scan_fill_codes(rc, &g, r, caps);
 		scan_fill_mta(rc, c, r, caps);
-		scan_fill_cmd(rc, c, rc->diagnostic, d, d->ncand == 1);
+		scan_fill_cmd(rc, c, &g, d, d->ncand == 1);
 		added++;
 	}
 	if (added > 0)
@@ -485,7 +539,14 @@ scan_same_addr(const char *v, const char *addr)
 {
 	size_t off, alen;
 
-	if (v == NULL || !scan_addr_find(v, strlen(v), &off, &alen))
+	if (v == NULL)
+		return 0;
+	/* Most often v is the address itself.  addr was found by
+	 * scan_addr_find(), which finds such a string whole again (its
+	 * answer does not depend on case): the same answer, without it. */
+	if (strcasecmp(v, addr) == 0)
+		return 1;
+	if (!scan_addr_find(v, strlen(v), &off, &alen))
 		return 0;
 	return alen == strlen(addr) && strncasecmp(v + off, addr, alen) == 0;
 }
@@ -506,20 +567,20 @@ scan_match(const scan_doc *d, const bt_result *r, const bt_rcpt *rc)
 
 /* Complete one DSN recipient with the text's diagnostic for it. */
 static void
-scan_complete_one(bt_rcpt *rc, const char *diag, size_t len, bt_result *r,
+scan_complete_one(bt_rcpt *rc, scan_diag *g, size_t len, bt_result *r,
     const bt_caps *caps)
 {
 	char code[4];
 
-	if (diag == NULL || len == 0)
+	if (g->s == NULL || len == 0)
 		return;
 	if (scan_thin(rc->diagnostic) ||
 	    (rc->replycode[0] == '\0' &&
 	    !scan_reply_code(rc->diagnostic, code) &&
-	    scan_reply_code(diag, code)))
-		(void)result_set(&rc->diagnostic, diag, len, caps->max_field,
+	    scan_reply_code(g->s, code)))
+		(void)result_set(&rc->diagnostic, g->s, len, caps->max_field,
 		    &r->caps_hit);
-	scan_fill_codes(rc, diag, r, caps);
+	scan_fill_codes(rc, g, r, caps);
 }
 
 /* Complete the DSN's recipients with the text's diagnostics: the text
@@ -540,16 +601,21 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
 		const scan_cand *c = scan_match(d, r, rc);
+		scan_diag dg;
 		if (c != NULL && c->diag.p != NULL) {
-			scan_complete_one(rc, c->diag.p, c->diag.len, r, caps);
+			scan_diag_init(&dg, c->diag.p);
+			scan_complete_one(rc, &dg, c->diag.len, r, caps);
 			scan_fill_mta(rc, c, r, caps);
-			scan_fill_cmd(rc, c, c->diag.p, d, r->nrcpt == 1);
+			scan_fill_cmd(rc, c, &dg, d, r->nrcpt == 1);
 		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind, 0)) != NULL &&
 		    (kind == SCAN_GLOBAL_CODES || kind == SCAN_GLOBAL_INTRO)) {
-			scan_complete_one(rc, g->p, g->len, r, caps);
-			scan_fill_cmd(rc, NULL, g->p, d, 1);
-		} else
-			scan_fill_cmd(rc, NULL, NULL, d, r->nrcpt == 1);
+			scan_diag_init(&dg, g->p);
+			scan_complete_one(rc, &dg, g->len, r, caps);
+			scan_fill_cmd(rc, NULL, &dg, d, 1);
+		} else {
+			scan_diag_init(&dg, NULL);
+			scan_fill_cmd(rc, NULL, &dg, d, r->nrcpt == 1);
+		}
 	}
 }
 
@@ -567,14 +633,11 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 		else {
 			scan_find_all(&d);
 			/* The family and the delay warning only matter to the
-			 * recipients added: looked for (each a pass over the
+			 * recipients added: looked for (one pass over the
 			 * text) only when there are some.  A JSON notification
 			 * (scan_find_all) names its own family. */
-			if (d.ncand > 0) {
-				if (strcmp(d.family, "text") == 0)
-					scan_doc_family(&d);
-				d.delayed = scan_doc_delayed(&d);
-			}
+			if (d.ncand > 0)
+				scan_doc_prose(&d, strcmp(d.family, "text") == 0);
 			added = scan_add_all(&d, r, caps);
 		}
 		if (r->nrcpt > 0)

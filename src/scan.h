@@ -31,4 +31,10 @@ typedef struct scan_input {
  * name ("exim", "qmail", ...).  Returns the number of recipients added. */
 size_t scan_text(const scan_input *in, bt_result *r, const bt_caps *caps);
 
+/* The first line of t[0..len) that starts like a DSN field
+ * ("Reporting-MTA:", "Final-Recipient:", "Original-Recipient:", any case,
+ * with something after it), or NULL: the engine reads the fields of a
+ * report that has them in its text (scan_util.c). */
+const char *scan_dsn_line(const char *t, size_t len);
+
 #endif

@@ -34,6 +34,18 @@ scan_buf_blanks(__m128i x, unsigned *blank, unsigned *space)
 	*blank = (unsigned)_mm_movemask_epi8(b);
 	*space = (unsigned)_mm_movemask_epi8(sp);
 }
+
+/* x with its blank bytes (scan_blank) made ' '. */
+static __m128i
+scan_buf_spaces(__m128i x)
+{
+	__m128i ctl = _mm_sub_epi8(x, _mm_set1_epi8('\t'));
+	__m128i b = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()),
+	    _mm_cmpeq_epi8(_mm_min_epu8(ctl, _mm_set1_epi8(4)), ctl));
+
+	return _mm_or_si128(_mm_andnot_si128(b, x),
+	    _mm_and_si128(b, _mm_set1_epi8(' ')));
+}
 #endif
 
 /*
@@ -44,10 +56,11 @@ scan_buf_blanks(__m128i x, unsigned *blank, unsigned *space)
  * there), and as many bytes of the run as fit (a run cut short cuts the
  * text).
  *
- * Speed: most text is words with single spaces between them.  Sixteen
- * bytes whose blanks are all ' ', none next to another nor last, come out
- * as they are (after the pending space, unless their first byte is that
- * space): copied at once when they fit whole, with room for that space.
+ * Speed: most text is words with single blanks between them.  Sixteen
+ * bytes with no two blanks side by side come out as they are, each blank
+ * made ' ' (after the pending space, unless their first byte is that
+ * space; a blank that ends them is left pending, as the next may be one
+ * too): copied at once when they fit whole, with room for that space.
  */
 void
 scan_buf_add(scan_buf *b, const char *s, size_t len)
@@ -83,14 +96,18 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 			unsigned bl, spc;
 
 			scan_buf_blanks(x, &bl, &spc);
-			if (bl == spc && (bl & (bl << 1)) == 0 &&
-			    !(bl & 0x8000)) {
+			if ((bl & (bl << 1)) == 0) {
+				/* no two blanks side by side: each is one
+				 * space; one that ends the 16 is left
+				 * pending (the next may be blank too) */
+				if (bl != spc)
+					x = scan_buf_spaces(x);
 				if (sp && !(bl & 1))
 					b->p[b->len++] = ' ';
 				_mm_storeu_si128((__m128i *)(void *)
 				    (b->p + b->len), x);
-				b->len += 16;
-				sp = 0;
+				b->len += bl & 0x8000 ? 15 : 16;
+				sp = (bl & 0x8000) != 0;
 				j = i + 16;
 				continue;
 			}

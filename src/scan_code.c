@@ -137,22 +137,29 @@ scan_status_code(const char *s, char out[16])
 /* The host that replied: "host NAME[ip] said", "host NAME [ip]:",
  * "remote host NAME said", "while talking to NAME:", "Server NAME[ip]",
  * "SMTP Server <NAME>", "host: NAME", "connect to NAME[ip]:25". */
-static const char *const scan_mta_intro[] = {
-	"remote host ", "while talking to ", "host: ", "host ",
-	"server ", "connect to ", NULL
-};
+#define SCAN_MTA_INTROS \
+	"remote host ", "while talking to ", "host: ", "host ", \
+	"server ", "connect to "
+#define SCAN_MTA_N	6
+static const char *const scan_mta_intro[] = { SCAN_MTA_INTROS, NULL };
 static scan_set scan_mta_set = SCAN_SET(scan_mta_intro);
 
 int
 scan_remote_mta(const char *s, char *out, size_t outlen)
 {
+	return scan_remote_mta_m(s, out, outlen, scan_set_mask(&scan_mta_set,
+	    s, strlen(s)));
+}
+
+/* any: the intros that s has (bit i: scan_mta_intro[i]). */
+int
+scan_remote_mta_m(const char *s, char *out, size_t outlen, uint64_t any)
+{
 	const char *e = s + strlen(s);
-	uint64_t any;
 	size_t i;
 
-	/* one pass tells which intros are there; only those are looked for
-	 * in turn (the first intro of the list that gives a host wins) */
-	any = scan_set_mask(&scan_mta_set, s, (size_t)(e - s));
+	/* only the intros there are looked for in turn (the first intro
+	 * of the list that gives a host wins) */
 	for (i = 0; any != 0 && scan_mta_intro[i] != NULL; i++) {
 		const char *p = s;
 		if (!(any & ((uint64_t)1 << i)))
@@ -256,14 +263,13 @@ scan_is_error_text(const char *s)
 }
 
 /* The SMTP command a sentence says the error came after. */
-static const char *const scan_cmd_words[] = {
-	"end of data", "final data", "in reply to data", "sent the message",
-	"rcpt to", "rcpt_to", "does not like recipient",
-	"mail from", "sender was rejected",
-	"initial connection",
-	"my name was rejected",
-	NULL
-};
+#define SCAN_CMD_WORDS \
+	"end of data", "final data", "in reply to data", "sent the message", \
+	"rcpt to", "rcpt_to", "does not like recipient", \
+	"mail from", "sender was rejected", \
+	"initial connection", \
+	"my name was rejected"
+static const char *const scan_cmd_words[] = { SCAN_CMD_WORDS, NULL };
 static const char *const scan_cmd_of[] = {	/* by index in the list */
 	"DATA", "DATA", "DATA", "DATA",
 	"RCPT", "RCPT", "RCPT",
@@ -280,4 +286,32 @@ scan_cmd_phrase(const char *s, size_t len)
 	int k = scan_set_find(&scan_cmd_set, s, len, NULL);
 
 	return k >= 0 ? scan_cmd_of[k] : NULL;
+}
+
+/* The same, any: the command phrases s has (bit i: scan_cmd_words[i]).
+ * Only one (most often): it is the first; else they are looked for. */
+const char *
+scan_cmd_phrase_m(const char *s, size_t len, uint64_t any)
+{
+	if (any == 0)
+		return NULL;
+	if ((any & (any - 1)) == 0)
+		return scan_cmd_of[__builtin_ctzll(any)];
+	return scan_cmd_phrase(s, len);
+}
+
+/* A diagnostic is asked both its remote host and its command: the
+ * phrases of both in one set, found in one pass. */
+static const char *const scan_diag_words[] = {
+	SCAN_MTA_INTROS, SCAN_CMD_WORDS, NULL
+};
+static scan_set scan_diag_set = SCAN_SET(scan_diag_words);
+
+void
+scan_diag_phrases(const char *s, size_t len, uint64_t *mta, uint64_t *cmd)
+{
+	uint64_t m = scan_set_mask(&scan_diag_set, s, len);
+
+	*mta = m & (((uint64_t)1 << SCAN_MTA_N) - 1);
+	*cmd = m >> SCAN_MTA_N;
 }

@@ -369,7 +369,8 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 			    "talking to"))
 				break;
 		}
-		if (scan_indent(l) <= ind &&
+		/* another anchor (only a line with an '@' can be one) */
+		if (l->at && scan_indent(l) <= ind &&
 		    scan_anchor(d, l, &off, &alen, &rest, &ds))
 			break;
 		if (!scan_drop_line(l))
@@ -381,8 +382,9 @@ scan_block(scan_doc *d, size_t i, scan_buf *b)
 static void
 scan_anchor_delayed(scan_doc *d, scan_cand *c)
 {
-	if (c->diag.p != NULL && scan_has(c->diag.p, c->diag.len,
-	    "Action: delayed"))
+	/* found by its ':' (byte 6), rare in text */
+	if (c->diag.p != NULL && scan_find_by(c->diag.p, c->diag.len,
+	    "Action: delayed", 15, 6) != NULL)
 		c->delayed = 1;
 	(void)d;
 }
@@ -468,33 +470,53 @@ scan_server_reply(const scan_doc *d, size_t i, scan_buf *b)
 	scan_buf_add(b, code, (size_t)(s + len - code));
 }
 
+/* Which label s[0..n) holds: 1 "final-recipient:", else 2 "rcpt to:",
+ * else 0 (any case, anywhere).  Both end with ':', so each ':' is looked
+ * at as the end of either (most lines have one or none). */
+static int
+scan_label24(const char *s, size_t n)
+{
+	const char *q = s, *e = s + n;
+	int found = 0;
+
+	while ((q = memchr(q, ':', (size_t)(e - q))) != NULL) {
+		if (q - s >= 15 && scan_eq_fold(q - 15, "final-recipient:", 16))
+			return 1;
+		if (q - s >= 7 && scan_eq_fold(q - 7, "rcpt to:", 8))
+			found = 2;
+		q++;
+	}
+	return found;
+}
+
 /* Strong candidates: every anchored line before the returned message. */
 void
 scan_find_anchors(scan_doc *d)
 {
-	size_t i, off, alen, n24;
+	size_t i, k = 0, off, alen, n24;
 	const char *rest, *ds;
-	int colon;
+	int label;
 
-	for (i = 0; i < d->cut; i++) {
+	/* only the lines with an address (i may move on over a block: the
+	 * next such line after it is taken) */
+	for (i = scan_at_next(d, &k, 0); i < d->cut;
+	    i = scan_at_next(d, &k, i + 1)) {
 		const scan_line *l = &d->line[i];
 		scan_cand *c;
-		if (!l->at)
-			continue;	/* no address: most lines */
 		if (!scan_anchor(d, l, &off, &alen, &rest, &ds) ||
 		    scan_after_sent_by(d, i))
 			continue;
 		c = scan_cand_add(d, l->s + off, alen, 2);
 		if (c == NULL)
 			return;
-		/* both labels end with ':': none in the first bytes, neither */
+		/* the labels, in the first 24 bytes */
 		n24 = l->len < 24 ? l->len : 24;
-		colon = memchr(l->s, ':', n24) != NULL;
-		if (colon && scan_find(l->s, n24, "final-recipient:") != NULL) {
+		label = scan_label24(l->s, n24);
+		if (label == 1) {
 			i = scan_dsn_block(d, i, c) - 1;
 			continue;
 		}
-		if (colon && scan_find(l->s, n24, "rcpt to:")) {
+		if (label == 2) {
 			/* a transcript or a list of message details: the
 			 * error is on other lines */
 			continue;
@@ -545,9 +567,11 @@ scan_next_para(const scan_doc *d, size_t i, scan_buf *b)
 void
 scan_find_weak(scan_doc *d)
 {
-	size_t i;
+	size_t i, k = 0;
 
-	for (i = 0; i < d->cut; i++) {
+	/* only the lines with an address */
+	for (i = scan_at_next(d, &k, 0); i < d->cut;
+	    i = scan_at_next(d, &k, i + 1)) {
 		const scan_line *l = &d->line[i];
 		const char *s = l->s;
 		size_t len = l->len, off, alen, n;
@@ -555,8 +579,6 @@ scan_find_weak(scan_doc *d)
 		scan_cand *c;
 		int found = 0;
 
-		if (!l->at)
-			continue;	/* no address: most lines */
 		/* the words first: half the lines with an address have none,
 		 * and the address is then not looked for (both tests read
 		 * only the line) */
@@ -701,6 +723,8 @@ scan_find_global_prose(const scan_doc *d, scan_buf *out)
 		const scan_line *l = &d->line[i];
 		char tmp[512];
 		size_t n = l->len < sizeof(tmp) - 1 ? l->len : sizeof(tmp) - 1;
+		if (scan_line_blank(l))
+			continue;	/* no text: n would be 0 */
 		memcpy(tmp, l->s, n);
 		tmp[n] = '\0';
 		while (n > 0 && isspace((unsigned char)tmp[n - 1]))

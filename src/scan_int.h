@@ -25,6 +25,7 @@
 #define SCAN_AFTER_CUT	80	/* lines of the returned message looked at */
 #define SCAN_LINES0	64	/* lines kept in the scan_doc itself */
 #define SCAN_CANDS0	4	/* candidates kept in the scan_doc itself */
+#define SCAN_ATS0	64	/* lines with an '@' listed in the scan_doc */
 #define SCAN_POOL0	2080	/* bytes of buffers in the scan_doc itself:
 				 * two of the default cap (1024) */
 
@@ -77,19 +78,15 @@ typedef struct scan_doc {
 	scan_line *line;	/* line0, or owned */
 	size_t nline;		/* lines split: up to the cut line, included */
 	size_t cut;		/* first line of the returned message, or nline */
+	size_t nat;		/* atl[] (below): lines with an '@' */
+	int nat_over;
 	const char *after;	/* the text after line nline - 1 */
 	const bt_result *r;	/* the caller's, for its sender and From */
 	/* The values that name the report's own addresses (From, To, the
 	 * sender), each's address found only when a candidate may be it
 	 * (scan_addr_skipped()); the values outlive the scan_doc. */
 	int skip_ready;		/* skip_v[] filled: 1 loose, 2 all */
-	const char *skip_v[SCAN_MAX_SKIP];
-	size_t skip_vlen[SCAN_MAX_SKIP];
-	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
-	int skip_state[SCAN_MAX_SKIP];	/* 0 not looked for, 1 found, 2 none */
-	size_t skip_off[SCAN_MAX_SKIP];	/* the address: skip_v[i] + skip_off */
-	size_t skip_len[SCAN_MAX_SKIP];
-	size_t nskip;
+	size_t nskip;		/* skip_v[] and the others (below) */
 	scan_cand *cand;	/* cand0, or owned; up to SCAN_MAX_CANDS */
 	size_t ncand;
 	size_t acand;		/* allocated */
@@ -103,8 +100,18 @@ typedef struct scan_doc {
 	int global_step;	/* 0, 1: coded text looked for, 2: all */
 	scan_pool pool;		/* in pool0 */
 	/* last, not zeroed by scan_doc_init(): only line[0..nline),
-	 * cand[0..ncand) and what the pool gave are read */
+	 * cand[0..ncand), atl[0..nat), skip_*[0..nskip) and what the pool
+	 * gave are read */
 	char pool0[SCAN_POOL0];
+	/* the lines with an '@' (scan_doc_init()), in order; when there are
+	 * more than SCAN_ATS0 (nat_over), every line is looked at */
+	uint16_t atl[SCAN_ATS0];
+	const char *skip_v[SCAN_MAX_SKIP];
+	size_t skip_vlen[SCAN_MAX_SKIP];
+	int skip_soft[SCAN_MAX_SKIP];	/* 1: skipped only in loose shapes */
+	int skip_state[SCAN_MAX_SKIP];	/* 0 not looked for, 1 found, 2 none */
+	size_t skip_off[SCAN_MAX_SKIP];	/* the address: skip_v[i] + skip_off */
+	size_t skip_len[SCAN_MAX_SKIP];
 	scan_line line0[SCAN_LINES0];	/* line, for short texts */
 	scan_cand cand0[SCAN_CANDS0];	/* cand, while there are few */
 } scan_doc;
@@ -182,12 +189,33 @@ typedef struct scan_prefixes {
 #define SCAN_PREFIXES(list)	{ .str = (list) }
 
 /* scan_util.c: the lines */
+/* The first line >= from with an '@' (it may name an address), or nline;
+ * *k: where the list was left (0 at first, from only grows). */
+static inline size_t
+scan_at_next(const scan_doc *d, size_t *k, size_t from)
+{
+	if (d->nat_over) {
+		while (from < d->nline && !d->line[from].at)
+			from++;
+		return from;
+	}
+	while (*k < d->nat && d->atl[*k] < from)
+		(*k)++;
+	return *k < d->nat ? d->atl[*k] : d->nline;
+}
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
 void scan_doc_free(scan_doc *d);
-/* The lines after the cut line, at most max of them, into out (only s and
- * len are set); how many. */
-size_t scan_doc_after(const scan_doc *d, scan_line *out, size_t max);
+/* The lines after the cut line, one at a time: scan_after_next() sets
+ * the next one (only s and len) and returns 1, at most max of them, else
+ * 0 (the text's end, or no cut line). */
+typedef struct scan_after {
+	const char *t;		/* where the next line starts */
+	size_t n;		/* lines given */
+} scan_after;
+void scan_after_begin(const scan_doc *d, scan_after *a);
+int scan_after_next(const scan_doc *d, scan_after *a, scan_line *l,
+    size_t max);
 /* Look up the values of the report's own addresses that a comparison
  * (strict or not) reads, on first use. */
 void scan_skip_ready(scan_doc *d, int strict);
@@ -282,6 +310,12 @@ int scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict);
 int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
+/* The phrases of scan_remote_mta() (*mta) and scan_cmd_phrase() (*cmd)
+ * that s[0..len) has, in one pass, for the two below. */
+void scan_diag_phrases(const char *s, size_t len, uint64_t *mta,
+    uint64_t *cmd);
+int scan_remote_mta_m(const char *s, char *out, size_t outlen, uint64_t mta);
+const char *scan_cmd_phrase_m(const char *s, size_t len, uint64_t cmd);
 int scan_is_error_text(const char *s);
 int scan_is_failure_text(const char *s);
 const char *scan_cmd_phrase(const char *s, size_t len);

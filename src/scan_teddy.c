@@ -58,6 +58,20 @@ typedef struct scan_teddy_grp {
  * the low nibbles times the high nibbles, those of printable bytes (2 to
  * 7) counted 4 and all the others (bytes >= 0x80, control bytes) 1, as
  * they are rare in text. */
+/* The bits set in x (16 bits), by a table of bytes: built without
+ * -mpopcnt, __builtin_popcount() is a call into libgcc, and the greedy
+ * merge below asks tens of thousands of times at start-up. */
+#define SCAN_POP8(c)	(((c) & 1) + ((c) >> 1 & 1) + ((c) >> 2 & 1) + \
+			 ((c) >> 3 & 1) + ((c) >> 4 & 1) + ((c) >> 5 & 1) + \
+			 ((c) >> 6 & 1) + ((c) >> 7 & 1))
+static const unsigned char scan_teddy_pop8[256] = SCAN_TABLE256(SCAN_POP8);
+
+static inline unsigned
+scan_teddy_pop16(unsigned x)
+{
+	return (unsigned)scan_teddy_pop8[x & 0xffu] + scan_teddy_pop8[x >> 8];
+}
+
 static uint64_t
 scan_teddy_cost(const scan_teddy_grp *g)
 {
@@ -65,8 +79,8 @@ scan_teddy_cost(const scan_teddy_grp *g)
 	unsigned p;
 
 	for (p = 0; p < SCAN_TEDDY_BYTES; p++)
-		c *= (uint64_t)__builtin_popcount(g->lo[p]) *
-		    (uint64_t)(4 * __builtin_popcount(g->hi[p] & 0x00fcu) +
+		c *= (uint64_t)scan_teddy_pop16(g->lo[p]) *
+		    (uint64_t)(4 * scan_teddy_pop16(g->hi[p] & 0x00fcu) +
 		    (g->hi[p] & ~0x00fcu ? 1 : 0));
 	return c;
 }

@@ -179,9 +179,11 @@ scan_has_smtp_command(const char *s, size_t len)
 	size_t p = 0;
 
 	while (p + 12 <= len) {
-		if (scan_eq_fold(s + p, "SMTP command", 12))
+		unsigned char c = (unsigned char)s[p + 11];
+		/* the window's last byte first: 'd' or 'D', else no match */
+		if ((c | 0x20) == 'd' && scan_eq_fold(s + p, "SMTP command", 12))
 			return 1;
-		p += 12u - scan_smtp_last[(unsigned char)s[p + 11]];
+		p += 12u - scan_smtp_last[c];
 	}
 	return 0;
 }

@@ -4,7 +4,8 @@
  * are never recipients, and small line helpers (trim, blank, starts with).
  * The other helpers are by job: scan_search.c (case-insensitive search),
  * scan_addr.c (addresses), scan_code.c (codes, remote host, error words),
- * scan_buf.c (the capped string builder).
+ * scan_buf.c (the capped string builder).  Also, for the engine, the
+ * first line of a text that starts like a DSN field (scan_dsn_line()).
  *
  * Memory: a scan_doc keeps its first lines and candidates in itself;
  * scan_doc_init() and scan_cand_add() allocate the arrays that take over
@@ -17,6 +18,10 @@
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define SCAN_UTIL_AVX2 1	/* scan_dsn_avx2(), chosen at run time */
+#include <immintrin.h>
 #endif
 
 #include "scan_int.h"
@@ -177,9 +182,53 @@ scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
 	return next;
 }
 
+/* l->t, l->tlen: the line without its white space at both ends, as
+ * scan_trim().  Many lines are indented: their leading white space is
+ * skipped 16 bytes at a time where SSE2 is (the bytes read may go past
+ * the line, never past the text's end). */
+static inline void
+scan_line_trim(scan_line *l, const char *end)
+{
+	const char *s = l->s;
+	size_t len = l->len;
+
+	if (len > 0 && scan_space[(unsigned char)*s]) {
+#ifdef __SSE2__
+		while (len > 0 && end - s >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			    s);
+			__m128i c = _mm_sub_epi8(x, _mm_set1_epi8('\t'));
+			/* ' ', or '\t' to '\r' (0 to 4 after the sub) */
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+			    _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8(4)), c)));
+			size_t k = (size_t)__builtin_ctz(~m | 0x10000u);
+
+			if (k >= len) {
+				len = 0;
+				break;
+			}
+			s += k;
+			len -= k;
+			if (k < 16)
+				break;
+		}
+#endif
+		while (len > 0 && scan_space[(unsigned char)*s]) {
+			s++;
+			len--;
+		}
+	}
+	while (len > 0 && scan_space[(unsigned char)s[len - 1]])
+		len--;
+	l->t = s;
+	l->tlen = len;
+}
+
 /* Split the text into lines once, with what the passes ask of every line
  * (its trimmed view, whether it has an '@'), up to the cut: no pass reads
- * further but scan_returned_to(), which asks scan_doc_after(). */
+ * further but scan_returned_to() and scan_returned_msgid(), which ask
+ * scan_after_next(). */
 static int
 scan_split(scan_doc *d)
 {
@@ -194,11 +243,17 @@ scan_split(scan_doc *d)
 			return -1;
 		l = &d->line[n];
 		t = scan_line_cut(t, end, l, &at);
-		l->t = l->s;
-		l->tlen = l->len;
-		scan_trim(&l->t, &l->tlen);
+		scan_line_trim(l, end);
 		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
-		if (scan_is_cut(l)) {
+		if (at) {
+			if (d->nat < SCAN_ATS0)
+				d->atl[d->nat++] = (uint16_t)n;
+			else
+				d->nat_over = 1;
+		}
+		/* a blank line is never the cut (every phrase and field of
+		 * scan_is_cut() starts with a byte that is not white space) */
+		if (l->tlen != 0 && scan_is_cut(l)) {
 			d->cut = n++;
 			break;
 		}
@@ -211,19 +266,148 @@ scan_split(scan_doc *d)
 	return 0;
 }
 
-size_t
-scan_doc_after(const scan_doc *d, scan_line *out, size_t max)
+void
+scan_after_begin(const scan_doc *d, scan_after *a)
 {
-	const char *t = d->after, *end = d->in->text + d->in->len;
-	size_t n = 0;
+	a->t = d->after;
+	a->n = 0;
+}
+
+int
+scan_after_next(const scan_doc *d, scan_after *a, scan_line *l, size_t max)
+{
+	const char *end = d->in->text + d->in->len;
 	int at;
 
-	if (d->cut >= d->nline)
-		return 0;	/* no returned message */
 	/* at most SCAN_MAX_LINES lines in all, as if split with the rest */
-	while (t < end && n < max && d->nline + n < SCAN_MAX_LINES)
-		t = scan_line_cut(t, end, &out[n++], &at);
-	return n;
+	if (d->cut >= d->nline || a->t >= end || a->n >= max ||
+	    d->nline + a->n >= SCAN_MAX_LINES)
+		return 0;	/* no (more) returned message */
+	a->t = scan_line_cut(a->t, end, l, &at);
+	a->n++;
+	return 1;
+}
+
+/* --- DSN fields in the text -------------------------------------------- */
+
+/* p[0..n) is word[0..n) in any case (ASCII, as strncasecmp(); word is
+ * lower case). */
+static int
+scan_dsn_prefix(const char *p, const char *word, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)word[i])
+			return 0;
+	}
+	return 1;
+}
+
+static const struct scan_str scan_dsn_starts[] = {
+	SCAN_STR("reporting-mta:"),
+	SCAN_STR("final-recipient:"),
+	SCAN_STR("original-recipient:"),
+};
+#define SCAN_DSN_NSTARTS	(sizeof(scan_dsn_starts) / \
+				 sizeof(scan_dsn_starts[0]))
+
+/* Does the line at p (p < end) start like a DSN field? */
+static int
+scan_dsn_is_start(const char *p, const char *end)
+{
+	size_t i;
+
+	for (i = 0; i < SCAN_DSN_NSTARTS; i++)
+		if ((size_t)(end - p) > scan_dsn_starts[i].n &&
+		    (p[0] | 0x20) == scan_dsn_starts[i].s[0] &&
+		    scan_dsn_prefix(p, scan_dsn_starts[i].s,
+		    scan_dsn_starts[i].n))
+			return 1;
+	return 0;
+}
+
+#ifdef SCAN_UTIL_AVX2
+/* As the SSE2 loop of scan_dsn_line(), 32 bytes a step: the first line
+ * from t + *j on (t[0..len)) that starts like a DSN field, or NULL; *j is
+ * left where the caller goes on. */
+__attribute__((target("avx2"))) static const char *
+scan_dsn_avx2(const char *t, size_t len, size_t *j)
+{
+	const char *end = t + len;
+	size_t i = *j;
+
+	for (; i + 33 <= len; i += 32) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (t + i));
+		__m256i b = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
+		    (const void *)(t + i + 1)), _mm256_set1_epi8(0x20));
+		__m256i f = _mm256_or_si256(_mm256_or_si256(
+		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('r')),
+		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('f'))),
+		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('o')));
+		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(f,
+		    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\n'))));
+
+		while (m != 0) {
+			const char *q = t + i + (unsigned)__builtin_ctz(m) + 1;
+			if (scan_dsn_is_start(q, end))
+				return q;
+			m &= m - 1;
+		}
+	}
+	*j = i;
+	return NULL;
+}
+#endif
+
+/* Only a line whose first byte is 'r', 'f' or 'o' (any case) can start
+ * like a DSN field: the line ends followed by one of those are found 32
+ * (AVX2, scan_teddy_level() 2) or 16 (SSE2) bytes at a time, in order,
+ * and only those lines are compared; the rest byte by byte. */
+const char *
+scan_dsn_line(const char *t, size_t len)
+{
+	const char *end = t + len;
+	size_t j = 0;
+
+	if (len == 0)
+		return NULL;
+	if (scan_dsn_is_start(t, end))
+		return t;
+#ifdef SCAN_UTIL_AVX2
+	if (scan_teddy_level() >= 2) {
+		const char *q = scan_dsn_avx2(t, len, &j);
+		if (q != NULL)
+			return q;
+	}
+#endif
+#ifdef __SSE2__
+	for (; j + 17 <= len; j += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)
+		    (t + j));
+		__m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)
+		    (const void *)(t + j + 1)), _mm_set1_epi8(0x20));
+		__m128i f = _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8('r')),
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8('f'))),
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8('o')));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(f,
+		    _mm_cmpeq_epi8(a, _mm_set1_epi8('\n'))));
+
+		while (m != 0) {
+			const char *q = t + j + (unsigned)__builtin_ctz(m) + 1;
+			if (scan_dsn_is_start(q, end))
+				return q;
+			m &= m - 1;
+		}
+	}
+#endif
+	for (; j + 1 < len; j++)
+		if (t[j] == '\n' && scan_dsn_is_start(t + j + 1, end))
+			return t + j + 1;
+	return NULL;
 }
 
 /* The values that name the report's own addresses are looked up only when

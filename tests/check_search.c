@@ -18,6 +18,11 @@
  * on sets made to fill all 8 buckets and to share prefixes, with
  * phrases of bytes >= 0x80, '@' and '`', '[' and '{', texts up to a few KB
  * in an exact-size malloc() (ASan sees a read past the end).
+ *
+ * Also the two one-pass helpers built on them: a diagnostic's remote-host
+ * and command phrases (scan_diag_phrases(), as each set alone), and the
+ * engine's first DSN field line in a text (scan_dsn_line(), AVX2 and
+ * SSE2 against a plain loop).
  */
 #include <check.h>
 #include <stdio.h>
@@ -362,6 +367,109 @@ START_TEST(test_prefixes_first_in_list)
 }
 END_TEST
 
+/* --- the diagnostic's phrases in one pass ------------------------------ */
+
+/* scan_diag_phrases() then scan_remote_mta_m() and scan_cmd_phrase_m()
+ * (one pass over a diagnostic for both) answer as scan_remote_mta() and
+ * scan_cmd_phrase() (each its own set), at every level. */
+START_TEST(test_diag_phrases_as_each)
+{
+	static const char *const words[] = {
+		"remote host ", "while talking to ", "host: ", "host ",
+		"server ", "connect to ", "end of data", "final data",
+		"in reply to data", "sent the message", "rcpt to", "rcpt_to",
+		"does not like recipient", "mail from", "sender was rejected",
+		"initial connection", "my name was rejected", "mx.example.org",
+		"a.b", "[10.0.0.1]", NULL
+	};
+	static char buf[600];
+	int lv[3], nlv = set_levels(lv), l;
+	size_t len, t;
+
+	for (l = 0; l < nlv; l++) {
+		ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
+		for (len = 0; len <= 300; len += 1 + len / 16)
+			for (t = 0; t < 60; t++) {
+				char *s = malloc(len + 1), h1[64], h2[64];
+				uint64_t mta, cmd;
+				size_t n;
+				int r1, r2;
+				ck_assert_ptr_nonnull(s);
+				fill(buf, len, words);
+				memcpy(s, buf, len);
+				s[len] = '\0';
+				n = strlen(s);	/* up to a NUL of the fill */
+				scan_diag_phrases(s, n, &mta, &cmd);
+				r1 = scan_remote_mta(s, h1, sizeof(h1));
+				r2 = scan_remote_mta_m(s, h2, sizeof(h2), mta);
+				ck_assert_int_eq(r1, r2);
+				if (r1)
+					ck_assert_str_eq(h1, h2);
+				ck_assert_ptr_eq(scan_cmd_phrase(s, n),
+				    scan_cmd_phrase_m(s, n, cmd));
+				free(s);
+			}
+	}
+}
+END_TEST
+
+/* --- the first line that starts like a DSN field ------------------------ */
+
+static const char *
+ref_dsn_line(const char *t, size_t len)
+{
+	static const char *const f[] = {
+		"reporting-mta:", "final-recipient:", "original-recipient:"
+	};
+	size_t i, k;
+
+	for (i = 0; i < len; i++) {
+		if (i > 0 && t[i - 1] != '\n')
+			continue;
+		for (k = 0; k < 3; k++)
+			if (len - i > strlen(f[k]) &&
+			    ref_eq(t + i, f[k], strlen(f[k])))
+				return t + i;
+	}
+	return NULL;
+}
+
+/* scan_dsn_line() (AVX2, SSE2 and byte by byte) against the plain loop:
+ * lines that start with the fields, parts of them, 'r', 'f' and 'o', at
+ * every length up to a few hundred bytes, at every level. */
+START_TEST(test_dsn_line_plain_loop)
+{
+	static const char *const words[] = {
+		"\nReporting-MTA: dns; x", "\nfinal-recipient:", "\nFINAL-RECIP",
+		"\nOriginal-Recipient:", "\nr", "\nf", "\no", "\n\n",
+		"original", NULL
+	};
+	int lv[3], nlv = set_levels(lv), l;
+	size_t len, t;
+
+	for (l = 0; l < nlv; l++) {
+		ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
+		for (len = 0; len <= 400; len += 1 + len / 32)
+			for (t = 0; t < 80; t++) {
+				char *s = malloc(len + 1);
+				size_t k;
+				ck_assert_ptr_nonnull(s);
+				fill(s, len, words);
+				/* often a field line, whole or cut, somewhere */
+				if (len > 20 && (rnd() & 1)) {
+					const char *w = words[rnd() % 4];
+					size_t at = rnd() % (len - 20);
+					for (k = 0; w[k] != '\0' && at + k < len; k++)
+						s[at + k] = w[k];
+				}
+				ck_assert_ptr_eq(scan_dsn_line(s, len),
+				    ref_dsn_line(s, len));
+				free(s);
+			}
+	}
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -382,6 +490,8 @@ search_suite(void)
 	tcase_add_test(tc, test_set_many_phrases);
 	tcase_add_test(tc, test_set_long_and_few);
 	tcase_add_test(tc, test_prefixes_first_in_list);
+	tcase_add_test(tc, test_diag_phrases_as_each);
+	tcase_add_test(tc, test_dsn_line_plain_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }
