@@ -104,7 +104,10 @@ engine_html_char(engine *e, char c)
 {
 	if (e->in_tag == 2) {		/* just after '<' */
 		e->in_tag = 1;
-		if (strchr("bBpPdDtT/", c) != NULL && e->tlen > 0 &&
+		int lc = c | 0x20;	/* strchr("bBpPdDtT/", c), NUL too */
+
+		if ((lc == 'b' || lc == 'p' || lc == 'd' || lc == 't' ||
+		     c == '/' || c == '\0') && e->tlen > 0 &&
 		    e->text[e->tlen - 1] != '\n')
 			engine_text_put(e, '\n');
 	}
