@@ -51,7 +51,7 @@ struct mime {
 	int fskip;		/* a field no one reads: flen counted, not copied */
 	size_t fname;		/* its name's length, read on its first line (0: not) */
 	int fid;		/* and the name's fieldname_id() */
-	char *dbuf;		/* decoded output, max_line + 8 */
+	char *dbuf;		/* decoded output, max_line + MIME_QP_ROOM */
 	unsigned b64acc;
 	int b64bits;
 	int stopped;
@@ -87,7 +87,7 @@ mime_new(const bt_caps *caps, const mime_callbacks *cb, unsigned *caps_hit)
 	m->caps_hit = caps_hit;
 	m->line = malloc(caps->max_line + 1);
 	m->field = malloc(caps->max_header + 1);
-	m->dbuf = malloc(caps->max_line + 8);
+	m->dbuf = malloc(caps->max_line + MIME_QP_ROOM);
 	m->frames = calloc(caps->max_depth + 1, sizeof(*m->frames));
 	if (!m->line || !m->field || !m->dbuf || !m->frames) {
 		mime_free(m);
@@ -604,37 +604,19 @@ mime_run(const mime *m, const char *buf, size_t len, int no_cr, size_t lim)
 
 /* Whole lines at buf decoded into dbuf as mime_body_line() decodes them
  * one by one (quoted-printable, or identity lines whose CR goes), then
- * given to data() in one call.  Stops where mime_run() would, or before a
- * line whose output might not fit max_line bytes.  Returns the bytes used. */
+ * given to data() in one call (mime_qp_run()).  Stops where mime_run()
+ * would, or before a line whose output might not fit max_line bytes.
+ * Returns the bytes used. */
 static size_t
 mime_decode_run(mime *m, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len, *nl;
-	size_t max = m->caps->max_line, o = 0, n;
-	int open = m->nframes > 0;
+	size_t o, used;
 
-	while (p < end) {
-		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
-			break;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			break;
-		n = (size_t)(nl - p);
-		if (n > max || o + n + 1 > max)	/* a line decodes to n + 1 at most */
-			break;
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (m->cur.enc == MIME_ENC_QP) {
-			o += mime_qp_decode(p, n, 1, m->dbuf + o);
-		} else {
-			memcpy(m->dbuf + o, p, n);
-			o += n;
-			m->dbuf[o++] = '\n';
-		}
-		p = nl + 1;
-	}
+	used = mime_qp_run(buf, len, m->caps->max_line, m->nframes > 0,
+			   m->cur.enc == MIME_ENC_QP, m->dbuf, &o);
 	if (o > 0)
 		m->cb.data(m->cb.ctx, &m->cur, m->dbuf, o);
-	return (size_t)(p - buf);
+	return used;
 }
 
 /* At a line start with nothing buffered: pass a run of whole lines on at

@@ -81,6 +81,16 @@ int mime_encoding(const char *cte);				/* enum mime_enc */
  * most); eol: the line had its line end (a soft break "=" drops it, else
  * an LF is added).  Returns the length. */
 size_t mime_qp_decode(const char *s, size_t n, int eol, char *out);
+/* Whole lines at buf (len bytes) decoded into out as mime_qp_decode()
+ * decodes them one by one with their line ends (qp), or as they are less
+ * a CR before the LF (!qp); *olen gets the output's length.  Stops before
+ * a line that starts with "--" when open, an incomplete line, or a line
+ * that would take the output past max bytes (out has room for
+ * max + MIME_QP_ROOM: blocks are stored whole).  Returns
+ * the bytes used. */
+#define MIME_QP_ROOM	16
+size_t mime_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
+		   char *out, size_t *olen);
 /* The length of the whole lines at buf (len bytes) that can go on as one
  * run: up to a line that starts with "--" when open, a line longer than
  * max bytes, a line ending in CR LF when no_cr, or an incomplete line. */
