@@ -319,11 +319,15 @@ mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 	int id;
 
 	m->fname = 0;
-	for (; i < n && !mime_name_stop[(unsigned char)s[i]]; i++)
-		;
 	if (i == 0 || i >= n || s[i] != ':' || i >= m->caps->max_header)
 		return 0;
-	id = fieldname_id(s, i);
+	if (m->is_message)
+		id = fieldname_id(s, i);
+	else	/* a part's own fields: only these two are read */
+		id = i == 12 && fieldname_eq_words(s, "content-type", 12) ?
+		     FN_CONTENT_TYPE :
+		     i == 25 && fieldname_eq_words(s, "content-transfer-encoding", 25) ?
+		     FN_CONTENT_TRANSFER_ENCODING : FN_OTHER;
 	m->fname = i;		/* mime_field_done() need not read it again */
 	m->fid = id;
 	if (id == FN_CONTENT_TYPE || id == FN_CONTENT_TRANSFER_ENCODING)
@@ -339,7 +343,7 @@ mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 static void
 mime_header_line(mime *m, const char *s, size_t n, int first)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!first) {
 		mime_field_append(m, s, n);
@@ -371,7 +375,9 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 		return;
 	}
 	mime_field_done(m);
-	m->fskip = mime_field_unread(m, s, n, i);
+	for (j = i; j < n && !mime_name_stop[(unsigned char)s[j]]; j++)
+		;	/* the name goes on to its stop byte */
+	m->fskip = mime_field_unread(m, s, n, j);
 	mime_field_append(m, s, n);
 }
 
@@ -661,6 +667,32 @@ mime_fast(mime *m, const char *buf, size_t len)
 	}
 }
 
+/* At a line start with nothing buffered, in an entity's headers: its
+ * whole lines read one after the other as mime_line() reads them, without
+ * its tests for what a header line cannot be.  Stops at a line that may be
+ * a boundary ("--" while a multipart is open), a line longer than
+ * max_line, an incomplete line, or once the headers are over (or the
+ * message stopped).  Returns the bytes used. */
+static size_t
+mime_header_run(mime *m, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t max = m->caps->max_line, n;
+
+	while (p < end && m->state == S_HEADERS && !m->stopped) {
+		if (m->nframes > 0 && p[0] == '-' && p + 1 < end && p[1] == '-')
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    (n = (size_t)(nl - p)) > max)
+			break;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		mime_header_line(m, p, n, 1);
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
 void
 mime_feed(mime *m, const char *buf, size_t len)
 {
@@ -668,7 +700,8 @@ mime_feed(mime *m, const char *buf, size_t len)
 
 	while (len > 0 && !m->stopped) {
 		if (m->llen == 0 && !m->lcont &&
-		    (run = mime_fast(m, buf, len)) > 0) {
+		    (run = m->state == S_HEADERS ? mime_header_run(m, buf, len) :
+		     mime_fast(m, buf, len)) > 0) {
 			buf += run;
 			len -= run;
 			continue;
