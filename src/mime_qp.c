@@ -62,6 +62,11 @@ mime_qp_decode(const char *s, size_t n, int eol, char *out)
 	return o;
 }
 
+/* The bytes a line end may cut: CR, blanks, a soft-break '='. */
+static const unsigned char mime_qp_end[256] = {
+	['\r'] = 1, [' '] = 1, ['\t'] = 1, ['='] = 1,
+};
+
 /* mime_hex() + 1 by table: 0 for a byte that is not a hex digit. */
 static const unsigned char mime_hex1[256] = {
 	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
@@ -119,6 +124,11 @@ mime_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
 			if (qp && p[i] == '=') {
 				unsigned h, l;
 
+				if (i + 1 < lim && p[i + 1] == '\n') {
+					soft = 1;	/* "=\n", the usual soft break */
+					i++;
+					break;
+				}
 				if (i + 2 < rest && (h = mime_hex1[(unsigned char)p[i + 1]]) != 0 &&
 				    (l = mime_hex1[(unsigned char)p[i + 2]]) != 0) {
 					out[oi++] = (char)((h - 1) << 4 | (l - 1));
@@ -134,14 +144,19 @@ mime_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
 		if (i >= lim)
 			break;	/* no '\n' in reach: the line is not for a run */
 		/* i: the line's length without its '\n' */
-		if (i > 0 && p[i - 1] == '\r')
-			cut = 1;
-		if (qp) {
-			while (cut < i && (p[i - 1 - cut] == ' ' || p[i - 1 - cut] == '\t'))
-				cut++;
-			if (cut < i && p[i - 1 - cut] == '=') {
-				soft = 1;
-				cut++;
+		if (!soft && i > 0 && mime_qp_end[(unsigned char)p[i - 1]]) {
+			/* what the line-by-line reading cuts: a CR, then for
+			 * quoted-printable blanks and a soft-break '=' (a soft
+			 * "=\n" was not copied) */
+			if (p[i - 1] == '\r')
+				cut = 1;
+			if (qp) {
+				while (cut < i && (p[i - 1 - cut] == ' ' || p[i - 1 - cut] == '\t'))
+					cut++;
+				if (cut < i && p[i - 1 - cut] == '=') {
+					soft = 1;
+					cut++;
+				}
 			}
 		}
 		oi -= cut;
