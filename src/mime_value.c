@@ -43,6 +43,14 @@ mime_type(const char *ct, char *out, size_t outlen)
 			w = fieldname_fold8(w);
 			memcpy(out + n, &w, 8);
 		}
+		if (n < len && len >= 8) {	/* the last 8, again in part */
+			uint64_t w;
+
+			memcpy(&w, ct + len - 8, 8);
+			w = fieldname_fold8(w);
+			memcpy(out + len - 8, &w, 8);
+			n = len;
+		}
 		for (; n < len; n++) {
 			unsigned char c = (unsigned char)ct[n];
 
