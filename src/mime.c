@@ -285,7 +285,7 @@ mime_field_done(mime *m)
 			     (size_t)(end - v));
 }
 
-static void
+static inline __attribute__((always_inline)) void
 mime_field_append(mime *m, const char *s, size_t n)
 {
 	size_t room = m->caps->max_header - m->flen;

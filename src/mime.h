@@ -75,7 +75,8 @@ void mime_stop(mime *m);
 
 /* Helpers over header values. */
 void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */
-int mime_param(const char *ct, const char *name, char *out, size_t outlen);	/* 1 found */
+/* 1 found; name in lowercase, starting with a letter */
+int mime_param(const char *ct, const char *name, char *out, size_t outlen);
 int mime_encoding(const char *cte);				/* enum mime_enc */
 /* Decode one quoted-printable line of n bytes into out (n + 1 bytes at
  * most); eol: the line had its line end (a soft break "=" drops it, else

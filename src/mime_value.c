@@ -81,7 +81,10 @@ mime_param(const char *ct, const char *name, char *out, size_t outlen)
 		p++;
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			p++;
-		if (strncasecmp(p, name, nlen) != 0)
+		/* the first byte in line (name is lowercase), the call only
+		 * for a likely match */
+		if (((unsigned char)*p | 0x20) != (unsigned char)name[0] ||
+		    strncasecmp(p, name, nlen) != 0)
 			continue;
 		p += nlen;
 		while (*p == ' ' || *p == '\t')
