@@ -340,7 +340,7 @@ mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 
 /* "boundary=..." at the start of a line: a parameter whose line was not
  * indented (seen in real bounces); taken as a continuation. */
-static void
+static inline __attribute__((always_inline)) void
 mime_header_line(mime *m, const char *s, size_t n, int first)
 {
 	size_t i, j;

@@ -132,9 +132,10 @@ mime_encoding(const char *cte)
 		cte++;
 	if (cte == NULL)
 		return MIME_ENC_IDENT;
-	if (strncasecmp(cte, "base64", 6) == 0)
+	/* the first byte in line: "7bit", "8bit", "binary" need no call */
+	if ((*cte | 0x20) == 'b' && strncasecmp(cte, "base64", 6) == 0)
 		return MIME_ENC_BASE64;
-	if (strncasecmp(cte, "quoted-printable", 16) == 0)
+	if ((*cte | 0x20) == 'q' && strncasecmp(cte, "quoted-printable", 16) == 0)
 		return MIME_ENC_QP;
 	return MIME_ENC_IDENT;
 }
