@@ -113,7 +113,12 @@ mime_free(mime *m)
 static void
 mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 {
-	memset(&m->cur, 0, sizeof(m->cur));
+	/* what clearing the whole part would do to what is read of it (the
+	 * strings are read as strings: up to their NUL) */
+	m->cur.type[0] = '\0';
+	m->cur.report_type[0] = '\0';
+	m->cur.enc = MIME_ENC_IDENT;
+	m->cur.index = 0;
 	m->cur.depth = depth;
 	m->cur.in_message = in_message;
 	m->is_message = is_message;
