@@ -149,6 +149,13 @@ engine_text_plain(engine *e, const char *buf, size_t len)
 	size_t n = e->tlen, max = e->caps.max_text, i, k;
 	const char *cr;
 
+	if (len <= 8) {		/* a line end or so: cheaper by bytes */
+		for (i = 0; i < len && n < max; i++)
+			if (buf[i] != '\r')
+				t[n++] = buf[i] == '\0' ? ' ' : buf[i];
+		e->tlen = n;
+		return;
+	}
 	for (i = 0; i < len && n < max; i += k + (cr != NULL)) {
 		k = len - i < max - n ? len - i : max - n;
 		if ((cr = memchr(buf + i, '\r', k)) != NULL)
