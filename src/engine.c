@@ -279,15 +279,17 @@ engine_entity(void *ctx, const mime_part *p)
 		return 0;
 	if (p->depth == 0)
 		e->top_leaf = 1;
-	if (engine_is_dsn_type(p->type)) {
-		dsn_begin(e->d, &e->r, DSN_DELIVERY);
-		e->sink = SINK_DSN;
-		return 1;
-	}
-	if (MIME_TYPE_IS(p->type, "message/feedback-report")) {
-		dsn_begin(e->d, &e->r, DSN_FEEDBACK);
-		e->sink = SINK_ARF;
-		return 1;
+	if (p->type[0] == 'm') {	/* the message/ types: one test for others */
+		if (engine_is_dsn_type(p->type)) {
+			dsn_begin(e->d, &e->r, DSN_DELIVERY);
+			e->sink = SINK_DSN;
+			return 1;
+		}
+		if (MIME_TYPE_IS(p->type, "message/feedback-report")) {
+			dsn_begin(e->d, &e->r, DSN_FEEDBACK);
+			e->sink = SINK_ARF;
+			return 1;
+		}
 	}
 	if (MIME_TYPE_HAS(p->type, "message/") ||
 	    MIME_TYPE_IS(p->type, "text/rfc822-headers")) {
