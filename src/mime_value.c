@@ -18,11 +18,6 @@
 void
 mime_type(const char *ct, char *out, size_t outlen)
 {
-	/* bytes that end a type: NUL, ';' and the blanks of isspace() */
-	static const unsigned char stop[256] = {
-		[0] = 1, [';'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1,
-		['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
-	};
 	size_t n = 0;
 	int slash = 0;
 
@@ -34,8 +29,10 @@ mime_type(const char *ct, char *out, size_t outlen)
 		/* the type's length first, then copied and folded in one go */
 		size_t len = 0, max = outlen - 1;
 
-		while (len < max && !stop[(unsigned char)ct[len]])
-			len++;
+		/* strcspn() takes 16 bytes a step; a value ends at its NUL */
+		len = strcspn(ct, "; \t\n\v\f\r");
+		if (len > max)
+			len = max;
 		for (; n + 8 <= len; n += 8) {	/* bytes known to be there */
 			uint64_t w;
 
