@@ -395,9 +395,12 @@ engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
 
 		mime_type(value, type, sizeof(type));
-		mime_param(value, "report-type", rt, sizeof(rt));
-		e->inner_report = strcmp(type, "multipart/report") == 0 &&
-				  strcasecmp(rt, "delivery-status") == 0;
+		e->inner_report = 0;
+		if (strcmp(type, "multipart/report") == 0) {
+			/* the parameter only for a report ("" when none) */
+			mime_param(value, "report-type", rt, sizeof(rt));
+			e->inner_report = strcasecmp(rt, "delivery-status") == 0;
+		}
 	}
 	if (!keep)
 		return;

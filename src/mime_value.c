@@ -26,11 +26,11 @@ mime_type(const char *ct, char *out, size_t outlen)
 	if (ct != NULL) {
 		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
 			ct++;
-		/* the type's length first, then copied and folded in one go */
-		size_t len = 0, max = outlen - 1;
+		/* the type's length first (up to ';', a blank of isspace() or
+		 * the NUL: strcspn() takes 16 bytes a step), then copied and
+		 * folded in one go */
+		size_t max = outlen - 1, len = strcspn(ct, "; \t\n\v\f\r");
 
-		/* strcspn() takes 16 bytes a step; a value ends at its NUL */
-		len = strcspn(ct, "; \t\n\v\f\r");
 		if (len > max)
 			len = max;
 		for (; n + 8 <= len; n += 8) {	/* bytes known to be there */
