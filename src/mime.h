@@ -101,5 +101,10 @@ size_t mime_run_span(const char *buf, size_t len, size_t max, int open,
 int mime_param_line(const char *s, size_t n);
 /* How many of the n bytes at s are parameter-name bytes, from the start. */
 size_t mime_param_span(const char *s, size_t n);
+/* Where the field name that starts a header line ends (at a blank of
+ * isspace(), ':' or NUL), with *param where a "name=value" parameter line
+ * would have its '=' (mime_param_span(), or where it cannot be): the header
+ * reader's test of a line, exposed for tests. */
+size_t mime_field_name_end(const char *s, size_t n, size_t *param);
 
 #endif

@@ -6,6 +6,7 @@
  * parser's callbacks into a text log and compares it.
  */
 #include <check.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -606,6 +607,39 @@ START_TEST(test_qp_run)
 }
 END_TEST
 
+/* mime_field_name_end() (one pass of 16 bytes with SSE2) against the
+ * parameter span and the name's stop byte found byte by byte. */
+START_TEST(test_name_end)
+{
+	static const char bytes[] = ":= \t\r\v\0.*-_/\x80" "aZ09bcdefghij";
+	char buf[80];
+	unsigned seed = 31337, round;
+
+	for (round = 0; round < 40000; round++) {
+		size_t len, i, j, p, ref_p, ref_j;
+		unsigned sparse = 1 + round % 8;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % sizeof(buf);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (seed >> 16) % (sparse * 12) < 12 ?
+				 bytes[(seed >> 8) % 12] :
+				 bytes[12 + (seed >> 20) % (sizeof(bytes) - 13)];
+		}
+		ref_p = mime_param_span(buf, len);
+		for (ref_j = 0; ref_j < len && buf[ref_j] != ':' && buf[ref_j] != '\0' &&
+		     !isspace((unsigned char)buf[ref_j]); ref_j++)
+			;
+		j = mime_field_name_end(buf, len, &p);
+		ck_assert_uint_eq(j, ref_j);
+		/* the same answer to "is it name=value?" */
+		ck_assert_int_eq(p > 0 && p < len && buf[p] == '=',
+				 ref_p > 0 && ref_p < len && buf[ref_p] == '=');
+	}
+}
+END_TEST
+
 static Suite *
 mime_suite(void)
 {
@@ -629,6 +663,7 @@ mime_suite(void)
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_run_span);
 	tcase_add_test(tc, test_qp_run);
+	tcase_add_test(tc, test_name_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
