@@ -5,11 +5,13 @@
  * pieces (BT_CAP_LINE) that are never taken for boundaries or header starts.
  * A boundary line of any open multipart closes whatever is open inside it.
  * Leaf content is decoded line by line; the base64 decoder keeps its partial
- * quartet across lines and chunks.  Where lines are only passed on or
- * dropped (a leaf's content, a preamble, a skipped part) whole runs of
- * them go at once (mime_fast()), up to the next line that may be a
- * boundary: the callbacks see the same bytes, in fewer pieces.  All buffers
- * belong to the mime object.
+ * quartet across lines and chunks.  Where lines are only passed on,
+ * decoded or dropped (a leaf's content, quoted-printable or CR LF text by
+ * mime_qp_run(), a preamble, a skipped part) whole runs of them go at once
+ * (mime_fast()), up to the next line that may be a boundary: the callbacks
+ * see the same bytes, in fewer pieces.  An entity's header lines are read
+ * in a run too (mime_header_run()), without the per-line tests that only
+ * other states need.  All buffers belong to the mime object.
  */
 #include <stdlib.h>
 #include <string.h>
