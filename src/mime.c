@@ -233,21 +233,16 @@ mime_begin(mime *m, const char *content_type, const char *cte)
 
 /* ---- header lines ------------------------------------------------------ */
 
+/* A complete field someone may read: its name and value found, unfolded
+ * as gathered, Content-Type and -Transfer-Encoding kept, header() called
+ * for an embedded message's. */
 static void
-mime_field_done(mime *m)
+mime_field_read(mime *m)
 {
 	char *f = m->field, *colon, *v, *end;
 	size_t nlen;
 	int id;
 
-	if (m->flen == 0)
-		return;
-	if (m->fskip) {		/* a well-formed name, known to be of no use */
-		m->flen = 0;
-		m->fskip = 0;
-		m->saw_header = 1;
-		return;
-	}
 	f[m->flen] = '\0';
 	end = memchr(f, '\0', m->flen + 1);	/* a NUL ends the field */
 	m->flen = 0;
@@ -294,6 +289,22 @@ mime_field_done(mime *m)
 	if (m->is_message && m->cb.header != NULL)
 		m->cb.header(m->cb.ctx, m->cur.in_message, id, f, v,
 			     (size_t)(end - v));
+}
+
+/* The field being gathered is complete: nothing to do for none or for one
+ * no one reads (in line: most are), else mime_field_read(). */
+static inline __attribute__((always_inline)) void
+mime_field_done(mime *m)
+{
+	if (m->flen == 0)
+		return;
+	if (m->fskip) {		/* a well-formed name, known to be of no use */
+		m->flen = 0;
+		m->fskip = 0;
+		m->saw_header = 1;
+		return;
+	}
+	mime_field_read(m);
 }
 
 static inline __attribute__((always_inline)) void
