@@ -335,7 +335,7 @@ static const unsigned char mime_name_stop[256] = {
  * Such a name is kept in fname and fid either way. */
 _Static_assert(FN_NOT_KEPT < 64, "field ids must fit header_ids");
 
-static int
+static inline __attribute__((always_inline)) int
 mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 {
 	int id;
