@@ -757,7 +757,7 @@ dsn_flush_field(dsn *d)
 	}
 }
 
-static void
+static inline __attribute__((always_inline)) void
 dsn_line(dsn *d, const char *s, size_t n)
 {
 	size_t room;
