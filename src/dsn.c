@@ -16,6 +16,10 @@
 #include "dsn.h"
 #include "fieldname.h"
 
+/* In line in its callers: for the functions run once a line or a field,
+ * where a call costs about as much as their work. */
+#define DSN_INLINE	static inline __attribute__((always_inline))
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -533,7 +537,7 @@ dsn_field_id(const char *name, size_t len)
 #undef DSN_IS
 }
 
-static void
+DSN_INLINE void
 dsn_rcpt_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 {
 	bt_rcpt *rc;
@@ -613,7 +617,7 @@ dsn_is_rcpt_field(enum dsn_fid id)
 	return id >= DSN_F_FINAL_RCPT && id <= DSN_F_PMTA_CATEGORY;
 }
 
-static void
+DSN_INLINE void
 dsn_message_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 {
 	bt_result *r = d->r;
@@ -757,7 +761,7 @@ dsn_flush_field(dsn *d)
 	}
 }
 
-static inline __attribute__((always_inline)) void
+DSN_INLINE void
 dsn_line(dsn *d, const char *s, size_t n)
 {
 	size_t room;

@@ -21,6 +21,10 @@
 #include "result.h"
 #include "fieldname.h"
 
+/* In line in its callers: for the functions run once a line or a field,
+ * where a call costs about as much as their work. */
+#define MIME_INLINE	static inline __attribute__((always_inline))
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -293,7 +297,7 @@ mime_field_read(mime *m)
 
 /* The field being gathered is complete: nothing to do for none or for one
  * no one reads (in line: most are), else mime_field_read(). */
-static inline __attribute__((always_inline)) void
+MIME_INLINE void
 mime_field_done(mime *m)
 {
 	if (m->flen == 0)
@@ -307,7 +311,7 @@ mime_field_done(mime *m)
 	mime_field_read(m);
 }
 
-static inline __attribute__((always_inline)) void
+MIME_INLINE void
 mime_field_append(mime *m, const char *s, size_t n)
 {
 	size_t room = m->caps->max_header - m->flen;
@@ -335,7 +339,7 @@ static const unsigned char mime_name_stop[256] = {
  * Such a name is kept in fname and fid either way. */
 _Static_assert(FN_NOT_KEPT < 64, "field ids must fit header_ids");
 
-static inline __attribute__((always_inline)) int
+MIME_INLINE int
 mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 {
 	int id;
@@ -409,7 +413,7 @@ mime_field_name_end(const char *s, size_t n, size_t *param)
 
 /* "boundary=..." at the start of a line: a parameter whose line was not
  * indented (seen in real bounces); taken as a continuation. */
-static inline __attribute__((always_inline)) void
+MIME_INLINE void
 mime_header_line(mime *m, const char *s, size_t n, int first)
 {
 	size_t i, j;
