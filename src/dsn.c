@@ -12,10 +12,52 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <ctype.h>
 
 #include "dsn.h"
 #include "fieldname.h"
+
+/* In line in its callers: for the functions run once a line or a field,
+ * where a call costs about as much as their work. */
+#define DSN_INLINE	static inline __attribute__((always_inline))
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* The C locale's character classes this file tests, by table: one load
+ * where <ctype.h> costs a call and a load or two. */
+#define DSN_C_SPACE	1	/* isspace() */
+#define DSN_C_TYPE	2	/* a byte of a "type;" prefix: isalnum(), - _ . */
+#define DSN_C_QUOTE	4	/* '"' */
+#define DSN_C_ALPHA	8	/* isalpha() */
+#define DSN_C_DIGIT	16	/* isdigit() */
+#define DSN_C_L(c)	[c] = DSN_C_TYPE | DSN_C_ALPHA, [c - 32] = DSN_C_TYPE | DSN_C_ALPHA
+static const unsigned char dsn_class[256] = {
+	[' '] = DSN_C_SPACE, ['\t'] = DSN_C_SPACE, ['\n'] = DSN_C_SPACE,
+	['\v'] = DSN_C_SPACE, ['\f'] = DSN_C_SPACE, ['\r'] = DSN_C_SPACE,
+	['"'] = DSN_C_QUOTE, ['-'] = DSN_C_TYPE, ['_'] = DSN_C_TYPE,
+	['.'] = DSN_C_TYPE,
+	['0'] = DSN_C_TYPE | DSN_C_DIGIT, ['1'] = DSN_C_TYPE | DSN_C_DIGIT,
+	['2'] = DSN_C_TYPE | DSN_C_DIGIT, ['3'] = DSN_C_TYPE | DSN_C_DIGIT,
+	['4'] = DSN_C_TYPE | DSN_C_DIGIT, ['5'] = DSN_C_TYPE | DSN_C_DIGIT,
+	['6'] = DSN_C_TYPE | DSN_C_DIGIT, ['7'] = DSN_C_TYPE | DSN_C_DIGIT,
+	['8'] = DSN_C_TYPE | DSN_C_DIGIT, ['9'] = DSN_C_TYPE | DSN_C_DIGIT,
+	DSN_C_L('a'), DSN_C_L('b'), DSN_C_L('c'), DSN_C_L('d'), DSN_C_L('e'),
+	DSN_C_L('f'), DSN_C_L('g'), DSN_C_L('h'), DSN_C_L('i'), DSN_C_L('j'),
+	DSN_C_L('k'), DSN_C_L('l'), DSN_C_L('m'), DSN_C_L('n'), DSN_C_L('o'),
+	DSN_C_L('p'), DSN_C_L('q'), DSN_C_L('r'), DSN_C_L('s'), DSN_C_L('t'),
+	DSN_C_L('u'), DSN_C_L('v'), DSN_C_L('w'), DSN_C_L('x'), DSN_C_L('y'),
+	DSN_C_L('z'),
+};
+#undef DSN_C_L
+#define DSN_CLASS(c, cls)	(dsn_class[(unsigned char)(c)] & (cls))
+
+/* tolower() of the C locale. */
+static inline char
+dsn_lower(char c)
+{
+	return (unsigned)(c - 'A') < 26 ? (char)(c + 'a' - 'A') : c;
+}
 
 struct dsn {
 	const bt_caps *caps;
@@ -88,12 +130,35 @@ dsn_strip_type(const char *v, size_t *vlen, const char **type, size_t *tlen)
 
 	*type = NULL;
 	*tlen = 0;
-	for (i = 0; i < n && i < 32; i++) {
+	i = 0;
+#ifdef __SSE2__
+	if (n >= 16) {
+		/* the first 16 bytes at once: where the type bytes end */
+		const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
+		    la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1),
+		    sp = _mm_set1_epi8(0x20), mi = _mm_set1_epi8('-'),
+		    us = _mm_set1_epi8('_'), dot = _mm_set1_epi8('.');
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v);
+		__m128i l = _mm_or_si128(x, sp);	/* letters in lower case */
+		__m128i ok = _mm_or_si128(
+		    _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9)),
+		    _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz)));
+		unsigned m;
+
+		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, mi),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, us), _mm_cmpeq_epi8(x, dot))));
+		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+		i = m != 0 ? (unsigned)__builtin_ctz(m) : 16;
+		if (i < 16 && v[i] != ';')
+			return v;
+	}
+#endif
+	for (; i < n && i < 32; i++) {
 		unsigned char c = (unsigned char)v[i];
 
 		if (c == ';')
 			break;
-		if (!isalnum(c) && c != '-' && c != '_' && c != '.')
+		if (!(dsn_class[c] & DSN_C_TYPE))
 			return v;
 	}
 	if (i == 0 || i >= n || v[i] != ';')
@@ -107,6 +172,31 @@ dsn_strip_type(const char *v, size_t *vlen, const char **type, size_t *tlen)
 	return v + i;
 }
 
+/* From i, the first byte of v[0..n) that is a blank (isspace()) or a
+ * quote; n when none.  With SSE2, 16 bytes at a time while 16 are there
+ * (8-bit bytes compare as negative: outside the blanks' range). */
+static size_t
+dsn_word_end(const char *v, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i t0 = _mm_set1_epi8('\t' - 1), t1 = _mm_set1_epi8('\r' + 1),
+	    sp = _mm_set1_epi8(' '), qu = _mm_set1_epi8('"');
+
+	for (; n - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_and_si128(_mm_cmpgt_epi8(x, t0), _mm_cmplt_epi8(x, t1)),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(x, qu))));
+
+		if (m != 0)
+			return i + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && !DSN_CLASS(v[i], DSN_C_SPACE | DSN_C_QUOTE))
+		i++;
+	return i;
+}
+
 /* The word of v[0..n) that holds the address: the first word, or when it
  * has no '@' ("|/usr/bin/prog user@example.com"), the first word with one.
  * A quoted local part ("a b"@example.com) is one word. */
@@ -117,15 +207,20 @@ dsn_address_word(const char *v, size_t n, size_t *wlen)
 	size_t i = 0, firstlen = 0;
 
 	while (i < n) {
-		size_t start, q = 0;
+		size_t start;
+		const char *q;
 
-		while (i < n && isspace((unsigned char)v[i]))
+		while (i < n && DSN_CLASS(v[i], DSN_C_SPACE))
 			i++;
 		start = i;
-		while (i < n && (q || !isspace((unsigned char)v[i]))) {
-			if (v[i] == '"')
-				q = !q;
-			i++;
+		while (i < n) {
+			/* up to a blank or a quote, then the quoted part */
+			i = dsn_word_end(v, i, n);
+			if (i >= n || v[i] != '"')
+				break;
+			q = memchr(v + i + 1, '"', n - i - 1);
+			/* an open quote runs to the end */
+			i = q != NULL ? (size_t)(q - v) + 1 : n;
 		}
 		if (i == start)
 			break;
@@ -196,8 +291,8 @@ dsn_address_copy(const char *v, size_t n, char *out, size_t outlen)
 			return o;
 		}
 	}
-	for (i = 0; i < n && o + 1 < outlen; i++)
-		out[o++] = a[i];
+	o = n < outlen - 1 ? n : outlen - 1;
+	memcpy(out, a, o);
 	out[o] = '\0';
 	return o;
 }
@@ -211,7 +306,7 @@ dsn_status(const char *s, size_t *len)
 		return 0;
 	for (;;) {
 		digits = 0;
-		while (isdigit((unsigned char)s[i]) && digits < 4) {
+		while (DSN_CLASS(s[i], DSN_C_DIGIT) && digits < 4) {
 			i++;
 			digits++;
 		}
@@ -224,8 +319,8 @@ dsn_status(const char *s, size_t *len)
 			return 0;
 		i++;
 	}
-	if (isdigit((unsigned char)s[i]) || (s[i] == '.' &&
-	    isdigit((unsigned char)s[i + 1])))
+	if (DSN_CLASS(s[i], DSN_C_DIGIT) || (s[i] == '.' &&
+	    DSN_CLASS(s[i + 1], DSN_C_DIGIT)))
 		return 0;
 	if (len != NULL)
 		*len = i;
@@ -235,8 +330,8 @@ dsn_status(const char *s, size_t *len)
 int
 dsn_replycode(const char *s)
 {
-	return s[0] >= '2' && s[0] <= '5' && isdigit((unsigned char)s[1]) &&
-	       isdigit((unsigned char)s[2]) && !isdigit((unsigned char)s[3]);
+	return s[0] >= '2' && s[0] <= '5' && DSN_CLASS(s[1], DSN_C_DIGIT) &&
+	       DSN_CLASS(s[2], DSN_C_DIGIT) && !DSN_CLASS(s[3], DSN_C_DIGIT);
 }
 
 /* ---- blocks ------------------------------------------------------------ */
@@ -342,7 +437,7 @@ dsn_set_diag(dsn *d, bt_rcpt *rc, const char *v, size_t n)
 		size_t i;
 
 		for (i = 0; i < tlen && i + 1 < sizeof(t); i++)
-			t[i] = (char)tolower((unsigned char)type[i]);
+			t[i] = dsn_lower(type[i]);
 		dsn_set(d, &rc->diagnostic_type, t, i);
 	}
 	dsn_set(d, &rc->diagnostic, v, n);
@@ -442,7 +537,7 @@ dsn_field_id(const char *name, size_t len)
 #undef DSN_IS
 }
 
-static void
+DSN_INLINE void
 dsn_rcpt_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 {
 	bt_rcpt *rc;
@@ -478,8 +573,8 @@ dsn_rcpt_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 		size_t i;
 
 		for (i = 0; i < n && i + 1 < sizeof(act) &&
-		     isalpha((unsigned char)v[i]); i++)
-			act[i] = (char)tolower((unsigned char)v[i]);
+		     DSN_CLASS(v[i], DSN_C_ALPHA); i++)
+			act[i] = dsn_lower(v[i]);
 		if (i > 0)
 			dsn_set(d, &rc->action, act, i);
 	} else if (id == DSN_F_STATUS) {
@@ -505,8 +600,8 @@ dsn_rcpt_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 		size_t i;
 
 		for (i = 0; i < n && i + 1 < sizeof(rc->mta_category) &&
-		     (isalpha((unsigned char)v[i]) || v[i] == '-'); i++)
-			rc->mta_category[i] = (char)tolower((unsigned char)v[i]);
+		     (DSN_CLASS(v[i], DSN_C_ALPHA) || v[i] == '-'); i++)
+			rc->mta_category[i] = dsn_lower(v[i]);
 		rc->mta_category[i] = '\0';
 	} else if (id == DSN_F_SUPP) {
 		if (n >= sizeof(d->supp))
@@ -522,7 +617,7 @@ dsn_is_rcpt_field(enum dsn_fid id)
 	return id >= DSN_F_FINAL_RCPT && id <= DSN_F_PMTA_CATEGORY;
 }
 
-static void
+DSN_INLINE void
 dsn_message_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 {
 	bt_result *r = d->r;
@@ -557,8 +652,8 @@ dsn_feedback_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 		size_t i;
 
 		for (i = 0; i < n && i + 1 < sizeof(t) &&
-		     !isspace((unsigned char)v[i]) && v[i] != ';'; i++)
-			t[i] = (char)tolower((unsigned char)v[i]);
+		     !DSN_CLASS(v[i], DSN_C_SPACE) && v[i] != ';'; i++)
+			t[i] = dsn_lower(v[i]);
 		if (r->feedback_type == NULL && i > 0)
 			dsn_set(d, &r->feedback_type, t, i);
 	} else if (id == DSN_F_ORIG_RCPT_TO || id == DSN_F_REMOVAL_RCPT) {
@@ -586,6 +681,40 @@ dsn_feedback_field(dsn *d, enum dsn_fid id, const char *v, size_t n)
 	}
 }
 
+/* How many of the n bytes at s are field-name bytes (FIELDNAME_TOKEN:
+ * letters, digits, '-', '_'), from the start; with SSE2, 16 at a time while
+ * 16 are there (ranges by signed compare: 8-bit bytes are negative). */
+static size_t
+dsn_token_span(const char *s, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
+	    la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1),
+	    sp = _mm_set1_epi8(0x20), mi = _mm_set1_epi8('-'),
+	    us = _mm_set1_epi8('_');
+
+	for (; n - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i l = _mm_or_si128(x, sp);	/* letters in lower case */
+		__m128i ok = _mm_or_si128(
+		    _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9)),
+		    _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz)));
+		unsigned m;
+
+		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, mi),
+						   _mm_cmpeq_epi8(x, us)));
+		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+		if (m != 0)
+			return i + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	for (; i < n && (fieldname_byte[(unsigned char)s[i]] & FIELDNAME_TOKEN); i++)
+		;
+	return i;
+}
+
 /* A complete field "Name: value" (already unfolded). */
 static void
 dsn_field(dsn *d, char *f, size_t n)
@@ -595,8 +724,7 @@ dsn_field(dsn *d, char *f, size_t n)
 	enum dsn_fid id;
 
 	/* name bytes, blanks, then the first ':' (not at the start) */
-	for (i = 0; i < n && (fieldname_byte[(unsigned char)f[i]] & FIELDNAME_TOKEN); i++)
-		;
+	i = dsn_token_span(f, n);
 	while (i < n && (f[i] == ' ' || f[i] == '\t'))
 		i++;
 	if (i == 0 || i >= n || f[i] != ':')
@@ -633,7 +761,7 @@ dsn_flush_field(dsn *d)
 	}
 }
 
-static void
+DSN_INLINE void
 dsn_line(dsn *d, const char *s, size_t n)
 {
 	size_t room;

@@ -5,11 +5,13 @@
  * pieces (BT_CAP_LINE) that are never taken for boundaries or header starts.
  * A boundary line of any open multipart closes whatever is open inside it.
  * Leaf content is decoded line by line; the base64 decoder keeps its partial
- * quartet across lines and chunks.  Where lines are only passed on or
- * dropped (a leaf's content, a preamble, a skipped part) whole runs of
- * them go at once (mime_fast()), up to the next line that may be a
- * boundary: the callbacks see the same bytes, in fewer pieces.  All buffers
- * belong to the mime object.
+ * quartet across lines and chunks.  Where lines are only passed on,
+ * decoded or dropped (a leaf's content, quoted-printable or CR LF text by
+ * mime_qp_run(), a preamble, a skipped part) whole runs of them go at once
+ * (mime_fast()), up to the next line that may be a boundary: the callbacks
+ * see the same bytes, in fewer pieces.  An entity's header lines are read
+ * in a run too (mime_header_run()), without the per-line tests that only
+ * other states need.  All buffers belong to the mime object.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,14 @@
 #include "mime.h"
 #include "result.h"
 #include "fieldname.h"
+
+/* In line in its callers: for the functions run once a line or a field,
+ * where a call costs about as much as their work. */
+#define MIME_INLINE	static inline __attribute__((always_inline))
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MIME_CT_MAX	1024	/* Content-Type value kept per entity */
 
@@ -51,7 +61,7 @@ struct mime {
 	int fskip;		/* a field no one reads: flen counted, not copied */
 	size_t fname;		/* its name's length, read on its first line (0: not) */
 	int fid;		/* and the name's fieldname_id() */
-	char *dbuf;		/* decoded output, max_line + 8 */
+	char *dbuf;		/* decoded output, max_line + MIME_QP_ROOM */
 	unsigned b64acc;
 	int b64bits;
 	int stopped;
@@ -87,7 +97,7 @@ mime_new(const bt_caps *caps, const mime_callbacks *cb, unsigned *caps_hit)
 	m->caps_hit = caps_hit;
 	m->line = malloc(caps->max_line + 1);
 	m->field = malloc(caps->max_header + 1);
-	m->dbuf = malloc(caps->max_line + 8);
+	m->dbuf = malloc(caps->max_line + MIME_QP_ROOM);
 	m->frames = calloc(caps->max_depth + 1, sizeof(*m->frames));
 	if (!m->line || !m->field || !m->dbuf || !m->frames) {
 		mime_free(m);
@@ -113,7 +123,12 @@ mime_free(mime *m)
 static void
 mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 {
-	memset(&m->cur, 0, sizeof(m->cur));
+	/* what clearing the whole part would do to what is read of it (the
+	 * strings are read as strings: up to their NUL) */
+	m->cur.type[0] = '\0';
+	m->cur.report_type[0] = '\0';
+	m->cur.enc = MIME_ENC_IDENT;
+	m->cur.index = 0;
 	m->cur.depth = depth;
 	m->cur.in_message = in_message;
 	m->is_message = is_message;
@@ -222,21 +237,16 @@ mime_begin(mime *m, const char *content_type, const char *cte)
 
 /* ---- header lines ------------------------------------------------------ */
 
+/* A complete field someone may read: its name and value found, unfolded
+ * as gathered, Content-Type and -Transfer-Encoding kept, header() called
+ * for an embedded message's. */
 static void
-mime_field_done(mime *m)
+mime_field_read(mime *m)
 {
 	char *f = m->field, *colon, *v, *end;
 	size_t nlen;
 	int id;
 
-	if (m->flen == 0)
-		return;
-	if (m->fskip) {		/* a well-formed name, known to be of no use */
-		m->flen = 0;
-		m->fskip = 0;
-		m->saw_header = 1;
-		return;
-	}
 	f[m->flen] = '\0';
 	end = memchr(f, '\0', m->flen + 1);	/* a NUL ends the field */
 	m->flen = 0;
@@ -285,7 +295,23 @@ mime_field_done(mime *m)
 			     (size_t)(end - v));
 }
 
-static void
+/* The field being gathered is complete: nothing to do for none or for one
+ * no one reads (in line: most are), else mime_field_read(). */
+MIME_INLINE void
+mime_field_done(mime *m)
+{
+	if (m->flen == 0)
+		return;
+	if (m->fskip) {		/* a well-formed name, known to be of no use */
+		m->flen = 0;
+		m->fskip = 0;
+		m->saw_header = 1;
+		return;
+	}
+	mime_field_read(m);
+}
+
+MIME_INLINE void
 mime_field_append(mime *m, const char *s, size_t n)
 {
 	size_t room = m->caps->max_header - m->flen;
@@ -313,17 +339,21 @@ static const unsigned char mime_name_stop[256] = {
  * Such a name is kept in fname and fid either way. */
 _Static_assert(FN_NOT_KEPT < 64, "field ids must fit header_ids");
 
-static int
+MIME_INLINE int
 mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 {
 	int id;
 
 	m->fname = 0;
-	for (; i < n && !mime_name_stop[(unsigned char)s[i]]; i++)
-		;
 	if (i == 0 || i >= n || s[i] != ':' || i >= m->caps->max_header)
 		return 0;
-	id = fieldname_id(s, i);
+	if (m->is_message)
+		id = fieldname_id(s, i);
+	else	/* a part's own fields: only these two are read */
+		id = i == 12 && fieldname_eq_words(s, "content-type", 12) ?
+		     FN_CONTENT_TYPE :
+		     i == 25 && fieldname_eq_words(s, "content-transfer-encoding", 25) ?
+		     FN_CONTENT_TRANSFER_ENCODING : FN_OTHER;
 	m->fname = i;		/* mime_field_done() need not read it again */
 	m->fid = id;
 	if (id == FN_CONTENT_TYPE || id == FN_CONTENT_TRANSFER_ENCODING)
@@ -334,12 +364,59 @@ mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 	return 1;
 }
 
+/* Where the name at s ends (its stop byte, mime_name_stop: returned), and
+ * where its parameter-name bytes end as far as a parameter line needs it
+ * (*param: mime_param_span(), or any place that is not an '=' when no '='
+ * comes before the name's end: a line is "name=value" only with an '='
+ * there).  With SSE2 the usual line takes one block of 16 bytes: the stop
+ * bytes and '=' by mask, mime_param_span() only when an '=' comes first. */
+static inline size_t
+mime_name_end(const char *s, size_t n, size_t *param)
+{
+	size_t i = 0, j;
+
+#ifdef __SSE2__
+	const __m128i z = _mm_setzero_si128(), sp = _mm_set1_epi8(' '),
+	    co = _mm_set1_epi8(':'), eq = _mm_set1_epi8('='),
+	    t0 = _mm_set1_epi8('\t' - 1), t1 = _mm_set1_epi8('\r' + 1);
+
+	for (; n - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned st = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, z), _mm_cmpeq_epi8(x, sp)),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, co), _mm_and_si128(
+		    _mm_cmpgt_epi8(x, t0), _mm_cmplt_epi8(x, t1)))));
+		unsigned e = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, eq));
+
+		if (e != 0 && (st == 0 || __builtin_ctz(e) < __builtin_ctz(st)))
+			break;		/* an '=' first: the long way */
+		if (st != 0) {
+			j = i + (unsigned)__builtin_ctz(st);
+			*param = j;	/* not an '=' (a stop byte, or n) */
+			return j;
+		}
+	}
+#endif
+	/* the bytes before i hold no stop byte */
+	*param = mime_param_span(s, n);
+	for (j = *param > i ? *param : i; j < n &&
+	     !mime_name_stop[(unsigned char)s[j]]; j++)
+		;	/* the name goes on to its stop byte */
+	return j;
+}
+
+size_t
+mime_field_name_end(const char *s, size_t n, size_t *param)
+{
+	return mime_name_end(s, n, param);
+}
+
 /* "boundary=..." at the start of a line: a parameter whose line was not
  * indented (seen in real bounces); taken as a continuation. */
-static void
+MIME_INLINE void
 mime_header_line(mime *m, const char *s, size_t n, int first)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!first) {
 		mime_field_append(m, s, n);
@@ -364,14 +441,14 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 		return;
 	}
 	/* mime_param_line(), in line: parameter-name bytes, then '=' */
-	i = mime_param_span(s, n);
+	j = mime_name_end(s, n, &i);
 	if (m->flen > 0 && i > 0 && i < n && s[i] == '=') {
 		mime_field_append(m, " ", 1);
 		mime_field_append(m, s, n);
 		return;
 	}
 	mime_field_done(m);
-	m->fskip = mime_field_unread(m, s, n, i);
+	m->fskip = mime_field_unread(m, s, n, j);
 	mime_field_append(m, s, n);
 }
 
@@ -604,37 +681,19 @@ mime_run(const mime *m, const char *buf, size_t len, int no_cr, size_t lim)
 
 /* Whole lines at buf decoded into dbuf as mime_body_line() decodes them
  * one by one (quoted-printable, or identity lines whose CR goes), then
- * given to data() in one call.  Stops where mime_run() would, or before a
- * line whose output might not fit max_line bytes.  Returns the bytes used. */
+ * given to data() in one call (mime_qp_run()).  Stops where mime_run()
+ * would, or before a line whose output might not fit max_line bytes.
+ * Returns the bytes used. */
 static size_t
 mime_decode_run(mime *m, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len, *nl;
-	size_t max = m->caps->max_line, o = 0, n;
-	int open = m->nframes > 0;
+	size_t o, used;
 
-	while (p < end) {
-		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
-			break;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			break;
-		n = (size_t)(nl - p);
-		if (n > max || o + n + 1 > max)	/* a line decodes to n + 1 at most */
-			break;
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (m->cur.enc == MIME_ENC_QP) {
-			o += mime_qp_decode(p, n, 1, m->dbuf + o);
-		} else {
-			memcpy(m->dbuf + o, p, n);
-			o += n;
-			m->dbuf[o++] = '\n';
-		}
-		p = nl + 1;
-	}
+	used = mime_qp_run(buf, len, m->caps->max_line, m->nframes > 0,
+			   m->cur.enc == MIME_ENC_QP, m->dbuf, &o);
 	if (o > 0)
 		m->cb.data(m->cb.ctx, &m->cur, m->dbuf, o);
-	return (size_t)(p - buf);
+	return used;
 }
 
 /* At a line start with nothing buffered: pass a run of whole lines on at
@@ -679,6 +738,32 @@ mime_fast(mime *m, const char *buf, size_t len)
 	}
 }
 
+/* At a line start with nothing buffered, in an entity's headers: its
+ * whole lines read one after the other as mime_line() reads them, without
+ * its tests for what a header line cannot be.  Stops at a line that may be
+ * a boundary ("--" while a multipart is open), a line longer than
+ * max_line, an incomplete line, or once the headers are over (or the
+ * message stopped).  Returns the bytes used. */
+static size_t
+mime_header_run(mime *m, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t max = m->caps->max_line, n;
+
+	while (p < end && m->state == S_HEADERS && !m->stopped) {
+		if (m->nframes > 0 && p[0] == '-' && p + 1 < end && p[1] == '-')
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    (n = (size_t)(nl - p)) > max)
+			break;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		mime_header_line(m, p, n, 1);
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
 void
 mime_feed(mime *m, const char *buf, size_t len)
 {
@@ -686,7 +771,8 @@ mime_feed(mime *m, const char *buf, size_t len)
 
 	while (len > 0 && !m->stopped) {
 		if (m->llen == 0 && !m->lcont &&
-		    (run = mime_fast(m, buf, len)) > 0) {
+		    (run = m->state == S_HEADERS ? mime_header_run(m, buf, len) :
+		     mime_fast(m, buf, len)) > 0) {
 			buf += run;
 			len -= run;
 			continue;

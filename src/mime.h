@@ -75,12 +75,23 @@ void mime_stop(mime *m);
 
 /* Helpers over header values. */
 void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */
-int mime_param(const char *ct, const char *name, char *out, size_t outlen);	/* 1 found */
+/* 1 found; name in lowercase, starting with a letter */
+int mime_param(const char *ct, const char *name, char *out, size_t outlen);
 int mime_encoding(const char *cte);				/* enum mime_enc */
 /* Decode one quoted-printable line of n bytes into out (n + 1 bytes at
  * most); eol: the line had its line end (a soft break "=" drops it, else
  * an LF is added).  Returns the length. */
 size_t mime_qp_decode(const char *s, size_t n, int eol, char *out);
+/* Whole lines at buf (len bytes) decoded into out as mime_qp_decode()
+ * decodes them one by one with their line ends (qp), or as they are less
+ * a CR before the LF (!qp); *olen gets the output's length.  Stops before
+ * a line that starts with "--" when open, an incomplete line, or a line
+ * that would take the output past max bytes (out has room for
+ * max + MIME_QP_ROOM: blocks are stored whole).  Returns
+ * the bytes used. */
+#define MIME_QP_ROOM	16
+size_t mime_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
+		   char *out, size_t *olen);
 /* The length of the whole lines at buf (len bytes) that can go on as one
  * run: up to a line that starts with "--" when open, a line longer than
  * max bytes, a line ending in CR LF when no_cr, or an incomplete line. */
@@ -90,5 +101,10 @@ size_t mime_run_span(const char *buf, size_t len, size_t max, int open,
 int mime_param_line(const char *s, size_t n);
 /* How many of the n bytes at s are parameter-name bytes, from the start. */
 size_t mime_param_span(const char *s, size_t n);
+/* Where the field name that starts a header line ends (at a blank of
+ * isspace(), ':' or NUL), with *param where a "name=value" parameter line
+ * would have its '=' (mime_param_span(), or where it cannot be): the header
+ * reader's test of a line, exposed for tests. */
+size_t mime_field_name_end(const char *s, size_t n, size_t *param);
 
 #endif

@@ -1,10 +1,14 @@
 /*
  * mime_qp.c - quoted-printable decoding of one body line (see mime.h), as
  * mime.c reads a leaf's content: the bytes up to the next '=' go as they
- * are, "=XX" becomes its byte, a '=' that encodes nothing stays.  Pure:
- * the caller owns both buffers.
+ * are, "=XX" becomes its byte, a '=' that encodes nothing stays; and
+ * mime_qp_run(), the same over a run of whole lines in one pass (16 bytes
+ * at a time with SSE2).  Pure: the caller owns both buffers.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "mime.h"
 
@@ -56,4 +60,111 @@ mime_qp_decode(const char *s, size_t n, int eol, char *out)
 	if (eol && !soft)
 		out[o++] = '\n';
 	return o;
+}
+
+/* The bytes a line end may cut: CR, blanks, a soft-break '='. */
+static const unsigned char mime_qp_end[256] = {
+	['\r'] = 1, [' '] = 1, ['\t'] = 1, ['='] = 1,
+};
+
+/* mime_hex() + 1 by table: 0 for a byte that is not a hex digit. */
+static const unsigned char mime_hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/*
+ * One pass per line: its bytes are copied (and, for quoted-printable, each
+ * "=XX" decoded) while its '\n' is looked for; at the '\n' the output of
+ * what mime_qp_decode() would have cut from the line's end (a CR, then
+ * blanks and a soft-break '=') is taken back.  That is the same output:
+ * those bytes are never hex digits, so no "=XX" reaches into them, and each
+ * gave one byte.  A line is only taken when its '\n' comes before lim
+ * (max - o bytes, and the end of buf); blocks of 16 bytes are read while
+ * 16 are in buf, and stored at out + oi < max, hence the room out has.
+ */
+size_t
+mime_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
+	    char *out, size_t *olen)
+{
+	const char *p = buf, *end = buf + len;
+	size_t o = 0;
+#ifdef __SSE2__
+	const __m128i nlv = _mm_set1_epi8('\n'), eqv = _mm_set1_epi8(qp ? '=' : '\n');
+#endif
+
+	while (p < end && o < max) {
+		size_t rest = (size_t)(end - p), lim, i = 0, oi = o, cut = 0;
+		int soft = 0;
+
+		if (open && p[0] == '-' && rest > 1 && p[1] == '-')
+			break;
+		lim = rest < max - o ? rest : max - o;	/* '\n' at lim - 1 at most */
+		while (i < lim) {
+#ifdef __SSE2__
+			if (i + 16 <= rest) {
+				__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+				unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				    _mm_cmpeq_epi8(x, nlv), _mm_cmpeq_epi8(x, eqv)));
+
+				_mm_storeu_si128((__m128i *)(void *)(out + oi), x);
+				if (m == 0) {
+					i += 16;
+					oi += 16;
+					continue;
+				}
+				i += (unsigned)__builtin_ctz(m);
+				oi += (unsigned)__builtin_ctz(m);
+			}
+#endif
+			if (i >= lim || p[i] == '\n')
+				break;
+			if (qp && p[i] == '=') {
+				unsigned h, l;
+
+				if (i + 1 < lim && p[i + 1] == '\n') {
+					soft = 1;	/* "=\n", the usual soft break */
+					i++;
+					break;
+				}
+				if (i + 2 < rest && (h = mime_hex1[(unsigned char)p[i + 1]]) != 0 &&
+				    (l = mime_hex1[(unsigned char)p[i + 2]]) != 0) {
+					out[oi++] = (char)((h - 1) << 4 | (l - 1));
+					i += 3;
+				} else {
+					out[oi++] = '=';
+					i++;
+				}
+				continue;
+			}
+			out[oi++] = p[i++];
+		}
+		if (i >= lim)
+			break;	/* no '\n' in reach: the line is not for a run */
+		/* i: the line's length without its '\n' */
+		if (!soft && i > 0 && mime_qp_end[(unsigned char)p[i - 1]]) {
+			/* what the line-by-line reading cuts: a CR, then for
+			 * quoted-printable blanks and a soft-break '=' (a soft
+			 * "=\n" was not copied) */
+			if (p[i - 1] == '\r')
+				cut = 1;
+			if (qp) {
+				while (cut < i && (p[i - 1 - cut] == ' ' || p[i - 1 - cut] == '\t'))
+					cut++;
+				if (cut < i && p[i - 1 - cut] == '=') {
+					soft = 1;
+					cut++;
+				}
+			}
+		}
+		oi -= cut;
+		if (!soft)
+			out[oi++] = '\n';
+		o = oi;
+		p += i + 1;
+	}
+	*olen = o;
+	return (size_t)(p - buf);
 }

@@ -18,11 +18,6 @@
 void
 mime_type(const char *ct, char *out, size_t outlen)
 {
-	/* bytes that end a type: NUL, ';' and the blanks of isspace() */
-	static const unsigned char stop[256] = {
-		[0] = 1, [';'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1,
-		['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
-	};
 	size_t n = 0;
 	int slash = 0;
 
@@ -31,17 +26,27 @@ mime_type(const char *ct, char *out, size_t outlen)
 	if (ct != NULL) {
 		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
 			ct++;
-		/* the type's length first, then copied and folded in one go */
-		size_t len = 0, max = outlen - 1;
+		/* the type's length first (up to ';', a blank of isspace() or
+		 * the NUL: strcspn() takes 16 bytes a step), then copied and
+		 * folded in one go */
+		size_t max = outlen - 1, len = strcspn(ct, "; \t\n\v\f\r");
 
-		while (len < max && !stop[(unsigned char)ct[len]])
-			len++;
+		if (len > max)
+			len = max;
 		for (; n + 8 <= len; n += 8) {	/* bytes known to be there */
 			uint64_t w;
 
 			memcpy(&w, ct + n, 8);
 			w = fieldname_fold8(w);
 			memcpy(out + n, &w, 8);
+		}
+		if (n < len && len >= 8) {	/* the last 8, again in part */
+			uint64_t w;
+
+			memcpy(&w, ct + len - 8, 8);
+			w = fieldname_fold8(w);
+			memcpy(out + len - 8, &w, 8);
+			n = len;
 		}
 		for (; n < len; n++) {
 			unsigned char c = (unsigned char)ct[n];
@@ -73,7 +78,10 @@ mime_param(const char *ct, const char *name, char *out, size_t outlen)
 		p++;
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			p++;
-		if (strncasecmp(p, name, nlen) != 0)
+		/* the first byte in line (name is lowercase), the call only
+		 * for a likely match */
+		if (((unsigned char)*p | 0x20) != (unsigned char)name[0] ||
+		    strncasecmp(p, name, nlen) != 0)
 			continue;
 		p += nlen;
 		while (*p == ' ' || *p == '\t')
@@ -121,9 +129,10 @@ mime_encoding(const char *cte)
 		cte++;
 	if (cte == NULL)
 		return MIME_ENC_IDENT;
-	if (strncasecmp(cte, "base64", 6) == 0)
+	/* the first byte in line: "7bit", "8bit", "binary" need no call */
+	if ((*cte | 0x20) == 'b' && strncasecmp(cte, "base64", 6) == 0)
 		return MIME_ENC_BASE64;
-	if (strncasecmp(cte, "quoted-printable", 16) == 0)
+	if ((*cte | 0x20) == 'q' && strncasecmp(cte, "quoted-printable", 16) == 0)
 		return MIME_ENC_QP;
 	return MIME_ENC_IDENT;
 }

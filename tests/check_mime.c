@@ -6,6 +6,7 @@
  * parser's callbacks into a text log and compares it.
  */
 #include <check.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -544,6 +545,101 @@ START_TEST(test_run_span)
 }
 END_TEST
 
+/* mime_qp_run() against the line-by-line decoding it replaces (each
+ * whole line through mime_qp_decode(), its CR dropped), on random lines of
+ * the bytes that matter ('=', hex digits, blanks, CR, LF, '-'). */
+static size_t
+ref_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
+	   char *out, size_t *olen)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t o = 0, n;
+
+	while (p < end) {
+		if (open && p[0] == '-' && p + 1 < end && p[1] == '-')
+			break;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		n = (size_t)(nl - p);
+		if (n > max || o + n + 1 > max)
+			break;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (qp) {
+			o += mime_qp_decode(p, n, 1, out + o);
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+			out[o++] = '\n';
+		}
+		p = nl + 1;
+	}
+	*olen = o;
+	return (size_t)(p - buf);
+}
+
+START_TEST(test_qp_run)
+{
+	static const char bytes[] = "\n\r= \t-0aF9gzxyzabcdefghijklmnopqrstu";
+	char buf[700], out[700 + MIME_QP_ROOM], ref[700 + MIME_QP_ROOM];
+	unsigned seed = 4242, round;
+
+	for (round = 0; round < 30000; round++) {
+		size_t len, i, max = 16 + round % 300, olen, rlen, used;
+		int open = round & 1, qp = (round >> 1) & 1;
+		unsigned sparse = 1 + (round >> 2) % 6;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % sizeof(buf);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (seed >> 16) % (sparse * 10) < 6 ?
+				 bytes[(seed >> 8) % 6] :
+				 bytes[6 + (seed >> 20) % (sizeof(bytes) - 7)];
+		}
+		if (max > sizeof(buf))
+			max = sizeof(buf);
+		used = mime_qp_run(buf, len, max, open, qp, out, &olen);
+		ck_assert_uint_eq(used, ref_qp_run(buf, len, max, open, qp, ref, &rlen));
+		ck_assert_uint_eq(olen, rlen);
+		ck_assert(memcmp(out, ref, olen) == 0);
+	}
+}
+END_TEST
+
+/* mime_field_name_end() (one pass of 16 bytes with SSE2) against the
+ * parameter span and the name's stop byte found byte by byte. */
+START_TEST(test_name_end)
+{
+	static const char bytes[] = ":= \t\r\v\0.*-_/\x80" "aZ09bcdefghij";
+	char buf[80];
+	unsigned seed = 31337, round;
+
+	for (round = 0; round < 40000; round++) {
+		size_t len, i, j, p, ref_p, ref_j;
+		unsigned sparse = 1 + round % 8;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % sizeof(buf);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (seed >> 16) % (sparse * 12) < 12 ?
+				 bytes[(seed >> 8) % 12] :
+				 bytes[12 + (seed >> 20) % (sizeof(bytes) - 13)];
+		}
+		ref_p = mime_param_span(buf, len);
+		for (ref_j = 0; ref_j < len && buf[ref_j] != ':' && buf[ref_j] != '\0' &&
+		     !isspace((unsigned char)buf[ref_j]); ref_j++)
+			;
+		j = mime_field_name_end(buf, len, &p);
+		ck_assert_uint_eq(j, ref_j);
+		/* the same answer to "is it name=value?" */
+		ck_assert_int_eq(p > 0 && p < len && buf[p] == '=',
+				 ref_p > 0 && ref_p < len && buf[ref_p] == '=');
+	}
+}
+END_TEST
+
 static Suite *
 mime_suite(void)
 {
@@ -566,6 +662,8 @@ mime_suite(void)
 	tcase_add_test(tc, test_header_ids);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_run_span);
+	tcase_add_test(tc, test_qp_run);
+	tcase_add_test(tc, test_name_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
