@@ -8,7 +8,9 @@
  *	starts with "From " at the start of the file or after a blank line
  *	begins a new message (that blank line is dropped, as it belongs to
  *	the mbox); a line ">From ", ">>From ", ... loses one '>' (mboxrd).
- *	Otherwise the stream is one message.  Message bytes go to
+ *	Otherwise the stream is one message.  A stream whose first line
+ *	ends with a bare CR (old Mac OS files) has every CR read as LF.
+ *	Message bytes go to
  *	rawfeed_feed() in chunks of at most o->chunk bytes, straight from the
  *	read buffer (small pieces held back by the mbox logic are gathered
  *	first); each message's result goes to the caller's callback.  Only
@@ -56,6 +58,10 @@
 #define INPUT_CHUNK_MAX	(1u << 20)	/* largest chunk honoured */
 #define INPUT_GATHER	256		/* pieces up to this are gathered */
 
+/* Line ends, decided at the stream's first CR or LF: a bare CR there
+ * means CR-only lines, every CR is then read as LF. */
+enum { INPUT_EOL_UNKNOWN, INPUT_EOL_LF, INPUT_EOL_CR };
+
 typedef struct input_state {
 	rawfeed *rf;
 	const input_opts *o;
@@ -64,6 +70,7 @@ typedef struct input_state {
 	const char *name;
 	size_t msgno;
 	int mbox;		/* -1 undecided, 0 single message, 1 mbox */
+	int eol;		/* INPUT_EOL_*: the stream's line ends */
 	int in_msg;		/* rawfeed_begin() done */
 	int prev_blank;		/* previous line blank (or start of file) */
 	int pass;		/* rest of this line goes out unexamined */
@@ -389,6 +396,39 @@ input_eof(input_state *s)
 	input_end_msg(s);
 }
 
+/* Decide s->eol from a buffer when it holds the first line end; returns
+ * 1 when the buffer's last byte is a CR that decides nothing yet (its
+ * next byte is in the next read): the caller holds it back. */
+static int
+input_eol_decide(input_state *s, const char *p, size_t n)
+{
+	const char *lf = memchr(p, '\n', n);
+	const char *cr = memchr(p, '\r', lf != NULL ? (size_t)(lf - p) : n);
+
+	if (cr == NULL) {
+		if (lf != NULL)
+			s->eol = INPUT_EOL_LF;
+		return 0;
+	}
+	if (cr + 1 == p + n)
+		return 1;
+	s->eol = cr[1] == '\n' ? INPUT_EOL_LF : INPUT_EOL_CR;
+	return 0;
+}
+
+/* CR-only line ends read as LF, in place. */
+static void
+input_cr_to_lf(char *p, size_t n)
+{
+	char *cr;
+
+	while ((cr = memchr(p, '\r', n)) != NULL) {
+		*cr = '\n';
+		n -= (size_t)(cr + 1 - p);
+		p = cr + 1;
+	}
+}
+
 int
 input_fd(rawfeed *rf, int fd, const char *name, const input_opts *o,
 	 input_fn fn, void *arg)
@@ -396,6 +436,7 @@ input_fd(rawfeed *rf, int fd, const char *name, const input_opts *o,
 	input_state s;
 	char *buf;
 	ssize_t got;
+	size_t held = 0, n;	/* held: a CR kept at buf[0] for the next read */
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -418,7 +459,7 @@ input_fd(rawfeed *rf, int fd, const char *name, const input_opts *o,
 		return -1;
 	}
 	for (;;) {
-		got = read(fd, buf, INPUT_READ);
+		got = read(fd, buf + held, INPUT_READ - held);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -428,8 +469,20 @@ input_fd(rawfeed *rf, int fd, const char *name, const input_opts *o,
 		}
 		if (got == 0)
 			break;
-		input_bytes(&s, buf, (size_t)got);
+		n = held + (size_t)got;
+		held = 0;
+		if (s.eol == INPUT_EOL_UNKNOWN && input_eol_decide(&s, buf, n)) {
+			held = 1;
+			n--;
+		}
+		if (s.eol == INPUT_EOL_CR)
+			input_cr_to_lf(buf, n);
+		input_bytes(&s, buf, n);
+		if (held)
+			buf[0] = '\r';
 	}
+	if (held)	/* the stream's only line end, last: CR-only */
+		input_bytes(&s, "\n", 1);
 	input_eof(&s);
 	free(buf);
 	free(s.chunk);

@@ -79,6 +79,17 @@ if [ $update -eq 0 ]; then
 	cmp -s "$tmp" "$tmp.exp"; check "standard input" 0 $?
 	"$bt" --format=json - <mbox-two.eml | grep -c '"message":1,' >"$tmp"
 	[ "$(cat "$tmp")" = 1 ]; check "mbox on standard input" 0 $?
+	# CR-only line ends (old Mac OS files) read as LF ones; the second
+	# time the first line's CR ends the first read (held for the next)
+	sed 's/"file":"qmail-text.eml"/"file":"-"/' qmail-text.json >"$tmp.exp"
+	tr '\n' '\r' <qmail-text.eml | "$bt" --format=json - >"$tmp" 2>&1
+	cmp -s "$tmp" "$tmp.exp"; check "CR-only line ends" 0 $?
+	{ head -n 1 qmail-text.eml | tr '\n' '\r'; sleep 0.3
+	  tail -n +2 qmail-text.eml | tr '\n' '\r'; } |
+		"$bt" --format=json - >"$tmp" 2>&1
+	cmp -s "$tmp" "$tmp.exp"; check "CR-only line ends, first CR alone in a read" 0 $?
+	tr '\n' '\r' <mbox-two.eml | "$bt" --format=json - | grep -c '"message":1,' >"$tmp"
+	[ "$(cat "$tmp")" = 1 ]; check "CR-only mbox" 0 $?
 	"$bt" --list-codes | grep -q '^5\.1\.1	userunknown	'; check "--list-codes" 0 $?
 	"$bt" --format=headers postfix-dsn.eml | head -1 >"$tmp"
 	[ "$(cat "$tmp")" = "==> postfix-dsn.eml [message 0] action=tag" ]

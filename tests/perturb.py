@@ -438,14 +438,13 @@ def perturb_order(s):
     return GROUP.sub(f, s)
 
 
-KINDS = ["rename", "rename2", "ids", "crlf", "trail", "fold", "fold2", "fold3", "unfold",
-         "case", "upcase", "hcase", "angle", "order"]
-# also known, not run unless asked (--kind): CR-only line ends are outside
-# what the corpus holds (set-of-emails' maildir/mac is left out of it)
+KINDS = ["rename", "rename2", "ids", "crlf", "cr", "trail", "fold", "fold2", "fold3",
+         "unfold", "case", "upcase", "hcase", "angle", "order"]
+# also known, not run unless asked (--kind):
 # wrap: line-structured reports (KDDI's, a Sendmail transcript's ">>>"
 # and "<<<" lines, Exim's indented error lines) lose their structure when
 # re-wrapped, so its differences need reading one by one
-EXTRA_KINDS = ["cr", "wrap"]
+EXTRA_KINDS = ["wrap"]
 
 
 def make_variant(kind, s):
