@@ -12,6 +12,9 @@
 #               about a hundred times slower, and its rate does not depend
 #               on the count); SISIMAI=0 skips it
 #   BENCH_TMP   where the temporary mboxes go (default $TMPDIR or /tmp)
+#   BENCH_RUNS  runs of bouncetag and of Sisimai, taken in turns (default
+#               3); the ratio is that of the median rates, with the range
+#               of the ratios of the runs taken side by side
 #
 # What it does: concatenates the corpus messages, repeated until there are
 # N of them, into one mbox in a temporary directory ("From " lines inside
@@ -57,10 +60,12 @@ my $v = Sisimai->make($mbox, 'delivered' => 1) || [];
 printf "sisimai: %d results\n", scalar @$v;
 EOF
 
-python3 - "$prog" "$corpus" "$n" "$sisn" "$sis" "$tmp" <<'EOF'
-import json, os, re, subprocess, sys, time
-prog, corpus, n, sisn, sis, tmp = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
-    int(sys.argv[4]), sys.argv[5] != '0', sys.argv[6]
+runs=${BENCH_RUNS:-3}
+case $runs in ''|*[!0-9]*|0) echo "bench: BENCH_RUNS must be a number >= 1" >&2; exit 1 ;; esac
+python3 - "$prog" "$corpus" "$n" "$sisn" "$sis" "$tmp" "$runs" <<'EOF'
+import json, os, re, statistics, subprocess, sys, time
+prog, corpus, n, sisn, sis, tmp, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
+    int(sys.argv[4]), sys.argv[5] != '0', sys.argv[6], int(sys.argv[7])
 
 # The messages, in a fixed order.
 msgs = []
@@ -140,7 +145,7 @@ def run(cmd, out=subprocess.DEVNULL):
 
 def show(what, r, count, nbytes):
     secs, cpu, rss = r
-    print('%-24s %7.3f s %9.0f msg/s %7.1f MB/s | CPU %7.3f s %9.0f msg/s | peak RSS %5.1f MB' % (
+    print('%-30s %7.3f s %9.0f msg/s %7.1f MB/s | CPU %7.3f s %9.0f msg/s | peak RSS %5.1f MB' % (
         what, secs, count / secs, nbytes / 1e6 / secs, cpu, count / max(cpu, 1e-6), rss / 1024))
     return count / max(cpu, 1e-6)
 
@@ -149,29 +154,44 @@ floor = run(['cat', mbox])
 show('floor: cat', floor, n, size)
 show('floor: wc -l', run(['wc', '-l', mbox]), n, size)
 out = os.path.join(tmp, 'out.json')
-with open(out, 'wb') as f:
-    bt = run([prog, '--format=json', mbox], out=f)
-seen = set()
-with open(out) as f:
-    for line in f:
-        seen.add(json.loads(line).get('message'))
-os.unlink(out)
-bt_rate = show('bouncetag --format=json', bt, n, size)
-print('%-24s %7.1f x the floor (cat), CPU time' % ('', bt[1] / max(floor[1], 1e-3)))
-status = 0
-if len(seen) != n:
-    print('bench: bouncetag reported %d messages, expected %d' % (len(seen), n))
-    status = 1
 if sis:
     sn = min(sisn, n)
     smbox = os.path.join(tmp, 'sisimai.mbox')
     ssize = build(smbox, sn)
-    sr = run(['perl', os.path.join(tmp, 'sisimai.pl'), smbox])
-    s_rate = show('Sisimai 4.25 (%d msgs)' % sn, sr, sn, ssize)
-    print('ratio: bouncetag is %.0f x Sisimai in msg/s of CPU time (%.0f x by wall clock; '
-          'target >= 100), peak RSS %.1f MB vs %.1f MB (target < 10 MB)' % (
-              bt_rate / s_rate, (n / bt[0]) / (sn / sr[0]), bt[2] / 1024, sr[2] / 1024))
+# bouncetag and Sisimai in turns, so that both see the same machine load
+bts, sss = [], []
+for i in range(runs):
+    with open(out, 'wb') as f:
+        bts.append(run([prog, '--format=json', mbox], out=f))
+    if i == 0:
+        seen = set()
+        with open(out) as f:
+            for line in f:
+                seen.add(json.loads(line).get('message'))
+    os.unlink(out)
+    if sis:
+        sss.append(run(['perl', os.path.join(tmp, 'sisimai.pl'), smbox]))
+tag = lambda what, i: what if runs == 1 else '%s #%d' % (what, i + 1)
+bt_rates = [show(tag('bouncetag --format=json', i), r, n, size) for i, r in enumerate(bts)]
+bt_rate = statistics.median(bt_rates)
+bt = sorted(bts, key=lambda r: r[1])[len(bts) // 2]     # the median run
+print('%-30s %7.1f x the floor (cat), CPU time (median run)' % ('', bt[1] / max(floor[1], 1e-3)))
+status = 0
+if len(seen) != n:
+    print('bench: bouncetag reported %d messages, expected %d' % (len(seen), n))
+    status = 1
+rss = max(r[2] for r in bts)
+if sis:
+    s_rates = [show(tag('Sisimai 4.25 (%d msgs)' % sn, i), r, sn, ssize) for i, r in enumerate(sss)]
+    s_rate = statistics.median(s_rates)
+    sr = sorted(sss, key=lambda r: r[1])[len(sss) // 2]
+    pair = [b / s for b, s in zip(bt_rates, s_rates)]
+    print('ratio: bouncetag is %.0f x Sisimai in msg/s of CPU time (medians of %d runs; '
+          'runs side by side %.0f-%.0f x; %.0f x by wall clock; target >= 100), '
+          'peak RSS %.1f MB vs %.1f MB (target < 10 MB)' % (
+              bt_rate / s_rate, runs, min(pair), max(pair), (n / bt[0]) / (sn / sr[0]),
+              rss / 1024, max(r[2] for r in sss) / 1024))
 else:
-    print('peak RSS %.1f MB (target < 10 MB)' % (bt[2] / 1024))
+    print('peak RSS %.1f MB (target < 10 MB)' % (rss / 1024))
 sys.exit(status)
 EOF
