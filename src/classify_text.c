@@ -398,18 +398,32 @@ size_t classify_text_strip_prefixes(char *text, char *low, size_t len)
 	return o;
 }
 
-/* 1 for a byte of an address's local part (RFC 5322 dot-atom text). */
+/* 1 for a byte of an address's local part (RFC 5322 dot-atom text):
+ * letters, digits, '.' and "!#$%&'*+/=?^_`{|}~-".  A table: the masking
+ * loop asks it of every byte of a local part. */
 static int classify_text_local_char(unsigned char c)
 {
-	return classify_text_alnum(c) || c == '.' || (c != '\0' && strchr("!#$%&'*+/=?^_`{|}~-", c) != NULL);
+	static const uint32_t set[8] = {
+		0x00000000u,	/* 0x00-0x1f */
+		0xa3ffecfau,	/* 0x20-0x3f: ! # $ % & ' * + - . / 0-9 = ? */
+		0xc7fffffeu,	/* 0x40-0x5f: A-Z ^ _ */
+		0x7fffffffu,	/* 0x60-0x7f: ` a-z { | } ~ */
+	};
+
+	return (set[c >> 5] >> (c & 31)) & 1;
 }
 
 void classify_text_mask_locals(char *text, char *low, size_t len)
 {
 	size_t i, j;
+	const char *at;
 
-	for (i = 1; i + 1 < len; i++) {
-		if (text[i] != '@' || !classify_text_alnum((unsigned char)text[i + 1]) ||
+	if (len < 3)
+		return;
+	/* the '@'s found by memchr(): most texts have one or two */
+	for (i = 1; i + 1 < len && (at = memchr(text + i, '@', len - 1 - i)) != NULL; i++) {
+		i = (size_t)(at - text);
+		if (!classify_text_alnum((unsigned char)text[i + 1]) ||
 		    !classify_text_local_char((unsigned char)text[i - 1]))
 			continue;
 		for (j = i; j > 0 && classify_text_local_char((unsigned char)text[j - 1]); j--)

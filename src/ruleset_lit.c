@@ -70,11 +70,19 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
 }
 
-/* The trigram filter's entry for three bytes packed a << 16 | b << 8 | c
- * (multiplicative hashing: the top bits of the product). */
-static unsigned ruleset_lit_tri(uint32_t tri)
+/* The trigram filter's entry for three bytes packed a | b << 8 | c << 16
+ * (ruleset_lit_tri3(); multiplicative hashing: the top bits of the
+ * product). */
+static inline unsigned ruleset_lit_tri(uint32_t tri)
 {
 	return (unsigned)((uint32_t)(tri * 2654435761u) >> (32 - RULESET_LIT_TRIBITS));
+}
+
+/* The three bytes at s packed s[0] | s[1] << 8 | s[2] << 16: the order a
+ * little-endian load gives, which the vector scan uses. */
+static inline uint32_t ruleset_lit_tri3(const unsigned char *s)
+{
+	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
 }
 
 /* The bits set in x. */
@@ -183,8 +191,7 @@ static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsign
 		 * capped keeps it so */
 		e->len = (uint32_t)(ll > RULESET_MAX_TEXT ? RULESET_MAX_TEXT + 1 : ll);
 		ruleset_lit_rest(e, l);
-		e->tri = (uint32_t)(unsigned char)l[0] << 16 | (uint32_t)(unsigned char)l[1] << 8 |
-			 (unsigned char)l[2];
+		e->tri = ruleset_lit_tri3((const unsigned char *)l);
 		f = ruleset_lit_tri(e->tri);
 		ix->tset[f / 64] |= (uint64_t)1 << (f % 64);
 		e->id = *id;
@@ -332,22 +339,25 @@ static int ruleset_lit_tail_same(const unsigned char *a, const char *b, size_t n
 	return x == y;
 }
 
-/* The literals of ents[0..n) whose first three bytes end at low[j]: their
- * parts' bits set in poss.  Each is tested without a branch (trigram,
- * length, next eight bytes, which the text ends short of zero-filled: a
- * literal that fits has its bytes there): which ones pass is random, a
- * branch each was mispredicted often.  A longer literal that passes has
- * its other bytes compared then. */
-static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents, size_t n,
-			   const ruleset_lit_text *t, const unsigned char *low, size_t j,
-			   uint64_t *poss)
+/* The literals of ents[0..n) whose first three bytes start at low[p]:
+ * their parts' bits set in poss.  Each is tested without a branch
+ * (trigram, length, next eight bytes, of which those past the text's end
+ * are zero or masked out: a literal that fits has its bytes there): which
+ * ones pass is random, a branch each was mispredicted often.  A longer
+ * literal that passes has its other bytes compared then. */
+static inline void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents,
+				  size_t n, const ruleset_lit_text *t, const unsigned char *low,
+				  size_t p, uint64_t *poss)
 {
-	uint32_t tri = (uint32_t)low[j - 2] << 16 | (uint32_t)low[j - 1] << 8 | low[j];
-	size_t room = t->len - j - 1;	/* bytes after the trigram */
+	uint32_t tri = ruleset_lit_tri3(low + p);
+	size_t room = t->len - p - 3;	/* bytes after the trigram */
 	const ruleset_lit_ent *e, *end = ents + n;
 	uint64_t x = 0;
 
-	memcpy(&x, low + j + 1, room < 8 ? room : 8);
+	if (room >= 8)
+		memcpy(&x, low + p + 3, 8);	/* one load */
+	else
+		memcpy(&x, low + p + 3, room);
 	for (e = ents; e < end; e++) {
 		uint64_t m = (uint64_t)((e->tri == tri) & (e->len - 3 <= room) &
 					((x & e->rmask) == e->rest));
@@ -355,8 +365,34 @@ static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ent
 		/* a branch on the few that pass: or-ing each into poss made a
 		 * chain through memory (load after store, same word) */
 		if (m && (e->len <= 11 ||	/* then room > 8 */
-			  ruleset_lit_tail_same(low + j + 1, ix->lstr[e->k] + 3, e->len - 3)))
+			  ruleset_lit_tail_same(low + p + 3, ix->lstr[e->k] + 3, e->len - 3)))
 			poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+	}
+}
+
+/* The positions p0 + b of the bits b of hits (their filter entries in
+ * fs[b]) looked up: in the packed index, or (not packed: no memory) among
+ * all literals.  hw: the CPU counts bits (an inlined copy in a function
+ * built for it). */
+static inline __attribute__((always_inline)) void
+ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text *t, size_t p0, uint64_t hits,
+		  const uint32_t *fs, int packed, int hw, uint64_t *poss)
+{
+	const unsigned char *low = (const unsigned char *)t->low;
+
+	for (; hits != 0; hits &= hits - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(hits), f = fs[b], s;
+		uint64_t below = ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1);
+
+		if (!packed) {
+			ruleset_lit_at(ix, ix->lent, ix->nlent, t, low, p0 + b, poss);
+			continue;
+		}
+		/* the entry's rank among those set: ruleset_lit_slot() */
+		s = ix->prank[f / 64] +
+		    (hw ? (unsigned)__builtin_popcountll(below) : ruleset_lit_popcount(below));
+		ruleset_lit_at(ix, ix->pent + ix->pstart[s], ix->pstart[s + 1] - ix->pstart[s], t, low,
+			       p0 + b, poss);
 	}
 }
 
@@ -364,45 +400,130 @@ static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ent
  * poss (cleared by the caller).  Sixty-four positions at a time, the
  * trigram filter is read without a branch into a mask (about one position
  * in eight passes it, at random: a branch a position was mispredicted
- * often); the positions in the mask are then looked up, in the packed
- * index or, not packed (no memory), among all literals. */
-static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
-				  int packed, uint64_t *poss)
+ * often); the positions in the mask are then looked up. */
+static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
+				   int packed, uint64_t *poss)
 {
 	const unsigned char *low = (const unsigned char *)t->low;
-	size_t j, len = t->len;
-	uint32_t tri;
+	size_t p, len = t->len;
+	uint32_t tri, fs[64];
 
 	if (len < RULESET_LIT_MIN)
 		return;
-	/* tri: the three bytes ending at low[j], rolled along */
-	tri = (uint32_t)low[0] << 8 | low[1];
-	for (j = 2; j < len; j += 64) {
-		size_t n = len - j < 64 ? len - j : 64, b;
+	/* tri: the three bytes from low[p + b] on, rolled along */
+	tri = (uint32_t)low[0] << 8 | (uint32_t)low[1] << 16;
+	for (p = 0; p + 2 < len; p += 64) {
+		size_t n = len - 2 - p < 64 ? len - 2 - p : 64, b;
 		uint64_t hits = 0;
 
 		for (b = 0; b < n; b++) {
 			unsigned f;
 
-			tri = (tri << 8 | low[j + b]) & 0xffffffu;
-			f = ruleset_lit_tri(tri);
+			tri = tri >> 8 | (uint32_t)low[p + b + 2] << 16;
+			fs[b] = f = ruleset_lit_tri(tri);
 			hits |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
 		}
-		for (; hits != 0; hits &= hits - 1) {
-			size_t at = j + (size_t)__builtin_ctzll(hits);
-			const ruleset_lit_ent *ents = ix->lent;
-			size_t ne = ix->nlent;
-
-			if (packed) {
-				unsigned s = ruleset_lit_slot(ix, ruleset_lit_tri(
-				    (uint32_t)low[at - 2] << 16 | (uint32_t)low[at - 1] << 8 | low[at]));
-
-				ents = ix->pent + ix->pstart[s];
-				ne = ix->pstart[s + 1] - ix->pstart[s];
-			}
-			ruleset_lit_at(ix, ents, ne, t, low, at, poss);
-		}
+		ruleset_lit_cands(ix, t, p, hits, fs, packed, 0, poss);
 	}
+}
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define RULESET_LIT_AVX2 1
+#include <immintrin.h>
+
+/* The same with AVX2, on a packed index: eight positions a step, their
+ * trigrams shuffled out of sixteen bytes, hashed, and their filter bits
+ * gathered (about two instructions a byte, against sixteen).  The last
+ * positions are read from a zeroed copy of the text's end: no load goes
+ * past it. */
+__attribute__((target("avx2,popcnt"))) static void
+ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint64_t *poss)
+{
+	const unsigned char *low = (const unsigned char *)t->low;
+	const int *tset32 = (const int *)(const void *)ix->tset;	/* bit f: word f / 32 */
+	size_t p, len = t->len, npos;
+	/* lane k (0..7): bytes k, k + 1, k + 2 of the sixteen loaded */
+	const __m256i ctrl = _mm256_setr_epi8(0, 1, 2, -1, 1, 2, 3, -1, 2, 3, 4, -1, 3, 4, 5, -1,
+					      4, 5, 6, -1, 5, 6, 7, -1, 6, 7, 8, -1, 7, 8, 9, -1);
+	const __m256i mul = _mm256_set1_epi32((int)2654435761u), m31 = _mm256_set1_epi32(31);
+	unsigned char tail[64 + 16];
+	uint32_t fs[64];
+
+	if (len < RULESET_LIT_MIN)
+		return;
+	npos = len - 2;		/* trigrams start at 0 .. npos - 1 */
+	for (p = 0; p < npos; p += 64) {
+		const unsigned char *u = low + p;
+		uint64_t hits = 0;
+		unsigned k;
+
+		if (len - p < 64 + 8) {	/* the loads below read u[0 .. 72) */
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, u, len - p);
+			u = tail;
+		}
+		for (k = 0; k < 64; k += 8) {
+			__m256i v = _mm256_broadcastsi128_si256(
+			    _mm_loadu_si128((const __m128i *)(const void *)(u + k)));
+			__m256i f = _mm256_srli_epi32(
+			    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl), mul),
+			    32 - RULESET_LIT_TRIBITS);
+			__m256i w = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f, 5), 4);
+			__m256i bit = _mm256_srlv_epi32(w, _mm256_and_si256(f, m31));
+
+			_mm256_storeu_si256((__m256i *)(void *)(fs + k), f);
+			hits |= (uint64_t)(unsigned)_mm256_movemask_ps(
+				    _mm256_castsi256_ps(_mm256_slli_epi32(bit, 31))) << k;
+		}
+		if (npos - p < 64)
+			hits &= ((uint64_t)1 << (npos - p)) - 1;
+		ruleset_lit_cands(ix, t, p, hits, fs, 1, 1, poss);
+	}
+}
+#endif
+
+static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
+
+/* What the CPU can do: 2 AVX2 (and POPCNT), 0 not (or not built). */
+static int ruleset_lit_cpu(void)
+{
+#ifdef RULESET_LIT_AVX2
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+		return 2;
+#endif
+	return 0;
+}
+
+int ruleset_lit_simd(int level)
+{
+	int c;
+
+	if (level < 0) {
+		c = __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED);
+		if (c < 0) {	/* a race only chooses the same twice */
+			c = getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : ruleset_lit_cpu();
+			__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
+		}
+		return c;
+	}
+	c = ruleset_lit_cpu();
+	if (level < c)
+		c = level;
+	__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
+	return c;
+}
+
+/* The scan the CPU and the index allow. */
+static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
+				  int packed, uint64_t *poss)
+{
+#ifdef RULESET_LIT_AVX2
+	if (packed && ruleset_lit_simd(-1) >= 2) {
+		ruleset_lit_scan_avx2(ix, t, poss);
+		return;
+	}
+#endif
+	ruleset_lit_scan_plain(ix, t, packed, poss);
 }
 
 /* One pass over the lowercased text: the rules one of whose literals is

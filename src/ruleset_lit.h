@@ -72,7 +72,7 @@ typedef struct ruleset_rule {
 typedef struct ruleset_lit_ent {
 	uint64_t rest, rmask;		/* bytes 3..10 (as read from memory), and which
 					 * of those eight it has */
-	uint32_t tri;			/* its first three bytes, s[0] highest */
+	uint32_t tri;			/* its first three bytes, s[0] lowest */
 	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
 	uint32_t id;			/* the part's bit */
 	uint32_t k;			/* its string: ruleset_lit_idx.lstr[k] */
@@ -147,6 +147,12 @@ void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
 
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
+
+/* The scan's vector code: level < 0 asks which is used (chosen once: 2
+ * AVX2, 0 plain C, also when the environment has BOUNCETAG_NO_SIMD); else
+ * forces level, or the highest below it the CPU has (tests), and returns
+ * it. */
+int ruleset_lit_simd(int level);
 
 /* 0 when none of the rule's parts can match (no literal of theirs is there).
  * Inline: the rule loop asks it of every rule. */

@@ -15,6 +15,7 @@
 #include "classify.h"
 #include "rules_builtin.h"
 #include "ruleset.h"
+#include "ruleset_int.h"
 
 /* Classify one recipient with the built-in ruleset. */
 static bt_rcpt run(const char *status, const char *reply, const char *diag,
@@ -764,6 +765,55 @@ START_TEST(test_random_input)
 }
 END_TEST
 
+/* The literal scan's vector code (ruleset_lit_simd()) finds what the plain
+ * code finds: random texts made of the built-in literals, pieces of them
+ * and other bytes, of every length around the vector blocks' edges. */
+START_TEST(test_lit_scan_levels)
+{
+	const ruleset *rs = ruleset_builtin();
+	static ruleset_lit_text t0, t2;
+	static char buf[RULESET_MAX_TEXT + 16];
+	unsigned seed = 4242;
+	int i, top = ruleset_lit_simd(2);
+	size_t nw = (rs->lit.nids + 63) / 64, nr = (rs->lit.nrbits + 63) / 64;
+
+	ck_assert_int_gt((int)rs->lit.nlent, 0);
+	/* the index is packed on the first match */
+	ck_assert_ptr_null(ruleset_match(rs, "x", 1, "", "", (const char *const[3]){ 0 }));
+	for (i = 0; i < 4000; i++) {
+		size_t n = (size_t)(i < 300 ? i : rand_r(&seed) % (i % 50 == 0 ? RULESET_MAX_TEXT : 400));
+		size_t k = 0;
+
+		while (k < n) {
+			int r = rand_r(&seed);
+			const char *l = rs->lit.lstr[(size_t)(r >> 4) % rs->lit.nlent];
+			size_t ll = strlen(l);
+
+			if ((r & 3) == 0) {	/* a literal, whole or cut */
+				if (r & 4)
+					ll = ll > 1 ? ll - 1 : ll;
+				if (ll > n - k)
+					ll = n - k;
+				memcpy(buf + k, l, ll);
+				k += ll;
+			} else {
+				buf[k++] = (r & 3) == 1 ? (char)(1 + (r >> 3) % 255) : " e-s.t"[(r >> 3) % 6];
+			}
+		}
+		buf[n] = '\0';
+		ruleset_lit_simd(0);
+		ruleset_lit_text_init(&t0, buf, n, buf);
+		ruleset_lit_scan(&rs->lit, &t0);
+		ruleset_lit_simd(top);
+		ruleset_lit_text_init(&t2, buf, n, buf);
+		ruleset_lit_scan(&rs->lit, &t2);
+		ck_assert(memcmp(t0.poss, t2.poss, nw * sizeof(t0.poss[0])) == 0);
+		ck_assert(memcmp(t0.rposs, t2.rposs, nr * sizeof(t0.rposs[0])) == 0);
+	}
+	ruleset_lit_simd(top);
+}
+END_TEST
+
 /* --- the ruleset ------------------------------------------------------- */
 
 static bt_rcpt run_rs(const ruleset *rs, const char *status, const char *diag,
@@ -1143,6 +1193,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_random_input);
 	tcase_add_test(tr, test_admin_rule_wins);
 	tcase_add_test(tr, test_prefilter);
+	tcase_add_test(tr, test_lit_scan_levels);
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
 	tcase_add_test(tr, test_bad_rules);
