@@ -230,6 +230,44 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 	 * than running the pattern). */
 }
 
+/* The bytes of s[0..n) as a 64-bit mask: bit (f ^ f >> 3) % 64 for each
+ * byte c, f = c | 0x20 (a letter's two cases alike; digits and '.' stay,
+ * apart from the letters): a literal with a byte that a host name lacks is
+ * not in it, known without a search. */
+static inline unsigned ruleset_lit_char_bit(unsigned c)
+{
+	c |= 0x20;
+	return (c ^ c >> 3) & 63;
+}
+
+static uint64_t ruleset_lit_chars(const unsigned char *s, size_t n)
+{
+	uint64_t m = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		m |= (uint64_t)1 << ruleset_lit_char_bit(s[k]);
+	return m;
+}
+
+/* The bytes of the rule's host literals (ruleset_lit_chars()), when they
+ * are few. */
+static void ruleset_lit_host_prep(ruleset_rule *r)
+{
+	const char *l;
+	unsigned n = 0;
+
+	r->nhost_chars = 0;
+	if (r->host_lits == NULL)
+		return;
+	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1) {
+		if (n == RULESET_HOST_CHARS)
+			return;		/* too many: each is looked for */
+		r->host_chars[n++] = ruleset_lit_chars((const unsigned char *)l, strlen(l));
+	}
+	r->nhost_chars = n;
+}
+
 /* Index the rule's parts; the rule gets a bit of its own, set when one
  * of its parts' literals is found. */
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
@@ -237,6 +275,7 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 	size_t i;
 
 	ruleset_lit_unpack(ix);		/* packed again on first use */
+	ruleset_lit_host_prep(r);
 	r->lit_id = rbit;
 	r->always = rbit == RULESET_LIT_NOBIT;
 	r->pid_lo = ix->nids;
@@ -596,37 +635,75 @@ static uint64_t ruleset_lit_lower8(uint64_t x)
 size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
 {
 	size_t hl, k = 0;
+	uint64_t m = 0;
 
 	if (t->hdone & (1 << i))
 		return t->hlen[i];
+	t->host[i] = host;
 	hl = strnlen(host, RULESET_MAX_TEXT);
 	if (hl < RULESET_HOST_LOW) {
-		/* eight bytes at a time (the order of bytes in x does not
-		 * matter: each is lowercased alone) */
+		/* the mask of ruleset_lit_chars(), eight bytes at a time (the
+		 * bytes of y in any order) */
 		for (; k + 8 <= hl; k += 8) {
-			uint64_t x;
+			uint64_t x, y;
+			int b;
 
 			memcpy(&x, host + k, 8);
-			x = ruleset_lit_lower8(x);
-			memcpy(t->hlow[i] + k, &x, 8);
+			x |= 0x2020202020202020ull;
+			y = x ^ (x >> 3 & 0x1f1f1f1f1f1f1f1full);	/* f ^ f >> 3, each byte */
+			for (b = 0; b < 64; b += 8)
+				m |= (uint64_t)1 << (y >> b & 63);
 		}
-		for (; k < hl; k++)
-			t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
+		t->hchars[i] = m | ruleset_lit_chars((const unsigned char *)host + k, hl - k);
 	}
 	t->hlen[i] = hl;
 	t->hdone |= 1 << i;
 	return hl;
 }
 
-/* 0 when host i lacks every literal of the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, const ruleset_lit_text *t, int i)
+/* Host i lowercased into hlow[i] (hl < RULESET_HOST_LOW), when not yet:
+ * only a search needs it. */
+static const char *ruleset_lit_host_low(ruleset_lit_text *t, int i)
 {
-	const char *l;
+	const char *host = t->host[i];
+	size_t k = 0, hl = t->hlen[i];
+
+	if (t->hdone & (8 << i))
+		return t->hlow[i];
+	/* eight bytes at a time (the order of bytes in x does not matter:
+	 * each is lowercased alone) */
+	for (; k + 8 <= hl; k += 8) {
+		uint64_t x;
+
+		memcpy(&x, host + k, 8);
+		x = ruleset_lit_lower8(x);
+		memcpy(t->hlow[i] + k, &x, 8);
+	}
+	for (; k < hl; k++)
+		t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
+	t->hdone |= 8 << i;
+	return t->hlow[i];
+}
+
+/* 0 when host i lacks every literal of the rule's host filter: their bytes
+ * say so for most, a search for the others. */
+int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i)
+{
+	const char *l, *low;
+	unsigned n;
 
 	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
 		return 1;
+	if (r->nhost_chars > 0) {
+		for (n = 0; n < r->nhost_chars; n++)
+			if ((r->host_chars[n] & ~t->hchars[i]) == 0)
+				break;
+		if (n == r->nhost_chars)
+			return 0;	/* each literal has a byte the host lacks */
+	}
+	low = ruleset_lit_host_low(t, i);
 	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(t->hlow[i], t->hlen[i], l, strlen(l)))
+		if (ruleset_lit_find(low, t->hlen[i], l, strlen(l)))
 			return 1;
 	return 0;
 }

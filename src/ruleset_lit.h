@@ -27,6 +27,7 @@
 #define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
 #define RULESET_LIT_TRIBITS	14	/* the trigram filter has 1 << 14 entries */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
+#define RULESET_HOST_CHARS	4	/* host literals with a byte mask (more: none has) */
 
 /* A part of a rule's pattern: the pattern matches when one of its parts
  * does (its top-level alternatives, see ruleset_pat_split). */
@@ -51,6 +52,9 @@ typedef struct ruleset_rule {
 	pcre2_code *host_re;		/* NULL: any host */
 	int host_jit;			/* host_re is JIT-compiled */
 	char *host_lits;		/* literals of host_re, or NULL */
+	uint64_t host_chars[RULESET_HOST_CHARS];	/* the bytes of each of host_lits
+					 * (ruleset_lit_chars()), for a quick "not there" */
+	unsigned nhost_chars;		/* host_lits counted there; 0: none made */
 	char *status;			/* NULL: any status; else its globs, "5.7.*\0550\0\0" */
 	const char *reason;		/* static canonical name */
 	unsigned lit_id;		/* its rule bit: one of its parts' literals is there */
@@ -116,9 +120,11 @@ typedef struct ruleset_lit_text {
 	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];	/* parts one of whose literals is there */
 	uint64_t rposs[(RULESET_LIT_RULES + 63) / 64];	/* rules one of whose parts' literals is */
 	char lowbuf[RULESET_MAX_TEXT];
-	int hdone;			/* bit i: host i measured (and lowercased) */
+	int hdone;			/* bit i: host i measured; bit 3 + i: lowercased */
+	const char *host[3];		/* host i, once measured */
 	size_t hlen[3];			/* host i's length, at most RULESET_MAX_TEXT */
-	char hlow[3][RULESET_HOST_LOW];	/* host i lowercased, when shorter */
+	char hlow[3][RULESET_HOST_LOW];	/* host i lowercased, when shorter (on first need) */
+	uint64_t hchars[3];		/* host i's bytes, when shorter (ruleset_lit_chars()) */
 } ruleset_lit_text;
 
 /* --- set-up --- */
@@ -183,12 +189,12 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 	return r->lits2 == NULL || ruleset_lit_part_find(r->lits2, t);
 }
 /* Host i's length (at most RULESET_MAX_TEXT), measured and, when shorter
- * than RULESET_HOST_LOW, lowercased on first need for this text. */
+ * than RULESET_HOST_LOW, its bytes noted on first need for this text. */
 size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host);
 
 /* 0 when host i (measured by ruleset_lit_host_len()) lacks every literal of
  * the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, const ruleset_lit_text *t, int i);
+int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i);
 
 #ifdef RULESET_LIT_CHECK
 /* Debug builds: abort when a pattern whose literals are not in s matches it. */
