@@ -50,8 +50,11 @@ void ruleset_lit_idx_init(ruleset_lit_idx *ix)
 static void ruleset_lit_unpack(ruleset_lit_idx *ix)
 {
 	free(ix->pent);
+	free(ix->pkey);
+	free(ix->pkmask);
 	free(ix->pstart);
 	ix->pent = NULL;
+	ix->pkey = ix->pkmask = NULL;
 	ix->pstart = NULL;
 	__atomic_store_n(&ix->packed, 0, __ATOMIC_RELAXED);
 }
@@ -112,15 +115,16 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 
 	if (__atomic_load_n(&ix->packed, __ATOMIC_RELAXED))
 		return;
-	free(ix->pent);
-	free(ix->pstart);
+	ruleset_lit_unpack(ix);
 	for (i = 0; i < sizeof(ix->tset) / sizeof(ix->tset[0]); i++) {
 		ix->prank[i] = (uint16_t)nslots;
 		nslots += ruleset_lit_popcount(ix->tset[i]);
 	}
 	ix->pstart = calloc(nslots + 1, sizeof(*ix->pstart));
 	ix->pent = malloc((ix->nlent ? ix->nlent : 1) * sizeof(*ix->pent));
-	if (ix->pstart == NULL || ix->pent == NULL) {
+	ix->pkey = malloc((ix->nlent + 3) * sizeof(*ix->pkey));
+	ix->pkmask = malloc((ix->nlent + 3) * sizeof(*ix->pkmask));
+	if (ix->pstart == NULL || ix->pent == NULL || ix->pkey == NULL || ix->pkmask == NULL) {
 		ruleset_lit_unpack(ix);
 		return;
 	}
@@ -134,21 +138,26 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	for (i = ix->nlent; i-- > 0;)
 		ix->pent[--ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]] =
 		    ix->lent[i];
+	for (i = 0; i < ix->nlent + 3; i++) {
+		/* the three after the last: key 1 under mask 0 matches nothing */
+		ix->pkey[i] = i < ix->nlent ? ix->pent[i].key : 1;
+		ix->pkmask[i] = i < ix->nlent ? ix->pent[i].kmask : 0;
+	}
 	__atomic_store_n(&ix->packed, 1, __ATOMIC_RELEASE);
 }
 
-/* e->rest and e->rmask: the literal's bytes after its trigram, up to
- * eight, in memory order, to compare with eight bytes of the text at once
- * (ruleset_lit_scan()). */
-static void ruleset_lit_rest(ruleset_lit_ent *e, const char *s)
+/* e->key and e->kmask: the literal's first bytes, up to eight, in memory
+ * order, to compare with eight bytes of the text at once
+ * (ruleset_lit_at()). */
+static void ruleset_lit_key(ruleset_lit_ent *e, const char *s)
 {
 	unsigned char b[8] = { 0 }, m[8] = { 0 };
-	size_t n = e->len - 3 < 8 ? e->len - 3 : 8;
+	size_t n = e->len < 8 ? e->len : 8;
 
-	memcpy(b, s + 3, n);
+	memcpy(b, s, n);
 	memset(m, 0xff, n);
-	memcpy(&e->rest, b, 8);
-	memcpy(&e->rmask, m, 8);
+	memcpy(&e->key, b, 8);
+	memcpy(&e->kmask, m, 8);
 }
 
 /* Put the literals lits in the index under a new bit (*id, *indexed set).
@@ -190,7 +199,7 @@ static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsign
 		/* a literal longer than any text is never found: its length
 		 * capped keeps it so */
 		e->len = (uint32_t)(ll > RULESET_MAX_TEXT ? RULESET_MAX_TEXT + 1 : ll);
-		ruleset_lit_rest(e, l);
+		ruleset_lit_key(e, l);
 		e->tri = ruleset_lit_tri3((const unsigned char *)l);
 		f = ruleset_lit_tri(e->tri);
 		ix->tset[f / 64] |= (uint64_t)1 << (f % 64);
@@ -378,44 +387,53 @@ static int ruleset_lit_tail_same(const unsigned char *a, const char *b, size_t n
 	return x == y;
 }
 
-/* The literals of ents[0..n) whose first three bytes start at low[p]:
- * their parts' bits set in poss.  Each is tested without a branch
- * (trigram, length, next eight bytes, of which those past the text's end
- * are zero or masked out: a literal that fits has its bytes there): which
- * ones pass is random, a branch each was mispredicted often.  A longer
- * literal that passes has its other bytes compared then. */
+/* The eight bytes of the text at p (room of them there), zero past its
+ * end: no literal has a NUL, so none that goes past the end is matched. */
+static inline uint64_t ruleset_lit_load8(const unsigned char *low, size_t p, size_t room)
+{
+	uint64_t x = 0;
+
+	if (room >= 8)
+		memcpy(&x, low + p, 8);	/* one load */
+	else
+		memcpy(&x, low + p, room);
+	return x;
+}
+
+/* Literal e, whose first bytes (up to eight) are those of x, at low[p]
+ * (room bytes left): its part's bit set in poss when its other bytes are
+ * there too. */
+static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_ent *e,
+				   const unsigned char *low, size_t p, size_t room, uint64_t *poss)
+{
+	if (e->len <= 8 ||
+	    (e->len <= room && ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len)))
+		poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+}
+
+/* The literals of ents[0..n) at low[p]: their parts' bits set in poss.
+ * Each is tested on its first eight bytes under its mask (its trigram,
+ * length and next bytes at once; which ones pass is random, so the test
+ * has no branch but the one on its result), a longer one that passes has
+ * its other bytes compared then. */
 static inline void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents,
 				  size_t n, const ruleset_lit_text *t, const unsigned char *low,
 				  size_t p, uint64_t *poss)
 {
-	uint32_t tri = ruleset_lit_tri3(low + p);
-	size_t room = t->len - p - 3;	/* bytes after the trigram */
+	size_t room = t->len - p;
+	uint64_t x = ruleset_lit_load8(low, p, room);
 	const ruleset_lit_ent *e, *end = ents + n;
-	uint64_t x = 0;
 
-	if (room >= 8)
-		memcpy(&x, low + p + 3, 8);	/* one load */
-	else
-		memcpy(&x, low + p + 3, room);
-	for (e = ents; e < end; e++) {
-		uint64_t m = (uint64_t)((e->tri == tri) & (e->len - 3 <= room) &
-					((x & e->rmask) == e->rest));
-
-		/* a branch on the few that pass: or-ing each into poss made a
-		 * chain through memory (load after store, same word) */
-		if (m && (e->len <= 11 ||	/* then room > 8 */
-			  ruleset_lit_tail_same(low + p + 3, ix->lstr[e->k] + 3, e->len - 3)))
-			poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
-	}
+	for (e = ents; e < end; e++)
+		if ((x & e->kmask) == e->key)
+			ruleset_lit_hit(ix, e, low, p, room, poss);
 }
 
 /* The positions p0 + b of the bits b of hits (their filter entries in
  * fs[b]) looked up: in the packed index, or (not packed: no memory) among
- * all literals.  hw: the CPU counts bits (an inlined copy in a function
- * built for it). */
-static inline __attribute__((always_inline)) void
-ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text *t, size_t p0, uint64_t hits,
-		  const uint32_t *fs, int packed, int hw, uint64_t *poss)
+ * all literals. */
+static void ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text *t, size_t p0,
+			      uint64_t hits, const uint32_t *fs, int packed, uint64_t *poss)
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 
@@ -428,8 +446,7 @@ ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text *t, size_t p
 			continue;
 		}
 		/* the entry's rank among those set: ruleset_lit_slot() */
-		s = ix->prank[f / 64] +
-		    (hw ? (unsigned)__builtin_popcountll(below) : ruleset_lit_popcount(below));
+		s = ix->prank[f / 64] + ruleset_lit_popcount(below);
 		ruleset_lit_at(ix, ix->pent + ix->pstart[s], ix->pstart[s + 1] - ix->pstart[s], t, low,
 			       p0 + b, poss);
 	}
@@ -462,7 +479,7 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
 			fs[b] = f = ruleset_lit_tri(tri);
 			hits |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
 		}
-		ruleset_lit_cands(ix, t, p, hits, fs, packed, 0, poss);
+		ruleset_lit_cands(ix, t, p, hits, fs, packed, poss);
 	}
 }
 
@@ -516,7 +533,30 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 		}
 		if (npos - p < 64)
 			hits &= ((uint64_t)1 << (npos - p)) - 1;
-		ruleset_lit_cands(ix, t, p, hits, fs, 1, 1, poss);
+		/* the literals of each position's entry, four at a time */
+		for (; hits != 0; hits &= hits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(hits), f = fs[b], s, n, q;
+			size_t at = p + b, room = len - at;
+			__m256i x = _mm256_set1_epi64x((long long)ruleset_lit_load8(low, at, room));
+
+			s = ix->prank[f / 64] + (unsigned)__builtin_popcountll(
+			    ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
+			n = ix->pstart[s + 1] - ix->pstart[s];
+			for (q = 0; q < n; q += 4) {
+				size_t e0 = ix->pstart[s] + q;
+				__m256i eq = _mm256_cmpeq_epi64(
+				    _mm256_and_si256(x, _mm256_loadu_si256(
+					(const __m256i *)(const void *)(ix->pkmask + e0))),
+				    _mm256_loadu_si256((const __m256i *)(const void *)(ix->pkey + e0)));
+				unsigned m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
+
+				if (n - q < 4)
+					m &= (1u << (n - q)) - 1;
+				for (; m != 0; m &= m - 1)
+					ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low,
+							at, room, poss);
+			}
+		}
 	}
 }
 #endif

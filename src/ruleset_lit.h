@@ -74,8 +74,8 @@ typedef struct ruleset_rule {
  * the built-in ones stay in the first-level cache; its string and its
  * rule are in arrays beside (read on a match only). */
 typedef struct ruleset_lit_ent {
-	uint64_t rest, rmask;		/* bytes 3..10 (as read from memory), and which
-					 * of those eight it has */
+	uint64_t key, kmask;		/* its bytes 0..7 (as read from memory; zero past
+					 * its end), and which of those eight it has */
 	uint32_t tri;			/* its first three bytes, s[0] lowest */
 	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
 	uint32_t id;			/* the part's bit */
@@ -103,6 +103,8 @@ typedef struct ruleset_lit_idx {
 	 * the entries, or a table a bucket, missed the cache often). */
 	int packed;			/* read with __atomic_load_n (acquire) */
 	ruleset_lit_ent *pent;
+	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side (and three
+					 * more that match nothing): four compared at once */
 	uint32_t *pstart;
 	uint16_t prank[(1 << RULESET_LIT_TRIBITS) / 64];
 	uint64_t tset[(1 << RULESET_LIT_TRIBITS) / 64];	/* a bit per hash of the first
