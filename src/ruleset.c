@@ -201,6 +201,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 	pcre2_code_free(r->re);
 #endif
 	free(r->host_lits);
+	free(r->host_suffix);
 	pcre2_code_free(r->host_re);
 	free(r->status);
 	memset(r, 0, sizeof(*r));
@@ -367,6 +368,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		if (out->host_re == NULL)
 			goto fail;
 		out->host_lits = ruleset_pat_lits(host);
+		out->host_suffix = ruleset_pat_suffix(host);	/* NULL: none (or no memory) */
 	}
 	if (status != NULL && *status != '\0' && (out->status = ruleset_filter_list(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");

@@ -674,31 +674,62 @@ static uint64_t ruleset_lit_lower8(uint64_t x)
 
 size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
 {
-	size_t hl, k = 0;
+	if (!(t->hdone & (1 << i))) {
+		t->host[i] = host;
+		t->hlen[i] = strnlen(host, RULESET_MAX_TEXT);
+		t->hdone |= 1 << i;
+	}
+	return t->hlen[i];
+}
+
+/* The mask of ruleset_lit_chars() of host i (hl < RULESET_HOST_LOW), made
+ * when first needed. */
+static uint64_t ruleset_lit_host_chars(ruleset_lit_text *t, int i)
+{
+	const char *host = t->host[i];
+	size_t k = 0, hl = t->hlen[i];
 	uint64_t m = 0;
 
-	if (t->hdone & (1 << i))
-		return t->hlen[i];
-	t->host[i] = host;
-	hl = strnlen(host, RULESET_MAX_TEXT);
-	if (hl < RULESET_HOST_LOW) {
-		/* the mask of ruleset_lit_chars(), eight bytes at a time (the
-		 * bytes of y in any order) */
-		for (; k + 8 <= hl; k += 8) {
-			uint64_t x, y;
-			int b;
+	if (t->hdone & (64 << i))
+		return t->hchars[i];
+	/* eight bytes at a time (the bytes of y in any order) */
+	for (; k + 8 <= hl; k += 8) {
+		uint64_t x, y;
+		int b;
 
-			memcpy(&x, host + k, 8);
-			x |= 0x2020202020202020ull;
-			y = x ^ (x >> 3 & 0x1f1f1f1f1f1f1f1full);	/* f ^ f >> 3, each byte */
-			for (b = 0; b < 64; b += 8)
-				m |= (uint64_t)1 << (y >> b & 63);
-		}
-		t->hchars[i] = m | ruleset_lit_chars((const unsigned char *)host + k, hl - k);
+		memcpy(&x, host + k, 8);
+		x |= 0x2020202020202020ull;
+		y = x ^ (x >> 3 & 0x1f1f1f1f1f1f1f1full);	/* f ^ f >> 3, each byte */
+		for (b = 0; b < 64; b += 8)
+			m |= (uint64_t)1 << (y >> b & 63);
 	}
-	t->hlen[i] = hl;
-	t->hdone |= 1 << i;
-	return hl;
+	t->hchars[i] = m | ruleset_lit_chars((const unsigned char *)host + k, hl - k);
+	t->hdone |= 64 << i;
+	return t->hchars[i];
+}
+
+/* 1 when the host s[0..n) ends with suf (lowercase), letters of either
+ * case alike, or does before a final newline ('$' matches there too). */
+static int ruleset_lit_ends(const char *s, size_t n, const char *suf)
+{
+	size_t sl = strlen(suf), k;
+
+	if (n > 0 && s[n - 1] == '\n' && n - 1 >= sl) {
+		for (k = 0; k < sl && (s[n - 1 - sl + k] | 0x20) == (suf[k] | 0x20); k++)
+			;
+		if (k == sl)
+			return 1;	/* (a loose test: the pattern decides) */
+	}
+	if (n < sl)
+		return 0;
+	s += n - sl;
+	for (k = 0; k < sl; k++) {
+		unsigned char c = (unsigned char)s[k];
+
+		if ((char)((unsigned)(c - 'A') < 26u ? c + 32 : c) != suf[k])
+			return 0;
+	}
+	return 1;
 }
 
 /* Host i lowercased into hlow[i] (hl < RULESET_HOST_LOW), when not yet:
@@ -725,18 +756,23 @@ static const char *ruleset_lit_host_low(ruleset_lit_text *t, int i)
 	return t->hlow[i];
 }
 
-/* 0 when host i lacks every literal of the rule's host filter: their bytes
- * say so for most, a search for the others. */
+/* 0 when host i cannot match the rule's host filter: it does not end as
+ * every host the filter matches does, or lacks every literal of it (their
+ * bytes say so for most, a search for the others). */
 int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i)
 {
 	const char *l, *low;
 	unsigned n;
 
+	if (r->host_suffix != NULL)
+		return ruleset_lit_ends(t->host[i], t->hlen[i], r->host_suffix);
 	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
 		return 1;
 	if (r->nhost_chars > 0) {
+		uint64_t hc = ruleset_lit_host_chars(t, i);
+
 		for (n = 0; n < r->nhost_chars; n++)
-			if ((r->host_chars[n] & ~t->hchars[i]) == 0)
+			if ((r->host_chars[n] & ~hc) == 0)
 				break;
 		if (n == r->nhost_chars)
 			return 0;	/* each literal has a byte the host lacks */

@@ -52,6 +52,8 @@ typedef struct ruleset_rule {
 	pcre2_code *host_re;		/* NULL: any host */
 	int host_jit;			/* host_re is JIT-compiled */
 	char *host_lits;		/* literals of host_re, or NULL */
+	char *host_suffix;		/* how every host host_re matches ends
+					 * (ruleset_pat_suffix()), or NULL */
 	uint64_t host_chars[RULESET_HOST_CHARS];	/* the bytes of each of host_lits
 					 * (ruleset_lit_chars()), for a quick "not there" */
 	unsigned nhost_chars;		/* host_lits counted there; 0: none made */
@@ -122,11 +124,13 @@ typedef struct ruleset_lit_text {
 	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];	/* parts one of whose literals is there */
 	uint64_t rposs[(RULESET_LIT_RULES + 63) / 64];	/* rules one of whose parts' literals is */
 	char lowbuf[RULESET_MAX_TEXT];
-	int hdone;			/* bit i: host i measured; bit 3 + i: lowercased */
+	int hdone;			/* bit i: host i measured; bit 3 + i: lowercased;
+					 * bit 6 + i: its bytes noted (hchars) */
 	const char *host[3];		/* host i, once measured */
 	size_t hlen[3];			/* host i's length, at most RULESET_MAX_TEXT */
 	char hlow[3][RULESET_HOST_LOW];	/* host i lowercased, when shorter (on first need) */
-	uint64_t hchars[3];		/* host i's bytes, when shorter (ruleset_lit_chars()) */
+	uint64_t hchars[3];		/* host i's bytes, when shorter (ruleset_lit_chars()),
+					 * on first need */
 } ruleset_lit_text;
 
 /* --- set-up --- */
@@ -190,8 +194,8 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 		return 0;
 	return r->lits2 == NULL || ruleset_lit_part_find(r->lits2, t);
 }
-/* Host i's length (at most RULESET_MAX_TEXT), measured and, when shorter
- * than RULESET_HOST_LOW, its bytes noted on first need for this text. */
+/* Host i's length (at most RULESET_MAX_TEXT), measured on first need for
+ * this text. */
 size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host);
 
 /* 0 when host i (measured by ruleset_lit_host_len()) lacks every literal of

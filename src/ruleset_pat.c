@@ -451,6 +451,80 @@ char *ruleset_pat_lits(const char *pattern)
 	return buf;
 }
 
+/* The end every subject a pattern matches must have: the pattern is one
+ * sequence (no top-level '|', no "(?" option or group, no \Q) that ends
+ * with a run of plain bytes (letters, digits, '-', '_', "\." a dot) and
+ * '$', the run cut off by a special character or the pattern's start
+ * (not by an escape, whose length is not read here).  Letters lowercased
+ * (patterns are caseless); NULL when there is none or no memory.  ('$'
+ * also matches before a final newline: the caller allows for it.) */
+char *ruleset_pat_suffix(const char *pattern)
+{
+	size_t n = strlen(pattern), i, j, e, k, bs = 0, depth = 0;
+	unsigned char c = 0;
+	char *out;
+
+	if (n < 2 || pattern[n - 1] != '$' || strstr(pattern, "(?") != NULL ||
+	    strstr(pattern, "\\Q") != NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (pattern[i] == '\\') {
+			i++;	/* the escaped byte */
+		} else if (pattern[i] == '[') {	/* a class: to its ']' */
+			j = i + 1;
+			if (j < n && pattern[j] == '^')
+				j++;
+			if (j < n && pattern[j] == ']')
+				j++;	/* a first ']' is a member */
+			for (; j < n && pattern[j] != ']'; j++)
+				if (pattern[j] == '\\')
+					j++;
+			if (j >= n)
+				return NULL;
+			i = j;
+		} else if (pattern[i] == '(') {
+			depth++;
+		} else if (pattern[i] == ')') {
+			if (depth-- == 0)
+				return NULL;
+		} else if (pattern[i] == '|' && depth == 0) {
+			return NULL;	/* the end could be another alternative's */
+		}
+	}
+	if (i != n || depth != 0)
+		return NULL;
+	/* the '$' must not be escaped: an even run of '\' before it */
+	for (k = n - 1; k > 0 && pattern[k - 1] == '\\'; k--)
+		;
+	if ((n - 1 - k) % 2 != 0)
+		return NULL;
+	/* back from the '$', over the plain bytes */
+	for (e = n - 1; e > 0;) {
+		c = (unsigned char)pattern[e - 1];
+		for (bs = 0; e - 1 > bs && pattern[e - 2 - bs] == '\\'; bs++)
+			;
+		if (c == '.' && bs % 2 == 1) {
+			e -= 2;		/* "\." */
+			continue;
+		}
+		if (bs % 2 == 1 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				     (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			break;
+		e--;
+	}
+	if (e > 0 && (bs % 2 == 1 || strchr("^$.|?*+()[]{}", c) == NULL))
+		return NULL;	/* cut by an escape or an unknown byte */
+	if (e == n - 1 || (out = malloc(n)) == NULL)
+		return NULL;
+	for (i = e, k = 0; i < n - 1; i++) {
+		if (pattern[i] == '\\')
+			i++;
+		out[k++] = (char)((unsigned)(pattern[i] - 'A') < 26u ? pattern[i] + 32 : pattern[i]);
+	}
+	out[k] = '\0';
+	return out;
+}
+
 /* A plain word (no special character, no cut) whose one literal it is:
  * finding it is matching it. */
 int ruleset_pat_exact(const char *p, size_t n, const char *lits)

@@ -12,6 +12,11 @@
  * frees it), or NULL when none can be derived safely. */
 char *ruleset_pat_lits(const char *pattern);
 
+/* The end every subject of a host pattern has ("^mx\\.example\\.com$":
+ * "mx.example.com"), lowercased (malloc'd, the caller frees it), or NULL
+ * when there is none to be read; '$' also matches before a final newline. */
+char *ruleset_pat_suffix(const char *pattern);
+
 /* 1 when the pattern p (n bytes, NUL-terminated) is a plain word and lits
  * (ruleset_pat_lits() of it) is that word alone: finding the literal is
  * matching the pattern. */
