@@ -137,17 +137,31 @@ static const classify_map classify_tab[] = {
 	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
 };
 
-static int classify_map_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const classify_map *)elem)->reason);
-}
-
+/* The reason's entry, or NULL: the first entry with its first letter
+ * found by a binary search on that letter (classify_tab is sorted), then
+ * the few names that start with it compared (a binary search's strcmp()
+ * calls cost more than the rest of the class work). */
 static const classify_map *classify_find(const char *reason)
 {
+	size_t lo = 0, hi = sizeof(classify_tab) / sizeof(classify_tab[0]);
+	char c;
+
 	if (reason == NULL)
 		return NULL;
-	return bsearch(reason, classify_tab, sizeof(classify_tab) / sizeof(classify_tab[0]),
-		       sizeof(classify_tab[0]), classify_map_cmp);
+	c = reason[0];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (classify_tab[mid].reason[0] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < sizeof(classify_tab) / sizeof(classify_tab[0]) &&
+	       classify_tab[lo].reason[0] == c; lo++)
+		if (strcmp(reason + 1, classify_tab[lo].reason + 1) == 0)
+			return &classify_tab[lo];
+	return NULL;
 }
 
 /* 1 when the text says the failure is temporary. */
@@ -367,13 +381,18 @@ static int classify_fold_eq(unsigned char a, unsigned char b)
 
 /* 1 when phrase occurs in s, letters of either case alike (what
  * strcasestr() tells, without its set-up per call).  A NUL ends the
- * comparison: s is not read past its end. */
+ * comparison: s is not read past its end.  The phrases are ASCII and
+ * start with a letter: positions are first tested on that letter alone
+ * (its bit 0x20 set: either case). */
 static int classify_has_phrase(const char *s, const char *phrase)
 {
+	unsigned char p0 = (unsigned char)(phrase[0] | 0x20);
 	size_t k;
 
 	for (; *s != '\0'; s++) {
-		for (k = 0; phrase[k] != '\0' &&
+		if (((unsigned char)*s | 0x20) != p0)
+			continue;
+		for (k = 1; phrase[k] != '\0' &&
 			    classify_fold_eq((unsigned char)s[k], (unsigned char)phrase[k]); k++)
 			;
 		if (phrase[k] == '\0')
