@@ -38,6 +38,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define RULESET_LIT_AVX2 1	/* the AVX2 code is built (run when the CPU has it) */
+#include <immintrin.h>
+#endif
 
 #include "ruleset_lit.h"
 
@@ -329,15 +333,86 @@ void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
 	t->hdone = 0;
 }
 
-/* 1 when l[0..ll) occurs in h[0..hl) (short strings).  With SSE2, sixteen
- * positions at a time are tested on their first two bytes, then each
- * candidate on the rest; without, memchr() for the first byte. */
+static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
+
+/* What the CPU can do: 2 AVX2 (and POPCNT), 0 not (or not built). */
+static int ruleset_lit_cpu(void)
+{
+#ifdef RULESET_LIT_AVX2
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+		return 2;
+#endif
+	return 0;
+}
+
+int ruleset_lit_simd(int level)
+{
+	int c;
+
+	if (level < 0) {
+		c = __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED);
+		if (c < 0) {	/* a race only chooses the same twice */
+			c = getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : ruleset_lit_cpu();
+			__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
+		}
+		return c;
+	}
+	c = ruleset_lit_cpu();
+	if (level < c)
+		c = level;
+	__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
+	return c;
+}
+
+#ifdef RULESET_LIT_AVX2
+/* ruleset_lit_find() with AVX2, for hl > 32 and ll >= 2: thirty-two
+ * positions at a time tested on their first two bytes, the last block
+ * read so that it ends at the text's end (its positions already tested
+ * masked out). */
+__attribute__((target("avx2"))) static int
+ruleset_lit_find_avx2(const char *h, size_t hl, const char *l, size_t ll)
+{
+	const __m256i f0 = _mm256_set1_epi8(l[0]), f1 = _mm256_set1_epi8(l[1]);
+	size_t i = 0, b, last = hl - ll;	/* a match starts at 0 .. last */
+
+	for (;;) {
+		uint32_t m;
+
+		b = i + 33 <= hl ? i : hl - 33;	/* positions b .. b + 31 read h[b .. b + 33) */
+		m = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+		    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + b)), f0),
+		    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + b + 1)),
+				      f1)));
+		m &= ~(uint32_t)0 << (i - b);	/* i - b < 32 */
+		if (last < b + 31)
+			m &= (uint32_t)(((uint64_t)2 << (last - b)) - 1);
+		for (; m != 0; m &= m - 1) {
+			size_t at = b + (size_t)__builtin_ctz(m);
+
+			if (memcmp(h + at + 2, l + 2, ll - 2) == 0)
+				return 1;
+		}
+		if (b + 32 > last)
+			return 0;
+		i = b + 32;
+	}
+}
+#endif
+
+/* 1 when l[0..ll) occurs in h[0..hl) (short strings).  With AVX2 (when
+ * the scan's level is chosen: ruleset_lit_simd()) thirty-two, with SSE2
+ * sixteen positions at a time are tested on their first two bytes, then
+ * each candidate on the rest; without, memchr() for the first byte. */
 static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 {
 	const char *p = h, *end = h + hl;
 
 	if (ll == 0 || ll > hl)
 		return 0;
+#ifdef RULESET_LIT_AVX2
+	if (hl > 32 && ll >= 2 && __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED) >= 2)
+		return ruleset_lit_find_avx2(h, hl, l, ll);
+#endif
 #ifdef __SSE2__
 	if (ll >= 2) {
 		const __m128i f0 = _mm_set1_epi8(l[0]), f1 = _mm_set1_epi8(l[1]);
@@ -483,9 +558,7 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
 	}
 }
 
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
-#define RULESET_LIT_AVX2 1
-#include <immintrin.h>
+#ifdef RULESET_LIT_AVX2
 
 /* The same with AVX2, on a packed index: eight positions a step, their
  * trigrams shuffled out of sixteen bytes, hashed, and their filter bits
@@ -560,37 +633,6 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 	}
 }
 #endif
-
-static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
-
-/* What the CPU can do: 2 AVX2 (and POPCNT), 0 not (or not built). */
-static int ruleset_lit_cpu(void)
-{
-#ifdef RULESET_LIT_AVX2
-	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
-		return 2;
-#endif
-	return 0;
-}
-
-int ruleset_lit_simd(int level)
-{
-	int c;
-
-	if (level < 0) {
-		c = __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED);
-		if (c < 0) {	/* a race only chooses the same twice */
-			c = getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : ruleset_lit_cpu();
-			__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
-		}
-		return c;
-	}
-	c = ruleset_lit_cpu();
-	if (level < c)
-		c = level;
-	__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
-	return c;
-}
 
 /* The scan the CPU and the index allow. */
 static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,

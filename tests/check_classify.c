@@ -765,9 +765,10 @@ START_TEST(test_random_input)
 }
 END_TEST
 
-/* The literal scan's vector code (ruleset_lit_simd()) finds what the plain
- * code finds: random texts made of the built-in literals, pieces of them
- * and other bytes, of every length around the vector blocks' edges. */
+/* The literal scan's and search's vector code (ruleset_lit_simd()) find
+ * what the plain code finds: random texts made of the built-in literals,
+ * pieces of them and other bytes, of every length around the vector
+ * blocks' edges. */
 START_TEST(test_lit_scan_levels)
 {
 	const ruleset *rs = ruleset_builtin();
@@ -809,6 +810,28 @@ START_TEST(test_lit_scan_levels)
 		ruleset_lit_scan(&rs->lit, &t2);
 		ck_assert(memcmp(t0.poss, t2.poss, nw * sizeof(t0.poss[0])) == 0);
 		ck_assert(memcmp(t0.rposs, t2.rposs, nr * sizeof(t0.rposs[0])) == 0);
+		/* and a search for one literal finds what the plain one finds */
+		for (k = 0; k < 4; k++) {
+			char lits[RULESET_MAX_TEXT + 2];
+			const char *l = rs->lit.lstr[(size_t)rand_r(&seed) % rs->lit.nlent];
+			size_t ll = strlen(l) < RULESET_MAX_TEXT ? strlen(l) : RULESET_MAX_TEXT, at;
+			int f0, f2;
+
+			if (k == 0 && n > 0) {	/* one in the text: a piece of it */
+				at = (size_t)rand_r(&seed) % n;
+				ll = 2 + (size_t)rand_r(&seed) % 12;
+				if (ll > n - at)
+					ll = n - at;
+				l = buf + at;
+			}
+			memcpy(lits, l, ll);
+			lits[ll] = lits[ll + 1] = '\0';
+			ruleset_lit_simd(0);
+			f0 = ruleset_lit_part_find(lits, &t0);
+			ruleset_lit_simd(top);
+			f2 = ruleset_lit_part_find(lits, &t2);
+			ck_assert_int_eq(f0, f2);
+		}
 	}
 	ruleset_lit_simd(top);
 }
