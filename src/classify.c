@@ -593,12 +593,13 @@ static void classify_set_status(char dst[16], const char *src)
 }
 
 /* Status and reply code: the text's enhanced code wins over the engine's;
- * the engine's reply code is kept, else the text's is taken. */
-static void classify_codes(bt_rcpt *rc, const char *text, size_t len)
+ * the engine's reply code is kept, else the text's is taken.  *prefix: the
+ * first repeated prefix (classify_text_scan_codes()). */
+static void classify_codes(bt_rcpt *rc, const char *text, size_t len, size_t *prefix)
 {
 	char st[16], reply[4];
 
-	classify_text_scan_codes(text, len, st, sizeof(st), reply);
+	classify_text_scan_codes(text, len, st, sizeof(st), reply, prefix);
 	if (st[0] != '\0' && !(classify_text_vague(st, strlen(st)) &&
 				 codes_valid_enhanced(rc->status) && !rc->status_synthetic &&
 				 !classify_text_vague(rc->status, strlen(rc->status)))) {
@@ -686,6 +687,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	int delayed, by_text = 0;
 	const codes_entry *e = NULL;
 	classify_diag d;
+	size_t prefix;
 
 	if (rc == NULL || rc->cls == BT_CLASS_DELIVERED || rc->cls == BT_CLASS_AUTOREPLY ||
 	    rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_NONE)
@@ -707,8 +709,8 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	 * (a whole buffer cleared cost more than the rest of the text work) */
 	memset(text + d.len, 0, d.len + CLASSIFY_READ_AHEAD <= sizeof(text) ?
 				CLASSIFY_READ_AHEAD : sizeof(text) - d.len);
-	classify_codes(rc, text, d.len);
-	d.len = classify_text_strip_prefixes(text, low, d.len);
+	classify_codes(rc, text, d.len, &prefix);
+	d.len = classify_text_strip_prefixes(text, low, d.len, prefix);
 	classify_text_mask_locals(text, low, d.len);
 	d.text = text;
 	d.low = low;

@@ -7,8 +7,10 @@
  *	classify.c prepares each diagnostic here once: classify_text_fold()
  *	makes the folded text and its lowercase copy in one pass,
  *	classify_text_scan_codes() finds the status and reply codes it
- *	quotes, classify_text_strip_prefixes() removes the "550-5.7.1 "
- *	prefixes that multi-line replies repeat (from both copies).  The
+ *	quotes and where the first repeated "550-5.7.1 " prefix is,
+ *	classify_text_strip_prefixes() removes those prefixes, which
+ *	multi-line replies repeat, from there on (from both copies), and
+ *	classify_text_mask_locals() hides the addresses' local parts.  The
  *	character tests are the C locale's (the program never sets another
  *	one), written out so that they cost no library call per byte.
  *
@@ -301,10 +303,10 @@ int classify_text_vague(const char *p, size_t n)
 }
 
 void classify_text_scan_codes(const char *text, size_t len, char *status, size_t slen,
-			      char reply[4])
+			      char reply[4], size_t *prefix)
 {
 	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
-	size_t n, pn = 0;
+	size_t n, pn = 0, pfx = len;
 
 	status[0] = '\0';
 	reply[0] = '\0';
@@ -317,6 +319,11 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 		if (*p == '\0')
 			break;
 		if (classify_text_reply_at(text, p, &paired, &at)) {
+			/* the first repeated prefix (classify_text_prefix_at(), the
+			 * same tests): where classify_text_strip_prefixes() starts */
+			if (pfx == len && paired && p > text && p[-1] == ' ' &&
+			    classify_text_status_at(text, at, &n) && at[n] == ' ')
+				pfx = (size_t)(p - text);
 			if (first_reply == NULL)
 				first_reply = p;
 			if (paired && (pair == NULL || classify_text_vague(pair, pn)) &&
@@ -346,6 +353,7 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 		memcpy(reply, pair_reply, 3);
 		reply[3] = '\0';
 	}
+	*prefix = pfx;
 }
 
 /* 1 when a repeated prefix ("550-5.7.1 ") starts at text[i]; *next: the
@@ -365,19 +373,14 @@ static int classify_text_prefix_at(const char *text, size_t i, size_t *next)
 	return 0;
 }
 
-size_t classify_text_strip_prefixes(char *text, char *low, size_t len)
+size_t classify_text_strip_prefixes(char *text, char *low, size_t len, size_t first)
 {
-	size_t i = 0, o, next, j;
+	size_t i = first, o, next, j;
 
-	/* Up to the first prefix nothing moves: find it by its first byte. */
-	for (;;) {
-		i = classify_text_next45(text, i, len);
-		if (i >= len)
-			return len;
-		if (classify_text_prefix_at(text, i, &next))
-			break;
-		i++;
-	}
+	/* Up to the first prefix (classify_text_scan_codes() found it)
+	 * nothing moves. */
+	if (first >= len)
+		return len;
 	/* From there on, runs move down to o.  A prefix's tests read the text
 	 * at and after i-1, which no move has reached (o < i, and a run ends
 	 * before the next '4' or '5'): they see the text as it came. */
