@@ -16,6 +16,7 @@
 #include "rules_builtin.h"
 #include "ruleset.h"
 #include "ruleset_int.h"
+#include "ruleset_pat.h"
 
 /* Classify one recipient with the built-in ruleset. */
 static bt_rcpt run(const char *status, const char *reply, const char *diag,
@@ -1058,6 +1059,63 @@ START_TEST(test_host_filter)
 }
 END_TEST
 
+/* The end a host filter requires (ruleset_pat_suffix()), read only where
+ * it is sure, and the hosts it lets through: any case, and '$' before a
+ * final newline. */
+START_TEST(test_host_suffix)
+{
+	static const struct { const char *pattern, *suffix; } sfx[] = {
+		{ "^googlegroups\\.com$", "googlegroups.com" },
+		{ "(^|\\.)(orange|wanadoo)\\.FR$", ".fr" },
+		{ "^inbound-smtp\\.[a-z0-9-]+\\.amazonaws\\.com$", ".amazonaws.com" },
+		{ "mx\\d{2}com$", "com" },
+		{ "a.com$", "com" },
+		{ "\\x2ecom$", NULL },		/* an escape's end is not read */
+		{ "\\101com$", NULL },
+		{ "\\cXcom$", NULL },
+		{ "a\\$", NULL },			/* no end anchor */
+		{ "a\\\\$", NULL },			/* a backslash, then the end */
+		{ "a$|b", NULL },			/* another alternative */
+		{ "(a|b)$", NULL },
+		{ "(?i)abc$", NULL },
+		{ "[$]com$", "com" },
+		{ "[]a|]com$", "com" },
+		{ "\\.docomo\\.ne\\.jp$", ".docomo.ne.jp" },
+		{ "docomo", NULL },
+	};
+	char err[256];
+	ruleset *rs;
+	size_t i;
+
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		char *got = ruleset_pat_suffix(sfx[i].pattern);
+
+		if (sfx[i].suffix == NULL)
+			ck_assert_msg(got == NULL, "%s: %s", sfx[i].pattern, got);
+		else
+			ck_assert_str_eq(got, sfx[i].suffix);
+		free(got);
+	}
+	rs = ruleset_new(err, sizeof(err));
+	ck_assert_int_eq(ruleset_add_rule(rs, "go away", "suspend", "^mx\\.Example\\.com$", NULL,
+					  err, sizeof(err)), 0);
+	{
+		const char *h[3] = { "MX.EXAMPLE.COM", NULL, NULL };
+
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+		h[0] = "mx.example.com\n";
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+		h[0] = "amx.example.com";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[0] = "mx.example.co";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[2] = "mx.example.cOm";
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+	}
+	ruleset_free(rs);
+}
+END_TEST
+
 START_TEST(test_bad_rules)
 {
 	char err[256];
@@ -1219,6 +1277,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tr, test_lit_scan_levels);
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
+	tcase_add_test(tr, test_host_suffix);
 	tcase_add_test(tr, test_bad_rules);
 	tcase_add_test(tr, test_add_code);
 	tcase_add_test(tr, test_reasons_aliases);
