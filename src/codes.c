@@ -582,23 +582,29 @@ static const codes_entry codes_tab[] = {
 #define CODES_N (sizeof(codes_tab) / sizeof(codes_tab[0]))
 
 /* Parse 1-3 decimal digits without a leading zero (except "0") at *p;
- * advance *p.  -1 when malformed. */
-static long codes_number(const char **p)
+ * advance *p.  -1 when malformed.  Written out (no loop): it is asked
+ * three times per code, for every recipient. */
+static inline long codes_number(const char **p)
 {
-	const char *s = *p;
-	long v = 0;
-	int n = 0;
+	const unsigned char *s = (const unsigned char *)*p;
+	unsigned d0 = s[0] - '0', d1, d2;
 
-	while (s[n] >= '0' && s[n] <= '9') {
-		if (n == 3)
-			return -1;
-		v = v * 10 + (s[n] - '0');
-		n++;
-	}
-	if (n == 0 || (n > 1 && s[0] == '0'))
+	if (d0 > 9)
 		return -1;
-	*p = s + n;
-	return v;
+	if ((d1 = s[1] - '0') > 9) {
+		*p += 1;
+		return (long)d0;
+	}
+	if (d0 == 0)
+		return -1;	/* a leading zero */
+	if ((d2 = s[2] - '0') > 9) {
+		*p += 2;
+		return (long)(d0 * 10 + d1);
+	}
+	if ((unsigned)(s[3] - '0') <= 9u)
+		return -1;	/* four digits */
+	*p += 3;
+	return (long)(d0 * 100 + d1 * 10 + d2);
 }
 
 long codes_key(const char *s)
