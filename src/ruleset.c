@@ -369,6 +369,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 			goto fail;
 		out->host_lits = ruleset_pat_lits(host);
 		out->host_suffix = ruleset_pat_suffix(host);	/* NULL: none (or no memory) */
+		out->host_suffix_len = out->host_suffix ? strlen(out->host_suffix) : 0;
 	}
 	if (status != NULL && *status != '\0' && (out->status = ruleset_filter_list(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");

@@ -714,16 +714,6 @@ static uint64_t ruleset_lit_lower8(uint64_t x)
 	return x | (((b + 0x3f * ones) & ~(b + 0x25 * ones) & ~x & highs) >> 2);
 }
 
-size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
-{
-	if (!(t->hdone & (1 << i))) {
-		t->host[i] = host;
-		t->hlen[i] = strnlen(host, RULESET_MAX_TEXT);
-		t->hdone |= 1 << i;
-	}
-	return t->hlen[i];
-}
-
 /* The mask of ruleset_lit_chars() of host i (hl < RULESET_HOST_LOW), made
  * when first needed. */
 static uint64_t ruleset_lit_host_chars(ruleset_lit_text *t, int i)
@@ -750,11 +740,9 @@ static uint64_t ruleset_lit_host_chars(ruleset_lit_text *t, int i)
 	return t->hchars[i];
 }
 
-/* 1 when the host s[0..n) ends with suf (lowercase), letters of either
- * case alike, or does before a final newline ('$' matches there too). */
-static int ruleset_lit_ends(const char *s, size_t n, const char *suf)
+int ruleset_lit_host_ends(const char *s, size_t n, const char *suf, size_t sl)
 {
-	size_t sl = strlen(suf), k;
+	size_t k;
 
 	if (n > 0 && s[n - 1] == '\n' && n - 1 >= sl) {
 		for (k = 0; k < sl && (s[n - 1 - sl + k] | 0x20) == (suf[k] | 0x20); k++)
@@ -798,16 +786,13 @@ static const char *ruleset_lit_host_low(ruleset_lit_text *t, int i)
 	return t->hlow[i];
 }
 
-/* 0 when host i cannot match the rule's host filter: it does not end as
- * every host the filter matches does, or lacks every literal of it (their
- * bytes say so for most, a search for the others). */
-int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i)
+/* The host filter's literals: their bytes rule most hosts out, a search
+ * the others. */
+int ruleset_lit_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i)
 {
 	const char *l, *low;
 	unsigned n;
 
-	if (r->host_suffix != NULL)
-		return ruleset_lit_ends(t->host[i], t->hlen[i], r->host_suffix);
 	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
 		return 1;
 	if (r->nhost_chars > 0) {

@@ -14,6 +14,7 @@
 #include <pcre2.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define RULESET_MAX_TEXT	4096	/* bytes of a diagnostic matched */
 #define RULESET_LIT_MIN		3	/* bytes of a literal at least: the index hashes three */
@@ -54,6 +55,7 @@ typedef struct ruleset_rule {
 	char *host_lits;		/* literals of host_re, or NULL */
 	char *host_suffix;		/* how every host host_re matches ends
 					 * (ruleset_pat_suffix()), or NULL */
+	size_t host_suffix_len;
 	uint64_t host_chars[RULESET_HOST_CHARS];	/* the bytes of each of host_lits
 					 * (ruleset_lit_chars()), for a quick "not there" */
 	unsigned nhost_chars;		/* host_lits counted there; 0: none made */
@@ -195,12 +197,36 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 	return r->lits2 == NULL || ruleset_lit_part_find(r->lits2, t);
 }
 /* Host i's length (at most RULESET_MAX_TEXT), measured on first need for
- * this text. */
-size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host);
+ * this text.  Inline: a hosted rule asks it of each host. */
+static inline size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
+{
+	if (!(t->hdone & (1 << i))) {
+		t->host[i] = host;
+		t->hlen[i] = strnlen(host, RULESET_MAX_TEXT);
+		t->hdone |= 1 << i;
+	}
+	return t->hlen[i];
+}
 
-/* 0 when host i (measured by ruleset_lit_host_len()) lacks every literal of
- * the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i);
+/* 1 when host s[0..n) ends with suf (sl bytes, lowercase), letters of
+ * either case alike, or may before a final newline ('$' matches there
+ * too). */
+int ruleset_lit_host_ends(const char *s, size_t n, const char *suf, size_t sl);
+
+/* The rest of ruleset_lit_host_possible(): 0 when host i lacks every
+ * literal of the rule's host filter. */
+int ruleset_lit_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i);
+
+/* 0 when host i (measured by ruleset_lit_host_len()) cannot match the
+ * rule's host filter: it does not end as every host the filter matches
+ * does, or lacks every literal of it. */
+static inline int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i)
+{
+	if (r->host_suffix != NULL)
+		return ruleset_lit_host_ends(t->host[i], t->hlen[i], r->host_suffix,
+					     r->host_suffix_len);
+	return ruleset_lit_host_lits(r, t, i);
+}
 
 #ifdef RULESET_LIT_CHECK
 /* Debug builds: abort when a pattern whose literals are not in s matches it. */
