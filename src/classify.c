@@ -159,7 +159,8 @@ static const classify_map *classify_find(const char *reason)
 	}
 	for (; lo < sizeof(classify_tab) / sizeof(classify_tab[0]) &&
 	       classify_tab[lo].reason[0] == c; lo++)
-		if (strcmp(reason + 1, classify_tab[lo].reason + 1) == 0)
+		if (classify_tab[lo].reason[1] == reason[1] &&
+		    strcmp(reason + 1, classify_tab[lo].reason + 1) == 0)
 			return &classify_tab[lo];
 	return NULL;
 }
@@ -185,11 +186,19 @@ int classify_is_hard(const char *reason, const char *status, const char *text)
 {
 	if (reason == NULL)
 		return 0;
-	if (strcmp(reason, "userunknown") == 0 || strcmp(reason, "hostunknown") == 0 ||
-	    strcmp(reason, "hasmoved") == 0)
-		return 1;
-	if (strcmp(reason, "notaccept") != 0)
+	/* by the first letter: most reasons are none of these four */
+	switch (reason[0]) {
+	case 'u':
+		return strcmp(reason, "userunknown") == 0;
+	case 'h':
+		return strcmp(reason, "hostunknown") == 0 || strcmp(reason, "hasmoved") == 0;
+	case 'n':
+		if (strcmp(reason, "notaccept") == 0)
+			break;
 		return 0;
+	default:
+		return 0;
+	}
 	if (status != NULL && status[0] != '\0')
 		return status[0] == '5';
 	return !classify_says_temporary(text);
