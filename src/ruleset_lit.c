@@ -69,11 +69,9 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 	free(ix->lent);
 	free(ix->lstr);
 	free(ix->part_of);
-	free(ix->rid_of);
 	ix->lent = NULL;
 	ix->lstr = NULL;
 	ix->part_of = NULL;
-	ix->rid_of = NULL;
 	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
 }
 
@@ -136,12 +134,13 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	 * entry's literals), then each literal put before its entry's end
 	 * (last first: they keep the order they were added in) */
 	for (i = 0; i < ix->nlent; i++)
-		ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]++;
+		ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ruleset_lit_tri3(
+		    (const unsigned char *)ix->lstr[ix->lent[i].k])))]++;
 	for (i = 1; i <= nslots; i++)
 		ix->pstart[i] += ix->pstart[i - 1];
 	for (i = ix->nlent; i-- > 0;)
-		ix->pent[--ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]] =
-		    ix->lent[i];
+		ix->pent[--ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ruleset_lit_tri3(
+		    (const unsigned char *)ix->lstr[ix->lent[i].k])))]] = ix->lent[i];
 	for (i = 0; i < ix->nlent + 3; i++) {
 		/* the three after the last: key 1 under mask 0 matches nothing */
 		ix->pkey[i] = i < ix->nlent ? ix->pent[i].key : 1;
@@ -166,8 +165,8 @@ static void ruleset_lit_key(ruleset_lit_ent *e, const char *s)
 
 /* Put the literals lits in the index under a new bit (*id, *indexed set).
  * When there is no room, *indexed stays 0: they are looked for one by one. */
-static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsigned *id,
-				   int *indexed)
+static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsigned rid,
+				   unsigned *id, int *indexed)
 {
 	size_t need = 0;
 	const char *l;
@@ -204,8 +203,8 @@ static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsign
 		 * capped keeps it so */
 		e->len = (uint32_t)(ll > RULESET_MAX_TEXT ? RULESET_MAX_TEXT + 1 : ll);
 		ruleset_lit_key(e, l);
-		e->tri = ruleset_lit_tri3((const unsigned char *)l);
-		f = ruleset_lit_tri(e->tri);
+		e->rid = rid;
+		f = ruleset_lit_tri(ruleset_lit_tri3((const unsigned char *)l));
 		ix->tset[f / 64] |= (uint64_t)1 << (f % 64);
 		e->id = *id;
 		e->k = (uint32_t)ix->nlent++;
@@ -222,21 +221,15 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 	if (ix->nids >= ix->part_alloc) {
 		size_t na = ix->part_alloc ? ix->part_alloc * 2 : 256;
 		const ruleset_part **np = realloc(ix->part_of, na * sizeof(*np));
-		unsigned *nr;
 
 		if (np == NULL)
 			return;		/* not indexed: looked for one by one */
 		ix->part_of = np;
-		if ((nr = realloc(ix->rid_of, na * sizeof(*nr))) == NULL)
-			return;		/* part_of is bigger than needed: harmless */
-		ix->rid_of = nr;
 		ix->part_alloc = na;
 	}
-	ruleset_lit_index_lits(ix, r->lits, &r->lit_id, &r->indexed);
-	if (r->indexed) {
+	ruleset_lit_index_lits(ix, r->lits, rule->lit_id, &r->lit_id, &r->indexed);
+	if (r->indexed)
 		ix->part_of[r->lit_id] = r;
-		ix->rid_of[r->lit_id] = rule->lit_id;
-	}
 	/* The second requirement is not indexed: its words are common ones
 	 * ("full", "over"), which would cost the scan more than it saves; it
 	 * is looked for when the first is there (one short search, much less
@@ -479,11 +472,15 @@ static inline uint64_t ruleset_lit_load8(const unsigned char *low, size_t p, siz
  * (room bytes left): its part's bit set in poss when its other bytes are
  * there too. */
 static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_ent *e,
-				   const unsigned char *low, size_t p, size_t room, uint64_t *poss)
+				   const unsigned char *low, size_t p, size_t room, uint64_t *poss,
+				   uint64_t *rposs)
 {
 	if (e->len <= 8 ||
-	    (e->len <= room && ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len)))
+	    (e->len <= room && ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len))) {
 		poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+		if (e->rid != RULESET_LIT_NOBIT)
+			rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
+	}
 }
 
 /* The literals of ents[0..n) at low[p]: their parts' bits set in poss.
@@ -493,7 +490,7 @@ static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_
  * its other bytes compared then. */
 static inline void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents,
 				  size_t n, const ruleset_lit_text *t, const unsigned char *low,
-				  size_t p, uint64_t *poss)
+				  size_t p, uint64_t *poss, uint64_t *rposs)
 {
 	size_t room = t->len - p;
 	uint64_t x = ruleset_lit_load8(low, p, room);
@@ -501,14 +498,15 @@ static inline void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_e
 
 	for (e = ents; e < end; e++)
 		if ((x & e->kmask) == e->key)
-			ruleset_lit_hit(ix, e, low, p, room, poss);
+			ruleset_lit_hit(ix, e, low, p, room, poss, rposs);
 }
 
 /* The positions p0 + b of the bits b of hits (their filter entries in
  * fs[b]) looked up: in the packed index, or (not packed: no memory) among
  * all literals. */
 static void ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text *t, size_t p0,
-			      uint64_t hits, const uint32_t *fs, int packed, uint64_t *poss)
+			      uint64_t hits, const uint32_t *fs, int packed, uint64_t *poss,
+			      uint64_t *rposs)
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 
@@ -517,13 +515,13 @@ static void ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text 
 		uint64_t below = ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1);
 
 		if (!packed) {
-			ruleset_lit_at(ix, ix->lent, ix->nlent, t, low, p0 + b, poss);
+			ruleset_lit_at(ix, ix->lent, ix->nlent, t, low, p0 + b, poss, rposs);
 			continue;
 		}
 		/* the entry's rank among those set: ruleset_lit_slot() */
 		s = ix->prank[f / 64] + ruleset_lit_popcount(below);
 		ruleset_lit_at(ix, ix->pent + ix->pstart[s], ix->pstart[s + 1] - ix->pstart[s], t, low,
-			       p0 + b, poss);
+			       p0 + b, poss, rposs);
 	}
 }
 
@@ -533,7 +531,7 @@ static void ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text 
  * in eight passes it, at random: a branch a position was mispredicted
  * often); the positions in the mask are then looked up. */
 static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
-				   int packed, uint64_t *poss)
+				   int packed, uint64_t *poss, uint64_t *rposs)
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 	size_t p, len = t->len;
@@ -554,7 +552,7 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
 			fs[b] = f = ruleset_lit_tri(tri);
 			hits |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
 		}
-		ruleset_lit_cands(ix, t, p, hits, fs, packed, poss);
+		ruleset_lit_cands(ix, t, p, hits, fs, packed, poss, rposs);
 	}
 }
 
@@ -566,7 +564,8 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
  * positions are read from a zeroed copy of the text's end: no load goes
  * past it. */
 __attribute__((target("avx2,popcnt"))) static void
-ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint64_t *poss)
+ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint64_t *poss,
+		      uint64_t *rposs)
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 	const int *tset32 = (const int *)(const void *)ix->tset;	/* bit f: word f / 32 */
@@ -627,7 +626,7 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 					m &= (1u << (n - q)) - 1;
 				for (; m != 0; m &= m - 1)
 					ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low,
-							at, room, poss);
+							at, room, poss, rposs);
 			}
 		}
 	}
@@ -636,19 +635,19 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 
 /* The scan the CPU and the index allow. */
 static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
-				  int packed, uint64_t *poss)
+				  int packed, uint64_t *poss, uint64_t *rposs)
 {
 #ifdef RULESET_LIT_AVX2
 	if (packed && ruleset_lit_simd(-1) >= 2) {
-		ruleset_lit_scan_avx2(ix, t, poss);
+		ruleset_lit_scan_avx2(ix, t, poss, rposs);
 		return;
 	}
 #endif
-	ruleset_lit_scan_plain(ix, t, packed, poss);
+	ruleset_lit_scan_plain(ix, t, packed, poss, rposs);
 }
 
 /* One pass over the lowercased text: the rules one of whose literals is
- * there.  The rules' bits are set from their parts' at the end. */
+ * there, each literal setting its part's bit and its rule's. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 {
 	size_t i, len = t->len, nw = (ix->nids + 63) / 64;
@@ -663,14 +662,14 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 	}
 	memset(t->poss, 0, nw * sizeof(t->poss[0]));
 	memset(t->rposs, 0, (ix->nrbits + 63) / 64 * sizeof(t->rposs[0]));
-	ruleset_lit_scan_text(ix, t, packed, t->poss);
+	ruleset_lit_scan_text(ix, t, packed, t->poss, t->rposs);
 #ifdef RULESET_LIT_CHECK
 	if (packed) {
 		/* the packed index finds what all literals find */
 		uint64_t *all = calloc(nw + 1, sizeof(*all));
 
 		if (all != NULL) {
-			ruleset_lit_scan_text(ix, t, 0, all);
+			ruleset_lit_scan_text(ix, t, 0, all, t->rposs);	/* the same rules */
 			if (memcmp(all, t->poss, nw * sizeof(*all)) != 0) {
 				fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: the packed index "
 					"and the literals differ on \"%.*s\"\n", (int)len, t->text);
@@ -680,16 +679,6 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 		}
 	}
 #endif
-	for (i = 0; i < nw; i++) {
-		uint64_t m;
-
-		for (m = t->poss[i]; m != 0; m &= m - 1) {
-			unsigned r = ix->rid_of[i * 64 + (unsigned)__builtin_ctzll(m)];
-
-			if (r != RULESET_LIT_NOBIT)
-				t->rposs[r / 64] |= (uint64_t)1 << (r % 64);
-		}
-	}
 	t->scanned = 1;
 }
 

@@ -80,7 +80,7 @@ typedef struct ruleset_rule {
 typedef struct ruleset_lit_ent {
 	uint64_t key, kmask;		/* its bytes 0..7 (as read from memory; zero past
 					 * its end), and which of those eight it has */
-	uint32_t tri;			/* its first three bytes, s[0] lowest */
+	uint32_t rid;			/* its rule's bit (or RULESET_LIT_NOBIT) */
 	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
 	uint32_t id;			/* the part's bit */
 	uint32_t k;			/* its string: ruleset_lit_idx.lstr[k] */
@@ -94,7 +94,6 @@ typedef struct ruleset_lit_idx {
 	size_t nlent, lent_alloc;
 	unsigned nids;			/* part bits given out */
 	const ruleset_part **part_of;	/* the part of each bit */
-	unsigned *rid_of;		/* the rule bit of each part bit (or NOBIT) */
 	size_t part_alloc;
 	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
