@@ -224,6 +224,7 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char
 	ruleset_part *np = realloc(r->parts, (r->nparts + 1) * sizeof(*np));
 	char *pat = malloc(n + 1);
 	ruleset_part *part;
+	char *all;
 	int need_re;
 
 	if (np != NULL)
@@ -241,6 +242,14 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char
 	part->lits = lits;
 	part->lits2 = lits2;
 	part->exact = ruleset_pat_exact(pat, n, part->lits);
+	if (!part->exact && lits != NULL && (all = ruleset_pat_expand(pat, n)) != NULL) {
+		/* a finite set of strings: finding one of them is matching */
+		free(part->lits);
+		free(part->lits2);
+		part->lits = all;
+		part->lits2 = NULL;
+		part->exact = 1;
+	}
 #ifdef RULESET_LIT_CHECK
 	need_re = 1;	/* check builds compare exact parts with their pattern */
 #else

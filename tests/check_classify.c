@@ -1059,6 +1059,50 @@ START_TEST(test_host_filter)
 }
 END_TEST
 
+/* Parts that are a finite set of plain strings (ruleset_pat_expand()):
+ * the strings, lowercase, or NULL for anything else. */
+START_TEST(test_pat_expand)
+{
+	static const struct { const char *pattern, *strings; } ex[] = {
+		{ "host ?unknown", "host unknown|hostunknown" },
+		{ "(user|mailbox) (unknown|not found)",
+		  "user unknown|user not found|mailbox unknown|mailbox not found" },
+		{ "(?:abc|DEF)", "abc|def" },
+		{ "temporar(il)?y locked", "temporarily locked|temporary locked" },
+		{ "queue\\.expired", "queue.expired" },
+		{ "\\bblocked\\b", NULL },
+		{ "user.*unknown", NULL },
+		{ "a(b|c)*xyz", NULL },
+		{ "(?i)abcd", NULL },
+		{ "(?=abc)abcd", NULL },
+		{ "abcd?", "abcd|abc" },
+		{ "ab?", NULL },		/* "a": shorter than a literal */
+		{ "(a|b|c|d|e|f|g|h|i)xyz", NULL },	/* more strings than kept */
+		{ "x[ab]yz", NULL },
+		{ "abc\\d", NULL },
+		{ "abc|", NULL },		/* the empty string */
+		{ "abc\\", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		char *got = ruleset_pat_expand(ex[i].pattern, strlen(ex[i].pattern)), joined[256];
+		const char *l;
+		size_t o = 0;
+
+		if (ex[i].strings == NULL) {
+			ck_assert_msg(got == NULL, "%s: %s", ex[i].pattern, got);
+			continue;
+		}
+		ck_assert_msg(got != NULL, "%s: none", ex[i].pattern);
+		for (l = got; *l != '\0'; l += strlen(l) + 1)
+			o += (size_t)snprintf(joined + o, sizeof(joined) - o, "%s%s", o ? "|" : "", l);
+		ck_assert_str_eq(joined, ex[i].strings);
+		free(got);
+	}
+}
+END_TEST
+
 /* The end a host filter requires (ruleset_pat_suffix()), read only where
  * it is sure, and the hosts it lets through: any case, and '$' before a
  * final newline. */
@@ -1278,6 +1322,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
 	tcase_add_test(tr, test_host_suffix);
+	tcase_add_test(tr, test_pat_expand);
 	tcase_add_test(tr, test_bad_rules);
 	tcase_add_test(tr, test_add_code);
 	tcase_add_test(tr, test_reasons_aliases);
