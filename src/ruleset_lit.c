@@ -151,7 +151,7 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 
 /* e->key and e->kmask: the literal's first bytes, up to eight, in memory
  * order, to compare with eight bytes of the text at once
- * (ruleset_lit_at()). */
+ * (ruleset_lit_at()); key2 its last eight, when longer (ruleset_lit_hit()). */
 static void ruleset_lit_key(ruleset_lit_ent *e, const char *s)
 {
 	unsigned char b[8] = { 0 }, m[8] = { 0 };
@@ -161,6 +161,9 @@ static void ruleset_lit_key(ruleset_lit_ent *e, const char *s)
 	memset(m, 0xff, n);
 	memcpy(&e->key, b, 8);
 	memcpy(&e->kmask, m, 8);
+	e->key2 = 0;
+	if (e->len > 8 && e->len <= RULESET_MAX_TEXT)
+		memcpy(&e->key2, s + e->len - 8, 8);
 }
 
 /* Put the literals lits in the index under a new bit (*id, *indexed set).
@@ -469,18 +472,27 @@ static inline uint64_t ruleset_lit_load8(const unsigned char *low, size_t p, siz
 }
 
 /* Literal e, whose first bytes (up to eight) are those of x, at low[p]
- * (room bytes left): its part's bit set in poss when its other bytes are
- * there too. */
+ * (room bytes left): its part's bit (and its rule's) set when its other
+ * bytes are there too: its last eight compared with key2 (one load: no
+ * read of its string, which missed the cache), any between with its
+ * string. */
 static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_ent *e,
 				   const unsigned char *low, size_t p, size_t room, uint64_t *poss,
 				   uint64_t *rposs)
 {
-	if (e->len <= 8 ||
-	    (e->len <= room && ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len))) {
-		poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
-		if (e->rid != RULESET_LIT_NOBIT)
-			rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
+	if (e->len > 8) {
+		uint64_t y;
+
+		if (e->len > room)
+			return;
+		memcpy(&y, low + p + e->len - 8, 8);
+		if (y != e->key2 ||
+		    (e->len > 16 && !ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len)))
+			return;
 	}
+	poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+	if (e->rid != RULESET_LIT_NOBIT)
+		rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
 }
 
 /* The literals of ents[0..n) at low[p]: their parts' bits set in poss.

@@ -74,12 +74,15 @@ typedef struct ruleset_rule {
 #endif
 } ruleset_rule;
 
-/* One literal in the index.  32 bytes, what the scan reads of it, so that
- * the built-in ones stay in the first-level cache; its string and its
- * rule are in arrays beside (read on a match only). */
+/* One literal in the index: what a scan compares with the text (its
+ * first eight bytes under a mask, also side by side in the packed index's
+ * pkey and pkmask, and its last eight), its length and bits; its string
+ * is in an array beside (read only for a literal of more than sixteen
+ * bytes that matched that far). */
 typedef struct ruleset_lit_ent {
 	uint64_t key, kmask;		/* its bytes 0..7 (as read from memory; zero past
 					 * its end), and which of those eight it has */
+	uint64_t key2;			/* its last eight bytes, when it has more */
 	uint32_t rid;			/* its rule's bit (or RULESET_LIT_NOBIT) */
 	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
 	uint32_t id;			/* the part's bit */
