@@ -231,23 +231,33 @@ static size_t classify_text_next45(const char *text, size_t i, size_t len)
 
 /* Length of the d.d.d code at s (1-3 digits each), 0 if none.  The caller
  * checks what stands before it. */
+/* 1-3 digits at s followed by a non-digit: their count; else 0.  Written
+ * out: every '4' and '5' of a text is asked. */
+static inline size_t classify_text_digits(const unsigned char *s)
+{
+	if (!classify_text_digit(s[0]))
+		return 0;
+	if (!classify_text_digit(s[1]))
+		return 1;
+	if (!classify_text_digit(s[2]))
+		return 2;
+	return classify_text_digit(s[3]) ? 0 : 3;
+}
+
 static size_t classify_text_code_at(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	int part, nd;
+	size_t i, n;
 
-	for (part = 0; part < 3; part++) {
-		for (nd = 0; classify_text_digit(s[i]) && nd < 4; nd++)
-			i++;
-		if (nd == 0 || nd > 3)
-			return 0;
-		if (part < 2) {
-			if (s[i] != '.')
-				return 0;
-			i++;
-		}
-	}
+	if ((n = classify_text_digits(s)) == 0 || s[n] != '.')
+		return 0;
+	i = n + 1;
+	if ((n = classify_text_digits(s + i)) == 0 || s[i + n] != '.')
+		return 0;
+	i += n + 1;
+	if ((n = classify_text_digits(s + i)) == 0)
+		return 0;
+	i += n;
 	/* not followed by more of a dotted number (IP address, version) */
 	if (s[i] == '.' && classify_text_digit(s[i + 1]))
 		return 0;
