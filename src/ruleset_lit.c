@@ -7,10 +7,16 @@
  *	pattern by ruleset_pat.c) in one hash index.  At match time the text
  *	is lowercased once, one pass over it marks the rules and parts whose
  *	words occur (ruleset_lit_rule_possible(),
- *	ruleset_lit_part_possible()), and host names are looked through the
- *	same way (ruleset_lit_host_possible()).  The index is packed for
- *	matching on first use (ruleset_lit_pack(), under the ruleset's lock):
- *	the literals of one trigram filter entry side by side.  Patterns are
+ *	ruleset_lit_part_possible()); a host name is ruled out by the end
+ *	its filter requires, else by the bytes or the words of the filter
+ *	(ruleset_lit_host_possible()).  The index is packed for matching on
+ *	first use (ruleset_lit_pack(), under the ruleset's lock): the
+ *	literals of one trigram filter entry side by side.  On a CPU with
+ *	AVX2 (chosen at run time, ruleset_lit_simd(); BOUNCETAG_NO_SIMD
+ *	turns it off) the pass hashes eight positions a step and gathers
+ *	their filter bits, and compares four literals' first eight bytes at
+ *	once; the plain C pass finds the same (tests/check_classify.c
+ *	compares them).  Patterns are
  *	caseless without UTF, so PCRE2 folds ASCII letters only: lowercasing
  *	ASCII on both sides is exact (ruleset_pat.c checks the PCRE2 in use).
  *	Compiling and running the patterns, and the order of the rules, are
