@@ -137,17 +137,32 @@ static const classify_map classify_tab[] = {
 	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
 };
 
-static int classify_map_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const classify_map *)elem)->reason);
-}
-
+/* The reason's entry, or NULL: the first entry with its first letter
+ * found by a binary search on that letter (classify_tab is sorted), then
+ * the few names that start with it compared (a binary search's strcmp()
+ * calls cost more than the rest of the class work). */
 static const classify_map *classify_find(const char *reason)
 {
+	size_t lo = 0, hi = sizeof(classify_tab) / sizeof(classify_tab[0]);
+	char c;
+
 	if (reason == NULL)
 		return NULL;
-	return bsearch(reason, classify_tab, sizeof(classify_tab) / sizeof(classify_tab[0]),
-		       sizeof(classify_tab[0]), classify_map_cmp);
+	c = reason[0];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (classify_tab[mid].reason[0] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < sizeof(classify_tab) / sizeof(classify_tab[0]) &&
+	       classify_tab[lo].reason[0] == c; lo++)
+		if (classify_tab[lo].reason[1] == reason[1] &&
+		    strcmp(reason + 1, classify_tab[lo].reason + 1) == 0)
+			return &classify_tab[lo];
+	return NULL;
 }
 
 /* 1 when the text says the failure is temporary. */
@@ -171,11 +186,19 @@ int classify_is_hard(const char *reason, const char *status, const char *text)
 {
 	if (reason == NULL)
 		return 0;
-	if (strcmp(reason, "userunknown") == 0 || strcmp(reason, "hostunknown") == 0 ||
-	    strcmp(reason, "hasmoved") == 0)
-		return 1;
-	if (strcmp(reason, "notaccept") != 0)
+	/* by the first letter: most reasons are none of these four */
+	switch (reason[0]) {
+	case 'u':
+		return strcmp(reason, "userunknown") == 0;
+	case 'h':
+		return strcmp(reason, "hostunknown") == 0 || strcmp(reason, "hasmoved") == 0;
+	case 'n':
+		if (strcmp(reason, "notaccept") == 0)
+			break;
 		return 0;
+	default:
+		return 0;
+	}
 	if (status != NULL && status[0] != '\0')
 		return status[0] == '5';
 	return !classify_says_temporary(text);
@@ -367,13 +390,18 @@ static int classify_fold_eq(unsigned char a, unsigned char b)
 
 /* 1 when phrase occurs in s, letters of either case alike (what
  * strcasestr() tells, without its set-up per call).  A NUL ends the
- * comparison: s is not read past its end. */
+ * comparison: s is not read past its end.  The phrases are ASCII and
+ * start with a letter: positions are first tested on that letter alone
+ * (its bit 0x20 set: either case). */
 static int classify_has_phrase(const char *s, const char *phrase)
 {
+	unsigned char p0 = (unsigned char)(phrase[0] | 0x20);
 	size_t k;
 
 	for (; *s != '\0'; s++) {
-		for (k = 0; phrase[k] != '\0' &&
+		if (((unsigned char)*s | 0x20) != p0)
+			continue;
+		for (k = 1; phrase[k] != '\0' &&
 			    classify_fold_eq((unsigned char)s[k], (unsigned char)phrase[k]); k++)
 			;
 		if (phrase[k] == '\0')
@@ -574,12 +602,13 @@ static void classify_set_status(char dst[16], const char *src)
 }
 
 /* Status and reply code: the text's enhanced code wins over the engine's;
- * the engine's reply code is kept, else the text's is taken. */
-static void classify_codes(bt_rcpt *rc, const char *text, size_t len)
+ * the engine's reply code is kept, else the text's is taken.  *prefix: the
+ * first repeated prefix (classify_text_scan_codes()). */
+static void classify_codes(bt_rcpt *rc, const char *text, size_t len, size_t *prefix)
 {
 	char st[16], reply[4];
 
-	classify_text_scan_codes(text, len, st, sizeof(st), reply);
+	classify_text_scan_codes(text, len, st, sizeof(st), reply, prefix);
 	if (st[0] != '\0' && !(classify_text_vague(st, strlen(st)) &&
 				 codes_valid_enhanced(rc->status) && !rc->status_synthetic &&
 				 !classify_text_vague(rc->status, strlen(rc->status)))) {
@@ -667,6 +696,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	int delayed, by_text = 0;
 	const codes_entry *e = NULL;
 	classify_diag d;
+	size_t prefix;
 
 	if (rc == NULL || rc->cls == BT_CLASS_DELIVERED || rc->cls == BT_CLASS_AUTOREPLY ||
 	    rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_NONE)
@@ -688,8 +718,8 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	 * (a whole buffer cleared cost more than the rest of the text work) */
 	memset(text + d.len, 0, d.len + CLASSIFY_READ_AHEAD <= sizeof(text) ?
 				CLASSIFY_READ_AHEAD : sizeof(text) - d.len);
-	classify_codes(rc, text, d.len);
-	d.len = classify_text_strip_prefixes(text, low, d.len);
+	classify_codes(rc, text, d.len, &prefix);
+	d.len = classify_text_strip_prefixes(text, low, d.len, prefix);
 	classify_text_mask_locals(text, low, d.len);
 	d.text = text;
 	d.low = low;

@@ -7,8 +7,10 @@
  *	classify.c prepares each diagnostic here once: classify_text_fold()
  *	makes the folded text and its lowercase copy in one pass,
  *	classify_text_scan_codes() finds the status and reply codes it
- *	quotes, classify_text_strip_prefixes() removes the "550-5.7.1 "
- *	prefixes that multi-line replies repeat (from both copies).  The
+ *	quotes and where the first repeated "550-5.7.1 " prefix is,
+ *	classify_text_strip_prefixes() removes those prefixes, which
+ *	multi-line replies repeat, from there on (from both copies), and
+ *	classify_text_mask_locals() hides the addresses' local parts.  The
  *	character tests are the C locale's (the program never sets another
  *	one), written out so that they cost no library call per byte.
  *
@@ -229,23 +231,33 @@ static size_t classify_text_next45(const char *text, size_t i, size_t len)
 
 /* Length of the d.d.d code at s (1-3 digits each), 0 if none.  The caller
  * checks what stands before it. */
+/* 1-3 digits at s followed by a non-digit: their count; else 0.  Written
+ * out: every '4' and '5' of a text is asked. */
+static inline size_t classify_text_digits(const unsigned char *s)
+{
+	if (!classify_text_digit(s[0]))
+		return 0;
+	if (!classify_text_digit(s[1]))
+		return 1;
+	if (!classify_text_digit(s[2]))
+		return 2;
+	return classify_text_digit(s[3]) ? 0 : 3;
+}
+
 static size_t classify_text_code_at(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	int part, nd;
+	size_t i, n;
 
-	for (part = 0; part < 3; part++) {
-		for (nd = 0; classify_text_digit(s[i]) && nd < 4; nd++)
-			i++;
-		if (nd == 0 || nd > 3)
-			return 0;
-		if (part < 2) {
-			if (s[i] != '.')
-				return 0;
-			i++;
-		}
-	}
+	if ((n = classify_text_digits(s)) == 0 || s[n] != '.')
+		return 0;
+	i = n + 1;
+	if ((n = classify_text_digits(s + i)) == 0 || s[i + n] != '.')
+		return 0;
+	i += n + 1;
+	if ((n = classify_text_digits(s + i)) == 0)
+		return 0;
+	i += n;
 	/* not followed by more of a dotted number (IP address, version) */
 	if (s[i] == '.' && classify_text_digit(s[i + 1]))
 		return 0;
@@ -301,10 +313,10 @@ int classify_text_vague(const char *p, size_t n)
 }
 
 void classify_text_scan_codes(const char *text, size_t len, char *status, size_t slen,
-			      char reply[4])
+			      char reply[4], size_t *prefix)
 {
 	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
-	size_t n, pn = 0;
+	size_t n, pn = 0, pfx = len;
 
 	status[0] = '\0';
 	reply[0] = '\0';
@@ -317,6 +329,11 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 		if (*p == '\0')
 			break;
 		if (classify_text_reply_at(text, p, &paired, &at)) {
+			/* the first repeated prefix (classify_text_prefix_at(), the
+			 * same tests): where classify_text_strip_prefixes() starts */
+			if (pfx == len && paired && p > text && p[-1] == ' ' &&
+			    classify_text_status_at(text, at, &n) && at[n] == ' ')
+				pfx = (size_t)(p - text);
 			if (first_reply == NULL)
 				first_reply = p;
 			if (paired && (pair == NULL || classify_text_vague(pair, pn)) &&
@@ -346,6 +363,7 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 		memcpy(reply, pair_reply, 3);
 		reply[3] = '\0';
 	}
+	*prefix = pfx;
 }
 
 /* 1 when a repeated prefix ("550-5.7.1 ") starts at text[i]; *next: the
@@ -365,19 +383,14 @@ static int classify_text_prefix_at(const char *text, size_t i, size_t *next)
 	return 0;
 }
 
-size_t classify_text_strip_prefixes(char *text, char *low, size_t len)
+size_t classify_text_strip_prefixes(char *text, char *low, size_t len, size_t first)
 {
-	size_t i = 0, o, next, j;
+	size_t i = first, o, next, j;
 
-	/* Up to the first prefix nothing moves: find it by its first byte. */
-	for (;;) {
-		i = classify_text_next45(text, i, len);
-		if (i >= len)
-			return len;
-		if (classify_text_prefix_at(text, i, &next))
-			break;
-		i++;
-	}
+	/* Up to the first prefix (classify_text_scan_codes() found it)
+	 * nothing moves. */
+	if (first >= len)
+		return len;
 	/* From there on, runs move down to o.  A prefix's tests read the text
 	 * at and after i-1, which no move has reached (o < i, and a run ends
 	 * before the next '4' or '5'): they see the text as it came. */
@@ -398,18 +411,32 @@ size_t classify_text_strip_prefixes(char *text, char *low, size_t len)
 	return o;
 }
 
-/* 1 for a byte of an address's local part (RFC 5322 dot-atom text). */
+/* 1 for a byte of an address's local part (RFC 5322 dot-atom text):
+ * letters, digits, '.' and "!#$%&'*+/=?^_`{|}~-".  A table: the masking
+ * loop asks it of every byte of a local part. */
 static int classify_text_local_char(unsigned char c)
 {
-	return classify_text_alnum(c) || c == '.' || (c != '\0' && strchr("!#$%&'*+/=?^_`{|}~-", c) != NULL);
+	static const uint32_t set[8] = {
+		0x00000000u,	/* 0x00-0x1f */
+		0xa3ffecfau,	/* 0x20-0x3f: ! # $ % & ' * + - . / 0-9 = ? */
+		0xc7fffffeu,	/* 0x40-0x5f: A-Z ^ _ */
+		0x7fffffffu,	/* 0x60-0x7f: ` a-z { | } ~ */
+	};
+
+	return (set[c >> 5] >> (c & 31)) & 1;
 }
 
 void classify_text_mask_locals(char *text, char *low, size_t len)
 {
 	size_t i, j;
+	const char *at;
 
-	for (i = 1; i + 1 < len; i++) {
-		if (text[i] != '@' || !classify_text_alnum((unsigned char)text[i + 1]) ||
+	if (len < 3)
+		return;
+	/* the '@'s found by memchr(): most texts have one or two */
+	for (i = 1; i + 1 < len && (at = memchr(text + i, '@', len - 1 - i)) != NULL; i++) {
+		i = (size_t)(at - text);
+		if (!classify_text_alnum((unsigned char)text[i + 1]) ||
 		    !classify_text_local_char((unsigned char)text[i - 1]))
 			continue;
 		for (j = i; j > 0 && classify_text_local_char((unsigned char)text[j - 1]); j--)

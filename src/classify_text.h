@@ -18,14 +18,17 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len);
 /* Codes in the text (len bytes, NUL-terminated): the first reply code followed by an enhanced code of
  * its class gives both (a later pair replaces a vague first one); else
  * the first reply code and the first enhanced code.  Either output may be
- * left empty. */
+ * left empty.  *prefix: where the first "550-5.7.1 " prefix that
+ * classify_text_strip_prefixes() removes starts (after a space), or len:
+ * the same pass finds it. */
 void classify_text_scan_codes(const char *text, size_t len, char *status, size_t slen,
-			      char reply[4]);
+			      char reply[4], size_t *prefix);
 
 /* Remove the "550-5.7.1 " prefixes that multi-line replies repeat inside
  * text (all but a leading one), in place, and the same bytes from low
- * (text lowercased); returns the new length. */
-size_t classify_text_strip_prefixes(char *text, char *low, size_t len);
+ * (text lowercased); first: the first one's index (scan_codes' *prefix;
+ * len: none).  Returns the new length. */
+size_t classify_text_strip_prefixes(char *text, char *low, size_t len, size_t first);
 
 /* Mask the local parts of the addresses in text (and low, text lowercased),
  * in place and at the same length: their letters become 'x', so that a

@@ -201,6 +201,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 	pcre2_code_free(r->re);
 #endif
 	free(r->host_lits);
+	free(r->host_suffix);
 	pcre2_code_free(r->host_re);
 	free(r->status);
 	memset(r, 0, sizeof(*r));
@@ -223,6 +224,7 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char
 	ruleset_part *np = realloc(r->parts, (r->nparts + 1) * sizeof(*np));
 	char *pat = malloc(n + 1);
 	ruleset_part *part;
+	char *all;
 	int need_re;
 
 	if (np != NULL)
@@ -240,6 +242,14 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char
 	part->lits = lits;
 	part->lits2 = lits2;
 	part->exact = ruleset_pat_exact(pat, n, part->lits);
+	if (!part->exact && lits != NULL && (all = ruleset_pat_expand(pat, n)) != NULL) {
+		/* a finite set of strings: finding one of them is matching */
+		free(part->lits);
+		free(part->lits2);
+		part->lits = all;
+		part->lits2 = NULL;
+		part->exact = 1;
+	}
 #ifdef RULESET_LIT_CHECK
 	need_re = 1;	/* check builds compare exact parts with their pattern */
 #else
@@ -367,6 +377,8 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		if (out->host_re == NULL)
 			goto fail;
 		out->host_lits = ruleset_pat_lits(host);
+		out->host_suffix = ruleset_pat_suffix(host);	/* NULL: none (or no memory) */
+		out->host_suffix_len = out->host_suffix ? strlen(out->host_suffix) : 0;
 	}
 	if (status != NULL && *status != '\0' && (out->status = ruleset_filter_list(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");

@@ -7,10 +7,16 @@
  *	pattern by ruleset_pat.c) in one hash index.  At match time the text
  *	is lowercased once, one pass over it marks the rules and parts whose
  *	words occur (ruleset_lit_rule_possible(),
- *	ruleset_lit_part_possible()), and host names are looked through the
- *	same way (ruleset_lit_host_possible()).  The index is packed for
- *	matching on first use (ruleset_lit_pack(), under the ruleset's lock):
- *	the literals of one trigram filter entry side by side.  Patterns are
+ *	ruleset_lit_part_possible()); a host name is ruled out by the end
+ *	its filter requires, else by the bytes or the words of the filter
+ *	(ruleset_lit_host_possible()).  The index is packed for matching on
+ *	first use (ruleset_lit_pack(), under the ruleset's lock): the
+ *	literals of one trigram filter entry side by side.  On a CPU with
+ *	AVX2 (chosen at run time, ruleset_lit_simd(); BOUNCETAG_NO_SIMD
+ *	turns it off) the pass hashes eight positions a step and gathers
+ *	their filter bits, and compares four literals' first eight bytes at
+ *	once; the plain C pass finds the same (tests/check_classify.c
+ *	compares them).  Patterns are
  *	caseless without UTF, so PCRE2 folds ASCII letters only: lowercasing
  *	ASCII on both sides is exact (ruleset_pat.c checks the PCRE2 in use).
  *	Compiling and running the patterns, and the order of the rules, are
@@ -38,6 +44,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define RULESET_LIT_AVX2 1	/* the AVX2 code is built (run when the CPU has it) */
+#include <immintrin.h>
+#endif
 
 #include "ruleset_lit.h"
 
@@ -50,8 +60,11 @@ void ruleset_lit_idx_init(ruleset_lit_idx *ix)
 static void ruleset_lit_unpack(ruleset_lit_idx *ix)
 {
 	free(ix->pent);
+	free(ix->pkey);
+	free(ix->pkmask);
 	free(ix->pstart);
 	ix->pent = NULL;
+	ix->pkey = ix->pkmask = NULL;
 	ix->pstart = NULL;
 	__atomic_store_n(&ix->packed, 0, __ATOMIC_RELAXED);
 }
@@ -62,19 +75,25 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 	free(ix->lent);
 	free(ix->lstr);
 	free(ix->part_of);
-	free(ix->rid_of);
 	ix->lent = NULL;
 	ix->lstr = NULL;
 	ix->part_of = NULL;
-	ix->rid_of = NULL;
 	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
 }
 
-/* The trigram filter's entry for three bytes packed a << 16 | b << 8 | c
- * (multiplicative hashing: the top bits of the product). */
-static unsigned ruleset_lit_tri(uint32_t tri)
+/* The trigram filter's entry for three bytes packed a | b << 8 | c << 16
+ * (ruleset_lit_tri3(); multiplicative hashing: the top bits of the
+ * product). */
+static inline unsigned ruleset_lit_tri(uint32_t tri)
 {
 	return (unsigned)((uint32_t)(tri * 2654435761u) >> (32 - RULESET_LIT_TRIBITS));
+}
+
+/* The three bytes at s packed s[0] | s[1] << 8 | s[2] << 16: the order a
+ * little-endian load gives, which the vector scan uses. */
+static inline uint32_t ruleset_lit_tri3(const unsigned char *s)
+{
+	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
 }
 
 /* The bits set in x. */
@@ -104,15 +123,16 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 
 	if (__atomic_load_n(&ix->packed, __ATOMIC_RELAXED))
 		return;
-	free(ix->pent);
-	free(ix->pstart);
+	ruleset_lit_unpack(ix);
 	for (i = 0; i < sizeof(ix->tset) / sizeof(ix->tset[0]); i++) {
 		ix->prank[i] = (uint16_t)nslots;
 		nslots += ruleset_lit_popcount(ix->tset[i]);
 	}
 	ix->pstart = calloc(nslots + 1, sizeof(*ix->pstart));
 	ix->pent = malloc((ix->nlent ? ix->nlent : 1) * sizeof(*ix->pent));
-	if (ix->pstart == NULL || ix->pent == NULL) {
+	ix->pkey = malloc((ix->nlent + 3) * sizeof(*ix->pkey));
+	ix->pkmask = malloc((ix->nlent + 3) * sizeof(*ix->pkmask));
+	if (ix->pstart == NULL || ix->pent == NULL || ix->pkey == NULL || ix->pkmask == NULL) {
 		ruleset_lit_unpack(ix);
 		return;
 	}
@@ -120,33 +140,42 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	 * entry's literals), then each literal put before its entry's end
 	 * (last first: they keep the order they were added in) */
 	for (i = 0; i < ix->nlent; i++)
-		ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]++;
+		ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ruleset_lit_tri3(
+		    (const unsigned char *)ix->lstr[ix->lent[i].k])))]++;
 	for (i = 1; i <= nslots; i++)
 		ix->pstart[i] += ix->pstart[i - 1];
 	for (i = ix->nlent; i-- > 0;)
-		ix->pent[--ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ix->lent[i].tri))]] =
-		    ix->lent[i];
+		ix->pent[--ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ruleset_lit_tri3(
+		    (const unsigned char *)ix->lstr[ix->lent[i].k])))]] = ix->lent[i];
+	for (i = 0; i < ix->nlent + 3; i++) {
+		/* the three after the last: key 1 under mask 0 matches nothing */
+		ix->pkey[i] = i < ix->nlent ? ix->pent[i].key : 1;
+		ix->pkmask[i] = i < ix->nlent ? ix->pent[i].kmask : 0;
+	}
 	__atomic_store_n(&ix->packed, 1, __ATOMIC_RELEASE);
 }
 
-/* e->rest and e->rmask: the literal's bytes after its trigram, up to
- * eight, in memory order, to compare with eight bytes of the text at once
- * (ruleset_lit_scan()). */
-static void ruleset_lit_rest(ruleset_lit_ent *e, const char *s)
+/* e->key and e->kmask: the literal's first bytes, up to eight, in memory
+ * order, to compare with eight bytes of the text at once
+ * (ruleset_lit_at()); key2 its last eight, when longer (ruleset_lit_hit()). */
+static void ruleset_lit_key(ruleset_lit_ent *e, const char *s)
 {
 	unsigned char b[8] = { 0 }, m[8] = { 0 };
-	size_t n = e->len - 3 < 8 ? e->len - 3 : 8;
+	size_t n = e->len < 8 ? e->len : 8;
 
-	memcpy(b, s + 3, n);
+	memcpy(b, s, n);
 	memset(m, 0xff, n);
-	memcpy(&e->rest, b, 8);
-	memcpy(&e->rmask, m, 8);
+	memcpy(&e->key, b, 8);
+	memcpy(&e->kmask, m, 8);
+	e->key2 = 0;
+	if (e->len > 8 && e->len <= RULESET_MAX_TEXT)
+		memcpy(&e->key2, s + e->len - 8, 8);
 }
 
 /* Put the literals lits in the index under a new bit (*id, *indexed set).
  * When there is no room, *indexed stays 0: they are looked for one by one. */
-static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsigned *id,
-				   int *indexed)
+static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsigned rid,
+				   unsigned *id, int *indexed)
 {
 	size_t need = 0;
 	const char *l;
@@ -182,10 +211,9 @@ static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsign
 		/* a literal longer than any text is never found: its length
 		 * capped keeps it so */
 		e->len = (uint32_t)(ll > RULESET_MAX_TEXT ? RULESET_MAX_TEXT + 1 : ll);
-		ruleset_lit_rest(e, l);
-		e->tri = (uint32_t)(unsigned char)l[0] << 16 | (uint32_t)(unsigned char)l[1] << 8 |
-			 (unsigned char)l[2];
-		f = ruleset_lit_tri(e->tri);
+		ruleset_lit_key(e, l);
+		e->rid = rid;
+		f = ruleset_lit_tri(ruleset_lit_tri3((const unsigned char *)l));
 		ix->tset[f / 64] |= (uint64_t)1 << (f % 64);
 		e->id = *id;
 		e->k = (uint32_t)ix->nlent++;
@@ -202,25 +230,57 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 	if (ix->nids >= ix->part_alloc) {
 		size_t na = ix->part_alloc ? ix->part_alloc * 2 : 256;
 		const ruleset_part **np = realloc(ix->part_of, na * sizeof(*np));
-		unsigned *nr;
 
 		if (np == NULL)
 			return;		/* not indexed: looked for one by one */
 		ix->part_of = np;
-		if ((nr = realloc(ix->rid_of, na * sizeof(*nr))) == NULL)
-			return;		/* part_of is bigger than needed: harmless */
-		ix->rid_of = nr;
 		ix->part_alloc = na;
 	}
-	ruleset_lit_index_lits(ix, r->lits, &r->lit_id, &r->indexed);
-	if (r->indexed) {
+	ruleset_lit_index_lits(ix, r->lits, rule->lit_id, &r->lit_id, &r->indexed);
+	if (r->indexed)
 		ix->part_of[r->lit_id] = r;
-		ix->rid_of[r->lit_id] = rule->lit_id;
-	}
 	/* The second requirement is not indexed: its words are common ones
 	 * ("full", "over"), which would cost the scan more than it saves; it
 	 * is looked for when the first is there (one short search, much less
 	 * than running the pattern). */
+}
+
+/* The bytes of s[0..n) as a 64-bit mask: bit (f ^ f >> 3) % 64 for each
+ * byte c, f = c | 0x20 (a letter's two cases alike; digits and '.' stay,
+ * apart from the letters): a literal with a byte that a host name lacks is
+ * not in it, known without a search. */
+static inline unsigned ruleset_lit_char_bit(unsigned c)
+{
+	c |= 0x20;
+	return (c ^ c >> 3) & 63;
+}
+
+static uint64_t ruleset_lit_chars(const unsigned char *s, size_t n)
+{
+	uint64_t m = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		m |= (uint64_t)1 << ruleset_lit_char_bit(s[k]);
+	return m;
+}
+
+/* The bytes of the rule's host literals (ruleset_lit_chars()), when they
+ * are few. */
+static void ruleset_lit_host_prep(ruleset_rule *r)
+{
+	const char *l;
+	unsigned n = 0;
+
+	r->nhost_chars = 0;
+	if (r->host_lits == NULL)
+		return;
+	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1) {
+		if (n == RULESET_HOST_CHARS)
+			return;		/* too many: each is looked for */
+		r->host_chars[n++] = ruleset_lit_chars((const unsigned char *)l, strlen(l));
+	}
+	r->nhost_chars = n;
 }
 
 /* Index the rule's parts; the rule gets a bit of its own, set when one
@@ -230,6 +290,7 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 	size_t i;
 
 	ruleset_lit_unpack(ix);		/* packed again on first use */
+	ruleset_lit_host_prep(r);
 	r->lit_id = rbit;
 	r->always = rbit == RULESET_LIT_NOBIT;
 	r->pid_lo = ix->nids;
@@ -274,15 +335,86 @@ void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
 	t->hdone = 0;
 }
 
-/* 1 when l[0..ll) occurs in h[0..hl) (short strings).  With SSE2, sixteen
- * positions at a time are tested on their first two bytes, then each
- * candidate on the rest; without, memchr() for the first byte. */
+static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
+
+/* What the CPU can do: 2 AVX2 (and POPCNT), 0 not (or not built). */
+static int ruleset_lit_cpu(void)
+{
+#ifdef RULESET_LIT_AVX2
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+		return 2;
+#endif
+	return 0;
+}
+
+int ruleset_lit_simd(int level)
+{
+	int c;
+
+	if (level < 0) {
+		c = __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED);
+		if (c < 0) {	/* a race only chooses the same twice */
+			c = getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : ruleset_lit_cpu();
+			__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
+		}
+		return c;
+	}
+	c = ruleset_lit_cpu();
+	if (level < c)
+		c = level;
+	__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
+	return c;
+}
+
+#ifdef RULESET_LIT_AVX2
+/* ruleset_lit_find() with AVX2, for hl > 32 and ll >= 2: thirty-two
+ * positions at a time tested on their first two bytes, the last block
+ * read so that it ends at the text's end (its positions already tested
+ * masked out). */
+__attribute__((target("avx2"))) static int
+ruleset_lit_find_avx2(const char *h, size_t hl, const char *l, size_t ll)
+{
+	const __m256i f0 = _mm256_set1_epi8(l[0]), f1 = _mm256_set1_epi8(l[1]);
+	size_t i = 0, b, last = hl - ll;	/* a match starts at 0 .. last */
+
+	for (;;) {
+		uint32_t m;
+
+		b = i + 33 <= hl ? i : hl - 33;	/* positions b .. b + 31 read h[b .. b + 33) */
+		m = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+		    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + b)), f0),
+		    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + b + 1)),
+				      f1)));
+		m &= ~(uint32_t)0 << (i - b);	/* i - b < 32 */
+		if (last < b + 31)
+			m &= (uint32_t)(((uint64_t)2 << (last - b)) - 1);
+		for (; m != 0; m &= m - 1) {
+			size_t at = b + (size_t)__builtin_ctz(m);
+
+			if (memcmp(h + at + 2, l + 2, ll - 2) == 0)
+				return 1;
+		}
+		if (b + 32 > last)
+			return 0;
+		i = b + 32;
+	}
+}
+#endif
+
+/* 1 when l[0..ll) occurs in h[0..hl) (short strings).  With AVX2 (when
+ * the scan's level is chosen: ruleset_lit_simd()) thirty-two, with SSE2
+ * sixteen positions at a time are tested on their first two bytes, then
+ * each candidate on the rest; without, memchr() for the first byte. */
 static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 {
 	const char *p = h, *end = h + hl;
 
 	if (ll == 0 || ll > hl)
 		return 0;
+#ifdef RULESET_LIT_AVX2
+	if (hl > 32 && ll >= 2 && __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED) >= 2)
+		return ruleset_lit_find_avx2(h, hl, l, ll);
+#endif
 #ifdef __SSE2__
 	if (ll >= 2) {
 		const __m128i f0 = _mm_set1_epi8(l[0]), f1 = _mm_set1_epi8(l[1]);
@@ -332,31 +464,82 @@ static int ruleset_lit_tail_same(const unsigned char *a, const char *b, size_t n
 	return x == y;
 }
 
-/* The literals of ents[0..n) whose first three bytes end at low[j]: their
- * parts' bits set in poss.  Each is tested without a branch (trigram,
- * length, next eight bytes, which the text ends short of zero-filled: a
- * literal that fits has its bytes there): which ones pass is random, a
- * branch each was mispredicted often.  A longer literal that passes has
- * its other bytes compared then. */
-static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents, size_t n,
-			   const ruleset_lit_text *t, const unsigned char *low, size_t j,
-			   uint64_t *poss)
+/* The eight bytes of the text at p (room of them there), zero past its
+ * end: no literal has a NUL, so none that goes past the end is matched. */
+static inline uint64_t ruleset_lit_load8(const unsigned char *low, size_t p, size_t room)
 {
-	uint32_t tri = (uint32_t)low[j - 2] << 16 | (uint32_t)low[j - 1] << 8 | low[j];
-	size_t room = t->len - j - 1;	/* bytes after the trigram */
-	const ruleset_lit_ent *e, *end = ents + n;
 	uint64_t x = 0;
 
-	memcpy(&x, low + j + 1, room < 8 ? room : 8);
-	for (e = ents; e < end; e++) {
-		uint64_t m = (uint64_t)((e->tri == tri) & (e->len - 3 <= room) &
-					((x & e->rmask) == e->rest));
+	if (room >= 8)
+		memcpy(&x, low + p, 8);	/* one load */
+	else
+		memcpy(&x, low + p, room);
+	return x;
+}
 
-		/* a branch on the few that pass: or-ing each into poss made a
-		 * chain through memory (load after store, same word) */
-		if (m && (e->len <= 11 ||	/* then room > 8 */
-			  ruleset_lit_tail_same(low + j + 1, ix->lstr[e->k] + 3, e->len - 3)))
-			poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+/* Literal e, whose first bytes (up to eight) are those of x, at low[p]
+ * (room bytes left): its part's bit (and its rule's) set when its other
+ * bytes are there too: its last eight compared with key2 (one load: no
+ * read of its string, which missed the cache), any between with its
+ * string. */
+static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_ent *e,
+				   const unsigned char *low, size_t p, size_t room, uint64_t *poss,
+				   uint64_t *rposs)
+{
+	if (e->len > 8) {
+		uint64_t y;
+
+		if (e->len > room)
+			return;
+		memcpy(&y, low + p + e->len - 8, 8);
+		if (y != e->key2 ||
+		    (e->len > 16 && !ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len)))
+			return;
+	}
+	poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
+	if (e->rid != RULESET_LIT_NOBIT)
+		rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
+}
+
+/* The literals of ents[0..n) at low[p]: their parts' bits set in poss.
+ * Each is tested on its first eight bytes under its mask (its trigram,
+ * length and next bytes at once; which ones pass is random, so the test
+ * has no branch but the one on its result), a longer one that passes has
+ * its other bytes compared then. */
+static inline void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents,
+				  size_t n, const ruleset_lit_text *t, const unsigned char *low,
+				  size_t p, uint64_t *poss, uint64_t *rposs)
+{
+	size_t room = t->len - p;
+	uint64_t x = ruleset_lit_load8(low, p, room);
+	const ruleset_lit_ent *e, *end = ents + n;
+
+	for (e = ents; e < end; e++)
+		if ((x & e->kmask) == e->key)
+			ruleset_lit_hit(ix, e, low, p, room, poss, rposs);
+}
+
+/* The positions p0 + b of the bits b of hits (their filter entries in
+ * fs[b]) looked up: in the packed index, or (not packed: no memory) among
+ * all literals. */
+static void ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text *t, size_t p0,
+			      uint64_t hits, const uint32_t *fs, int packed, uint64_t *poss,
+			      uint64_t *rposs)
+{
+	const unsigned char *low = (const unsigned char *)t->low;
+
+	for (; hits != 0; hits &= hits - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(hits), f = fs[b], s;
+		uint64_t below = ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1);
+
+		if (!packed) {
+			ruleset_lit_at(ix, ix->lent, ix->nlent, t, low, p0 + b, poss, rposs);
+			continue;
+		}
+		/* the entry's rank among those set: ruleset_lit_slot() */
+		s = ix->prank[f / 64] + ruleset_lit_popcount(below);
+		ruleset_lit_at(ix, ix->pent + ix->pstart[s], ix->pstart[s + 1] - ix->pstart[s], t, low,
+			       p0 + b, poss, rposs);
 	}
 }
 
@@ -364,49 +547,125 @@ static void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ent
  * poss (cleared by the caller).  Sixty-four positions at a time, the
  * trigram filter is read without a branch into a mask (about one position
  * in eight passes it, at random: a branch a position was mispredicted
- * often); the positions in the mask are then looked up, in the packed
- * index or, not packed (no memory), among all literals. */
-static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
-				  int packed, uint64_t *poss)
+ * often); the positions in the mask are then looked up. */
+static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
+				   int packed, uint64_t *poss, uint64_t *rposs)
 {
 	const unsigned char *low = (const unsigned char *)t->low;
-	size_t j, len = t->len;
-	uint32_t tri;
+	size_t p, len = t->len;
+	uint32_t tri, fs[64];
 
 	if (len < RULESET_LIT_MIN)
 		return;
-	/* tri: the three bytes ending at low[j], rolled along */
-	tri = (uint32_t)low[0] << 8 | low[1];
-	for (j = 2; j < len; j += 64) {
-		size_t n = len - j < 64 ? len - j : 64, b;
+	/* tri: the three bytes from low[p + b] on, rolled along */
+	tri = (uint32_t)low[0] << 8 | (uint32_t)low[1] << 16;
+	for (p = 0; p + 2 < len; p += 64) {
+		size_t n = len - 2 - p < 64 ? len - 2 - p : 64, b;
 		uint64_t hits = 0;
 
 		for (b = 0; b < n; b++) {
 			unsigned f;
 
-			tri = (tri << 8 | low[j + b]) & 0xffffffu;
-			f = ruleset_lit_tri(tri);
+			tri = tri >> 8 | (uint32_t)low[p + b + 2] << 16;
+			fs[b] = f = ruleset_lit_tri(tri);
 			hits |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
 		}
-		for (; hits != 0; hits &= hits - 1) {
-			size_t at = j + (size_t)__builtin_ctzll(hits);
-			const ruleset_lit_ent *ents = ix->lent;
-			size_t ne = ix->nlent;
-
-			if (packed) {
-				unsigned s = ruleset_lit_slot(ix, ruleset_lit_tri(
-				    (uint32_t)low[at - 2] << 16 | (uint32_t)low[at - 1] << 8 | low[at]));
-
-				ents = ix->pent + ix->pstart[s];
-				ne = ix->pstart[s + 1] - ix->pstart[s];
-			}
-			ruleset_lit_at(ix, ents, ne, t, low, at, poss);
-		}
+		ruleset_lit_cands(ix, t, p, hits, fs, packed, poss, rposs);
 	}
 }
 
+#ifdef RULESET_LIT_AVX2
+
+/* The same with AVX2, on a packed index: eight positions a step, their
+ * trigrams shuffled out of sixteen bytes, hashed, and their filter bits
+ * gathered (about two instructions a byte, against sixteen).  The last
+ * positions are read from a zeroed copy of the text's end: no load goes
+ * past it. */
+__attribute__((target("avx2,popcnt"))) static void
+ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint64_t *poss,
+		      uint64_t *rposs)
+{
+	const unsigned char *low = (const unsigned char *)t->low;
+	const int *tset32 = (const int *)(const void *)ix->tset;	/* bit f: word f / 32 */
+	size_t p, len = t->len, npos;
+	/* lane k (0..7): bytes k, k + 1, k + 2 of the sixteen loaded */
+	const __m256i ctrl = _mm256_setr_epi8(0, 1, 2, -1, 1, 2, 3, -1, 2, 3, 4, -1, 3, 4, 5, -1,
+					      4, 5, 6, -1, 5, 6, 7, -1, 6, 7, 8, -1, 7, 8, 9, -1);
+	const __m256i mul = _mm256_set1_epi32((int)2654435761u), m31 = _mm256_set1_epi32(31);
+	unsigned char tail[64 + 16];
+	uint32_t fs[64];
+
+	if (len < RULESET_LIT_MIN)
+		return;
+	npos = len - 2;		/* trigrams start at 0 .. npos - 1 */
+	for (p = 0; p < npos; p += 64) {
+		const unsigned char *u = low + p;
+		uint64_t hits = 0;
+		unsigned k;
+
+		if (len - p < 64 + 8) {	/* the loads below read u[0 .. 72) */
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, u, len - p);
+			u = tail;
+		}
+		for (k = 0; k < 64; k += 8) {
+			__m256i v = _mm256_broadcastsi128_si256(
+			    _mm_loadu_si128((const __m128i *)(const void *)(u + k)));
+			__m256i f = _mm256_srli_epi32(
+			    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl), mul),
+			    32 - RULESET_LIT_TRIBITS);
+			__m256i w = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f, 5), 4);
+			__m256i bit = _mm256_srlv_epi32(w, _mm256_and_si256(f, m31));
+
+			_mm256_storeu_si256((__m256i *)(void *)(fs + k), f);
+			hits |= (uint64_t)(unsigned)_mm256_movemask_ps(
+				    _mm256_castsi256_ps(_mm256_slli_epi32(bit, 31))) << k;
+		}
+		if (npos - p < 64)
+			hits &= ((uint64_t)1 << (npos - p)) - 1;
+		/* the literals of each position's entry, four at a time */
+		for (; hits != 0; hits &= hits - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(hits), f = fs[b], s, n, q;
+			size_t at = p + b, room = len - at;
+			__m256i x = _mm256_set1_epi64x((long long)ruleset_lit_load8(low, at, room));
+
+			s = ix->prank[f / 64] + (unsigned)__builtin_popcountll(
+			    ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
+			n = ix->pstart[s + 1] - ix->pstart[s];
+			for (q = 0; q < n; q += 4) {
+				size_t e0 = ix->pstart[s] + q;
+				__m256i eq = _mm256_cmpeq_epi64(
+				    _mm256_and_si256(x, _mm256_loadu_si256(
+					(const __m256i *)(const void *)(ix->pkmask + e0))),
+				    _mm256_loadu_si256((const __m256i *)(const void *)(ix->pkey + e0)));
+				unsigned m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
+
+				if (n - q < 4)
+					m &= (1u << (n - q)) - 1;
+				for (; m != 0; m &= m - 1)
+					ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low,
+							at, room, poss, rposs);
+			}
+		}
+	}
+}
+#endif
+
+/* The scan the CPU and the index allow. */
+static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
+				  int packed, uint64_t *poss, uint64_t *rposs)
+{
+#ifdef RULESET_LIT_AVX2
+	if (packed && ruleset_lit_simd(-1) >= 2) {
+		ruleset_lit_scan_avx2(ix, t, poss, rposs);
+		return;
+	}
+#endif
+	ruleset_lit_scan_plain(ix, t, packed, poss, rposs);
+}
+
 /* One pass over the lowercased text: the rules one of whose literals is
- * there.  The rules' bits are set from their parts' at the end. */
+ * there, each literal setting its part's bit and its rule's. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 {
 	size_t i, len = t->len, nw = (ix->nids + 63) / 64;
@@ -421,14 +680,14 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 	}
 	memset(t->poss, 0, nw * sizeof(t->poss[0]));
 	memset(t->rposs, 0, (ix->nrbits + 63) / 64 * sizeof(t->rposs[0]));
-	ruleset_lit_scan_text(ix, t, packed, t->poss);
+	ruleset_lit_scan_text(ix, t, packed, t->poss, t->rposs);
 #ifdef RULESET_LIT_CHECK
 	if (packed) {
 		/* the packed index finds what all literals find */
 		uint64_t *all = calloc(nw + 1, sizeof(*all));
 
 		if (all != NULL) {
-			ruleset_lit_scan_text(ix, t, 0, all);
+			ruleset_lit_scan_text(ix, t, 0, all, t->rposs);	/* the same rules */
 			if (memcmp(all, t->poss, nw * sizeof(*all)) != 0) {
 				fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: the packed index "
 					"and the literals differ on \"%.*s\"\n", (int)len, t->text);
@@ -438,16 +697,6 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 		}
 	}
 #endif
-	for (i = 0; i < nw; i++) {
-		uint64_t m;
-
-		for (m = t->poss[i]; m != 0; m &= m - 1) {
-			unsigned r = ix->rid_of[i * 64 + (unsigned)__builtin_ctzll(m)];
-
-			if (r != RULESET_LIT_NOBIT)
-				t->rposs[r / 64] |= (uint64_t)1 << (r % 64);
-		}
-	}
 	t->scanned = 1;
 }
 
@@ -472,40 +721,99 @@ static uint64_t ruleset_lit_lower8(uint64_t x)
 	return x | (((b + 0x3f * ones) & ~(b + 0x25 * ones) & ~x & highs) >> 2);
 }
 
-size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
+/* The mask of ruleset_lit_chars() of host i (hl < RULESET_HOST_LOW), made
+ * when first needed. */
+static uint64_t ruleset_lit_host_chars(ruleset_lit_text *t, int i)
 {
-	size_t hl, k = 0;
+	const char *host = t->host[i];
+	size_t k = 0, hl = t->hlen[i];
+	uint64_t m = 0;
 
-	if (t->hdone & (1 << i))
-		return t->hlen[i];
-	hl = strnlen(host, RULESET_MAX_TEXT);
-	if (hl < RULESET_HOST_LOW) {
-		/* eight bytes at a time (the order of bytes in x does not
-		 * matter: each is lowercased alone) */
-		for (; k + 8 <= hl; k += 8) {
-			uint64_t x;
+	if (t->hdone & (64 << i))
+		return t->hchars[i];
+	/* eight bytes at a time (the bytes of y in any order) */
+	for (; k + 8 <= hl; k += 8) {
+		uint64_t x, y;
+		int b;
 
-			memcpy(&x, host + k, 8);
-			x = ruleset_lit_lower8(x);
-			memcpy(t->hlow[i] + k, &x, 8);
-		}
-		for (; k < hl; k++)
-			t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
+		memcpy(&x, host + k, 8);
+		x |= 0x2020202020202020ull;
+		y = x ^ (x >> 3 & 0x1f1f1f1f1f1f1f1full);	/* f ^ f >> 3, each byte */
+		for (b = 0; b < 64; b += 8)
+			m |= (uint64_t)1 << (y >> b & 63);
 	}
-	t->hlen[i] = hl;
-	t->hdone |= 1 << i;
-	return hl;
+	t->hchars[i] = m | ruleset_lit_chars((const unsigned char *)host + k, hl - k);
+	t->hdone |= 64 << i;
+	return t->hchars[i];
 }
 
-/* 0 when host i lacks every literal of the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, const ruleset_lit_text *t, int i)
+int ruleset_lit_host_ends(const char *s, size_t n, const char *suf, size_t sl)
 {
-	const char *l;
+	size_t k;
+
+	if (n > 0 && s[n - 1] == '\n' && n - 1 >= sl) {
+		for (k = 0; k < sl && (s[n - 1 - sl + k] | 0x20) == (suf[k] | 0x20); k++)
+			;
+		if (k == sl)
+			return 1;	/* (a loose test: the pattern decides) */
+	}
+	if (n < sl)
+		return 0;
+	s += n - sl;
+	for (k = 0; k < sl; k++) {
+		unsigned char c = (unsigned char)s[k];
+
+		if ((char)((unsigned)(c - 'A') < 26u ? c + 32 : c) != suf[k])
+			return 0;
+	}
+	return 1;
+}
+
+/* Host i lowercased into hlow[i] (hl < RULESET_HOST_LOW), when not yet:
+ * only a search needs it. */
+static const char *ruleset_lit_host_low(ruleset_lit_text *t, int i)
+{
+	const char *host = t->host[i];
+	size_t k = 0, hl = t->hlen[i];
+
+	if (t->hdone & (8 << i))
+		return t->hlow[i];
+	/* eight bytes at a time (the order of bytes in x does not matter:
+	 * each is lowercased alone) */
+	for (; k + 8 <= hl; k += 8) {
+		uint64_t x;
+
+		memcpy(&x, host + k, 8);
+		x = ruleset_lit_lower8(x);
+		memcpy(t->hlow[i] + k, &x, 8);
+	}
+	for (; k < hl; k++)
+		t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
+	t->hdone |= 8 << i;
+	return t->hlow[i];
+}
+
+/* The host filter's literals: their bytes rule most hosts out, a search
+ * the others. */
+int ruleset_lit_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i)
+{
+	const char *l, *low;
+	unsigned n;
 
 	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
 		return 1;
+	if (r->nhost_chars > 0) {
+		uint64_t hc = ruleset_lit_host_chars(t, i);
+
+		for (n = 0; n < r->nhost_chars; n++)
+			if ((r->host_chars[n] & ~hc) == 0)
+				break;
+		if (n == r->nhost_chars)
+			return 0;	/* each literal has a byte the host lacks */
+	}
+	low = ruleset_lit_host_low(t, i);
 	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(t->hlow[i], t->hlen[i], l, strlen(l)))
+		if (ruleset_lit_find(low, t->hlen[i], l, strlen(l)))
 			return 1;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <pcre2.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define RULESET_MAX_TEXT	4096	/* bytes of a diagnostic matched */
 #define RULESET_LIT_MIN		3	/* bytes of a literal at least: the index hashes three */
@@ -27,6 +28,7 @@
 #define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
 #define RULESET_LIT_TRIBITS	14	/* the trigram filter has 1 << 14 entries */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
+#define RULESET_HOST_CHARS	4	/* host literals with a byte mask (more: none has) */
 
 /* A part of a rule's pattern: the pattern matches when one of its parts
  * does (its top-level alternatives, see ruleset_pat_split). */
@@ -51,6 +53,12 @@ typedef struct ruleset_rule {
 	pcre2_code *host_re;		/* NULL: any host */
 	int host_jit;			/* host_re is JIT-compiled */
 	char *host_lits;		/* literals of host_re, or NULL */
+	char *host_suffix;		/* how every host host_re matches ends
+					 * (ruleset_pat_suffix()), or NULL */
+	size_t host_suffix_len;
+	uint64_t host_chars[RULESET_HOST_CHARS];	/* the bytes of each of host_lits
+					 * (ruleset_lit_chars()), for a quick "not there" */
+	unsigned nhost_chars;		/* host_lits counted there; 0: none made */
 	char *status;			/* NULL: any status; else its globs, "5.7.*\0550\0\0" */
 	const char *reason;		/* static canonical name */
 	unsigned lit_id;		/* its rule bit: one of its parts' literals is there */
@@ -66,13 +74,16 @@ typedef struct ruleset_rule {
 #endif
 } ruleset_rule;
 
-/* One literal in the index.  32 bytes, what the scan reads of it, so that
- * the built-in ones stay in the first-level cache; its string and its
- * rule are in arrays beside (read on a match only). */
+/* One literal in the index: what a scan compares with the text (its
+ * first eight bytes under a mask, also side by side in the packed index's
+ * pkey and pkmask, and its last eight), its length and bits; its string
+ * is in an array beside (read only for a literal of more than sixteen
+ * bytes that matched that far). */
 typedef struct ruleset_lit_ent {
-	uint64_t rest, rmask;		/* bytes 3..10 (as read from memory), and which
-					 * of those eight it has */
-	uint32_t tri;			/* its first three bytes, s[0] highest */
+	uint64_t key, kmask;		/* its bytes 0..7 (as read from memory; zero past
+					 * its end), and which of those eight it has */
+	uint64_t key2;			/* its last eight bytes, when it has more */
+	uint32_t rid;			/* its rule's bit (or RULESET_LIT_NOBIT) */
 	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
 	uint32_t id;			/* the part's bit */
 	uint32_t k;			/* its string: ruleset_lit_idx.lstr[k] */
@@ -86,7 +97,6 @@ typedef struct ruleset_lit_idx {
 	size_t nlent, lent_alloc;
 	unsigned nids;			/* part bits given out */
 	const ruleset_part **part_of;	/* the part of each bit */
-	unsigned *rid_of;		/* the rule bit of each part bit (or NOBIT) */
 	size_t part_alloc;
 	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
@@ -99,6 +109,8 @@ typedef struct ruleset_lit_idx {
 	 * the entries, or a table a bucket, missed the cache often). */
 	int packed;			/* read with __atomic_load_n (acquire) */
 	ruleset_lit_ent *pent;
+	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side (and three
+					 * more that match nothing): four compared at once */
 	uint32_t *pstart;
 	uint16_t prank[(1 << RULESET_LIT_TRIBITS) / 64];
 	uint64_t tset[(1 << RULESET_LIT_TRIBITS) / 64];	/* a bit per hash of the first
@@ -116,9 +128,13 @@ typedef struct ruleset_lit_text {
 	uint64_t poss[(RULESET_LIT_IDS + 63) / 64];	/* parts one of whose literals is there */
 	uint64_t rposs[(RULESET_LIT_RULES + 63) / 64];	/* rules one of whose parts' literals is */
 	char lowbuf[RULESET_MAX_TEXT];
-	int hdone;			/* bit i: host i measured (and lowercased) */
+	int hdone;			/* bit i: host i measured; bit 3 + i: lowercased;
+					 * bit 6 + i: its bytes noted (hchars) */
+	const char *host[3];		/* host i, once measured */
 	size_t hlen[3];			/* host i's length, at most RULESET_MAX_TEXT */
-	char hlow[3][RULESET_HOST_LOW];	/* host i lowercased, when shorter */
+	char hlow[3][RULESET_HOST_LOW];	/* host i lowercased, when shorter (on first need) */
+	uint64_t hchars[3];		/* host i's bytes, when shorter (ruleset_lit_chars()),
+					 * on first need */
 } ruleset_lit_text;
 
 /* --- set-up --- */
@@ -148,6 +164,12 @@ void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
 
+/* The scan's vector code: level < 0 asks which is used (chosen once: 2
+ * AVX2, 0 plain C, also when the environment has BOUNCETAG_NO_SIMD); else
+ * forces level, or the highest below it the CPU has (tests), and returns
+ * it. */
+int ruleset_lit_simd(int level);
+
 /* 0 when none of the rule's parts can match (no literal of theirs is there).
  * Inline: the rule loop asks it of every rule. */
 static inline int ruleset_lit_rule_possible(const ruleset_lit_idx *ix, const ruleset_rule *r,
@@ -176,13 +198,37 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 		return 0;
 	return r->lits2 == NULL || ruleset_lit_part_find(r->lits2, t);
 }
-/* Host i's length (at most RULESET_MAX_TEXT), measured and, when shorter
- * than RULESET_HOST_LOW, lowercased on first need for this text. */
-size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host);
+/* Host i's length (at most RULESET_MAX_TEXT), measured on first need for
+ * this text.  Inline: a hosted rule asks it of each host. */
+static inline size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
+{
+	if (!(t->hdone & (1 << i))) {
+		t->host[i] = host;
+		t->hlen[i] = strnlen(host, RULESET_MAX_TEXT);
+		t->hdone |= 1 << i;
+	}
+	return t->hlen[i];
+}
 
-/* 0 when host i (measured by ruleset_lit_host_len()) lacks every literal of
- * the rule's host filter. */
-int ruleset_lit_host_possible(const ruleset_rule *r, const ruleset_lit_text *t, int i);
+/* 1 when host s[0..n) ends with suf (sl bytes, lowercase), letters of
+ * either case alike, or may before a final newline ('$' matches there
+ * too). */
+int ruleset_lit_host_ends(const char *s, size_t n, const char *suf, size_t sl);
+
+/* The rest of ruleset_lit_host_possible(): 0 when host i lacks every
+ * literal of the rule's host filter. */
+int ruleset_lit_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i);
+
+/* 0 when host i (measured by ruleset_lit_host_len()) cannot match the
+ * rule's host filter: it does not end as every host the filter matches
+ * does, or lacks every literal of it. */
+static inline int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i)
+{
+	if (r->host_suffix != NULL)
+		return ruleset_lit_host_ends(t->host[i], t->hlen[i], r->host_suffix,
+					     r->host_suffix_len);
+	return ruleset_lit_host_lits(r, t, i);
+}
 
 #ifdef RULESET_LIT_CHECK
 /* Debug builds: abort when a pattern whose literals are not in s matches it. */

@@ -222,11 +222,26 @@ static int ruleset_match_rule(const ruleset *rs, const ruleset_rule *r, ruleset_
 	       ruleset_match_parts(rs, r, t, md);
 }
 
+/* 1 when rule r (of the kind asked for) matches a text not scanned yet:
+ * a hosted rule's host filter first (it may spare the scan). */
+static int ruleset_match_unscanned(const ruleset *rs, const ruleset_rule *r, ruleset_lit_text *t,
+				   const char *status, const char *reply,
+				   const char *const host_ctx[3], pcre2_match_data *md)
+{
+	if (r->host_re != NULL && !ruleset_match_filters(r, t, status, reply, host_ctx, md, rs->mctx))
+		return 0;
+	return ruleset_lit_rule_possible(&rs->lit, r, t) &&
+	       (r->host_re != NULL ||
+		ruleset_match_filters(r, t, status, reply, host_ctx, md, rs->mctx)) &&
+	       ruleset_match_parts(rs, r, t, md);
+}
+
 /* The first of rules[0..n) (their bits from base on) of the kind asked for
  * that matches, or NULL.  Once the text is scanned, only the rules whose
  * bit is set (one of their literals is there) or that are always tried are
  * visited, by their bits; before (a hosted pass that may need no scan at
- * all), each rule of the kind, its host filter first. */
+ * all), each rule of the kind, its host filter first: the hosted ones by
+ * their bits. */
 static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
 				unsigned base, ruleset_lit_text *t, const char *status,
 				const char *reply, const char *const host_ctx[3],
@@ -238,26 +253,34 @@ static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rul
 	for (i = 0; i < n; i++)
 		ruleset_lit_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
 #endif
+	if (base == 0 && lim > RULESET_LIT_BUILTIN)
+		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
 	if (!t->scanned) {
-		for (i = 0; i < n; i++) {
+		size_t bits = which == RULESET_HOSTED ? lim : 0;	/* rules walked by bits */
+
+		for (w = 0; w * 64 < bits; w++) {
+			uint64_t m = rs->lit.hosted[base / 64 + w];
+
+			if (bits - w * 64 < 64)
+				m &= ((uint64_t)1 << (bits - w * 64)) - 1;
+			for (; m != 0; m &= m - 1) {
+				const ruleset_rule *r = &rules[w * 64 + (size_t)__builtin_ctzll(m)];
+
+				if (ruleset_match_unscanned(rs, r, t, status, reply, host_ctx, md))
+					return r->reason;
+			}
+		}
+		for (i = bits; i < n; i++) {
 			const ruleset_rule *r = &rules[i];
 
 			if ((which == RULESET_HOSTED && r->host_re == NULL) ||
 			    (which == RULESET_UNHOSTED && r->host_re != NULL))
 				continue;
-			if (r->host_re != NULL &&
-			    !ruleset_match_filters(r, t, status, reply, host_ctx, md, rs->mctx))
-				continue;
-			if (ruleset_lit_rule_possible(&rs->lit, r, t) &&
-			    (r->host_re != NULL ||
-			     ruleset_match_filters(r, t, status, reply, host_ctx, md, rs->mctx)) &&
-			    ruleset_match_parts(rs, r, t, md))
+			if (ruleset_match_unscanned(rs, r, t, status, reply, host_ctx, md))
 				return r->reason;
 		}
 		return NULL;
 	}
-	if (base == 0 && lim > RULESET_LIT_BUILTIN)
-		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
 	for (w = 0; w * 64 < lim; w++) {
 		const uint64_t *hosted = &rs->lit.hosted[base / 64 + w];
 		uint64_t m = t->rposs[base / 64 + w] | rs->lit.always[base / 64 + w];

@@ -8,7 +8,9 @@
  *	top-level alternatives (one part per alternative with words, given
  *	with its words and a second such requirement, the others together
  *	in one part always run); ruleset_pat_exact() tells a part that is
- *	its one word.  The
+ *	its one word, ruleset_pat_expand() lists the strings of a part that
+ *	is a small finite set of them (then too finding one is matching);
+ *	ruleset_pat_suffix() reads the end a host pattern requires.  The
  *	index of the words and the matching are ruleset_lit.c's and
  *	ruleset.c's; the -DRULESET_LIT_CHECK build checks what is read here.
  *
@@ -449,6 +451,268 @@ char *ruleset_pat_lits(const char *pattern)
 		buf = ruleset_pat_string(set);
 	free(set);
 	return buf;
+}
+
+/* --- finite patterns ------------------------------------------------------
+ * A part that is a finite set of plain strings ("host ?unknown": plain
+ * bytes, escaped punctuation, groups, '|' and '?', nothing else) matches a
+ * text exactly when the text holds one of those strings: listed as its
+ * literals, finding one is matching it, and no pattern need be run. */
+#define RULESET_PAT_EXPAND	8	/* strings at most: each is a literal in the index */
+
+static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_set *out, int depth);
+
+/* out = out followed by each of a (a cross product), or -1 when too many
+ * or too long. */
+static int ruleset_pat_xcat(ruleset_pat_set *out, const ruleset_pat_set *a)
+{
+	ruleset_pat_set *c;
+	size_t i, j, k = 0;
+
+	if (out->n * a->n > RULESET_PAT_EXPAND || (c = malloc(sizeof(*c))) == NULL)
+		return -1;
+	for (i = 0; i < out->n; i++)
+		for (j = 0; j < a->n; j++) {
+			size_t x = strlen(out->s[i]), y = strlen(a->s[j]);
+
+			if (x + y + 1 >= RULESET_PAT_LEN) {
+				free(c);
+				return -1;
+			}
+			memcpy(c->s[k], out->s[i], x);
+			memcpy(c->s[k] + x, a->s[j], y + 1);
+			k++;
+		}
+	c->n = k;
+	c->ok = 1;
+	ruleset_pat_copy(out, c);
+	free(c);
+	return 0;
+}
+
+/* The strings of the sequence [p, end) into out; -1 when it is not a
+ * finite set of plain strings (or too big a one). */
+static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out, int depth)
+{
+	ruleset_pat_set *a = malloc(sizeof(*a));
+	int ret = -1;
+
+	out->ok = 1;
+	out->n = 1;
+	out->s[0][0] = '\0';
+	if (a == NULL)
+		return -1;
+	while (p < end) {
+		const char *q;
+
+		if (*p == '(') {
+			const char *close = ruleset_pat_group_end(p, end), *in = p + 1;
+
+			if (close == NULL || depth > 8)
+				goto out;
+			if (in < close && *in == '?') {
+				if (close - in < 2 || in[1] != ':')
+					goto out;	/* look-arounds, options, names ... */
+				in += 2;
+			}
+			if (ruleset_pat_xalt(in, close, a, depth + 1) < 0)
+				goto out;
+			q = close + 1;
+		} else {
+			char c;
+
+			if (*p == '\\') {
+				if (p + 1 >= end || (p[1] >= 'a' && p[1] <= 'z') ||
+				    (p[1] >= 'A' && p[1] <= 'Z') || (p[1] >= '0' && p[1] <= '9'))
+					goto out;	/* \b \d \x \Q \1 ...: no plain byte */
+				c = p[1];
+				q = p + 2;
+			} else if (strchr("^$.[]|()?*+{}", *p) != NULL) {
+				goto out;
+			} else {
+				c = *p;
+				q = p + 1;
+			}
+			c = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+			if (q >= end || (*q != '?' && *q != '*' && *q != '+' && *q != '{')) {
+				/* a byte that must be there: at the end of each string */
+				size_t i, x;
+
+				for (i = 0; i < out->n; i++) {
+					if ((x = strlen(out->s[i])) + 2 >= RULESET_PAT_LEN)
+						goto out;
+					out->s[i][x] = c;
+					out->s[i][x + 1] = '\0';
+				}
+				p = q;
+				continue;
+			}
+			a->ok = 1;
+			a->n = 1;
+			a->s[0][0] = c;
+			a->s[0][1] = '\0';
+		}
+		if (q < end && (*q == '*' || *q == '+' || *q == '{'))
+			goto out;	/* repeats: no finite set */
+		if (q < end && *q == '?') {
+			if (q + 1 < end && (q[1] == '?' || q[1] == '+'))
+				goto out;
+			if (a->n >= RULESET_PAT_EXPAND)
+				goto out;
+			a->s[a->n++][0] = '\0';	/* or nothing */
+			q++;
+		}
+		if (ruleset_pat_xcat(out, a) < 0)
+			goto out;
+		p = q;
+	}
+	ret = 0;
+out:
+	free(a);
+	return ret;
+}
+
+/* The strings of the alternation [p, end) into out (the union of its
+ * alternatives', each once); -1 as ruleset_pat_xseq(). */
+static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_set *out, int depth)
+{
+	ruleset_pat_set *a = malloc(sizeof(*a));
+	const char *q, *start = p;
+	size_t i, j;
+	int ret = -1;
+
+	out->ok = 1;
+	out->n = 0;
+	if (a == NULL)
+		return -1;
+	for (q = p;; q++) {
+		if (q < end && *q == '\\') {
+			if (q + 1 >= end)
+				goto out;
+			q++;
+			continue;
+		}
+		if (q < end && *q == '(') {
+			if ((q = ruleset_pat_group_end(q, end)) == NULL)
+				goto out;
+			continue;
+		}
+		if (q < end && *q == '[')
+			goto out;
+		if (q < end && *q != '|')
+			continue;
+		if (ruleset_pat_xseq(start, q, a, depth) < 0)
+			goto out;
+		for (i = 0; i < a->n; i++) {
+			for (j = 0; j < out->n && strcmp(out->s[j], a->s[i]) != 0; j++)
+				;
+			if (j < out->n)
+				continue;	/* already there */
+			if (out->n >= RULESET_PAT_EXPAND)
+				goto out;
+			memcpy(out->s[out->n++], a->s[i], sizeof(a->s[i]));
+		}
+		if (q >= end)
+			break;
+		start = q + 1;
+	}
+	ret = 0;
+out:
+	free(a);
+	return ret;
+}
+
+char *ruleset_pat_expand(const char *p, size_t n)
+{
+	ruleset_pat_set *set;
+	char *buf = NULL;
+	size_t i;
+
+	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
+	if (!ruleset_pat_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
+		return NULL;
+	if (ruleset_pat_xalt(p, p + n, set, 0) == 0) {
+		for (i = 0; i < set->n && strlen(set->s[i]) >= RULESET_LIT_MIN; i++)
+			;
+		if (i == set->n)	/* no string too short for the index (or empty) */
+			buf = ruleset_pat_string(set);
+	}
+	free(set);
+	return buf;
+}
+
+/* The end every subject a pattern matches must have: the pattern is one
+ * sequence (no top-level '|', no "(?" option or group, no \Q) that ends
+ * with a run of plain bytes (letters, digits, '-', '_', "\." a dot) and
+ * '$', the run cut off by a special character or the pattern's start
+ * (not by an escape, whose length is not read here).  Letters lowercased
+ * (patterns are caseless); NULL when there is none or no memory.  ('$'
+ * also matches before a final newline: the caller allows for it.) */
+char *ruleset_pat_suffix(const char *pattern)
+{
+	size_t n = strlen(pattern), i, j, e, k, bs = 0, depth = 0;
+	unsigned char c = 0;
+	char *out;
+
+	if (n < 2 || pattern[n - 1] != '$' || strstr(pattern, "(?") != NULL ||
+	    strstr(pattern, "\\Q") != NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (pattern[i] == '\\') {
+			i++;	/* the escaped byte */
+		} else if (pattern[i] == '[') {	/* a class: to its ']' */
+			j = i + 1;
+			if (j < n && pattern[j] == '^')
+				j++;
+			if (j < n && pattern[j] == ']')
+				j++;	/* a first ']' is a member */
+			for (; j < n && pattern[j] != ']'; j++)
+				if (pattern[j] == '\\')
+					j++;
+			if (j >= n)
+				return NULL;
+			i = j;
+		} else if (pattern[i] == '(') {
+			depth++;
+		} else if (pattern[i] == ')') {
+			if (depth-- == 0)
+				return NULL;
+		} else if (pattern[i] == '|' && depth == 0) {
+			return NULL;	/* the end could be another alternative's */
+		}
+	}
+	if (i != n || depth != 0)
+		return NULL;
+	/* the '$' must not be escaped: an even run of '\' before it */
+	for (k = n - 1; k > 0 && pattern[k - 1] == '\\'; k--)
+		;
+	if ((n - 1 - k) % 2 != 0)
+		return NULL;
+	/* back from the '$', over the plain bytes */
+	for (e = n - 1; e > 0;) {
+		c = (unsigned char)pattern[e - 1];
+		for (bs = 0; e - 1 > bs && pattern[e - 2 - bs] == '\\'; bs++)
+			;
+		if (c == '.' && bs % 2 == 1) {
+			e -= 2;		/* "\." */
+			continue;
+		}
+		if (bs % 2 == 1 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				     (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			break;
+		e--;
+	}
+	if (e > 0 && (bs % 2 == 1 || strchr("^$.|?*+()[]{}", c) == NULL))
+		return NULL;	/* cut by an escape or an unknown byte */
+	if (e == n - 1 || (out = malloc(n)) == NULL)
+		return NULL;
+	for (i = e, k = 0; i < n - 1; i++) {
+		if (pattern[i] == '\\')
+			i++;
+		out[k++] = (char)((unsigned)(pattern[i] - 'A') < 26u ? pattern[i] + 32 : pattern[i]);
+	}
+	out[k] = '\0';
+	return out;
 }
 
 /* A plain word (no special character, no cut) whose one literal it is:

@@ -12,6 +12,18 @@
  * frees it), or NULL when none can be derived safely. */
 char *ruleset_pat_lits(const char *pattern);
 
+/* The strings a part p[0..n) matches, when it is a finite set of plain
+ * strings ("host ?unknown": "host unknown\0hostunknown\0\0", lowercase;
+ * malloc'd, the caller frees it): a text matches the part exactly when it
+ * holds one of them.  NULL when the part is no such set, has more than a
+ * few strings, or one shorter than the index's literals. */
+char *ruleset_pat_expand(const char *p, size_t n);
+
+/* The end every subject of a host pattern has ("^mx\\.example\\.com$":
+ * "mx.example.com"), lowercased (malloc'd, the caller frees it), or NULL
+ * when there is none to be read; '$' also matches before a final newline. */
+char *ruleset_pat_suffix(const char *pattern);
+
 /* 1 when the pattern p (n bytes, NUL-terminated) is a plain word and lits
  * (ruleset_pat_lits() of it) is that word alone: finding the literal is
  * matching the pattern. */

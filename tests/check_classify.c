@@ -15,6 +15,8 @@
 #include "classify.h"
 #include "rules_builtin.h"
 #include "ruleset.h"
+#include "ruleset_int.h"
+#include "ruleset_pat.h"
 
 /* Classify one recipient with the built-in ruleset. */
 static bt_rcpt run(const char *status, const char *reply, const char *diag,
@@ -764,6 +766,78 @@ START_TEST(test_random_input)
 }
 END_TEST
 
+/* The literal scan's and search's vector code (ruleset_lit_simd()) find
+ * what the plain code finds: random texts made of the built-in literals,
+ * pieces of them and other bytes, of every length around the vector
+ * blocks' edges. */
+START_TEST(test_lit_scan_levels)
+{
+	const ruleset *rs = ruleset_builtin();
+	static ruleset_lit_text t0, t2;
+	static char buf[RULESET_MAX_TEXT + 16];
+	unsigned seed = 4242;
+	int i, top = ruleset_lit_simd(2);
+	size_t nw = (rs->lit.nids + 63) / 64, nr = (rs->lit.nrbits + 63) / 64;
+
+	ck_assert_int_gt((int)rs->lit.nlent, 0);
+	/* the index is packed on the first match */
+	ck_assert_ptr_null(ruleset_match(rs, "x", 1, "", "", (const char *const[3]){ 0 }));
+	for (i = 0; i < 4000; i++) {
+		size_t n = (size_t)(i < 300 ? i : rand_r(&seed) % (i % 50 == 0 ? RULESET_MAX_TEXT : 400));
+		size_t k = 0;
+
+		while (k < n) {
+			int r = rand_r(&seed);
+			const char *l = rs->lit.lstr[(size_t)(r >> 4) % rs->lit.nlent];
+			size_t ll = strlen(l);
+
+			if ((r & 3) == 0) {	/* a literal, whole or cut */
+				if (r & 4)
+					ll = ll > 1 ? ll - 1 : ll;
+				if (ll > n - k)
+					ll = n - k;
+				memcpy(buf + k, l, ll);
+				k += ll;
+			} else {
+				buf[k++] = (r & 3) == 1 ? (char)(1 + (r >> 3) % 255) : " e-s.t"[(r >> 3) % 6];
+			}
+		}
+		buf[n] = '\0';
+		ruleset_lit_simd(0);
+		ruleset_lit_text_init(&t0, buf, n, buf);
+		ruleset_lit_scan(&rs->lit, &t0);
+		ruleset_lit_simd(top);
+		ruleset_lit_text_init(&t2, buf, n, buf);
+		ruleset_lit_scan(&rs->lit, &t2);
+		ck_assert(memcmp(t0.poss, t2.poss, nw * sizeof(t0.poss[0])) == 0);
+		ck_assert(memcmp(t0.rposs, t2.rposs, nr * sizeof(t0.rposs[0])) == 0);
+		/* and a search for one literal finds what the plain one finds */
+		for (k = 0; k < 4; k++) {
+			char lits[RULESET_MAX_TEXT + 2];
+			const char *l = rs->lit.lstr[(size_t)rand_r(&seed) % rs->lit.nlent];
+			size_t ll = strlen(l) < RULESET_MAX_TEXT ? strlen(l) : RULESET_MAX_TEXT, at;
+			int f0, f2;
+
+			if (k == 0 && n > 0) {	/* one in the text: a piece of it */
+				at = (size_t)rand_r(&seed) % n;
+				ll = 2 + (size_t)rand_r(&seed) % 12;
+				if (ll > n - at)
+					ll = n - at;
+				l = buf + at;
+			}
+			memcpy(lits, l, ll);
+			lits[ll] = lits[ll + 1] = '\0';
+			ruleset_lit_simd(0);
+			f0 = ruleset_lit_part_find(lits, &t0);
+			ruleset_lit_simd(top);
+			f2 = ruleset_lit_part_find(lits, &t2);
+			ck_assert_int_eq(f0, f2);
+		}
+	}
+	ruleset_lit_simd(top);
+}
+END_TEST
+
 /* --- the ruleset ------------------------------------------------------- */
 
 static bt_rcpt run_rs(const ruleset *rs, const char *status, const char *diag,
@@ -985,6 +1059,107 @@ START_TEST(test_host_filter)
 }
 END_TEST
 
+/* Parts that are a finite set of plain strings (ruleset_pat_expand()):
+ * the strings, lowercase, or NULL for anything else. */
+START_TEST(test_pat_expand)
+{
+	static const struct { const char *pattern, *strings; } ex[] = {
+		{ "host ?unknown", "host unknown|hostunknown" },
+		{ "(user|mailbox) (unknown|not found)",
+		  "user unknown|user not found|mailbox unknown|mailbox not found" },
+		{ "(?:abc|DEF)", "abc|def" },
+		{ "temporar(il)?y locked", "temporarily locked|temporary locked" },
+		{ "queue\\.expired", "queue.expired" },
+		{ "\\bblocked\\b", NULL },
+		{ "user.*unknown", NULL },
+		{ "a(b|c)*xyz", NULL },
+		{ "(?i)abcd", NULL },
+		{ "(?=abc)abcd", NULL },
+		{ "abcd?", "abcd|abc" },
+		{ "ab?", NULL },		/* "a": shorter than a literal */
+		{ "(a|b|c|d|e|f|g|h|i)xyz", NULL },	/* more strings than kept */
+		{ "x[ab]yz", NULL },
+		{ "abc\\d", NULL },
+		{ "abc|", NULL },		/* the empty string */
+		{ "abc\\", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		char *got = ruleset_pat_expand(ex[i].pattern, strlen(ex[i].pattern)), joined[256];
+		const char *l;
+		size_t o = 0;
+
+		if (ex[i].strings == NULL) {
+			ck_assert_msg(got == NULL, "%s: %s", ex[i].pattern, got);
+			continue;
+		}
+		ck_assert_msg(got != NULL, "%s: none", ex[i].pattern);
+		for (l = got; *l != '\0'; l += strlen(l) + 1)
+			o += (size_t)snprintf(joined + o, sizeof(joined) - o, "%s%s", o ? "|" : "", l);
+		ck_assert_str_eq(joined, ex[i].strings);
+		free(got);
+	}
+}
+END_TEST
+
+/* The end a host filter requires (ruleset_pat_suffix()), read only where
+ * it is sure, and the hosts it lets through: any case, and '$' before a
+ * final newline. */
+START_TEST(test_host_suffix)
+{
+	static const struct { const char *pattern, *suffix; } sfx[] = {
+		{ "^googlegroups\\.com$", "googlegroups.com" },
+		{ "(^|\\.)(orange|wanadoo)\\.FR$", ".fr" },
+		{ "^inbound-smtp\\.[a-z0-9-]+\\.amazonaws\\.com$", ".amazonaws.com" },
+		{ "mx\\d{2}com$", "com" },
+		{ "a.com$", "com" },
+		{ "\\x2ecom$", NULL },		/* an escape's end is not read */
+		{ "\\101com$", NULL },
+		{ "\\cXcom$", NULL },
+		{ "a\\$", NULL },			/* no end anchor */
+		{ "a\\\\$", NULL },			/* a backslash, then the end */
+		{ "a$|b", NULL },			/* another alternative */
+		{ "(a|b)$", NULL },
+		{ "(?i)abc$", NULL },
+		{ "[$]com$", "com" },
+		{ "[]a|]com$", "com" },
+		{ "\\.docomo\\.ne\\.jp$", ".docomo.ne.jp" },
+		{ "docomo", NULL },
+	};
+	char err[256];
+	ruleset *rs;
+	size_t i;
+
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		char *got = ruleset_pat_suffix(sfx[i].pattern);
+
+		if (sfx[i].suffix == NULL)
+			ck_assert_msg(got == NULL, "%s: %s", sfx[i].pattern, got);
+		else
+			ck_assert_str_eq(got, sfx[i].suffix);
+		free(got);
+	}
+	rs = ruleset_new(err, sizeof(err));
+	ck_assert_int_eq(ruleset_add_rule(rs, "go away", "suspend", "^mx\\.Example\\.com$", NULL,
+					  err, sizeof(err)), 0);
+	{
+		const char *h[3] = { "MX.EXAMPLE.COM", NULL, NULL };
+
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+		h[0] = "mx.example.com\n";
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+		h[0] = "amx.example.com";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[0] = "mx.example.co";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[2] = "mx.example.cOm";
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+	}
+	ruleset_free(rs);
+}
+END_TEST
+
 START_TEST(test_bad_rules)
 {
 	char err[256];
@@ -1143,8 +1318,11 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_random_input);
 	tcase_add_test(tr, test_admin_rule_wins);
 	tcase_add_test(tr, test_prefilter);
+	tcase_add_test(tr, test_lit_scan_levels);
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
+	tcase_add_test(tr, test_host_suffix);
+	tcase_add_test(tr, test_pat_expand);
 	tcase_add_test(tr, test_bad_rules);
 	tcase_add_test(tr, test_add_code);
 	tcase_add_test(tr, test_reasons_aliases);
