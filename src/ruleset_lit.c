@@ -7,9 +7,8 @@
  *	pattern by ruleset_pat.c) in one hash index.  At match time the text
  *	is lowercased once, one pass over it marks the rules and parts whose
  *	words occur (ruleset_lit_rule_possible(),
- *	ruleset_lit_part_possible()); a host name is ruled out by the end
- *	its filter requires, else by the bytes or the words of the filter
- *	(ruleset_lit_host_possible()).  The index is packed for matching on
+ *	ruleset_lit_part_possible()); host filters are ruleset_host.c's.
+ *	The index is packed for matching on
  *	first use (ruleset_lit_pack(), under the ruleset's lock): the
  *	literals of one trigram filter entry side by side.  On a CPU with
  *	AVX2 (chosen at run time, ruleset_lit_simd(); BOUNCETAG_NO_SIMD
@@ -50,6 +49,7 @@
 #endif
 
 #include "ruleset_lit.h"
+#include "ruleset_host.h"
 
 void ruleset_lit_idx_init(ruleset_lit_idx *ix)
 {
@@ -245,44 +245,6 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 	 * than running the pattern). */
 }
 
-/* The bytes of s[0..n) as a 64-bit mask: bit (f ^ f >> 3) % 64 for each
- * byte c, f = c | 0x20 (a letter's two cases alike; digits and '.' stay,
- * apart from the letters): a literal with a byte that a host name lacks is
- * not in it, known without a search. */
-static inline unsigned ruleset_lit_char_bit(unsigned c)
-{
-	c |= 0x20;
-	return (c ^ c >> 3) & 63;
-}
-
-static uint64_t ruleset_lit_chars(const unsigned char *s, size_t n)
-{
-	uint64_t m = 0;
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		m |= (uint64_t)1 << ruleset_lit_char_bit(s[k]);
-	return m;
-}
-
-/* The bytes of the rule's host literals (ruleset_lit_chars()), when they
- * are few. */
-static void ruleset_lit_host_prep(ruleset_rule *r)
-{
-	const char *l;
-	unsigned n = 0;
-
-	r->nhost_chars = 0;
-	if (r->host_lits == NULL)
-		return;
-	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1) {
-		if (n == RULESET_HOST_CHARS)
-			return;		/* too many: each is looked for */
-		r->host_chars[n++] = ruleset_lit_chars((const unsigned char *)l, strlen(l));
-	}
-	r->nhost_chars = n;
-}
-
 /* Index the rule's parts; the rule gets a bit of its own, set when one
  * of its parts' literals is found. */
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
@@ -290,7 +252,7 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 	size_t i;
 
 	ruleset_lit_unpack(ix);		/* packed again on first use */
-	ruleset_lit_host_prep(r);
+	ruleset_host_prep(r);
 	r->lit_id = rbit;
 	r->always = rbit == RULESET_LIT_NOBIT;
 	r->pid_lo = ix->nids;
@@ -405,7 +367,7 @@ ruleset_lit_find_avx2(const char *h, size_t hl, const char *l, size_t ll)
  * the scan's level is chosen: ruleset_lit_simd()) thirty-two, with SSE2
  * sixteen positions at a time are tested on their first two bytes, then
  * each candidate on the rest; without, memchr() for the first byte. */
-static int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
+int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 {
 	const char *p = h, *end = h + hl;
 
@@ -707,113 +669,6 @@ int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 
 	for (l = lits; *l != '\0'; l += strlen(l) + 1)
 		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
-			return 1;
-	return 0;
-}
-
-/* x (eight bytes) with its ASCII capitals lowercased (SWAR: no carry
- * crosses a byte, and bytes from 0x80 on are left alone). */
-static uint64_t ruleset_lit_lower8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-	uint64_t b = x & ~highs;
-
-	return x | (((b + 0x3f * ones) & ~(b + 0x25 * ones) & ~x & highs) >> 2);
-}
-
-/* The mask of ruleset_lit_chars() of host i (hl < RULESET_HOST_LOW), made
- * when first needed. */
-static uint64_t ruleset_lit_host_chars(ruleset_lit_text *t, int i)
-{
-	const char *host = t->host[i];
-	size_t k = 0, hl = t->hlen[i];
-	uint64_t m = 0;
-
-	if (t->hdone & (64 << i))
-		return t->hchars[i];
-	/* eight bytes at a time (the bytes of y in any order) */
-	for (; k + 8 <= hl; k += 8) {
-		uint64_t x, y;
-		int b;
-
-		memcpy(&x, host + k, 8);
-		x |= 0x2020202020202020ull;
-		y = x ^ (x >> 3 & 0x1f1f1f1f1f1f1f1full);	/* f ^ f >> 3, each byte */
-		for (b = 0; b < 64; b += 8)
-			m |= (uint64_t)1 << (y >> b & 63);
-	}
-	t->hchars[i] = m | ruleset_lit_chars((const unsigned char *)host + k, hl - k);
-	t->hdone |= 64 << i;
-	return t->hchars[i];
-}
-
-int ruleset_lit_host_ends(const char *s, size_t n, const char *suf, size_t sl)
-{
-	size_t k;
-
-	if (n > 0 && s[n - 1] == '\n' && n - 1 >= sl) {
-		for (k = 0; k < sl && (s[n - 1 - sl + k] | 0x20) == (suf[k] | 0x20); k++)
-			;
-		if (k == sl)
-			return 1;	/* (a loose test: the pattern decides) */
-	}
-	if (n < sl)
-		return 0;
-	s += n - sl;
-	for (k = 0; k < sl; k++) {
-		unsigned char c = (unsigned char)s[k];
-
-		if ((char)((unsigned)(c - 'A') < 26u ? c + 32 : c) != suf[k])
-			return 0;
-	}
-	return 1;
-}
-
-/* Host i lowercased into hlow[i] (hl < RULESET_HOST_LOW), when not yet:
- * only a search needs it. */
-static const char *ruleset_lit_host_low(ruleset_lit_text *t, int i)
-{
-	const char *host = t->host[i];
-	size_t k = 0, hl = t->hlen[i];
-
-	if (t->hdone & (8 << i))
-		return t->hlow[i];
-	/* eight bytes at a time (the order of bytes in x does not matter:
-	 * each is lowercased alone) */
-	for (; k + 8 <= hl; k += 8) {
-		uint64_t x;
-
-		memcpy(&x, host + k, 8);
-		x = ruleset_lit_lower8(x);
-		memcpy(t->hlow[i] + k, &x, 8);
-	}
-	for (; k < hl; k++)
-		t->hlow[i][k] = (char)((unsigned)(host[k] - 'A') < 26u ? host[k] + 32 : host[k]);
-	t->hdone |= 8 << i;
-	return t->hlow[i];
-}
-
-/* The host filter's literals: their bytes rule most hosts out, a search
- * the others. */
-int ruleset_lit_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i)
-{
-	const char *l, *low;
-	unsigned n;
-
-	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
-		return 1;
-	if (r->nhost_chars > 0) {
-		uint64_t hc = ruleset_lit_host_chars(t, i);
-
-		for (n = 0; n < r->nhost_chars; n++)
-			if ((r->host_chars[n] & ~hc) == 0)
-				break;
-		if (n == r->nhost_chars)
-			return 0;	/* each literal has a byte the host lacks */
-	}
-	low = ruleset_lit_host_low(t, i);
-	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(low, t->hlen[i], l, strlen(l)))
 			return 1;
 	return 0;
 }

@@ -57,7 +57,7 @@ typedef struct ruleset_rule {
 					 * (ruleset_pat_suffix()), or NULL */
 	size_t host_suffix_len;
 	uint64_t host_chars[RULESET_HOST_CHARS];	/* the bytes of each of host_lits
-					 * (ruleset_lit_chars()), for a quick "not there" */
+					 * (ruleset_host_chars()), for a quick "not there" */
 	unsigned nhost_chars;		/* host_lits counted there; 0: none made */
 	char *status;			/* NULL: any status; else its globs, "5.7.*\0550\0\0" */
 	const char *reason;		/* static canonical name */
@@ -133,7 +133,7 @@ typedef struct ruleset_lit_text {
 	const char *host[3];		/* host i, once measured */
 	size_t hlen[3];			/* host i's length, at most RULESET_MAX_TEXT */
 	char hlow[3][RULESET_HOST_LOW];	/* host i lowercased, when shorter (on first need) */
-	uint64_t hchars[3];		/* host i's bytes, when shorter (ruleset_lit_chars()),
+	uint64_t hchars[3];		/* host i's bytes, when shorter (ruleset_host_chars()),
 					 * on first need */
 } ruleset_lit_text;
 
@@ -198,37 +198,9 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 		return 0;
 	return r->lits2 == NULL || ruleset_lit_part_find(r->lits2, t);
 }
-/* Host i's length (at most RULESET_MAX_TEXT), measured on first need for
- * this text.  Inline: a hosted rule asks it of each host. */
-static inline size_t ruleset_lit_host_len(ruleset_lit_text *t, int i, const char *host)
-{
-	if (!(t->hdone & (1 << i))) {
-		t->host[i] = host;
-		t->hlen[i] = strnlen(host, RULESET_MAX_TEXT);
-		t->hdone |= 1 << i;
-	}
-	return t->hlen[i];
-}
-
-/* 1 when host s[0..n) ends with suf (sl bytes, lowercase), letters of
- * either case alike, or may before a final newline ('$' matches there
- * too). */
-int ruleset_lit_host_ends(const char *s, size_t n, const char *suf, size_t sl);
-
-/* The rest of ruleset_lit_host_possible(): 0 when host i lacks every
- * literal of the rule's host filter. */
-int ruleset_lit_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i);
-
-/* 0 when host i (measured by ruleset_lit_host_len()) cannot match the
- * rule's host filter: it does not end as every host the filter matches
- * does, or lacks every literal of it. */
-static inline int ruleset_lit_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i)
-{
-	if (r->host_suffix != NULL)
-		return ruleset_lit_host_ends(t->host[i], t->hlen[i], r->host_suffix,
-					     r->host_suffix_len);
-	return ruleset_lit_host_lits(r, t, i);
-}
+/* 1 when l[0..ll) occurs in h[0..hl) (short strings, caseless only as
+ * the caller lowercased them). */
+int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll);
 
 #ifdef RULESET_LIT_CHECK
 /* Debug builds: abort when a pattern whose literals are not in s matches it. */

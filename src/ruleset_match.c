@@ -26,6 +26,7 @@
 
 #include "ruleset.h"
 #include "ruleset_int.h"
+#include "ruleset_host.h"
 
 /* Glob match of g[0..glen) against s: '*' any run, '?' one character.
  * Iterative, with one backtracking point: linear in practice, never
@@ -126,8 +127,8 @@ static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, con
 
 		if (host_ctx[i] == NULL)
 			continue;
-		hl = ruleset_lit_host_len(t, i, host_ctx[i]);
-		if (!ruleset_lit_host_possible(r, t, i)) {
+		hl = ruleset_host_len(t, i, host_ctx[i]);
+		if (!ruleset_host_possible(r, t, i)) {
 #ifdef RULESET_LIT_CHECK
 			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
 #endif

@@ -1,0 +1,48 @@
+/*
+ * ruleset_host.h - host filters ruled out without running them (see
+ * ruleset_host.c).
+ */
+#ifndef RULESET_HOST_H
+#define RULESET_HOST_H
+
+#include <string.h>
+
+#include "ruleset_lit.h"
+
+/* The bytes of the rule's host words as masks, when they are few
+ * (at set-up). */
+void ruleset_host_prep(ruleset_rule *r);
+
+/* Host i's length (at most RULESET_MAX_TEXT), measured on first need for
+ * this text.  Inline: a hosted rule asks it of each host. */
+static inline size_t ruleset_host_len(ruleset_lit_text *t, int i, const char *host)
+{
+	if (!(t->hdone & (1 << i))) {
+		t->host[i] = host;
+		t->hlen[i] = strnlen(host, RULESET_MAX_TEXT);
+		t->hdone |= 1 << i;
+	}
+	return t->hlen[i];
+}
+
+/* 1 when host s[0..n) ends with suf (sl bytes, lowercase), letters of
+ * either case alike, or may before a final newline ('$' matches there
+ * too). */
+int ruleset_host_ends(const char *s, size_t n, const char *suf, size_t sl);
+
+/* The rest of ruleset_host_possible(): 0 when host i lacks every
+ * literal of the rule's host filter. */
+int ruleset_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i);
+
+/* 0 when host i (measured by ruleset_host_len()) cannot match the
+ * rule's host filter: it does not end as every host the filter matches
+ * does, or lacks every literal of it. */
+static inline int ruleset_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i)
+{
+	if (r->host_suffix != NULL)
+		return ruleset_host_ends(t->host[i], t->hlen[i], r->host_suffix,
+					 r->host_suffix_len);
+	return ruleset_host_lits(r, t, i);
+}
+
+#endif
