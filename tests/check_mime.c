@@ -527,7 +527,8 @@ START_TEST(test_run_span)
 	unsigned seed = 12345, round;
 
 	for (round = 0; round < 20000; round++) {
-		size_t len, i, max = 16 + round % 70;
+		size_t len, i, max = 16 + round % 150;
+		int level;
 		int open = round & 1, no_cr = (round >> 1) & 1;
 		unsigned sparse = 1 + (round >> 2) % 4;
 
@@ -539,9 +540,13 @@ START_TEST(test_run_span)
 				 bytes[(seed >> 8) % 3] :
 				 bytes[3 + (seed >> 20) % (sizeof(bytes) - 4)];
 		}
-		ck_assert_uint_eq(mime_run_span(buf, len, max, open, no_cr),
-				  ref_run(buf, len, max, open, no_cr));
+		for (level = 2; level >= 0; level--) {	/* AVX2, SSE2, plain */
+			mime_run_force(level);
+			ck_assert_uint_eq(mime_run_span(buf, len, max, open, no_cr),
+					  ref_run(buf, len, max, open, no_cr));
+		}
 	}
+	mime_run_force(-1);
 }
 END_TEST
 
