@@ -89,9 +89,11 @@ size_t mime_qp_decode(const char *s, size_t n, int eol, char *out);
  * that would take the output past max bytes (out has room for
  * max + MIME_QP_ROOM: blocks are stored whole).  Returns
  * the bytes used. */
-#define MIME_QP_ROOM	16
+#define MIME_QP_ROOM	32
 size_t mime_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
 		   char *out, size_t *olen);
+/* The code mime_qp_run() runs, as mime_run_force() for mime_run_span(). */
+int mime_qp_force(int level);
 /* The length of the whole lines at buf (len bytes) that can go on as one
  * run: up to a line that starts with "--" when open, a line longer than
  * max bytes, a line ending in CR LF when no_cr, or an incomplete line. */

@@ -591,7 +591,7 @@ START_TEST(test_qp_run)
 
 	for (round = 0; round < 30000; round++) {
 		size_t len, i, max = 16 + round % 300, olen, rlen, used;
-		int open = round & 1, qp = (round >> 1) & 1;
+		int open = round & 1, qp = (round >> 1) & 1, level;
 		unsigned sparse = 1 + (round >> 2) % 6;
 
 		seed = seed * 1103515245u + 12345u;
@@ -604,11 +604,16 @@ START_TEST(test_qp_run)
 		}
 		if (max > sizeof(buf))
 			max = sizeof(buf);
-		used = mime_qp_run(buf, len, max, open, qp, out, &olen);
-		ck_assert_uint_eq(used, ref_qp_run(buf, len, max, open, qp, ref, &rlen));
-		ck_assert_uint_eq(olen, rlen);
-		ck_assert(memcmp(out, ref, olen) == 0);
+		for (level = 2; level >= 0; level--) {	/* AVX2, SSE2, plain */
+			mime_qp_force(level);
+			used = mime_qp_run(buf, len, max, open, qp, out, &olen);
+			ck_assert_uint_eq(used, ref_qp_run(buf, len, max, open, qp,
+							   ref, &rlen));
+			ck_assert_uint_eq(olen, rlen);
+			ck_assert(memcmp(out, ref, olen) == 0);
+		}
 	}
+	mime_qp_force(-1);
 }
 END_TEST
 
