@@ -52,6 +52,11 @@ typedef struct mime_callbacks {
 	 * Content-Type and -Transfer-Encoding always come (the parser reads
 	 * them anyway); the value of a field no one wants is not gathered. */
 	unsigned long long header_ids;
+	/* The first letters (lowercase) of the names of the fields in
+	 * header_ids, e.g. "cfmst" for Content-Type, From, Message-ID,
+	 * Subject, To; NULL: not known.  A field whose name starts with none
+	 * of them (nor 'c') is known unread without looking its name up. */
+	const char *header_initials;
 } mime_callbacks;
 
 typedef struct mime mime;

@@ -20,6 +20,7 @@ typedef struct rec {
 	size_t len;
 	int want;		/* entity() return value for leaves */
 	unsigned long long ids;	/* header_ids asked for (0: all) */
+	const char *initials;	/* their header_initials (NULL: not known) */
 } rec;
 
 static void
@@ -85,7 +86,7 @@ run(rec *r, const bt_caps *caps, const char *ct, const char *cte,
     const char *msg, size_t chunk, size_t split)
 {
 	mime_callbacks cb = { r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
-			      NULL, r->ids };
+			      NULL, r->ids, r->initials };
 	unsigned hit = 0;
 	bt_caps def;
 	mime *m;
@@ -472,6 +473,24 @@ START_TEST(test_header_ids)
 	ck_assert(hit & BT_CAP_HEADER);
 	ck_assert_ptr_nonnull(strstr(r.log, "[H1 Subject=hi][H1 Content"));
 	ck_assert_ptr_null(strstr(r.log, "[H1 Received"));
+	/* with the initials of those names: the same, at every chunk size */
+	{
+		char ref[sizeof(r.log)];
+		size_t chunk;
+		unsigned refhit;
+
+		for (chunk = 0; chunk < 40; chunk++) {
+			r.initials = NULL;
+			refhit = run(&r, &caps, "multipart/mixed; boundary=a",
+				     NULL, msg, chunk, 0);
+			strcpy(ref, r.log);
+			r.initials = "s";
+			hit = run(&r, &caps, "multipart/mixed; boundary=a",
+				  NULL, msg, chunk, 0);
+			ck_assert_uint_eq(hit, refhit);
+			ck_assert_str_eq(r.log, ref);
+		}
+	}
 }
 END_TEST
 
