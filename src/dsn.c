@@ -732,6 +732,8 @@ dsn_field(dsn *d, char *f, size_t n)
 	colon = f + i;
 	while (i > 0 && (f[i - 1] == ' ' || f[i - 1] == '\t'))
 		i--;
+	if ((id = dsn_field_id(f, i)) == DSN_F_OTHER)
+		return;		/* a field no one reads: its value neither */
 	f[i] = '\0';
 	v = colon + 1;
 	while (v < end && (*v == ' ' || *v == '\t'))
@@ -740,7 +742,6 @@ dsn_field(dsn *d, char *f, size_t n)
 	    (end[-1] >= '\t' && end[-1] <= '\r')))
 		end--;
 	*end = '\0';
-	id = dsn_field_id(f, i);
 	if (d->kind == DSN_FEEDBACK) {
 		dsn_feedback_field(d, id, v, (size_t)(end - v));
 		return;
