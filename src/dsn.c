@@ -732,6 +732,8 @@ dsn_field(dsn *d, char *f, size_t n)
 	colon = f + i;
 	while (i > 0 && (f[i - 1] == ' ' || f[i - 1] == '\t'))
 		i--;
+	if ((id = dsn_field_id(f, i)) == DSN_F_OTHER)
+		return;		/* a field no one reads: its value neither */
 	f[i] = '\0';
 	v = colon + 1;
 	while (v < end && (*v == ' ' || *v == '\t'))
@@ -740,7 +742,6 @@ dsn_field(dsn *d, char *f, size_t n)
 	    (end[-1] >= '\t' && end[-1] <= '\r')))
 		end--;
 	*end = '\0';
-	id = dsn_field_id(f, i);
 	if (d->kind == DSN_FEEDBACK) {
 		dsn_feedback_field(d, id, v, (size_t)(end - v));
 		return;
@@ -798,14 +799,57 @@ dsn_line(dsn *d, const char *s, size_t n)
 	d->flen = n;
 }
 
+/* With nothing buffered: the whole lines at buf read in place, their LFs
+ * found by a mask of 32 bytes (a memchr() call per line costs more: most
+ * are short).  Stops at a line longer than max or with fewer than 32 bytes
+ * left; returns the bytes used. */
+static size_t
+dsn_lines(dsn *d, const char *buf, size_t len, size_t max)
+{
+	const char *p = buf, *q = buf, *end = buf + len;
+
+#ifdef __SSE2__
+	const __m128i nlv = _mm_set1_epi8('\n');
+
+	for (; end - q >= 32; q += 32) {
+		/* p <= q: the line at p has no LF before q */
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)q), nlv)) |
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(q + 16)),
+		    nlv)) << 16;
+
+		while (m != 0) {
+			const char *nl = q + __builtin_ctz(m);
+
+			m &= m - 1;
+			if ((size_t)(nl - p) > max)
+				return (size_t)(p - buf);
+			dsn_line(d, p, (size_t)(nl - p));
+			p = nl + 1;
+		}
+	}
+#else
+	(void)q;
+	(void)end;
+	(void)max;
+#endif
+	return (size_t)(p - buf);
+}
+
 void
 dsn_feed(dsn *d, const char *buf, size_t len)
 {
-	size_t max = d->caps->max_header;
+	size_t max = d->caps->max_header, k;
 
+	if (d->llen == 0 && !d->ldrop) {
+		k = dsn_lines(d, buf, len, max);
+		buf += k;
+		len -= k;
+	}
 	while (len > 0) {
 		const char *nl = memchr(buf, '\n', len);
-		size_t n = nl ? (size_t)(nl - buf) : len, k;
+		size_t n = nl ? (size_t)(nl - buf) : len;
 
 		if (nl != NULL && d->llen == 0 && !d->ldrop && n <= max) {
 			dsn_line(d, buf, n);	/* a whole line: read in place */

@@ -492,6 +492,7 @@ engine_new(const bt_caps *caps, const struct ruleset *rs)
 	/* what engine_msg_header() reads: the others are never gathered */
 	cb.header_ids = 1ull << FN_CONTENT_TYPE | 1ull << FN_MESSAGE_ID |
 			1ull << FN_FROM | 1ull << FN_TO | 1ull << FN_SUBJECT;
+	cb.header_initials = "cfmst";	/* those names' first letters */
 	e->m = mime_new(&e->caps, &cb, &e->r.caps_hit);
 	e->d = dsn_new(&e->caps);
 	e->text = malloc(e->caps.max_text + 1);

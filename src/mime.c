@@ -67,6 +67,11 @@ struct mime {
 	int stopped;
 	mime_frame *frames;	/* max_depth + 1 */
 	unsigned nframes;
+	/* 1 for the first bytes of the names an embedded message's field
+	 * may be read for (mime_field_unread()): Content-Type's and
+	 * -Transfer-Encoding's, header()'s header_initials (any byte when
+	 * header() takes all fields or its initials are not known) */
+	unsigned char msg_initial[256];
 };
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -102,6 +107,21 @@ mime_new(const bt_caps *caps, const mime_callbacks *cb, unsigned *caps_hit)
 	if (!m->line || !m->field || !m->dbuf || !m->frames) {
 		mime_free(m);
 		return NULL;
+	}
+	if (cb->header != NULL &&
+	    (cb->header_ids == 0 || cb->header_initials == NULL)) {
+		memset(m->msg_initial, 1, sizeof(m->msg_initial));
+	} else {
+		const char *i = cb->header != NULL ? cb->header_initials : "";
+
+		m->msg_initial['c'] = m->msg_initial['C'] = 1;
+		for (; *i != '\0'; i++) {
+			unsigned char c = (unsigned char)*i;
+
+			m->msg_initial[c] = 1;
+			if (c >= 'a' && c <= 'z')
+				m->msg_initial[c - 'a' + 'A'] = 1;
+		}
 	}
 	return m;
 }
@@ -347,6 +367,11 @@ mime_field_unread(mime *m, const char *s, size_t n, size_t i)
 	m->fname = 0;
 	if (i == 0 || i >= n || s[i] != ':' || i >= m->caps->max_header)
 		return 0;
+	if (m->is_message && !m->msg_initial[(unsigned char)s[0]]) {
+		m->fname = i;	/* a name no one reads: not looked up */
+		m->fid = FN_OTHER;
+		return 1;
+	}
 	if (m->is_message)
 		id = fieldname_id(s, i);
 	else	/* a part's own fields: only these two are read */

@@ -52,6 +52,11 @@ typedef struct mime_callbacks {
 	 * Content-Type and -Transfer-Encoding always come (the parser reads
 	 * them anyway); the value of a field no one wants is not gathered. */
 	unsigned long long header_ids;
+	/* The first letters (lowercase) of the names of the fields in
+	 * header_ids, e.g. "cfmst" for Content-Type, From, Message-ID,
+	 * Subject, To; NULL: not known.  A field whose name starts with none
+	 * of them (nor 'c') is known unread without looking its name up. */
+	const char *header_initials;
 } mime_callbacks;
 
 typedef struct mime mime;
@@ -89,14 +94,20 @@ size_t mime_qp_decode(const char *s, size_t n, int eol, char *out);
  * that would take the output past max bytes (out has room for
  * max + MIME_QP_ROOM: blocks are stored whole).  Returns
  * the bytes used. */
-#define MIME_QP_ROOM	16
+#define MIME_QP_ROOM	32
 size_t mime_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
 		   char *out, size_t *olen);
+/* The code mime_qp_run() runs, as mime_run_force() for mime_run_span(). */
+int mime_qp_force(int level);
 /* The length of the whole lines at buf (len bytes) that can go on as one
  * run: up to a line that starts with "--" when open, a line longer than
  * max bytes, a line ending in CR LF when no_cr, or an incomplete line. */
 size_t mime_run_span(const char *buf, size_t len, size_t max, int open,
 		     int no_cr);
+/* The code mime_run_span() runs: 2 AVX2, 1 SSE2, 0 a line at a time, at
+ * most what the CPU has (a level < 0: that); returns the level set.  For
+ * tests; the CPU's is taken by default (0 when BOUNCETAG_NO_SIMD is set). */
+int mime_run_force(int level);
 /* 1 when a header-block line is an unindented "name=value" parameter. */
 int mime_param_line(const char *s, size_t n);
 /* How many of the n bytes at s are parameter-name bytes, from the start. */

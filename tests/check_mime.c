@@ -20,6 +20,7 @@ typedef struct rec {
 	size_t len;
 	int want;		/* entity() return value for leaves */
 	unsigned long long ids;	/* header_ids asked for (0: all) */
+	const char *initials;	/* their header_initials (NULL: not known) */
 } rec;
 
 static void
@@ -85,7 +86,7 @@ run(rec *r, const bt_caps *caps, const char *ct, const char *cte,
     const char *msg, size_t chunk, size_t split)
 {
 	mime_callbacks cb = { r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
-			      NULL, r->ids };
+			      NULL, r->ids, r->initials };
 	unsigned hit = 0;
 	bt_caps def;
 	mime *m;
@@ -472,6 +473,24 @@ START_TEST(test_header_ids)
 	ck_assert(hit & BT_CAP_HEADER);
 	ck_assert_ptr_nonnull(strstr(r.log, "[H1 Subject=hi][H1 Content"));
 	ck_assert_ptr_null(strstr(r.log, "[H1 Received"));
+	/* with the initials of those names: the same, at every chunk size */
+	{
+		char ref[sizeof(r.log)];
+		size_t chunk;
+		unsigned refhit;
+
+		for (chunk = 0; chunk < 40; chunk++) {
+			r.initials = NULL;
+			refhit = run(&r, &caps, "multipart/mixed; boundary=a",
+				     NULL, msg, chunk, 0);
+			strcpy(ref, r.log);
+			r.initials = "s";
+			hit = run(&r, &caps, "multipart/mixed; boundary=a",
+				  NULL, msg, chunk, 0);
+			ck_assert_uint_eq(hit, refhit);
+			ck_assert_str_eq(r.log, ref);
+		}
+	}
 }
 END_TEST
 
@@ -527,7 +546,8 @@ START_TEST(test_run_span)
 	unsigned seed = 12345, round;
 
 	for (round = 0; round < 20000; round++) {
-		size_t len, i, max = 16 + round % 70;
+		size_t len, i, max = 16 + round % 150;
+		int level;
 		int open = round & 1, no_cr = (round >> 1) & 1;
 		unsigned sparse = 1 + (round >> 2) % 4;
 
@@ -539,9 +559,13 @@ START_TEST(test_run_span)
 				 bytes[(seed >> 8) % 3] :
 				 bytes[3 + (seed >> 20) % (sizeof(bytes) - 4)];
 		}
-		ck_assert_uint_eq(mime_run_span(buf, len, max, open, no_cr),
-				  ref_run(buf, len, max, open, no_cr));
+		for (level = 2; level >= 0; level--) {	/* AVX2, SSE2, plain */
+			mime_run_force(level);
+			ck_assert_uint_eq(mime_run_span(buf, len, max, open, no_cr),
+					  ref_run(buf, len, max, open, no_cr));
+		}
 	}
+	mime_run_force(-1);
 }
 END_TEST
 
@@ -586,7 +610,7 @@ START_TEST(test_qp_run)
 
 	for (round = 0; round < 30000; round++) {
 		size_t len, i, max = 16 + round % 300, olen, rlen, used;
-		int open = round & 1, qp = (round >> 1) & 1;
+		int open = round & 1, qp = (round >> 1) & 1, level;
 		unsigned sparse = 1 + (round >> 2) % 6;
 
 		seed = seed * 1103515245u + 12345u;
@@ -599,11 +623,16 @@ START_TEST(test_qp_run)
 		}
 		if (max > sizeof(buf))
 			max = sizeof(buf);
-		used = mime_qp_run(buf, len, max, open, qp, out, &olen);
-		ck_assert_uint_eq(used, ref_qp_run(buf, len, max, open, qp, ref, &rlen));
-		ck_assert_uint_eq(olen, rlen);
-		ck_assert(memcmp(out, ref, olen) == 0);
+		for (level = 2; level >= 0; level--) {	/* AVX2, SSE2, plain */
+			mime_qp_force(level);
+			used = mime_qp_run(buf, len, max, open, qp, out, &olen);
+			ck_assert_uint_eq(used, ref_qp_run(buf, len, max, open, qp,
+							   ref, &rlen));
+			ck_assert_uint_eq(olen, rlen);
+			ck_assert(memcmp(out, ref, olen) == 0);
+		}
 	}
+	mime_qp_force(-1);
 }
 END_TEST
 
