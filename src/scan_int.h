@@ -68,6 +68,9 @@ typedef struct scan_cand {
 	int strength;		/* 2 anchored line, 1 weak (phrase), 0 fallback */
 	int delayed;
 	int kind;		/* SCAN_KIND_* */
+	int coded;		/* diag has a reply or status code: 0 not
+				 * asked yet, 1 yes, 2 no (scan_find_weak(),
+				 * once diag is complete) */
 } scan_cand;
 
 enum { SCAN_KIND_FAILED = 0, SCAN_KIND_DELIVERED, SCAN_KIND_COMPLAINT };
