@@ -583,6 +583,45 @@ scan_complete_one(bt_rcpt *rc, scan_diag *g, size_t len, bt_result *r,
 	scan_fill_codes(rc, g, r, caps);
 }
 
+/*
+ * Can the weak candidates (scan_find_weak()) change nothing that
+ * scan_complete() uses?  So when each recipient has a candidate about its
+ * address among the strong ones (merged), with an error text that has a
+ * reply or status code:
+ *
+ * - the weak ones come after them: a recipient's candidate by address
+ *   (scan_match()'s first test, the first in order) stays the same, and
+ *   its fallback is never asked;
+ * - a weak one about the same address is merged into it and adds nothing
+ *   (see scan_weak_adds_nothing() in scan_find.c; merging the strong ones
+ *   first and then the weak ones is merging all at once: the merge folds
+ *   each candidate into its address's first one, in order);
+ * - scan_fill_global() gives nothing to a candidate with a code, however
+ *   many candidates there are; the others are never read.
+ */
+static int
+scan_weak_unused(scan_doc *d, const bt_result *r)
+{
+	size_t i;
+	char rc[4], st[16];
+
+	for (i = 0; i < r->nrcpt; i++) {
+		const bt_rcpt *p = &r->rcpt[i];
+		size_t j;
+
+		for (j = 0; j < d->ncand; j++)
+			if (scan_same_addr(p->recipient, d->cand[j].addr) ||
+			    scan_same_addr(p->original_recipient,
+			    d->cand[j].addr))
+				break;
+		if (j == d->ncand || d->cand[j].diag.p == NULL ||
+		    !(scan_reply_code(d->cand[j].diag.p, rc) ||
+		    scan_status_code(d->cand[j].diag.p, st)))
+			return 0;
+	}
+	return 1;
+}
+
 /* Complete the DSN's recipients with the text's diagnostics: the text
  * about the same address, else (one recipient) the report's error text. */
 static void
@@ -594,8 +633,11 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 
 	scan_find_family(d);
 	scan_find_anchors(d);
-	scan_find_weak(d);
 	scan_merge(d);
+	if (!scan_weak_unused(d, r)) {
+		scan_find_weak(d);
+		scan_merge(d);
+	}
 	scan_fill_global(d);
 	scan_denoise_all(d);
 	for (i = 0; i < r->nrcpt; i++) {
