@@ -189,48 +189,45 @@ scan_global(scan_doc *d, int *kind, int prose)
 	return &d->global;
 }
 
-/* Give the report-wide error text to candidates that have none or whose
- * text carries no code while the report-wide one does. */
+/* Give candidate c the report-wide error text when it has none, or when it
+ * is the only candidate and its text carries no code while the
+ * report-wide one does (and is not in it already).  The report-wide text
+ * is looked for only then (once per scan_doc), and its prose only for a
+ * candidate without a text: one with a text takes only a text with a
+ * code. */
 static void
-scan_fill_global(scan_doc *d)
+scan_global_to(scan_doc *d, scan_cand *c)
 {
 	const scan_buf *g;
 	char rc[4], st[16];
-	size_t i;
-	int kind, gcode, bare = 0, take = 0;
+	int kind;
 
-	/* the report-wide text is looked for only when a candidate can
-	 * take it: one without a diagnostic (bare: it takes prose too), or
-	 * the only one, whose diagnostic has no code (take: it takes only
-	 * a text with a code, never prose; see the loop below) */
-	for (i = 0; i < d->ncand && !bare; i++) {
-		const scan_cand *c = &d->cand[i];
-		if (c->kind != SCAN_KIND_FAILED)
-			continue;
-		if (c->diag.p == NULL || c->diag.len == 0)
-			bare = 1;
-		else if (d->ncand == 1 && !scan_reply_code(c->diag.p, rc) &&
-		    !scan_status_code(c->diag.p, st))
-			take = 1;
-	}
-	if (!bare && !take)
+	if (c->kind != SCAN_KIND_FAILED)
 		return;
-	g = scan_global(d, &kind, bare);
-	if (g->p == NULL)
+	if (c->diag.p == NULL || c->diag.len == 0) {
+		g = scan_global(d, &kind, 1);
+		if (g->p != NULL)
+			scan_buf_add(&c->diag, g->p, g->len);
 		return;
-	/* gcode: one candidate; when it has a text, take already tells
-	 * that the text has no code (the loop below asks it again) */
-	gcode = kind != SCAN_GLOBAL_PROSE && d->ncand == 1 &&
-	    (scan_reply_code(g->p, rc) || scan_status_code(g->p, st));
-	for (i = 0; i < d->ncand; i++) {
-		scan_cand *c = &d->cand[i];
-		if (c->kind != SCAN_KIND_FAILED)
-			continue;
-		if (c->diag.p == NULL || c->diag.len == 0)
-			scan_buf_add(&c->diag, g->p, g->len);
-		else if (gcode && take && strstr(c->diag.p, g->p) == NULL)
-			scan_buf_add(&c->diag, g->p, g->len);
 	}
+	if (d->ncand != 1 || scan_reply_code(c->diag.p, rc) ||
+	    scan_status_code(c->diag.p, st))
+		return;
+	g = scan_global(d, &kind, 0);
+	if (g->p != NULL && kind != SCAN_GLOBAL_PROSE &&
+	    (scan_reply_code(g->p, rc) || scan_status_code(g->p, st)) &&
+	    strstr(c->diag.p, g->p) == NULL)
+		scan_buf_add(&c->diag, g->p, g->len);
+}
+
+/* Give the report-wide error text to the candidates that take it. */
+static void
+scan_fill_global(scan_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ncand; i++)
+		scan_global_to(d, &d->cand[i]);
 }
 
 /* Recipients from the X-Failed-Recipients header (Exim, Google). */
@@ -551,8 +548,8 @@ scan_same_addr(const char *v, const char *addr)
 	return alen == strlen(addr) && strncasecmp(v + off, addr, alen) == 0;
 }
 
-static const scan_cand *
-scan_match(const scan_doc *d, const bt_result *r, const bt_rcpt *rc)
+static scan_cand *
+scan_match(scan_doc *d, const bt_result *r, const bt_rcpt *rc)
 {
 	size_t i;
 
@@ -638,12 +635,20 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 		scan_find_weak(d);
 		scan_merge(d);
 	}
-	scan_fill_global(d);
-	scan_denoise_all(d);
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
-		const scan_cand *c = scan_match(d, r, rc);
+		scan_cand *c = scan_match(d, r, rc);
 		scan_diag dg;
+		/* Only a recipient's candidate is read: it is given the
+		 * report-wide text and denoised (as scan_fill_global() and
+		 * scan_denoise_all() would, each depends on it, the number
+		 * of candidates and the lines only) when first asked; the
+		 * others are left as they are. */
+		if (c != NULL && !c->final) {
+			scan_global_to(d, c);
+			scan_denoise(&c->diag);
+			c->final = 1;
+		}
 		if (c != NULL && c->diag.p != NULL) {
 			scan_diag_init(&dg, c->diag.p);
 			scan_complete_one(rc, &dg, c->diag.len, r, caps);

@@ -71,6 +71,8 @@ typedef struct scan_cand {
 	int coded;		/* diag has a reply or status code: 0 not
 				 * asked yet, 1 yes, 2 no (scan_find_weak(),
 				 * once diag is complete) */
+	int final;		/* scan_complete(): diag given the report-wide
+				 * text and denoised */
 } scan_cand;
 
 enum { SCAN_KIND_FAILED = 0, SCAN_KIND_DELIVERED, SCAN_KIND_COMPLAINT };
