@@ -135,13 +135,10 @@ scan_merge(scan_doc *d)
 				break;
 		if (j < k) {
 			scan_cand *o = &d->cand[j];
-			char rc[4], st[16];
 			/* codes looked for only where they decide */
 			if (c->diag.p != NULL && (o->diag.p == NULL ||
-			    (!scan_reply_code(o->diag.p, rc) &&
-			    !scan_status_code(o->diag.p, st) &&
-			    (scan_reply_code(c->diag.p, rc) ||
-			    scan_status_code(c->diag.p, st))))) {
+			    (!scan_buf_coded(&o->diag) &&
+			    scan_buf_coded(&c->diag)))) {
 				scan_buf tmp = o->diag;
 				o->diag = c->diag;
 				c->diag = tmp;
@@ -171,7 +168,7 @@ scan_merge(scan_doc *d)
  * the prose (scan_find_global_prose()) only if the caller can use it: a
  * candidate without a diagnostic takes any text, but everything else
  * takes only the first kinds. */
-static const scan_buf *
+static scan_buf *
 scan_global(scan_doc *d, int *kind, int prose)
 {
 	if (d->global_step == 0) {
@@ -198,8 +195,7 @@ scan_global(scan_doc *d, int *kind, int prose)
 static void
 scan_global_to(scan_doc *d, scan_cand *c)
 {
-	const scan_buf *g;
-	char rc[4], st[16];
+	scan_buf *g;
 	int kind;
 
 	if (c->kind != SCAN_KIND_FAILED)
@@ -210,12 +206,10 @@ scan_global_to(scan_doc *d, scan_cand *c)
 			scan_buf_add(&c->diag, g->p, g->len);
 		return;
 	}
-	if (d->ncand != 1 || scan_reply_code(c->diag.p, rc) ||
-	    scan_status_code(c->diag.p, st))
+	if (d->ncand != 1 || scan_buf_coded(&c->diag))
 		return;
 	g = scan_global(d, &kind, 0);
-	if (g->p != NULL && kind != SCAN_GLOBAL_PROSE &&
-	    (scan_reply_code(g->p, rc) || scan_status_code(g->p, st)) &&
+	if (g->p != NULL && kind != SCAN_GLOBAL_PROSE && scan_buf_coded(g) &&
 	    strstr(c->diag.p, g->p) == NULL)
 		scan_buf_add(&c->diag, g->p, g->len);
 }
@@ -378,6 +372,7 @@ typedef struct scan_diag {
 	size_t len;
 	int done;
 	uint64_t mta, cmd;
+	scan_buf *b;		/* s is b->p: its codes are kept there */
 } scan_diag;
 
 static void
@@ -386,6 +381,30 @@ scan_diag_init(scan_diag *g, const char *s)
 	g->s = s;
 	g->len = s != NULL ? strlen(s) : 0;
 	g->done = 0;
+	g->b = NULL;
+}
+
+/* The same for a buffer's text (b->p), whose codes it keeps. */
+static void
+scan_diag_buf(scan_diag *g, scan_buf *b)
+{
+	scan_diag_init(g, b->p);
+	g->b = b;
+}
+
+/* scan_reply_code() and scan_status_code() of g->s (not NULL). */
+static int
+scan_diag_reply(scan_diag *g, char out[4])
+{
+	return g->b != NULL ? scan_buf_reply(g->b, out) :
+	    scan_reply_code(g->s, out);
+}
+
+static int
+scan_diag_status(scan_diag *g, char out[16])
+{
+	return g->b != NULL ? scan_buf_status(g->b, out) :
+	    scan_status_code(g->s, out);
 }
 
 static void
@@ -407,9 +426,9 @@ scan_fill_codes(bt_rcpt *rc, scan_diag *g, bt_result *r,
 	if (g->s == NULL)
 		return;
 	if (rc->replycode[0] == '\0')
-		(void)scan_reply_code(g->s, rc->replycode);
+		(void)scan_diag_reply(g, rc->replycode);
 	if (rc->status[0] == '\0')
-		(void)scan_status_code(g->s, rc->status);
+		(void)scan_diag_status(g, rc->status);
 	if (rc->remote_mta == NULL) {
 		scan_diag_ready(g);
 		if (scan_remote_mta_m(g->s, host, sizeof(host), g->mta))
@@ -574,7 +593,7 @@ scan_complete_one(bt_rcpt *rc, scan_diag *g, size_t len, bt_result *r,
 	if (scan_thin(rc->diagnostic) ||
 	    (rc->replycode[0] == '\0' &&
 	    !scan_reply_code(rc->diagnostic, code) &&
-	    scan_reply_code(g->s, code)))
+	    scan_diag_reply(g, code)))
 		(void)result_set(&rc->diagnostic, g->s, len, caps->max_field,
 		    &r->caps_hit);
 	scan_fill_codes(rc, g, r, caps);
@@ -600,7 +619,6 @@ static int
 scan_weak_unused(scan_doc *d, const bt_result *r)
 {
 	size_t i;
-	char rc[4], st[16];
 
 	for (i = 0; i < r->nrcpt; i++) {
 		const bt_rcpt *p = &r->rcpt[i];
@@ -612,8 +630,7 @@ scan_weak_unused(scan_doc *d, const bt_result *r)
 			    d->cand[j].addr))
 				break;
 		if (j == d->ncand || d->cand[j].diag.p == NULL ||
-		    !(scan_reply_code(d->cand[j].diag.p, rc) ||
-		    scan_status_code(d->cand[j].diag.p, st)))
+		    !scan_buf_coded(&d->cand[j].diag))
 			return 0;
 	}
 	return 1;
@@ -624,7 +641,7 @@ scan_weak_unused(scan_doc *d, const bt_result *r)
 static void
 scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
-	const scan_buf *g;
+	scan_buf *g;
 	size_t i;
 	int kind;
 
@@ -650,13 +667,13 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 			c->final = 1;
 		}
 		if (c != NULL && c->diag.p != NULL) {
-			scan_diag_init(&dg, c->diag.p);
+			scan_diag_buf(&dg, &c->diag);
 			scan_complete_one(rc, &dg, c->diag.len, r, caps);
 			scan_fill_mta(rc, c, r, caps);
 			scan_fill_cmd(rc, c, &dg, d, r->nrcpt == 1);
 		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind, 0)) != NULL &&
 		    (kind == SCAN_GLOBAL_CODES || kind == SCAN_GLOBAL_INTRO)) {
-			scan_diag_init(&dg, g->p);
+			scan_diag_buf(&dg, g);
 			scan_complete_one(rc, &dg, g->len, r, caps);
 			scan_fill_cmd(rc, NULL, &dg, d, 1);
 		} else {

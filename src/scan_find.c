@@ -423,6 +423,7 @@ scan_denoise(scan_buf *b)
 	}
 	while (b->len > 0 && b->p[b->len - 1] == ' ')
 		b->p[--b->len] = '\0';
+	b->codes = 0;	/* p may have changed */
 }
 
 /* Is the address that ends at offset e of line l alone on its line (no
@@ -578,7 +579,7 @@ scan_next_para(const scan_doc *d, size_t i, scan_buf *b)
 static int
 scan_weak_adds_nothing(scan_doc *d, const char *a, size_t alen)
 {
-	char tmp[SCAN_MAX_ADDR + 1], rc[4], st[16];
+	char tmp[SCAN_MAX_ADDR + 1];
 	size_t i;
 
 	if (alen > SCAN_MAX_ADDR)
@@ -589,11 +590,7 @@ scan_weak_adds_nothing(scan_doc *d, const char *a, size_t alen)
 		scan_cand *c = &d->cand[i];
 		if (strcasecmp(c->addr, tmp) != 0)
 			continue;
-		if (c->coded == 0)
-			c->coded = c->diag.p != NULL &&
-			    (scan_reply_code(c->diag.p, rc) ||
-			    scan_status_code(c->diag.p, st)) ? 1 : 2;
-		if (c->coded == 1)
+		if (c->diag.p != NULL && scan_buf_coded(&c->diag))
 			return 1;
 	}
 	return 0;
