@@ -636,6 +636,25 @@ scan_weak_unused(scan_doc *d, const bt_result *r)
 	return 1;
 }
 
+/* The candidates of a DSN's completion, merged: the strong ones, then
+ * the weak ones unless they can change nothing used. */
+static void
+scan_complete_cands(scan_doc *d, const bt_result *r)
+{
+	scan_find_family(d);
+	scan_find_anchors(d);
+	/* The strong candidates are merged first only when the weak pass
+	 * cannot reach SCAN_MAX_CANDS (each line with an '@' gives one at
+	 * most): merged, there are fewer, and more weak ones would fit. */
+	if (!d->nat_over && d->ncand + d->nat < SCAN_MAX_CANDS) {
+		scan_merge(d);
+		if (scan_weak_unused(d, r))
+			return;
+	}
+	scan_find_weak(d);
+	scan_merge(d);
+}
+
 /* Complete the DSN's recipients with the text's diagnostics: the text
  * about the same address, else (one recipient) the report's error text. */
 static void
@@ -645,13 +664,7 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 	size_t i;
 	int kind;
 
-	scan_find_family(d);
-	scan_find_anchors(d);
-	scan_merge(d);
-	if (!scan_weak_unused(d, r)) {
-		scan_find_weak(d);
-		scan_merge(d);
-	}
+	scan_complete_cands(d, r);
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
 		scan_cand *c = scan_match(d, r, rc);
