@@ -5,7 +5,10 @@
  * fields; scan_family.c: JSON notifications), merges the ones about the
  * same address, then either adds them to the result or, when a DSN already
  * gave the recipients, completes those (diagnostic, reply code, status,
- * remote host, SMTP command).
+ * remote host, SMTP command).  A completion reads only its recipients'
+ * candidates: the weak ones are looked for only when a recipient's strong
+ * one lacks a code, and only a recipient's candidate is given the
+ * report-wide text (each skip is argued where it is made).
  *
  * Order of the fallbacks when no line names a recipient: the
  * X-Failed-Recipients header, sentences that name an address and say
