@@ -5,7 +5,10 @@
  * fields; scan_family.c: JSON notifications), merges the ones about the
  * same address, then either adds them to the result or, when a DSN already
  * gave the recipients, completes those (diagnostic, reply code, status,
- * remote host, SMTP command).
+ * remote host, SMTP command).  A completion reads only its recipients'
+ * candidates: the weak ones are looked for only when a recipient's strong
+ * one lacks a code, and only a recipient's candidate is given the
+ * report-wide text (each skip is argued where it is made).
  *
  * Order of the fallbacks when no line names a recipient: the
  * X-Failed-Recipients header, sentences that name an address and say
@@ -135,13 +138,10 @@ scan_merge(scan_doc *d)
 				break;
 		if (j < k) {
 			scan_cand *o = &d->cand[j];
-			char rc[4], st[16];
 			/* codes looked for only where they decide */
 			if (c->diag.p != NULL && (o->diag.p == NULL ||
-			    (!scan_reply_code(o->diag.p, rc) &&
-			    !scan_status_code(o->diag.p, st) &&
-			    (scan_reply_code(c->diag.p, rc) ||
-			    scan_status_code(c->diag.p, st))))) {
+			    (!scan_buf_coded(&o->diag) &&
+			    scan_buf_coded(&c->diag)))) {
 				scan_buf tmp = o->diag;
 				o->diag = c->diag;
 				c->diag = tmp;
@@ -171,7 +171,7 @@ scan_merge(scan_doc *d)
  * the prose (scan_find_global_prose()) only if the caller can use it: a
  * candidate without a diagnostic takes any text, but everything else
  * takes only the first kinds. */
-static const scan_buf *
+static scan_buf *
 scan_global(scan_doc *d, int *kind, int prose)
 {
 	if (d->global_step == 0) {
@@ -189,48 +189,42 @@ scan_global(scan_doc *d, int *kind, int prose)
 	return &d->global;
 }
 
-/* Give the report-wide error text to candidates that have none or whose
- * text carries no code while the report-wide one does. */
+/* Give candidate c the report-wide error text when it has none, or when it
+ * is the only candidate and its text carries no code while the
+ * report-wide one does (and is not in it already).  The report-wide text
+ * is looked for only then (once per scan_doc), and its prose only for a
+ * candidate without a text: one with a text takes only a text with a
+ * code. */
+static void
+scan_global_to(scan_doc *d, scan_cand *c)
+{
+	scan_buf *g;
+	int kind;
+
+	if (c->kind != SCAN_KIND_FAILED)
+		return;
+	if (c->diag.p == NULL || c->diag.len == 0) {
+		g = scan_global(d, &kind, 1);
+		if (g->p != NULL)
+			scan_buf_add(&c->diag, g->p, g->len);
+		return;
+	}
+	if (d->ncand != 1 || scan_buf_coded(&c->diag))
+		return;
+	g = scan_global(d, &kind, 0);
+	if (g->p != NULL && kind != SCAN_GLOBAL_PROSE && scan_buf_coded(g) &&
+	    strstr(c->diag.p, g->p) == NULL)
+		scan_buf_add(&c->diag, g->p, g->len);
+}
+
+/* Give the report-wide error text to the candidates that take it. */
 static void
 scan_fill_global(scan_doc *d)
 {
-	const scan_buf *g;
-	char rc[4], st[16];
 	size_t i;
-	int kind, gcode, bare = 0, take = 0;
 
-	/* the report-wide text is looked for only when a candidate can
-	 * take it: one without a diagnostic (bare: it takes prose too), or
-	 * the only one, whose diagnostic has no code (take: it takes only
-	 * a text with a code, never prose; see the loop below) */
-	for (i = 0; i < d->ncand && !bare; i++) {
-		const scan_cand *c = &d->cand[i];
-		if (c->kind != SCAN_KIND_FAILED)
-			continue;
-		if (c->diag.p == NULL || c->diag.len == 0)
-			bare = 1;
-		else if (d->ncand == 1 && !scan_reply_code(c->diag.p, rc) &&
-		    !scan_status_code(c->diag.p, st))
-			take = 1;
-	}
-	if (!bare && !take)
-		return;
-	g = scan_global(d, &kind, bare);
-	if (g->p == NULL)
-		return;
-	/* gcode: one candidate; when it has a text, take already tells
-	 * that the text has no code (the loop below asks it again) */
-	gcode = kind != SCAN_GLOBAL_PROSE && d->ncand == 1 &&
-	    (scan_reply_code(g->p, rc) || scan_status_code(g->p, st));
-	for (i = 0; i < d->ncand; i++) {
-		scan_cand *c = &d->cand[i];
-		if (c->kind != SCAN_KIND_FAILED)
-			continue;
-		if (c->diag.p == NULL || c->diag.len == 0)
-			scan_buf_add(&c->diag, g->p, g->len);
-		else if (gcode && take && strstr(c->diag.p, g->p) == NULL)
-			scan_buf_add(&c->diag, g->p, g->len);
-	}
+	for (i = 0; i < d->ncand; i++)
+		scan_global_to(d, &d->cand[i]);
 }
 
 /* Recipients from the X-Failed-Recipients header (Exim, Google). */
@@ -381,6 +375,7 @@ typedef struct scan_diag {
 	size_t len;
 	int done;
 	uint64_t mta, cmd;
+	scan_buf *b;		/* s is b->p: its codes are kept there */
 } scan_diag;
 
 static void
@@ -389,6 +384,30 @@ scan_diag_init(scan_diag *g, const char *s)
 	g->s = s;
 	g->len = s != NULL ? strlen(s) : 0;
 	g->done = 0;
+	g->b = NULL;
+}
+
+/* The same for a buffer's text (b->p), whose codes it keeps. */
+static void
+scan_diag_buf(scan_diag *g, scan_buf *b)
+{
+	scan_diag_init(g, b->p);
+	g->b = b;
+}
+
+/* scan_reply_code() and scan_status_code() of g->s (not NULL). */
+static int
+scan_diag_reply(scan_diag *g, char out[4])
+{
+	return g->b != NULL ? scan_buf_reply(g->b, out) :
+	    scan_reply_code(g->s, out);
+}
+
+static int
+scan_diag_status(scan_diag *g, char out[16])
+{
+	return g->b != NULL ? scan_buf_status(g->b, out) :
+	    scan_status_code(g->s, out);
 }
 
 static void
@@ -410,9 +429,9 @@ scan_fill_codes(bt_rcpt *rc, scan_diag *g, bt_result *r,
 	if (g->s == NULL)
 		return;
 	if (rc->replycode[0] == '\0')
-		(void)scan_reply_code(g->s, rc->replycode);
+		(void)scan_diag_reply(g, rc->replycode);
 	if (rc->status[0] == '\0')
-		(void)scan_status_code(g->s, rc->status);
+		(void)scan_diag_status(g, rc->status);
 	if (rc->remote_mta == NULL) {
 		scan_diag_ready(g);
 		if (scan_remote_mta_m(g->s, host, sizeof(host), g->mta))
@@ -551,8 +570,8 @@ scan_same_addr(const char *v, const char *addr)
 	return alen == strlen(addr) && strncasecmp(v + off, addr, alen) == 0;
 }
 
-static const scan_cand *
-scan_match(const scan_doc *d, const bt_result *r, const bt_rcpt *rc)
+static scan_cand *
+scan_match(scan_doc *d, const bt_result *r, const bt_rcpt *rc)
 {
 	size_t i;
 
@@ -577,10 +596,66 @@ scan_complete_one(bt_rcpt *rc, scan_diag *g, size_t len, bt_result *r,
 	if (scan_thin(rc->diagnostic) ||
 	    (rc->replycode[0] == '\0' &&
 	    !scan_reply_code(rc->diagnostic, code) &&
-	    scan_reply_code(g->s, code)))
+	    scan_diag_reply(g, code)))
 		(void)result_set(&rc->diagnostic, g->s, len, caps->max_field,
 		    &r->caps_hit);
 	scan_fill_codes(rc, g, r, caps);
+}
+
+/*
+ * Can the weak candidates (scan_find_weak()) change nothing that
+ * scan_complete() uses?  So when each recipient has a candidate about its
+ * address among the strong ones (merged), with an error text that has a
+ * reply or status code:
+ *
+ * - the weak ones come after them: a recipient's candidate by address
+ *   (scan_match()'s first test, the first in order) stays the same, and
+ *   its fallback is never asked;
+ * - a weak one about the same address is merged into it and adds nothing
+ *   (see scan_weak_adds_nothing() in scan_find.c; merging the strong ones
+ *   first and then the weak ones is merging all at once: the merge folds
+ *   each candidate into its address's first one, in order);
+ * - scan_fill_global() gives nothing to a candidate with a code, however
+ *   many candidates there are; the others are never read.
+ */
+static int
+scan_weak_unused(scan_doc *d, const bt_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrcpt; i++) {
+		const bt_rcpt *p = &r->rcpt[i];
+		size_t j;
+
+		for (j = 0; j < d->ncand; j++)
+			if (scan_same_addr(p->recipient, d->cand[j].addr) ||
+			    scan_same_addr(p->original_recipient,
+			    d->cand[j].addr))
+				break;
+		if (j == d->ncand || d->cand[j].diag.p == NULL ||
+		    !scan_buf_coded(&d->cand[j].diag))
+			return 0;
+	}
+	return 1;
+}
+
+/* The candidates of a DSN's completion, merged: the strong ones, then
+ * the weak ones unless they can change nothing used. */
+static void
+scan_complete_cands(scan_doc *d, const bt_result *r)
+{
+	scan_find_family(d);
+	scan_find_anchors(d);
+	/* The strong candidates are merged first only when the weak pass
+	 * cannot reach SCAN_MAX_CANDS (each line with an '@' gives one at
+	 * most): merged, there are fewer, and more weak ones would fit. */
+	if (!d->nat_over && d->ncand + d->nat < SCAN_MAX_CANDS) {
+		scan_merge(d);
+		if (scan_weak_unused(d, r))
+			return;
+	}
+	scan_find_weak(d);
+	scan_merge(d);
 }
 
 /* Complete the DSN's recipients with the text's diagnostics: the text
@@ -588,28 +663,33 @@ scan_complete_one(bt_rcpt *rc, scan_diag *g, size_t len, bt_result *r,
 static void
 scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
-	const scan_buf *g;
+	scan_buf *g;
 	size_t i;
 	int kind;
 
-	scan_find_family(d);
-	scan_find_anchors(d);
-	scan_find_weak(d);
-	scan_merge(d);
-	scan_fill_global(d);
-	scan_denoise_all(d);
+	scan_complete_cands(d, r);
 	for (i = 0; i < r->nrcpt; i++) {
 		bt_rcpt *rc = &r->rcpt[i];
-		const scan_cand *c = scan_match(d, r, rc);
+		scan_cand *c = scan_match(d, r, rc);
 		scan_diag dg;
+		/* Only a recipient's candidate is read: it is given the
+		 * report-wide text and denoised (as scan_fill_global() and
+		 * scan_denoise_all() would, each depends on it, the number
+		 * of candidates and the lines only) when first asked; the
+		 * others are left as they are. */
+		if (c != NULL && !c->final) {
+			scan_global_to(d, c);
+			scan_denoise(&c->diag);
+			c->final = 1;
+		}
 		if (c != NULL && c->diag.p != NULL) {
-			scan_diag_init(&dg, c->diag.p);
+			scan_diag_buf(&dg, &c->diag);
 			scan_complete_one(rc, &dg, c->diag.len, r, caps);
 			scan_fill_mta(rc, c, r, caps);
 			scan_fill_cmd(rc, c, &dg, d, r->nrcpt == 1);
 		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind, 0)) != NULL &&
 		    (kind == SCAN_GLOBAL_CODES || kind == SCAN_GLOBAL_INTRO)) {
-			scan_diag_init(&dg, g->p);
+			scan_diag_buf(&dg, g);
 			scan_complete_one(rc, &dg, g->len, r, caps);
 			scan_fill_cmd(rc, NULL, &dg, d, 1);
 		} else {

@@ -68,6 +68,7 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 	size_t i, j;
 	int sp;
 
+	b->codes = 0;
 	scan_trim(&s, &len);
 	if (len == 0 || b->trunc)
 		return;
@@ -148,4 +149,28 @@ scan_buf_free(scan_buf *b)
 	b->pooled = 0;
 	b->len = 0;
 	b->trunc = 0;
+	b->codes = 0;
+}
+
+int
+scan_buf_reply(scan_buf *b, char out[4])
+{
+	if (!(b->codes & 1))
+		b->codes |= scan_reply_code(b->p, b->rc) ? 1 | 2 : 1;
+	if (!(b->codes & 2))
+		return 0;
+	memcpy(out, b->rc, sizeof(b->rc));
+	return 1;
+}
+
+int
+scan_buf_status(scan_buf *b, char out[16])
+{
+	if (!(b->codes & 4))
+		b->codes |= scan_status_code(b->p, b->st) ? 4 | 8 : 4;
+	if (!(b->codes & 8))
+		return 0;
+	/* as scan_status_code(): the code and its NUL, nothing after */
+	memcpy(out, b->st, strlen(b->st) + 1);
+	return 1;
 }

@@ -423,6 +423,7 @@ scan_denoise(scan_buf *b)
 	}
 	while (b->len > 0 && b->p[b->len - 1] == ' ')
 		b->p[--b->len] = '\0';
+	b->codes = 0;	/* p may have changed */
 }
 
 /* Is the address that ends at offset e of line l alone on its line (no
@@ -562,12 +563,48 @@ scan_next_para(const scan_doc *d, size_t i, scan_buf *b)
 		scan_buf_add(b, d->line[k].t, d->line[k].tlen);
 }
 
+/*
+ * Would a weak candidate for a[0..alen) change nothing?  So when an
+ * earlier candidate has the same address (as scan_merge() compares them:
+ * strcasecmp() of the NUL-terminated copies) and a diagnostic with a reply
+ * or status code.  scan_merge() folds the candidates of an address into
+ * the first, in order: once the text it keeps has a code it never takes
+ * another's (only a text with a code replaces one without), so a later
+ * weak candidate gives it nothing: a weak one has no status, command,
+ * remote host nor delay to add.  Merged away, it is never seen by the
+ * passes after the merge, and the number of candidates after it is the
+ * same.  (The caller makes sure that SCAN_MAX_CANDS cannot be reached, so
+ * one not added does not let another in.)
+ */
+static int
+scan_weak_adds_nothing(scan_doc *d, const char *a, size_t alen)
+{
+	char tmp[SCAN_MAX_ADDR + 1];
+	size_t i;
+
+	if (alen > SCAN_MAX_ADDR)
+		return 0;
+	memcpy(tmp, a, alen);
+	tmp[alen] = '\0';
+	for (i = 0; i < d->ncand; i++) {
+		scan_cand *c = &d->cand[i];
+		if (strcasecmp(c->addr, tmp) != 0)
+			continue;
+		if (c->diag.p != NULL && scan_buf_coded(&c->diag))
+			return 1;
+	}
+	return 0;
+}
+
 /* Weak candidates: any line before the returned message that mentions an
  * address (not one of the report's own) together with error words. */
 void
 scan_find_weak(scan_doc *d)
 {
 	size_t i, k = 0;
+	/* each line gives one candidate at most: can the pass reach
+	 * SCAN_MAX_CANDS? */
+	int roomy = !d->nat_over && d->ncand + d->nat < SCAN_MAX_CANDS;
 
 	/* only the lines with an address */
 	for (i = scan_at_next(d, &k, 0); i < d->cut;
@@ -596,7 +633,8 @@ scan_find_weak(scan_doc *d)
 			s += off + alen;
 			len -= off + alen;
 		}
-		if (!found)
+		if (!found || (roomy && scan_weak_adds_nothing(d, s + off,
+		    alen)))
 			continue;
 		c = scan_cand_add(d, s + off, alen, 1);
 		if (c == NULL)

@@ -57,6 +57,13 @@ typedef struct scan_buf {
 	int trunc;		/* something was cut */
 	int pooled;		/* p is in a scan_pool: not freed */
 	scan_pool *pool;	/* where to take cap + 1 bytes, or NULL */
+	/* The codes of p, as scan_reply_code() and scan_status_code()
+	 * find them, kept once asked (scan_buf_reply(), scan_buf_status())
+	 * until p changes: bit 1 reply code asked, 2 found (rc); 4 status
+	 * asked, 8 found (st).  0 after every change. */
+	int codes;
+	char rc[4];
+	char st[16];
 } scan_buf;
 
 typedef struct scan_cand {
@@ -68,6 +75,8 @@ typedef struct scan_cand {
 	int strength;		/* 2 anchored line, 1 weak (phrase), 0 fallback */
 	int delayed;
 	int kind;		/* SCAN_KIND_* */
+	int final;		/* scan_complete(): diag given the report-wide
+				 * text and denoised */
 } scan_cand;
 
 enum { SCAN_KIND_FAILED = 0, SCAN_KIND_DELIVERED, SCAN_KIND_COMPLAINT };
@@ -323,6 +332,18 @@ const char *scan_cmd_phrase(const char *s, size_t len);
 /* scan_buf.c */
 void scan_buf_add(scan_buf *b, const char *s, size_t len);
 void scan_buf_free(scan_buf *b);
+/* scan_reply_code() and scan_status_code() of b->p (not NULL), each
+ * looked for once until b changes (a change sets b->codes to 0). */
+int scan_buf_reply(scan_buf *b, char out[4]);
+int scan_buf_status(scan_buf *b, char out[16]);
+/* b has a reply code or a status code. */
+static inline int
+scan_buf_coded(scan_buf *b)
+{
+	char rc[4], st[16];
+
+	return scan_buf_reply(b, rc) || scan_buf_status(b, st);
+}
 
 /* scan_find.c */
 void scan_find_anchors(scan_doc *d);

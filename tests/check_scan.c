@@ -419,6 +419,54 @@ START_TEST(test_complete_keeps_good_dsn_text)
 }
 END_TEST
 
+/* A completion: the weak candidate about the recipient's address brings
+ * the reply code that its strong one lacks (the weak pass runs), or adds
+ * nothing to a strong one with a code (the weak pass may be skipped). */
+static const char *
+t_complete_one(const char *t, const char *addr)
+{
+	bt_rcpt *rc;
+	scan_input in;
+
+	rc = result_add_rcpt(&res, 10);
+	ck_assert_ptr_nonnull(rc);
+	result_set(&rc->recipient, addr, strlen(addr), 1024, &res.caps_hit);
+	result_set(&rc->diagnostic, "smtp; 550", 9, 1024, &res.caps_hit);
+	memset(&in, 0, sizeof(in));
+	in.text = t;
+	in.len = strlen(t);
+	in.has_dsn = 1;
+	ck_assert_uint_eq(scan_text(&in, &res, &caps), 0);
+	ck_assert_uint_eq(res.nrcpt, 1);
+	return res.rcpt[0].diagnostic;
+}
+
+START_TEST(test_complete_weak_brings_code)
+{
+	const char *d = t_complete_one(
+	    "<rob@dest.example>: mailbox unavailable\n"
+	    "\n"
+	    "Delivery to rob@dest.example failed: 550 5.1.1 user unknown\n",
+	    "rob@dest.example");
+
+	ck_assert_ptr_nonnull(strstr(d, "user unknown"));
+	ck_assert_str_eq(res.rcpt[0].replycode, "550");
+}
+END_TEST
+
+START_TEST(test_complete_strong_code_kept)
+{
+	const char *d = t_complete_one(
+	    "<sue@dest.example>: 550 5.1.1 user unknown\n"
+	    "\n"
+	    "Delivery to sue@dest.example failed: 552 mailbox full\n",
+	    "sue@dest.example");
+
+	ck_assert_str_eq(d, "550 5.1.1 user unknown");
+	ck_assert_str_eq(res.rcpt[0].replycode, "550");
+}
+END_TEST
+
 START_TEST(test_cap_recipients)
 {
 	char t[4096];
@@ -765,6 +813,8 @@ scan_suite(void)
 	tcase_add_test(tc, test_phrase_line);
 	tcase_add_test(tc, test_complete_dsn);
 	tcase_add_test(tc, test_complete_keeps_good_dsn_text);
+	tcase_add_test(tc, test_complete_weak_brings_code);
+	tcase_add_test(tc, test_complete_strong_code_kept);
 	tcase_add_test(tc, test_cap_recipients);
 	tcase_add_test(tc, test_field_cap);
 	tcase_add_test(tc, test_not_addresses);
