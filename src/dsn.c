@@ -357,14 +357,13 @@ static void
 dsn_block_end(dsn *d)
 {
 	bt_rcpt *rc = dsn_rcpt(d);
-	unsigned *ch = &d->r->caps_hit;
 	size_t cap = d->caps->max_field;
 
 	if (rc != NULL) {
 		if (d->supp[0] != '\0') {
 			if (rc->diagnostic == NULL) {
-				result_set(&rc->diagnostic, d->supp,
-					   strlen(d->supp), cap, ch);
+				result_set(d->r, &rc->diagnostic, d->supp,
+					   strlen(d->supp), cap);
 			} else if (strstr(rc->diagnostic, d->supp) == NULL) {
 				size_t a = strlen(rc->diagnostic), b = strlen(d->supp);
 				char *p = malloc(a + b + 2);
@@ -373,7 +372,7 @@ dsn_block_end(dsn *d)
 					memcpy(p, rc->diagnostic, a);
 					p[a] = ' ';
 					memcpy(p + a + 1, d->supp, b + 1);
-					result_set(&rc->diagnostic, p, a + b + 1, cap, ch);
+					result_set(d->r, &rc->diagnostic, p, a + b + 1, cap);
 					free(p);
 				}
 			}
@@ -382,8 +381,8 @@ dsn_block_end(dsn *d)
 		    (rc->recipient == NULL ||
 		     (!dsn_plausible(rc->recipient) &&
 		      dsn_plausible(rc->original_recipient))))
-			result_set(&rc->recipient, rc->original_recipient,
-				   strlen(rc->original_recipient), cap, ch);
+			result_set(d->r, &rc->recipient, rc->original_recipient,
+				   strlen(rc->original_recipient), cap);
 	}
 	d->cur = -1;
 	d->dropping = 0;
@@ -416,13 +415,13 @@ dsn_set_host(dsn *d, char **field, const char *v, size_t n)
 		v++;
 		n -= 2;
 	}
-	result_set(field, v, n, d->caps->max_field, &d->r->caps_hit);
+	result_set(d->r, field, v, n, d->caps->max_field);
 }
 
 static void
 dsn_set(dsn *d, char **field, const char *v, size_t n)
 {
-	result_set(field, v, n, d->caps->max_field, &d->r->caps_hit);
+	result_set(d->r, field, v, n, d->caps->max_field);
 }
 
 static void

@@ -421,7 +421,7 @@ engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 		break;
 	}
 	if (f != NULL && *f == NULL)
-		result_set(f, value, vlen, e->caps.max_field, &e->r.caps_hit);
+		result_set(&e->r, f, value, vlen, e->caps.max_field);
 }
 
 static void
@@ -438,10 +438,7 @@ engine_msg_eoh(void *ctx, unsigned in_message)
 
 		e->descend = 1;
 		e->orig_level = 2;
-		free(r->original_message_id);
-		free(r->original_from);
-		free(r->original_to);
-		free(r->original_subject);
+		/* (their strings stay in the result's arena until the reset) */
 		r->original_message_id = r->original_from = NULL;
 		r->original_to = r->original_subject = NULL;
 		return;
@@ -519,7 +516,7 @@ engine_free(engine *e)
 void
 engine_reset(engine *e)
 {
-	result_clear(&e->r);
+	result_reset(&e->r);
 	e->sig = 0;
 	e->state = E_HEADERS;
 	e->sender_given = 0;
@@ -641,8 +638,7 @@ engine_envfrom(engine *e, const char *sender)
 	if (sender == NULL)
 		return;
 	e->sender_given = 1;
-	result_set(&e->r.sender, sender, strlen(sender), e->caps.max_field,
-		   &e->r.caps_hit);
+	result_set(&e->r, &e->r.sender, sender, strlen(sender), e->caps.max_field);
 	e->sig |= detect_sender(sender);
 }
 
@@ -653,8 +649,8 @@ engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
 {
 	char buf[1024];
 
-	result_set(f, buf, engine_unfold(buf, bufmax, value, vlen),
-		   e->caps.max_field, &e->r.caps_hit);
+	result_set(&e->r, f, buf, engine_unfold(buf, bufmax, value, vlen),
+		   e->caps.max_field);
 }
 
 /* The same for a value (bufmax 1024) that engine_store_header() has just
@@ -671,7 +667,7 @@ engine_set_stored(engine *e, char **f, size_t n)
 	while (n > 0 && (v[n - 1] == ' ' ||	/* as engine_unfold() cuts */
 	    (v[n - 1] >= '\t' && v[n - 1] <= '\r')))
 		n--;
-	result_set(f, v, n, e->caps.max_field, &e->r.caps_hit);
+	result_set(&e->r, f, v, n, e->caps.max_field);
 }
 
 /* The first field of its name into *f (unfolded, cut at 1024 bytes): from

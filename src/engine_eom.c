@@ -36,8 +36,7 @@ engine_eom_add_list(engine *e, const char *list, size_t max)
 
 			if (rc == NULL)
 				return;
-			result_set(&rc->recipient, a, alen, e->caps.max_field,
-				   &r->caps_hit);
+			result_set(r, &rc->recipient, a, alen, e->caps.max_field);
 			added++;
 		}
 		list += n;
@@ -87,8 +86,7 @@ engine_eom_complaint(engine *e)
 		if (r->rcpt[i].cls != BT_CLASS_COMPLAINT)
 			break;
 	if ((e->sig & DETECT_UNSUBSCRIBE) && !e->has_arf && r->feedback_type == NULL)
-		result_set(&r->feedback_type, "opt-out", 7, e->caps.max_field,
-			   &r->caps_hit);
+		result_set(r, &r->feedback_type, "opt-out", 7, e->caps.max_field);
 	if (i < r->nrcpt || r->nrcpt == 0) {
 		engine_eom_drop(r);
 		engine_eom_add_list(e, r->original_to != NULL ? r->original_to :
@@ -115,7 +113,7 @@ engine_eom_autoreply(engine *e)
 		size_t n = strlen(r->from);
 		const char *a = dsn_address(r->from, &n);
 
-		result_set(&rc->recipient, a, n, e->caps.max_field, &r->caps_hit);
+		result_set(r, &rc->recipient, a, n, e->caps.max_field);
 	}
 	rc->cls = BT_CLASS_AUTOREPLY;
 	rc->reason = "vacation";

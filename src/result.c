@@ -2,9 +2,16 @@
  * result.c - helpers for bt_result: class names, the caps string, adding
  * recipients, copying capped strings, picking the recipient that matters.
  *
- * Memory: every char * in a bt_result is malloc'ed here (result_set) and
- * freed by result_clear(); reason/description/format are static or owned by
- * the ruleset and never freed here.
+ * Memory: every char * in a bt_result is copied by result_set() into the
+ * result's arena: blocks of bytes, the newest first, filled one after the
+ * other.  Nothing is freed string by string: result_reset() empties the
+ * arena for the next message (keeping its first block and the recipient
+ * array), result_clear() frees it all.  A field set again whose string is
+ * the last one copied is rewritten in place, so a value built up line by
+ * line (a folded Diagnostic-Code) does not pile up copies; other strings
+ * set again stay until the reset, which bounds the arena by the input
+ * read for one message.  reason/description/format are static or owned
+ * by the ruleset, never by the result.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +79,16 @@ result_caps_string(unsigned caps, char *buf, size_t len)
 	return buf;
 }
 
+#define RESULT_BLOCK	4000	/* bytes of the first block: most messages need no other */
+#define RESULT_KEEP_RCPTS 16	/* recipient slots kept from one message to the next */
+
+struct result_block {
+	struct result_block *next;	/* the block filled before */
+	size_t size, used;
+	char *last;			/* the last string copied here */
+	char data[];
+};
+
 void
 result_init(bt_result *r)
 {
@@ -79,52 +96,75 @@ result_init(bt_result *r)
 	r->cls = BT_CLASS_NONE;
 }
 
-/* free(p) when p is set: most fields of most messages are not, and a
- * call each, twenty a message, cost more than the test. */
-#define RESULT_FREE(p)	do { if ((p) != NULL) free(p); } while (0)
-
+/* Frees the blocks from b on. */
 static void
-result_rcpt_free(bt_rcpt *rc)
+result_free_blocks(struct result_block *b)
 {
-	RESULT_FREE(rc->recipient);
-	RESULT_FREE(rc->original_recipient);
-	RESULT_FREE(rc->action);
-	RESULT_FREE(rc->diagnostic);
-	RESULT_FREE(rc->diagnostic_type);
-	RESULT_FREE(rc->remote_mta);
-	RESULT_FREE(rc->last_attempt_date);
-	RESULT_FREE(rc->will_retry_until);
+	while (b != NULL) {
+		struct result_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
 }
 
 void
 result_clear(bt_result *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nrcpt; i++)
-		result_rcpt_free(&r->rcpt[i]);
-	RESULT_FREE(r->rcpt);
-	RESULT_FREE(r->sender);
-	RESULT_FREE(r->from);
-	RESULT_FREE(r->subject);
-	RESULT_FREE(r->mailer);
-	RESULT_FREE(r->reporting_mta);
-	RESULT_FREE(r->received_from_mta);
-	RESULT_FREE(r->arrival_date);
-	RESULT_FREE(r->original_envelope_id);
-	RESULT_FREE(r->original_message_id);
-	RESULT_FREE(r->original_from);
-	RESULT_FREE(r->original_to);
-	RESULT_FREE(r->original_subject);
-	RESULT_FREE(r->feedback_type);
+	result_free_blocks(r->arena);
+	free(r->rcpt);
 	result_init(r);
+}
+
+void
+result_reset(bt_result *r)
+{
+	struct result_block *b = r->arena, *keep = NULL;
+	bt_rcpt *rcpt = r->rcpt;
+	size_t ralloc = r->rcpt_alloc;
+
+	if (b != NULL) {
+		/* the first block (the oldest) is kept when it has the
+		 * usual size; bigger ones go */
+		struct result_block **pp = &r->arena;
+
+		while ((*pp)->next != NULL)
+			pp = &(*pp)->next;
+		if ((*pp)->size == RESULT_BLOCK) {
+			keep = *pp;
+			*pp = NULL;
+			keep->used = 0;
+			keep->last = NULL;
+		}
+		result_free_blocks(r->arena);
+	}
+	if (ralloc > RESULT_KEEP_RCPTS) {
+		free(rcpt);
+		rcpt = NULL;
+		ralloc = 0;
+	}
+	result_init(r);
+	r->arena = keep;
+	r->rcpt = rcpt;
+	r->rcpt_alloc = ralloc;
+}
+
+size_t
+result_arena_used(const bt_result *r)
+{
+	const struct result_block *b;
+	size_t n = 0;
+
+	for (b = r->arena; b != NULL; b = b->next)
+		n += b->used;
+	return n;
 }
 
 void
 result_truncate(bt_result *r, size_t n)
 {
-	while (r->nrcpt > n)
-		result_rcpt_free(&r->rcpt[--r->nrcpt]);
+	if (r->nrcpt > n)
+		r->nrcpt = n;	/* their strings stay in the arena until the reset */
 	if (r->top >= r->nrcpt)
 		r->top = 0;
 }
@@ -154,24 +194,40 @@ result_add_rcpt(bt_result *r, size_t max_rcpts)
 }
 
 int
-result_set(char **field, const char *s, size_t len, size_t cap,
-	   unsigned *caps_hit)
+result_set(bt_result *r, char **field, const char *s, size_t len, size_t cap)
 {
+	struct result_block *b = r->arena;
 	char *p;
 
 	if (s == NULL)
 		return 0;
 	if (cap > 0 && len > cap) {
 		len = cap;
-		if (caps_hit != NULL)
-			*caps_hit |= BT_CAP_FIELD;
+		r->caps_hit |= BT_CAP_FIELD;
 	}
-	p = malloc(len + 1);
-	if (p == NULL)
-		return -1;
+	if (b != NULL && *field != NULL && *field == b->last &&
+	    (size_t)(*field - b->data) + len < b->size) {
+		/* the last string copied: rewritten in place (s may lie in it) */
+		memmove(*field, s, len);
+		(*field)[len] = '\0';
+		b->used = (size_t)(*field - b->data) + len + 1;
+		return 0;
+	}
+	if (b == NULL || b->size - b->used <= len) {
+		size_t size = len < RESULT_BLOCK ? RESULT_BLOCK : len + 1;
+
+		if ((b = malloc(sizeof(*b) + size)) == NULL)
+			return -1;
+		b->next = r->arena;
+		b->size = size;
+		b->used = 0;
+		r->arena = b;
+	}
+	p = b->data + b->used;
 	memcpy(p, s, len);
 	p[len] = '\0';
-	RESULT_FREE(*field);
+	b->used += len + 1;
+	b->last = p;
 	*field = p;
 	return 0;
 }

@@ -88,14 +88,22 @@ typedef struct bt_result {
 	size_t nrcpt;
 	size_t rcpt_alloc;
 	bt_rcpt *rcpt;
+	struct result_block *arena;	/* the strings result_set() copied (result.c) */
 } bt_result;
 
-/* Helpers for the engine's modules.  All return 0 on success, -1 on ENOMEM. */
-void result_init(bt_result *r);
+/* Helpers for the engine's modules.  All return 0 on success, -1 on ENOMEM.
+ * Every char * of a result is result_set()'s copy in the result's arena,
+ * or NULL; it lives until the result is reset or cleared. */
+void result_init(bt_result *r);		/* empty, owning nothing */
 void result_clear(bt_result *r);		/* frees all; back to init state */
+void result_reset(bt_result *r);		/* empty again, its memory kept for the next message */
 bt_rcpt *result_add_rcpt(bt_result *r, size_t max_rcpts);	/* NULL when capped/ENOMEM (sets BT_CAP_RCPTS) */
-int result_set(char **field, const char *s, size_t len, size_t cap, unsigned *caps_hit);
+/* *field = a copy of s[0..len), cut at cap bytes (0: no cap; a cut sets
+ * BT_CAP_FIELD in r->caps_hit); field is one of r's (or its recipients')
+ * string fields. */
+int result_set(bt_result *r, char **field, const char *s, size_t len, size_t cap);
+size_t result_arena_used(const bt_result *r);	/* bytes of strings in the arena (tests) */
 void result_pick_top(bt_result *r);		/* sets top and cls from the rcpt classes */
-void result_truncate(bt_result *r, size_t n);	/* frees recipients n.. (keeps the first n) */
+void result_truncate(bt_result *r, size_t n);	/* drops recipients n.. (keeps the first n) */
 
 #endif

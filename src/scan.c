@@ -335,8 +335,8 @@ scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 			scan_trim(&v, &vlen);
 		}
 		if (vlen > 0)
-			(void)result_set(&r->original_message_id, v, vlen,
-			    caps->max_field, &r->caps_hit);
+			(void)result_set(r, &r->original_message_id, v, vlen,
+			    caps->max_field);
 		return;
 	}
 }
@@ -435,8 +435,8 @@ scan_fill_codes(bt_rcpt *rc, scan_diag *g, bt_result *r,
 	if (rc->remote_mta == NULL) {
 		scan_diag_ready(g);
 		if (scan_remote_mta_m(g->s, host, sizeof(host), g->mta))
-			(void)result_set(&rc->remote_mta, host, strlen(host),
-			    caps->max_field, &r->caps_hit);
+			(void)result_set(r, &rc->remote_mta, host, strlen(host),
+			    caps->max_field);
 	}
 }
 
@@ -445,8 +445,8 @@ scan_fill_mta(bt_rcpt *rc, const scan_cand *c, bt_result *r,
     const bt_caps *caps)
 {
 	if (rc->remote_mta == NULL && c->mta[0] != '\0')
-		(void)result_set(&rc->remote_mta, c->mta, strlen(c->mta),
-		    caps->max_field, &r->caps_hit);
+		(void)result_set(r, &rc->remote_mta, c->mta, strlen(c->mta),
+		    caps->max_field);
 }
 
 /* The command of the report's transcript (d->cmd), found on first use:
@@ -502,10 +502,10 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 		bt_rcpt *rc = result_add_rcpt(r, caps->max_recipients);
 		if (rc == NULL)
 			break;
-		(void)result_set(&rc->recipient, c->addr, strlen(c->addr),
-		    caps->max_field, &r->caps_hit);
-		(void)result_set(&rc->action, act, strlen(act),
-		    caps->max_field, &r->caps_hit);
+		(void)result_set(r, &rc->recipient, c->addr, strlen(c->addr),
+		    caps->max_field);
+		(void)result_set(r, &rc->action, act, strlen(act),
+		    caps->max_field);
 		rc->cls = delayed ? BT_CLASS_DELAYED : BT_CLASS_UNDETERMINED;
 		if (c->kind == SCAN_KIND_DELIVERED) {
 			rc->cls = BT_CLASS_DELIVERED;
@@ -514,13 +514,12 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 			rc->cls = BT_CLASS_COMPLAINT;
 			rc->reason = "feedback";
 			if (r->feedback_type == NULL && d->feedback[0] != '\0')
-				(void)result_set(&r->feedback_type, d->feedback,
-				    strlen(d->feedback), caps->max_field,
-				    &r->caps_hit);
+				(void)result_set(r, &r->feedback_type, d->feedback,
+				    strlen(d->feedback), caps->max_field);
 		}
 		if (c->diag.p != NULL) {
-			(void)result_set(&rc->diagnostic, c->diag.p, c->diag.len,
-			    caps->max_field, &r->caps_hit);
+			(void)result_set(r, &rc->diagnostic, c->diag.p, c->diag.len,
+			    caps->max_field);
 			if (c->diag.trunc)
 				r->caps_hit |= BT_CAP_FIELD;
 		}
@@ -597,8 +596,7 @@ scan_complete_one(bt_rcpt *rc, scan_diag *g, size_t len, bt_result *r,
 	    (rc->replycode[0] == '\0' &&
 	    !scan_reply_code(rc->diagnostic, code) &&
 	    scan_diag_reply(g, code)))
-		(void)result_set(&rc->diagnostic, g->s, len, caps->max_field,
-		    &r->caps_hit);
+		(void)result_set(r, &rc->diagnostic, g->s, len, caps->max_field);
 	scan_fill_codes(rc, g, r, caps);
 }
 

@@ -905,16 +905,72 @@ START_TEST(test_result_helpers)
 	result_pick_top(&r);
 	ck_assert_uint_eq(r.top, 1);		/* first of the hard ones */
 	ck_assert_int_eq(r.cls, BT_CLASS_HARD);
-	ck_assert_int_eq(result_set(&r.from, "abcdef", 6, 3, &r.caps_hit), 0);
+	ck_assert_int_eq(result_set(&r, &r.from, "abcdef", 6, 3), 0);
 	ck_assert_str_eq(r.from, "abc");
 	ck_assert(r.caps_hit & BT_CAP_FIELD);
-	result_set(&r.rcpt[2].recipient, "x@example.com", 13, 0, NULL);
+	result_set(&r, &r.rcpt[2].recipient, "x@example.com", 13, 0);
 	result_truncate(&r, 1);
 	ck_assert_uint_eq(r.nrcpt, 1);
 	ck_assert_uint_eq(r.top, 0);
 	result_clear(&r);
 	ck_assert_uint_eq(r.nrcpt, 0);
 	ck_assert_ptr_null(r.from);
+}
+END_TEST
+
+/* Strings in the result's arena: each copy stays whole while others are
+ * added (across blocks, big ones too), a field set again from part of its
+ * own string is right, a field built up line by line is rewritten in
+ * place (the arena does not grow with each line), and a reset keeps the
+ * result usable with nothing of the last message left. */
+START_TEST(test_result_arena)
+{
+	bt_result r;
+	bt_rcpt *p;
+	char big[9000], want[64];
+	size_t i, used;
+	int round;
+
+	memset(big, 'b', sizeof(big));
+	result_init(&r);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 40; i++) {
+			p = result_add_rcpt(&r, 100);
+			ck_assert_ptr_nonnull(p);
+			snprintf(want, sizeof(want), "user%zu-%d@example.org", i, round);
+			ck_assert_int_eq(result_set(&r, &p->recipient, want, strlen(want), 0), 0);
+			ck_assert_int_eq(result_set(&r, &p->diagnostic, big, i * 200, 0), 0);
+		}
+		ck_assert_int_eq(result_set(&r, &r.subject, big, sizeof(big), 0), 0);
+		for (i = 0; i < 40; i++) {
+			snprintf(want, sizeof(want), "user%zu-%d@example.org", i, round);
+			ck_assert_str_eq(r.rcpt[i].recipient, want);
+			ck_assert_uint_eq(strlen(r.rcpt[i].diagnostic), i * 200);
+		}
+		ck_assert_uint_eq(strlen(r.subject), sizeof(big));
+		/* set again from a part of itself */
+		result_set(&r, &r.rcpt[3].recipient, r.rcpt[3].recipient + 5,
+			   strlen(r.rcpt[3].recipient) - 5, 0);
+		snprintf(want, sizeof(want), "-%d@example.org", round);
+		ck_assert_str_eq(r.rcpt[3].recipient, want);
+		/* a value built up: the same bytes whatever its length */
+		result_set(&r, &r.from, "a", 1, 0);
+		used = result_arena_used(&r);
+		for (i = 2; i <= 1000; i++) {
+			ck_assert_int_eq(result_set(&r, &r.from, big, i, 0), 0);
+			ck_assert_uint_eq(strlen(r.from), i);
+		}
+		ck_assert_uint_eq(result_arena_used(&r), used + 999);
+		result_reset(&r);
+		ck_assert_uint_eq(r.nrcpt, 0);
+		ck_assert_ptr_null(r.from);
+		ck_assert_ptr_null(r.subject);
+		ck_assert_int_eq(r.cls, BT_CLASS_NONE);
+		ck_assert_uint_eq(r.caps_hit, 0);
+	}
+	result_clear(&r);
+	ck_assert_ptr_null(r.arena);
+	ck_assert_ptr_null(r.rcpt);
 }
 END_TEST
 
@@ -1014,6 +1070,7 @@ engine_suite(void)
 	tcase_add_loop_test(tc, test_header_inplace, 0, 3);
 	tcase_add_test(tc, test_detect_words);
 	tcase_add_test(tc, test_result_helpers);
+	tcase_add_test(tc, test_result_arena);
 	tcase_add_test(tc, test_fieldname_id);
 	suite_add_tcase(s, tc);
 	return s;

@@ -314,8 +314,8 @@ START_TEST(test_complete_from_report_text)
 	scan_input in;
 
 	rc = result_add_rcpt(&res, 10);
-	result_set(&rc->recipient, "walt@dest.example", 17, 1024, &res.caps_hit);
-	result_set(&rc->diagnostic, "71", 2, 1024, &res.caps_hit);
+	result_set(&res, &rc->recipient, "walt@dest.example", 17, 1024);
+	result_set(&res, &rc->diagnostic, "71", 2, 1024);
 	memset(&in, 0, sizeof(in));
 	in.text = t;
 	in.len = strlen(t);
@@ -383,8 +383,8 @@ START_TEST(test_complete_dsn)
 
 	rc = result_add_rcpt(&res, 10);
 	ck_assert_ptr_nonnull(rc);
-	result_set(&rc->recipient, "paul@dest.example", 17, 1024, &res.caps_hit);
-	result_set(&rc->diagnostic, "smtp; 550", 9, 1024, &res.caps_hit);
+	result_set(&res, &rc->recipient, "paul@dest.example", 17, 1024);
+	result_set(&res, &rc->diagnostic, "smtp; 550", 9, 1024);
 	strcpy(rc->status, "5.1.1");
 	memset(&in, 0, sizeof(in));
 	in.text = t;
@@ -407,9 +407,8 @@ START_TEST(test_complete_keeps_good_dsn_text)
 	scan_input in;
 
 	rc = result_add_rcpt(&res, 10);
-	result_set(&rc->recipient, "quin@dest.example", 17, 1024, &res.caps_hit);
-	result_set(&rc->diagnostic, "smtp; 552 5.2.2 Mailbox full", 28, 1024,
-	    &res.caps_hit);
+	result_set(&res, &rc->recipient, "quin@dest.example", 17, 1024);
+	result_set(&res, &rc->diagnostic, "smtp; 552 5.2.2 Mailbox full", 28, 1024);
 	memset(&in, 0, sizeof(in));
 	in.text = t;
 	in.len = strlen(t);
@@ -430,8 +429,8 @@ t_complete_one(const char *t, const char *addr)
 
 	rc = result_add_rcpt(&res, 10);
 	ck_assert_ptr_nonnull(rc);
-	result_set(&rc->recipient, addr, strlen(addr), 1024, &res.caps_hit);
-	result_set(&rc->diagnostic, "smtp; 550", 9, 1024, &res.caps_hit);
+	result_set(&res, &rc->recipient, addr, strlen(addr), 1024);
+	result_set(&res, &rc->diagnostic, "smtp; 550", 9, 1024);
 	memset(&in, 0, sizeof(in));
 	in.text = t;
 	in.len = strlen(t);
@@ -638,9 +637,9 @@ START_TEST(test_smtp_command_pipelined)
 	    "<<< 503 5.0.0 Need RCPT (recipient)\n";
 
 	rc = result_add_rcpt(&res, 10);
-	result_set(&rc->recipient, "fay@dest.example", 16, 1024, &res.caps_hit);
-	result_set(&rc->diagnostic, "smtp; 550 5.1.1 <fay@dest.example>... User Unknown",
-	    50, 1024, &res.caps_hit);
+	result_set(&res, &rc->recipient, "fay@dest.example", 16, 1024);
+	result_set(&res, &rc->diagnostic, "smtp; 550 5.1.1 <fay@dest.example>... User Unknown",
+	    50, 1024);
 	memset(&in, 0, sizeof(in));
 	in.text = t;
 	in.len = strlen(t);
