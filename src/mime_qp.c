@@ -16,6 +16,7 @@
 #endif
 
 #include "mime.h"
+#include "simd.h"
 
 static int
 mime_hex(int c)
@@ -230,47 +231,44 @@ mime_qp_avx2(const char *buf, size_t len, size_t max, int open, int qp,
 }
 #endif
 
-/* The code mime_qp_run() runs: 2 AVX2, 1 SSE2, 0 a byte at a time; chosen
- * once by the CPU (0 when BOUNCETAG_NO_SIMD is set), or by tests
- * (mime_qp_force()); -1 until then. */
+/* The code mime_qp_run() runs: 2 AVX2, 1 SSE2, 0 a byte at a time;
+ * picked once (simd_pick(): by the build and the CPU, 0 when
+ * BOUNCETAG_NO_SIMD is set), or by tests (mime_qp_force()); -1 until
+ * then. */
 static int mime_qp_level = -1;
 
-static int
-mime_qp_cpu(void)
-{
-	int level = 0;
-
-#ifdef __SSE2__
-	level = 1;
-#endif
+/* The code built besides the plain one (SIMD_* bits). */
 #ifdef MIME_QP_AVX2
-	if (__builtin_cpu_supports("avx2"))
-		level = 2;
+#define MIME_QP_BUILT	(SIMD_BUILT_SSE2 | SIMD_AVX2)
+#else
+#define MIME_QP_BUILT	SIMD_BUILT_SSE2
 #endif
-	return getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : level;
-}
 
 int
 mime_qp_force(int level)
 {
-	int cpu = mime_qp_cpu();
+	int l = simd_pick(MIME_QP_BUILT, level);
 
-	mime_qp_level = level >= 0 && level < cpu ? level : cpu;
-	return mime_qp_level;
+	__atomic_store_n(&mime_qp_level, l, __ATOMIC_RELAXED);
+	return l;
 }
 
 size_t
 mime_qp_run(const char *buf, size_t len, size_t max, int open, int qp,
 	    char *out, size_t *olen)
 {
-	if (mime_qp_level < 0)
-		mime_qp_level = mime_qp_cpu();
+	int level = __atomic_load_n(&mime_qp_level, __ATOMIC_RELAXED);
+
+	if (level < 0) {	/* a race only picks the same twice */
+		level = simd_pick(MIME_QP_BUILT, -1);
+		__atomic_store_n(&mime_qp_level, level, __ATOMIC_RELAXED);
+	}
 #ifdef MIME_QP_AVX2
-	if (mime_qp_level == 2)
+	if (level == 2)
 		return mime_qp_avx2(buf, len, max, open, qp, out, olen);
 #endif
 #ifdef __SSE2__
-	if (mime_qp_level == 1)
+	if (level == 1)
 		return qp ? mime_qp_sse2(buf, len, max, open, 1, out, olen) :
 			    mime_qp_sse2(buf, len, max, open, 0, out, olen);
 #endif

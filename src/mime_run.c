@@ -20,6 +20,7 @@
 #endif
 
 #include "mime.h"
+#include "simd.h"
 
 #define MIME_RUN_INLINE	static inline __attribute__((always_inline))
 
@@ -160,51 +161,47 @@ mime_run_sse2(const char *buf, const char *end, size_t max, int open, int no_cr)
 #endif
 
 /* The code mime_run_span() runs: 2 AVX2, 1 SSE2, 0 a line at a time;
- * chosen once by the CPU (0 when BOUNCETAG_NO_SIMD is set), or by tests
- * (mime_run_force()); -1 until then. */
+ * picked once (simd_pick(): by the build and the CPU, 0 when
+ * BOUNCETAG_NO_SIMD is set), or by tests (mime_run_force()); -1 until
+ * then. */
 static int mime_run_level = -1;
 
-static int
-mime_run_cpu(void)
-{
-	int level = 0;
-
-#ifdef __SSE2__
-	level = 1;
-#endif
+/* The code built besides the plain one (SIMD_* bits). */
 #ifdef MIME_RUN_AVX2
-	if (__builtin_cpu_supports("avx2"))
-		level = 2;
+#define MIME_RUN_BUILT	(SIMD_BUILT_SSE2 | SIMD_AVX2)
+#else
+#define MIME_RUN_BUILT	SIMD_BUILT_SSE2
 #endif
-	return getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : level;
-}
 
 int
 mime_run_force(int level)
 {
-	int cpu = mime_run_cpu();
+	int l = simd_pick(MIME_RUN_BUILT, level);
 
-	mime_run_level = level >= 0 && level < cpu ? level : cpu;
-	return mime_run_level;
+	__atomic_store_n(&mime_run_level, l, __ATOMIC_RELAXED);
+	return l;
 }
 
 size_t
 mime_run_span(const char *buf, size_t len, size_t max, int open, int no_cr)
 {
 	const char *end = buf + len;
+	int level = __atomic_load_n(&mime_run_level, __ATOMIC_RELAXED);
 
 	if (open && len > 1 && buf[0] == '-' && buf[1] == '-')
 		return 0;
-	if (mime_run_level < 0)
-		mime_run_level = mime_run_cpu();
+	if (level < 0) {	/* a race only picks the same twice */
+		level = simd_pick(MIME_RUN_BUILT, -1);
+		__atomic_store_n(&mime_run_level, level, __ATOMIC_RELAXED);
+	}
 	if (max < 64)		/* a block may end more than one long line */
 		return mime_run_tail(buf, buf, end, max, open, no_cr);
 #ifdef MIME_RUN_AVX2
-	if (mime_run_level == 2)
+	if (level == 2)
 		return mime_run_avx2(buf, end, max, open, no_cr);
 #endif
 #ifdef __SSE2__
-	if (mime_run_level == 1)
+	if (level == 1)
 		return mime_run_sse2(buf, end, max, open, no_cr);
 #endif
 	return mime_run_tail(buf, buf, end, max, open, no_cr);

@@ -1,0 +1,50 @@
+/*
+ * simd.c - which vector code to run, decided once per process for every
+ * module that has vector paths (mime_run, mime_qp, rawfeed ...).
+ *
+ * Each module builds a plain C path and, where the compiler can, SSE2,
+ * SSSE3 or AVX2 ones; simd_pick() gives the best level that both the
+ * module's build and the CPU have.  Setting BOUNCETAG_NO_SIMD in the
+ * environment turns every vector path off, so that the plain ones can be
+ * tried on any machine.  Modules keep their own level, which their tests
+ * may force lower; the CPU is read here only.
+ */
+#include <stdlib.h>
+
+#include "simd.h"
+
+#define SIMD_KNOWN	0x80000000u	/* simd_cpu holds the answer */
+
+static unsigned simd_cpu;
+
+unsigned
+simd_features(void)
+{
+	unsigned f = __atomic_load_n(&simd_cpu, __ATOMIC_RELAXED);
+
+	if (!(f & SIMD_KNOWN)) {	/* a race only reads the same twice */
+		f = SIMD_KNOWN;
+		if (getenv("BOUNCETAG_NO_SIMD") == NULL) {
+#ifdef __SSE2__
+			f |= SIMD_SSE2;
+#endif
+#ifdef SIMD_CAN_AVX2
+			if (__builtin_cpu_supports("ssse3"))
+				f |= SIMD_SSSE3;
+			if (__builtin_cpu_supports("avx2"))
+				f |= SIMD_AVX2;
+#endif
+		}
+		__atomic_store_n(&simd_cpu, f, __ATOMIC_RELAXED);
+	}
+	return f & ~SIMD_KNOWN;
+}
+
+int
+simd_pick(unsigned built, int want)
+{
+	unsigned f = simd_features() & built;
+	int top = (f & SIMD_AVX2) ? 2 : f != 0 ? 1 : 0;
+
+	return want >= 0 && want < top ? want : top;
+}
