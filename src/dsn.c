@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "dsn.h"
+#include "simd.h"
 #include "fieldname.h"
 
 /* In line in its callers: for the functions run once a line or a field,
@@ -134,20 +135,9 @@ dsn_strip_type(const char *v, size_t *vlen, const char **type, size_t *tlen)
 #ifdef __SSE2__
 	if (n >= 16) {
 		/* the first 16 bytes at once: where the type bytes end */
-		const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
-		    la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1),
-		    sp = _mm_set1_epi8(0x20), mi = _mm_set1_epi8('-'),
-		    us = _mm_set1_epi8('_'), dot = _mm_set1_epi8('.');
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v);
-		__m128i l = _mm_or_si128(x, sp);	/* letters in lower case */
-		__m128i ok = _mm_or_si128(
-		    _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9)),
-		    _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz)));
-		unsigned m;
+		unsigned m = simd_name_stop16(
+		    _mm_loadu_si128((const __m128i *)(const void *)v), '.');
 
-		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, mi),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, us), _mm_cmpeq_epi8(x, dot))));
-		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
 		i = m != 0 ? (unsigned)__builtin_ctz(m) : 16;
 		if (i < 16 && v[i] != ';')
 			return v;
@@ -689,22 +679,10 @@ dsn_token_span(const char *s, size_t n)
 	size_t i = 0;
 
 #ifdef __SSE2__
-	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
-	    la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1),
-	    sp = _mm_set1_epi8(0x20), mi = _mm_set1_epi8('-'),
-	    us = _mm_set1_epi8('_');
-
 	for (; n - i >= 16; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i l = _mm_or_si128(x, sp);	/* letters in lower case */
-		__m128i ok = _mm_or_si128(
-		    _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9)),
-		    _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz)));
-		unsigned m;
+		unsigned m = simd_name_stop16(
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i)), '-');
 
-		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, mi),
-						   _mm_cmpeq_epi8(x, us)));
-		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
 		if (m != 0)
 			return i + (unsigned)__builtin_ctz(m);
 	}

@@ -13,6 +13,7 @@
 #endif
 
 #include "mime.h"
+#include "simd.h"
 #include "fieldname.h"
 
 void
@@ -143,24 +144,10 @@ mime_param_span(const char *s, size_t n)
 	size_t i = 0;
 
 #ifdef __SSE2__
-	/* 16 bytes at a time while 16 are there: ranges by signed compare
-	 * (8-bit bytes are negative, outside every range) */
-	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
-	    la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1),
-	    sp = _mm_set1_epi8(0x20), mi = _mm_set1_epi8('-'),
-	    us = _mm_set1_epi8('_'), st = _mm_set1_epi8('*');
+	for (; n - i >= 16; i += 16) {	/* 16 bytes at a time while 16 are there */
+		unsigned m = simd_name_stop16(
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i)), '*');
 
-	for (; n - i >= 16; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i l = _mm_or_si128(x, sp);	/* letters in lower case */
-		__m128i ok = _mm_or_si128(
-		    _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9)),
-		    _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz)));
-		unsigned m;
-
-		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, mi),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, us), _mm_cmpeq_epi8(x, st))));
-		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
 		if (m != 0)
 			return i + (unsigned)__builtin_ctz(m);
 	}

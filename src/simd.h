@@ -26,4 +26,27 @@ unsigned simd_features(void);
  * more caps it (tests force the lower levels), -1 does not. */
 int simd_pick(unsigned built, int want);
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* The bytes of x that a name does not hold (an ASCII letter, a digit, '-',
+ * '_' or extra; give '-' for no extra): bit i for byte i.  Ranges by
+ * signed compare: 8-bit bytes are negative, outside every range. */
+static inline unsigned
+simd_name_stop16(__m128i x, char extra)
+{
+	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
+	    la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1);
+	__m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));	/* letters lowercased */
+	__m128i ok = _mm_or_si128(
+	    _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9)),
+	    _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz)));
+
+	ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')),
+			 _mm_cmpeq_epi8(x, _mm_set1_epi8(extra)))));
+	return (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+}
+#endif
+
 #endif
