@@ -551,20 +551,6 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
-#define ENGINE_UNSTORED		((size_t)-1)	/* hent name of a field not stored */
-
-/* 2: a field the scanner relies on (room is kept for these); 1: other
- * fields worth keeping while there is room; 0: never kept. */
-static int
-engine_keep_header(engine *e, int id)
-{
-	if (id == FN_RECEIVED)
-		return e->nreceived++ < ENGINE_RECEIVED;
-	if (id > FN_OTHER && id < FN_VITAL_END)
-		return 2;
-	return id == FN_NOT_KEPT ? 0 : 1;
-}
-
 /* Returns the length of the value stored when it was unfolded with room
  * for 1024 bytes at least (engine_set_unfolded() can take it from there),
  * else (size_t)-1. */
@@ -572,38 +558,25 @@ static size_t
 engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		    const char *value, size_t vlen, size_t nlf)
 {
-	size_t room;
-	int keep = engine_keep_header(e, id);
+	size_t room, at = e->hlen;
+	int keep;
 	engine_hent *h;
 
-	if (keep == 0 || e->nh >= ENGINE_HMAX)
+	if ((room = engine_store_room(e, id, nlen, &keep)) == (size_t)-1)
 		return (size_t)-1;
-	if (keep == 1 && (e->nh >= ENGINE_HMAX - ENGINE_HVITAL ||
-			  e->hlen + ENGINE_HRESERVE >= ENGINE_HSTORE))
-		return (size_t)-1;
-	if (e->hlen + nlen + 2 >= ENGINE_HSTORE)
-		return (size_t)-1;
-	h = &e->hent[e->nh];
-	h->name = e->hlen;
-	e->hlen += nlen + 1;
-	room = ENGINE_HSTORE - e->hlen - 1;
-	if (room > e->caps.max_header)
-		room = e->caps.max_header;
-	if (keep == 1 && room > 1024)
-		room = 1024;		/* long X- fields are of little use */
+	h = &e->hent[e->nh++];
 	if (!((ENGINE_LOOKUP_IDS >> id) & 1)) {
 		/* never looked up: its room only */
 		h->name = ENGINE_UNSTORED;
 		e->hlen += engine_unfold_len_nl(room, value, vlen, nlf) + 1;
-		e->nh++;
 		return (size_t)-1;
 	}
-	memcpy(e->hstore + h->name, name, nlen + 1);
+	h->name = at;
+	memcpy(e->hstore + at, name, nlen + 1);
 	vlen = engine_unfold_nl(e->hstore + e->hlen, room, value, vlen, nlf);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';
 	e->hlen += vlen + 1;
-	e->nh++;
 	return room >= 1024 ? vlen : (size_t)-1;
 }
 

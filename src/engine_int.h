@@ -130,13 +130,95 @@ engine_header_reads(int id)
  * length; engine_unfold_nl(): the same for a value known to hold no CR
  * and exactly nlf LFs ((size_t)-1: not known); engine_unfold_len(): that
  * length, nothing copied;
- * engine_unfold_len_nl(): the same for a value known to hold no CR and
- * exactly nlf LFs ((size_t)-1: not known). */
+ * engine_unfold_len_nl(): the same for a value known to hold exactly
+ * ndrop CRs and LFs in all ((size_t)-1: not known). */
 size_t engine_unfold(char *dst, size_t cap, const char *v, size_t vlen);
 size_t engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
 			size_t nlf);
 size_t engine_unfold_len(size_t cap, const char *v, size_t vlen);
 size_t engine_unfold_len_nl(size_t cap, const char *v, size_t vlen,
-			    size_t nlf);
+			    size_t ndrop);
+
+#define ENGINE_UNSTORED		((size_t)-1)	/* hent name of a field not stored */
+
+/* 2: a field the scanner relies on (room is kept for these); 1: other
+ * fields worth keeping while there is room; 0: never kept. */
+static inline int
+engine_keep_header(engine *e, int id)
+{
+	if (id == FN_RECEIVED)
+		return e->nreceived++ < ENGINE_RECEIVED;
+	if (id > FN_OTHER && id < FN_VITAL_END)
+		return 2;
+	return id == FN_NOT_KEPT ? 0 : 1;
+}
+
+/* The room the header store gives a field of id with a name of nlen
+ * bytes, its name's bytes counted in (the Received fields counted too),
+ * in *keep what engine_keep_header() said; (size_t)-1 when the field is
+ * not kept. */
+static inline size_t
+engine_store_room(engine *e, int id, size_t nlen, int *keep)
+{
+	size_t room;
+
+	*keep = engine_keep_header(e, id);
+	if (*keep == 0 || e->nh >= ENGINE_HMAX)
+		return (size_t)-1;
+	if (*keep == 1 && (e->nh >= ENGINE_HMAX - ENGINE_HVITAL ||
+			   e->hlen + ENGINE_HRESERVE >= ENGINE_HSTORE))
+		return (size_t)-1;
+	if (e->hlen + nlen + 2 >= ENGINE_HSTORE)
+		return (size_t)-1;
+	e->hlen += nlen + 1;
+	room = ENGINE_HSTORE - e->hlen - 1;
+	if (room > e->caps.max_header)
+		room = e->caps.max_header;
+	if (*keep == 1 && room > 1024)
+		room = 1024;		/* long X- fields are of little use */
+	return room;
+}
+
+/* The ids whose name alone says something (detect_name()), besides the
+ * X- names detect_name() looks into. */
+#define ENGINE_NAME_SIG_IDS	(1u << FN_X_FAILED_RECIPIENTS | 1u << FN_X_AUTOREPLY | \
+				 1u << FN_X_MLSERVER | 1u << FN_X_AMZ_SNS_MESSAGE_TYPE)
+
+/* engine_header_id() for a field whose value is not read
+ * (engine_header_reads(id) is 0), in line (a front end's common case),
+ * with in ndrop the count of the CRs and LFs the value holds ((size_t)-1:
+ * not known): the value may hold CRs (dropped as the unfolding drops
+ * them) but no NUL; only its length and white tail are read, and vlen
+ * (CRs counted) is tested against max_header. */
+static inline void
+engine_header_skip(engine *e, int id, const char *name, size_t nlen,
+		   const char *value, size_t vlen, size_t ndrop)
+{
+	size_t room, i = vlen, t = 0;
+	int keep;
+
+	if (e->state != E_HEADERS)
+		return;
+	if (vlen > e->caps.max_header)
+		e->r.caps_hit |= BT_CAP_HEADER;
+	if (((ENGINE_NAME_SIG_IDS >> id) & 1) ||
+	    (id == FN_OTHER && nlen >= 6 && (name[0] | 0x20) == 'x'))
+		e->sig |= detect_name(id, name, nlen);
+	if ((room = engine_store_room(e, id, nlen, &keep)) == (size_t)-1)
+		return;
+	/* never looked up (ENGINE_LOOKUP_IDS is within ENGINE_READS_IDS):
+	 * its room only, engine_unfold_len_nl()'s common case in line */
+	e->hent[e->nh++].name = ENGINE_UNSTORED;
+	if (ndrop == (size_t)-1 || vlen - ndrop > room) {
+		e->hlen += engine_unfold_len(room, value, vlen) + 1;
+		return;
+	}
+	while (i > 0 && (value[i - 1] == ' ' ||
+	    (value[i - 1] >= '\t' && value[i - 1] <= '\r'))) {
+		t += value[i - 1] != '\n' && value[i - 1] != '\r';
+		i--;
+	}
+	e->hlen += vlen - ndrop - t + 1;
+}
 
 #endif

@@ -91,20 +91,22 @@ engine_unfold_len(size_t cap, const char *v, size_t vlen)
 	return last;
 }
 
-/* The same when the value is known to hold no CR and exactly nlf LFs
- * (nlf == (size_t)-1: not known). */
+/* The same when the value is known to hold exactly ndrop CRs and LFs
+ * (ndrop == (size_t)-1: not known): all dropped, the others all kept
+ * while they fit. */
 size_t
-engine_unfold_len_nl(size_t cap, const char *v, size_t vlen, size_t nlf)
+engine_unfold_len_nl(size_t cap, const char *v, size_t vlen, size_t ndrop)
 {
 	size_t i = vlen, t = 0;
 
-	if (nlf == (size_t)-1 || vlen - nlf > cap)
+	if (ndrop == (size_t)-1 || vlen - ndrop > cap)
 		return engine_unfold_len(cap, v, vlen);
-	/* every line whole: the value less its LFs, less its white tail */
+	/* every line whole: the value less its CRs and LFs, less its white
+	 * tail (where CRs and LFs count for nothing) */
 	while (i > 0 && (v[i - 1] == ' ' ||
 	    (v[i - 1] >= '\t' && v[i - 1] <= '\r'))) {
-		t += v[i - 1] != '\n';
+		t += v[i - 1] != '\n' && v[i - 1] != '\r';
 		i--;
 	}
-	return vlen - nlf - t;
+	return vlen - ndrop - t;
 }

@@ -316,10 +316,11 @@ rawfeed_continuations(rawfeed *rf, const char *buf, size_t len)
  * byte i + j is a LF; a CR; a NUL): 1 when the end is found or ruled out
  * (*res: its offset or RAWFEED_NONE), 0 when the field goes on.  A CR is
  * welcome right before a LF only (the line's end, as rawfeed_header_line()
- * strips it); *cr says whether one was seen. */
+ * strips it); *crs counts those before the end. */
 static inline int
 rawfeed_end_block(const char *s, size_t n, size_t i, unsigned w, uint32_t lf,
-		  uint32_t cr, uint32_t nul, size_t *nlf, int *crs, size_t *res)
+		  uint32_t cr, uint32_t nul, size_t *nlf, size_t *crs,
+		  size_t *res)
 {
 	uint32_t bad = nul;
 
@@ -327,7 +328,6 @@ rawfeed_end_block(const char *s, size_t n, size_t i, unsigned w, uint32_t lf,
 		uint32_t next = i + w < n && s[i + w] == '\n';
 
 		bad |= cr & ~((lf >> 1) | next << (w - 1));
-		*crs = 1;
 	}
 	while (lf != 0) {
 		unsigned k = (unsigned)__builtin_ctz(lf);
@@ -339,6 +339,8 @@ rawfeed_end_block(const char *s, size_t n, size_t i, unsigned w, uint32_t lf,
 		}
 		if (s[pos + 1] != ' ' && s[pos + 1] != '\t') {
 			*res = bad & ((1u << k) - 1) ? RAWFEED_NONE : pos;
+			if (cr != 0)
+				*crs += (size_t)__builtin_popcount(cr & ((1u << k) - 1));
 			return 1;
 		}
 		(*nlf)++;			/* a continuation line */
@@ -348,16 +350,18 @@ rawfeed_end_block(const char *s, size_t n, size_t i, unsigned w, uint32_t lf,
 		*res = RAWFEED_NONE;
 		return 1;
 	}
+	if (cr != 0)
+		*crs += (size_t)__builtin_popcount(cr);
 	return 0;
 }
 
 /* The tail of rawfeed_field_end(), a byte at a time from i. */
 static size_t
-rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, int *crs)
+rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, size_t *crs)
 {
 	for (; i < n; i++) {
 		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
-			*crs = 1;
+			(*crs)++;
 			continue;
 		}
 		if (s[i] == '\r' || s[i] == '\0')
@@ -376,7 +380,7 @@ rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, int *crs)
 #ifdef RAWFEED_AVX2
 /* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2. */
 __attribute__((target("avx2"))) static size_t
-rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, int *crs)
+rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
 {
 	const __m256i l = _mm256_set1_epi8('\n'), r = _mm256_set1_epi8('\r'),
 	    z = _mm256_setzero_si256();
@@ -431,12 +435,12 @@ rawfeed_simd_force(int level)
 /* Where the field whose first line starts at s ends, when all its lines
  * lie in the n bytes at s: the offset of the LF after which no line
  * starting with a blank follows (the byte after it must lie in the n),
- * with its LFs (the joins of its lines) in *nlf and in *crs whether a CR
- * ends some line.  RAWFEED_NONE when that is not in sight, or when a NUL
+ * with its LFs (the joins of its lines) in *nlf and in *crs the CRs that
+ * end its lines.  RAWFEED_NONE when that is not in sight, or when a NUL
  * or a CR elsewhere comes first (rawfeed_header_line() sees to those).
  * One pass, 32 or 16 bytes at a time. */
 static size_t
-rawfeed_field_end(const char *s, size_t n, size_t *nlf, int *crs)
+rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs)
 {
 	size_t i = 0;
 
@@ -470,31 +474,33 @@ rawfeed_field_end(const char *s, size_t n, size_t *nlf, int *crs)
 }
 
 /* A field read where it lies (s: its first line, colon: the offset of its
- * ':', end: of the LF that ends it; nlf LFs inside; crs: a CR ends some
- * line), given to the engine as rawfeed_flush_field() would give it.  A
- * value the engine reads as a string is copied to the field buffer to be
- * NUL-terminated, and so is one whose lines end with CR LF (the CRs left
- * out, as rawfeed_header_line() leaves them); the others (most fields:
- * Received, DKIM-Signature, X-...) only count their length and are passed
- * where they lie. */
+ * ':', end: of the LF that ends it; nlf LFs inside; crs: the CRs that end
+ * its lines), given to the engine as rawfeed_flush_field() would give it.
+ * A value the engine reads as a string is copied to the field buffer to
+ * be NUL-terminated, the CRs left out (as rawfeed_header_line() leaves
+ * them); the others (most fields: Received, DKIM-Signature, X-...) are
+ * passed where they lie, CRs and all, with the count of the CRs and LFs
+ * the engine drops (engine_header_skip()). */
 static void
 rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
-	     int crs)
+	     size_t crs)
 {
 	const char *v, *ve, *p, *q;
 	int id = fieldname_id(s, colon);
 	char *f = rf->field;
 
-	if (!crs) {
+	if (!engine_header_reads(id)) {
+		/* the blanks skipped are the same with or without the CRs:
+		 * a CR is always right before a LF */
 		v = s + colon + 1;
 		ve = s + end;
 		while (v < ve && (*v == ' ' || *v == '\t'))
 			v++;
-		if (!engine_header_reads(id)) {
-			engine_header_id(rf->e, id, s, colon, v, (size_t)(ve - v),
-					 nlf);
-			return;
-		}
+		engine_header_skip(rf->e, id, s, colon, v, (size_t)(ve - v),
+				   nlf + crs);
+		return;
+	}
+	if (crs == 0) {
 		memcpy(f, s, end);
 	} else {
 		/* every CR is right before a LF: leave them all out */
@@ -557,9 +563,8 @@ rawfeed_span(const char *s, size_t n)
 static size_t
 rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 {
-	size_t off = 0, i, j, end, nlf, n, rest;
+	size_t off = 0, i, j, end, nlf, crs, n, rest;
 	const char *s;
-	int crs;
 
 	i = rawfeed_span(buf, len);
 	for (;;) {
