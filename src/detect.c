@@ -367,12 +367,23 @@ detect_b64(const char *in, size_t n, char *out, size_t outlen)
 	size_t i, o = 0;
 
 	for (i = 0; i < n && o + 1 < outlen; i++) {
-		const char *tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-		const char *p = in[i] ? strchr(tbl, in[i]) : NULL;
+		/* the index of the byte in the base64 alphabet, by ranges */
+		unsigned char c = (unsigned char)in[i];
+		unsigned v;
 
-		if (p == NULL)
-			continue;
-		acc = (acc << 6) | (unsigned)(p - tbl);
+		if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			v = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			v = c - '0' + 52;
+		else if (c == '+')
+			v = 62;
+		else if (c == '/')
+			v = 63;
+		else
+			continue;	/* not in the alphabet ('=', blanks): skipped */
+		acc = (acc << 6) | v;
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
