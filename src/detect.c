@@ -546,6 +546,28 @@ detect_autoreply_subject(const char *subject)
 		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0]));
 }
 
+/* detect_has(s, "mailer-daemon") without the lowered copy: the word's
+ * 'm' looked for in either case (memchr()), then the word compared at
+ * each, within the first DETECT_BUF - 1 bytes as detect_lower() cuts. */
+static int
+detect_has_mailer_daemon(const char *s)
+{
+	size_t n = strnlen(s, DETECT_BUF - 1);
+	const char *p, *last;
+	int k;
+
+	if (n < 13)
+		return 0;
+	last = s + n - 13;	/* the last place the word may start */
+	for (k = 0; k < 2; k++)
+		for (p = s; p <= last &&
+		     (p = memchr(p, k ? 'M' : 'm', (size_t)(last - p) + 1)) != NULL;
+		     p++)
+			if (fieldname_eq_words(p, "mailer-daemon", 13))
+				return 1;
+	return 0;
+}
+
 unsigned
 detect_sender(const char *sender)
 {
@@ -557,7 +579,7 @@ detect_sender(const char *sender)
 		p++;
 	if (*p == '\0')
 		return DETECT_NULL_SENDER;
-	if (detect_has(sender, "mailer-daemon"))
+	if (detect_has_mailer_daemon(sender))
 		return DETECT_NULL_SENDER;
 	return DETECT_SENDER_KNOWN;
 }
