@@ -619,13 +619,19 @@ detect_decode_lower(const char *value, char *low)
 	char buf[DETECT_BUF];
 	size_t i, n;
 	uint64_t w;
-	char *p;
+	const char *p;
+	char *q;
 
-	if (strstr(value, "=?") != NULL) {
+	n = strnlen(value, DETECT_BUF - 1);
+	/* an encoded word ("=?") anywhere in the value: below the cut, by
+	 * its '='s (value[n] is the NUL there) */
+	for (p = memchr(value, '=', n); p != NULL && p[1] != '?';
+	    p = memchr(p + 1, '=', n - (size_t)(p + 1 - value)))
+		;
+	if (p != NULL || (n == DETECT_BUF - 1 && strstr(value, "=?") != NULL)) {
 		detect_decode_words(value, buf, sizeof(buf));
 		n = detect_lower(buf, low);
 	} else {
-		n = strnlen(value, DETECT_BUF - 1);
 		for (i = 0; i + 8 <= n; i += 8) {
 			memcpy(&w, value + i, 8);
 			w = fieldname_fold8(w);
@@ -636,12 +642,12 @@ detect_decode_lower(const char *value, char *low)
 
 			low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
 		}
-		for (p = memchr(low, '\n', n); p != NULL;
-		    p = memchr(p + 1, '\n', n - (size_t)(p + 1 - low)))
-			*p = ' ';
-		for (p = memchr(low, '\r', n); p != NULL;
-		    p = memchr(p + 1, '\r', n - (size_t)(p + 1 - low)))
-			*p = ' ';
+		for (q = memchr(low, '\n', n); q != NULL;
+		    q = memchr(q + 1, '\n', n - (size_t)(q + 1 - low)))
+			*q = ' ';
+		for (q = memchr(low, '\r', n); q != NULL;
+		    q = memchr(q + 1, '\r', n - (size_t)(q + 1 - low)))
+			*q = ' ';
 	}
 	memset(low + n, 0, 8);
 	return n;
