@@ -388,13 +388,20 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
 
 	for (i = 0; n - i >= 32; i += 32) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
-		__m256i c = _mm256_cmpeq_epi8(x, r);
-		uint32_t lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, l));
-		/* CRs and NULs together: both are rare */
-		uint32_t crnul = (uint32_t)_mm256_movemask_epi8(
-		    _mm256_or_si256(c, _mm256_cmpeq_epi8(x, z)));
-		uint32_t cr = crnul != 0 ? (uint32_t)_mm256_movemask_epi8(c) : 0;
+		__m256i c;
+		uint32_t lf, crnul, cr;
 
+		/* most blocks hold no byte up to CR: one test for LF, CR and
+		 * NUL (and the other controls, tabs) */
+		if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+		    _mm256_min_epu8(x, r), x)) == 0)
+			continue;
+		c = _mm256_cmpeq_epi8(x, r);
+		lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, l));
+		/* CRs and NULs together: both are rare */
+		crnul = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_or_si256(c, _mm256_cmpeq_epi8(x, z)));
+		cr = crnul != 0 ? (uint32_t)_mm256_movemask_epi8(c) : 0;
 		if ((lf | crnul) != 0 && rawfeed_end_block(s, n, i, 32, lf, cr,
 							   crnul & ~cr, nlf, crs, &res))
 			return res;
