@@ -120,7 +120,9 @@ detect_any_low(const char *low, const char *const *words, size_t n)
  * over a word (none of their first m bytes ends with that pair, or only
  * that far from their m-th).  Where it may not move, the words filed
  * under the hash of the window's first four bytes are compared, eight
- * bytes at once first.  Words under four bytes are looked for with
+ * bytes at once first (a chain passes over the words of a list already
+ * found, and over those whose first eight bytes failed).  Words under
+ * four bytes are looked for with
  * strstr().  Two tables, for the Subject's lists and for From; built
  * once (pthread_once), then read-only. */
 #define DETECT_HASH(x)	((uint32_t)((uint32_t)(x) * 2654435761u) >> 20)
@@ -144,6 +146,8 @@ typedef struct detect_lword {
 	unsigned char next;	/* 1 + the next word of the same hash, 0 none */
 	unsigned char skip;	/* the same for the next one whose first 8
 				 * bytes (pre, mask) differ */
+	unsigned char other;	/* the same for the next one of another list
+				 * (once this list is found) */
 } detect_lword;
 
 typedef struct detect_wtab {
@@ -243,6 +247,10 @@ detect_file_shifts(detect_wtab *t)
 		       t->w[k - 1].mask == t->w[i].mask)
 			k = t->w[k - 1].next;
 		t->w[i].skip = (unsigned char)k;
+		k = t->w[i].next;
+		while (k != 0 && t->w[k - 1].list == t->w[i].list)
+			k = t->w[k - 1].next;
+		t->w[i].other = (unsigned char)k;
 	}
 	memset(t->shift, (int)(t->m - 1), sizeof(t->shift));
 	for (i = 0; i < t->n; i++)
@@ -307,8 +315,12 @@ detect_lists(const detect_wtab *t, const char *low, size_t n)
 				k = e->skip;	/* none with these 8 bytes */
 				continue;
 			}
+			if (found & e->list) {
+				k = e->other;	/* none of this list needed */
+				continue;
+			}
 			k = e->next;
-			if (found & e->list || e->len > n - i)
+			if (e->len > n - i)
 				continue;
 			if (e->len > 8) {
 				/* i + 8 < n: eight bytes there are loaded */
