@@ -201,8 +201,10 @@ engine_header_skip(engine *e, int id, const char *name, size_t nlen,
 		return;
 	if (vlen > e->caps.max_header)
 		e->r.caps_hit |= BT_CAP_HEADER;
+	/* detect_name() looks at "X-Auto..." and "X-SES-..." only */
 	if (((ENGINE_NAME_SIG_IDS >> id) & 1) ||
-	    (id == FN_OTHER && nlen >= 6 && (name[0] | 0x20) == 'x'))
+	    (id == FN_OTHER && nlen >= 6 && (name[0] | 0x20) == 'x' &&
+	     ((name[2] | 0x20) == 'a' || (name[2] | 0x20) == 's')))
 		e->sig |= detect_name(id, name, nlen);
 	if ((room = engine_store_room(e, id, nlen, &keep)) == (size_t)-1)
 		return;
