@@ -1,7 +1,7 @@
 /*
- * fieldname.c - header field name -> fieldname_id (see fieldname.h).
- * A name is looked up among the names of its length and first byte only
- * (a switch on each), then compared a word at a time.
+ * fieldname.c - header field name -> fieldname_id (see fieldname.h, which
+ * holds the lookup in line: fieldname_id_inline()), and the table of the
+ * bytes names are made of.
  */
 #include <stdint.h>
 #include <string.h>
@@ -41,98 +41,8 @@ fieldname_eq(const char *s, const char *lc, size_t n)
 	return 1;
 }
 
-/* The candidate of the name's length and first byte, if any: one compare. */
-#define FN_IS(lc, id) return fieldname_eq_words(name, lc, len) ? (id) : FN_OTHER
-
 int
 fieldname_id(const char *name, size_t len)
 {
-	unsigned c;
-
-	if (len < 2 || len > 26)
-		return FN_OTHER;
-	c = (unsigned char)name[0] | 0x20;	/* a letter in lower case */
-	switch (len) {
-	case 2:
-		if (c == 't') FN_IS("to", FN_TO);
-		if (c == 'c') FN_IS("cc", FN_CC);
-		break;
-	case 4:
-		if (c == 'f') FN_IS("from", FN_FROM);
-		if (c == 'd') FN_IS("date", FN_DATE);
-		break;
-	case 6:
-		if (c == 's') FN_IS("sender", FN_SENDER);
-		break;
-	case 7:
-		if (c == 's') FN_IS("subject", FN_SUBJECT);
-		break;
-	case 8:
-		if (c == 'r') {
-			if (fieldname_eq_words(name, "received", len))
-				return FN_RECEIVED;
-			FN_IS("reply-to", FN_REPLY_TO);
-		}
-		if (c == 'x') FN_IS("x-mailer", FN_X_MAILER);
-		if (c == 'a') FN_IS("arc-seal", FN_NOT_KEPT);
-		break;
-	case 10:
-		if (c == 'm') FN_IS("message-id", FN_MESSAGE_ID);
-		if (c == 'r') FN_IS("references", FN_NOT_KEPT);
-		if (c == 'p') FN_IS("precedence", FN_PRECEDENCE);
-		if (c == 'x') FN_IS("x-mlserver", FN_X_MLSERVER);
-		break;
-	case 11:
-		if (c == 'r') FN_IS("return-path", FN_RETURN_PATH);
-		if (c == 'x') FN_IS("x-autoreply", FN_X_AUTOREPLY);
-		break;
-	case 12:
-		if (c == 'c') FN_IS("content-type", FN_CONTENT_TYPE);
-		if (c == 'd') FN_IS("delivered-to", FN_DELIVERED_TO);
-		break;
-	case 13:
-		if (c == 'x') {
-			if (fieldname_eq_words(name, "x-original-to", len))
-				return FN_X_ORIGINAL_TO;
-			FN_IS("x-autorespond", FN_X_AUTOREPLY);
-		}
-		break;
-	case 14:
-		if (c == 'a') FN_IS("auto-submitted", FN_AUTO_SUBMITTED);
-		if (c == 'd') FN_IS("dkim-signature", FN_NOT_KEPT);
-		break;
-	case 15:
-		if (c == 'x') FN_IS("x-autoresponder", FN_X_AUTOREPLY);
-		break;
-	case 19:
-		if (c == 'x') {
-			if (fieldname_eq_words(name, "x-failed-recipients", len))
-				return FN_X_FAILED_RECIPIENTS;
-			FN_IS("x-apple-unsubscribe", FN_X_APPLE_UNSUBSCRIBE);
-		}
-		if (c == 'd') FN_IS("domainkey-signature", FN_NOT_KEPT);
-		break;
-	case 21:
-		if (c == 'a') FN_IS("arc-message-signature", FN_NOT_KEPT);
-		break;
-	case 22:
-		if (c == 'a') FN_IS("authentication-results", FN_NOT_KEPT);
-		if (c == 'x') FN_IS("x-amz-sns-message-type", FN_X_AMZ_SNS_MESSAGE_TYPE);
-		break;
-	case 23:
-		if (c == 'x') FN_IS("x-google-dkim-signature", FN_NOT_KEPT);
-		break;
-	case 24:
-		if (c == 'x') FN_IS("x-auto-response-suppress", FN_X_AUTO_RESPONSE_SUPPRESS);
-		break;
-	case 25:
-		if (c == 'c') FN_IS("content-transfer-encoding", FN_CONTENT_TRANSFER_ENCODING);
-		break;
-	case 26:
-		if (c == 'a') FN_IS("arc-authentication-results", FN_NOT_KEPT);
-		break;
-	default:
-		break;
-	}
-	return FN_OTHER;
+	return fieldname_id_inline(name, len);
 }

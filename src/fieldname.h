@@ -34,7 +34,8 @@ enum fieldname_id {
 #define FIELDNAME_PARAM	2
 extern const unsigned char fieldname_byte[256];
 
-/* The id of a field name of len bytes (FN_OTHER for any other name). */
+/* The id of a field name of len bytes (FN_OTHER for any other name);
+ * fieldname_id_inline() below is the same in line. */
 int fieldname_id(const char *name, size_t len);
 /* 1 when s (n bytes, any case) equals the lowercase lc of n bytes. */
 int fieldname_eq(const char *s, const char *lc, size_t n);
@@ -88,5 +89,106 @@ fieldname_eq_words(const char *s, const char *lc, size_t n)
 	}
 	return fieldname_eq(s, lc, n);
 }
+
+/* fieldname_id() in line, for a caller that runs it on every field (the
+ * rawfeed: a call there costs as much as the lookup).  A name is looked
+ * up among the names of its length and first byte only (a switch on
+ * each), then compared a word at a time: the candidate of the name's
+ * length and first byte, if any, with one compare. */
+#define FIELDNAME_IS(lc, id) return fieldname_eq_words(name, lc, len) ? (id) : FN_OTHER
+
+static inline int
+fieldname_id_inline(const char *name, size_t len)
+{
+	unsigned c;
+
+	if (len < 2 || len > 26)
+		return FN_OTHER;
+	c = (unsigned char)name[0] | 0x20;	/* a letter in lower case */
+	switch (len) {
+	case 2:
+		if (c == 't') FIELDNAME_IS("to", FN_TO);
+		if (c == 'c') FIELDNAME_IS("cc", FN_CC);
+		break;
+	case 4:
+		if (c == 'f') FIELDNAME_IS("from", FN_FROM);
+		if (c == 'd') FIELDNAME_IS("date", FN_DATE);
+		break;
+	case 6:
+		if (c == 's') FIELDNAME_IS("sender", FN_SENDER);
+		break;
+	case 7:
+		if (c == 's') FIELDNAME_IS("subject", FN_SUBJECT);
+		break;
+	case 8:
+		if (c == 'r') {
+			if (fieldname_eq_words(name, "received", len))
+				return FN_RECEIVED;
+			FIELDNAME_IS("reply-to", FN_REPLY_TO);
+		}
+		if (c == 'x') FIELDNAME_IS("x-mailer", FN_X_MAILER);
+		if (c == 'a') FIELDNAME_IS("arc-seal", FN_NOT_KEPT);
+		break;
+	case 10:
+		if (c == 'm') FIELDNAME_IS("message-id", FN_MESSAGE_ID);
+		if (c == 'r') FIELDNAME_IS("references", FN_NOT_KEPT);
+		if (c == 'p') FIELDNAME_IS("precedence", FN_PRECEDENCE);
+		if (c == 'x') FIELDNAME_IS("x-mlserver", FN_X_MLSERVER);
+		break;
+	case 11:
+		if (c == 'r') FIELDNAME_IS("return-path", FN_RETURN_PATH);
+		if (c == 'x') FIELDNAME_IS("x-autoreply", FN_X_AUTOREPLY);
+		break;
+	case 12:
+		if (c == 'c') FIELDNAME_IS("content-type", FN_CONTENT_TYPE);
+		if (c == 'd') FIELDNAME_IS("delivered-to", FN_DELIVERED_TO);
+		break;
+	case 13:
+		if (c == 'x') {
+			if (fieldname_eq_words(name, "x-original-to", len))
+				return FN_X_ORIGINAL_TO;
+			FIELDNAME_IS("x-autorespond", FN_X_AUTOREPLY);
+		}
+		break;
+	case 14:
+		if (c == 'a') FIELDNAME_IS("auto-submitted", FN_AUTO_SUBMITTED);
+		if (c == 'd') FIELDNAME_IS("dkim-signature", FN_NOT_KEPT);
+		break;
+	case 15:
+		if (c == 'x') FIELDNAME_IS("x-autoresponder", FN_X_AUTOREPLY);
+		break;
+	case 19:
+		if (c == 'x') {
+			if (fieldname_eq_words(name, "x-failed-recipients", len))
+				return FN_X_FAILED_RECIPIENTS;
+			FIELDNAME_IS("x-apple-unsubscribe", FN_X_APPLE_UNSUBSCRIBE);
+		}
+		if (c == 'd') FIELDNAME_IS("domainkey-signature", FN_NOT_KEPT);
+		break;
+	case 21:
+		if (c == 'a') FIELDNAME_IS("arc-message-signature", FN_NOT_KEPT);
+		break;
+	case 22:
+		if (c == 'a') FIELDNAME_IS("authentication-results", FN_NOT_KEPT);
+		if (c == 'x') FIELDNAME_IS("x-amz-sns-message-type", FN_X_AMZ_SNS_MESSAGE_TYPE);
+		break;
+	case 23:
+		if (c == 'x') FIELDNAME_IS("x-google-dkim-signature", FN_NOT_KEPT);
+		break;
+	case 24:
+		if (c == 'x') FIELDNAME_IS("x-auto-response-suppress", FN_X_AUTO_RESPONSE_SUPPRESS);
+		break;
+	case 25:
+		if (c == 'c') FIELDNAME_IS("content-transfer-encoding", FN_CONTENT_TRANSFER_ENCODING);
+		break;
+	case 26:
+		if (c == 'a') FIELDNAME_IS("arc-authentication-results", FN_NOT_KEPT);
+		break;
+	default:
+		break;
+	}
+	return FN_OTHER;
+}
+#undef FIELDNAME_IS
 
 #endif

@@ -493,7 +493,7 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 	     size_t crs)
 {
 	const char *v, *ve, *p, *q;
-	int id = fieldname_id(s, colon);
+	int id = fieldname_id_inline(s, colon);
 	char *f = rf->field;
 
 	if (!engine_header_reads(id)) {
