@@ -386,6 +386,8 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
 	    z = _mm256_setzero_si256();
 	size_t i, res;
 
+	*nlf = 0;
+	*crs = 0;
 	for (i = 0; n - i >= 32; i += 32) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
 		__m256i c;
@@ -445,20 +447,18 @@ rawfeed_simd_force(int level)
  * with its LFs (the joins of its lines) in *nlf and in *crs the CRs that
  * end its lines.  RAWFEED_NONE when that is not in sight, or when a NUL
  * or a CR elsewhere comes first (rawfeed_header_line() sees to those).
- * One pass, 32 or 16 bytes at a time. */
-static size_t
+ * One pass, 32 or 16 bytes at a time (rawfeed_simd set). */
+static inline size_t
 rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs)
 {
 	size_t i = 0;
 
-	*nlf = 0;
-	*crs = 0;
-	if (rawfeed_simd < 0)
-		rawfeed_simd = rawfeed_simd_cpu();
 #ifdef RAWFEED_AVX2
 	if (rawfeed_simd == 2)
 		return rawfeed_field_end_avx2(s, n, nlf, crs);
 #endif
+	*nlf = 0;
+	*crs = 0;
 #ifdef __SSE2__
 	if (rawfeed_simd == 1) {
 		const __m128i l = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r'),
@@ -573,6 +573,8 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 	size_t off = 0, i, j, end, nlf, crs, n, rest;
 	const char *s;
 
+	if (rawfeed_simd < 0)
+		rawfeed_simd = rawfeed_simd_cpu();
 	i = rawfeed_span(buf, len);
 	for (;;) {
 		s = buf + off;
