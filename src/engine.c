@@ -554,7 +554,7 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 /* Returns the length of the value stored when it was unfolded with room
  * for 1024 bytes at least (engine_set_unfolded() can take it from there),
  * else (size_t)-1. */
-static size_t
+size_t
 engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		    const char *value, size_t vlen, size_t nlf)
 {
@@ -616,7 +616,7 @@ engine_envfrom(engine *e, const char *sender)
 }
 
 /* result_set(*f, the unfolded value) through a bounded stack copy. */
-static void
+void
 engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
 		    size_t bufmax)
 {
@@ -646,7 +646,7 @@ engine_set_stored(engine *e, char **f, size_t n)
 /* The first field of its name into *f (unfolded, cut at 1024 bytes): from
  * the header store when it holds the value whole (stored: its length,
  * else (size_t)-1), or unfolded again from the raw value. */
-static void
+void
 engine_set_first(engine *e, char **f, size_t stored, const char *value, size_t vlen)
 {
 	if (*f != NULL)
@@ -687,49 +687,7 @@ int
 engine_header_id(engine *e, int id, const char *name, size_t nlen,
 		 const char *value, size_t vlen, size_t nlf)
 {
-	unsigned s;
-	size_t stored;
-
-	if (e->state != E_HEADERS)
-		return ENGINE_MORE;
-	if (vlen > e->caps.max_header)
-		e->r.caps_hit |= BT_CAP_HEADER;
-	stored = engine_store_header(e, id, name, nlen, value, vlen, nlf);
-	if (!engine_header_reads(id)) {
-		/* the value is not read: only the name can say something */
-		e->sig |= detect_name(id, name, nlen);
-		return ENGINE_MORE;
-	}
-	s = detect_field(id, name, value);
-	if (e->sender_given && id == FN_RETURN_PATH)
-		s = 0;		/* the envelope sender says it better */
-	e->sig |= s;
-	switch (id) {
-	case FN_CONTENT_TYPE:
-		if (!e->has_ct) {
-			e->ct[engine_unfold_nl(e->ct, ENGINE_CT_MAX, value, vlen,
-					       nlf)] = '\0';
-			e->has_ct = 1;
-		}
-		break;
-	case FN_CONTENT_TRANSFER_ENCODING:
-		e->cte[engine_unfold_nl(e->cte, sizeof(e->cte) - 1, value, vlen,
-					nlf)] = '\0';
-		break;
-	case FN_FROM:
-		engine_set_first(e, &e->r.from, stored, value, vlen);
-		break;
-	case FN_SUBJECT:
-		engine_set_first(e, &e->r.subject, stored, value, vlen);
-		break;
-	case FN_X_MAILER:
-		if (e->r.mailer == NULL)
-			engine_set_unfolded(e, &e->r.mailer, value, vlen, 256);
-		break;
-	default:
-		break;
-	}
-	return ENGINE_MORE;
+	return engine_header_id_inline(e, id, name, nlen, value, vlen, nlf);
 }
 
 int

@@ -223,4 +223,68 @@ engine_header_skip(engine *e, int id, const char *name, size_t nlen,
 	e->hlen += vlen - ndrop - t + 1;
 }
 
+/* engine.c's header store and result fields, for engine_header_id_inline():
+ * engine_store_header() stores a field (or takes its room), returning the
+ * length of the value stored when it was unfolded with room for 1024
+ * bytes at least, else (size_t)-1; engine_set_first() sets *f (unfolded,
+ * cut at 1024 bytes) from that or from the raw value unless it is set;
+ * engine_set_unfolded() sets *f to the value unfolded into bufmax bytes. */
+size_t engine_store_header(engine *e, int id, const char *name, size_t nlen,
+			   const char *value, size_t vlen, size_t nlf);
+void engine_set_first(engine *e, char **f, size_t stored, const char *value,
+		      size_t vlen);
+void engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
+			 size_t bufmax);
+
+/* engine_header_id() in line, for a front end that runs it on every field
+ * whose value is read (the rawfeed). */
+static inline int
+engine_header_id_inline(engine *e, int id, const char *name, size_t nlen,
+			const char *value, size_t vlen, size_t nlf)
+{
+	unsigned s;
+	size_t stored;
+
+	if (e->state != E_HEADERS)
+		return ENGINE_MORE;
+	if (vlen > e->caps.max_header)
+		e->r.caps_hit |= BT_CAP_HEADER;
+	stored = engine_store_header(e, id, name, nlen, value, vlen, nlf);
+	if (!engine_header_reads(id)) {
+		/* the value is not read: only the name can say something */
+		e->sig |= detect_name(id, name, nlen);
+		return ENGINE_MORE;
+	}
+	s = detect_field(id, name, value);
+	if (e->sender_given && id == FN_RETURN_PATH)
+		s = 0;		/* the envelope sender says it better */
+	e->sig |= s;
+	switch (id) {
+	case FN_CONTENT_TYPE:
+		if (!e->has_ct) {
+			e->ct[engine_unfold_nl(e->ct, ENGINE_CT_MAX, value, vlen,
+					       nlf)] = '\0';
+			e->has_ct = 1;
+		}
+		break;
+	case FN_CONTENT_TRANSFER_ENCODING:
+		e->cte[engine_unfold_nl(e->cte, sizeof(e->cte) - 1, value, vlen,
+					nlf)] = '\0';
+		break;
+	case FN_FROM:
+		engine_set_first(e, &e->r.from, stored, value, vlen);
+		break;
+	case FN_SUBJECT:
+		engine_set_first(e, &e->r.subject, stored, value, vlen);
+		break;
+	case FN_X_MAILER:
+		if (e->r.mailer == NULL)
+			engine_set_unfolded(e, &e->r.mailer, value, vlen, 256);
+		break;
+	default:
+		break;
+	}
+	return ENGINE_MORE;
+}
+
 #endif

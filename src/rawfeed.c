@@ -526,7 +526,8 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 	f[end] = '\0';
 	for (v = f + colon + 1; *v == ' ' || *v == '\t'; v++)
 		;
-	engine_header_id(rf->e, id, f, colon, v, (size_t)(f + end - v), nlf);
+	engine_header_id_inline(rf->e, id, f, colon, v, (size_t)(f + end - v),
+				nlf);
 }
 
 /* mime_param_span() (the bytes of a parameter name at s) with its first
