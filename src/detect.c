@@ -79,25 +79,41 @@ static const char *const detect_mailer_words[] = {
 	"mail delivery", "smtp32", "ezmlm", "qmail-send", "postfix",
 };
 
+/* The n bytes at s in lower case (tolower() of the C locale) into d: eight
+ * bytes at a time, the last eight (overlapping) for the tail. */
+static inline void
+detect_fold(const char *s, char *d, size_t n)
+{
+	size_t i;
+	uint64_t w;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			d[i] = s[i] >= 'A' && s[i] <= 'Z' ?
+			       (char)(s[i] + 'a' - 'A') : s[i];
+		return;
+	}
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		w = fieldname_fold8(w);
+		memcpy(d + i, &w, 8);
+	}
+	if (i < n) {
+		memcpy(&w, s + n - 8, 8);
+		w = fieldname_fold8(w);
+		memcpy(d + n - 8, &w, 8);
+	}
+}
+
 /* hay in lower case into low (DETECT_BUF bytes), cut as detect_any() cuts;
  * returns its length. */
 static size_t
 detect_lower(const char *hay, char *low)
 {
-	size_t i, n = strnlen(hay, DETECT_BUF - 1);
-	uint64_t w;
+	size_t n = strnlen(hay, DETECT_BUF - 1);
 
-	for (i = 0; i + 8 <= n; i += 8) {	/* eight bytes at a time */
-		memcpy(&w, hay + i, 8);
-		w = fieldname_fold8(w);
-		memcpy(low + i, &w, 8);
-	}
-	for (; i < n; i++) {
-		char c = hay[i];	/* tolower() of the C locale, in line */
-
-		low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
-	}
-	low[i] = '\0';
+	detect_fold(hay, low, n);
+	low[n] = '\0';
 	return n;
 }
 
@@ -629,8 +645,7 @@ static size_t
 detect_decode_lower(const char *value, char *low)
 {
 	char buf[DETECT_BUF];
-	size_t i, n;
-	uint64_t w;
+	size_t n;
 	const char *p;
 	char *q;
 
@@ -644,16 +659,7 @@ detect_decode_lower(const char *value, char *low)
 		detect_decode_words(value, buf, sizeof(buf));
 		n = detect_lower(buf, low);
 	} else {
-		for (i = 0; i + 8 <= n; i += 8) {
-			memcpy(&w, value + i, 8);
-			w = fieldname_fold8(w);
-			memcpy(low + i, &w, 8);
-		}
-		for (; i < n; i++) {
-			char c = value[i];
-
-			low[i] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
-		}
+		detect_fold(value, low, n);
 		for (q = memchr(low, '\n', n); q != NULL;
 		    q = memchr(q + 1, '\n', n - (size_t)(q + 1 - low)))
 			*q = ' ';
