@@ -551,35 +551,6 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
-/* Returns the length of the value stored when it was unfolded with room
- * for 1024 bytes at least (engine_set_unfolded() can take it from there),
- * else (size_t)-1. */
-size_t
-engine_store_header(engine *e, int id, const char *name, size_t nlen,
-		    const char *value, size_t vlen, size_t nlf)
-{
-	size_t room, at = e->hlen;
-	int keep;
-	engine_hent *h;
-
-	if ((room = engine_store_room(e, id, nlen, &keep)) == (size_t)-1)
-		return (size_t)-1;
-	h = &e->hent[e->nh++];
-	if (!((ENGINE_LOOKUP_IDS >> id) & 1)) {
-		/* never looked up: its room only */
-		h->name = ENGINE_UNSTORED;
-		e->hlen += engine_unfold_len_nl(room, value, vlen, nlf) + 1;
-		return (size_t)-1;
-	}
-	h->name = at;
-	memcpy(e->hstore + at, name, nlen + 1);
-	vlen = engine_unfold_nl(e->hstore + e->hlen, room, value, vlen, nlf);
-	h->value = e->hlen;
-	e->hstore[e->hlen + vlen] = '\0';
-	e->hlen += vlen + 1;
-	return room >= 1024 ? vlen : (size_t)-1;
-}
-
 const char *
 engine_lookup(void *ctx, const char *name)
 {

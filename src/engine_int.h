@@ -179,6 +179,37 @@ engine_store_room(engine *e, int id, size_t nlen, int *keep)
 	return room;
 }
 
+/* A field into the header store (or its room only, for a field never
+ * looked up). */
+/* Returns the length of the value stored when it was unfolded with room
+ * for 1024 bytes at least (engine_set_unfolded() can take it from there),
+ * else (size_t)-1. */
+static inline size_t
+engine_store_header(engine *e, int id, const char *name, size_t nlen,
+		    const char *value, size_t vlen, size_t nlf)
+{
+	size_t room, at = e->hlen;
+	int keep;
+	engine_hent *h;
+
+	if ((room = engine_store_room(e, id, nlen, &keep)) == (size_t)-1)
+		return (size_t)-1;
+	h = &e->hent[e->nh++];
+	if (!((ENGINE_LOOKUP_IDS >> id) & 1)) {
+		/* never looked up: its room only */
+		h->name = ENGINE_UNSTORED;
+		e->hlen += engine_unfold_len_nl(room, value, vlen, nlf) + 1;
+		return (size_t)-1;
+	}
+	h->name = at;
+	memcpy(e->hstore + at, name, nlen + 1);
+	vlen = engine_unfold_nl(e->hstore + e->hlen, room, value, vlen, nlf);
+	h->value = e->hlen;
+	e->hstore[e->hlen + vlen] = '\0';
+	e->hlen += vlen + 1;
+	return room >= 1024 ? vlen : (size_t)-1;
+}
+
 /* The ids whose name alone says something (detect_name()), besides the
  * X- names detect_name() looks into. */
 #define ENGINE_NAME_SIG_IDS	(1u << FN_X_FAILED_RECIPIENTS | 1u << FN_X_AUTOREPLY | \
@@ -223,14 +254,10 @@ engine_header_skip(engine *e, int id, const char *name, size_t nlen,
 	e->hlen += vlen - ndrop - t + 1;
 }
 
-/* engine.c's header store and result fields, for engine_header_id_inline():
- * engine_store_header() stores a field (or takes its room), returning the
- * length of the value stored when it was unfolded with room for 1024
- * bytes at least, else (size_t)-1; engine_set_first() sets *f (unfolded,
- * cut at 1024 bytes) from that or from the raw value unless it is set;
+/* engine.c's result fields, for engine_header_id_inline():
+ * engine_set_first() sets *f (unfolded, cut at 1024 bytes) from what
+ * engine_store_header() stored or from the raw value unless it is set;
  * engine_set_unfolded() sets *f to the value unfolded into bufmax bytes. */
-size_t engine_store_header(engine *e, int id, const char *name, size_t nlen,
-			   const char *value, size_t vlen, size_t nlf);
 void engine_set_first(engine *e, char **f, size_t stored, const char *value,
 		      size_t vlen);
 void engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
