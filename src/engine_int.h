@@ -127,17 +127,32 @@ engine_header_reads(int id)
 
 /* engine_unfold.c: value (vlen bytes) unfolded into dst (CR and LF
  * dropped, at most cap bytes, trailing white space cut), returning the
- * length; engine_unfold_nl(): the same for a value known to hold no CR
- * and exactly nlf LFs ((size_t)-1: not known); engine_unfold_len(): that
- * length, nothing copied;
+ * length (engine_unfold_nl() below, in line: the same for a value known
+ * to hold no CR and exactly nlf LFs); engine_unfold_len(): that length,
+ * nothing copied;
  * engine_unfold_len_nl(): the same for a value known to hold exactly
  * ndrop CRs and LFs in all ((size_t)-1: not known). */
 size_t engine_unfold(char *dst, size_t cap, const char *v, size_t vlen);
-size_t engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
-			size_t nlf);
 size_t engine_unfold_len(size_t cap, const char *v, size_t vlen);
 size_t engine_unfold_len_nl(size_t cap, const char *v, size_t vlen,
 			    size_t ndrop);
+
+/* engine_unfold() for a value known to hold no CR and exactly nlf LFs
+ * ((size_t)-1: not known): a single line is copied whole, unsearched. */
+static inline size_t
+engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
+		 size_t nlf)
+{
+	size_t n = vlen < cap ? vlen : cap;
+
+	if (nlf != 0)
+		return engine_unfold(dst, cap, v, vlen);
+	memcpy(dst, v, n);
+	while (n > 0 && (dst[n - 1] == ' ' ||	/* as engine_unfold() cuts */
+	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))
+		n--;
+	return n;
+}
 
 #define ENGINE_UNSTORED		((size_t)-1)	/* hent name of a field not stored */
 
@@ -180,8 +195,7 @@ engine_store_room(engine *e, int id, size_t nlen, int *keep)
 }
 
 /* A field into the header store (or its room only, for a field never
- * looked up). */
-/* Returns the length of the value stored when it was unfolded with room
+ * looked up).  Returns the length of the value stored when it was unfolded with room
  * for 1024 bytes at least (engine_set_unfolded() can take it from there),
  * else (size_t)-1. */
 static inline size_t

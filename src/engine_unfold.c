@@ -2,8 +2,9 @@
  * engine_unfold.c - a header field's value as the engine keeps it: folded
  * lines joined (CR and LF dropped), cut at a cap, white space at the end
  * cut; or only the length that would take, for fields whose room is
- * counted but whose bytes are not kept (see engine_int.h).  Pure: the
- * caller owns both buffers.
+ * counted but whose bytes are not kept (see engine_int.h, which holds
+ * the common cases in line: engine_unfold_nl(), engine_header_skip()).
+ * Pure: the caller owns both buffers.
  */
 #include <string.h>
 
@@ -34,23 +35,6 @@ engine_unfold(char *dst, size_t cap, const char *v, size_t vlen)
 		v = nl != NULL ? nl + 1 : end;
 	}
 	while (n > 0 && (dst[n - 1] == ' ' ||	/* isspace(), in line */
-	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))
-		n--;
-	return n;
-}
-
-/* engine_unfold() for a value known to hold no CR and exactly nlf LFs
- * ((size_t)-1: not known): a single line is copied whole, unsearched. */
-size_t
-engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
-		 size_t nlf)
-{
-	size_t n = vlen < cap ? vlen : cap;
-
-	if (nlf != 0)
-		return engine_unfold(dst, cap, v, vlen);
-	memcpy(dst, v, n);
-	while (n > 0 && (dst[n - 1] == ' ' ||	/* as engine_unfold() cuts */
 	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))
 		n--;
 	return n;
