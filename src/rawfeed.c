@@ -8,10 +8,13 @@
  *
  * Most fields are read where they lie (rawfeed_fields()): a field whose
  * lines are all in the chunk, with the line after it, is found by one
- * vector scan for its LFs (CRs and NULs noted on the way), classified
- * once (fieldname_id()) and given to the engine at once; only a value the
- * engine reads as a string, or one whose lines end with CR LF, is copied
- * (engine_header_reads()), and the others are passed in place.  What that
+ * vector scan for its LFs (CRs and NULs noted and counted on the way),
+ * classified once (fieldname_id_inline()) and given to the engine at
+ * once; only a value the engine reads as a string is copied (its CRs left
+ * out; engine_header_reads(), engine_header_id_inline()), and the others,
+ * most fields, go where they lie with the count of the CRs and LFs the
+ * engine drops (engine_header_skip(), in line: only their lengths and
+ * names are read).  What that
  * cannot take (a field cut by a chunk's end, a NUL, a lone CR, a field
  * over max_header, the blank line) goes a line at a time through
  * rawfeed_header_line(), which gives the same calls: a header line whole
