@@ -597,37 +597,6 @@ engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
 		   e->caps.max_field);
 }
 
-/* The same for a value (bufmax 1024) that engine_store_header() has just
- * stored unfolded, n bytes at the end of the store, with room for 1024
- * or more: the unfolding cut at 1024 bytes is that value cut there (the
- * bytes it kept past n were white space, which the cut drops too). */
-static void
-engine_set_stored(engine *e, char **f, size_t n)
-{
-	const char *v = e->hstore + e->hlen - n - 1;
-
-	if (n > 1024)
-		n = 1024;
-	while (n > 0 && (v[n - 1] == ' ' ||	/* as engine_unfold() cuts */
-	    (v[n - 1] >= '\t' && v[n - 1] <= '\r')))
-		n--;
-	result_set(&e->r, f, v, n, e->caps.max_field);
-}
-
-/* The first field of its name into *f (unfolded, cut at 1024 bytes): from
- * the header store when it holds the value whole (stored: its length,
- * else (size_t)-1), or unfolded again from the raw value. */
-void
-engine_set_first(engine *e, char **f, size_t stored, const char *value, size_t vlen)
-{
-	if (*f != NULL)
-		return;
-	if (stored != (size_t)-1)
-		engine_set_stored(e, f, stored);
-	else
-		engine_set_unfolded(e, f, value, vlen, 1024);
-}
-
 int
 engine_header(engine *e, const char *name, const char *value)
 {

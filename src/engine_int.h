@@ -271,14 +271,40 @@ engine_header_skip(engine *e, int id, const char *name, size_t nlen,
 	e->hlen += vlen - ndrop - t + 1;
 }
 
-/* engine.c's result fields, for engine_header_id_inline():
- * engine_set_first() sets *f (unfolded, cut at 1024 bytes) from what
- * engine_store_header() stored or from the raw value unless it is set;
- * engine_set_unfolded() sets *f to the value unfolded into bufmax bytes. */
-void engine_set_first(engine *e, char **f, size_t stored, const char *value,
-		      size_t vlen);
+/* engine.c: result_set(*f, the value unfolded into bufmax bytes). */
 void engine_set_unfolded(engine *e, char **f, const char *value, size_t vlen,
 			 size_t bufmax);
+
+/* engine_set_unfolded() for a value (bufmax 1024) that
+ * engine_store_header() has just stored unfolded, n bytes at the end of
+ * the store, with room for 1024 or more: the unfolding cut at 1024 bytes is that value cut there (the
+ * bytes it kept past n were white space, which the cut drops too). */
+static inline void
+engine_set_stored(engine *e, char **f, size_t n)
+{
+	const char *v = e->hstore + e->hlen - n - 1;
+
+	if (n > 1024)
+		n = 1024;
+	while (n > 0 && (v[n - 1] == ' ' ||	/* as engine_unfold() cuts */
+	    (v[n - 1] >= '\t' && v[n - 1] <= '\r')))
+		n--;
+	result_set(&e->r, f, v, n, e->caps.max_field);
+}
+
+/* The first field of its name into *f (unfolded, cut at 1024 bytes): from
+ * the header store when it holds the value whole (stored: its length,
+ * else (size_t)-1), or unfolded again from the raw value. */
+static inline void
+engine_set_first(engine *e, char **f, size_t stored, const char *value, size_t vlen)
+{
+	if (*f != NULL)
+		return;
+	if (stored != (size_t)-1)
+		engine_set_stored(e, f, stored);
+	else
+		engine_set_unfolded(e, f, value, vlen, 1024);
+}
 
 /* engine_header_id() in line, for a front end that runs it on every field
  * whose value is read (the rawfeed). */
