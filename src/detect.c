@@ -357,18 +357,27 @@ detect_lists(const detect_wtab *t, const char *low, size_t n)
 	return found;
 }
 
+/* The same for a value of n bytes at least without a NUL (n: up to
+ * DETECT_BUF - 1, as detect_lower() cuts). */
+static unsigned
+detect_value_lists_n(const detect_wtab *t, const char *value, size_t n)
+{
+	char low[DETECT_BUF + 8];
+
+	pthread_once(&detect_once, detect_init);
+	if (n > DETECT_BUF - 1)
+		n = DETECT_BUF - 1;
+	detect_fold(value, low, n);
+	memset(low + n, 0, 8);
+	return detect_lists(t, low, n);
+}
+
 /* The lists of t with a word in value (any case, cut as detect_lower()
  * cuts it). */
 static unsigned
 detect_value_lists(const detect_wtab *t, const char *value)
 {
-	char low[DETECT_BUF + 8];
-	size_t n;
-
-	pthread_once(&detect_once, detect_init);
-	n = detect_lower(value, low);
-	memset(low + n, 0, 8);
-	return detect_lists(t, low, n);
+	return detect_value_lists_n(t, value, strnlen(value, DETECT_BUF - 1));
 }
 
 /* Does hay (any case) contain one of the lowercase words? */
@@ -642,14 +651,14 @@ detect_content_type(const char *value)
  * detect_lists() wants; returns its length.  Without an encoded word in
  * one pass (folding commutes with turning line breaks into spaces). */
 static size_t
-detect_decode_lower(const char *value, char *low)
+detect_decode_lower(const char *value, size_t n, int oneline, char *low)
 {
 	char buf[DETECT_BUF];
-	size_t n;
 	const char *p;
 	char *q;
 
-	n = strnlen(value, DETECT_BUF - 1);
+	if (n > DETECT_BUF - 1)
+		n = DETECT_BUF - 1;
 	/* an encoded word ("=?") anywhere in the value: below the cut, by
 	 * its '='s (value[n] is the NUL there) */
 	for (p = memchr(value, '=', n); p != NULL && p[1] != '?';
@@ -660,10 +669,10 @@ detect_decode_lower(const char *value, char *low)
 		n = detect_lower(buf, low);
 	} else {
 		detect_fold(value, low, n);
-		for (q = memchr(low, '\n', n); q != NULL;
+		for (q = oneline ? NULL : memchr(low, '\n', n); q != NULL;
 		    q = memchr(q + 1, '\n', n - (size_t)(q + 1 - low)))
 			*q = ' ';
-		for (q = memchr(low, '\r', n); q != NULL;
+		for (q = oneline ? NULL : memchr(low, '\r', n); q != NULL;
 		    q = memchr(q + 1, '\r', n - (size_t)(q + 1 - low)))
 			*q = ' ';
 	}
@@ -692,14 +701,14 @@ detect_starts_low(const char *s)
 /* Every test below is blind to ASCII case: all are made on the decoded
  * Subject in lower case. */
 static unsigned
-detect_subject(const char *value)
+detect_subject(const char *value, size_t vlen, int oneline)
 {
 	char low[DETECT_BUF + 8];
 	unsigned sig = 0, lists;
 	size_t n;
 
 	pthread_once(&detect_once, detect_init);
-	n = detect_decode_lower(value, low);
+	n = detect_decode_lower(value, vlen, oneline, low);
 	lists = detect_lists(&detect_subject_tab, low, n);	/* all lists at once */
 	if (detect_is_reply(low)) {
 		sig |= DETECT_REPLY;
@@ -732,7 +741,7 @@ detect_field(int id, const char *name, const char *value)
 			return DETECT_FROM_DAEMON;
 		break;
 	case FN_SUBJECT:
-		return detect_subject(value);
+		return detect_subject(value, strnlen(value, DETECT_BUF - 1), 0);
 	case FN_RETURN_PATH:
 		return detect_sender(value);
 	case FN_CONTENT_TYPE:
@@ -808,6 +817,21 @@ detect_name(int id, const char *name, size_t nlen)
 		break;
 	}
 	return 0;
+}
+
+unsigned
+detect_field_nl(int id, const char *name, const char *value, size_t vlen,
+		size_t nlf)
+{
+	switch (id) {
+	case FN_FROM:
+		return detect_value_lists_n(&detect_from_tab, value, vlen) != 0 ?
+		       DETECT_FROM_DAEMON : 0;
+	case FN_SUBJECT:
+		return detect_subject(value, vlen, nlf == 0);
+	default:
+		return detect_field(id, name, value);
+	}
 }
 
 unsigned

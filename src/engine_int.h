@@ -325,7 +325,7 @@ engine_header_id_inline(engine *e, int id, const char *name, size_t nlen,
 		e->sig |= detect_name(id, name, nlen);
 		return ENGINE_MORE;
 	}
-	s = detect_field(id, name, value);
+	s = detect_field_nl(id, name, value, vlen, nlf);
 	if (e->sender_given && id == FN_RETURN_PATH)
 		s = 0;		/* the envelope sender says it better */
 	e->sig |= s;
