@@ -136,12 +136,15 @@ engine_header_reads(int id)
  * engine_unfold_len_nl(): the same for a value known to hold exactly
  * ndrop CRs and LFs in all ((size_t)-1: not known). */
 size_t engine_unfold(char *dst, size_t cap, const char *v, size_t vlen);
+/* engine_unfold() for a value known to hold no CR. */
+size_t engine_unfold_lf(char *dst, size_t cap, const char *v, size_t vlen);
 size_t engine_unfold_len(size_t cap, const char *v, size_t vlen);
 size_t engine_unfold_len_nl(size_t cap, const char *v, size_t vlen,
 			    size_t ndrop);
 
 /* engine_unfold() for a value known to hold no CR and exactly nlf LFs
- * ((size_t)-1: not known): a single line is copied whole, unsearched. */
+ * ((size_t)-1: not known): a single line is copied whole, unsearched,
+ * lines are not searched for CRs. */
 static inline size_t
 engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
 		 size_t nlf)
@@ -149,7 +152,8 @@ engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
 	size_t n = vlen < cap ? vlen : cap;
 
 	if (nlf != 0)
-		return engine_unfold(dst, cap, v, vlen);
+		return nlf == (size_t)-1 ? engine_unfold(dst, cap, v, vlen) :
+		       engine_unfold_lf(dst, cap, v, vlen);
 	memcpy(dst, v, n);
 	while (n > 0 && (dst[n - 1] == ' ' ||	/* as engine_unfold() cuts */
 	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))

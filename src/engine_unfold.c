@@ -40,6 +40,29 @@ engine_unfold(char *dst, size_t cap, const char *v, size_t vlen)
 	return n;
 }
 
+/* engine_unfold() for a value known to hold no CR: its lines copied
+ * without a search for CRs. */
+size_t
+engine_unfold_lf(char *dst, size_t cap, const char *v, size_t vlen)
+{
+	const char *end = v + vlen, *nl;
+	size_t n = 0, k;
+
+	while (v < end && n < cap) {
+		nl = memchr(v, '\n', (size_t)(end - v));
+		k = (size_t)((nl != NULL ? nl : end) - v);
+		if (k > cap - n)
+			k = cap - n;
+		memcpy(dst + n, v, k);
+		n += k;
+		v = nl != NULL ? nl + 1 : end;
+	}
+	while (n > 0 && (dst[n - 1] == ' ' ||	/* as engine_unfold() cuts */
+	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))
+		n--;
+	return n;
+}
+
 /* engine_unfold()'s length, nothing copied: the end of the last byte
  * that is not white space among the bytes it would keep. */
 size_t
