@@ -33,6 +33,7 @@
 #include "engine_int.h"
 #include "mime.h"
 #include "fieldname.h"
+#include "simd.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -98,6 +99,41 @@ rawfeed_begin(rawfeed *rf, const char *sender)
 	rf->flen = 0;
 }
 
+/* The code the vector scans run (rawfeed_field_end(), rawfeed_nul_cr()):
+ * 2 AVX2, 1 SSE2, 0 a byte at a time; picked once (simd_pick(): by the
+ * build and the CPU, 0 when BOUNCETAG_NO_SIMD is set), or by tests
+ * (rawfeed_simd_force()); -1 until then. */
+static int rawfeed_simd = -1;
+
+/* The code built besides the plain one (SIMD_* bits). */
+#ifdef RAWFEED_AVX2
+#define RAWFEED_BUILT	(SIMD_BUILT_SSE2 | SIMD_AVX2)
+#else
+#define RAWFEED_BUILT	SIMD_BUILT_SSE2
+#endif
+
+int
+rawfeed_simd_force(int level)
+{
+	int l = simd_pick(RAWFEED_BUILT, level);
+
+	__atomic_store_n(&rawfeed_simd, l, __ATOMIC_RELAXED);
+	return l;
+}
+
+/* rawfeed_simd, picked on first use. */
+static inline int
+rawfeed_level(void)
+{
+	int level = __atomic_load_n(&rawfeed_simd, __ATOMIC_RELAXED);
+
+	if (level < 0) {	/* a race only picks the same twice */
+		level = simd_pick(RAWFEED_BUILT, -1);
+		__atomic_store_n(&rawfeed_simd, level, __ATOMIC_RELAXED);
+	}
+	return level;
+}
+
 #ifdef RAWFEED_AVX2
 /* rawfeed_nul_cr() 32 bytes at a time, on a CPU with AVX2. */
 __attribute__((target("avx2"))) static size_t
@@ -128,36 +164,37 @@ rawfeed_nul_cr_avx2(const char *f, int *cr)
 static size_t
 rawfeed_nul_cr(const char *f, size_t n, int *cr)
 {
+	int level = rawfeed_level();
+	size_t i;
+
+	(void)level;
 #ifdef RAWFEED_AVX2
-	if (__builtin_cpu_supports("avx2"))
+	if (level == 2)
 		return rawfeed_nul_cr_avx2(f, cr);
 #endif
 #ifdef __SSE2__
-	const __m128i z = _mm_setzero_si128(), r = _mm_set1_epi8('\r');
-	unsigned seen = 0, zm, rm, k;
-	size_t i;
+	if (level == 1) {
+		const __m128i z = _mm_setzero_si128(), r = _mm_set1_epi8('\r');
+		unsigned seen = 0, zm, rm, k;
 
-	(void)n;
-	for (i = 0;; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(f + i));
+		for (i = 0;; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(f + i));
 
-		zm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, z));
-		rm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, r));
-		if (zm != 0) {
-			k = (unsigned)__builtin_ctz(zm);
-			*cr = seen != 0 || (rm & ((1u << k) - 1)) != 0;
-			return i + k;
+			zm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, z));
+			rm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, r));
+			if (zm != 0) {
+				k = (unsigned)__builtin_ctz(zm);
+				*cr = seen != 0 || (rm & ((1u << k) - 1)) != 0;
+				return i + k;
+			}
+			seen |= rm;
 		}
-		seen |= rm;
 	}
-#else
-	size_t i;
-
+#endif
 	*cr = 0;
 	for (i = 0; i < n && f[i] != '\0'; i++)
 		*cr |= f[i] == '\r';
 	return i;
-#endif
 }
 
 static void
@@ -415,55 +452,26 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
 }
 #endif
 
-/* The code rawfeed_field_end() runs: 2 AVX2, 1 SSE2, 0 a byte at a time;
- * chosen once by the CPU (0 when BOUNCETAG_NO_SIMD is set), or by tests
- * (rawfeed_simd_force()); -1 until then. */
-static int rawfeed_simd = -1;
-
-static int
-rawfeed_simd_cpu(void)
-{
-	int level = 0;
-
-#ifdef __SSE2__
-	level = 1;
-#endif
-#ifdef RAWFEED_AVX2
-	if (__builtin_cpu_supports("avx2"))
-		level = 2;
-#endif
-	return getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : level;
-}
-
-int
-rawfeed_simd_force(int level)
-{
-	int cpu = rawfeed_simd_cpu();
-
-	rawfeed_simd = level >= 0 && level < cpu ? level : cpu;
-	return rawfeed_simd;
-}
-
 /* Where the field whose first line starts at s ends, when all its lines
  * lie in the n bytes at s: the offset of the LF after which no line
  * starting with a blank follows (the byte after it must lie in the n),
  * with its LFs (the joins of its lines) in *nlf and in *crs the CRs that
  * end its lines.  RAWFEED_NONE when that is not in sight, or when a NUL
  * or a CR elsewhere comes first (rawfeed_header_line() sees to those).
- * One pass, 32 or 16 bytes at a time (rawfeed_simd set). */
+ * One pass, 32 or 16 bytes at a time (level: rawfeed_level()). */
 static inline size_t
-rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs)
+rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs, int level)
 {
 	size_t i = 0;
 
 #ifdef RAWFEED_AVX2
-	if (rawfeed_simd == 2)
+	if (level == 2)
 		return rawfeed_field_end_avx2(s, n, nlf, crs);
 #endif
 	*nlf = 0;
 	*crs = 0;
 #ifdef __SSE2__
-	if (rawfeed_simd == 1) {
+	if (level == 1) {
 		const __m128i l = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r'),
 		    z = _mm_setzero_si128();
 		size_t res;
@@ -576,9 +584,8 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 {
 	size_t off = 0, i, j, end, nlf, crs, n, rest;
 	const char *s;
+	int level = rawfeed_level();
 
-	if (rawfeed_simd < 0)
-		rawfeed_simd = rawfeed_simd_cpu();
 	i = rawfeed_span(buf, len);
 	for (;;) {
 		s = buf + off;
@@ -587,7 +594,8 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 		if (i == 0 || i >= rest || s[i] != ':')
 			break;
 		n = rest < rf->max + 2 ? rest : rf->max + 2;
-		if ((end = rawfeed_field_end(s, n, &nlf, &crs)) == RAWFEED_NONE)
+		if ((end = rawfeed_field_end(s, n, &nlf, &crs, level)) ==
+		    RAWFEED_NONE)
 			break;
 		/* the next line: an unindented parameter line would join it */
 		j = rawfeed_span(s + end + 1, rest - end - 1);
