@@ -542,28 +542,17 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 }
 
 /* mime_param_span() (the bytes of a parameter name at s) with its first
- * 16 bytes in line: most field names are shorter, and a call per line
- * costs as much as the test. */
+ * 16 bytes in line (simd_name_stop16(), as mime_param_span() tests them):
+ * most field names are shorter, and a call per line costs as much as the
+ * test. */
 static inline size_t
 rawfeed_span(const char *s, size_t n)
 {
-#ifdef __SSE2__
+#if SIMD_BUILT_SSE2	/* (as simd.h saw __SSE2__, intrinsics aside) */
 	if (n >= 16) {
-		/* as mime_param_span() tests them: ranges by signed compare */
-		const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-		const __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
-		__m128i ok = _mm_or_si128(
-		    _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-				  _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
-		    _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
-				  _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))));
-		unsigned m;
+		unsigned m = simd_name_stop16(
+		    _mm_loadu_si128((const __m128i *)(const void *)s), '*');
 
-		ok = _mm_or_si128(ok, _mm_or_si128(
-		    _mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')),
-				 _mm_cmpeq_epi8(x, _mm_set1_epi8('*')))));
-		m = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
 		return m != 0 ? (size_t)__builtin_ctz(m) :
 				16 + mime_param_span(s + 16, n - 16);
 	}
