@@ -241,7 +241,7 @@ START_TEST(test_boundary_adopted)
 {
 	rec r = { .want = 1 };
 	mime_callbacks cb = { &r, cb_entity, cb_header, cb_eoh, cb_data, cb_end,
-			      cb_preamble, 0 };
+			      cb_preamble, 0, NULL };
 	unsigned hit = 0;
 	bt_caps caps;
 	mime *m;
