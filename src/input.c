@@ -50,6 +50,7 @@
 #endif
 
 #include "input.h"
+#include "simd.h"
 
 #define INPUT_READ	65536		/* bytes per read() */
 #define INPUT_HEAD	80		/* line start kept to spot From_ lines */
@@ -258,7 +259,7 @@ input_next_fgt(const char *p, const char *end)
 	const char *q = p;
 
 #ifdef INPUT_AVX2
-	if (__builtin_cpu_supports("avx2"))
+	if (simd_features() & SIMD_AVX2)
 		return input_next_fgt_avx2(p, end);
 #endif
 #ifdef __SSE2__

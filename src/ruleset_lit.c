@@ -49,6 +49,7 @@
 #endif
 
 #include "ruleset_lit.h"
+#include "simd.h"
 #include "ruleset_host.h"
 
 void ruleset_lit_idx_init(ruleset_lit_idx *ix)
@@ -299,11 +300,12 @@ void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
 
 static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
 
-/* What the CPU can do: 2 AVX2 (and POPCNT), 0 not (or not built). */
+/* What the CPU can do: 2 AVX2 (and POPCNT), 0 not (or not built, or
+ * BOUNCETAG_NO_SIMD set: simd.c). */
 static int ruleset_lit_cpu(void)
 {
 #ifdef RULESET_LIT_AVX2
-	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+	if ((simd_features() & (SIMD_AVX2 | SIMD_POPCNT)) == (SIMD_AVX2 | SIMD_POPCNT))
 		return 2;
 #endif
 	return 0;
@@ -316,7 +318,7 @@ int ruleset_lit_simd(int level)
 	if (level < 0) {
 		c = __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED);
 		if (c < 0) {	/* a race only chooses the same twice */
-			c = getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : ruleset_lit_cpu();
+			c = ruleset_lit_cpu();
 			__atomic_store_n(&ruleset_lit_level, c, __ATOMIC_RELAXED);
 		}
 		return c;

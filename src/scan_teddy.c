@@ -16,7 +16,7 @@
  * which would also fold '@' into '`'); the nibble split only lets more
  * bytes through, and the comparison rejects them.
  *
- * Which code runs is chosen once (__builtin_cpu_supports()); without
+ * Which code runs is chosen once (simd_pick(), simd.c); without
  * SSE2 at compile time (check.sh's plain-C build), off x86-64, on an old
  * CPU, or when the environment variable BOUNCETAG_NO_SIMD is set, the
  * level is 0 and scan_search.c uses its skip loop.  Tests force each level
@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "scan_int.h"
+#include "simd.h"
 
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
 #define SCAN_TEDDY 1
@@ -208,17 +209,16 @@ scan_teddy_build(scan_set *set)
 
 static int scan_teddy_cur = -1;		/* atomic; -1: not chosen yet */
 
-/* What the CPU can do (2 AVX2, 1 SSSE3, 0 neither or not built). */
+/* What the CPU can do (2 AVX2, 1 SSSE3, 0 neither, not built, or
+ * BOUNCETAG_NO_SIMD set: simd.c). */
 static int
 scan_teddy_cpu(void)
 {
 #ifdef SCAN_TEDDY
-	if (__builtin_cpu_supports("avx2"))
-		return 2;
-	if (__builtin_cpu_supports("ssse3"))
-		return 1;
-#endif
+	return simd_pick(SIMD_SSSE3 | SIMD_AVX2, -1);
+#else
 	return 0;
+#endif
 }
 
 int
@@ -227,7 +227,7 @@ scan_teddy_level(void)
 	int l = __atomic_load_n(&scan_teddy_cur, __ATOMIC_RELAXED);
 
 	if (l < 0) {	/* a race only chooses the same twice */
-		l = getenv("BOUNCETAG_NO_SIMD") != NULL ? 0 : scan_teddy_cpu();
+		l = scan_teddy_cpu();
 		__atomic_store_n(&scan_teddy_cur, l, __ATOMIC_RELAXED);
 	}
 	return l;

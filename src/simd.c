@@ -1,6 +1,7 @@
 /*
  * simd.c - which vector code to run, decided once per process for every
- * module that has vector paths (mime_run, mime_qp, rawfeed ...).
+ * module that has vector paths (input, rawfeed, mime_run, mime_qp,
+ * scan_teddy, ruleset_lit ...).
  *
  * Each module builds a plain C path and, where the compiler can, SSE2,
  * SSSE3 or AVX2 ones; simd_pick() gives the best level that both the
@@ -33,6 +34,8 @@ simd_features(void)
 				f |= SIMD_SSSE3;
 			if (__builtin_cpu_supports("avx2"))
 				f |= SIMD_AVX2;
+			if (__builtin_cpu_supports("popcnt"))
+				f |= SIMD_POPCNT;
 #endif
 		}
 		__atomic_store_n(&simd_cpu, f, __ATOMIC_RELAXED);
@@ -43,7 +46,7 @@ simd_features(void)
 int
 simd_pick(unsigned built, int want)
 {
-	unsigned f = simd_features() & built;
+	unsigned f = simd_features() & built & (SIMD_SSE2 | SIMD_SSSE3 | SIMD_AVX2);
 	int top = (f & SIMD_AVX2) ? 2 : f != 0 ? 1 : 0;
 
 	return want >= 0 && want < top ? want : top;

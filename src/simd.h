@@ -7,6 +7,7 @@
 #define SIMD_SSE2	1u	/* 16-byte blocks (every x86-64) */
 #define SIMD_SSSE3	2u	/* 16-byte blocks with byte shuffles */
 #define SIMD_AVX2	4u	/* 32-byte blocks */
+#define SIMD_POPCNT	8u	/* the POPCNT instruction (not a level: a feature) */
 
 #ifdef __SSE2__
 #define SIMD_BUILT_SSE2	SIMD_SSE2	/* this build has its SSE2 paths */
