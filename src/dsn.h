@@ -27,21 +27,4 @@ void dsn_feed(dsn *d, const char *buf, size_t len);
 /* End of the part; returns the number of recipients it added. */
 size_t dsn_end(dsn *d);
 
-/* Helpers, exposed for tests and the engine. */
-/* Strip a "type;" prefix ("rfc822;", "dns;", "smtp;"); *tlen gets its length. */
-const char *dsn_strip_type(const char *v, size_t *vlen, const char **type,
-			   size_t *tlen);
-/* Address out of a field value: type stripped, <> and spaces removed, the
- * word with an '@' when the first has none, a source route dropped. */
-const char *dsn_address(const char *v, size_t *len);
-/* The same into out (NUL-terminated), quotes around a local part removed;
- * returns its length. */
-#define DSN_ADDR_MAX	512
-size_t dsn_address_copy(const char *v, size_t n, char *out, size_t outlen);
-/* 1 when s starts with a well-formed X.Y.Z status (class 2, 4 or 5);
- * *len gets its length. */
-int dsn_status(const char *s, size_t *len);
-/* 1 when s starts with a 2xx-5xx reply code not followed by a digit. */
-int dsn_replycode(const char *s);
-
 #endif

@@ -16,6 +16,7 @@
 #include "engine_int.h"
 #include "scan.h"
 #include "classify.h"
+#include "dsn_value.h"
 
 /* Add one recipient per address of a list "a@b, c@d", at most max; when
  * none is found (or list is NULL), one recipient without an address. */
@@ -30,7 +31,7 @@ engine_eom_add_list(engine *e, const char *list, size_t max)
 		const char *a;
 		size_t alen = n;
 
-		a = dsn_address(list, &alen);
+		a = dsn_value_address(list, &alen);
 		if (alen > 0 && memchr(a, '@', alen) != NULL) {
 			bt_rcpt *rc = result_add_rcpt(r, e->caps.max_recipients);
 
@@ -111,7 +112,7 @@ engine_eom_autoreply(engine *e)
 		return;
 	if (r->from != NULL) {
 		size_t n = strlen(r->from);
-		const char *a = dsn_address(r->from, &n);
+		const char *a = dsn_value_address(r->from, &n);
 
 		result_set(r, &rc->recipient, a, n, e->caps.max_field);
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dsn.h"
+#include "dsn_value.h"
 
 static bt_caps caps;
 
@@ -231,10 +232,10 @@ START_TEST(test_addresses)
 	ck_assert_str_eq(r.rcpt[3].recipient, "max@example.org");
 	ck_assert_str_eq(r.rcpt[4].recipient, "ned@example.com");
 	result_clear(&r);
-	ck_assert_uint_eq(dsn_address_copy("\"a b\"@example.com (x)", 21, buf,
+	ck_assert_uint_eq(dsn_value_address_copy("\"a b\"@example.com (x)", 21, buf,
 					   sizeof(buf)), 15);
 	ck_assert_str_eq(buf, "a b@example.com");
-	ck_assert_uint_eq(dsn_address_copy("abcdef@example.com", 18, buf, 7), 6);
+	ck_assert_uint_eq(dsn_value_address_copy("abcdef@example.com", 18, buf, 7), 6);
 	ck_assert_str_eq(buf, "abcdef");
 }
 END_TEST
@@ -303,42 +304,42 @@ START_TEST(test_helpers)
 	size_t n, tl;
 	const char *a, *t;
 
-	ck_assert_int_eq(dsn_status("5.1.1", &n), 1);
+	ck_assert_int_eq(dsn_value_status("5.1.1", &n), 1);
 	ck_assert_uint_eq(n, 5);
-	ck_assert_int_eq(dsn_status("4.7.26 more", &n), 1);
+	ck_assert_int_eq(dsn_value_status("4.7.26 more", &n), 1);
 	ck_assert_uint_eq(n, 6);
-	ck_assert_int_eq(dsn_status("2.0.0", NULL), 1);
-	ck_assert_int_eq(dsn_status("5.1", NULL), 0);
-	ck_assert_int_eq(dsn_status("3.1.1", NULL), 0);
-	ck_assert_int_eq(dsn_status("5.1.1.1", NULL), 0);
-	ck_assert_int_eq(dsn_status("5..1", NULL), 0);
-	ck_assert_int_eq(dsn_status("5.1234.1", NULL), 0);
-	ck_assert_int_eq(dsn_replycode("550 no"), 1);
-	ck_assert_int_eq(dsn_replycode("550-5.1.1"), 1);
-	ck_assert_int_eq(dsn_replycode("5500"), 0);
-	ck_assert_int_eq(dsn_replycode("650 x"), 0);
+	ck_assert_int_eq(dsn_value_status("2.0.0", NULL), 1);
+	ck_assert_int_eq(dsn_value_status("5.1", NULL), 0);
+	ck_assert_int_eq(dsn_value_status("3.1.1", NULL), 0);
+	ck_assert_int_eq(dsn_value_status("5.1.1.1", NULL), 0);
+	ck_assert_int_eq(dsn_value_status("5..1", NULL), 0);
+	ck_assert_int_eq(dsn_value_status("5.1234.1", NULL), 0);
+	ck_assert_int_eq(dsn_value_replycode("550 no"), 1);
+	ck_assert_int_eq(dsn_value_replycode("550-5.1.1"), 1);
+	ck_assert_int_eq(dsn_value_replycode("5500"), 0);
+	ck_assert_int_eq(dsn_value_replycode("650 x"), 0);
 	n = strlen(" rfc822; \"<Bob@Example.com>\" ");
-	a = dsn_address(" rfc822; \"<Bob@Example.com>\" ", &n);
+	a = dsn_value_address(" rfc822; \"<Bob@Example.com>\" ", &n);
 	ck_assert_uint_eq(n, 15);
 	ck_assert_int_eq(strncmp(a, "Bob@Example.com", n), 0);
 	n = strlen("utf-8; j\xc3\xb6rg@example.de (comment)");
-	a = dsn_address("utf-8; j\xc3\xb6rg@example.de (comment)", &n);
+	a = dsn_value_address("utf-8; j\xc3\xb6rg@example.de (comment)", &n);
 	ck_assert_int_eq(strncmp(a, "j\xc3\xb6rg@example.de", n), 0);
 	ck_assert_uint_eq(n, strlen("j\xc3\xb6rg@example.de"));
 	n = strlen("smtp;550 x");
-	a = dsn_strip_type("smtp;550 x", &n, &t, &tl);
+	a = dsn_value_strip_type("smtp;550 x", &n, &t, &tl);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_uint_eq(tl, 4);
 	ck_assert_int_eq(strncmp(t, "smtp", 4), 0);
 	ck_assert_str_eq(a, "550 x");
 	n = strlen("no type here; at all");
-	a = dsn_strip_type("no type here; at all", &n, &t, &tl);
+	a = dsn_value_strip_type("no type here; at all", &n, &t, &tl);
 	ck_assert_ptr_null(t);
 	ck_assert_str_eq(a, "no type here; at all");
 }
 END_TEST
 
-/* dsn_strip_type() and dsn_address() (16 bytes at a time with SSE2)
+/* dsn_value_strip_type() and dsn_value_address() (16 bytes at a time with SSE2)
  * against the byte-by-byte definitions they had, on random values made of
  * the bytes that matter (';', blanks, quotes, '@', '<', 8-bit bytes). */
 #include <ctype.h>
@@ -453,14 +454,14 @@ START_TEST(test_helpers_random)
 				 bytes[10 + (seed >> 20) % (sizeof(bytes) - 11)];
 		}
 		n1 = n2 = len;
-		a1 = dsn_strip_type(buf, &n1, &ty1, &t1);
+		a1 = dsn_value_strip_type(buf, &n1, &ty1, &t1);
 		a2 = ref_strip_type(buf, &n2, &ty2, &t2);
 		ck_assert_ptr_eq(a1, a2);
 		ck_assert_ptr_eq(ty1, ty2);
 		ck_assert_uint_eq(n1, n2);
 		ck_assert_uint_eq(t1, t2);
 		n1 = n2 = len;
-		a1 = dsn_address(buf, &n1);
+		a1 = dsn_value_address(buf, &n1);
 		a2 = ref_address(buf, &n2);
 		ck_assert_ptr_eq(a1, a2);
 		ck_assert_uint_eq(n1, n2);
