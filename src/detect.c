@@ -1,7 +1,7 @@
 /*
  * detect.c - bounce signals of the envelope sender and top-level header
  * fields (see detect.h).  Substring tables over lowercased, RFC 2047-decoded
- * values; everything on the stack, bounded by fixed buffers, but for the
+ * values (encword.c decodes); everything on the stack, bounded by fixed buffers, but for the
  * word tables of the Subject and From (searched Wu-Manber style, see
  * detect_lists()), built once and read-only after (detect_init()).
  * Field names come classified (fieldname.h); a field whose value is not
@@ -15,6 +15,7 @@
 #include <ctype.h>
 
 #include "detect.h"
+#include "encword.h"
 #include "engine.h"
 #include "mime.h"
 #include "fieldname.h"
@@ -396,136 +397,6 @@ detect_has(const char *hay, const char *word)
 	return detect_any(hay, &word, 1);
 }
 
-static size_t
-detect_b64(const char *in, size_t n, char *out, size_t outlen)
-{
-	unsigned acc = 0;
-	int bits = 0;
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 1 < outlen; i++) {
-		/* the index of the byte in the base64 alphabet, by ranges */
-		unsigned char c = (unsigned char)in[i];
-		unsigned v;
-
-		if (c >= 'A' && c <= 'Z')
-			v = c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			v = c - 'a' + 26;
-		else if (c >= '0' && c <= '9')
-			v = c - '0' + 52;
-		else if (c == '+')
-			v = 62;
-		else if (c == '/')
-			v = 63;
-		else
-			continue;	/* not in the alphabet ('=', blanks): skipped */
-		acc = (acc << 6) | v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	return o;
-}
-
-static int
-detect_hexval(int c)
-{
-	if (isdigit(c))
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* One encoded word =?charset?X?text?= at in; returns its length or 0. */
-static size_t
-detect_word(const char *in, char *out, size_t outlen, size_t *olen)
-{
-	const char *q1, *q2, *end;
-	size_t i, o = 0;
-
-	if (in[0] != '=' || in[1] != '?' || (q1 = strchr(in + 2, '?')) == NULL)
-		return 0;
-	if (q1[1] == '\0' || q1[2] != '?')
-		return 0;
-	q2 = q1 + 3;
-	if ((end = strstr(q2, "?=")) == NULL)
-		return 0;
-	if (q1[1] == 'B' || q1[1] == 'b') {
-		o = detect_b64(q2, (size_t)(end - q2), out, outlen);
-	} else if (q1[1] == 'Q' || q1[1] == 'q') {
-		for (i = 0; q2 + i < end && o + 1 < outlen; i++) {
-			int h, l;
-
-			if (q2[i] == '_')
-				out[o++] = ' ';
-			else if (q2[i] == '=' && q2 + i + 2 < end + 1 &&
-				 (h = detect_hexval((unsigned char)q2[i + 1])) >= 0 &&
-				 (l = detect_hexval((unsigned char)q2[i + 2])) >= 0) {
-				out[o++] = (char)(h << 4 | l);
-				i += 2;
-			} else
-				out[o++] = q2[i];
-		}
-	} else {
-		return 0;
-	}
-	*olen = o;
-	return (size_t)(end + 2 - in);
-}
-
-void
-detect_decode_words(const char *in, char *out, size_t outlen)
-{
-	size_t o = 0;
-	int last_word = 0;
-
-	if (outlen == 0)
-		return;
-	if (strstr(in, "=?") == NULL) {
-		/* no encoded word: the loop below would only turn line
-		 * breaks into spaces */
-		char *p;
-
-		o = strnlen(in, outlen - 1);
-		memcpy(out, in, o);
-		out[o] = '\0';
-		for (p = memchr(out, '\n', o); p != NULL;
-		    p = memchr(p + 1, '\n', o - (size_t)(p + 1 - out)))
-			*p = ' ';
-		for (p = memchr(out, '\r', o); p != NULL;
-		    p = memchr(p + 1, '\r', o - (size_t)(p + 1 - out)))
-			*p = ' ';
-		return;
-	}
-	while (*in && o + 1 < outlen) {
-		size_t olen = 0, used = detect_word(in, out + o, outlen - o, &olen);
-
-		if (used > 0) {
-			o += olen;
-			in += used;
-			last_word = 1;
-			continue;
-		}
-		if (last_word && isspace((unsigned char)*in)) {
-			const char *p = in;
-
-			while (isspace((unsigned char)*p))
-				p++;
-			if (p[0] == '=' && p[1] == '?') {
-				in = p;		/* blanks between encoded words */
-				continue;
-			}
-		}
-		last_word = 0;
-		out[o++] = (*in == '\n' || *in == '\r') ? ' ' : *in;
-		in++;
-	}
-	out[o] = '\0';
-}
-
 static int
 detect_is_reply(const char *s)
 {
@@ -552,7 +423,7 @@ detect_bounce_subject(const char *subject)
 {
 	char buf[DETECT_BUF];
 
-	detect_decode_words(subject, buf, sizeof(buf));
+	encword_decode(subject, buf, sizeof(buf));
 	return detect_any(buf, detect_subject_words,
 			  sizeof(detect_subject_words) / sizeof(detect_subject_words[0]));
 }
@@ -576,7 +447,7 @@ detect_autoreply_subject(const char *subject)
 {
 	char buf[DETECT_BUF];
 
-	detect_decode_words(subject, buf, sizeof(buf));
+	encword_decode(subject, buf, sizeof(buf));
 	if (detect_is_reply(buf))
 		return 0;
 	return detect_starts_any(buf, detect_autoreply_starts,
@@ -646,7 +517,7 @@ detect_content_type(const char *value)
 	return 0;
 }
 
-/* The Subject as detect_decode_words() and then detect_lower() make it,
+/* The Subject as encword_decode() and then detect_lower() make it,
  * into low (DETECT_BUF + 8 bytes), followed by 8 zero bytes as
  * detect_lists() wants; returns its length.  Without an encoded word in
  * one pass (folding commutes with turning line breaks into spaces). */
@@ -665,7 +536,7 @@ detect_decode_lower(const char *value, size_t n, int oneline, char *low)
 	    p = memchr(p + 1, '=', n - (size_t)(p + 1 - value)))
 		;
 	if (p != NULL || (n == DETECT_BUF - 1 && strstr(value, "=?") != NULL)) {
-		detect_decode_words(value, buf, sizeof(buf));
+		encword_decode(value, buf, sizeof(buf));
 		n = detect_lower(buf, low);
 	} else {
 		detect_fold(value, low, n);
