@@ -1,9 +1,10 @@
 /*
  * detect.c - bounce signals of the envelope sender and top-level header
- * fields (see detect.h).  Substring tables over lowercased, RFC 2047-decoded
- * values (encword.c decodes); everything on the stack, bounded by fixed buffers, but for the
- * word tables of the Subject and From (searched Wu-Manber style, see
- * detect_lists()), built once and read-only after (detect_init()).
+ * fields (see detect.h).  Substring tables over lowercased values, RFC
+ * 2047-decoded by encword.c; everything on the stack, bounded by fixed
+ * buffers, but for the word tables of the Subject and From (searched
+ * Wu-Manber style, see detect_lists()), built once and read-only after
+ * (detect_init()).
  * Field names come classified (fieldname.h); a field whose value is not
  * read is judged by its name alone (detect_name()).
  */
