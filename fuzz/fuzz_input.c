@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	engine *e;
 	rawfeed *rf;
 	size_t i, froms = 1;
+	int cr_only;
 
 	if (size < 1 || size > FUZZ_MAX_INPUT)
 		return 0;
@@ -97,8 +98,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pwrite(fuzz_fd, data + 1, size - 1, 0) != (ssize_t)(size - 1) ||
 	    lseek(fuzz_fd, 0, SEEK_SET) != 0)
 		abort();
+	/* line starts: after a LF, and after a CR too when the first line
+	 * ends with a bare CR (input.c then reads every CR as a LF) */
+	for (i = 1; i < size && data[i] != '\n' && data[i] != '\r'; i++)
+		;
+	cr_only = i + 1 < size && data[i] == '\r' && data[i + 1] != '\n';
 	for (i = 1; i + 5 <= size; i++)
-		if ((i == 1 || data[i - 1] == '\n') && memcmp(data + i, "From ", 5) == 0)
+		if ((i == 1 || data[i - 1] == '\n' || (cr_only && data[i - 1] == '\r')) &&
+		    memcmp(data + i, "From ", 5) == 0)
 			froms++;
 
 	memset(&st, 0, sizeof st);
