@@ -44,6 +44,9 @@ typedef struct ruleset_part {
 					 * one of these too is in every match; NULL: none.
 					 * Not indexed: looked for when lits are there */
 	int jit;			/* RULESET_JIT_* (ruleset_int.h): settled on first run */
+	pcre2_code *nre;		/* a part "^(?!.*R)": R's code (ruleset.c's
+					 * ruleset_part_neg()), made with re; NULL: none */
+	int njit;			/* nre is JIT code */
 	char *pat;			/* a built-in part's pattern until re is made */
 } ruleset_part;
 

@@ -159,8 +159,22 @@ static int ruleset_match_part(const ruleset *rs, const ruleset_part *p, ruleset_
 
 	if (p->exact)
 		return 1;
-	jit = ruleset_match_jit(rs, p);	/* first: it may make p->re */
-	return p->re != NULL && ruleset_match_re(p->re, jit, t->text, t->len, md, rs->mctx);
+	jit = ruleset_match_jit(rs, p);	/* first: it may make p->re and p->nre */
+	if (p->re == NULL)
+		return 0;
+	if (p->nre != NULL && memchr(t->text, '\n', t->len) == NULL) {
+		/* "^(?!.*R)" on one line: R searched for */
+		int rc = p->njit ? pcre2_jit_match(p->nre, (PCRE2_SPTR)t->text, t->len, 0, 0, md,
+						   rs->mctx)
+				 : pcre2_match(p->nre, (PCRE2_SPTR)t->text, t->len, 0, 0, md, rs->mctx);
+
+		if (rc >= 0)
+			return 0;
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 1;
+		/* a limit: the part is run whole, as it was written */
+	}
+	return ruleset_match_re(p->re, jit, t->text, t->len, md, rs->mctx);
 }
 
 /* 1 when one of the rule's parts matches the text: the parts not indexed,
