@@ -94,16 +94,18 @@ static __m128i classify_text_lower16(__m128i x)
 	return _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
 }
 
-/* 1 when folding leaves the sixteen bytes x as they are (as
- * classify_text_plain8()); *sp gets the bit mask of their spaces. */
-static int classify_text_plain16(__m128i x, int space, unsigned *sp)
+/* The bytes of the sixteen x that folding changes (as
+ * classify_text_plain8() tells for eight), as a bit mask: a control byte,
+ * a space after a space (space: the byte before x was one, or there is
+ * none); *sp gets the bit mask of their spaces. */
+static unsigned classify_text_fold16(__m128i x, int space, unsigned *sp)
 {
 	/* a byte <= 0x1f (unsigned): min(x, 0x1f) == x */
 	unsigned ctl = (unsigned)_mm_movemask_epi8(
 	    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
 
 	*sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-	return ctl == 0 && (*sp & (*sp >> 1)) == 0 && !(space && (*sp & 1));
+	return ctl | (*sp & (*sp << 1 | (unsigned)(space != 0)));
 }
 #endif
 
@@ -140,19 +142,32 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 		unsigned c;
 
 #ifdef __SSE2__
-		/* runs of plain text go sixteen bytes at a time */
+		int stopped = 0;	/* the vector loop stopped at a byte to fold */
+
+		/* runs of plain text go sixteen bytes at a time; a block with
+		 * a byte to fold is copied up to that byte (the bytes stored
+		 * after it are written again) */
 		while (end - s >= 16 && n + 16 < len) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-			unsigned sp;
+			unsigned sp, fold = classify_text_fold16(x, space, &sp), k;
 
-			if (!classify_text_plain16(x, space, &sp))
-				break;
 			_mm_storeu_si128((__m128i *)(void *)(buf + n), x);
 			_mm_storeu_si128((__m128i *)(void *)(low + n), classify_text_lower16(x));
-			space = (sp >> 15) & 1;
-			s += 16;
-			n += 16;
+			if (fold == 0) {
+				space = (sp >> 15) & 1;
+				s += 16;
+				n += 16;
+				continue;
+			}
+			k = (unsigned)__builtin_ctz(fold);
+			if (k > 0)
+				space = (sp >> (k - 1)) & 1;
+			s += k;
+			n += k;
+			stopped = 1;
+			break;
 		}
+		if (!stopped)
 #endif
 		/* runs of plain text go eight bytes at a time (little-endian
 		 * order: byte 0 is the lowest) */
