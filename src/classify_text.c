@@ -296,9 +296,10 @@ static int classify_text_status_at(const char *text, const char *p, size_t *n)
 }
 
 /* 1 when a 4xx/5xx reply code starts at p; *paired set when an enhanced
- * code of the same class follows it, *at to that code. */
+ * code of the same class follows it (classify_text_status_at(), its
+ * length in *sn), *at to that code. */
 static int classify_text_reply_at(const char *text, const char *p, int *paired,
-				  const char **at)
+				  const char **at, size_t *sn)
 {
 	const char *b = p, *q;
 	size_t n;
@@ -315,6 +316,7 @@ static int classify_text_reply_at(const char *text, const char *p, int *paired,
 	if (*q == '\'' || *q == '"' || *q == '#')
 		q++;
 	*paired = *q == p[0] && classify_text_status_at(text, q, &n);
+	*sn = *paired ? n : 0;
 	*at = q;
 	while (b > text && b[-1] == ' ')
 		b--;
@@ -331,7 +333,7 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 			      char reply[4], size_t *prefix)
 {
 	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
-	size_t n, pn = 0, pfx = len;
+	size_t n, pn = 0, fn = 0, pfx = len;
 
 	status[0] = '\0';
 	reply[0] = '\0';
@@ -343,16 +345,15 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 		p = text + classify_text_next45(text, (size_t)(p - text), len);
 		if (*p == '\0')
 			break;
-		if (classify_text_reply_at(text, p, &paired, &at)) {
+		if (classify_text_reply_at(text, p, &paired, &at, &n)) {
 			/* the first repeated prefix (classify_text_prefix_at(), the
-			 * same tests): where classify_text_strip_prefixes() starts */
-			if (pfx == len && paired && p > text && p[-1] == ' ' &&
-			    classify_text_status_at(text, at, &n) && at[n] == ' ')
+			 * same tests): where classify_text_strip_prefixes() starts;
+			 * paired, the code at "at" is n bytes */
+			if (pfx == len && paired && p > text && p[-1] == ' ' && at[n] == ' ')
 				pfx = (size_t)(p - text);
 			if (first_reply == NULL)
 				first_reply = p;
 			if (paired && (pair == NULL || classify_text_vague(pair, pn)) &&
-			    classify_text_status_at(text, at, &n) &&
 			    (pair == NULL || !classify_text_vague(at, n))) {
 				pair_reply = p;
 				pair = at;
@@ -361,14 +362,16 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 			p += 2;
 			continue;
 		}
-		if (first_st == NULL && classify_text_status_at(text, p, &n))
+		if (first_st == NULL && classify_text_status_at(text, p, &fn))
 			first_st = p;
 	}
 	if (pair == NULL) {
 		pair = first_st;
+		pn = fn;
 		pair_reply = first_reply;
 	}
-	if (pair != NULL && classify_text_status_at(text, pair, &n) && n < slen) {
+	/* pair: a code classify_text_status_at() took, pn bytes */
+	if (pair != NULL && (n = pn) < slen) {
 		memcpy(status, pair, n);
 		status[n] = '\0';
 		if (!codes_valid_enhanced(status))
@@ -390,8 +393,7 @@ static int classify_text_prefix_at(const char *text, size_t i, size_t *next)
 	const char *at;
 
 	if (i > 0 && text[i - 1] == ' ' && (text[i] == '4' || text[i] == '5') &&
-	    classify_text_reply_at(text, text + i, &paired, &at) && paired &&
-	    classify_text_status_at(text, at, &n) && at[n] == ' ') {
+	    classify_text_reply_at(text, text + i, &paired, &at, &n) && paired && at[n] == ' ') {
 		*next = (size_t)(at - text) + n + 1;
 		return 1;
 	}
