@@ -25,7 +25,11 @@
  *	the corpus, tests/hostile and the golden files through a build with
  *	-DRULESET_LIT_CHECK, which checks it.  The match limit applies per
  *	part: a text on which a whole pattern would have given up may now
- *	match one of its alternatives.
+ *	match one of its alternatives.  A part "^(?!.*R)" (the text lacks
+ *	R) is run on a one-line text as a search for R, its answer turned
+ *	round (ruleset_part_neg()); when that search hits a limit, the part
+ *	is run as written, but one that gives up where the search does not
+ *	(a hostile R, a text near the limit) now matches.
  *
  * MEMORY
  *	A ruleset owns its compiled patterns, copies of every string given

@@ -11,6 +11,8 @@
  *	and host filters before their parts.  A pattern that backtracks past
  *	the ruleset's match limit on a text counts as not matching, so a
  *	hostile bounce cannot stall a thread; the limit applies per part.
+ *	A part "^(?!.*R)" on a text with no line feed is a search for R
+ *	(ruleset.c's ruleset_part_neg()): it matches when R is not found.
  *
  * MEMORY
  *	Nothing is allocated per match: the text's scan state is on the
