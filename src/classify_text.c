@@ -94,16 +94,18 @@ static __m128i classify_text_lower16(__m128i x)
 	return _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
 }
 
-/* 1 when folding leaves the sixteen bytes x as they are (as
- * classify_text_plain8()); *sp gets the bit mask of their spaces. */
-static int classify_text_plain16(__m128i x, int space, unsigned *sp)
+/* The bytes of the sixteen x that folding changes (as
+ * classify_text_plain8() tells for eight), as a bit mask: a control byte,
+ * a space after a space (space: the byte before x was one, or there is
+ * none); *sp gets the bit mask of their spaces. */
+static unsigned classify_text_fold16(__m128i x, int space, unsigned *sp)
 {
 	/* a byte <= 0x1f (unsigned): min(x, 0x1f) == x */
 	unsigned ctl = (unsigned)_mm_movemask_epi8(
 	    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
 
 	*sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-	return ctl == 0 && (*sp & (*sp >> 1)) == 0 && !(space && (*sp & 1));
+	return ctl | (*sp & (*sp << 1 | (unsigned)(space != 0)));
 }
 #endif
 
@@ -140,19 +142,32 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 		unsigned c;
 
 #ifdef __SSE2__
-		/* runs of plain text go sixteen bytes at a time */
+		int stopped = 0;	/* the vector loop stopped at a byte to fold */
+
+		/* runs of plain text go sixteen bytes at a time; a block with
+		 * a byte to fold is copied up to that byte (the bytes stored
+		 * after it are written again) */
 		while (end - s >= 16 && n + 16 < len) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-			unsigned sp;
+			unsigned sp, fold = classify_text_fold16(x, space, &sp), k;
 
-			if (!classify_text_plain16(x, space, &sp))
-				break;
 			_mm_storeu_si128((__m128i *)(void *)(buf + n), x);
 			_mm_storeu_si128((__m128i *)(void *)(low + n), classify_text_lower16(x));
-			space = (sp >> 15) & 1;
-			s += 16;
-			n += 16;
+			if (fold == 0) {
+				space = (sp >> 15) & 1;
+				s += 16;
+				n += 16;
+				continue;
+			}
+			k = (unsigned)__builtin_ctz(fold);
+			if (k > 0)
+				space = (sp >> (k - 1)) & 1;
+			s += k;
+			n += k;
+			stopped = 1;
+			break;
 		}
+		if (!stopped)
 #endif
 		/* runs of plain text go eight bytes at a time (little-endian
 		 * order: byte 0 is the lowest) */
@@ -281,9 +296,10 @@ static int classify_text_status_at(const char *text, const char *p, size_t *n)
 }
 
 /* 1 when a 4xx/5xx reply code starts at p; *paired set when an enhanced
- * code of the same class follows it, *at to that code. */
+ * code of the same class follows it (classify_text_status_at(), its
+ * length in *sn), *at to that code. */
 static int classify_text_reply_at(const char *text, const char *p, int *paired,
-				  const char **at)
+				  const char **at, size_t *sn)
 {
 	const char *b = p, *q;
 	size_t n;
@@ -300,6 +316,7 @@ static int classify_text_reply_at(const char *text, const char *p, int *paired,
 	if (*q == '\'' || *q == '"' || *q == '#')
 		q++;
 	*paired = *q == p[0] && classify_text_status_at(text, q, &n);
+	*sn = *paired ? n : 0;
 	*at = q;
 	while (b > text && b[-1] == ' ')
 		b--;
@@ -316,7 +333,7 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 			      char reply[4], size_t *prefix)
 {
 	const char *p, *first_st = NULL, *pair = NULL, *pair_reply = NULL, *first_reply = NULL;
-	size_t n, pn = 0, pfx = len;
+	size_t n, pn = 0, fn = 0, pfx = len;
 
 	status[0] = '\0';
 	reply[0] = '\0';
@@ -328,16 +345,15 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 		p = text + classify_text_next45(text, (size_t)(p - text), len);
 		if (*p == '\0')
 			break;
-		if (classify_text_reply_at(text, p, &paired, &at)) {
+		if (classify_text_reply_at(text, p, &paired, &at, &n)) {
 			/* the first repeated prefix (classify_text_prefix_at(), the
-			 * same tests): where classify_text_strip_prefixes() starts */
-			if (pfx == len && paired && p > text && p[-1] == ' ' &&
-			    classify_text_status_at(text, at, &n) && at[n] == ' ')
+			 * same tests): where classify_text_strip_prefixes() starts;
+			 * paired, the code at "at" is n bytes */
+			if (pfx == len && paired && p > text && p[-1] == ' ' && at[n] == ' ')
 				pfx = (size_t)(p - text);
 			if (first_reply == NULL)
 				first_reply = p;
 			if (paired && (pair == NULL || classify_text_vague(pair, pn)) &&
-			    classify_text_status_at(text, at, &n) &&
 			    (pair == NULL || !classify_text_vague(at, n))) {
 				pair_reply = p;
 				pair = at;
@@ -346,14 +362,16 @@ void classify_text_scan_codes(const char *text, size_t len, char *status, size_t
 			p += 2;
 			continue;
 		}
-		if (first_st == NULL && classify_text_status_at(text, p, &n))
+		if (first_st == NULL && classify_text_status_at(text, p, &fn))
 			first_st = p;
 	}
 	if (pair == NULL) {
 		pair = first_st;
+		pn = fn;
 		pair_reply = first_reply;
 	}
-	if (pair != NULL && classify_text_status_at(text, pair, &n) && n < slen) {
+	/* pair: a code classify_text_status_at() took, pn bytes */
+	if (pair != NULL && (n = pn) < slen) {
 		memcpy(status, pair, n);
 		status[n] = '\0';
 		if (!codes_valid_enhanced(status))
@@ -375,8 +393,7 @@ static int classify_text_prefix_at(const char *text, size_t i, size_t *next)
 	const char *at;
 
 	if (i > 0 && text[i - 1] == ' ' && (text[i] == '4' || text[i] == '5') &&
-	    classify_text_reply_at(text, text + i, &paired, &at) && paired &&
-	    classify_text_status_at(text, at, &n) && at[n] == ' ') {
+	    classify_text_reply_at(text, text + i, &paired, &at, &n) && paired && at[n] == ' ') {
 		*next = (size_t)(at - text) + n + 1;
 		return 1;
 	}

@@ -25,7 +25,11 @@
  *	the corpus, tests/hostile and the golden files through a build with
  *	-DRULESET_LIT_CHECK, which checks it.  The match limit applies per
  *	part: a text on which a whole pattern would have given up may now
- *	match one of its alternatives.
+ *	match one of its alternatives.  A part "^(?!.*R)" (the text lacks
+ *	R) is run on a one-line text as a search for R, its answer turned
+ *	round (ruleset_part_neg()); when that search hits a limit, the part
+ *	is run as written, but one that gives up where the search does not
+ *	(a hostile R, a text near the limit) now matches.
  *
  * MEMORY
  *	A ruleset owns its compiled patterns, copies of every string given
@@ -40,6 +44,7 @@
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +154,28 @@ static int ruleset_jit_first(pcre2_code *re)
 #endif
 }
 
+/* A part "^(?!.*R)" (ruleset_pat_neg()): R's code in p->nre (JIT too when
+ * jit), which ruleset_match.c runs as a search on a text with no line
+ * feed, where ".*" spans it all: the part matches when R is found
+ * nowhere.  The search goes to R's possible starts directly (PCRE2's
+ * start optimizations), where the lookahead ran ".*" to the end and
+ * backtracked byte by byte (b1: such a part cost more than all the other
+ * parts run).  Only under PCRE2's LF newline convention (then "." is any
+ * byte but a line feed); nothing on error (the part is run whole). */
+static void ruleset_part_neg(ruleset_part *p, const char *pat, size_t n, int jit)
+{
+	uint32_t nl = 0;
+	size_t lo;
+	int err;
+	PCRE2_SIZE off;
+
+	if (p->re == NULL || !ruleset_pat_neg(pat, n, &lo) ||
+	    pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) < 0 || nl != PCRE2_NEWLINE_LF)
+		return;
+	p->nre = pcre2_compile((PCRE2_SPTR)pat + lo, n - lo - 1, PCRE2_CASELESS, &err, &off, NULL);
+	p->njit = p->nre != NULL && jit && pcre2_jit_compile(p->nre, PCRE2_JIT_COMPLETE) == 0;
+}
+
 int ruleset_part_jit(const ruleset *rs, const ruleset_part *part)
 {
 	/* the part's code and state are the one thing matching writes: the
@@ -163,6 +190,7 @@ int ruleset_part_jit(const ruleset *rs, const ruleset_part *part)
 			/* a built-in part (check_classify checks they compile):
 			 * NULL only without memory, and then it matches nothing */
 			p->re = ruleset_compile(p->pat, "bad pattern", NULL, 0, NULL);
+			ruleset_part_neg(p, p->pat, strlen(p->pat), getenv("BOUNCETAG_NO_JIT") == NULL);
 			free(p->pat);
 			p->pat = NULL;
 		}
@@ -191,6 +219,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 
 	for (i = 0; i < r->nparts; i++) {
 		pcre2_code_free(r->parts[i].re);
+		pcre2_code_free(r->parts[i].nre);
 		free(r->parts[i].lits);
 		free(r->parts[i].lits2);
 		free(r->parts[i].pat);
@@ -269,6 +298,7 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char
 		return -1;
 	}
 	part->jit = ruleset_jit_first(part->re);
+	ruleset_part_neg(part, pat, n, part->jit != RULESET_JIT_NO);
 	r->nparts++;
 	free(pat);
 	return 0;
@@ -343,6 +373,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 	if (ruleset_pat_split(pattern, ruleset_part_add, &rc) < 0) {
 		for (i = 0; i < out->nparts; i++) {
 			pcre2_code_free(out->parts[i].re);
+			pcre2_code_free(out->parts[i].nre);
 			free(out->parts[i].lits);
 			free(out->parts[i].lits2);
 			free(out->parts[i].pat);

@@ -8,13 +8,14 @@
  *	is lowercased once, one pass over it marks the rules and parts whose
  *	words occur (ruleset_lit_rule_possible(),
  *	ruleset_lit_part_possible()); host filters are ruleset_host.c's.
- *	The index is packed for matching on
+ *	The filter hashes a literal's first four bytes (three for a literal
+ *	of three).  The index is packed for matching on
  *	first use (ruleset_lit_pack(), under the ruleset's lock): the
- *	literals of one trigram filter entry side by side.  On a CPU with
- *	AVX2 (chosen at run time, ruleset_lit_simd(); BOUNCETAG_NO_SIMD
- *	turns it off) the pass hashes eight positions a step and gathers
- *	their filter bits, and compares four literals' first eight bytes at
- *	once; the plain C pass finds the same (tests/check_classify.c
+ *	literals of one filter entry side by side, in runs of four.  On a
+ *	CPU with AVX2 (chosen at run time, ruleset_lit_simd();
+ *	BOUNCETAG_NO_SIMD turns it off) the pass hashes eight positions a
+ *	step and gathers their filter bits, and compares four literals'
+ *	first eight bytes at once; the plain C pass finds the same (tests/check_classify.c
  *	compares them).  Patterns are
  *	caseless without UTF, so PCRE2 folds ASCII letters only: lowercasing
  *	ASCII on both sides is exact (ruleset_pat.c checks the PCRE2 in use).
@@ -97,6 +98,25 @@ static inline uint32_t ruleset_lit_tri3(const unsigned char *s)
 	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
 }
 
+/* The four bytes at s packed as ruleset_lit_tri3() does. */
+static inline uint32_t ruleset_lit_quad4(const unsigned char *s)
+{
+	return ruleset_lit_tri3(s) | (uint32_t)s[3] << 24;
+}
+
+/* The filter entry of literal l (ll bytes, at least three): its three
+ * bytes hashed when it has three, else its first four, in the upper half
+ * (literals begin with the same few words: filtered by three bytes, a
+ * text's "use", "mai" or "not" passed often, and each pass compared many
+ * literals). */
+static inline unsigned ruleset_lit_entry(const char *l, size_t ll)
+{
+	const unsigned char *u = (const unsigned char *)l;
+
+	return ll == 3 ? ruleset_lit_tri(ruleset_lit_tri3(u)) :
+			 (1u << RULESET_LIT_TRIBITS) + ruleset_lit_tri(ruleset_lit_quad4(u));
+}
+
 /* The bits set in x. */
 static inline unsigned ruleset_lit_popcount(uint64_t x)
 {
@@ -120,7 +140,8 @@ static inline unsigned ruleset_lit_slot(const ruleset_lit_idx *ix, unsigned f)
 
 void ruleset_lit_pack(ruleset_lit_idx *ix)
 {
-	size_t i, nslots = 0;
+	size_t i, nslots = 0, total = 0;
+	uint32_t *fill;
 
 	if (__atomic_load_n(&ix->packed, __ATOMIC_RELAXED))
 		return;
@@ -130,28 +151,46 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 		nslots += ruleset_lit_popcount(ix->tset[i]);
 	}
 	ix->pstart = calloc(nslots + 1, sizeof(*ix->pstart));
-	ix->pent = malloc((ix->nlent ? ix->nlent : 1) * sizeof(*ix->pent));
-	ix->pkey = malloc((ix->nlent + 3) * sizeof(*ix->pkey));
-	ix->pkmask = malloc((ix->nlent + 3) * sizeof(*ix->pkmask));
-	if (ix->pstart == NULL || ix->pent == NULL || ix->pkey == NULL || ix->pkmask == NULL) {
+	fill = calloc(nslots + 1, sizeof(*fill));
+	if (ix->pstart == NULL || fill == NULL) {
+		free(fill);
 		ruleset_lit_unpack(ix);
 		return;
 	}
-	/* a counting sort: counts, their running sums (the end of each
-	 * entry's literals), then each literal put before its entry's end
-	 * (last first: they keep the order they were added in) */
+	/* each entry's literals counted, then given a run of a multiple of
+	 * four (the scan compares four at a time: the rest match nothing) */
 	for (i = 0; i < ix->nlent; i++)
-		ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ruleset_lit_tri3(
-		    (const unsigned char *)ix->lstr[ix->lent[i].k])))]++;
-	for (i = 1; i <= nslots; i++)
-		ix->pstart[i] += ix->pstart[i - 1];
-	for (i = ix->nlent; i-- > 0;)
-		ix->pent[--ix->pstart[ruleset_lit_slot(ix, ruleset_lit_tri(ruleset_lit_tri3(
-		    (const unsigned char *)ix->lstr[ix->lent[i].k])))]] = ix->lent[i];
-	for (i = 0; i < ix->nlent + 3; i++) {
-		/* the three after the last: key 1 under mask 0 matches nothing */
-		ix->pkey[i] = i < ix->nlent ? ix->pent[i].key : 1;
-		ix->pkmask[i] = i < ix->nlent ? ix->pent[i].kmask : 0;
+		fill[ruleset_lit_slot(ix, ruleset_lit_entry(ix->lstr[ix->lent[i].k],
+							    ix->lent[i].len))]++;
+	for (i = 0; i < nslots; i++) {
+		ix->pstart[i] = (uint32_t)total;
+		total += (fill[i] + 3u) & ~3u;
+		fill[i] = 0;
+	}
+	ix->pstart[nslots] = (uint32_t)total;
+	ix->pent = calloc(total ? total : 1, sizeof(*ix->pent));
+	ix->pkey = malloc((total ? total : 1) * sizeof(*ix->pkey));
+	ix->pkmask = malloc((total ? total : 1) * sizeof(*ix->pkmask));
+	if (ix->pent == NULL || ix->pkey == NULL || ix->pkmask == NULL) {
+		free(fill);
+		ruleset_lit_unpack(ix);
+		return;
+	}
+	for (i = 0; i < total; i++) {
+		ix->pent[i].key = 1;	/* key 1 under mask 0 matches nothing */
+		ix->pent[i].kmask = 0;
+	}
+	/* in the order added, within an entry */
+	for (i = 0; i < ix->nlent; i++) {
+		size_t sl = ruleset_lit_slot(ix, ruleset_lit_entry(ix->lstr[ix->lent[i].k],
+								  ix->lent[i].len));
+
+		ix->pent[ix->pstart[sl] + fill[sl]++] = ix->lent[i];
+	}
+	free(fill);
+	for (i = 0; i < total; i++) {
+		ix->pkey[i] = ix->pent[i].key;
+		ix->pkmask[i] = ix->pent[i].kmask;
 	}
 	__atomic_store_n(&ix->packed, 1, __ATOMIC_RELEASE);
 }
@@ -214,7 +253,7 @@ static void ruleset_lit_index_lits(ruleset_lit_idx *ix, const char *lits, unsign
 		e->len = (uint32_t)(ll > RULESET_MAX_TEXT ? RULESET_MAX_TEXT + 1 : ll);
 		ruleset_lit_key(e, l);
 		e->rid = rid;
-		f = ruleset_lit_tri(ruleset_lit_tri3((const unsigned char *)l));
+		f = ruleset_lit_entry(l, ll);
 		ix->tset[f / 64] |= (uint64_t)1 << (f % 64);
 		e->id = *id;
 		e->k = (uint32_t)ix->nlent++;
@@ -509,15 +548,17 @@ static void ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text 
 
 /* The parts whose literals are in the lowercased text: their bits set in
  * poss (cleared by the caller).  Sixty-four positions at a time, the
- * trigram filter is read without a branch into a mask (about one position
- * in eight passes it, at random: a branch a position was mispredicted
- * often); the positions in the mask are then looked up. */
+ * filter is read without a branch into two masks, one for the literals
+ * of three bytes, one for the longer (about one position in eight passes
+ * it, at random: a branch a position was mispredicted often); the
+ * positions in the masks are then looked up.  (Not packed, a position
+ * is compared with all literals: once is enough.) */
 static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
 				   int packed, uint64_t *poss, uint64_t *rposs)
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 	size_t p, len = t->len;
-	uint32_t tri, fs[64];
+	uint32_t tri, fs3[64], fs4[64];
 
 	if (len < RULESET_LIT_MIN)
 		return;
@@ -525,26 +566,67 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
 	tri = (uint32_t)low[0] << 8 | (uint32_t)low[1] << 16;
 	for (p = 0; p + 2 < len; p += 64) {
 		size_t n = len - 2 - p < 64 ? len - 2 - p : 64, b;
-		uint64_t hits = 0;
+		uint64_t hits3 = 0, hits4 = 0;
 
 		for (b = 0; b < n; b++) {
+			size_t at = p + b;
+			uint32_t quad;
 			unsigned f;
 
-			tri = tri >> 8 | (uint32_t)low[p + b + 2] << 16;
-			fs[b] = f = ruleset_lit_tri(tri);
-			hits |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+			tri = tri >> 8 | (uint32_t)low[at + 2] << 16;
+			/* a fourth byte past the end reads as 0, which no literal has */
+			quad = tri | (at + 3 < len ? (uint32_t)low[at + 3] << 24 : 0);
+			fs3[b] = f = ruleset_lit_tri(tri);
+			hits3 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+			fs4[b] = f = (1u << RULESET_LIT_TRIBITS) + ruleset_lit_tri(quad);
+			hits4 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
 		}
-		ruleset_lit_cands(ix, t, p, hits, fs, packed, poss, rposs);
+		if (!packed) {
+			ruleset_lit_cands(ix, t, p, hits3 | hits4, fs3, 0, poss, rposs);
+			continue;
+		}
+		ruleset_lit_cands(ix, t, p, hits3, fs3, 1, poss, rposs);
+		ruleset_lit_cands(ix, t, p, hits4, fs4, 1, poss, rposs);
 	}
 }
 
 #ifdef RULESET_LIT_AVX2
 
+/* The literals of the entries of the positions p + b of the bits b of
+ * hits (the entry of each in fs[b]), four compared at a time (an entry's
+ * run is a multiple of four: ruleset_lit_pack()). */
+__attribute__((target("avx2,popcnt"))) static inline void
+ruleset_lit_cands_avx2(const ruleset_lit_idx *ix, const unsigned char *low, size_t len, size_t p,
+		       uint64_t hits, const uint32_t *fs, uint64_t *poss, uint64_t *rposs)
+{
+	for (; hits != 0; hits &= hits - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(hits), f = fs[b], s, n, q;
+		size_t at = p + b, room = len - at;
+		__m256i x = _mm256_set1_epi64x((long long)ruleset_lit_load8(low, at, room));
+
+		s = ix->prank[f / 64] + (unsigned)__builtin_popcountll(
+		    ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
+		n = ix->pstart[s + 1] - ix->pstart[s];
+		for (q = 0; q < n; q += 4) {
+			size_t e0 = ix->pstart[s] + q;
+			__m256i eq = _mm256_cmpeq_epi64(
+			    _mm256_and_si256(x, _mm256_loadu_si256(
+				(const __m256i *)(const void *)(ix->pkmask + e0))),
+			    _mm256_loadu_si256((const __m256i *)(const void *)(ix->pkey + e0)));
+			unsigned m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
+
+			for (; m != 0; m &= m - 1)
+				ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low, at,
+						room, poss, rposs);
+		}
+	}
+}
+
 /* The same with AVX2, on a packed index: eight positions a step, their
- * trigrams shuffled out of sixteen bytes, hashed, and their filter bits
- * gathered (about two instructions a byte, against sixteen).  The last
- * positions are read from a zeroed copy of the text's end: no load goes
- * past it. */
+ * three and four bytes shuffled out of sixteen, hashed, and their filter
+ * bits gathered (about three instructions a byte, against twenty).  The
+ * last positions are read from a zeroed copy of the text's end: no load
+ * goes past it. */
 __attribute__((target("avx2,popcnt"))) static void
 ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint64_t *poss,
 		      uint64_t *rposs)
@@ -552,19 +634,22 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 	const unsigned char *low = (const unsigned char *)t->low;
 	const int *tset32 = (const int *)(const void *)ix->tset;	/* bit f: word f / 32 */
 	size_t p, len = t->len, npos;
-	/* lane k (0..7): bytes k, k + 1, k + 2 of the sixteen loaded */
-	const __m256i ctrl = _mm256_setr_epi8(0, 1, 2, -1, 1, 2, 3, -1, 2, 3, 4, -1, 3, 4, 5, -1,
-					      4, 5, 6, -1, 5, 6, 7, -1, 6, 7, 8, -1, 7, 8, 9, -1);
+	/* lane k (0..7): bytes k, k + 1, k + 2 (and k + 3) of the sixteen loaded */
+	const __m256i ctrl3 = _mm256_setr_epi8(0, 1, 2, -1, 1, 2, 3, -1, 2, 3, 4, -1, 3, 4, 5, -1,
+					       4, 5, 6, -1, 5, 6, 7, -1, 6, 7, 8, -1, 7, 8, 9, -1);
+	const __m256i ctrl4 = _mm256_setr_epi8(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6,
+					       4, 5, 6, 7, 5, 6, 7, 8, 6, 7, 8, 9, 7, 8, 9, 10);
 	const __m256i mul = _mm256_set1_epi32((int)2654435761u), m31 = _mm256_set1_epi32(31);
+	const __m256i upper = _mm256_set1_epi32(1 << RULESET_LIT_TRIBITS);
 	unsigned char tail[64 + 16];
-	uint32_t fs[64];
+	uint32_t fs3[64], fs4[64];
 
 	if (len < RULESET_LIT_MIN)
 		return;
 	npos = len - 2;		/* trigrams start at 0 .. npos - 1 */
 	for (p = 0; p < npos; p += 64) {
 		const unsigned char *u = low + p;
-		uint64_t hits = 0;
+		uint64_t hits3 = 0, hits4 = 0;
 		unsigned k;
 
 		if (len - p < 64 + 8) {	/* the loads below read u[0 .. 72) */
@@ -575,42 +660,30 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 		for (k = 0; k < 64; k += 8) {
 			__m256i v = _mm256_broadcastsi128_si256(
 			    _mm_loadu_si128((const __m128i *)(const void *)(u + k)));
-			__m256i f = _mm256_srli_epi32(
-			    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl), mul),
+			__m256i f3 = _mm256_srli_epi32(
+			    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl3), mul),
 			    32 - RULESET_LIT_TRIBITS);
-			__m256i w = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f, 5), 4);
-			__m256i bit = _mm256_srlv_epi32(w, _mm256_and_si256(f, m31));
+			__m256i f4 = _mm256_add_epi32(_mm256_srli_epi32(
+			    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl4), mul),
+			    32 - RULESET_LIT_TRIBITS), upper);
+			__m256i w3 = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f3, 5), 4);
+			__m256i w4 = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f4, 5), 4);
+			__m256i b3 = _mm256_srlv_epi32(w3, _mm256_and_si256(f3, m31));
+			__m256i b4 = _mm256_srlv_epi32(w4, _mm256_and_si256(f4, m31));
 
-			_mm256_storeu_si256((__m256i *)(void *)(fs + k), f);
-			hits |= (uint64_t)(unsigned)_mm256_movemask_ps(
-				    _mm256_castsi256_ps(_mm256_slli_epi32(bit, 31))) << k;
+			_mm256_storeu_si256((__m256i *)(void *)(fs3 + k), f3);
+			_mm256_storeu_si256((__m256i *)(void *)(fs4 + k), f4);
+			hits3 |= (uint64_t)(unsigned)_mm256_movemask_ps(
+				     _mm256_castsi256_ps(_mm256_slli_epi32(b3, 31))) << k;
+			hits4 |= (uint64_t)(unsigned)_mm256_movemask_ps(
+				     _mm256_castsi256_ps(_mm256_slli_epi32(b4, 31))) << k;
 		}
-		if (npos - p < 64)
-			hits &= ((uint64_t)1 << (npos - p)) - 1;
-		/* the literals of each position's entry, four at a time */
-		for (; hits != 0; hits &= hits - 1) {
-			unsigned b = (unsigned)__builtin_ctzll(hits), f = fs[b], s, n, q;
-			size_t at = p + b, room = len - at;
-			__m256i x = _mm256_set1_epi64x((long long)ruleset_lit_load8(low, at, room));
-
-			s = ix->prank[f / 64] + (unsigned)__builtin_popcountll(
-			    ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
-			n = ix->pstart[s + 1] - ix->pstart[s];
-			for (q = 0; q < n; q += 4) {
-				size_t e0 = ix->pstart[s] + q;
-				__m256i eq = _mm256_cmpeq_epi64(
-				    _mm256_and_si256(x, _mm256_loadu_si256(
-					(const __m256i *)(const void *)(ix->pkmask + e0))),
-				    _mm256_loadu_si256((const __m256i *)(const void *)(ix->pkey + e0)));
-				unsigned m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
-
-				if (n - q < 4)
-					m &= (1u << (n - q)) - 1;
-				for (; m != 0; m &= m - 1)
-					ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low,
-							at, room, poss, rposs);
-			}
+		if (npos - p < 64) {
+			hits3 &= ((uint64_t)1 << (npos - p)) - 1;
+			hits4 &= ((uint64_t)1 << (npos - p)) - 1;
 		}
+		ruleset_lit_cands_avx2(ix, low, len, p, hits3, fs3, poss, rposs);
+		ruleset_lit_cands_avx2(ix, low, len, p, hits4, fs4, poss, rposs);
 	}
 }
 #endif

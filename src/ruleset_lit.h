@@ -26,7 +26,9 @@
 					 * built-in rule i is bit i, administrator
 					 * rule j bit RULESET_LIT_BUILTIN + j */
 #define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
-#define RULESET_LIT_TRIBITS	14	/* the trigram filter has 1 << 14 entries */
+#define RULESET_LIT_TRIBITS	14	/* the filter has 1 << 14 entries for the literals
+					 * of three bytes, as many for the longer ones */
+#define RULESET_LIT_ENTRIES	(2 << RULESET_LIT_TRIBITS)
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 #define RULESET_HOST_CHARS	4	/* host literals with a byte mask (more: none has) */
 
@@ -44,6 +46,9 @@ typedef struct ruleset_part {
 					 * one of these too is in every match; NULL: none.
 					 * Not indexed: looked for when lits are there */
 	int jit;			/* RULESET_JIT_* (ruleset_int.h): settled on first run */
+	pcre2_code *nre;		/* a part "^(?!.*R)": R's code (ruleset.c's
+					 * ruleset_part_neg()), made with re; NULL: none */
+	int njit;			/* nre is JIT code */
 	char *pat;			/* a built-in part's pattern until re is made */
 } ruleset_part;
 
@@ -102,20 +107,24 @@ typedef struct ruleset_lit_idx {
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
 	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */
 	/* Packed for matching (ruleset_lit_pack(), on first use): the
-	 * literals ordered by their trigram filter entry f, those of the
-	 * n-th entry set in tset at pent[pstart[n] .. pstart[n + 1]), n
-	 * counted with prank (the entries set in the words before f's).
-	 * What a scan reads stays small and together (a chain through
-	 * the entries, or a table a bucket, missed the cache often). */
+	 * literals ordered by their filter entry f (ruleset_lit_entry()),
+	 * those of the n-th entry set in tset at pent[pstart[n] ..
+	 * pstart[n + 1]), n counted with prank (the entries set in the
+	 * words before f's).  What a scan reads stays small and together
+	 * (a chain through the entries, or a table a bucket, missed the
+	 * cache often). */
 	int packed;			/* read with __atomic_load_n (acquire) */
 	ruleset_lit_ent *pent;
-	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side (and three
-					 * more that match nothing): four compared at once */
+	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side: four
+					 * compared at once (each entry's run is padded to
+					 * a multiple of four with keys that match nothing) */
 	uint32_t *pstart;
-	uint16_t prank[(1 << RULESET_LIT_TRIBITS) / 64];
-	uint64_t tset[(1 << RULESET_LIT_TRIBITS) / 64];	/* a bit per hash of the first
-					 * three bytes of every literal (ruleset_lit_tri):
-					 * most text positions fail this one test (2 KiB) */
+	uint16_t prank[RULESET_LIT_ENTRIES / 64];
+	uint64_t tset[RULESET_LIT_ENTRIES / 64];	/* a bit per filter entry that holds
+					 * a literal: the hash of the first three bytes of
+					 * each literal of three, of the first four of each
+					 * longer one (ruleset_lit_entry()): most text
+					 * positions fail this test, which reads both (4 KiB) */
 } ruleset_lit_idx;
 
 /* One text being matched: its lowercase copy (the caller's, or made here)

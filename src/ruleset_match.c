@@ -11,6 +11,8 @@
  *	and host filters before their parts.  A pattern that backtracks past
  *	the ruleset's match limit on a text counts as not matching, so a
  *	hostile bounce cannot stall a thread; the limit applies per part.
+ *	A part "^(?!.*R)" on a text with no line feed is a search for R
+ *	(ruleset.c's ruleset_part_neg()): it matches when R is not found.
  *
  * MEMORY
  *	Nothing is allocated per match: the text's scan state is on the
@@ -159,8 +161,22 @@ static int ruleset_match_part(const ruleset *rs, const ruleset_part *p, ruleset_
 
 	if (p->exact)
 		return 1;
-	jit = ruleset_match_jit(rs, p);	/* first: it may make p->re */
-	return p->re != NULL && ruleset_match_re(p->re, jit, t->text, t->len, md, rs->mctx);
+	jit = ruleset_match_jit(rs, p);	/* first: it may make p->re and p->nre */
+	if (p->re == NULL)
+		return 0;
+	if (p->nre != NULL && memchr(t->text, '\n', t->len) == NULL) {
+		/* "^(?!.*R)" on one line: R searched for */
+		int rc = p->njit ? pcre2_jit_match(p->nre, (PCRE2_SPTR)t->text, t->len, 0, 0, md,
+						   rs->mctx)
+				 : pcre2_match(p->nre, (PCRE2_SPTR)t->text, t->len, 0, 0, md, rs->mctx);
+
+		if (rc >= 0)
+			return 0;
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 1;
+		/* a limit: the part is run whole, as it was written */
+	}
+	return ruleset_match_re(p->re, jit, t->text, t->len, md, rs->mctx);
 }
 
 /* 1 when one of the rule's parts matches the text: the parts not indexed,

@@ -121,6 +121,27 @@ static const char *ruleset_pat_group_end(const char *p, const char *end)
 	return NULL;
 }
 
+int ruleset_pat_neg(const char *p, size_t n, size_t *lo)
+{
+	const char *end = p + n, *q;
+
+	if (n < 8 || memcmp(p, "^(?!.*", 6) != 0 || ruleset_pat_group_end(p + 1, end) != end - 1 ||
+	    strchr("?+*{", p[6]) != NULL)
+		return 0;
+	for (q = p + 6; q < end - 1; q++) {
+		if (*q == '\\') {
+			if (q[1] == 'G' || q[1] == 'K' || q[1] == 'g')
+				return 0;
+			q++;
+		} else if (*q == '(' && (q[1] == '*' ||
+				       (q[1] == '?' && (q[2] == 'R' || q[2] == '0')))) {
+			return 0;
+		}
+	}
+	*lo = 6;
+	return 1;
+}
+
 /* A quantifier at p: 1 with its end in *q and whether it allows zero
  * repeats in *zero; 0: none; -1: a '{' that is not one (give up: PCRE2
  * versions differ on "{,n}"). */

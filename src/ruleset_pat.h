@@ -29,6 +29,13 @@ char *ruleset_pat_suffix(const char *pattern);
  * matching the pattern. */
 int ruleset_pat_exact(const char *p, size_t n, const char *lits);
 
+/* 1 when the pattern p (n bytes) is "^(?!.*R)", its lookahead closing at
+ * its end, with *lo where R starts; R run as a pattern of its own then
+ * means what it meant there (ruleset.c's ruleset_part_neg()): it holds
+ * no verb, no \G, \K, \g or recursion of the whole pattern, and does not
+ * start with a quantifier (".*?", ".*+": no other R). */
+int ruleset_pat_neg(const char *p, size_t n, size_t *lo);
+
 /* Split the pattern at its top-level '|' and call add(ctx, p, n, lits,
  * lits2) for each part: an alternative with literals is a part of its own,
  * with them (its ruleset_pat_lits()) and, when it is one sequence with a

@@ -878,6 +878,50 @@ START_TEST(test_admin_rule_wins)
 }
 END_TEST
 
+/* A part "^(?!.*R)" is matched by searching for R (ruleset_part_neg()):
+ * the same answers as the whole pattern, one-line texts or not. */
+START_TEST(test_negated_part)
+{
+	static const char *const pats[] = {
+		"^(?!.*\\b[245]\\.\\d{1,3}\\.\\d{1,3}\\b)", "^(?!.*ab(?=c))", "^(?!.*(?<=x)y)",
+		"^(?!.*$)", "^(?!.*^b)", "^(?!.*q|zz)", "^(?!.*(q)\\1)", "^(?!.*?b)",
+	};
+	static const char *const texts[] = {
+		"", "550 5.1.1 no", "no code 25.1.1 here", "abc", "ab", "xy", "b", "qq", "zz",
+		"a\nb 5.1.1", "5.1.1\n", "x\ny", "ABC", "q", "1 4.2.22",
+	};
+	const char *h[3] = { NULL, NULL, NULL };
+	char err[256];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		ruleset *rs = ruleset_new(err, sizeof(err));
+		int en;
+		PCRE2_SIZE eo;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED,
+					       PCRE2_CASELESS, &en, &eo, NULL);
+		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+
+		ck_assert_ptr_nonnull(rs);
+		ck_assert_ptr_nonnull(re);
+		ck_assert_ptr_nonnull(md);
+		ck_assert_int_eq(ruleset_add_rule(rs, pats[i], "exceedlimit", NULL, NULL, err,
+						  sizeof(err)), 0);
+		for (j = 0; j < sizeof(texts) / sizeof(texts[0]); j++) {
+			size_t n = strlen(texts[j]);
+			const char *got = ruleset_match(rs, texts[j], n, "", "", h);
+			int want = pcre2_match(re, (PCRE2_SPTR)texts[j], n, 0, 0, md, NULL) >= 0;
+
+			ck_assert_msg((got != NULL && strcmp(got, "exceedlimit") == 0) == want,
+				      "%s on \"%s\": %s", pats[i], texts[j], got ? got : "none");
+		}
+		pcre2_match_data_free(md);
+		pcre2_code_free(re);
+		ruleset_free(rs);
+	}
+}
+END_TEST
+
 /* The literal prefilter of ruleset.c skips a rule only when the text lacks
  * every word one of which each match must contain: added rules still come
  * first, rules with no word that can be derived always run, and case,
@@ -1325,6 +1369,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tr, test_pat_expand);
 	tcase_add_test(tr, test_bad_rules);
 	tcase_add_test(tr, test_add_code);
+	tcase_add_test(tr, test_negated_part);
 	tcase_add_test(tr, test_reasons_aliases);
 	tcase_add_test(tr, test_threads_share_ruleset);
 	suite_add_tcase(s, tc);
