@@ -139,8 +139,34 @@ size_t engine_unfold(char *dst, size_t cap, const char *v, size_t vlen);
 /* engine_unfold() for a value known to hold no CR. */
 size_t engine_unfold_lf(char *dst, size_t cap, const char *v, size_t vlen);
 size_t engine_unfold_len(size_t cap, const char *v, size_t vlen);
-size_t engine_unfold_len_nl(size_t cap, const char *v, size_t vlen,
-			    size_t ndrop);
+
+/* n less the white space (isspace() of the C locale) that ends s[0..n). */
+static inline size_t
+engine_unfold_trim(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
+		n--;
+	return n;
+}
+
+/* engine_unfold_len() for a value known to hold exactly ndrop CRs and LFs
+ * in all ((size_t)-1: not known): when every line fits, the value less
+ * its CRs and LFs, less its white tail (where CRs and LFs count for
+ * nothing). */
+static inline size_t
+engine_unfold_len_nl(size_t cap, const char *v, size_t vlen, size_t ndrop)
+{
+	size_t i = vlen, t = 0;
+
+	if (ndrop == (size_t)-1 || vlen - ndrop > cap)
+		return engine_unfold_len(cap, v, vlen);
+	while (i > 0 && (v[i - 1] == ' ' ||
+	    (v[i - 1] >= '\t' && v[i - 1] <= '\r'))) {
+		t += v[i - 1] != '\n' && v[i - 1] != '\r';
+		i--;
+	}
+	return vlen - ndrop - t;
+}
 
 /* engine_unfold() for a value known to hold no CR and exactly nlf LFs
  * ((size_t)-1: not known): a single line is copied whole, unsearched,
@@ -155,10 +181,7 @@ engine_unfold_nl(char *dst, size_t cap, const char *v, size_t vlen,
 		return nlf == (size_t)-1 ? engine_unfold(dst, cap, v, vlen) :
 		       engine_unfold_lf(dst, cap, v, vlen);
 	memcpy(dst, v, n);
-	while (n > 0 && (dst[n - 1] == ' ' ||	/* as engine_unfold() cuts */
-	    (dst[n - 1] >= '\t' && dst[n - 1] <= '\r')))
-		n--;
-	return n;
+	return engine_unfold_trim(dst, n);
 }
 
 #define ENGINE_UNSTORED		((size_t)-1)	/* hent name of a field not stored */
@@ -246,7 +269,7 @@ static inline void
 engine_header_skip(engine *e, int id, const char *name, size_t nlen,
 		   const char *value, size_t vlen, size_t ndrop)
 {
-	size_t room, i = vlen, t = 0;
+	size_t room;
 	int keep;
 
 	if (e->state != E_HEADERS)
@@ -261,18 +284,9 @@ engine_header_skip(engine *e, int id, const char *name, size_t nlen,
 	if ((room = engine_store_room(e, id, nlen, &keep)) == (size_t)-1)
 		return;
 	/* never looked up (ENGINE_LOOKUP_IDS is within ENGINE_READS_IDS):
-	 * its room only, engine_unfold_len_nl()'s common case in line */
+	 * its room only */
 	e->hent[e->nh++].name = ENGINE_UNSTORED;
-	if (ndrop == (size_t)-1 || vlen - ndrop > room) {
-		e->hlen += engine_unfold_len(room, value, vlen) + 1;
-		return;
-	}
-	while (i > 0 && (value[i - 1] == ' ' ||
-	    (value[i - 1] >= '\t' && value[i - 1] <= '\r'))) {
-		t += value[i - 1] != '\n' && value[i - 1] != '\r';
-		i--;
-	}
-	e->hlen += vlen - ndrop - t + 1;
+	e->hlen += engine_unfold_len_nl(room, value, vlen, ndrop) + 1;
 }
 
 /* engine.c: result_set(*f, the value unfolded into bufmax bytes). */
@@ -290,9 +304,7 @@ engine_set_stored(engine *e, char **f, size_t n)
 
 	if (n > 1024)
 		n = 1024;
-	while (n > 0 && (v[n - 1] == ' ' ||	/* as engine_unfold() cuts */
-	    (v[n - 1] >= '\t' && v[n - 1] <= '\r')))
-		n--;
+	n = engine_unfold_trim(v, n);	/* as engine_unfold() cuts */
 	result_set(&e->r, f, v, n, e->caps.max_field);
 }
 
