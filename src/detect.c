@@ -419,42 +419,6 @@ detect_is_reply(const char *s)
 	}
 }
 
-int
-detect_bounce_subject(const char *subject)
-{
-	char buf[DETECT_BUF];
-
-	encword_decode(subject, buf, sizeof(buf));
-	return detect_any(buf, detect_subject_words,
-			  sizeof(detect_subject_words) / sizeof(detect_subject_words[0]));
-}
-
-static int
-detect_starts_any(const char *s, const char *const *words, size_t n)
-{
-	size_t i;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	for (i = 0; i < n; i++)		/* the first byte first: words are lowercase */
-		if (tolower((unsigned char)*s) == (unsigned char)words[i][0] &&
-		    strncasecmp(s, words[i], strlen(words[i])) == 0)
-			return 1;
-	return 0;
-}
-
-int
-detect_autoreply_subject(const char *subject)
-{
-	char buf[DETECT_BUF];
-
-	encword_decode(subject, buf, sizeof(buf));
-	if (detect_is_reply(buf))
-		return 0;
-	return detect_starts_any(buf, detect_autoreply_starts,
-		sizeof(detect_autoreply_starts) / sizeof(detect_autoreply_starts[0]));
-}
-
 /* detect_has(s, "mailer-daemon") without the lowered copy: the word's
  * 'm' looked for in either case (memchr()), then the word compared at
  * each, within the first DETECT_BUF - 1 bytes as detect_lower() cuts. */
@@ -552,8 +516,8 @@ detect_decode_lower(const char *value, size_t n, int oneline, char *low)
 	return n;
 }
 
-/* detect_starts_any(s, detect_autoreply_starts, ...) for s in lower case:
- * only the words of its first byte compared. */
+/* 1 when s (lower case, blanks first skipped) starts with one of
+ * detect_autoreply_starts: only the words of its first byte compared. */
 static int
 detect_starts_low(const char *s)
 {

@@ -49,8 +49,5 @@ unsigned detect_field_nl(int id, const char *name, const char *value,
 unsigned detect_name(int id, const char *name, size_t nlen);
 /* ENGINE_MORE or ENGINE_NOT_BOUNCE, from the signals of the headers. */
 int detect_eoh(unsigned sig);
-/* 1 when the subject reads like a bounce / like an auto-reply. */
-int detect_bounce_subject(const char *subject);
-int detect_autoreply_subject(const char *subject);
 
 #endif

@@ -9,7 +9,7 @@
  *	valid UTF-8 is copied, and every byte that does not start a valid
  *	UTF-8 sequence (overlongs, surrogates and > U+10FFFF included)
  *	becomes \ufffd.  The writer functions print one JSON object per line
- *	(JSON Lines) to a caller-owned FILE.  jsonout_stringn() and the
+ *	(JSON Lines) to a caller-owned FILE.  jsonout_escape() and the
  *	writer escape the same way (jsonout_one()); plain bytes are copied in
  *	blocks (SSE2 or eight-byte SWAR, see jsonout_escape_to()), common
  *	UTF-8 inline, the rest through jsonout_one().  Keys are literals
@@ -457,27 +457,6 @@ jsonout_commit(jsonout *w, char *end)
 	if (w->len > sizeof(w->buf) / 2)
 		jsonout_flush(w);
 	w->nkeys = 0;
-}
-
-void
-jsonout_stringn(FILE *f, const char *str, size_t n)
-{
-	jsonout w;
-
-	if (str == NULL) {
-		fputs("null", f);
-		return;
-	}
-	w.f = f;
-	w.len = 0;
-	jsonout_quoted(&w, 0, str, n, 0);
-	jsonout_flush(&w);
-}
-
-void
-jsonout_string(FILE *f, const char *s)
-{
-	jsonout_stringn(f, s, s ? strlen(s) : 0);
 }
 
 void

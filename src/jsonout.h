@@ -18,10 +18,6 @@
 #include <emmintrin.h>
 #endif
 
-/* Write s as a JSON string (with quotes); NULL writes null. */
-void jsonout_string(FILE *f, const char *s);
-/* The same for n bytes (NUL bytes inside are escaped as \u0000). */
-void jsonout_stringn(FILE *f, const char *s, size_t n);
 /* Escape into a buffer (with quotes); writes at most outlen-1 bytes and
  * returns the length the whole string needs (like snprintf). */
 size_t jsonout_escape(const char *s, size_t n, char *out, size_t outlen);
