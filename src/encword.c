@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "encword.h"
+#include "mime.h"
 
 static size_t
 encword_b64(const char *in, size_t n, char *out, size_t outlen)
@@ -47,15 +48,6 @@ encword_b64(const char *in, size_t n, char *out, size_t outlen)
 	return o;
 }
 
-static int
-encword_hexval(int c)
-{
-	if (isdigit(c))
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* One encoded word =?charset?X?text?= at in; returns its length or 0. */
 static size_t
 encword_one(const char *in, char *out, size_t outlen, size_t *olen)
@@ -79,8 +71,8 @@ encword_one(const char *in, char *out, size_t outlen, size_t *olen)
 			if (q2[i] == '_')
 				out[o++] = ' ';
 			else if (q2[i] == '=' && q2 + i + 2 < end + 1 &&
-				 (h = encword_hexval((unsigned char)q2[i + 1])) >= 0 &&
-				 (l = encword_hexval((unsigned char)q2[i + 2])) >= 0) {
+				 (h = mime_hex((unsigned char)q2[i + 1])) >= 0 &&
+				 (l = mime_hex((unsigned char)q2[i + 2])) >= 0) {
 				out[o++] = (char)(h << 4 | l);
 				i += 2;
 			} else

@@ -87,6 +87,19 @@ int mime_encoding(const char *cte);				/* enum mime_enc */
  * most); eol: the line had its line end (a soft break "=" drops it, else
  * an LF is added).  Returns the length. */
 size_t mime_qp_decode(const char *s, size_t n, int eol, char *out);
+/* The value of a hex digit (either case), -1 for another byte; for
+ * "=XX" in quoted-printable and in RFC 2047's Q encoding. */
+static inline int
+mime_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
 /* Whole lines at buf (len bytes) decoded into out as mime_qp_decode()
  * decodes them one by one with their line ends (qp), or as they are less
  * a CR before the LF (!qp); *olen gets the output's length.  Stops before

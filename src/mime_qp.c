@@ -18,18 +18,6 @@
 #include "mime.h"
 #include "simd.h"
 
-static int
-mime_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 size_t
 mime_qp_decode(const char *s, size_t n, int eol, char *out)
 {
