@@ -85,20 +85,12 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 		return NULL;
 	if (d->ncand == d->acand) {
 		/* the first SCAN_CANDS0 in the scan_doc itself */
-		size_t n = d->acand ? d->acand * 2 : SCAN_CANDS0;
-		scan_cand *p;
-		if (d->acand == 0)
-			p = d->cand0;
-		else if (d->cand == d->cand0) {
-			p = malloc(n * sizeof(*p));
-			if (p != NULL)
-				memcpy(p, d->cand0, sizeof(d->cand0));
-		} else
-			p = realloc(d->cand, n * sizeof(*p));
+		scan_cand *p = scan_grow(d->cand, d->cand0, SCAN_CANDS0, &d->acand,
+					 sizeof(*p), SCAN_MAX_CANDS);
+
 		if (p == NULL)
 			return NULL;
 		d->cand = p;
-		d->acand = n;
 	}
 	c = &d->cand[d->ncand++];
 	memset(c, 0, sizeof(*c));

@@ -197,6 +197,13 @@ typedef struct scan_prefixes {
 } scan_prefixes;
 #define SCAN_PREFIXES(list)	{ .str = (list) }
 
+/* scan_util.c: an array whose first n0 items (arr0) lie in the scan_doc
+ * itself, with room for one more: arr0 at first (*alloc 0), then a heap
+ * copy that doubles up to max items; returns the array (*alloc its room),
+ * or NULL when it cannot grow (arr is then left as it was). */
+void *scan_grow(void *arr, void *arr0, size_t n0, size_t *alloc, size_t size,
+		size_t max);
+
 /* scan_util.c: the lines */
 /* The first line >= from with an '@' (it may name an address), or nline;
  * *k: where the list was left (0 at first, from only grows). */

@@ -130,35 +130,44 @@ scan_line_end(const char *s, size_t len, int *at)
 	return i;
 }
 
+void *
+scan_grow(void *arr, void *arr0, size_t n0, size_t *alloc, size_t size, size_t max)
+{
+	size_t a;
+	void *p;
+
+	if (*alloc == 0) {
+		*alloc = n0;
+		return arr0;
+	}
+	a = *alloc * 2;
+	if (a > max)
+		a = max;
+	if (arr == arr0) {
+		if ((p = malloc(a * size)) != NULL)
+			memcpy(p, arr0, n0 * size);
+	} else
+		p = realloc(arr, a * size);
+	if (p != NULL)
+		*alloc = a;
+	return p;
+}
+
 /* Room for one more line: the first SCAN_LINES0 in the scan_doc itself,
  * then an array that grows by doubling, up to SCAN_MAX_LINES (most texts
  * are short, and only the lines up to the cut are split). */
 static int
 scan_line_room(scan_doc *d, size_t n, size_t *alloc)
 {
-	size_t a;
 	scan_line *p;
 
 	if (n < *alloc)
 		return 0;
-	if (*alloc == 0) {
-		d->line = d->line0;
-		*alloc = SCAN_LINES0;
-		return 0;
-	}
-	a = *alloc * 2;
-	if (a > SCAN_MAX_LINES)
-		a = SCAN_MAX_LINES;
-	if (d->line == d->line0) {
-		p = malloc(a * sizeof(*p));
-		if (p != NULL)
-			memcpy(p, d->line0, sizeof(d->line0));
-	} else
-		p = realloc(d->line, a * sizeof(*p));
+	p = scan_grow(d->line, d->line0, SCAN_LINES0, alloc, sizeof(*p),
+		      SCAN_MAX_LINES);
 	if (p == NULL)
 		return -1;
 	d->line = p;
-	*alloc = a;
 	return 0;
 }
 
