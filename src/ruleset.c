@@ -154,15 +154,15 @@ static int ruleset_jit_first(pcre2_code *re)
 #endif
 }
 
-/* A part "^(?!.*R)" (ruleset_pat_neg()): R's code in p->nre (JIT too when
- * jit), which ruleset_match.c runs as a search on a text with no line
+/* A part "^(?!.*R)" (ruleset_pat_neg()): R's code in p->nre (JIT too,
+ * ruleset_jit()), which ruleset_match.c runs as a search on a text with no line
  * feed, where ".*" spans it all: the part matches when R is found
  * nowhere.  The search goes to R's possible starts directly (PCRE2's
  * start optimizations), where the lookahead ran ".*" to the end and
  * backtracked byte by byte (b1: such a part cost more than all the other
  * parts run).  Only under PCRE2's LF newline convention (then "." is any
  * byte but a line feed); nothing on error (the part is run whole). */
-static void ruleset_part_neg(ruleset_part *p, const char *pat, size_t n, int jit)
+static void ruleset_part_neg(ruleset_part *p, const char *pat, size_t n)
 {
 	uint32_t nl = 0;
 	size_t lo;
@@ -173,7 +173,7 @@ static void ruleset_part_neg(ruleset_part *p, const char *pat, size_t n, int jit
 	    pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) < 0 || nl != PCRE2_NEWLINE_LF)
 		return;
 	p->nre = pcre2_compile((PCRE2_SPTR)pat + lo, n - lo - 1, PCRE2_CASELESS, &err, &off, NULL);
-	p->njit = p->nre != NULL && jit && pcre2_jit_compile(p->nre, PCRE2_JIT_COMPLETE) == 0;
+	p->njit = p->nre != NULL && ruleset_jit(p->nre);
 }
 
 int ruleset_part_jit(const ruleset *rs, const ruleset_part *part)
@@ -190,13 +190,12 @@ int ruleset_part_jit(const ruleset *rs, const ruleset_part *part)
 			/* a built-in part (check_classify checks they compile):
 			 * NULL only without memory, and then it matches nothing */
 			p->re = ruleset_compile(p->pat, "bad pattern", NULL, 0, NULL);
-			ruleset_part_neg(p, p->pat, strlen(p->pat), getenv("BOUNCETAG_NO_JIT") == NULL);
+			ruleset_part_neg(p, p->pat, strlen(p->pat));
 			free(p->pat);
 			p->pat = NULL;
 		}
-		st = p->re != NULL && getenv("BOUNCETAG_NO_JIT") == NULL &&
-		     pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 ? RULESET_JIT_YES :
-									 RULESET_JIT_NO;
+		st = p->re != NULL && ruleset_jit(p->re) ? RULESET_JIT_YES :
+							    RULESET_JIT_NO;
 		__atomic_store_n(&p->jit, st, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock((pthread_mutex_t *)&rs->jit_lock);
@@ -298,7 +297,7 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char
 		return -1;
 	}
 	part->jit = ruleset_jit_first(part->re);
-	ruleset_part_neg(part, pat, n, part->jit != RULESET_JIT_NO);
+	ruleset_part_neg(part, pat, n);
 	r->nparts++;
 	free(pat);
 	return 0;
