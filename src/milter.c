@@ -446,14 +446,20 @@ milter_apply(SMFICTX *ctx, milter_ctx *m, const bt_config *cfg)
 	case POLICY_QUARANTINE:
 	case POLICY_TAG:
 	case POLICY_ACCEPT:
+		/* Forged copies go first and the quarantine before our
+		 * fields: the MTA applies each request as it comes, so a
+		 * daemon killed half-way leaves a message held with part of
+		 * the block (Postfix turns its default action into "hold"
+		 * once asked), never one delivered with forged fields or
+		 * with every field of a quarantine but not held. */
 		milter_unforge(ctx, m, qid);
-		if (a != POLICY_ACCEPT)
-			milter_tag(ctx, m, cfg, hdraction, qid);
 		if (a == POLICY_QUARANTINE && smfi_quarantine(ctx,
 		    (char *)(m->verdict.quarantine_reason ?
 			     m->verdict.quarantine_reason : "bouncetag")) !=
 		    MI_SUCCESS)
 			log_warnx("%s: smfi_quarantine failed", qid);
+		if (a != POLICY_ACCEPT)
+			milter_tag(ctx, m, cfg, hdraction, qid);
 		break;
 	}
 	milter_log_result(ctx, m, applied);
