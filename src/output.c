@@ -28,8 +28,10 @@
  *	An output owns its totals table (reason names are copied) and, for
  *	json, a buffer of objects not yet handed to stdio (output_finish()
  *	and output_free() hand them over); an entry is written in it in
- *	place, or member by member when it needs more room than it has.  The options' pointers (header
- *	options, policy, sender) are borrowed.
+ *	place, or member by member when it needs more room than it has.
+ *	The first output on a file (not a terminal) gives stdio a static
+ *	buffer of OUTPUT_BUFSIZ bytes for it, kept to the end of the process.
+ *	The options' pointers (header options, policy, sender) are borrowed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,9 @@ struct output {
 	jsonout w;		/* json: objects not yet handed to stdio */
 };
 
+static char output_stdio_buf[OUTPUT_BUFSIZ];	/* see output_new() */
+static int output_stdio_given;
+
 int
 output_format_parse(const char *s, output_format *out)
 {
@@ -83,9 +88,15 @@ output_new(FILE *f, const output_opts *o)
 	out->o = *o;
 	jsonout_init(&out->w, f);
 	/* A large buffer: one write() per OUTPUT_BUFSIZ bytes of results, not
-	 * per 4 KiB.  Allowed only before the first output on f. */
-	if (fileno(f) >= 0 && !isatty(fileno(f)))
-		(void)setvbuf(f, NULL, _IOFBF, OUTPUT_BUFSIZ);
+	 * one per 4 to 12 KiB (the system time of the writes halves).  glibc
+	 * ignores the size of setvbuf() without a buffer (it takes the
+	 * file's block size), so one is given: it must outlive every use of
+	 * the stream, up to exit(), hence static, and for the first output
+	 * only.  Allowed only before the first output on f. */
+	if (!output_stdio_given && fileno(f) >= 0 && !isatty(fileno(f))) {
+		output_stdio_given = 1;
+		(void)setvbuf(f, output_stdio_buf, _IOFBF, sizeof(output_stdio_buf));
+	}
 	if (o->hdr)
 		out->hdr = *o->hdr;
 	else
