@@ -24,7 +24,8 @@
  *
  * MEMORY
  *	Nothing is allocated; strings are only read.  The writer builds its
- *	objects in the caller's jsonout (JSONOUT_BUF bytes) and hands them to
+ *	objects in the caller's jsonout (JSONOUT_BUF bytes, or the larger
+ *	buffer given to jsonout_init_buf()) and hands them to
  *	stdio in one fwrite(): at jsonout_end() (one object), or, for a
  *	writer that keeps objects (jsonout_close()), when half the buffer is
  *	used and at jsonout_flush(); earlier when an object fills it (or,
@@ -135,9 +136,9 @@ jsonout_flush(jsonout *w)
 static void
 jsonout_raw(jsonout *w, const char *p, size_t n)
 {
-	if (w->len + n > sizeof(w->buf))
+	if (w->len + n > w->size)
 		jsonout_flush(w);
-	if (n > sizeof(w->buf)) {
+	if (n > w->size) {
 		fwrite(p, 1, n, w->f);
 		return;
 	}
@@ -299,7 +300,7 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i, k;
 
-	if (n < (sizeof(w->buf) - 4) / 6 && w->len + 6 * n + 4 <= sizeof(w->buf)) {
+	if (n < (w->size - 4) / 6 && w->len + 6 * n + 4 <= w->size) {
 		/* it fits whatever it holds (the common case): no checks */
 		if (pre)
 			w->buf[w->len++] = (char)pre;
@@ -310,7 +311,7 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 			w->buf[w->len++] = (char)post;
 		return;
 	}
-	if (w->len + 4 > sizeof(w->buf))
+	if (w->len + 4 > w->size)
 		jsonout_flush(w);
 	if (pre)
 		w->buf[w->len++] = (char)pre;
@@ -321,15 +322,15 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 	for (i = 0; i < n; i += k) {
 		size_t room;
 
-		if (w->len + 6 * 8 + 2 > sizeof(w->buf))
+		if (w->len + 6 * 8 + 2 > w->size)
 			jsonout_flush(w);
-		room = (sizeof(w->buf) - 2 - w->len) / 6;	/* >= 8 */
+		room = (w->size - 2 - w->len) / 6;	/* >= 8 */
 		k = n - i < room ? n - i : room;
 		if (i + k < n)
 			k = jsonout_cut(s, i + k) - i;
 		jsonout_escape_fit(w, s + i, k);
 	}
-	if (w->len + 2 > sizeof(w->buf))
+	if (w->len + 2 > w->size)
 		jsonout_flush(w);
 	w->buf[w->len++] = '"';
 	if (post)
@@ -443,9 +444,9 @@ jsonout_put_uint(char *d, unsigned long long v)
 char *
 jsonout_reserve(jsonout *w, size_t need)
 {
-	if (need > sizeof(w->buf))
+	if (need > w->size)
 		return NULL;
-	if (need > sizeof(w->buf) - w->len)
+	if (need > w->size - w->len)
 		jsonout_flush(w);
 	return w->buf + w->len;
 }
@@ -454,7 +455,7 @@ void
 jsonout_commit(jsonout *w, char *end)
 {
 	w->len = (size_t)(end - w->buf);
-	if (w->len > sizeof(w->buf) / 2)
+	if (w->len > w->size / 2)
 		jsonout_flush(w);
 	w->nkeys = 0;
 }
@@ -462,16 +463,24 @@ jsonout_commit(jsonout *w, char *end)
 void
 jsonout_init(jsonout *w, FILE *f)
 {
+	jsonout_init_buf(w, f, w->own, sizeof(w->own));
+}
+
+void
+jsonout_init_buf(jsonout *w, FILE *f, char *buf, size_t size)
+{
 	w->f = f;
 	w->nkeys = 0;
 	w->len = 0;
+	w->buf = buf;
+	w->size = size;
 }
 
 /* "{", always left in the buffer (the first key may write over it). */
 void
 jsonout_open(jsonout *w)
 {
-	if (w->len + 1 > sizeof(w->buf))
+	if (w->len + 1 > w->size)
 		jsonout_flush(w);
 	w->buf[w->len++] = '{';
 	w->nkeys = 0;
@@ -499,14 +508,14 @@ jsonout_value_str(jsonout *w, const char *val)
 	char *d;
 
 	if (val == NULL) {
-		if (w->len + 4 > sizeof(w->buf))
+		if (w->len + 4 > w->size)
 			jsonout_flush(w);
 		memcpy(w->buf + w->len, "null", 4);
 		w->len += 4;
 		return;
 	}
 	n = strlen(val);
-	if (n >= (sizeof(w->buf) - 2) / 6 || w->len + 6 * n + 2 > sizeof(w->buf)) {
+	if (n >= (w->size - 2) / 6 || w->len + 6 * n + 2 > w->size) {
 		jsonout_quoted(w, 0, val, n, 0);
 		return;
 	}
@@ -551,7 +560,7 @@ void
 jsonout_close(jsonout *w)
 {
 	jsonout_raw(w, "}\n", 2);
-	if (w->len > sizeof(w->buf) / 2)
+	if (w->len > w->size / 2)
 		jsonout_flush(w);
 	w->nkeys = 0;
 }
