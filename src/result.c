@@ -193,18 +193,18 @@ result_add_rcpt(bt_result *r, size_t max_rcpts)
 	return rc;
 }
 
-int
-result_set(bt_result *r, char **field, const char *s, size_t len, size_t cap)
+/* result_set() of a string that is not simply put after the others in
+ * the newest block: the field's own string rewritten in place, or a new
+ * block.  Apart, so that the common case keeps nothing across a call. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+result_set_slow(bt_result *r, char **field, const char *s, size_t len)
 {
 	struct result_block *b = r->arena;
 	char *p;
 
-	if (s == NULL)
-		return 0;
-	if (cap > 0 && len > cap) {
-		len = cap;
-		r->caps_hit |= BT_CAP_FIELD;
-	}
 	if (b != NULL && *field != NULL && *field == b->last &&
 	    (size_t)(*field - b->data) + len < b->size) {
 		/* the last string copied: rewritten in place (s may lie in it) */
@@ -229,6 +229,31 @@ result_set(bt_result *r, char **field, const char *s, size_t len, size_t cap)
 	b->used += len + 1;
 	b->last = p;
 	*field = p;
+	return 0;
+}
+
+int
+result_set(bt_result *r, char **field, const char *s, size_t len, size_t cap)
+{
+	struct result_block *b = r->arena;
+	char *p;
+
+	if (s == NULL)
+		return 0;
+	if (cap > 0 && len > cap) {
+		len = cap;
+		r->caps_hit |= BT_CAP_FIELD;
+	}
+	if (b == NULL || (*field != NULL && *field == b->last) ||
+	    b->size - b->used <= len)
+		return result_set_slow(r, field, s, len);
+	/* the common case: after the others in the newest block */
+	p = b->data + b->used;
+	p[len] = '\0';
+	b->used += len + 1;
+	b->last = p;
+	*field = p;
+	memcpy(p, s, len);	/* last: nothing is kept across the call */
 	return 0;
 }
 
