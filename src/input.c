@@ -234,28 +234,35 @@ input_next_from_tail(const char *q, const char *stop, const char *end)
 	return NULL;
 }
 
-/* The first of the line starts q + i + 1 (bit i of m set) that may be a
- * From_ line, or NULL. */
+/* The first of the line starts q + i + 1 (bit i of m set; a superset
+ * of the lines that start with 'F' or '>' will do) that may be a From_
+ * line, or NULL. */
 static inline const char *
 input_from_of(uint64_t m, const char *q, const char *end)
 {
-	for (; m != 0; m &= m - 1)
-		if (input_may_be_from(q + __builtin_ctzll(m) + 1, end))
-			return q + __builtin_ctzll(m) + 1;
+	const char *c;
+
+	for (; m != 0; m &= m - 1) {
+		c = q + __builtin_ctzll(m) + 1;
+		if ((*c == 'F' || *c == '>') && input_may_be_from(c, end))
+			return c;
+	}
 	return NULL;
 }
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define INPUT_AVX2 1
-/* The 32 bytes at q that are a newline followed by 'F' or '>' (q[32] is
- * read).  The byte after is tested with one shuffle: x gives tbl[x & 15]
- * (0 when x >= 0x80), which is x only for 'F' (0x46, entry 6) and '>'
- * (0x3e, entry 14); the other entries, 0x80, are no byte below 0x80. */
-#define INPUT_FGT32(q) __extension__ ({					\
-	__m256i b_ = _mm256_loadu_si256((const __m256i *)(const void *)((q) + 1)); \
-	_mm256_and_si256(_mm256_cmpeq_epi8(_mm256_loadu_si256(		\
-	    (const __m256i *)(const void *)(q)), nl),			\
-	    _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tbl, b_), b_)); })
+/* Of the 32 bytes at q, those that may be a newline followed by 'F' or
+ * '>' (q[32] is read): in one shuffle and one compare, the byte after
+ * gives tbl[its low four bits] (0 when it is 0x80 or more), which is a
+ * newline for 'F' (0x46, entry 6) and '>' (0x3e, entry 14), 0xff for the
+ * other entries, and that is compared with the byte.  A superset: a
+ * newline before any byte ending in 6 or e ('N', 'f', 'n', 'v', '.' ...),
+ * 0xff before any other, a NUL before a byte of 0x80 or more;
+ * input_from_of() looks at the line starts found. */
+#define INPUT_FGT32(q) _mm256_cmpeq_epi8(_mm256_loadu_si256(		\
+	(const __m256i *)(const void *)(q)), _mm256_shuffle_epi8(tbl,	\
+	_mm256_loadu_si256((const __m256i *)(const void *)((q) + 1))))
 
 /* input_next_from() 128 bytes at a time on a CPU with AVX2: the four
  * blocks of 32 tested at once (most blocks have a newline, few have a
@@ -264,11 +271,9 @@ input_from_of(uint64_t m, const char *q, const char *end)
 __attribute__((target("avx2"))) static const char *
 input_next_from_avx2(const char *q, const char *stop, const char *end)
 {
-	const __m256i nl = _mm256_set1_epi8('\n'), tbl = _mm256_setr_epi8(
-	    -128, -128, -128, -128, -128, -128, 'F', -128,
-	    -128, -128, -128, -128, -128, -128, '>', -128,
-	    -128, -128, -128, -128, -128, -128, 'F', -128,
-	    -128, -128, -128, -128, -128, -128, '>', -128);
+	const __m256i tbl = _mm256_setr_epi8(
+	    -1, -1, -1, -1, -1, -1, '\n', -1, -1, -1, -1, -1, -1, -1, '\n', -1,
+	    -1, -1, -1, -1, -1, -1, '\n', -1, -1, -1, -1, -1, -1, -1, '\n', -1);
 	const char *c;
 
 	for (; stop - q >= 129; q += 128) {
