@@ -65,10 +65,12 @@ engine_eom_classes(bt_result *r)
 
 		if (rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_AUTOREPLY)
 			continue;
-		if (a != NULL && strcmp(a, "delayed") == 0) {
+		/* most are "failed": the first letter spares the compares */
+		if (a != NULL && a[0] == 'd' && strcmp(a, "delayed") == 0) {
 			rc->cls = BT_CLASS_DELAYED;
-		} else if (a != NULL && (strcmp(a, "delivered") == 0 ||
-			   strcmp(a, "relayed") == 0 || strcmp(a, "expanded") == 0)) {
+		} else if (a != NULL && ((a[0] == 'd' && strcmp(a, "delivered") == 0) ||
+			   (a[0] == 'r' && strcmp(a, "relayed") == 0) ||
+			   (a[0] == 'e' && strcmp(a, "expanded") == 0))) {
 			rc->cls = BT_CLASS_DELIVERED;
 			rc->reason = "delivered";
 		} else {
