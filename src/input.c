@@ -172,13 +172,12 @@ input_is_escaped(const char *h, size_t n)
 	return i > 0 && n - i >= 5 && memcmp(h + i, "From ", 5) == 0;
 }
 
-/* The start of a line is complete (newline seen) or the head is full:
- * decide what it is.  eol: the head ends with the newline. */
+/* The start of a line, h[0..n), is complete (newline seen) or the head
+ * is full: decide what it is.  eol: h ends with the newline.  h is the
+ * head buffer, or the line where it lies when it came whole. */
 static void
-input_decide(input_state *s, int eol)
+input_decide(input_state *s, const char *h, size_t n, int eol)
 {
-	const char *h = s->head;
-	size_t n = s->nhead;
 	int from = (n >= 5 && memcmp(h, "From ", 5) == 0);
 
 	if (s->mbox < 0)
@@ -448,14 +447,22 @@ input_bytes(input_state *s, const char *p, size_t n)
 		nl = memchr(p, '\n', len);
 		if (nl != NULL)
 			len = (size_t)(nl - p) + 1;
+		if (nl != NULL && s->nhead == 0) {
+			/* a whole line (a blank one, a From_ line): decided
+			 * where it lies */
+			p += len;
+			n -= len;
+			input_decide(s, p - len, len, 1);
+			continue;
+		}
 		memcpy(s->head + s->nhead, p, len);
 		s->nhead += len;
 		p += len;
 		n -= len;
 		if (nl != NULL)
-			input_decide(s, 1);
+			input_decide(s, s->head, s->nhead, 1);
 		else if (s->nhead == INPUT_HEAD)
-			input_decide(s, 0);
+			input_decide(s, s->head, s->nhead, 0);
 	}
 }
 
@@ -464,7 +471,7 @@ static void
 input_eof(input_state *s)
 {
 	if (s->nhead > 0)
-		input_decide(s, 0);
+		input_decide(s, s->head, s->nhead, 0);
 	if (s->mbox != 1)
 		input_release_blank(s);
 	else
