@@ -193,7 +193,8 @@ input_decide(input_state *s, const char *h, size_t n, int eol)
 	}
 	if (s->mbox && eol && input_is_blank(h, n)) {
 		input_release_blank(s);
-		memcpy(s->blank, h, n);
+		s->blank[0] = h[0];	/* "\n" or "\r\n" */
+		s->blank[1] = h[n - 1];
 		s->nblank = n;
 		s->prev_blank = 1;
 		return;
