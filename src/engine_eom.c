@@ -183,6 +183,7 @@ engine_eom_text_failure(const engine *e)
 	const char *p = e->text, *end = e->text + e->tlen;
 	size_t i;
 
+	e->text[e->tlen] = '\0';	/* strcasestr() below: not past the text */
 	for (p = e->text; p < end; p++) {
 		if ((p == e->text || p[-1] == '\n') && end - p > 4 &&
 		    (p[0] == '4' || p[0] == '5') && isdigit((unsigned char)p[1]) &&
