@@ -274,9 +274,10 @@ input_next_from_avx2(const char *q, const char *stop, const char *end)
 	const __m256i tbl = _mm256_setr_epi8(
 	    -1, -1, -1, -1, -1, -1, '\n', -1, -1, -1, -1, -1, -1, -1, '\n', -1,
 	    -1, -1, -1, -1, -1, -1, '\n', -1, -1, -1, -1, -1, -1, -1, '\n', -1);
-	const char *c;
+	const char *c, *lim;
 
-	for (; stop - q >= 129; q += 128) {
+	/* q < lim: q[128], the last byte read, below stop */
+	for (lim = stop - q >= 129 ? stop - 128 : q; q < lim; q += 128) {
 		__m256i m0 = INPUT_FGT32(q), m1 = INPUT_FGT32(q + 32);
 		__m256i m2 = INPUT_FGT32(q + 64), m3 = INPUT_FGT32(q + 96);
 		__m256i any = _mm256_or_si256(_mm256_or_si256(m0, m1),
