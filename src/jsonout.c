@@ -33,8 +33,12 @@
  */
 #include <stdint.h>
 #include <string.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "jsonout.h"
+#include "simd.h"
 #include "utf8.h"
 
 /* Append a piece to out if it fits; always count it. */
@@ -361,15 +365,116 @@ jsonout_put_escaped(char *d, const char *s, size_t n)
 	return jsonout_put_rest(d, (const unsigned char *)s, n);
 }
 
-/* jsonout_put_str() of 16 bytes or more: plain ASCII is checked and
- * copied in blocks (16 bytes with SSE2, else 8), the last one overlapping
- * the one before; at the first block that holds a byte to escape, the
- * rest goes through jsonout_escape_to() (from the start of that block:
- * what came before is plain ASCII, so a character starts there). */
-char *
-jsonout_put_long(char *d, const char *str, size_t n)
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define JSONOUT_AVX2 1
+/* jsonout_plain16() of 32 bytes. */
+__attribute__((target("avx2"))) static inline unsigned
+jsonout_plain32(__m256i x)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	__m256i bad = _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('"')),
+				      _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\')));
+	__m256i in = _mm256_cmpgt_epi8(_mm256_add_epi8(x, _mm256_set1_epi8(1)),
+				       _mm256_set1_epi8(0x20));
+
+	return (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(bad, in));
+}
+
+/* jsonout_put_long() 32 bytes a block on a CPU with AVX2 (most values
+ * that long are under 100 bytes: one or two blocks and the last one);
+ * under 32 bytes, two blocks of 16 that overlap. */
+__attribute__((target("avx2"), noinline)) static char *
+jsonout_put_long_avx2(char *d, const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	__m256i x;
+
+	*d++ = '"';
+	if (n < 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+
+		_mm_storeu_si128((__m128i *)(void *)d, a);
+		_mm_storeu_si128((__m128i *)(void *)(d + n - 16), b);
+		if ((jsonout_plain16(a) & jsonout_plain16(b)) != 0xffffu)
+			goto escape;
+		d += n;
+		*d++ = '"';
+		return d;
+	}
+	for (; i + 32 <= n; i += 32) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		_mm256_storeu_si256((__m256i *)(void *)(d + i), x);
+		if (jsonout_plain32(x) != 0xffffffffu)
+			goto escape;
+	}
+	if (i < n) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)(s + n - 32));
+		_mm256_storeu_si256((__m256i *)(void *)(d + n - 32), x);
+		if (jsonout_plain32(x) != 0xffffffffu)
+			goto escape;
+	}
+	d += n;
+	*d++ = '"';
+	return d;
+escape:
+	return jsonout_put_rest(d + i, s + i, n - i);
+}
+#endif
+
+/* The code jsonout_put_long() runs: 2 AVX2, else SSE2 (or the plain
+ * one, as built); picked once (simd_pick(): by the build and the CPU, 0
+ * when BOUNCETAG_NO_SIMD is set), or by tests (jsonout_simd_force()); -1
+ * until then. */
+static int jsonout_simd = -1;
+
+#ifdef JSONOUT_AVX2
+#define JSONOUT_BUILT	(SIMD_BUILT_SSE2 | SIMD_AVX2)
+#else
+#define JSONOUT_BUILT	SIMD_BUILT_SSE2
+#endif
+
+int
+jsonout_simd_force(int level)
+{
+	int l = simd_pick(JSONOUT_BUILT, level);
+
+	__atomic_store_n(&jsonout_simd, l, __ATOMIC_RELAXED);
+	return l;
+}
+
+#ifdef JSONOUT_AVX2
+/* jsonout_simd on first use (apart: the choice is made on every string). */
+__attribute__((noinline, cold)) static int
+jsonout_level_pick(void)
+{
+	int level = simd_pick(JSONOUT_BUILT, -1);
+
+	__atomic_store_n(&jsonout_simd, level, __ATOMIC_RELAXED);
+	return level;	/* a race only picks the same twice */
+}
+
+static inline int
+jsonout_level(void)
+{
+	int level = __atomic_load_n(&jsonout_simd, __ATOMIC_RELAXED);
+
+	return level >= 0 ? level : jsonout_level_pick();
+}
+#endif
+
+/* jsonout_put_str() of 16 bytes or more (jsonout_put_long(), below, picks
+ * the code): plain ASCII is checked and
+ * copied in blocks (32 bytes with AVX2, 16 with SSE2, else 8), the last
+ * one overlapping the one before; at the first block that holds a byte
+ * to escape, the rest goes through jsonout_escape_to() (from the start
+ * of that block: what came before is plain ASCII, so a character starts
+ * there). */
+#if defined(__GNUC__)
+__attribute__((noinline))	/* jsonout_put_long() only chooses */
+#endif
+static char *
+jsonout_put_long_sse2(char *d, const unsigned char *s, size_t n)
+{
 	size_t i = 0;
 #ifdef __SSE2__
 	__m128i x;
@@ -409,6 +514,17 @@ jsonout_put_long(char *d, const char *str, size_t n)
 	return d;
 escape:
 	return jsonout_put_rest(d + i, s + i, n - i);
+}
+
+/* (The choice alone: each path apart, called last.) */
+char *
+jsonout_put_long(char *d, const char *str, size_t n)
+{
+#ifdef JSONOUT_AVX2
+	if (jsonout_level() >= 2)
+		return jsonout_put_long_avx2(d, (const unsigned char *)str, n);
+#endif
+	return jsonout_put_long_sse2(d, (const unsigned char *)str, n);
 }
 
 /* The digits go backwards, two at a time from a table, into a scratch

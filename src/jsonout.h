@@ -72,6 +72,10 @@ void jsonout_commit(jsonout *w, char *end);
  * Inline below; its pieces: */
 static inline char *jsonout_put_str(char *d, const char *s, size_t n);
 char *jsonout_put_long(char *d, const char *s, size_t n);	/* n >= 16 */
+/* The vector code jsonout_put_long() runs (tests): 2 AVX2, 1 SSE2, 0 the
+ * plain one; at most what the build and the CPU have, -1 the best.  An
+ * SSE2 build's plain level is its SSE2 code.  Returns the level taken. */
+int jsonout_simd_force(int level);
 char *jsonout_put_escaped(char *d, const char *s, size_t n);	/* any */
 /* v in decimal at d, which needs room for 20 bytes (the longest). */
 char *jsonout_put_uint(char *d, unsigned long long v);
