@@ -16,9 +16,10 @@
  *	first); each message's result goes to the caller's callback.  Only
  *	lines that may matter to the mbox format are looked at one by one:
  *	those that may be a From_ line or an escaped one (found by a vector
- *	scan for a newline followed by 'F' or '>') and a blank line right
- *	before one of them or before the end of the buffer; runs of other
- *	complete lines are passed on together.
+ *	scan for a newline followed by 'F' or '>', the lines found checked
+ *	in the same pass: input_next_from()) and a blank line right before
+ *	one of them or before the end of the buffer; runs of other complete
+ *	lines are passed on together.
  *
  *	input_path() opens a file, "-" (standard input), or walks a directory:
  *	a maildir (cur/ and new/) gives every file in cur/ and new/ sorted by
@@ -28,9 +29,11 @@
  *
  * MEMORY
  *	Per stream: one read buffer, one chunk buffer (for gathered pieces)
- *	and the first INPUT_HEAD bytes of the current line.  Chunks given to
- *	rawfeed_feed() point into these buffers and live only for the call.  Directory listings are held
- *	(names only) while a directory is walked, at most INPUT_MAX_NAMES.
+ *	and the first INPUT_HEAD bytes of the current line (a line that
+ *	comes whole is decided where it lies).  Chunks given to
+ *	rawfeed_feed() point into these buffers and live only for the call.
+ *	Directory listings are held (names only) while a directory is
+ *	walked, at most INPUT_MAX_NAMES.
  */
 #define _GNU_SOURCE	/* memrchr */
 #include <dirent.h>

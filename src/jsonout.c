@@ -19,8 +19,9 @@
  *	jsonout_commit()) is for a caller that knows its object's members:
  *	it adds up their room once, then writes each with no check; short
  *	plain strings go in as words (jsonout_put_str(), inline in
- *	jsonout.h), longer ones in blocks (jsonout_put_long()), and a string
- *	with a byte to escape through the same jsonout_escape_to().
+ *	jsonout.h), longer ones in blocks (jsonout_put_long(): 32 bytes with
+ *	AVX2, chosen at run time through simd_pick()), and a string with a
+ *	byte to escape through the same jsonout_escape_to().
  *
  * MEMORY
  *	Nothing is allocated; strings are only read.  The writer builds its
