@@ -172,9 +172,9 @@ engine_eom_scan(engine *e)
 }
 
 /* The text shows an SMTP failure: a line starting with a 4xx/5xx reply,
- * or a phrase only failure notices use. */
+ * or a phrase only failure notices use.  (Writes the NUL after the text.) */
 static int
-engine_eom_text_failure(const engine *e)
+engine_eom_text_failure(engine *e)
 {
 	static const char *const words[] = {
 		"no such user", "user unknown", "unknown user", "invalid user",
@@ -210,7 +210,7 @@ engine_eom_is_autoreply(unsigned sig)
 }
 
 static int
-engine_eom_is_bounce(const engine *e, size_t scanned)
+engine_eom_is_bounce(engine *e, size_t scanned)
 {
 	unsigned sig = e->sig;
 
