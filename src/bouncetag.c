@@ -37,6 +37,11 @@
 #include "rawfeed.h"
 
 #define BOUNCETAG_CHUNK_MAX	(1024u * 1024u)
+/* The default chunk: 64 KiB, the size of the body chunks a milter is
+ * given (libmilter's are at most 65535 bytes).  The result does not
+ * depend on it; smaller chunks only cost more calls and more lines
+ * joined across chunks (4096 cost 0.8 % more instructions on b1). */
+#define BOUNCETAG_CHUNK		65536u
 
 typedef struct bouncetag_args {
 	output_format format;
@@ -63,7 +68,7 @@ bouncetag_usage(FILE *f)
 	    "                                 headers, policy)\n"
 	    "  --sender ADDR                  envelope sender to assume\n"
 	    "  --chunk N                      body chunk size fed to the engine\n"
-	    "                                 (default 4096)\n"
+	    "                                 (default 65536)\n"
 	    "  -h, --help                     this help\n"
 	    "  -V, --version                  print the version\n"
 	    "\n"
@@ -215,7 +220,7 @@ main(int argc, char **argv)
 	int rc;
 
 	memset(&a, 0, sizeof(a));
-	a.chunk = 4096;
+	a.chunk = BOUNCETAG_CHUNK;
 	rc = bouncetag_options(argc, argv, &a);
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;

@@ -65,10 +65,12 @@ engine_eom_classes(bt_result *r)
 
 		if (rc->cls == BT_CLASS_COMPLAINT || rc->cls == BT_CLASS_AUTOREPLY)
 			continue;
-		if (a != NULL && strcmp(a, "delayed") == 0) {
+		/* most are "failed": the first letter spares the compares */
+		if (a != NULL && a[0] == 'd' && strcmp(a, "delayed") == 0) {
 			rc->cls = BT_CLASS_DELAYED;
-		} else if (a != NULL && (strcmp(a, "delivered") == 0 ||
-			   strcmp(a, "relayed") == 0 || strcmp(a, "expanded") == 0)) {
+		} else if (a != NULL && ((a[0] == 'd' && strcmp(a, "delivered") == 0) ||
+			   (a[0] == 'r' && strcmp(a, "relayed") == 0) ||
+			   (a[0] == 'e' && strcmp(a, "expanded") == 0))) {
 			rc->cls = BT_CLASS_DELIVERED;
 			rc->reason = "delivered";
 		} else {
@@ -170,9 +172,9 @@ engine_eom_scan(engine *e)
 }
 
 /* The text shows an SMTP failure: a line starting with a 4xx/5xx reply,
- * or a phrase only failure notices use. */
+ * or a phrase only failure notices use.  (Writes the NUL after the text.) */
 static int
-engine_eom_text_failure(const engine *e)
+engine_eom_text_failure(engine *e)
 {
 	static const char *const words[] = {
 		"no such user", "user unknown", "unknown user", "invalid user",
@@ -181,6 +183,7 @@ engine_eom_text_failure(const engine *e)
 	const char *p = e->text, *end = e->text + e->tlen;
 	size_t i;
 
+	e->text[e->tlen] = '\0';	/* strcasestr() below: not past the text */
 	for (p = e->text; p < end; p++) {
 		if ((p == e->text || p[-1] == '\n') && end - p > 4 &&
 		    (p[0] == '4' || p[0] == '5') && isdigit((unsigned char)p[1]) &&
@@ -207,7 +210,7 @@ engine_eom_is_autoreply(unsigned sig)
 }
 
 static int
-engine_eom_is_bounce(const engine *e, size_t scanned)
+engine_eom_is_bounce(engine *e, size_t scanned)
 {
 	unsigned sig = e->sig;
 

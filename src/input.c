@@ -16,9 +16,10 @@
  *	first); each message's result goes to the caller's callback.  Only
  *	lines that may matter to the mbox format are looked at one by one:
  *	those that may be a From_ line or an escaped one (found by a vector
- *	scan for a newline followed by 'F' or '>') and a blank line right
- *	before one of them or before the end of the buffer; runs of other
- *	complete lines are passed on together.
+ *	scan for a newline followed by 'F' or '>', the lines found checked
+ *	in the same pass: input_next_from()) and a blank line right before
+ *	one of them or before the end of the buffer; runs of other complete
+ *	lines are passed on together.
  *
  *	input_path() opens a file, "-" (standard input), or walks a directory:
  *	a maildir (cur/ and new/) gives every file in cur/ and new/ sorted by
@@ -28,9 +29,11 @@
  *
  * MEMORY
  *	Per stream: one read buffer, one chunk buffer (for gathered pieces)
- *	and the first INPUT_HEAD bytes of the current line.  Chunks given to
- *	rawfeed_feed() point into these buffers and live only for the call.  Directory listings are held
- *	(names only) while a directory is walked, at most INPUT_MAX_NAMES.
+ *	and the first INPUT_HEAD bytes of the current line (a line that
+ *	comes whole is decided where it lies).  Chunks given to
+ *	rawfeed_feed() point into these buffers and live only for the call.
+ *	Directory listings are held (names only) while a directory is
+ *	walked, at most INPUT_MAX_NAMES.
  */
 #define _GNU_SOURCE	/* memrchr */
 #include <dirent.h>
@@ -76,6 +79,7 @@ typedef struct input_state {
 	int prev_blank;		/* previous line blank (or start of file) */
 	int pass;		/* rest of this line goes out unexamined */
 	int skip;		/* rest of this line is dropped (From_ line) */
+	int level;		/* input_next_from()'s code (input_level()) */
 	char blank[2];		/* a held blank line: "\n" or "\r\n" */
 	size_t nblank;
 	char head[INPUT_HEAD];
@@ -171,13 +175,12 @@ input_is_escaped(const char *h, size_t n)
 	return i > 0 && n - i >= 5 && memcmp(h + i, "From ", 5) == 0;
 }
 
-/* The start of a line is complete (newline seen) or the head is full:
- * decide what it is.  eol: the head ends with the newline. */
+/* The start of a line, h[0..n), is complete (newline seen) or the head
+ * is full: decide what it is.  eol: h ends with the newline.  h is the
+ * head buffer, or the line where it lies when it came whole. */
 static void
-input_decide(input_state *s, int eol)
+input_decide(input_state *s, const char *h, size_t n, int eol)
 {
-	const char *h = s->head;
-	size_t n = s->nhead;
 	int from = (n >= 5 && memcmp(h, "From ", 5) == 0);
 
 	if (s->mbox < 0)
@@ -193,7 +196,8 @@ input_decide(input_state *s, int eol)
 	}
 	if (s->mbox && eol && input_is_blank(h, n)) {
 		input_release_blank(s);
-		memcpy(s->blank, h, n);
+		s->blank[0] = h[0];	/* "\n" or "\r\n" */
+		s->blank[1] = h[n - 1];
 		s->nblank = n;
 		s->prev_blank = 1;
 		return;
@@ -208,65 +212,155 @@ input_decide(input_state *s, int eol)
 	s->prev_blank = 0;
 }
 
-/* The scalar tail of input_next_fgt(): q[1] must stay below end. */
-static const char *
-input_next_fgt_tail(const char *q, const char *end)
+/* 1 when the line at p (bytes up to end) may be a From_ line or an
+ * escaped one ("From ", ">From ", ">>From ", ...), or is cut off by end
+ * before that is known: input_decide() must see it. */
+static inline int
+input_may_be_from(const char *p, const char *end)
 {
-	for (; q + 1 < end; q++)
-		if (q[0] == '\n' && (q[1] == 'F' || q[1] == '>'))
+	while (p < end && *p == '>')
+		p++;
+	if ((size_t)(end - p) < 5)
+		return 1;
+	return memcmp(p, "From ", 5) == 0;
+}
+
+/* The search of input_next_from(), a byte at a time from q: q[1] must
+ * stay below stop. */
+static const char *
+input_next_from_tail(const char *q, const char *stop, const char *end)
+{
+	for (; q + 1 < stop; q++)
+		if (q[0] == '\n' && (q[1] == 'F' || q[1] == '>') &&
+		    input_may_be_from(q + 1, end))
 			return q + 1;
+	return NULL;
+}
+
+/* The first of the line starts q + i + 1 (bit i of m set; a superset
+ * of the lines that start with 'F' or '>' will do) that may be a From_
+ * line, or NULL. */
+static inline const char *
+input_from_of(uint64_t m, const char *q, const char *end)
+{
+	const char *c;
+
+	for (; m != 0; m &= m - 1) {
+		c = q + __builtin_ctzll(m) + 1;
+		if ((*c == 'F' || *c == '>') && input_may_be_from(c, end))
+			return c;
+	}
 	return NULL;
 }
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define INPUT_AVX2 1
-/* input_next_fgt() 64 bytes at a time on a CPU with AVX2: the newlines
- * followed by 'F' or '>' of both halves tested at once (most 64-byte
- * blocks have a newline, few have such a line start). */
+/* Of the 32 bytes at q, those that may be a newline followed by 'F' or
+ * '>' (q[32] is read): in one shuffle and one compare, the byte after
+ * gives tbl[its low four bits] (0 when it is 0x80 or more), which is a
+ * newline for 'F' (0x46, entry 6) and '>' (0x3e, entry 14), 0xff for the
+ * other entries, and that is compared with the byte.  A superset: a
+ * newline before any byte ending in 6 or e ('N', 'f', 'n', 'v', '.' ...),
+ * 0xff before any other, a NUL before a byte of 0x80 or more;
+ * input_from_of() looks at the line starts found. */
+#define INPUT_FGT32(q) _mm256_cmpeq_epi8(_mm256_loadu_si256(		\
+	(const __m256i *)(const void *)(q)), _mm256_shuffle_epi8(tbl,	\
+	_mm256_loadu_si256((const __m256i *)(const void *)((q) + 1))))
+
+/* input_next_from() 128 bytes at a time on a CPU with AVX2: the four
+ * blocks of 32 tested at once (most blocks have a newline, few have a
+ * line that starts with 'F' or '>', fewer a From_ line), then 32 at a
+ * time. */
 __attribute__((target("avx2"))) static const char *
-input_next_fgt_avx2(const char *q, const char *end)
+input_next_from_avx2(const char *q, const char *stop, const char *end)
 {
-	const __m256i nl = _mm256_set1_epi8('\n'), f = _mm256_set1_epi8('F'),
-	    gt = _mm256_set1_epi8('>');
+	const __m256i tbl = _mm256_setr_epi8(
+	    -1, -1, -1, -1, -1, -1, '\n', -1, -1, -1, -1, -1, -1, -1, '\n', -1,
+	    -1, -1, -1, -1, -1, -1, '\n', -1, -1, -1, -1, -1, -1, -1, '\n', -1);
+	const char *c, *lim;
 
-	for (; end - q >= 65; q += 64) {
-		__m256i a0 = _mm256_loadu_si256((const __m256i *)(const void *)q);
-		__m256i a1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 32));
-		__m256i b0 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 1));
-		__m256i b1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 33));
-		__m256i m0 = _mm256_and_si256(_mm256_cmpeq_epi8(a0, nl),
-		    _mm256_or_si256(_mm256_cmpeq_epi8(b0, f), _mm256_cmpeq_epi8(b0, gt)));
-		__m256i m1 = _mm256_and_si256(_mm256_cmpeq_epi8(a1, nl),
-		    _mm256_or_si256(_mm256_cmpeq_epi8(b1, f), _mm256_cmpeq_epi8(b1, gt)));
-		uint64_t m;
+	/* q < lim: q[128], the last byte read, below stop */
+	for (lim = stop - q >= 129 ? stop - 128 : q; q < lim; q += 128) {
+		__m256i m0 = INPUT_FGT32(q), m1 = INPUT_FGT32(q + 32);
+		__m256i m2 = INPUT_FGT32(q + 64), m3 = INPUT_FGT32(q + 96);
+		__m256i any = _mm256_or_si256(_mm256_or_si256(m0, m1),
+					      _mm256_or_si256(m2, m3));
 
-		if (_mm256_testz_si256(_mm256_or_si256(m0, m1), _mm256_or_si256(m0, m1)))
+		if (_mm256_testz_si256(any, any))
 			continue;
-		m = (uint32_t)_mm256_movemask_epi8(m0) |
-		    (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
-		return q + __builtin_ctzll(m) + 1;
+		if ((c = input_from_of((uint32_t)_mm256_movemask_epi8(m0) |
+		    (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32, q, end)) != NULL ||
+		    (c = input_from_of((uint32_t)_mm256_movemask_epi8(m2) |
+		    (uint64_t)(uint32_t)_mm256_movemask_epi8(m3) << 32, q + 64, end)) != NULL)
+			return c;
 	}
-	return input_next_fgt_tail(q, end);
+	for (; stop - q >= 33; q += 32) {
+		__m256i m0 = INPUT_FGT32(q);
+
+		if (!_mm256_testz_si256(m0, m0) &&
+		    (c = input_from_of((uint32_t)_mm256_movemask_epi8(m0), q, end)) != NULL)
+			return c;
+	}
+	return input_next_from_tail(q, stop, end);
 }
+#undef INPUT_FGT32
 #endif
 
-/* The first line start after p (a byte that follows a '\n') in [p, end)
- * whose first byte is 'F' or '>', or NULL.  Only such a line can be a
- * From_ line or an escaped one; 32 bytes at a time with AVX2 or SSE2. */
+/* The code input_next_from() runs: 2 AVX2, 1 SSE2, 0 a byte at a time;
+ * picked once (simd_pick(): by the build and the CPU, 0 when
+ * BOUNCETAG_NO_SIMD is set), or by tests (input_simd_force()); -1 until
+ * then.  A stream reads it once (input_state.level). */
+static int input_simd = -1;
+
+#ifdef INPUT_AVX2
+#define INPUT_BUILT	(SIMD_BUILT_SSE2 | SIMD_AVX2)
+#else
+#define INPUT_BUILT	SIMD_BUILT_SSE2
+#endif
+
+int
+input_simd_force(int level)
+{
+	int l = simd_pick(INPUT_BUILT, level);
+
+	__atomic_store_n(&input_simd, l, __ATOMIC_RELAXED);
+	return l;
+}
+
+static int
+input_level(void)
+{
+	int level = __atomic_load_n(&input_simd, __ATOMIC_RELAXED);
+
+	if (level < 0) {	/* a race only picks the same twice */
+		level = simd_pick(INPUT_BUILT, -1);
+		__atomic_store_n(&input_simd, level, __ATOMIC_RELAXED);
+	}
+	return level;
+}
+
+/* The first line start after p (a byte that follows a '\n') in [p, stop)
+ * that may be a From_ line or an escaped one (input_may_be_from(), which
+ * reads up to end), or NULL.  Only a line that starts with 'F' or '>' can
+ * be one: those are found 128 bytes at a time with AVX2, 32 with SSE2, as
+ * level says (input_level()). */
 static const char *
-input_next_fgt(const char *p, const char *end)
+input_next_from(int level, const char *p, const char *stop, const char *end)
 {
 	const char *q = p;
 
 #ifdef INPUT_AVX2
-	if (simd_features() & SIMD_AVX2)
-		return input_next_fgt_avx2(p, end);
+	if (level >= 2)
+		return input_next_from_avx2(p, stop, end);
 #endif
+	if (level < 1)
+		return input_next_from_tail(p, stop, end);
 #ifdef __SSE2__
 	const __m128i nl = _mm_set1_epi8('\n'), f = _mm_set1_epi8('F'),
 	    gt = _mm_set1_epi8('>');
+	const char *c;
 
-	for (; end - q >= 33; q += 32) {
+	for (; stop - q >= 33; q += 32) {
 		/* most blocks of 32 bytes hold no newline: test that first */
 		__m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)q);
 		__m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 16));
@@ -282,24 +376,11 @@ input_next_fgt(const char *p, const char *end)
 		    _mm_or_si128(_mm_cmpeq_epi8(b0, f), _mm_cmpeq_epi8(b0, gt)))) |
 		    (unsigned)_mm_movemask_epi8(_mm_and_si128(n1,
 		    _mm_or_si128(_mm_cmpeq_epi8(b1, f), _mm_cmpeq_epi8(b1, gt)))) << 16;
-		if (m != 0)
-			return q + __builtin_ctz(m) + 1;
+		if (m != 0 && (c = input_from_of(m, q, end)) != NULL)
+			return c;
 	}
 #endif
-	return input_next_fgt_tail(q, end);
-}
-
-/* 1 when the line at p (bytes up to end) may be a From_ line or an
- * escaped one ("From ", ">From ", ">>From ", ...), or is cut off by end
- * before that is known: input_decide() must see it. */
-static int
-input_may_be_from(const char *p, const char *end)
-{
-	while (p < end && *p == '>')
-		p++;
-	if ((size_t)(end - p) < 5)
-		return 1;
-	return memcmp(p, "From ", 5) == 0;
+	return input_next_from_tail(q, stop, end);
 }
 
 /* The length of the complete lines at p (a line start) that need no
@@ -307,21 +388,18 @@ input_may_be_from(const char *p, const char *end)
  * right before one of those (or before the end of what is buffered, as the
  * next read may start with a From_ line) matter.  Any other line only goes
  * to the engine; such lines are passed on together, without going through
- * the head buffer (which would pass them on the same way). */
+ * the head buffer (which would pass them on the same way).  stop: the end
+ * of the complete lines buffered, end: of the bytes buffered. */
 static size_t
-input_plain_run(const char *p, size_t n)
+input_plain_run(int level, const char *p, const char *stop, const char *end)
 {
-	const char *end = p + n, *last, *stop, *c;
+	const char *c = p;
 
-	if ((last = memrchr(p, '\n', n)) == NULL)
+	if (stop <= p)
 		return 0;
-	stop = last + 1;		/* the end of the complete lines */
-	c = p;
-	while (!((*c == 'F' || *c == '>') && input_may_be_from(c, end)))
-		if ((c = input_next_fgt(c, stop)) == NULL) {
-			c = stop;
-			break;
-		}
+	if (!((*c == 'F' || *c == '>') && input_may_be_from(c, end)) &&
+	    (c = input_next_from(level, c, stop, end)) == NULL)
+		c = stop;
 	/* a blank line ending the run waits in the head buffer */
 	if (c > p && c[-1] == '\n') {
 		if (c - 1 == p || c[-2] == '\n')
@@ -336,8 +414,11 @@ input_plain_run(const char *p, size_t n)
 static void
 input_bytes(input_state *s, const char *p, size_t n)
 {
-	const char *nl;
+	const char *nl, *end = p + n, *stop;
 	size_t len, run;
+
+	/* the end of the complete lines (p + n stays end below) */
+	stop = (nl = memrchr(p, '\n', n)) != NULL ? nl + 1 : p;
 
 	while (n > 0) {
 		if (s->mbox == 0) {		/* one message: no line work */
@@ -356,7 +437,7 @@ input_bytes(input_state *s, const char *p, size_t n)
 			continue;
 		}
 		if (s->mbox == 1 && s->nhead == 0 &&
-		    (run = input_plain_run(p, n)) > 0) {
+		    (run = input_plain_run(s->level, p, stop, end)) > 0) {
 			input_release_blank(s);
 			input_emit(s, p, run);
 			s->prev_blank = 0;
@@ -371,14 +452,22 @@ input_bytes(input_state *s, const char *p, size_t n)
 		nl = memchr(p, '\n', len);
 		if (nl != NULL)
 			len = (size_t)(nl - p) + 1;
+		if (nl != NULL && s->nhead == 0) {
+			/* a whole line (a blank one, a From_ line): decided
+			 * where it lies */
+			p += len;
+			n -= len;
+			input_decide(s, p - len, len, 1);
+			continue;
+		}
 		memcpy(s->head + s->nhead, p, len);
 		s->nhead += len;
 		p += len;
 		n -= len;
 		if (nl != NULL)
-			input_decide(s, 1);
+			input_decide(s, s->head, s->nhead, 1);
 		else if (s->nhead == INPUT_HEAD)
-			input_decide(s, 0);
+			input_decide(s, s->head, s->nhead, 0);
 	}
 }
 
@@ -387,7 +476,7 @@ static void
 input_eof(input_state *s)
 {
 	if (s->nhead > 0)
-		input_decide(s, 0);
+		input_decide(s, s->head, s->nhead, 0);
 	if (s->mbox != 1)
 		input_release_blank(s);
 	else
@@ -448,6 +537,7 @@ input_fd(rawfeed *rf, int fd, const char *name, const input_opts *o,
 	s.name = name;
 	s.mbox = -1;
 	s.prev_blank = 1;
+	s.level = input_level();
 	s.chunklen = o->chunk ? o->chunk : 4096;
 	if (s.chunklen > INPUT_CHUNK_MAX)
 		s.chunklen = INPUT_CHUNK_MAX;

@@ -19,12 +19,14 @@
  *	jsonout_commit()) is for a caller that knows its object's members:
  *	it adds up their room once, then writes each with no check; short
  *	plain strings go in as words (jsonout_put_str(), inline in
- *	jsonout.h), longer ones in blocks (jsonout_put_long()), and a string
- *	with a byte to escape through the same jsonout_escape_to().
+ *	jsonout.h), longer ones in blocks (jsonout_put_long(): 32 bytes with
+ *	AVX2, chosen at run time through simd_pick()), and a string with a
+ *	byte to escape through the same jsonout_escape_to().
  *
  * MEMORY
  *	Nothing is allocated; strings are only read.  The writer builds its
- *	objects in the caller's jsonout (JSONOUT_BUF bytes) and hands them to
+ *	objects in the caller's jsonout (JSONOUT_BUF bytes, or the larger
+ *	buffer given to jsonout_init_buf()) and hands them to
  *	stdio in one fwrite(): at jsonout_end() (one object), or, for a
  *	writer that keeps objects (jsonout_close()), when half the buffer is
  *	used and at jsonout_flush(); earlier when an object fills it (or,
@@ -32,8 +34,12 @@
  */
 #include <stdint.h>
 #include <string.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "jsonout.h"
+#include "simd.h"
 #include "utf8.h"
 
 /* Append a piece to out if it fits; always count it. */
@@ -135,9 +141,9 @@ jsonout_flush(jsonout *w)
 static void
 jsonout_raw(jsonout *w, const char *p, size_t n)
 {
-	if (w->len + n > sizeof(w->buf))
+	if (w->len + n > w->size)
 		jsonout_flush(w);
-	if (n > sizeof(w->buf)) {
+	if (n > w->size) {
 		fwrite(p, 1, n, w->f);
 		return;
 	}
@@ -299,7 +305,7 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i, k;
 
-	if (n < (sizeof(w->buf) - 4) / 6 && w->len + 6 * n + 4 <= sizeof(w->buf)) {
+	if (n < (w->size - 4) / 6 && w->len + 6 * n + 4 <= w->size) {
 		/* it fits whatever it holds (the common case): no checks */
 		if (pre)
 			w->buf[w->len++] = (char)pre;
@@ -310,7 +316,7 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 			w->buf[w->len++] = (char)post;
 		return;
 	}
-	if (w->len + 4 > sizeof(w->buf))
+	if (w->len + 4 > w->size)
 		jsonout_flush(w);
 	if (pre)
 		w->buf[w->len++] = (char)pre;
@@ -321,15 +327,15 @@ jsonout_quoted(jsonout *w, int pre, const char *str, size_t n, int post)
 	for (i = 0; i < n; i += k) {
 		size_t room;
 
-		if (w->len + 6 * 8 + 2 > sizeof(w->buf))
+		if (w->len + 6 * 8 + 2 > w->size)
 			jsonout_flush(w);
-		room = (sizeof(w->buf) - 2 - w->len) / 6;	/* >= 8 */
+		room = (w->size - 2 - w->len) / 6;	/* >= 8 */
 		k = n - i < room ? n - i : room;
 		if (i + k < n)
 			k = jsonout_cut(s, i + k) - i;
 		jsonout_escape_fit(w, s + i, k);
 	}
-	if (w->len + 2 > sizeof(w->buf))
+	if (w->len + 2 > w->size)
 		jsonout_flush(w);
 	w->buf[w->len++] = '"';
 	if (post)
@@ -360,15 +366,116 @@ jsonout_put_escaped(char *d, const char *s, size_t n)
 	return jsonout_put_rest(d, (const unsigned char *)s, n);
 }
 
-/* jsonout_put_str() of 16 bytes or more: plain ASCII is checked and
- * copied in blocks (16 bytes with SSE2, else 8), the last one overlapping
- * the one before; at the first block that holds a byte to escape, the
- * rest goes through jsonout_escape_to() (from the start of that block:
- * what came before is plain ASCII, so a character starts there). */
-char *
-jsonout_put_long(char *d, const char *str, size_t n)
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define JSONOUT_AVX2 1
+/* jsonout_plain16() of 32 bytes. */
+__attribute__((target("avx2"))) static inline unsigned
+jsonout_plain32(__m256i x)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	__m256i bad = _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('"')),
+				      _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\')));
+	__m256i in = _mm256_cmpgt_epi8(_mm256_add_epi8(x, _mm256_set1_epi8(1)),
+				       _mm256_set1_epi8(0x20));
+
+	return (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(bad, in));
+}
+
+/* jsonout_put_long() 32 bytes a block on a CPU with AVX2 (most values
+ * that long are under 100 bytes: one or two blocks and the last one);
+ * under 32 bytes, two blocks of 16 that overlap. */
+__attribute__((target("avx2"), noinline)) static char *
+jsonout_put_long_avx2(char *d, const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	__m256i x;
+
+	*d++ = '"';
+	if (n < 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+
+		_mm_storeu_si128((__m128i *)(void *)d, a);
+		_mm_storeu_si128((__m128i *)(void *)(d + n - 16), b);
+		if ((jsonout_plain16(a) & jsonout_plain16(b)) != 0xffffu)
+			goto escape;
+		d += n;
+		*d++ = '"';
+		return d;
+	}
+	for (; i + 32 <= n; i += 32) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		_mm256_storeu_si256((__m256i *)(void *)(d + i), x);
+		if (jsonout_plain32(x) != 0xffffffffu)
+			goto escape;
+	}
+	if (i < n) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)(s + n - 32));
+		_mm256_storeu_si256((__m256i *)(void *)(d + n - 32), x);
+		if (jsonout_plain32(x) != 0xffffffffu)
+			goto escape;
+	}
+	d += n;
+	*d++ = '"';
+	return d;
+escape:
+	return jsonout_put_rest(d + i, s + i, n - i);
+}
+#endif
+
+/* The code jsonout_put_long() runs: 2 AVX2, else SSE2 (or the plain
+ * one, as built); picked once (simd_pick(): by the build and the CPU, 0
+ * when BOUNCETAG_NO_SIMD is set), or by tests (jsonout_simd_force()); -1
+ * until then. */
+static int jsonout_simd = -1;
+
+#ifdef JSONOUT_AVX2
+#define JSONOUT_BUILT	(SIMD_BUILT_SSE2 | SIMD_AVX2)
+#else
+#define JSONOUT_BUILT	SIMD_BUILT_SSE2
+#endif
+
+int
+jsonout_simd_force(int level)
+{
+	int l = simd_pick(JSONOUT_BUILT, level);
+
+	__atomic_store_n(&jsonout_simd, l, __ATOMIC_RELAXED);
+	return l;
+}
+
+#ifdef JSONOUT_AVX2
+/* jsonout_simd on first use (apart: the choice is made on every string). */
+__attribute__((noinline, cold)) static int
+jsonout_level_pick(void)
+{
+	int level = simd_pick(JSONOUT_BUILT, -1);
+
+	__atomic_store_n(&jsonout_simd, level, __ATOMIC_RELAXED);
+	return level;	/* a race only picks the same twice */
+}
+
+static inline int
+jsonout_level(void)
+{
+	int level = __atomic_load_n(&jsonout_simd, __ATOMIC_RELAXED);
+
+	return level >= 0 ? level : jsonout_level_pick();
+}
+#endif
+
+/* jsonout_put_str() of 16 bytes or more (jsonout_put_long(), below, picks
+ * the code): plain ASCII is checked and
+ * copied in blocks (32 bytes with AVX2, 16 with SSE2, else 8), the last
+ * one overlapping the one before; at the first block that holds a byte
+ * to escape, the rest goes through jsonout_escape_to() (from the start
+ * of that block: what came before is plain ASCII, so a character starts
+ * there). */
+#if defined(__GNUC__)
+__attribute__((noinline))	/* jsonout_put_long() only chooses */
+#endif
+static char *
+jsonout_put_long_sse2(char *d, const unsigned char *s, size_t n)
+{
 	size_t i = 0;
 #ifdef __SSE2__
 	__m128i x;
@@ -410,6 +517,17 @@ escape:
 	return jsonout_put_rest(d + i, s + i, n - i);
 }
 
+/* (The choice alone: each path apart, called last.) */
+char *
+jsonout_put_long(char *d, const char *str, size_t n)
+{
+#ifdef JSONOUT_AVX2
+	if (jsonout_level() >= 2)
+		return jsonout_put_long_avx2(d, (const unsigned char *)str, n);
+#endif
+	return jsonout_put_long_sse2(d, (const unsigned char *)str, n);
+}
+
 /* The digits go backwards, two at a time from a table, into a scratch
  * buffer from its middle; twenty bytes from the first digit are then
  * copied whole (d has room for the longest number; what follows the
@@ -443,9 +561,9 @@ jsonout_put_uint(char *d, unsigned long long v)
 char *
 jsonout_reserve(jsonout *w, size_t need)
 {
-	if (need > sizeof(w->buf))
+	if (need > w->size)
 		return NULL;
-	if (need > sizeof(w->buf) - w->len)
+	if (need > w->size - w->len)
 		jsonout_flush(w);
 	return w->buf + w->len;
 }
@@ -454,7 +572,7 @@ void
 jsonout_commit(jsonout *w, char *end)
 {
 	w->len = (size_t)(end - w->buf);
-	if (w->len > sizeof(w->buf) / 2)
+	if (w->len > w->size / 2)
 		jsonout_flush(w);
 	w->nkeys = 0;
 }
@@ -462,16 +580,24 @@ jsonout_commit(jsonout *w, char *end)
 void
 jsonout_init(jsonout *w, FILE *f)
 {
+	jsonout_init_buf(w, f, w->own, sizeof(w->own));
+}
+
+void
+jsonout_init_buf(jsonout *w, FILE *f, char *buf, size_t size)
+{
 	w->f = f;
 	w->nkeys = 0;
 	w->len = 0;
+	w->buf = buf;
+	w->size = size;
 }
 
 /* "{", always left in the buffer (the first key may write over it). */
 void
 jsonout_open(jsonout *w)
 {
-	if (w->len + 1 > sizeof(w->buf))
+	if (w->len + 1 > w->size)
 		jsonout_flush(w);
 	w->buf[w->len++] = '{';
 	w->nkeys = 0;
@@ -499,14 +625,14 @@ jsonout_value_str(jsonout *w, const char *val)
 	char *d;
 
 	if (val == NULL) {
-		if (w->len + 4 > sizeof(w->buf))
+		if (w->len + 4 > w->size)
 			jsonout_flush(w);
 		memcpy(w->buf + w->len, "null", 4);
 		w->len += 4;
 		return;
 	}
 	n = strlen(val);
-	if (n >= (sizeof(w->buf) - 2) / 6 || w->len + 6 * n + 2 > sizeof(w->buf)) {
+	if (n >= (w->size - 2) / 6 || w->len + 6 * n + 2 > w->size) {
 		jsonout_quoted(w, 0, val, n, 0);
 		return;
 	}
@@ -551,7 +677,7 @@ void
 jsonout_close(jsonout *w)
 {
 	jsonout_raw(w, "}\n", 2);
-	if (w->len > sizeof(w->buf) / 2)
+	if (w->len > w->size / 2)
 		jsonout_flush(w);
 	w->nkeys = 0;
 }

@@ -22,18 +22,21 @@
  * returns the length the whole string needs (like snprintf). */
 size_t jsonout_escape(const char *s, size_t n, char *out, size_t outlen);
 
-/* The writer's buffer: an entry of the command's output is written in it
- * in place (jsonout_reserve()) unless its strings add up to more than
- * about 5 KB (room is asked for at six bytes a byte, the longest escape). */
+/* The writer's own buffer: an object is written in it in place
+ * (jsonout_reserve()) unless its strings add up to more than about 5 KB
+ * (room is asked for at six bytes a byte, the longest escape). */
 #define JSONOUT_BUF	(32u << 10)
 
 /* A writer: the object is built in buf and written to f in one fwrite()
- * (more when it outgrows buf) by jsonout_end(). */
+ * (more when it outgrows buf) by jsonout_end().  buf is the writer's own,
+ * or a larger one of the caller's (jsonout_init_buf()). */
 typedef struct jsonout {
 	FILE *f;
 	int nkeys;	/* keys written in the current object */
 	size_t len;	/* bytes in buf not yet written */
-	char buf[JSONOUT_BUF];
+	size_t size;	/* bytes of buf */
+	char *buf;	/* own, or the caller's */
+	char own[JSONOUT_BUF];
 } jsonout;
 
 void jsonout_begin(jsonout *w, FILE *f);		/* "{" */
@@ -46,6 +49,9 @@ void jsonout_end(jsonout *w);				/* "}\n", written out */
  * writes out the rest (call it before anything else writes to the
  * stream, and at the end). */
 void jsonout_init(jsonout *w, FILE *f);
+/* The same with the caller's buffer of size bytes (at least JSONOUT_BUF),
+ * which must outlive the writer: fewer, larger writes. */
+void jsonout_init_buf(jsonout *w, FILE *f, char *buf, size_t size);
 void jsonout_open(jsonout *w);
 void jsonout_close(jsonout *w);
 void jsonout_flush(jsonout *w);
@@ -66,6 +72,10 @@ void jsonout_commit(jsonout *w, char *end);
  * Inline below; its pieces: */
 static inline char *jsonout_put_str(char *d, const char *s, size_t n);
 char *jsonout_put_long(char *d, const char *s, size_t n);	/* n >= 16 */
+/* The vector code jsonout_put_long() runs (tests): 2 AVX2, 1 SSE2, 0 the
+ * plain one; at most what the build and the CPU have, -1 the best.  An
+ * SSE2 build's plain level is its SSE2 code.  Returns the level taken. */
+int jsonout_simd_force(int level);
 char *jsonout_put_escaped(char *d, const char *s, size_t n);	/* any */
 /* v in decimal at d, which needs room for 20 bytes (the longest). */
 char *jsonout_put_uint(char *d, unsigned long long v);
@@ -189,7 +199,7 @@ static inline void jsonout_key(jsonout *w, const char *ck, size_t ckn)
 {
 	char *p;
 
-	if (ckn > sizeof(w->buf) - w->len) {
+	if (ckn > w->size - w->len) {
 		jsonout_key_slow(w, ck, ckn);
 		return;
 	}
@@ -203,7 +213,7 @@ static inline void jsonout_key(jsonout *w, const char *ck, size_t ckn)
 static inline void jsonout_strk(jsonout *w, const char *ck, size_t ckn, const char *val)
 {
 	jsonout_key(w, ck, ckn);
-	if (val == NULL && w->len + 4 <= sizeof(w->buf)) {
+	if (val == NULL && w->len + 4 <= w->size) {
 		memcpy(w->buf + w->len, "null", 4);	/* half the members are null */
 		w->len += 4;
 		return;

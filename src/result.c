@@ -13,6 +13,7 @@
  * read for one message.  reason/description/format are static or owned
  * by the ruleset, never by the result.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -193,18 +194,53 @@ result_add_rcpt(bt_result *r, size_t max_rcpts)
 	return rc;
 }
 
-int
-result_set(bt_result *r, char **field, const char *s, size_t len, size_t cap)
+/* s[0..len) to p (apart): most values are short, copied as two words
+ * that overlap, not through a call; memcpy() for the rest, last, so that
+ * nothing is kept across the call. */
+static inline void
+result_copy(char *p, const char *s, size_t len)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (len > 32) {
+		memcpy(p, s, len);
+	} else if (len > 16) {
+		char h[16], t[16];
+
+		memcpy(h, s, 16);
+		memcpy(t, s + len - 16, 16);
+		memcpy(p, h, 16);
+		memcpy(p + len - 16, t, 16);
+	} else if (len >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + len - 8, 8);
+		memcpy(p, &a, 8);
+		memcpy(p + len - 8, &b, 8);
+	} else if (len >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		memcpy(p, &x, 4);
+		memcpy(p + len - 4, &y, 4);
+	} else if (len > 0) {
+		p[0] = s[0];
+		p[len >> 1] = s[len >> 1];
+		p[len - 1] = s[len - 1];
+	}
+}
+
+/* result_set() of a string that is not simply put after the others in
+ * the newest block: the field's own string rewritten in place, or a new
+ * block.  Apart, so that the common case keeps nothing across a call. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+result_set_slow(bt_result *r, char **field, const char *s, size_t len)
 {
 	struct result_block *b = r->arena;
 	char *p;
 
-	if (s == NULL)
-		return 0;
-	if (cap > 0 && len > cap) {
-		len = cap;
-		r->caps_hit |= BT_CAP_FIELD;
-	}
 	if (b != NULL && *field != NULL && *field == b->last &&
 	    (size_t)(*field - b->data) + len < b->size) {
 		/* the last string copied: rewritten in place (s may lie in it) */
@@ -229,6 +265,31 @@ result_set(bt_result *r, char **field, const char *s, size_t len, size_t cap)
 	b->used += len + 1;
 	b->last = p;
 	*field = p;
+	return 0;
+}
+
+int
+result_set(bt_result *r, char **field, const char *s, size_t len, size_t cap)
+{
+	struct result_block *b = r->arena;
+	char *p;
+
+	if (s == NULL)
+		return 0;
+	if (cap > 0 && len > cap) {
+		len = cap;
+		r->caps_hit |= BT_CAP_FIELD;
+	}
+	if (b == NULL || (*field != NULL && *field == b->last) ||
+	    b->size - b->used <= len)
+		return result_set_slow(r, field, s, len);
+	/* the common case: after the others in the newest block */
+	p = b->data + b->used;
+	p[len] = '\0';
+	b->used += len + 1;
+	b->last = p;
+	*field = p;
+	result_copy(p, s, len);
 	return 0;
 }
 
