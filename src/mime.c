@@ -456,8 +456,19 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 			return;
 		}
 		mime_field_done(m);
-		if (m->is_message && m->cb.message_eoh != NULL)
+		if (m->is_message && m->cb.message_eoh != NULL) {
 			m->cb.message_eoh(m->cb.ctx, m->cur.in_message);
+			/* Stopped by message_eoh() (a returned message's
+			 * headers were all the engine wanted): nothing is read
+			 * and no callback comes until mime_begin(), which sets
+			 * up all mime_entity_done() would.  What it could still
+			 * leave is a cap in caps_hit, which needs a depth or a
+			 * count past its cap: skipped only when none is near. */
+			if (m->stopped && m->cur.depth < m->caps->max_depth &&
+			    m->nframes <= m->caps->max_depth &&
+			    m->nparts < m->caps->max_parts)
+				return;
+		}
 		mime_entity_done(m);
 		return;
 	}
