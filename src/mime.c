@@ -51,7 +51,7 @@ struct mime {
 	int saw_header;
 	unsigned blank_skips;
 	unsigned nparts;
-	char ct[MIME_CT_MAX + 1];	/* cur's Content-Type value */
+	char ct[MIME_CT_MAX + 1 + MIME_CT_PAD];	/* cur's Content-Type value */
 	int has_ct;
 	char *line;		/* max_line bytes */
 	size_t llen;
@@ -193,22 +193,15 @@ mime_entity_done(mime *m)
 {
 	mime_part *p = &m->cur;
 	char boundary[MIME_BOUNDARY_MAX + 1];
+	size_t blen = 0;
 
-	mime_type(m->has_ct ? m->ct : NULL, p->type, sizeof(p->type));
-	if (MIME_TYPE_HAS(p->type, "multipart/") &&
-	    mime_param(m->ct, "boundary", boundary, sizeof(boundary)) &&
-	    boundary[0] != '\0') {
+	if (m->has_ct)		/* type, boundary and report-type in one pass */
+		blen = mime_ct_read(m->ct, p->type, boundary, p->report_type);
+	else
+		memcpy(p->type, "text/plain", sizeof("text/plain"));
+	if (blen > 0) {		/* a multipart with a boundary */
 		mime_frame *f;
 
-		if (MIME_TYPE_IS(p->type, "multipart/report")) {
-			size_t i;
-
-			mime_param(m->ct, "report-type", p->report_type,
-				   sizeof(p->report_type));
-			for (i = 0; p->report_type[i]; i++)
-				p->report_type[i] = (char)tolower(
-					(unsigned char)p->report_type[i]);
-		}
 		m->cb.entity(m->cb.ctx, p);
 		if (p->depth + 1 > m->caps->max_depth ||
 		    m->nframes > m->caps->max_depth) {
@@ -217,8 +210,8 @@ mime_entity_done(mime *m)
 			return;
 		}
 		f = &m->frames[m->nframes++];
-		f->blen = strlen(boundary);
-		memcpy(f->boundary, boundary, f->blen + 1);
+		f->blen = blen;
+		memcpy(f->boundary, boundary, blen + 1);
 		f->depth = p->depth;
 		f->in_message = p->in_message;
 		f->matched = 0;
