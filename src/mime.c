@@ -734,6 +734,8 @@ mime_fast(mime *m, const char *buf, size_t len)
 {
 	size_t run, o;
 
+	if (m->nframes > 0 && buf[0] == '-' && len > 1 && buf[1] == '-')
+		return 0;	/* a line that may be a boundary: mime_line()'s */
 	switch (m->state) {
 	case S_BODY:
 		if (m->cur.enc == MIME_ENC_IDENT && m->nframes == 0 &&
