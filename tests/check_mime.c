@@ -636,6 +636,62 @@ START_TEST(test_qp_run)
 }
 END_TEST
 
+/* A message_eoh() that stops the parser (as the engine does at a returned
+ * message's blank line): no callback after it, the embedded message's own
+ * type not even looked at. */
+typedef struct stop_rec {
+	rec r;			/* first: the rec callbacks take the ctx as one */
+	mime *m;
+} stop_rec;
+
+static void
+cb_eoh_stop(void *ctx, unsigned in_message)
+{
+	stop_rec *s = ctx;
+
+	REC(&s->r, "[EOH%u]", in_message);
+	mime_stop(s->m);
+}
+
+START_TEST(test_stop_at_eoh)
+{
+	static const char msg[] =
+		"--outer\n"
+		"Content-Type: message/rfc822\n"
+		"\n"
+		"From: a@example.com\n"
+		"Content-Type: multipart/alternative; boundary=inner\n"
+		"\n"
+		"--inner\n"
+		"Content-Type: text/plain\n"
+		"\n"
+		"body\n"
+		"--inner--\n"
+		"--outer--\n";
+	stop_rec s;
+	mime_callbacks cb = { &s, cb_entity, cb_header, cb_eoh_stop, cb_data,
+			      cb_end, NULL, 0, NULL };
+	unsigned hit = 0;
+	bt_caps caps;
+
+	memset(&s, 0, sizeof(s));
+	s.r.want = 1;
+	engine_caps_default(&caps);
+	s.m = mime_new(&caps, &cb, &hit);
+	ck_assert_ptr_nonnull(s.m);
+	mime_begin(s.m, "multipart/mixed; boundary=outer", NULL);
+	mime_feed(s.m, msg, sizeof(msg) - 1);
+	mime_end(s.m);
+	mime_free(s.m);
+	ck_assert_str_eq(s.r.log,
+			 "[E multipart/mixed d0 m0][E message/rfc822 d1 m0]"
+			 "[H1 From=a@example.com]"
+			 "[H1 Content-Type=multipart/alternative; boundary=inner]"
+			 "[EOH1]");
+	ck_assert_uint_eq(hit, 0);
+}
+END_TEST
+
 /* mime_ct_read() against mime_type() and mime_param() (what mime.c called
  * before: "boundary" for a multipart, "report-type" lowercased for a
  * multipart/report with a boundary), on random values built of the pieces
@@ -789,6 +845,7 @@ mime_suite(void)
 	tcase_add_test(tc, test_qp_run);
 	tcase_add_test(tc, test_name_end);
 	tcase_add_test(tc, test_ct_read);
+	tcase_add_test(tc, test_stop_at_eoh);
 	suite_add_tcase(s, tc);
 	return s;
 }
