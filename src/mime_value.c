@@ -1,8 +1,10 @@
 /*
  * mime_value.c - helpers over MIME header values (see mime.h): the type of
- * a Content-Type, one of its parameters, the transfer encoding, and the
- * test for an unindented "name=value" parameter line.  Plain functions
- * over strings; the caller owns every buffer.
+ * a Content-Type, one of its parameters, both with the boundary and
+ * report-type in one pass (mime_ct_read(), what mime.c reads of every
+ * entity), the transfer encoding, and the test for an unindented
+ * "name=value" parameter line.  Plain functions over strings; the caller
+ * owns every buffer.
  */
 #include <stdint.h>
 #include <string.h>
