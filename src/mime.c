@@ -739,18 +739,16 @@ mime_fast(mime *m, const char *buf, size_t len)
 	switch (m->state) {
 	case S_BODY:
 		if (m->cur.enc == MIME_ENC_IDENT && m->nframes == 0 &&
-		    len <= m->caps->max_line) {
-			/* A single part's text, in fewer bytes than a line may
-			 * have: no line in it can be too long, none can be a
-			 * boundary, so mime_run() would give all its whole
-			 * lines (up to its last LF) when no CR is there to be
-			 * dropped: known by one memchr(), not by its lines. */
-			for (run = len; run > 0 && buf[run - 1] != '\n'; run--)
-				;	/* (most bodies end in their LF) */
-			if (run > 0 && memchr(buf, '\r', run) == NULL) {
-				m->cb.data(m->cb.ctx, &m->cur, buf, run);
-				return run;
-			}
+		    len <= m->caps->max_line && buf[len - 1] == '\n' &&
+		    memchr(buf, '\r', len) == NULL) {
+			/* A single part's text that ends in its LF (most
+			 * bodies, whole), in fewer bytes than a line may have:
+			 * no line in it can be too long, none can be a
+			 * boundary, so with no CR to be dropped mime_run()
+			 * would give it all: known by one memchr(), not by its
+			 * lines. */
+			m->cb.data(m->cb.ctx, &m->cur, buf, len);
+			return len;
 		}
 		if (m->cur.enc == MIME_ENC_IDENT &&
 		    (run = mime_run(m, buf, len, 1, len)) > 0) {
