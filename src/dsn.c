@@ -4,6 +4,9 @@
  *
  * Lines are gathered into fields (continuation lines joined with one space),
  * a field is applied when the next one starts.  Blank lines separate blocks.
+ * A field of one line is read where it lies in the bytes being fed: it is
+ * copied into the field buffer only when a continuation line follows or
+ * when the bytes are about to go (the end of dsn_feed()).
  * Real reports are often broken, so a block also starts when a recipient
  * field shows up in the per-message block, or when a second Final-Recipient
  * (or an Original-Recipient after a recipient) appears in the same block.
@@ -43,6 +46,7 @@ struct dsn {
 	int ldrop;		/* rest of an over-long line is dropped */
 	char *field;		/* max_header bytes */
 	size_t flen;
+	const char *fin;	/* the field's one line in the bytes fed, or NULL: in field */
 	int in_rcpt_area;	/* the per-message block is over */
 	long cur;		/* index of the rcpt of the current block, -1 none */
 	int dropping;		/* recipients capped: ignore this block */
@@ -87,6 +91,7 @@ dsn_begin(dsn *d, bt_result *r, int kind)
 	d->llen = 0;
 	d->ldrop = 0;
 	d->flen = 0;
+	d->fin = NULL;
 	d->in_rcpt_area = 0;
 	d->cur = -1;
 	d->dropping = 0;
@@ -464,11 +469,13 @@ dsn_token_span(const char *s, size_t n)
 	return i;
 }
 
-/* A complete field "Name: value" (already unfolded). */
+/* A complete field "Name: value" (already unfolded), n bytes at f, with
+ * a byte after them that is a NUL or a blank of isspace() (what reads a
+ * value past its length, dsn_value_status(), stops there). */
 static void
-dsn_field(dsn *d, char *f, size_t n)
+dsn_field(dsn *d, const char *f, size_t n)
 {
-	char *colon, *v, *end = f + n;
+	const char *colon, *v, *end = f + n;
 	size_t i;
 	enum dsn_fid id;
 
@@ -483,14 +490,12 @@ dsn_field(dsn *d, char *f, size_t n)
 		i--;
 	if ((id = dsn_field_id(f, i)) == DSN_F_OTHER)
 		return;		/* a field no one reads: its value neither */
-	f[i] = '\0';
 	v = colon + 1;
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
 	while (end > v && (end[-1] == ' ' ||	/* isspace(), in line */
 	    (end[-1] >= '\t' && end[-1] <= '\r')))
 		end--;
-	*end = '\0';
 	if (d->kind == DSN_FEEDBACK) {
 		dsn_feedback_field(d, id, v, (size_t)(end - v));
 		return;
@@ -505,14 +510,31 @@ static void
 dsn_flush_field(dsn *d)
 {
 	if (d->flen > 0) {
-		d->field[d->flen] = '\0';
-		dsn_field(d, d->field, d->flen);
+		if (d->fin != NULL) {	/* followed by its line's end */
+			dsn_field(d, d->fin, d->flen);
+			d->fin = NULL;
+		} else {
+			d->field[d->flen] = '\0';
+			dsn_field(d, d->field, d->flen);
+		}
 		d->flen = 0;
 	}
 }
 
+/* The field's line read in place goes into the field buffer. */
+static void
+dsn_keep_field(dsn *d)
+{
+	if (d->fin != NULL) {
+		memcpy(d->field, d->fin, d->flen);
+		d->fin = NULL;
+	}
+}
+
+/* A line of n bytes at s, less its LF; in_place: s is in the bytes being
+ * fed (its LF follows it), not in the line buffer. */
 DSN_INLINE void
-dsn_line(dsn *d, const char *s, size_t n)
+dsn_line(dsn *d, const char *s, size_t n, int in_place)
 {
 	size_t room;
 
@@ -528,6 +550,7 @@ dsn_line(dsn *d, const char *s, size_t n)
 	if (s[0] == ' ' || s[0] == '\t') {
 		if (d->flen == 0)
 			return;		/* continuation of nothing: junk */
+		dsn_keep_field(d);
 		while (n > 0 && (*s == ' ' || *s == '\t'))
 			s++, n--;
 		room = d->caps->max_header - d->flen;
@@ -544,7 +567,11 @@ dsn_line(dsn *d, const char *s, size_t n)
 		return;
 	}
 	dsn_flush_field(d);
-	memcpy(d->field, s, n);		/* n <= max_header: see dsn_feed */
+	if (in_place) {
+		d->fin = s;
+	} else {
+		memcpy(d->field, s, n);		/* n <= max_header: see dsn_feed */
+	}
 	d->flen = n;
 }
 
@@ -574,7 +601,7 @@ dsn_lines(dsn *d, const char *buf, size_t len, size_t max)
 			m &= m - 1;
 			if ((size_t)(nl - p) > max)
 				return (size_t)(p - buf);
-			dsn_line(d, p, (size_t)(nl - p));
+			dsn_line(d, p, (size_t)(nl - p), 1);
 			p = nl + 1;
 		}
 	}
@@ -601,7 +628,7 @@ dsn_feed(dsn *d, const char *buf, size_t len)
 		size_t n = nl ? (size_t)(nl - buf) : len;
 
 		if (nl != NULL && d->llen == 0 && !d->ldrop && n <= max) {
-			dsn_line(d, buf, n);	/* a whole line: read in place */
+			dsn_line(d, buf, n, 1);	/* a whole line: read in place */
 			buf += n + 1;
 			len -= n + 1;
 			continue;
@@ -618,18 +645,19 @@ dsn_feed(dsn *d, const char *buf, size_t len)
 		buf += nl ? n + 1 : n;
 		len -= nl ? n + 1 : n;
 		if (nl) {
-			dsn_line(d, d->line, d->llen);
+			dsn_line(d, d->line, d->llen, 0);
 			d->llen = 0;
 			d->ldrop = 0;
 		}
 	}
+	dsn_keep_field(d);	/* the bytes fed go */
 }
 
 size_t
 dsn_end(dsn *d)
 {
 	if (d->llen > 0)
-		dsn_line(d, d->line, d->llen);
+		dsn_line(d, d->line, d->llen, 0);
 	d->llen = 0;
 	d->ldrop = 0;
 	dsn_flush_field(d);

@@ -241,6 +241,17 @@ engine_text_html(engine *e, const char *buf, size_t len)
 	}
 }
 
+/* After text was added: a one-part text whose text is full has nothing
+ * more to be read. */
+static inline void
+engine_text_check(engine *e)
+{
+	if (e->tlen >= e->caps.max_text && e->top_leaf && e->state != E_DONE) {
+		e->state = E_DONE;
+		mime_stop(e->m);
+	}
+}
+
 static void
 engine_text_add(engine *e, const char *buf, size_t len)
 {
@@ -248,10 +259,7 @@ engine_text_add(engine *e, const char *buf, size_t len)
 		engine_text_html(e, buf, len);
 	else
 		engine_text_plain(e, buf, len);
-	if (e->tlen >= e->caps.max_text && e->top_leaf && e->state != E_DONE) {
-		e->state = E_DONE;	/* a one-part text: nothing more to read */
-		mime_stop(e->m);
-	}
+	engine_text_check(e);
 }
 
 static int
@@ -360,7 +368,11 @@ engine_end(void *ctx, const mime_part *p)
 		engine_text_add(e, "\n", 1);
 		break;
 	case SINK_TEXT:
-		engine_text_add(e, "\n", 1);
+		/* engine_text_add(e, "\n", 1) without its calls: one for
+		 * every text part */
+		if (e->tlen < e->caps.max_text)
+			e->text[e->tlen++] = '\n';
+		engine_text_check(e);
 		break;
 	default:
 		break;

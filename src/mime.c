@@ -51,7 +51,7 @@ struct mime {
 	int saw_header;
 	unsigned blank_skips;
 	unsigned nparts;
-	char ct[MIME_CT_MAX + 1];	/* cur's Content-Type value */
+	char ct[MIME_CT_MAX + 1 + MIME_CT_PAD];	/* cur's Content-Type value */
 	int has_ct;
 	char *line;		/* max_line bytes */
 	size_t llen;
@@ -193,22 +193,15 @@ mime_entity_done(mime *m)
 {
 	mime_part *p = &m->cur;
 	char boundary[MIME_BOUNDARY_MAX + 1];
+	size_t blen = 0;
 
-	mime_type(m->has_ct ? m->ct : NULL, p->type, sizeof(p->type));
-	if (MIME_TYPE_HAS(p->type, "multipart/") &&
-	    mime_param(m->ct, "boundary", boundary, sizeof(boundary)) &&
-	    boundary[0] != '\0') {
+	if (m->has_ct)		/* type, boundary and report-type in one pass */
+		blen = mime_ct_read(m->ct, p->type, boundary, p->report_type);
+	else
+		memcpy(p->type, "text/plain", sizeof("text/plain"));
+	if (blen > 0) {		/* a multipart with a boundary */
 		mime_frame *f;
 
-		if (MIME_TYPE_IS(p->type, "multipart/report")) {
-			size_t i;
-
-			mime_param(m->ct, "report-type", p->report_type,
-				   sizeof(p->report_type));
-			for (i = 0; p->report_type[i]; i++)
-				p->report_type[i] = (char)tolower(
-					(unsigned char)p->report_type[i]);
-		}
 		m->cb.entity(m->cb.ctx, p);
 		if (p->depth + 1 > m->caps->max_depth ||
 		    m->nframes > m->caps->max_depth) {
@@ -217,8 +210,8 @@ mime_entity_done(mime *m)
 			return;
 		}
 		f = &m->frames[m->nframes++];
-		f->blen = strlen(boundary);
-		memcpy(f->boundary, boundary, f->blen + 1);
+		f->blen = blen;
+		memcpy(f->boundary, boundary, blen + 1);
 		f->depth = p->depth;
 		f->in_message = p->in_message;
 		f->matched = 0;
@@ -456,8 +449,19 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 			return;
 		}
 		mime_field_done(m);
-		if (m->is_message && m->cb.message_eoh != NULL)
+		if (m->is_message && m->cb.message_eoh != NULL) {
 			m->cb.message_eoh(m->cb.ctx, m->cur.in_message);
+			/* Stopped by message_eoh() (a returned message's
+			 * headers were all the engine wanted): nothing is read
+			 * and no callback comes until mime_begin(), which sets
+			 * up all mime_entity_done() would.  What it could still
+			 * leave is a cap in caps_hit, which needs a depth or a
+			 * count past its cap: skipped only when none is near. */
+			if (m->stopped && m->cur.depth < m->caps->max_depth &&
+			    m->nframes <= m->caps->max_depth &&
+			    m->nparts < m->caps->max_parts)
+				return;
+		}
 		mime_entity_done(m);
 		return;
 	}
@@ -730,8 +734,22 @@ mime_fast(mime *m, const char *buf, size_t len)
 {
 	size_t run, o;
 
+	if (m->nframes > 0 && buf[0] == '-' && len > 1 && buf[1] == '-')
+		return 0;	/* a line that may be a boundary: mime_line()'s */
 	switch (m->state) {
 	case S_BODY:
+		if (m->cur.enc == MIME_ENC_IDENT && m->nframes == 0 &&
+		    len <= m->caps->max_line && buf[len - 1] == '\n' &&
+		    memchr(buf, '\r', len) == NULL) {
+			/* A single part's text that ends in its LF (most
+			 * bodies, whole), in fewer bytes than a line may have:
+			 * no line in it can be too long, none can be a
+			 * boundary, so with no CR to be dropped mime_run()
+			 * would give it all: known by one memchr(), not by its
+			 * lines. */
+			m->cb.data(m->cb.ctx, &m->cur, buf, len);
+			return len;
+		}
 		if (m->cur.enc == MIME_ENC_IDENT &&
 		    (run = mime_run(m, buf, len, 1, len)) > 0) {
 			m->cb.data(m->cb.ctx, &m->cur, buf, run);	/* as it is */

@@ -82,6 +82,16 @@ void mime_stop(mime *m);
 void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */
 /* 1 found; name in lowercase, starting with a letter */
 int mime_param(const char *ct, const char *name, char *out, size_t outlen);
+/* The bytes a Content-Type buffer read by mime_ct_read() has past its NUL. */
+#define MIME_CT_PAD	16
+/* mime_type() of ct into type (MIME_TYPE_MAX bytes); for a multipart, its
+ * boundary (mime_param(), into MIME_BOUNDARY_MAX + 1 bytes) and for
+ * multipart/report its report-type, lowercase (into MIME_PARAM_MAX bytes,
+ * written only for a multipart with a boundary): one pass.  ct holds
+ * MIME_CT_PAD readable bytes past its NUL.  Returns the boundary's length
+ * for a multipart with a boundary that is not empty, else 0. */
+size_t mime_ct_read(const char *ct, char *type, char *boundary,
+		    char *report_type);
 int mime_encoding(const char *cte);				/* enum mime_enc */
 /* Decode one quoted-printable line of n bytes into out (n + 1 bytes at
  * most); eol: the line had its line end (a soft break "=" drops it, else

@@ -38,6 +38,29 @@ feed(bt_result *r, int kind, const char *text, size_t chunk, size_t split)
 	return n;
 }
 
+/* The same, split in two at split, each piece fed from a scratch buffer
+ * overwritten once fed: nothing may be read from bytes fed before. */
+static size_t
+feed_scratch(bt_result *r, const char *text, size_t split)
+{
+	dsn *d = dsn_new(&caps);
+	size_t len = strlen(text), n;
+	char scratch[4096];
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_lt(len, sizeof(scratch));
+	dsn_begin(d, r, DSN_DELIVERY);
+	memcpy(scratch, text, split);
+	dsn_feed(d, scratch, split);
+	memset(scratch, '5', sizeof(scratch));
+	memcpy(scratch, text + split, len - split);
+	dsn_feed(d, scratch, len - split);
+	memset(scratch, '5', sizeof(scratch));
+	n = dsn_end(d);
+	dsn_free(d);
+	return n;
+}
+
 static void
 setup(void)
 {
@@ -115,6 +138,10 @@ START_TEST(test_splits_and_crlf)
 	for (i = 1; i < len; i++) {
 		result_init(&r);
 		feed(&r, DSN_DELIVERY, two, 0, i);
+		check_two(&r);
+		result_clear(&r);
+		result_init(&r);
+		feed_scratch(&r, two, i);
 		check_two(&r);
 		result_clear(&r);
 	}

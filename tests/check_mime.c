@@ -636,6 +636,157 @@ START_TEST(test_qp_run)
 }
 END_TEST
 
+/* A message_eoh() that stops the parser (as the engine does at a returned
+ * message's blank line): no callback after it, the embedded message's own
+ * type not even looked at. */
+typedef struct stop_rec {
+	rec r;			/* first: the rec callbacks take the ctx as one */
+	mime *m;
+} stop_rec;
+
+static void
+cb_eoh_stop(void *ctx, unsigned in_message)
+{
+	stop_rec *s = ctx;
+
+	REC(&s->r, "[EOH%u]", in_message);
+	mime_stop(s->m);
+}
+
+START_TEST(test_stop_at_eoh)
+{
+	static const char msg[] =
+		"--outer\n"
+		"Content-Type: message/rfc822\n"
+		"\n"
+		"From: a@example.com\n"
+		"Content-Type: multipart/alternative; boundary=inner\n"
+		"\n"
+		"--inner\n"
+		"Content-Type: text/plain\n"
+		"\n"
+		"body\n"
+		"--inner--\n"
+		"--outer--\n";
+	stop_rec s;
+	mime_callbacks cb = { &s, cb_entity, cb_header, cb_eoh_stop, cb_data,
+			      cb_end, NULL, 0, NULL };
+	unsigned hit = 0;
+	bt_caps caps;
+
+	memset(&s, 0, sizeof(s));
+	s.r.want = 1;
+	engine_caps_default(&caps);
+	s.m = mime_new(&caps, &cb, &hit);
+	ck_assert_ptr_nonnull(s.m);
+	mime_begin(s.m, "multipart/mixed; boundary=outer", NULL);
+	mime_feed(s.m, msg, sizeof(msg) - 1);
+	mime_end(s.m);
+	mime_free(s.m);
+	ck_assert_str_eq(s.r.log,
+			 "[E multipart/mixed d0 m0][E message/rfc822 d1 m0]"
+			 "[H1 From=a@example.com]"
+			 "[H1 Content-Type=multipart/alternative; boundary=inner]"
+			 "[EOH1]");
+	ck_assert_uint_eq(hit, 0);
+}
+END_TEST
+
+/* mime_ct_read() against mime_type() and mime_param() (what mime.c called
+ * before: "boundary" for a multipart, "report-type" lowercased for a
+ * multipart/report with a boundary), on random values built of the pieces
+ * that matter: types of any case and length, parameters with and without
+ * quotes, escapes, blanks, ';' inside quotes, cut values. */
+START_TEST(test_ct_read)
+{
+	static const char *const types[] = {
+		"multipart/report", "Multipart/Mixed", "MULTIPART/REPORT",
+		"multipart/Report", "text/plain", "multipart/", "multipartx/y",
+		"x", "/", "", " multipart/report", "\tmultipart/mixed",
+		"multipart/alternative-with-a-very-long-subtype-name-0123456789abcdef",
+		"multipart/report-with-a-very-long-subtype-name-0123456789abcdef;",
+	};
+	static const char *const seps[] = {
+		";", "; ", ";\t", ";\r\n ", " ", "", ";;", "\n\t;", " ; ",
+	};
+	static const char *const names[] = {
+		"boundary", "BOUNDARY", "Boundary", "boundar", "report-type",
+		"Report-Type", "REPORT-TYPE", "report-typ", "xboundary", "charset",
+		"b", "r", "",
+	};
+	static const char *const eqs[] = { "=", " = ", "\t=", "", " ", "==" };
+	static const char *const values[] = {
+		"abc", "\"abc\"", "\"a;b\"", "\"a\\\"b\"", "\"a\\", "\"", "",
+		"DELIVERY-STATUS", "\"Feedback-Report\"", "==_x=", "x y", "a;b",
+		"\"0123456789012345678901234567890123456789012345678901234567890123"
+		"4567890123456789012345678901234567890123456789012345678901234567"
+		"8901234567890123456789012345678901234567890123456789012345678901"
+		"23456789\"",
+		"0123456789012345678901234567890123456789012345678901234567890123"
+		"4567890123456789012345678901234567890123456789", "\x80\xc3", "A@Z[",
+	};
+#define CT_PICK(a)	(a)[(seed >> 16) % (sizeof(a) / sizeof((a)[0]))]
+	char ct[1024 + 1 + MIME_CT_PAD], type[MIME_TYPE_MAX], rtype[MIME_TYPE_MAX];
+	char b[MIME_BOUNDARY_MAX + 1], rb[MIME_BOUNDARY_MAX + 1];
+	char rt[MIME_PARAM_MAX], rrt[MIME_PARAM_MAX];
+	unsigned seed = 777, round, nb = 0, nrt = 0;
+
+	for (round = 0; round < 40000; round++) {
+		size_t len = 0, bl, rbl = 0, np, i, j;
+
+		seed = seed * 1103515245u + 12345u;
+		np = (seed >> 16) % 5;
+		for (i = 0; i <= np * 4; i++) {
+			const char *pc;
+			size_t k;
+
+			seed = seed * 1103515245u + 12345u;
+			if (i == 0)
+				pc = CT_PICK(types);
+			else if ((seed >> 8) % 16 == 0)	/* now and then junk */
+				pc = CT_PICK(values);
+			else {
+				j = (i - 1) % 4;
+				pc = j == 0 ? CT_PICK(seps) : j == 1 ? CT_PICK(names) :
+				     j == 2 ? CT_PICK(eqs) : CT_PICK(values);
+			}
+			k = strlen(pc);
+			if (len + k > 1024)
+				break;
+			memcpy(ct + len, pc, k);
+			len += k;
+		}
+		ct[len] = '\0';
+		memset(ct + len + 1, 'a', MIME_CT_PAD);	/* past the NUL: junk */
+		memset(rt, 'q', sizeof(rt));
+		rt[0] = '\0';
+		bl = mime_ct_read(ct, type, b, rt);
+		mime_type(ct, rtype, sizeof(rtype));
+		rrt[0] = '\0';
+		if (strncmp(rtype, "multipart/", 10) == 0 &&
+		    mime_param(ct, "boundary", rb, sizeof(rb)) && rb[0] != '\0') {
+			rbl = strlen(rb);
+			if (strcmp(rtype, "multipart/report") == 0) {
+				mime_param(ct, "report-type", rrt, sizeof(rrt));
+				for (i = 0; rrt[i]; i++)
+					rrt[i] = (char)tolower((unsigned char)rrt[i]);
+			}
+		}
+		ck_assert_str_eq(type, rtype);
+		ck_assert_uint_eq(bl, rbl);
+		if (bl > 0)
+			ck_assert_str_eq(b, rb);
+		ck_assert_str_eq(rt, rrt);
+		nb += bl > 0;
+		nrt += rt[0] != '\0';
+	}
+	/* the random values reach both parameters often */
+	ck_assert_uint_gt(nb, 2000);
+	ck_assert_uint_gt(nrt, 200);
+#undef CT_PICK
+}
+END_TEST
+
 /* mime_field_name_end() (one pass of 16 bytes with SSE2) against the
  * parameter span and the name's stop byte found byte by byte. */
 START_TEST(test_name_end)
@@ -693,6 +844,8 @@ mime_suite(void)
 	tcase_add_test(tc, test_run_span);
 	tcase_add_test(tc, test_qp_run);
 	tcase_add_test(tc, test_name_end);
+	tcase_add_test(tc, test_ct_read);
+	tcase_add_test(tc, test_stop_at_eoh);
 	suite_add_tcase(s, tc);
 	return s;
 }
