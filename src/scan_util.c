@@ -66,6 +66,43 @@ static scan_prefixes scan_cut_fields = SCAN_PREFIXES(scan_cut_field_list);
 			 (c) == '\f' || (c) == '\r')
 const unsigned char scan_space[256] = SCAN_TABLE256(SCAN_SP);
 
+/*
+ * The bytes that a cut line's trimmed view (l->t) can start with: the
+ * first byte, in either case, of every field and phrase above, and the
+ * lead bytes dropped before a phrase ('-', '=', '|'; ' ' cannot start
+ * l->t).  A field is compared at l->s, which is l->t when the line does
+ * not start with white space, and cannot match when it does (every field
+ * starts with a letter).  So a line whose l->t starts with another byte is
+ * no cut, and most lines are told so by this table alone (tests call
+ * scan_cut_first_ok()).
+ */
+#define SCAN_CUT0(c)	(((c) | 0x20) == 'a' || ((c) | 0x20) == 'b' || \
+			 ((c) | 0x20) == 'c' || ((c) | 0x20) == 'd' || \
+			 ((c) | 0x20) == 'i' || ((c) | 0x20) == 'm' || \
+			 ((c) | 0x20) == 'o' || ((c) | 0x20) == 'r' || \
+			 ((c) | 0x20) == 't' || ((c) | 0x20) == 'u' || \
+			 ((c) | 0x20) == 'x' || (c) == '-' || (c) == '=' || \
+			 (c) == '|')
+static const unsigned char scan_cut_first[256] = SCAN_TABLE256(SCAN_CUT0);
+
+int
+scan_cut_first_ok(void)
+{
+	const struct scan_str *list[2] = { scan_cut_field_list,
+	    scan_cut_phrase_list };
+	size_t i, k;
+
+	for (i = 0; i < 2; i++)
+		for (k = 0; list[i][k].s != NULL; k++) {
+			unsigned char c = (unsigned char)list[i][k].s[0];
+			if (!scan_cut_first[c] || (SCAN_IS_ALPHA(c) &&
+			    !scan_cut_first[c ^ 0x20]))
+				return 0;
+		}
+	return scan_cut_first['-'] && scan_cut_first['='] &&
+	    scan_cut_first['|'];
+}
+
 static int
 scan_is_cut(const scan_line *l)
 {
@@ -302,8 +339,10 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 				d->nat_over = 1;
 		}
 		/* a blank line is never the cut (every phrase and field of
-		 * scan_is_cut() starts with a byte that is not white space) */
-		if (l->tlen != 0 && scan_is_cut(l)) {
+		 * scan_is_cut() starts with a byte that is not white space),
+		 * nor a line that starts with a byte of none of them */
+		if (l->tlen != 0 && scan_cut_first[(unsigned char)*l->t] &&
+		    scan_is_cut(l)) {
 			d->cut = n++;
 			break;
 		}

@@ -22,7 +22,8 @@
  * Also the two one-pass helpers built on them: a diagnostic's remote-host
  * and command phrases (scan_diag_phrases(), as each set alone), and the
  * engine's first DSN field line in a text (scan_dsn_line(), AVX2 and
- * SSE2 against a plain loop).
+ * SSE2 against a plain loop).  And the split of a text into lines
+ * (scan_doc_init(), AVX2 and SSE2 against a plain split).
  */
 #include <check.h>
 #include <stdio.h>
@@ -470,6 +471,144 @@ START_TEST(test_dsn_line_plain_loop)
 }
 END_TEST
 
+/* --- the split ---------------------------------------------------------- */
+
+/* One line as scan_doc_init() must give it: t[0..len) up to its '\n'
+ * (*next after it), an '@' anywhere in it, without its '\r' and "> "
+ * quotes, trimmed. */
+static void
+ref_line(const char *t, const char *end, scan_line *l, const char **next)
+{
+	const char *e = memchr(t, '\n', (size_t)(end - t));
+	size_t len = e != NULL ? (size_t)(e - t) : (size_t)(end - t);
+	const char *s = t;
+
+	*next = e != NULL ? e + 1 : end;
+	l->at = memchr(t, '@', len) != NULL;
+	if (len > 0 && t[len - 1] == '\r')
+		len--;
+	while (len > 0 && *s == '>' && (len == 1 || s[1] == ' ')) {
+		s += len == 1 ? 1 : 2;
+		len -= len == 1 ? 1 : 2;
+	}
+	l->s = s;
+	l->len = len;
+	while (len > 0 && (*s == ' ' || (*s >= '\t' && *s <= '\r'))) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' ||
+	    (s[len - 1] >= '\t' && s[len - 1] <= '\r')))
+		len--;
+	l->t = s;
+	l->tlen = len;
+}
+
+/* scan_doc_init() of s[0..len) at the current level, checked line by line
+ * against ref_line() up to its cut; d is left for the caller to free. */
+static void
+split_check(scan_doc *d, const char *s, size_t len)
+{
+	static const bt_caps caps0 = { .max_field = 1024 };
+	static scan_input in;
+	const char *t = s, *next;
+	size_t i, nat = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.text = s;
+	in.len = len;
+	ck_assert_int_eq(scan_doc_init(d, &in, &caps0, NULL), 0);
+	ck_assert(d->cut <= d->nline);
+	ck_assert(d->cut == d->nline || d->cut == d->nline - 1);
+	for (i = 0; i < d->nline; i++) {
+		scan_line r;
+		ref_line(t, s + len, &r, &next);
+		ck_assert_ptr_eq(d->line[i].s, r.s);
+		ck_assert_uint_eq(d->line[i].len, r.len);
+		ck_assert_uint_eq(d->line[i].tlen, r.tlen);
+		if (r.tlen > 0)	/* a blank line's t is not read */
+			ck_assert_ptr_eq(d->line[i].t, r.t);
+		ck_assert_int_eq(d->line[i].at, r.at);
+		if (r.at && nat < SCAN_ATS0)
+			ck_assert_uint_eq(d->atl[nat++], i);
+		t = next;
+	}
+	ck_assert_ptr_eq(d->after, t);
+	ck_assert_uint_eq(d->nat, nat);
+	if (d->cut == d->nline)	/* no cut: the whole text */
+		ck_assert_ptr_eq(t, s + len);
+}
+
+/* scan_doc_init() at every level the CPU has (the AVX2 split, the SSE2 or
+ * plain one) against the plain split, on texts of short lines, '\r',
+ * '>' quotes, blanks and '@' around the 16- and 32-byte edges, with cut
+ * lines now and then: the same lines, the same cut. */
+START_TEST(test_split_plain_loop)
+{
+	static const char *const words[] = {
+		"\n", "\n", "\r\n", "> ", ">", "@", " @", "\t", "  ", "x@y.zz",
+		"\n----- Original message -----\n", "\nReceived: from x\n",
+		"\n| this is a copy of the message\n", "\nReturned mail",
+		"abc", "Thi", NULL
+	};
+	int lv[3], nlv = set_levels(lv), l;
+	size_t len, t, i;
+
+	for (len = 0; len <= 300; len += 1 + len / 40)
+		for (t = 0; t < 60; t++) {
+			char *s = malloc(len + 1);
+			size_t cut = 0, nline = 0;
+			ck_assert_ptr_nonnull(s);
+			fill(s, len, words);
+			for (l = 0; l < nlv; l++) {
+				scan_doc d;
+				ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
+				split_check(&d, s, len);
+				if (l == 0) {
+					cut = d.cut;
+					nline = d.nline;
+				}
+				ck_assert_uint_eq(d.cut, cut);
+				ck_assert_uint_eq(d.nline, nline);
+				scan_doc_free(&d);
+			}
+			free(s);
+		}
+	/* every way a line can start a returned message is still found
+	 * (the table of first bytes, scan_cut_first_ok()) */
+	ck_assert_int_eq(scan_cut_first_ok(), 1);
+	{
+		static const char *const cuts[] = {
+			"Received: from x", "return-path: <a@b.cc>",
+			"DKIM-Signature: v=1", "X-Received: by x",
+			"ARC-Seal: i=1", "Delivered-To: a@b.cc",
+			"----- Original message -----",
+			"=== Below this line is a copy of the message",
+			"| Original message follows",
+			"  Unsent message follows", "Message text follows",
+			"Included is a copy of the message header",
+			"THE ORIGINAL MESSAGE HEADERS ARE INCLUDED",
+			"Content-Type: message/rfc822",
+			"> ------ This is a copy of the message, including",
+			NULL
+		};
+		for (l = 0; l < nlv; l++) {
+			ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
+			for (i = 0; cuts[i] != NULL; i++) {
+				char buf[200];
+				scan_doc d;
+				snprintf(buf, sizeof(buf), "Hello.\n\n%s\nx\n",
+				    cuts[i]);
+				split_check(&d, buf, strlen(buf));
+				ck_assert_msg(d.cut == 2, "no cut at \"%s\"",
+				    cuts[i]);
+				scan_doc_free(&d);
+			}
+		}
+	}
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -492,6 +631,7 @@ search_suite(void)
 	tcase_add_test(tc, test_prefixes_first_in_list);
 	tcase_add_test(tc, test_diag_phrases_as_each);
 	tcase_add_test(tc, test_dsn_line_plain_loop);
+	tcase_add_test(tc, test_split_plain_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }
