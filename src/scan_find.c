@@ -398,11 +398,13 @@ scan_after_sent_by(const scan_doc *d, size_t i)
 	    (len >= 5 && scan_eq_fold(s + len - 5, " from", 5));
 }
 
-/* Remove the reporting MTA's boilerplate sentences from a diagnostic. */
+/* Remove the reporting MTA's boilerplate sentences from a diagnostic.
+ * Every change shortens it: a text of the same length is the same text,
+ * and keeps the codes found in it (b->codes). */
 void
 scan_denoise(scan_buf *b)
 {
-	size_t i;
+	size_t i, len0 = b->len;
 
 	for (i = 0; b->p != NULL && scan_noise[i] != NULL; i++) {
 		size_t n = strlen(scan_noise[i]);
@@ -415,7 +417,8 @@ scan_denoise(scan_buf *b)
 	}
 	while (b->len > 0 && b->p[b->len - 1] == ' ')
 		b->p[--b->len] = '\0';
-	b->codes = 0;	/* p may have changed */
+	if (b->len != len0)
+		b->codes = 0;	/* p has changed */
 }
 
 /* Is the address that ends at offset e of line l alone on its line (no

@@ -23,7 +23,8 @@
  * and command phrases (scan_diag_phrases(), as each set alone), and the
  * engine's first DSN field line in a text (scan_dsn_line(), AVX2 and
  * SSE2 against a plain loop).  And the split of a text into lines
- * (scan_doc_init(), AVX2 and SSE2 against a plain split).
+ * (scan_doc_init(), AVX2 and SSE2 against a plain split), and the codes
+ * a diagnostic keeps through scan_denoise().
  */
 #include <check.h>
 #include <stdio.h>
@@ -609,6 +610,36 @@ START_TEST(test_split_plain_loop)
 }
 END_TEST
 
+/* scan_denoise() keeps the codes found in a text only when it leaves the
+ * text as it was: here the noise sentence parts "(550" from the words
+ * after it, and only then is 550 a reply code. */
+START_TEST(test_denoise_keeps_codes)
+{
+	scan_buf b;
+	char rc[4];
+	const char *t = "Refused (550I'm not going to try again; this message "
+	    "has been in the queue too long. user unknown)";
+
+	memset(&b, 0, sizeof(b));
+	b.cap = 1024;
+	scan_buf_add(&b, t, strlen(t));
+	ck_assert_int_eq(scan_buf_reply(&b, rc), 0);
+	scan_denoise(&b);
+	ck_assert_str_eq(b.p, "Refused (550 user unknown)");
+	ck_assert_int_eq(scan_buf_reply(&b, rc), 1);
+	ck_assert_str_eq(rc, "550");
+	scan_buf_free(&b);
+	/* nothing to drop: the codes found before are still right */
+	scan_buf_add(&b, "Refused (550 user unknown)", 26);
+	ck_assert_int_eq(scan_buf_reply(&b, rc), 1);
+	scan_denoise(&b);
+	ck_assert_int_eq(b.codes & 3, 3);
+	ck_assert_int_eq(scan_buf_reply(&b, rc), 1);
+	ck_assert_str_eq(rc, "550");
+	scan_buf_free(&b);
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -632,6 +663,7 @@ search_suite(void)
 	tcase_add_test(tc, test_diag_phrases_as_each);
 	tcase_add_test(tc, test_dsn_line_plain_loop);
 	tcase_add_test(tc, test_split_plain_loop);
+	tcase_add_test(tc, test_denoise_keeps_codes);
 	suite_add_tcase(s, tc);
 	return s;
 }
