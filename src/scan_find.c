@@ -93,12 +93,20 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 		d->cand = p;
 	}
 	c = &d->cand[d->ncand++];
-	memset(c, 0, sizeof(*c));
+	/* every field zeroed but the two strings that are only read up to
+	 * their NUL (addr, set here, and mta): ~400 bytes a candidate */
 	memcpy(c->addr, a, alen);
 	c->addr[alen] = '\0';
+	memset(&c->diag, 0, sizeof(c->diag));
+	memset(c->status, 0, sizeof(c->status));
+	memset(c->cmd, 0, sizeof(c->cmd));
+	c->mta[0] = '\0';
+	c->strength = strength;
+	c->delayed = 0;
+	c->kind = SCAN_KIND_FAILED;
+	c->final = 0;
 	c->diag.cap = d->caps->max_field;
 	c->diag.pool = &d->pool;
-	c->strength = strength;
 	return c;
 }
 
