@@ -290,10 +290,9 @@ scan_anchor(scan_doc *d, const scan_line *l, size_t *aoff,
 		while (p < end && (*p == ' ' || *p == '<' || *p == '"'))
 			p++;
 	}
-	/* the address must start at p: most lines of prose fail at their
-	 * first word, before the search */
-	if (!scan_addr_starts(p, end) ||
-	    !scan_addr_find(p, (size_t)(end - p), &off, &n) || off != 0)
+	/* the address must start at p (most lines of prose fail at their
+	 * first word) */
+	if ((n = scan_addr_at(p, end)) == 0)
 		return 0;
 	if (scan_addr_skipped(d, p, n, *dstart != NULL))
 		return 0;

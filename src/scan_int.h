@@ -323,7 +323,7 @@ scan_eq_fold(const char *s, const char *needle, size_t n)
 
 /* scan_addr.c */
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
-int scan_addr_starts(const char *p, const char *end);
+size_t scan_addr_at(const char *p, const char *end);
 int scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict);
 
 /* scan_code.c */

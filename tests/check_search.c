@@ -23,8 +23,9 @@
  * and command phrases (scan_diag_phrases(), as each set alone), and the
  * engine's first DSN field line in a text (scan_dsn_line(), AVX2 and
  * SSE2 against a plain loop).  And the split of a text into lines
- * (scan_doc_init(), AVX2 and SSE2 against a plain split), and the codes
- * a diagnostic keeps through scan_denoise().
+ * (scan_doc_init(), AVX2 and SSE2 against a plain split), the codes a
+ * diagnostic keeps through scan_denoise(), and the address at the start
+ * of a line (scan_addr_at(), as scan_addr_find() at offset 0).
  */
 #include <check.h>
 #include <stdio.h>
@@ -640,6 +641,53 @@ START_TEST(test_denoise_keeps_codes)
 }
 END_TEST
 
+/* scan_addr_at() is scan_addr_find() at offset 0: on strings of address
+ * bytes, dots, '@', quotes and the bytes around them, long labels and
+ * long addresses, both answer alike. */
+START_TEST(test_addr_at_as_find)
+{
+	static const char *const words[] = {
+		"a", "b.", ".", "-", "@", "@@", "\"", "\"q\"@", "<", ">", " ",
+		"x_y", "+", "example.com", "co", "1", "..", "a@b.cc",
+		"\"a b\"@x.org", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		NULL
+	};
+	size_t len, t;
+
+	for (len = 0; len <= 300; len += 1 + len / 20)
+		for (t = 0; t < 400; t++) {
+			char *s = malloc(len + 1);
+			size_t off = 0, n = 0, want;
+			size_t i, nw = sizeof(words) / sizeof(words[0]) - 1;
+			ck_assert_ptr_nonnull(s);
+			/* whole words, so that addresses form often */
+			for (i = 0; i < len;) {
+				const char *w = words[rnd() % nw];
+				while (*w != '\0' && i < len)
+					s[i++] = *w++;
+			}
+			s[len] = '\0';
+			want = scan_addr_find(s, len, &off, &n) && off == 0 ?
+			    n : 0;
+			ck_assert_msg(scan_addr_at(s, s + len) == want,
+			    "\"%s\": %zu, not %zu", s, scan_addr_at(s,
+			    s + len), want);
+			free(s);
+		}
+	/* around the longest address taken (SCAN_MAX_ADDR) */
+	for (len = SCAN_MAX_ADDR - 8; len <= SCAN_MAX_ADDR + 8; len++) {
+		char buf[SCAN_MAX_ADDR + 40];
+		size_t off = 0, n = 0, want;
+		memset(buf, 'a', len - 6);
+		memcpy(buf + len - 6, "@ab.cd x", 9);
+		want = scan_addr_find(buf, len + 2, &off, &n) && off == 0 ?
+		    n : 0;
+		ck_assert_uint_eq(want, len <= SCAN_MAX_ADDR ? len : 0);
+		ck_assert_uint_eq(scan_addr_at(buf, buf + len + 2), want);
+	}
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -664,6 +712,7 @@ search_suite(void)
 	tcase_add_test(tc, test_dsn_line_plain_loop);
 	tcase_add_test(tc, test_split_plain_loop);
 	tcase_add_test(tc, test_denoise_keeps_codes);
+	tcase_add_test(tc, test_addr_at_as_find);
 	suite_add_tcase(s, tc);
 	return s;
 }
