@@ -24,8 +24,10 @@
  * engine's first DSN field line in a text (scan_dsn_line(), AVX2 and
  * SSE2 against a plain loop).  And the split of a text into lines
  * (scan_doc_init(), AVX2 and SSE2 against a plain split), the codes a
- * diagnostic keeps through scan_denoise(), and the address at the start
- * of a line (scan_addr_at(), as scan_addr_find() at offset 0).
+ * diagnostic keeps through scan_denoise(), the address at the start of a
+ * line (scan_addr_at(), as scan_addr_find() at offset 0), and the capped
+ * string builder (scan_buf_add(), 16 bytes at a time, against a plain
+ * loop).
  */
 #include <check.h>
 #include <stdio.h>
@@ -688,6 +690,97 @@ START_TEST(test_addr_at_as_find)
 }
 END_TEST
 
+/* scan_buf_add() as the comment above it says, byte by byte: trimmed,
+ * one space between the texts, runs of blanks (white space and NUL) made
+ * one space, cut where the cap is reached. */
+static void
+ref_buf_add(char *p, size_t *plen, int *trunc, size_t cap, const char *s,
+    size_t len)
+{
+	size_t i, j, k;
+	int sp;
+
+#define REF_SP(c)	((c) == ' ' || ((c) >= '\t' && (c) <= '\r'))
+#define REF_BL(c)	(REF_SP(c) || (c) == '\0')
+	while (len > 0 && REF_SP(*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && REF_SP(s[len - 1]))
+		len--;
+	if (len == 0 || *trunc)
+		return;
+	sp = *plen > 0;
+	for (i = 0; i < len; i = j) {
+		if (REF_BL(s[i])) {
+			sp = 1;
+			j = i + 1;
+			continue;
+		}
+		for (j = i; j < len && !REF_BL(s[j]); j++)
+			;
+		if (*plen + (size_t)sp + 1 > cap) {
+			*trunc = 1;
+			break;
+		}
+		if (sp)
+			p[(*plen)++] = ' ';
+		sp = 0;
+		k = j - i < cap - *plen ? j - i : cap - *plen;
+		memcpy(p + *plen, s + i, k);
+		*plen += k;
+		if (k < j - i) {
+			*trunc = 1;
+			break;
+		}
+	}
+	p[*plen] = '\0';
+#undef REF_SP
+#undef REF_BL
+}
+
+/* scan_buf_add() against ref_buf_add(): texts of words, single and
+ * double blanks of every kind, NULs, at every length up to 80 (in an
+ * exact-size malloc()), appended a few at a time under caps small and
+ * large. */
+START_TEST(test_buf_add_plain_loop)
+{
+	static const char *const words[] = {
+		"ab", "cde", " ", " ", "\t", "\n", "\r", "\v\f", "x y", NULL
+	};
+	static const size_t caps[] = { 5, 17, 33, 40, 100, 1024 };
+	size_t c, t, n, len;
+
+	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++)
+		for (t = 0; t < 300; t++) {
+			scan_buf b;
+			char ref[1100];
+			size_t rlen = 0;
+			int rtrunc = 0;
+
+			memset(&b, 0, sizeof(b));
+			b.cap = caps[c];
+			for (n = 0; n < 4; n++) {
+				char *s;
+				len = rnd() % 81;
+				s = malloc(len + 1);
+				ck_assert_ptr_nonnull(s);
+				fill(s, len, words);
+				if (len > 0 && rnd() % 4 == 0)
+					s[rnd() % len] = '\0';
+				scan_buf_add(&b, s, len);
+				ref_buf_add(ref, &rlen, &rtrunc, caps[c], s, len);
+				free(s);
+				ck_assert_uint_eq(b.len, rlen);
+				ck_assert_int_eq(b.trunc, rtrunc);
+				if (rlen > 0)
+					ck_assert(memcmp(b.p, ref, rlen + 1) == 0);
+			}
+			scan_buf_free(&b);
+		}
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -713,6 +806,7 @@ search_suite(void)
 	tcase_add_test(tc, test_split_plain_loop);
 	tcase_add_test(tc, test_denoise_keeps_codes);
 	tcase_add_test(tc, test_addr_at_as_find);
+	tcase_add_test(tc, test_buf_add_plain_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }
