@@ -25,11 +25,13 @@
  * SSE2 against a plain loop).  And the split of a text into lines
  * (scan_doc_init(), AVX2 and SSE2 against a plain split), the codes a
  * diagnostic keeps through scan_denoise(), the address at the start of a
- * line (scan_addr_at(), as scan_addr_find() at offset 0), and the capped
+ * line (scan_addr_at(), as scan_addr_find() at offset 0), the capped
  * string builder (scan_buf_add(), 16 bytes at a time, against a plain
- * loop).
+ * loop) and the reply and status codes (scan_reply_code(),
+ * scan_status_code(), 16 positions at a time, against plain loops).
  */
 #include <check.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -781,6 +783,102 @@ START_TEST(test_buf_add_plain_loop)
 }
 END_TEST
 
+/* scan_reply_code() and scan_status_code() as plain loops over every
+ * position: the rules of scan_code.c, written out. */
+static int
+ref_reply_code(const char *s, char out[4])
+{
+	const char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (p[0] < '2' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
+		    !isdigit((unsigned char)p[2]))
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
+		    p[-1] == '-' || p[-1] == '=' || p[-1] == '/'))
+			continue;
+		if (p > s && p[-1] == '#' && p[3] != ' ')
+			continue;
+		if (p[3] != '\0' && strchr(" -])',\";:", p[3]) == NULL)
+			continue;
+		if (p[3] == '-' && !isdigit((unsigned char)p[4]) &&
+		    !isspace((unsigned char)p[4]) && p[4] != '\0' &&
+		    p[4] != '\'' && !isalpha((unsigned char)p[4]))
+			continue;
+		if (p[3] == ':' && isdigit((unsigned char)p[4]))
+			continue;
+		memcpy(out, p, 3);
+		out[3] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+static int
+ref_status_code(const char *s, char out[16])
+{
+	const char *p, *q;
+
+	for (p = s; *p != '\0'; p++) {
+		size_t n1 = 0, n2 = 0;
+		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.')
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.'))
+			continue;
+		for (q = p + 2; isdigit((unsigned char)*q) && n1 < 4; q++)
+			n1++;
+		if (n1 == 0 || n1 > 3 || *q != '.')
+			continue;
+		q++;
+		while (isdigit((unsigned char)q[n2]) && n2 < 4)
+			n2++;
+		if (n2 == 0 || n2 > 3)
+			continue;
+		q += n2;
+		if ((*q == '.' && isdigit((unsigned char)q[1])) ||
+		    isalnum((unsigned char)*q))
+			continue;
+		memcpy(out, p, (size_t)(q - p));
+		out[q - p] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* The two against the plain loops on texts of digits, dots and the bytes
+ * around codes, codes near the end of texts of every length up to 100
+ * (exact-size malloc(): the NUL is the last byte). */
+START_TEST(test_codes_plain_loop)
+{
+	static const char *const words[] = {
+		"550", "5.1.1", "4.", "2", "3", "25", "0123456789", "...",
+		" ", "-", ":", "#", "]", "x", "'", "=", "/", "192.0.2.1", NULL
+	};
+	size_t len, t;
+
+	for (len = 0; len <= 100; len++)
+		for (t = 0; t < 300; t++) {
+			char *s = malloc(len + 1);
+			char a[16], b[16];
+			int ra, rb;
+			ck_assert_ptr_nonnull(s);
+			fill(s, len, words);
+			s[len] = '\0';
+			ra = scan_reply_code(s, a);
+			rb = ref_reply_code(s, b);
+			ck_assert_int_eq(ra, rb);
+			if (ra)
+				ck_assert_str_eq(a, b);
+			ra = scan_status_code(s, a);
+			rb = ref_status_code(s, b);
+			ck_assert_int_eq(ra, rb);
+			if (ra)
+				ck_assert_str_eq(a, b);
+			free(s);
+		}
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -807,6 +905,7 @@ search_suite(void)
 	tcase_add_test(tc, test_denoise_keeps_codes);
 	tcase_add_test(tc, test_addr_at_as_find);
 	tcase_add_test(tc, test_buf_add_plain_loop);
+	tcase_add_test(tc, test_codes_plain_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }
