@@ -329,6 +329,15 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 		if (n >= alloc && scan_line_room(d, n, &alloc) != 0)
 			return -1;
 		l = &d->line[n];
+		if (*t == '\n') {
+			/* an empty line (reports have many): what the
+			 * steps below make of it, at once */
+			l->s = l->t = t++;
+			l->len = l->tlen = 0;
+			l->at = 0;
+			n++;
+			continue;
+		}
 		t = scan_line_set(t, endf(t, (size_t)(end - t), &at), end, l);
 		scan_line_trim(l, end);
 		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
