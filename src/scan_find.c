@@ -141,8 +141,7 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 	{
 		/* "Sent <<< ", "Received >>> " (a transcript with words) */
 		const char *w = s;
-		while (w < end && SCAN_IS_ALPHA(*w))
-			w++;
+		w = scan_alpha_end(w, end);
 		if (w > s) {
 			if (end - w >= 4 && *w == ' ' &&
 			    (scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
@@ -190,8 +189,7 @@ scan_line_code(const scan_line *l)
 	unsigned char c = (unsigned char)*w;
 
 	if (SCAN_IS_ALPHA(c)) {
-		while (w < e && SCAN_IS_ALPHA(*w))
-			w++;
+		w = scan_alpha_end(w, e);
 		if (e - w < 4 || *w != ' ' ||
 		    !(scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
 			return NULL;

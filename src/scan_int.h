@@ -15,6 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "scan.h"
 
 #define SCAN_MAX_LINES	8192	/* lines of text looked at */
@@ -253,6 +256,30 @@ extern const unsigned char scan_space[256];	/* isspace(), C locale */
  * a locale). */
 #define SCAN_IS_ALPHA(c)	(((unsigned)(unsigned char)(c) | 0x20u) - 'a' < 26u)
 #define SCAN_IS_DIGIT(c)	((unsigned)(unsigned char)(c) - '0' < 10u)
+
+/* The end of the letters (SCAN_IS_ALPHA()) that start w[0..e - w): 16
+ * bytes at a time while there are 16 (scan_find.c walks the first word
+ * of every line, in scan_line_code() and scan_skip_lead()). */
+static inline const char *
+scan_alpha_end(const char *w, const char *e)
+{
+#ifdef __SSE2__
+	while (e - w >= 16) {
+		__m128i d = _mm_sub_epi8(_mm_or_si128(_mm_loadu_si128(
+		    (const __m128i *)(const void *)w), _mm_set1_epi8(0x20)),
+		    _mm_set1_epi8('a'));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_min_epu8(d, _mm_set1_epi8(25)), d));
+
+		if (m != 0xffffu)
+			return w + __builtin_ctz(~m);
+		w += 16;
+	}
+#endif
+	while (w < e && SCAN_IS_ALPHA(*w))
+		w++;
+	return w;
+}
 
 /* Drop the white space at both ends of s[0..*len). */
 static inline void

@@ -28,7 +28,8 @@
  * line (scan_addr_at(), as scan_addr_find() at offset 0), the capped
  * string builder (scan_buf_add(), 16 bytes at a time, against a plain
  * loop) and the reply and status codes (scan_reply_code(),
- * scan_status_code(), 16 positions at a time, against plain loops).
+ * scan_status_code(), 16 positions at a time, against plain loops), and
+ * the end of a line's first word (scan_alpha_end()).
  */
 #include <check.h>
 #include <ctype.h>
@@ -879,6 +880,34 @@ START_TEST(test_codes_plain_loop)
 }
 END_TEST
 
+/* scan_alpha_end() against the plain walk, on letters of both cases,
+ * their neighbours under | 0x20 ('@', '[', '`', '{') and high bytes, at
+ * every length up to 60 and every start. */
+START_TEST(test_alpha_end_plain_loop)
+{
+	static const char *const words[] = {
+		"abcdefghij", "XYZ", "@", "[", "`", "{", "\xc1", " ", "z", "A",
+		NULL
+	};
+	size_t len, t, k;
+
+	for (len = 0; len <= 60; len++)
+		for (t = 0; t < 200; t++) {
+			char *s = malloc(len + 1);
+			ck_assert_ptr_nonnull(s);
+			fill(s, len, words);
+			for (k = 0; k <= len; k++) {
+				const char *w = s + k;
+				while (w < s + len && ((*w | 0x20) >= 'a' &&
+				    (*w | 0x20) <= 'z'))
+					w++;
+				ck_assert_ptr_eq(scan_alpha_end(s + k, s + len), w);
+			}
+			free(s);
+		}
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -906,6 +935,7 @@ search_suite(void)
 	tcase_add_test(tc, test_addr_at_as_find);
 	tcase_add_test(tc, test_buf_add_plain_loop);
 	tcase_add_test(tc, test_codes_plain_loop);
+	tcase_add_test(tc, test_alpha_end_plain_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }
