@@ -525,7 +525,13 @@ scan_add_all(scan_doc *d, bt_result *r, const bt_caps *caps)
 		}
 		if (c->status[0] != '\0')
 			memcpy(rc->status, c->status, sizeof(rc->status));
-		scan_diag_init(&g, rc->diagnostic);
+		/* rc->diagnostic is a copy of c->diag.p (no NUL in it, no
+		 * longer than the cap of both): read in c->diag, whose codes
+		 * may have been found already (scan_global_to()) */
+		if (rc->diagnostic != NULL)
+			scan_diag_buf(&g, &c->diag);
+		else
+			scan_diag_init(&g, NULL);
 		scan_fill_codes(rc, &g, r, caps);
 		scan_fill_mta(rc, c, r, caps);
 		scan_fill_cmd(rc, c, &g, d, d->ncand == 1);

@@ -1,7 +1,8 @@
 /*
  * scan_addr.c - e-mail addresses in the text of a bounce: the first
- * well-formed one in a string, and whether an address is one of those that
- * are never a failed recipient (the report's own, mailer-daemons).
+ * well-formed one in a string (or the one at its start), and whether an
+ * address is one of those that are never a failed recipient (the
+ * report's own, mailer-daemons).
  *
  * Memory: nothing is allocated; results are offsets into the caller's text
  * (scan_addr_skipped() keeps where the report's own addresses are in the
@@ -119,17 +120,38 @@ scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen)
 	return 0;
 }
 
-/* Can scan_addr_find() find an address at offset 0 of p[0..end)?  Only
- * if p starts a quoted local part ('"'), or local-part bytes up to the
- * '@' (the scan back from its '@' reaches p). */
-int
-scan_addr_starts(const char *p, const char *end)
+/*
+ * The length of the address that scan_addr_find(p, end - p) finds at
+ * offset 0, or 0 when it finds none there (or finds one further on).
+ * Most lines of prose fail at their first word: a quoted local part
+ * ('"') is left to scan_addr_find(); else the bytes before the first '@'
+ * must all be local-part bytes.  Then that '@' is scan_addr_find()'s first
+ * candidate, with the local part p[a..k) (a: the leading dots, which only
+ * give an offset > 0) and no quote before it ('"' is no local-part byte);
+ * any later candidate's local part starts after this '@' (no local-part
+ * byte either), at an offset > 0.  So only that candidate is tested, as
+ * scan_addr_find() tests it, without the search for its '@' and the walk
+ * back over its local part.
+ */
+size_t
+scan_addr_at(const char *p, const char *end)
 {
-	if (p < end && *p == '"')
-		return 1;
-	while (p < end && scan_local_char((unsigned char)*p))
-		p++;
-	return p < end && *p == '@';
+	size_t len = (size_t)(end - p), k = 0, b, off, n;
+
+	if (len > 0 && *p == '"')
+		return scan_addr_find(p, len, &off, &n) && off == 0 ? n : 0;
+	while (k < len && scan_local_char((unsigned char)p[k]))
+		k++;
+	if (k == 0 || k == len || p[k] != '@' || p[0] == '.')
+		return 0;
+	b = k + 1;
+	while (b < len && scan_domain_char((unsigned char)p[b]))
+		b++;
+	while (b > k + 1 && (p[b - 1] == '.' || p[b - 1] == '-'))
+		b--;
+	if (b > SCAN_MAX_ADDR || !scan_domain_ok(p + k + 1, b - k - 1))
+		return 0;
+	return b;
 }
 
 /* Addresses that are not failed recipients: mailer-daemon mailboxes and

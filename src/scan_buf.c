@@ -61,6 +61,8 @@ scan_buf_spaces(__m128i x)
  * made ' ' (after the pending space, unless their first byte is that
  * space; a blank that ends them is left pending, as the next may be one
  * too): copied at once when they fit whole, with room for that space.
+ * The last bytes (fewer than 16) the same way, read as the 16 that end
+ * the text.
  */
 void
 scan_buf_add(scan_buf *b, const char *s, size_t len)
@@ -110,6 +112,40 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 				b->len += bl & 0x8000 ? 15 : 16;
 				sp = (bl & 0x8000) != 0;
 				j = i + 16;
+				continue;
+			}
+		}
+		if (len - i < 16 && len >= 16 && b->cap - b->len >= 17) {
+			/* The last r bytes, read as the 16 that end s (in s:
+			 * no read past it) and taken as above when they
+			 * have no two blanks side by side: bit k of bl, spc
+			 * is byte i + k now.  Moved to the front through a
+			 * copy; the 16 bytes stored past them are in the
+			 * room asked, and b->p[b->len] is set below. */
+			size_t r = len - i, sh = 16 - r;
+			unsigned char tmp[32];
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + len - 16));
+			unsigned bl, spc, last;
+
+			scan_buf_blanks(x, &bl, &spc);
+			bl >>= sh;
+			spc >>= sh;
+			if ((bl & (bl << 1)) == 0) {
+				if (bl != spc)
+					x = scan_buf_spaces(x);
+				if (sp && !(bl & 1))
+					b->p[b->len++] = ' ';
+				_mm_storeu_si128((__m128i *)(void *)tmp, x);
+				_mm_storeu_si128((__m128i *)(void *)(tmp + 16),
+				    _mm_setzero_si128());
+				_mm_storeu_si128((__m128i *)(void *)
+				    (b->p + b->len), _mm_loadu_si128(
+				    (const __m128i *)(const void *)(tmp + sh)));
+				last = (bl >> (r - 1)) & 1;
+				b->len += last ? r - 1 : r;
+				sp = last != 0;
+				j = len;
 				continue;
 			}
 		}

@@ -23,37 +23,52 @@ scan_code_range(__m128i x, char lo, char n)
 	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 	    _mm_min_epu8(d, _mm_set1_epi8(n)), d));
 }
+
+/* The candidates among the 16 positions at p (p[0..18) is read). */
+static inline unsigned
+scan_code_block(const char *p, int status)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+
+	if (status)
+		return (scan_code_range(a, '2', 3) & ~(unsigned)
+		    _mm_movemask_epi8(_mm_cmpeq_epi8(a,
+		    _mm_set1_epi8('3')))) & (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8('.')));
+	return scan_code_range(a, '2', 3) & scan_code_range(b, '0', 9) &
+	    scan_code_range(_mm_loadu_si128((const __m128i *)(const void *)
+	    (p + 2)), '0', 9);
+}
 #endif
 
 /*
  * The first position >= i of s[0..len) where a code can start: a digit
  * 2-5 (reply) followed by two digits, or a digit 2, 4 or 5 (status)
  * followed by '.'; len when none.  Sixteen positions at a time (the bytes
- * after them are read only when they are in s, its NUL included); what
- * it passes over fails the first test of the scans below anyway, and they
- * test the position it gives again.
+ * after them are read only when they are in s, its NUL included), the
+ * last ones too when s is 17 bytes long at least; what it passes over
+ * fails the first test of the scans below anyway, and they test the
+ * position it gives again.
  */
 static inline size_t
 scan_code_next(const char *s, size_t i, size_t len, int status)
 {
 #ifdef __SSE2__
-	for (; i + 16 + 2 <= len; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
-		    (s + i + 1));
-		unsigned m;
+	unsigned m;
 
-		if (status)
-			m = (scan_code_range(a, '2', 3) & ~(unsigned)
-			    _mm_movemask_epi8(_mm_cmpeq_epi8(a,
-			    _mm_set1_epi8('3')))) & (unsigned)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(b, _mm_set1_epi8('.')));
-		else
-			m = scan_code_range(a, '2', 3) & scan_code_range(b,
-			    '0', 9) & scan_code_range(_mm_loadu_si128(
-			    (const __m128i *)(const void *)(s + i + 2)), '0', 9);
-		if (m != 0)
+	for (; i + 16 + 2 <= len; i += 16)
+		if ((m = scan_code_block(s + i, status)) != 0)
 			return i + (size_t)__builtin_ctz(m);
+	/* The last positions (i >= len - 17): the block of the 16 that
+	 * end at len - 2, its bytes up to the NUL at len read, less those
+	 * before i.  Position len - 1 starts no code (the byte after it is
+	 * the NUL).  A shorter text is left to the scans, position by
+	 * position. */
+	if (len >= 17 && i < len) {
+		size_t q = len - 17;
+		m = scan_code_block(s + q, status) >> (i - q);
+		return m != 0 ? i + (size_t)__builtin_ctz(m) : len;
 	}
 #else
 	(void)status;

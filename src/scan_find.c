@@ -93,12 +93,20 @@ scan_cand_add(scan_doc *d, const char *a, size_t alen, int strength)
 		d->cand = p;
 	}
 	c = &d->cand[d->ncand++];
-	memset(c, 0, sizeof(*c));
+	/* every field zeroed but the two strings that are only read up to
+	 * their NUL (addr, set here, and mta): ~400 bytes a candidate */
 	memcpy(c->addr, a, alen);
 	c->addr[alen] = '\0';
+	memset(&c->diag, 0, sizeof(c->diag));
+	memset(c->status, 0, sizeof(c->status));
+	memset(c->cmd, 0, sizeof(c->cmd));
+	c->mta[0] = '\0';
+	c->strength = strength;
+	c->delayed = 0;
+	c->kind = SCAN_KIND_FAILED;
+	c->final = 0;
 	c->diag.cap = d->caps->max_field;
 	c->diag.pool = &d->pool;
-	c->strength = strength;
 	return c;
 }
 
@@ -133,8 +141,7 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 	{
 		/* "Sent <<< ", "Received >>> " (a transcript with words) */
 		const char *w = s;
-		while (w < end && SCAN_IS_ALPHA(*w))
-			w++;
+		w = scan_alpha_end(w, end);
 		if (w > s) {
 			if (end - w >= 4 && *w == ' ' &&
 			    (scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
@@ -182,8 +189,7 @@ scan_line_code(const scan_line *l)
 	unsigned char c = (unsigned char)*w;
 
 	if (SCAN_IS_ALPHA(c)) {
-		while (w < e && SCAN_IS_ALPHA(*w))
-			w++;
+		w = scan_alpha_end(w, e);
 		if (e - w < 4 || *w != ' ' ||
 		    !(scan_is3(w + 1, '<') || scan_is3(w + 1, '>')))
 			return NULL;
@@ -282,10 +288,9 @@ scan_anchor(scan_doc *d, const scan_line *l, size_t *aoff,
 		while (p < end && (*p == ' ' || *p == '<' || *p == '"'))
 			p++;
 	}
-	/* the address must start at p: most lines of prose fail at their
-	 * first word, before the search */
-	if (!scan_addr_starts(p, end) ||
-	    !scan_addr_find(p, (size_t)(end - p), &off, &n) || off != 0)
+	/* the address must start at p (most lines of prose fail at their
+	 * first word) */
+	if ((n = scan_addr_at(p, end)) == 0)
 		return 0;
 	if (scan_addr_skipped(d, p, n, *dstart != NULL))
 		return 0;
@@ -398,11 +403,13 @@ scan_after_sent_by(const scan_doc *d, size_t i)
 	    (len >= 5 && scan_eq_fold(s + len - 5, " from", 5));
 }
 
-/* Remove the reporting MTA's boilerplate sentences from a diagnostic. */
+/* Remove the reporting MTA's boilerplate sentences from a diagnostic.
+ * Every change shortens it: a text of the same length is the same text,
+ * and keeps the codes found in it (b->codes). */
 void
 scan_denoise(scan_buf *b)
 {
-	size_t i;
+	size_t i, len0 = b->len;
 
 	for (i = 0; b->p != NULL && scan_noise[i] != NULL; i++) {
 		size_t n = strlen(scan_noise[i]);
@@ -415,7 +422,8 @@ scan_denoise(scan_buf *b)
 	}
 	while (b->len > 0 && b->p[b->len - 1] == ' ')
 		b->p[--b->len] = '\0';
-	b->codes = 0;	/* p may have changed */
+	if (b->len != len0)
+		b->codes = 0;	/* p has changed */
 }
 
 /* Is the address that ends at offset e of line l alone on its line (no

@@ -15,6 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "scan.h"
 
 #define SCAN_MAX_LINES	8192	/* lines of text looked at */
@@ -221,6 +224,10 @@ scan_at_next(const scan_doc *d, size_t *k, size_t from)
 }
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
+/* For tests: every field and phrase that starts a cut line starts with a
+ * byte of the table that lets most lines skip the comparison (1), or not
+ * (0). */
+int scan_cut_first_ok(void);
 void scan_doc_free(scan_doc *d);
 /* The lines after the cut line, one at a time: scan_after_next() sets
  * the next one (only s and len) and returns 1, at most max of them, else
@@ -249,6 +256,30 @@ extern const unsigned char scan_space[256];	/* isspace(), C locale */
  * a locale). */
 #define SCAN_IS_ALPHA(c)	(((unsigned)(unsigned char)(c) | 0x20u) - 'a' < 26u)
 #define SCAN_IS_DIGIT(c)	((unsigned)(unsigned char)(c) - '0' < 10u)
+
+/* The end of the letters (SCAN_IS_ALPHA()) that start w[0..e - w): 16
+ * bytes at a time while there are 16 (scan_find.c walks the first word
+ * of every line, in scan_line_code() and scan_skip_lead()). */
+static inline const char *
+scan_alpha_end(const char *w, const char *e)
+{
+#ifdef __SSE2__
+	while (e - w >= 16) {
+		__m128i d = _mm_sub_epi8(_mm_or_si128(_mm_loadu_si128(
+		    (const __m128i *)(const void *)w), _mm_set1_epi8(0x20)),
+		    _mm_set1_epi8('a'));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_min_epu8(d, _mm_set1_epi8(25)), d));
+
+		if (m != 0xffffu)
+			return w + __builtin_ctz(~m);
+		w += 16;
+	}
+#endif
+	while (w < e && SCAN_IS_ALPHA(*w))
+		w++;
+	return w;
+}
 
 /* Drop the white space at both ends of s[0..*len). */
 static inline void
@@ -319,7 +350,7 @@ scan_eq_fold(const char *s, const char *needle, size_t n)
 
 /* scan_addr.c */
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
-int scan_addr_starts(const char *p, const char *end);
+size_t scan_addr_at(const char *p, const char *end);
 int scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict);
 
 /* scan_code.c */

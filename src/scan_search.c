@@ -49,8 +49,9 @@ scan_simd_byte(unsigned char c, __m128i *mask, __m128i *value)
 	*value = _mm_set1_epi8((char)(letter ? scan_lower[c] : c));
 }
 
-/* The first candidate position >= *start found 16 at a time; returns the
- * match or NULL, and leaves *start where the plain loop must go on. */
+/* The first match found 16 positions at a time, the last ones too (the
+ * caller makes sure len >= n - 1 + 16); returns it or NULL, and leaves
+ * *start where the plain loop must go on (len: nowhere). */
 static const char *
 scan_find_simd(const char *s, size_t len, const char *needle, size_t n,
     size_t *start)
@@ -60,22 +61,48 @@ scan_find_simd(const char *s, size_t len, const char *needle, size_t n,
 
 	scan_simd_byte((unsigned char)needle[0], &fm, &fv);
 	scan_simd_byte((unsigned char)needle[n - 1], &lm, &lv);
-	for (i = 0; i + n - 1 + 16 <= len; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+	for (i = 0; ; i += 16) {
+		__m128i a, b;
+		unsigned m;
+
+		if (i + n - 1 + 16 > len) {
+			/* the last positions (fewer than 16): the block of
+			 * the 16 that end at len - n (len >= n - 1 + 16),
+			 * less those tested already; no plain loop after */
+			size_t e = len - (n - 1) - 16;
+
+			if (i + n > len)
+				break;
+			m = ~0u << (i - e);
+			i = e;
+			a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			b = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i + n - 1));
+			m &= (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			    _mm_cmpeq_epi8(_mm_or_si128(a, fm), fv),
+			    _mm_cmpeq_epi8(_mm_or_si128(b, lm), lv)));
+			for (; m != 0; m &= m - 1) {
+				size_t k = (size_t)__builtin_ctz(m);
+				if (scan_eq_fold(s + i + k, needle, n))
+					return s + i + k;
+			}
+			break;
+		}
+		a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		b = _mm_loadu_si128((const __m128i *)(const void *)
 		    (s + i + n - 1));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
 		    _mm_cmpeq_epi8(_mm_or_si128(a, fm), fv),
 		    _mm_cmpeq_epi8(_mm_or_si128(b, lm), lv)));
 
-		while (m != 0) {
+		for (; m != 0; m &= m - 1) {
 			size_t k = (size_t)__builtin_ctz(m);
 			if (scan_eq_fold(s + i + k, needle, n))
 				return s + i + k;
-			m &= m - 1;
 		}
 	}
-	*start = i;
+	*start = len;	/* every position tested */
 	return NULL;
 }
 #endif

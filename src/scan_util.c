@@ -66,6 +66,43 @@ static scan_prefixes scan_cut_fields = SCAN_PREFIXES(scan_cut_field_list);
 			 (c) == '\f' || (c) == '\r')
 const unsigned char scan_space[256] = SCAN_TABLE256(SCAN_SP);
 
+/*
+ * The bytes that a cut line's trimmed view (l->t) can start with: the
+ * first byte, in either case, of every field and phrase above, and the
+ * lead bytes dropped before a phrase ('-', '=', '|'; ' ' cannot start
+ * l->t).  A field is compared at l->s, which is l->t when the line does
+ * not start with white space, and cannot match when it does (every field
+ * starts with a letter).  So a line whose l->t starts with another byte is
+ * no cut, and most lines are told so by this table alone (tests call
+ * scan_cut_first_ok()).
+ */
+#define SCAN_CUT0(c)	(((c) | 0x20) == 'a' || ((c) | 0x20) == 'b' || \
+			 ((c) | 0x20) == 'c' || ((c) | 0x20) == 'd' || \
+			 ((c) | 0x20) == 'i' || ((c) | 0x20) == 'm' || \
+			 ((c) | 0x20) == 'o' || ((c) | 0x20) == 'r' || \
+			 ((c) | 0x20) == 't' || ((c) | 0x20) == 'u' || \
+			 ((c) | 0x20) == 'x' || (c) == '-' || (c) == '=' || \
+			 (c) == '|')
+static const unsigned char scan_cut_first[256] = SCAN_TABLE256(SCAN_CUT0);
+
+int
+scan_cut_first_ok(void)
+{
+	const struct scan_str *list[2] = { scan_cut_field_list,
+	    scan_cut_phrase_list };
+	size_t i, k;
+
+	for (i = 0; i < 2; i++)
+		for (k = 0; list[i][k].s != NULL; k++) {
+			unsigned char c = (unsigned char)list[i][k].s[0];
+			if (!scan_cut_first[c] || (SCAN_IS_ALPHA(c) &&
+			    !scan_cut_first[c ^ 0x20]))
+				return 0;
+		}
+	return scan_cut_first['-'] && scan_cut_first['='] &&
+	    scan_cut_first['|'];
+}
+
 static int
 scan_is_cut(const scan_line *l)
 {
@@ -130,6 +167,37 @@ scan_line_end(const char *s, size_t len, int *at)
 	return i;
 }
 
+#ifdef SCAN_UTIL_AVX2
+/* The same, 32 bytes at a time (most lines end in the first or second
+ * block), then scan_line_end() for the last bytes of the text. */
+__attribute__((target("avx2"))) static inline size_t
+scan_line_end_avx2(const char *s, size_t len, int *at)
+{
+	size_t i = 0;
+	unsigned seen = 0;
+	const __m256i nl = _mm256_set1_epi8('\n'), am = _mm256_set1_epi8('@');
+
+	for (; i + 32 <= len; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (s + i));
+		unsigned mn = (unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(x, nl));
+		unsigned ma = (unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(x, am));
+
+		if (mn != 0) {
+			unsigned k = (unsigned)__builtin_ctz(mn);
+			*at = seen != 0 || (ma & ((1u << k) - 1)) != 0;
+			return i + k;
+		}
+		seen |= ma;
+	}
+	i += scan_line_end(s + i, len - i, at);
+	*at |= seen != 0;
+	return i;
+}
+#endif
+
 void *
 scan_grow(void *arr, void *arr0, size_t n0, size_t *alloc, size_t size, size_t max)
 {
@@ -171,12 +239,12 @@ scan_line_room(scan_doc *d, size_t n, size_t *alloc)
 	return 0;
 }
 
-/* The line that starts at t (t < end), without its '\r' and the "> " of a
- * forwarded report: l->s, l->len, *at; returns where the next starts. */
+/* The line t[0..len) (t < end; t[len] is its '\n', or end), without its
+ * '\r' and the "> " of a forwarded report: l->s, l->len; returns where
+ * the next starts. */
 static inline const char *
-scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
+scan_line_set(const char *t, size_t len, const char *end, scan_line *l)
 {
-	size_t len = scan_line_end(t, (size_t)(end - t), at);
 	const char *s = t, *next = t + len < end ? t + len + 1 : end;
 
 	if (len > 0 && t[len - 1] == '\r')
@@ -189,6 +257,15 @@ scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
 	l->s = s;
 	l->len = len;
 	return next;
+}
+
+/* The line that starts at t (t < end), as scan_line_set(), and whether it
+ * has an '@' (*at). */
+static inline const char *
+scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
+{
+	return scan_line_set(t, scan_line_end(t, (size_t)(end - t), at), end,
+	    l);
 }
 
 /* l->t, l->tlen: the line without its white space at both ends, as
@@ -237,9 +314,10 @@ scan_line_trim(scan_line *l, const char *end)
 /* Split the text into lines once, with what the passes ask of every line
  * (its trimmed view, whether it has an '@'), up to the cut: no pass reads
  * further but scan_returned_to() and scan_returned_msgid(), which ask
- * scan_after_next(). */
-static int
-scan_split(scan_doc *d)
+ * scan_after_next().  Written once for both ways to find a line's end
+ * (endf, scan_line_end() or its AVX2 copy): each copy has it inline. */
+static inline __attribute__((always_inline)) int
+scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 {
 	const char *t = d->in->text, *end = t + d->in->len;
 	size_t n = 0, alloc = 0;
@@ -248,10 +326,19 @@ scan_split(scan_doc *d)
 	while (t < end && n < SCAN_MAX_LINES) {
 		scan_line *l;
 		int at;
-		if (scan_line_room(d, n, &alloc) != 0)
+		if (n >= alloc && scan_line_room(d, n, &alloc) != 0)
 			return -1;
 		l = &d->line[n];
-		t = scan_line_cut(t, end, l, &at);
+		if (*t == '\n') {
+			/* an empty line (reports have many): what the
+			 * steps below make of it, at once */
+			l->s = l->t = t++;
+			l->len = l->tlen = 0;
+			l->at = 0;
+			n++;
+			continue;
+		}
+		t = scan_line_set(t, endf(t, (size_t)(end - t), &at), end, l);
 		scan_line_trim(l, end);
 		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
 		if (at) {
@@ -261,8 +348,10 @@ scan_split(scan_doc *d)
 				d->nat_over = 1;
 		}
 		/* a blank line is never the cut (every phrase and field of
-		 * scan_is_cut() starts with a byte that is not white space) */
-		if (l->tlen != 0 && scan_is_cut(l)) {
+		 * scan_is_cut() starts with a byte that is not white space),
+		 * nor a line that starts with a byte of none of them */
+		if (l->tlen != 0 && scan_cut_first[(unsigned char)*l->t] &&
+		    scan_is_cut(l)) {
 			d->cut = n++;
 			break;
 		}
@@ -273,6 +362,26 @@ scan_split(scan_doc *d)
 	if (d->cut == (size_t)-1)
 		d->cut = n;
 	return 0;
+}
+
+#ifdef SCAN_UTIL_AVX2
+__attribute__((target("avx2"))) static int
+scan_split_avx2(scan_doc *d)
+{
+	return scan_split_by(d, scan_line_end_avx2);
+}
+#endif
+
+/* The AVX2 copy where the CPU has it (scan_teddy_level() 2), else the
+ * SSE2 or plain one; the same lines either way. */
+static int
+scan_split(scan_doc *d)
+{
+#ifdef SCAN_UTIL_AVX2
+	if (scan_teddy_level() >= 2)
+		return scan_split_avx2(d);
+#endif
+	return scan_split_by(d, scan_line_end);
 }
 
 void
