@@ -265,7 +265,7 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
  * not known): the value may hold CRs (dropped as the unfolding drops
  * them) but no NUL; only its length and white tail are read, and vlen
  * (CRs counted) is tested against max_header. */
-static inline void
+static inline __attribute__((always_inline)) void
 engine_header_skip(engine *e, int id, const char *name, size_t nlen,
 		   const char *value, size_t vlen, size_t ndrop)
 {
@@ -324,7 +324,7 @@ engine_set_first(engine *e, char **f, size_t stored, const char *value, size_t v
 
 /* engine_header_id() in line, for a front end that runs it on every field
  * whose value is read (the rawfeed). */
-static inline int
+static inline __attribute__((always_inline)) int
 engine_header_id_inline(engine *e, int id, const char *name, size_t nlen,
 			const char *value, size_t vlen, size_t nlf)
 {

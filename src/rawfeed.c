@@ -418,8 +418,9 @@ rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, size_t *crs)
 }
 
 #ifdef RAWFEED_AVX2
-/* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2. */
-__attribute__((target("avx2"))) static size_t
+/* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2 (in line in
+ * rawfeed_fields_avx2()). */
+__attribute__((target("avx2"), always_inline)) static inline size_t
 rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
 {
 	const __m256i l = _mm256_set1_epi8('\n'), r = _mm256_set1_epi8('\r'),
@@ -458,16 +459,13 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
  * with its LFs (the joins of its lines) in *nlf and in *crs the CRs that
  * end its lines.  RAWFEED_NONE when that is not in sight, or when a NUL
  * or a CR elsewhere comes first (rawfeed_header_line() sees to those).
- * One pass, 32 or 16 bytes at a time (level: rawfeed_level()). */
+ * One pass, 16 bytes at a time (level 1) or a byte at a time (level 0;
+ * level 2 runs rawfeed_field_end_avx2() instead, in rawfeed_fields_avx2()). */
 static inline size_t
 rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs, int level)
 {
 	size_t i = 0;
 
-#ifdef RAWFEED_AVX2
-	if (level == 2)
-		return rawfeed_field_end_avx2(s, n, nlf, crs);
-#endif
 	*nlf = 0;
 	*crs = 0;
 #ifdef __SSE2__
@@ -499,7 +497,7 @@ rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs, int level)
  * them); the others (most fields: Received, DKIM-Signature, X-...) are
  * passed where they lie, CRs and all, with the count of the CRs and LFs
  * the engine drops (engine_header_skip()). */
-static void
+static inline __attribute__((always_inline)) void
 rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 	     size_t crs)
 {
@@ -567,37 +565,60 @@ rawfeed_span(const char *s, size_t n)
  * unindented parameter line, so that it is known where they end.  Each
  * goes to the engine at once (after the field held before it, if any).
  * Returns the bytes used; what is left goes through rawfeed_header_line()
- * (which gives the same result for any line: this only skips its copies). */
+ * (which gives the same result for any line: this only skips its copies).
+ * Written once (RAWFEED_FIELDS(), END(s, n, nlf, crs): the scan for a
+ * field's end), built twice: for AVX2, where the scan runs in line, its
+ * constants kept in registers from field to field (a call per field cost
+ * a quarter of the field's instructions), and for the other levels. */
+#define RAWFEED_FIELDS(END)						\
+	size_t off = 0, i, j, end, nlf, crs, n, rest;			\
+	const char *s;							\
+									\
+	i = rawfeed_span(buf, len);					\
+	for (;;) {							\
+		s = buf + off;						\
+		rest = len - off;					\
+		/* a field line, which cannot be a From_ line either */	\
+		if (i == 0 || i >= rest || s[i] != ':')			\
+			break;						\
+		n = rest < rf->max + 2 ? rest : rf->max + 2;		\
+		if ((end = END(s, n, &nlf, &crs)) == RAWFEED_NONE)	\
+			break;						\
+		/* the next line: an unindented parameter line would	\
+		 * join it */						\
+		j = rawfeed_span(s + end + 1, rest - end - 1);		\
+		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '=')) \
+			break;						\
+		if (rf->flen > 0)					\
+			rawfeed_flush_field(rf);			\
+		rf->first_line = 0;					\
+		rawfeed_emit(rf, s, i, end, nlf, crs);			\
+		off += end + 1;						\
+		i = j;							\
+	}								\
+	return off
+
+#ifdef RAWFEED_AVX2
+__attribute__((target("avx2"))) static size_t
+rawfeed_fields_avx2(rawfeed *rf, const char *buf, size_t len)
+{
+	RAWFEED_FIELDS(rawfeed_field_end_avx2);
+}
+#endif
+
+/* rawfeed_field_end() at the level in force, but AVX2. */
+#define RAWFEED_END_NOAVX2(s, n, nlf, crs) rawfeed_field_end(s, n, nlf, crs, level)
+
 static size_t
 rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 {
-	size_t off = 0, i, j, end, nlf, crs, n, rest;
-	const char *s;
 	int level = rawfeed_level();
 
-	i = rawfeed_span(buf, len);
-	for (;;) {
-		s = buf + off;
-		rest = len - off;
-		/* a field line, which cannot be a From_ line either */
-		if (i == 0 || i >= rest || s[i] != ':')
-			break;
-		n = rest < rf->max + 2 ? rest : rf->max + 2;
-		if ((end = rawfeed_field_end(s, n, &nlf, &crs, level)) ==
-		    RAWFEED_NONE)
-			break;
-		/* the next line: an unindented parameter line would join it */
-		j = rawfeed_span(s + end + 1, rest - end - 1);
-		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '='))
-			break;
-		if (rf->flen > 0)
-			rawfeed_flush_field(rf);
-		rf->first_line = 0;
-		rawfeed_emit(rf, s, i, end, nlf, crs);
-		off += end + 1;
-		i = j;
-	}
-	return off;
+#ifdef RAWFEED_AVX2
+	if (level == 2)
+		return rawfeed_fields_avx2(rf, buf, len);
+#endif
+	RAWFEED_FIELDS(RAWFEED_END_NOAVX2);
 }
 
 void
