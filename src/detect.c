@@ -398,22 +398,25 @@ detect_has(const char *hay, const char *word)
 	return detect_any(hay, &word, 1);
 }
 
+/* Does low (the lowered Subject: NUL-terminated, 8 readable bytes past
+ * its end at least) start with "re:", "fwd:" and the like after blanks?
+ * Compared as lowered: the first byte first, most subjects differ there. */
 static int
 detect_is_reply(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
-	switch (*s) {		/* the first byte first: most subjects differ there */
-	case 'r': case 'R':
-		return strncasecmp(s, "re:", 3) == 0;
-	case 'f': case 'F':
-		return strncasecmp(s, "fwd:", 4) == 0 || strncasecmp(s, "fw:", 3) == 0;
-	case 'a': case 'A':
-		return strncasecmp(s, "aw:", 3) == 0;
-	case 'w': case 'W':
-		return strncasecmp(s, "wg:", 3) == 0;
-	case 't': case 'T':
-		return strncasecmp(s, "tr:", 3) == 0;
+	switch (*s) {
+	case 'r':
+		return memcmp(s, "re:", 3) == 0;
+	case 'f':
+		return memcmp(s, "fwd:", 4) == 0 || memcmp(s, "fw:", 3) == 0;
+	case 'a':
+		return memcmp(s, "aw:", 3) == 0;
+	case 'w':
+		return memcmp(s, "wg:", 3) == 0;
+	case 't':
+		return memcmp(s, "tr:", 3) == 0;
 	default:
 		return 0;
 	}
@@ -482,6 +485,7 @@ detect_content_type(const char *value)
 	return 0;
 }
 
+
 /* The Subject as encword_decode() and then detect_lower() make it,
  * into low (DETECT_BUF + 8 bytes), followed by 8 zero bytes as
  * detect_lists() wants; returns its length.  Without an encoded word in
@@ -516,19 +520,23 @@ detect_decode_lower(const char *value, size_t n, int oneline, char *low)
 	return n;
 }
 
-/* 1 when s (lower case, blanks first skipped) starts with one of
- * detect_autoreply_starts: only the words of its first byte compared. */
+/* 1 when low (n bytes, lower case, blanks first skipped) starts with one
+ * of detect_autoreply_starts: only the words of its first byte compared,
+ * and only those that fit. */
 static int
-detect_starts_low(const char *s)
+detect_starts_low(const char *low, size_t n)
 {
+	const char *s = low;
 	uint32_t m;
 	unsigned i;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
+	n -= (size_t)(s - low);
 	for (m = detect_starts_first[(unsigned char)*s]; m != 0; m &= m - 1) {
 		i = (unsigned)__builtin_ctz(m);
-		if (strncmp(s, detect_autoreply_starts[i], detect_starts_len[i]) == 0)
+		if (detect_starts_len[i] <= n &&
+		    memcmp(s, detect_autoreply_starts[i], detect_starts_len[i]) == 0)
 			return 1;
 	}
 	return 0;
@@ -556,11 +564,11 @@ detect_subject(const char *value, size_t vlen, int oneline)
 		sig |= DETECT_COMPLAINT;
 	if (lists & DETECT_L_SUBJECT)
 		sig |= DETECT_SUBJECT;
-	if (detect_starts_low(low))
+	if (detect_starts_low(low, n))
 		sig |= DETECT_AUTOREPLY;
 	else if (lists & DETECT_L_AUTOREPLY)
 		sig |= DETECT_AUTOREPLY_WEAK;
-	if (strncmp(low, "report domain:", 14) == 0 ||
+	if ((n >= 14 && memcmp(low, "report domain:", 14) == 0) ||
 	    (lists & DETECT_L_REPORT_ID))
 		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */
 	return sig;
