@@ -633,11 +633,23 @@ engine_header_id(engine *e, int id, const char *name, size_t nlen,
 int
 engine_eoh(engine *e)
 {
+	int verdict;
+
 	if (e->state != E_HEADERS)
 		return e->state == E_DONE ? ENGINE_NOT_BOUNCE : ENGINE_MORE;
+	verdict = detect_eoh(e->sig);
+	/* Not a bounce: the body is not read, and the MIME parser need not
+	 * begin (it would parse the top-level Content-Type and stop: nothing
+	 * of that shows, but a cap hit at the second part, with room for one
+	 * part only). */
+	if (verdict == ENGINE_NOT_BOUNCE && e->caps.max_parts > 1) {
+		e->eoh_not_bounce = 1;
+		e->state = E_DONE;
+		return ENGINE_NOT_BOUNCE;
+	}
 	mime_begin(e->m, e->has_ct ? e->ct : NULL, e->cte[0] ? e->cte : NULL);
 	e->state = E_BODY;
-	if (detect_eoh(e->sig) == ENGINE_NOT_BOUNCE) {
+	if (verdict == ENGINE_NOT_BOUNCE) {
 		e->eoh_not_bounce = 1;
 		mime_stop(e->m);
 		e->state = E_DONE;
