@@ -418,13 +418,21 @@ rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, size_t *crs)
 }
 
 #ifdef RAWFEED_AVX2
+/* The constants of rawfeed_fields_avx2(), made once per call and kept
+ * opaque to the compiler (an empty asm), which would else make them again
+ * for each field, a third of the instructions of a short one. */
+typedef struct rawfeed_k {
+	__m256i lf, cr;		/* every byte '\n', '\r' */
+	__m128i lo, hi, nib;	/* rawfeed_span_avx2()'s tables, and 0x0f */
+} rawfeed_k;
+
 /* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2 (in line in
  * rawfeed_fields_avx2()). */
 __attribute__((target("avx2"), always_inline)) static inline size_t
-rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
+rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs,
+		       const rawfeed_k *k)
 {
-	const __m256i l = _mm256_set1_epi8('\n'), r = _mm256_set1_epi8('\r'),
-	    z = _mm256_setzero_si256();
+	const __m256i l = k->lf, r = k->cr, z = _mm256_setzero_si256();
 	size_t i, res;
 
 	*nlf = 0;
@@ -566,15 +574,16 @@ rawfeed_span(const char *s, size_t n)
  * goes to the engine at once (after the field held before it, if any).
  * Returns the bytes used; what is left goes through rawfeed_header_line()
  * (which gives the same result for any line: this only skips its copies).
- * Written once (RAWFEED_FIELDS(), END(s, n, nlf, crs): the scan for a
- * field's end), built twice: for AVX2, where the scan runs in line, its
- * constants kept in registers from field to field (a call per field cost
- * a quarter of the field's instructions), and for the other levels. */
-#define RAWFEED_FIELDS(END)						\
+ * Written once (RAWFEED_FIELDS(), SPAN(s, n): rawfeed_span(), END(s, n,
+ * nlf, crs): the scan for a field's end), built twice: for AVX2, where
+ * the scan runs in line, its constants kept in registers from field to
+ * field (a call per field cost a quarter of the field's instructions),
+ * and for the other levels. */
+#define RAWFEED_FIELDS(SPAN, END)					\
 	size_t off = 0, i, j, end, nlf, crs, n, rest;			\
 	const char *s;							\
 									\
-	i = rawfeed_span(buf, len);					\
+	i = SPAN(buf, len);						\
 	for (;;) {							\
 		s = buf + off;						\
 		rest = len - off;					\
@@ -586,7 +595,7 @@ rawfeed_span(const char *s, size_t n)
 			break;						\
 		/* the next line: an unindented parameter line would	\
 		 * join it */						\
-		j = rawfeed_span(s + end + 1, rest - end - 1);		\
+		j = SPAN(s + end + 1, rest - end - 1);			\
 		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '=')) \
 			break;						\
 		if (rf->flen > 0)					\
@@ -599,12 +608,84 @@ rawfeed_span(const char *s, size_t n)
 	return off
 
 #ifdef RAWFEED_AVX2
+/* rawfeed_span() with SSSE3's byte shuffles: a byte's class looked up by
+ * its low and its high half (k->lo, k->hi: bits that must meet), as
+ * mime_param_span() tests them (ASCII letters, digits, '-', '_', '*'). */
+__attribute__((target("avx2"), always_inline)) static inline size_t
+rawfeed_span_avx2(const char *s, size_t n, const rawfeed_k *k)
+{
+	if (n >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i c = _mm_and_si128(
+		    _mm_shuffle_epi8(k->lo, _mm_and_si128(x, k->nib)),
+		    _mm_shuffle_epi8(k->hi,
+				     _mm_and_si128(_mm_srli_epi16(x, 4), k->nib)));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(c, _mm_setzero_si128()));
+
+		return m != 0 ? (size_t)__builtin_ctz(m) :
+				16 + mime_param_span(s + 16, n - 16);
+	}
+	return mime_param_span(s, n);
+}
+
+/* Bits by a byte's high half: 1 for 0x2_, 2 for 0x3_, 4 for 0x4_ and
+ * 0x6_, 8 for 0x5_ and 0x7_, 16 for 0x5_ too ('_'); by its low half, the
+ * bits of the high halves where that byte is a name byte: '*' 0x2a and
+ * '-' 0x2d; '0'-'9'; 'A'-'O', 'a'-'o'; 'P'-'Z', 'p'-'z'; '_' 0x5f. */
+static const unsigned char rawfeed_span_hi[16] = {
+	0, 0, 1, 2, 4, 8 | 16, 4, 8,
+};
+static const unsigned char rawfeed_span_lo[16] = {
+	2 | 8, 2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8,
+	2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8, 1 | 4 | 8, 4, 4,
+	1 | 4, 4, 4 | 16,
+};
+
+#define RAWFEED_END_AVX2(s, n, nlf, crs) rawfeed_field_end_avx2(s, n, nlf, crs, &k)
+#define RAWFEED_SPAN_AVX2(s, n) rawfeed_span_avx2(s, n, &k)
+
+/* *k made, opaque (see rawfeed_k). */
+__attribute__((target("avx2"), always_inline)) static inline void
+rawfeed_k_make(rawfeed_k *k)
+{
+	k->lf = _mm256_set1_epi8('\n');
+	k->cr = _mm256_set1_epi8('\r');
+	k->lo = _mm_loadu_si128((const __m128i *)(const void *)rawfeed_span_lo);
+	k->hi = _mm_loadu_si128((const __m128i *)(const void *)rawfeed_span_hi);
+	k->nib = _mm_set1_epi8(0x0f);
+	__asm__("" : "+x"(k->lf), "+x"(k->cr), "+x"(k->lo), "+x"(k->hi),
+		"+x"(k->nib));
+}
+
 __attribute__((target("avx2"))) static size_t
 rawfeed_fields_avx2(rawfeed *rf, const char *buf, size_t len)
 {
-	RAWFEED_FIELDS(rawfeed_field_end_avx2);
+	rawfeed_k k;
+
+	rawfeed_k_make(&k);
+	RAWFEED_FIELDS(RAWFEED_SPAN_AVX2, RAWFEED_END_AVX2);
+}
+
+__attribute__((target("avx2"))) static size_t
+rawfeed_span_avx2_test(const char *s, size_t n)
+{
+	rawfeed_k k;
+
+	rawfeed_k_make(&k);
+	return rawfeed_span_avx2(s, n, &k);
 }
 #endif
+
+size_t
+rawfeed_name_span(const char *s, size_t n)
+{
+#ifdef RAWFEED_AVX2
+	if (rawfeed_level() == 2)
+		return rawfeed_span_avx2_test(s, n);
+#endif
+	return rawfeed_span(s, n);
+}
 
 /* rawfeed_field_end() at the level in force, but AVX2. */
 #define RAWFEED_END_NOAVX2(s, n, nlf, crs) rawfeed_field_end(s, n, nlf, crs, level)
@@ -618,7 +699,7 @@ rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 	if (level == 2)
 		return rawfeed_fields_avx2(rf, buf, len);
 #endif
-	RAWFEED_FIELDS(RAWFEED_END_NOAVX2);
+	RAWFEED_FIELDS(rawfeed_span, RAWFEED_END_NOAVX2);
 }
 
 void
