@@ -93,6 +93,13 @@ struct engine {
 				 1u << FN_X_MAILER | 1u << FN_X_APPLE_UNSUBSCRIBE | \
 				 1u << FN_RETURN_PATH)
 
+/* The ids whose name and value engine_header_id_inline() reads by their
+ * lengths only: a front end may pass them where they lie, neither
+ * NUL-terminated (detect_field_nl() reads the From by its length, and
+ * nothing of the To or X-Failed-Recipients values; the store unfolds). */
+#define ENGINE_BY_LENGTH_IDS	(1u << FN_FROM | 1u << FN_TO | \
+				 1u << FN_X_FAILED_RECIPIENTS)
+
 /* The caps in force (defaults filled in); valid while e lives. */
 const bt_caps *engine_caps(const engine *e);
 /* Note caps hit by a front end (rawfeed cutting a header line). */
@@ -116,10 +123,11 @@ int engine_header_nl(engine *e, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
 
 /* engine_header_nl() for a name already classified: id is
- * fieldname_id(name, nlen).  When engine_header_reads(id) is 0 neither
- * name nor value need be NUL-terminated: only the nlen bytes of the name
- * and the vlen of the value are read, so a front end may pass them where
- * they lie (and copy only the values that are read). */
+ * fieldname_id(name, nlen).  When engine_header_reads(id) is 0, or id is
+ * one of ENGINE_BY_LENGTH_IDS, neither name nor value need be
+ * NUL-terminated: only the nlen bytes of the name and the vlen of the
+ * value are read, so a front end may pass them where they lie (and copy
+ * only the values read as strings). */
 int engine_header_id(engine *e, int id, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
 static inline int
@@ -246,7 +254,8 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		return (size_t)-1;
 	}
 	h->name = at;
-	memcpy(e->hstore + at, name, nlen + 1);
+	memcpy(e->hstore + at, name, nlen);
+	e->hstore[at + nlen] = '\0';
 	vlen = engine_unfold_nl(e->hstore + e->hlen, room, value, vlen, nlf);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';

@@ -11,7 +11,8 @@
  * vector scan for its LFs (CRs and NULs noted and counted on the way),
  * classified once (fieldname_id_inline()) and given to the engine at
  * once; only a value the engine reads as a string is copied (its CRs left
- * out; engine_header_reads(), engine_header_id_inline()), and the others,
+ * out; engine_header_reads(), engine_header_id_inline(); From and To are
+ * read by their lengths, ENGINE_BY_LENGTH_IDS), and the others,
  * most fields, go where they lie with the count of the CRs and LFs the
  * engine drops (engine_header_skip(), in line: only their lengths and
  * names are read).  What that
@@ -502,9 +503,10 @@ rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs, int level)
  * its lines), given to the engine as rawfeed_flush_field() would give it.
  * A value the engine reads as a string is copied to the field buffer to
  * be NUL-terminated, the CRs left out (as rawfeed_header_line() leaves
- * them); the others (most fields: Received, DKIM-Signature, X-...) are
- * passed where they lie, CRs and all, with the count of the CRs and LFs
- * the engine drops (engine_header_skip()). */
+ * them); one it reads by its length (ENGINE_BY_LENGTH_IDS: From, To) goes
+ * where it lies unless it holds CRs; the others (most fields: Received,
+ * DKIM-Signature, X-...) are passed where they lie, CRs and all, with the
+ * count of the CRs and LFs the engine drops (engine_header_skip()). */
 static inline __attribute__((always_inline)) void
 rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 	     size_t crs)
@@ -524,8 +526,13 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 				   nlf + crs);
 		return;
 	}
-	if (crs == 0) {
+	if (crs == 0 && ((ENGINE_BY_LENGTH_IDS >> id) & 1)) {
+		/* read by their lengths: where they lie, too */
+	} else if (crs == 0) {
 		memcpy(f, s, end);
+		f[colon] = '\0';
+		f[end] = '\0';
+		s = f;
 	} else {
 		/* every CR is right before a LF: leave them all out */
 		const char *e = s + end;
@@ -538,13 +545,15 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 		}
 		memcpy(f + o, p, (size_t)(e - p));
 		end = o + (size_t)(e - p);
+		f[colon] = '\0';
+		f[end] = '\0';
+		s = f;
 	}
-	f[colon] = '\0';
-	f[end] = '\0';
-	for (v = f + colon + 1; *v == ' ' || *v == '\t'; v++)
-		;
-	engine_header_id_inline(rf->e, id, f, colon, v, (size_t)(f + end - v),
-				nlf);
+	v = s + colon + 1;
+	ve = s + end;
+	while (v < ve && (*v == ' ' || *v == '\t'))
+		v++;
+	engine_header_id_inline(rf->e, id, s, colon, v, (size_t)(ve - v), nlf);
 }
 
 /* mime_param_span() (the bytes of a parameter name at s) with its first
