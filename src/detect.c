@@ -141,8 +141,12 @@ detect_any_low(const char *low, const char *const *words, size_t n)
  * bytes at once first (a chain passes over the words of a list already
  * found, and over those whose first eight bytes failed).  Words under
  * four bytes are looked for with
- * strstr().  Two tables, for the Subject's lists and for From; built
- * once (pthread_once), then read-only. */
+ * strstr().  A table's pass ends once each of its lists has a word found.
+ * Three tables: for the Subject's bounce words (alone, so that the pass
+ * ends at the first found: most bounces' Subjects start with one), for
+ * its other lists (complaint, auto-reply, TLS-RPT words: longer, so that
+ * the window moves further) and for From; built once (pthread_once), then
+ * read-only. */
 #define DETECT_HASH(x)	((uint32_t)((uint32_t)(x) * 2654435761u) >> 20)
 #define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
 				  (unsigned char)(b)) & 4095u)
@@ -180,7 +184,7 @@ typedef struct detect_wtab {
 	unsigned char shift[4096];	/* by DETECT_PAIR(): window move */
 } detect_wtab;
 
-static detect_wtab detect_subject_tab, detect_from_tab;
+static detect_wtab detect_subject_tab, detect_other_tab, detect_from_tab;
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
 /* detect_autoreply_starts by first byte: bit i for word i. */
@@ -283,22 +287,24 @@ detect_file_shifts(detect_wtab *t)
 static void
 detect_init(void)
 {
-	_Static_assert(DETECT_N(detect_subject_words) +
+	_Static_assert(DETECT_N(detect_subject_words) < DETECT_TAB_MAX &&
 		       DETECT_N(detect_complaint_words) +
 		       DETECT_N(detect_autoreply_words) +
-		       DETECT_N(detect_report_id_words) < DETECT_TAB_MAX,
+		       DETECT_N(detect_report_id_words) < DETECT_TAB_MAX &&
+		       DETECT_N(detect_from_words) < DETECT_TAB_MAX,
 		       "too many words for a detect_wtab");
 	detect_file_words(&detect_subject_tab, detect_subject_words,
 			  DETECT_N(detect_subject_words), DETECT_L_SUBJECT);
-	detect_file_words(&detect_subject_tab, detect_complaint_words,
+	detect_file_words(&detect_other_tab, detect_complaint_words,
 			  DETECT_N(detect_complaint_words), DETECT_L_COMPLAINT);
-	detect_file_words(&detect_subject_tab, detect_autoreply_words,
+	detect_file_words(&detect_other_tab, detect_autoreply_words,
 			  DETECT_N(detect_autoreply_words), DETECT_L_AUTOREPLY);
-	detect_file_words(&detect_subject_tab, detect_report_id_words,
+	detect_file_words(&detect_other_tab, detect_report_id_words,
 			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
 	detect_file_words(&detect_from_tab, detect_from_words,
 			  DETECT_N(detect_from_words), 1u);
 	detect_file_shifts(&detect_subject_tab);
+	detect_file_shifts(&detect_other_tab);
 	detect_file_shifts(&detect_from_tab);
 	detect_init_starts();
 }
@@ -553,13 +559,14 @@ detect_subject(const char *value, size_t vlen, int oneline)
 
 	pthread_once(&detect_once, detect_init);
 	n = detect_decode_lower(value, vlen, oneline, low);
-	lists = detect_lists(&detect_subject_tab, low, n);	/* all lists at once */
+	lists = detect_lists(&detect_subject_tab, low, n);
 	if (detect_is_reply(low)) {
 		sig |= DETECT_REPLY;
 		if (lists & DETECT_L_SUBJECT)
 			sig |= DETECT_SUBJECT_FWD;
 		return sig;
 	}
+	lists |= detect_lists(&detect_other_tab, low, n);
 	if (lists & DETECT_L_COMPLAINT)
 		sig |= DETECT_COMPLAINT;
 	if (lists & DETECT_L_SUBJECT)
