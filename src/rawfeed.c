@@ -434,11 +434,13 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs,
 		       const rawfeed_k *k)
 {
 	const __m256i l = k->lf, r = k->cr, z = _mm256_setzero_si256();
-	size_t i, res;
+	size_t i, res, stop = n >= 32 ? n - 32 : 0;	/* the last whole block */
 
 	*nlf = 0;
 	*crs = 0;
-	for (i = 0; n - i >= 32; i += 32) {
+	if (n < 32)
+		return rawfeed_end_tail(s, n, 0, nlf, crs);
+	for (i = 0; i <= stop; i += 32) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
 		__m256i c;
 		uint32_t lf, crnul, cr;
@@ -590,6 +592,7 @@ rawfeed_span(const char *s, size_t n)
  * and for the other levels. */
 #define RAWFEED_FIELDS(SPAN, END)					\
 	size_t off = 0, i, j, end, nlf, crs, n, rest;			\
+	const size_t cap = rf->max + 2;					\
 	const char *s;							\
 									\
 	i = SPAN(buf, len);						\
@@ -599,7 +602,7 @@ rawfeed_span(const char *s, size_t n)
 		/* a field line, which cannot be a From_ line either */	\
 		if (i == 0 || i >= rest || s[i] != ':')			\
 			break;						\
-		n = rest < rf->max + 2 ? rest : rf->max + 2;		\
+		n = rest < cap ? rest : cap;				\
 		if ((end = END(s, n, &nlf, &crs)) == RAWFEED_NONE)	\
 			break;						\
 		/* the next line: an unindented parameter line would	\
@@ -607,9 +610,11 @@ rawfeed_span(const char *s, size_t n)
 		j = SPAN(s + end + 1, rest - end - 1);			\
 		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '=')) \
 			break;						\
-		if (rf->flen > 0)					\
-			rawfeed_flush_field(rf);			\
-		rf->first_line = 0;					\
+		if (off == 0) {	/* (then none is held, and not the first) */ \
+			if (rf->flen > 0)				\
+				rawfeed_flush_field(rf);		\
+			rf->first_line = 0;				\
+		}							\
 		rawfeed_emit(rf, s, i, end, nlf, crs);			\
 		off += end + 1;						\
 		i = j;							\
