@@ -600,8 +600,17 @@ rawfeed_span(const char *s, size_t n)
 		s = buf + off;						\
 		rest = len - off;					\
 		/* a field line, which cannot be a From_ line either */	\
-		if (i == 0 || i >= rest || s[i] != ':')			\
+		if (i == 0 || i >= rest || s[i] != ':') {		\
+			/* after a field, the blank line that ends the	\
+			 * header block (as rawfeed_header_line() reads	\
+			 * it: the end of the headers, not body) */	\
+			if (i == 0 && off > 0 && (s[0] == '\n' ||	\
+			    (s[0] == '\r' && rest > 1 && s[1] == '\n'))) { \
+				rawfeed_eoh(rf);			\
+				off += s[0] == '\n' ? 1 : 2;		\
+			}						\
 			break;						\
+		}							\
 		n = rest < cap ? rest : cap;				\
 		if ((end = END(s, n, &nlf, &crs)) == RAWFEED_NONE)	\
 			break;						\
