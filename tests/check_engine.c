@@ -900,6 +900,13 @@ START_TEST(test_detect_words)
 				ck_assert_msg(!(detect_header(t[i].name, v) & t[i].sig),
 					      "%s: %s", t[i].name, v);
 			}
+	/* the bounce words and the others are in two tables: both read,
+	 * whichever comes first */
+	k = DETECT_SUBJECT | DETECT_COMPLAINT | DETECT_AUTOREPLY_WEAK;
+	ck_assert_uint_eq(detect_header("Subject",
+	    "Undelivered Mail: spam complaint, I am away until") & k, k);
+	ck_assert_uint_eq(detect_header("Subject",
+	    "I am away until: spam complaint, Undelivered Mail") & k, k);
 }
 END_TEST
 
