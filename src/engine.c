@@ -524,6 +524,7 @@ engine_reset(engine *e)
 	e->body_bytes = 0;
 	e->hlen = 0;
 	e->nh = 0;
+	memset(e->first, 0, sizeof(e->first));
 	e->nreceived = 0;
 	e->ct[0] = '\0';
 	e->cte[0] = '\0';
@@ -551,29 +552,30 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
+/* The first stored field of a name: only From, Subject, To and
+ * X-Failed-Recipients are stored (ENGINE_LOOKUP_IDS), and their first
+ * entries noted as they are (engine->first); a name is one of them or
+ * has none. */
 const char *
 engine_lookup(void *ctx, const char *name)
 {
 	const engine *e = ctx;
-	unsigned i;
+	static const char *const names[4] = {	/* by id - FN_FROM */
+		"from", "subject", "to", "x-failed-recipients",
+	};
+	int k;
 
-	unsigned char c = (unsigned char)name[0];
-
-	c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
-	for (i = 0; i < e->nh; i++) {
-		const char *h;
-		unsigned char d;
-
-		if (e->hent[i].name == ENGINE_UNSTORED)
-			continue;	/* (its index would point outside hstore) */
-		h = e->hstore + e->hent[i].name;
-		/* the first byte first: strcasecmp() only on a likely match */
-		d = (unsigned char)h[0];
-		d = d >= 'A' && d <= 'Z' ? (unsigned char)(d + 'a' - 'A') : d;
-		if (d == c && strcasecmp(h, name) == 0)
-			return e->hstore + e->hent[i].value;
+	switch (name[0] | 0x20) {	/* (a letter's lower case) */
+	case 'f': k = FN_FROM; break;
+	case 's': k = FN_SUBJECT; break;
+	case 't': k = FN_TO; break;
+	case 'x': k = FN_X_FAILED_RECIPIENTS; break;
+	default: return NULL;
 	}
-	return NULL;
+	k -= FN_FROM;
+	if (e->first[k] == 0 || strcasecmp(name, names[k]) != 0)
+		return NULL;
+	return e->hstore + e->hent[e->first[k] - 1].value;
 }
 
 void

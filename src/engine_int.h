@@ -49,6 +49,9 @@ struct engine {
 	size_t hlen;
 	engine_hent hent[ENGINE_HMAX];
 	unsigned nh, nreceived;
+	/* 1 + the index in hent of the first From, Subject, To and
+	 * X-Failed-Recipients stored (by id - FN_FROM), 0: none yet */
+	unsigned char first[4];
 	char ct[ENGINE_CT_MAX + 1];
 	char cte[64];
 	int has_ct;
@@ -84,6 +87,9 @@ struct engine {
  * kept stays what it was when every field was stored. */
 #define ENGINE_LOOKUP_IDS	(1u << FN_FROM | 1u << FN_TO | 1u << FN_SUBJECT | \
 				 1u << FN_X_FAILED_RECIPIENTS)
+_Static_assert(FN_SUBJECT == FN_FROM + 1 && FN_TO == FN_FROM + 2 &&
+	       FN_X_FAILED_RECIPIENTS == FN_FROM + 3 && ENGINE_HMAX < 255,
+	       "engine->first: the lookup ids follow FN_FROM");
 /* The ids whose value engine_header_id() reads as a string: stored for
  * engine_lookup(), read by detect_field() or kept for the result.  For
  * the others only the value's length and white tail count. */
@@ -107,8 +113,9 @@ void engine_note_caps(engine *e, unsigned caps);
 /* Value of the first kept top-level header field called name (any case),
  * unfolded, or NULL; ctx is the engine.  Valid until engine_reset().
  * Only From, To, Subject and X-Failed-Recipients are stored (the others
- * take their room in the store, unwritten): to look up another field, add
- * its id to ENGINE_LOOKUP_IDS above. */
+ * take their room in the store, unwritten), their first entries noted
+ * (engine->first): to look up another field, add its id to
+ * ENGINE_LOOKUP_IDS above, to engine->first and to engine_lookup(). */
 const char *engine_lookup(void *ctx, const char *name);
 
 /* engine_header() with the lengths known: name and value are NUL-terminated
@@ -236,7 +243,7 @@ engine_store_room(engine *e, int id, size_t nlen, int *keep)
  * looked up).  Returns the length of the value stored when it was unfolded with room
  * for 1024 bytes at least (engine_set_unfolded() can take it from there),
  * else (size_t)-1. */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		    const char *value, size_t vlen, size_t nlf)
 {
@@ -253,6 +260,8 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		e->hlen += engine_unfold_len_nl(room, value, vlen, nlf) + 1;
 		return (size_t)-1;
 	}
+	if (e->first[id - FN_FROM] == 0)
+		e->first[id - FN_FROM] = (unsigned char)e->nh;	/* (1 + its index) */
 	h->name = at;
 	memcpy(e->hstore + at, name, nlen);
 	e->hstore[at + nlen] = '\0';
