@@ -142,11 +142,11 @@ detect_any_low(const char *low, const char *const *words, size_t n)
  * found, and over those whose first eight bytes failed).  Words under
  * four bytes are looked for with
  * strstr().  A table's pass ends once each of its lists has a word found.
- * Three tables: for the Subject's bounce words (alone, so that the pass
+ * Four tables: for the Subject's bounce words (alone, so that the pass
  * ends at the first found: most bounces' Subjects start with one), for
  * its other lists (complaint, auto-reply, TLS-RPT words: longer, so that
- * the window moves further) and for From; built once (pthread_once), then
- * read-only. */
+ * the window moves further), for From and for X-Mailer; built once
+ * (pthread_once), then read-only. */
 #define DETECT_HASH(x)	((uint32_t)((uint32_t)(x) * 2654435761u) >> 20)
 #define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
 				  (unsigned char)(b)) & 4095u)
@@ -184,7 +184,8 @@ typedef struct detect_wtab {
 	unsigned char shift[4096];	/* by DETECT_PAIR(): window move */
 } detect_wtab;
 
-static detect_wtab detect_subject_tab, detect_other_tab, detect_from_tab;
+static detect_wtab detect_subject_tab, detect_other_tab, detect_from_tab,
+    detect_mailer_tab;
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
 /* detect_autoreply_starts by first byte: bit i for word i. */
@@ -291,7 +292,8 @@ detect_init(void)
 		       DETECT_N(detect_complaint_words) +
 		       DETECT_N(detect_autoreply_words) +
 		       DETECT_N(detect_report_id_words) < DETECT_TAB_MAX &&
-		       DETECT_N(detect_from_words) < DETECT_TAB_MAX,
+		       DETECT_N(detect_from_words) < DETECT_TAB_MAX &&
+		       DETECT_N(detect_mailer_words) < DETECT_TAB_MAX,
 		       "too many words for a detect_wtab");
 	detect_file_words(&detect_subject_tab, detect_subject_words,
 			  DETECT_N(detect_subject_words), DETECT_L_SUBJECT);
@@ -303,9 +305,12 @@ detect_init(void)
 			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
 	detect_file_words(&detect_from_tab, detect_from_words,
 			  DETECT_N(detect_from_words), 1u);
+	detect_file_words(&detect_mailer_tab, detect_mailer_words,
+			  DETECT_N(detect_mailer_words), 1u);
 	detect_file_shifts(&detect_subject_tab);
 	detect_file_shifts(&detect_other_tab);
 	detect_file_shifts(&detect_from_tab);
+	detect_file_shifts(&detect_mailer_tab);
 	detect_init_starts();
 }
 
@@ -614,8 +619,7 @@ detect_field(int id, const char *name, const char *value)
 	case FN_X_AUTOREPLY:
 		return DETECT_AUTOREPLY;
 	case FN_X_MAILER:
-		if (detect_any(value, detect_mailer_words,
-			       sizeof(detect_mailer_words) / sizeof(detect_mailer_words[0])))
+		if (detect_value_lists(&detect_mailer_tab, value) != 0)
 			return DETECT_BOUNCE_MAILER;
 		break;
 	case FN_X_APPLE_UNSUBSCRIBE:

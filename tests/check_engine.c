@@ -881,6 +881,9 @@ START_TEST(test_detect_words)
 		{ "From", "fbl", DETECT_FROM_DAEMON },
 		{ "From", "Mail.Delivery.System", DETECT_FROM_DAEMON },
 		{ "From", "complaints@", DETECT_FROM_DAEMON },
+		{ "X-Mailer", "eZmlm", DETECT_BOUNCE_MAILER },
+		{ "X-Mailer", "Mail Delivery", DETECT_BOUNCE_MAILER },
+		{ "X-Mailer", "qmail-send", DETECT_BOUNCE_MAILER },
 	};
 	char v[200];
 	size_t i, a, b, k;
