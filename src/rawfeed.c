@@ -15,9 +15,10 @@
  * read by their lengths, ENGINE_BY_LENGTH_IDS), and the others,
  * most fields, go where they lie with the count of the CRs and LFs the
  * engine drops (engine_header_skip(), in line: only their lengths and
- * names are read).  What that
- * cannot take (a field cut by a chunk's end, a NUL, a lone CR, a field
- * over max_header, the blank line) goes a line at a time through
+ * names are read); a blank line after them ends the headers there.  On a
+ * CPU with AVX2 that loop is built as a whole (rawfeed_fields_avx2()).
+ * What that cannot take (a field cut by a chunk's end, a NUL, a lone CR,
+ * a field over max_header, a blank line first) goes a line at a time through
  * rawfeed_header_line(), which gives the same calls: a header line whole
  * in a chunk is read where it lies, one cut by a chunk's end is gathered
  * in the line buffer first.  A field goes to the engine with the count of
