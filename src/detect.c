@@ -141,8 +141,12 @@ detect_any_low(const char *low, const char *const *words, size_t n)
  * bytes at once first (a chain passes over the words of a list already
  * found, and over those whose first eight bytes failed).  Words under
  * four bytes are looked for with
- * strstr().  Two tables, for the Subject's lists and for From; built
- * once (pthread_once), then read-only. */
+ * strstr().  A table's pass ends once each of its lists has a word found.
+ * Four tables: for the Subject's bounce words (alone, so that the pass
+ * ends at the first found: most bounces' Subjects start with one), for
+ * its other lists (complaint, auto-reply, TLS-RPT words: longer, so that
+ * the window moves further), for From and for X-Mailer; built once
+ * (pthread_once), then read-only. */
 #define DETECT_HASH(x)	((uint32_t)((uint32_t)(x) * 2654435761u) >> 20)
 #define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
 				  (unsigned char)(b)) & 4095u)
@@ -180,7 +184,8 @@ typedef struct detect_wtab {
 	unsigned char shift[4096];	/* by DETECT_PAIR(): window move */
 } detect_wtab;
 
-static detect_wtab detect_subject_tab, detect_from_tab;
+static detect_wtab detect_subject_tab, detect_other_tab, detect_from_tab,
+    detect_mailer_tab;
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
 /* detect_autoreply_starts by first byte: bit i for word i. */
@@ -283,23 +288,29 @@ detect_file_shifts(detect_wtab *t)
 static void
 detect_init(void)
 {
-	_Static_assert(DETECT_N(detect_subject_words) +
+	_Static_assert(DETECT_N(detect_subject_words) < DETECT_TAB_MAX &&
 		       DETECT_N(detect_complaint_words) +
 		       DETECT_N(detect_autoreply_words) +
-		       DETECT_N(detect_report_id_words) < DETECT_TAB_MAX,
+		       DETECT_N(detect_report_id_words) < DETECT_TAB_MAX &&
+		       DETECT_N(detect_from_words) < DETECT_TAB_MAX &&
+		       DETECT_N(detect_mailer_words) < DETECT_TAB_MAX,
 		       "too many words for a detect_wtab");
 	detect_file_words(&detect_subject_tab, detect_subject_words,
 			  DETECT_N(detect_subject_words), DETECT_L_SUBJECT);
-	detect_file_words(&detect_subject_tab, detect_complaint_words,
+	detect_file_words(&detect_other_tab, detect_complaint_words,
 			  DETECT_N(detect_complaint_words), DETECT_L_COMPLAINT);
-	detect_file_words(&detect_subject_tab, detect_autoreply_words,
+	detect_file_words(&detect_other_tab, detect_autoreply_words,
 			  DETECT_N(detect_autoreply_words), DETECT_L_AUTOREPLY);
-	detect_file_words(&detect_subject_tab, detect_report_id_words,
+	detect_file_words(&detect_other_tab, detect_report_id_words,
 			  DETECT_N(detect_report_id_words), DETECT_L_REPORT_ID);
 	detect_file_words(&detect_from_tab, detect_from_words,
 			  DETECT_N(detect_from_words), 1u);
+	detect_file_words(&detect_mailer_tab, detect_mailer_words,
+			  DETECT_N(detect_mailer_words), 1u);
 	detect_file_shifts(&detect_subject_tab);
+	detect_file_shifts(&detect_other_tab);
 	detect_file_shifts(&detect_from_tab);
+	detect_file_shifts(&detect_mailer_tab);
 	detect_init_starts();
 }
 
@@ -398,22 +409,25 @@ detect_has(const char *hay, const char *word)
 	return detect_any(hay, &word, 1);
 }
 
+/* Does low (the lowered Subject: NUL-terminated, 8 readable bytes past
+ * its end at least) start with "re:", "fwd:" and the like after blanks?
+ * Compared as lowered: the first byte first, most subjects differ there. */
 static int
 detect_is_reply(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
-	switch (*s) {		/* the first byte first: most subjects differ there */
-	case 'r': case 'R':
-		return strncasecmp(s, "re:", 3) == 0;
-	case 'f': case 'F':
-		return strncasecmp(s, "fwd:", 4) == 0 || strncasecmp(s, "fw:", 3) == 0;
-	case 'a': case 'A':
-		return strncasecmp(s, "aw:", 3) == 0;
-	case 'w': case 'W':
-		return strncasecmp(s, "wg:", 3) == 0;
-	case 't': case 'T':
-		return strncasecmp(s, "tr:", 3) == 0;
+	switch (*s) {
+	case 'r':
+		return memcmp(s, "re:", 3) == 0;
+	case 'f':
+		return memcmp(s, "fwd:", 4) == 0 || memcmp(s, "fw:", 3) == 0;
+	case 'a':
+		return memcmp(s, "aw:", 3) == 0;
+	case 'w':
+		return memcmp(s, "wg:", 3) == 0;
+	case 't':
+		return memcmp(s, "tr:", 3) == 0;
 	default:
 		return 0;
 	}
@@ -482,6 +496,7 @@ detect_content_type(const char *value)
 	return 0;
 }
 
+
 /* The Subject as encword_decode() and then detect_lower() make it,
  * into low (DETECT_BUF + 8 bytes), followed by 8 zero bytes as
  * detect_lists() wants; returns its length.  Without an encoded word in
@@ -516,19 +531,23 @@ detect_decode_lower(const char *value, size_t n, int oneline, char *low)
 	return n;
 }
 
-/* 1 when s (lower case, blanks first skipped) starts with one of
- * detect_autoreply_starts: only the words of its first byte compared. */
+/* 1 when low (n bytes, lower case, blanks first skipped) starts with one
+ * of detect_autoreply_starts: only the words of its first byte compared,
+ * and only those that fit. */
 static int
-detect_starts_low(const char *s)
+detect_starts_low(const char *low, size_t n)
 {
+	const char *s = low;
 	uint32_t m;
 	unsigned i;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
+	n -= (size_t)(s - low);
 	for (m = detect_starts_first[(unsigned char)*s]; m != 0; m &= m - 1) {
 		i = (unsigned)__builtin_ctz(m);
-		if (strncmp(s, detect_autoreply_starts[i], detect_starts_len[i]) == 0)
+		if (detect_starts_len[i] <= n &&
+		    memcmp(s, detect_autoreply_starts[i], detect_starts_len[i]) == 0)
 			return 1;
 	}
 	return 0;
@@ -545,22 +564,23 @@ detect_subject(const char *value, size_t vlen, int oneline)
 
 	pthread_once(&detect_once, detect_init);
 	n = detect_decode_lower(value, vlen, oneline, low);
-	lists = detect_lists(&detect_subject_tab, low, n);	/* all lists at once */
+	lists = detect_lists(&detect_subject_tab, low, n);
 	if (detect_is_reply(low)) {
 		sig |= DETECT_REPLY;
 		if (lists & DETECT_L_SUBJECT)
 			sig |= DETECT_SUBJECT_FWD;
 		return sig;
 	}
+	lists |= detect_lists(&detect_other_tab, low, n);
 	if (lists & DETECT_L_COMPLAINT)
 		sig |= DETECT_COMPLAINT;
 	if (lists & DETECT_L_SUBJECT)
 		sig |= DETECT_SUBJECT;
-	if (detect_starts_low(low))
+	if (detect_starts_low(low, n))
 		sig |= DETECT_AUTOREPLY;
 	else if (lists & DETECT_L_AUTOREPLY)
 		sig |= DETECT_AUTOREPLY_WEAK;
-	if (strncmp(low, "report domain:", 14) == 0 ||
+	if ((n >= 14 && memcmp(low, "report domain:", 14) == 0) ||
 	    (lists & DETECT_L_REPORT_ID))
 		sig |= DETECT_NOT_BOUNCE;	/* DMARC aggregate / TLS-RPT */
 	return sig;
@@ -599,8 +619,7 @@ detect_field(int id, const char *name, const char *value)
 	case FN_X_AUTOREPLY:
 		return DETECT_AUTOREPLY;
 	case FN_X_MAILER:
-		if (detect_any(value, detect_mailer_words,
-			       sizeof(detect_mailer_words) / sizeof(detect_mailer_words[0])))
+		if (detect_value_lists(&detect_mailer_tab, value) != 0)
 			return DETECT_BOUNCE_MAILER;
 		break;
 	case FN_X_APPLE_UNSUBSCRIBE:

@@ -536,6 +536,7 @@ engine_reset(engine *e)
 	e->body_bytes = 0;
 	e->hlen = 0;
 	e->nh = 0;
+	memset(e->first, 0, sizeof(e->first));
 	e->nreceived = 0;
 	e->ct[0] = '\0';
 	e->cte[0] = '\0';
@@ -563,29 +564,30 @@ engine_set_ruleset(engine *e, const struct ruleset *rs)
 
 /* ---- header fields ----------------------------------------------------- */
 
+/* The first stored field of a name: only From, Subject, To and
+ * X-Failed-Recipients are stored (ENGINE_LOOKUP_IDS), and their first
+ * entries noted as they are (engine->first); a name is one of them or
+ * has none. */
 const char *
 engine_lookup(void *ctx, const char *name)
 {
 	const engine *e = ctx;
-	unsigned i;
+	static const char *const names[4] = {	/* by id - FN_FROM */
+		"from", "subject", "to", "x-failed-recipients",
+	};
+	int k;
 
-	unsigned char c = (unsigned char)name[0];
-
-	c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
-	for (i = 0; i < e->nh; i++) {
-		const char *h;
-		unsigned char d;
-
-		if (e->hent[i].name == ENGINE_UNSTORED)
-			continue;	/* (its index would point outside hstore) */
-		h = e->hstore + e->hent[i].name;
-		/* the first byte first: strcasecmp() only on a likely match */
-		d = (unsigned char)h[0];
-		d = d >= 'A' && d <= 'Z' ? (unsigned char)(d + 'a' - 'A') : d;
-		if (d == c && strcasecmp(h, name) == 0)
-			return e->hstore + e->hent[i].value;
+	switch (name[0] | 0x20) {	/* (a letter's lower case) */
+	case 'f': k = FN_FROM; break;
+	case 's': k = FN_SUBJECT; break;
+	case 't': k = FN_TO; break;
+	case 'x': k = FN_X_FAILED_RECIPIENTS; break;
+	default: return NULL;
 	}
-	return NULL;
+	k -= FN_FROM;
+	if (e->first[k] == 0 || strcasecmp(name, names[k]) != 0)
+		return NULL;
+	return e->hstore + e->hent[e->first[k] - 1].value;
 }
 
 void
@@ -645,11 +647,23 @@ engine_header_id(engine *e, int id, const char *name, size_t nlen,
 int
 engine_eoh(engine *e)
 {
+	int verdict;
+
 	if (e->state != E_HEADERS)
 		return e->state == E_DONE ? ENGINE_NOT_BOUNCE : ENGINE_MORE;
+	verdict = detect_eoh(e->sig);
+	/* Not a bounce: the body is not read, and the MIME parser need not
+	 * begin (it would parse the top-level Content-Type and stop: nothing
+	 * of that shows, but a cap hit at the second part, with room for one
+	 * part only). */
+	if (verdict == ENGINE_NOT_BOUNCE && e->caps.max_parts > 1) {
+		e->eoh_not_bounce = 1;
+		e->state = E_DONE;
+		return ENGINE_NOT_BOUNCE;
+	}
 	mime_begin(e->m, e->has_ct ? e->ct : NULL, e->cte[0] ? e->cte : NULL);
 	e->state = E_BODY;
-	if (detect_eoh(e->sig) == ENGINE_NOT_BOUNCE) {
+	if (verdict == ENGINE_NOT_BOUNCE) {
 		e->eoh_not_bounce = 1;
 		mime_stop(e->m);
 		e->state = E_DONE;

@@ -49,6 +49,9 @@ struct engine {
 	size_t hlen;
 	engine_hent hent[ENGINE_HMAX];
 	unsigned nh, nreceived;
+	/* 1 + the index in hent of the first From, Subject, To and
+	 * X-Failed-Recipients stored (by id - FN_FROM), 0: none yet */
+	unsigned char first[4];
 	char ct[ENGINE_CT_MAX + 1];
 	char cte[64];
 	int has_ct;
@@ -84,6 +87,9 @@ struct engine {
  * kept stays what it was when every field was stored. */
 #define ENGINE_LOOKUP_IDS	(1u << FN_FROM | 1u << FN_TO | 1u << FN_SUBJECT | \
 				 1u << FN_X_FAILED_RECIPIENTS)
+_Static_assert(FN_SUBJECT == FN_FROM + 1 && FN_TO == FN_FROM + 2 &&
+	       FN_X_FAILED_RECIPIENTS == FN_FROM + 3 && ENGINE_HMAX < 255,
+	       "engine->first: the lookup ids follow FN_FROM");
 /* The ids whose value engine_header_id() reads as a string: stored for
  * engine_lookup(), read by detect_field() or kept for the result.  For
  * the others only the value's length and white tail count. */
@@ -93,6 +99,13 @@ struct engine {
 				 1u << FN_X_MAILER | 1u << FN_X_APPLE_UNSUBSCRIBE | \
 				 1u << FN_RETURN_PATH)
 
+/* The ids whose name and value engine_header_id_inline() reads by their
+ * lengths only: a front end may pass them where they lie, neither
+ * NUL-terminated (detect_field_nl() reads the From by its length, and
+ * nothing of the To or X-Failed-Recipients values; the store unfolds). */
+#define ENGINE_BY_LENGTH_IDS	(1u << FN_FROM | 1u << FN_TO | \
+				 1u << FN_X_FAILED_RECIPIENTS)
+
 /* The caps in force (defaults filled in); valid while e lives. */
 const bt_caps *engine_caps(const engine *e);
 /* Note caps hit by a front end (rawfeed cutting a header line). */
@@ -100,8 +113,9 @@ void engine_note_caps(engine *e, unsigned caps);
 /* Value of the first kept top-level header field called name (any case),
  * unfolded, or NULL; ctx is the engine.  Valid until engine_reset().
  * Only From, To, Subject and X-Failed-Recipients are stored (the others
- * take their room in the store, unwritten): to look up another field, add
- * its id to ENGINE_LOOKUP_IDS above. */
+ * take their room in the store, unwritten), their first entries noted
+ * (engine->first): to look up another field, add its id to
+ * ENGINE_LOOKUP_IDS above, to engine->first and to engine_lookup(). */
 const char *engine_lookup(void *ctx, const char *name);
 
 /* engine_header() with the lengths known: name and value are NUL-terminated
@@ -116,10 +130,11 @@ int engine_header_nl(engine *e, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
 
 /* engine_header_nl() for a name already classified: id is
- * fieldname_id(name, nlen).  When engine_header_reads(id) is 0 neither
- * name nor value need be NUL-terminated: only the nlen bytes of the name
- * and the vlen of the value are read, so a front end may pass them where
- * they lie (and copy only the values that are read). */
+ * fieldname_id(name, nlen).  When engine_header_reads(id) is 0, or id is
+ * one of ENGINE_BY_LENGTH_IDS, neither name nor value need be
+ * NUL-terminated: only the nlen bytes of the name and the vlen of the
+ * value are read, so a front end may pass them where they lie (and copy
+ * only the values read as strings). */
 int engine_header_id(engine *e, int id, const char *name, size_t nlen,
 		     const char *value, size_t vlen, size_t nlf);
 static inline int
@@ -228,7 +243,7 @@ engine_store_room(engine *e, int id, size_t nlen, int *keep)
  * looked up).  Returns the length of the value stored when it was unfolded with room
  * for 1024 bytes at least (engine_set_unfolded() can take it from there),
  * else (size_t)-1. */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		    const char *value, size_t vlen, size_t nlf)
 {
@@ -245,8 +260,11 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
 		e->hlen += engine_unfold_len_nl(room, value, vlen, nlf) + 1;
 		return (size_t)-1;
 	}
+	if (e->first[id - FN_FROM] == 0)
+		e->first[id - FN_FROM] = (unsigned char)e->nh;	/* (1 + its index) */
 	h->name = at;
-	memcpy(e->hstore + at, name, nlen + 1);
+	memcpy(e->hstore + at, name, nlen);
+	e->hstore[at + nlen] = '\0';
 	vlen = engine_unfold_nl(e->hstore + e->hlen, room, value, vlen, nlf);
 	h->value = e->hlen;
 	e->hstore[e->hlen + vlen] = '\0';
@@ -265,7 +283,7 @@ engine_store_header(engine *e, int id, const char *name, size_t nlen,
  * not known): the value may hold CRs (dropped as the unfolding drops
  * them) but no NUL; only its length and white tail are read, and vlen
  * (CRs counted) is tested against max_header. */
-static inline void
+static inline __attribute__((always_inline)) void
 engine_header_skip(engine *e, int id, const char *name, size_t nlen,
 		   const char *value, size_t vlen, size_t ndrop)
 {
@@ -324,7 +342,7 @@ engine_set_first(engine *e, char **f, size_t stored, const char *value, size_t v
 
 /* engine_header_id() in line, for a front end that runs it on every field
  * whose value is read (the rawfeed). */
-static inline int
+static inline __attribute__((always_inline)) int
 engine_header_id_inline(engine *e, int id, const char *name, size_t nlen,
 			const char *value, size_t vlen, size_t nlf)
 {

@@ -97,7 +97,7 @@ fieldname_eq_words(const char *s, const char *lc, size_t n)
  * length and first byte, if any, with one compare. */
 #define FIELDNAME_IS(lc, id) return fieldname_eq_words(name, lc, len) ? (id) : FN_OTHER
 
-static inline int
+static inline __attribute__((always_inline)) int
 fieldname_id_inline(const char *name, size_t len)
 {
 	unsigned c;

@@ -11,12 +11,14 @@
  * vector scan for its LFs (CRs and NULs noted and counted on the way),
  * classified once (fieldname_id_inline()) and given to the engine at
  * once; only a value the engine reads as a string is copied (its CRs left
- * out; engine_header_reads(), engine_header_id_inline()), and the others,
+ * out; engine_header_reads(), engine_header_id_inline(); From and To are
+ * read by their lengths, ENGINE_BY_LENGTH_IDS), and the others,
  * most fields, go where they lie with the count of the CRs and LFs the
  * engine drops (engine_header_skip(), in line: only their lengths and
- * names are read).  What that
- * cannot take (a field cut by a chunk's end, a NUL, a lone CR, a field
- * over max_header, the blank line) goes a line at a time through
+ * names are read); a blank line after them ends the headers there.  On a
+ * CPU with AVX2 that loop is built as a whole (rawfeed_fields_avx2()).
+ * What that cannot take (a field cut by a chunk's end, a NUL, a lone CR,
+ * a field over max_header, a blank line first) goes a line at a time through
  * rawfeed_header_line(), which gives the same calls: a header line whole
  * in a chunk is read where it lies, one cut by a chunk's end is gathered
  * in the line buffer first.  A field goes to the engine with the count of
@@ -418,17 +420,28 @@ rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, size_t *crs)
 }
 
 #ifdef RAWFEED_AVX2
-/* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2. */
-__attribute__((target("avx2"))) static size_t
-rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
+/* The constants of rawfeed_fields_avx2(), made once per call and kept
+ * opaque to the compiler (an empty asm), which would else make them again
+ * for each field, a third of the instructions of a short one. */
+typedef struct rawfeed_k {
+	__m256i lf, cr;		/* every byte '\n', '\r' */
+	__m128i lo, hi, nib;	/* rawfeed_span_avx2()'s tables, and 0x0f */
+} rawfeed_k;
+
+/* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2 (in line in
+ * rawfeed_fields_avx2()). */
+__attribute__((target("avx2"), always_inline)) static inline size_t
+rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs,
+		       const rawfeed_k *k)
 {
-	const __m256i l = _mm256_set1_epi8('\n'), r = _mm256_set1_epi8('\r'),
-	    z = _mm256_setzero_si256();
-	size_t i, res;
+	const __m256i l = k->lf, r = k->cr, z = _mm256_setzero_si256();
+	size_t i, res, stop = n >= 32 ? n - 32 : 0;	/* the last whole block */
 
 	*nlf = 0;
 	*crs = 0;
-	for (i = 0; n - i >= 32; i += 32) {
+	if (n < 32)
+		return rawfeed_end_tail(s, n, 0, nlf, crs);
+	for (i = 0; i <= stop; i += 32) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
 		__m256i c;
 		uint32_t lf, crnul, cr;
@@ -458,16 +471,13 @@ rawfeed_field_end_avx2(const char *s, size_t n, size_t *nlf, size_t *crs)
  * with its LFs (the joins of its lines) in *nlf and in *crs the CRs that
  * end its lines.  RAWFEED_NONE when that is not in sight, or when a NUL
  * or a CR elsewhere comes first (rawfeed_header_line() sees to those).
- * One pass, 32 or 16 bytes at a time (level: rawfeed_level()). */
+ * One pass, 16 bytes at a time (level 1) or a byte at a time (level 0;
+ * level 2 runs rawfeed_field_end_avx2() instead, in rawfeed_fields_avx2()). */
 static inline size_t
 rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs, int level)
 {
 	size_t i = 0;
 
-#ifdef RAWFEED_AVX2
-	if (level == 2)
-		return rawfeed_field_end_avx2(s, n, nlf, crs);
-#endif
 	*nlf = 0;
 	*crs = 0;
 #ifdef __SSE2__
@@ -496,10 +506,11 @@ rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs, int level)
  * its lines), given to the engine as rawfeed_flush_field() would give it.
  * A value the engine reads as a string is copied to the field buffer to
  * be NUL-terminated, the CRs left out (as rawfeed_header_line() leaves
- * them); the others (most fields: Received, DKIM-Signature, X-...) are
- * passed where they lie, CRs and all, with the count of the CRs and LFs
- * the engine drops (engine_header_skip()). */
-static void
+ * them); one it reads by its length (ENGINE_BY_LENGTH_IDS: From, To) goes
+ * where it lies unless it holds CRs; the others (most fields: Received,
+ * DKIM-Signature, X-...) are passed where they lie, CRs and all, with the
+ * count of the CRs and LFs the engine drops (engine_header_skip()). */
+static inline __attribute__((always_inline)) void
 rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 	     size_t crs)
 {
@@ -518,8 +529,13 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 				   nlf + crs);
 		return;
 	}
-	if (crs == 0) {
+	if (crs == 0 && ((ENGINE_BY_LENGTH_IDS >> id) & 1)) {
+		/* read by their lengths: where they lie, too */
+	} else if (crs == 0) {
 		memcpy(f, s, end);
+		f[colon] = '\0';
+		f[end] = '\0';
+		s = f;
 	} else {
 		/* every CR is right before a LF: leave them all out */
 		const char *e = s + end;
@@ -532,13 +548,15 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 		}
 		memcpy(f + o, p, (size_t)(e - p));
 		end = o + (size_t)(e - p);
+		f[colon] = '\0';
+		f[end] = '\0';
+		s = f;
 	}
-	f[colon] = '\0';
-	f[end] = '\0';
-	for (v = f + colon + 1; *v == ' ' || *v == '\t'; v++)
-		;
-	engine_header_id_inline(rf->e, id, f, colon, v, (size_t)(f + end - v),
-				nlf);
+	v = s + colon + 1;
+	ve = s + end;
+	while (v < ve && (*v == ' ' || *v == '\t'))
+		v++;
+	engine_header_id_inline(rf->e, id, s, colon, v, (size_t)(ve - v), nlf);
 }
 
 /* mime_param_span() (the bytes of a parameter name at s) with its first
@@ -567,37 +585,145 @@ rawfeed_span(const char *s, size_t n)
  * unindented parameter line, so that it is known where they end.  Each
  * goes to the engine at once (after the field held before it, if any).
  * Returns the bytes used; what is left goes through rawfeed_header_line()
- * (which gives the same result for any line: this only skips its copies). */
+ * (which gives the same result for any line: this only skips its copies).
+ * Written once (RAWFEED_FIELDS(), SPAN(s, n): rawfeed_span(), END(s, n,
+ * nlf, crs): the scan for a field's end), built twice: for AVX2, where
+ * the scan runs in line, its constants kept in registers from field to
+ * field (a call per field cost a quarter of the field's instructions),
+ * and for the other levels. */
+#define RAWFEED_FIELDS(SPAN, END)					\
+	size_t off = 0, i, j, end, nlf, crs, n, rest;			\
+	const size_t cap = rf->max + 2;					\
+	const char *s;							\
+									\
+	i = SPAN(buf, len);						\
+	for (;;) {							\
+		s = buf + off;						\
+		rest = len - off;					\
+		/* a field line, which cannot be a From_ line either */	\
+		if (i == 0 || i >= rest || s[i] != ':') {		\
+			/* after a field, the blank line that ends the	\
+			 * header block (as rawfeed_header_line() reads	\
+			 * it: the end of the headers, not body) */	\
+			if (i == 0 && off > 0 && (s[0] == '\n' ||	\
+			    (s[0] == '\r' && rest > 1 && s[1] == '\n'))) { \
+				rawfeed_eoh(rf);			\
+				off += s[0] == '\n' ? 1 : 2;		\
+			}						\
+			break;						\
+		}							\
+		n = rest < cap ? rest : cap;				\
+		if ((end = END(s, n, &nlf, &crs)) == RAWFEED_NONE)	\
+			break;						\
+		/* the next line: an unindented parameter line would	\
+		 * join it */						\
+		j = SPAN(s + end + 1, rest - end - 1);			\
+		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '=')) \
+			break;						\
+		if (off == 0) {	/* (then none is held, and not the first) */ \
+			if (rf->flen > 0)				\
+				rawfeed_flush_field(rf);		\
+			rf->first_line = 0;				\
+		}							\
+		rawfeed_emit(rf, s, i, end, nlf, crs);			\
+		off += end + 1;						\
+		i = j;							\
+	}								\
+	return off
+
+#ifdef RAWFEED_AVX2
+/* rawfeed_span() with SSSE3's byte shuffles: a byte's class looked up by
+ * its low and its high half (k->lo, k->hi: bits that must meet), as
+ * mime_param_span() tests them (ASCII letters, digits, '-', '_', '*'). */
+__attribute__((target("avx2"), always_inline)) static inline size_t
+rawfeed_span_avx2(const char *s, size_t n, const rawfeed_k *k)
+{
+	if (n >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i c = _mm_and_si128(
+		    _mm_shuffle_epi8(k->lo, _mm_and_si128(x, k->nib)),
+		    _mm_shuffle_epi8(k->hi,
+				     _mm_and_si128(_mm_srli_epi16(x, 4), k->nib)));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(c, _mm_setzero_si128()));
+
+		return m != 0 ? (size_t)__builtin_ctz(m) :
+				16 + mime_param_span(s + 16, n - 16);
+	}
+	return mime_param_span(s, n);
+}
+
+/* Bits by a byte's high half: 1 for 0x2_, 2 for 0x3_, 4 for 0x4_ and
+ * 0x6_, 8 for 0x5_ and 0x7_, 16 for 0x5_ too ('_'); by its low half, the
+ * bits of the high halves where that byte is a name byte: '*' 0x2a and
+ * '-' 0x2d; '0'-'9'; 'A'-'O', 'a'-'o'; 'P'-'Z', 'p'-'z'; '_' 0x5f. */
+static const unsigned char rawfeed_span_hi[16] = {
+	0, 0, 1, 2, 4, 8 | 16, 4, 8,
+};
+static const unsigned char rawfeed_span_lo[16] = {
+	2 | 8, 2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8,
+	2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8, 2 | 4 | 8, 1 | 4 | 8, 4, 4,
+	1 | 4, 4, 4 | 16,
+};
+
+#define RAWFEED_END_AVX2(s, n, nlf, crs) rawfeed_field_end_avx2(s, n, nlf, crs, &k)
+#define RAWFEED_SPAN_AVX2(s, n) rawfeed_span_avx2(s, n, &k)
+
+/* *k made, opaque (see rawfeed_k). */
+__attribute__((target("avx2"), always_inline)) static inline void
+rawfeed_k_make(rawfeed_k *k)
+{
+	k->lf = _mm256_set1_epi8('\n');
+	k->cr = _mm256_set1_epi8('\r');
+	k->lo = _mm_loadu_si128((const __m128i *)(const void *)rawfeed_span_lo);
+	k->hi = _mm_loadu_si128((const __m128i *)(const void *)rawfeed_span_hi);
+	k->nib = _mm_set1_epi8(0x0f);
+	__asm__("" : "+x"(k->lf), "+x"(k->cr), "+x"(k->lo), "+x"(k->hi),
+		"+x"(k->nib));
+}
+
+__attribute__((target("avx2"))) static size_t
+rawfeed_fields_avx2(rawfeed *rf, const char *buf, size_t len)
+{
+	rawfeed_k k;
+
+	rawfeed_k_make(&k);
+	RAWFEED_FIELDS(RAWFEED_SPAN_AVX2, RAWFEED_END_AVX2);
+}
+
+__attribute__((target("avx2"))) static size_t
+rawfeed_span_avx2_test(const char *s, size_t n)
+{
+	rawfeed_k k;
+
+	rawfeed_k_make(&k);
+	return rawfeed_span_avx2(s, n, &k);
+}
+#endif
+
+size_t
+rawfeed_name_span(const char *s, size_t n)
+{
+#ifdef RAWFEED_AVX2
+	if (rawfeed_level() == 2)
+		return rawfeed_span_avx2_test(s, n);
+#endif
+	return rawfeed_span(s, n);
+}
+
+/* rawfeed_field_end() at the level in force, but AVX2. */
+#define RAWFEED_END_NOAVX2(s, n, nlf, crs) rawfeed_field_end(s, n, nlf, crs, level)
+
 static size_t
 rawfeed_fields(rawfeed *rf, const char *buf, size_t len)
 {
-	size_t off = 0, i, j, end, nlf, crs, n, rest;
-	const char *s;
 	int level = rawfeed_level();
 
-	i = rawfeed_span(buf, len);
-	for (;;) {
-		s = buf + off;
-		rest = len - off;
-		/* a field line, which cannot be a From_ line either */
-		if (i == 0 || i >= rest || s[i] != ':')
-			break;
-		n = rest < rf->max + 2 ? rest : rf->max + 2;
-		if ((end = rawfeed_field_end(s, n, &nlf, &crs, level)) ==
-		    RAWFEED_NONE)
-			break;
-		/* the next line: an unindented parameter line would join it */
-		j = rawfeed_span(s + end + 1, rest - end - 1);
-		if (j >= rest - end - 1 || (j > 0 && s[end + 1 + j] == '='))
-			break;
-		if (rf->flen > 0)
-			rawfeed_flush_field(rf);
-		rf->first_line = 0;
-		rawfeed_emit(rf, s, i, end, nlf, crs);
-		off += end + 1;
-		i = j;
-	}
-	return off;
+#ifdef RAWFEED_AVX2
+	if (level == 2)
+		return rawfeed_fields_avx2(rf, buf, len);
+#endif
+	RAWFEED_FIELDS(rawfeed_span, RAWFEED_END_NOAVX2);
 }
 
 void

@@ -30,5 +30,8 @@ const bt_result *rawfeed_message(rawfeed *rf, const char *sender,
  * at a time, 1 SSE2, 2 AVX2, at most what the CPU has (-1: what it has).
  * Returns the level now in force. */
 int rawfeed_simd_force(int level);
+/* Tests: mime_param_span() as the in-place reader finds a line's name, by
+ * the code of the level in force. */
+size_t rawfeed_name_span(const char *s, size_t n);
 
 #endif

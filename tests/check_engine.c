@@ -731,10 +731,11 @@ START_TEST(test_caps)
 END_TEST
 
 /* Header blocks made at random (blanks, CR, NUL, '=' lines, folding, long
- * fields, fields cut at 32-byte blocks, CR LF): read whole, where rawfeed reads
- * most fields in place with a scan for their ends (plain, SSE2 and AVX2 in
- * turn), they give what 1-byte chunks give, where every line goes through
- * the line buffer. */
+ * fields, fields cut at 32-byte blocks, CR LF, names of bytes at the edges
+ * of the name bytes): read whole, where rawfeed reads most fields in place
+ * with vector scans of their names and for their ends (plain, SSE2 and
+ * AVX2 in turn), they give what 1-byte chunks give, where every line goes
+ * through the line buffer. */
 static unsigned long rnd_state = 12345;
 
 static unsigned
@@ -753,6 +754,7 @@ START_TEST(test_header_inplace)
 		"DKIM-Signature", "X-Whatever", "Date", "Message-ID",
 		"Content-Transfer-Encoding", "X-Autoreply", "X-Apple-Unsubscribe",
 	};
+	static const char namebytes[] = "aAzZoOpP09-_*/:@[`{.+,=\x7f\x80\xff \t;";
 	static const char vals[] = "abcMAILER-daemon postmaster <>=;:\"x \t"
 				    "Undelivered Mail Returned delivery failed out of office";
 	size_t cap = 40000, len, k, f, i, nf;
@@ -775,6 +777,15 @@ START_TEST(test_header_inplace)
 			size_t lines = rnd(4) == 0 ? 1 + rnd(5) : 1;
 			const char *nm = names[rnd(sizeof(names) / sizeof(names[0]))];
 
+			if (rnd(6) == 0) {
+				/* a name of bytes at the edges of the name
+				 * bytes' ranges (the vector tests of a name) */
+				size_t nl = 1 + rnd(24);
+
+				for (k = 0; k < nl; k++)
+					msg[len++] = namebytes[rnd(sizeof(namebytes) - 1)];
+				nm = "";
+			}
 			len += (size_t)sprintf(msg + len, "%s%s", nm,
 					       rnd(10) == 0 ? " :" : ":");
 			for (k = 0; k < lines; k++) {
@@ -817,6 +828,40 @@ START_TEST(test_header_inplace)
 }
 END_TEST
 
+/* The span of a line's name bytes as rawfeed finds it (by 16-byte vector
+ * tests, SSE2 or AVX2's byte shuffles, and the plain loop past them),
+ * against mime_param_span(): every byte value at every place of the first
+ * 20, in names of every length up to 40 (an exact-size copy each). */
+START_TEST(test_name_span)
+{
+	static const char fill[] = "aZ09-_*zA";
+	char line[41];
+	size_t n, p, k;
+	unsigned b;
+	int cpu = rawfeed_simd_force(-1);
+
+	ck_assert_int_eq(rawfeed_simd_force(_i), _i < cpu ? _i : cpu);
+	for (n = 0; n <= 40; n++)
+		for (p = 0; p < 20 && p <= n; p++)
+			for (b = 0; b < 256; b++) {
+				char *s = malloc(n + 1);
+
+				ck_assert_ptr_nonnull(s);
+				for (k = 0; k < n; k++)
+					line[k] = fill[(k + b) % (sizeof(fill) - 1)];
+				if (p < n)
+					line[p] = (char)b;
+				memcpy(s, line, n);
+				ck_assert_msg(rawfeed_name_span(s, n) ==
+					      mime_param_span(s, n),
+					      "level %d, byte %u at %zu of %zu", _i,
+					      b, p, n);
+				free(s);
+			}
+	rawfeed_simd_force(-1);
+}
+END_TEST
+
 /* The word tables of detect.c move a window along the value, by more than
  * a byte where no word can start: words at every offset of a filler that
  * holds none (digits), in any case, are still found. */
@@ -836,6 +881,9 @@ START_TEST(test_detect_words)
 		{ "From", "fbl", DETECT_FROM_DAEMON },
 		{ "From", "Mail.Delivery.System", DETECT_FROM_DAEMON },
 		{ "From", "complaints@", DETECT_FROM_DAEMON },
+		{ "X-Mailer", "eZmlm", DETECT_BOUNCE_MAILER },
+		{ "X-Mailer", "Mail Delivery", DETECT_BOUNCE_MAILER },
+		{ "X-Mailer", "qmail-send", DETECT_BOUNCE_MAILER },
 	};
 	char v[200];
 	size_t i, a, b, k;
@@ -855,6 +903,13 @@ START_TEST(test_detect_words)
 				ck_assert_msg(!(detect_header(t[i].name, v) & t[i].sig),
 					      "%s: %s", t[i].name, v);
 			}
+	/* the bounce words and the others are in two tables: both read,
+	 * whichever comes first */
+	k = DETECT_SUBJECT | DETECT_COMPLAINT | DETECT_AUTOREPLY_WEAK;
+	ck_assert_uint_eq(detect_header("Subject",
+	    "Undelivered Mail: spam complaint, I am away until") & k, k);
+	ck_assert_uint_eq(detect_header("Subject",
+	    "I am away until: spam complaint, Undelivered Mail") & k, k);
 }
 END_TEST
 
@@ -1068,6 +1123,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_mbox_from_line);
 	tcase_add_loop_test(tc, test_header_inplace, 0, 3);
+	tcase_add_loop_test(tc, test_name_span, 0, 3);
 	tcase_add_test(tc, test_detect_words);
 	tcase_add_test(tc, test_result_helpers);
 	tcase_add_test(tc, test_result_arena);
