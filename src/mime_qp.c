@@ -116,6 +116,12 @@ static const unsigned char mime_hex1[256] = {
 					i++;				\
 					break;				\
 				}					\
+				if (i + 2 < lim && p[i + 1] == '\r' &&	\
+				    p[i + 2] == '\n') {			\
+					soft = 1;	/* "=\r\n": its CR would go */ \
+					i += 2;				\
+					break;				\
+				}					\
 				if (i + 2 < rest && (h = mime_hex1[(unsigned char)p[i + 1]]) != 0 && \
 				    (l = mime_hex1[(unsigned char)p[i + 2]]) != 0) { \
 					out[oi++] = (char)((h - 1) << 4 | (l - 1)); \
