@@ -12,6 +12,7 @@
 #define BT_MIME_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include "engine.h"
 
@@ -72,11 +73,37 @@ void mime_end(mime *m);				/* flush the last line and part */
 /* Ignore the rest of this message (no more callbacks until mime_begin). */
 void mime_stop(mime *m);
 
+/* memcmp(t, lit, n) == 0 by words of 8 bytes (the last one overlapping):
+ * t and lit hold n readable bytes.  With n a constant, as below, it is a
+ * load or few and a compare each, in line (GCC calls memcmp() for most
+ * sizes past 8). */
+static inline int
+mime_type_eq(const char *t, const char *lit, size_t n)
+{
+	uint64_t a, b;
+	size_t i;
+
+	if (n < 8)
+		return memcmp(t, lit, n) == 0;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&a, t + i, 8);
+		memcpy(&b, lit + i, 8);
+		if (a != b)
+			return 0;
+	}
+	if (i < n) {
+		memcpy(&a, t + n - 8, 8);
+		memcpy(&b, lit + n - 8, 8);
+		return a == b;
+	}
+	return 1;
+}
+
 /* A type or report type (lowercase, in its MIME_TYPE_MAX or MIME_PARAM_MAX
  * array, so that as many bytes as lit has can always be read) is lit, or
- * starts with prefix: memcmp() of a known size, which the compiler inlines. */
-#define MIME_TYPE_IS(t, lit)		(memcmp((t), (lit), sizeof(lit)) == 0)
-#define MIME_TYPE_HAS(t, prefix)	(memcmp((t), (prefix), sizeof(prefix) - 1) == 0)
+ * starts with prefix: mime_type_eq() of a known size. */
+#define MIME_TYPE_IS(t, lit)		mime_type_eq((t), (lit), sizeof(lit))
+#define MIME_TYPE_HAS(t, prefix)	mime_type_eq((t), (prefix), sizeof(prefix) - 1)
 
 /* Helpers over header values. */
 void mime_type(const char *ct, char *out, size_t outlen);	/* lowercase type/subtype; "text/plain" default */

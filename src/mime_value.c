@@ -327,6 +327,12 @@ mime_ct_read(const char *ct, char *type, char *boundary, char *report_type)
 					w = fieldname_fold8(w);
 					memcpy(report_type + i, &w, 8);
 				}
+				if (i < rl && rl >= 8) {	/* the last 8 again */
+					memcpy(&w, report_type + rl - 8, 8);
+					w = fieldname_fold8(w);
+					memcpy(report_type + rl - 8, &w, 8);
+					i = rl;
+				}
 				for (; i < rl; i++)
 					if ((unsigned)(report_type[i] - 'A') < 26)
 						report_type[i] = (char)(report_type[i] + 'a' - 'A');
