@@ -26,6 +26,7 @@
 #include "scan.h"
 #include "classify.h"
 #include "ruleset.h"
+#include "simd.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -140,14 +141,116 @@ engine_html_char(engine *e, char c)
 		engine_text_put(e, c);
 }
 
+/* ---- plain text: copied up to a CR or a NUL ------------------------- */
+
+/* The code engine_text_copy() runs: 2 AVX2, else 0 (memchr() and
+ * memcpy()); picked once (simd_pick()), or by tests
+ * (engine_text_force()); -1 until then. */
+static int engine_text_level = -1;
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define ENGINE_TEXT_AVX2 1
+
+/* The CRs and NULs of the 32 bytes x (0xff for each), with x stored at t. */
+__attribute__((target("avx2"))) static inline __m256i
+engine_text_stops(char *t, __m256i x, __m256i crv)
+{
+	_mm256_storeu_si256((__m256i *)(void *)t, x);
+	return _mm256_or_si256(_mm256_cmpeq_epi8(x, crv),
+			       _mm256_cmpeq_epi8(x, _mm256_setzero_si256()));
+}
+
+/* Their mask (bit i: byte i). */
+__attribute__((target("avx2"))) static inline unsigned
+engine_text_block(char *t, __m256i x, __m256i crv)
+{
+	return (unsigned)_mm256_movemask_epi8(engine_text_stops(t, x, crv));
+}
+
+/* engine_text_copy() for len >= 32: blocks of 64 bytes, then 32, and the
+ * last 32 again (overlapping what was copied: the same bytes, at the same
+ * places) for what is left. */
+__attribute__((target("avx2"))) static size_t
+engine_text_copy_avx2(char *t, const char *buf, size_t len)
+{
+	__m256i crv = _mm256_set1_epi8('\r');
+	size_t i = 0;
+	unsigned a, b;
+
+	__asm__("" : "+x"(crv));	/* built once, kept in its register */
+	for (; len - i >= 64; i += 64) {
+		__m256i sa = engine_text_stops(t + i, _mm256_loadu_si256(
+		    (const __m256i *)(const void *)(buf + i)), crv);
+		__m256i sb = engine_text_stops(t + i + 32, _mm256_loadu_si256(
+		    (const __m256i *)(const void *)(buf + i + 32)), crv);
+
+		if (_mm256_movemask_epi8(_mm256_or_si256(sa, sb)) != 0) {
+			a = (unsigned)_mm256_movemask_epi8(sa);
+			b = (unsigned)_mm256_movemask_epi8(sb);
+			return i + (a != 0 ? (unsigned)__builtin_ctz(a) :
+				    32 + (unsigned)__builtin_ctz(b));
+		}
+	}
+	if (len - i >= 32) {
+		a = engine_text_block(t + i, _mm256_loadu_si256(
+		    (const __m256i *)(const void *)(buf + i)), crv);
+		if (a != 0)
+			return i + (unsigned)__builtin_ctz(a);
+		i += 32;
+	}
+	if (i < len) {		/* bytes before i are known to be neither */
+		a = engine_text_block(t + len - 32, _mm256_loadu_si256(
+		    (const __m256i *)(const void *)(buf + len - 32)), crv);
+		a >>= 32 - (len - i);
+		if (a != 0)
+			return i + (unsigned)__builtin_ctz(a);
+	}
+	return len;
+}
+#endif
+
+int
+engine_text_force(int level)
+{
+#ifdef ENGINE_TEXT_AVX2
+	int l = simd_pick(SIMD_AVX2, level) == 2 ? 2 : 0;
+#else
+	int l = 0;
+#endif
+
+	__atomic_store_n(&engine_text_level, l, __ATOMIC_RELAXED);
+	return l;
+}
+
+size_t
+engine_text_copy(char *t, const char *buf, size_t len)
+{
+	int level = __atomic_load_n(&engine_text_level, __ATOMIC_RELAXED);
+	const char *cr, *z;
+	size_t k;
+
+	if (level < 0)		/* a race only picks the same twice */
+		level = engine_text_force(-1);
+#ifdef ENGINE_TEXT_AVX2
+	if (level == 2 && len >= 32)
+		return engine_text_copy_avx2(t, buf, len);
+#endif
+	k = (cr = memchr(buf, '\r', len)) != NULL ? (size_t)(cr - buf) : len;
+	if ((z = memchr(buf, '\0', k)) != NULL)
+		k = (size_t)(z - buf);
+	memcpy(t, buf, k);
+	return k;
+}
+
 /* Plain text as engine_text_put() keeps it, by runs: copy up to the next
- * CR (dropped), then turn NULs into spaces; stops at max_text. */
+ * CR or NUL (engine_text_copy()), then drop the CR or put a space for the
+ * NUL; stops at max_text. */
 static void
 engine_text_plain(engine *e, const char *buf, size_t len)
 {
-	char *t = e->text, *z;
+	char *t = e->text;
 	size_t n = e->tlen, max = e->caps.max_text, i, k;
-	const char *cr;
 
 	if (len <= 8) {		/* a line end or so: cheaper by bytes */
 		for (i = 0; i < len && n < max; i++)
@@ -156,15 +259,16 @@ engine_text_plain(engine *e, const char *buf, size_t len)
 		e->tlen = n;
 		return;
 	}
-	for (i = 0; i < len && n < max; i += k + (cr != NULL)) {
+	for (i = 0; i < len && n < max; ) {
 		k = len - i < max - n ? len - i : max - n;
-		if ((cr = memchr(buf + i, '\r', k)) != NULL)
-			k = (size_t)(cr - (buf + i));
-		memcpy(t + n, buf + i, k);
-		for (z = memchr(t + n, '\0', k); z != NULL;
-		    z = memchr(z + 1, '\0', (size_t)(t + n + k - z - 1)))
-			*z = ' ';
+		k = engine_text_copy(t + n, buf + i, k);
 		n += k;
+		i += k;
+		if (i < len && n < max) {	/* at a CR or a NUL */
+			if (buf[i] == '\0')
+				t[n++] = ' ';
+			i++;
+		}
 	}
 	e->tlen = n;
 }

@@ -391,4 +391,11 @@ engine_header_id_inline(engine *e, int id, const char *name, size_t nlen,
 	return ENGINE_MORE;
 }
 
+/* The bytes of buf (len) copied to t up to the first CR or NUL, as
+ * engine.c gathers plain text: their number (len when none); may write all
+ * len bytes.  engine_text_force(): the code it runs (2 AVX2, 0 memchr()),
+ * as mime_run_force(); for tests. */
+size_t engine_text_copy(char *t, const char *buf, size_t len);
+int engine_text_force(int level);
+
 #endif

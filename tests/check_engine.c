@@ -1031,6 +1031,40 @@ END_TEST
 
 /* fieldname_id() says what strcasecmp() against each known name says, for
  * names in any case, near misses and bytes that fold to letters elsewhere. */
+/* engine_text_copy() at each level against the plain rule: the bytes up to
+ * the first CR or NUL copied, their number returned; random bytes with a
+ * CR or a NUL now and then, every length up to 300 and at every offset. */
+START_TEST(test_text_copy)
+{
+	char buf[320], out[320];
+	unsigned seed = 777, round;
+
+	for (round = 0; round < 4000; round++) {
+		size_t len = round % 301, off = (round / 301) % 8, i, want, got;
+		unsigned sparse = 1 + round % 97;
+		int level;
+
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[off + i] = (seed >> 16) % (sparse * 4) == 0 ?
+				       ((seed >> 8) & 1 ? '\r' : '\0') :
+				       (char)('a' + (seed >> 20) % 26);
+		}
+		for (want = 0; want < len && buf[off + want] != '\r' &&
+		     buf[off + want] != '\0'; want++)
+			;
+		for (level = 2; level >= 0; level--) {
+			engine_text_force(level);
+			memset(out, '#', sizeof(out));
+			got = engine_text_copy(out, buf + off, len);
+			ck_assert_uint_eq(got, want);
+			ck_assert(memcmp(out, buf + off, want) == 0);
+		}
+	}
+	engine_text_force(-1);
+}
+END_TEST
+
 START_TEST(test_fieldname_id)
 {
 	static const struct { const char *lc; int id; } known[] = {
@@ -1128,6 +1162,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_result_helpers);
 	tcase_add_test(tc, test_result_arena);
 	tcase_add_test(tc, test_fieldname_id);
+	tcase_add_test(tc, test_text_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }
