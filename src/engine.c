@@ -510,7 +510,7 @@ engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 	if (look && id == FN_CONTENT_TYPE) {
 		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
 
-		mime_type(value, type, sizeof(type));
+		mime_type_padded(value, type);	/* (padded: see mime.h) */
 		e->inner_report = 0;
 		if (strcmp(type, "multipart/report") == 0) {
 			/* the parameter only for a report ("" when none) */

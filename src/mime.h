@@ -37,7 +37,8 @@ typedef struct mime_callbacks {
 	 * leaf, return 1 to get its decoded content through data(), 0 to skip it. */
 	int (*entity)(void *ctx, const mime_part *p);
 	/* A header field of an embedded message (in_message >= 1), unfolded;
-	 * id is fieldname_id() of the name (the parser needs it anyway). */
+	 * id is fieldname_id() of the name (the parser needs it anyway).
+	 * value has MIME_CT_PAD readable bytes past its NUL. */
 	void (*header)(void *ctx, unsigned in_message, int id, const char *name,
 		       const char *value, size_t vlen);
 	/* The header block of an embedded message is complete. */
@@ -119,6 +120,9 @@ int mime_param(const char *ct, const char *name, char *out, size_t outlen);
  * for a multipart with a boundary that is not empty, else 0. */
 size_t mime_ct_read(const char *ct, char *type, char *boundary,
 		    char *report_type);
+/* mime_type() of ct into type (MIME_TYPE_MAX bytes) as mime_ct_read()
+ * reads it: ct holds MIME_CT_PAD readable bytes past its NUL. */
+void mime_type_padded(const char *ct, char *type);
 int mime_encoding(const char *cte);				/* enum mime_enc */
 /* Decode one quoted-printable line of n bytes into out (n + 1 bytes at
  * most); eol: the line had its line end (a soft break "=" drops it, else

@@ -232,24 +232,21 @@ mime_param(const char *ct, const char *name, char *out, size_t outlen)
 }
 
 /*
- * What mime_type() reads from ct into type and, for a multipart/ type,
- * what mime_param() reads of "boundary" into boundary and, for
- * multipart/report, of "report-type" (then lowercased) into report_type:
- * one pass over the parameters for both.  The type is read by blocks of
- * 16 bytes with SSE2: ct must have MIME_CT_PAD readable bytes past its
- * NUL.  report_type is written only for a multipart/report with a
- * boundary.  Returns the boundary's length for a multipart whose boundary
- * is not empty, else 0.
+ * mime_type() of ct into type (MIME_TYPE_MAX bytes), read by blocks of 16
+ * bytes with SSE2: ct must have MIME_CT_PAD readable bytes past its NUL.
+ * Returns the type's length in ct after its leading blanks (*ctp: where it
+ * starts), 0 when "text/plain" was put for none.
  */
-size_t
-mime_ct_read(const char *ct, char *type, char *boundary, char *report_type)
+static inline size_t
+mime_type16(const char **ctp, char *type)
 {
-	size_t n = 0, bl = 0;
-	int slash = 0, report, have_b = 0, have_r = 0;
-	const char *p;
+	const char *ct = *ctp;
+	size_t n = 0;
+	int slash = 0;
 
 	while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
 		ct++;
+	*ctp = ct;
 #ifdef __SSE2__
 	/* the type's bytes lowercased, 16 at a time, up to ';', a blank of
 	 * isspace() or the NUL (stored whole: type has MIME_TYPE_MAX bytes,
@@ -296,6 +293,34 @@ mime_ct_read(const char *ct, char *type, char *boundary, char *report_type)
 		memcpy(type, "text/plain", sizeof("text/plain"));
 		return 0;
 	}
+	return n;
+}
+
+void
+mime_type_padded(const char *ct, char *type)
+{
+	mime_type16(&ct, type);
+}
+
+/*
+ * What mime_type() reads from ct into type and, for a multipart/ type,
+ * what mime_param() reads of "boundary" into boundary and, for
+ * multipart/report, of "report-type" (then lowercased) into report_type:
+ * one pass over the parameters for both.  The type is read by
+ * mime_type16(): ct must have MIME_CT_PAD readable bytes past its NUL.
+ * report_type is written only for a multipart/report with a boundary.
+ * Returns the boundary's length for a multipart whose boundary is not
+ * empty, else 0.
+ */
+size_t
+mime_ct_read(const char *ct, char *type, char *boundary, char *report_type)
+{
+	size_t n, bl = 0;
+	int report, have_b = 0, have_r = 0;
+	const char *p;
+
+	if ((n = mime_type16(&ct, type)) == 0)
+		return 0;
 	if (!MIME_TYPE_HAS(type, "multipart/"))
 		return 0;
 	/* the parameters: the first of each name wins; a ';' is looked for

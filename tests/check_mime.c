@@ -692,7 +692,8 @@ START_TEST(test_stop_at_eoh)
 }
 END_TEST
 
-/* mime_ct_read() against mime_type() and mime_param() (what mime.c called
+/* mime_ct_read() and mime_type_padded() against mime_type() and
+ * mime_param() (what mime.c called
  * before: "boundary" for a multipart, "report-type" lowercased for a
  * multipart/report with a boundary), on random values built of the pieces
  * that matter: types of any case and length, parameters with and without
@@ -772,6 +773,9 @@ START_TEST(test_ct_read)
 					rrt[i] = (char)tolower((unsigned char)rrt[i]);
 			}
 		}
+		ck_assert_str_eq(type, rtype);
+		memset(type, 'z', sizeof(type));
+		mime_type_padded(ct, type);
 		ck_assert_str_eq(type, rtype);
 		ck_assert_uint_eq(bl, rbl);
 		if (bl > 0)
