@@ -410,9 +410,11 @@ mime_field_unread(mime *m, const char *s, size_t n, size_t i)
  * (*param: mime_param_span(), or any place that is not an '=' when no '='
  * comes before the name's end: a line is "name=value" only with an '='
  * there).  With SSE2 the usual line takes one block of 16 bytes: the stop
- * bytes and '=' by mask, mime_param_span() only when an '=' comes first. */
+ * bytes and '=' by mask, mime_param_span() only when an '=' comes first.
+ * avail (>= n) bytes can be read at s: a line shorter than 16 bytes is
+ * read in one block too when 16 are there, its end taken as a stop. */
 static inline size_t
-mime_name_end(const char *s, size_t n, size_t *param)
+mime_name_end(const char *s, size_t n, size_t avail, size_t *param)
 {
 	size_t i = 0, j;
 
@@ -421,7 +423,7 @@ mime_name_end(const char *s, size_t n, size_t *param)
 	    co = _mm_set1_epi8(':'), eq = _mm_set1_epi8('='),
 	    t0 = _mm_set1_epi8('\t' - 1), t1 = _mm_set1_epi8('\r' + 1);
 
-	for (; n - i >= 16; i += 16) {
+	for (; avail - i >= 16 && i <= n; i += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		unsigned st = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 		    _mm_or_si128(_mm_cmpeq_epi8(x, z), _mm_cmpeq_epi8(x, sp)),
@@ -429,6 +431,10 @@ mime_name_end(const char *s, size_t n, size_t *param)
 		    _mm_cmpgt_epi8(x, t0), _mm_cmplt_epi8(x, t1)))));
 		unsigned e = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, eq));
 
+		if (n - i < 16) {	/* the bytes past n: the line's end */
+			st = (st & ((1u << (n - i)) - 1)) | 1u << (n - i);
+			e &= (1u << (n - i)) - 1;
+		}
 		if (e != 0 && (st == 0 || __builtin_ctz(e) < __builtin_ctz(st)))
 			break;		/* an '=' first: the long way */
 		if (st != 0) {
@@ -437,6 +443,8 @@ mime_name_end(const char *s, size_t n, size_t *param)
 			return j;
 		}
 	}
+#else
+	(void)avail;
 #endif
 	/* the bytes before i hold no stop byte */
 	*param = mime_param_span(s, n);
@@ -447,15 +455,15 @@ mime_name_end(const char *s, size_t n, size_t *param)
 }
 
 size_t
-mime_field_name_end(const char *s, size_t n, size_t *param)
+mime_field_name_end(const char *s, size_t n, size_t avail, size_t *param)
 {
-	return mime_name_end(s, n, param);
+	return mime_name_end(s, n, avail, param);
 }
 
 /* "boundary=..." at the start of a line: a parameter whose line was not
  * indented (seen in real bounces); taken as a continuation. */
 MIME_INLINE void
-mime_header_line(mime *m, const char *s, size_t n, int first)
+mime_header_line(mime *m, const char *s, size_t n, size_t avail, int first)
 {
 	size_t i, j;
 
@@ -493,7 +501,7 @@ mime_header_line(mime *m, const char *s, size_t n, int first)
 		return;
 	}
 	/* mime_param_line(), in line: parameter-name bytes, then '=' */
-	j = mime_name_end(s, n, &i);
+	j = mime_name_end(s, n, avail, &i);
 	if (m->flen > 0 && i > 0 && i < n && s[i] == '=') {
 		mime_field_append(m, " ", 1);
 		mime_field_append(m, s, n);
@@ -700,7 +708,7 @@ mime_line(mime *m, const char *s, size_t n, int first, int eol)
 	}
 	switch (m->state) {
 	case S_HEADERS:
-		mime_header_line(m, s, n, first);
+		mime_header_line(m, s, n, n, first);
 		break;
 	case S_BODY:
 		mime_body_line(m, s, n, eol);
@@ -824,7 +832,7 @@ mime_header_run(mime *m, const char *buf, size_t len)
 			break;
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
-		mime_header_line(m, p, n, 1);
+		mime_header_line(m, p, n, (size_t)(end - p), 1);
 		p = nl + 1;
 	}
 	return (size_t)(p - buf);

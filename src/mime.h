@@ -168,8 +168,10 @@ int mime_param_line(const char *s, size_t n);
 size_t mime_param_span(const char *s, size_t n);
 /* Where the field name that starts a header line ends (at a blank of
  * isspace(), ':' or NUL), with *param where a "name=value" parameter line
- * would have its '=' (mime_param_span(), or where it cannot be): the header
- * reader's test of a line, exposed for tests. */
-size_t mime_field_name_end(const char *s, size_t n, size_t *param);
+ * would have its '=' (mime_param_span(), or where it cannot be); avail
+ * (>= n) bytes can be read at s: the header reader's test of a line,
+ * exposed for tests. */
+size_t mime_field_name_end(const char *s, size_t n, size_t avail,
+			   size_t *param);
 
 #endif
