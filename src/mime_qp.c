@@ -71,9 +71,10 @@ static const unsigned char mime_hex1[256] = {
 
 /*
  * One pass per line: its bytes are copied (and, for quoted-printable, each
- * "=XX" decoded) while its '\n' is looked for; at the '\n' the output of
- * what mime_qp_decode() would have cut from the line's end (a CR, then
- * blanks and a soft-break '=') is taken back.  That is the same output:
+ * "=XX" decoded) while its '\n' is looked for; a soft break "=" LF (or
+ * "=" CR LF) ends the line at once, with nothing to take back; at another
+ * '\n' the output of what mime_qp_decode() would have cut from the line's
+ * end (a CR, then blanks and a soft-break '=') is taken back.  That is the same output:
  * those bytes are never hex digits, so no "=XX" reaches into them, and each
  * gave one byte.  A line is only taken when its '\n' comes before lim
  * (max - o bytes, and the end of buf); blocks of W bytes (16 with SSE2, 32
@@ -112,15 +113,17 @@ static const unsigned char mime_hex1[256] = {
 				unsigned h, l;				\
 									\
 				if (i + 1 < lim && p[i + 1] == '\n') {	\
-					soft = 1;	/* "=\n", the usual soft break */ \
-					i++;				\
-					break;				\
+					/* "=\n", the usual soft break: \
+					 * the line ends, no LF, no cut */ \
+					o = oi;				\
+					p += i + 2;			\
+					goto next_line;			\
 				}					\
 				if (i + 2 < lim && p[i + 1] == '\r' &&	\
 				    p[i + 2] == '\n') {			\
-					soft = 1;	/* "=\r\n": its CR would go */ \
-					i += 2;				\
-					break;				\
+					o = oi;	/* "=\r\n": its CR goes */ \
+					p += i + 3;			\
+					goto next_line;			\
 				}					\
 				if (i + 2 < rest && (h = mime_hex1[(unsigned char)p[i + 1]]) != 0 && \
 				    (l = mime_hex1[(unsigned char)p[i + 2]]) != 0) { \
@@ -137,10 +140,9 @@ static const unsigned char mime_hex1[256] = {
 		if (i >= lim)						\
 			break;	/* no '\n' in reach: the line is not for a run */ \
 		/* i: the line's length without its '\n' */		\
-		if (!soft && i > 0 && mime_qp_end[(unsigned char)p[i - 1]]) { \
+		if (i > 0 && mime_qp_end[(unsigned char)p[i - 1]]) {	\
 			/* what the line-by-line reading cuts: a CR, then for \
-			 * quoted-printable blanks and a soft-break '=' (a soft \
-			 * "=\n" was not copied) */			\
+			 * quoted-printable blanks and a soft-break '=' */ \
 			if (p[i - 1] == '\r')				\
 				cut = 1;				\
 			if (qp) {					\
@@ -157,6 +159,8 @@ static const unsigned char mime_hex1[256] = {
 			out[oi++] = '\n';				\
 		o = oi;							\
 		p += i + 1;						\
+	next_line:							\
+		;							\
 	}								\
 	*olen = o;							\
 	return (size_t)(p - buf)
