@@ -31,6 +31,8 @@
 
 #define MIME_CT_MAX	1024	/* Content-Type value kept per entity */
 #define MIME_FIELD_PAD	16	/* the field buffer's bytes past max_header + 1 */
+_Static_assert(MIME_FIELD_PAD >= MIME_CT_PAD,
+	       "header() values have MIME_CT_PAD bytes past their NUL");
 
 enum mime_state { S_HEADERS, S_BODY, S_MULTI, S_SKIP };
 
