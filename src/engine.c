@@ -340,6 +340,19 @@ engine_text_html(engine *e, const char *buf, size_t len)
 		    buf[i] != '<' && buf[i] != '&') {
 			/* text up to the next '<' or '&' */
 			i += engine_html_text(e, buf + i, len - i);
+		} else if (e->in_tag == 0 && e->entlen == 0 && buf[i] == '<' &&
+		    i + 1 < len) {
+			/* a tag's '<' and first byte as engine_html_char()
+			 * reads them, in one step */
+			char c = buf[i + 1];
+			int lc = c | 0x20;
+
+			if ((lc == 'b' || lc == 'p' || lc == 'd' || lc == 't' ||
+			     c == '/' || c == '\0') && e->tlen > 0 &&
+			    e->text[e->tlen - 1] != '\n')
+				engine_text_put(e, '\n');
+			e->in_tag = c != '>';
+			i += 2;
 		} else
 			engine_html_char(e, buf[i++]);
 	}
