@@ -322,13 +322,17 @@ engine_html_text(engine *e, const char *buf, size_t len)
 	return i;
 }
 
-/* HTML as engine_html_char() reads it, with two shortcuts: inside a tag
- * straight to its '>', and text between tags by runs. */
+/* HTML as engine_html_char() reads it, with shortcuts: inside a tag
+ * straight to its '>', text between tags by runs, and a tag's '<' and
+ * first byte (the line break rule) in one step, then straight to its '>'
+ * (once the text is full nothing is added, whatever in_tag is). */
 static void
 engine_text_html(engine *e, const char *buf, size_t len)
 {
 	size_t i = 0;
 	const char *gt;
+	char c;
+	int lc;
 
 	while (i < len && e->tlen < e->caps.max_text) {
 		if (e->in_tag == 1) {
@@ -336,25 +340,31 @@ engine_text_html(engine *e, const char *buf, size_t len)
 				return;
 			e->in_tag = 0;
 			i = (size_t)(gt - buf) + 1;
-		} else if (e->in_tag == 0 && e->entlen == 0 &&
-		    buf[i] != '<' && buf[i] != '&') {
-			/* text up to the next '<' or '&' */
-			i += engine_html_text(e, buf + i, len - i);
-		} else if (e->in_tag == 0 && e->entlen == 0 && buf[i] == '<' &&
-		    i + 1 < len) {
-			/* a tag's '<' and first byte as engine_html_char()
-			 * reads them, in one step */
-			char c = buf[i + 1];
-			int lc = c | 0x20;
-
-			if ((lc == 'b' || lc == 'p' || lc == 'd' || lc == 't' ||
-			     c == '/' || c == '\0') && e->tlen > 0 &&
-			    e->text[e->tlen - 1] != '\n')
-				engine_text_put(e, '\n');
-			e->in_tag = c != '>';
-			i += 2;
-		} else
+			continue;
+		}
+		if (e->in_tag != 0 || e->entlen != 0 || buf[i] == '&' ||
+		    (buf[i] == '<' && i + 1 >= len)) {
 			engine_html_char(e, buf[i++]);
+			continue;
+		}
+		if (buf[i] != '<') {	/* text up to the next '<' or '&' */
+			i += engine_html_text(e, buf + i, len - i);
+			continue;
+		}
+		c = buf[i + 1];		/* a tag */
+		lc = c | 0x20;
+		if ((lc == 'b' || lc == 'p' || lc == 'd' || lc == 't' ||
+		     c == '/' || c == '\0') && e->tlen > 0 &&
+		    e->text[e->tlen - 1] != '\n')
+			engine_text_put(e, '\n');
+		i += 2;
+		if (c == '>')
+			continue;	/* "<>" */
+		if ((gt = memchr(buf + i, '>', len - i)) == NULL) {
+			e->in_tag = 1;
+			return;
+		}
+		i = (size_t)(gt - buf) + 1;
 	}
 }
 
