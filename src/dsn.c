@@ -506,7 +506,7 @@ dsn_field(dsn *d, const char *f, size_t n)
 		dsn_message_field(d, id, v, (size_t)(end - v));
 }
 
-static void
+DSN_INLINE void
 dsn_flush_field(dsn *d)
 {
 	if (d->flen > 0) {
