@@ -145,7 +145,7 @@ mime_free(mime *m)
 
 /* ---- entities ---------------------------------------------------------- */
 
-static void
+MIME_INLINE void
 mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 {
 	/* what clearing the whole part would do to what is read of it (the
