@@ -584,7 +584,7 @@ mime_body_line(mime *m, const char *s, size_t n, int eol)
 /* ---- lines ------------------------------------------------------------- */
 
 /* Close what is open before a boundary or the end of the message. */
-static void
+MIME_INLINE void
 mime_close_current(mime *m)
 {
 	if (m->state == S_BODY) {
