@@ -692,8 +692,8 @@ mime_adopt_boundary(mime *m, const char *s, size_t n)
 	f->boundary[f->blen] = '\0';
 }
 
-static void
-mime_line(mime *m, const char *s, size_t n, int first, int eol)
+MIME_INLINE void
+mime_line_in(mime *m, const char *s, size_t n, int first, int eol)
 {
 	if (m->stopped)
 		return;
@@ -726,6 +726,14 @@ mime_line(mime *m, const char *s, size_t n, int first, int eol)
 	default:
 		break;
 	}
+}
+
+/* mime_line_in() out of line: for the lines gathered in the line buffer
+ * (the lines read where they are take it in line). */
+static void
+mime_line(mime *m, const char *s, size_t n, int first, int eol)
+{
+	mime_line_in(m, s, n, first, eol);
 }
 
 /* The length of the complete lines at buf that mime_line() would only
@@ -860,7 +868,7 @@ mime_feed(mime *m, const char *buf, size_t len)
 		buf += nl ? n + 1 : n;
 		len -= nl ? n + 1 : n;
 		if (nl && m->llen == 0 && !m->lcont && n <= max) {
-			mime_line(m, s, n, 1, 1);	/* whole line in the chunk */
+			mime_line_in(m, s, n, 1, 1);	/* whole line in the chunk */
 			continue;
 		}
 		while (n > 0) {
