@@ -27,8 +27,11 @@
 					 * rule j bit RULESET_LIT_BUILTIN + j */
 #define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
 #define RULESET_LIT_TRIBITS	14	/* the filter has 1 << 14 entries for the literals
-					 * of three bytes, as many for the longer ones */
-#define RULESET_LIT_ENTRIES	(2 << RULESET_LIT_TRIBITS)
+					 * of three to seven bytes (their first three hashed) */
+#define RULESET_LIT_OCTBITS	15	/* and 1 << 15 for the longer ones (their first
+					 * eight hashed) */
+#define RULESET_LIT_ENTRIES	((1 << RULESET_LIT_TRIBITS) + (1 << RULESET_LIT_OCTBITS))
+					/* (fewer than 65536: prank's ranks fit) */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 #define RULESET_HOST_CHARS	4	/* host literals with a byte mask (more: none has) */
 
@@ -80,14 +83,15 @@ typedef struct ruleset_rule {
 } ruleset_rule;
 
 /* One literal in the index: what a scan compares with the text (its
- * first eight bytes under a mask, also side by side in the packed index's
- * pkey and pkmask, and its last eight), its length and bits; its string
- * is in an array beside (read only for a literal of more than sixteen
- * bytes that matched that far). */
+ * first sixteen bytes under a mask, also side by side in the packed
+ * index's pkey, pkmask, pkey1 and pkmask1, and its last eight), its
+ * length and bits; its string is in an array beside (read only for a
+ * literal of more than twenty-four bytes that matched that far). */
 typedef struct ruleset_lit_ent {
 	uint64_t key, kmask;		/* its bytes 0..7 (as read from memory; zero past
 					 * its end), and which of those eight it has */
-	uint64_t key2;			/* its last eight bytes, when it has more */
+	uint64_t key1, kmask1;		/* the same of its bytes 8..15 */
+	uint64_t key2;			/* its last eight bytes, when it has more than 16 */
 	uint32_t rid;			/* its rule's bit (or RULESET_LIT_NOBIT) */
 	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
 	uint32_t id;			/* the part's bit */
@@ -118,13 +122,15 @@ typedef struct ruleset_lit_idx {
 	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side: four
 					 * compared at once (each entry's run is padded to
 					 * a multiple of four with keys that match nothing) */
+	uint64_t *pkey1, *pkmask1;	/* and their key1 and kmask1 */
 	uint32_t *pstart;
 	uint16_t prank[RULESET_LIT_ENTRIES / 64];
 	uint64_t tset[RULESET_LIT_ENTRIES / 64];	/* a bit per filter entry that holds
 					 * a literal: the hash of the first three bytes of
-					 * each literal of three, of the first four of each
-					 * longer one (ruleset_lit_entry()): most text
-					 * positions fail this test, which reads both (4 KiB) */
+					 * each literal of three to seven, of the first eight
+					 * of each longer one (ruleset_lit_entry()): most
+					 * text positions fail this test, which reads both
+					 * (6 KiB) */
 } ruleset_lit_idx;
 
 /* One text being matched: its lowercase copy (the caller's, or made here)
