@@ -73,9 +73,11 @@
  *	The result is changed in place: status and replycode are the fixed
  *	arrays of bt_rcpt; reason is static; description is static or owned
  *	by the ruleset (the ruleset must outlive the result).  Nothing is
- *	allocated.  Thread-safe (no state; the ruleset is read-only).
+ *	allocated.  Thread-safe (no state but an index of the reason table,
+ *	made once; the ruleset is read-only).
  */
 #define _GNU_SOURCE	/* strcasestr (classify_is_hard) */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,28 +139,36 @@ static const classify_map classify_tab[] = {
 	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
 };
 
-/* The reason's entry, or NULL: the first entry with its first letter
- * found by a binary search on that letter (classify_tab is sorted), then
- * the few names that start with it compared (a binary search's strcmp()
- * calls cost more than the rest of the class work). */
+#define CLASSIFY_NTAB	(sizeof(classify_tab) / sizeof(classify_tab[0]))
+
+/* classify_tab's first entry whose name starts with each lowercase letter
+ * (CLASSIFY_NTAB: none), made once; then read-only. */
+static unsigned char classify_first[26];
+static pthread_once_t classify_first_once = PTHREAD_ONCE_INIT;
+
+static void classify_first_make(void)
+{
+	size_t i;
+
+	memset(classify_first, CLASSIFY_NTAB, sizeof(classify_first));
+	for (i = CLASSIFY_NTAB; i-- > 0;)
+		if ((unsigned)(classify_tab[i].reason[0] - 'a') < 26u)
+			classify_first[classify_tab[i].reason[0] - 'a'] = (unsigned char)i;
+}
+
+/* The reason's entry, or NULL: the entries with its first letter
+ * (classify_tab is sorted) compared (a binary search's strcmp() calls
+ * cost more than the rest of the class work). */
 static const classify_map *classify_find(const char *reason)
 {
-	size_t lo = 0, hi = sizeof(classify_tab) / sizeof(classify_tab[0]);
-	char c;
+	size_t lo;
+	unsigned c;
 
-	if (reason == NULL)
+	if (reason == NULL || (c = (unsigned)(reason[0] - 'a')) >= 26u)
 		return NULL;
-	c = reason[0];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (classify_tab[mid].reason[0] < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < sizeof(classify_tab) / sizeof(classify_tab[0]) &&
-	       classify_tab[lo].reason[0] == c; lo++)
+	pthread_once(&classify_first_once, classify_first_make);
+	for (lo = classify_first[c]; lo < CLASSIFY_NTAB && classify_tab[lo].reason[0] == reason[0];
+	     lo++)
 		if (classify_tab[lo].reason[1] == reason[1] &&
 		    strcmp(reason + 1, classify_tab[lo].reason + 1) == 0)
 			return &classify_tab[lo];
