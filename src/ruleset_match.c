@@ -17,7 +17,7 @@
  * MEMORY
  *	Nothing is allocated per match: the text's scan state is on the
  *	stack, and each thread has one small pcre2_match_data (a pthread
- *	key, freed with the thread).  The ruleset is only read, but for a
+ *	key, freed with the thread; its pointer also kept thread-local).  The ruleset is only read, but for a
  *	part's JIT state, settled on its first run (ruleset_part_jit()).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -86,11 +86,17 @@ static void ruleset_match_key_init(void)
 	(void)pthread_key_create(&ruleset_match_md_key, ruleset_match_md_free);
 }
 
+/* This thread's match data, once made (the key's copy frees it with the
+ * thread; this one is read without a call, once per text). */
+static _Thread_local pcre2_match_data *ruleset_match_tls_md;
+
 /* This thread's match data (one pair: we only ask whether a rule matches). */
 static pcre2_match_data *ruleset_match_md(void)
 {
-	pcre2_match_data *md;
+	pcre2_match_data *md = ruleset_match_tls_md;
 
+	if (md != NULL)
+		return md;
 	pthread_once(&ruleset_match_key_once, ruleset_match_key_init);
 	md = pthread_getspecific(ruleset_match_md_key);
 	if (md == NULL) {
@@ -100,6 +106,7 @@ static pcre2_match_data *ruleset_match_md(void)
 			md = NULL;
 		}
 	}
+	ruleset_match_tls_md = md;
 	return md;
 }
 
