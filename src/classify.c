@@ -178,6 +178,14 @@ static const classify_map *classify_find(const char *reason)
 	return NULL;
 }
 
+/* 1 when the reason (not NULL) is name: its first byte compared before
+ * the call (reasons are asked for by name at every step; most differ
+ * there). */
+static inline int classify_is(const char *reason, const char *name)
+{
+	return reason[0] == name[0] && strcmp(reason, name) == 0;
+}
+
 /* 1 when the text says the failure is temporary. */
 static int classify_says_temporary(const char *text)
 {
@@ -190,7 +198,7 @@ bt_class classify_class_of(const char *reason, const char *status)
 
 	if (m == NULL)
 		return BT_CLASS_UNDETERMINED;
-	if (strcmp(m->reason, "notaccept") == 0 && status != NULL && status[0] == '4')
+	if (classify_is(m->reason, "notaccept") && status != NULL && status[0] == '4')
 		return BT_CLASS_SOFT;
 	return m->cls;
 }
@@ -202,11 +210,11 @@ int classify_is_hard(const char *reason, const char *status, const char *text)
 	/* by the first letter: most reasons are none of these four */
 	switch (reason[0]) {
 	case 'u':
-		return strcmp(reason, "userunknown") == 0;
+		return classify_is(reason, "userunknown");
 	case 'h':
-		return strcmp(reason, "hostunknown") == 0 || strcmp(reason, "hasmoved") == 0;
+		return classify_is(reason, "hostunknown") || classify_is(reason, "hasmoved");
 	case 'n':
-		if (strcmp(reason, "notaccept") == 0)
+		if (classify_is(reason, "notaccept"))
 			break;
 		return 0;
 	default:
@@ -486,14 +494,14 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
 	if (cmd != 0)
 		return 0;
 	code = classify_code_reason(rs, rc->status);
-	if (code != NULL && strcmp(code, "userunknown") == 0)
+	if (code != NULL && classify_is(code, "userunknown"))
 		return 0;	/* the code itself says bad mailbox (X.1.10) */
 	if (classify_gateway(r, rc, text))
 		return 1;
 	for (i = 0; r->format != NULL && i < sizeof(classify_cmd_formats) / sizeof(classify_cmd_formats[0]); i++)
 		if (strcmp(r->format, classify_cmd_formats[i]) == 0)
 			return 1;
-	return code != NULL && (strcmp(code, "suspend") == 0 || strcmp(code, "filtered") == 0) &&
+	return code != NULL && (classify_is(code, "suspend") || classify_is(code, "filtered")) &&
 	       strcmp(rc->status + 1, ".2.1") == 0;
 }
 
@@ -504,8 +512,8 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
 static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, const char *low,
 				     int *memo, const char *status)
 {
-	int addr = reason != NULL && (strcmp(reason, "userunknown") == 0 ||
-				      strcmp(reason, "filtered") == 0);
+	int addr = reason != NULL && (classify_is(reason, "userunknown") ||
+				      classify_is(reason, "filtered"));
 	int cmd;
 
 	if (reason != NULL && !addr)
@@ -514,7 +522,7 @@ static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, cons
 
 	/* ... unless the server said X.1.1, bad mailbox, in so many words, or
 	 * answered with a protocol (X.5.x) status */
-	if (cmd == 'D' && reason != NULL && strcmp(reason, "userunknown") == 0 &&
+	if (cmd == 'D' && reason != NULL && classify_is(reason, "userunknown") &&
 	    strcmp(status + (status[0] ? 1 : 0), ".1.1") != 0 &&
 	    strncmp(status + (status[0] ? 1 : 0), ".5.", 3) != 0)
 		return "filtered";
@@ -594,7 +602,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	 * which goes first), and, when the code leaves the text to decide
 	 * (below), the first of all rules that matches. */
 	weak = code != NULL && classify_code_weak(rc->status);	/* only asked with a code */
-	need_full = code == NULL || weak || strcmp(code, "userunknown") == 0;
+	need_full = code == NULL || weak || classify_is(code, "userunknown");
 	if (d->len > 0 && (reason = ruleset_match_pair(rs, d->text, d->len, d->low, rc->status,
 						      rc->replycode, hosts,
 						      need_full ? &full : NULL)) != NULL) {
@@ -603,8 +611,8 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	}
 	/* a bad-mailbox code on a reply that says the mailbox is full (qmail's
 	 * "over quota (#5.1.1)"): the mailbox exists */
-	if (code != NULL && strcmp(code, "userunknown") == 0 && full != NULL &&
-	    strcmp(full, "mailboxfull") == 0) {
+	if (code != NULL && classify_is(code, "userunknown") && full != NULL &&
+	    classify_is(full, "mailboxfull")) {
 		*by_text = 1;
 		return full;
 	}
@@ -614,7 +622,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
 	reason = full;
 	*by_text = reason != NULL;
-	if (reason != NULL && strcmp(reason, "userunknown") == 0 &&
+	if (reason != NULL && classify_is(reason, "userunknown") &&
 	    classify_unknown_is_filter(rs, rc, r, d->text, classify_cmd(rc, d->low, &d->cmd)))
 		return "filtered";
 	if (reason != NULL)
@@ -622,7 +630,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	if (code == NULL)
 		code = classify_code_reason(rs, rc->replycode);
 	if (delayed && (code == NULL || classify_class_of(code, "4") != BT_CLASS_HARD) &&
-	    (code == NULL || (strcmp(code, "mailboxfull") != 0 && strcmp(code, "systemfull") != 0)))
+	    (code == NULL || (!classify_is(code, "mailboxfull") && !classify_is(code, "systemfull"))))
 		return "expired";	/* still queued, no cause given */
 	if ((reason = classify_by_phase(code, rc, d->low, &d->cmd, rc->status)) != NULL)
 		return reason;
@@ -703,7 +711,7 @@ static void classify_synthesize(bt_rcpt *rc, classify_diag *d, int delayed, int 
 			    (delayed && by_text);
 	/* Sisimai's convention: a host-name (PTR) refusal given to MAIL FROM
 	 * keeps the made-up code of its first guess, onhold (X.0.901) */
-	if (strcmp(rc->reason, "requireptr") == 0 && classify_cmd(rc, d->low, &d->cmd) == 'M')
+	if (classify_is(rc->reason, "requireptr") && classify_cmd(rc, d->low, &d->cmd) == 'M')
 		syn = classify_synthetic_status("onhold", temporary);
 	else
 		syn = classify_synthetic_status(rc->reason, temporary);
