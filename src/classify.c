@@ -271,14 +271,35 @@ static int classify_command_named(const char *cmd)
 	}
 }
 
+/* What classify_rcpt learns about one recipient's diagnostic, found once
+ * and read by the steps below (on classify_rcpt's stack). */
+typedef struct classify_diag {
+	const char *text;		/* folded, prefixes stripped */
+	const char *low;		/* the same, lowercased */
+	size_t len;
+	int cmd;			/* classify_command(), or -1: not found yet (classify_cmd) */
+	unsigned probes;		/* bit k clear: ruleset_probe_phrases[k] is not in low
+					 * (ruleset_match_pair() tells, from its scan) */
+	const codes_entry *st;		/* the status's entry (rc->status, once scanned) */
+} classify_diag;
+
+/* The first ruleset_probe_phrases[k] in the lowercased text, or NULL; no
+ * search when the ruleset's scan saw it is not there. */
+static const char *classify_seek(const classify_diag *d, int k)
+{
+	if (!(d->probes >> k & 1))
+		return NULL;
+	return strstr(d->low, ruleset_probe_phrases[k]);
+}
+
 /* The SMTP command the remote server refused: the engine's, or the one the
- * text names ("in reply to end of DATA command", "after RCPT TO"); low is
+ * text names ("in reply to end of DATA command", "after RCPT TO"), read in
  * the text lowercased (classify_text_fold), so plain comparisons do.
  * Returns 'D' (DATA), 'M' (MAIL FROM), 'R' (RCPT TO), 'C' (connection,
  * HELO/EHLO) or 0. */
-static int classify_command(const bt_rcpt *rc, const char *low)
+static int classify_command(const bt_rcpt *rc, const classify_diag *d)
 {
-	const char *p, *text = low;
+	const char *p;
 	int c;
 
 	/* none (or one we do not know): the text may say */
@@ -286,13 +307,14 @@ static int classify_command(const bt_rcpt *rc, const char *low)
 		return c;
 	/* X3's "SMTP:RCPT host", qmail's "does not like recipient",
 	 * DragonFly's "did not like our RCPT TO" */
-	if (strstr(text, "smtp:rcpt ") != NULL || strstr(text, "does not like recipient") != NULL ||
-	    strstr(text, "did not like our rcpt") != NULL)
+	if (classify_seek(d, RULESET_PROBE_SMTP_RCPT) != NULL ||
+	    classify_seek(d, RULESET_PROBE_NOT_LIKE_RECIPIENT) != NULL ||
+	    classify_seek(d, RULESET_PROBE_NOT_LIKE_RCPT) != NULL)
 		return 'R';
-	if ((p = strstr(text, "in reply to ")) != NULL)
-		p += 12;
-	else if ((p = strstr(text, " after ")) != NULL)
-		p += 7;
+	if ((p = classify_seek(d, RULESET_PROBE_IN_REPLY)) != NULL)
+		p += 12;	/* "in reply to " */
+	else if ((p = classify_seek(d, RULESET_PROBE_AFTER)) != NULL)
+		p += 7;		/* " after " */
 	else
 		return 0;
 	if (strncmp(p, "end of ", 7) == 0)
@@ -309,13 +331,13 @@ static int classify_command(const bt_rcpt *rc, const char *low)
 	return 0;
 }
 
-/* classify_command(), found on first need (*memo: -1 until then): most
+/* classify_command(), found on first need (d->cmd: -1 until then): most
  * reasons do not depend on the phase. */
-static int classify_cmd(const bt_rcpt *rc, const char *low, int *memo)
+static int classify_cmd(const bt_rcpt *rc, classify_diag *d)
 {
-	if (*memo < 0)
-		*memo = classify_command(rc, low);
-	return *memo;
+	if (d->cmd < 0)
+		d->cmd = classify_command(rc, d);
+	return d->cmd;
 }
 
 /* Default reason of a code, or NULL. */
@@ -509,8 +531,8 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
  * reason given to DATA means a filter refused the message after accepting
  * the recipient; given to MAIL FROM it is about the sender; a refusal of
  * the connection itself is about the sending host. */
-static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, const char *low,
-				     int *memo, const char *status)
+static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, classify_diag *d,
+				     const char *status)
 {
 	int addr = reason != NULL && (classify_is(reason, "userunknown") ||
 				      classify_is(reason, "filtered"));
@@ -518,7 +540,7 @@ static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, cons
 
 	if (reason != NULL && !addr)
 		return reason;	/* the phase changes no other (below) */
-	cmd = classify_cmd(rc, low, memo);
+	cmd = classify_cmd(rc, d);
 
 	/* ... unless the server said X.1.1, bad mailbox, in so many words, or
 	 * answered with a protocol (X.5.x) status */
@@ -566,15 +588,6 @@ static const char *classify_mta_category(const char *category)
 	return NULL;
 }
 
-/* What classify_rcpt learns about one recipient's diagnostic, found once
- * and read by the steps below (on classify_rcpt's stack). */
-typedef struct classify_diag {
-	const char *text;		/* folded, prefixes stripped */
-	const char *low;		/* the same, lowercased */
-	size_t len;
-	int cmd;			/* classify_command(), or -1: not found yet (classify_cmd) */
-	const codes_entry *st;		/* the status's entry (rc->status, once scanned) */
-} classify_diag;
 
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
@@ -605,9 +618,9 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	need_full = code == NULL || weak || classify_is(code, "userunknown");
 	if (d->len > 0 && (reason = ruleset_match_pair(rs, d->text, d->len, d->low, rc->status,
 						      rc->replycode, hosts,
-						      need_full ? &full : NULL)) != NULL) {
+						      need_full ? &full : NULL, &d->probes)) != NULL) {
 		*by_text = 1;
-		return classify_by_phase(reason, rc, d->low, &d->cmd, rc->status);
+		return classify_by_phase(reason, rc, d, rc->status);
 	}
 	/* a bad-mailbox code on a reply that says the mailbox is full (qmail's
 	 * "over quota (#5.1.1)"): the mailbox exists */
@@ -623,16 +636,16 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	reason = full;
 	*by_text = reason != NULL;
 	if (reason != NULL && classify_is(reason, "userunknown") &&
-	    classify_unknown_is_filter(rs, rc, r, d->text, classify_cmd(rc, d->low, &d->cmd)))
+	    classify_unknown_is_filter(rs, rc, r, d->text, classify_cmd(rc, d)))
 		return "filtered";
 	if (reason != NULL)
-		return classify_by_phase(reason, rc, d->low, &d->cmd, rc->status);
+		return classify_by_phase(reason, rc, d, rc->status);
 	if (code == NULL)
 		code = classify_code_reason(rs, rc->replycode);
 	if (delayed && (code == NULL || classify_class_of(code, "4") != BT_CLASS_HARD) &&
 	    (code == NULL || (!classify_is(code, "mailboxfull") && !classify_is(code, "systemfull"))))
 		return "expired";	/* still queued, no cause given */
-	if ((reason = classify_by_phase(code, rc, d->low, &d->cmd, rc->status)) != NULL)
+	if ((reason = classify_by_phase(code, rc, d, rc->status)) != NULL)
 		return reason;
 	/* no code at all and no cause we know: too little to decide */
 	if (rc->status[0] == '\0' && rc->replycode[0] == '\0')
@@ -673,24 +686,24 @@ static void classify_codes(bt_rcpt *rc, const char *text, size_t len, size_t *pr
 		memcpy(rc->replycode, reply, sizeof(reply));
 }
 
-/* 1 when the text (low: lowercased) says the failure is temporary. */
-static int classify_low_temporary(const char *low)
+/* 1 when the text says the failure is temporary ("temporar"). */
+static int classify_low_temporary(const classify_diag *d)
 {
-	return strstr(low, "temporar") != NULL;
+	return classify_seek(d, RULESET_PROBE_TEMPORAR) != NULL;
 }
 
-/* 1 when the text (low: lowercased) says a cause was retried until the
+/* 1 when the text (lowercased) says a cause was retried until the
  * sending MTA gave up (Exim: "mailbox is full: retry timeout exceeded",
  * "all hosts have been failing for a long time"): the cause itself was a
  * temporary failure.  A bare "retry timeout exceeded" names no cause. */
-static int classify_retried_cause(const char *low)
+static int classify_retried_cause(const classify_diag *d)
 {
 	const char *p;
 
-	if (strstr(low, "all hosts have been failing") != NULL)
+	if (classify_seek(d, RULESET_PROBE_ALL_HOSTS) != NULL)
 		return 1;
-	p = strstr(low, "retry timeout exceeded");
-	return p != NULL && p - low >= 3 && p[-1] == ' ' && p[-2] == ':';
+	p = classify_seek(d, RULESET_PROBE_RETRY_TIMEOUT);	/* "retry timeout exceeded" */
+	return p != NULL && p - d->low >= 3 && p[-1] == ' ' && p[-2] == ':';
 }
 
 /* The made-up status when the bounce shows none. */
@@ -707,11 +720,11 @@ static void classify_synthesize(bt_rcpt *rc, classify_diag *d, int delayed, int 
 	if (rc->replycode[0] != '\0')
 		temporary = rc->replycode[0] == '4';
 	else
-		temporary = classify_low_temporary(d->low) || classify_retried_cause(d->low) ||
+		temporary = classify_low_temporary(d) || classify_retried_cause(d) ||
 			    (delayed && by_text);
 	/* Sisimai's convention: a host-name (PTR) refusal given to MAIL FROM
 	 * keeps the made-up code of its first guess, onhold (X.0.901) */
-	if (classify_is(rc->reason, "requireptr") && classify_cmd(rc, d->low, &d->cmd) == 'M')
+	if (classify_is(rc->reason, "requireptr") && classify_cmd(rc, d) == 'M')
 		syn = classify_synthetic_status("onhold", temporary);
 	else
 		syn = classify_synthetic_status(rc->reason, temporary);
@@ -772,6 +785,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	d.text = text;
 	d.low = low;
 	d.cmd = -1;
+	d.probes = ~0u;		/* each may be there, until a scan tells */
 	/* the status is final here unless made up below: one lookup */
 	d.st = rc->status[0] != '\0' ? ruleset_lookup_code(rs, rc->status) : NULL;
 

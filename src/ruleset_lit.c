@@ -312,6 +312,28 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 	 * than running the pattern). */
 }
 
+unsigned ruleset_lit_add_probe(ruleset_lit_idx *ix, const char *lits)
+{
+	unsigned id;
+	int indexed;
+
+	ruleset_lit_unpack(ix);		/* packed again on first use */
+	if (ix->nids >= ix->part_alloc) {	/* part_of keeps a place (no part) */
+		size_t na = ix->part_alloc ? ix->part_alloc * 2 : 256;
+		const ruleset_part **np = realloc(ix->part_of, na * sizeof(*np));
+
+		if (np == NULL)
+			return RULESET_LIT_NOBIT;
+		ix->part_of = np;
+		ix->part_alloc = na;
+	}
+	ruleset_lit_index_lits(ix, lits, RULESET_LIT_NOBIT, &id, &indexed);
+	if (!indexed)
+		return RULESET_LIT_NOBIT;
+	ix->part_of[id] = NULL;
+	return id;
+}
+
 /* Index the rule's parts; the rule gets a bit of its own, set when one
  * of its parts' literals is found. */
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)

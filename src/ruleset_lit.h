@@ -161,6 +161,11 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
  * the parts' lits: index and rule are freed together. */
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit);
 
+/* Put the literals lits ("a\0b\0\0", kept by the caller while the index
+ * lives) in the index under a bit of their own, set when one of them is
+ * in a scanned text: the bit, or RULESET_LIT_NOBIT (no room). */
+unsigned ruleset_lit_add_probe(ruleset_lit_idx *ix, const char *lits);
+
 /* Pack the index for matching, when not yet (nothing on ENOMEM: the
  * scan is slower, not wrong).  The caller holds the ruleset's lock: the
  * packed state is published last, with release order. */

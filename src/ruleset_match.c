@@ -380,14 +380,32 @@ const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len
 				 const char *status, const char *replycode,
 				 const char *const host_ctx[3])
 {
-	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL);
+	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL, NULL);
+}
+
+/* The probes the scan of t did not see cleared in *probes. */
+static void ruleset_match_probes(const ruleset *rs, const ruleset_lit_text *t, unsigned *probes)
+{
+	int k;
+
+	if (rs->probes_first) {		/* bit k is probe k's */
+		*probes &= (unsigned)t->poss[0] | ~((1u << RULESET_NPROBES) - 1);
+		return;
+	}
+	for (k = 0; k < RULESET_NPROBES; k++) {
+		unsigned id = rs->probe_id[k];
+
+		if (id != RULESET_LIT_NOBIT && !(t->poss[id / 64] >> (id % 64) & 1))
+			*probes &= ~(1u << k);
+	}
 }
 
 /* Hosted rules first; when none matches, the first rule that matches is an
  * unhosted one (or none): the second scan skips the hosted rules. */
 const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 			       const char *low, const char *status, const char *replycode,
-			       const char *const host_ctx[3], const char **any)
+			       const char *const host_ctx[3], const char **any,
+			       unsigned *probes)
 {
 	ruleset_lit_text t;
 	pcre2_match_data *md = ruleset_match_begin(rs, text, len, low, &t);
@@ -403,5 +421,8 @@ const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 	if (hosted == NULL && any != NULL)
 		*any = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md,
 					RULESET_UNHOSTED);
+	/* the whole text was scanned: RULESET_MAX_TEXT bytes at most */
+	if (probes != NULL && t.scanned && t.len == len)
+		ruleset_match_probes(rs, &t, probes);
 	return hosted;
 }

@@ -838,6 +838,75 @@ START_TEST(test_lit_scan_levels)
 }
 END_TEST
 
+/* The probes ruleset_match_pair() reports: a phrase whose bit it clears
+ * is nowhere in the text (what strstr() tells), on random texts made of
+ * the phrases, pieces of them and other bytes; with no list of reasons
+ * asked for (no scan), or a text cut to RULESET_MAX_TEXT, nothing is
+ * cleared. */
+START_TEST(test_probes)
+{
+	const ruleset *rs = ruleset_builtin();
+	static char buf[RULESET_MAX_TEXT + 64];
+	unsigned seed = 777;
+	int i, k;
+
+	for (i = 0; i < 3000; i++) {
+		size_t n = 1 + (size_t)rand_r(&seed) % (i % 100 == 0 ? RULESET_MAX_TEXT : 200), j = 0;
+		const char *any;
+		unsigned probes = ~0u;
+
+		while (j < n) {
+			int r = rand_r(&seed);
+			const char *l = ruleset_probe_phrases[(r >> 4) % RULESET_NPROBES];
+			size_t ll = strlen(l);
+
+			if ((r & 3) == 0) {	/* a phrase, whole or cut */
+				if (r & 4)
+					ll--;
+				if (ll > n - j)
+					ll = n - j;
+				memcpy(buf + j, l, ll);
+				j += ll;
+			} else {
+				buf[j++] = " aeilnrt:"[(r >> 3) % 9];
+			}
+		}
+		buf[n] = '\0';
+		(void)ruleset_match_pair(rs, buf, n, buf, "", "", (const char *const[3]){ 0 }, &any,
+					 &probes);
+		for (k = 0; k < RULESET_NPROBES; k++)
+			if (!(probes >> k & 1))
+				ck_assert_msg(strstr(buf, ruleset_probe_phrases[k]) == NULL,
+					      "probe %d cleared, \"%s\" there", k,
+					      ruleset_probe_phrases[k]);
+		probes = ~0u;	/* no reasons asked for: no scan, nothing cleared */
+		(void)ruleset_match_pair(rs, buf, n, buf, "", "", (const char *const[3]){ 0 }, NULL,
+					 &probes);
+		ck_assert_uint_eq(probes, ~0u);
+	}
+	/* a text longer than the scan: nothing cleared */
+	memset(buf, 'a', RULESET_MAX_TEXT + 10);
+	buf[RULESET_MAX_TEXT + 10] = '\0';
+	{
+		const char *any;
+		unsigned probes = ~0u;
+
+		(void)ruleset_match_pair(rs, buf, RULESET_MAX_TEXT + 10, buf, "", "",
+					 (const char *const[3]){ 0 }, &any, &probes);
+		ck_assert_uint_eq(probes, ~0u);
+	}
+	/* a text with none of them clears them all */
+	{
+		const char *any;
+		unsigned probes = ~0u;
+
+		(void)ruleset_match_pair(rs, "nothing to see", 14, "nothing to see", "", "",
+					 (const char *const[3]){ 0 }, &any, &probes);
+		ck_assert_uint_eq(probes & ((1u << RULESET_NPROBES) - 1), 0);
+	}
+}
+END_TEST
+
 /* --- the ruleset ------------------------------------------------------- */
 
 static bt_rcpt run_rs(const ruleset *rs, const char *status, const char *diag,
@@ -1363,6 +1432,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tr, test_admin_rule_wins);
 	tcase_add_test(tr, test_prefilter);
 	tcase_add_test(tr, test_lit_scan_levels);
+	tcase_add_test(tr, test_probes);
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
 	tcase_add_test(tr, test_host_suffix);
