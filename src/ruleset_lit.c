@@ -22,9 +22,9 @@
  *	Compiling and running the patterns, and the order of the rules, are
  *	ruleset.c's.
  *
- *	Built with -DRULESET_LIT_CHECK, ruleset_lit_check_rule() runs every
- *	rule whole and compares it with its parts, and ruleset_lit_check()
- *	matches a pattern the prefilter skips anyway; a difference aborts.
+ *	Built with -DRULESET_LIT_CHECK, the scan compares the packed index
+ *	with all literals, and ruleset_check.c runs every rule whole and
+ *	every pattern the prefilter skips; a difference aborts.
  *
  * MEMORY
  *	The index owns its entry array (ruleset_lit_idx_clear() frees it)
@@ -819,58 +819,3 @@ int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 			return 1;
 	return 0;
 }
-
-#ifdef RULESET_LIT_CHECK
-static int ruleset_lit_re_match(const pcre2_code *re, const char *s, size_t len,
-				pcre2_match_data *md, pcre2_match_context *mctx)
-{
-	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
-}
-
-/* Debug builds (-DRULESET_LIT_CHECK): a pattern the literals rule out must
- * not match; abort when it does (a prefilter bug would skip a rule). */
-void ruleset_lit_check(const pcre2_code *re, const char *lits, const char *s, size_t len,
-		       pcre2_match_data *md, pcre2_match_context *mctx)
-{
-	if (pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0) {
-		fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: a pattern whose literals (%s ...) "
-			"are not in \"%.*s\" matches it\n", lits, (int)len, s);
-		abort();
-	}
-}
-
-/* Debug builds: the parts say what the whole pattern says, and a part the
- * literals rule out does not match. */
-void ruleset_lit_check_rule(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			    ruleset_lit_text *t, pcre2_match_data *md,
-			    pcre2_match_context *mctx)
-{
-	size_t j;
-	int any = 0;
-
-	for (j = 0; j < r->nparts; j++) {
-		if (!ruleset_lit_rule_possible(ix, r, t) &&
-		    ruleset_lit_part_possible(ix, &r->parts[j], t)) {
-			fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: a rule's bit (%s) is "
-				"not set, a part's is\n", r->reason);
-			abort();
-		}
-		if (!ruleset_lit_part_possible(ix, &r->parts[j], t)) {
-			ruleset_lit_check(r->parts[j].re, r->parts[j].lits, t->text, t->len, md,
-					  mctx);
-		} else if (ruleset_lit_re_match(r->parts[j].re, t->text, t->len, md, mctx)) {
-			any = 1;
-		} else if (r->parts[j].exact) {
-			fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: an exact part (%s) found "
-				"but not matched in \"%.*s\"\n", r->parts[j].lits, (int)t->len,
-				t->text);
-			abort();
-		}
-	}
-	if (any != ruleset_lit_re_match(r->re, t->text, t->len, md, mctx)) {
-		fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: the parts of a rule (%s) say %d, "
-			"the pattern not, on \"%.*s\"\n", r->reason, any, (int)t->len, t->text);
-		abort();
-	}
-}
-#endif

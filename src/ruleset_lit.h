@@ -222,14 +222,4 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
  * the caller lowercased them). */
 int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll);
 
-#ifdef RULESET_LIT_CHECK
-/* Debug builds: abort when a pattern whose literals are not in s matches it. */
-void ruleset_lit_check(const pcre2_code *re, const char *lits, const char *s, size_t len,
-		       pcre2_match_data *md, pcre2_match_context *mctx);
-/* Debug builds: abort when the rule's parts and its whole pattern disagree. */
-void ruleset_lit_check_rule(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			    ruleset_lit_text *t, pcre2_match_data *md,
-			    pcre2_match_context *mctx);
-#endif
-
 #endif

@@ -29,6 +29,7 @@
 #include "ruleset.h"
 #include "ruleset_int.h"
 #include "ruleset_host.h"
+#include "ruleset_check.h"
 
 /* Glob match of g[0..glen) against s: '*' any run, '?' one character.
  * Iterative, with one backtracking point: linear in practice, never
@@ -139,7 +140,7 @@ static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, con
 		hl = ruleset_host_len(t, i, host_ctx[i]);
 		if (!ruleset_host_possible(r, t, i)) {
 #ifdef RULESET_LIT_CHECK
-			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
+			ruleset_check_re(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
 #endif
 			continue;
 		}
@@ -275,7 +276,7 @@ static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rul
 
 #ifdef RULESET_LIT_CHECK
 	for (i = 0; i < n; i++)
-		ruleset_lit_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
+		ruleset_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
 #endif
 	if (base == 0 && lim > RULESET_LIT_BUILTIN)
 		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
