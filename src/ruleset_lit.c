@@ -166,7 +166,7 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 		return;
 	ruleset_lit_unpack(ix);
 	for (i = 0; i < sizeof(ix->tset) / sizeof(ix->tset[0]); i++) {
-		ix->prank[i] = (uint16_t)nslots;
+		ix->prank[i] = (uint32_t)nslots;
 		nslots += ruleset_lit_popcount(ix->tset[i]);
 	}
 	ix->pstart = calloc(nslots + 1, sizeof(*ix->pstart));

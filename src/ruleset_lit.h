@@ -28,10 +28,10 @@
 #define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
 #define RULESET_LIT_TRIBITS	14	/* the filter has 1 << 14 entries for the literals
 					 * of three to seven bytes (their first three hashed) */
-#define RULESET_LIT_OCTBITS	15	/* and 1 << 15 for the longer ones (their first
+#define RULESET_LIT_OCTBITS	16	/* and 1 << 16 for the longer ones (their first
 					 * eight hashed) */
 #define RULESET_LIT_ENTRIES	((1 << RULESET_LIT_TRIBITS) + (1 << RULESET_LIT_OCTBITS))
-					/* (fewer than 65536: prank's ranks fit) */
+					/* (prank: 32-bit ranks) */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 #define RULESET_HOST_CHARS	4	/* host literals with a byte mask (more: none has) */
 
@@ -124,13 +124,13 @@ typedef struct ruleset_lit_idx {
 					 * a multiple of four with keys that match nothing) */
 	uint64_t *pkey1, *pkmask1;	/* and their key1 and kmask1 */
 	uint32_t *pstart;
-	uint16_t prank[RULESET_LIT_ENTRIES / 64];
+	uint32_t prank[RULESET_LIT_ENTRIES / 64];
 	uint64_t tset[RULESET_LIT_ENTRIES / 64];	/* a bit per filter entry that holds
 					 * a literal: the hash of the first three bytes of
 					 * each literal of three to seven, of the first eight
 					 * of each longer one (ruleset_lit_entry()): most
 					 * text positions fail this test, which reads both
-					 * (6 KiB) */
+					 * (10 KiB) */
 } ruleset_lit_idx;
 
 /* One text being matched: its lowercase copy (the caller's, or made here)
