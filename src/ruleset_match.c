@@ -342,10 +342,11 @@ static const char *ruleset_match_scan_all(const ruleset *rs, ruleset_lit_text *t
 				    const char *const host_ctx[3], pcre2_match_data *md,
 				    enum ruleset_match_which which)
 {
-	const char *reason;
+	const char *reason = NULL;
 
-	reason = ruleset_match_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status, reply,
-			      host_ctx, md, which);
+	if (rs->nadmin > 0)	/* (most rulesets have none) */
+		reason = ruleset_match_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status,
+					    reply, host_ctx, md, which);
 	if (reason == NULL)
 		reason = ruleset_match_scan(rs, rs->builtin, rs->nbuiltin, 0, t, status, reply, host_ctx,
 				      md, which);
