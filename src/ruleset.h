@@ -69,8 +69,9 @@ extern const char *const ruleset_probe_phrases[RULESET_NPROBES];
  * ruleset_match_hosted()'s answer; when that is NULL and any is not NULL,
  * *any gets ruleset_match()'s.  low: the text with ASCII letters
  * lowercased (nothing else changed), or NULL.  probes (or NULL): bit k
- * cleared when ruleset_probe_phrases[k] is not in the first len bytes of
- * low (the text was scanned), else left alone. */
+ * cleared when ruleset_probe_phrases[k] is not in low[0..len) (the text,
+ * scanned whole: no longer than ruleset_lit.h's RULESET_MAX_TEXT), else
+ * left alone. */
 const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 			       const char *low, const char *status, const char *replycode,
 			       const char *const host_ctx[3], const char **any,

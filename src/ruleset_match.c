@@ -264,9 +264,9 @@ static int ruleset_match_unscanned(const ruleset *rs, const ruleset_rule *r, rul
 /* The first of rules[0..n) (their bits from base on) of the kind asked for
  * that matches, or NULL.  Once the text is scanned, only the rules whose
  * bit is set (one of their literals is there) or that are always tried are
- * visited, by their bits; before (a hosted pass that may need no scan at
- * all), each rule of the kind, its host filter first: the hosted ones by
- * their bits. */
+ * visited, by their bits; before (ruleset_match(), which may stop before
+ * a rule with literals), each rule of the kind, a hosted one's host filter
+ * first. */
 static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
 				unsigned base, ruleset_lit_text *t, const char *status,
 				const char *reply, const char *const host_ctx[3],
@@ -281,21 +281,7 @@ static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rul
 	if (base == 0 && lim > RULESET_LIT_BUILTIN)
 		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
 	if (!t->scanned) {
-		size_t bits = which == RULESET_HOSTED ? lim : 0;	/* rules walked by bits */
-
-		for (w = 0; w * 64 < bits; w++) {
-			uint64_t m = rs->lit.hosted[base / 64 + w];
-
-			if (bits - w * 64 < 64)
-				m &= ((uint64_t)1 << (bits - w * 64)) - 1;
-			for (; m != 0; m &= m - 1) {
-				const ruleset_rule *r = &rules[w * 64 + (size_t)__builtin_ctzll(m)];
-
-				if (ruleset_match_unscanned(rs, r, t, status, reply, host_ctx, md))
-					return r->reason;
-			}
-		}
-		for (i = bits; i < n; i++) {
+		for (i = 0; i < n; i++) {
 			const ruleset_rule *r = &rules[i];
 
 			if ((which == RULESET_HOSTED && r->host_re == NULL) ||
@@ -417,8 +403,11 @@ const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 		*any = NULL;
 	if (md == NULL)
 		return NULL;
-	if (any != NULL)
-		ruleset_lit_scan(&rs->lit, &t);	/* needed anyway: the bits go first */
+	/* the scan first, even when only the hosted rules are asked for: its
+	 * bits choose the few hosted rules to try (each hosted rule's host
+	 * filter tried first, to spare the scan, cost more than it), and it
+	 * tells the probes */
+	ruleset_lit_scan(&rs->lit, &t);
 	hosted = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_HOSTED);
 	if (hosted == NULL && any != NULL)
 		*any = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md,
