@@ -378,21 +378,17 @@ static const struct {
 	{ 4, 4 }, { 4, 5 }, { 4, 7 }, { 5, 0 }, { 7, 2 }, { 7, 9 },
 };
 
-/* 1 when code (an enhanced status) has a default the text may override.
- * (A well-formed code has no leading zeros: its numbers say what its
- * text says.) */
-static int classify_code_weak(const char *code)
+/* 1 when the code of key (codes_key(): class * 1000000 + subject * 1000
+ * + detail for an enhanced status) has a default the text may override;
+ * a key that is no enhanced code's counts as one.  (The table entry's key:
+ * nothing is parsed again.) */
+static int classify_code_weak(long key)
 {
-	const char *p = code + 2;
-	int sub = 0, det = 0;
+	long sub = key / 1000 % 1000, det = key % 1000;
 	size_t i;
 
-	if (!codes_valid_enhanced(code))
+	if (key < 2000000L)
 		return 1;
-	while (*p != '.')
-		sub = sub * 10 + (*p++ - '0');
-	for (p++; *p != '\0'; p++)
-		det = det * 10 + (*p - '0');
 	for (i = 0; i < sizeof(classify_weak_codes) / sizeof(classify_weak_codes[0]); i++)
 		if (classify_weak_codes[i].subject == sub && classify_weak_codes[i].detail == det)
 			return 1;
@@ -614,7 +610,7 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	/* The text rules are asked once: the hosted ones (provider knowledge,
 	 * which goes first), and, when the code leaves the text to decide
 	 * (below), the first of all rules that matches. */
-	weak = code != NULL && classify_code_weak(rc->status);	/* only asked with a code */
+	weak = code != NULL && classify_code_weak(d->st->key);	/* only asked with a code */
 	need_full = code == NULL || weak || classify_is(code, "userunknown");
 	if (d->len > 0 && (reason = ruleset_match_pair(rs, d->text, d->len, d->low, rc->status,
 						      rc->replycode, hosts,
