@@ -142,11 +142,11 @@ static const char *ruleset_host_low(ruleset_lit_text *t, int i)
 }
 
 /* The host filter's literals: their bytes rule most hosts out, a search
- * the others. */
+ * the others (only the literals whose bytes the host has). */
 int ruleset_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i)
 {
 	const char *l, *low;
-	unsigned n;
+	unsigned n, maybe = ~0u;	/* bit n: literal n may be there */
 
 	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
 		return 1;
@@ -154,14 +154,14 @@ int ruleset_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i)
 		uint64_t hc = ruleset_host_bytes(t, i);
 
 		for (n = 0; n < r->nhost_chars; n++)
-			if ((r->host_chars[n] & ~hc) == 0)
-				break;
-		if (n == r->nhost_chars)
+			if ((r->host_chars[n] & ~hc) != 0)
+				maybe &= ~(1u << n);
+		if ((maybe & ((1u << r->nhost_chars) - 1)) == 0)
 			return 0;	/* each literal has a byte the host lacks */
 	}
 	low = ruleset_host_low(t, i);
-	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(low, t->hlen[i], l, strlen(l)))
+	for (l = r->host_lits, n = 0; *l != '\0'; l += strlen(l) + 1, n++)
+		if ((n >= 32 || (maybe >> n & 1)) && ruleset_lit_find(low, t->hlen[i], l, strlen(l)))
 			return 1;
 	return 0;
 }

@@ -39,8 +39,9 @@ int ruleset_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i);
  * does, or lacks every literal of it. */
 static inline int ruleset_host_possible(const ruleset_rule *r, ruleset_lit_text *t, int i)
 {
-	if (r->host_suffix != NULL)
-		return ruleset_host_ends(t->host[i], t->hlen[i], r->host_suffix,
+	if (r->host_suffix != NULL)	/* (shorter than the end: no call) */
+		return t->hlen[i] >= r->host_suffix_len &&
+		       ruleset_host_ends(t->host[i], t->hlen[i], r->host_suffix,
 					 r->host_suffix_len);
 	return ruleset_host_lits(r, t, i);
 }

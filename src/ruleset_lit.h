@@ -27,8 +27,11 @@
 					 * rule j bit RULESET_LIT_BUILTIN + j */
 #define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
 #define RULESET_LIT_TRIBITS	14	/* the filter has 1 << 14 entries for the literals
-					 * of three bytes, as many for the longer ones */
-#define RULESET_LIT_ENTRIES	(2 << RULESET_LIT_TRIBITS)
+					 * of three to seven bytes (their first three hashed) */
+#define RULESET_LIT_OCTBITS	16	/* and 1 << 16 for the longer ones (their first
+					 * eight hashed) */
+#define RULESET_LIT_ENTRIES	((1 << RULESET_LIT_TRIBITS) + (1 << RULESET_LIT_OCTBITS))
+					/* (prank: 32-bit ranks) */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 #define RULESET_HOST_CHARS	4	/* host literals with a byte mask (more: none has) */
 
@@ -80,14 +83,15 @@ typedef struct ruleset_rule {
 } ruleset_rule;
 
 /* One literal in the index: what a scan compares with the text (its
- * first eight bytes under a mask, also side by side in the packed index's
- * pkey and pkmask, and its last eight), its length and bits; its string
- * is in an array beside (read only for a literal of more than sixteen
- * bytes that matched that far). */
+ * first sixteen bytes under a mask, also side by side in the packed
+ * index's pkey, pkmask, pkey1 and pkmask1, and its last eight), its
+ * length and bits; its string is in an array beside (read only for a
+ * literal of more than twenty-four bytes that matched that far). */
 typedef struct ruleset_lit_ent {
 	uint64_t key, kmask;		/* its bytes 0..7 (as read from memory; zero past
 					 * its end), and which of those eight it has */
-	uint64_t key2;			/* its last eight bytes, when it has more */
+	uint64_t key1, kmask1;		/* the same of its bytes 8..15 */
+	uint64_t key2;			/* its last eight bytes, when it has more than 16 */
 	uint32_t rid;			/* its rule's bit (or RULESET_LIT_NOBIT) */
 	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
 	uint32_t id;			/* the part's bit */
@@ -118,13 +122,15 @@ typedef struct ruleset_lit_idx {
 	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side: four
 					 * compared at once (each entry's run is padded to
 					 * a multiple of four with keys that match nothing) */
+	uint64_t *pkey1, *pkmask1;	/* and their key1 and kmask1 */
 	uint32_t *pstart;
-	uint16_t prank[RULESET_LIT_ENTRIES / 64];
+	uint32_t prank[RULESET_LIT_ENTRIES / 64];
 	uint64_t tset[RULESET_LIT_ENTRIES / 64];	/* a bit per filter entry that holds
 					 * a literal: the hash of the first three bytes of
-					 * each literal of three, of the first four of each
-					 * longer one (ruleset_lit_entry()): most text
-					 * positions fail this test, which reads both (4 KiB) */
+					 * each literal of three to seven, of the first eight
+					 * of each longer one (ruleset_lit_entry()): most
+					 * text positions fail this test, which reads both
+					 * (10 KiB) */
 } ruleset_lit_idx;
 
 /* One text being matched: its lowercase copy (the caller's, or made here)
@@ -154,6 +160,11 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
  * (RULESET_LIT_NOBIT: none, it is always tried).  The index points into
  * the parts' lits: index and rule are freed together. */
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit);
+
+/* Put the literals lits ("a\0b\0\0", kept by the caller while the index
+ * lives) in the index under a bit of their own, set when one of them is
+ * in a scanned text: the bit, or RULESET_LIT_NOBIT (no room). */
+unsigned ruleset_lit_add_probe(ruleset_lit_idx *ix, const char *lits);
 
 /* Pack the index for matching, when not yet (nothing on ENOMEM: the
  * scan is slower, not wrong).  The caller holds the ruleset's lock: the
@@ -210,15 +221,5 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 /* 1 when l[0..ll) occurs in h[0..hl) (short strings, caseless only as
  * the caller lowercased them). */
 int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll);
-
-#ifdef RULESET_LIT_CHECK
-/* Debug builds: abort when a pattern whose literals are not in s matches it. */
-void ruleset_lit_check(const pcre2_code *re, const char *lits, const char *s, size_t len,
-		       pcre2_match_data *md, pcre2_match_context *mctx);
-/* Debug builds: abort when the rule's parts and its whole pattern disagree. */
-void ruleset_lit_check_rule(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			    ruleset_lit_text *t, pcre2_match_data *md,
-			    pcre2_match_context *mctx);
-#endif
 
 #endif

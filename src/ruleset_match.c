@@ -17,7 +17,7 @@
  * MEMORY
  *	Nothing is allocated per match: the text's scan state is on the
  *	stack, and each thread has one small pcre2_match_data (a pthread
- *	key, freed with the thread).  The ruleset is only read, but for a
+ *	key, freed with the thread; its pointer also kept thread-local).  The ruleset is only read, but for a
  *	part's JIT state, settled on its first run (ruleset_part_jit()).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -29,6 +29,7 @@
 #include "ruleset.h"
 #include "ruleset_int.h"
 #include "ruleset_host.h"
+#include "ruleset_check.h"
 
 /* Glob match of g[0..glen) against s: '*' any run, '?' one character.
  * Iterative, with one backtracking point: linear in practice, never
@@ -86,11 +87,17 @@ static void ruleset_match_key_init(void)
 	(void)pthread_key_create(&ruleset_match_md_key, ruleset_match_md_free);
 }
 
+/* This thread's match data, once made (the key's copy frees it with the
+ * thread; this one is read without a call, once per text). */
+static _Thread_local pcre2_match_data *ruleset_match_tls_md;
+
 /* This thread's match data (one pair: we only ask whether a rule matches). */
 static pcre2_match_data *ruleset_match_md(void)
 {
-	pcre2_match_data *md;
+	pcre2_match_data *md = ruleset_match_tls_md;
 
+	if (md != NULL)
+		return md;
 	pthread_once(&ruleset_match_key_once, ruleset_match_key_init);
 	md = pthread_getspecific(ruleset_match_md_key);
 	if (md == NULL) {
@@ -100,6 +107,7 @@ static pcre2_match_data *ruleset_match_md(void)
 			md = NULL;
 		}
 	}
+	ruleset_match_tls_md = md;
 	return md;
 }
 
@@ -132,7 +140,7 @@ static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, con
 		hl = ruleset_host_len(t, i, host_ctx[i]);
 		if (!ruleset_host_possible(r, t, i)) {
 #ifdef RULESET_LIT_CHECK
-			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
+			ruleset_check_re(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
 #endif
 			continue;
 		}
@@ -256,9 +264,9 @@ static int ruleset_match_unscanned(const ruleset *rs, const ruleset_rule *r, rul
 /* The first of rules[0..n) (their bits from base on) of the kind asked for
  * that matches, or NULL.  Once the text is scanned, only the rules whose
  * bit is set (one of their literals is there) or that are always tried are
- * visited, by their bits; before (a hosted pass that may need no scan at
- * all), each rule of the kind, its host filter first: the hosted ones by
- * their bits. */
+ * visited, by their bits; before (ruleset_match(), which may stop before
+ * a rule with literals), each rule of the kind, a hosted one's host filter
+ * first. */
 static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
 				unsigned base, ruleset_lit_text *t, const char *status,
 				const char *reply, const char *const host_ctx[3],
@@ -268,26 +276,12 @@ static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rul
 
 #ifdef RULESET_LIT_CHECK
 	for (i = 0; i < n; i++)
-		ruleset_lit_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
+		ruleset_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
 #endif
 	if (base == 0 && lim > RULESET_LIT_BUILTIN)
 		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
 	if (!t->scanned) {
-		size_t bits = which == RULESET_HOSTED ? lim : 0;	/* rules walked by bits */
-
-		for (w = 0; w * 64 < bits; w++) {
-			uint64_t m = rs->lit.hosted[base / 64 + w];
-
-			if (bits - w * 64 < 64)
-				m &= ((uint64_t)1 << (bits - w * 64)) - 1;
-			for (; m != 0; m &= m - 1) {
-				const ruleset_rule *r = &rules[w * 64 + (size_t)__builtin_ctzll(m)];
-
-				if (ruleset_match_unscanned(rs, r, t, status, reply, host_ctx, md))
-					return r->reason;
-			}
-		}
-		for (i = bits; i < n; i++) {
+		for (i = 0; i < n; i++) {
 			const ruleset_rule *r = &rules[i];
 
 			if ((which == RULESET_HOSTED && r->host_re == NULL) ||
@@ -334,10 +328,11 @@ static const char *ruleset_match_scan_all(const ruleset *rs, ruleset_lit_text *t
 				    const char *const host_ctx[3], pcre2_match_data *md,
 				    enum ruleset_match_which which)
 {
-	const char *reason;
+	const char *reason = NULL;
 
-	reason = ruleset_match_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status, reply,
-			      host_ctx, md, which);
+	if (rs->nadmin > 0)	/* (most rulesets have none) */
+		reason = ruleset_match_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status,
+					    reply, host_ctx, md, which);
 	if (reason == NULL)
 		reason = ruleset_match_scan(rs, rs->builtin, rs->nbuiltin, 0, t, status, reply, host_ctx,
 				      md, which);
@@ -373,14 +368,32 @@ const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len
 				 const char *status, const char *replycode,
 				 const char *const host_ctx[3])
 {
-	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL);
+	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL, NULL);
+}
+
+/* The probes the scan of t did not see cleared in *probes. */
+static void ruleset_match_probes(const ruleset *rs, const ruleset_lit_text *t, unsigned *probes)
+{
+	int k;
+
+	if (rs->probes_first) {		/* bit k is probe k's */
+		*probes &= (unsigned)t->poss[0] | ~((1u << RULESET_NPROBES) - 1);
+		return;
+	}
+	for (k = 0; k < RULESET_NPROBES; k++) {
+		unsigned id = rs->probe_id[k];
+
+		if (id != RULESET_LIT_NOBIT && !(t->poss[id / 64] >> (id % 64) & 1))
+			*probes &= ~(1u << k);
+	}
 }
 
 /* Hosted rules first; when none matches, the first rule that matches is an
  * unhosted one (or none): the second scan skips the hosted rules. */
 const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 			       const char *low, const char *status, const char *replycode,
-			       const char *const host_ctx[3], const char **any)
+			       const char *const host_ctx[3], const char **any,
+			       unsigned *probes)
 {
 	ruleset_lit_text t;
 	pcre2_match_data *md = ruleset_match_begin(rs, text, len, low, &t);
@@ -390,11 +403,17 @@ const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 		*any = NULL;
 	if (md == NULL)
 		return NULL;
-	if (any != NULL)
-		ruleset_lit_scan(&rs->lit, &t);	/* needed anyway: the bits go first */
+	/* the scan first, even when only the hosted rules are asked for: its
+	 * bits choose the few hosted rules to try (each hosted rule's host
+	 * filter tried first, to spare the scan, cost more than it), and it
+	 * tells the probes */
+	ruleset_lit_scan(&rs->lit, &t);
 	hosted = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_HOSTED);
 	if (hosted == NULL && any != NULL)
 		*any = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md,
 					RULESET_UNHOSTED);
+	/* the whole text was scanned: RULESET_MAX_TEXT bytes at most */
+	if (probes != NULL && t.scanned && t.len == len)
+		ruleset_match_probes(rs, &t, probes);
 	return hosted;
 }

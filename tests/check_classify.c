@@ -484,6 +484,35 @@ static bt_rcpt run_report(const char *format, const char *from, const char *subj
 	return rc;
 }
 
+/* A filtering gateway's phrase is found at every place in the field, in
+ * either case, around the vector blocks' edges (classify.c looks sixteen
+ * places at a time with SSE2, one by one without: both builds run this),
+ * and not when the field ends inside it. */
+START_TEST(test_gateway_phrase_places)
+{
+	static const char phrase[] = "Mail Deliver System";
+	char from[96];
+	size_t at, pl = sizeof(phrase) - 1;
+	int cut;
+
+	for (at = 0; at + pl + 2 < sizeof(from); at++)
+		for (cut = 0; cut < 2; cut++) {
+			bt_rcpt rc;
+			size_t k;
+
+			memset(from, 'x', at);
+			for (k = 0; k < pl; k++)	/* mixed case */
+				from[at + k] = (char)((at + k) % 2 ? phrase[k] : phrase[k] ^
+					(((unsigned)(phrase[k] | 0x20) - 'a') < 26u ? 0x20 : 0));
+			from[at + pl - (size_t)cut] = '\0';	/* cut: the last letter missing */
+			rc = run_report("text", from, "Returned Mail: User unknown", NULL,
+					"[User unknown]");
+			ck_assert_msg(strcmp(rc.reason, cut ? "userunknown" : "filtered") == 0,
+				      "phrase at %zu (cut %d): %s", at, cut, rc.reason);
+		}
+}
+END_TEST
+
 /* "User unknown" means a bad mailbox only when it answered RCPT TO. */
 START_TEST(test_unknown_outside_rcpt)
 {
@@ -835,6 +864,76 @@ START_TEST(test_lit_scan_levels)
 		}
 	}
 	ruleset_lit_simd(top);
+}
+END_TEST
+
+/* The probes ruleset_match_pair() reports: a phrase whose bit it clears
+ * is nowhere in the text (what strstr() tells), on random texts made of
+ * the phrases, pieces of them and other bytes; for a text cut to
+ * RULESET_MAX_TEXT nothing is cleared. */
+START_TEST(test_probes)
+{
+	const ruleset *rs = ruleset_builtin();
+	static char buf[RULESET_MAX_TEXT + 64];
+	unsigned seed = 777;
+	int i, k;
+
+	for (i = 0; i < 3000; i++) {
+		size_t n = 1 + (size_t)rand_r(&seed) % (i % 100 == 0 ? RULESET_MAX_TEXT : 200), j = 0;
+		const char *any;
+		unsigned probes = ~0u;
+
+		while (j < n) {
+			int r = rand_r(&seed);
+			const char *l = ruleset_probe_phrases[(r >> 4) % RULESET_NPROBES];
+			size_t ll = strlen(l);
+
+			if ((r & 3) == 0) {	/* a phrase, whole or cut */
+				if (r & 4)
+					ll--;
+				if (ll > n - j)
+					ll = n - j;
+				memcpy(buf + j, l, ll);
+				j += ll;
+			} else {
+				buf[j++] = " aeilnrt:"[(r >> 3) % 9];
+			}
+		}
+		buf[n] = '\0';
+		(void)ruleset_match_pair(rs, buf, n, buf, "", "", (const char *const[3]){ 0 }, &any,
+					 &probes);
+		for (k = 0; k < RULESET_NPROBES; k++)
+			if (!(probes >> k & 1))
+				ck_assert_msg(strstr(buf, ruleset_probe_phrases[k]) == NULL,
+					      "probe %d cleared, \"%s\" there", k,
+					      ruleset_probe_phrases[k]);
+		probes = ~0u;	/* only the hosted rules asked for: the same */
+		(void)ruleset_match_pair(rs, buf, n, buf, "", "", (const char *const[3]){ 0 }, NULL,
+					 &probes);
+		for (k = 0; k < RULESET_NPROBES; k++)
+			if (!(probes >> k & 1))
+				ck_assert(strstr(buf, ruleset_probe_phrases[k]) == NULL);
+	}
+	/* a text longer than the scan: nothing cleared */
+	memset(buf, 'a', RULESET_MAX_TEXT + 10);
+	buf[RULESET_MAX_TEXT + 10] = '\0';
+	{
+		const char *any;
+		unsigned probes = ~0u;
+
+		(void)ruleset_match_pair(rs, buf, RULESET_MAX_TEXT + 10, buf, "", "",
+					 (const char *const[3]){ 0 }, &any, &probes);
+		ck_assert_uint_eq(probes, ~0u);
+	}
+	/* a text with none of them clears them all */
+	{
+		const char *any;
+		unsigned probes = ~0u;
+
+		(void)ruleset_match_pair(rs, "nothing to see", 14, "nothing to see", "", "",
+					 (const char *const[3]){ 0 }, &any, &probes);
+		ck_assert_uint_eq(probes & ((1u << RULESET_NPROBES) - 1), 0);
+	}
 }
 END_TEST
 
@@ -1341,6 +1440,7 @@ static Suite *classify_suite(void)
 	TCase *tr = tcase_create("ruleset");
 
 	tcase_add_test(tc, test_hard_rule);
+	tcase_add_test(tc, test_gateway_phrase_places);
 	tcase_add_test(tc, test_class_map);
 	tcase_add_test(tc, test_builtin_patterns_compile);
 	tcase_add_test(tc, test_synthetic_table);
@@ -1363,6 +1463,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tr, test_admin_rule_wins);
 	tcase_add_test(tr, test_prefilter);
 	tcase_add_test(tr, test_lit_scan_levels);
+	tcase_add_test(tr, test_probes);
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
 	tcase_add_test(tr, test_host_suffix);
