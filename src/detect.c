@@ -471,31 +471,111 @@ detect_sender(const char *sender)
 	return DETECT_SENDER_KNOWN;
 }
 
+/* The signal of a multipart/report by its report-type rt (as mime_param()
+ * reads it; any case). */
 static unsigned
-detect_content_type(const char *value)
+detect_report_type(const char *rt)
 {
-	char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
-
-	mime_type(value, type, sizeof(type));
-	if (strcmp(type, "multipart/report") == 0) {
-		mime_param(value, "report-type", rt, sizeof(rt));
-		if (strcasecmp(rt, "delivery-status") == 0 ||
-		    strcasecmp(rt, "global-delivery-status") == 0)
-			return DETECT_REPORT_DSN;
-		if (strcasecmp(rt, "feedback-report") == 0)
-			return DETECT_REPORT_ARF;
-		if (strcasecmp(rt, "disposition-notification") == 0 ||
-		    strcasecmp(rt, "tlsrpt") == 0)
-			return DETECT_NOT_BOUNCE;
-		return DETECT_REPORT;
-	}
-	if (strncmp(type, "multipart/", 10) == 0)
-		return DETECT_MULTIPART;
-	if (strncmp(type, "text/", 5) == 0)
-		return DETECT_TEXT;
-	return 0;
+	if (strcasecmp(rt, "delivery-status") == 0 ||
+	    strcasecmp(rt, "global-delivery-status") == 0)
+		return DETECT_REPORT_DSN;
+	if (strcasecmp(rt, "feedback-report") == 0)
+		return DETECT_REPORT_ARF;
+	if (strcasecmp(rt, "disposition-notification") == 0 ||
+	    strcasecmp(rt, "tlsrpt") == 0)
+		return DETECT_NOT_BOUNCE;
+	return DETECT_REPORT;
 }
 
+/* A byte that ends a type or a parameter's token value (mime_type(),
+ * mime_param()): ';', a blank of isspace() or the NUL. */
+static inline int
+detect_ct_stop(char c)
+{
+	return c == ';' || c == ' ' || (c >= '\t' && c <= '\r') || c == '\0';
+}
+
+/* detect_report_type() of the report-type of value (vlen bytes, no NUL),
+ * found as mime_param() finds it; a token compared where it lies (all
+ * the words are shorter than mime_param()'s cut), a quoted string read
+ * by mime_param() itself. */
+static unsigned
+detect_report_param(const char *value, size_t vlen)
+{
+	const char *p = value, *end = value + vlen, *v;
+	char rt[MIME_PARAM_MAX];
+	size_t k;
+
+	while ((p = memchr(p, ';', (size_t)(end - p))) != NULL) {
+		p++;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		/* (strncasecmp() stops at the NUL: fewer bytes, no match) */
+		if ((size_t)(end - p) < 11 || !fieldname_eq_words(p, "report-type", 11))
+			continue;
+		for (v = p + 11; *v == ' ' || *v == '\t'; v++)
+			;
+		if (*v != '=')
+			continue;
+		for (v++; *v == ' ' || *v == '\t'; v++)
+			;
+		if (*v == '"') {
+			mime_param(value, "report-type", rt, sizeof(rt));
+			return detect_report_type(rt);
+		}
+		for (k = 0; !detect_ct_stop(v[k]); k++)
+			;
+		switch (k) {	/* (v holds k bytes and its stop byte) */
+		case 6:
+			return fieldname_eq_words(v, "tlsrpt", 6) ?
+			       DETECT_NOT_BOUNCE : DETECT_REPORT;
+		case 15:
+			return fieldname_eq_words(v, "delivery-status", 15) ?
+			       DETECT_REPORT_DSN :
+			       fieldname_eq_words(v, "feedback-report", 15) ?
+			       DETECT_REPORT_ARF : DETECT_REPORT;
+		case 22:
+			return fieldname_eq_words(v, "global-delivery-status", 22) ?
+			       DETECT_REPORT_DSN : DETECT_REPORT;
+		case 24:
+			return fieldname_eq_words(v, "disposition-notification", 24) ?
+			       DETECT_NOT_BOUNCE : DETECT_REPORT;
+		default:
+			return DETECT_REPORT;
+		}
+	}
+	return DETECT_REPORT;	/* none: "" */
+}
+
+/* The signal of a Content-Type value of vlen bytes (strlen(value)): what
+ * mime_type() and mime_param() say of it, read only as far as that needs
+ * (the type by its first bytes; mime_type() folds ASCII capitals only, as
+ * fieldname_eq_words() does). */
+static unsigned
+detect_content_type(const char *value, size_t vlen)
+{
+	const char *t = value;
+	size_t r, n;
+
+	while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+		t++;
+	r = vlen - (size_t)(t - value);
+	if (r >= 10 && fieldname_eq_words(t, "multipart/", 10)) {
+		/* the type exactly "multipart/report" (up to a stop byte) */
+		if (r >= 16 && fieldname_eq_words(t + 10, "report", 6) &&
+		    detect_ct_stop(t[16]))
+			return detect_report_param(value, vlen);
+		return DETECT_MULTIPART;
+	}
+	if (r >= 5 && fieldname_eq_words(t, "text/", 5))
+		return DETECT_TEXT;
+	/* another type, or "text/plain" for one without a '/' in its first
+	 * MIME_TYPE_MAX - 1 bytes */
+	for (n = 0; n < MIME_TYPE_MAX - 1 && !detect_ct_stop(t[n]); n++)
+		if (t[n] == '/')
+			return 0;
+	return DETECT_TEXT;
+}
 
 /* The Subject as encword_decode() and then detect_lower() make it,
  * into low (DETECT_BUF + 8 bytes), followed by 8 zero bytes as
@@ -601,7 +681,7 @@ detect_field(int id, const char *name, const char *value)
 	case FN_RETURN_PATH:
 		return detect_sender(value);
 	case FN_CONTENT_TYPE:
-		return detect_content_type(value);
+		return detect_content_type(value, strlen(value));
 	case FN_AUTO_SUBMITTED:
 		while (*value == ' ' || *value == '\t')
 			value++;
@@ -684,6 +764,8 @@ detect_field_nl(int id, const char *name, const char *value, size_t vlen,
 		       DETECT_FROM_DAEMON : 0;
 	case FN_SUBJECT:
 		return detect_subject(value, vlen, nlf == 0);
+	case FN_CONTENT_TYPE:
+		return detect_content_type(value, vlen);
 	default:
 		return detect_field(id, name, value);
 	}
