@@ -487,6 +487,10 @@ detect_report_type(const char *rt)
 	return DETECT_REPORT;
 }
 
+/* With DETECT_REPORT_DSN from detect_ct(): the report-type is
+ * "delivery-status" (not the global one). */
+#define DETECT_CT_DS	0x80000000u
+
 /* A byte that ends a type or a parameter's token value (mime_type(),
  * mime_param()): ';', a blank of isspace() or the NUL. */
 static inline int
@@ -521,7 +525,8 @@ detect_report_param(const char *value, size_t vlen)
 			;
 		if (*v == '"') {
 			mime_param(value, "report-type", rt, sizeof(rt));
-			return detect_report_type(rt);
+			return detect_report_type(rt) |
+			       (strcasecmp(rt, "delivery-status") == 0 ? DETECT_CT_DS : 0);
 		}
 		for (k = 0; !detect_ct_stop(v[k]); k++)
 			;
@@ -531,7 +536,7 @@ detect_report_param(const char *value, size_t vlen)
 			       DETECT_NOT_BOUNCE : DETECT_REPORT;
 		case 15:
 			return fieldname_eq_words(v, "delivery-status", 15) ?
-			       DETECT_REPORT_DSN :
+			       DETECT_REPORT_DSN | DETECT_CT_DS :
 			       fieldname_eq_words(v, "feedback-report", 15) ?
 			       DETECT_REPORT_ARF : DETECT_REPORT;
 		case 22:
@@ -550,9 +555,10 @@ detect_report_param(const char *value, size_t vlen)
 /* The signal of a Content-Type value of vlen bytes (strlen(value)): what
  * mime_type() and mime_param() say of it, read only as far as that needs
  * (the type by its first bytes; mime_type() folds ASCII capitals only, as
- * fieldname_eq_words() does). */
+ * fieldname_eq_words() does), DETECT_CT_DS or'ed in for a report-type
+ * "delivery-status". */
 static unsigned
-detect_content_type(const char *value, size_t vlen)
+detect_ct(const char *value, size_t vlen)
 {
 	const char *t = value;
 	size_t r, n;
@@ -575,6 +581,18 @@ detect_content_type(const char *value, size_t vlen)
 		if (t[n] == '/')
 			return 0;
 	return DETECT_TEXT;
+}
+
+static unsigned
+detect_content_type(const char *value, size_t vlen)
+{
+	return detect_ct(value, vlen) & ~DETECT_CT_DS;
+}
+
+int
+detect_dsn_report(const char *value, size_t vlen)
+{
+	return (detect_ct(value, vlen) & DETECT_CT_DS) != 0;
 }
 
 /* The Subject as encword_decode() and then detect_lower() make it,

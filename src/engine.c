@@ -423,17 +423,8 @@ engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 		   e->state != E_DONE;
 
 	(void)name;
-	if (look && id == FN_CONTENT_TYPE) {
-		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
-
-		mime_type(value, type, sizeof(type));
-		e->inner_report = 0;
-		if (strcmp(type, "multipart/report") == 0) {
-			/* the parameter only for a report ("" when none) */
-			mime_param(value, "report-type", rt, sizeof(rt));
-			e->inner_report = strcasecmp(rt, "delivery-status") == 0;
-		}
-	}
+	if (look && id == FN_CONTENT_TYPE)	/* (the last one counts) */
+		e->inner_report = detect_dsn_report(value, vlen);
 	if (!keep)
 		return;
 	switch (id) {

@@ -952,6 +952,17 @@ START_TEST(test_detect_content_type)
 		ct[len] = '\0';
 		ck_assert_msg(detect_header("Content-Type", ct) == ref_content_type(ct),
 			      "Content-Type: \"%s\"", ct);
+		{	/* what engine.c asks of a returned message's */
+			char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
+			int ds = 0;
+
+			mime_type(ct, type, sizeof(type));
+			if (strcmp(type, "multipart/report") == 0) {
+				mime_param(ct, "report-type", rt, sizeof(rt));
+				ds = strcasecmp(rt, "delivery-status") == 0;
+			}
+			ck_assert_int_eq(detect_dsn_report(ct, len), ds);
+		}
 		/* by its length too (engine_header_nl()'s way) */
 		ck_assert_uint_eq(detect_field_nl(FN_CONTENT_TYPE, "Content-Type",
 						  ct, len, (size_t)-1),
