@@ -1199,6 +1199,28 @@ START_TEST(test_fieldname_id)
 			ck_assert_int_ne(fieldname_id(name, n), known[i].id);
 		}
 	}
+	/* the lookup of parameter-name bytes only (the rawfeed's) as the
+	 * other: every known name in two cases with each byte in turn made
+	 * each such byte */
+	for (i = 0; i < nk; i++) {
+		unsigned b;
+
+		n = strlen(known[i].lc);
+		for (k = 0; k < 2; k++)
+			for (j = 0; j < n; j++)
+				for (b = 0; b < 256; b++) {
+					size_t q;
+
+					if (!(fieldname_byte[b] & FIELDNAME_PARAM))
+						continue;
+					memcpy(name, known[i].lc, n + 1);
+					for (q = 0; k == 1 && q < n; q++)
+						name[q] = (char)toupper((unsigned char)name[q]);
+					name[j] = (char)b;
+					ck_assert_int_eq(fieldname_id_token_inline(name, n),
+							 fieldname_id(name, n));
+				}
+	}
 	ck_assert_int_eq(fieldname_id("x-mailer-extra", 14), FN_OTHER);
 	ck_assert_int_eq(fieldname_id("X", 1), FN_OTHER);
 	ck_assert_int_eq(fieldname_id("", 0), FN_OTHER);
