@@ -433,42 +433,46 @@ detect_is_reply(const char *s)
 	}
 }
 
-/* detect_has(s, "mailer-daemon") without the lowered copy: the word's
- * 'm' looked for in either case (memchr()), then the word compared at
- * each, within the first DETECT_BUF - 1 bytes as detect_lower() cuts. */
+/* detect_has(s, "mailer-daemon") without the lowered copy, for s of n
+ * bytes (strlen(s)): the word compared at each 'm' of either case
+ * (c | 0x20 is 'm' for those two only), within the first DETECT_BUF - 1
+ * bytes as detect_lower() cuts; a byte loop, as the values are short
+ * (a Return-Path, an envelope sender). */
 static int
-detect_has_mailer_daemon(const char *s)
+detect_has_mailer_daemon(const char *s, size_t n)
 {
-	size_t n = strnlen(s, DETECT_BUF - 1);
-	const char *p, *last;
-	int k;
+	size_t i;
 
-	if (n < 13)
-		return 0;
-	last = s + n - 13;	/* the last place the word may start */
-	for (k = 0; k < 2; k++)
-		for (p = s; p <= last &&
-		     (p = memchr(p, k ? 'M' : 'm', (size_t)(last - p) + 1)) != NULL;
-		     p++)
-			if (fieldname_eq_words(p, "mailer-daemon", 13))
-				return 1;
+	if (n > DETECT_BUF - 1)
+		n = DETECT_BUF - 1;
+	for (i = 0; i + 13 <= n; i++)
+		if (((unsigned char)s[i] | 0x20) == 'm' &&
+		    fieldname_eq_words(s + i, "mailer-daemon", 13))
+			return 1;
 	return 0;
+}
+
+/* detect_sender() of a sender of n bytes (strlen(sender)). */
+static unsigned
+detect_sender_n(const char *sender, size_t n)
+{
+	const char *p = sender;
+
+	while (*p == ' ' || *p == '<' || *p == '>')
+		p++;
+	if (*p == '\0')
+		return DETECT_NULL_SENDER;
+	if (detect_has_mailer_daemon(sender, n))
+		return DETECT_NULL_SENDER;
+	return DETECT_SENDER_KNOWN;
 }
 
 unsigned
 detect_sender(const char *sender)
 {
-	const char *p = sender;
-
 	if (sender == NULL)
 		return 0;
-	while (*p == ' ' || *p == '<' || *p == '>')
-		p++;
-	if (*p == '\0')
-		return DETECT_NULL_SENDER;
-	if (detect_has_mailer_daemon(sender))
-		return DETECT_NULL_SENDER;
-	return DETECT_SENDER_KNOWN;
+	return detect_sender_n(sender, strlen(sender));
 }
 
 /* The signal of a multipart/report by its report-type rt (as mime_param()
@@ -784,6 +788,8 @@ detect_field_nl(int id, const char *name, const char *value, size_t vlen,
 		return detect_subject(value, vlen, nlf == 0);
 	case FN_CONTENT_TYPE:
 		return detect_content_type(value, vlen);
+	case FN_RETURN_PATH:
+		return detect_sender_n(value, vlen);
 	default:
 		return detect_field(id, name, value);
 	}

@@ -971,6 +971,43 @@ START_TEST(test_detect_content_type)
 }
 END_TEST
 
+/* A sender (Return-Path, envelope) with "mailer-daemon" in any case at
+ * any place: null, but past the first 511 bytes (detect.c's cut). */
+START_TEST(test_detect_sender)
+{
+	static const char *const words[] = {
+		"mailer-daemon", "MAILER-DAEMON", "Mailer-Daemon", "mAILER-dAEMON",
+		"mailer-daemo", "mailer_daemon", "nailer-daemon",
+	};
+	char v[600], f[700];
+	size_t w, at, n;
+
+	for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		for (at = 0; at < 520; at += at < 40 ? 1 : 37) {
+			size_t k = strlen(words[w]);
+			unsigned want;
+
+			memset(v, 'x', at);
+			memcpy(v + at, words[w], k);
+			n = at + k;
+			v[n] = '\0';
+			want = w < 4 && n <= 511 ? DETECT_NULL_SENDER :
+			       DETECT_SENDER_KNOWN;
+			ck_assert_uint_eq(detect_sender(v), want);
+			ck_assert_uint_eq(detect_field_nl(FN_RETURN_PATH,
+							  "Return-Path", v, n,
+							  (size_t)-1), want);
+			snprintf(f, sizeof(f), "<%s>", v);
+			ck_assert_uint_eq(detect_header("Return-Path", f),
+					  w < 4 && n + 1 <= 511 ?
+					  DETECT_NULL_SENDER : DETECT_SENDER_KNOWN);
+		}
+	ck_assert_uint_eq(detect_sender("<>"), DETECT_NULL_SENDER);
+	ck_assert_uint_eq(detect_sender(" "), DETECT_NULL_SENDER);
+	ck_assert_uint_eq(detect_sender("a@b"), DETECT_SENDER_KNOWN);
+}
+END_TEST
+
 /* The word tables of detect.c move a window along the value, by more than
  * a byte where no word can start: words at every offset of a filler that
  * holds none (digits), in any case, are still found. */
@@ -1257,6 +1294,7 @@ engine_suite(void)
 	tcase_add_loop_test(tc, test_name_span, 0, 3);
 	tcase_add_test(tc, test_detect_words);
 	tcase_add_test(tc, test_detect_content_type);
+	tcase_add_test(tc, test_detect_sender);
 	tcase_add_test(tc, test_result_helpers);
 	tcase_add_test(tc, test_result_arena);
 	tcase_add_test(tc, test_fieldname_id);
