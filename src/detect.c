@@ -6,7 +6,9 @@
  * Wu-Manber style, see detect_lists()), built once and read-only after
  * (detect_init()).
  * Field names come classified (fieldname.h); a field whose value is not
- * read is judged by its name alone (detect_name()).
+ * read is judged by its name alone (detect_name()); a Content-Type is read
+ * only as far as its signal needs (detect_content_type()), and whether
+ * a returned message's is a delivery-status report (detect_dsn_report()).
  */
 #define _GNU_SOURCE	/* memmem */
 #include <pthread.h>

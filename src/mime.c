@@ -11,7 +11,9 @@
  * (mime_fast()), up to the next line that may be a boundary: the callbacks
  * see the same bytes, in fewer pieces.  An entity's header lines are read
  * in a run too (mime_header_run()), without the per-line tests that only
- * other states need.  All buffers belong to the mime object.
+ * other states need; what is left of an embedded message's header block
+ * once header() has all it wants of it is passed over by one scan
+ * (mime_skip_fields()).  All buffers belong to the mime object.
  */
 #include <stdlib.h>
 #include <string.h>
