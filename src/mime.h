@@ -69,6 +69,11 @@ void mime_free(mime *m);			/* accepts NULL */
 void mime_begin(mime *m, const char *content_type, const char *cte);
 void mime_feed(mime *m, const char *buf, size_t len);
 void mime_end(mime *m);				/* flush the last line and part */
+/* In an embedded message's header block, from header(): the fields left
+ * in it are of no use, and message_eoh() will stop the parser at its end
+ * (mime_stop()); they may be passed over unread where that changes
+ * nothing (no cap can be hit in them). */
+void mime_skip_fields(mime *m);
 /* Ignore the rest of this message (no more callbacks until mime_begin). */
 void mime_stop(mime *m);
 
