@@ -11,11 +11,20 @@
  *	length, byte mask and lowercased copy are made once per text, on
  *	first need, in the caller's ruleset_lit_text.
  *
+ *	ruleset_host_screen() answers for all host filters at once, before
+ *	any text work: the byte pairs of every filter's words are kept as
+ *	64-bit masks (ruleset_host_screen_add(), at set-up), and a host
+ *	that lacks a pair of each word matches no filter.  When only the
+ *	hosted rules are asked for (ruleset_match_pair()), most texts need
+ *	no scan then.
+ *
  * MEMORY
- *	Nothing allocated: the masks live in the rule, the per-text state in
- *	the caller's ruleset_lit_text.
+ *	The masks live in the rule, and the screen's in the literal index
+ *	(its array freed with it); the per-text state is in the caller's
+ *	ruleset_lit_text.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ruleset_lit.h"
@@ -57,6 +66,77 @@ void ruleset_host_prep(ruleset_rule *r)
 		r->host_chars[n++] = ruleset_host_chars((const unsigned char *)l, strlen(l));
 	}
 	r->nhost_chars = n;
+}
+
+/* The screen's bit for the byte pair a, b: both with bit 0x20 set (a
+ * letter's two cases alike, a few other bytes too: the screen only has
+ * to let every match through), hashed to six bits. */
+static inline uint64_t ruleset_host_pair_bit(unsigned a, unsigned b)
+{
+	return (uint64_t)1 << ((((a | 0x20) << 8 | (b | 0x20)) * 2654435761u) >> 26);
+}
+
+/* The byte pairs of s[0..n) (ruleset_host_pair_bit()). */
+static uint64_t ruleset_host_pairs(const unsigned char *s, size_t n)
+{
+	uint64_t m = 0;
+	size_t k;
+
+	for (k = 1; k < n; k++)
+		m |= ruleset_host_pair_bit(s[k - 1], s[k]);
+	return m;
+}
+
+void ruleset_host_screen_add(ruleset_lit_idx *ix, const ruleset_rule *r)
+{
+	const char *l;
+
+	if (r->host_lits == NULL) {
+		ix->hscreen_open = 1;	/* no words known: any host */
+		return;
+	}
+	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1) {
+		if (ix->nhscreen == ix->hscreen_alloc) {
+			size_t na = ix->hscreen_alloc ? ix->hscreen_alloc * 2 : 16;
+			uint64_t *h = realloc(ix->hscreen, na * sizeof(*h));
+
+			if (h == NULL) {
+				ix->hscreen_open = 1;
+				return;
+			}
+			ix->hscreen = h;
+			ix->hscreen_alloc = na;
+		}
+		ix->hscreen[ix->nhscreen++] = ruleset_host_pairs((const unsigned char *)l, strlen(l));
+	}
+}
+
+int ruleset_host_screen(const ruleset_lit_idx *ix, const char *const host_ctx[3])
+{
+	size_t j;
+	int i;
+
+	if (ix->hscreen_open)
+		return 1;
+	for (i = 0; host_ctx != NULL && i < 3; i++) {
+		const unsigned char *h = (const unsigned char *)host_ctx[i];
+		uint64_t m = 0;
+		size_t k;
+
+		if (h == NULL || h[0] == '\0')
+			continue;
+		/* the host's pairs, as far as RULESET_HOST_LOW bytes (a longer
+		 * one may match) */
+		for (k = 1; h[k] != '\0'; k++) {
+			if (k == RULESET_HOST_LOW)
+				return 1;
+			m |= ruleset_host_pair_bit(h[k - 1], h[k]);
+		}
+		for (j = 0; j < ix->nhscreen; j++)
+			if ((ix->hscreen[j] & ~m) == 0)
+				return 1;	/* this word may be there */
+	}
+	return 0;
 }
 
 /* x (eight bytes) with its ASCII capitals lowercased (SWAR: no carry

@@ -13,6 +13,15 @@
  * (at set-up). */
 void ruleset_host_prep(ruleset_rule *r);
 
+/* The host words of rule r (which has a host filter) put in the index's
+ * screen (at set-up). */
+void ruleset_host_screen_add(ruleset_lit_idx *ix, const ruleset_rule *r);
+
+/* 0 when no rule with a host filter can match any of the hosts (host_ctx
+ * may be NULL, and so may each of them): none holds the byte pairs of
+ * one of the filters' words; 1 when one may. */
+int ruleset_host_screen(const ruleset_lit_idx *ix, const char *const host_ctx[3]);
+
 /* Host i's length (at most RULESET_MAX_TEXT), measured on first need for
  * this text.  Inline: a hosted rule asks it of each host. */
 static inline size_t ruleset_host_len(ruleset_lit_text *t, int i, const char *host)

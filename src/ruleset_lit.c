@@ -79,10 +79,13 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 	free(ix->lent);
 	free(ix->lstr);
 	free(ix->part_of);
+	free(ix->hscreen);
 	ix->lent = NULL;
 	ix->lstr = NULL;
 	ix->part_of = NULL;
+	ix->hscreen = NULL;
 	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
+	ix->nhscreen = ix->hscreen_alloc = 0;
 }
 
 /* The trigram filter's entry for three bytes packed a | b << 8 | c << 16
@@ -342,6 +345,8 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 
 	ruleset_lit_unpack(ix);		/* packed again on first use */
 	ruleset_host_prep(r);
+	if (r->host_re != NULL)
+		ruleset_host_screen_add(ix, r);
 	r->lit_id = rbit;
 	r->always = rbit == RULESET_LIT_NOBIT;
 	r->pid_lo = ix->nids;

@@ -110,6 +110,11 @@ typedef struct ruleset_lit_idx {
 	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
 	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */
+	uint64_t *hscreen;		/* the byte pairs of every host word of the rules
+					 * with a host filter (ruleset_host_screen()) */
+	size_t nhscreen, hscreen_alloc;
+	int hscreen_open;		/* one of those rules has no host words (or no
+					 * memory): any host may match */
 	/* Packed for matching (ruleset_lit_pack(), on first use): the
 	 * literals ordered by their filter entry f (ruleset_lit_entry()),
 	 * those of the n-th entry set in tset at pent[pstart[n] ..

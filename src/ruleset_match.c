@@ -13,6 +13,9 @@
  *	hostile bounce cannot stall a thread; the limit applies per part.
  *	A part "^(?!.*R)" on a text with no line feed is a search for R
  *	(ruleset.c's ruleset_part_neg()): it matches when R is not found.
+ *	When only the hosted rules are asked for and no host can match
+ *	their host filters (ruleset_host_screen()), the text is not even
+ *	scanned.
  *
  * MEMORY
  *	Nothing is allocated per match: the text's scan state is on the
@@ -402,6 +405,11 @@ const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 	if (any != NULL)
 		*any = NULL;
 	if (md == NULL)
+		return NULL;
+	/* only the hosted rules asked for, and no host holds the words of
+	 * their host filters (most are no provider's): none can match, the
+	 * text is not scanned (the probes are left alone) */
+	if (any == NULL && !ruleset_host_screen(&rs->lit, host_ctx))
 		return NULL;
 	/* the scan first, even when only the hosted rules are asked for: its
 	 * bits choose the few hosted rules to try (each hosted rule's host
