@@ -381,16 +381,6 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 		ix->hosted[rbit / 64] |= (uint64_t)1 << (rbit % 64);
 }
 
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
-			   const char *low)
-{
-	t->text = text;
-	t->len = len;
-	t->low = low;
-	t->scanned = 0;
-	t->hdone = 0;
-}
-
 static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
 
 /* What the CPU can do: 2 AVX2 (and POPCNT), 0 not (or not built, or
@@ -825,9 +815,10 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 {
 	const char *l;
+	size_t ll;
 
-	for (l = lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
+	for (l = lits; *l != '\0'; l += ll + 1)
+		if (ruleset_lit_find(t->low, t->len, l, ll = strlen(l)))
 			return 1;
 	return 0;
 }

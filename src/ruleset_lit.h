@@ -183,8 +183,15 @@ static inline int ruleset_lit_packed(const ruleset_lit_idx *ix)
 /* --- matching --- */
 /* low: text[0..len) with ASCII letters lowercased (nothing else changed),
  * or NULL: made here when first needed. */
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
-			   const char *low);
+static inline void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
+					 const char *low)
+{
+	t->text = text;
+	t->len = len;
+	t->low = low;
+	t->scanned = 0;
+	t->hdone = 0;
+}
 
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
