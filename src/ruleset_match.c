@@ -387,6 +387,25 @@ const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len
 	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL, NULL);
 }
 
+#ifdef RULESET_LIT_CHECK
+/* Check builds: hosts the screen rules out match no host filter. */
+static void ruleset_match_check_screen(const ruleset *rs, const char *const host_ctx[3],
+				       pcre2_match_data *md)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < rs->nadmin + rs->nbuiltin; i++) {
+		const ruleset_rule *r = i < rs->nadmin ? &rs->admin[i] : &rs->builtin[i - rs->nadmin];
+
+		for (k = 0; r->host_re != NULL && host_ctx != NULL && k < 3; k++)
+			if (host_ctx[k] != NULL)
+				ruleset_check_re(r->host_re, r->host_lits, host_ctx[k],
+						 strnlen(host_ctx[k], RULESET_MAX_TEXT), md, rs->mctx);
+	}
+}
+#endif
+
 /* The probes the scan of t did not see cleared in *probes. */
 static void ruleset_match_probes(const ruleset *rs, const ruleset_lit_text *t, unsigned *probes)
 {
@@ -422,8 +441,12 @@ const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 	/* only the hosted rules asked for, and no host holds the words of
 	 * their host filters (most are no provider's): none can match, the
 	 * text is not scanned (the probes are left alone) */
-	if (any == NULL && !ruleset_host_screen(&rs->lit, host_ctx))
+	if (any == NULL && !ruleset_host_screen(&rs->lit, host_ctx)) {
+#ifdef RULESET_LIT_CHECK
+		ruleset_match_check_screen(rs, host_ctx, md);
+#endif
 		return NULL;
+	}
 	/* the scan first, even when only the hosted rules are asked for: its
 	 * bits choose the few hosted rules to try (each hosted rule's host
 	 * filter tried first, to spare the scan, cost more than it), and it
