@@ -70,20 +70,48 @@ void ruleset_host_prep(ruleset_rule *r)
 
 /* The screen's bit for the byte pair a, b: both with bit 0x20 set (a
  * letter's two cases alike, a few other bytes too: the screen only has
- * to let every match through), hashed to six bits. */
-static inline uint64_t ruleset_host_pair_bit(unsigned a, unsigned b)
+ * to let every match through), the pair as the number a << 8 | b hashed
+ * to six bits. */
+static inline uint64_t ruleset_host_pair_bit(unsigned v)
 {
-	return (uint64_t)1 << ((((a | 0x20) << 8 | (b | 0x20)) * 2654435761u) >> 26);
+	return (uint64_t)1 << (((v | 0x2020u) * 2654435761u) >> 26);
 }
 
-/* The byte pairs of s[0..n) (ruleset_host_pair_bit()). */
+/* x read from memory as a little-endian number (byte 0 lowest). */
+static inline uint64_t ruleset_host_le64(uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap64(x);
+#else
+	return x;
+#endif
+}
+
+/* The byte pairs of s[0..n) (ruleset_host_pair_bit()): eight pairs a
+ * step, the bytes of two loads paired sixteen bits a lane, the last few
+ * one by one. */
 static uint64_t ruleset_host_pairs(const unsigned char *s, size_t n)
 {
+	const uint64_t lo = 0x00ff00ff00ff00ffull;
 	uint64_t m = 0;
-	size_t k;
+	size_t k = 0;
+	int j;
 
-	for (k = 1; k < n; k++)
-		m |= ruleset_host_pair_bit(s[k - 1], s[k]);
+	for (; k + 9 <= n; k += 8) {	/* pairs k .. k + 7: bytes k .. k + 8 */
+		uint64_t x, y, e, o;
+
+		memcpy(&x, s + k, 8);
+		memcpy(&y, s + k + 1, 8);
+		x = ruleset_host_le64(x);
+		y = ruleset_host_le64(y);
+		e = (x & lo) << 8 | (y & lo);		/* pairs k, k + 2, k + 4, k + 6 */
+		o = (x >> 8 & lo) << 8 | (y >> 8 & lo);	/* pairs k + 1, k + 3 ... */
+		for (j = 0; j < 64; j += 16)
+			m |= ruleset_host_pair_bit((unsigned)(e >> j & 0xffff)) |
+			     ruleset_host_pair_bit((unsigned)(o >> j & 0xffff));
+	}
+	for (; k + 1 < n; k++)
+		m |= ruleset_host_pair_bit((unsigned)s[k] << 8 | s[k + 1]);
 	return m;
 }
 
@@ -119,19 +147,17 @@ int ruleset_host_screen(const ruleset_lit_idx *ix, const char *const host_ctx[3]
 	if (ix->hscreen_open)
 		return 1;
 	for (i = 0; host_ctx != NULL && i < 3; i++) {
-		const unsigned char *h = (const unsigned char *)host_ctx[i];
-		uint64_t m = 0;
-		size_t k;
+		const char *h = host_ctx[i];
+		uint64_t m;
+		size_t n;
 
 		if (h == NULL || h[0] == '\0')
 			continue;
-		/* the host's pairs, as far as RULESET_HOST_LOW bytes (a longer
-		 * one may match) */
-		for (k = 1; h[k] != '\0'; k++) {
-			if (k == RULESET_HOST_LOW)
-				return 1;
-			m |= ruleset_host_pair_bit(h[k - 1], h[k]);
-		}
+		/* a host of RULESET_HOST_LOW bytes or more is not looked at:
+		 * it may match */
+		if ((n = strnlen(h, RULESET_HOST_LOW)) == RULESET_HOST_LOW)
+			return 1;
+		m = ruleset_host_pairs((const unsigned char *)h, n);
 		for (j = 0; j < ix->nhscreen; j++)
 			if ((ix->hscreen[j] & ~m) == 0)
 				return 1;	/* this word may be there */
