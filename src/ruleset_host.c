@@ -1,11 +1,13 @@
 /*
  * ruleset_host.c - a rule's host filter ruled out without running it: by
- * the end every host it matches must have, by the bytes of its words, or
- * by a search for its words in the host lowercased.
+ * the start or the end every host it matches must have, by the bytes of
+ * its words, or by a search for its words in the host lowercased.
  *
  * DESCRIPTION
  *	ruleset_host_prep() (at set-up, from ruleset_lit_add_rule()) keeps
- *	the bytes of a rule's host words as 64-bit masks; at match time
+ *	the bytes of a rule's host words as 64-bit masks; at match time a
+ *	host that does not start as the filter requires is ruled out before
+ *	it is measured (ruleset_host_starts(), ruleset_host.h), and
  *	ruleset_host_possible() (ruleset_host.h) answers 0 for a host the
  *	filter cannot match, 1 when the pattern must decide.  A host's
  *	length, byte mask and lowercased copy are made once per text, on

@@ -64,6 +64,8 @@ typedef struct ruleset_rule {
 	char *host_suffix;		/* how every host host_re matches ends
 					 * (ruleset_pat_suffix()), or NULL */
 	size_t host_suffix_len;
+	char *host_prefix;		/* how every host host_re matches starts
+					 * (ruleset_pat_prefix()), or NULL */
 	uint64_t host_chars[RULESET_HOST_CHARS];	/* the bytes of each of host_lits
 					 * (ruleset_host_chars()), for a quick "not there" */
 	unsigned nhost_chars;		/* host_lits counted there; 0: none made */

@@ -140,6 +140,13 @@ static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, con
 
 		if (host_ctx[i] == NULL)
 			continue;
+		if (r->host_prefix != NULL && !ruleset_host_starts(host_ctx[i], r->host_prefix)) {
+#ifdef RULESET_LIT_CHECK
+			ruleset_check_re(r->host_re, r->host_prefix, host_ctx[i],
+					 strnlen(host_ctx[i], RULESET_MAX_TEXT), md, mctx);
+#endif
+			continue;	/* (not even measured) */
+		}
 		hl = ruleset_host_len(t, i, host_ctx[i]);
 		if (!ruleset_host_possible(r, t, i)) {
 #ifdef RULESET_LIT_CHECK

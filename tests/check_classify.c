@@ -1308,6 +1308,64 @@ START_TEST(test_pat_expand)
 }
 END_TEST
 
+/* The start a host filter requires (ruleset_pat_prefix()), read only
+ * where it is sure, and the hosts it lets through: any case. */
+START_TEST(test_host_prefix)
+{
+	static const struct { const char *pattern, *prefix; } pfx[] = {
+		{ "^googlegroups\\.com$", "googlegroups.com" },
+		{ "^inbound-smtp\\.[a-z0-9-]+\\.amazonaws\\.com$", "inbound-smtp." },
+		{ "^MX_1\\.Example", "mx_1.example" },
+		{ "^ab?c", "a" },			/* an optional byte ends it */
+		{ "^ab*c", "a" },
+		{ "^ab+c", "a" },
+		{ "^ab{2}c", "a" },
+		{ "^a\\.?b", "a" },
+		{ "^a.b", "a" },
+		{ "^\\x61b", NULL },			/* an escape */
+		{ "^\\db", NULL },
+		{ "^(a|b)c", NULL },
+		{ "^a|b", NULL },			/* another alternative */
+		{ "(^|\\.)orange\\.fr$", NULL },
+		{ "(?i)^abc", NULL },
+		{ "^", NULL },
+		{ "mx\\.example", NULL },		/* no start anchor */
+	};
+	char err[256];
+	ruleset *rs;
+	size_t i;
+
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+		char *got = ruleset_pat_prefix(pfx[i].pattern);
+
+		if (pfx[i].prefix == NULL)
+			ck_assert_msg(got == NULL, "%s: %s", pfx[i].pattern, got);
+		else
+			ck_assert_str_eq(got, pfx[i].prefix);
+		free(got);
+	}
+	rs = ruleset_new(err, sizeof(err));
+	ck_assert_int_eq(ruleset_add_rule(rs, "go away", "suspend", "^Mx\\.example\\.", NULL,
+					  err, sizeof(err)), 0);
+	{
+		const char *h[3] = { "MX.EXAMPLE.COM", NULL, NULL };
+
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+		h[0] = "mx.example.";
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+		h[0] = "mx.example";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[0] = "amx.example.com";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[0] = "";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[2] = "mX.eXample.org";
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+	}
+	ruleset_free(rs);
+}
+END_TEST
+
 /* The end a host filter requires (ruleset_pat_suffix()), read only where
  * it is sure, and the hosts it lets through: any case, and '$' before a
  * final newline. */
@@ -1530,6 +1588,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
 	tcase_add_test(tr, test_host_suffix);
+	tcase_add_test(tr, test_host_prefix);
 	tcase_add_test(tr, test_pat_expand);
 	tcase_add_test(tr, test_bad_rules);
 	tcase_add_test(tr, test_add_code);
