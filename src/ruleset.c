@@ -233,6 +233,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 #endif
 	free(r->host_lits);
 	free(r->host_suffix);
+	free(r->host_prefix);
 	pcre2_code_free(r->host_re);
 	free(r->status);
 	memset(r, 0, sizeof(*r));
@@ -412,6 +413,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		out->host_lits = ruleset_pat_lits(host);
 		out->host_suffix = ruleset_pat_suffix(host);	/* NULL: none (or no memory) */
 		out->host_suffix_len = out->host_suffix ? strlen(out->host_suffix) : 0;
+		out->host_prefix = ruleset_pat_prefix(host);	/* NULL: none (or no memory) */
 	}
 	if (status != NULL && *status != '\0' && (out->status = ruleset_filter_list(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");

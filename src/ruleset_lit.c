@@ -79,10 +79,13 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 	free(ix->lent);
 	free(ix->lstr);
 	free(ix->part_of);
+	free(ix->hscreen);
 	ix->lent = NULL;
 	ix->lstr = NULL;
 	ix->part_of = NULL;
+	ix->hscreen = NULL;
 	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
+	ix->nhscreen = ix->hscreen_alloc = 0;
 }
 
 /* The trigram filter's entry for three bytes packed a | b << 8 | c << 16
@@ -342,6 +345,8 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 
 	ruleset_lit_unpack(ix);		/* packed again on first use */
 	ruleset_host_prep(r);
+	if (r->host_re != NULL)
+		ruleset_host_screen_add(ix, r);
 	r->lit_id = rbit;
 	r->always = rbit == RULESET_LIT_NOBIT;
 	r->pid_lo = ix->nids;
@@ -374,16 +379,6 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 		ix->always[rbit / 64] |= (uint64_t)1 << (rbit % 64);
 	if (r->host_re != NULL)
 		ix->hosted[rbit / 64] |= (uint64_t)1 << (rbit % 64);
-}
-
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
-			   const char *low)
-{
-	t->text = text;
-	t->len = len;
-	t->low = low;
-	t->scanned = 0;
-	t->hdone = 0;
 }
 
 static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
@@ -647,13 +642,15 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
 /* The literals of the entries of the positions p + b of the bits b of
  * hits (the entry of each in fs[b]), four compared at a time (an entry's
  * run is a multiple of four: ruleset_lit_pack()); wide: the entries of
- * the longer literals, whose bytes 8..15 are compared too. */
+ * the longer literals (fs[b] counted from 1 << RULESET_LIT_TRIBITS), whose
+ * bytes 8..15 are compared too. */
 __attribute__((target("avx2,popcnt"), always_inline)) static inline void
 ruleset_lit_cands_avx2(const ruleset_lit_idx *ix, const unsigned char *low, size_t len, size_t p,
 		       uint64_t hits, const uint32_t *fs, int wide, uint64_t *poss, uint64_t *rposs)
 {
 	for (; hits != 0; hits &= hits - 1) {
-		unsigned b = (unsigned)__builtin_ctzll(hits), f = fs[b], s, e0, end;
+		unsigned b = (unsigned)__builtin_ctzll(hits), s, e0, end;
+		unsigned f = fs[b] + (wide ? 1u << RULESET_LIT_TRIBITS : 0);
 		size_t at = p + b, room = len - at;
 		uint64_t w0, w1;
 		__m256i x0, x1;
@@ -707,9 +704,8 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 	const __m256i mul = _mm256_set1_epi32((int)2654435761u);
 	const __m256i mul8 = _mm256_set1_epi32((int)RULESET_LIT_OCTMUL);
 	const __m256i m31 = _mm256_set1_epi32(31);
-	const __m256i upper = _mm256_set1_epi32(1 << RULESET_LIT_TRIBITS);
-	unsigned char tail[64 + 16];
-	uint32_t fs3[64], fs8[64];
+	unsigned char tail[64 + 16], hb3[8], hb8[8];
+	uint32_t fs3[64], fs8[64];	/* fs8: the entry less 1 << RULESET_LIT_TRIBITS */
 
 	if (len < RULESET_LIT_MIN)
 		return;
@@ -717,37 +713,43 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 	npos8 = len < 8 ? 0 : len - 7;	/* eight bytes at 0 .. npos8 - 1 */
 	for (p = 0; p < npos; p += 64) {
 		const unsigned char *u = low + p;
-		uint64_t hits3 = 0, hits8 = 0;
-		unsigned k;
+		uint64_t hits3, hits8;
+		/* the steps of eight positions the block has (the last block
+		 * of a short text: a few) */
+		unsigned k, kend = npos - p < 64 ? ((unsigned)(npos - p) + 7) & ~7u : 64;
 
-		if (len - p < 64 + 8) {	/* the loads below read u[0 .. 72) */
+		if (len - p < 64 + 8) {	/* the loads below read u[0 .. kend + 8) */
 			memset(tail, 0, sizeof(tail));
 			memcpy(tail, u, len - p);
 			u = tail;
 		}
-		for (k = 0; k < 64; k += 8) {
+		memset(hb3, 0, sizeof(hb3));
+		memset(hb8, 0, sizeof(hb8));
+		for (k = 0; k < kend; k += 8) {
 			__m256i v = _mm256_broadcastsi128_si256(
 			    _mm_loadu_si128((const __m128i *)(const void *)(u + k)));
 			__m256i f3 = _mm256_srli_epi32(
 			    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl3), mul),
 			    32 - RULESET_LIT_TRIBITS);
-			__m256i f8 = _mm256_add_epi32(_mm256_srli_epi32(
+			__m256i f8 = _mm256_srli_epi32(
 			    _mm256_mullo_epi32(_mm256_xor_si256(
 				_mm256_shuffle_epi8(v, ctrl4),
 				_mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl4b), mul8)), mul),
-			    32 - RULESET_LIT_OCTBITS), upper);
+			    32 - RULESET_LIT_OCTBITS);
 			__m256i w3 = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f3, 5), 4);
-			__m256i w8 = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f8, 5), 4);
-			__m256i b3 = _mm256_srlv_epi32(w3, _mm256_and_si256(f3, m31));
-			__m256i b8 = _mm256_srlv_epi32(w8, _mm256_and_si256(f8, m31));
+			__m256i w8 = _mm256_i32gather_epi32(tset32 + (1 << RULESET_LIT_TRIBITS) / 32,
+							     _mm256_srli_epi32(f8, 5), 4);
+			/* bit f % 32 of a word to the top: shifted by 31 - f % 32 */
+			__m256i b3 = _mm256_sllv_epi32(w3, _mm256_andnot_si256(f3, m31));
+			__m256i b8 = _mm256_sllv_epi32(w8, _mm256_andnot_si256(f8, m31));
 
 			_mm256_storeu_si256((__m256i *)(void *)(fs3 + k), f3);
 			_mm256_storeu_si256((__m256i *)(void *)(fs8 + k), f8);
-			hits3 |= (uint64_t)(unsigned)_mm256_movemask_ps(
-				     _mm256_castsi256_ps(_mm256_slli_epi32(b3, 31))) << k;
-			hits8 |= (uint64_t)(unsigned)_mm256_movemask_ps(
-				     _mm256_castsi256_ps(_mm256_slli_epi32(b8, 31))) << k;
+			hb3[k / 8] = (unsigned char)_mm256_movemask_ps(_mm256_castsi256_ps(b3));
+			hb8[k / 8] = (unsigned char)_mm256_movemask_ps(_mm256_castsi256_ps(b8));
 		}
+		memcpy(&hits3, hb3, 8);		/* byte j: positions 8j .. 8j + 7 */
+		memcpy(&hits8, hb8, 8);
 		if (npos - p < 64)
 			hits3 &= ((uint64_t)1 << (npos - p)) - 1;
 		if (npos8 <= p)
@@ -813,9 +815,10 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 {
 	const char *l;
+	size_t ll;
 
-	for (l = lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
+	for (l = lits; *l != '\0'; l += ll + 1)
+		if (ruleset_lit_find(t->low, t->len, l, ll = strlen(l)))
 			return 1;
 	return 0;
 }

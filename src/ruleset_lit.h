@@ -64,6 +64,8 @@ typedef struct ruleset_rule {
 	char *host_suffix;		/* how every host host_re matches ends
 					 * (ruleset_pat_suffix()), or NULL */
 	size_t host_suffix_len;
+	char *host_prefix;		/* how every host host_re matches starts
+					 * (ruleset_pat_prefix()), or NULL */
 	uint64_t host_chars[RULESET_HOST_CHARS];	/* the bytes of each of host_lits
 					 * (ruleset_host_chars()), for a quick "not there" */
 	unsigned nhost_chars;		/* host_lits counted there; 0: none made */
@@ -110,6 +112,11 @@ typedef struct ruleset_lit_idx {
 	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
 	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */
+	uint64_t *hscreen;		/* the byte pairs of every host word of the rules
+					 * with a host filter (ruleset_host_screen()) */
+	size_t nhscreen, hscreen_alloc;
+	int hscreen_open;		/* one of those rules has no host words (or no
+					 * memory): any host may match */
 	/* Packed for matching (ruleset_lit_pack(), on first use): the
 	 * literals ordered by their filter entry f (ruleset_lit_entry()),
 	 * those of the n-th entry set in tset at pent[pstart[n] ..
@@ -178,8 +185,15 @@ static inline int ruleset_lit_packed(const ruleset_lit_idx *ix)
 /* --- matching --- */
 /* low: text[0..len) with ASCII letters lowercased (nothing else changed),
  * or NULL: made here when first needed. */
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
-			   const char *low);
+static inline void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
+					 const char *low)
+{
+	t->text = text;
+	t->len = len;
+	t->low = low;
+	t->scanned = 0;
+	t->hdone = 0;
+}
 
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
