@@ -73,13 +73,18 @@
  *	The result is changed in place: status and replycode are the fixed
  *	arrays of bt_rcpt; reason is static; description is static or owned
  *	by the ruleset (the ruleset must outlive the result).  Nothing is
- *	allocated.  Thread-safe (no state; the ruleset is read-only).
+ *	allocated.  Thread-safe (no state but an index of the reason table,
+ *	made once; the ruleset is read-only).
  */
 #define _GNU_SOURCE	/* strcasestr (classify_is_hard) */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "classify.h"
 #include "classify_text.h"
@@ -137,32 +142,48 @@ static const classify_map classify_tab[] = {
 	{ "virusdetected",	BT_CLASS_BLOCK,	"5.0.971", NULL },
 };
 
-/* The reason's entry, or NULL: the first entry with its first letter
- * found by a binary search on that letter (classify_tab is sorted), then
- * the few names that start with it compared (a binary search's strcmp()
- * calls cost more than the rest of the class work). */
+#define CLASSIFY_NTAB	(sizeof(classify_tab) / sizeof(classify_tab[0]))
+
+/* classify_tab's first entry whose name starts with each lowercase letter
+ * (CLASSIFY_NTAB: none), made once; then read-only. */
+static unsigned char classify_first[26];
+static pthread_once_t classify_first_once = PTHREAD_ONCE_INIT;
+
+static void classify_first_make(void)
+{
+	size_t i;
+
+	memset(classify_first, CLASSIFY_NTAB, sizeof(classify_first));
+	for (i = CLASSIFY_NTAB; i-- > 0;)
+		if ((unsigned)(classify_tab[i].reason[0] - 'a') < 26u)
+			classify_first[classify_tab[i].reason[0] - 'a'] = (unsigned char)i;
+}
+
+/* The reason's entry, or NULL: the entries with its first letter
+ * (classify_tab is sorted) compared (a binary search's strcmp() calls
+ * cost more than the rest of the class work). */
 static const classify_map *classify_find(const char *reason)
 {
-	size_t lo = 0, hi = sizeof(classify_tab) / sizeof(classify_tab[0]);
-	char c;
+	size_t lo;
+	unsigned c;
 
-	if (reason == NULL)
+	if (reason == NULL || (c = (unsigned)(reason[0] - 'a')) >= 26u)
 		return NULL;
-	c = reason[0];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (classify_tab[mid].reason[0] < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < sizeof(classify_tab) / sizeof(classify_tab[0]) &&
-	       classify_tab[lo].reason[0] == c; lo++)
+	pthread_once(&classify_first_once, classify_first_make);
+	for (lo = classify_first[c]; lo < CLASSIFY_NTAB && classify_tab[lo].reason[0] == reason[0];
+	     lo++)
 		if (classify_tab[lo].reason[1] == reason[1] &&
 		    strcmp(reason + 1, classify_tab[lo].reason + 1) == 0)
 			return &classify_tab[lo];
 	return NULL;
+}
+
+/* 1 when the reason (not NULL) is name: its first byte compared before
+ * the call (reasons are asked for by name at every step; most differ
+ * there). */
+static inline int classify_is(const char *reason, const char *name)
+{
+	return reason[0] == name[0] && strcmp(reason, name) == 0;
 }
 
 /* 1 when the text says the failure is temporary. */
@@ -177,7 +198,7 @@ bt_class classify_class_of(const char *reason, const char *status)
 
 	if (m == NULL)
 		return BT_CLASS_UNDETERMINED;
-	if (strcmp(m->reason, "notaccept") == 0 && status != NULL && status[0] == '4')
+	if (classify_is(m->reason, "notaccept") && status != NULL && status[0] == '4')
 		return BT_CLASS_SOFT;
 	return m->cls;
 }
@@ -189,11 +210,11 @@ int classify_is_hard(const char *reason, const char *status, const char *text)
 	/* by the first letter: most reasons are none of these four */
 	switch (reason[0]) {
 	case 'u':
-		return strcmp(reason, "userunknown") == 0;
+		return classify_is(reason, "userunknown");
 	case 'h':
-		return strcmp(reason, "hostunknown") == 0 || strcmp(reason, "hasmoved") == 0;
+		return classify_is(reason, "hostunknown") || classify_is(reason, "hasmoved");
 	case 'n':
-		if (strcmp(reason, "notaccept") == 0)
+		if (classify_is(reason, "notaccept"))
 			break;
 		return 0;
 	default:
@@ -250,14 +271,35 @@ static int classify_command_named(const char *cmd)
 	}
 }
 
+/* What classify_rcpt learns about one recipient's diagnostic, found once
+ * and read by the steps below (on classify_rcpt's stack). */
+typedef struct classify_diag {
+	const char *text;		/* folded, prefixes stripped */
+	const char *low;		/* the same, lowercased */
+	size_t len;
+	int cmd;			/* classify_command(), or -1: not found yet (classify_cmd) */
+	unsigned probes;		/* bit k clear: ruleset_probe_phrases[k] is not in low
+					 * (ruleset_match_pair() tells, from its scan) */
+	const codes_entry *st;		/* the status's entry (rc->status, once scanned) */
+} classify_diag;
+
+/* The first ruleset_probe_phrases[k] in the lowercased text, or NULL; no
+ * search when the ruleset's scan saw it is not there. */
+static const char *classify_seek(const classify_diag *d, int k)
+{
+	if (!(d->probes >> k & 1))
+		return NULL;
+	return strstr(d->low, ruleset_probe_phrases[k]);
+}
+
 /* The SMTP command the remote server refused: the engine's, or the one the
- * text names ("in reply to end of DATA command", "after RCPT TO"); low is
+ * text names ("in reply to end of DATA command", "after RCPT TO"), read in
  * the text lowercased (classify_text_fold), so plain comparisons do.
  * Returns 'D' (DATA), 'M' (MAIL FROM), 'R' (RCPT TO), 'C' (connection,
  * HELO/EHLO) or 0. */
-static int classify_command(const bt_rcpt *rc, const char *low)
+static int classify_command(const bt_rcpt *rc, const classify_diag *d)
 {
-	const char *p, *text = low;
+	const char *p;
 	int c;
 
 	/* none (or one we do not know): the text may say */
@@ -265,13 +307,14 @@ static int classify_command(const bt_rcpt *rc, const char *low)
 		return c;
 	/* X3's "SMTP:RCPT host", qmail's "does not like recipient",
 	 * DragonFly's "did not like our RCPT TO" */
-	if (strstr(text, "smtp:rcpt ") != NULL || strstr(text, "does not like recipient") != NULL ||
-	    strstr(text, "did not like our rcpt") != NULL)
+	if (classify_seek(d, RULESET_PROBE_SMTP_RCPT) != NULL ||
+	    classify_seek(d, RULESET_PROBE_NOT_LIKE_RECIPIENT) != NULL ||
+	    classify_seek(d, RULESET_PROBE_NOT_LIKE_RCPT) != NULL)
 		return 'R';
-	if ((p = strstr(text, "in reply to ")) != NULL)
-		p += 12;
-	else if ((p = strstr(text, " after ")) != NULL)
-		p += 7;
+	if ((p = classify_seek(d, RULESET_PROBE_IN_REPLY)) != NULL)
+		p += 12;	/* "in reply to " */
+	else if ((p = classify_seek(d, RULESET_PROBE_AFTER)) != NULL)
+		p += 7;		/* " after " */
 	else
 		return 0;
 	if (strncmp(p, "end of ", 7) == 0)
@@ -288,13 +331,13 @@ static int classify_command(const bt_rcpt *rc, const char *low)
 	return 0;
 }
 
-/* classify_command(), found on first need (*memo: -1 until then): most
+/* classify_command(), found on first need (d->cmd: -1 until then): most
  * reasons do not depend on the phase. */
-static int classify_cmd(const bt_rcpt *rc, const char *low, int *memo)
+static int classify_cmd(const bt_rcpt *rc, classify_diag *d)
 {
-	if (*memo < 0)
-		*memo = classify_command(rc, low);
-	return *memo;
+	if (d->cmd < 0)
+		d->cmd = classify_command(rc, d);
+	return d->cmd;
 }
 
 /* Default reason of a code, or NULL. */
@@ -335,21 +378,17 @@ static const struct {
 	{ 4, 4 }, { 4, 5 }, { 4, 7 }, { 5, 0 }, { 7, 2 }, { 7, 9 },
 };
 
-/* 1 when code (an enhanced status) has a default the text may override.
- * (A well-formed code has no leading zeros: its numbers say what its
- * text says.) */
-static int classify_code_weak(const char *code)
+/* 1 when the code of key (codes_key(): class * 1000000 + subject * 1000
+ * + detail for an enhanced status) has a default the text may override;
+ * a key that is no enhanced code's counts as one.  (The table entry's key:
+ * nothing is parsed again.) */
+static int classify_code_weak(long key)
 {
-	const char *p = code + 2;
-	int sub = 0, det = 0;
+	long sub = key / 1000 % 1000, det = key % 1000;
 	size_t i;
 
-	if (!codes_valid_enhanced(code))
+	if (key < 2000000L)
 		return 1;
-	while (*p != '.')
-		sub = sub * 10 + (*p++ - '0');
-	for (p++; *p != '\0'; p++)
-		det = det * 10 + (*p - '0');
 	for (i = 0; i < sizeof(classify_weak_codes) / sizeof(classify_weak_codes[0]); i++)
 		if (classify_weak_codes[i].subject == sub && classify_weak_codes[i].detail == det)
 			return 1;
@@ -388,25 +427,52 @@ static int classify_fold_eq(unsigned char a, unsigned char b)
 	return a == b || ((a | 0x20) == (b | 0x20) && (unsigned)((a | 0x20) - 'a') < 26u);
 }
 
+/* 1 when phrase (pl bytes) is at s, letters of either case alike. */
+static int classify_phrase_at(const char *s, const char *phrase, size_t pl)
+{
+	size_t k;
+
+	for (k = 1; k < pl && classify_fold_eq((unsigned char)s[k], (unsigned char)phrase[k]); k++)
+		;
+	return k == pl;
+}
+
 /* 1 when phrase occurs in s, letters of either case alike (what
- * strcasestr() tells, without its set-up per call).  A NUL ends the
- * comparison: s is not read past its end.  The phrases are ASCII and
- * start with a letter: positions are first tested on that letter alone
- * (its bit 0x20 set: either case). */
+ * strcasestr() tells, without its set-up per call).  s is measured first
+ * (strlen()): only positions with room for the phrase are looked at, and
+ * nothing is read past its end.  The phrases are ASCII and start with a
+ * letter: positions are first tested on that letter alone (its bit 0x20
+ * set: either case), with SSE2 sixteen at a time. */
 static int classify_has_phrase(const char *s, const char *phrase)
 {
 	unsigned char p0 = (unsigned char)(phrase[0] | 0x20);
-	size_t k;
+	size_t n = strlen(s), pl = strlen(phrase), i = 0, last;
 
-	for (; *s != '\0'; s++) {
-		if (((unsigned char)*s | 0x20) != p0)
-			continue;
-		for (k = 1; phrase[k] != '\0' &&
-			    classify_fold_eq((unsigned char)s[k], (unsigned char)phrase[k]); k++)
-			;
-		if (phrase[k] == '\0')
-			return 1;
+	if (n < pl)
+		return 0;
+	last = n - pl;		/* a match starts at 0 .. last */
+#ifdef __SSE2__
+	{
+		const __m128i bit = _mm_set1_epi8(0x20), first = _mm_set1_epi8((char)p0);
+
+		/* blocks of sixteen positions that all start inside s */
+		for (; i + 16 <= n && i <= last; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			unsigned m = (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(_mm_or_si128(x, bit), first));
+
+			for (; m != 0; m &= m - 1) {
+				size_t at = i + (size_t)__builtin_ctz(m);
+
+				if (at <= last && classify_phrase_at(s + at, phrase, pl))
+					return 1;
+			}
+		}
 	}
+#endif
+	for (; i <= last; i++)
+		if (((unsigned char)s[i] | 0x20) == p0 && classify_phrase_at(s + i, phrase, pl))
+			return 1;
 	return 0;
 }
 
@@ -446,14 +512,14 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
 	if (cmd != 0)
 		return 0;
 	code = classify_code_reason(rs, rc->status);
-	if (code != NULL && strcmp(code, "userunknown") == 0)
+	if (code != NULL && classify_is(code, "userunknown"))
 		return 0;	/* the code itself says bad mailbox (X.1.10) */
 	if (classify_gateway(r, rc, text))
 		return 1;
 	for (i = 0; r->format != NULL && i < sizeof(classify_cmd_formats) / sizeof(classify_cmd_formats[0]); i++)
 		if (strcmp(r->format, classify_cmd_formats[i]) == 0)
 			return 1;
-	return code != NULL && (strcmp(code, "suspend") == 0 || strcmp(code, "filtered") == 0) &&
+	return code != NULL && (classify_is(code, "suspend") || classify_is(code, "filtered")) &&
 	       strcmp(rc->status + 1, ".2.1") == 0;
 }
 
@@ -461,20 +527,20 @@ static int classify_unknown_is_filter(const ruleset *rs, const bt_rcpt *rc, cons
  * reason given to DATA means a filter refused the message after accepting
  * the recipient; given to MAIL FROM it is about the sender; a refusal of
  * the connection itself is about the sending host. */
-static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, const char *low,
-				     int *memo, const char *status)
+static const char *classify_by_phase(const char *reason, const bt_rcpt *rc, classify_diag *d,
+				     const char *status)
 {
-	int addr = reason != NULL && (strcmp(reason, "userunknown") == 0 ||
-				      strcmp(reason, "filtered") == 0);
+	int addr = reason != NULL && (classify_is(reason, "userunknown") ||
+				      classify_is(reason, "filtered"));
 	int cmd;
 
 	if (reason != NULL && !addr)
 		return reason;	/* the phase changes no other (below) */
-	cmd = classify_cmd(rc, low, memo);
+	cmd = classify_cmd(rc, d);
 
 	/* ... unless the server said X.1.1, bad mailbox, in so many words, or
 	 * answered with a protocol (X.5.x) status */
-	if (cmd == 'D' && reason != NULL && strcmp(reason, "userunknown") == 0 &&
+	if (cmd == 'D' && reason != NULL && classify_is(reason, "userunknown") &&
 	    strcmp(status + (status[0] ? 1 : 0), ".1.1") != 0 &&
 	    strncmp(status + (status[0] ? 1 : 0), ".5.", 3) != 0)
 		return "filtered";
@@ -518,15 +584,6 @@ static const char *classify_mta_category(const char *category)
 	return NULL;
 }
 
-/* What classify_rcpt learns about one recipient's diagnostic, found once
- * and read by the steps below (on classify_rcpt's stack). */
-typedef struct classify_diag {
-	const char *text;		/* folded, prefixes stripped */
-	const char *low;		/* the same, lowercased */
-	size_t len;
-	int cmd;			/* classify_command(), or -1: not found yet (classify_cmd) */
-	const codes_entry *st;		/* the status's entry (rc->status, once scanned) */
-} classify_diag;
 
 /* Decide the reason from the folded text and the codes. */
 static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const ruleset *rs,
@@ -553,18 +610,18 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 	/* The text rules are asked once: the hosted ones (provider knowledge,
 	 * which goes first), and, when the code leaves the text to decide
 	 * (below), the first of all rules that matches. */
-	weak = code != NULL && classify_code_weak(rc->status);	/* only asked with a code */
-	need_full = code == NULL || weak || strcmp(code, "userunknown") == 0;
+	weak = code != NULL && classify_code_weak(d->st->key);	/* only asked with a code */
+	need_full = code == NULL || weak || classify_is(code, "userunknown");
 	if (d->len > 0 && (reason = ruleset_match_pair(rs, d->text, d->len, d->low, rc->status,
 						      rc->replycode, hosts,
-						      need_full ? &full : NULL)) != NULL) {
+						      need_full ? &full : NULL, &d->probes)) != NULL) {
 		*by_text = 1;
-		return classify_by_phase(reason, rc, d->low, &d->cmd, rc->status);
+		return classify_by_phase(reason, rc, d, rc->status);
 	}
 	/* a bad-mailbox code on a reply that says the mailbox is full (qmail's
 	 * "over quota (#5.1.1)"): the mailbox exists */
-	if (code != NULL && strcmp(code, "userunknown") == 0 && full != NULL &&
-	    strcmp(full, "mailboxfull") == 0) {
+	if (code != NULL && classify_is(code, "userunknown") && full != NULL &&
+	    classify_is(full, "mailboxfull")) {
 		*by_text = 1;
 		return full;
 	}
@@ -574,17 +631,17 @@ static const char *classify_reason(const bt_rcpt *rc, const bt_result *r, const 
 		code = classify_subject_reason(rs, rc->status);	/* unlisted: weak */
 	reason = full;
 	*by_text = reason != NULL;
-	if (reason != NULL && strcmp(reason, "userunknown") == 0 &&
-	    classify_unknown_is_filter(rs, rc, r, d->text, classify_cmd(rc, d->low, &d->cmd)))
+	if (reason != NULL && classify_is(reason, "userunknown") &&
+	    classify_unknown_is_filter(rs, rc, r, d->text, classify_cmd(rc, d)))
 		return "filtered";
 	if (reason != NULL)
-		return classify_by_phase(reason, rc, d->low, &d->cmd, rc->status);
+		return classify_by_phase(reason, rc, d, rc->status);
 	if (code == NULL)
 		code = classify_code_reason(rs, rc->replycode);
 	if (delayed && (code == NULL || classify_class_of(code, "4") != BT_CLASS_HARD) &&
-	    (code == NULL || (strcmp(code, "mailboxfull") != 0 && strcmp(code, "systemfull") != 0)))
+	    (code == NULL || (!classify_is(code, "mailboxfull") && !classify_is(code, "systemfull"))))
 		return "expired";	/* still queued, no cause given */
-	if ((reason = classify_by_phase(code, rc, d->low, &d->cmd, rc->status)) != NULL)
+	if ((reason = classify_by_phase(code, rc, d, rc->status)) != NULL)
 		return reason;
 	/* no code at all and no cause we know: too little to decide */
 	if (rc->status[0] == '\0' && rc->replycode[0] == '\0')
@@ -625,24 +682,24 @@ static void classify_codes(bt_rcpt *rc, const char *text, size_t len, size_t *pr
 		memcpy(rc->replycode, reply, sizeof(reply));
 }
 
-/* 1 when the text (low: lowercased) says the failure is temporary. */
-static int classify_low_temporary(const char *low)
+/* 1 when the text says the failure is temporary ("temporar"). */
+static int classify_low_temporary(const classify_diag *d)
 {
-	return strstr(low, "temporar") != NULL;
+	return classify_seek(d, RULESET_PROBE_TEMPORAR) != NULL;
 }
 
-/* 1 when the text (low: lowercased) says a cause was retried until the
+/* 1 when the text (lowercased) says a cause was retried until the
  * sending MTA gave up (Exim: "mailbox is full: retry timeout exceeded",
  * "all hosts have been failing for a long time"): the cause itself was a
  * temporary failure.  A bare "retry timeout exceeded" names no cause. */
-static int classify_retried_cause(const char *low)
+static int classify_retried_cause(const classify_diag *d)
 {
 	const char *p;
 
-	if (strstr(low, "all hosts have been failing") != NULL)
+	if (classify_seek(d, RULESET_PROBE_ALL_HOSTS) != NULL)
 		return 1;
-	p = strstr(low, "retry timeout exceeded");
-	return p != NULL && p - low >= 3 && p[-1] == ' ' && p[-2] == ':';
+	p = classify_seek(d, RULESET_PROBE_RETRY_TIMEOUT);	/* "retry timeout exceeded" */
+	return p != NULL && p - d->low >= 3 && p[-1] == ' ' && p[-2] == ':';
 }
 
 /* The made-up status when the bounce shows none. */
@@ -659,11 +716,11 @@ static void classify_synthesize(bt_rcpt *rc, classify_diag *d, int delayed, int 
 	if (rc->replycode[0] != '\0')
 		temporary = rc->replycode[0] == '4';
 	else
-		temporary = classify_low_temporary(d->low) || classify_retried_cause(d->low) ||
+		temporary = classify_low_temporary(d) || classify_retried_cause(d) ||
 			    (delayed && by_text);
 	/* Sisimai's convention: a host-name (PTR) refusal given to MAIL FROM
 	 * keeps the made-up code of its first guess, onhold (X.0.901) */
-	if (strcmp(rc->reason, "requireptr") == 0 && classify_cmd(rc, d->low, &d->cmd) == 'M')
+	if (classify_is(rc->reason, "requireptr") && classify_cmd(rc, d) == 'M')
 		syn = classify_synthetic_status("onhold", temporary);
 	else
 		syn = classify_synthetic_status(rc->reason, temporary);
@@ -724,6 +781,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	d.text = text;
 	d.low = low;
 	d.cmd = -1;
+	d.probes = ~0u;		/* each may be there, until a scan tells */
 	/* the status is final here unless made up below: one lookup */
 	d.st = rc->status[0] != '\0' ? ruleset_lookup_code(rs, rc->status) : NULL;
 

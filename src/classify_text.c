@@ -15,9 +15,10 @@
  *	one), written out so that they cost no library call per byte.
  *
  * MEMORY
- *	Works on the caller's buffers; allocates nothing, keeps nothing.
- *	Thread-safe.
+ *	Works on the caller's buffers; allocates nothing, keeps nothing but
+ *	a table of byte kinds, made once (pthread_once).  Thread-safe.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -428,10 +429,18 @@ size_t classify_text_strip_prefixes(char *text, char *low, size_t len, size_t fi
 	return o;
 }
 
-/* 1 for a byte of an address's local part (RFC 5322 dot-atom text):
- * letters, digits, '.' and "!#$%&'*+/=?^_`{|}~-".  A table: the masking
- * loop asks it of every byte of a local part. */
-static int classify_text_local_char(unsigned char c)
+/* What a byte is in an address's local part (RFC 5322 dot-atom text):
+ * CLASSIFY_TEXT_LOCAL for letters, digits, '.' and
+ * "!#$%&'*+/=?^_`{|}~-", with CLASSIFY_TEXT_LETTER too for a letter.  A
+ * table, made once from the two sets below (the masking loop asks it of
+ * every byte of a local part: one load tells both). */
+#define CLASSIFY_TEXT_LOCAL	1
+#define CLASSIFY_TEXT_LETTER	2
+
+static unsigned char classify_text_kind[256];
+static pthread_once_t classify_text_kind_once = PTHREAD_ONCE_INIT;
+
+static void classify_text_kind_make(void)
 {
 	static const uint32_t set[8] = {
 		0x00000000u,	/* 0x00-0x1f */
@@ -439,8 +448,12 @@ static int classify_text_local_char(unsigned char c)
 		0xc7fffffeu,	/* 0x40-0x5f: A-Z ^ _ */
 		0x7fffffffu,	/* 0x60-0x7f: ` a-z { | } ~ */
 	};
+	unsigned c;
 
-	return (set[c >> 5] >> (c & 31)) & 1;
+	for (c = 0; c < 256; c++)
+		classify_text_kind[c] = (unsigned char)(((set[c >> 5] >> (c & 31)) & 1) |
+							(classify_text_alpha((unsigned char)c) ?
+							 CLASSIFY_TEXT_LETTER : 0));
 }
 
 void classify_text_mask_locals(char *text, char *low, size_t len)
@@ -448,16 +461,23 @@ void classify_text_mask_locals(char *text, char *low, size_t len)
 	size_t i, j;
 	const char *at;
 
-	if (len < 3)
+	if (len < 3 || (at = memchr(text + 1, '@', len - 2)) == NULL)
 		return;
+	pthread_once(&classify_text_kind_once, classify_text_kind_make);
 	/* the '@'s found by memchr(): most texts have one or two */
-	for (i = 1; i + 1 < len && (at = memchr(text + i, '@', len - 1 - i)) != NULL; i++) {
-		i = (size_t)(at - text);
-		if (!classify_text_alnum((unsigned char)text[i + 1]) ||
-		    !classify_text_local_char((unsigned char)text[i - 1]))
-			continue;
-		for (j = i; j > 0 && classify_text_local_char((unsigned char)text[j - 1]); j--)
-			if (classify_text_alpha((unsigned char)text[j - 1]))
-				text[j - 1] = low[j - 1] = 'x';
+	for (i = (size_t)(at - text);; i++) {
+		if (classify_text_alnum((unsigned char)text[i + 1]) &&
+		    (classify_text_kind[(unsigned char)text[i - 1]] & CLASSIFY_TEXT_LOCAL))
+			for (j = i; j > 0; j--) {
+				unsigned k = classify_text_kind[(unsigned char)text[j - 1]];
+
+				if (!(k & CLASSIFY_TEXT_LOCAL))
+					break;
+				if (k & CLASSIFY_TEXT_LETTER)
+					text[j - 1] = low[j - 1] = 'x';
+			}
+		if (i + 2 >= len || (at = memchr(text + i + 1, '@', len - 2 - i)) == NULL)
+			return;
+		i = (size_t)(at - text) - 1;	/* (the loop adds one) */
 	}
 }

@@ -6,7 +6,9 @@
  * Wu-Manber style, see detect_lists()), built once and read-only after
  * (detect_init()).
  * Field names come classified (fieldname.h); a field whose value is not
- * read is judged by its name alone (detect_name()).
+ * read is judged by its name alone (detect_name()); a Content-Type is read
+ * only as far as its signal needs (detect_content_type()), and whether
+ * a returned message's is a delivery-status report (detect_dsn_report()).
  */
 #define _GNU_SOURCE	/* memmem */
 #include <pthread.h>
@@ -433,69 +435,171 @@ detect_is_reply(const char *s)
 	}
 }
 
-/* detect_has(s, "mailer-daemon") without the lowered copy: the word's
- * 'm' looked for in either case (memchr()), then the word compared at
- * each, within the first DETECT_BUF - 1 bytes as detect_lower() cuts. */
+/* detect_has(s, "mailer-daemon") without the lowered copy, for s of n
+ * bytes (strlen(s)): the word compared at each 'm' of either case
+ * (c | 0x20 is 'm' for those two only), within the first DETECT_BUF - 1
+ * bytes as detect_lower() cuts; a byte loop, as the values are short
+ * (a Return-Path, an envelope sender). */
 static int
-detect_has_mailer_daemon(const char *s)
+detect_has_mailer_daemon(const char *s, size_t n)
 {
-	size_t n = strnlen(s, DETECT_BUF - 1);
-	const char *p, *last;
-	int k;
+	size_t i;
 
-	if (n < 13)
-		return 0;
-	last = s + n - 13;	/* the last place the word may start */
-	for (k = 0; k < 2; k++)
-		for (p = s; p <= last &&
-		     (p = memchr(p, k ? 'M' : 'm', (size_t)(last - p) + 1)) != NULL;
-		     p++)
-			if (fieldname_eq_words(p, "mailer-daemon", 13))
-				return 1;
+	if (n > DETECT_BUF - 1)
+		n = DETECT_BUF - 1;
+	for (i = 0; i + 13 <= n; i++)
+		if (((unsigned char)s[i] | 0x20) == 'm' &&
+		    fieldname_eq_words(s + i, "mailer-daemon", 13))
+			return 1;
 	return 0;
+}
+
+/* detect_sender() of a sender of n bytes (strlen(sender)). */
+static unsigned
+detect_sender_n(const char *sender, size_t n)
+{
+	const char *p = sender;
+
+	while (*p == ' ' || *p == '<' || *p == '>')
+		p++;
+	if (*p == '\0')
+		return DETECT_NULL_SENDER;
+	if (detect_has_mailer_daemon(sender, n))
+		return DETECT_NULL_SENDER;
+	return DETECT_SENDER_KNOWN;
 }
 
 unsigned
 detect_sender(const char *sender)
 {
-	const char *p = sender;
-
 	if (sender == NULL)
 		return 0;
-	while (*p == ' ' || *p == '<' || *p == '>')
+	return detect_sender_n(sender, strlen(sender));
+}
+
+/* The signal of a multipart/report by its report-type rt (as mime_param()
+ * reads it; any case). */
+static unsigned
+detect_report_type(const char *rt)
+{
+	if (strcasecmp(rt, "delivery-status") == 0 ||
+	    strcasecmp(rt, "global-delivery-status") == 0)
+		return DETECT_REPORT_DSN;
+	if (strcasecmp(rt, "feedback-report") == 0)
+		return DETECT_REPORT_ARF;
+	if (strcasecmp(rt, "disposition-notification") == 0 ||
+	    strcasecmp(rt, "tlsrpt") == 0)
+		return DETECT_NOT_BOUNCE;
+	return DETECT_REPORT;
+}
+
+/* With DETECT_REPORT_DSN from detect_ct(): the report-type is
+ * "delivery-status" (not the global one). */
+#define DETECT_CT_DS	0x80000000u
+
+/* A byte that ends a type or a parameter's token value (mime_type(),
+ * mime_param()): ';', a blank of isspace() or the NUL. */
+static inline int
+detect_ct_stop(char c)
+{
+	return c == ';' || c == ' ' || (c >= '\t' && c <= '\r') || c == '\0';
+}
+
+/* detect_report_type() of the report-type of value (vlen bytes, no NUL),
+ * found as mime_param() finds it; a token compared where it lies (all
+ * the words are shorter than mime_param()'s cut), a quoted string read
+ * by mime_param() itself. */
+static unsigned
+detect_report_param(const char *value, size_t vlen)
+{
+	const char *p = value, *end = value + vlen, *v;
+	char rt[MIME_PARAM_MAX];
+	size_t k;
+
+	while ((p = memchr(p, ';', (size_t)(end - p))) != NULL) {
 		p++;
-	if (*p == '\0')
-		return DETECT_NULL_SENDER;
-	if (detect_has_mailer_daemon(sender))
-		return DETECT_NULL_SENDER;
-	return DETECT_SENDER_KNOWN;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		/* (strncasecmp() stops at the NUL: fewer bytes, no match) */
+		if ((size_t)(end - p) < 11 || !fieldname_eq_words(p, "report-type", 11))
+			continue;
+		for (v = p + 11; *v == ' ' || *v == '\t'; v++)
+			;
+		if (*v != '=')
+			continue;
+		for (v++; *v == ' ' || *v == '\t'; v++)
+			;
+		if (*v == '"') {
+			mime_param(value, "report-type", rt, sizeof(rt));
+			return detect_report_type(rt) |
+			       (strcasecmp(rt, "delivery-status") == 0 ? DETECT_CT_DS : 0);
+		}
+		for (k = 0; !detect_ct_stop(v[k]); k++)
+			;
+		switch (k) {	/* (v holds k bytes and its stop byte) */
+		case 6:
+			return fieldname_eq_words(v, "tlsrpt", 6) ?
+			       DETECT_NOT_BOUNCE : DETECT_REPORT;
+		case 15:
+			return fieldname_eq_words(v, "delivery-status", 15) ?
+			       DETECT_REPORT_DSN | DETECT_CT_DS :
+			       fieldname_eq_words(v, "feedback-report", 15) ?
+			       DETECT_REPORT_ARF : DETECT_REPORT;
+		case 22:
+			return fieldname_eq_words(v, "global-delivery-status", 22) ?
+			       DETECT_REPORT_DSN : DETECT_REPORT;
+		case 24:
+			return fieldname_eq_words(v, "disposition-notification", 24) ?
+			       DETECT_NOT_BOUNCE : DETECT_REPORT;
+		default:
+			return DETECT_REPORT;
+		}
+	}
+	return DETECT_REPORT;	/* none: "" */
+}
+
+/* The signal of a Content-Type value of vlen bytes (strlen(value)): what
+ * mime_type() and mime_param() say of it, read only as far as that needs
+ * (the type by its first bytes; mime_type() folds ASCII capitals only, as
+ * fieldname_eq_words() does), DETECT_CT_DS or'ed in for a report-type
+ * "delivery-status". */
+static unsigned
+detect_ct(const char *value, size_t vlen)
+{
+	const char *t = value;
+	size_t r, n;
+
+	while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+		t++;
+	r = vlen - (size_t)(t - value);
+	if (r >= 10 && fieldname_eq_words(t, "multipart/", 10)) {
+		/* the type exactly "multipart/report" (up to a stop byte) */
+		if (r >= 16 && fieldname_eq_words(t + 10, "report", 6) &&
+		    detect_ct_stop(t[16]))
+			return detect_report_param(value, vlen);
+		return DETECT_MULTIPART;
+	}
+	if (r >= 5 && fieldname_eq_words(t, "text/", 5))
+		return DETECT_TEXT;
+	/* another type, or "text/plain" for one without a '/' in its first
+	 * MIME_TYPE_MAX - 1 bytes */
+	for (n = 0; n < MIME_TYPE_MAX - 1 && !detect_ct_stop(t[n]); n++)
+		if (t[n] == '/')
+			return 0;
+	return DETECT_TEXT;
 }
 
 static unsigned
-detect_content_type(const char *value)
+detect_content_type(const char *value, size_t vlen)
 {
-	char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
-
-	mime_type(value, type, sizeof(type));
-	if (strcmp(type, "multipart/report") == 0) {
-		mime_param(value, "report-type", rt, sizeof(rt));
-		if (strcasecmp(rt, "delivery-status") == 0 ||
-		    strcasecmp(rt, "global-delivery-status") == 0)
-			return DETECT_REPORT_DSN;
-		if (strcasecmp(rt, "feedback-report") == 0)
-			return DETECT_REPORT_ARF;
-		if (strcasecmp(rt, "disposition-notification") == 0 ||
-		    strcasecmp(rt, "tlsrpt") == 0)
-			return DETECT_NOT_BOUNCE;
-		return DETECT_REPORT;
-	}
-	if (strncmp(type, "multipart/", 10) == 0)
-		return DETECT_MULTIPART;
-	if (strncmp(type, "text/", 5) == 0)
-		return DETECT_TEXT;
-	return 0;
+	return detect_ct(value, vlen) & ~DETECT_CT_DS;
 }
 
+int
+detect_dsn_report(const char *value, size_t vlen)
+{
+	return (detect_ct(value, vlen) & DETECT_CT_DS) != 0;
+}
 
 /* The Subject as encword_decode() and then detect_lower() make it,
  * into low (DETECT_BUF + 8 bytes), followed by 8 zero bytes as
@@ -601,7 +705,7 @@ detect_field(int id, const char *name, const char *value)
 	case FN_RETURN_PATH:
 		return detect_sender(value);
 	case FN_CONTENT_TYPE:
-		return detect_content_type(value);
+		return detect_content_type(value, strlen(value));
 	case FN_AUTO_SUBMITTED:
 		while (*value == ' ' || *value == '\t')
 			value++;
@@ -684,6 +788,10 @@ detect_field_nl(int id, const char *name, const char *value, size_t vlen,
 		       DETECT_FROM_DAEMON : 0;
 	case FN_SUBJECT:
 		return detect_subject(value, vlen, nlf == 0);
+	case FN_CONTENT_TYPE:
+		return detect_content_type(value, vlen);
+	case FN_RETURN_PATH:
+		return detect_sender_n(value, vlen);
 	default:
 		return detect_field(id, name, value);
 	}

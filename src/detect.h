@@ -44,6 +44,10 @@ unsigned detect_field(int id, const char *name, const char *value);
  * scans of the Subject and From. */
 unsigned detect_field_nl(int id, const char *name, const char *value,
 			 size_t vlen, size_t nlf);
+/* 1 when a Content-Type value of vlen bytes (strlen(value)) is
+ * multipart/report with report-type delivery-status (any case), as
+ * mime_type() and mime_param() read it. */
+int detect_dsn_report(const char *value, size_t vlen);
 /* The signals of the name alone (nlen bytes, no NUL needed): what
  * detect_field() says for a field whose value it does not read. */
 unsigned detect_name(int id, const char *name, size_t nlen);

@@ -519,6 +519,26 @@ engine_preamble(void *ctx, const char *buf, size_t len)
 	e->sink = SINK_NONE;
 }
 
+/* In the header block of the returned message (keep, below): 1 when all
+ * engine_msg_header() reads of it is found and engine_msg_eoh() will stop
+ * the parser at its end (not to read a report part after it, not to
+ * descend, for which the last Content-Type of level 1 counts): what is
+ * left of the block is of no use. */
+static int
+engine_msg_all(const engine *e, unsigned in_message)
+{
+	const bt_result *r = &e->r;
+
+	if (r->original_message_id == NULL || r->original_from == NULL ||
+	    r->original_to == NULL || r->original_subject == NULL)
+		return 0;
+	if (e->top_report && !e->has_dsn && !e->has_arf)
+		return 0;
+	return !(in_message == 1 && !e->descend && !e->has_dsn &&
+		 (e->sig & (DETECT_FROM_DAEMON | DETECT_SUBJECT | DETECT_XFAILED)) &&
+		 !(e->sig & DETECT_REPLY));
+}
+
 static void
 engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 		  const char *value, size_t vlen)
@@ -530,17 +550,8 @@ engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 		   e->state != E_DONE;
 
 	(void)name;
-	if (look && id == FN_CONTENT_TYPE) {
-		char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
-
-		mime_type_padded(value, type);	/* (padded: see mime.h) */
-		e->inner_report = 0;
-		if (strcmp(type, "multipart/report") == 0) {
-			/* the parameter only for a report ("" when none) */
-			mime_param(value, "report-type", rt, sizeof(rt));
-			e->inner_report = strcasecmp(rt, "delivery-status") == 0;
-		}
-	}
+	if (look && id == FN_CONTENT_TYPE)	/* (the last one counts) */
+		e->inner_report = detect_dsn_report(value, vlen);
 	if (!keep)
 		return;
 	switch (id) {
@@ -559,8 +570,12 @@ engine_msg_header(void *ctx, unsigned in_message, int id, const char *name,
 	default:
 		break;
 	}
-	if (f != NULL && *f == NULL)
+	if (f == NULL)
+		return;
+	if (*f == NULL)
 		result_set(&e->r, f, value, vlen, e->caps.max_field);
+	if (engine_msg_all(e, in_message))
+		mime_skip_fields(e->m);
 }
 
 static void

@@ -11,7 +11,9 @@
  * (mime_fast()), up to the next line that may be a boundary: the callbacks
  * see the same bytes, in fewer pieces.  An entity's header lines are read
  * in a run too (mime_header_run()), without the per-line tests that only
- * other states need.  All buffers belong to the mime object.
+ * other states need; what is left of an embedded message's header block
+ * once header() has all it wants of it is passed over by one scan
+ * (mime_skip_fields()).  All buffers belong to the mime object.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,7 @@ struct mime {
 	int fskip;		/* a field no one reads: flen counted, not copied */
 	size_t fname;		/* its name's length, read on its first line (0: not) */
 	int fid;		/* and the name's fieldname_id() */
+	int skip_fields;	/* the rest of the block is of no use (mime_skip_fields()) */
 	char *dbuf;		/* decoded output, max_line + MIME_QP_ROOM */
 	unsigned b64acc;
 	int b64bits;
@@ -164,6 +167,7 @@ mime_new_entity(mime *m, unsigned depth, unsigned in_message, int is_message)
 	m->flen = 0;
 	m->fskip = 0;
 	m->fname = 0;
+	m->skip_fields = 0;
 	m->b64acc = 0;
 	m->b64bits = 0;
 	if (m->nparts >= m->caps->max_parts) {
@@ -822,6 +826,69 @@ mime_fast(mime *m, const char *buf, size_t len)
 	}
 }
 
+void
+mime_skip_fields(mime *m)
+{
+	/* what mime_header_line() asks of a stop at message_eoh() for
+	 * mime_entity_done() not to run (these do not change in a block) */
+	if (m->state == S_HEADERS && m->is_message &&
+	    m->cur.depth < m->caps->max_depth &&
+	    m->nframes <= m->caps->max_depth && m->nparts < m->caps->max_parts)
+		m->skip_fields = 1;
+}
+
+/* In a header block whose rest is of no use (mime_skip_fields()), at a
+ * line start: the whole lines at buf passed over, up to the first that
+ * may end the block or be read otherwise (blank, or starting with a CR,
+ * or with '-' while a multipart is open: those go on as ever), when it is
+ * in sight within max_line bytes and the field held and the lines passed
+ * over fit max_header together, so that no line or field passed over
+ * could hit its cap (the field held goes with them).  Else the block is
+ * read to its end as ever.  Returns the bytes passed over. */
+static size_t
+mime_skip_lines(mime *m, const char *buf, size_t len)
+{
+	size_t w = len, i = 0;
+	int dash = m->nframes > 0;
+
+	if (w > m->caps->max_line)
+		w = m->caps->max_line;
+	if (w > m->caps->max_header - m->flen)
+		w = m->caps->max_header - m->flen;
+	if (buf[0] == '\n' || buf[0] == '\r' || (dash && buf[0] == '-'))
+		return 0;
+#ifdef __SSE2__
+	{
+		const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+		    da = _mm_set1_epi8(dash ? '-' : '\n');
+
+		for (; i + 17 <= w; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+			__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(buf + i + 1));
+			unsigned k = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			    _mm_cmpeq_epi8(x, lf), _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(y, lf), _mm_cmpeq_epi8(y, cr)),
+			    _mm_cmpeq_epi8(y, da))));
+
+			if (k != 0) {
+				i += (unsigned)__builtin_ctz(k);
+				goto found;
+			}
+		}
+	}
+#endif
+	for (; i + 1 < w; i++)
+		if (buf[i] == '\n' && (buf[i + 1] == '\n' || buf[i + 1] == '\r' ||
+		    (dash && buf[i + 1] == '-')))
+			goto found;
+	m->skip_fields = 0;
+	return 0;
+found:
+	m->flen = 0;
+	m->fskip = 0;
+	return i + 1;
+}
+
 /* At a line start with nothing buffered, in an entity's headers: its
  * whole lines read one after the other as mime_line() reads them, without
  * its tests for what a header line cannot be.  Stops at a line that may be
@@ -835,6 +902,8 @@ mime_header_run(mime *m, const char *buf, size_t len)
 	size_t max = m->caps->max_line, n;
 
 	while (p < end && m->state == S_HEADERS && !m->stopped) {
+		if (m->skip_fields)	/* (short of end: a line follows) */
+			p += mime_skip_lines(m, p, (size_t)(end - p));
 		if (m->nframes > 0 && p[0] == '-' && p + 1 < end && p[1] == '-')
 			break;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||

@@ -71,6 +71,11 @@ void mime_free(mime *m);			/* accepts NULL */
 void mime_begin(mime *m, const char *content_type, const char *cte);
 void mime_feed(mime *m, const char *buf, size_t len);
 void mime_end(mime *m);				/* flush the last line and part */
+/* In an embedded message's header block, from header(): the fields left
+ * in it are of no use, and message_eoh() will stop the parser at its end
+ * (mime_stop()); they may be passed over unread where that changes
+ * nothing (no cap can be hit in them). */
+void mime_skip_fields(mime *m);
 /* Ignore the rest of this message (no more callbacks until mime_begin). */
 void mime_stop(mime *m);
 
@@ -120,9 +125,6 @@ int mime_param(const char *ct, const char *name, char *out, size_t outlen);
  * for a multipart with a boundary that is not empty, else 0. */
 size_t mime_ct_read(const char *ct, char *type, char *boundary,
 		    char *report_type);
-/* mime_type() of ct into type (MIME_TYPE_MAX bytes) as mime_ct_read()
- * reads it: ct holds MIME_CT_PAD readable bytes past its NUL. */
-void mime_type_padded(const char *ct, char *type);
 int mime_encoding(const char *cte);				/* enum mime_enc */
 /* Decode one quoted-printable line of n bytes into out (n + 1 bytes at
  * most); eol: the line had its line end (a soft break "=" drops it, else

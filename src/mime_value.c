@@ -296,12 +296,6 @@ mime_type16(const char **ctp, char *type)
 	return n;
 }
 
-void
-mime_type_padded(const char *ct, char *type)
-{
-	mime_type16(&ct, type);
-}
-
 /*
  * What mime_type() reads from ct into type and, for a multipart/ type,
  * what mime_param() reads of "boundary" into boundary and, for

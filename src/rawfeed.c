@@ -502,7 +502,7 @@ rawfeed_field_end(const char *s, size_t n, size_t *nlf, size_t *crs, int level)
 }
 
 /* A field read where it lies (s: its first line, colon: the offset of its
- * ':', end: of the LF that ends it; nlf LFs inside; crs: the CRs that end
+ * ':', its name all parameter-name bytes, end: of the LF that ends it; nlf LFs inside; crs: the CRs that end
  * its lines), given to the engine as rawfeed_flush_field() would give it.
  * A value the engine reads as a string is copied to the field buffer to
  * be NUL-terminated, the CRs left out (as rawfeed_header_line() leaves
@@ -515,7 +515,7 @@ rawfeed_emit(rawfeed *rf, const char *s, size_t colon, size_t end, size_t nlf,
 	     size_t crs)
 {
 	const char *v, *ve, *p, *q;
-	int id = fieldname_id_inline(s, colon);
+	int id = fieldname_id_token_inline(s, colon);	/* (SPAN's bytes) */
 	char *f = rf->field;
 
 	if (!engine_header_reads(id)) {

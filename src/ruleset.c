@@ -20,7 +20,10 @@
  *	(ruleset_lit.c).  A match lowercases the text once, finds in one pass
  *	which words occur, and runs only the parts whose words are there,
  *	rule after rule in order (the first rule that matches still wins).
- *	Host filters are prefiltered the same way.  The index is built with
+ *	Host filters are prefiltered the same way.  A few phrases the
+ *	classifier looks for besides the rules (ruleset_probe_phrases) are
+ *	indexed with the words: the same pass tells which are not in the
+ *	text (ruleset_match_pair()'s probes).  The index is built with
  *	the rules, never at match time.  After changing the prefilter, run
  *	the corpus, tests/hostile and the golden files through a build with
  *	-DRULESET_LIT_CHECK, which checks it.  The match limit applies per
@@ -230,6 +233,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 #endif
 	free(r->host_lits);
 	free(r->host_suffix);
+	free(r->host_prefix);
 	pcre2_code_free(r->host_re);
 	free(r->status);
 	memset(r, 0, sizeof(*r));
@@ -409,6 +413,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 		out->host_lits = ruleset_pat_lits(host);
 		out->host_suffix = ruleset_pat_suffix(host);	/* NULL: none (or no memory) */
 		out->host_suffix_len = out->host_suffix ? strlen(out->host_suffix) : 0;
+		out->host_prefix = ruleset_pat_prefix(host);	/* NULL: none (or no memory) */
 	}
 	if (status != NULL && *status != '\0' && (out->status = ruleset_filter_list(status)) == NULL) {
 		ruleset_err(errbuf, errlen, "out of memory");
@@ -420,6 +425,17 @@ fail:
 	return -1;
 }
 
+
+const char *const ruleset_probe_phrases[RULESET_NPROBES] = {
+	"temporar", "all hosts have been failing", "retry timeout exceeded", "smtp:rcpt ",
+	"does not like recipient", "did not like our rcpt", "in reply to ", " after ",
+};
+
+/* The same as literal lists for the index ("phrase\0\0"). */
+static const char *const ruleset_probe_lits[RULESET_NPROBES] = {
+	"temporar\0", "all hosts have been failing\0", "retry timeout exceeded\0", "smtp:rcpt \0",
+	"does not like recipient\0", "did not like our rcpt\0", "in reply to \0", " after \0",
+};
 
 ruleset *ruleset_new(char *errbuf, size_t errlen)
 {
@@ -439,6 +455,11 @@ ruleset *ruleset_new(char *errbuf, size_t errlen)
 	pcre2_set_match_limit(rs->mctx, RULESET_MATCH_LIMIT);
 	pcre2_set_depth_limit(rs->mctx, RULESET_DEPTH_LIMIT);
 	ruleset_lit_idx_init(&rs->lit);
+	rs->probes_first = 1;
+	for (i = 0; i < RULESET_NPROBES; i++) {	/* first: the bits 0 .. RULESET_NPROBES-1 */
+		rs->probe_id[i] = ruleset_lit_add_probe(&rs->lit, ruleset_probe_lits[i]);
+		rs->probes_first &= rs->probe_id[i] == i;
+	}
 	for (i = 0; i < n; i++) {
 		if (ruleset_rule_make(&rs->builtin[i], tab[i].pattern, tab[i].reason,
 				      tab[i].host, tab[i].status, 1, errbuf, errlen) < 0) {

@@ -49,13 +49,33 @@ const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len
 				 const char *status, const char *replycode,
 				 const char *const host_ctx[3]);
 
+/* Phrases classify.c looks for in a lowercased diagnostic besides the
+ * rules: the ruleset indexes them with the rules' words, and
+ * ruleset_match_pair() tells which its scan did not see. */
+enum ruleset_probe {
+	RULESET_PROBE_TEMPORAR,			/* "temporar" */
+	RULESET_PROBE_ALL_HOSTS,		/* "all hosts have been failing" */
+	RULESET_PROBE_RETRY_TIMEOUT,		/* "retry timeout exceeded" */
+	RULESET_PROBE_SMTP_RCPT,		/* "smtp:rcpt " */
+	RULESET_PROBE_NOT_LIKE_RECIPIENT,	/* "does not like recipient" */
+	RULESET_PROBE_NOT_LIKE_RCPT,		/* "did not like our rcpt" */
+	RULESET_PROBE_IN_REPLY,			/* "in reply to " */
+	RULESET_PROBE_AFTER,			/* " after " */
+	RULESET_NPROBES
+};
+extern const char *const ruleset_probe_phrases[RULESET_NPROBES];
+
 /* Both at once, for classify.c, with one literal scan of the text: returns
  * ruleset_match_hosted()'s answer; when that is NULL and any is not NULL,
  * *any gets ruleset_match()'s.  low: the text with ASCII letters
- * lowercased (nothing else changed), or NULL. */
+ * lowercased (nothing else changed), or NULL.  probes (or NULL): bit k
+ * cleared when ruleset_probe_phrases[k] is not in low[0..len) (the text,
+ * scanned whole: no longer than ruleset_lit.h's RULESET_MAX_TEXT), else
+ * left alone. */
 const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 			       const char *low, const char *status, const char *replycode,
-			       const char *const host_ctx[3], const char **any);
+			       const char *const host_ctx[3], const char **any,
+			       unsigned *probes);
 
 /* 1 if name is a known reason (Sisimai 5.1 names, or an alias such as
  * ratelimited/emailtoolarge/failedstarttls/suppressed); *canon gets the name used. */

@@ -1,21 +1,32 @@
 /*
  * ruleset_host.c - a rule's host filter ruled out without running it: by
- * the end every host it matches must have, by the bytes of its words, or
- * by a search for its words in the host lowercased.
+ * the start or the end every host it matches must have, by the bytes of
+ * its words, or by a search for its words in the host lowercased.
  *
  * DESCRIPTION
  *	ruleset_host_prep() (at set-up, from ruleset_lit_add_rule()) keeps
- *	the bytes of a rule's host words as 64-bit masks; at match time
+ *	the bytes of a rule's host words as 64-bit masks; at match time a
+ *	host that does not start as the filter requires is ruled out before
+ *	it is measured (ruleset_host_starts(), ruleset_host.h), and
  *	ruleset_host_possible() (ruleset_host.h) answers 0 for a host the
  *	filter cannot match, 1 when the pattern must decide.  A host's
  *	length, byte mask and lowercased copy are made once per text, on
  *	first need, in the caller's ruleset_lit_text.
  *
+ *	ruleset_host_screen() answers for all host filters at once, before
+ *	any text work: the byte pairs of every filter's words are kept as
+ *	64-bit masks (ruleset_host_screen_add(), at set-up), and a host
+ *	that lacks a pair of each word matches no filter.  When only the
+ *	hosted rules are asked for (ruleset_match_pair()), most texts need
+ *	no scan then.
+ *
  * MEMORY
- *	Nothing allocated: the masks live in the rule, the per-text state in
- *	the caller's ruleset_lit_text.
+ *	The masks live in the rule, and the screen's in the literal index
+ *	(its array freed with it); the per-text state is in the caller's
+ *	ruleset_lit_text.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ruleset_lit.h"
@@ -57,6 +68,103 @@ void ruleset_host_prep(ruleset_rule *r)
 		r->host_chars[n++] = ruleset_host_chars((const unsigned char *)l, strlen(l));
 	}
 	r->nhost_chars = n;
+}
+
+/* The screen's bit for the byte pair a, b: both with bit 0x20 set (a
+ * letter's two cases alike, a few other bytes too: the screen only has
+ * to let every match through), the pair as the number a << 8 | b hashed
+ * to six bits. */
+static inline uint64_t ruleset_host_pair_bit(unsigned v)
+{
+	return (uint64_t)1 << (((v | 0x2020u) * 2654435761u) >> 26);
+}
+
+/* x read from memory as a little-endian number (byte 0 lowest). */
+static inline uint64_t ruleset_host_le64(uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap64(x);
+#else
+	return x;
+#endif
+}
+
+/* The byte pairs of s[0..n) (ruleset_host_pair_bit()): eight pairs a
+ * step, the bytes of two loads paired sixteen bits a lane, the last few
+ * one by one. */
+static uint64_t ruleset_host_pairs(const unsigned char *s, size_t n)
+{
+	const uint64_t lo = 0x00ff00ff00ff00ffull;
+	uint64_t m = 0;
+	size_t k = 0;
+	int j;
+
+	for (; k + 9 <= n; k += 8) {	/* pairs k .. k + 7: bytes k .. k + 8 */
+		uint64_t x, y, e, o;
+
+		memcpy(&x, s + k, 8);
+		memcpy(&y, s + k + 1, 8);
+		x = ruleset_host_le64(x);
+		y = ruleset_host_le64(y);
+		e = (x & lo) << 8 | (y & lo);		/* pairs k, k + 2, k + 4, k + 6 */
+		o = (x >> 8 & lo) << 8 | (y >> 8 & lo);	/* pairs k + 1, k + 3 ... */
+		for (j = 0; j < 64; j += 16)
+			m |= ruleset_host_pair_bit((unsigned)(e >> j & 0xffff)) |
+			     ruleset_host_pair_bit((unsigned)(o >> j & 0xffff));
+	}
+	for (; k + 1 < n; k++)
+		m |= ruleset_host_pair_bit((unsigned)s[k] << 8 | s[k + 1]);
+	return m;
+}
+
+void ruleset_host_screen_add(ruleset_lit_idx *ix, const ruleset_rule *r)
+{
+	const char *l;
+
+	if (r->host_lits == NULL) {
+		ix->hscreen_open = 1;	/* no words known: any host */
+		return;
+	}
+	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1) {
+		if (ix->nhscreen == ix->hscreen_alloc) {
+			size_t na = ix->hscreen_alloc ? ix->hscreen_alloc * 2 : 16;
+			uint64_t *h = realloc(ix->hscreen, na * sizeof(*h));
+
+			if (h == NULL) {
+				ix->hscreen_open = 1;
+				return;
+			}
+			ix->hscreen = h;
+			ix->hscreen_alloc = na;
+		}
+		ix->hscreen[ix->nhscreen++] = ruleset_host_pairs((const unsigned char *)l, strlen(l));
+	}
+}
+
+int ruleset_host_screen(const ruleset_lit_idx *ix, const char *const host_ctx[3])
+{
+	size_t j;
+	int i;
+
+	if (ix->hscreen_open)
+		return 1;
+	for (i = 0; host_ctx != NULL && i < 3; i++) {
+		const char *h = host_ctx[i];
+		uint64_t m;
+		size_t n;
+
+		if (h == NULL || h[0] == '\0')
+			continue;
+		/* a host of RULESET_HOST_LOW bytes or more is not looked at:
+		 * it may match */
+		if ((n = strnlen(h, RULESET_HOST_LOW)) == RULESET_HOST_LOW)
+			return 1;
+		m = ruleset_host_pairs((const unsigned char *)h, n);
+		for (j = 0; j < ix->nhscreen; j++)
+			if ((ix->hscreen[j] & ~m) == 0)
+				return 1;	/* this word may be there */
+	}
+	return 0;
 }
 
 /* x (eight bytes) with its ASCII capitals lowercased (SWAR: no carry
@@ -142,11 +250,11 @@ static const char *ruleset_host_low(ruleset_lit_text *t, int i)
 }
 
 /* The host filter's literals: their bytes rule most hosts out, a search
- * the others. */
+ * the others (only the literals whose bytes the host has). */
 int ruleset_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i)
 {
 	const char *l, *low;
-	unsigned n;
+	unsigned n, maybe = ~0u;	/* bit n: literal n may be there */
 
 	if (r->host_lits == NULL || t->hlen[i] >= RULESET_HOST_LOW)
 		return 1;
@@ -154,14 +262,14 @@ int ruleset_host_lits(const ruleset_rule *r, ruleset_lit_text *t, int i)
 		uint64_t hc = ruleset_host_bytes(t, i);
 
 		for (n = 0; n < r->nhost_chars; n++)
-			if ((r->host_chars[n] & ~hc) == 0)
-				break;
-		if (n == r->nhost_chars)
+			if ((r->host_chars[n] & ~hc) != 0)
+				maybe &= ~(1u << n);
+		if ((maybe & ((1u << r->nhost_chars) - 1)) == 0)
 			return 0;	/* each literal has a byte the host lacks */
 	}
 	low = ruleset_host_low(t, i);
-	for (l = r->host_lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(low, t->hlen[i], l, strlen(l)))
+	for (l = r->host_lits, n = 0; *l != '\0'; l += strlen(l) + 1, n++)
+		if ((n >= 32 || (maybe >> n & 1)) && ruleset_lit_find(low, t->hlen[i], l, strlen(l)))
 			return 1;
 	return 0;
 }

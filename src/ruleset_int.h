@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "codes.h"
+#include "ruleset.h"
 #include "ruleset_lit.h"
 
 struct ruleset {
@@ -24,6 +25,9 @@ struct ruleset {
 	size_t ncodes, codes_alloc;
 	pcre2_match_context *mctx;	/* match and depth limits; only read when matching */
 	ruleset_lit_idx lit;		/* the literal index (built with the rules) */
+	unsigned probe_id[RULESET_NPROBES];	/* each probe's bit in the index
+					 * (RULESET_LIT_NOBIT: not indexed, always "there") */
+	int probes_first;		/* probe k has bit k (all of them indexed) */
 	pthread_mutex_t jit_lock;	/* taken to JIT-compile a part on its first run */
 	int jit_lock_ok;		/* jit_lock was made */
 };

@@ -8,23 +8,23 @@
  *	is lowercased once, one pass over it marks the rules and parts whose
  *	words occur (ruleset_lit_rule_possible(),
  *	ruleset_lit_part_possible()); host filters are ruleset_host.c's.
- *	The filter hashes a literal's first four bytes (three for a literal
- *	of three).  The index is packed for matching on
+ *	The filter hashes a literal's first eight bytes (its first three
+ *	when it is shorter).  The index is packed for matching on
  *	first use (ruleset_lit_pack(), under the ruleset's lock): the
  *	literals of one filter entry side by side, in runs of four.  On a
  *	CPU with AVX2 (chosen at run time, ruleset_lit_simd();
  *	BOUNCETAG_NO_SIMD turns it off) the pass hashes eight positions a
  *	step and gathers their filter bits, and compares four literals'
- *	first eight bytes at once; the plain C pass finds the same (tests/check_classify.c
+ *	first sixteen bytes at once; the plain C pass finds the same (tests/check_classify.c
  *	compares them).  Patterns are
  *	caseless without UTF, so PCRE2 folds ASCII letters only: lowercasing
  *	ASCII on both sides is exact (ruleset_pat.c checks the PCRE2 in use).
  *	Compiling and running the patterns, and the order of the rules, are
  *	ruleset.c's.
  *
- *	Built with -DRULESET_LIT_CHECK, ruleset_lit_check_rule() runs every
- *	rule whole and compares it with its parts, and ruleset_lit_check()
- *	matches a pattern the prefilter skips anyway; a difference aborts.
+ *	Built with -DRULESET_LIT_CHECK, the scan compares the packed index
+ *	with all literals, and ruleset_check.c runs every rule whole and
+ *	every pattern the prefilter skips; a difference aborts.
  *
  * MEMORY
  *	The index owns its entry array (ruleset_lit_idx_clear() frees it)
@@ -64,9 +64,11 @@ static void ruleset_lit_unpack(ruleset_lit_idx *ix)
 	free(ix->pent);
 	free(ix->pkey);
 	free(ix->pkmask);
+	free(ix->pkey1);
+	free(ix->pkmask1);
 	free(ix->pstart);
 	ix->pent = NULL;
-	ix->pkey = ix->pkmask = NULL;
+	ix->pkey = ix->pkmask = ix->pkey1 = ix->pkmask1 = NULL;
 	ix->pstart = NULL;
 	__atomic_store_n(&ix->packed, 0, __ATOMIC_RELAXED);
 }
@@ -77,10 +79,13 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix)
 	free(ix->lent);
 	free(ix->lstr);
 	free(ix->part_of);
+	free(ix->hscreen);
 	ix->lent = NULL;
 	ix->lstr = NULL;
 	ix->part_of = NULL;
+	ix->hscreen = NULL;
 	ix->nlent = ix->lent_alloc = ix->part_alloc = 0;
+	ix->nhscreen = ix->hscreen_alloc = 0;
 }
 
 /* The trigram filter's entry for three bytes packed a | b << 8 | c << 16
@@ -98,23 +103,40 @@ static inline uint32_t ruleset_lit_tri3(const unsigned char *s)
 	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
 }
 
+#define RULESET_LIT_OCTMUL	0x85ebca6bu	/* ruleset_lit_oct()'s second multiplier */
+
+/* The octet filter's entry for eight bytes, lo their first four and hi
+ * their next four, each packed as a little-endian load gives them: both
+ * mixed, then hashed as ruleset_lit_tri() does (the vector scan computes
+ * the same). */
+static inline unsigned ruleset_lit_oct(uint32_t lo, uint32_t hi)
+{
+	return (unsigned)((uint32_t)((lo ^ hi * RULESET_LIT_OCTMUL) * 2654435761u) >>
+			  (32 - RULESET_LIT_OCTBITS));
+}
+
 /* The four bytes at s packed as ruleset_lit_tri3() does. */
 static inline uint32_t ruleset_lit_quad4(const unsigned char *s)
 {
 	return ruleset_lit_tri3(s) | (uint32_t)s[3] << 24;
 }
 
-/* The filter entry of literal l (ll bytes, at least three): its three
- * bytes hashed when it has three, else its first four, in the upper half
- * (literals begin with the same few words: filtered by three bytes, a
- * text's "use", "mai" or "not" passed often, and each pass compared many
- * literals). */
+/* The filter entry of literal l (ll bytes, at least three): its first
+ * three bytes hashed when it has fewer than eight, else its first eight,
+ * in the upper part.  Literals begin with the same few words ("user
+ * unknown", "user not found" ...): filtered by four bytes, each text
+ * position at such a word compared the literals of all of them, and most
+ * that passed their first eight bytes failed on the rest; with eight, an
+ * entry holds the literals that share them, which the next eight tell
+ * apart. */
 static inline unsigned ruleset_lit_entry(const char *l, size_t ll)
 {
 	const unsigned char *u = (const unsigned char *)l;
 
-	return ll == 3 ? ruleset_lit_tri(ruleset_lit_tri3(u)) :
-			 (1u << RULESET_LIT_TRIBITS) + ruleset_lit_tri(ruleset_lit_quad4(u));
+	if (ll < 8)
+		return ruleset_lit_tri(ruleset_lit_tri3(u));
+	return (1u << RULESET_LIT_TRIBITS) + ruleset_lit_oct(ruleset_lit_quad4(u),
+							      ruleset_lit_quad4(u + 4));
 }
 
 /* The bits set in x. */
@@ -147,7 +169,7 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 		return;
 	ruleset_lit_unpack(ix);
 	for (i = 0; i < sizeof(ix->tset) / sizeof(ix->tset[0]); i++) {
-		ix->prank[i] = (uint16_t)nslots;
+		ix->prank[i] = (uint32_t)nslots;
 		nslots += ruleset_lit_popcount(ix->tset[i]);
 	}
 	ix->pstart = calloc(nslots + 1, sizeof(*ix->pstart));
@@ -171,7 +193,10 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	ix->pent = calloc(total ? total : 1, sizeof(*ix->pent));
 	ix->pkey = malloc((total ? total : 1) * sizeof(*ix->pkey));
 	ix->pkmask = malloc((total ? total : 1) * sizeof(*ix->pkmask));
-	if (ix->pent == NULL || ix->pkey == NULL || ix->pkmask == NULL) {
+	ix->pkey1 = malloc((total ? total : 1) * sizeof(*ix->pkey1));
+	ix->pkmask1 = malloc((total ? total : 1) * sizeof(*ix->pkmask1));
+	if (ix->pent == NULL || ix->pkey == NULL || ix->pkmask == NULL || ix->pkey1 == NULL ||
+	    ix->pkmask1 == NULL) {
 		free(fill);
 		ruleset_lit_unpack(ix);
 		return;
@@ -191,24 +216,29 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	for (i = 0; i < total; i++) {
 		ix->pkey[i] = ix->pent[i].key;
 		ix->pkmask[i] = ix->pent[i].kmask;
+		ix->pkey1[i] = ix->pent[i].key1;
+		ix->pkmask1[i] = ix->pent[i].kmask1;
 	}
 	__atomic_store_n(&ix->packed, 1, __ATOMIC_RELEASE);
 }
 
-/* e->key and e->kmask: the literal's first bytes, up to eight, in memory
- * order, to compare with eight bytes of the text at once
- * (ruleset_lit_at()); key2 its last eight, when longer (ruleset_lit_hit()). */
+/* e->key and e->kmask, e->key1 and e->kmask1: the literal's first bytes,
+ * up to sixteen, in memory order, to compare with sixteen bytes of the
+ * text at once (ruleset_lit_at()); key2 its last eight, when longer
+ * (ruleset_lit_hit()). */
 static void ruleset_lit_key(ruleset_lit_ent *e, const char *s)
 {
-	unsigned char b[8] = { 0 }, m[8] = { 0 };
-	size_t n = e->len < 8 ? e->len : 8;
+	unsigned char b[16] = { 0 }, m[16] = { 0 };
+	size_t n = e->len < 16 ? e->len : 16;
 
 	memcpy(b, s, n);
 	memset(m, 0xff, n);
 	memcpy(&e->key, b, 8);
 	memcpy(&e->kmask, m, 8);
+	memcpy(&e->key1, b + 8, 8);
+	memcpy(&e->kmask1, m + 8, 8);
 	e->key2 = 0;
-	if (e->len > 8 && e->len <= RULESET_MAX_TEXT)
+	if (e->len > 16 && e->len <= RULESET_MAX_TEXT)
 		memcpy(&e->key2, s + e->len - 8, 8);
 }
 
@@ -285,6 +315,28 @@ static void ruleset_lit_index(ruleset_lit_idx *ix, const ruleset_rule *rule, rul
 	 * than running the pattern). */
 }
 
+unsigned ruleset_lit_add_probe(ruleset_lit_idx *ix, const char *lits)
+{
+	unsigned id;
+	int indexed;
+
+	ruleset_lit_unpack(ix);		/* packed again on first use */
+	if (ix->nids >= ix->part_alloc) {	/* part_of keeps a place (no part) */
+		size_t na = ix->part_alloc ? ix->part_alloc * 2 : 256;
+		const ruleset_part **np = realloc(ix->part_of, na * sizeof(*np));
+
+		if (np == NULL)
+			return RULESET_LIT_NOBIT;
+		ix->part_of = np;
+		ix->part_alloc = na;
+	}
+	ruleset_lit_index_lits(ix, lits, RULESET_LIT_NOBIT, &id, &indexed);
+	if (!indexed)
+		return RULESET_LIT_NOBIT;
+	ix->part_of[id] = NULL;
+	return id;
+}
+
 /* Index the rule's parts; the rule gets a bit of its own, set when one
  * of its parts' literals is found. */
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
@@ -293,6 +345,8 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 
 	ruleset_lit_unpack(ix);		/* packed again on first use */
 	ruleset_host_prep(r);
+	if (r->host_re != NULL)
+		ruleset_host_screen_add(ix, r);
 	r->lit_id = rbit;
 	r->always = rbit == RULESET_LIT_NOBIT;
 	r->pid_lo = ix->nids;
@@ -325,16 +379,6 @@ void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit)
 		ix->always[rbit / 64] |= (uint64_t)1 << (rbit % 64);
 	if (r->host_re != NULL)
 		ix->hosted[rbit / 64] |= (uint64_t)1 << (rbit % 64);
-}
-
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
-			   const char *low)
-{
-	t->text = text;
-	t->len = len;
-	t->low = low;
-	t->scanned = 0;
-	t->hdone = 0;
 }
 
 static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
@@ -449,54 +493,58 @@ int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 	return 0;
 }
 
-/* 1 when a[8..n) == b[8..n) (n > 8): eight bytes at a time, the last
- * eight overlapping those before (no byte loop). */
+/* 1 when a[16..n-8) == b[16..n-8) (n > 24; the last eight are key2's):
+ * eight bytes at a time, the last eight overlapping those of key2. */
 static int ruleset_lit_tail_same(const unsigned char *a, const char *b, size_t n)
 {
 	size_t k;
 	uint64_t x, y;
 
-	for (k = 8; k + 8 < n; k += 8) {
+	for (k = 16; k + 8 < n; k += 8) {
 		memcpy(&x, a + k, 8);
 		memcpy(&y, b + k, 8);
 		if (x != y)
 			return 0;
 	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return x == y;
+	return 1;
 }
 
-/* The eight bytes of the text at p (room of them there), zero past its
- * end: no literal has a NUL, so none that goes past the end is matched. */
-static inline uint64_t ruleset_lit_load8(const unsigned char *low, size_t p, size_t room)
+/* The sixteen bytes of the text at p (room of them there) as two words,
+ * zero past its end: no literal has a NUL, so none that goes past the end
+ * is matched. */
+static inline void ruleset_lit_load16(const unsigned char *low, size_t p, size_t room,
+				      uint64_t *x0, uint64_t *x1)
 {
-	uint64_t x = 0;
+	unsigned char b[16];
 
-	if (room >= 8)
-		memcpy(&x, low + p, 8);	/* one load */
-	else
-		memcpy(&x, low + p, room);
-	return x;
+	if (room >= 16) {	/* two loads */
+		memcpy(x0, low + p, 8);
+		memcpy(x1, low + p + 8, 8);
+		return;
+	}
+	memset(b, 0, sizeof(b));
+	memcpy(b, low + p, room);
+	memcpy(x0, b, 8);
+	memcpy(x1, b + 8, 8);
 }
 
-/* Literal e, whose first bytes (up to eight) are those of x, at low[p]
- * (room bytes left): its part's bit (and its rule's) set when its other
- * bytes are there too: its last eight compared with key2 (one load: no
- * read of its string, which missed the cache), any between with its
- * string. */
+/* Literal e, whose first bytes (up to sixteen) are those of the text at
+ * low[p] (room bytes left): its part's bit (and its rule's) set when its
+ * other bytes are there too: its last eight compared with key2 (one
+ * load: no read of its string, which missed the cache), any between
+ * with its string. */
 static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_ent *e,
 				   const unsigned char *low, size_t p, size_t room, uint64_t *poss,
 				   uint64_t *rposs)
 {
-	if (e->len > 8) {
+	if (e->len > 16) {
 		uint64_t y;
 
 		if (e->len > room)
 			return;
 		memcpy(&y, low + p + e->len - 8, 8);
 		if (y != e->key2 ||
-		    (e->len > 16 && !ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len)))
+		    (e->len > 24 && !ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len)))
 			return;
 	}
 	poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
@@ -505,20 +553,21 @@ static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_
 }
 
 /* The literals of ents[0..n) at low[p]: their parts' bits set in poss.
- * Each is tested on its first eight bytes under its mask (its trigram,
- * length and next bytes at once; which ones pass is random, so the test
- * has no branch but the one on its result), a longer one that passes has
- * its other bytes compared then. */
+ * Each is tested on its first sixteen bytes under its mask (its first
+ * bytes, length and next bytes at once; which ones pass is random, so the
+ * test has no branch but the one on its result), a longer one that
+ * passes has its other bytes compared then. */
 static inline void ruleset_lit_at(const ruleset_lit_idx *ix, const ruleset_lit_ent *ents,
 				  size_t n, const ruleset_lit_text *t, const unsigned char *low,
 				  size_t p, uint64_t *poss, uint64_t *rposs)
 {
 	size_t room = t->len - p;
-	uint64_t x = ruleset_lit_load8(low, p, room);
+	uint64_t x0, x1;
 	const ruleset_lit_ent *e, *end = ents + n;
 
+	ruleset_lit_load16(low, p, room, &x0, &x1);
 	for (e = ents; e < end; e++)
-		if ((x & e->kmask) == e->key)
+		if ((((x0 & e->kmask) ^ e->key) | ((x1 & e->kmask1) ^ e->key1)) == 0)
 			ruleset_lit_hit(ix, e, low, p, room, poss, rposs);
 }
 
@@ -549,8 +598,8 @@ static void ruleset_lit_cands(const ruleset_lit_idx *ix, const ruleset_lit_text 
 /* The parts whose literals are in the lowercased text: their bits set in
  * poss (cleared by the caller).  Sixty-four positions at a time, the
  * filter is read without a branch into two masks, one for the literals
- * of three bytes, one for the longer (about one position in eight passes
- * it, at random: a branch a position was mispredicted often); the
+ * of three to seven bytes (their first three), one for the longer (their
+ * first eight: positions with fewer left are not looked up); the
  * positions in the masks are then looked up.  (Not packed, a position
  * is compared with all literals: once is enough.) */
 static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
@@ -558,35 +607,33 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 	size_t p, len = t->len;
-	uint32_t tri, fs3[64], fs4[64];
+	uint32_t fs3[64], fs8[64];
 
 	if (len < RULESET_LIT_MIN)
 		return;
-	/* tri: the three bytes from low[p + b] on, rolled along */
-	tri = (uint32_t)low[0] << 8 | (uint32_t)low[1] << 16;
 	for (p = 0; p + 2 < len; p += 64) {
 		size_t n = len - 2 - p < 64 ? len - 2 - p : 64, b;
-		uint64_t hits3 = 0, hits4 = 0;
+		uint64_t hits3 = 0, hits8 = 0;
 
 		for (b = 0; b < n; b++) {
 			size_t at = p + b;
-			uint32_t quad;
 			unsigned f;
 
-			tri = tri >> 8 | (uint32_t)low[at + 2] << 16;
-			/* a fourth byte past the end reads as 0, which no literal has */
-			quad = tri | (at + 3 < len ? (uint32_t)low[at + 3] << 24 : 0);
-			fs3[b] = f = ruleset_lit_tri(tri);
+			fs3[b] = f = ruleset_lit_tri(ruleset_lit_tri3(low + at));
 			hits3 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
-			fs4[b] = f = (1u << RULESET_LIT_TRIBITS) + ruleset_lit_tri(quad);
-			hits4 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+			if (len - at < 8)
+				continue;
+			fs8[b] = f = (1u << RULESET_LIT_TRIBITS) +
+				     ruleset_lit_oct(ruleset_lit_quad4(low + at),
+						     ruleset_lit_quad4(low + at + 4));
+			hits8 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
 		}
 		if (!packed) {
-			ruleset_lit_cands(ix, t, p, hits3 | hits4, fs3, 0, poss, rposs);
+			ruleset_lit_cands(ix, t, p, hits3 | hits8, fs3, 0, poss, rposs);
 			continue;
 		}
 		ruleset_lit_cands(ix, t, p, hits3, fs3, 1, poss, rposs);
-		ruleset_lit_cands(ix, t, p, hits4, fs4, 1, poss, rposs);
+		ruleset_lit_cands(ix, t, p, hits8, fs8, 1, poss, rposs);
 	}
 }
 
@@ -594,27 +641,38 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
 
 /* The literals of the entries of the positions p + b of the bits b of
  * hits (the entry of each in fs[b]), four compared at a time (an entry's
- * run is a multiple of four: ruleset_lit_pack()). */
-__attribute__((target("avx2,popcnt"))) static inline void
+ * run is a multiple of four: ruleset_lit_pack()); wide: the entries of
+ * the longer literals (fs[b] counted from 1 << RULESET_LIT_TRIBITS), whose
+ * bytes 8..15 are compared too. */
+__attribute__((target("avx2,popcnt"), always_inline)) static inline void
 ruleset_lit_cands_avx2(const ruleset_lit_idx *ix, const unsigned char *low, size_t len, size_t p,
-		       uint64_t hits, const uint32_t *fs, uint64_t *poss, uint64_t *rposs)
+		       uint64_t hits, const uint32_t *fs, int wide, uint64_t *poss, uint64_t *rposs)
 {
 	for (; hits != 0; hits &= hits - 1) {
-		unsigned b = (unsigned)__builtin_ctzll(hits), f = fs[b], s, n, q;
+		unsigned b = (unsigned)__builtin_ctzll(hits), s, e0, end;
+		unsigned f = fs[b] + (wide ? 1u << RULESET_LIT_TRIBITS : 0);
 		size_t at = p + b, room = len - at;
-		__m256i x = _mm256_set1_epi64x((long long)ruleset_lit_load8(low, at, room));
+		uint64_t w0, w1;
+		__m256i x0, x1;
 
+		ruleset_lit_load16(low, at, room, &w0, &w1);
+		x0 = _mm256_set1_epi64x((long long)w0);
+		x1 = _mm256_set1_epi64x((long long)w1);
 		s = ix->prank[f / 64] + (unsigned)__builtin_popcountll(
 		    ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
-		n = ix->pstart[s + 1] - ix->pstart[s];
-		for (q = 0; q < n; q += 4) {
-			size_t e0 = ix->pstart[s] + q;
+		for (e0 = ix->pstart[s], end = ix->pstart[s + 1]; e0 < end; e0 += 4) {
 			__m256i eq = _mm256_cmpeq_epi64(
-			    _mm256_and_si256(x, _mm256_loadu_si256(
+			    _mm256_and_si256(x0, _mm256_loadu_si256(
 				(const __m256i *)(const void *)(ix->pkmask + e0))),
 			    _mm256_loadu_si256((const __m256i *)(const void *)(ix->pkey + e0)));
-			unsigned m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
+			unsigned m;
 
+			if (wide)
+				eq = _mm256_and_si256(eq, _mm256_cmpeq_epi64(
+				    _mm256_and_si256(x1, _mm256_loadu_si256(
+					(const __m256i *)(const void *)(ix->pkmask1 + e0))),
+				    _mm256_loadu_si256((const __m256i *)(const void *)(ix->pkey1 + e0))));
+			m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
 			for (; m != 0; m &= m - 1)
 				ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low, at,
 						room, poss, rposs);
@@ -623,67 +681,83 @@ ruleset_lit_cands_avx2(const ruleset_lit_idx *ix, const unsigned char *low, size
 }
 
 /* The same with AVX2, on a packed index: eight positions a step, their
- * three and four bytes shuffled out of sixteen, hashed, and their filter
- * bits gathered (about three instructions a byte, against twenty).  The
- * last positions are read from a zeroed copy of the text's end: no load
- * goes past it. */
+ * three bytes, and their eight as two fours, shuffled out of sixteen,
+ * hashed, and their filter bits gathered (about three instructions a
+ * byte, against twenty).  The last positions are read from a zeroed copy
+ * of the text's end: no load goes past it. */
 __attribute__((target("avx2,popcnt"))) static void
 ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint64_t *poss,
 		      uint64_t *rposs)
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 	const int *tset32 = (const int *)(const void *)ix->tset;	/* bit f: word f / 32 */
-	size_t p, len = t->len, npos;
-	/* lane k (0..7): bytes k, k + 1, k + 2 (and k + 3) of the sixteen loaded */
+	size_t p, len = t->len, npos, npos8;
+	/* lane k (0..7): bytes k, k + 1, k + 2; k .. k + 3; k + 4 .. k + 7 of
+	 * the sixteen loaded */
 	const __m256i ctrl3 = _mm256_setr_epi8(0, 1, 2, -1, 1, 2, 3, -1, 2, 3, 4, -1, 3, 4, 5, -1,
 					       4, 5, 6, -1, 5, 6, 7, -1, 6, 7, 8, -1, 7, 8, 9, -1);
 	const __m256i ctrl4 = _mm256_setr_epi8(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6,
 					       4, 5, 6, 7, 5, 6, 7, 8, 6, 7, 8, 9, 7, 8, 9, 10);
-	const __m256i mul = _mm256_set1_epi32((int)2654435761u), m31 = _mm256_set1_epi32(31);
-	const __m256i upper = _mm256_set1_epi32(1 << RULESET_LIT_TRIBITS);
-	unsigned char tail[64 + 16];
-	uint32_t fs3[64], fs4[64];
+	const __m256i ctrl4b = _mm256_setr_epi8(4, 5, 6, 7, 5, 6, 7, 8, 6, 7, 8, 9, 7, 8, 9, 10,
+						8, 9, 10, 11, 9, 10, 11, 12, 10, 11, 12, 13,
+						11, 12, 13, 14);
+	const __m256i mul = _mm256_set1_epi32((int)2654435761u);
+	const __m256i mul8 = _mm256_set1_epi32((int)RULESET_LIT_OCTMUL);
+	const __m256i m31 = _mm256_set1_epi32(31);
+	unsigned char tail[64 + 16], hb3[8], hb8[8];
+	uint32_t fs3[64], fs8[64];	/* fs8: the entry less 1 << RULESET_LIT_TRIBITS */
 
 	if (len < RULESET_LIT_MIN)
 		return;
 	npos = len - 2;		/* trigrams start at 0 .. npos - 1 */
+	npos8 = len < 8 ? 0 : len - 7;	/* eight bytes at 0 .. npos8 - 1 */
 	for (p = 0; p < npos; p += 64) {
 		const unsigned char *u = low + p;
-		uint64_t hits3 = 0, hits4 = 0;
-		unsigned k;
+		uint64_t hits3, hits8;
+		/* the steps of eight positions the block has (the last block
+		 * of a short text: a few) */
+		unsigned k, kend = npos - p < 64 ? ((unsigned)(npos - p) + 7) & ~7u : 64;
 
-		if (len - p < 64 + 8) {	/* the loads below read u[0 .. 72) */
+		if (len - p < 64 + 8) {	/* the loads below read u[0 .. kend + 8) */
 			memset(tail, 0, sizeof(tail));
 			memcpy(tail, u, len - p);
 			u = tail;
 		}
-		for (k = 0; k < 64; k += 8) {
+		memset(hb3, 0, sizeof(hb3));
+		memset(hb8, 0, sizeof(hb8));
+		for (k = 0; k < kend; k += 8) {
 			__m256i v = _mm256_broadcastsi128_si256(
 			    _mm_loadu_si128((const __m128i *)(const void *)(u + k)));
 			__m256i f3 = _mm256_srli_epi32(
 			    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl3), mul),
 			    32 - RULESET_LIT_TRIBITS);
-			__m256i f4 = _mm256_add_epi32(_mm256_srli_epi32(
-			    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl4), mul),
-			    32 - RULESET_LIT_TRIBITS), upper);
+			__m256i f8 = _mm256_srli_epi32(
+			    _mm256_mullo_epi32(_mm256_xor_si256(
+				_mm256_shuffle_epi8(v, ctrl4),
+				_mm256_mullo_epi32(_mm256_shuffle_epi8(v, ctrl4b), mul8)), mul),
+			    32 - RULESET_LIT_OCTBITS);
 			__m256i w3 = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f3, 5), 4);
-			__m256i w4 = _mm256_i32gather_epi32(tset32, _mm256_srli_epi32(f4, 5), 4);
-			__m256i b3 = _mm256_srlv_epi32(w3, _mm256_and_si256(f3, m31));
-			__m256i b4 = _mm256_srlv_epi32(w4, _mm256_and_si256(f4, m31));
+			__m256i w8 = _mm256_i32gather_epi32(tset32 + (1 << RULESET_LIT_TRIBITS) / 32,
+							     _mm256_srli_epi32(f8, 5), 4);
+			/* bit f % 32 of a word to the top: shifted by 31 - f % 32 */
+			__m256i b3 = _mm256_sllv_epi32(w3, _mm256_andnot_si256(f3, m31));
+			__m256i b8 = _mm256_sllv_epi32(w8, _mm256_andnot_si256(f8, m31));
 
 			_mm256_storeu_si256((__m256i *)(void *)(fs3 + k), f3);
-			_mm256_storeu_si256((__m256i *)(void *)(fs4 + k), f4);
-			hits3 |= (uint64_t)(unsigned)_mm256_movemask_ps(
-				     _mm256_castsi256_ps(_mm256_slli_epi32(b3, 31))) << k;
-			hits4 |= (uint64_t)(unsigned)_mm256_movemask_ps(
-				     _mm256_castsi256_ps(_mm256_slli_epi32(b4, 31))) << k;
+			_mm256_storeu_si256((__m256i *)(void *)(fs8 + k), f8);
+			hb3[k / 8] = (unsigned char)_mm256_movemask_ps(_mm256_castsi256_ps(b3));
+			hb8[k / 8] = (unsigned char)_mm256_movemask_ps(_mm256_castsi256_ps(b8));
 		}
-		if (npos - p < 64) {
+		memcpy(&hits3, hb3, 8);		/* byte j: positions 8j .. 8j + 7 */
+		memcpy(&hits8, hb8, 8);
+		if (npos - p < 64)
 			hits3 &= ((uint64_t)1 << (npos - p)) - 1;
-			hits4 &= ((uint64_t)1 << (npos - p)) - 1;
-		}
-		ruleset_lit_cands_avx2(ix, low, len, p, hits3, fs3, poss, rposs);
-		ruleset_lit_cands_avx2(ix, low, len, p, hits4, fs4, poss, rposs);
+		if (npos8 <= p)
+			hits8 = 0;
+		else if (npos8 - p < 64)
+			hits8 &= ((uint64_t)1 << (npos8 - p)) - 1;
+		ruleset_lit_cands_avx2(ix, low, len, p, hits3, fs3, 0, poss, rposs);
+		ruleset_lit_cands_avx2(ix, low, len, p, hits8, fs8, 1, poss, rposs);
 	}
 }
 #endif
@@ -741,64 +815,10 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t)
 int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 {
 	const char *l;
+	size_t ll;
 
-	for (l = lits; *l != '\0'; l += strlen(l) + 1)
-		if (ruleset_lit_find(t->low, t->len, l, strlen(l)))
+	for (l = lits; *l != '\0'; l += ll + 1)
+		if (ruleset_lit_find(t->low, t->len, l, ll = strlen(l)))
 			return 1;
 	return 0;
 }
-
-#ifdef RULESET_LIT_CHECK
-static int ruleset_lit_re_match(const pcre2_code *re, const char *s, size_t len,
-				pcre2_match_data *md, pcre2_match_context *mctx)
-{
-	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0;
-}
-
-/* Debug builds (-DRULESET_LIT_CHECK): a pattern the literals rule out must
- * not match; abort when it does (a prefilter bug would skip a rule). */
-void ruleset_lit_check(const pcre2_code *re, const char *lits, const char *s, size_t len,
-		       pcre2_match_data *md, pcre2_match_context *mctx)
-{
-	if (pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx) >= 0) {
-		fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: a pattern whose literals (%s ...) "
-			"are not in \"%.*s\" matches it\n", lits, (int)len, s);
-		abort();
-	}
-}
-
-/* Debug builds: the parts say what the whole pattern says, and a part the
- * literals rule out does not match. */
-void ruleset_lit_check_rule(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			    ruleset_lit_text *t, pcre2_match_data *md,
-			    pcre2_match_context *mctx)
-{
-	size_t j;
-	int any = 0;
-
-	for (j = 0; j < r->nparts; j++) {
-		if (!ruleset_lit_rule_possible(ix, r, t) &&
-		    ruleset_lit_part_possible(ix, &r->parts[j], t)) {
-			fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: a rule's bit (%s) is "
-				"not set, a part's is\n", r->reason);
-			abort();
-		}
-		if (!ruleset_lit_part_possible(ix, &r->parts[j], t)) {
-			ruleset_lit_check(r->parts[j].re, r->parts[j].lits, t->text, t->len, md,
-					  mctx);
-		} else if (ruleset_lit_re_match(r->parts[j].re, t->text, t->len, md, mctx)) {
-			any = 1;
-		} else if (r->parts[j].exact) {
-			fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: an exact part (%s) found "
-				"but not matched in \"%.*s\"\n", r->parts[j].lits, (int)t->len,
-				t->text);
-			abort();
-		}
-	}
-	if (any != ruleset_lit_re_match(r->re, t->text, t->len, md, mctx)) {
-		fprintf(stderr, "bouncetag: RULESET_LIT_CHECK: the parts of a rule (%s) say %d, "
-			"the pattern not, on \"%.*s\"\n", r->reason, any, (int)t->len, t->text);
-		abort();
-	}
-}
-#endif

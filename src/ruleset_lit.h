@@ -27,8 +27,11 @@
 					 * rule j bit RULESET_LIT_BUILTIN + j */
 #define RULESET_LIT_NOBIT	(~0u)	/* a rule beyond them */
 #define RULESET_LIT_TRIBITS	14	/* the filter has 1 << 14 entries for the literals
-					 * of three bytes, as many for the longer ones */
-#define RULESET_LIT_ENTRIES	(2 << RULESET_LIT_TRIBITS)
+					 * of three to seven bytes (their first three hashed) */
+#define RULESET_LIT_OCTBITS	16	/* and 1 << 16 for the longer ones (their first
+					 * eight hashed) */
+#define RULESET_LIT_ENTRIES	((1 << RULESET_LIT_TRIBITS) + (1 << RULESET_LIT_OCTBITS))
+					/* (prank: 32-bit ranks) */
 #define RULESET_HOST_LOW	256	/* longer host names: their filter is always run */
 #define RULESET_HOST_CHARS	4	/* host literals with a byte mask (more: none has) */
 
@@ -61,6 +64,8 @@ typedef struct ruleset_rule {
 	char *host_suffix;		/* how every host host_re matches ends
 					 * (ruleset_pat_suffix()), or NULL */
 	size_t host_suffix_len;
+	char *host_prefix;		/* how every host host_re matches starts
+					 * (ruleset_pat_prefix()), or NULL */
 	uint64_t host_chars[RULESET_HOST_CHARS];	/* the bytes of each of host_lits
 					 * (ruleset_host_chars()), for a quick "not there" */
 	unsigned nhost_chars;		/* host_lits counted there; 0: none made */
@@ -80,14 +85,15 @@ typedef struct ruleset_rule {
 } ruleset_rule;
 
 /* One literal in the index: what a scan compares with the text (its
- * first eight bytes under a mask, also side by side in the packed index's
- * pkey and pkmask, and its last eight), its length and bits; its string
- * is in an array beside (read only for a literal of more than sixteen
- * bytes that matched that far). */
+ * first sixteen bytes under a mask, also side by side in the packed
+ * index's pkey, pkmask, pkey1 and pkmask1, and its last eight), its
+ * length and bits; its string is in an array beside (read only for a
+ * literal of more than twenty-four bytes that matched that far). */
 typedef struct ruleset_lit_ent {
 	uint64_t key, kmask;		/* its bytes 0..7 (as read from memory; zero past
 					 * its end), and which of those eight it has */
-	uint64_t key2;			/* its last eight bytes, when it has more */
+	uint64_t key1, kmask1;		/* the same of its bytes 8..15 */
+	uint64_t key2;			/* its last eight bytes, when it has more than 16 */
 	uint32_t rid;			/* its rule's bit (or RULESET_LIT_NOBIT) */
 	uint32_t len;			/* its length (the string: ruleset_lit_idx.lstr) */
 	uint32_t id;			/* the part's bit */
@@ -106,6 +112,11 @@ typedef struct ruleset_lit_idx {
 	unsigned nrbits;		/* rule bits in use: 0 .. nrbits-1 */
 	uint64_t always[(RULESET_LIT_RULES + 63) / 64];	/* rules always tried */
 	uint64_t hosted[(RULESET_LIT_RULES + 63) / 64];	/* rules with a host filter */
+	uint64_t *hscreen;		/* the byte pairs of every host word of the rules
+					 * with a host filter (ruleset_host_screen()) */
+	size_t nhscreen, hscreen_alloc;
+	int hscreen_open;		/* one of those rules has no host words (or no
+					 * memory): any host may match */
 	/* Packed for matching (ruleset_lit_pack(), on first use): the
 	 * literals ordered by their filter entry f (ruleset_lit_entry()),
 	 * those of the n-th entry set in tset at pent[pstart[n] ..
@@ -118,13 +129,15 @@ typedef struct ruleset_lit_idx {
 	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side: four
 					 * compared at once (each entry's run is padded to
 					 * a multiple of four with keys that match nothing) */
+	uint64_t *pkey1, *pkmask1;	/* and their key1 and kmask1 */
 	uint32_t *pstart;
-	uint16_t prank[RULESET_LIT_ENTRIES / 64];
+	uint32_t prank[RULESET_LIT_ENTRIES / 64];
 	uint64_t tset[RULESET_LIT_ENTRIES / 64];	/* a bit per filter entry that holds
 					 * a literal: the hash of the first three bytes of
-					 * each literal of three, of the first four of each
-					 * longer one (ruleset_lit_entry()): most text
-					 * positions fail this test, which reads both (4 KiB) */
+					 * each literal of three to seven, of the first eight
+					 * of each longer one (ruleset_lit_entry()): most
+					 * text positions fail this test, which reads both
+					 * (10 KiB) */
 } ruleset_lit_idx;
 
 /* One text being matched: its lowercase copy (the caller's, or made here)
@@ -155,6 +168,11 @@ void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
  * the parts' lits: index and rule are freed together. */
 void ruleset_lit_add_rule(ruleset_lit_idx *ix, ruleset_rule *r, unsigned rbit);
 
+/* Put the literals lits ("a\0b\0\0", kept by the caller while the index
+ * lives) in the index under a bit of their own, set when one of them is
+ * in a scanned text: the bit, or RULESET_LIT_NOBIT (no room). */
+unsigned ruleset_lit_add_probe(ruleset_lit_idx *ix, const char *lits);
+
 /* Pack the index for matching, when not yet (nothing on ENOMEM: the
  * scan is slower, not wrong).  The caller holds the ruleset's lock: the
  * packed state is published last, with release order. */
@@ -167,8 +185,15 @@ static inline int ruleset_lit_packed(const ruleset_lit_idx *ix)
 /* --- matching --- */
 /* low: text[0..len) with ASCII letters lowercased (nothing else changed),
  * or NULL: made here when first needed. */
-void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
-			   const char *low);
+static inline void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, size_t len,
+					 const char *low)
+{
+	t->text = text;
+	t->len = len;
+	t->low = low;
+	t->scanned = 0;
+	t->hdone = 0;
+}
 
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
@@ -210,15 +235,5 @@ static inline int ruleset_lit_part_possible(const ruleset_lit_idx *ix, const rul
 /* 1 when l[0..ll) occurs in h[0..hl) (short strings, caseless only as
  * the caller lowercased them). */
 int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll);
-
-#ifdef RULESET_LIT_CHECK
-/* Debug builds: abort when a pattern whose literals are not in s matches it. */
-void ruleset_lit_check(const pcre2_code *re, const char *lits, const char *s, size_t len,
-		       pcre2_match_data *md, pcre2_match_context *mctx);
-/* Debug builds: abort when the rule's parts and its whole pattern disagree. */
-void ruleset_lit_check_rule(const ruleset_lit_idx *ix, const ruleset_rule *r,
-			    ruleset_lit_text *t, pcre2_match_data *md,
-			    pcre2_match_context *mctx);
-#endif
 
 #endif

@@ -13,11 +13,14 @@
  *	hostile bounce cannot stall a thread; the limit applies per part.
  *	A part "^(?!.*R)" on a text with no line feed is a search for R
  *	(ruleset.c's ruleset_part_neg()): it matches when R is not found.
+ *	When only the hosted rules are asked for and no host can match
+ *	their host filters (ruleset_host_screen()), the text is not even
+ *	scanned.
  *
  * MEMORY
  *	Nothing is allocated per match: the text's scan state is on the
  *	stack, and each thread has one small pcre2_match_data (a pthread
- *	key, freed with the thread).  The ruleset is only read, but for a
+ *	key, freed with the thread; its pointer also kept thread-local).  The ruleset is only read, but for a
  *	part's JIT state, settled on its first run (ruleset_part_jit()).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -29,6 +32,7 @@
 #include "ruleset.h"
 #include "ruleset_int.h"
 #include "ruleset_host.h"
+#include "ruleset_check.h"
 
 /* Glob match of g[0..glen) against s: '*' any run, '?' one character.
  * Iterative, with one backtracking point: linear in practice, never
@@ -86,11 +90,17 @@ static void ruleset_match_key_init(void)
 	(void)pthread_key_create(&ruleset_match_md_key, ruleset_match_md_free);
 }
 
+/* This thread's match data, once made (the key's copy frees it with the
+ * thread; this one is read without a call, once per text). */
+static _Thread_local pcre2_match_data *ruleset_match_tls_md;
+
 /* This thread's match data (one pair: we only ask whether a rule matches). */
 static pcre2_match_data *ruleset_match_md(void)
 {
-	pcre2_match_data *md;
+	pcre2_match_data *md = ruleset_match_tls_md;
 
+	if (md != NULL)
+		return md;
 	pthread_once(&ruleset_match_key_once, ruleset_match_key_init);
 	md = pthread_getspecific(ruleset_match_md_key);
 	if (md == NULL) {
@@ -100,6 +110,7 @@ static pcre2_match_data *ruleset_match_md(void)
 			md = NULL;
 		}
 	}
+	ruleset_match_tls_md = md;
 	return md;
 }
 
@@ -129,10 +140,17 @@ static int ruleset_match_filters(const ruleset_rule *r, ruleset_lit_text *t, con
 
 		if (host_ctx[i] == NULL)
 			continue;
+		if (r->host_prefix != NULL && !ruleset_host_starts(host_ctx[i], r->host_prefix)) {
+#ifdef RULESET_LIT_CHECK
+			ruleset_check_re(r->host_re, r->host_prefix, host_ctx[i],
+					 strnlen(host_ctx[i], RULESET_MAX_TEXT), md, mctx);
+#endif
+			continue;	/* (not even measured) */
+		}
 		hl = ruleset_host_len(t, i, host_ctx[i]);
 		if (!ruleset_host_possible(r, t, i)) {
 #ifdef RULESET_LIT_CHECK
-			ruleset_lit_check(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
+			ruleset_check_re(r->host_re, r->host_lits, host_ctx[i], hl, md, mctx);
 #endif
 			continue;
 		}
@@ -226,7 +244,10 @@ static int ruleset_match_parts(const ruleset *rs, const ruleset_rule *r, ruleset
 enum ruleset_match_which {
 	RULESET_ALL,		/* every rule */
 	RULESET_HOSTED,		/* the rules with a host filter */
-	RULESET_UNHOSTED	/* the others (the hosted ones are known not to match) */
+	RULESET_PAIR		/* every rule, for both answers at once: the first
+				 * hosted one that matches is the answer; the first
+				 * other one that matches is kept (in *un), after which
+				 * only the hosted ones are tried */
 };
 
 /* 1 when rule r (of the kind asked for) matches: its filters, then its
@@ -254,99 +275,98 @@ static int ruleset_match_unscanned(const ruleset *rs, const ruleset_rule *r, rul
 }
 
 /* The first of rules[0..n) (their bits from base on) of the kind asked for
- * that matches, or NULL.  Once the text is scanned, only the rules whose
- * bit is set (one of their literals is there) or that are always tried are
- * visited, by their bits; before (a hosted pass that may need no scan at
- * all), each rule of the kind, its host filter first: the hosted ones by
- * their bits. */
+ * that matches, or NULL (RULESET_PAIR: *un kept as it says).  Once the
+ * text is scanned, only the rules whose bit is set (one of their literals
+ * is there) or that are always tried are visited, by their bits; before
+ * (ruleset_match(), which may stop before a rule with literals), each rule
+ * of the kind, a hosted one's host filter first. */
 static const char *ruleset_match_scan(const ruleset *rs, const ruleset_rule *rules, size_t n,
 				unsigned base, ruleset_lit_text *t, const char *status,
 				const char *reply, const char *const host_ctx[3],
-				pcre2_match_data *md, enum ruleset_match_which which)
+				pcre2_match_data *md, enum ruleset_match_which which,
+				const char **un)
 {
 	size_t i, w, lim = n;
 
 #ifdef RULESET_LIT_CHECK
 	for (i = 0; i < n; i++)
-		ruleset_lit_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
+		ruleset_check_rule(&rs->lit, &rules[i], t, md, rs->mctx);
 #endif
 	if (base == 0 && lim > RULESET_LIT_BUILTIN)
 		lim = RULESET_LIT_BUILTIN;	/* the rest have no bit */
 	if (!t->scanned) {
-		size_t bits = which == RULESET_HOSTED ? lim : 0;	/* rules walked by bits */
-
-		for (w = 0; w * 64 < bits; w++) {
-			uint64_t m = rs->lit.hosted[base / 64 + w];
-
-			if (bits - w * 64 < 64)
-				m &= ((uint64_t)1 << (bits - w * 64)) - 1;
-			for (; m != 0; m &= m - 1) {
-				const ruleset_rule *r = &rules[w * 64 + (size_t)__builtin_ctzll(m)];
-
-				if (ruleset_match_unscanned(rs, r, t, status, reply, host_ctx, md))
-					return r->reason;
-			}
-		}
-		for (i = bits; i < n; i++) {
+		for (i = 0; i < n; i++) {
 			const ruleset_rule *r = &rules[i];
 
-			if ((which == RULESET_HOSTED && r->host_re == NULL) ||
-			    (which == RULESET_UNHOSTED && r->host_re != NULL))
+			if (r->host_re == NULL &&
+			    (which == RULESET_HOSTED || (which == RULESET_PAIR && *un != NULL)))
 				continue;
-			if (ruleset_match_unscanned(rs, r, t, status, reply, host_ctx, md))
+			if (!ruleset_match_unscanned(rs, r, t, status, reply, host_ctx, md))
+				continue;
+			if (which != RULESET_PAIR || r->host_re != NULL)
 				return r->reason;
+			*un = r->reason;
 		}
 		return NULL;
 	}
 	for (w = 0; w * 64 < lim; w++) {
-		const uint64_t *hosted = &rs->lit.hosted[base / 64 + w];
+		uint64_t hosted = rs->lit.hosted[base / 64 + w];
 		uint64_t m = t->rposs[base / 64 + w] | rs->lit.always[base / 64 + w];
 
-		if (which == RULESET_HOSTED)
-			m &= *hosted;
-		else if (which == RULESET_UNHOSTED)
-			m &= ~*hosted;
+		if (which == RULESET_HOSTED || (which == RULESET_PAIR && *un != NULL))
+			m &= hosted;
 		if (lim - w * 64 < 64)
 			m &= ((uint64_t)1 << (lim - w * 64)) - 1;
-		for (; m != 0; m &= m - 1) {
+		while (m != 0) {
 			const ruleset_rule *r = &rules[w * 64 + (size_t)__builtin_ctzll(m)];
 
-			if (ruleset_match_rule(rs, r, t, status, reply, host_ctx, md))
+			m &= m - 1;
+			if (!ruleset_match_rule(rs, r, t, status, reply, host_ctx, md))
+				continue;
+			if (which != RULESET_PAIR || r->host_re != NULL)
 				return r->reason;
+			*un = r->reason;	/* unless a hosted rule matches */
+			m &= hosted;
 		}
 	}
 	for (i = lim; i < n; i++) {
 		const ruleset_rule *r = &rules[i];
 
-		if ((which == RULESET_HOSTED && r->host_re == NULL) ||
-		    (which == RULESET_UNHOSTED && r->host_re != NULL))
+		if (r->host_re == NULL &&
+		    (which == RULESET_HOSTED || (which == RULESET_PAIR && *un != NULL)))
 			continue;
-		if (ruleset_match_rule(rs, r, t, status, reply, host_ctx, md))
-			return r->reason;	/* always tried: no bit */
+		if (!ruleset_match_rule(rs, r, t, status, reply, host_ctx, md))
+			continue;	/* always tried: no bit */
+		if (which != RULESET_PAIR || r->host_re != NULL)
+			return r->reason;
+		*un = r->reason;
 	}
 	return NULL;
 }
 
 /* The first rule of the given kind that matches: administrator rules, then
- * the built-in ones. */
+ * the built-in ones (RULESET_PAIR: *un, NULL at first, kept across both). */
 static const char *ruleset_match_scan_all(const ruleset *rs, ruleset_lit_text *t,
 				    const char *status, const char *reply,
 				    const char *const host_ctx[3], pcre2_match_data *md,
-				    enum ruleset_match_which which)
+				    enum ruleset_match_which which, const char **un)
 {
-	const char *reason;
+	const char *reason = NULL;
 
-	reason = ruleset_match_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status, reply,
-			      host_ctx, md, which);
+	if (rs->nadmin > 0)	/* (most rulesets have none) */
+		reason = ruleset_match_scan(rs, rs->admin, rs->nadmin, RULESET_LIT_BUILTIN, t, status,
+					    reply, host_ctx, md, which, un);
 	if (reason == NULL)
 		reason = ruleset_match_scan(rs, rs->builtin, rs->nbuiltin, 0, t, status, reply, host_ctx,
-				      md, which);
+				      md, which, un);
 	return reason;
 }
 
-/* Clamp the text and set up *t; the match data, or NULL (no memory). */
-static pcre2_match_data *ruleset_match_begin(const ruleset *rs, const char *text, size_t len,
-				       const char *low, ruleset_lit_text *t)
+/* Clamp the text and set up *t; the match data, or NULL (no memory).  In
+ * line: a call less per text. */
+__attribute__((always_inline)) static inline pcre2_match_data *
+ruleset_match_begin(const ruleset *rs, const char *text, size_t len, const char *low,
+		    ruleset_lit_text *t)
 {
 	if (rs == NULL || text == NULL)
 		return NULL;
@@ -366,21 +386,58 @@ const char *ruleset_match(const ruleset *rs, const char *text, size_t len,
 
 	if (md == NULL)
 		return NULL;
-	return ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_ALL);
+	return ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_ALL, NULL);
 }
 
 const char *ruleset_match_hosted(const ruleset *rs, const char *text, size_t len,
 				 const char *status, const char *replycode,
 				 const char *const host_ctx[3])
 {
-	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL);
+	return ruleset_match_pair(rs, text, len, NULL, status, replycode, host_ctx, NULL, NULL);
+}
+
+#ifdef RULESET_LIT_CHECK
+/* Check builds: hosts the screen rules out match no host filter. */
+static void ruleset_match_check_screen(const ruleset *rs, const char *const host_ctx[3],
+				       pcre2_match_data *md)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < rs->nadmin + rs->nbuiltin; i++) {
+		const ruleset_rule *r = i < rs->nadmin ? &rs->admin[i] : &rs->builtin[i - rs->nadmin];
+
+		for (k = 0; r->host_re != NULL && host_ctx != NULL && k < 3; k++)
+			if (host_ctx[k] != NULL)
+				ruleset_check_re(r->host_re, r->host_lits, host_ctx[k],
+						 strnlen(host_ctx[k], RULESET_MAX_TEXT), md, rs->mctx);
+	}
+}
+#endif
+
+/* The probes the scan of t did not see cleared in *probes. */
+static void ruleset_match_probes(const ruleset *rs, const ruleset_lit_text *t, unsigned *probes)
+{
+	int k;
+
+	if (rs->probes_first) {		/* bit k is probe k's */
+		*probes &= (unsigned)t->poss[0] | ~((1u << RULESET_NPROBES) - 1);
+		return;
+	}
+	for (k = 0; k < RULESET_NPROBES; k++) {
+		unsigned id = rs->probe_id[k];
+
+		if (id != RULESET_LIT_NOBIT && !(t->poss[id / 64] >> (id % 64) & 1))
+			*probes &= ~(1u << k);
+	}
 }
 
 /* Hosted rules first; when none matches, the first rule that matches is an
- * unhosted one (or none): the second scan skips the hosted rules. */
+ * unhosted one (or none): both found in one walk. */
 const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 			       const char *low, const char *status, const char *replycode,
-			       const char *const host_ctx[3], const char **any)
+			       const char *const host_ctx[3], const char **any,
+			       unsigned *probes)
 {
 	ruleset_lit_text t;
 	pcre2_match_data *md = ruleset_match_begin(rs, text, len, low, &t);
@@ -390,11 +447,35 @@ const char *ruleset_match_pair(const ruleset *rs, const char *text, size_t len,
 		*any = NULL;
 	if (md == NULL)
 		return NULL;
-	if (any != NULL)
-		ruleset_lit_scan(&rs->lit, &t);	/* needed anyway: the bits go first */
-	hosted = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md, RULESET_HOSTED);
-	if (hosted == NULL && any != NULL)
-		*any = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md,
-					RULESET_UNHOSTED);
+	/* only the hosted rules asked for, and no host holds the words of
+	 * their host filters (most are no provider's): none can match, the
+	 * text is not scanned (the probes are left alone) */
+	if (any == NULL && !ruleset_host_screen(&rs->lit, host_ctx)) {
+#ifdef RULESET_LIT_CHECK
+		ruleset_match_check_screen(rs, host_ctx, md);
+#endif
+		return NULL;
+	}
+	/* the scan first, even when only the hosted rules are asked for: its
+	 * bits choose the few hosted rules to try (each hosted rule's host
+	 * filter tried first, to spare the scan, cost more than it), and it
+	 * tells the probes */
+	ruleset_lit_scan(&rs->lit, &t);
+	/* both asked for: one walk over the rules (RULESET_PAIR): a hosted
+	 * rule that matches wins, else the first rule that matches */
+	if (any != NULL) {
+		const char *un = NULL;
+
+		hosted = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md,
+						RULESET_PAIR, &un);
+		if (hosted == NULL)
+			*any = un;
+	} else {
+		hosted = ruleset_match_scan_all(rs, &t, status, replycode, host_ctx, md,
+						RULESET_HOSTED, NULL);
+	}
+	/* the whole text was scanned: RULESET_MAX_TEXT bytes at most */
+	if (probes != NULL && t.scanned && t.len == len)
+		ruleset_match_probes(rs, &t, probes);
 	return hosted;
 }

@@ -10,7 +10,8 @@
  *	in one part always run); ruleset_pat_exact() tells a part that is
  *	its one word, ruleset_pat_expand() lists the strings of a part that
  *	is a small finite set of them (then too finding one is matching);
- *	ruleset_pat_suffix() reads the end a host pattern requires.  The
+ *	ruleset_pat_suffix() and ruleset_pat_prefix() read the end and the
+ *	start a host pattern requires.  The
  *	index of the words and the matching are ruleset_lit.c's and
  *	ruleset.c's; the -DRULESET_LIT_CHECK build checks what is read here.
  *
@@ -731,6 +732,71 @@ char *ruleset_pat_suffix(const char *pattern)
 		if (pattern[i] == '\\')
 			i++;
 		out[k++] = (char)((unsigned)(pattern[i] - 'A') < 26u ? pattern[i] + 32 : pattern[i]);
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* The start every subject of a host pattern has: a pattern that starts
+ * with '^' and a run of plain bytes (letters, digits, '-', '_', "\\." a
+ * dot; a byte a quantifier follows is not taken), and has no top-level
+ * alternative (the pattern is compiled without PCRE2_MULTILINE: '^' is
+ * the subject's start).  Letters lowercased; NULL when there is none or
+ * no memory. */
+char *ruleset_pat_prefix(const char *pattern)
+{
+	size_t n = strlen(pattern), i, k, depth = 0;
+	char *out;
+
+	if (n < 2 || pattern[0] != '^' || strstr(pattern, "(?") != NULL ||
+	    strstr(pattern, "\\Q") != NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {	/* (as ruleset_pat_suffix() reads it) */
+		if (pattern[i] == '\\') {
+			i++;
+		} else if (pattern[i] == '[') {
+			size_t j = i + 1;
+
+			if (j < n && pattern[j] == '^')
+				j++;
+			if (j < n && pattern[j] == ']')
+				j++;
+			for (; j < n && pattern[j] != ']'; j++)
+				if (pattern[j] == '\\')
+					j++;
+			if (j >= n)
+				return NULL;
+			i = j;
+		} else if (pattern[i] == '(') {
+			depth++;
+		} else if (pattern[i] == ')') {
+			if (depth-- == 0)
+				return NULL;
+		} else if (pattern[i] == '|' && depth == 0) {
+			return NULL;	/* another alternative need not start so */
+		}
+	}
+	if (i != n || depth != 0 || (out = malloc(n)) == NULL)
+		return NULL;
+	for (i = 1, k = 0; i < n;) {
+		unsigned char c = (unsigned char)pattern[i];
+		size_t w = 1;	/* the item's bytes */
+
+		if (c == '\\' && i + 1 < n && pattern[i + 1] == '.') {
+			c = '.';
+			w = 2;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+			break;
+		}
+		if (i + w < n && strchr("?*+{", pattern[i + w]) != NULL)
+			break;		/* optional or repeated: not taken */
+		out[k++] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+		i += w;
+	}
+	if (k == 0) {
+		free(out);
+		return NULL;
 	}
 	out[k] = '\0';
 	return out;

@@ -24,6 +24,11 @@ char *ruleset_pat_expand(const char *p, size_t n);
  * when there is none to be read; '$' also matches before a final newline. */
 char *ruleset_pat_suffix(const char *pattern);
 
+/* The start every subject of a host pattern has ("^mx\\.example\\.": "mx.example."),
+ * lowercased (malloc'd, the caller frees it), or NULL when there is none to
+ * be read. */
+char *ruleset_pat_prefix(const char *pattern);
+
 /* 1 when the pattern p (n bytes, NUL-terminated) is a plain word and lits
  * (ruleset_pat_lits() of it) is that word alone: finding the literal is
  * matching the pattern. */

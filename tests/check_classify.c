@@ -16,6 +16,7 @@
 #include "rules_builtin.h"
 #include "ruleset.h"
 #include "ruleset_int.h"
+#include "ruleset_host.h"
 #include "ruleset_pat.h"
 
 /* Classify one recipient with the built-in ruleset. */
@@ -484,6 +485,35 @@ static bt_rcpt run_report(const char *format, const char *from, const char *subj
 	return rc;
 }
 
+/* A filtering gateway's phrase is found at every place in the field, in
+ * either case, around the vector blocks' edges (classify.c looks sixteen
+ * places at a time with SSE2, one by one without: both builds run this),
+ * and not when the field ends inside it. */
+START_TEST(test_gateway_phrase_places)
+{
+	static const char phrase[] = "Mail Deliver System";
+	char from[96];
+	size_t at, pl = sizeof(phrase) - 1;
+	int cut;
+
+	for (at = 0; at + pl + 2 < sizeof(from); at++)
+		for (cut = 0; cut < 2; cut++) {
+			bt_rcpt rc;
+			size_t k;
+
+			memset(from, 'x', at);
+			for (k = 0; k < pl; k++)	/* mixed case */
+				from[at + k] = (char)((at + k) % 2 ? phrase[k] : phrase[k] ^
+					(((unsigned)(phrase[k] | 0x20) - 'a') < 26u ? 0x20 : 0));
+			from[at + pl - (size_t)cut] = '\0';	/* cut: the last letter missing */
+			rc = run_report("text", from, "Returned Mail: User unknown", NULL,
+					"[User unknown]");
+			ck_assert_msg(strcmp(rc.reason, cut ? "userunknown" : "filtered") == 0,
+				      "phrase at %zu (cut %d): %s", at, cut, rc.reason);
+		}
+}
+END_TEST
+
 /* "User unknown" means a bad mailbox only when it answered RCPT TO. */
 START_TEST(test_unknown_outside_rcpt)
 {
@@ -838,6 +868,137 @@ START_TEST(test_lit_scan_levels)
 }
 END_TEST
 
+/* The probes ruleset_match_pair() reports: a phrase whose bit it clears
+ * is nowhere in the text (what strstr() tells), on random texts made of
+ * the phrases, pieces of them and other bytes; for a text cut to
+ * RULESET_MAX_TEXT nothing is cleared. */
+START_TEST(test_probes)
+{
+	const ruleset *rs = ruleset_builtin();
+	static char buf[RULESET_MAX_TEXT + 64];
+	unsigned seed = 777;
+	int i, k;
+
+	for (i = 0; i < 3000; i++) {
+		size_t n = 1 + (size_t)rand_r(&seed) % (i % 100 == 0 ? RULESET_MAX_TEXT : 200), j = 0;
+		const char *any;
+		unsigned probes = ~0u;
+
+		while (j < n) {
+			int r = rand_r(&seed);
+			const char *l = ruleset_probe_phrases[(r >> 4) % RULESET_NPROBES];
+			size_t ll = strlen(l);
+
+			if ((r & 3) == 0) {	/* a phrase, whole or cut */
+				if (r & 4)
+					ll--;
+				if (ll > n - j)
+					ll = n - j;
+				memcpy(buf + j, l, ll);
+				j += ll;
+			} else {
+				buf[j++] = " aeilnrt:"[(r >> 3) % 9];
+			}
+		}
+		buf[n] = '\0';
+		(void)ruleset_match_pair(rs, buf, n, buf, "", "", (const char *const[3]){ 0 }, &any,
+					 &probes);
+		for (k = 0; k < RULESET_NPROBES; k++)
+			if (!(probes >> k & 1))
+				ck_assert_msg(strstr(buf, ruleset_probe_phrases[k]) == NULL,
+					      "probe %d cleared, \"%s\" there", k,
+					      ruleset_probe_phrases[k]);
+		probes = ~0u;	/* only the hosted rules asked for: the same */
+		(void)ruleset_match_pair(rs, buf, n, buf, "", "", (const char *const[3]){ 0 }, NULL,
+					 &probes);
+		for (k = 0; k < RULESET_NPROBES; k++)
+			if (!(probes >> k & 1))
+				ck_assert(strstr(buf, ruleset_probe_phrases[k]) == NULL);
+	}
+	/* a text longer than the scan: nothing cleared */
+	memset(buf, 'a', RULESET_MAX_TEXT + 10);
+	buf[RULESET_MAX_TEXT + 10] = '\0';
+	{
+		const char *any;
+		unsigned probes = ~0u;
+
+		(void)ruleset_match_pair(rs, buf, RULESET_MAX_TEXT + 10, buf, "", "",
+					 (const char *const[3]){ 0 }, &any, &probes);
+		ck_assert_uint_eq(probes, ~0u);
+	}
+	/* a text with none of them clears them all */
+	{
+		const char *any;
+		unsigned probes = ~0u;
+
+		(void)ruleset_match_pair(rs, "nothing to see", 14, "nothing to see", "", "",
+					 (const char *const[3]){ 0 }, &any, &probes);
+		ck_assert_uint_eq(probes & ((1u << RULESET_NPROBES) - 1), 0);
+	}
+}
+END_TEST
+
+/* The host screen (ruleset_host_screen()) never rules out a host that a
+ * host filter matches: random hosts made of the filters' words, pieces
+ * of them, either case and other bytes, each tried alone. */
+START_TEST(test_host_screen)
+{
+	const ruleset *rs = ruleset_builtin();
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	static const char *const words[] = {
+		"orange", "wanadoo", ".fr", "yahoodns.net", "ezweb.ne.jp", "au.com",
+		"docomo.ne.jp", "inbound-smtp.", ".amazonaws.com", "googlegroups.com", "mx.",
+	};
+	unsigned seed = 4711;
+	int i, screened = 0, nmatched = 0;
+	size_t j;
+
+	ck_assert_ptr_nonnull(md);
+	ck_assert_uint_gt(rs->lit.nhscreen, 0);
+	for (i = 0; i < 20000; i++) {
+		char host[64];
+		size_t n = 0, want = 1 + (size_t)rand_r(&seed) % 40;
+		const char *h3[3] = { NULL, NULL, NULL };
+		int matched = 0;
+
+		while (n < want) {
+			int r = rand_r(&seed);
+
+			if ((r & 3) == 0) {	/* a word, whole or cut, in either case */
+				const char *w = words[(size_t)(r >> 4) % (sizeof(words) / sizeof(words[0]))];
+				size_t k, wl = strlen(w) - ((r & 4) ? 1 : 0);
+
+				for (k = 0; k < wl && n < sizeof(host) - 1; k++)
+					host[n++] = (r & 8) && w[k] >= 'a' && w[k] <= 'z' ? w[k] - 32 : w[k];
+			} else {
+				host[n++] = "abcmnox.-\n"[(r >> 3) % 10];
+			}
+			if (n >= sizeof(host) - 1)
+				break;
+		}
+		host[n] = '\0';
+		h3[(size_t)i % 3] = host;
+		for (j = 0; j < rs->nbuiltin; j++)
+			if (rs->builtin[j].host_re != NULL &&
+			    pcre2_match(rs->builtin[j].host_re, (PCRE2_SPTR)host, n, 0, 0, md, NULL) >= 0)
+				matched = 1;
+		nmatched += matched;
+		if (!ruleset_host_screen(&rs->lit, h3)) {
+			screened++;
+			ck_assert_msg(!matched, "host \"%s\" screened out, a filter matches it", host);
+		}
+	}
+	ck_assert_int_gt(screened, 0);
+	ck_assert_int_gt(nmatched, 0);
+	/* no hosts: nothing to match */
+	ck_assert_int_eq(ruleset_host_screen(&rs->lit, NULL), 0);
+	ck_assert_int_eq(ruleset_host_screen(&rs->lit, (const char *const[3]){ "", NULL, "" }), 0);
+	ck_assert_int_eq(ruleset_host_screen(&rs->lit,
+					     (const char *const[3]){ NULL, "mx1.Orange.FR", NULL }), 1);
+	pcre2_match_data_free(md);
+}
+END_TEST
+
 /* --- the ruleset ------------------------------------------------------- */
 
 static bt_rcpt run_rs(const ruleset *rs, const char *status, const char *diag,
@@ -1147,6 +1308,64 @@ START_TEST(test_pat_expand)
 }
 END_TEST
 
+/* The start a host filter requires (ruleset_pat_prefix()), read only
+ * where it is sure, and the hosts it lets through: any case. */
+START_TEST(test_host_prefix)
+{
+	static const struct { const char *pattern, *prefix; } pfx[] = {
+		{ "^googlegroups\\.com$", "googlegroups.com" },
+		{ "^inbound-smtp\\.[a-z0-9-]+\\.amazonaws\\.com$", "inbound-smtp." },
+		{ "^MX_1\\.Example", "mx_1.example" },
+		{ "^ab?c", "a" },			/* an optional byte ends it */
+		{ "^ab*c", "a" },
+		{ "^ab+c", "a" },
+		{ "^ab{2}c", "a" },
+		{ "^a\\.?b", "a" },
+		{ "^a.b", "a" },
+		{ "^\\x61b", NULL },			/* an escape */
+		{ "^\\db", NULL },
+		{ "^(a|b)c", NULL },
+		{ "^a|b", NULL },			/* another alternative */
+		{ "(^|\\.)orange\\.fr$", NULL },
+		{ "(?i)^abc", NULL },
+		{ "^", NULL },
+		{ "mx\\.example", NULL },		/* no start anchor */
+	};
+	char err[256];
+	ruleset *rs;
+	size_t i;
+
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+		char *got = ruleset_pat_prefix(pfx[i].pattern);
+
+		if (pfx[i].prefix == NULL)
+			ck_assert_msg(got == NULL, "%s: %s", pfx[i].pattern, got);
+		else
+			ck_assert_str_eq(got, pfx[i].prefix);
+		free(got);
+	}
+	rs = ruleset_new(err, sizeof(err));
+	ck_assert_int_eq(ruleset_add_rule(rs, "go away", "suspend", "^Mx\\.example\\.", NULL,
+					  err, sizeof(err)), 0);
+	{
+		const char *h[3] = { "MX.EXAMPLE.COM", NULL, NULL };
+
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+		h[0] = "mx.example.";
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+		h[0] = "mx.example";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[0] = "amx.example.com";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[0] = "";
+		ck_assert_ptr_null(ruleset_match_hosted(rs, "go away", 7, "", "", h));
+		h[2] = "mX.eXample.org";
+		ck_assert_str_eq(ruleset_match_hosted(rs, "go away", 7, "", "", h), "suspend");
+	}
+	ruleset_free(rs);
+}
+END_TEST
+
 /* The end a host filter requires (ruleset_pat_suffix()), read only where
  * it is sure, and the hosts it lets through: any case, and '$' before a
  * final newline. */
@@ -1341,6 +1560,7 @@ static Suite *classify_suite(void)
 	TCase *tr = tcase_create("ruleset");
 
 	tcase_add_test(tc, test_hard_rule);
+	tcase_add_test(tc, test_gateway_phrase_places);
 	tcase_add_test(tc, test_class_map);
 	tcase_add_test(tc, test_builtin_patterns_compile);
 	tcase_add_test(tc, test_synthetic_table);
@@ -1363,9 +1583,12 @@ static Suite *classify_suite(void)
 	tcase_add_test(tr, test_admin_rule_wins);
 	tcase_add_test(tr, test_prefilter);
 	tcase_add_test(tr, test_lit_scan_levels);
+	tcase_add_test(tr, test_probes);
+	tcase_add_test(tr, test_host_screen);
 	tcase_add_test(tr, test_status_filter);
 	tcase_add_test(tr, test_host_filter);
 	tcase_add_test(tr, test_host_suffix);
+	tcase_add_test(tr, test_host_prefix);
 	tcase_add_test(tr, test_pat_expand);
 	tcase_add_test(tr, test_bad_rules);
 	tcase_add_test(tr, test_add_code);

@@ -153,7 +153,7 @@ START_TEST(test_syntax_checks)
 }
 END_TEST
 
-/* Every row is found by the binary search (so the table is sorted), codes
+/* Every row is found by the lookup, the table is sorted, codes
  * are unique and well-formed, reasons are known names. */
 START_TEST(test_table_consistent)
 {

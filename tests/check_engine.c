@@ -18,6 +18,7 @@
 #include "result.h"
 #include "fieldname.h"
 #include "detect.h"
+#include "mime.h"
 #include <strings.h>
 
 static char *
@@ -862,6 +863,151 @@ START_TEST(test_name_span)
 }
 END_TEST
 
+/* A Content-Type's signal as detect.c read it before it read only what
+ * the signal needs: mime_type(), then mime_param() for a report. */
+static unsigned
+ref_content_type(const char *value)
+{
+	char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
+
+	mime_type(value, type, sizeof(type));
+	if (strcmp(type, "multipart/report") == 0) {
+		mime_param(value, "report-type", rt, sizeof(rt));
+		if (strcasecmp(rt, "delivery-status") == 0 ||
+		    strcasecmp(rt, "global-delivery-status") == 0)
+			return DETECT_REPORT_DSN;
+		if (strcasecmp(rt, "feedback-report") == 0)
+			return DETECT_REPORT_ARF;
+		if (strcasecmp(rt, "disposition-notification") == 0 ||
+		    strcasecmp(rt, "tlsrpt") == 0)
+			return DETECT_NOT_BOUNCE;
+		return DETECT_REPORT;
+	}
+	if (strncmp(type, "multipart/", 10) == 0)
+		return DETECT_MULTIPART;
+	if (strncmp(type, "text/", 5) == 0)
+		return DETECT_TEXT;
+	return 0;
+}
+
+/* detect_header() of Content-Type values built at random of the pieces
+ * that matter against ref_content_type(). */
+START_TEST(test_detect_content_type)
+{
+	static const char *const types[] = {
+		"multipart/report", "Multipart/Mixed", "MULTIPART/REPORT",
+		"multipart/Report", "text/plain", "TEXT/", "text", "multipart/",
+		"multipart", "multipart/reportx", "multipart/repor", "x", "/",
+		"", " multipart/report", "\n\tmultipart/report", "\vmultipart/report",
+		"application/pdf", "message/rfc822", "html", "Text/HTML",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/y",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/y",
+	};
+	static const char *const seps[] = {
+		";", "; ", ";\t", ";\r\n ", " ", "", ";;", "\n\t;", " ; ", "\v", "\f;",
+	};
+	static const char *const names[] = {
+		"report-type", "Report-Type", "REPORT-TYPE", "report-typ",
+		"report-typex", "boundary", "r", "",
+	};
+	static const char *const eqs[] = { "=", " = ", "\t=", "", " ", "==", "=\n " };
+	static const char *const values[] = {
+		"delivery-status", "Delivery-Status", "global-delivery-status",
+		"feedback-report", "FEEDBACK-REPORT", "disposition-notification",
+		"tlsrpt", "TLSRPT", "tlsrpt2", "delivery-statu", "\"delivery-status\"",
+		"\"tlsrpt", "\"a;b\"", "\"a\\\"b\"", "abc", "", "x y", "a;b",
+		"delivery-status\r", "delivery-status\v",
+		"0123456789012345678901234567890123456789012345678901234567890123"
+		"4567890123456789012345678901234567890123456789",
+	};
+#define DCT_PICK(a)	(a)[(seed >> 16) % (sizeof(a) / sizeof((a)[0]))]
+	char ct[1100];
+	unsigned seed = 4242, round;
+
+	for (round = 0; round < 60000; round++) {
+		size_t len = 0, np, i, j;
+
+		seed = seed * 1103515245u + 12345u;
+		np = (seed >> 16) % 4;
+		for (i = 0; i <= np * 4; i++) {
+			const char *pc;
+			size_t k;
+
+			seed = seed * 1103515245u + 12345u;
+			if (i == 0)
+				pc = DCT_PICK(types);
+			else if ((seed >> 8) % 16 == 0)
+				pc = DCT_PICK(values);
+			else {
+				j = (i - 1) % 4;
+				pc = j == 0 ? DCT_PICK(seps) : j == 1 ? DCT_PICK(names) :
+				     j == 2 ? DCT_PICK(eqs) : DCT_PICK(values);
+			}
+			k = strlen(pc);
+			if (len + k > 1024)
+				break;
+			memcpy(ct + len, pc, k);
+			len += k;
+		}
+		ct[len] = '\0';
+		ck_assert_msg(detect_header("Content-Type", ct) == ref_content_type(ct),
+			      "Content-Type: \"%s\"", ct);
+		{	/* what engine.c asks of a returned message's */
+			char type[MIME_TYPE_MAX], rt[MIME_PARAM_MAX];
+			int ds = 0;
+
+			mime_type(ct, type, sizeof(type));
+			if (strcmp(type, "multipart/report") == 0) {
+				mime_param(ct, "report-type", rt, sizeof(rt));
+				ds = strcasecmp(rt, "delivery-status") == 0;
+			}
+			ck_assert_int_eq(detect_dsn_report(ct, len), ds);
+		}
+		/* by its length too (engine_header_nl()'s way) */
+		ck_assert_uint_eq(detect_field_nl(FN_CONTENT_TYPE, "Content-Type",
+						  ct, len, (size_t)-1),
+				  ref_content_type(ct));
+	}
+}
+END_TEST
+
+/* A sender (Return-Path, envelope) with "mailer-daemon" in any case at
+ * any place: null, but past the first 511 bytes (detect.c's cut). */
+START_TEST(test_detect_sender)
+{
+	static const char *const words[] = {
+		"mailer-daemon", "MAILER-DAEMON", "Mailer-Daemon", "mAILER-dAEMON",
+		"mailer-daemo", "mailer_daemon", "nailer-daemon",
+	};
+	char v[600], f[700];
+	size_t w, at, n;
+
+	for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		for (at = 0; at < 520; at += at < 40 ? 1 : 37) {
+			size_t k = strlen(words[w]);
+			unsigned want;
+
+			memset(v, 'x', at);
+			memcpy(v + at, words[w], k);
+			n = at + k;
+			v[n] = '\0';
+			want = w < 4 && n <= 511 ? DETECT_NULL_SENDER :
+			       DETECT_SENDER_KNOWN;
+			ck_assert_uint_eq(detect_sender(v), want);
+			ck_assert_uint_eq(detect_field_nl(FN_RETURN_PATH,
+							  "Return-Path", v, n,
+							  (size_t)-1), want);
+			snprintf(f, sizeof(f), "<%s>", v);
+			ck_assert_uint_eq(detect_header("Return-Path", f),
+					  w < 4 && n + 1 <= 511 ?
+					  DETECT_NULL_SENDER : DETECT_SENDER_KNOWN);
+		}
+	ck_assert_uint_eq(detect_sender("<>"), DETECT_NULL_SENDER);
+	ck_assert_uint_eq(detect_sender(" "), DETECT_NULL_SENDER);
+	ck_assert_uint_eq(detect_sender("a@b"), DETECT_SENDER_KNOWN);
+}
+END_TEST
+
 /* The word tables of detect.c move a window along the value, by more than
  * a byte where no word can start: words at every offset of a filler that
  * holds none (digits), in any case, are still found. */
@@ -1124,6 +1270,28 @@ START_TEST(test_fieldname_id)
 			ck_assert_int_ne(fieldname_id(name, n), known[i].id);
 		}
 	}
+	/* the lookup of parameter-name bytes only (the rawfeed's) as the
+	 * other: every known name in two cases with each byte in turn made
+	 * each such byte */
+	for (i = 0; i < nk; i++) {
+		unsigned b;
+
+		n = strlen(known[i].lc);
+		for (k = 0; k < 2; k++)
+			for (j = 0; j < n; j++)
+				for (b = 0; b < 256; b++) {
+					size_t q;
+
+					if (!(fieldname_byte[b] & FIELDNAME_PARAM))
+						continue;
+					memcpy(name, known[i].lc, n + 1);
+					for (q = 0; k == 1 && q < n; q++)
+						name[q] = (char)toupper((unsigned char)name[q]);
+					name[j] = (char)b;
+					ck_assert_int_eq(fieldname_id_token_inline(name, n),
+							 fieldname_id(name, n));
+				}
+	}
 	ck_assert_int_eq(fieldname_id("x-mailer-extra", 14), FN_OTHER);
 	ck_assert_int_eq(fieldname_id("X", 1), FN_OTHER);
 	ck_assert_int_eq(fieldname_id("", 0), FN_OTHER);
@@ -1159,6 +1327,8 @@ engine_suite(void)
 	tcase_add_loop_test(tc, test_header_inplace, 0, 3);
 	tcase_add_loop_test(tc, test_name_span, 0, 3);
 	tcase_add_test(tc, test_detect_words);
+	tcase_add_test(tc, test_detect_content_type);
+	tcase_add_test(tc, test_detect_sender);
 	tcase_add_test(tc, test_result_helpers);
 	tcase_add_test(tc, test_result_arena);
 	tcase_add_test(tc, test_fieldname_id);
