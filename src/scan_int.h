@@ -224,10 +224,10 @@ scan_at_next(const scan_doc *d, size_t *k, size_t from)
 }
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
-/* For tests: every field and phrase that starts a cut line starts with a
- * byte of the table that lets most lines skip the comparison (1), or not
- * (0). */
-int scan_cut_first_ok(void);
+/* For tests: every field and phrase that starts a cut line, in lower and
+ * upper case, passes the test of its first four bytes that lets most
+ * lines skip the comparison (1), or not (0). */
+int scan_cut_keys_ok(void);
 void scan_doc_free(scan_doc *d);
 /* The lines after the cut line, one at a time: scan_after_next() sets
  * the next one (only s and len) and returns 1, at most max of them, else

@@ -13,6 +13,7 @@
  * candidate's buffer.  Lines point into the caller's text, which must
  * outlive the scan_doc.
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,35 +59,61 @@ static const struct scan_str scan_cut_field_list[] = {
 	SCAN_STR("dkim-signature:"), SCAN_STR("x-received:"),
 	SCAN_STR("arc-seal:"), SCAN_STR("delivered-to:"), { NULL, 0 }
 };
-static scan_prefixes scan_cut_phrases = SCAN_PREFIXES(scan_cut_phrase_list);
-static scan_prefixes scan_cut_fields = SCAN_PREFIXES(scan_cut_field_list);
 
 /* isspace() of the C locale, as a table (every line is trimmed). */
 #define SCAN_SP(c)	((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\v' || \
 			 (c) == '\f' || (c) == '\r')
 const unsigned char scan_space[256] = SCAN_TABLE256(SCAN_SP);
 
-/*
- * The bytes that a cut line's trimmed view (l->t) can start with: the
- * first byte, in either case, of every field and phrase above, and the
- * lead bytes dropped before a phrase ('-', '=', '|'; ' ' cannot start
- * l->t).  A field is compared at l->s, which is l->t when the line does
- * not start with white space, and cannot match when it does (every field
- * starts with a letter).  So a line whose l->t starts with another byte is
- * no cut, and most lines are told so by this table alone (tests call
- * scan_cut_first_ok()).
- */
-#define SCAN_CUT0(c)	(((c) | 0x20) == 'a' || ((c) | 0x20) == 'b' || \
-			 ((c) | 0x20) == 'c' || ((c) | 0x20) == 'd' || \
-			 ((c) | 0x20) == 'i' || ((c) | 0x20) == 'm' || \
-			 ((c) | 0x20) == 'o' || ((c) | 0x20) == 'r' || \
-			 ((c) | 0x20) == 't' || ((c) | 0x20) == 'u' || \
-			 ((c) | 0x20) == 'x' || (c) == '-' || (c) == '=' || \
-			 (c) == '|')
-static const unsigned char scan_cut_first[256] = SCAN_TABLE256(SCAN_CUT0);
+/* The bytes dropped before a phrase is compared. */
+static const unsigned char scan_cut_lead[256] = {
+	['-'] = 1, ['='] = 1, [' '] = 1, ['|'] = 1
+};
 
-int
-scan_cut_first_ok(void)
+/*
+ * Is a line the cut?  Every field and phrase above is four bytes long at
+ * least, and a line can be a cut only if its trimmed view (l->t), after
+ * the lead bytes dropped before a phrase, starts with the first four of
+ * one of them, in any case.  (A field is compared at l->s, which is that
+ * view when the line starts with neither white space nor a lead byte, and
+ * cannot match when it does: every field starts with a letter.)  So the
+ * four bytes there, each | 0x20 (the two cases of a letter alike; some
+ * other bytes join, '\r' and '-' say, which the comparison then rejects),
+ * are hashed (8 bits) to the strings whose first four bytes hash so
+ * (scan_cut_by[]), and only those are compared: most lines are told by
+ * one look-up (tests call scan_cut_keys_ok()).
+ */
+#define SCAN_CUT_N	24	/* fields and phrases (at most 32) */
+static struct {
+	const char *s;		/* lowercase, 8 bytes long at least */
+	size_t n;
+	int field;		/* compared at l->s, else after the lead */
+	uint64_t lo8, fold8;	/* the first eight bytes, and 0x20 where
+				 * they are letters: (x | fold8) == lo8 */
+} scan_cut_str[SCAN_CUT_N];
+static size_t scan_cut_n;
+static uint32_t scan_cut_by[256];	/* bit k: scan_cut_str[k] */
+static pthread_once_t scan_cut_once = PTHREAD_ONCE_INIT;
+
+static inline uint32_t
+scan_cut_key(const char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w | 0x20202020u;
+}
+
+static inline unsigned
+scan_cut_hash(uint32_t w)
+{
+	return (uint32_t)(w * 2654435761u) >> 24;
+}
+
+/* The strings, fields first, in one list (the order does not matter: any
+ * match makes the cut). */
+static void
+scan_cut_build(void)
 {
 	const struct scan_str *list[2] = { scan_cut_field_list,
 	    scan_cut_phrase_list };
@@ -94,34 +121,97 @@ scan_cut_first_ok(void)
 
 	for (i = 0; i < 2; i++)
 		for (k = 0; list[i][k].s != NULL; k++) {
-			unsigned char c = (unsigned char)list[i][k].s[0];
-			if (!scan_cut_first[c] || (SCAN_IS_ALPHA(c) &&
-			    !scan_cut_first[c ^ 0x20]))
-				return 0;
+			size_t j = scan_cut_n++, b;
+			unsigned char fold[8];
+			if (j >= SCAN_CUT_N || list[i][k].n < 8)
+				abort();	/* a bug in a list */
+			scan_cut_str[j].s = list[i][k].s;
+			scan_cut_str[j].n = list[i][k].n;
+			scan_cut_str[j].field = i == 0;
+			memcpy(&scan_cut_str[j].lo8, list[i][k].s, 8);
+			for (b = 0; b < 8; b++)
+				fold[b] = SCAN_IS_ALPHA(list[i][k].s[b]) ?
+				    0x20 : 0;
+			memcpy(&scan_cut_str[j].fold8, fold, 8);
+			scan_cut_by[scan_cut_hash(scan_cut_key(
+			    list[i][k].s))] |= (uint32_t)1 << j;
 		}
-	return scan_cut_first['-'] && scan_cut_first['='] &&
-	    scan_cut_first['|'];
 }
 
+/* Does a string of m start s[0..len), the line's view after its lead?
+ * The first eight bytes of each at once (in any case, as scan_eq_fold():
+ * only a letter's two cases are alike), then the rest. */
 static int
+scan_cut_cmp(const scan_line *l, const char *s, size_t len, uint32_t m)
+{
+	for (; m != 0; m &= m - 1) {
+		unsigned k = (unsigned)__builtin_ctz(m);
+		size_t n = scan_cut_str[k].n;
+		uint64_t x;
+		if (scan_cut_str[k].field ? s != l->s || l->len < n : len < n)
+			continue;
+		memcpy(&x, s, sizeof(x));	/* n >= 8 bytes there */
+		if ((x | scan_cut_str[k].fold8) == scan_cut_str[k].lo8 &&
+		    scan_eq_fold(s + 8, scan_cut_str[k].s + 8, n - 8))
+			return 1;
+	}
+	return 0;
+}
+
+/* In line in the split's loop: most lines fail at the look-up. */
+static inline __attribute__((always_inline)) int
 scan_is_cut(const scan_line *l)
 {
 	const char *s = l->t;
 	size_t len = l->tlen;
+	uint32_t m;
 
-	/* the bytes dropped before a phrase is compared, by table: most
-	 * lines start with none */
-	static const unsigned char lead[256] = {
-		['-'] = 1, ['='] = 1, [' '] = 1, ['|'] = 1
-	};
-
-	if (scan_starts_any(&scan_cut_fields, l->s, l->len))
-		return 1;
-	while (len > 0 && lead[(unsigned char)*s]) {
-		s++;
-		len--;
+	if (len < 4)
+		return 0;
+	if (__builtin_expect(scan_cut_lead[(unsigned char)*s], 0)) {
+		while (len > 0 && scan_cut_lead[(unsigned char)*s]) {
+			s++;
+			len--;
+		}
+		if (len < 4)
+			return 0;
 	}
-	return scan_starts_any(&scan_cut_phrases, s, len);
+	m = scan_cut_by[scan_cut_hash(scan_cut_key(s))];
+	return m != 0 && scan_cut_cmp(l, s, len, m);
+}
+
+int
+scan_cut_keys_ok(void)
+{
+	const struct scan_str *list[2] = { scan_cut_field_list,
+	    scan_cut_phrase_list };
+	size_t i, k, j;
+
+	(void)pthread_once(&scan_cut_once, scan_cut_build);
+	for (i = 0; i < 2; i++)
+		for (k = 0; list[i][k].s != NULL; k++) {
+			/* the string, then in upper case, as a line */
+			scan_line l;
+			char buf[64];
+			size_t n = list[i][k].n, c;
+			if (n >= sizeof(buf))
+				return 0;
+			for (j = 0; j < 2; j++) {
+				for (c = 0; c < n; c++)
+					buf[c] = j && SCAN_IS_ALPHA(
+					    list[i][k].s[c]) ?
+					    (char)(list[i][k].s[c] & ~0x20) :
+					    list[i][k].s[c];
+				l.s = l.t = buf;
+				l.len = l.tlen = n;
+				/* "received: " is trimmed */
+				while (l.tlen > 0 && buf[l.tlen - 1] == ' ')
+					l.tlen--;
+				if (!scan_is_cut(&l))
+					return 0;
+			}
+		}
+	return 1;
 }
 
 static void
@@ -347,11 +437,7 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 			else
 				d->nat_over = 1;
 		}
-		/* a blank line is never the cut (every phrase and field of
-		 * scan_is_cut() starts with a byte that is not white space),
-		 * nor a line that starts with a byte of none of them */
-		if (l->tlen != 0 && scan_cut_first[(unsigned char)*l->t] &&
-		    scan_is_cut(l)) {
+		if (scan_is_cut(l)) {
 			d->cut = n++;
 			break;
 		}
@@ -377,6 +463,7 @@ scan_split_avx2(scan_doc *d)
 static int
 scan_split(scan_doc *d)
 {
+	(void)pthread_once(&scan_cut_once, scan_cut_build);
 #ifdef SCAN_UTIL_AVX2
 	if (scan_teddy_level() >= 2)
 		return scan_split_avx2(d);
