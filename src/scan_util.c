@@ -533,48 +533,99 @@ scan_dsn_is_start(const char *p, const char *end)
 	return 0;
 }
 
+/*
+ * Only a line whose first four bytes are "repo", "fina" or "orig" (any
+ * case) can start like a DSN field, and only one with 15 bytes at least
+ * in the text (each field has a byte after it): the four bytes, each
+ * | 0x20 (exact for letters), compared with those three at once.  The
+ * lines are found by their '\n', 64 (AVX2, scan_teddy_level() 2: only
+ * those that start with 'r', 'f' or 'o') or 16 (SSE2) bytes at a time, in
+ * order, and only those lines are compared.
+ */
+static inline uint32_t
+scan_dsn_key(const char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+static inline int
+scan_dsn_maybe(const char *q, const char *end)
+{
+	uint32_t w;
+
+	if (end - q <= 14)
+		return 0;
+	w = scan_dsn_key(q) | 0x20202020u;
+	return (w == scan_dsn_key("repo")) | (w == scan_dsn_key("fina")) |
+	    (w == scan_dsn_key("orig"));
+}
+
+/* The first line that starts like a DSN field among those that follow
+ * the '\n' of t[i..) whose bits m has (bit k: t[i + k]), or NULL. */
+static inline const char *
+scan_dsn_in(const char *t, size_t i, uint64_t m, const char *end)
+{
+	for (; m != 0; m &= m - 1) {
+		const char *q = t + i + (unsigned)__builtin_ctzll(m) + 1;
+		if (scan_dsn_maybe(q, end) && scan_dsn_is_start(q, end))
+			return q;
+	}
+	return NULL;
+}
+
 #ifdef SCAN_UTIL_AVX2
-/* As the SSE2 loop of scan_dsn_line(), 32 bytes a step: the first line
- * from t + *j on (t[0..len)) that starts like a DSN field, or NULL; *j is
- * left where the caller goes on. */
+/* The bits of the bytes of x (32 bytes) that are '\n' and followed (y:
+ * the 32 bytes after each) by 'r', 'f' or 'o', in any case: y | 0x20
+ * equals the byte that a table gives by its low four bits (pshufb) only
+ * for those three (0 elsewhere, and for a byte >= 0x80). */
+__attribute__((target("avx2"))) static inline unsigned
+scan_dsn_bits(__m256i x, __m256i y, __m256i nl, __m256i x20, __m256i lut)
+{
+	__m256i b = _mm256_or_si256(y, x20);
+
+	return (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+	    _mm256_cmpeq_epi8(x, nl),
+	    _mm256_cmpeq_epi8(b, _mm256_shuffle_epi8(lut, b))));
+}
+
+/* As the SSE2 loop of scan_dsn_line(), 64 bytes a step, the lines that
+ * start with 'r', 'f' or 'o' only: the first line from t + *j on
+ * (t[0..len)) that starts like a DSN field, or NULL; *j is left where the
+ * caller goes on.  The constants are made once (the empty asm hides
+ * their values: GCC would make them again at every use in the loop). */
 __attribute__((target("avx2"))) static const char *
 scan_dsn_avx2(const char *t, size_t len, size_t *j)
 {
-	const char *end = t + len;
+	const char *end = t + len, *q;
 	size_t i = *j;
+	__m256i nl = _mm256_set1_epi8('\n'), x20 = _mm256_set1_epi8(0x20);
+	__m256i lut = _mm256_setr_epi8(0, 0, 'r', 0, 0, 0, 'f', 0,
+	    0, 0, 0, 0, 0, 0, 0, 'o', 0, 0, 'r', 0, 0, 0, 'f', 0,
+	    0, 0, 0, 0, 0, 0, 0, 'o');
 
-	for (; i + 33 <= len; i += 32) {
-		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (t + i));
-		__m256i b = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
-		    (const void *)(t + i + 1)), _mm256_set1_epi8(0x20));
-		__m256i f = _mm256_or_si256(_mm256_or_si256(
-		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('r')),
-		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('f'))),
-		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('o')));
-		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(f,
-		    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\n'))));
-
-		while (m != 0) {
-			const char *q = t + i + (unsigned)__builtin_ctz(m) + 1;
-			if (scan_dsn_is_start(q, end))
-				return q;
-			m &= m - 1;
-		}
+	__asm__("" : "+x"(nl), "+x"(x20), "+x"(lut));
+	for (; i + 65 <= len; i += 64) {
+		const __m256i *p = (const __m256i *)(const void *)(t + i);
+		const __m256i *p1 = (const __m256i *)(const void *)(t + i + 1);
+		uint64_t m = (uint64_t)scan_dsn_bits(_mm256_loadu_si256(p),
+		    _mm256_loadu_si256(p1), nl, x20, lut) |
+		    (uint64_t)scan_dsn_bits(_mm256_loadu_si256(p + 1),
+		    _mm256_loadu_si256(p1 + 1), nl, x20, lut) << 32;
+		if (m != 0 && (q = scan_dsn_in(t, i, m, end)) != NULL)
+			return q;
 	}
 	*j = i;
 	return NULL;
 }
 #endif
 
-/* Only a line whose first byte is 'r', 'f' or 'o' (any case) can start
- * like a DSN field: the line ends followed by one of those are found 32
- * (AVX2, scan_teddy_level() 2) or 16 (SSE2) bytes at a time, in order,
- * and only those lines are compared; the rest byte by byte. */
 const char *
 scan_dsn_line(const char *t, size_t len)
 {
-	const char *end = t + len;
+	const char *end = t + len, *q;
 	size_t j = 0;
 
 	if (len == 0)
@@ -582,35 +633,22 @@ scan_dsn_line(const char *t, size_t len)
 	if (scan_dsn_is_start(t, end))
 		return t;
 #ifdef SCAN_UTIL_AVX2
-	if (scan_teddy_level() >= 2) {
-		const char *q = scan_dsn_avx2(t, len, &j);
-		if (q != NULL)
+	if (scan_teddy_level() >= 2 &&
+	    (q = scan_dsn_avx2(t, len, &j)) != NULL)
+		return q;
+#endif
+#ifdef __SSE2__
+	for (; j + 16 <= len; j += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(t + j)),
+		    _mm_set1_epi8('\n')));
+		if (m != 0 && (q = scan_dsn_in(t, j, m, end)) != NULL)
 			return q;
 	}
 #endif
-#ifdef __SSE2__
-	for (; j + 17 <= len; j += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)
-		    (t + j));
-		__m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)
-		    (const void *)(t + j + 1)), _mm_set1_epi8(0x20));
-		__m128i f = _mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('r')),
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('f'))),
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('o')));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(f,
-		    _mm_cmpeq_epi8(a, _mm_set1_epi8('\n'))));
-
-		while (m != 0) {
-			const char *q = t + j + (unsigned)__builtin_ctz(m) + 1;
-			if (scan_dsn_is_start(q, end))
-				return q;
-			m &= m - 1;
-		}
-	}
-#endif
 	for (; j + 1 < len; j++)
-		if (t[j] == '\n' && scan_dsn_is_start(t + j + 1, end))
+		if (t[j] == '\n' && scan_dsn_maybe(t + j + 1, end) &&
+		    scan_dsn_is_start(t + j + 1, end))
 			return t + j + 1;
 	return NULL;
 }
