@@ -348,6 +348,52 @@ scan_eq_fold(const char *s, const char *needle, size_t n)
 	return 1;
 }
 
+/* The eight bytes of x in ASCII lower case (as scan_lower[]), all at
+ * once: a byte whose low seven bits are 'A' to 'Z' and whose high bit is
+ * clear gets 0x20. */
+static inline uint64_t
+scan_fold8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t h = x & (0x7f * ones);
+	uint64_t up = ((h + (0x80 - 'A') * ones) ^ (h + (0x80 - 'Z' - 1) *
+	    ones)) & ~x & (0x80 * ones);
+
+	return x | (up >> 2);
+}
+
+/* The same as scan_eq_fold(), for the callers whose candidates most
+ * often match, or fail at their first byte (a phrase that the vector
+ * filter let through, one found by a rare byte of it): the first byte
+ * alone, then eight bytes at a time (most often the same bytes: only
+ * then folded), then the rest one by one.  (A candidate that fails a
+ * few bytes in costs more so: scan_find_n()'s, whose first and last
+ * bytes match, take scan_eq_fold().) */
+static inline int
+scan_eq_fold_long(const char *s, const char *needle, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 9) {
+		if (scan_lower[(unsigned char)s[0]] !=
+		    scan_lower[(unsigned char)needle[0]])
+			return 0;
+		i = 1;
+	}
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, s + i, sizeof(x));
+		memcpy(&y, needle + i, sizeof(y));
+		if (x != y && scan_fold8(x) != scan_fold8(y))
+			return 0;
+	}
+	for (; i < n; i++)
+		if (scan_lower[(unsigned char)s[i]] !=
+		    scan_lower[(unsigned char)needle[i]])
+			return 0;
+	return 1;
+}
+
 /* scan_addr.c */
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
 size_t scan_addr_at(const char *p, const char *end);

@@ -276,7 +276,7 @@ scan_teddy_verify(const scan_set *set, const unsigned char *u, size_t len,
 		size_t n = set->len[k];
 		if (n <= len - i && scan_lower[u[i + n - 1]] ==
 		    scan_lower[(unsigned char)set->word[k][n - 1]] &&
-		    scan_eq_fold((const char *)u + i, set->word[k], n))
+		    scan_eq_fold_long((const char *)u + i, set->word[k], n))
 			hit |= (uint64_t)1 << k;
 	}
 	return hit;

@@ -152,7 +152,7 @@ scan_cut_cmp(const scan_line *l, const char *s, size_t len, uint32_t m)
 			continue;
 		memcpy(&x, s, sizeof(x));	/* n >= 8 bytes there */
 		if ((x | scan_cut_str[k].fold8) == scan_cut_str[k].lo8 &&
-		    scan_eq_fold(s + 8, scan_cut_str[k].s + 8, n - 8))
+		    scan_eq_fold_long(s + 8, scan_cut_str[k].s + 8, n - 8))
 			return 1;
 	}
 	return 0;
