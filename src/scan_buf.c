@@ -67,7 +67,8 @@ scan_buf_spaces(__m128i x)
 void
 scan_buf_add(scan_buf *b, const char *s, size_t len)
 {
-	size_t i, j;
+	size_t i, j, n, cap;
+	char *p;
 	int sp;
 
 	b->codes = 0;
@@ -89,11 +90,16 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 		b->len = 0;
 		b->p[0] = '\0';
 	}
-	sp = b->len > 0;
+	/* in locals: the bytes stored through p could be b's own fields as
+	 * far as the compiler knows, which would be read again after each */
+	p = b->p;
+	n = b->len;
+	cap = b->cap;
+	sp = n > 0;
 	for (i = 0; i < len; i = j) {
 		size_t k;
 #ifdef __SSE2__
-		if (len - i >= 16 && b->cap - b->len >= 17) {
+		if (len - i >= 16 && cap - n >= 17) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
 			    (s + i));
 			unsigned bl, spc;
@@ -106,22 +112,21 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 				if (bl != spc)
 					x = scan_buf_spaces(x);
 				if (sp && !(bl & 1))
-					b->p[b->len++] = ' ';
-				_mm_storeu_si128((__m128i *)(void *)
-				    (b->p + b->len), x);
-				b->len += bl & 0x8000 ? 15 : 16;
+					p[n++] = ' ';
+				_mm_storeu_si128((__m128i *)(void *)(p + n), x);
+				n += bl & 0x8000 ? 15 : 16;
 				sp = (bl & 0x8000) != 0;
 				j = i + 16;
 				continue;
 			}
 		}
-		if (len - i < 16 && len >= 16 && b->cap - b->len >= 17) {
+		if (len - i < 16 && len >= 16 && cap - n >= 17) {
 			/* The last r bytes, read as the 16 that end s (in s:
 			 * no read past it) and taken as above when they
 			 * have no two blanks side by side: bit k of bl, spc
 			 * is byte i + k now.  Moved to the front through a
 			 * copy; the 16 bytes stored past them are in the
-			 * room asked, and b->p[b->len] is set below. */
+			 * room asked, and p[n] is set below. */
 			size_t r = len - i, sh = 16 - r;
 			unsigned char tmp[32];
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
@@ -135,15 +140,15 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 				if (bl != spc)
 					x = scan_buf_spaces(x);
 				if (sp && !(bl & 1))
-					b->p[b->len++] = ' ';
+					p[n++] = ' ';
 				_mm_storeu_si128((__m128i *)(void *)tmp, x);
 				_mm_storeu_si128((__m128i *)(void *)(tmp + 16),
 				    _mm_setzero_si128());
-				_mm_storeu_si128((__m128i *)(void *)
-				    (b->p + b->len), _mm_loadu_si128(
-				    (const __m128i *)(const void *)(tmp + sh)));
+				_mm_storeu_si128((__m128i *)(void *)(p + n),
+				    _mm_loadu_si128((const __m128i *)
+				    (const void *)(tmp + sh)));
 				last = (bl >> (r - 1)) & 1;
-				b->len += last ? r - 1 : r;
+				n += last ? r - 1 : r;
 				sp = last != 0;
 				j = len;
 				continue;
@@ -158,22 +163,23 @@ scan_buf_add(scan_buf *b, const char *s, size_t len)
 		/* a run of other bytes, copied at once after one space */
 		for (j = i; j < len && !scan_blank[(unsigned char)s[j]]; j++)
 			;
-		if (b->len + (size_t)sp + 1 > b->cap) {
+		if (n + (size_t)sp + 1 > cap) {
 			b->trunc = 1;
 			break;
 		}
 		if (sp)
-			b->p[b->len++] = ' ';
+			p[n++] = ' ';
 		sp = 0;
-		k = j - i < b->cap - b->len ? j - i : b->cap - b->len;
-		memcpy(b->p + b->len, s + i, k);
-		b->len += k;
+		k = j - i < cap - n ? j - i : cap - n;
+		memcpy(p + n, s + i, k);
+		n += k;
 		if (k < j - i) {
 			b->trunc = 1;
 			break;
 		}
 	}
-	b->p[b->len] = '\0';
+	p[n] = '\0';
+	b->len = n;
 }
 
 void
