@@ -321,7 +321,8 @@ scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 			continue;
 		}
 		if (vlen < 11 || !scan_eq_fold(v, "message-id:", 11)) {
-			fields |= memchr(v, ':', vlen) != NULL;
+			if (!fields)	/* once set, it stays */
+				fields = memchr(v, ':', vlen) != NULL;
 			continue;
 		}
 		v += 11;
