@@ -257,28 +257,42 @@ scan_line_end(const char *s, size_t len, int *at)
 	return i;
 }
 
+/* As the split calls it (k: nothing here). */
+static inline size_t
+scan_line_end_k(const char *s, size_t len, int *at, const void *k)
+{
+	(void)k;
+	return scan_line_end(s, len, at);
+}
+
 #ifdef SCAN_UTIL_AVX2
+/* The '\n' and '@' that the AVX2 copy compares with, made once a text
+ * (scan_split_avx2()). */
+typedef struct scan_ends {
+	__m256i nl, am;
+} scan_ends;
+
 /* The same, 32 bytes at a time (most lines end in the first or second
  * block), then scan_line_end() for the last bytes of the text. */
 __attribute__((target("avx2"))) static inline size_t
-scan_line_end_avx2(const char *s, size_t len, int *at)
+scan_line_end_avx2(const char *s, size_t len, int *at, const void *k)
 {
+	const scan_ends *c = k;
 	size_t i = 0;
 	unsigned seen = 0;
-	const __m256i nl = _mm256_set1_epi8('\n'), am = _mm256_set1_epi8('@');
 
 	for (; i + 32 <= len; i += 32) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)
 		    (s + i));
 		unsigned mn = (unsigned)_mm256_movemask_epi8(
-		    _mm256_cmpeq_epi8(x, nl));
+		    _mm256_cmpeq_epi8(x, c->nl));
 		unsigned ma = (unsigned)_mm256_movemask_epi8(
-		    _mm256_cmpeq_epi8(x, am));
+		    _mm256_cmpeq_epi8(x, c->am));
 
 		if (mn != 0) {
-			unsigned k = (unsigned)__builtin_ctz(mn);
-			*at = seen != 0 || (ma & ((1u << k) - 1)) != 0;
-			return i + k;
+			unsigned b = (unsigned)__builtin_ctz(mn);
+			*at = seen != 0 || (ma & ((1u << b) - 1)) != 0;
+			return i + b;
 		}
 		seen |= ma;
 	}
@@ -407,7 +421,8 @@ scan_line_trim(scan_line *l, const char *end)
  * scan_after_next().  Written once for both ways to find a line's end
  * (endf, scan_line_end() or its AVX2 copy): each copy has it inline. */
 static inline __attribute__((always_inline)) int
-scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
+scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *,
+    const void *), const void *k)
 {
 	const char *t = d->in->text, *end = t + d->in->len;
 	size_t n = 0, alloc = 0;
@@ -428,7 +443,8 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 			n++;
 			continue;
 		}
-		t = scan_line_set(t, endf(t, (size_t)(end - t), &at), end, l);
+		t = scan_line_set(t, endf(t, (size_t)(end - t), &at, k), end,
+		    l);
 		scan_line_trim(l, end);
 		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
 		if (at) {
@@ -454,7 +470,14 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 __attribute__((target("avx2"))) static int
 scan_split_avx2(scan_doc *d)
 {
-	return scan_split_by(d, scan_line_end_avx2);
+	/* the constants made once: the empty asm hides their values (GCC
+	 * would make them again for every line) */
+	scan_ends k;
+
+	k.nl = _mm256_set1_epi8('\n');
+	k.am = _mm256_set1_epi8('@');
+	__asm__("" : "+x"(k.nl), "+x"(k.am));
+	return scan_split_by(d, scan_line_end_avx2, &k);
 }
 #endif
 
@@ -468,7 +491,7 @@ scan_split(scan_doc *d)
 	if (scan_teddy_level() >= 2)
 		return scan_split_avx2(d);
 #endif
-	return scan_split_by(d, scan_line_end);
+	return scan_split_by(d, scan_line_end_k, NULL);
 }
 
 void
