@@ -141,7 +141,7 @@ scan_cut_build(void)
 /* Does a string of m start s[0..len), the line's view after its lead?
  * The first eight bytes of each at once (in any case, as scan_eq_fold():
  * only a letter's two cases are alike), then the rest. */
-static int
+static inline __attribute__((always_inline)) int
 scan_cut_cmp(const scan_line *l, const char *s, size_t len, uint32_t m)
 {
 	for (; m != 0; m &= m - 1) {
