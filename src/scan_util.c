@@ -648,7 +648,7 @@ scan_dsn_avx2(const char *t, size_t len, size_t *j)
 const char *
 scan_dsn_line(const char *t, size_t len)
 {
-	const char *end = t + len, *q;
+	const char *end = t + len;
 	size_t j = 0;
 
 	if (len == 0)
@@ -656,15 +656,18 @@ scan_dsn_line(const char *t, size_t len)
 	if (scan_dsn_is_start(t, end))
 		return t;
 #ifdef SCAN_UTIL_AVX2
-	if (scan_teddy_level() >= 2 &&
-	    (q = scan_dsn_avx2(t, len, &j)) != NULL)
-		return q;
+	if (scan_teddy_level() >= 2) {
+		const char *q = scan_dsn_avx2(t, len, &j);
+		if (q != NULL)
+			return q;
+	}
 #endif
 #ifdef __SSE2__
 	for (; j + 16 <= len; j += 16) {
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 		    _mm_loadu_si128((const __m128i *)(const void *)(t + j)),
 		    _mm_set1_epi8('\n')));
+		const char *q;
 		if (m != 0 && (q = scan_dsn_in(t, j, m, end)) != NULL)
 			return q;
 	}
