@@ -244,9 +244,9 @@ scan_line_end(const char *s, size_t len, int *at)
 		unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, am));
 
 		if (mn != 0) {
-			unsigned k = (unsigned)__builtin_ctz(mn);
-			*at = seen != 0 || (ma & ((1u << k) - 1)) != 0;
-			return i + k;
+			/* the '@' up to the first '\n' (not one itself) */
+			*at = (seen | (ma & (mn ^ (mn - 1)))) != 0;
+			return i + (unsigned)__builtin_ctz(mn);
 		}
 		seen |= ma;
 	}
@@ -290,9 +290,9 @@ scan_line_end_avx2(const char *s, size_t len, int *at, const void *k)
 		    _mm256_cmpeq_epi8(x, c->am));
 
 		if (mn != 0) {
-			unsigned b = (unsigned)__builtin_ctz(mn);
-			*at = seen != 0 || (ma & ((1u << b) - 1)) != 0;
-			return i + b;
+			/* the '@' up to the first '\n' (not one itself) */
+			*at = (seen | (ma & (mn ^ (mn - 1)))) != 0;
+			return i + (unsigned)__builtin_ctz(mn);
 		}
 		seen |= ma;
 	}
