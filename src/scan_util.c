@@ -372,12 +372,37 @@ scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
 	    l);
 }
 
+/* The constants of scan_line_trim()'s SSE2 loop, made once a text by the
+ * split (scan_trim_k()): in the AVX2 copy of the split, GCC made them
+ * again for every indented line. */
+typedef struct scan_trimk {
+#ifdef __SSE2__
+	__m128i tab, four, sp;
+#else
+	int none;
+#endif
+} scan_trimk;
+
+static inline __attribute__((always_inline)) void
+scan_trim_k(scan_trimk *k)
+{
+#ifdef __SSE2__
+	k->tab = _mm_set1_epi8('\t');
+	k->four = _mm_set1_epi8(4);
+	k->sp = _mm_set1_epi8(' ');
+	/* the empty asm hides their values: kept, not made again */
+	__asm__("" : "+x"(k->tab), "+x"(k->four), "+x"(k->sp));
+#else
+	k->none = 0;
+#endif
+}
+
 /* l->t, l->tlen: the line without its white space at both ends, as
  * scan_trim().  Many lines are indented: their leading white space is
  * skipped 16 bytes at a time where SSE2 is (the bytes read may go past
  * the line, never past the text's end). */
-static inline void
-scan_line_trim(scan_line *l, const char *end)
+static inline __attribute__((always_inline)) void
+scan_line_trim(scan_line *l, const char *end, const scan_trimk *tk)
 {
 	const char *s = l->s;
 	size_t len = l->len;
@@ -387,11 +412,11 @@ scan_line_trim(scan_line *l, const char *end)
 		while (len > 0 && end - s >= 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
 			    s);
-			__m128i c = _mm_sub_epi8(x, _mm_set1_epi8('\t'));
+			__m128i c = _mm_sub_epi8(x, tk->tab);
 			/* ' ', or '\t' to '\r' (0 to 4 after the sub) */
 			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
-			    _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8(4)), c)));
+			    _mm_cmpeq_epi8(x, tk->sp),
+			    _mm_cmpeq_epi8(_mm_min_epu8(c, tk->four), c)));
 			size_t k = (size_t)__builtin_ctz(~m | 0x10000u);
 
 			if (k >= len) {
@@ -403,6 +428,9 @@ scan_line_trim(scan_line *l, const char *end)
 			if (k < 16)
 				break;
 		}
+#else
+		(void)end;
+		(void)tk;
 #endif
 		while (len > 0 && scan_space[(unsigned char)*s]) {
 			s++;
@@ -427,6 +455,9 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *,
 	const char *t = d->in->text, *end = t + d->in->len;
 	size_t n = 0, alloc = 0;
 
+	scan_trimk tk;
+
+	scan_trim_k(&tk);
 	d->cut = (size_t)-1;		/* not found yet */
 	while (t < end && n < SCAN_MAX_LINES) {
 		scan_line *l;
@@ -445,7 +476,7 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *,
 		}
 		t = scan_line_set(t, endf(t, (size_t)(end - t), &at, k), end,
 		    l);
-		scan_line_trim(l, end);
+		scan_line_trim(l, end, &tk);
 		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
 		if (at) {
 			if (d->nat < SCAN_ATS0)
