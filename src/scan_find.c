@@ -182,7 +182,7 @@ scan_skip_lead(const char *s, const char *end, const char **code)
  * the blanks (l->t[0], or a '\v', '\f' or '\r' that stops the lead: no
  * code then) must start such a word, be one of "<>*-", or a digit 2 to 5.
  * The rest is left to scan_skip_lead() (and its copy of a code). */
-static const char *
+static inline __attribute__((always_inline)) const char *
 scan_line_code(const scan_line *l)
 {
 	const char *code, *w = l->t, *e = l->t + l->tlen;
