@@ -85,7 +85,9 @@ scan_cmd_line(const scan_line *l)
 	const char *s = l->t;
 	size_t len = l->tlen, i;
 
-	if (len < 5 || strncmp(s, ">>> ", 4) != 0)
+	/* byte by byte, not a strncmp() call: most lines fail at once */
+	if (len < 5 || s[0] != '>' || s[1] != '>' || s[2] != '>' ||
+	    s[3] != ' ')
 		return NULL;
 	s += 4;
 	len -= 4;
