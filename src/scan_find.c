@@ -48,9 +48,10 @@ static scan_prefixes scan_drops = SCAN_PREFIXES(scan_drop_list);
 
 /* Sentences of the reporting MTA's own that say nothing about the error;
  * each is looked for by its byte SCAN_NOISE_KEY, an apostrophe. */
-static const char *const scan_noise[] = {
-	"I'm not going to try again; this message has been in the queue too long.",
-	NULL
+static const struct scan_str scan_noise[] = {
+	SCAN_STR("I'm not going to try again; this message has been in the "
+	    "queue too long."),
+	{ NULL, 0 }
 };
 #define SCAN_NOISE_KEY	1
 
@@ -411,9 +412,9 @@ scan_denoise(scan_buf *b)
 {
 	size_t i, len0 = b->len;
 
-	for (i = 0; b->p != NULL && scan_noise[i] != NULL; i++) {
-		size_t n = strlen(scan_noise[i]);
-		const char *p = scan_find_by(b->p, b->len, scan_noise[i], n,
+	for (i = 0; b->p != NULL && scan_noise[i].s != NULL; i++) {
+		size_t n = scan_noise[i].n;
+		const char *p = scan_find_by(b->p, b->len, scan_noise[i].s, n,
 		    SCAN_NOISE_KEY);
 		if (p == NULL)
 			continue;
