@@ -152,11 +152,16 @@ scan_status_code(const char *s, char out[16])
 /* The host that replied: "host NAME[ip] said", "host NAME [ip]:",
  * "remote host NAME said", "while talking to NAME:", "Server NAME[ip]",
  * "SMTP Server <NAME>", "host: NAME", "connect to NAME[ip]:25". */
-#define SCAN_MTA_INTROS \
-	"remote host ", "while talking to ", "host: ", "host ", \
-	"server ", "connect to "
+#define SCAN_MTA_LIST(X) \
+	X("remote host ") X("while talking to ") X("host: ") X("host ") \
+	X("server ") X("connect to ")
+#define SCAN_MTA_STR(s)		s,
+#define SCAN_MTA_LEN(s)		sizeof(s) - 1,
+#define SCAN_MTA_INTROS		SCAN_MTA_LIST(SCAN_MTA_STR)
 #define SCAN_MTA_N	6
-static const char *const scan_mta_intro[] = { SCAN_MTA_INTROS, NULL };
+static const char *const scan_mta_intro[] = { SCAN_MTA_INTROS NULL };
+/* their lengths, made from the same list */
+static const size_t scan_mta_len[SCAN_MTA_N] = { SCAN_MTA_LIST(SCAN_MTA_LEN) };
 static scan_set scan_mta_set = SCAN_SET(scan_mta_intro);
 
 int
@@ -170,18 +175,21 @@ scan_remote_mta(const char *s, char *out, size_t outlen)
 int
 scan_remote_mta_m(const char *s, char *out, size_t outlen, uint64_t any)
 {
-	const char *e = s + strlen(s);
+	const char *e;
 	size_t i;
 
+	if (any == 0)
+		return 0;	/* most texts: no intro, no host */
+	e = s + strlen(s);
 	/* only the intros there are looked for in turn (the first intro
 	 * of the list that gives a host wins) */
 	for (i = 0; any != 0 && scan_mta_intro[i] != NULL; i++) {
 		const char *p = s;
 		if (!(any & ((uint64_t)1 << i)))
 			continue;
-		while ((p = scan_find(p, (size_t)(e - p), scan_mta_intro[i])) !=
-		    NULL) {
-			const char *h = p + strlen(scan_mta_intro[i]);
+		while ((p = scan_find_n(p, (size_t)(e - p), scan_mta_intro[i],
+		    scan_mta_len[i])) != NULL) {
+			const char *h = p + scan_mta_len[i];
 			size_t n = 0;
 			if (p > s && isalnum((unsigned char)p[-1])) {
 				p++;
@@ -318,7 +326,7 @@ scan_cmd_phrase_m(const char *s, size_t len, uint64_t any)
 /* A diagnostic is asked both its remote host and its command: the
  * phrases of both in one set, found in one pass. */
 static const char *const scan_diag_words[] = {
-	SCAN_MTA_INTROS, SCAN_CMD_WORDS, NULL
+	SCAN_MTA_INTROS SCAN_CMD_WORDS, NULL
 };
 static scan_set scan_diag_set = SCAN_SET(scan_diag_words);
 
