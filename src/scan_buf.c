@@ -198,7 +198,7 @@ int
 scan_buf_reply(scan_buf *b, char out[4])
 {
 	if (!(b->codes & 1))
-		b->codes |= scan_reply_code(b->p, b->rc) ? 1 | 2 : 1;
+		b->codes |= scan_reply_code_n(b->p, b->len, b->rc) ? 1 | 2 : 1;
 	if (!(b->codes & 2))
 		return 0;
 	memcpy(out, b->rc, sizeof(b->rc));
@@ -209,7 +209,8 @@ int
 scan_buf_status(scan_buf *b, char out[16])
 {
 	if (!(b->codes & 4))
-		b->codes |= scan_status_code(b->p, b->st) ? 4 | 8 : 4;
+		b->codes |= scan_status_code_n(b->p, b->len, b->st) ? 4 | 8 :
+		    4;
 	if (!(b->codes & 8))
 		return 0;
 	/* as scan_status_code(): the code and its NUL, nothing after */

@@ -81,7 +81,13 @@ scan_code_next(const char *s, size_t i, size_t len, int status)
 int
 scan_reply_code(const char *s, char out[4])
 {
-	size_t len = strlen(s), i;
+	return scan_reply_code_n(s, strlen(s), out);
+}
+
+int
+scan_reply_code_n(const char *s, size_t len, char out[4])
+{
+	size_t i;
 
 	for (i = scan_code_next(s, 0, len, 0); i < len;
 	    i = scan_code_next(s, i + 1, len, 0)) {
@@ -115,7 +121,13 @@ scan_reply_code(const char *s, char out[4])
 int
 scan_status_code(const char *s, char out[16])
 {
-	size_t len = strlen(s), i;
+	return scan_status_code_n(s, strlen(s), out);
+}
+
+int
+scan_status_code_n(const char *s, size_t len, char out[16])
+{
+	size_t i;
 
 	for (i = scan_code_next(s, 0, len, 1); i < len;
 	    i = scan_code_next(s, i + 1, len, 1)) {

@@ -54,7 +54,9 @@ typedef struct scan_pool {
 
 /* A growing, capped string. */
 typedef struct scan_buf {
-	char *p;		/* NUL-terminated once non-NULL */
+	char *p;		/* NUL-terminated once non-NULL, with no
+				 * other NUL (scan_buf_add() makes each a
+				 * space): strlen(p) is len */
 	size_t len;
 	size_t cap;		/* max length kept */
 	int trunc;		/* something was cut */
@@ -402,6 +404,9 @@ int scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict);
 /* scan_code.c */
 int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
+/* The same, len: strlen(s), known to the caller. */
+int scan_reply_code_n(const char *s, size_t len, char out[4]);
+int scan_status_code_n(const char *s, size_t len, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
 /* The phrases of scan_remote_mta() (*mta) and scan_cmd_phrase() (*cmd)
  * that s[0..len) has, in one pass, for the two below. */
