@@ -244,9 +244,9 @@ scan_line_end(const char *s, size_t len, int *at)
 		unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, am));
 
 		if (mn != 0) {
-			/* the '@' up to the first '\n' (not one itself) */
-			*at = (seen | (ma & (mn ^ (mn - 1)))) != 0;
-			return i + (unsigned)__builtin_ctz(mn);
+			unsigned k = (unsigned)__builtin_ctz(mn);
+			*at = seen != 0 || (ma & ((1u << k) - 1)) != 0;
+			return i + k;
 		}
 		seen |= ma;
 	}
