@@ -134,8 +134,6 @@ scan_is3(const char *s, char c)
 static const char *
 scan_skip_lead(const char *s, const char *end, const char **code)
 {
-	char c[4];
-
 	*code = NULL;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
@@ -157,12 +155,13 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 		s += 2;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
+	/* a reply code: scan_reply_code() of the four bytes alone, which
+	 * (the fourth ' ' or '-', then the end) finds one only at their
+	 * start, when they are three digits, the first 2 to 5 */
 	if (end - s >= 4 && SCAN_IS_DIGIT(*s) &&
 	    (s[3] == ' ' || s[3] == '-')) {
-		char tmp[5];
-		memcpy(tmp, s, 4);
-		tmp[4] = '\0';
-		if (scan_reply_code(tmp, c)) {
+		if (*s >= '2' && *s <= '5' && SCAN_IS_DIGIT(s[1]) &&
+		    SCAN_IS_DIGIT(s[2])) {
 			*code = s;
 			s += 4;
 			while (s < end && *s == ' ')

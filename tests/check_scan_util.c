@@ -495,6 +495,30 @@ END_TEST
 /* scan_alpha_end() against the plain walk, on letters of both cases,
  * their neighbours under | 0x20 ('@', '[', '`', '{') and high bytes, at
  * every length up to 60 and every start. */
+/* scan_skip_lead() (scan_find.c) tells a reply code at a line's lead by
+ * its four bytes, a digit first and ' ' or '-' fourth, without
+ * scan_reply_code() of them: the same answer for every such four. */
+START_TEST(test_lead_code_as_reply_code)
+{
+	unsigned a, b, c, k;
+
+	for (a = '0'; a <= '9'; a++)
+		for (b = 0; b < 256; b++)
+			for (c = 0; c < 256; c++)
+				for (k = 0; k < 2; k++) {
+					char tmp[5], out[4];
+					tmp[0] = (char)a;
+					tmp[1] = (char)b;
+					tmp[2] = (char)c;
+					tmp[3] = k ? '-' : ' ';
+					tmp[4] = '\0';
+					ck_assert_int_eq(scan_reply_code(tmp, out),
+					    a >= '2' && a <= '5' &&
+					    SCAN_IS_DIGIT(b) && SCAN_IS_DIGIT(c));
+				}
+}
+END_TEST
+
 START_TEST(test_alpha_end_plain_loop)
 {
 	static const char *const words[] = {
@@ -533,6 +557,7 @@ scan_util_suite(void)
 	tcase_add_test(tc, test_buf_add_plain_loop);
 	tcase_add_test(tc, test_codes_plain_loop);
 	tcase_add_test(tc, test_alpha_end_plain_loop);
+	tcase_add_test(tc, test_lead_code_as_reply_code);
 	suite_add_tcase(s, tc);
 	return s;
 }
