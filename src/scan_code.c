@@ -257,13 +257,15 @@ static int
 scan_has_code_or_word(const char *s, scan_set *set)
 {
 	char c[4], st[16];
+	size_t n;
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	if (scan_has_codes(s) && (scan_reply_code(s, c) ||
-	    scan_status_code(s, st)))
+	n = strlen(s);
+	if (scan_has_codes(s) && (scan_reply_code_n(s, n, c) ||
+	    scan_status_code_n(s, n, st)))
 		return 1;
-	return scan_set_find(set, s, strlen(s), NULL) >= 0;
+	return scan_set_find(set, s, n, NULL) >= 0;
 }
 
 int
