@@ -1,7 +1,9 @@
 /*
  * scan_int.h - private to the scan_*.c files: the split text, the
  * candidate recipients found in it, and the helpers that find addresses,
- * reply codes, enhanced status codes and remote hosts in a line.
+ * reply codes, enhanced status codes and remote hosts in a line; in line
+ * here, the small ones that hot loops call (case-insensitive compares,
+ * the cutting of one line, the lines after the cut).
  *
  * Memory: a scan_doc points into the caller's text (never copied); it
  * keeps its first lines, candidates and buffers in itself (about 7 KB, on the

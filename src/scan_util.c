@@ -4,8 +4,10 @@
  * are never recipients, and small line helpers (trim, blank, starts with).
  * The other helpers are by job: scan_search.c (case-insensitive search),
  * scan_addr.c (addresses), scan_code.c (codes, remote host, error words),
- * scan_buf.c (the capped string builder).  Also, for the engine, the
- * first line of a text that starts like a DSN field (scan_dsn_line()).
+ * scan_buf.c (the capped string builder).  The helpers that cut one
+ * line (scan_line_end(), scan_line_set()) are in scan_int.h, for
+ * scan_after_next() in line.  Also, for the engine, the first line of a
+ * text that starts like a DSN field (scan_dsn_line()).
  *
  * Memory: a scan_doc keeps its first lines and candidates in itself;
  * scan_doc_init() and scan_cand_add() allocate the arrays that take over
