@@ -360,12 +360,21 @@ ref_buf_add(char *p, size_t *plen, int *trunc, size_t cap, const char *s,
  * large. */
 START_TEST(test_buf_add_plain_loop)
 {
-	static const char *const words[] = {
+	/* many blanks side by side; then words with single blanks, which
+	 * take the 16- and 32-byte steps (AVX2: scan_teddy_force(2)) */
+	static const char *const words1[] = {
 		"ab", "cde", " ", " ", "\t", "\n", "\r", "\v\f", "x y", NULL
 	};
-	static const size_t caps[] = { 5, 17, 33, 40, 100, 1024 };
+	static const char *const words2[] = {
+		"abc", "de ", "f ", "ghij", "k\tl", "mn", " o", NULL
+	};
+	const char *const *wl[2] = { words1, words2 };
+	static const size_t caps[] = { 5, 17, 33, 34, 40, 65, 100, 1024 };
+	int lv[3], nlv = set_levels(lv), l, w;
 	size_t c, t, n, len;
 
+	for (l = 0; l < nlv; l++)
+	for (w = 0; w < 2; w++)
 	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++)
 		for (t = 0; t < 300; t++) {
 			scan_buf b;
@@ -373,14 +382,15 @@ START_TEST(test_buf_add_plain_loop)
 			size_t rlen = 0;
 			int rtrunc = 0;
 
+			ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
 			memset(&b, 0, sizeof(b));
 			b.cap = caps[c];
 			for (n = 0; n < 4; n++) {
 				char *s;
-				len = rnd() % 81;
+				len = rnd() % 121;
 				s = malloc(len + 1);
 				ck_assert_ptr_nonnull(s);
-				fill(s, len, words);
+				fill(s, len, wl[w]);
 				if (len > 0 && rnd() % 4 == 0)
 					s[rnd() % len] = '\0';
 				scan_buf_add(&b, s, len);
