@@ -473,19 +473,30 @@ ref_status_code(const char *s, char out[16])
  * (exact-size malloc(): the NUL is the last byte). */
 START_TEST(test_codes_plain_loop)
 {
-	static const char *const words[] = {
+	/* codes and their near misses everywhere; then prose with a few,
+	 * which the 16- and 32-byte steps pass over (scan_teddy_force()) */
+	static const char *const words1[] = {
 		"550", "5.1.1", "4.", "2", "3", "25", "0123456789", "...",
 		" ", "-", ":", "#", "]", "x", "'", "=", "/", "192.0.2.1", NULL
 	};
+	static const char *const words2[] = {
+		"the ", "user ", "unknown", " 550 ", "4.2.2", "x", "mailbox ",
+		"is full", "1999", "9.9", ", ", NULL
+	};
+	const char *const *wl[2] = { words1, words2 };
+	int lv[3], nlv = set_levels(lv), l, w;
 	size_t len, t;
 
+	for (l = 0; l < nlv; l++)
+	for (w = 0; w < 2; w++)
 	for (len = 0; len <= 100; len++)
-		for (t = 0; t < 300; t++) {
+		for (t = 0; t < 150; t++) {
 			char *s = malloc(len + 1);
 			char a[16], b[16];
 			int ra, rb;
+			ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
 			ck_assert_ptr_nonnull(s);
-			fill(s, len, words);
+			fill(s, len, wl[w]);
 			s[len] = '\0';
 			ra = scan_reply_code(s, a);
 			rb = ref_reply_code(s, b);
