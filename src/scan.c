@@ -321,7 +321,8 @@ scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 			continue;
 		}
 		if (vlen < 11 || !scan_eq_fold(v, "message-id:", 11)) {
-			fields |= memchr(v, ':', vlen) != NULL;
+			if (!fields)	/* once set, it stays */
+				fields = memchr(v, ':', vlen) != NULL;
 			continue;
 		}
 		v += 11;
@@ -387,11 +388,14 @@ scan_diag_init(scan_diag *g, const char *s)
 	g->b = NULL;
 }
 
-/* The same for a buffer's text (b->p), whose codes it keeps. */
+/* The same for a buffer's text (b->p), whose codes it keeps (and its
+ * length: b->p has no NUL before it). */
 static void
 scan_diag_buf(scan_diag *g, scan_buf *b)
 {
-	scan_diag_init(g, b->p);
+	g->s = b->p;
+	g->len = b->p != NULL ? b->len : 0;
+	g->done = 0;
 	g->b = b;
 }
 

@@ -42,6 +42,38 @@ scan_code_block(const char *p, int status)
 }
 #endif
 
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define SCAN_CODE_AVX2 1	/* the AVX2 copies, chosen at run time */
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) static inline unsigned
+scan_code_range32(__m256i x, char lo, char n)
+{
+	__m256i d = _mm256_sub_epi8(x, _mm256_set1_epi8(lo));
+
+	return (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+	    _mm256_min_epu8(d, _mm256_set1_epi8(n)), d));
+}
+
+/* As scan_code_block(), 32 positions (p[0..34) is read). */
+__attribute__((target("avx2"))) static inline unsigned
+scan_code_block32(const char *p, int status)
+{
+	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)
+	    (p + 1));
+
+	if (status)
+		return (scan_code_range32(a, '2', 3) & ~(unsigned)
+		    _mm256_movemask_epi8(_mm256_cmpeq_epi8(a,
+		    _mm256_set1_epi8('3')))) & (unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('.')));
+	return scan_code_range32(a, '2', 3) & scan_code_range32(b, '0', 9) &
+	    scan_code_range32(_mm256_loadu_si256((const __m256i *)
+	    (const void *)(p + 2)), '0', 9);
+}
+#endif
+
 /*
  * The first position >= i of s[0..len) where a code can start: a digit
  * 2-5 (reply) followed by two digits, or a digit 2, 4 or 5 (status)
@@ -51,12 +83,18 @@ scan_code_block(const char *p, int status)
  * fails the first test of the scans below anyway, and they test the
  * position it gives again.
  */
-static inline size_t
-scan_code_next(const char *s, size_t i, size_t len, int status)
+static inline __attribute__((always_inline)) size_t
+scan_code_next(const char *s, size_t i, size_t len, int status, int wide)
 {
 #ifdef __SSE2__
 	unsigned m;
 
+#ifdef SCAN_CODE_AVX2
+	/* the AVX2 copies (wide): 32 positions a step first */
+	for (; wide && i + 32 + 2 <= len; i += 32)
+		if ((m = scan_code_block32(s + i, status)) != 0)
+			return i + (size_t)__builtin_ctz(m);
+#endif
 	for (; i + 16 + 2 <= len; i += 16)
 		if ((m = scan_code_block(s + i, status)) != 0)
 			return i + (size_t)__builtin_ctz(m);
@@ -73,6 +111,7 @@ scan_code_next(const char *s, size_t i, size_t len, int status)
 #else
 	(void)status;
 #endif
+	(void)wide;
 	return i < len ? i : len;
 }
 
@@ -81,10 +120,18 @@ scan_code_next(const char *s, size_t i, size_t len, int status)
 int
 scan_reply_code(const char *s, char out[4])
 {
-	size_t len = strlen(s), i;
+	return scan_reply_code_n(s, strlen(s), out);
+}
 
-	for (i = scan_code_next(s, 0, len, 0); i < len;
-	    i = scan_code_next(s, i + 1, len, 0)) {
+/* Written once for both ways (wide: the AVX2 copy); each copy has it in
+ * line. */
+static inline __attribute__((always_inline)) int
+scan_reply_code_by(const char *s, size_t len, char out[4], int wide)
+{
+	size_t i;
+
+	for (i = scan_code_next(s, 0, len, 0, wide); i < len;
+	    i = scan_code_next(s, i + 1, len, 0, wide)) {
 		const char *p = s + i;
 		if (p[0] < '2' || p[0] > '5' || !isdigit((unsigned char)p[1]) ||
 		    !isdigit((unsigned char)p[2]))
@@ -115,10 +162,16 @@ scan_reply_code(const char *s, char out[4])
 int
 scan_status_code(const char *s, char out[16])
 {
-	size_t len = strlen(s), i;
+	return scan_status_code_n(s, strlen(s), out);
+}
 
-	for (i = scan_code_next(s, 0, len, 1); i < len;
-	    i = scan_code_next(s, i + 1, len, 1)) {
+static inline __attribute__((always_inline)) int
+scan_status_code_by(const char *s, size_t len, char out[16], int wide)
+{
+	size_t i;
+
+	for (i = scan_code_next(s, 0, len, 1, wide); i < len;
+	    i = scan_code_next(s, i + 1, len, 1, wide)) {
 		const char *p = s + i, *q;
 		size_t n1 = 0, n2 = 0;
 		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.')
@@ -149,14 +202,55 @@ scan_status_code(const char *s, char out[16])
 	return 0;
 }
 
+#ifdef SCAN_CODE_AVX2
+__attribute__((target("avx2"))) static int
+scan_reply_code_avx2(const char *s, size_t len, char out[4])
+{
+	return scan_reply_code_by(s, len, out, 1);
+}
+
+__attribute__((target("avx2"))) static int
+scan_status_code_avx2(const char *s, size_t len, char out[16])
+{
+	return scan_status_code_by(s, len, out, 1);
+}
+#endif
+
+/* The AVX2 copies where the CPU has them (scan_teddy_level() 2): the
+ * same codes either way. */
+int
+scan_reply_code_n(const char *s, size_t len, char out[4])
+{
+#ifdef SCAN_CODE_AVX2
+	if (scan_teddy_level() >= 2)
+		return scan_reply_code_avx2(s, len, out);
+#endif
+	return scan_reply_code_by(s, len, out, 0);
+}
+
+int
+scan_status_code_n(const char *s, size_t len, char out[16])
+{
+#ifdef SCAN_CODE_AVX2
+	if (scan_teddy_level() >= 2)
+		return scan_status_code_avx2(s, len, out);
+#endif
+	return scan_status_code_by(s, len, out, 0);
+}
+
 /* The host that replied: "host NAME[ip] said", "host NAME [ip]:",
  * "remote host NAME said", "while talking to NAME:", "Server NAME[ip]",
  * "SMTP Server <NAME>", "host: NAME", "connect to NAME[ip]:25". */
-#define SCAN_MTA_INTROS \
-	"remote host ", "while talking to ", "host: ", "host ", \
-	"server ", "connect to "
+#define SCAN_MTA_LIST(X) \
+	X("remote host ") X("while talking to ") X("host: ") X("host ") \
+	X("server ") X("connect to ")
+#define SCAN_MTA_STR(s)		s,
+#define SCAN_MTA_LEN(s)		sizeof(s) - 1,
+#define SCAN_MTA_INTROS		SCAN_MTA_LIST(SCAN_MTA_STR)
 #define SCAN_MTA_N	6
-static const char *const scan_mta_intro[] = { SCAN_MTA_INTROS, NULL };
+static const char *const scan_mta_intro[] = { SCAN_MTA_INTROS NULL };
+/* their lengths, made from the same list */
+static const size_t scan_mta_len[SCAN_MTA_N] = { SCAN_MTA_LIST(SCAN_MTA_LEN) };
 static scan_set scan_mta_set = SCAN_SET(scan_mta_intro);
 
 int
@@ -170,18 +264,21 @@ scan_remote_mta(const char *s, char *out, size_t outlen)
 int
 scan_remote_mta_m(const char *s, char *out, size_t outlen, uint64_t any)
 {
-	const char *e = s + strlen(s);
+	const char *e;
 	size_t i;
 
+	if (any == 0)
+		return 0;	/* most texts: no intro, no host */
+	e = s + strlen(s);
 	/* only the intros there are looked for in turn (the first intro
 	 * of the list that gives a host wins) */
 	for (i = 0; any != 0 && scan_mta_intro[i] != NULL; i++) {
 		const char *p = s;
 		if (!(any & ((uint64_t)1 << i)))
 			continue;
-		while ((p = scan_find(p, (size_t)(e - p), scan_mta_intro[i])) !=
-		    NULL) {
-			const char *h = p + strlen(scan_mta_intro[i]);
+		while ((p = scan_find_n(p, (size_t)(e - p), scan_mta_intro[i],
+		    scan_mta_len[i])) != NULL) {
+			const char *h = p + scan_mta_len[i];
 			size_t n = 0;
 			if (p > s && isalnum((unsigned char)p[-1])) {
 				p++;
@@ -237,13 +334,15 @@ static int
 scan_has_code_or_word(const char *s, scan_set *set)
 {
 	char c[4], st[16];
+	size_t n;
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	if (scan_has_codes(s) && (scan_reply_code(s, c) ||
-	    scan_status_code(s, st)))
+	n = strlen(s);
+	if (scan_has_codes(s) && (scan_reply_code_n(s, n, c) ||
+	    scan_status_code_n(s, n, st)))
 		return 1;
-	return scan_set_find(set, s, strlen(s), NULL) >= 0;
+	return scan_set_find(set, s, n, NULL) >= 0;
 }
 
 int
@@ -318,7 +417,7 @@ scan_cmd_phrase_m(const char *s, size_t len, uint64_t any)
 /* A diagnostic is asked both its remote host and its command: the
  * phrases of both in one set, found in one pass. */
 static const char *const scan_diag_words[] = {
-	SCAN_MTA_INTROS, SCAN_CMD_WORDS, NULL
+	SCAN_MTA_INTROS SCAN_CMD_WORDS, NULL
 };
 static scan_set scan_diag_set = SCAN_SET(scan_diag_words);
 

@@ -48,9 +48,10 @@ static scan_prefixes scan_drops = SCAN_PREFIXES(scan_drop_list);
 
 /* Sentences of the reporting MTA's own that say nothing about the error;
  * each is looked for by its byte SCAN_NOISE_KEY, an apostrophe. */
-static const char *const scan_noise[] = {
-	"I'm not going to try again; this message has been in the queue too long.",
-	NULL
+static const struct scan_str scan_noise[] = {
+	SCAN_STR("I'm not going to try again; this message has been in the "
+	    "queue too long."),
+	{ NULL, 0 }
 };
 #define SCAN_NOISE_KEY	1
 
@@ -133,8 +134,6 @@ scan_is3(const char *s, char c)
 static const char *
 scan_skip_lead(const char *s, const char *end, const char **code)
 {
-	char c[4];
-
 	*code = NULL;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
@@ -156,12 +155,13 @@ scan_skip_lead(const char *s, const char *end, const char **code)
 		s += 2;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
+	/* a reply code: scan_reply_code() of the four bytes alone, which
+	 * (the fourth ' ' or '-', then the end) finds one only at their
+	 * start, when they are three digits, the first 2 to 5 */
 	if (end - s >= 4 && SCAN_IS_DIGIT(*s) &&
 	    (s[3] == ' ' || s[3] == '-')) {
-		char tmp[5];
-		memcpy(tmp, s, 4);
-		tmp[4] = '\0';
-		if (scan_reply_code(tmp, c)) {
+		if (*s >= '2' && *s <= '5' && SCAN_IS_DIGIT(s[1]) &&
+		    SCAN_IS_DIGIT(s[2])) {
 			*code = s;
 			s += 4;
 			while (s < end && *s == ' ')
@@ -182,7 +182,7 @@ scan_skip_lead(const char *s, const char *end, const char **code)
  * the blanks (l->t[0], or a '\v', '\f' or '\r' that stops the lead: no
  * code then) must start such a word, be one of "<>*-", or a digit 2 to 5.
  * The rest is left to scan_skip_lead() (and its copy of a code). */
-static const char *
+static inline __attribute__((always_inline)) const char *
 scan_line_code(const scan_line *l)
 {
 	const char *code, *w = l->t, *e = l->t + l->tlen;
@@ -411,9 +411,9 @@ scan_denoise(scan_buf *b)
 {
 	size_t i, len0 = b->len;
 
-	for (i = 0; b->p != NULL && scan_noise[i] != NULL; i++) {
-		size_t n = strlen(scan_noise[i]);
-		const char *p = scan_find_by(b->p, b->len, scan_noise[i], n,
+	for (i = 0; b->p != NULL && scan_noise[i].s != NULL; i++) {
+		size_t n = scan_noise[i].n;
+		const char *p = scan_find_by(b->p, b->len, scan_noise[i].s, n,
 		    SCAN_NOISE_KEY);
 		if (p == NULL)
 			continue;

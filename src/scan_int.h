@@ -1,7 +1,9 @@
 /*
  * scan_int.h - private to the scan_*.c files: the split text, the
  * candidate recipients found in it, and the helpers that find addresses,
- * reply codes, enhanced status codes and remote hosts in a line.
+ * reply codes, enhanced status codes and remote hosts in a line; in line
+ * here, the small ones that hot loops call (case-insensitive compares,
+ * the cutting of one line, the lines after the cut).
  *
  * Memory: a scan_doc points into the caller's text (never copied); it
  * keeps its first lines, candidates and buffers in itself (about 7 KB, on the
@@ -54,7 +56,9 @@ typedef struct scan_pool {
 
 /* A growing, capped string. */
 typedef struct scan_buf {
-	char *p;		/* NUL-terminated once non-NULL */
+	char *p;		/* NUL-terminated once non-NULL, with no
+				 * other NUL (scan_buf_add() makes each a
+				 * space): strlen(p) is len */
 	size_t len;
 	size_t cap;		/* max length kept */
 	int trunc;		/* something was cut */
@@ -224,10 +228,10 @@ scan_at_next(const scan_doc *d, size_t *k, size_t from)
 }
 int scan_doc_init(scan_doc *d, const scan_input *in, const bt_caps *caps,
     const bt_result *r);
-/* For tests: every field and phrase that starts a cut line starts with a
- * byte of the table that lets most lines skip the comparison (1), or not
- * (0). */
-int scan_cut_first_ok(void);
+/* For tests: every field and phrase that starts a cut line, in lower and
+ * upper case, passes the test of its first four bytes that lets most
+ * lines skip the comparison (1), or not (0). */
+int scan_cut_keys_ok(void);
 void scan_doc_free(scan_doc *d);
 /* The lines after the cut line, one at a time: scan_after_next() sets
  * the next one (only s and len) and returns 1, at most max of them, else
@@ -237,8 +241,85 @@ typedef struct scan_after {
 	size_t n;		/* lines given */
 } scan_after;
 void scan_after_begin(const scan_doc *d, scan_after *a);
-int scan_after_next(const scan_doc *d, scan_after *a, scan_line *l,
-    size_t max);
+/* The line helpers of the split (scan_util.c), here in the header for
+ * scan_after_next(): it is called for every line of a returned message's
+ * header, in line (a call cost a fifth of it). */
+
+/* Length of the line at s (up to its '\n', or len), and whether it has an
+ * '@' (*at): one pass for both, 16 bytes at a time where SSE2 is. */
+static inline size_t
+scan_line_end(const char *s, size_t len, int *at)
+{
+	size_t i = 0;
+	unsigned seen = 0;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), am = _mm_set1_epi8('@');
+
+	for (; i + 16 <= len; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + i));
+		unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl));
+		unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, am));
+
+		if (mn != 0) {
+			unsigned k = (unsigned)__builtin_ctz(mn);
+			*at = seen != 0 || (ma & ((1u << k) - 1)) != 0;
+			return i + k;
+		}
+		seen |= ma;
+	}
+#endif
+	for (; i < len && s[i] != '\n'; i++)
+		seen |= s[i] == '@';
+	*at = seen != 0;
+	return i;
+}
+
+/* The line t[0..len) (t < end; t[len] is its '\n', or end), without its
+ * '\r' and the "> " of a forwarded report: l->s, l->len; returns where
+ * the next starts. */
+static inline const char *
+scan_line_set(const char *t, size_t len, const char *end, scan_line *l)
+{
+	const char *s = t, *next = t + len < end ? t + len + 1 : end;
+
+	if (len > 0 && t[len - 1] == '\r')
+		len--;
+	/* a forwarded report quoted with "> " */
+	while (len > 0 && *s == '>' && (len == 1 || s[1] == ' ')) {
+		s += len == 1 ? 1 : 2;
+		len -= len == 1 ? 1 : 2;
+	}
+	l->s = s;
+	l->len = len;
+	return next;
+}
+
+/* The line that starts at t (t < end), as scan_line_set(), and whether it
+ * has an '@' (*at). */
+static inline const char *
+scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
+{
+	return scan_line_set(t, scan_line_end(t, (size_t)(end - t), at), end,
+	    l);
+}
+
+static inline __attribute__((always_inline)) int
+scan_after_next(const scan_doc *d, scan_after *a, scan_line *l, size_t max)
+{
+	const char *end = d->in->text + d->in->len;
+	int at;
+
+	/* at most SCAN_MAX_LINES lines in all, as if split with the rest */
+	if (d->cut >= d->nline || a->t >= end || a->n >= max ||
+	    d->nline + a->n >= SCAN_MAX_LINES)
+		return 0;	/* no (more) returned message */
+	a->t = scan_line_cut(a->t, end, l, &at);
+	a->n++;
+	return 1;
+}
+
 /* Look up the values of the report's own addresses that a comparison
  * (strict or not) reads, on first use. */
 void scan_skip_ready(scan_doc *d, int strict);
@@ -348,6 +429,52 @@ scan_eq_fold(const char *s, const char *needle, size_t n)
 	return 1;
 }
 
+/* The eight bytes of x in ASCII lower case (as scan_lower[]), all at
+ * once: a byte whose low seven bits are 'A' to 'Z' and whose high bit is
+ * clear gets 0x20. */
+static inline uint64_t
+scan_fold8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t h = x & (0x7f * ones);
+	uint64_t up = ((h + (0x80 - 'A') * ones) ^ (h + (0x80 - 'Z' - 1) *
+	    ones)) & ~x & (0x80 * ones);
+
+	return x | (up >> 2);
+}
+
+/* The same as scan_eq_fold(), for the callers whose candidates most
+ * often match, or fail at their first byte (a phrase that the vector
+ * filter let through, one found by a rare byte of it): the first byte
+ * alone, then eight bytes at a time (most often the same bytes: only
+ * then folded), then the rest one by one.  (A candidate that fails a
+ * few bytes in costs more so: scan_find_n()'s, whose first and last
+ * bytes match, take scan_eq_fold().) */
+static inline int
+scan_eq_fold_long(const char *s, const char *needle, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 9) {
+		if (scan_lower[(unsigned char)s[0]] !=
+		    scan_lower[(unsigned char)needle[0]])
+			return 0;
+		i = 1;
+	}
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, s + i, sizeof(x));
+		memcpy(&y, needle + i, sizeof(y));
+		if (x != y && scan_fold8(x) != scan_fold8(y))
+			return 0;
+	}
+	for (; i < n; i++)
+		if (scan_lower[(unsigned char)s[i]] !=
+		    scan_lower[(unsigned char)needle[i]])
+			return 0;
+	return 1;
+}
+
 /* scan_addr.c */
 int scan_addr_find(const char *s, size_t len, size_t *off, size_t *alen);
 size_t scan_addr_at(const char *p, const char *end);
@@ -356,6 +483,9 @@ int scan_addr_skipped(scan_doc *d, const char *a, size_t alen, int strict);
 /* scan_code.c */
 int scan_reply_code(const char *s, char out[4]);
 int scan_status_code(const char *s, char out[16]);
+/* The same, len: strlen(s), known to the caller. */
+int scan_reply_code_n(const char *s, size_t len, char out[4]);
+int scan_status_code_n(const char *s, size_t len, char out[16]);
 int scan_remote_mta(const char *s, char *out, size_t outlen);
 /* The phrases of scan_remote_mta() (*mta) and scan_cmd_phrase() (*cmd)
  * that s[0..len) has, in one pass, for the two below. */

@@ -159,7 +159,7 @@ scan_find_by(const char *s, size_t len, const char *needle, size_t n,
 	last = s + (len - n) + k;	/* the byte k of the last start */
 	while (q <= last && (q = memchr(q, needle[k],
 	    (size_t)(last - q) + 1)) != NULL) {
-		if (scan_eq_fold(q - k, needle, n))
+		if (scan_eq_fold_long(q - k, needle, n))
 			return q - k;
 		q++;
 	}

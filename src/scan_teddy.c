@@ -276,7 +276,7 @@ scan_teddy_verify(const scan_set *set, const unsigned char *u, size_t len,
 		size_t n = set->len[k];
 		if (n <= len - i && scan_lower[u[i + n - 1]] ==
 		    scan_lower[(unsigned char)set->word[k][n - 1]] &&
-		    scan_eq_fold((const char *)u + i, set->word[k], n))
+		    scan_eq_fold_long((const char *)u + i, set->word[k], n))
 			hit |= (uint64_t)1 << k;
 	}
 	return hit;
@@ -454,6 +454,17 @@ scan_teddy_block32(const unsigned char *u, size_t d, const __m256i *t,
 	    _mm256_setzero_si256()));
 }
 
+/* The tables of p (0 to 3) into t[2p], t[2p + 1], for all 32 bytes. */
+#define SCAN_TEDDY_T32(p) \
+	t[2 * (p)] = _mm256_broadcastsi128_si256(_mm_loadu_si128( \
+	    (const __m128i *)(const void *)set->tlo[p])); \
+	t[2 * (p) + 1] = _mm256_broadcastsi128_si256(_mm_loadu_si128( \
+	    (const __m128i *)(const void *)set->thi[p]))
+
+/* The tables are loaded again from the set after each check (a call:
+ * every vector register is lost in it): else GCC keeps a copy of all
+ * eight on the stack, stored at every scan, most of which have no
+ * candidate to check (short lines and diagnostics). */
 __attribute__((target("avx2"))) static uint64_t
 scan_teddy_avx2(const scan_set *set, const unsigned char *u, size_t len,
     int all, size_t *pos)
@@ -463,18 +474,13 @@ scan_teddy_avx2(const scan_set *set, const unsigned char *u, size_t len,
 	uint64_t found = 0, seen = 0;
 	uint32_t c;
 	size_t i, d = set->tgap;
+	unsigned live = 0xffu;
 
 	/* written out: set in a loop, t[] was kept on the stack */
-#define SCAN_TEDDY_T32(p) \
-	t[2 * (p)] = _mm256_broadcastsi128_si256(_mm_loadu_si128( \
-	    (const __m128i *)(const void *)set->tlo[p])); \
-	t[2 * (p) + 1] = _mm256_broadcastsi128_si256(_mm_loadu_si128( \
-	    (const __m128i *)(const void *)set->thi[p]))
 	SCAN_TEDDY_T32(0);
 	SCAN_TEDDY_T32(1);
 	SCAN_TEDDY_T32(2);
 	SCAN_TEDDY_T32(3);
-#undef SCAN_TEDDY_T32
 	for (i = 0; i + 33 + d <= len; i += 32) {
 		c = scan_teddy_block32(u + i, d, t, &r);
 		if (c == 0)
@@ -483,12 +489,18 @@ scan_teddy_avx2(const scan_set *set, const unsigned char *u, size_t len,
 		if (scan_teddy_check(set, u, len, i, c, bk, all, &found, pos))
 			return found;
 		if (found != seen) {	/* drop the buckets all found */
-			unsigned live = scan_teddy_live(set, found);
+			live = scan_teddy_live(set, found);
 			if (live == 0)
 				return found;
-			t[0] = _mm256_and_si256(t[0], _mm256_set1_epi8((char)live));
 			seen = found;
 		}
+		SCAN_TEDDY_T32(0);
+		SCAN_TEDDY_T32(1);
+		SCAN_TEDDY_T32(2);
+		SCAN_TEDDY_T32(3);
+		if (live != 0xffu)
+			t[0] = _mm256_and_si256(t[0], _mm256_set1_epi8(
+			    (char)live));
 	}
 	if (i + set->min > len)
 		return found;
@@ -512,6 +524,7 @@ scan_teddy_avx2(const scan_set *set, const unsigned char *u, size_t len,
 	}
 	return found;
 }
+#undef SCAN_TEDDY_T32
 #endif
 
 uint64_t

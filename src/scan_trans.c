@@ -85,7 +85,9 @@ scan_cmd_line(const scan_line *l)
 	const char *s = l->t;
 	size_t len = l->tlen, i;
 
-	if (len < 5 || strncmp(s, ">>> ", 4) != 0)
+	/* byte by byte, not a strncmp() call: most lines fail at once */
+	if (len < 5 || s[0] != '>' || s[1] != '>' || s[2] != '>' ||
+	    s[3] != ' ')
 		return NULL;
 	s += 4;
 	len -= 4;
@@ -198,14 +200,19 @@ scan_find_cmd(scan_doc *d)
 
 	for (i = 0; i < d->cut && c == NULL; i++) {
 		const scan_line *l = &d->line[i];
-		const char *s = l->t;
+		const char *s;
 		size_t len = l->tlen;
-		if (len >= 7 && s[0] == '<' && s[1] == '<' && s[2] == '<' &&
+		/* both shapes are 7 bytes long at least: most lines (blank
+		 * ones too) are told by their length */
+		if (len < 7)
+			continue;
+		s = l->t;
+		if (s[0] == '<' && s[1] == '<' && s[2] == '<' &&
 		    s[3] == ' ' && (s[4] == '4' || s[4] == '5'))
 			c = scan_cmd_before(d, i);
 		/* "SMTP command" is looked for only in the lines short
 		 * enough (the cheap tests first) */
-		else if (len >= 12 && len < 40 && i + 1 < d->cut &&
+		else if (len - 12 < 40 - 12 && i + 1 < d->cut &&
 		    scan_has_smtp_command(s, len)) {
 			s = d->line[i + 1].t;
 			len = d->line[i + 1].tlen;

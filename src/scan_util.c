@@ -4,8 +4,10 @@
  * are never recipients, and small line helpers (trim, blank, starts with).
  * The other helpers are by job: scan_search.c (case-insensitive search),
  * scan_addr.c (addresses), scan_code.c (codes, remote host, error words),
- * scan_buf.c (the capped string builder).  Also, for the engine, the
- * first line of a text that starts like a DSN field (scan_dsn_line()).
+ * scan_buf.c (the capped string builder).  The helpers that cut one
+ * line (scan_line_end(), scan_line_set()) are in scan_int.h, for
+ * scan_after_next() in line.  Also, for the engine, the first line of a
+ * text that starts like a DSN field (scan_dsn_line()).
  *
  * Memory: a scan_doc keeps its first lines and candidates in itself;
  * scan_doc_init() and scan_cand_add() allocate the arrays that take over
@@ -13,6 +15,7 @@
  * candidate's buffer.  Lines point into the caller's text, which must
  * outlive the scan_doc.
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,35 +61,61 @@ static const struct scan_str scan_cut_field_list[] = {
 	SCAN_STR("dkim-signature:"), SCAN_STR("x-received:"),
 	SCAN_STR("arc-seal:"), SCAN_STR("delivered-to:"), { NULL, 0 }
 };
-static scan_prefixes scan_cut_phrases = SCAN_PREFIXES(scan_cut_phrase_list);
-static scan_prefixes scan_cut_fields = SCAN_PREFIXES(scan_cut_field_list);
 
 /* isspace() of the C locale, as a table (every line is trimmed). */
 #define SCAN_SP(c)	((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\v' || \
 			 (c) == '\f' || (c) == '\r')
 const unsigned char scan_space[256] = SCAN_TABLE256(SCAN_SP);
 
-/*
- * The bytes that a cut line's trimmed view (l->t) can start with: the
- * first byte, in either case, of every field and phrase above, and the
- * lead bytes dropped before a phrase ('-', '=', '|'; ' ' cannot start
- * l->t).  A field is compared at l->s, which is l->t when the line does
- * not start with white space, and cannot match when it does (every field
- * starts with a letter).  So a line whose l->t starts with another byte is
- * no cut, and most lines are told so by this table alone (tests call
- * scan_cut_first_ok()).
- */
-#define SCAN_CUT0(c)	(((c) | 0x20) == 'a' || ((c) | 0x20) == 'b' || \
-			 ((c) | 0x20) == 'c' || ((c) | 0x20) == 'd' || \
-			 ((c) | 0x20) == 'i' || ((c) | 0x20) == 'm' || \
-			 ((c) | 0x20) == 'o' || ((c) | 0x20) == 'r' || \
-			 ((c) | 0x20) == 't' || ((c) | 0x20) == 'u' || \
-			 ((c) | 0x20) == 'x' || (c) == '-' || (c) == '=' || \
-			 (c) == '|')
-static const unsigned char scan_cut_first[256] = SCAN_TABLE256(SCAN_CUT0);
+/* The bytes dropped before a phrase is compared. */
+static const unsigned char scan_cut_lead[256] = {
+	['-'] = 1, ['='] = 1, [' '] = 1, ['|'] = 1
+};
 
-int
-scan_cut_first_ok(void)
+/*
+ * Is a line the cut?  Every field and phrase above is four bytes long at
+ * least, and a line can be a cut only if its trimmed view (l->t), after
+ * the lead bytes dropped before a phrase, starts with the first four of
+ * one of them, in any case.  (A field is compared at l->s, which is that
+ * view when the line starts with neither white space nor a lead byte, and
+ * cannot match when it does: every field starts with a letter.)  So the
+ * four bytes there, each | 0x20 (the two cases of a letter alike; some
+ * other bytes join, '\r' and '-' say, which the comparison then rejects),
+ * are hashed (8 bits) to the strings whose first four bytes hash so
+ * (scan_cut_by[]), and only those are compared: most lines are told by
+ * one look-up (tests call scan_cut_keys_ok()).
+ */
+#define SCAN_CUT_N	24	/* fields and phrases (at most 32) */
+static struct {
+	const char *s;		/* lowercase, 8 bytes long at least */
+	size_t n;
+	int field;		/* compared at l->s, else after the lead */
+	uint64_t lo8, fold8;	/* the first eight bytes, and 0x20 where
+				 * they are letters: (x | fold8) == lo8 */
+} scan_cut_str[SCAN_CUT_N];
+static size_t scan_cut_n;
+static uint32_t scan_cut_by[256];	/* bit k: scan_cut_str[k] */
+static pthread_once_t scan_cut_once = PTHREAD_ONCE_INIT;
+
+static inline uint32_t
+scan_cut_key(const char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w | 0x20202020u;
+}
+
+static inline unsigned
+scan_cut_hash(uint32_t w)
+{
+	return (uint32_t)(w * 2654435761u) >> 24;
+}
+
+/* The strings, fields first, in one list (the order does not matter: any
+ * match makes the cut). */
+static void
+scan_cut_build(void)
 {
 	const struct scan_str *list[2] = { scan_cut_field_list,
 	    scan_cut_phrase_list };
@@ -94,34 +123,97 @@ scan_cut_first_ok(void)
 
 	for (i = 0; i < 2; i++)
 		for (k = 0; list[i][k].s != NULL; k++) {
-			unsigned char c = (unsigned char)list[i][k].s[0];
-			if (!scan_cut_first[c] || (SCAN_IS_ALPHA(c) &&
-			    !scan_cut_first[c ^ 0x20]))
-				return 0;
+			size_t j = scan_cut_n++, b;
+			unsigned char fold[8];
+			if (j >= SCAN_CUT_N || list[i][k].n < 8)
+				abort();	/* a bug in a list */
+			scan_cut_str[j].s = list[i][k].s;
+			scan_cut_str[j].n = list[i][k].n;
+			scan_cut_str[j].field = i == 0;
+			memcpy(&scan_cut_str[j].lo8, list[i][k].s, 8);
+			for (b = 0; b < 8; b++)
+				fold[b] = SCAN_IS_ALPHA(list[i][k].s[b]) ?
+				    0x20 : 0;
+			memcpy(&scan_cut_str[j].fold8, fold, 8);
+			scan_cut_by[scan_cut_hash(scan_cut_key(
+			    list[i][k].s))] |= (uint32_t)1 << j;
 		}
-	return scan_cut_first['-'] && scan_cut_first['='] &&
-	    scan_cut_first['|'];
 }
 
-static int
+/* Does a string of m start s[0..len), the line's view after its lead?
+ * The first eight bytes of each at once (in any case, as scan_eq_fold():
+ * only a letter's two cases are alike), then the rest. */
+static inline __attribute__((always_inline)) int
+scan_cut_cmp(const scan_line *l, const char *s, size_t len, uint32_t m)
+{
+	for (; m != 0; m &= m - 1) {
+		unsigned k = (unsigned)__builtin_ctz(m);
+		size_t n = scan_cut_str[k].n;
+		uint64_t x;
+		if (scan_cut_str[k].field ? s != l->s || l->len < n : len < n)
+			continue;
+		memcpy(&x, s, sizeof(x));	/* n >= 8 bytes there */
+		if ((x | scan_cut_str[k].fold8) == scan_cut_str[k].lo8 &&
+		    scan_eq_fold_long(s + 8, scan_cut_str[k].s + 8, n - 8))
+			return 1;
+	}
+	return 0;
+}
+
+/* In line in the split's loop: most lines fail at the look-up. */
+static inline __attribute__((always_inline)) int
 scan_is_cut(const scan_line *l)
 {
 	const char *s = l->t;
 	size_t len = l->tlen;
+	uint32_t m;
 
-	/* the bytes dropped before a phrase is compared, by table: most
-	 * lines start with none */
-	static const unsigned char lead[256] = {
-		['-'] = 1, ['='] = 1, [' '] = 1, ['|'] = 1
-	};
-
-	if (scan_starts_any(&scan_cut_fields, l->s, l->len))
-		return 1;
-	while (len > 0 && lead[(unsigned char)*s]) {
-		s++;
-		len--;
+	if (len < 4)
+		return 0;
+	if (__builtin_expect(scan_cut_lead[(unsigned char)*s], 0)) {
+		while (len > 0 && scan_cut_lead[(unsigned char)*s]) {
+			s++;
+			len--;
+		}
+		if (len < 4)
+			return 0;
 	}
-	return scan_starts_any(&scan_cut_phrases, s, len);
+	m = scan_cut_by[scan_cut_hash(scan_cut_key(s))];
+	return m != 0 && scan_cut_cmp(l, s, len, m);
+}
+
+int
+scan_cut_keys_ok(void)
+{
+	const struct scan_str *list[2] = { scan_cut_field_list,
+	    scan_cut_phrase_list };
+	size_t i, k, j;
+
+	(void)pthread_once(&scan_cut_once, scan_cut_build);
+	for (i = 0; i < 2; i++)
+		for (k = 0; list[i][k].s != NULL; k++) {
+			/* the string, then in upper case, as a line */
+			scan_line l;
+			char buf[64];
+			size_t n = list[i][k].n, c;
+			if (n >= sizeof(buf))
+				return 0;
+			for (j = 0; j < 2; j++) {
+				for (c = 0; c < n; c++)
+					buf[c] = j && SCAN_IS_ALPHA(
+					    list[i][k].s[c]) ?
+					    (char)(list[i][k].s[c] & ~0x20) :
+					    list[i][k].s[c];
+				l.s = l.t = buf;
+				l.len = l.tlen = n;
+				/* "received: " is trimmed */
+				while (l.tlen > 0 && buf[l.tlen - 1] == ' ')
+					l.tlen--;
+				if (!scan_is_cut(&l))
+					return 0;
+			}
+		}
+	return 1;
 }
 
 static void
@@ -136,59 +228,42 @@ scan_skip_add(scan_doc *d, const char *v, int soft)
 	d->nskip++;
 }
 
-/* Length of the line at s (up to its '\n', or len), and whether it has an
- * '@' (*at): one pass for both, 16 bytes at a time where SSE2 is. */
+/* As the split calls it (k: nothing here). */
 static inline size_t
-scan_line_end(const char *s, size_t len, int *at)
+scan_line_end_k(const char *s, size_t len, int *at, const void *k)
 {
-	size_t i = 0;
-	unsigned seen = 0;
-
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n'), am = _mm_set1_epi8('@');
-
-	for (; i + 16 <= len; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
-		    (s + i));
-		unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl));
-		unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, am));
-
-		if (mn != 0) {
-			unsigned k = (unsigned)__builtin_ctz(mn);
-			*at = seen != 0 || (ma & ((1u << k) - 1)) != 0;
-			return i + k;
-		}
-		seen |= ma;
-	}
-#endif
-	for (; i < len && s[i] != '\n'; i++)
-		seen |= s[i] == '@';
-	*at = seen != 0;
-	return i;
+	(void)k;
+	return scan_line_end(s, len, at);
 }
 
 #ifdef SCAN_UTIL_AVX2
+/* The '\n' and '@' that the AVX2 copy compares with, made once a text
+ * (scan_split_avx2()). */
+typedef struct scan_ends {
+	__m256i nl, am;
+} scan_ends;
+
 /* The same, 32 bytes at a time (most lines end in the first or second
  * block), then scan_line_end() for the last bytes of the text. */
 __attribute__((target("avx2"))) static inline size_t
-scan_line_end_avx2(const char *s, size_t len, int *at)
+scan_line_end_avx2(const char *s, size_t len, int *at, const void *k)
 {
+	const scan_ends *c = k;
 	size_t i = 0;
 	unsigned seen = 0;
-	const __m256i nl = _mm256_set1_epi8('\n'), am = _mm256_set1_epi8('@');
 
 	for (; i + 32 <= len; i += 32) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)
 		    (s + i));
 		unsigned mn = (unsigned)_mm256_movemask_epi8(
-		    _mm256_cmpeq_epi8(x, nl));
+		    _mm256_cmpeq_epi8(x, c->nl));
 		unsigned ma = (unsigned)_mm256_movemask_epi8(
-		    _mm256_cmpeq_epi8(x, am));
+		    _mm256_cmpeq_epi8(x, c->am));
 
 		if (mn != 0) {
-			unsigned k = (unsigned)__builtin_ctz(mn);
-			*at = seen != 0 || (ma & ((1u << k) - 1)) != 0;
-			return i + k;
+			/* the '@' up to the first '\n' (not one itself) */
+			*at = (seen | (ma & (mn ^ (mn - 1)))) != 0;
+			return i + (unsigned)__builtin_ctz(mn);
 		}
 		seen |= ma;
 	}
@@ -239,41 +314,37 @@ scan_line_room(scan_doc *d, size_t n, size_t *alloc)
 	return 0;
 }
 
-/* The line t[0..len) (t < end; t[len] is its '\n', or end), without its
- * '\r' and the "> " of a forwarded report: l->s, l->len; returns where
- * the next starts. */
-static inline const char *
-scan_line_set(const char *t, size_t len, const char *end, scan_line *l)
-{
-	const char *s = t, *next = t + len < end ? t + len + 1 : end;
+/* The constants of scan_line_trim()'s SSE2 loop, made once a text by the
+ * split (scan_trim_k()): in the AVX2 copy of the split, GCC made them
+ * again for every indented line. */
+typedef struct scan_trimk {
+#ifdef __SSE2__
+	__m128i tab, four, sp;
+#else
+	int none;
+#endif
+} scan_trimk;
 
-	if (len > 0 && t[len - 1] == '\r')
-		len--;
-	/* a forwarded report quoted with "> " */
-	while (len > 0 && *s == '>' && (len == 1 || s[1] == ' ')) {
-		s += len == 1 ? 1 : 2;
-		len -= len == 1 ? 1 : 2;
-	}
-	l->s = s;
-	l->len = len;
-	return next;
-}
-
-/* The line that starts at t (t < end), as scan_line_set(), and whether it
- * has an '@' (*at). */
-static inline const char *
-scan_line_cut(const char *t, const char *end, scan_line *l, int *at)
+static inline __attribute__((always_inline)) void
+scan_trim_k(scan_trimk *k)
 {
-	return scan_line_set(t, scan_line_end(t, (size_t)(end - t), at), end,
-	    l);
+#ifdef __SSE2__
+	k->tab = _mm_set1_epi8('\t');
+	k->four = _mm_set1_epi8(4);
+	k->sp = _mm_set1_epi8(' ');
+	/* the empty asm hides their values: kept, not made again */
+	__asm__("" : "+x"(k->tab), "+x"(k->four), "+x"(k->sp));
+#else
+	k->none = 0;
+#endif
 }
 
 /* l->t, l->tlen: the line without its white space at both ends, as
  * scan_trim().  Many lines are indented: their leading white space is
  * skipped 16 bytes at a time where SSE2 is (the bytes read may go past
  * the line, never past the text's end). */
-static inline void
-scan_line_trim(scan_line *l, const char *end)
+static inline __attribute__((always_inline)) void
+scan_line_trim(scan_line *l, const char *end, const scan_trimk *tk)
 {
 	const char *s = l->s;
 	size_t len = l->len;
@@ -283,11 +354,11 @@ scan_line_trim(scan_line *l, const char *end)
 		while (len > 0 && end - s >= 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
 			    s);
-			__m128i c = _mm_sub_epi8(x, _mm_set1_epi8('\t'));
+			__m128i c = _mm_sub_epi8(x, tk->tab);
 			/* ' ', or '\t' to '\r' (0 to 4 after the sub) */
 			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
-			    _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8(4)), c)));
+			    _mm_cmpeq_epi8(x, tk->sp),
+			    _mm_cmpeq_epi8(_mm_min_epu8(c, tk->four), c)));
 			size_t k = (size_t)__builtin_ctz(~m | 0x10000u);
 
 			if (k >= len) {
@@ -299,6 +370,9 @@ scan_line_trim(scan_line *l, const char *end)
 			if (k < 16)
 				break;
 		}
+#else
+		(void)end;
+		(void)tk;
 #endif
 		while (len > 0 && scan_space[(unsigned char)*s]) {
 			s++;
@@ -317,11 +391,15 @@ scan_line_trim(scan_line *l, const char *end)
  * scan_after_next().  Written once for both ways to find a line's end
  * (endf, scan_line_end() or its AVX2 copy): each copy has it inline. */
 static inline __attribute__((always_inline)) int
-scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
+scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *,
+    const void *), const void *k)
 {
 	const char *t = d->in->text, *end = t + d->in->len;
 	size_t n = 0, alloc = 0;
 
+	scan_trimk tk;
+
+	scan_trim_k(&tk);
 	d->cut = (size_t)-1;		/* not found yet */
 	while (t < end && n < SCAN_MAX_LINES) {
 		scan_line *l;
@@ -338,8 +416,9 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 			n++;
 			continue;
 		}
-		t = scan_line_set(t, endf(t, (size_t)(end - t), &at), end, l);
-		scan_line_trim(l, end);
+		t = scan_line_set(t, endf(t, (size_t)(end - t), &at, k), end,
+		    l);
+		scan_line_trim(l, end, &tk);
 		l->at = at;	/* '>', ' ' and '\r' dropped: the same line */
 		if (at) {
 			if (d->nat < SCAN_ATS0)
@@ -347,11 +426,7 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 			else
 				d->nat_over = 1;
 		}
-		/* a blank line is never the cut (every phrase and field of
-		 * scan_is_cut() starts with a byte that is not white space),
-		 * nor a line that starts with a byte of none of them */
-		if (l->tlen != 0 && scan_cut_first[(unsigned char)*l->t] &&
-		    scan_is_cut(l)) {
+		if (scan_is_cut(l)) {
 			d->cut = n++;
 			break;
 		}
@@ -368,7 +443,14 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *))
 __attribute__((target("avx2"))) static int
 scan_split_avx2(scan_doc *d)
 {
-	return scan_split_by(d, scan_line_end_avx2);
+	/* the constants made once: the empty asm hides their values (GCC
+	 * would make them again for every line) */
+	scan_ends k;
+
+	k.nl = _mm256_set1_epi8('\n');
+	k.am = _mm256_set1_epi8('@');
+	__asm__("" : "+x"(k.nl), "+x"(k.am));
+	return scan_split_by(d, scan_line_end_avx2, &k);
 }
 #endif
 
@@ -377,11 +459,12 @@ scan_split_avx2(scan_doc *d)
 static int
 scan_split(scan_doc *d)
 {
+	(void)pthread_once(&scan_cut_once, scan_cut_build);
 #ifdef SCAN_UTIL_AVX2
 	if (scan_teddy_level() >= 2)
 		return scan_split_avx2(d);
 #endif
-	return scan_split_by(d, scan_line_end);
+	return scan_split_by(d, scan_line_end_k, NULL);
 }
 
 void
@@ -389,21 +472,6 @@ scan_after_begin(const scan_doc *d, scan_after *a)
 {
 	a->t = d->after;
 	a->n = 0;
-}
-
-int
-scan_after_next(const scan_doc *d, scan_after *a, scan_line *l, size_t max)
-{
-	const char *end = d->in->text + d->in->len;
-	int at;
-
-	/* at most SCAN_MAX_LINES lines in all, as if split with the rest */
-	if (d->cut >= d->nline || a->t >= end || a->n >= max ||
-	    d->nline + a->n >= SCAN_MAX_LINES)
-		return 0;	/* no (more) returned message */
-	a->t = scan_line_cut(a->t, end, l, &at);
-	a->n++;
-	return 1;
 }
 
 /* --- DSN fields in the text -------------------------------------------- */
@@ -446,44 +514,95 @@ scan_dsn_is_start(const char *p, const char *end)
 	return 0;
 }
 
+/*
+ * Only a line whose first four bytes are "repo", "fina" or "orig" (any
+ * case) can start like a DSN field, and only one with 15 bytes at least
+ * in the text (each field has a byte after it): the four bytes, each
+ * | 0x20 (exact for letters), compared with those three at once.  The
+ * lines are found by their '\n', 64 (AVX2, scan_teddy_level() 2: only
+ * those that start with 'r', 'f' or 'o') or 16 (SSE2) bytes at a time, in
+ * order, and only those lines are compared.
+ */
+static inline uint32_t
+scan_dsn_key(const char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+static inline int
+scan_dsn_maybe(const char *q, const char *end)
+{
+	uint32_t w;
+
+	if (end - q <= 14)
+		return 0;
+	w = scan_dsn_key(q) | 0x20202020u;
+	return (w == scan_dsn_key("repo")) | (w == scan_dsn_key("fina")) |
+	    (w == scan_dsn_key("orig"));
+}
+
+/* The first line that starts like a DSN field among those that follow
+ * the '\n' of t[i..) whose bits m has (bit k: t[i + k]), or NULL. */
+static inline const char *
+scan_dsn_in(const char *t, size_t i, uint64_t m, const char *end)
+{
+	for (; m != 0; m &= m - 1) {
+		const char *q = t + i + (unsigned)__builtin_ctzll(m) + 1;
+		if (scan_dsn_maybe(q, end) && scan_dsn_is_start(q, end))
+			return q;
+	}
+	return NULL;
+}
+
 #ifdef SCAN_UTIL_AVX2
-/* As the SSE2 loop of scan_dsn_line(), 32 bytes a step: the first line
- * from t + *j on (t[0..len)) that starts like a DSN field, or NULL; *j is
- * left where the caller goes on. */
+/* The bits of the bytes of x (32 bytes) that are '\n' and followed (y:
+ * the 32 bytes after each) by 'r', 'f' or 'o', in any case: y | 0x20
+ * equals the byte that a table gives by its low four bits (pshufb) only
+ * for those three (0 elsewhere, and for a byte >= 0x80). */
+__attribute__((target("avx2"))) static inline unsigned
+scan_dsn_bits(__m256i x, __m256i y, __m256i nl, __m256i x20, __m256i lut)
+{
+	__m256i b = _mm256_or_si256(y, x20);
+
+	return (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+	    _mm256_cmpeq_epi8(x, nl),
+	    _mm256_cmpeq_epi8(b, _mm256_shuffle_epi8(lut, b))));
+}
+
+/* As the SSE2 loop of scan_dsn_line(), 64 bytes a step, the lines that
+ * start with 'r', 'f' or 'o' only: the first line from t + *j on
+ * (t[0..len)) that starts like a DSN field, or NULL; *j is left where the
+ * caller goes on.  The constants are made once (the empty asm hides
+ * their values: GCC would make them again at every use in the loop). */
 __attribute__((target("avx2"))) static const char *
 scan_dsn_avx2(const char *t, size_t len, size_t *j)
 {
-	const char *end = t + len;
+	const char *end = t + len, *q;
 	size_t i = *j;
+	__m256i nl = _mm256_set1_epi8('\n'), x20 = _mm256_set1_epi8(0x20);
+	__m256i lut = _mm256_setr_epi8(0, 0, 'r', 0, 0, 0, 'f', 0,
+	    0, 0, 0, 0, 0, 0, 0, 'o', 0, 0, 'r', 0, 0, 0, 'f', 0,
+	    0, 0, 0, 0, 0, 0, 0, 'o');
 
-	for (; i + 33 <= len; i += 32) {
-		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (t + i));
-		__m256i b = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
-		    (const void *)(t + i + 1)), _mm256_set1_epi8(0x20));
-		__m256i f = _mm256_or_si256(_mm256_or_si256(
-		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('r')),
-		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('f'))),
-		    _mm256_cmpeq_epi8(b, _mm256_set1_epi8('o')));
-		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(f,
-		    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\n'))));
-
-		while (m != 0) {
-			const char *q = t + i + (unsigned)__builtin_ctz(m) + 1;
-			if (scan_dsn_is_start(q, end))
-				return q;
-			m &= m - 1;
-		}
+	__asm__("" : "+x"(nl), "+x"(x20), "+x"(lut));
+	for (; i + 65 <= len; i += 64) {
+		const __m256i *p = (const __m256i *)(const void *)(t + i);
+		const __m256i *p1 = (const __m256i *)(const void *)(t + i + 1);
+		uint64_t m = (uint64_t)scan_dsn_bits(_mm256_loadu_si256(p),
+		    _mm256_loadu_si256(p1), nl, x20, lut) |
+		    (uint64_t)scan_dsn_bits(_mm256_loadu_si256(p + 1),
+		    _mm256_loadu_si256(p1 + 1), nl, x20, lut) << 32;
+		if (m != 0 && (q = scan_dsn_in(t, i, m, end)) != NULL)
+			return q;
 	}
 	*j = i;
 	return NULL;
 }
 #endif
 
-/* Only a line whose first byte is 'r', 'f' or 'o' (any case) can start
- * like a DSN field: the line ends followed by one of those are found 32
- * (AVX2, scan_teddy_level() 2) or 16 (SSE2) bytes at a time, in order,
- * and only those lines are compared; the rest byte by byte. */
 const char *
 scan_dsn_line(const char *t, size_t len)
 {
@@ -502,28 +621,18 @@ scan_dsn_line(const char *t, size_t len)
 	}
 #endif
 #ifdef __SSE2__
-	for (; j + 17 <= len; j += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)
-		    (t + j));
-		__m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)
-		    (const void *)(t + j + 1)), _mm_set1_epi8(0x20));
-		__m128i f = _mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('r')),
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('f'))),
-		    _mm_cmpeq_epi8(b, _mm_set1_epi8('o')));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(f,
-		    _mm_cmpeq_epi8(a, _mm_set1_epi8('\n'))));
-
-		while (m != 0) {
-			const char *q = t + j + (unsigned)__builtin_ctz(m) + 1;
-			if (scan_dsn_is_start(q, end))
-				return q;
-			m &= m - 1;
-		}
+	for (; j + 16 <= len; j += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(t + j)),
+		    _mm_set1_epi8('\n')));
+		const char *q;
+		if (m != 0 && (q = scan_dsn_in(t, j, m, end)) != NULL)
+			return q;
 	}
 #endif
 	for (; j + 1 < len; j++)
-		if (t[j] == '\n' && scan_dsn_is_start(t + j + 1, end))
+		if (t[j] == '\n' && scan_dsn_maybe(t + j + 1, end) &&
+		    scan_dsn_is_start(t + j + 1, end))
 			return t + j + 1;
 	return NULL;
 }

@@ -194,8 +194,8 @@ START_TEST(test_split_plain_loop)
 			free(s);
 		}
 	/* every way a line can start a returned message is still found
-	 * (the table of first bytes, scan_cut_first_ok()) */
-	ck_assert_int_eq(scan_cut_first_ok(), 1);
+	 * (the bitmap of first four bytes, scan_cut_keys_ok()) */
+	ck_assert_int_eq(scan_cut_keys_ok(), 1);
 	{
 		static const char *const cuts[] = {
 			"Received: from x", "return-path: <a@b.cc>",
@@ -360,12 +360,21 @@ ref_buf_add(char *p, size_t *plen, int *trunc, size_t cap, const char *s,
  * large. */
 START_TEST(test_buf_add_plain_loop)
 {
-	static const char *const words[] = {
+	/* many blanks side by side; then words with single blanks, which
+	 * take the 16- and 32-byte steps (AVX2: scan_teddy_force(2)) */
+	static const char *const words1[] = {
 		"ab", "cde", " ", " ", "\t", "\n", "\r", "\v\f", "x y", NULL
 	};
-	static const size_t caps[] = { 5, 17, 33, 40, 100, 1024 };
+	static const char *const words2[] = {
+		"abc", "de ", "f ", "ghij", "k\tl", "mn", " o", NULL
+	};
+	const char *const *wl[2] = { words1, words2 };
+	static const size_t caps[] = { 5, 17, 33, 34, 40, 65, 100, 1024 };
+	int lv[3], nlv = set_levels(lv), l, w;
 	size_t c, t, n, len;
 
+	for (l = 0; l < nlv; l++)
+	for (w = 0; w < 2; w++)
 	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++)
 		for (t = 0; t < 300; t++) {
 			scan_buf b;
@@ -373,14 +382,15 @@ START_TEST(test_buf_add_plain_loop)
 			size_t rlen = 0;
 			int rtrunc = 0;
 
+			ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
 			memset(&b, 0, sizeof(b));
 			b.cap = caps[c];
 			for (n = 0; n < 4; n++) {
 				char *s;
-				len = rnd() % 81;
+				len = rnd() % 121;
 				s = malloc(len + 1);
 				ck_assert_ptr_nonnull(s);
-				fill(s, len, words);
+				fill(s, len, wl[w]);
 				if (len > 0 && rnd() % 4 == 0)
 					s[rnd() % len] = '\0';
 				scan_buf_add(&b, s, len);
@@ -463,19 +473,30 @@ ref_status_code(const char *s, char out[16])
  * (exact-size malloc(): the NUL is the last byte). */
 START_TEST(test_codes_plain_loop)
 {
-	static const char *const words[] = {
+	/* codes and their near misses everywhere; then prose with a few,
+	 * which the 16- and 32-byte steps pass over (scan_teddy_force()) */
+	static const char *const words1[] = {
 		"550", "5.1.1", "4.", "2", "3", "25", "0123456789", "...",
 		" ", "-", ":", "#", "]", "x", "'", "=", "/", "192.0.2.1", NULL
 	};
+	static const char *const words2[] = {
+		"the ", "user ", "unknown", " 550 ", "4.2.2", "x", "mailbox ",
+		"is full", "1999", "9.9", ", ", NULL
+	};
+	const char *const *wl[2] = { words1, words2 };
+	int lv[3], nlv = set_levels(lv), l, w;
 	size_t len, t;
 
+	for (l = 0; l < nlv; l++)
+	for (w = 0; w < 2; w++)
 	for (len = 0; len <= 100; len++)
-		for (t = 0; t < 300; t++) {
+		for (t = 0; t < 150; t++) {
 			char *s = malloc(len + 1);
 			char a[16], b[16];
 			int ra, rb;
+			ck_assert_int_eq(scan_teddy_force(lv[l]), lv[l]);
 			ck_assert_ptr_nonnull(s);
-			fill(s, len, words);
+			fill(s, len, wl[w]);
 			s[len] = '\0';
 			ra = scan_reply_code(s, a);
 			rb = ref_reply_code(s, b);
@@ -495,6 +516,30 @@ END_TEST
 /* scan_alpha_end() against the plain walk, on letters of both cases,
  * their neighbours under | 0x20 ('@', '[', '`', '{') and high bytes, at
  * every length up to 60 and every start. */
+/* scan_skip_lead() (scan_find.c) tells a reply code at a line's lead by
+ * its four bytes, a digit first and ' ' or '-' fourth, without
+ * scan_reply_code() of them: the same answer for every such four. */
+START_TEST(test_lead_code_as_reply_code)
+{
+	unsigned a, b, c, k;
+
+	for (a = '0'; a <= '9'; a++)
+		for (b = 0; b < 256; b++)
+			for (c = 0; c < 256; c++)
+				for (k = 0; k < 2; k++) {
+					char tmp[5], out[4];
+					tmp[0] = (char)a;
+					tmp[1] = (char)b;
+					tmp[2] = (char)c;
+					tmp[3] = k ? '-' : ' ';
+					tmp[4] = '\0';
+					ck_assert_int_eq(scan_reply_code(tmp, out),
+					    a >= '2' && a <= '5' &&
+					    SCAN_IS_DIGIT(b) && SCAN_IS_DIGIT(c));
+				}
+}
+END_TEST
+
 START_TEST(test_alpha_end_plain_loop)
 {
 	static const char *const words[] = {
@@ -533,6 +578,7 @@ scan_util_suite(void)
 	tcase_add_test(tc, test_buf_add_plain_loop);
 	tcase_add_test(tc, test_codes_plain_loop);
 	tcase_add_test(tc, test_alpha_end_plain_loop);
+	tcase_add_test(tc, test_lead_code_as_reply_code);
 	suite_add_tcase(s, tc);
 	return s;
 }

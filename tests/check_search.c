@@ -22,7 +22,8 @@
  * Also the two one-pass helpers built on them: a diagnostic's remote-host
  * and command phrases (scan_diag_phrases(), as each set alone), and the
  * engine's first DSN field line in a text (scan_dsn_line(), AVX2 and
- * SSE2 against a plain loop).
+ * SSE2 against a plain loop); and the case-insensitive comparison eight
+ * bytes at a time (scan_eq_fold_long()).
  */
 #include <check.h>
 #include <stdio.h>
@@ -470,6 +471,43 @@ START_TEST(test_dsn_line_plain_loop)
 }
 END_TEST
 
+/* scan_eq_fold_long() (eight bytes at a time, folded by scan_fold8())
+ * against the plain loop: every byte value against its cases and
+ * neighbours at every offset of strings up to 40 bytes, and random ones. */
+START_TEST(test_eq_fold_long_plain_loop)
+{
+	char a[48], b[48];
+	unsigned c, k;
+	size_t n, i, t;
+
+	for (c = 0; c < 256; c++)
+		for (n = 1; n <= 40; n += 3)
+			for (i = 0; i < n; i++) {
+				static const int dv[] = { 0, 0x20, -0x20, 1,
+				    -1, 0x80 };
+				for (k = 0; k < sizeof(dv) / sizeof(dv[0]); k++) {
+					memset(a, 'q', n);
+					memset(b, 'Q', n);
+					a[i] = (char)c;
+					b[i] = (char)(unsigned char)(c + (unsigned)dv[k]);
+					ck_assert_int_eq(scan_eq_fold_long(a, b, n),
+					    ref_eq(a, b, n));
+					ck_assert_int_eq(scan_eq_fold_long(b, a, n),
+					    ref_eq(b, a, n));
+				}
+			}
+	for (t = 0; t < 20000; t++) {
+		n = rnd() % 41;
+		for (i = 0; i < n; i++) {
+			a[i] = (char)rnd();
+			b[i] = (rnd() % 4) ? (char)(a[i] ^ (rnd() & 1 ? 0x20 :
+			    0)) : (char)rnd();
+		}
+		ck_assert_int_eq(scan_eq_fold_long(a, b, n), ref_eq(a, b, n));
+	}
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -492,6 +530,7 @@ search_suite(void)
 	tcase_add_test(tc, test_prefixes_first_in_list);
 	tcase_add_test(tc, test_diag_phrases_as_each);
 	tcase_add_test(tc, test_dsn_line_plain_loop);
+	tcase_add_test(tc, test_eq_fold_long_plain_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }
