@@ -24,55 +24,9 @@
 
 #include "scan_int.h"
 
-/* --- random texts ----------------------------------------------------- */
+/* --- random texts: rnd(), fill() ------------------------------------ */
 
-static uint32_t seed = 12345u;
-
-static uint32_t
-rnd(void)
-{
-	seed = seed * 1103515245u + 12345u;
-	return seed >> 8;
-}
-
-/* Bytes likely to make (near) matches of the words. */
-static void
-fill(char *buf, size_t len, const char *const *words)
-{
-	static const char other[] = "@`[{ \t:-'(<>.0123456789\x80\xff";
-	size_t i, nw = 0;
-
-	while (words[nw] != NULL)
-		nw++;
-	for (i = 0; i < len; i++) {
-		uint32_t r = rnd() % 10;
-		if (r < 2)
-			buf[i] = other[rnd() % (sizeof(other) - 1)];
-		else if (r < 3)
-			buf[i] = (char)(rnd() & 0xff);
-		else {
-			const char *w = words[rnd() % nw];
-			char c = w[rnd() % strlen(w)];
-			if (c >= 'a' && c <= 'z' && (rnd() & 1))
-				c = (char)(c - 32);
-			buf[i] = c;
-		}
-	}
-	/* now and then a whole word, in mixed case, somewhere */
-	if (len > 0 && (rnd() % 3) == 0) {
-		const char *w = words[rnd() % nw];
-		size_t n = strlen(w), at, k;
-		if (n <= len) {
-			at = rnd() % (len - n + 1);
-			for (k = 0; k < n; k++) {
-				char c = w[k];
-				if (c >= 'a' && c <= 'z' && (rnd() & 1))
-					c = (char)(c - 32);
-				buf[at + k] = c;
-			}
-		}
-	}
-}
+#include "randtext.h"
 
 /* --- levels ----------------------------------------------------------- */
 
