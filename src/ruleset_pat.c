@@ -24,7 +24,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -407,33 +406,36 @@ static int ruleset_pat_fold_ascii;		/* set once by the probe, then read-only */
 
 static void ruleset_pat_fold_probe(void)
 {
-	unsigned char all[256];
+	static const char hex[] = "0123456789abcdef";
+	unsigned char all[256], others[256];
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	int c, ok = md != NULL;
 
 	for (c = 0; c < 256; c++)
 		all[c] = (unsigned char)c;
-	/* each byte's pattern against all 256 bytes: every byte it matches
-	 * (its position) must be itself or its ASCII pair */
+
+	/* each byte's pattern against all the other 254 or 255 bytes: it must
+	 * match none of them (a one-byte pattern's match at a position depends
+	 * on that byte alone) */
 	for (c = 0; ok && c < 256; c++) {
-		int pair = c >= 'A' && c <= 'Z' ? c + 32 : c >= 'a' && c <= 'z' ? c - 32 : c, err;
-		char pat[16];
-		PCRE2_SIZE off, start = 0;
+		int pair = c >= 'A' && c <= 'Z' ? c + 32 : c >= 'a' && c <= 'z' ? c - 32 : c, err, lo, hi;
+		char pat[8] = { '\\', 'x', '{', hex[c >> 4], hex[c & 15], '}', '\0' };
+		PCRE2_SIZE off, n = 0;
 		pcre2_code *re;
 
-		snprintf(pat, sizeof(pat), "\\x{%x}", (unsigned)c);
-		re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err,
-				   &off, NULL);
-		if (re == NULL)
-			ok = 0;
-		while (ok && start < sizeof(all) &&
-		       pcre2_match(re, all, sizeof(all), start, 0, md, NULL) >= 0) {
-			PCRE2_SIZE at = pcre2_get_ovector_pointer(md)[0];
-
-			if (at != (PCRE2_SIZE)c && at != (PCRE2_SIZE)pair)
-				ok = 0;
-			start = at + 1;
+		lo = c < pair ? c : pair;
+		hi = c < pair ? pair : c;
+		memcpy(others, all, (size_t)lo);	/* all but lo and hi */
+		n = (size_t)lo;
+		if (hi > lo) {
+			memcpy(others + n, all + lo + 1, (size_t)(hi - lo - 1));
+			n += (size_t)(hi - lo - 1);
 		}
+		memcpy(others + n, all + hi + 1, (size_t)(255 - hi));
+		n += (size_t)(255 - hi);
+		re = pcre2_compile((PCRE2_SPTR)pat, 6, PCRE2_CASELESS, &err, &off, NULL);
+		if (re == NULL || pcre2_match(re, others, n, 0, 0, md, NULL) != PCRE2_ERROR_NOMATCH)
+			ok = 0;
 		pcre2_code_free(re);
 	}
 	pcre2_match_data_free(md);
@@ -810,6 +812,16 @@ int ruleset_pat_exact(const char *p, size_t n, const char *lits)
 	       strlen(lits) == n && lits[n + 1] == '\0' && strncasecmp(lits, p, n) == 0;
 }
 
+/* One top-level alternative as ruleset_pat_split() reads it: where it is,
+ * and its literals and second requirement (NULL: none, it goes with the
+ * rest). */
+typedef struct ruleset_pat_piece {
+	const char *p;
+	size_t n;
+	int lit;		/* literals long enough: a part of its own */
+	char *l1, *l2;
+} ruleset_pat_piece;
+
 /* Split the pattern into parts: each top-level alternative that has
  * literals is a part of its own (it is only run when one of its literals
  * is in the text), the others go together into one part that is always
@@ -817,51 +829,55 @@ int ruleset_pat_exact(const char *p, size_t n, const char *lits)
  * literals.  A text matches the pattern exactly when it matches one of
  * the parts (PCRE2 alternatives; the readings that could differ, such as
  * options, back references and (?| groups, make the reading give up).
- * 0, or -1 when some part fails (the caller keeps the pattern whole). */
+ * Each alternative is read once (the reading gives up on the pattern
+ * when it gives up on one of them: they are all read before any part is
+ * added).  0, or -1 when some part fails (the caller keeps the pattern
+ * whole). */
 int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 {
-	const char *end = pattern + strlen(pattern), *p, *start, *q;
+	size_t len = strlen(pattern), npiece = 1, k = 0, i, nrest = 0;
+	const char *end = pattern + len, *p, *start, *q;
 	char *rest;
-	size_t nrest = 0;
-	int level = 0, ret = 0;
+	int level = 0, ret = 0, gave_up = 0;
 	ruleset_pat_set *set, *second;
+	ruleset_pat_piece *piece;
 
 	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
-	if ((set = malloc(sizeof(*set))) == NULL)
-		return -1;
-	if (ruleset_pat_alt(pattern, end, set, 0) < 0) {
-		free(set);
-		return add(ctx, pattern, strlen(pattern), NULL, NULL);
-	}
+	for (p = pattern; (p = memchr(p, '|', (size_t)(end - p))) != NULL; p++)
+		npiece++;	/* at least the top-level alternatives */
 	/* the alternatives, their separators and one more '|' (an empty first
 	 * alternative) fit in strlen(pattern) + 1 */
-	if ((rest = malloc(strlen(pattern) + 1)) == NULL ||
-	    (second = malloc(sizeof(*second))) == NULL) {
-		free(rest);
+	set = malloc(sizeof(*set));
+	second = malloc(sizeof(*second));
+	piece = malloc(npiece * sizeof(*piece));
+	rest = malloc(len + 1);
+	if (set == NULL || second == NULL || piece == NULL || rest == NULL) {
 		free(set);
+		free(second);
+		free(piece);
+		free(rest);
 		return -1;
 	}
-	for (p = start = pattern; ret == 0; p++) {
+	for (p = start = pattern; !gave_up; p++) {
 		if (p >= end || (*p == '|' && level == 0)) {
 			/* the alternative's literals (ruleset_pat_lits() of it:
-			 * it is one sequence) and its second requirement, read
-			 * once here */
-			if (ruleset_pat_seq(start, p, set, second, 0) == 0 && set->ok &&
-			    ruleset_pat_min(set) >= RULESET_LIT_MIN) {
-				char *l1 = NULL, *l2 = NULL;
+			 * it is one sequence) and its second requirement */
+			ruleset_pat_piece *pc = &piece[k++];
 
+			pc->p = start;
+			pc->n = (size_t)(p - start);
+			pc->l1 = pc->l2 = NULL;
+			pc->lit = 0;
+			if (ruleset_pat_seq(start, p, set, second, 0) < 0) {
+				gave_up = 1;
+				break;
+			}
+			if (set->ok && ruleset_pat_min(set) >= RULESET_LIT_MIN) {
+				pc->lit = 1;
 				if (ruleset_pat_fold_ascii) {
-					l1 = ruleset_pat_string(set);
-					l2 = l1 != NULL ? ruleset_pat_string(second) : NULL;
+					pc->l1 = ruleset_pat_string(set);
+					pc->l2 = pc->l1 != NULL ? ruleset_pat_string(second) : NULL;
 				}
-				ret = add(ctx, start, (size_t)(p - start), l1, l2);
-			} else {
-				if (nrest > 0)
-					rest[nrest++] = '|';
-				memcpy(rest + nrest, start, (size_t)(p - start));
-				nrest += (size_t)(p - start);
-				if (nrest == 0)
-					rest[nrest++] = '|';	/* an empty alternative stays */
 			}
 			if (p >= end)
 				break;
@@ -870,7 +886,7 @@ int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 			p++;
 		} else if (*p == '[') {
 			if ((q = ruleset_pat_class_end(p, end)) == NULL)
-				ret = -1;	/* cannot happen: the reading succeeded */
+				gave_up = 1;
 			else
 				p = q - 1;
 		} else if (*p == '(') {
@@ -879,10 +895,39 @@ int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 			level--;
 		}
 	}
-	if (ret == 0 && nrest > 0)
-		ret = add(ctx, rest, nrest, NULL, NULL);
-	free(rest);
 	free(set);
 	free(second);
+	if (gave_up) {
+		for (i = 0; i < k; i++) {
+			free(piece[i].l1);
+			free(piece[i].l2);
+		}
+		free(piece);
+		free(rest);
+		return add(ctx, pattern, len, NULL, NULL);
+	}
+	for (i = 0; i < k; i++) {
+		ruleset_pat_piece *pc = &piece[i];
+
+		if (pc->lit) {
+			if (ret == 0)
+				ret = add(ctx, pc->p, pc->n, pc->l1, pc->l2);
+			else {
+				free(pc->l1);
+				free(pc->l2);
+			}
+		} else {
+			if (nrest > 0)
+				rest[nrest++] = '|';
+			memcpy(rest + nrest, pc->p, pc->n);
+			nrest += pc->n;
+			if (nrest == 0)
+				rest[nrest++] = '|';	/* an empty alternative stays */
+		}
+	}
+	if (ret == 0 && nrest > 0)
+		ret = add(ctx, rest, nrest, NULL, NULL);
+	free(piece);
+	free(rest);
 	return ret;
 }
