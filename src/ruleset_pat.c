@@ -484,48 +484,52 @@ char *ruleset_pat_lits(const char *pattern)
  * literals, finding one is matching it, and no pattern need be run. */
 #define RULESET_PAT_EXPAND	8	/* strings at most: each is a literal in the index */
 
-static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_set *out, int depth);
+/* A finite set's strings, few and short: kept on the stack (a
+ * ruleset_pat_set is 8 k), their lengths at hand. */
+typedef struct ruleset_pat_xset {
+	size_t n;
+	size_t len[RULESET_PAT_EXPAND];
+	char s[RULESET_PAT_EXPAND][RULESET_PAT_LEN];
+} ruleset_pat_xset;
+
+static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_xset *out, int depth);
 
 /* out = out followed by each of a (a cross product), or -1 when too many
  * or too long. */
-static int ruleset_pat_xcat(ruleset_pat_set *out, const ruleset_pat_set *a)
+static int ruleset_pat_xcat(ruleset_pat_xset *out, const ruleset_pat_xset *a)
 {
-	ruleset_pat_set *c;
+	ruleset_pat_xset c;
 	size_t i, j, k = 0;
 
-	if (out->n * a->n > RULESET_PAT_EXPAND || (c = malloc(sizeof(*c))) == NULL)
+	if (out->n * a->n > RULESET_PAT_EXPAND)
 		return -1;
 	for (i = 0; i < out->n; i++)
 		for (j = 0; j < a->n; j++) {
-			size_t x = strlen(out->s[i]), y = strlen(a->s[j]);
+			size_t x = out->len[i], y = a->len[j];
 
-			if (x + y + 1 >= RULESET_PAT_LEN) {
-				free(c);
+			if (x + y + 1 >= RULESET_PAT_LEN)
 				return -1;
-			}
-			memcpy(c->s[k], out->s[i], x);
-			memcpy(c->s[k] + x, a->s[j], y + 1);
+			memcpy(c.s[k], out->s[i], x);
+			memcpy(c.s[k] + x, a->s[j], y + 1);
+			c.len[k] = x + y;
 			k++;
 		}
-	c->n = k;
-	c->ok = 1;
-	ruleset_pat_copy(out, c);
-	free(c);
+	out->n = k;
+	memcpy(out->len, c.len, k * sizeof(c.len[0]));
+	for (i = 0; i < k; i++)
+		memcpy(out->s[i], c.s[i], c.len[i] + 1);
 	return 0;
 }
 
 /* The strings of the sequence [p, end) into out; -1 when it is not a
  * finite set of plain strings (or too big a one). */
-static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out, int depth)
+static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_xset *out, int depth)
 {
-	ruleset_pat_set *a = malloc(sizeof(*a));
-	int ret = -1;
+	ruleset_pat_xset a;
 
-	out->ok = 1;
 	out->n = 1;
+	out->len[0] = 0;
 	out->s[0][0] = '\0';
-	if (a == NULL)
-		return -1;
 	while (p < end) {
 		const char *q;
 
@@ -533,14 +537,14 @@ static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out
 			const char *close = ruleset_pat_group_end(p, end), *in = p + 1;
 
 			if (close == NULL || depth > 8)
-				goto out;
+				return -1;
 			if (in < close && *in == '?') {
 				if (close - in < 2 || in[1] != ':')
-					goto out;	/* look-arounds, options, names ... */
+					return -1;	/* look-arounds, options, names ... */
 				in += 2;
 			}
-			if (ruleset_pat_xalt(in, close, a, depth + 1) < 0)
-				goto out;
+			if (ruleset_pat_xalt(in, close, &a, depth + 1) < 0)
+				return -1;
 			q = close + 1;
 		} else {
 			char c;
@@ -548,11 +552,11 @@ static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out
 			if (*p == '\\') {
 				if (p + 1 >= end || (p[1] >= 'a' && p[1] <= 'z') ||
 				    (p[1] >= 'A' && p[1] <= 'Z') || (p[1] >= '0' && p[1] <= '9'))
-					goto out;	/* \b \d \x \Q \1 ...: no plain byte */
+					return -1;	/* \b \d \x \Q \1 ...: no plain byte */
 				c = p[1];
 				q = p + 2;
 			} else if (strchr("^$.[]|()?*+{}", *p) != NULL) {
-				goto out;
+				return -1;
 			} else {
 				c = *p;
 				q = p + 1;
@@ -563,105 +567,104 @@ static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out
 				size_t i, x;
 
 				for (i = 0; i < out->n; i++) {
-					if ((x = strlen(out->s[i])) + 2 >= RULESET_PAT_LEN)
-						goto out;
+					if ((x = out->len[i]) + 2 >= RULESET_PAT_LEN)
+						return -1;
 					out->s[i][x] = c;
 					out->s[i][x + 1] = '\0';
+					out->len[i] = x + 1;
 				}
 				p = q;
 				continue;
 			}
-			a->ok = 1;
-			a->n = 1;
-			a->s[0][0] = c;
-			a->s[0][1] = '\0';
+			a.n = 1;
+			a.len[0] = 1;
+			a.s[0][0] = c;
+			a.s[0][1] = '\0';
 		}
 		if (q < end && (*q == '*' || *q == '+' || *q == '{'))
-			goto out;	/* repeats: no finite set */
+			return -1;	/* repeats: no finite set */
 		if (q < end && *q == '?') {
 			if (q + 1 < end && (q[1] == '?' || q[1] == '+'))
-				goto out;
-			if (a->n >= RULESET_PAT_EXPAND)
-				goto out;
-			a->s[a->n++][0] = '\0';	/* or nothing */
+				return -1;
+			if (a.n >= RULESET_PAT_EXPAND)
+				return -1;
+			a.len[a.n] = 0;
+			a.s[a.n++][0] = '\0';	/* or nothing */
 			q++;
 		}
-		if (ruleset_pat_xcat(out, a) < 0)
-			goto out;
+		if (ruleset_pat_xcat(out, &a) < 0)
+			return -1;
 		p = q;
 	}
-	ret = 0;
-out:
-	free(a);
-	return ret;
+	return 0;
 }
 
 /* The strings of the alternation [p, end) into out (the union of its
  * alternatives', each once); -1 as ruleset_pat_xseq(). */
-static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_set *out, int depth)
+static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_xset *out, int depth)
 {
-	ruleset_pat_set *a = malloc(sizeof(*a));
+	ruleset_pat_xset a;
 	const char *q, *start = p;
 	size_t i, j;
-	int ret = -1;
 
-	out->ok = 1;
 	out->n = 0;
-	if (a == NULL)
-		return -1;
 	for (q = p;; q++) {
 		if (q < end && *q == '\\') {
 			if (q + 1 >= end)
-				goto out;
+				return -1;
 			q++;
 			continue;
 		}
 		if (q < end && *q == '(') {
 			if ((q = ruleset_pat_group_end(q, end)) == NULL)
-				goto out;
+				return -1;
 			continue;
 		}
 		if (q < end && *q == '[')
-			goto out;
+			return -1;
 		if (q < end && *q != '|')
 			continue;
-		if (ruleset_pat_xseq(start, q, a, depth) < 0)
-			goto out;
-		for (i = 0; i < a->n; i++) {
-			for (j = 0; j < out->n && strcmp(out->s[j], a->s[i]) != 0; j++)
+		if (ruleset_pat_xseq(start, q, &a, depth) < 0)
+			return -1;
+		for (i = 0; i < a.n; i++) {
+			for (j = 0; j < out->n && (out->len[j] != a.len[i] ||
+						   memcmp(out->s[j], a.s[i], a.len[i]) != 0); j++)
 				;
 			if (j < out->n)
 				continue;	/* already there */
 			if (out->n >= RULESET_PAT_EXPAND)
-				goto out;
-			memcpy(out->s[out->n++], a->s[i], sizeof(a->s[i]));
+				return -1;
+			out->len[out->n] = a.len[i];
+			memcpy(out->s[out->n++], a.s[i], a.len[i] + 1);
 		}
 		if (q >= end)
 			break;
 		start = q + 1;
 	}
-	ret = 0;
-out:
-	free(a);
-	return ret;
+	return 0;
 }
 
 char *ruleset_pat_expand(const char *p, size_t n)
 {
-	ruleset_pat_set *set;
-	char *buf = NULL;
-	size_t i;
+	ruleset_pat_xset set;
+	char *buf;
+	size_t i, o = 0;
 
 	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
-	if (!ruleset_pat_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
+	if (!ruleset_pat_fold_ascii || ruleset_pat_xalt(p, p + n, &set, 0) < 0 || set.n == 0)
 		return NULL;
-	if (ruleset_pat_xalt(p, p + n, set, 0) == 0) {
-		for (i = 0; i < set->n && strlen(set->s[i]) >= RULESET_LIT_MIN; i++)
-			;
-		if (i == set->n)	/* no string too short for the index (or empty) */
-			buf = ruleset_pat_string(set);
+	for (i = 0; i < set.n; i++) {
+		if (set.len[i] < RULESET_LIT_MIN)
+			return NULL;	/* a string too short for the index */
+		o += set.len[i] + 1;
 	}
-	free(set);
+	if ((buf = malloc(o + 1)) == NULL)
+		return NULL;
+	for (i = 0, o = 0; i < set.n; i++) {	/* as ruleset_pat_string() */
+		memcpy(buf + o, set.s[i], set.len[i] + 1);
+		o += set.len[i] + 1;
+	}
+	buf[o] = '\0';
 	return buf;
 }
 
