@@ -58,6 +58,35 @@ typedef struct ruleset_pat_set {
 	char s[RULESET_PAT_SET][RULESET_PAT_LEN];
 } ruleset_pat_set;
 
+/* The sets a reading works in, one of each kind per depth of groups,
+ * allocated when first needed and kept to the reading's end (a set is
+ * 8 k: too big for the stack at each depth, too many for malloc per
+ * group). */
+#define RULESET_PAT_DEPTH	33	/* ruleset_pat_alt() gives up deeper than 32 */
+
+typedef struct ruleset_pat_scratch {
+	ruleset_pat_set *one[RULESET_PAT_DEPTH + 1];	/* ruleset_pat_alt()'s, by depth */
+	ruleset_pat_set *grp[RULESET_PAT_DEPTH + 1];	/* ruleset_pat_seq()'s, by depth */
+} ruleset_pat_scratch;
+
+/* *slot, allocated if not yet; NULL without memory. */
+static ruleset_pat_set *ruleset_pat_get(ruleset_pat_set **slot)
+{
+	if (*slot == NULL)
+		*slot = malloc(sizeof(**slot));
+	return *slot;
+}
+
+static void ruleset_pat_scratch_free(ruleset_pat_scratch *sc)
+{
+	size_t i;
+
+	for (i = 0; i <= RULESET_PAT_DEPTH; i++) {
+		free(sc->one[i]);
+		free(sc->grp[i]);
+	}
+}
+
 static size_t ruleset_pat_min(const ruleset_pat_set *l)
 {
 	size_t i, m = (size_t)-1;
@@ -176,7 +205,8 @@ static int ruleset_pat_quant(const char *p, const char *end, const char **q, int
 	return 1;
 }
 
-static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth);
+static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth,
+			   ruleset_pat_scratch *sc);
 
 /* Offer the run as a one-literal set. */
 static void ruleset_pat_run(ruleset_pat_set *best, const char *run, size_t n)
@@ -255,7 +285,7 @@ static void ruleset_pat_run2(ruleset_pat_set *best, ruleset_pat_set *second, con
  * literal of each: the two come from different items of the sequence,
  * each of which every match goes through.  -1: give up the pattern. */
 static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best,
-			   ruleset_pat_set *second, int depth)
+			   ruleset_pat_set *second, int depth, ruleset_pat_scratch *sc)
 {
 	char run[RULESET_PAT_LEN];
 	size_t n = 0;
@@ -288,9 +318,9 @@ static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best
 				p = q;
 			if (look || zero)
 				continue;
-			if ((g = malloc(sizeof(*g))) == NULL)
+			if ((g = ruleset_pat_get(&sc->grp[depth])) == NULL)
 				return -1;
-			r = ruleset_pat_alt(in, close, g, depth + 1);
+			r = ruleset_pat_alt(in, close, g, depth + 1, sc);
 			if (r == 0 && ruleset_pat_better(g, best)) {
 				if (second != NULL)
 					ruleset_pat_copy(second, best);
@@ -298,7 +328,6 @@ static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best
 			} else if (r == 0 && second != NULL && ruleset_pat_better(g, second)) {
 				ruleset_pat_copy(second, g);
 			}
-			free(g);
 			if (r < 0)
 				return -1;
 			continue;
@@ -351,13 +380,14 @@ static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best
 }
 
 /* The alternation [p, end): the union of its alternatives' sets. */
-static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth)
+static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth,
+			   ruleset_pat_scratch *sc)
 {
 	const char *start = p, *q;
 	int level = 0;
 	ruleset_pat_set *one;
 
-	if (depth > 32 || (one = malloc(sizeof(*one))) == NULL)
+	if (depth > 32 || (one = ruleset_pat_get(&sc->one[depth])) == NULL)
 		return -1;
 	out->ok = 1;
 	out->n = 0;
@@ -365,8 +395,8 @@ static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out,
 		if (p >= end || (*p == '|' && level == 0)) {
 			size_t i;
 
-			if (ruleset_pat_seq(start, p, one, NULL, depth) < 0)
-				goto fail;
+			if (ruleset_pat_seq(start, p, one, NULL, depth, sc) < 0)
+				return -1;
 			if (!one->ok || out->n + one->n > RULESET_PAT_SET)
 				out->ok = 0;
 			for (i = 0; out->ok && i < one->n; i++)
@@ -378,7 +408,7 @@ static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out,
 			p++;
 		} else if (*p == '[') {
 			if ((q = ruleset_pat_class_end(p, end)) == NULL)
-				goto fail;
+				return -1;
 			p = q - 1;
 		} else if (*p == '(') {
 			level++;
@@ -388,11 +418,7 @@ static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out,
 	}
 	if (!out->ok)
 		out->n = 0;
-	free(one);
 	return 0;
-fail:
-	free(one);
-	return -1;
 }
 
 /* The prefilter lowercases ASCII letters and nothing else, as PCRE2's
@@ -465,14 +491,16 @@ static char *ruleset_pat_string(const ruleset_pat_set *set)
 /* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd), or NULL. */
 char *ruleset_pat_lits(const char *pattern)
 {
+	ruleset_pat_scratch sc = { { NULL }, { NULL } };
 	ruleset_pat_set *set;
 	char *buf = NULL;
 
 	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
 	if (!ruleset_pat_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
 		return NULL;
-	if (ruleset_pat_alt(pattern, pattern + strlen(pattern), set, 0) == 0)
+	if (ruleset_pat_alt(pattern, pattern + strlen(pattern), set, 0, &sc) == 0)
 		buf = ruleset_pat_string(set);
+	ruleset_pat_scratch_free(&sc);
 	free(set);
 	return buf;
 }
@@ -838,6 +866,7 @@ typedef struct ruleset_pat_piece {
  * whole). */
 int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 {
+	ruleset_pat_scratch sc = { { NULL }, { NULL } };
 	size_t len = strlen(pattern), npiece = 1, k = 0, i, nrest = 0;
 	const char *end = pattern + len, *p, *start, *q;
 	char *rest;
@@ -871,7 +900,7 @@ int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 			pc->n = (size_t)(p - start);
 			pc->l1 = pc->l2 = NULL;
 			pc->lit = 0;
-			if (ruleset_pat_seq(start, p, set, second, 0) < 0) {
+			if (ruleset_pat_seq(start, p, set, second, 0, &sc) < 0) {
 				gave_up = 1;
 				break;
 			}
@@ -900,6 +929,7 @@ int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 	}
 	free(set);
 	free(second);
+	ruleset_pat_scratch_free(&sc);
 	if (gave_up) {
 		for (i = 0; i < k; i++) {
 			free(piece[i].l1);
