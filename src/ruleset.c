@@ -243,6 +243,7 @@ static void ruleset_rule_clear(ruleset_rule *r)
 typedef struct ruleset_rule_ctx {
 	ruleset_rule *rule;
 	int builtin;		/* a built-in rule: its parts are compiled when first run */
+	size_t cap;		/* rule->parts has room for this many */
 } ruleset_rule_ctx;
 
 /* Add a part to the rule ctx: the pattern p[0..n), compiled, with its
@@ -253,14 +254,20 @@ static int ruleset_part_add(void *ctx, const char *p, size_t n, char *lits, char
 {
 	ruleset_rule_ctx *rc = ctx;
 	ruleset_rule *r = rc->rule;
-	ruleset_part *np = realloc(r->parts, (r->nparts + 1) * sizeof(*np));
+	ruleset_part *np = r->parts;
 	char *pat = malloc(n + 1);
 	ruleset_part *part;
 	char *all;
 	int need_re;
 
-	if (np != NULL)
-		r->parts = np;
+	if (r->nparts >= rc->cap) {	/* room grows by doubling, not part by part */
+		size_t cap = rc->cap ? rc->cap * 2 : 8;
+
+		if ((np = realloc(r->parts, cap * sizeof(*np))) != NULL) {
+			r->parts = np;
+			rc->cap = cap;
+		}
+	}
 	if (np == NULL || pat == NULL) {
 		free(pat);
 		free(lits);
@@ -373,6 +380,7 @@ static int ruleset_rule_make(ruleset_rule *out, const char *pattern, const char 
 	}
 	rc.rule = out;
 	rc.builtin = builtin;
+	rc.cap = 0;
 	if (ruleset_pat_split(pattern, ruleset_part_add, &rc) < 0) {
 		for (i = 0; i < out->nparts; i++) {
 			pcre2_code_free(out->parts[i].re);

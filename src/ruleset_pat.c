@@ -9,9 +9,9 @@
  *	with its words and a second such requirement, the others together
  *	in one part always run); ruleset_pat_exact() tells a part that is
  *	its one word, ruleset_pat_expand() lists the strings of a part that
- *	is a small finite set of them (then too finding one is matching);
- *	ruleset_pat_suffix() and ruleset_pat_prefix() read the end and the
- *	start a host pattern requires.  The
+ *	is a small finite set of them (then too finding one is matching).
+ *	The end and the start a host pattern requires are read in
+ *	ruleset_pat_host.c.  The
  *	index of the words and the matching are ruleset_lit.c's and
  *	ruleset.c's; the -DRULESET_LIT_CHECK build checks what is read here.
  *
@@ -24,7 +24,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,6 +57,35 @@ typedef struct ruleset_pat_set {
 	size_t n;
 	char s[RULESET_PAT_SET][RULESET_PAT_LEN];
 } ruleset_pat_set;
+
+/* The sets a reading works in, one of each kind per depth of groups,
+ * allocated when first needed and kept to the reading's end (a set is
+ * 8 k: too big for the stack at each depth, too many for malloc per
+ * group). */
+#define RULESET_PAT_DEPTH	33	/* ruleset_pat_alt() gives up deeper than 32 */
+
+typedef struct ruleset_pat_scratch {
+	ruleset_pat_set *one[RULESET_PAT_DEPTH + 1];	/* ruleset_pat_alt()'s, by depth */
+	ruleset_pat_set *grp[RULESET_PAT_DEPTH + 1];	/* ruleset_pat_seq()'s, by depth */
+} ruleset_pat_scratch;
+
+/* *slot, allocated if not yet; NULL without memory. */
+static ruleset_pat_set *ruleset_pat_get(ruleset_pat_set **slot)
+{
+	if (*slot == NULL)
+		*slot = malloc(sizeof(**slot));
+	return *slot;
+}
+
+static void ruleset_pat_scratch_free(ruleset_pat_scratch *sc)
+{
+	size_t i;
+
+	for (i = 0; i <= RULESET_PAT_DEPTH; i++) {
+		free(sc->one[i]);
+		free(sc->grp[i]);
+	}
+}
 
 static size_t ruleset_pat_min(const ruleset_pat_set *l)
 {
@@ -177,7 +205,8 @@ static int ruleset_pat_quant(const char *p, const char *end, const char **q, int
 	return 1;
 }
 
-static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth);
+static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth,
+			   ruleset_pat_scratch *sc);
 
 /* Offer the run as a one-literal set. */
 static void ruleset_pat_run(ruleset_pat_set *best, const char *run, size_t n)
@@ -256,7 +285,7 @@ static void ruleset_pat_run2(ruleset_pat_set *best, ruleset_pat_set *second, con
  * literal of each: the two come from different items of the sequence,
  * each of which every match goes through.  -1: give up the pattern. */
 static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best,
-			   ruleset_pat_set *second, int depth)
+			   ruleset_pat_set *second, int depth, ruleset_pat_scratch *sc)
 {
 	char run[RULESET_PAT_LEN];
 	size_t n = 0;
@@ -289,9 +318,9 @@ static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best
 				p = q;
 			if (look || zero)
 				continue;
-			if ((g = malloc(sizeof(*g))) == NULL)
+			if ((g = ruleset_pat_get(&sc->grp[depth])) == NULL)
 				return -1;
-			r = ruleset_pat_alt(in, close, g, depth + 1);
+			r = ruleset_pat_alt(in, close, g, depth + 1, sc);
 			if (r == 0 && ruleset_pat_better(g, best)) {
 				if (second != NULL)
 					ruleset_pat_copy(second, best);
@@ -299,7 +328,6 @@ static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best
 			} else if (r == 0 && second != NULL && ruleset_pat_better(g, second)) {
 				ruleset_pat_copy(second, g);
 			}
-			free(g);
 			if (r < 0)
 				return -1;
 			continue;
@@ -352,13 +380,14 @@ static int ruleset_pat_seq(const char *p, const char *end, ruleset_pat_set *best
 }
 
 /* The alternation [p, end): the union of its alternatives' sets. */
-static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth)
+static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out, int depth,
+			   ruleset_pat_scratch *sc)
 {
 	const char *start = p, *q;
 	int level = 0;
 	ruleset_pat_set *one;
 
-	if (depth > 32 || (one = malloc(sizeof(*one))) == NULL)
+	if (depth > 32 || (one = ruleset_pat_get(&sc->one[depth])) == NULL)
 		return -1;
 	out->ok = 1;
 	out->n = 0;
@@ -366,8 +395,8 @@ static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out,
 		if (p >= end || (*p == '|' && level == 0)) {
 			size_t i;
 
-			if (ruleset_pat_seq(start, p, one, NULL, depth) < 0)
-				goto fail;
+			if (ruleset_pat_seq(start, p, one, NULL, depth, sc) < 0)
+				return -1;
 			if (!one->ok || out->n + one->n > RULESET_PAT_SET)
 				out->ok = 0;
 			for (i = 0; out->ok && i < one->n; i++)
@@ -379,7 +408,7 @@ static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out,
 			p++;
 		} else if (*p == '[') {
 			if ((q = ruleset_pat_class_end(p, end)) == NULL)
-				goto fail;
+				return -1;
 			p = q - 1;
 		} else if (*p == '(') {
 			level++;
@@ -389,11 +418,7 @@ static int ruleset_pat_alt(const char *p, const char *end, ruleset_pat_set *out,
 	}
 	if (!out->ok)
 		out->n = 0;
-	free(one);
 	return 0;
-fail:
-	free(one);
-	return -1;
 }
 
 /* The prefilter lowercases ASCII letters and nothing else, as PCRE2's
@@ -407,33 +432,36 @@ static int ruleset_pat_fold_ascii;		/* set once by the probe, then read-only */
 
 static void ruleset_pat_fold_probe(void)
 {
-	unsigned char all[256];
+	static const char hex[] = "0123456789abcdef";
+	unsigned char all[256], others[256];
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	int c, ok = md != NULL;
 
 	for (c = 0; c < 256; c++)
 		all[c] = (unsigned char)c;
-	/* each byte's pattern against all 256 bytes: every byte it matches
-	 * (its position) must be itself or its ASCII pair */
+
+	/* each byte's pattern against all the other 254 or 255 bytes: it must
+	 * match none of them (a one-byte pattern's match at a position depends
+	 * on that byte alone) */
 	for (c = 0; ok && c < 256; c++) {
-		int pair = c >= 'A' && c <= 'Z' ? c + 32 : c >= 'a' && c <= 'z' ? c - 32 : c, err;
-		char pat[16];
-		PCRE2_SIZE off, start = 0;
+		int pair = c >= 'A' && c <= 'Z' ? c + 32 : c >= 'a' && c <= 'z' ? c - 32 : c, err, lo, hi;
+		char pat[8] = { '\\', 'x', '{', hex[c >> 4], hex[c & 15], '}', '\0' };
+		PCRE2_SIZE off, n = 0;
 		pcre2_code *re;
 
-		snprintf(pat, sizeof(pat), "\\x{%x}", (unsigned)c);
-		re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err,
-				   &off, NULL);
-		if (re == NULL)
-			ok = 0;
-		while (ok && start < sizeof(all) &&
-		       pcre2_match(re, all, sizeof(all), start, 0, md, NULL) >= 0) {
-			PCRE2_SIZE at = pcre2_get_ovector_pointer(md)[0];
-
-			if (at != (PCRE2_SIZE)c && at != (PCRE2_SIZE)pair)
-				ok = 0;
-			start = at + 1;
+		lo = c < pair ? c : pair;
+		hi = c < pair ? pair : c;
+		memcpy(others, all, (size_t)lo);	/* all but lo and hi */
+		n = (size_t)lo;
+		if (hi > lo) {
+			memcpy(others + n, all + lo + 1, (size_t)(hi - lo - 1));
+			n += (size_t)(hi - lo - 1);
 		}
+		memcpy(others + n, all + hi + 1, (size_t)(255 - hi));
+		n += (size_t)(255 - hi);
+		re = pcre2_compile((PCRE2_SPTR)pat, 6, PCRE2_CASELESS, &err, &off, NULL);
+		if (re == NULL || pcre2_match(re, others, n, 0, 0, md, NULL) != PCRE2_ERROR_NOMATCH)
+			ok = 0;
 		pcre2_code_free(re);
 	}
 	pcre2_match_data_free(md);
@@ -463,14 +491,16 @@ static char *ruleset_pat_string(const ruleset_pat_set *set)
 /* The literals of a pattern: "lit\0lit\0...\0\0" (malloc'd), or NULL. */
 char *ruleset_pat_lits(const char *pattern)
 {
+	ruleset_pat_scratch sc = { { NULL }, { NULL } };
 	ruleset_pat_set *set;
 	char *buf = NULL;
 
 	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
 	if (!ruleset_pat_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
 		return NULL;
-	if (ruleset_pat_alt(pattern, pattern + strlen(pattern), set, 0) == 0)
+	if (ruleset_pat_alt(pattern, pattern + strlen(pattern), set, 0, &sc) == 0)
 		buf = ruleset_pat_string(set);
+	ruleset_pat_scratch_free(&sc);
 	free(set);
 	return buf;
 }
@@ -482,48 +512,52 @@ char *ruleset_pat_lits(const char *pattern)
  * literals, finding one is matching it, and no pattern need be run. */
 #define RULESET_PAT_EXPAND	8	/* strings at most: each is a literal in the index */
 
-static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_set *out, int depth);
+/* A finite set's strings, few and short: kept on the stack (a
+ * ruleset_pat_set is 8 k), their lengths at hand. */
+typedef struct ruleset_pat_xset {
+	size_t n;
+	size_t len[RULESET_PAT_EXPAND];
+	char s[RULESET_PAT_EXPAND][RULESET_PAT_LEN];
+} ruleset_pat_xset;
+
+static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_xset *out, int depth);
 
 /* out = out followed by each of a (a cross product), or -1 when too many
  * or too long. */
-static int ruleset_pat_xcat(ruleset_pat_set *out, const ruleset_pat_set *a)
+static int ruleset_pat_xcat(ruleset_pat_xset *out, const ruleset_pat_xset *a)
 {
-	ruleset_pat_set *c;
+	ruleset_pat_xset c;
 	size_t i, j, k = 0;
 
-	if (out->n * a->n > RULESET_PAT_EXPAND || (c = malloc(sizeof(*c))) == NULL)
+	if (out->n * a->n > RULESET_PAT_EXPAND)
 		return -1;
 	for (i = 0; i < out->n; i++)
 		for (j = 0; j < a->n; j++) {
-			size_t x = strlen(out->s[i]), y = strlen(a->s[j]);
+			size_t x = out->len[i], y = a->len[j];
 
-			if (x + y + 1 >= RULESET_PAT_LEN) {
-				free(c);
+			if (x + y + 1 >= RULESET_PAT_LEN)
 				return -1;
-			}
-			memcpy(c->s[k], out->s[i], x);
-			memcpy(c->s[k] + x, a->s[j], y + 1);
+			memcpy(c.s[k], out->s[i], x);
+			memcpy(c.s[k] + x, a->s[j], y + 1);
+			c.len[k] = x + y;
 			k++;
 		}
-	c->n = k;
-	c->ok = 1;
-	ruleset_pat_copy(out, c);
-	free(c);
+	out->n = k;
+	memcpy(out->len, c.len, k * sizeof(c.len[0]));
+	for (i = 0; i < k; i++)
+		memcpy(out->s[i], c.s[i], c.len[i] + 1);
 	return 0;
 }
 
 /* The strings of the sequence [p, end) into out; -1 when it is not a
  * finite set of plain strings (or too big a one). */
-static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out, int depth)
+static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_xset *out, int depth)
 {
-	ruleset_pat_set *a = malloc(sizeof(*a));
-	int ret = -1;
+	ruleset_pat_xset a;
 
-	out->ok = 1;
 	out->n = 1;
+	out->len[0] = 0;
 	out->s[0][0] = '\0';
-	if (a == NULL)
-		return -1;
 	while (p < end) {
 		const char *q;
 
@@ -531,14 +565,14 @@ static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out
 			const char *close = ruleset_pat_group_end(p, end), *in = p + 1;
 
 			if (close == NULL || depth > 8)
-				goto out;
+				return -1;
 			if (in < close && *in == '?') {
 				if (close - in < 2 || in[1] != ':')
-					goto out;	/* look-arounds, options, names ... */
+					return -1;	/* look-arounds, options, names ... */
 				in += 2;
 			}
-			if (ruleset_pat_xalt(in, close, a, depth + 1) < 0)
-				goto out;
+			if (ruleset_pat_xalt(in, close, &a, depth + 1) < 0)
+				return -1;
 			q = close + 1;
 		} else {
 			char c;
@@ -546,11 +580,11 @@ static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out
 			if (*p == '\\') {
 				if (p + 1 >= end || (p[1] >= 'a' && p[1] <= 'z') ||
 				    (p[1] >= 'A' && p[1] <= 'Z') || (p[1] >= '0' && p[1] <= '9'))
-					goto out;	/* \b \d \x \Q \1 ...: no plain byte */
+					return -1;	/* \b \d \x \Q \1 ...: no plain byte */
 				c = p[1];
 				q = p + 2;
 			} else if (strchr("^$.[]|()?*+{}", *p) != NULL) {
-				goto out;
+				return -1;
 			} else {
 				c = *p;
 				q = p + 1;
@@ -561,245 +595,105 @@ static int ruleset_pat_xseq(const char *p, const char *end, ruleset_pat_set *out
 				size_t i, x;
 
 				for (i = 0; i < out->n; i++) {
-					if ((x = strlen(out->s[i])) + 2 >= RULESET_PAT_LEN)
-						goto out;
+					if ((x = out->len[i]) + 2 >= RULESET_PAT_LEN)
+						return -1;
 					out->s[i][x] = c;
 					out->s[i][x + 1] = '\0';
+					out->len[i] = x + 1;
 				}
 				p = q;
 				continue;
 			}
-			a->ok = 1;
-			a->n = 1;
-			a->s[0][0] = c;
-			a->s[0][1] = '\0';
+			a.n = 1;
+			a.len[0] = 1;
+			a.s[0][0] = c;
+			a.s[0][1] = '\0';
 		}
 		if (q < end && (*q == '*' || *q == '+' || *q == '{'))
-			goto out;	/* repeats: no finite set */
+			return -1;	/* repeats: no finite set */
 		if (q < end && *q == '?') {
 			if (q + 1 < end && (q[1] == '?' || q[1] == '+'))
-				goto out;
-			if (a->n >= RULESET_PAT_EXPAND)
-				goto out;
-			a->s[a->n++][0] = '\0';	/* or nothing */
+				return -1;
+			if (a.n >= RULESET_PAT_EXPAND)
+				return -1;
+			a.len[a.n] = 0;
+			a.s[a.n++][0] = '\0';	/* or nothing */
 			q++;
 		}
-		if (ruleset_pat_xcat(out, a) < 0)
-			goto out;
+		if (ruleset_pat_xcat(out, &a) < 0)
+			return -1;
 		p = q;
 	}
-	ret = 0;
-out:
-	free(a);
-	return ret;
+	return 0;
 }
 
 /* The strings of the alternation [p, end) into out (the union of its
  * alternatives', each once); -1 as ruleset_pat_xseq(). */
-static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_set *out, int depth)
+static int ruleset_pat_xalt(const char *p, const char *end, ruleset_pat_xset *out, int depth)
 {
-	ruleset_pat_set *a = malloc(sizeof(*a));
+	ruleset_pat_xset a;
 	const char *q, *start = p;
 	size_t i, j;
-	int ret = -1;
 
-	out->ok = 1;
 	out->n = 0;
-	if (a == NULL)
-		return -1;
 	for (q = p;; q++) {
 		if (q < end && *q == '\\') {
 			if (q + 1 >= end)
-				goto out;
+				return -1;
 			q++;
 			continue;
 		}
 		if (q < end && *q == '(') {
 			if ((q = ruleset_pat_group_end(q, end)) == NULL)
-				goto out;
+				return -1;
 			continue;
 		}
 		if (q < end && *q == '[')
-			goto out;
+			return -1;
 		if (q < end && *q != '|')
 			continue;
-		if (ruleset_pat_xseq(start, q, a, depth) < 0)
-			goto out;
-		for (i = 0; i < a->n; i++) {
-			for (j = 0; j < out->n && strcmp(out->s[j], a->s[i]) != 0; j++)
+		if (ruleset_pat_xseq(start, q, &a, depth) < 0)
+			return -1;
+		for (i = 0; i < a.n; i++) {
+			for (j = 0; j < out->n && (out->len[j] != a.len[i] ||
+						   memcmp(out->s[j], a.s[i], a.len[i]) != 0); j++)
 				;
 			if (j < out->n)
 				continue;	/* already there */
 			if (out->n >= RULESET_PAT_EXPAND)
-				goto out;
-			memcpy(out->s[out->n++], a->s[i], sizeof(a->s[i]));
+				return -1;
+			out->len[out->n] = a.len[i];
+			memcpy(out->s[out->n++], a.s[i], a.len[i] + 1);
 		}
 		if (q >= end)
 			break;
 		start = q + 1;
 	}
-	ret = 0;
-out:
-	free(a);
-	return ret;
+	return 0;
 }
 
 char *ruleset_pat_expand(const char *p, size_t n)
 {
-	ruleset_pat_set *set;
-	char *buf = NULL;
-	size_t i;
+	ruleset_pat_xset set;
+	char *buf;
+	size_t i, o = 0;
 
 	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
-	if (!ruleset_pat_fold_ascii || (set = malloc(sizeof(*set))) == NULL)
+	if (!ruleset_pat_fold_ascii || ruleset_pat_xalt(p, p + n, &set, 0) < 0 || set.n == 0)
 		return NULL;
-	if (ruleset_pat_xalt(p, p + n, set, 0) == 0) {
-		for (i = 0; i < set->n && strlen(set->s[i]) >= RULESET_LIT_MIN; i++)
-			;
-		if (i == set->n)	/* no string too short for the index (or empty) */
-			buf = ruleset_pat_string(set);
+	for (i = 0; i < set.n; i++) {
+		if (set.len[i] < RULESET_LIT_MIN)
+			return NULL;	/* a string too short for the index */
+		o += set.len[i] + 1;
 	}
-	free(set);
+	if ((buf = malloc(o + 1)) == NULL)
+		return NULL;
+	for (i = 0, o = 0; i < set.n; i++) {	/* as ruleset_pat_string() */
+		memcpy(buf + o, set.s[i], set.len[i] + 1);
+		o += set.len[i] + 1;
+	}
+	buf[o] = '\0';
 	return buf;
-}
-
-/* The end every subject a pattern matches must have: the pattern is one
- * sequence (no top-level '|', no "(?" option or group, no \Q) that ends
- * with a run of plain bytes (letters, digits, '-', '_', "\." a dot) and
- * '$', the run cut off by a special character or the pattern's start
- * (not by an escape, whose length is not read here).  Letters lowercased
- * (patterns are caseless); NULL when there is none or no memory.  ('$'
- * also matches before a final newline: the caller allows for it.) */
-char *ruleset_pat_suffix(const char *pattern)
-{
-	size_t n = strlen(pattern), i, j, e, k, bs = 0, depth = 0;
-	unsigned char c = 0;
-	char *out;
-
-	if (n < 2 || pattern[n - 1] != '$' || strstr(pattern, "(?") != NULL ||
-	    strstr(pattern, "\\Q") != NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if (pattern[i] == '\\') {
-			i++;	/* the escaped byte */
-		} else if (pattern[i] == '[') {	/* a class: to its ']' */
-			j = i + 1;
-			if (j < n && pattern[j] == '^')
-				j++;
-			if (j < n && pattern[j] == ']')
-				j++;	/* a first ']' is a member */
-			for (; j < n && pattern[j] != ']'; j++)
-				if (pattern[j] == '\\')
-					j++;
-			if (j >= n)
-				return NULL;
-			i = j;
-		} else if (pattern[i] == '(') {
-			depth++;
-		} else if (pattern[i] == ')') {
-			if (depth-- == 0)
-				return NULL;
-		} else if (pattern[i] == '|' && depth == 0) {
-			return NULL;	/* the end could be another alternative's */
-		}
-	}
-	if (i != n || depth != 0)
-		return NULL;
-	/* the '$' must not be escaped: an even run of '\' before it */
-	for (k = n - 1; k > 0 && pattern[k - 1] == '\\'; k--)
-		;
-	if ((n - 1 - k) % 2 != 0)
-		return NULL;
-	/* back from the '$', over the plain bytes */
-	for (e = n - 1; e > 0;) {
-		c = (unsigned char)pattern[e - 1];
-		for (bs = 0; e - 1 > bs && pattern[e - 2 - bs] == '\\'; bs++)
-			;
-		if (c == '.' && bs % 2 == 1) {
-			e -= 2;		/* "\." */
-			continue;
-		}
-		if (bs % 2 == 1 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-				     (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			break;
-		e--;
-	}
-	if (e > 0 && (bs % 2 == 1 || strchr("^$.|?*+()[]{}", c) == NULL))
-		return NULL;	/* cut by an escape or an unknown byte */
-	if (e == n - 1 || (out = malloc(n)) == NULL)
-		return NULL;
-	for (i = e, k = 0; i < n - 1; i++) {
-		if (pattern[i] == '\\')
-			i++;
-		out[k++] = (char)((unsigned)(pattern[i] - 'A') < 26u ? pattern[i] + 32 : pattern[i]);
-	}
-	out[k] = '\0';
-	return out;
-}
-
-/* The start every subject of a host pattern has: a pattern that starts
- * with '^' and a run of plain bytes (letters, digits, '-', '_', "\\." a
- * dot; a byte a quantifier follows is not taken), and has no top-level
- * alternative (the pattern is compiled without PCRE2_MULTILINE: '^' is
- * the subject's start).  Letters lowercased; NULL when there is none or
- * no memory. */
-char *ruleset_pat_prefix(const char *pattern)
-{
-	size_t n = strlen(pattern), i, k, depth = 0;
-	char *out;
-
-	if (n < 2 || pattern[0] != '^' || strstr(pattern, "(?") != NULL ||
-	    strstr(pattern, "\\Q") != NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {	/* (as ruleset_pat_suffix() reads it) */
-		if (pattern[i] == '\\') {
-			i++;
-		} else if (pattern[i] == '[') {
-			size_t j = i + 1;
-
-			if (j < n && pattern[j] == '^')
-				j++;
-			if (j < n && pattern[j] == ']')
-				j++;
-			for (; j < n && pattern[j] != ']'; j++)
-				if (pattern[j] == '\\')
-					j++;
-			if (j >= n)
-				return NULL;
-			i = j;
-		} else if (pattern[i] == '(') {
-			depth++;
-		} else if (pattern[i] == ')') {
-			if (depth-- == 0)
-				return NULL;
-		} else if (pattern[i] == '|' && depth == 0) {
-			return NULL;	/* another alternative need not start so */
-		}
-	}
-	if (i != n || depth != 0 || (out = malloc(n)) == NULL)
-		return NULL;
-	for (i = 1, k = 0; i < n;) {
-		unsigned char c = (unsigned char)pattern[i];
-		size_t w = 1;	/* the item's bytes */
-
-		if (c == '\\' && i + 1 < n && pattern[i + 1] == '.') {
-			c = '.';
-			w = 2;
-		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-			break;
-		}
-		if (i + w < n && strchr("?*+{", pattern[i + w]) != NULL)
-			break;		/* optional or repeated: not taken */
-		out[k++] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
-		i += w;
-	}
-	if (k == 0) {
-		free(out);
-		return NULL;
-	}
-	out[k] = '\0';
-	return out;
 }
 
 /* A plain word (no special character, no cut) whose one literal it is:
@@ -810,6 +704,16 @@ int ruleset_pat_exact(const char *p, size_t n, const char *lits)
 	       strlen(lits) == n && lits[n + 1] == '\0' && strncasecmp(lits, p, n) == 0;
 }
 
+/* One top-level alternative as ruleset_pat_split() reads it: where it is,
+ * and its literals and second requirement (NULL: none, it goes with the
+ * rest). */
+typedef struct ruleset_pat_piece {
+	const char *p;
+	size_t n;
+	int lit;		/* literals long enough: a part of its own */
+	char *l1, *l2;
+} ruleset_pat_piece;
+
 /* Split the pattern into parts: each top-level alternative that has
  * literals is a part of its own (it is only run when one of its literals
  * is in the text), the others go together into one part that is always
@@ -817,51 +721,56 @@ int ruleset_pat_exact(const char *p, size_t n, const char *lits)
  * literals.  A text matches the pattern exactly when it matches one of
  * the parts (PCRE2 alternatives; the readings that could differ, such as
  * options, back references and (?| groups, make the reading give up).
- * 0, or -1 when some part fails (the caller keeps the pattern whole). */
+ * Each alternative is read once (the reading gives up on the pattern
+ * when it gives up on one of them: they are all read before any part is
+ * added).  0, or -1 when some part fails (the caller keeps the pattern
+ * whole). */
 int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 {
-	const char *end = pattern + strlen(pattern), *p, *start, *q;
+	ruleset_pat_scratch sc = { { NULL }, { NULL } };
+	size_t len = strlen(pattern), npiece = 1, k = 0, i, nrest = 0;
+	const char *end = pattern + len, *p, *start, *q;
 	char *rest;
-	size_t nrest = 0;
-	int level = 0, ret = 0;
+	int level = 0, ret = 0, gave_up = 0;
 	ruleset_pat_set *set, *second;
+	ruleset_pat_piece *piece;
 
 	pthread_once(&ruleset_pat_fold_once, ruleset_pat_fold_probe);
-	if ((set = malloc(sizeof(*set))) == NULL)
-		return -1;
-	if (ruleset_pat_alt(pattern, end, set, 0) < 0) {
-		free(set);
-		return add(ctx, pattern, strlen(pattern), NULL, NULL);
-	}
+	for (p = pattern; (p = memchr(p, '|', (size_t)(end - p))) != NULL; p++)
+		npiece++;	/* at least the top-level alternatives */
 	/* the alternatives, their separators and one more '|' (an empty first
 	 * alternative) fit in strlen(pattern) + 1 */
-	if ((rest = malloc(strlen(pattern) + 1)) == NULL ||
-	    (second = malloc(sizeof(*second))) == NULL) {
-		free(rest);
+	set = malloc(sizeof(*set));
+	second = malloc(sizeof(*second));
+	piece = malloc(npiece * sizeof(*piece));
+	rest = malloc(len + 1);
+	if (set == NULL || second == NULL || piece == NULL || rest == NULL) {
 		free(set);
+		free(second);
+		free(piece);
+		free(rest);
 		return -1;
 	}
-	for (p = start = pattern; ret == 0; p++) {
+	for (p = start = pattern; !gave_up; p++) {
 		if (p >= end || (*p == '|' && level == 0)) {
 			/* the alternative's literals (ruleset_pat_lits() of it:
-			 * it is one sequence) and its second requirement, read
-			 * once here */
-			if (ruleset_pat_seq(start, p, set, second, 0) == 0 && set->ok &&
-			    ruleset_pat_min(set) >= RULESET_LIT_MIN) {
-				char *l1 = NULL, *l2 = NULL;
+			 * it is one sequence) and its second requirement */
+			ruleset_pat_piece *pc = &piece[k++];
 
+			pc->p = start;
+			pc->n = (size_t)(p - start);
+			pc->l1 = pc->l2 = NULL;
+			pc->lit = 0;
+			if (ruleset_pat_seq(start, p, set, second, 0, &sc) < 0) {
+				gave_up = 1;
+				break;
+			}
+			if (set->ok && ruleset_pat_min(set) >= RULESET_LIT_MIN) {
+				pc->lit = 1;
 				if (ruleset_pat_fold_ascii) {
-					l1 = ruleset_pat_string(set);
-					l2 = l1 != NULL ? ruleset_pat_string(second) : NULL;
+					pc->l1 = ruleset_pat_string(set);
+					pc->l2 = pc->l1 != NULL ? ruleset_pat_string(second) : NULL;
 				}
-				ret = add(ctx, start, (size_t)(p - start), l1, l2);
-			} else {
-				if (nrest > 0)
-					rest[nrest++] = '|';
-				memcpy(rest + nrest, start, (size_t)(p - start));
-				nrest += (size_t)(p - start);
-				if (nrest == 0)
-					rest[nrest++] = '|';	/* an empty alternative stays */
 			}
 			if (p >= end)
 				break;
@@ -870,7 +779,7 @@ int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 			p++;
 		} else if (*p == '[') {
 			if ((q = ruleset_pat_class_end(p, end)) == NULL)
-				ret = -1;	/* cannot happen: the reading succeeded */
+				gave_up = 1;
 			else
 				p = q - 1;
 		} else if (*p == '(') {
@@ -879,10 +788,40 @@ int ruleset_pat_split(const char *pattern, ruleset_pat_add_fn add, void *ctx)
 			level--;
 		}
 	}
-	if (ret == 0 && nrest > 0)
-		ret = add(ctx, rest, nrest, NULL, NULL);
-	free(rest);
 	free(set);
 	free(second);
+	ruleset_pat_scratch_free(&sc);
+	if (gave_up) {
+		for (i = 0; i < k; i++) {
+			free(piece[i].l1);
+			free(piece[i].l2);
+		}
+		free(piece);
+		free(rest);
+		return add(ctx, pattern, len, NULL, NULL);
+	}
+	for (i = 0; i < k; i++) {
+		ruleset_pat_piece *pc = &piece[i];
+
+		if (pc->lit) {
+			if (ret == 0)
+				ret = add(ctx, pc->p, pc->n, pc->l1, pc->l2);
+			else {
+				free(pc->l1);
+				free(pc->l2);
+			}
+		} else {
+			if (nrest > 0)
+				rest[nrest++] = '|';
+			memcpy(rest + nrest, pc->p, pc->n);
+			nrest += pc->n;
+			if (nrest == 0)
+				rest[nrest++] = '|';	/* an empty alternative stays */
+		}
+	}
+	if (ret == 0 && nrest > 0)
+		ret = add(ctx, rest, nrest, NULL, NULL);
+	free(piece);
+	free(rest);
 	return ret;
 }

@@ -1,7 +1,8 @@
 /*
  * ruleset_pat.h - what a rule's pattern says without running it (private
  * to the ruleset's files): the literals every match holds and the
- * pattern's top-level alternatives.  See ruleset_pat.c.
+ * pattern's top-level alternatives.  See ruleset_pat.c (and, for a host
+ * filter's start and end, ruleset_pat_host.c).
  */
 #ifndef BT_RULESET_PAT_H
 #define BT_RULESET_PAT_H
