@@ -298,6 +298,44 @@ scan_returned_to(scan_doc *d)
  * line may itself be its first field); a value folded onto the next line
  * is taken from there.  The lines are cut one by one, up to the block's
  * end (at most SCAN_AFTER_CUT - 1). */
+/*
+ * Pass over the next line after the cut when, once the block's fields
+ * have begun, it can change nothing in scan_returned_msgid(): when its
+ * first byte after any ' ' and '\t' (a folded field's) is no white space
+ * (isspace()) and no 'm' or 'M', nor a '>' that starts the line.  Such a
+ * line is no blank one (scan_line_set() leaves that byte as it is: no
+ * "> " to drop before it, no '\r' alone, and scan_trim() stops there) and
+ * no "Message-ID:" field (its trimmed text starts with that byte); the
+ * loop would only go on.  Only its end is found (most lines of a header
+ * block are told so, without being cut and trimmed).  Counted as
+ * scan_after_next() counts the lines it gives, with the same limits; 1
+ * when passed over.
+ */
+static inline int
+scan_after_skip(const scan_doc *d, scan_after *a, size_t max)
+{
+	const char *end = d->in->text + d->in->len, *p = a->t;
+	unsigned char c;
+	size_t n;
+	int at;
+
+	if (p >= end || a->n >= max || d->nline + a->n >= SCAN_MAX_LINES)
+		return 0;	/* scan_after_next() says so too */
+	if (*p == '>')
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end)
+		return 0;
+	c = (unsigned char)*p;
+	if (scan_space[c] || (c | 0x20) == 'm')
+		return 0;
+	n = scan_line_end(p, (size_t)(end - p), &at);
+	a->t = p + n < end ? p + n + 1 : end;
+	a->n++;
+	return 1;
+}
+
 static void
 scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 {
@@ -310,9 +348,16 @@ scan_returned_msgid(scan_doc *d, bt_result *r, const bt_caps *caps)
 	fields = d->line[d->cut].s[0] != ' ' &&
 		 memchr(d->line[d->cut].s, ':', d->line[d->cut].len) != NULL;
 	scan_after_begin(d, &a);
-	while (scan_after_next(d, &a, &cur, SCAN_AFTER_CUT - 1)) {
-		const char *v = cur.s;
-		size_t vlen = cur.len;
+	for (;;) {
+		const char *v;
+		size_t vlen;
+
+		if (fields && scan_after_skip(d, &a, SCAN_AFTER_CUT - 1))
+			continue;
+		if (!scan_after_next(d, &a, &cur, SCAN_AFTER_CUT - 1))
+			break;
+		v = cur.s;
+		vlen = cur.len;
 
 		scan_trim(&v, &vlen);
 		if (vlen == 0) {

@@ -195,11 +195,12 @@ scan_has_smtp_command(const char *s, size_t len)
 void
 scan_find_cmd(scan_doc *d)
 {
-	size_t i;
+	/* by pointer, up to the cut line: the index and its multiply were
+	 * a third of the loop's cost on the lines told by their length */
+	const scan_line *l = d->line, *e = d->line + d->cut;
 	const char *c = NULL;
 
-	for (i = 0; i < d->cut && c == NULL; i++) {
-		const scan_line *l = &d->line[i];
+	for (; l < e; l++) {
 		const char *s;
 		size_t len = l->tlen;
 		/* both shapes are 7 bytes long at least: most lines (blank
@@ -209,18 +210,20 @@ scan_find_cmd(scan_doc *d)
 		s = l->t;
 		if (s[0] == '<' && s[1] == '<' && s[2] == '<' &&
 		    s[3] == ' ' && (s[4] == '4' || s[4] == '5'))
-			c = scan_cmd_before(d, i);
+			c = scan_cmd_before(d, (size_t)(l - d->line));
 		/* "SMTP command" is looked for only in the lines short
 		 * enough (the cheap tests first) */
-		else if (len - 12 < 40 - 12 && i + 1 < d->cut &&
+		else if (len - 12 < 40 - 12 && l + 1 < e &&
 		    scan_has_smtp_command(s, len)) {
-			s = d->line[i + 1].t;
-			len = d->line[i + 1].tlen;
+			s = l[1].t;
+			len = l[1].tlen;
 			if (len >= 4 && len <= 9)
 				c = scan_cmd_phrase(s, len) ? scan_cmd_phrase(s,
 				    len) : (strncasecmp(s, "DATA", 4) == 0 ?
 				    "DATA" : NULL);
 		}
+		if (c != NULL)
+			break;
 	}
 	if (c != NULL)
 		strcpy(d->cmd, c);

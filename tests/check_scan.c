@@ -788,6 +788,59 @@ START_TEST(test_sendmail_summary_after_server_reply)
 }
 END_TEST
 
+/* The returned message's Message-ID from the header block after the cut:
+ * the lines that cannot be the field nor end the block are passed over
+ * without being cut (scan_after_skip()); those that can are read as
+ * before: a field after folded lines and other 'M' fields, one indented,
+ * one quoted with "> ", one folded onto the next line; a line of white
+ * space ends the block. */
+static const char *
+msgid_of(const char *block)
+{
+	static char text[2048];
+
+	snprintf(text, sizeof(text), "%s%s",
+	    "<alice@dest.example>: host mx.dest.example[192.0.2.1] said: 550 "
+	    "5.1.1 unknown user\n\n"
+	    "--- Below this line is a copy of the message.\n\n", block);
+	result_clear(&res);
+	result_init(&res);
+	ck_assert_uint_eq(scan(text), 1);
+	return res.original_message_id;
+}
+
+START_TEST(test_returned_msgid_lines)
+{
+	const char *id;
+
+	id = msgid_of("Return-Path: <sender@example.org>\n"
+	    "Received: from a.example.org\n\tby b.example.org\n"
+	    "        with ESMTP id 1\nMIME-Version: 1.0\nmessage: x\n"
+	    "Subject: hi\nMessage-ID: <m1@example.org>\n\nbody\n");
+	ck_assert_ptr_nonnull(id);
+	ck_assert_str_eq(id, "<m1@example.org>");
+	id = msgid_of("Return-Path: <sender@example.org>\nSubject: hi\n"
+	    " \t Message-Id: <m2@example.org>\n\n");
+	ck_assert_ptr_nonnull(id);
+	ck_assert_str_eq(id, "<m2@example.org>");
+	id = msgid_of("> Return-Path: <sender@example.org>\n> Subject: hi\n"
+	    "> Message-ID: <m3@example.org>\n>\n");
+	ck_assert_ptr_nonnull(id);
+	ck_assert_str_eq(id, "<m3@example.org>");
+	id = msgid_of("Return-Path: <sender@example.org>\nSubject: hi\n"
+	    "Message-ID:\n\t<m4@example.org>\n");
+	ck_assert_ptr_nonnull(id);
+	ck_assert_str_eq(id, "<m4@example.org>");
+	id = msgid_of("Return-Path: <sender@example.org>\nSubject: hi\n"
+	    " \t\r\nMessage-ID: <m5@example.org>\n");
+	ck_assert_ptr_null(id);
+	id = msgid_of("Return-Path: <sender@example.org>\n>x\n"
+	    "Message-ID: <m6@example.org>");
+	ck_assert_ptr_nonnull(id);
+	ck_assert_str_eq(id, "<m6@example.org>");
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -831,6 +884,7 @@ scan_suite(void)
 	tcase_add_test(tc, test_exchange_hash_reply);
 	tcase_add_test(tc, test_reply_quoting_is_no_report);
 	tcase_add_test(tc, test_sendmail_summary_after_server_reply);
+	tcase_add_test(tc, test_returned_msgid_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
