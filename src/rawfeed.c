@@ -426,6 +426,7 @@ rawfeed_end_tail(const char *s, size_t n, size_t i, size_t *nlf, size_t *crs)
 typedef struct rawfeed_k {
 	__m256i lf, cr;		/* every byte '\n', '\r' */
 	__m128i lo, hi, nib;	/* rawfeed_span_avx2()'s tables, and 0x0f */
+	__m256i lo2, hi2, nib2;	/* the same in both lanes */
 } rawfeed_k;
 
 /* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2 (in line in
@@ -638,6 +639,20 @@ rawfeed_span(const char *s, size_t n)
 __attribute__((target("avx2"), always_inline)) static inline size_t
 rawfeed_span_avx2(const char *s, size_t n, const rawfeed_k *k)
 {
+	if (n >= 32) {
+		/* 32 bytes (names of 16 bytes and more are common:
+		 * Content-Transfer-Encoding, Authentication-Results) */
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)s);
+		__m256i c = _mm256_and_si256(
+		    _mm256_shuffle_epi8(k->lo2, _mm256_and_si256(x, k->nib2)),
+		    _mm256_shuffle_epi8(k->hi2, _mm256_and_si256(
+			_mm256_srli_epi16(x, 4), k->nib2)));
+		unsigned m = (unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(c, _mm256_setzero_si256()));
+
+		return m != 0 ? (size_t)__builtin_ctz(m) :
+				32 + mime_param_span(s + 32, n - 32);
+	}
 	if (n >= 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
 		__m128i c = _mm_and_si128(
@@ -678,8 +693,11 @@ rawfeed_k_make(rawfeed_k *k)
 	k->lo = _mm_loadu_si128((const __m128i *)(const void *)rawfeed_span_lo);
 	k->hi = _mm_loadu_si128((const __m128i *)(const void *)rawfeed_span_hi);
 	k->nib = _mm_set1_epi8(0x0f);
+	k->lo2 = _mm256_broadcastsi128_si256(k->lo);
+	k->hi2 = _mm256_broadcastsi128_si256(k->hi);
+	k->nib2 = _mm256_set1_epi8(0x0f);
 	__asm__("" : "+x"(k->lf), "+x"(k->cr), "+x"(k->lo), "+x"(k->hi),
-		"+x"(k->nib));
+		"+x"(k->nib), "+x"(k->lo2), "+x"(k->hi2), "+x"(k->nib2));
 }
 
 __attribute__((target("avx2"))) static size_t
