@@ -701,15 +701,17 @@ rawfeed_k_make(rawfeed_k *k)
 }
 
 /* The LFs of the 64 bytes at buf + base (len - base of them when fewer)
- * into *lf (bit j: the byte at base + j); 0 when a CR or a NUL is among
- * them. */
+ * into *lf (bit j: the byte at base + j), and in *cr whether CRs are
+ * among them; 0 when a NUL is, or a CR not right before a LF (a CR as
+ * the last byte of buf too). */
 __attribute__((target("avx2"), always_inline)) static inline int
 rawfeed_block_lf(const char *buf, size_t len, size_t base, uint64_t *lf,
-		 const rawfeed_k *k)
+		 int *cr, const rawfeed_k *k)
 {
 	const char *p = buf + base;
 	char tmp[64];
-	__m256i x, y, z = _mm256_setzero_si256();
+	__m256i x, y, xr, yr, z = _mm256_setzero_si256();
+	uint64_t crm, rare, next;
 
 	if (len - base < 64) {	/* (the rest as blanks: no LF, CR or NUL) */
 		memset(tmp, ' ', sizeof(tmp));
@@ -718,39 +720,52 @@ rawfeed_block_lf(const char *buf, size_t len, size_t base, uint64_t *lf,
 	}
 	x = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	y = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
-	if (!_mm256_testz_si256(
-	    _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, k->cr),
-					    _mm256_cmpeq_epi8(x, z)),
-			    _mm256_or_si256(_mm256_cmpeq_epi8(y, k->cr),
-					    _mm256_cmpeq_epi8(y, z))),
-	    _mm256_cmpeq_epi8(z, z)))
-		return 0;
+	xr = _mm256_cmpeq_epi8(x, k->cr);
+	yr = _mm256_cmpeq_epi8(y, k->cr);
 	*lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, k->lf)) |
 	      (uint64_t)(uint32_t)_mm256_movemask_epi8(
 		_mm256_cmpeq_epi8(y, k->lf)) << 32;
+	*cr = 0;
+	if (_mm256_testz_si256(
+	    _mm256_or_si256(_mm256_or_si256(xr, _mm256_cmpeq_epi8(x, z)),
+			    _mm256_or_si256(yr, _mm256_cmpeq_epi8(y, z))),
+	    _mm256_cmpeq_epi8(z, z)))
+		return 1;	/* most blocks: neither CR nor NUL */
+	crm = (uint32_t)_mm256_movemask_epi8(xr) |
+	      (uint64_t)(uint32_t)_mm256_movemask_epi8(yr) << 32;
+	rare = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, z)) |
+	       (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		_mm256_cmpeq_epi8(y, z)) << 32;
+	next = len - base > 64 && p[64] == '\n';	/* (p is buf + base then) */
+	if (rare != 0 || (crm & ~((*lf >> 1) | next << 63)) != 0)
+		return 0;
+	*cr = 1;
 	return 1;
 }
 
 /* The fields loop (RAWFEED_FIELDS()) for the fields before the first
- * 64-byte block of buf that holds a CR or a NUL (most header blocks hold
- * none), their ends read off the LFs of each block, found once for all
- * the fields in it (most are shorter than a block), not by a scan from
- * each field's start: the first LF after which no blank follows ends a
- * field, as rawfeed_field_end() says.  Gives the same calls as
- * RAWFEED_FIELDS() (a field of CR-free lines: no CR to count), stops
- * where it would stop or at the field that reaches such a block, and
- * returns the bytes used. */
+ * 64-byte block of buf that holds a NUL or a CR elsewhere than right
+ * before a LF (most header blocks hold none), their ends read off the LFs
+ * of each block, found once for all the fields in it (most are shorter
+ * than a block), not by a scan from each field's start: the first LF
+ * after which no blank follows ends a field, as rawfeed_field_end() says,
+ * and the CRs it counts are those right before the field's LFs (once a
+ * block held CRs).  Gives the same calls as RAWFEED_FIELDS(), stops where
+ * it would stop or at the field that reaches such a block, and returns
+ * the bytes used. */
 __attribute__((target("avx2"), always_inline)) static inline size_t
 rawfeed_fields_lf_avx2(rawfeed *rf, const char *buf, size_t len,
 		       const rawfeed_k *k)
 {
 	const size_t cap = rf->max + 2;
-	size_t off = 0, base = 0, i, j, p, nlf, rest;
+	size_t off = 0, base = 0, i, j, p, nlf, crs, rest, lim;
 	uint64_t m;
 	const char *s;
+	int cr, crs_seen;
 
-	if (!rawfeed_block_lf(buf, len, 0, &m, k))
+	if (!rawfeed_block_lf(buf, len, 0, &m, &cr, k))
 		return 0;
+	crs_seen = cr;
 	i = rawfeed_span_avx2(buf, len, k);
 	for (;;) {
 		s = buf + off;
@@ -764,19 +779,24 @@ rawfeed_fields_lf_avx2(rawfeed *rf, const char *buf, size_t len,
 			}
 			return off;
 		}
-		/* its end: its LFs are the bits of m, block after block */
-		nlf = 0;
+		/* its end: its LFs are the bits of m, block after block;
+		 * the byte after it must lie in the field's n bytes */
+		lim = rest < cap ? len : off + cap;
+		nlf = crs = 0;
 		for (;;) {
 			while (m == 0) {
 				base += 64;
 				if (base >= len ||
-				    !rawfeed_block_lf(buf, len, base, &m, k))
+				    !rawfeed_block_lf(buf, len, base, &m, &cr, k))
 					return off;
+				crs_seen |= cr;
 			}
 			p = base + (size_t)__builtin_ctzll(m);
 			m &= m - 1;
-			if (p + 1 >= len || p + 1 - off >= cap)
+			if (p + 1 >= lim)
 				return off;	/* out of sight, or too long */
+			if (crs_seen && buf[p - 1] == '\r')
+				crs++;		/* (p > off: the colon is before) */
 			if (buf[p + 1] != ' ' && buf[p + 1] != '\t')
 				break;
 			nlf++;			/* a continuation line */
@@ -789,7 +809,7 @@ rawfeed_fields_lf_avx2(rawfeed *rf, const char *buf, size_t len,
 				rawfeed_flush_field(rf);
 			rf->first_line = 0;
 		}
-		rawfeed_emit(rf, s, i, p - off, nlf, 0);
+		rawfeed_emit(rf, s, i, p - off, nlf, crs);
 		off = p + 1;
 		i = j;
 	}
@@ -802,7 +822,7 @@ rawfeed_fields_avx2(rawfeed *rf, const char *buf, size_t len)
 	size_t start;
 
 	rawfeed_k_make(&k);
-	/* most fields there, the rest (CRs: the per-field scan) here */
+	/* most fields there, the rest (after a NUL or a lone CR) here */
 	start = rawfeed_fields_lf_avx2(rf, buf, len, &k);
 	if (rf->phase != RF_HEADERS || start == len)
 		return start;
