@@ -792,6 +792,9 @@ detect_field_nl(int id, const char *name, const char *value, size_t vlen,
 		return detect_content_type(value, vlen);
 	case FN_RETURN_PATH:
 		return detect_sender_n(value, vlen);
+	case FN_TO:			/* read for engine_lookup() only */
+	case FN_CONTENT_TRANSFER_ENCODING:
+		return 0;		/* (as detect_field() says) */
 	default:
 		return detect_field(id, name, value);
 	}

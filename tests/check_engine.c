@@ -1060,6 +1060,32 @@ START_TEST(test_detect_words)
 }
 END_TEST
 
+/* detect_field_nl() says nothing of a To or a Content-Transfer-Encoding
+ * without asking detect_field(), which says nothing either: whatever the
+ * value, the words of every other field included. */
+START_TEST(test_detect_silent_ids)
+{
+	static const char *const v[] = {
+		"", "<>", "MAILER-DAEMON@example.org", "postmaster",
+		"Undelivered Mail Returned to Sender", "multipart/report; "
+		"report-type=delivery-status", "auto-replied", "auto_reply",
+		"true", "=?utf-8?q?Undelivered?=", "base64", "quoted-printable",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ck_assert_uint_eq(detect_header("To", v[i]), 0);
+		ck_assert_uint_eq(detect_header("Content-Transfer-Encoding",
+						v[i]), 0);
+		ck_assert_uint_eq(detect_field_nl(FN_TO, "To", v[i],
+						  strlen(v[i]), 0), 0);
+		ck_assert_uint_eq(detect_field_nl(FN_CONTENT_TRANSFER_ENCODING,
+						  "Content-Transfer-Encoding",
+						  v[i], strlen(v[i]), 0), 0);
+	}
+}
+END_TEST
+
 START_TEST(test_mbox_from_line)
 {
 	size_t len;
@@ -1333,6 +1359,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_result_helpers);
 	tcase_add_test(tc, test_result_arena);
 	tcase_add_test(tc, test_fieldname_id);
+	tcase_add_test(tc, test_detect_silent_ids);
 	tcase_add_test(tc, test_text_copy);
 	suite_add_tcase(s, tc);
 	return s;
