@@ -111,6 +111,8 @@ typedef struct rawfeed_k {
 	__m256i lf, cr;		/* every byte '\n', '\r' */
 	__m128i lo, hi, nib;	/* rawfeed_span_avx2()'s tables, and 0x0f */
 	__m256i lo2, hi2, nib2;	/* the same in both lanes */
+	__m256i crnul;		/* by a byte's low half: 0 for 0, '\r' for 13,
+				 * else 0x80 (rawfeed_block_lf()) */
 } rawfeed_k;
 
 /* rawfeed_field_end() 32 bytes at a time, on a CPU with AVX2 (in line in
@@ -380,8 +382,13 @@ rawfeed_k_make(rawfeed_k *k)
 	k->lo2 = _mm256_broadcastsi128_si256(k->lo);
 	k->hi2 = _mm256_broadcastsi128_si256(k->hi);
 	k->nib2 = _mm256_set1_epi8(0x0f);
+	k->crnul = _mm256_setr_epi8(0, -128, -128, -128, -128, -128, -128,
+	    -128, -128, -128, -128, -128, -128, '\r', -128, -128,
+	    0, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128,
+	    -128, -128, '\r', -128, -128);
 	__asm__("" : "+x"(k->lf), "+x"(k->cr), "+x"(k->lo), "+x"(k->hi),
-		"+x"(k->nib), "+x"(k->lo2), "+x"(k->hi2), "+x"(k->nib2));
+		"+x"(k->nib), "+x"(k->lo2), "+x"(k->hi2), "+x"(k->nib2),
+		"+x"(k->crnul));
 }
 
 /* The LFs of the 64 bytes at buf + base (len - base of them when fewer)
@@ -404,17 +411,20 @@ rawfeed_block_lf(const char *buf, size_t len, size_t base, uint64_t *lf,
 	}
 	x = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	y = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
-	xr = _mm256_cmpeq_epi8(x, k->cr);
-	yr = _mm256_cmpeq_epi8(y, k->cr);
 	*lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, k->lf)) |
 	      (uint64_t)(uint32_t)_mm256_movemask_epi8(
 		_mm256_cmpeq_epi8(y, k->lf)) << 32;
 	*cr = 0;
+	/* a CR or a NUL: the byte k->crnul gives by its low half (a byte
+	 * of 0x80 and up gives 0, which it is not) */
 	if (_mm256_testz_si256(
-	    _mm256_or_si256(_mm256_or_si256(xr, _mm256_cmpeq_epi8(x, z)),
-			    _mm256_or_si256(yr, _mm256_cmpeq_epi8(y, z))),
+	    _mm256_or_si256(
+		_mm256_cmpeq_epi8(_mm256_shuffle_epi8(k->crnul, x), x),
+		_mm256_cmpeq_epi8(_mm256_shuffle_epi8(k->crnul, y), y)),
 	    _mm256_cmpeq_epi8(z, z)))
 		return 1;	/* most blocks: neither CR nor NUL */
+	xr = _mm256_cmpeq_epi8(x, k->cr);
+	yr = _mm256_cmpeq_epi8(y, k->cr);
 	crm = (uint32_t)_mm256_movemask_epi8(xr) |
 	      (uint64_t)(uint32_t)_mm256_movemask_epi8(yr) << 32;
 	rare = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, z)) |
