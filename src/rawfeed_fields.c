@@ -461,6 +461,14 @@ rawfeed_fields_lf_avx2(rawfeed *rf, const char *buf, size_t len,
 		return 0;
 	crs_seen = cr;
 	i = rawfeed_span_avx2(buf, len, k);
+	if (i > 0 && i < len && buf[i] == ':') {
+		/* a field line first: the field held goes before it, and it
+		 * is no From_ line, whichever path reads it (so once here,
+		 * not at its emit, as RAWFEED_FIELDS() does) */
+		if (rf->flen > 0)
+			rawfeed_flush_field(rf);
+		rf->first_line = 0;
+	}
 	for (;;) {
 		s = buf + off;
 		rest = len - off;
@@ -498,11 +506,6 @@ rawfeed_fields_lf_avx2(rawfeed *rf, const char *buf, size_t len,
 		j = rawfeed_span_avx2(buf + p + 1, len - p - 1, k);
 		if (j >= len - p - 1 || (j > 0 && buf[p + 1 + j] == '='))
 			return off;
-		if (off == 0) {	/* (then none is held, and not the first) */
-			if (rf->flen > 0)
-				rawfeed_flush_field(rf);
-			rf->first_line = 0;
-		}
 		rawfeed_emit(rf, s, i, p - off, nlf, crs);
 		off = p + 1;
 		i = j;
