@@ -316,6 +316,24 @@ detect_init(void)
 	detect_init_starts();
 }
 
+/* The tables built (detect_init(), once): a flag read first, so that
+ * the reads of every From and Subject spare pthread_once()'s call. */
+static int detect_built;
+
+static void
+detect_init_flagged(void)
+{
+	detect_init();
+	__atomic_store_n(&detect_built, 1, __ATOMIC_RELEASE);
+}
+
+static inline void
+detect_tables(void)
+{
+	if (!__atomic_load_n(&detect_built, __ATOMIC_ACQUIRE))
+		pthread_once(&detect_once, detect_init_flagged);
+}
+
 /* Which of t's lists (DETECT_L_*) have a word in low: what strstr(low,
  * word) for every word would say.  low holds n bytes (no NUL) and then at
  * least 8 zero bytes, so that eight bytes can be loaded at any offset. */
@@ -379,7 +397,7 @@ detect_value_lists_n(const detect_wtab *t, const char *value, size_t n)
 {
 	char low[DETECT_BUF + 8];
 
-	pthread_once(&detect_once, detect_init);
+	detect_tables();
 	if (n > DETECT_BUF - 1)
 		n = DETECT_BUF - 1;
 	detect_fold(value, low, n);
@@ -666,7 +684,7 @@ detect_subject(const char *value, size_t vlen, int oneline)
 	unsigned sig = 0, lists;
 	size_t n;
 
-	pthread_once(&detect_once, detect_init);
+	detect_tables();
 	n = detect_decode_lower(value, vlen, oneline, low);
 	lists = detect_lists(&detect_subject_tab, low, n);
 	if (detect_is_reply(low)) {
