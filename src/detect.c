@@ -337,7 +337,7 @@ detect_tables(void)
 /* Which of t's lists (DETECT_L_*) have a word in low: what strstr(low,
  * word) for every word would say.  low holds n bytes (no NUL) and then at
  * least 8 zero bytes, so that eight bytes can be loaded at any offset. */
-static unsigned
+static inline __attribute__((always_inline)) unsigned
 detect_lists(const detect_wtab *t, const char *low, size_t n)
 {
 	unsigned found = 0;
