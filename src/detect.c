@@ -316,10 +316,28 @@ detect_init(void)
 	detect_init_starts();
 }
 
+/* The tables built (detect_init(), once): a flag read first, so that
+ * the reads of every From and Subject spare pthread_once()'s call. */
+static int detect_built;
+
+static void
+detect_init_flagged(void)
+{
+	detect_init();
+	__atomic_store_n(&detect_built, 1, __ATOMIC_RELEASE);
+}
+
+static inline void
+detect_tables(void)
+{
+	if (!__atomic_load_n(&detect_built, __ATOMIC_ACQUIRE))
+		pthread_once(&detect_once, detect_init_flagged);
+}
+
 /* Which of t's lists (DETECT_L_*) have a word in low: what strstr(low,
  * word) for every word would say.  low holds n bytes (no NUL) and then at
  * least 8 zero bytes, so that eight bytes can be loaded at any offset. */
-static unsigned
+static inline __attribute__((always_inline)) unsigned
 detect_lists(const detect_wtab *t, const char *low, size_t n)
 {
 	unsigned found = 0;
@@ -379,7 +397,7 @@ detect_value_lists_n(const detect_wtab *t, const char *value, size_t n)
 {
 	char low[DETECT_BUF + 8];
 
-	pthread_once(&detect_once, detect_init);
+	detect_tables();
 	if (n > DETECT_BUF - 1)
 		n = DETECT_BUF - 1;
 	detect_fold(value, low, n);
@@ -666,7 +684,7 @@ detect_subject(const char *value, size_t vlen, int oneline)
 	unsigned sig = 0, lists;
 	size_t n;
 
-	pthread_once(&detect_once, detect_init);
+	detect_tables();
 	n = detect_decode_lower(value, vlen, oneline, low);
 	lists = detect_lists(&detect_subject_tab, low, n);
 	if (detect_is_reply(low)) {
@@ -792,6 +810,9 @@ detect_field_nl(int id, const char *name, const char *value, size_t vlen,
 		return detect_content_type(value, vlen);
 	case FN_RETURN_PATH:
 		return detect_sender_n(value, vlen);
+	case FN_TO:			/* read for engine_lookup() only */
+	case FN_CONTENT_TRANSFER_ENCODING:
+		return 0;		/* (as detect_field() says) */
 	default:
 		return detect_field(id, name, value);
 	}

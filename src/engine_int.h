@@ -2,12 +2,12 @@
  * engine_int.h - the engine's internal state, shared by engine.c (life
  * cycle, header fields, body, MIME callbacks), engine_unfold.c (unfolding
  * and capping of header values), engine_eom.c (the decisions at the end
- * of the message) and rawfeed.c (which reads the caps and gives header
- * fields already classified: engine_header_reads(), and in line, as the
- * rawfeed runs them on every field, engine_header_skip() for a field no
- * one reads and engine_header_id_inline() for the others, with the header
- * store's bookkeeping they share).  Not for other modules: they use
- * engine.h.
+ * of the message) and the rawfeed (rawfeed.c, which reads the caps, and
+ * rawfeed_fields.c, which gives header fields already classified:
+ * engine_header_reads(), and in line, as the rawfeed runs them on every
+ * field, engine_header_skip() for a field no one reads and
+ * engine_header_id_inline() for the others, with the header store's
+ * bookkeeping they share).  Not for other modules: they use engine.h.
  */
 #ifndef BT_ENGINE_INT_H
 #define BT_ENGINE_INT_H

@@ -95,7 +95,7 @@ fieldname_eq_words(const char *s, const char *lc, size_t n)
  * lowercase letters and '-': there or'ing 0x20 into a byte folds its case
  * and changes no other byte into one of lc's (only '_' and capitals
  * change), one operation a word where fieldname_fold8() takes eight. */
-static inline int
+static inline __attribute__((always_inline)) int
 fieldname_eq_token(const char *s, const char *lc, size_t n)
 {
 	uint64_t w, x;

@@ -830,9 +830,10 @@ START_TEST(test_header_inplace)
 END_TEST
 
 /* The span of a line's name bytes as rawfeed finds it (by 16-byte vector
- * tests, SSE2 or AVX2's byte shuffles, and the plain loop past them),
- * against mime_param_span(): every byte value at every place of the first
- * 20, in names of every length up to 40 (an exact-size copy each). */
+ * tests, SSE2 or AVX2's byte shuffles, 32 bytes first with AVX2, and the
+ * plain loop past them), against mime_param_span(): every byte value at
+ * every place of the first 36, in names of every length up to 40 (an
+ * exact-size copy each). */
 START_TEST(test_name_span)
 {
 	static const char fill[] = "aZ09-_*zA";
@@ -843,7 +844,7 @@ START_TEST(test_name_span)
 
 	ck_assert_int_eq(rawfeed_simd_force(_i), _i < cpu ? _i : cpu);
 	for (n = 0; n <= 40; n++)
-		for (p = 0; p < 20 && p <= n; p++)
+		for (p = 0; p < 36 && p <= n; p++)
 			for (b = 0; b < 256; b++) {
 				char *s = malloc(n + 1);
 
@@ -1056,6 +1057,32 @@ START_TEST(test_detect_words)
 	    "Undelivered Mail: spam complaint, I am away until") & k, k);
 	ck_assert_uint_eq(detect_header("Subject",
 	    "I am away until: spam complaint, Undelivered Mail") & k, k);
+}
+END_TEST
+
+/* detect_field_nl() says nothing of a To or a Content-Transfer-Encoding
+ * without asking detect_field(), which says nothing either: whatever the
+ * value, the words of every other field included. */
+START_TEST(test_detect_silent_ids)
+{
+	static const char *const v[] = {
+		"", "<>", "MAILER-DAEMON@example.org", "postmaster",
+		"Undelivered Mail Returned to Sender", "multipart/report; "
+		"report-type=delivery-status", "auto-replied", "auto_reply",
+		"true", "=?utf-8?q?Undelivered?=", "base64", "quoted-printable",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ck_assert_uint_eq(detect_header("To", v[i]), 0);
+		ck_assert_uint_eq(detect_header("Content-Transfer-Encoding",
+						v[i]), 0);
+		ck_assert_uint_eq(detect_field_nl(FN_TO, "To", v[i],
+						  strlen(v[i]), 0), 0);
+		ck_assert_uint_eq(detect_field_nl(FN_CONTENT_TRANSFER_ENCODING,
+						  "Content-Transfer-Encoding",
+						  v[i], strlen(v[i]), 0), 0);
+	}
 }
 END_TEST
 
@@ -1332,6 +1359,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_result_helpers);
 	tcase_add_test(tc, test_result_arena);
 	tcase_add_test(tc, test_fieldname_id);
+	tcase_add_test(tc, test_detect_silent_ids);
 	tcase_add_test(tc, test_text_copy);
 	suite_add_tcase(s, tc);
 	return s;
