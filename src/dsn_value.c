@@ -18,8 +18,10 @@
 
 #define DSN_C_L(c)	[c] = DSN_C_TYPE | DSN_C_ALPHA, [c - 32] = DSN_C_TYPE | DSN_C_ALPHA
 const unsigned char dsn_value_class[256] = {
-	[' '] = DSN_C_SPACE, ['\t'] = DSN_C_SPACE, ['\n'] = DSN_C_SPACE,
-	['\v'] = DSN_C_SPACE, ['\f'] = DSN_C_SPACE, ['\r'] = DSN_C_SPACE,
+	[' '] = DSN_C_SPACE | DSN_C_BLANK | DSN_C_LINE_END,
+	['\t'] = DSN_C_SPACE | DSN_C_BLANK | DSN_C_LINE_END,
+	['\r'] = DSN_C_SPACE | DSN_C_LINE_END, ['\n'] = DSN_C_SPACE,
+	['\v'] = DSN_C_SPACE, ['\f'] = DSN_C_SPACE,
 	['"'] = DSN_C_QUOTE, ['<'] = DSN_C_LT, ['-'] = DSN_C_TYPE, ['_'] = DSN_C_TYPE,
 	['.'] = DSN_C_TYPE,
 	['0'] = DSN_C_TYPE | DSN_C_DIGIT, ['1'] = DSN_C_TYPE | DSN_C_DIGIT,
