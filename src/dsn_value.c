@@ -71,7 +71,7 @@ dsn_value_strip_type(const char *v, size_t *vlen, const char **type, size_t *tle
 	*type = v;
 	*tlen = i;
 	i++;
-	while (i < n && (v[i] == ' ' || v[i] == '\t'))
+	while (i < n && DSN_CLASS(v[i], DSN_C_BLANK))
 		i++;
 	*vlen = n - i;
 	return v + i;

@@ -86,7 +86,7 @@ mime_field_read(mime *m)
 	}
 	f[nlen] = '\0';
 	v = colon + 1;
-	while (*v == ' ' || *v == '\t')
+	while (mime_blank(*v))
 		v++;
 	while (end > v && mime_space(end[-1]))
 		end--;
