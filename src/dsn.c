@@ -546,11 +546,11 @@ dsn_line(dsn *d, const char *s, size_t n, int in_place)
 		d->in_rcpt_area = 1;
 		return;
 	}
-	if (s[0] == ' ' || s[0] == '\t') {
+	if (DSN_CLASS(s[0], DSN_C_BLANK)) {
 		if (d->flen == 0)
 			return;		/* continuation of nothing: junk */
 		dsn_keep_field(d);
-		while (n > 0 && (*s == ' ' || *s == '\t'))
+		while (n > 0 && DSN_CLASS(*s, DSN_C_BLANK))
 			s++, n--;
 		room = d->caps->max_header - d->flen;
 		if (room > 0) {

@@ -273,7 +273,7 @@ mime_header_line(mime *m, const char *s, size_t n, size_t avail, int first)
 		mime_entity_done(m);
 		return;
 	}
-	if ((s[0] == ' ' || s[0] == '\t') && m->flen > 0) {
+	if (mime_blank(s[0]) && m->flen > 0) {
 		mime_field_append(m, s, n);
 		return;
 	}
