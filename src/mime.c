@@ -11,9 +11,11 @@
  * (mime_fast()), up to the next line that may be a boundary: the callbacks
  * see the same bytes, in fewer pieces.  An entity's header lines are read
  * in a run too (mime_header_run()), without the per-line tests that only
- * other states need; what is left of an embedded message's header block
- * once header() has all it wants of it is passed over by one scan
- * (mime_skip_fields()).  The parser object and the decision, at the end
+ * other states need, their ends found in vector blocks where the CPU has
+ * AVX2 (a memchr() call a line costs more); what is left of an embedded
+ * message's header block once header() has all it wants of it is passed
+ * over by one scan (mime_skip_fields()).  The parser object and the
+ * decision, at the end
  * of an entity's headers, of what its body is are mime_entity.c's; the
  * state both share is in mime_int.h.  All buffers belong to the mime object.
  */
