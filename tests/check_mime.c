@@ -819,6 +819,13 @@ START_TEST(test_skip_fields)
 		"To: b\nSubject: no end",
 		"\n",
 		"To: b\n\n",
+		/* the block's end past 32 and 64 bytes: found by blocks */
+		"To: b\nX: 0123456789012345678901234567890123456789\n"
+		"W: 01234567890123456789\n\nbody 0123456789012345678901234567890"
+		"123456789\n--outer--\n",
+		"To: b\nX: 0123456789012345678901234567890123456789\n"
+		"W: 0123456789012345678901234567890123456789012345678\n"
+		"--outer\nContent-Type: text/plain\n\nx\n--outer--\n",
 	};
 	static const char *const heads[] = {
 		"From: a\n",
@@ -828,9 +835,12 @@ START_TEST(test_skip_fields)
 	char msg[1024];
 	size_t t, h, chunk, ml;
 	bt_caps caps;
+	int level;
 
 	engine_caps_default(&caps);
+	for (level = 2; level >= 0; level--)	/* AVX2 blocks, SSE2, plain */
 	for (ml = 0; ml < 3; ml++) {
+		mime_run_force(level);
 		caps.max_line = ml == 0 ? 4096 : ml == 1 ? 64 : 40;
 		caps.max_header = ml == 0 ? 16384 : ml == 1 ? 128 : 100;
 		for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++)
@@ -856,6 +866,7 @@ START_TEST(test_skip_fields)
 			}
 		}
 	}
+	mime_run_force(-1);
 }
 END_TEST
 
