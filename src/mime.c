@@ -15,9 +15,9 @@
  * AVX2 (a memchr() call a line costs more); what is left of an embedded
  * message's header block once header() has all it wants of it is passed
  * over by one scan (mime_skip_fields()).  The parser object and the
- * decision, at the end
- * of an entity's headers, of what its body is are mime_entity.c's; the
- * state both share is in mime_int.h.  All buffers belong to the mime object.
+ * decision, at the end of an entity's headers, of what its body is are
+ * mime_entity.c's; the state both share is in mime_int.h.  All buffers
+ * belong to the mime object.
  */
 #include <stdint.h>
 #include <stdlib.h>
