@@ -481,20 +481,19 @@ dsn_field(dsn *d, const char *f, size_t n)
 
 	/* name bytes, blanks, then the first ':' (not at the start) */
 	i = dsn_token_span(f, n);
-	while (i < n && (f[i] == ' ' || f[i] == '\t'))
+	while (i < n && DSN_CLASS(f[i], DSN_C_BLANK))
 		i++;
 	if (i == 0 || i >= n || f[i] != ':')
 		return;
 	colon = f + i;
-	while (i > 0 && (f[i - 1] == ' ' || f[i - 1] == '\t'))
+	while (i > 0 && DSN_CLASS(f[i - 1], DSN_C_BLANK))
 		i--;
 	if ((id = dsn_field_id(f, i)) == DSN_F_OTHER)
 		return;		/* a field no one reads: its value neither */
 	v = colon + 1;
-	while (v < end && (*v == ' ' || *v == '\t'))
+	while (v < end && DSN_CLASS(*v, DSN_C_BLANK))
 		v++;
-	while (end > v && (end[-1] == ' ' ||	/* isspace(), in line */
-	    (end[-1] >= '\t' && end[-1] <= '\r')))
+	while (end > v && DSN_CLASS(end[-1], DSN_C_SPACE))
 		end--;
 	if (d->kind == DSN_FEEDBACK) {
 		dsn_feedback_field(d, id, v, (size_t)(end - v));
@@ -538,7 +537,7 @@ dsn_line(dsn *d, const char *s, size_t n, int in_place)
 {
 	size_t room;
 
-	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+	while (n > 0 && DSN_CLASS(s[n - 1], DSN_C_LINE_END))
 		n--;
 	if (n == 0) {
 		dsn_flush_field(d);
@@ -547,11 +546,11 @@ dsn_line(dsn *d, const char *s, size_t n, int in_place)
 		d->in_rcpt_area = 1;
 		return;
 	}
-	if (s[0] == ' ' || s[0] == '\t') {
+	if (DSN_CLASS(s[0], DSN_C_BLANK)) {
 		if (d->flen == 0)
 			return;		/* continuation of nothing: junk */
 		dsn_keep_field(d);
-		while (n > 0 && (*s == ' ' || *s == '\t'))
+		while (n > 0 && DSN_CLASS(*s, DSN_C_BLANK))
 			s++, n--;
 		room = d->caps->max_header - d->flen;
 		if (room > 0) {

@@ -18,9 +18,11 @@
 
 #define DSN_C_L(c)	[c] = DSN_C_TYPE | DSN_C_ALPHA, [c - 32] = DSN_C_TYPE | DSN_C_ALPHA
 const unsigned char dsn_value_class[256] = {
-	[' '] = DSN_C_SPACE, ['\t'] = DSN_C_SPACE, ['\n'] = DSN_C_SPACE,
-	['\v'] = DSN_C_SPACE, ['\f'] = DSN_C_SPACE, ['\r'] = DSN_C_SPACE,
-	['"'] = DSN_C_QUOTE, ['-'] = DSN_C_TYPE, ['_'] = DSN_C_TYPE,
+	[' '] = DSN_C_SPACE | DSN_C_BLANK | DSN_C_LINE_END,
+	['\t'] = DSN_C_SPACE | DSN_C_BLANK | DSN_C_LINE_END,
+	['\r'] = DSN_C_SPACE | DSN_C_LINE_END, ['\n'] = DSN_C_SPACE,
+	['\v'] = DSN_C_SPACE, ['\f'] = DSN_C_SPACE,
+	['"'] = DSN_C_QUOTE, ['<'] = DSN_C_LT, ['-'] = DSN_C_TYPE, ['_'] = DSN_C_TYPE,
 	['.'] = DSN_C_TYPE,
 	['0'] = DSN_C_TYPE | DSN_C_DIGIT, ['1'] = DSN_C_TYPE | DSN_C_DIGIT,
 	['2'] = DSN_C_TYPE | DSN_C_DIGIT, ['3'] = DSN_C_TYPE | DSN_C_DIGIT,
@@ -69,7 +71,7 @@ dsn_value_strip_type(const char *v, size_t *vlen, const char **type, size_t *tle
 	*type = v;
 	*tlen = i;
 	i++;
-	while (i < n && (v[i] == ' ' || v[i] == '\t'))
+	while (i < n && DSN_CLASS(v[i], DSN_C_BLANK))
 		i++;
 	*vlen = n - i;
 	return v + i;
@@ -140,6 +142,34 @@ dsn_value_address_word(const char *v, size_t n, size_t *wlen)
 	return first != NULL ? first : v;
 }
 
+/* 1 when v[0..n) has no blank (isspace()), quote or '<'; with SSE2, 16
+ * bytes at a time while 16 are there. */
+static int
+dsn_value_one_word(const char *v, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i t0 = _mm_set1_epi8('\t' - 1), t1 = _mm_set1_epi8('\r' + 1),
+	    sp = _mm_set1_epi8(' '), qu = _mm_set1_epi8('"'),
+	    lt = _mm_set1_epi8('<');
+
+	for (; n - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
+
+		if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_and_si128(_mm_cmpgt_epi8(x, t0), _mm_cmplt_epi8(x, t1)),
+		    _mm_cmpeq_epi8(x, sp)), _mm_or_si128(_mm_cmpeq_epi8(x, qu),
+		    _mm_cmpeq_epi8(x, lt)))) != 0)
+			return 0;
+	}
+#endif
+	for (; i < n; i++)
+		if (DSN_CLASS(v[i], DSN_C_SPACE | DSN_C_QUOTE | DSN_C_LT))
+			return 0;
+	return 1;
+}
+
 const char *
 dsn_value_address(const char *v, size_t *len)
 {
@@ -147,6 +177,17 @@ dsn_value_address(const char *v, size_t *len)
 	size_t tlen, n = *len;
 
 	v = dsn_value_strip_type(v, &n, &type, &tlen);
+	/* The usual value ("rfc822; user@example.com"): one word, no '<', no
+	 * quote, nothing to trim at either end, no source route.  It is the
+	 * address, as the general way below finds it (its word is the whole
+	 * value; no trim, route or quotes apply), without its steps. */
+	if (n > 0 && v[0] != '\'' && v[0] != '(' && v[0] != '[' &&
+	    v[0] != '@' && v[n - 1] != '>' && v[n - 1] != '\'' &&
+	    v[n - 1] != ',' && v[n - 1] != ';' && v[n - 1] != '.' &&
+	    v[n - 1] != ')' && v[n - 1] != ']' && dsn_value_one_word(v, n)) {
+		*len = n;
+		return v;
+	}
 	lt = memchr(v, '<', n);
 	if (lt != NULL && (gt = memchr(lt, '>', n - (size_t)(lt - v))) != NULL) {
 		v = lt + 1;

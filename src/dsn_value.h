@@ -14,6 +14,9 @@
 #define DSN_C_QUOTE	4	/* '"' */
 #define DSN_C_ALPHA	8	/* isalpha() */
 #define DSN_C_DIGIT	16	/* isdigit() */
+#define DSN_C_LT	32	/* '<' */
+#define DSN_C_BLANK	64	/* ' ', '\t' */
+#define DSN_C_LINE_END	128	/* what a line loses at its end: ' ', '\t', CR */
 #define DSN_CLASS(c, cls)	(dsn_value_class[(unsigned char)(c)] & (cls))
 extern const unsigned char dsn_value_class[256];
 

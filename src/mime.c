@@ -11,12 +11,15 @@
  * (mime_fast()), up to the next line that may be a boundary: the callbacks
  * see the same bytes, in fewer pieces.  An entity's header lines are read
  * in a run too (mime_header_run()), without the per-line tests that only
- * other states need; what is left of an embedded message's header block
- * once header() has all it wants of it is passed over by one scan
- * (mime_skip_fields()).  The parser object and the decision, at the end
- * of an entity's headers, of what its body is are mime_entity.c's; the
- * state both share is in mime_int.h.  All buffers belong to the mime object.
+ * other states need, their ends found in vector blocks where the CPU has
+ * AVX2 (a memchr() call a line costs more); what is left of an embedded
+ * message's header block once header() has all it wants of it is passed
+ * over by one scan (mime_skip_fields()).  The parser object and the
+ * decision, at the end of an entity's headers, of what its body is are
+ * mime_entity.c's; the state both share is in mime_int.h.  All buffers
+ * belong to the mime object.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
@@ -26,6 +29,9 @@
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 /* ---- header lines ------------------------------------------------------ */
@@ -86,7 +92,7 @@ mime_field_read(mime *m)
 	}
 	f[nlen] = '\0';
 	v = colon + 1;
-	while (*v == ' ' || *v == '\t')
+	while (mime_blank(*v))
 		v++;
 	while (end > v && mime_space(end[-1]))
 		end--;
@@ -273,7 +279,7 @@ mime_header_line(mime *m, const char *s, size_t n, size_t avail, int first)
 		mime_entity_done(m);
 		return;
 	}
-	if ((s[0] == ' ' || s[0] == '\t') && m->flen > 0) {
+	if (mime_blank(s[0]) && m->flen > 0) {
 		mime_field_append(m, s, n);
 		return;
 	}
@@ -608,6 +614,34 @@ mime_skip_fields(mime *m)
 		m->skip_fields = 1;
 }
 
+#if defined(__GNUC__) && defined(__x86_64__)
+#define MIME_HEADER_AVX2 1
+/* mime_skip_lines()'s search by blocks of 32 bytes: the first i with
+ * i + 33 <= w where buf[i] is a newline and buf[i + 1] a newline, a CR or
+ * (dash) a '-'; else the first i where fewer than 33 bytes are left to w
+ * (none before it): the steps of 16 go on from there. */
+__attribute__((target("avx2"))) static size_t
+mime_skip_avx2(const char *buf, size_t w, int dash)
+{
+	const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r'),
+	    da = _mm256_set1_epi8(dash ? '-' : '\n');
+	size_t i = 0;
+
+	for (; i + 33 <= w; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i + 1));
+		unsigned k = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+		    _mm256_cmpeq_epi8(x, lf), _mm256_or_si256(_mm256_or_si256(
+		    _mm256_cmpeq_epi8(y, lf), _mm256_cmpeq_epi8(y, cr)),
+		    _mm256_cmpeq_epi8(y, da))));
+
+		if (k != 0)
+			return i + (unsigned)__builtin_ctz(k);
+	}
+	return i;
+}
+#endif
+
 /* In a header block whose rest is of no use (mime_skip_fields()), at a
  * line start: the whole lines at buf passed over, up to the first that
  * may end the block or be read otherwise (blank, or starting with a CR,
@@ -615,9 +649,10 @@ mime_skip_fields(mime *m)
  * in sight within max_line bytes and the field held and the lines passed
  * over fit max_header together, so that no line or field passed over
  * could hit its cap (the field held goes with them).  Else the block is
- * read to its end as ever.  Returns the bytes passed over. */
+ * read to its end as ever.  Returns the bytes passed over.  wide: called
+ * from the AVX2 header run, the search goes 32 bytes a step first. */
 static size_t
-mime_skip_lines(mime *m, const char *buf, size_t len)
+mime_skip_lines(mime *m, const char *buf, size_t len, int wide)
 {
 	size_t w = len, i = 0;
 	int dash = m->nframes > 0;
@@ -628,6 +663,12 @@ mime_skip_lines(mime *m, const char *buf, size_t len)
 		w = m->caps->max_header - m->flen;
 	if (buf[0] == '\n' || buf[0] == '\r' || (dash && buf[0] == '-'))
 		return 0;
+#ifdef MIME_HEADER_AVX2
+	if (wide && (i = mime_skip_avx2(buf, w, dash)) + 33 <= w)
+		goto found;	/* (else no such newline before i) */
+#else
+	(void)wide;
+#endif
 #ifdef __SSE2__
 	{
 		const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
@@ -660,32 +701,75 @@ found:
 	return i + 1;
 }
 
+#define MIME_HEADER_RUN_BODY(FIND_NL, WIDE)				\
+	const char *p = buf, *end = buf + len, *nl;			\
+	size_t max = m->caps->max_line, n;				\
+									\
+	while (p < end && m->state == S_HEADERS && !m->stopped) {	\
+		if (m->skip_fields)	/* (short of end: a line follows) */ \
+			p += mime_skip_lines(m, p, (size_t)(end - p), WIDE); \
+		if (m->nframes > 0 && p[0] == '-' && p + 1 < end && p[1] == '-') \
+			break;						\
+		if ((nl = FIND_NL(p, end)) == NULL ||			\
+		    (n = (size_t)(nl - p)) > max)			\
+			break;						\
+		if (n > 0 && p[n - 1] == '\r')				\
+			n--;						\
+		mime_header_line(m, p, n, (size_t)(end - p), 1);	\
+		p = nl + 1;						\
+	}								\
+	return (size_t)(p - buf)
+
+#define MIME_MEMCHR_NL(p, end)	memchr((p), '\n', (size_t)((end) - (p)))
+
+#ifdef MIME_HEADER_AVX2
+/* The first newline from p, or NULL: the 32 bytes at p by one compare
+ * where they are there (most header lines are shorter: a memchr() call a
+ * line costs more), else memchr(). */
+__attribute__((target("avx2"))) static inline const char *
+mime_nl_avx2(const char *p, const char *end)
+{
+	const __m256i nlv = _mm256_set1_epi8('\n');
+	const char *q = p;
+
+	for (; end - q >= 64 && q - p < 128; q += 64) {
+		uint64_t k = (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+		    _mm256_loadu_si256((const __m256i *)(const void *)q), nlv)) |
+		    (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+		    _mm256_loadu_si256((const __m256i *)(const void *)(q + 32)),
+		    nlv)) << 32;
+
+		if (k != 0)
+			return q + __builtin_ctzll(k);
+	}
+	return memchr(q, '\n', (size_t)(end - q));
+}
+
+__attribute__((target("avx2"))) static size_t
+mime_header_run_avx2(mime *m, const char *buf, size_t len)
+{
+	MIME_HEADER_RUN_BODY(mime_nl_avx2, 1);
+}
+#endif
+
 /* At a line start with nothing buffered, in an entity's headers: its
  * whole lines read one after the other as mime_line() reads them, without
  * its tests for what a header line cannot be.  Stops at a line that may be
  * a boundary ("--" while a multipart is open), a line longer than
  * max_line, an incomplete line, or once the headers are over (or the
- * message stopped).  Returns the bytes used. */
+ * message stopped).  Returns the bytes used.  Each line's end is found
+ * by memchr(), or where the CPU has AVX2 (mime_run_simd()) first in the
+ * 32 bytes at its start. */
 static size_t
 mime_header_run(mime *m, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len, *nl;
-	size_t max = m->caps->max_line, n;
-
-	while (p < end && m->state == S_HEADERS && !m->stopped) {
-		if (m->skip_fields)	/* (short of end: a line follows) */
-			p += mime_skip_lines(m, p, (size_t)(end - p));
-		if (m->nframes > 0 && p[0] == '-' && p + 1 < end && p[1] == '-')
-			break;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
-		    (n = (size_t)(nl - p)) > max)
-			break;
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		mime_header_line(m, p, n, (size_t)(end - p), 1);
-		p = nl + 1;
+#ifdef MIME_HEADER_AVX2
+	if (mime_run_simd() == 2)
+		return mime_header_run_avx2(m, buf, len);
+#endif
+	{
+		MIME_HEADER_RUN_BODY(MIME_MEMCHR_NL, 0);
 	}
-	return (size_t)(p - buf);
 }
 
 void

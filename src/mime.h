@@ -164,6 +164,8 @@ size_t mime_run_span(const char *buf, size_t len, size_t max, int open,
  * most what the CPU has (a level < 0: that); returns the level set.  For
  * tests; the CPU's is taken by default (0 when BOUNCETAG_NO_SIMD is set). */
 int mime_run_force(int level);
+/* That level (picked first when not yet): mime.c's header lines follow it. */
+int mime_run_simd(void);
 /* 1 when a header-block line is an unindented "name=value" parameter. */
 int mime_param_line(const char *s, size_t n);
 /* How many of the n bytes at s are parameter-name bytes, from the start. */

@@ -182,6 +182,18 @@ mime_run_force(int level)
 	return l;
 }
 
+int
+mime_run_simd(void)
+{
+	int level = __atomic_load_n(&mime_run_level, __ATOMIC_RELAXED);
+
+	if (level < 0) {	/* a race only picks the same twice */
+		level = simd_pick(MIME_RUN_BUILT, -1);
+		__atomic_store_n(&mime_run_level, level, __ATOMIC_RELAXED);
+	}
+	return level;
+}
+
 size_t
 mime_run_span(const char *buf, size_t len, size_t max, int open, int no_cr)
 {

@@ -18,6 +18,12 @@
 #include "simd.h"
 #include "fieldname.h"
 
+/* ' ', '\t', '\n', '\r': what is passed over before a type or a
+ * parameter, by table (one load and test a byte). */
+static const unsigned char mime_value_lead[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
 void
 mime_type(const char *ct, char *out, size_t outlen)
 {
@@ -27,7 +33,7 @@ mime_type(const char *ct, char *out, size_t outlen)
 	if (outlen == 0)
 		return;
 	if (ct != NULL) {
-		while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
+		while (mime_value_lead[(unsigned char)*ct])
 			ct++;
 		/* the type's length first (up to ';', a blank of isspace() or
 		 * the NUL: strcspn() takes 16 bytes a step), then copied and
@@ -209,7 +215,7 @@ mime_param(const char *ct, const char *name, char *out, size_t outlen)
 		return 0;
 	while ((p = strchr(p, ';')) != NULL) {
 		p++;
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		while (mime_value_lead[(unsigned char)*p])
 			p++;
 		/* the first byte in line (name is lowercase), the call only
 		 * for a likely match */
@@ -244,7 +250,7 @@ mime_type16(const char **ctp, char *type)
 	size_t n = 0;
 	int slash = 0;
 
-	while (*ct == ' ' || *ct == '\t' || *ct == '\n' || *ct == '\r')
+	while (mime_value_lead[(unsigned char)*ct])
 		ct++;
 	*ctp = ct;
 #ifdef __SSE2__
@@ -326,7 +332,7 @@ mime_ct_read(const char *ct, char *type, char *boundary, char *report_type)
 		const char *v;
 
 		p++;
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		while (mime_value_lead[(unsigned char)*p])
 			p++;
 		if (((unsigned char)*p | 0x20) == 'b') {
 			if (!have_b && (v = mime_param_at(p, "boundary", 8)) != NULL) {

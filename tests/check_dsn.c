@@ -463,7 +463,7 @@ ref_address(const char *v, size_t *len)
 
 START_TEST(test_helpers_random)
 {
-	static const char bytes[] = "; \t\r\n\"@<>\x80\xe9-._abcXYZ09rfc822smtp";
+	static const char bytes[] = "; \t\r\n\"@<>\x80\xe9-._abcXYZ09rfc822smtp'([,)]:";
 	char buf[80];
 	unsigned seed = 777, round;
 

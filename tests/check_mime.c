@@ -178,6 +178,68 @@ START_TEST(test_every_split)
 }
 END_TEST
 
+/* Header lines read at each level of mime_run_force() (AVX2: a line's end
+ * looked for in the blocks at its start; else memchr()) give the same
+ * events: the nested message at every split, and random header blocks of
+ * an embedded message (lines of every length up to past 128 bytes, folded
+ * ones, CR LF ones, a few cut by the chunks) at a few chunk sizes. */
+START_TEST(test_header_levels)
+{
+	static char msg[8192];
+	static rec r0, r2;
+	unsigned seed = 4242, round;
+	size_t i, len = strlen(nested);
+	int level;
+
+	for (level = 2; level >= 0; level--) {
+		rec r = { .want = 1 };
+
+		mime_run_force(level);
+		for (i = 1; i < len; i += 3) {
+			run(&r, NULL, "multipart/mixed; boundary=outer", NULL,
+			    nested, 0, i);
+			ck_assert_msg(strcmp(r.log, nested_log) == 0,
+				      "level %d split at %zu: %s", level, i, r.log);
+		}
+	}
+	for (round = 0; round < 300; round++) {
+		size_t o = 0, chunk = round % 3 == 0 ? 0 : round % 3 == 1 ? 7 : 64;
+		unsigned k, lines;
+
+		o += (size_t)snprintf(msg, sizeof(msg), "--b\nContent-Type: "
+				      "message/rfc822\n\n");
+		seed = seed * 1103515245u + 12345u;
+		lines = 1 + (seed >> 16) % 30;
+		for (k = 0; k < lines && o + 400 < sizeof(msg); k++) {
+			size_t n, j;
+
+			seed = seed * 1103515245u + 12345u;
+			n = (seed >> 8) % 200;
+			if ((seed >> 20) % 5 == 0)
+				msg[o++] = ' ';		/* folded */
+			else
+				o += (size_t)snprintf(msg + o, 16, "X-F%u: ", k % 7);
+			for (j = 0; j < n; j++) {
+				seed = seed * 1103515245u + 12345u;
+				msg[o++] = (char)('a' + (seed >> 16) % 26);
+			}
+			if ((seed >> 24) % 4 == 0)
+				msg[o++] = '\r';
+			msg[o++] = '\n';
+		}
+		o += (size_t)snprintf(msg + o, sizeof(msg) - o,
+				      "\nbody\n--b--\n");
+		r0.want = r2.want = 1;
+		mime_run_force(0);
+		run(&r0, NULL, "multipart/mixed; boundary=b", NULL, msg, chunk, 0);
+		mime_run_force(2);
+		run(&r2, NULL, "multipart/mixed; boundary=b", NULL, msg, chunk, 0);
+		ck_assert_str_eq(r2.log, r0.log);
+	}
+	mime_run_force(-1);
+}
+END_TEST
+
 /* The same message with CRLF line ends gives the same events. */
 START_TEST(test_crlf)
 {
@@ -757,6 +819,13 @@ START_TEST(test_skip_fields)
 		"To: b\nSubject: no end",
 		"\n",
 		"To: b\n\n",
+		/* the block's end past 32 and 64 bytes: found by blocks */
+		"To: b\nX: 0123456789012345678901234567890123456789\n"
+		"W: 01234567890123456789\n\nbody 0123456789012345678901234567890"
+		"123456789\n--outer--\n",
+		"To: b\nX: 0123456789012345678901234567890123456789\n"
+		"W: 0123456789012345678901234567890123456789012345678\n"
+		"--outer\nContent-Type: text/plain\n\nx\n--outer--\n",
 	};
 	static const char *const heads[] = {
 		"From: a\n",
@@ -766,9 +835,12 @@ START_TEST(test_skip_fields)
 	char msg[1024];
 	size_t t, h, chunk, ml;
 	bt_caps caps;
+	int level;
 
 	engine_caps_default(&caps);
+	for (level = 2; level >= 0; level--)	/* AVX2 blocks, SSE2, plain */
 	for (ml = 0; ml < 3; ml++) {
+		mime_run_force(level);
 		caps.max_line = ml == 0 ? 4096 : ml == 1 ? 64 : 40;
 		caps.max_header = ml == 0 ? 16384 : ml == 1 ? 128 : 100;
 		for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++)
@@ -794,6 +866,7 @@ START_TEST(test_skip_fields)
 			}
 		}
 	}
+	mime_run_force(-1);
 }
 END_TEST
 
@@ -935,6 +1008,7 @@ mime_suite(void)
 
 	tcase_add_test(tc, test_nesting);
 	tcase_add_test(tc, test_every_split);
+	tcase_add_test(tc, test_header_levels);
 	tcase_add_test(tc, test_crlf);
 	tcase_add_test(tc, test_boundaries);
 	tcase_add_test(tc, test_boundary_adopted);
