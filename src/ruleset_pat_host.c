@@ -13,22 +13,17 @@
 
 #include "ruleset_pat.h"
 
-/* The end every subject a pattern matches must have: the pattern is one
- * sequence (no top-level '|', no "(?" option or group, no \Q) that ends
- * with a run of plain bytes (letters, digits, '-', '_', "\." a dot) and
- * '$', the run cut off by a special character or the pattern's start
- * (not by an escape, whose length is not read here).  Letters lowercased
- * (patterns are caseless); NULL when there is none or no memory.  ('$'
- * also matches before a final newline: the caller allows for it.) */
-char *ruleset_pat_suffix(const char *pattern)
+/* 1 when the pattern (n bytes) is one sequence a host filter can be read
+ * from: no "(?" option or group, no \Q, no top-level '|' (another
+ * alternative need not start or end so), classes closed and parentheses
+ * balanced (skipping escaped bytes and classes' members). */
+static int
+ruleset_pat_host_one_seq(const char *pattern, size_t n)
 {
-	size_t n = strlen(pattern), i, j, e, k, bs = 0, depth = 0;
-	unsigned char c = 0;
-	char *out;
+	size_t i, j, depth = 0;
 
-	if (n < 2 || pattern[n - 1] != '$' || strstr(pattern, "(?") != NULL ||
-	    strstr(pattern, "\\Q") != NULL)
-		return NULL;
+	if (strstr(pattern, "(?") != NULL || strstr(pattern, "\\Q") != NULL)
+		return 0;
 	for (i = 0; i < n; i++) {
 		if (pattern[i] == '\\') {
 			i++;	/* the escaped byte */
@@ -42,18 +37,34 @@ char *ruleset_pat_suffix(const char *pattern)
 				if (pattern[j] == '\\')
 					j++;
 			if (j >= n)
-				return NULL;
+				return 0;
 			i = j;
 		} else if (pattern[i] == '(') {
 			depth++;
 		} else if (pattern[i] == ')') {
 			if (depth-- == 0)
-				return NULL;
+				return 0;
 		} else if (pattern[i] == '|' && depth == 0) {
-			return NULL;	/* the end could be another alternative's */
+			return 0;
 		}
 	}
-	if (i != n || depth != 0)
+	return i == n && depth == 0;
+}
+
+/* The end every subject a pattern matches must have: the pattern is one
+ * sequence (no top-level '|', no "(?" option or group, no \Q) that ends
+ * with a run of plain bytes (letters, digits, '-', '_', "\." a dot) and
+ * '$', the run cut off by a special character or the pattern's start
+ * (not by an escape, whose length is not read here).  Letters lowercased
+ * (patterns are caseless); NULL when there is none or no memory.  ('$'
+ * also matches before a final newline: the caller allows for it.) */
+char *ruleset_pat_suffix(const char *pattern)
+{
+	size_t n = strlen(pattern), i, e, k, bs = 0;
+	unsigned char c = 0;
+	char *out;
+
+	if (n < 2 || pattern[n - 1] != '$' || !ruleset_pat_host_one_seq(pattern, n))
 		return NULL;
 	/* the '$' must not be escaped: an even run of '\' before it */
 	for (k = n - 1; k > 0 && pattern[k - 1] == '\\'; k--)
@@ -95,38 +106,11 @@ char *ruleset_pat_suffix(const char *pattern)
  * no memory. */
 char *ruleset_pat_prefix(const char *pattern)
 {
-	size_t n = strlen(pattern), i, k, depth = 0;
+	size_t n = strlen(pattern), i, k;
 	char *out;
 
-	if (n < 2 || pattern[0] != '^' || strstr(pattern, "(?") != NULL ||
-	    strstr(pattern, "\\Q") != NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {	/* (as ruleset_pat_suffix() reads it) */
-		if (pattern[i] == '\\') {
-			i++;
-		} else if (pattern[i] == '[') {
-			size_t j = i + 1;
-
-			if (j < n && pattern[j] == '^')
-				j++;
-			if (j < n && pattern[j] == ']')
-				j++;
-			for (; j < n && pattern[j] != ']'; j++)
-				if (pattern[j] == '\\')
-					j++;
-			if (j >= n)
-				return NULL;
-			i = j;
-		} else if (pattern[i] == '(') {
-			depth++;
-		} else if (pattern[i] == ')') {
-			if (depth-- == 0)
-				return NULL;
-		} else if (pattern[i] == '|' && depth == 0) {
-			return NULL;	/* another alternative need not start so */
-		}
-	}
-	if (i != n || depth != 0 || (out = malloc(n)) == NULL)
+	if (n < 2 || pattern[0] != '^' || !ruleset_pat_host_one_seq(pattern, n) ||
+	    (out = malloc(n)) == NULL)
 		return NULL;
 	for (i = 1, k = 0; i < n;) {
 		unsigned char c = (unsigned char)pattern[i];
