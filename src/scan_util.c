@@ -540,8 +540,9 @@ scan_dsn_maybe(const char *q, const char *end)
 	if (end - q <= 14)
 		return 0;
 	w = scan_dsn_key(q) | 0x20202020u;
-	return (w == scan_dsn_key("repo")) | (w == scan_dsn_key("fina")) |
-	    (w == scan_dsn_key("orig"));
+	/* '|' of ints, not '||': no branch per key */
+	return (int)(w == scan_dsn_key("repo")) | (int)(w == scan_dsn_key("fina")) |
+	    (int)(w == scan_dsn_key("orig"));
 }
 
 /* The first line that starts like a DSN field among those that follow

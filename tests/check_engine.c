@@ -918,8 +918,8 @@ START_TEST(test_detect_content_type)
 		"tlsrpt", "TLSRPT", "tlsrpt2", "delivery-statu", "\"delivery-status\"",
 		"\"tlsrpt", "\"a;b\"", "\"a\\\"b\"", "abc", "", "x y", "a;b",
 		"delivery-status\r", "delivery-status\v",
-		"0123456789012345678901234567890123456789012345678901234567890123"
-		"4567890123456789012345678901234567890123456789",
+		("0123456789012345678901234567890123456789012345678901234567890123"
+		 "4567890123456789012345678901234567890123456789"),
 	};
 #define DCT_PICK(a)	(a)[(seed >> 16) % (sizeof(a) / sizeof((a)[0]))]
 	char ct[1100];
@@ -1067,8 +1067,9 @@ START_TEST(test_detect_silent_ids)
 {
 	static const char *const v[] = {
 		"", "<>", "MAILER-DAEMON@example.org", "postmaster",
-		"Undelivered Mail Returned to Sender", "multipart/report; "
-		"report-type=delivery-status", "auto-replied", "auto_reply",
+		"Undelivered Mail Returned to Sender",
+		("multipart/report; report-type=delivery-status"),
+		"auto-replied", "auto_reply",
 		"true", "=?utf-8?q?Undelivered?=", "base64", "quoted-printable",
 	};
 	size_t i;
