@@ -652,11 +652,12 @@ scan_code_lines(const scan_doc *d, scan_buf *out)
 	/* by pointer, and out->trunc asked only where it may change (after
 	 * an add): the loop's index and loads were half its cost on the
 	 * lines told at once */
-	const scan_line *l = d->line, *e = d->line + d->cut;
+	const scan_line *l = d->line, *e;
 	int found = 0;
 
-	if (out->trunc)
-		return 0;
+	if (out->trunc || d->cut == 0)
+		return 0;	/* (no lines: d->line may be NULL) */
+	e = l + d->cut;
 	for (; l < e; l++) {
 		const char *code;
 

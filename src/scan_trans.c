@@ -197,8 +197,12 @@ scan_find_cmd(scan_doc *d)
 {
 	/* by pointer, up to the cut line: the index and its multiply were
 	 * a third of the loop's cost on the lines told by their length */
-	const scan_line *l = d->line, *e = d->line + d->cut;
+	const scan_line *l = d->line, *e;
 	const char *c = NULL;
+
+	if (d->cut == 0)
+		return;		/* (no lines: d->line may be NULL) */
+	e = l + d->cut;
 
 	for (; l < e; l++) {
 		const char *s;
