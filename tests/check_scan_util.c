@@ -30,20 +30,6 @@
 
 /* --- levels ----------------------------------------------------------- */
 
-/* The levels of scan_teddy.c the CPU has, best first, then 0 (the skip
- * loop); how many. */
-static int
-set_levels(int *lv)
-{
-	int n = 0, l;
-
-	for (l = 2; l >= 1; l--)
-		if (scan_teddy_force(l) == l)
-			lv[n++] = l;
-	lv[n++] = 0;
-	return n;
-}
-
 /* --- the split ---------------------------------------------------------- */
 
 /* One line as scan_doc_init() must give it: t[0..len) up to its '\n'

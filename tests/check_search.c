@@ -142,20 +142,6 @@ static const char *const phrases[] = {
 };
 static scan_set pset = SCAN_SET(phrases);
 
-/* The levels of scan_teddy.c the CPU has, best first, then 0 (the skip
- * loop); how many. */
-static int
-set_levels(int *lv)
-{
-	int n = 0, l;
-
-	for (l = 2; l >= 1; l--)
-		if (scan_teddy_force(l) == l)
-			lv[n++] = l;
-	lv[n++] = 0;
-	return n;
-}
-
 /* scan_set_mask() and scan_set_find() on s[0..len) against the loops. */
 static void
 check_set(scan_set *set, const char *const *words, const char *s, size_t len)

@@ -5,6 +5,8 @@
  * either case, their neighbours under the 0x20 trick, blanks, digits,
  * high bytes, and now and then a whole word.  Each test program has its
  * own copy of the seed (static), so its texts do not depend on another's.
+ * Also set_levels(): the phrase-set levels to test each search at.
+ * Include after scan_int.h.
  */
 #ifndef BOUNCETAG_TESTS_RANDTEXT_H
 #define BOUNCETAG_TESTS_RANDTEXT_H
@@ -58,6 +60,21 @@ fill(char *buf, size_t len, const char *const *words)
 			}
 		}
 	}
+}
+
+
+/* The levels of scan_teddy.c the CPU has, best first, then 0 (the skip
+ * loop); how many. */
+static int
+set_levels(int *lv)
+{
+	int n = 0, l;
+
+	for (l = 2; l >= 1; l--)
+		if (scan_teddy_force(l) == l)
+			lv[n++] = l;
+	lv[n++] = 0;
+	return n;
 }
 
 #endif
