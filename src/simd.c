@@ -36,6 +36,11 @@ simd_features(void)
 				f |= SIMD_AVX2;
 			if (__builtin_cpu_supports("popcnt"))
 				f |= SIMD_POPCNT;
+			if (__builtin_cpu_supports("avx512f") &&
+			    __builtin_cpu_supports("avx512bw") &&
+			    __builtin_cpu_supports("avx512vl") &&
+			    __builtin_cpu_supports("bmi2"))
+				f |= SIMD_AVX512BW;
 #endif
 		}
 		__atomic_store_n(&simd_cpu, f, __ATOMIC_RELAXED);

@@ -8,6 +8,9 @@
 #define SIMD_SSSE3	2u	/* 16-byte blocks with byte shuffles */
 #define SIMD_AVX2	4u	/* 32-byte blocks */
 #define SIMD_POPCNT	8u	/* the POPCNT instruction (not a level: a feature) */
+#define SIMD_AVX512BW	16u	/* AVX-512 F, BW, VL and BMI2: 64-byte blocks whose
+				 * compares give 64-bit masks (a feature: a
+				 * module using it keeps its AVX2 path too) */
 
 #ifdef __SSE2__
 #define SIMD_BUILT_SSE2	SIMD_SSE2	/* this build has its SSE2 paths */
