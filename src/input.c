@@ -304,12 +304,57 @@ input_next_from_avx2(const char *q, const char *stop, const char *end)
 	return input_next_from_tail(q, stop, end);
 }
 #undef INPUT_FGT32
+
+/* Of the 64 bytes at q, those that may be a newline followed by 'F' or
+ * '>' (q[64] is read), as INPUT_FGT32() finds them, bit i for q + i: in
+ * one shuffle and one compare into a mask. */
+#define INPUT_FGT64(q) _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(	\
+	(const void *)(q)), _mm512_shuffle_epi8(tbl,			\
+	_mm512_loadu_si512((const void *)((q) + 1))))
+
+/* input_next_from_avx2() with AVX-512's 64-byte blocks and masks (BW;
+ * BMI2 for the mask of the last block, read with byte masks: the bytes
+ * past stop are not read). */
+__attribute__((target("avx2,avx512f,avx512bw,avx512vl,bmi2"))) static const char *
+input_next_from_512(const char *q, const char *stop, const char *end)
+{
+	const __m512i tbl = _mm512_broadcast_i32x4(_mm_setr_epi8(
+	    -1, -1, -1, -1, -1, -1, '\n', -1, -1, -1, -1, -1, -1, -1, '\n', -1));
+	const char *c, *lim;
+	uint64_t m0, m1;
+	__mmask64 k;
+
+	/* q < lim: q[128], the last byte read, below stop */
+	for (lim = stop - q >= 129 ? stop - 128 : q; q < lim; q += 128) {
+		m0 = INPUT_FGT64(q);
+		m1 = INPUT_FGT64(q + 64);
+		if ((m0 | m1) == 0)
+			continue;
+		if ((c = input_from_of(m0, q, end)) != NULL ||
+		    (c = input_from_of(m1, q + 64, end)) != NULL)
+			return c;
+	}
+	for (; stop - q >= 65; q += 64)
+		if ((m0 = INPUT_FGT64(q)) != 0 &&
+		    (c = input_from_of(m0, q, end)) != NULL)
+			return c;
+	if (stop - q < 2)
+		return NULL;
+	/* the last bytes: those at q + i with q + i + 1 below stop (the
+	 * others read as NUL, which nothing matches, and masked out) */
+	k = (__mmask64)_bzhi_u64(~(uint64_t)0, (unsigned)(stop - q - 1));
+	m0 = _mm512_mask_cmpeq_epi8_mask(k, _mm512_maskz_loadu_epi8(k, q),
+	    _mm512_shuffle_epi8(tbl, _mm512_maskz_loadu_epi8(k, q + 1)));
+	return m0 != 0 ? input_from_of(m0, q, end) : NULL;
+}
+#undef INPUT_FGT64
 #endif
 
-/* The code input_next_from() runs: 2 AVX2, 1 SSE2, 0 a byte at a time;
- * picked once (simd_pick(): by the build and the CPU, 0 when
- * BOUNCETAG_NO_SIMD is set), or by tests (input_simd_force()); -1 until
- * then.  A stream reads it once (input_state.level). */
+/* The code input_next_from() runs: 3 AVX-512 (input_next_from_512()),
+ * 2 AVX2, 1 SSE2, 0 a byte at a time; picked once (simd_pick(): by the
+ * build and the CPU, 0 when BOUNCETAG_NO_SIMD is set), or by tests
+ * (input_simd_force()); -1 until then.  A stream reads it once
+ * (input_state.level). */
 static int input_simd = -1;
 
 #ifdef INPUT_AVX2
@@ -318,10 +363,24 @@ static int input_simd = -1;
 #define INPUT_BUILT	SIMD_BUILT_SSE2
 #endif
 
+/* The level for want (-1: the best there is). */
+static int
+input_pick(int want)
+{
+	int l = simd_pick(INPUT_BUILT, want > 2 ? -1 : want);
+
+#ifdef INPUT_AVX2
+	if (l == 2 && (want < 0 || want > 2) &&
+	    (simd_features() & SIMD_AVX512BW))
+		l = 3;
+#endif
+	return l;
+}
+
 int
 input_simd_force(int level)
 {
-	int l = simd_pick(INPUT_BUILT, level);
+	int l = input_pick(level);
 
 	__atomic_store_n(&input_simd, l, __ATOMIC_RELAXED);
 	return l;
@@ -333,7 +392,7 @@ input_level(void)
 	int level = __atomic_load_n(&input_simd, __ATOMIC_RELAXED);
 
 	if (level < 0) {	/* a race only picks the same twice */
-		level = simd_pick(INPUT_BUILT, -1);
+		level = input_pick(-1);
 		__atomic_store_n(&input_simd, level, __ATOMIC_RELAXED);
 	}
 	return level;
@@ -342,15 +401,17 @@ input_level(void)
 /* The first line start after p (a byte that follows a '\n') in [p, stop)
  * that may be a From_ line or an escaped one (input_may_be_from(), which
  * reads up to end), or NULL.  Only a line that starts with 'F' or '>' can
- * be one: those are found 128 bytes at a time with AVX2, 32 with SSE2, as
- * level says (input_level()). */
+ * be one: those are found 128 bytes at a time with AVX-512 or AVX2, 32
+ * with SSE2, as level says (input_level()). */
 static const char *
 input_next_from(int level, const char *p, const char *stop, const char *end)
 {
 	const char *q = p;
 
 #ifdef INPUT_AVX2
-	if (level >= 2)
+	if (level >= 3)
+		return input_next_from_512(p, stop, end);
+	if (level == 2)
 		return input_next_from_avx2(p, stop, end);
 #endif
 	if (level < 1)

@@ -36,8 +36,9 @@ int input_path(rawfeed *rf, const char *path, const input_opts *o,
 int input_fd(rawfeed *rf, int fd, const char *name, const input_opts *o,
 	     input_fn fn, void *arg);
 
-/* The vector code the mbox reader runs (tests): 2 AVX2, 1 SSE2, 0 a byte
- * at a time, at most what the build and the CPU have; -1 the best.
+/* The vector code the mbox reader runs (tests): 3 AVX-512, 2 AVX2, 1
+ * SSE2, 0 a byte at a time, at most what the build and the CPU have; -1
+ * the best.
  * Returns the level taken. */
 int input_simd_force(int level);
 

@@ -801,8 +801,9 @@ START_TEST(test_input_mbox_random)
 	ck_assert_uint_eq(fwrite(box, 1, len, f), len);
 	fclose(f);
 	/* every chunking, with each vector path the build and the CPU
-	 * have (the mbox reader's search for From_ lines) and the plain one */
-	for (i = 0; i < 3 * sizeof(chunks) / sizeof(chunks[0]); i++) {
+	 * have (the mbox reader's search for From_ lines: SSE2, AVX2,
+	 * AVX-512) and the plain one */
+	for (i = 0; i < 4 * sizeof(chunks) / sizeof(chunks[0]); i++) {
 		gathered g = { NULL, 0, 0, 0 };
 		size_t c = chunks[i % (sizeof(chunks) / sizeof(chunks[0]))];
 		input_opts io = { NULL, c, gather_tap, &g };
