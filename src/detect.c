@@ -139,8 +139,8 @@ detect_any_low(const char *low, const char *const *words, size_t n)
  * of the byte pair at its end says how far it may move without passing
  * over a word (none of their first m bytes ends with that pair, or only
  * that far from their m-th).  Where it may not move, the words filed
- * under the hash of the window's first four bytes are compared, eight
- * bytes at once first (a chain passes over the words of a list already
+ * under the hash of the window's first m bytes (up to 8: hmask) are
+ * compared, eight bytes at once first (a chain passes over the words of a list already
  * found, and over those whose first eight bytes failed).  Words under
  * four bytes are looked for with
  * strstr().  A table's pass ends once each of its lists has a word found.
@@ -149,7 +149,7 @@ detect_any_low(const char *low, const char *const *words, size_t n)
  * its other lists (complaint, auto-reply, TLS-RPT words: longer, so that
  * the window moves further), for From and for X-Mailer; built once
  * (pthread_once), then read-only. */
-#define DETECT_HASH(x)	((uint32_t)((uint32_t)(x) * 2654435761u) >> 20)
+#define DETECT_HASH(x)	((unsigned)(((uint64_t)(x) * 0x9e3779b97f4a7c15ull) >> 52))
 #define DETECT_PAIR(a, b)	((((unsigned)(unsigned char)(a)) * 33u + \
 				  (unsigned char)(b)) & 4095u)
 #define DETECT_N(a)	(sizeof(a) / sizeof((a)[0]))
@@ -183,6 +183,7 @@ typedef struct detect_wtab {
 	size_t nshort;
 	unsigned all;		/* every list with a word */
 	size_t m;		/* the shortest word of 4 bytes or more */
+	uint64_t hmask;		/* its first bytes (up to 8), as loaded: hashed */
 	unsigned char shift[4096];	/* by DETECT_PAIR(): window move */
 } detect_wtab;
 
@@ -217,9 +218,6 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 
 	for (i = 0; i < n; i++) {
 		detect_lword *e;
-		unsigned h;
-
-		uint32_t x;
 
 		t->all |= list;
 		if (strlen(words[i]) < 4) {
@@ -227,9 +225,7 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 			t->shortw[t->nshort++] = words[i];
 			continue;
 		}
-		e = &t->w[t->n];
-		memcpy(&x, words[i], 4);
-		h = DETECT_HASH(x);
+		e = &t->w[t->n++];
 		e->w = words[i];
 		e->len = strlen(words[i]);
 		/* the first k bytes and their mask, laid out as a load of
@@ -249,22 +245,31 @@ detect_file_words(detect_wtab *t, const char *const *words, size_t n,
 		memset(b, 0xff, k);
 		memcpy(&e->mask2, b, 8);
 		e->list = list;
-		e->next = t->head[h];
-		t->head[h] = (unsigned char)++t->n;
 	}
 }
 
-/* t's window length and moves, and the chains' skips, once all its words
- * are filed. */
+/* t's window length and moves, its chains by the hash of their first m
+ * bytes (up to 8; most From words start with "mail", so four would chain
+ * them all) and the chains' skips, once all its words are filed. */
 static void
 detect_file_shifts(detect_wtab *t)
 {
 	size_t i, j;
+	unsigned char b[8];
 
 	t->m = 0;
 	for (i = 0; i < t->n; i++)
 		if (t->m == 0 || t->w[i].len < t->m)
 			t->m = t->w[i].len;
+	memset(b, 0, sizeof(b));
+	memset(b, 0xff, t->m < 8 ? t->m : 8);
+	memcpy(&t->hmask, b, 8);
+	for (i = 0; i < t->n; i++) {
+		unsigned h = DETECT_HASH(t->w[i].pre & t->hmask);
+
+		t->w[i].next = t->head[h];
+		t->head[h] = (unsigned char)(i + 1);
+	}
 	for (i = 0; i < t->n; i++) {
 		unsigned k = t->w[i].next;
 
@@ -345,7 +350,6 @@ detect_lists(const detect_wtab *t, const char *low, size_t n)
 	uint64_t v, v2;
 
 	for (p = t->m - 1; t->m > 0 && p < n; p++) {
-		uint32_t x;
 		unsigned k = t->shift[DETECT_PAIR(low[p - 1], low[p])];
 
 		if (k != 0) {
@@ -353,10 +357,9 @@ detect_lists(const detect_wtab *t, const char *low, size_t n)
 			continue;
 		}
 		i = p - (t->m - 1);	/* a word may start here */
-		memcpy(&x, low + i, 4);
-		if ((k = t->head[DETECT_HASH(x)]) == 0)
-			continue;
 		memcpy(&v, low + i, 8);
+		if ((k = t->head[DETECT_HASH(v & t->hmask)]) == 0)
+			continue;
 		while (k != 0) {
 			const detect_lword *e = &t->w[k - 1];
 
