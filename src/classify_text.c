@@ -16,9 +16,8 @@
  *
  * MEMORY
  *	Works on the caller's buffers; allocates nothing, keeps nothing but
- *	a table of byte kinds, made once (pthread_once).  Thread-safe.
+ *	a table of byte kinds, made at compile time.  Thread-safe.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -432,29 +431,31 @@ size_t classify_text_strip_prefixes(char *text, char *low, size_t len, size_t fi
 /* What a byte is in an address's local part (RFC 5322 dot-atom text):
  * CLASSIFY_TEXT_LOCAL for letters, digits, '.' and
  * "!#$%&'*+/=?^_`{|}~-", with CLASSIFY_TEXT_LETTER too for a letter.  A
- * table, made once from the two sets below (the masking loop asks it of
- * every byte of a local part: one load tells both). */
+ * table, made from the set below (the masking loop asks it of
+ * every byte of a local part: one load tells both), made at compile
+ * time. */
 #define CLASSIFY_TEXT_LOCAL	1
 #define CLASSIFY_TEXT_LETTER	2
 
-static unsigned char classify_text_kind[256];
-static pthread_once_t classify_text_kind_once = PTHREAD_ONCE_INIT;
+/* (the bit of byte c in the set below: 0x00-0x1f none; 0x20-0x3f
+ * ! # $ % & ' * + - . / 0-9 = ?; 0x40-0x5f A-Z ^ _; 0x60-0x7f ` a-z { | } ~) */
+#define CLASSIFY_TEXT_IN(c)	((c) < 0x80 && ((c) < 0x20 ? 0 :			\
+	(((c) < 0x40 ? 0xa3ffecfau : (c) < 0x60 ? 0xc7fffffeu : 0x7fffffffu) >>	\
+	 ((c) & 31)) & 1))
+#define CLASSIFY_TEXT_ISALPHA(c)	((((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
+#define CLASSIFY_TEXT_K(c)	((CLASSIFY_TEXT_IN(c) ? CLASSIFY_TEXT_LOCAL : 0) |	\
+				 (CLASSIFY_TEXT_ISALPHA(c) ? CLASSIFY_TEXT_LETTER : 0))
+#define CLASSIFY_TEXT_K4(c)	CLASSIFY_TEXT_K(c), CLASSIFY_TEXT_K((c) + 1),		\
+				CLASSIFY_TEXT_K((c) + 2), CLASSIFY_TEXT_K((c) + 3)
+#define CLASSIFY_TEXT_K16(c)	CLASSIFY_TEXT_K4(c), CLASSIFY_TEXT_K4((c) + 4),	\
+				CLASSIFY_TEXT_K4((c) + 8), CLASSIFY_TEXT_K4((c) + 12)
+#define CLASSIFY_TEXT_K64(c)	CLASSIFY_TEXT_K16(c), CLASSIFY_TEXT_K16((c) + 16),	\
+				CLASSIFY_TEXT_K16((c) + 32), CLASSIFY_TEXT_K16((c) + 48)
 
-static void classify_text_kind_make(void)
-{
-	static const uint32_t set[8] = {
-		0x00000000u,	/* 0x00-0x1f */
-		0xa3ffecfau,	/* 0x20-0x3f: ! # $ % & ' * + - . / 0-9 = ? */
-		0xc7fffffeu,	/* 0x40-0x5f: A-Z ^ _ */
-		0x7fffffffu,	/* 0x60-0x7f: ` a-z { | } ~ */
-	};
-	unsigned c;
-
-	for (c = 0; c < 256; c++)
-		classify_text_kind[c] = (unsigned char)(((set[c >> 5] >> (c & 31)) & 1) |
-							(classify_text_alpha((unsigned char)c) ?
-							 CLASSIFY_TEXT_LETTER : 0));
-}
+static const unsigned char classify_text_kind[256] = {
+	CLASSIFY_TEXT_K64(0u), CLASSIFY_TEXT_K64(64u), CLASSIFY_TEXT_K64(128u),
+	CLASSIFY_TEXT_K64(192u)
+};
 
 void classify_text_mask_locals(char *text, char *low, size_t len)
 {
@@ -463,7 +464,6 @@ void classify_text_mask_locals(char *text, char *low, size_t len)
 
 	if (len < 3 || (at = memchr(text + 1, '@', len - 2)) == NULL)
 		return;
-	pthread_once(&classify_text_kind_once, classify_text_kind_make);
 	/* the '@'s found by memchr(): most texts have one or two */
 	for (i = (size_t)(at - text);; i++) {
 		if (classify_text_alnum((unsigned char)text[i + 1]) &&
