@@ -129,7 +129,7 @@ static void classify_text_put8(char *p, uint64_t x)
 size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text, *end;
-	size_t n = 0;
+	size_t n = 0, run = 0;
 	int space = 1;
 
 	if (s == NULL || len == 0) {
@@ -157,6 +157,7 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 				space = (sp >> 15) & 1;
 				s += 16;
 				n += 16;
+				run += 16;
 				continue;
 			}
 			k = (unsigned)__builtin_ctz(fold);
@@ -164,8 +165,32 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 				space = (sp >> (k - 1)) & 1;
 			s += k;
 			n += k;
+			run = 0;	/* (the byte at s is folded below) */
 			stopped = 1;
 			break;
+		}
+		/* the last bytes (fewer than sixteen, room for them): the
+		 * sixteen that end the text, when the output's last bytes
+		 * before them are the text's as it came (run: bytes copied
+		 * since the last one folded), stored again over those */
+		if (!stopped && s < end && end - (const unsigned char *)text >= 16 &&
+		    (size_t)(end - s) + n + 1 < len && run >= 16 - (size_t)(end - s)) {
+			size_t r = (size_t)(end - s), back = 16 - r;
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+			/* the bytes from s on (bits from back on, back >= 1: the
+			 * byte before each is in the block, the one before s
+			 * copied as it came, so space is whether it is one) */
+			unsigned sp, fold = classify_text_fold16(x, 0, &sp) >> back;
+
+			if (fold == 0) {
+				_mm_storeu_si128((__m128i *)(void *)(buf + n - back), x);
+				_mm_storeu_si128((__m128i *)(void *)(low + n - back),
+						 classify_text_lower16(x));
+				space = (sp >> 15) & 1;
+				s = end;
+				n += r;
+				break;
+			}
 		}
 		if (!stopped)
 #endif
@@ -183,9 +208,11 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 			space = (x >> 56) == ' ';
 			s += 8;
 			n += 8;
+			run += 8;
 		}
 		if (n + 1 >= len)
 			break;
+		run = 0;	/* (bytes one by one: not counted) */
 		c = *s++;
 		if (c > ' ') {		/* most bytes: neither white space nor the end */
 			buf[n] = (char)c;
@@ -207,6 +234,7 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 		low[n++] = (char)c;
 		space = 0;
 	}
+	(void)run;	/* (read by the vector code only) */
 	while (n > 0 && buf[n - 1] == ' ')
 		n--;
 	buf[n] = '\0';
