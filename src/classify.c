@@ -187,8 +187,9 @@ static const classify_map *classify_find(const char *reason)
 		pthread_once(&classify_first_once, classify_first_make);
 	for (lo = classify_first[c]; lo < CLASSIFY_NTAB && classify_tab[lo].reason[0] == reason[0];
 	     lo++)
-		if (classify_tab[lo].reason[1] == reason[1] &&
-		    classify_same_name(reason, classify_tab[lo].reason))
+		if (classify_tab[lo].reason == reason ||	/* the linker merged the names */
+		    (classify_tab[lo].reason[1] == reason[1] &&
+		     classify_same_name(reason, classify_tab[lo].reason)))
 			return &classify_tab[lo];
 	return NULL;
 }
@@ -198,7 +199,7 @@ static const classify_map *classify_find(const char *reason)
  * there). */
 static inline int classify_is(const char *reason, const char *name)
 {
-	return reason[0] == name[0] && strcmp(reason, name) == 0;
+	return reason == name || (reason[0] == name[0] && strcmp(reason, name) == 0);
 }
 
 /* 1 when the text says the failure is temporary. */
