@@ -245,7 +245,7 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 /* The index of the first '4' or '5' in text[i..len), or len: (x | 1) ==
  * '5' for either.  With SSE2 sixteen bytes at a time, the last sixteen
  * read overlapping what was looked at (never past len). */
-static size_t classify_text_next45(const char *text, size_t i, size_t len)
+static inline size_t classify_text_next45(const char *text, size_t i, size_t len)
 {
 #ifdef __SSE2__
 	const __m128i one = _mm_set1_epi8(1), five = _mm_set1_epi8('5');
@@ -348,7 +348,9 @@ static int classify_text_reply_at(const char *text, const char *p, int *paired,
 	*at = q;
 	while (b > text && b[-1] == ' ')
 		b--;
-	lead = b == text || strchr(":;'\"(<>#=", b[-1]) != NULL;
+	/* b[-1] one of : ; ' " ( < > # = (bit k for 0x20 + k) */
+	lead = b == text || ((unsigned)(b[-1] - 0x20) < 32u &&
+			     (0x7c00018cu >> (b[-1] - 0x20) & 1));
 	return lead || *paired;
 }
 
