@@ -26,6 +26,12 @@
 
 #include "classify_text.h"
 #include "codes.h"
+#include "simd.h"
+
+#if defined(SIMD_CAN_AVX2) && defined(__SSE2__)
+#define CLASSIFY_TEXT_AVX2 1	/* the AVX2 fold is built (run when the CPU has AVX2) */
+#include <immintrin.h>
+#endif
 
 /* The C locale's character classes (isspace, isdigit, isalpha, isalnum). */
 static int classify_text_space(unsigned char c)
@@ -109,6 +115,72 @@ static unsigned classify_text_fold16(__m128i x, int space, unsigned *sp)
 }
 #endif
 
+#ifdef CLASSIFY_TEXT_AVX2
+static int classify_text_level = -1;	/* atomic; -1: not chosen yet */
+
+int classify_text_simd(int level)
+{
+	int c = (simd_features() & SIMD_AVX2) ? 2 : 0;
+
+	if (level < 0) {
+		int l = __atomic_load_n(&classify_text_level, __ATOMIC_RELAXED);
+
+		if (l >= 0)
+			return l;
+	} else if (level < c) {
+		c = level;
+	}
+	__atomic_store_n(&classify_text_level, c, __ATOMIC_RELAXED);	/* (a race: the same) */
+	return c;
+}
+
+/* The start of classify_text_fold() with AVX2: blocks of thirty-two
+ * bytes copied (and lowercased into low) while they hold no byte to fold
+ * (classify_text_fold16()'s tests), and room is left; the first block
+ * that holds one up to that byte.  *space and *run as the caller keeps
+ * them; returns the bytes done (in and out alike). */
+__attribute__((target("avx2"))) static size_t
+classify_text_fold32(const unsigned char *s, size_t avail, char *buf, char *low, size_t len,
+		     int *space, size_t *run)
+{
+	const __m256i c1f = _mm256_set1_epi8(0x1f), sp32 = _mm256_set1_epi8(' '),
+		      k3f = _mm256_set1_epi8(0x3f), k102 = _mm256_set1_epi8(-102);
+	size_t n = 0;
+
+	while (avail - n >= 32 && n + 32 < len) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + n));
+		uint32_t ctl = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(x, c1f), x));
+		uint32_t sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, sp32));
+		uint32_t fold = ctl | (sp & (sp << 1 | (uint32_t)(*space != 0)));
+		/* 'A'..'Z' + 0x3f: 0x80..0x99, below -102 as signed bytes */
+		__m256i up = _mm256_cmpgt_epi8(k102, _mm256_add_epi8(x, k3f));
+
+		_mm256_storeu_si256((__m256i *)(void *)(buf + n), x);
+		_mm256_storeu_si256((__m256i *)(void *)(low + n),
+				    _mm256_or_si256(x, _mm256_and_si256(up, sp32)));
+		if (fold == 0) {
+			*space = (int)(sp >> 31);
+			n += 32;
+			*run += 32;
+			continue;
+		}
+		fold = (uint32_t)__builtin_ctz(fold);
+		if (fold > 0)
+			*space = (int)((sp >> (fold - 1)) & 1);
+		*run = 0;
+		return n + fold;
+	}
+	return n;
+}
+#else
+int classify_text_simd(int level)
+{
+	(void)level;
+	return 0;
+}
+#endif
+
 /* x read from memory as a little-endian number (byte 0 lowest), and
  * back: the SWAR code below counts bytes from the low end. */
 static uint64_t classify_text_le64(uint64_t x)
@@ -138,6 +210,14 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 		return 0;
 	}
 	end = s + strlen(text);
+#ifdef CLASSIFY_TEXT_AVX2
+	/* most diagnostics hold nothing to fold: thirty-two bytes a step
+	 * first, up to the first byte to fold (the loop below goes on) */
+	if (end - s >= 32 && classify_text_simd(-1) >= 2) {
+		n = classify_text_fold32(s, (size_t)(end - s), buf, low, len, &space, &run);
+		s += n;
+	}
+#endif
 	while (n + 1 < len) {
 		unsigned c;
 

@@ -798,7 +798,8 @@ START_TEST(test_random_input)
 END_TEST
 
 /* classify_text_fold() (blocks, and the last bytes as a block that
- * overlaps) gives what folding byte by byte gives: random texts of
+ * overlaps; with AVX2 and without) gives what folding byte by byte gives:
+ * random texts of
  * words, runs of white space and control bytes, of every length around
  * the blocks' edges, with output caps below and above their length. */
 static size_t fold_ref(const char *t, char *buf, char *low, size_t len)
@@ -831,10 +832,10 @@ START_TEST(test_fold_blocks)
 {
 	static char text[300], b0[300], l0[300], b1[300], l1[300];
 	unsigned seed = 77;
-	int i;
+	int i, top = classify_text_simd(2);
 
-	for (i = 0; i < 20000; i++) {
-		size_t n = (size_t)rand_r(&seed) % 80, k, cap, r0, r1;
+	for (i = 0; i < 40000; i++) {
+		size_t n = (size_t)rand_r(&seed) % 120, k, cap, r0, r1;
 		int kind = rand_r(&seed) % 4;
 
 		for (k = 0; k < n; k++) {
@@ -848,11 +849,13 @@ START_TEST(test_fold_blocks)
 		memset(b1, 'q', sizeof(b1));
 		memset(l1, 'q', sizeof(l1));
 		r0 = fold_ref(text, b0, l0, cap);
+		classify_text_simd(i % 2 == 0 ? 0 : top);	/* each level in turn */
 		r1 = classify_text_fold(text, b1, l1, cap);
 		ck_assert_uint_eq(r0, r1);
 		ck_assert_str_eq(b0, b1);
 		ck_assert_str_eq(l0, l1);
 	}
+	classify_text_simd(top);
 }
 END_TEST
 
