@@ -27,7 +27,7 @@
  *		a bad-mailbox code (X.1.1) comes with a mailbox-full text; the default
  *		reason of a specific status code (5.1.1, 5.2.2, 5.7.26 ...)
  *		unless the code is generic (X.0.0, X.7.1: NULL in the table)
- *		or known to be reused (classify_weak_codes); the first text
+ *		or known to be reused (classify_code_weak); the first text
  *		rule that matches the diagnostic (whitespace folded, repeated
  *		"550-5.7.1" prefixes removed); the status code's default
  *		(for a code the table lacks, its subject's X.Y.0 default),
@@ -145,8 +145,10 @@ static const classify_map classify_tab[] = {
 #define CLASSIFY_NTAB	(sizeof(classify_tab) / sizeof(classify_tab[0]))
 
 /* classify_tab's first entry whose name starts with each lowercase letter
- * (CLASSIFY_NTAB: none), made once; then read-only. */
+ * (CLASSIFY_NTAB: none), made once (classify_first_ready set after, with
+ * release order); then read-only. */
 static unsigned char classify_first[26];
+static int classify_first_ready;
 static pthread_once_t classify_first_once = PTHREAD_ONCE_INIT;
 
 static void classify_first_make(void)
@@ -157,6 +159,18 @@ static void classify_first_make(void)
 	for (i = CLASSIFY_NTAB; i-- > 0;)
 		if ((unsigned)(classify_tab[i].reason[0] - 'a') < 26u)
 			classify_first[classify_tab[i].reason[0] - 'a'] = (unsigned char)i;
+	__atomic_store_n(&classify_first_ready, 1, __ATOMIC_RELEASE);
+}
+
+/* 1 when the NUL-terminated a and b, whose first two bytes are the
+ * same, are equal (reason names are short: a loop costs less than the
+ * call). */
+static inline int classify_same_name(const char *a, const char *b)
+{
+	for (a += 2, b += 2; *a == *b; a++, b++)
+		if (*a == '\0')
+			return 1;
+	return 0;
 }
 
 /* The reason's entry, or NULL: the entries with its first letter
@@ -169,11 +183,13 @@ static const classify_map *classify_find(const char *reason)
 
 	if (reason == NULL || (c = (unsigned)(reason[0] - 'a')) >= 26u)
 		return NULL;
-	pthread_once(&classify_first_once, classify_first_make);
+	if (!__atomic_load_n(&classify_first_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&classify_first_once, classify_first_make);
 	for (lo = classify_first[c]; lo < CLASSIFY_NTAB && classify_tab[lo].reason[0] == reason[0];
 	     lo++)
-		if (classify_tab[lo].reason[1] == reason[1] &&
-		    strcmp(reason + 1, classify_tab[lo].reason + 1) == 0)
+		if (classify_tab[lo].reason == reason ||	/* the linker merged the names */
+		    (classify_tab[lo].reason[1] == reason[1] &&
+		     classify_same_name(reason, classify_tab[lo].reason)))
 			return &classify_tab[lo];
 	return NULL;
 }
@@ -183,7 +199,7 @@ static const classify_map *classify_find(const char *reason)
  * there). */
 static inline int classify_is(const char *reason, const char *name)
 {
-	return reason[0] == name[0] && strcmp(reason, name) == 0;
+	return reason == name || (reason[0] == name[0] && strcmp(reason, name) == 0);
 }
 
 /* 1 when the text says the failure is temporary. */
@@ -370,29 +386,36 @@ static const char *classify_subject_reason(const ruleset *rs, const char *code)
  * a connection timeout reported as 4.4.1 by the MTA that gave up, X.4.7
  * that the MTA writes for itself when it gives up, Gmail's
  * 5.4.5 sending quota, Yahoo's 5.7.2 [TSS09] block, Exchange's 5.1.351
- * that wraps whatever the next server answered). */
-static const struct {
-	short subject, detail;	/* X.subject.detail */
-} classify_weak_codes[] = {
-	{ 1, 3 }, { 1, 10 }, { 1, 351 }, { 2, 1 }, { 3, 0 }, { 4, 0 }, { 4, 1 }, { 4, 2 },
-	{ 4, 4 }, { 4, 5 }, { 4, 7 }, { 5, 0 }, { 7, 2 }, { 7, 9 },
-};
-
-/* 1 when the code of key (codes_key(): class * 1000000 + subject * 1000
- * + detail for an enhanced status) has a default the text may override;
- * a key that is no enhanced code's counts as one.  (The table entry's key:
- * nothing is parsed again.) */
+ * that wraps whatever the next server answered).  classify_code_weak():
+ * 1 when the code of key (codes_key(): class * 1000000 + subject * 1000
+ * + detail for an enhanced status) is one of them, whose default the text
+ * may override; a key that is no enhanced code's counts as one.  (The
+ * table entry's key: nothing is parsed again.) */
 static int classify_code_weak(long key)
 {
 	long sub = key / 1000 % 1000, det = key % 1000;
-	size_t i;
 
 	if (key < 2000000L)
 		return 1;
-	for (i = 0; i < sizeof(classify_weak_codes) / sizeof(classify_weak_codes[0]); i++)
-		if (classify_weak_codes[i].subject == sub && classify_weak_codes[i].detail == det)
-			return 1;
-	return 0;
+	/* X.1.3, X.1.10, X.1.351, X.2.1, X.3.0, X.4.0, X.4.1, X.4.2, X.4.4,
+	 * X.4.5, X.4.7, X.5.0, X.7.2, X.7.9: by subject, the details as bits */
+	switch (sub) {
+	case 1:
+		return det == 351 || (det < 64 && ((1ull << 3 | 1ull << 10) >> det & 1));
+	case 2:
+		return det == 1;
+	case 3:
+		return det == 0;
+	case 4:
+		return det < 64 && ((1ull << 0 | 1ull << 1 | 1ull << 2 | 1ull << 4 | 1ull << 5 |
+				     1ull << 7) >> det & 1);
+	case 5:
+		return det == 0;
+	case 7:
+		return det == 2 || det == 9;
+	default:
+		return 0;
+	}
 }
 
 /* Reports that quote the SMTP command of every refusal they relay

@@ -16,9 +16,8 @@
  *
  * MEMORY
  *	Works on the caller's buffers; allocates nothing, keeps nothing but
- *	a table of byte kinds, made once (pthread_once).  Thread-safe.
+ *	a table of byte kinds, made at compile time.  Thread-safe.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -27,6 +26,12 @@
 
 #include "classify_text.h"
 #include "codes.h"
+#include "simd.h"
+
+#if defined(SIMD_CAN_AVX2) && defined(__SSE2__)
+#define CLASSIFY_TEXT_AVX2 1	/* the AVX2 fold is built (run when the CPU has AVX2) */
+#include <immintrin.h>
+#endif
 
 /* The C locale's character classes (isspace, isdigit, isalpha, isalnum). */
 static int classify_text_space(unsigned char c)
@@ -110,6 +115,72 @@ static unsigned classify_text_fold16(__m128i x, int space, unsigned *sp)
 }
 #endif
 
+#ifdef CLASSIFY_TEXT_AVX2
+static int classify_text_level = -1;	/* atomic; -1: not chosen yet */
+
+int classify_text_simd(int level)
+{
+	int c = (simd_features() & SIMD_AVX2) ? 2 : 0;
+
+	if (level < 0) {
+		int l = __atomic_load_n(&classify_text_level, __ATOMIC_RELAXED);
+
+		if (l >= 0)
+			return l;
+	} else if (level < c) {
+		c = level;
+	}
+	__atomic_store_n(&classify_text_level, c, __ATOMIC_RELAXED);	/* (a race: the same) */
+	return c;
+}
+
+/* The start of classify_text_fold() with AVX2: blocks of thirty-two
+ * bytes copied (and lowercased into low) while they hold no byte to fold
+ * (classify_text_fold16()'s tests), and room is left; the first block
+ * that holds one up to that byte.  *space and *run as the caller keeps
+ * them; returns the bytes done (in and out alike). */
+__attribute__((target("avx2"))) static size_t
+classify_text_fold32(const unsigned char *s, size_t avail, char *buf, char *low, size_t len,
+		     int *space, size_t *run)
+{
+	const __m256i c1f = _mm256_set1_epi8(0x1f), sp32 = _mm256_set1_epi8(' '),
+		      k3f = _mm256_set1_epi8(0x3f), k102 = _mm256_set1_epi8(-102);
+	size_t n = 0;
+
+	while (avail - n >= 32 && n + 32 < len) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + n));
+		uint32_t ctl = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(x, c1f), x));
+		uint32_t sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, sp32));
+		uint32_t fold = ctl | (sp & (sp << 1 | (uint32_t)(*space != 0)));
+		/* 'A'..'Z' + 0x3f: 0x80..0x99, below -102 as signed bytes */
+		__m256i up = _mm256_cmpgt_epi8(k102, _mm256_add_epi8(x, k3f));
+
+		_mm256_storeu_si256((__m256i *)(void *)(buf + n), x);
+		_mm256_storeu_si256((__m256i *)(void *)(low + n),
+				    _mm256_or_si256(x, _mm256_and_si256(up, sp32)));
+		if (fold == 0) {
+			*space = (int)(sp >> 31);
+			n += 32;
+			*run += 32;
+			continue;
+		}
+		fold = (uint32_t)__builtin_ctz(fold);
+		if (fold > 0)
+			*space = (int)((sp >> (fold - 1)) & 1);
+		*run = 0;
+		return n + fold;
+	}
+	return n;
+}
+#else
+int classify_text_simd(int level)
+{
+	(void)level;
+	return 0;
+}
+#endif
+
 /* x read from memory as a little-endian number (byte 0 lowest), and
  * back: the SWAR code below counts bytes from the low end. */
 static uint64_t classify_text_le64(uint64_t x)
@@ -130,7 +201,7 @@ static void classify_text_put8(char *p, uint64_t x)
 size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text, *end;
-	size_t n = 0;
+	size_t n = 0, run = 0;
 	int space = 1;
 
 	if (s == NULL || len == 0) {
@@ -139,6 +210,14 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 		return 0;
 	}
 	end = s + strlen(text);
+#ifdef CLASSIFY_TEXT_AVX2
+	/* most diagnostics hold nothing to fold: thirty-two bytes a step
+	 * first, up to the first byte to fold (the loop below goes on) */
+	if (end - s >= 32 && classify_text_simd(-1) >= 2) {
+		n = classify_text_fold32(s, (size_t)(end - s), buf, low, len, &space, &run);
+		s += n;
+	}
+#endif
 	while (n + 1 < len) {
 		unsigned c;
 
@@ -158,6 +237,7 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 				space = (sp >> 15) & 1;
 				s += 16;
 				n += 16;
+				run += 16;
 				continue;
 			}
 			k = (unsigned)__builtin_ctz(fold);
@@ -165,8 +245,32 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 				space = (sp >> (k - 1)) & 1;
 			s += k;
 			n += k;
+			run = 0;	/* (the byte at s is folded below) */
 			stopped = 1;
 			break;
+		}
+		/* the last bytes (fewer than sixteen, room for them): the
+		 * sixteen that end the text, when the output's last bytes
+		 * before them are the text's as it came (run: bytes copied
+		 * since the last one folded), stored again over those */
+		if (!stopped && s < end && end - (const unsigned char *)text >= 16 &&
+		    (size_t)(end - s) + n + 1 < len && run >= 16 - (size_t)(end - s)) {
+			size_t r = (size_t)(end - s), back = 16 - r;
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+			/* the bytes from s on (bits from back on, back >= 1: the
+			 * byte before each is in the block, the one before s
+			 * copied as it came, so space is whether it is one) */
+			unsigned sp, fold = classify_text_fold16(x, 0, &sp) >> back;
+
+			if (fold == 0) {
+				_mm_storeu_si128((__m128i *)(void *)(buf + n - back), x);
+				_mm_storeu_si128((__m128i *)(void *)(low + n - back),
+						 classify_text_lower16(x));
+				space = (sp >> 15) & 1;
+				s = end;
+				n += r;
+				break;
+			}
 		}
 		if (!stopped)
 #endif
@@ -184,9 +288,11 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 			space = (x >> 56) == ' ';
 			s += 8;
 			n += 8;
+			run += 8;
 		}
 		if (n + 1 >= len)
 			break;
+		run = 0;	/* (bytes one by one: not counted) */
 		c = *s++;
 		if (c > ' ') {		/* most bytes: neither white space nor the end */
 			buf[n] = (char)c;
@@ -208,6 +314,7 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 		low[n++] = (char)c;
 		space = 0;
 	}
+	(void)run;	/* (read by the vector code only) */
 	while (n > 0 && buf[n - 1] == ' ')
 		n--;
 	buf[n] = '\0';
@@ -218,7 +325,7 @@ size_t classify_text_fold(const char *text, char *buf, char *low, size_t len)
 /* The index of the first '4' or '5' in text[i..len), or len: (x | 1) ==
  * '5' for either.  With SSE2 sixteen bytes at a time, the last sixteen
  * read overlapping what was looked at (never past len). */
-static size_t classify_text_next45(const char *text, size_t i, size_t len)
+static inline size_t classify_text_next45(const char *text, size_t i, size_t len)
 {
 #ifdef __SSE2__
 	const __m128i one = _mm_set1_epi8(1), five = _mm_set1_epi8('5');
@@ -321,7 +428,9 @@ static int classify_text_reply_at(const char *text, const char *p, int *paired,
 	*at = q;
 	while (b > text && b[-1] == ' ')
 		b--;
-	lead = b == text || strchr(":;'\"(<>#=", b[-1]) != NULL;
+	/* b[-1] one of : ; ' " ( < > # = (bit k for 0x20 + k) */
+	lead = b == text || ((unsigned)(b[-1] - 0x20) < 32u &&
+			     (0x7c00018cu >> (b[-1] - 0x20) & 1));
 	return lead || *paired;
 }
 
@@ -432,29 +541,31 @@ size_t classify_text_strip_prefixes(char *text, char *low, size_t len, size_t fi
 /* What a byte is in an address's local part (RFC 5322 dot-atom text):
  * CLASSIFY_TEXT_LOCAL for letters, digits, '.' and
  * "!#$%&'*+/=?^_`{|}~-", with CLASSIFY_TEXT_LETTER too for a letter.  A
- * table, made once from the two sets below (the masking loop asks it of
- * every byte of a local part: one load tells both). */
+ * table, made from the set below (the masking loop asks it of
+ * every byte of a local part: one load tells both), made at compile
+ * time. */
 #define CLASSIFY_TEXT_LOCAL	1
 #define CLASSIFY_TEXT_LETTER	2
 
-static unsigned char classify_text_kind[256];
-static pthread_once_t classify_text_kind_once = PTHREAD_ONCE_INIT;
+/* (the bit of byte c in the set below: 0x00-0x1f none; 0x20-0x3f
+ * ! # $ % & ' * + - . / 0-9 = ?; 0x40-0x5f A-Z ^ _; 0x60-0x7f ` a-z { | } ~) */
+#define CLASSIFY_TEXT_IN(c)	((c) < 0x80 && ((c) < 0x20 ? 0 :			\
+	(((c) < 0x40 ? 0xa3ffecfau : (c) < 0x60 ? 0xc7fffffeu : 0x7fffffffu) >>	\
+	 ((c) & 31)) & 1))
+#define CLASSIFY_TEXT_ISALPHA(c)	((((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
+#define CLASSIFY_TEXT_K(c)	((CLASSIFY_TEXT_IN(c) ? CLASSIFY_TEXT_LOCAL : 0) |	\
+				 (CLASSIFY_TEXT_ISALPHA(c) ? CLASSIFY_TEXT_LETTER : 0))
+#define CLASSIFY_TEXT_K4(c)	CLASSIFY_TEXT_K(c), CLASSIFY_TEXT_K((c) + 1),		\
+				CLASSIFY_TEXT_K((c) + 2), CLASSIFY_TEXT_K((c) + 3)
+#define CLASSIFY_TEXT_K16(c)	CLASSIFY_TEXT_K4(c), CLASSIFY_TEXT_K4((c) + 4),	\
+				CLASSIFY_TEXT_K4((c) + 8), CLASSIFY_TEXT_K4((c) + 12)
+#define CLASSIFY_TEXT_K64(c)	CLASSIFY_TEXT_K16(c), CLASSIFY_TEXT_K16((c) + 16),	\
+				CLASSIFY_TEXT_K16((c) + 32), CLASSIFY_TEXT_K16((c) + 48)
 
-static void classify_text_kind_make(void)
-{
-	static const uint32_t set[8] = {
-		0x00000000u,	/* 0x00-0x1f */
-		0xa3ffecfau,	/* 0x20-0x3f: ! # $ % & ' * + - . / 0-9 = ? */
-		0xc7fffffeu,	/* 0x40-0x5f: A-Z ^ _ */
-		0x7fffffffu,	/* 0x60-0x7f: ` a-z { | } ~ */
-	};
-	unsigned c;
-
-	for (c = 0; c < 256; c++)
-		classify_text_kind[c] = (unsigned char)(((set[c >> 5] >> (c & 31)) & 1) |
-							(classify_text_alpha((unsigned char)c) ?
-							 CLASSIFY_TEXT_LETTER : 0));
-}
+static const unsigned char classify_text_kind[256] = {
+	CLASSIFY_TEXT_K64(0u), CLASSIFY_TEXT_K64(64u), CLASSIFY_TEXT_K64(128u),
+	CLASSIFY_TEXT_K64(192u)
+};
 
 void classify_text_mask_locals(char *text, char *low, size_t len)
 {
@@ -463,7 +574,6 @@ void classify_text_mask_locals(char *text, char *low, size_t len)
 
 	if (len < 3 || (at = memchr(text + 1, '@', len - 2)) == NULL)
 		return;
-	pthread_once(&classify_text_kind_once, classify_text_kind_make);
 	/* the '@'s found by memchr(): most texts have one or two */
 	for (i = (size_t)(at - text);; i++) {
 		if (classify_text_alnum((unsigned char)text[i + 1]) &&

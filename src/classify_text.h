@@ -15,6 +15,12 @@
  * NUL-terminated.  Returns the length. */
 size_t classify_text_fold(const char *text, char *buf, char *low, size_t len);
 
+/* The fold's vector code: level < 0 asks which is used (chosen once: 2
+ * AVX2, 0 the SSE2 or plain code, also when the environment has
+ * BOUNCETAG_NO_SIMD); else forces level, or the highest below it the CPU
+ * has (tests), and returns it. */
+int classify_text_simd(int level);
+
 /* Codes in the text (len bytes, NUL-terminated): the first reply code followed by an enhanced code of
  * its class gives both (a later pair replaces a vague first one); else
  * the first reply code and the first enhanced code.  Either output may be

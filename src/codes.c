@@ -668,6 +668,7 @@ typedef char codes_hash_room[CODES_N <= CODES_HASH_SIZE / 2 ? 1 : -1];
 
 static uint32_t codes_hkey[CODES_HASH_SIZE];
 static uint16_t codes_hrow[CODES_HASH_SIZE];
+static int codes_keys_ready;	/* set (release) once the hash is made */
 static pthread_once_t codes_keys_once = PTHREAD_ONCE_INIT;
 
 static unsigned codes_hash(uint32_t key)
@@ -688,6 +689,7 @@ static void codes_keys_make(void)
 		codes_hkey[h] = key;	/* keys are unique (check_codes) */
 		codes_hrow[h] = (uint16_t)i;
 	}
+	__atomic_store_n(&codes_keys_ready, 1, __ATOMIC_RELEASE);
 }
 
 const codes_entry *codes_lookup(const char *code)
@@ -697,7 +699,8 @@ const codes_entry *codes_lookup(const char *code)
 
 	if (key <= 0)
 		return NULL;
-	pthread_once(&codes_keys_once, codes_keys_make);
+	if (!__atomic_load_n(&codes_keys_ready, __ATOMIC_ACQUIRE))	/* (no call once made) */
+		pthread_once(&codes_keys_once, codes_keys_make);
 	for (h = codes_hash((uint32_t)key); codes_hkey[h] != 0; h = (h + 1) & (CODES_HASH_SIZE - 1))
 		if (codes_hkey[h] == (uint32_t)key)
 			return &codes_tab[codes_hrow[h]];

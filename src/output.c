@@ -57,6 +57,8 @@ struct output {
 	size_t by_class[BT_CLASS__COUNT];
 	output_count reasons[OUTPUT_MAX_REASONS + 1];
 	size_t nreasons;
+	const char *cname[BT_CLASS__COUNT];	/* result_class_name() of each class */
+	size_t clen[BT_CLASS__COUNT];	/* and its length (json: not measured per entry) */
 	jsonout w;		/* json: objects not yet handed to stdio */
 	char jbuf[];		/* json: w's buffer, OUTPUT_BUFSIZ bytes */
 };
@@ -80,11 +82,16 @@ output_new(FILE *f, const output_opts *o)
 {
 	output *out = calloc(1, sizeof(*out) +
 			     (o->format == OUTPUT_JSON ? OUTPUT_BUFSIZ : 0));
+	size_t c;
 
 	if (out == NULL)
 		return NULL;
 	out->f = f;
 	out->o = *o;
+	for (c = 0; c < BT_CLASS__COUNT; c++) {
+		out->cname[c] = result_class_name((bt_class)c);
+		out->clen[c] = strlen(out->cname[c]);
+	}
 	/* Large writes: json objects are kept in a buffer of OUTPUT_BUFSIZ
 	 * bytes, handed to stdio half of it at a time, and stdio, unbuffered,
 	 * writes them out as they come: one write() per 128 KiB of results,
@@ -266,7 +273,15 @@ output_json_entry(output *out, const char *file, size_t msgno, size_t entry,
 #define OJ_SET(i, str)	(s[i] = (str), n[i] = s[i] != NULL ? strlen(s[i]) : 0, \
 			 need += JSONOUT_ROOM(n[i]))
 	OJ_SET(OJ_FILE, file);
-	OJ_SET(OJ_CLASS, result_class_name(rc ? rc->cls : r->cls));
+	{	/* the class name and its length from the output's table */
+		unsigned c = (unsigned)(rc ? rc->cls : r->cls);
+
+		if (c >= BT_CLASS__COUNT)
+			c = BT_CLASS_NONE;	/* (result_class_name()'s "none") */
+		s[OJ_CLASS] = out->cname[c];
+		n[OJ_CLASS] = out->clen[c];
+		need += JSONOUT_ROOM(n[OJ_CLASS]);
+	}
 	OJ_SET(OJ_REASON, t->reason);
 	OJ_SET(OJ_STATUS, t->status[0] ? t->status : NULL);
 	OJ_SET(OJ_REPLYCODE, t->replycode[0] ? t->replycode : NULL);

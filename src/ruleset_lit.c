@@ -414,31 +414,46 @@ int ruleset_lit_simd(int level)
 }
 
 #ifdef RULESET_LIT_AVX2
-/* ruleset_lit_find() with AVX2, for hl > 32 and ll >= 2: thirty-two
- * positions at a time tested on their first two bytes, the last block
+/* 1 when a[0..n) == b[0..n) (n small: the rest of a literal after the
+ * bytes the vector test compared; in line, no call). */
+static inline int ruleset_lit_same(const char *a, const char *b, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (a[k] != b[k])
+			return 0;
+	return 1;
+}
+
+/* ruleset_lit_find() with AVX2, for hl > 33 and ll >= 3: thirty-two
+ * positions at a time tested on their first three bytes, the last block
  * read so that it ends at the text's end (its positions already tested
  * masked out). */
 __attribute__((target("avx2"))) static int
 ruleset_lit_find_avx2(const char *h, size_t hl, const char *l, size_t ll)
 {
-	const __m256i f0 = _mm256_set1_epi8(l[0]), f1 = _mm256_set1_epi8(l[1]);
+	const __m256i f0 = _mm256_set1_epi8(l[0]), f1 = _mm256_set1_epi8(l[1]),
+		      f2 = _mm256_set1_epi8(l[2]);
 	size_t i = 0, b, last = hl - ll;	/* a match starts at 0 .. last */
 
 	for (;;) {
 		uint32_t m;
 
-		b = i + 33 <= hl ? i : hl - 33;	/* positions b .. b + 31 read h[b .. b + 33) */
-		m = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+		b = i + 34 <= hl ? i : hl - 34;	/* positions b .. b + 31 read h[b .. b + 34) */
+		m = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_and_si256(
 		    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + b)), f0),
 		    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + b + 1)),
-				      f1)));
+				      f1)),
+		    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + b + 2)),
+				      f2)));
 		m &= ~(uint32_t)0 << (i - b);	/* i - b < 32 */
 		if (last < b + 31)
 			m &= (uint32_t)(((uint64_t)2 << (last - b)) - 1);
 		for (; m != 0; m &= m - 1) {
 			size_t at = b + (size_t)__builtin_ctz(m);
 
-			if (memcmp(h + at + 2, l + 2, ll - 2) == 0)
+			if (ruleset_lit_same(h + at + 3, l + 3, ll - 3))
 				return 1;
 		}
 		if (b + 32 > last)
@@ -449,8 +464,9 @@ ruleset_lit_find_avx2(const char *h, size_t hl, const char *l, size_t ll)
 #endif
 
 /* 1 when l[0..ll) occurs in h[0..hl) (short strings).  With AVX2 (when
- * the scan's level is chosen: ruleset_lit_simd()) thirty-two, with SSE2
- * sixteen positions at a time are tested on their first two bytes, then
+ * the scan's level is chosen: ruleset_lit_simd()) thirty-two positions at
+ * a time are tested on their first three bytes, with SSE2 sixteen on
+ * their first two, then
  * each candidate on the rest; without, memchr() for the first byte. */
 int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 {
@@ -459,7 +475,7 @@ int ruleset_lit_find(const char *h, size_t hl, const char *l, size_t ll)
 	if (ll == 0 || ll > hl)
 		return 0;
 #ifdef RULESET_LIT_AVX2
-	if (hl > 32 && ll >= 2 && __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED) >= 2)
+	if (hl > 33 && ll >= 3 && __atomic_load_n(&ruleset_lit_level, __ATOMIC_RELAXED) >= 2)
 		return ruleset_lit_find_avx2(h, hl, l, ll);
 #endif
 #ifdef __SSE2__
@@ -817,8 +833,11 @@ int ruleset_lit_part_find(const char *lits, const ruleset_lit_text *t)
 	const char *l;
 	size_t ll;
 
-	for (l = lits; *l != '\0'; l += ll + 1)
-		if (ruleset_lit_find(t->low, t->len, l, ll = strlen(l)))
+	for (l = lits; *l != '\0'; l += ll + 1) {
+		for (ll = 1; l[ll] != '\0'; ll++)	/* (a word: no call) */
+			;
+		if (ruleset_lit_find(t->low, t->len, l, ll))
 			return 1;
+	}
 	return 0;
 }

@@ -61,17 +61,35 @@ static int ruleset_match_glob(const char *g, size_t glen, const char *s)
 	return gi == glen;
 }
 
+/* 1 when s (not empty) matches glob g (NUL-terminated, gn bytes): the
+ * bytes before its first '*' compared here ('?' any byte), one to one
+ * (most globs are "5.2.3" or "?.1.*", and most codes differ early); the
+ * rest, from a '*' on, by ruleset_match_glob(). */
+static int ruleset_match_one(const char *g, size_t gn, const char *s)
+{
+	size_t i;
+
+	for (i = 0; g[i] != '*'; i++) {
+		if (g[i] == '\0')
+			return s[i] == '\0';
+		if (s[i] == '\0' || (g[i] != '?' && g[i] != s[i]))
+			return 0;
+	}
+	return ruleset_match_glob(g + i, gn - i, s + i);
+}
+
 /* 1 when status or replycode matches one of the filter's globs (the list
  * of ruleset_filter_list()). */
 static int ruleset_match_status(const char *list, const char *status, const char *reply)
 {
 	const char *g;
+	size_t n;
 
-	for (g = list; *g != '\0'; g += strlen(g) + 1) {
-		size_t n = strlen(g);
-
-		if ((status && *status && ruleset_match_glob(g, n, status)) ||
-		    (reply && *reply && ruleset_match_glob(g, n, reply)))
+	for (g = list; *g != '\0'; g += n + 1) {
+		for (n = 1; g[n] != '\0'; n++)	/* (a few bytes: no call) */
+			;
+		if ((status && *status && ruleset_match_one(g, n, status)) ||
+		    (reply && *reply && ruleset_match_one(g, n, reply)))
 			return 1;
 	}
 	return 0;

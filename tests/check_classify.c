@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "classify_text.h"
 #include "rules_builtin.h"
 #include "ruleset.h"
 #include "ruleset_int.h"
@@ -796,6 +797,68 @@ START_TEST(test_random_input)
 }
 END_TEST
 
+/* classify_text_fold() (blocks, and the last bytes as a block that
+ * overlaps; with AVX2 and without) gives what folding byte by byte gives:
+ * random texts of
+ * words, runs of white space and control bytes, of every length around
+ * the blocks' edges, with output caps below and above their length. */
+static size_t fold_ref(const char *t, char *buf, char *low, size_t len)
+{
+	size_t n = 0;
+	int space = 1;
+
+	for (; *t != '\0' && n + 1 < len; t++) {
+		unsigned char c = (unsigned char)*t;
+
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			if (!space) {
+				buf[n] = low[n] = ' ';
+				n++;
+			}
+			space = 1;
+			continue;
+		}
+		buf[n] = (char)c;
+		low[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		space = 0;
+	}
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = low[n] = '\0';
+	return n;
+}
+
+START_TEST(test_fold_blocks)
+{
+	static char text[300], b0[300], l0[300], b1[300], l1[300];
+	unsigned seed = 77;
+	int i, top = classify_text_simd(2);
+
+	for (i = 0; i < 40000; i++) {
+		size_t n = (size_t)rand_r(&seed) % 120, k, cap, r0, r1;
+		int kind = rand_r(&seed) % 4;
+
+		for (k = 0; k < n; k++) {
+			int r = rand_r(&seed);
+
+			text[k] = (kind == 0 || r % 8 != 0) ? "abcXYZ.-5@"[(r >> 4) % 10] :
+				  " \t\n\r\x01\x7f\xc3 "[(r >> 4) % 8];
+		}
+		text[n] = '\0';
+		cap = (size_t)(rand_r(&seed) % 3 == 0 ? 1 + rand_r(&seed) % 90 : 300);
+		memset(b1, 'q', sizeof(b1));
+		memset(l1, 'q', sizeof(l1));
+		r0 = fold_ref(text, b0, l0, cap);
+		classify_text_simd(i % 2 == 0 ? 0 : top);	/* each level in turn */
+		r1 = classify_text_fold(text, b1, l1, cap);
+		ck_assert_uint_eq(r0, r1);
+		ck_assert_str_eq(b0, b1);
+		ck_assert_str_eq(l0, l1);
+	}
+	classify_text_simd(top);
+}
+END_TEST
+
 /* The literal scan's and search's vector code (ruleset_lit_simd()) find
  * what the plain code finds: random texts made of the built-in literals,
  * pieces of them and other bytes, of every length around the vector
@@ -1560,6 +1623,7 @@ static Suite *classify_suite(void)
 	TCase *tr = tcase_create("ruleset");
 
 	tcase_add_test(tc, test_hard_rule);
+	tcase_add_test(tc, test_fold_blocks);
 	tcase_add_test(tc, test_gateway_phrase_places);
 	tcase_add_test(tc, test_class_map);
 	tcase_add_test(tc, test_builtin_patterns_compile);
