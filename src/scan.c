@@ -306,18 +306,17 @@ scan_returned_to(scan_doc *d)
  * line is no blank one (scan_line_set() leaves that byte as it is: no
  * "> " to drop before it, no '\r' alone, and scan_trim() stops there) and
  * no "Message-ID:" field (its trimmed text starts with that byte); the
- * loop would only go on.  Only its end is found (most lines of a header
- * block are told so, without being cut and trimmed).  Counted as
+ * loop would only go on.  Only its end is found, by memchr() (most lines
+ * of a header block are told so, without being cut and trimmed, nor
+ * searched for an '@').  Counted as
  * scan_after_next() counts the lines it gives, with the same limits; 1
  * when passed over.
  */
 static inline int
 scan_after_skip(const scan_doc *d, scan_after *a, size_t max)
 {
-	const char *end = d->in->text + d->in->len, *p = a->t;
+	const char *end = d->in->text + d->in->len, *p = a->t, *q;
 	unsigned char c;
-	size_t n;
-	int at;
 
 	if (p >= end || a->n >= max || d->nline + a->n >= SCAN_MAX_LINES)
 		return 0;	/* scan_after_next() says so too */
@@ -330,8 +329,8 @@ scan_after_skip(const scan_doc *d, scan_after *a, size_t max)
 	c = (unsigned char)*p;
 	if (scan_space[c] || (c | 0x20) == 'm')
 		return 0;
-	n = scan_line_end(p, (size_t)(end - p), &at);
-	a->t = p + n < end ? p + n + 1 : end;
+	q = memchr(p, '\n', (size_t)(end - p));
+	a->t = q != NULL ? q + 1 : end;
 	a->n++;
 	return 1;
 }

@@ -396,24 +396,32 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *,
 {
 	const char *t = d->in->text, *end = t + d->in->len;
 	size_t n = 0, alloc = 0;
+	/* the next line's room and the end of the room, by pointer (d->line
+	 * and an index were loaded again for every line): NULL, no room yet */
+	scan_line *l = NULL, *lend = NULL;
 
 	scan_trimk tk;
 
 	scan_trim_k(&tk);
 	d->cut = (size_t)-1;		/* not found yet */
-	while (t < end && n < SCAN_MAX_LINES) {
-		scan_line *l;
+	for (; t < end; l++, n++) {
 		int at;
-		if (n >= alloc && scan_line_room(d, n, &alloc) != 0)
-			return -1;
-		l = &d->line[n];
+		if (l == lend) {
+			/* the room is SCAN_MAX_LINES at most (scan_grow()): n
+			 * is below it while there is room */
+			if (n >= SCAN_MAX_LINES)
+				break;
+			if (scan_line_room(d, n, &alloc) != 0)
+				return -1;
+			l = d->line + n;
+			lend = d->line + alloc;
+		}
 		if (*t == '\n') {
 			/* an empty line (reports have many): what the
 			 * steps below make of it, at once */
 			l->s = l->t = t++;
 			l->len = l->tlen = 0;
 			l->at = 0;
-			n++;
 			continue;
 		}
 		t = scan_line_set(t, endf(t, (size_t)(end - t), &at, k), end,
@@ -430,7 +438,6 @@ scan_split_by(scan_doc *d, size_t (*endf)(const char *, size_t, int *,
 			d->cut = n++;
 			break;
 		}
-		n++;
 	}
 	d->nline = n;
 	d->after = t;
