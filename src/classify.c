@@ -297,6 +297,7 @@ typedef struct classify_diag {
 	unsigned probes;		/* bit k clear: ruleset_probe_phrases[k] is not in low
 					 * (ruleset_match_pair() tells, from its scan) */
 	const codes_entry *st;		/* the status's entry (rc->status, once scanned) */
+	classify_ask *ask;		/* or NULL (classify_result_ask) */
 } classify_diag;
 
 /* The first ruleset_probe_phrases[k] in the lowercased text, or NULL; no
@@ -318,6 +319,12 @@ static int classify_command(const bt_rcpt *rc, const classify_diag *d)
 	const char *p;
 	int c;
 
+	if (rc->smtp_command[0] == '\0' && d->ask != NULL && d->ask->fill_commands != NULL) {
+		void (*fill)(void *) = d->ask->fill_commands;
+
+		d->ask->fill_commands = NULL;	/* once */
+		fill(d->ask->ctx);
+	}
 	/* none (or one we do not know): the text may say */
 	if (rc->smtp_command[0] != '\0' && (c = classify_command_named(rc->smtp_command)) != 0)
 		return c;
@@ -769,7 +776,8 @@ static int classify_action_success(const char *action)
 	}
 }
 
-void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
+static void classify_rcpt_ask(bt_rcpt *rc, const bt_result *r, const ruleset *rs,
+			      classify_ask *ask)
 {
 	char text[CLASSIFY_MAX_TEXT];		/* folded; see CLASSIFY_READ_AHEAD */
 	char low[CLASSIFY_MAX_TEXT];		/* text lowercased */
@@ -804,6 +812,7 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 	d.text = text;
 	d.low = low;
 	d.cmd = -1;
+	d.ask = ask;
 	d.probes = ~0u;		/* each may be there, until a scan tells */
 	/* the status is final here unless made up below: one lookup */
 	d.st = rc->status[0] != '\0' ? ruleset_lookup_code(rs, rc->status) : NULL;
@@ -826,12 +835,22 @@ void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
 		rc->cls = rc->hard ? BT_CLASS_HARD : classify_class_of(rc->reason, rc->status);
 }
 
-void classify_result(bt_result *r, const ruleset *rs)
+void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs)
+{
+	classify_rcpt_ask(rc, r, rs, NULL);
+}
+
+void classify_result_ask(bt_result *r, const ruleset *rs, classify_ask *ask)
 {
 	size_t i;
 
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->nrcpt; i++)
-		classify_rcpt(&r->rcpt[i], r, rs);
+		classify_rcpt_ask(&r->rcpt[i], r, rs, ask);
+}
+
+void classify_result(bt_result *r, const ruleset *rs)
+{
+	classify_result_ask(r, rs, NULL);
 }

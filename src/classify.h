@@ -17,6 +17,17 @@
 void classify_result(bt_result *r, const ruleset *rs);
 void classify_rcpt(bt_rcpt *rc, const bt_result *r, const ruleset *rs);
 
+/* classify_result() for a front end that put off the work that fills the
+ * recipients' smtp_command (the engine's text scan, when that is all it
+ * could still give: scan_text_cmd_only()): fill_commands(ctx) is called,
+ * once, before the first time a recipient's empty smtp_command is read;
+ * most recipients are classified without it. */
+typedef struct classify_ask {
+	void (*fill_commands)(void *ctx);
+	void *ctx;
+} classify_ask;
+void classify_result_ask(bt_result *r, const ruleset *rs, classify_ask *ask);
+
 /* Mapping used above, exposed for tests and documentation. */
 bt_class classify_class_of(const char *reason, const char *status);
 int classify_is_hard(const char *reason, const char *status, const char *text);

@@ -154,9 +154,10 @@ engine_eom_text_dsn(engine *e)
 	e->dsn_rcpts += added;
 }
 
-/* Run the text scanner over the collected human-readable text. */
+/* Run the text scanner over the collected human-readable text (with
+ * cmd_only, for the recipients' smtp_command alone: scan_input). */
 static size_t
-engine_eom_scan(engine *e)
+engine_eom_scan(engine *e, int cmd_only)
 {
 	scan_input in;
 
@@ -168,7 +169,16 @@ engine_eom_scan(engine *e)
 	in.ctx = e;
 	in.has_dsn = e->has_dsn;
 	in.is_report = (e->sig & DETECT_REPORT_DSN) != 0;
+	in.cmd_only = cmd_only;
 	return scan_text(&in, &e->r, &e->caps);
+}
+
+/* The scan put off by engine_eom() (classify_ask): asked for when the
+ * classifier first reads an empty smtp_command. */
+static void
+engine_eom_scan_cmds(void *ctx)
+{
+	(void)engine_eom_scan(ctx, 1);
 }
 
 /* The text shows an SMTP failure: a line starting with a 4xx/5xx reply,
@@ -239,6 +249,7 @@ const bt_result *
 engine_eom(engine *e)
 {
 	bt_result *r = &e->r;
+	classify_ask ask;
 	size_t scanned;
 
 	if (e->state == E_HEADERS)
@@ -264,11 +275,22 @@ engine_eom(engine *e)
 	/* The text decides only with a sign of a bounce (engine_eom_is_bounce);
 	 * without one, spare the scan. */
 	scanned = 0;
+	ask.fill_commands = NULL;
+	ask.ctx = e;
 	if (e->has_dsn ||
 	    (e->sig & (DETECT_STRONG | DETECT_NULL_SENDER | DETECT_AUTO_REPLIED |
 		       DETECT_AUTO_GENERATED)) ||
-	    (e->returned_seen && !(e->sig & DETECT_REPLY)))
-		scanned = engine_eom_scan(e);
+	    (e->returned_seen && !(e->sig & DETECT_REPLY))) {
+		/* A report whose recipients the text can only give an SMTP
+		 * command: the scan waits until the classifier asks for one
+		 * (most never do).  It would add no recipient and so return 0;
+		 * with report recipients the message is a bounce whatever it
+		 * returns. */
+		if (e->dsn_rcpts > 0 && scan_text_cmd_only(r))
+			ask.fill_commands = engine_eom_scan_cmds;
+		else
+			scanned = engine_eom_scan(e, 0);
+	}
 	if (engine_eom_is_bounce(e, scanned)) {
 		if (r->nrcpt == 0) {
 			const char *xf = engine_lookup(e, "x-failed-recipients");
@@ -280,7 +302,7 @@ engine_eom(engine *e)
 		}
 		if (r->format == NULL)
 			r->format = "text";
-		classify_result(r, e->rs != NULL ? e->rs : ruleset_builtin());
+		classify_result_ask(r, e->rs != NULL ? e->rs : ruleset_builtin(), &ask);
 	} else if (engine_eom_is_autoreply(e->sig)) {
 		engine_eom_autoreply(e);
 	} else {

@@ -711,9 +711,17 @@ scan_complete_cands(scan_doc *d, const bt_result *r)
 }
 
 /* Complete the DSN's recipients with the text's diagnostics: the text
- * about the same address, else (one recipient) the report's error text. */
+ * about the same address, else (one recipient) the report's error text;
+ * with cmd_only, their smtp_command alone.  That gives the same commands
+ * as a whole completion when scan_text_cmd_only() held before it: the
+ * steps left out then change nothing (scan_complete_one() replaces only a
+ * thin diagnostic or one without a reply code, scan_fill_codes() and
+ * scan_fill_mta() fill only empty fields) and read the diagnostic's codes
+ * and phrases (dg) only for what they fill, so scan_fill_cmd() finds dg as
+ * it would; what it reads besides (the recipients' addresses, their
+ * number, the lines) no classifier changes. */
 static void
-scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
+scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps, int cmd_only)
 {
 	scan_buf *g;
 	size_t i;
@@ -736,19 +744,39 @@ scan_complete(scan_doc *d, bt_result *r, const bt_caps *caps)
 		}
 		if (c != NULL && c->diag.p != NULL) {
 			scan_diag_buf(&dg, &c->diag);
-			scan_complete_one(rc, &dg, c->diag.len, r, caps);
-			scan_fill_mta(rc, c, r, caps);
+			if (!cmd_only) {
+				scan_complete_one(rc, &dg, c->diag.len, r, caps);
+				scan_fill_mta(rc, c, r, caps);
+			}
 			scan_fill_cmd(rc, c, &dg, d, r->nrcpt == 1);
 		} else if (r->nrcpt == 1 && (g = scan_global(d, &kind, 0)) != NULL &&
 		    (kind == SCAN_GLOBAL_CODES || kind == SCAN_GLOBAL_INTRO)) {
 			scan_diag_buf(&dg, g);
-			scan_complete_one(rc, &dg, g->len, r, caps);
+			if (!cmd_only)
+				scan_complete_one(rc, &dg, g->len, r, caps);
 			scan_fill_cmd(rc, NULL, &dg, d, 1);
 		} else {
 			scan_diag_init(&dg, NULL);
 			scan_fill_cmd(rc, NULL, &dg, d, r->nrcpt == 1);
 		}
 	}
+}
+
+int
+scan_text_cmd_only(const bt_result *r)
+{
+	size_t i;
+
+	if (r == NULL || r->nrcpt == 0 || r->original_message_id == NULL)
+		return 0;	/* recipients to add, or scan_returned_msgid() */
+	for (i = 0; i < r->nrcpt; i++) {
+		const bt_rcpt *rc = &r->rcpt[i];
+
+		if (scan_thin(rc->diagnostic) || rc->replycode[0] == '\0' ||
+		    rc->status[0] == '\0' || rc->remote_mta == NULL)
+			return 0;
+	}
+	return 1;
 }
 
 size_t
@@ -761,7 +789,7 @@ scan_text(const scan_input *in, bt_result *r, const bt_caps *caps)
 		return 0;
 	if (scan_doc_init(&d, in, caps, r) == 0) {
 		if (r->nrcpt > 0)
-			scan_complete(&d, r, caps);
+			scan_complete(&d, r, caps, in->cmd_only);
 		else {
 			scan_find_all(&d);
 			/* The family and the delay warning only matter to the

@@ -21,6 +21,10 @@ typedef struct scan_input {
 	void *ctx;
 	int has_dsn;		/* a message/delivery-status part was parsed */
 	int is_report;		/* Content-Type multipart/report */
+	/* Complete only the recipients' smtp_command (a scan put off while
+	 * scan_text_cmd_only() held, see there); the other fields are left
+	 * as they are, whatever a classifier has made of them since. */
+	int cmd_only;
 } scan_input;
 
 /* Fill r from the text.  When r already has recipients (from a DSN), only
@@ -30,6 +34,14 @@ typedef struct scan_input {
  * (or "delayed" where the text says so), and set r->format to the family
  * name ("exim", "qmail", ...).  Returns the number of recipients added. */
 size_t scan_text(const scan_input *in, bt_result *r, const bt_caps *caps);
+
+/* 1 when scan_text() on r, as it is, can set nothing but the recipients'
+ * smtp_command: r has recipients (so the text only completes them), each
+ * with a diagnostic that says more than a code, a reply code, a status and
+ * a remote host, and the returned message's Message-ID is known.  A front
+ * end may then put the scan off until an smtp_command is asked for (the
+ * classifier's phase rules; most recipients are classified without). */
+int scan_text_cmd_only(const bt_result *r);
 
 /* The first line of t[0..len) that starts like a DSN field
  * ("Reporting-MTA:", "Final-Recipient:", "Original-Recipient:", any case,

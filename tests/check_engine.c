@@ -193,6 +193,68 @@ START_TEST(test_dsn)
 }
 END_TEST
 
+/* A report whose recipient the text can only give an SMTP command
+ * (diagnostic, reply code, status, remote host and the returned Message-ID
+ * all known): the engine puts its text scan off until the classifier asks
+ * for the command (engine_eom, scan_text_cmd_only()).  Here it asks (an
+ * "unknown user" reason depends on the phase), and the text's command
+ * decides: refused after DATA, the address was not the cause. */
+static const bt_result *
+report_with_text(const char *phase)
+{
+	static char msg[2048];
+
+	snprintf(msg, sizeof(msg), "%s%s%s",
+	    "From: MAILER-DAEMON@mx.example.net\n"
+	    "To: alice@example.org\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;\n"
+	    "\tboundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "<dan@example.com>: host mx.example.com[192.0.2.7] said: 550 unknown\n"
+	    "    user (in reply to ", phase, (" command)\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.net\n"
+	    "\n"
+	    "Final-Recipient: rfc822; dan@example.com\n"
+	    "Action: failed\n"
+	    "Status: 5.0.0\n"
+	    "Remote-MTA: dns; mx.example.com\n"
+	    "Diagnostic-Code: smtp; 550 unknown user\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/rfc822-headers\n"
+	    "\n"
+	    "From: Alice <alice@example.org>\n"
+	    "To: dan@example.com\n"
+	    "Subject: hi\n"
+	    "Message-ID: <d1@example.org>\n"
+	    "\n"
+	    "--B--\n"));
+	return rawfeed_message(rf, "<>", msg, strlen(msg), 0);
+}
+
+START_TEST(test_dsn_command_from_text)
+{
+	const bt_result *r = report_with_text("end of DATA");
+
+	ck_assert_uint_eq(r->nrcpt, 1);
+	ck_assert_str_eq(r->rcpt[0].smtp_command, "DATA");
+	ck_assert_str_eq(r->rcpt[0].reason, "filtered");
+	ck_assert_str_eq(r->rcpt[0].diagnostic, "550 unknown user");
+	r = report_with_text("RCPT TO");
+	ck_assert_str_eq(r->rcpt[0].smtp_command, "RCPT");
+	ck_assert_str_eq(r->rcpt[0].reason, "userunknown");
+}
+END_TEST
+
 /* qp text, html alternative, base64 delivery-status part */
 START_TEST(test_dsn_encoded)
 {
@@ -1337,6 +1399,7 @@ engine_suite(void)
 	tcase_add_loop_test(tc, test_every_split, 0, n);
 	tcase_add_loop_test(tc, test_crlf, 0, n);
 	tcase_add_test(tc, test_dsn);
+	tcase_add_test(tc, test_dsn_command_from_text);
 	tcase_add_test(tc, test_dsn_encoded);
 	tcase_add_test(tc, test_not_bounces);
 	tcase_add_test(tc, test_eoh_verdicts);

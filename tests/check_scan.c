@@ -841,6 +841,43 @@ START_TEST(test_returned_msgid_lines)
 }
 END_TEST
 
+/* scan_text_cmd_only(): only when the text could give nothing but the
+ * recipients' SMTP command. */
+START_TEST(test_cmd_only_when)
+{
+	bt_rcpt *rc;
+
+	ck_assert_int_eq(scan_text_cmd_only(&res), 0);	/* recipients to add */
+	rc = result_add_rcpt(&res, 10);
+	ck_assert_ptr_nonnull(rc);
+	result_set(&res, &rc->recipient, "pat@dest.example", 16, 1024);
+	result_set(&res, &rc->diagnostic, "550 mailbox full", 16, 1024);
+	memcpy(rc->replycode, "550", 4);
+	memcpy(rc->status, "5.2.2", 6);
+	result_set(&res, &rc->remote_mta, "mx.dest.example", 15, 1024);
+	ck_assert_int_eq(scan_text_cmd_only(&res), 0);	/* no Message-ID */
+	result_set(&res, &res.original_message_id, "<m@x>", 5, 1024);
+	ck_assert_int_eq(scan_text_cmd_only(&res), 1);
+	rc->remote_mta = NULL;
+	ck_assert_int_eq(scan_text_cmd_only(&res), 0);
+	result_set(&res, &rc->remote_mta, "mx.dest.example", 15, 1024);
+	rc->status[0] = '\0';
+	ck_assert_int_eq(scan_text_cmd_only(&res), 0);
+	memcpy(rc->status, "5.2.2", 6);
+	rc->replycode[0] = '\0';
+	ck_assert_int_eq(scan_text_cmd_only(&res), 0);
+	memcpy(rc->replycode, "550", 4);
+	result_set(&res, &rc->diagnostic, "smtp; 550 5.2.2", 15, 1024);
+	ck_assert_int_eq(scan_text_cmd_only(&res), 0);	/* thin */
+	result_set(&res, &rc->diagnostic, "550 mailbox full", 16, 1024);
+	ck_assert_int_eq(scan_text_cmd_only(&res), 1);
+	rc = result_add_rcpt(&res, 10);			/* and every one */
+	ck_assert_ptr_nonnull(rc);
+	result_set(&res, &rc->recipient, "quin@dest.example", 17, 1024);
+	ck_assert_int_eq(scan_text_cmd_only(&res), 0);
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -885,6 +922,7 @@ scan_suite(void)
 	tcase_add_test(tc, test_reply_quoting_is_no_report);
 	tcase_add_test(tc, test_sendmail_summary_after_server_reply);
 	tcase_add_test(tc, test_returned_msgid_lines);
+	tcase_add_test(tc, test_cmd_only_when);
 	suite_add_tcase(s, tc);
 	return s;
 }
