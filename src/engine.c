@@ -5,7 +5,8 @@
  * does not depend on it), drives the MIME parser over the body, sends the
  * delivery-status / feedback-report parts to dsn.c and collects the
  * human-readable text (bounded by max_text); engine_eom.c then decides
- * whether the message is a bounce, runs scan_text() and classify_result().
+ * whether the message is a bounce, runs scan_text() and classify_result()
+ * (or classify_result_ask(), the scan put off until asked for).
  *
  * Memory: the engine owns its result, header store, text buffer, MIME and
  * DSN readers; all are allocated in engine_new() and reused per message.

@@ -1,8 +1,10 @@
 /*
  * engine_eom.c - the engine's decisions at the end of a message: recipients
  * from the report (or from delivery-status fields found in the text), the
- * text scanner, bounce / auto-reply / complaint / not-a-bounce, fallback
- * recipients, classification and the recipient that matters most.
+ * text scanner (put off, for a report whose recipients it could only give
+ * an SMTP command, until the classifier asks for one), bounce / auto-reply
+ * / complaint / not-a-bounce, fallback recipients, classification and the
+ * recipient that matters most.
  *
  * Memory: works on the engine's own result (see engine_int.h); strings it
  * adds are owned by the result.
