@@ -8,7 +8,10 @@
  * remote host, SMTP command).  A completion reads only its recipients'
  * candidates: the weak ones are looked for only when a recipient's strong
  * one lacks a code, and only a recipient's candidate is given the
- * report-wide text (each skip is argued where it is made).
+ * report-wide text (each skip is argued where it is made).  When all a
+ * completion could give is the SMTP command (scan_text_cmd_only()), the
+ * engine runs it only if the classifier asks, for the command alone
+ * (scan_input.cmd_only).
  *
  * Order of the fallbacks when no line names a recipient: the
  * X-Failed-Recipients header, sentences that name an address and say
