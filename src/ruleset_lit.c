@@ -46,6 +46,8 @@
 #endif
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
 #define RULESET_LIT_AVX2 1	/* the AVX2 code is built (run when the CPU has it) */
+#define RULESET_LIT_AVX512 1	/* and the AVX-512 (VBMI and GFNI) code */
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -160,6 +162,62 @@ static inline unsigned ruleset_lit_slot(const ruleset_lit_idx *ix, unsigned f)
 	       ruleset_lit_popcount(ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
 }
 
+/* The AVX-512 scan's first filter: GF(2) affine maps of bytes (what
+ * GF2P8AFFINEQB computes: bit i of the result is the parity of x and byte
+ * 7 - i of a), xored over a literal's first bytes, hash them; the matrices
+ * are fixed pseudo-random words (splitmix64), the same at build and scan. */
+static unsigned ruleset_lit_aff(unsigned x, uint64_t a)
+{
+	unsigned r = 0, i;
+
+	for (i = 0; i < 8; i++)
+		r |= (ruleset_lit_popcount((a >> (8 * (7 - i))) & x & 0xff) & 1u) << i;
+	return r;
+}
+
+/* Matrix i (i < RULESET_LIT_NMAT): pre3's hash byte j of byte k is matrix
+ * 3 * j + k, pre8's byte j of byte k is matrix 9 + 8 * j + k. */
+static uint64_t ruleset_lit_mat(unsigned i)
+{
+	uint64_t z = 0x9e3779b97f4a7c15ull * (i + 1);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* The hash bytes h[0..nh) of the n bytes at s, from matrix m0 on. */
+static void ruleset_lit_prehash(const unsigned char *s, unsigned n, unsigned m0, unsigned nh,
+				unsigned *h)
+{
+	unsigned j, k;
+
+	for (j = 0; j < nh; j++)
+		for (h[j] = 0, k = 0; k < n; k++)
+			h[j] ^= ruleset_lit_aff(s[k], ruleset_lit_mat(m0 + n * j + k));
+}
+
+/* The first filter's bits for literal l (ll >= 3 bytes): its first three
+ * in pre3 when shorter than eight (byte h0 % 128, bit h2 % 8; byte
+ * h1 % 128, bit h2 / 8 % 8), else its first eight in pre8 (bytes g0, g1,
+ * g2 % 128, bits g3 % 8, g3 / 8 % 8, g3 / 32). */
+static void ruleset_lit_pre_add(ruleset_lit_idx *ix, const char *l, size_t ll)
+{
+	const unsigned char *u = (const unsigned char *)l;
+	unsigned h[4];
+
+	if (ll < 8) {
+		ruleset_lit_prehash(u, 3, 0, 3, h);
+		ix->pre3[0][h[0] & 127] |= (unsigned char)(1u << (h[2] & 7));
+		ix->pre3[1][h[1] & 127] |= (unsigned char)(1u << (h[2] >> 3 & 7));
+		return;
+	}
+	ruleset_lit_prehash(u, 8, 9, 4, h);
+	ix->pre8[0][h[0] & 127] |= (unsigned char)(1u << (h[3] & 7));
+	ix->pre8[1][h[1] & 127] |= (unsigned char)(1u << (h[3] >> 3 & 7));
+	ix->pre8[2][h[2] & 127] |= (unsigned char)(1u << (h[3] >> 5 & 7));
+}
+
 void ruleset_lit_pack(ruleset_lit_idx *ix)
 {
 	size_t i, nslots = 0, total = 0;
@@ -181,9 +239,15 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	}
 	/* each entry's literals counted, then given a run of a multiple of
 	 * four (the scan compares four at a time: the rest match nothing) */
-	for (i = 0; i < ix->nlent; i++)
+	for (i = 0; i < RULESET_LIT_NMAT; i++)
+		ix->pmat[i] = ruleset_lit_mat((unsigned)i);
+	memset(ix->pre3, 0, sizeof(ix->pre3));
+	memset(ix->pre8, 0, sizeof(ix->pre8));
+	for (i = 0; i < ix->nlent; i++) {
 		fill[ruleset_lit_slot(ix, ruleset_lit_entry(ix->lstr[ix->lent[i].k],
 							    ix->lent[i].len))]++;
+		ruleset_lit_pre_add(ix, ix->lstr[ix->lent[i].k], ix->lent[i].len);
+	}
 	for (i = 0; i < nslots; i++) {
 		ix->pstart[i] = (uint32_t)total;
 		total += (fill[i] + 3u) & ~3u;
@@ -388,10 +452,23 @@ static int ruleset_lit_level = -1;	/* atomic; -1: not chosen yet */
 static int ruleset_lit_cpu(void)
 {
 #ifdef RULESET_LIT_AVX2
-	if ((simd_features() & (SIMD_AVX2 | SIMD_POPCNT)) == (SIMD_AVX2 | SIMD_POPCNT))
-		return 2;
+	unsigned f = simd_features();
+
+	if ((f & (SIMD_AVX2 | SIMD_POPCNT)) != (SIMD_AVX2 | SIMD_POPCNT))
+		return 0;
+#ifdef RULESET_LIT_AVX512
+	if (f & SIMD_AVX512BW) {	/* the OS keeps the AVX-512 state (simd.c) */
+		unsigned a, b, c, d;
+
+		/* leaf 7: ECX bit 1 AVX512_VBMI, bit 8 GFNI */
+		if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & 0x102u) == 0x102u)
+			return 3;
+	}
 #endif
+	return 2;
+#else
 	return 0;
+#endif
 }
 
 int ruleset_lit_simd(int level)
@@ -778,11 +855,117 @@ ruleset_lit_scan_avx2(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint
 }
 #endif
 
+#ifdef RULESET_LIT_AVX512
+#define RULESET_LIT_T512 "avx2,popcnt,avx512f,avx512bw,avx512vbmi,gfni,bmi2"
+/* v's bytes through matrix i (ruleset_lit_aff()) */
+#define RULESET_LIT_AFF(v, i) \
+	_mm512_gf2p8affine_epi64_epi8((v), _mm512_set1_epi64((long long)ix->pmat[i]), 0)
+
+/* The positions whose bit (byte at % 128, bit at8 % 8) is set in the
+ * 1024-bit table tab: byte permutes and a test, no gather. */
+__attribute__((target(RULESET_LIT_T512), always_inline)) static inline __mmask64
+ruleset_lit_pretest(const unsigned char *tab, __m512i at, __m512i at8)
+{
+	const __m512i pow2 = _mm512_set1_epi64(0x8040201008040201ll);	/* byte k: 1 << k % 8 */
+	__m512i bytes = _mm512_permutex2var_epi8(
+	    _mm512_loadu_si512((const void *)tab), at, _mm512_loadu_si512((const void *)(tab + 64)));
+
+	return _mm512_test_epi8_mask(bytes, _mm512_permutexvar_epi8(at8, pow2));
+}
+
+/* The scan with AVX-512 (VBMI and GFNI): sixty-four positions a step
+ * tested in the first filter (pre3, pre8: ruleset_lit_pre_add()), held in
+ * registers, which passes the few with the first bytes of a literal; those
+ * alone are looked up in tset as the plain scan does, then their literals
+ * compared as ruleset_lit_scan_avx2() does.  (Its two gathers per eight
+ * positions cost more than the rest of the scan.) */
+__attribute__((target(RULESET_LIT_T512))) static void
+ruleset_lit_scan_avx512(const ruleset_lit_idx *ix, const ruleset_lit_text *t, uint64_t *poss,
+			uint64_t *rposs)
+{
+	const unsigned char *low = (const unsigned char *)t->low;
+	size_t p, len = t->len, npos, npos8;
+	unsigned char tail[64 + 16];
+	uint32_t fs3[64], fs8[64];
+
+	if (len < RULESET_LIT_MIN)
+		return;
+	npos = len - 2;		/* trigrams start at 0 .. npos - 1 */
+	npos8 = len < 8 ? 0 : len - 7;	/* eight bytes at 0 .. npos8 - 1 */
+	for (p = 0; p < npos; p += 64) {
+		const unsigned char *u = low + p;
+		uint64_t m3, m8, hits3 = 0, hits8 = 0;
+		__m512i h30, h31, h32, h80, h81, h82, h83;
+		unsigned k;
+
+		if (len - p < 64 + 8) {	/* the loads below read u[0 .. 64 + 7) */
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, u, len - p);
+			u = tail;
+		}
+		/* the hash bytes: each byte's affine maps xored in turn */
+		h30 = h31 = h32 = h80 = h81 = h82 = h83 = _mm512_setzero_si512();
+#pragma GCC unroll 8
+		for (k = 0; k < 8; k++) {
+			__m512i v = _mm512_loadu_si512((const void *)(u + k));
+
+			if (k < 3) {
+				h30 = _mm512_xor_si512(h30, RULESET_LIT_AFF(v, k));
+				h31 = _mm512_xor_si512(h31, RULESET_LIT_AFF(v, 3 + k));
+				h32 = _mm512_xor_si512(h32, RULESET_LIT_AFF(v, 6 + k));
+			}
+			h80 = _mm512_xor_si512(h80, RULESET_LIT_AFF(v, 9 + k));
+			h81 = _mm512_xor_si512(h81, RULESET_LIT_AFF(v, 17 + k));
+			h82 = _mm512_xor_si512(h82, RULESET_LIT_AFF(v, 25 + k));
+			h83 = _mm512_xor_si512(h83, RULESET_LIT_AFF(v, 33 + k));
+		}
+		m3 = ruleset_lit_pretest(ix->pre3[0], h30, h32) &
+		     ruleset_lit_pretest(ix->pre3[1], h31, _mm512_srli_epi16(h32, 3));
+		m8 = ruleset_lit_pretest(ix->pre8[0], h80, h83) &
+		     ruleset_lit_pretest(ix->pre8[1], h81, _mm512_srli_epi16(h83, 3)) &
+		     ruleset_lit_pretest(ix->pre8[2], h82, _mm512_srli_epi16(h83, 5));
+		if (npos - p < 64)
+			m3 &= ((uint64_t)1 << (npos - p)) - 1;
+		if (npos8 <= p)
+			m8 = 0;
+		else if (npos8 - p < 64)
+			m8 &= ((uint64_t)1 << (npos8 - p)) - 1;
+		/* those that passed, looked up in tset */
+		for (; m3 != 0; m3 &= m3 - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(m3), f;
+			uint32_t w;
+
+			memcpy(&w, u + b, 4);
+			fs3[b] = f = ruleset_lit_tri(w & 0xffffffu);
+			hits3 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+		}
+		for (; m8 != 0; m8 &= m8 - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(m8), f;
+			uint32_t lo, hi;
+
+			memcpy(&lo, u + b, 4);
+			memcpy(&hi, u + b + 4, 4);
+			fs8[b] = f = ruleset_lit_oct(lo, hi);
+			f += 1u << RULESET_LIT_TRIBITS;
+			hits8 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+		}
+		ruleset_lit_cands_avx2(ix, low, len, p, hits3, fs3, 0, poss, rposs);
+		ruleset_lit_cands_avx2(ix, low, len, p, hits8, fs8, 1, poss, rposs);
+	}
+}
+#endif
+
 /* The scan the CPU and the index allow. */
 static void ruleset_lit_scan_text(const ruleset_lit_idx *ix, const ruleset_lit_text *t,
 				  int packed, uint64_t *poss, uint64_t *rposs)
 {
 #ifdef RULESET_LIT_AVX2
+#ifdef RULESET_LIT_AVX512
+	if (packed && ruleset_lit_simd(-1) >= 3) {
+		ruleset_lit_scan_avx512(ix, t, poss, rposs);
+		return;
+	}
+#endif
 	if (packed && ruleset_lit_simd(-1) >= 2) {
 		ruleset_lit_scan_avx2(ix, t, poss, rposs);
 		return;

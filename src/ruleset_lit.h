@@ -131,6 +131,13 @@ typedef struct ruleset_lit_idx {
 					 * a multiple of four with keys that match nothing) */
 	uint64_t *pkey1, *pkmask1;	/* and their key1 and kmask1 */
 	uint32_t *pstart;
+	/* The AVX-512 scan's first filter (ruleset_lit_pre()): 1024-bit
+	 * tables, which a vector byte permute reads from registers (no
+	 * gather), of the first three bytes of the shorter literals (pre3,
+	 * two hashes) and the first eight of the longer (pre8, three) */
+	unsigned char pre3[2][128], pre8[3][128];
+#define RULESET_LIT_NMAT	(9 + 32)
+	uint64_t pmat[RULESET_LIT_NMAT];	/* its hashes' matrices (ruleset_lit_mat()) */
 	uint32_t prank[RULESET_LIT_ENTRIES / 64];
 	uint64_t tset[RULESET_LIT_ENTRIES / 64];	/* a bit per filter entry that holds
 					 * a literal: the hash of the first three bytes of
@@ -198,8 +205,9 @@ static inline void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, 
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
 
-/* The scan's vector code: level < 0 asks which is used (chosen once: 2
- * AVX2, 0 plain C, also when the environment has BOUNCETAG_NO_SIMD); else
+/* The scan's vector code: level < 0 asks which is used (chosen once: 3
+ * AVX-512 with VBMI and GFNI, 2 AVX2, 0 plain C, also when the
+ * environment has BOUNCETAG_NO_SIMD); else
  * forces level, or the highest below it the CPU has (tests), and returns
  * it. */
 int ruleset_lit_simd(int level);
