@@ -64,13 +64,11 @@ void ruleset_lit_idx_init(ruleset_lit_idx *ix)
 static void ruleset_lit_unpack(ruleset_lit_idx *ix)
 {
 	free(ix->pent);
-	free(ix->pkey);
-	free(ix->pkmask);
-	free(ix->pkey1);
-	free(ix->pkmask1);
+	free(ix->prec_mem);
 	free(ix->pstart);
 	ix->pent = NULL;
-	ix->pkey = ix->pkmask = ix->pkey1 = ix->pkmask1 = NULL;
+	ix->prec = NULL;
+	ix->prec_mem = NULL;
 	ix->pstart = NULL;
 	__atomic_store_n(&ix->packed, 0, __ATOMIC_RELAXED);
 }
@@ -255,12 +253,12 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	}
 	ix->pstart[nslots] = (uint32_t)total;
 	ix->pent = calloc(total ? total : 1, sizeof(*ix->pent));
-	ix->pkey = malloc((total ? total : 1) * sizeof(*ix->pkey));
-	ix->pkmask = malloc((total ? total : 1) * sizeof(*ix->pkmask));
-	ix->pkey1 = malloc((total ? total : 1) * sizeof(*ix->pkey1));
-	ix->pkmask1 = malloc((total ? total : 1) * sizeof(*ix->pkmask1));
-	if (ix->pent == NULL || ix->pkey == NULL || ix->pkmask == NULL || ix->pkey1 == NULL ||
-	    ix->pkmask1 == NULL) {
+	/* four words a literal, from a cache line's start */
+	ix->prec_mem = malloc((total ? total : 1) * 4 * sizeof(*ix->prec) + 64);
+	if (ix->prec_mem != NULL)
+		ix->prec = (uint64_t *)(void *)((char *)ix->prec_mem +
+						((64 - (uintptr_t)ix->prec_mem % 64) % 64));
+	if (ix->pent == NULL || ix->prec == NULL) {
 		free(fill);
 		ruleset_lit_unpack(ix);
 		return;
@@ -278,10 +276,12 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	}
 	free(fill);
 	for (i = 0; i < total; i++) {
-		ix->pkey[i] = ix->pent[i].key;
-		ix->pkmask[i] = ix->pent[i].kmask;
-		ix->pkey1[i] = ix->pent[i].key1;
-		ix->pkmask1[i] = ix->pent[i].kmask1;
+		uint64_t *rec = ix->prec + 16 * (i / 4) + i % 4;
+
+		rec[0] = ix->pent[i].kmask;
+		rec[4] = ix->pent[i].key;
+		rec[8] = ix->pent[i].kmask1;
+		rec[12] = ix->pent[i].key1;
 	}
 	__atomic_store_n(&ix->packed, 1, __ATOMIC_RELEASE);
 }
@@ -754,17 +754,15 @@ ruleset_lit_cands_avx2(const ruleset_lit_idx *ix, const unsigned char *low, size
 		s = ix->prank[f / 64] + (unsigned)__builtin_popcountll(
 		    ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
 		for (e0 = ix->pstart[s], end = ix->pstart[s + 1]; e0 < end; e0 += 4) {
-			__m256i eq = _mm256_cmpeq_epi64(
-			    _mm256_and_si256(x0, _mm256_loadu_si256(
-				(const __m256i *)(const void *)(ix->pkmask + e0))),
-			    _mm256_loadu_si256((const __m256i *)(const void *)(ix->pkey + e0)));
+			const __m256i *rec = (const __m256i *)(const void *)(ix->prec + 4 * e0);
+			__m256i eq = _mm256_cmpeq_epi64(_mm256_and_si256(x0, _mm256_load_si256(rec)),
+							_mm256_load_si256(rec + 1));
 			unsigned m;
 
 			if (wide)
 				eq = _mm256_and_si256(eq, _mm256_cmpeq_epi64(
-				    _mm256_and_si256(x1, _mm256_loadu_si256(
-					(const __m256i *)(const void *)(ix->pkmask1 + e0))),
-				    _mm256_loadu_si256((const __m256i *)(const void *)(ix->pkey1 + e0))));
+				    _mm256_and_si256(x1, _mm256_load_si256(rec + 2)),
+				    _mm256_load_si256(rec + 3)));
 			m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
 			for (; m != 0; m &= m - 1)
 				ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low, at,

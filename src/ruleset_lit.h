@@ -86,7 +86,7 @@ typedef struct ruleset_rule {
 
 /* One literal in the index: what a scan compares with the text (its
  * first sixteen bytes under a mask, also side by side in the packed
- * index's pkey, pkmask, pkey1 and pkmask1, and its last eight), its
+ * index's records prec, and its last eight), its
  * length and bits; its string is in an array beside (read only for a
  * literal of more than twenty-four bytes that matched that far). */
 typedef struct ruleset_lit_ent {
@@ -126,10 +126,13 @@ typedef struct ruleset_lit_idx {
 	 * cache often). */
 	int packed;			/* read with __atomic_load_n (acquire) */
 	ruleset_lit_ent *pent;
-	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side: four
-					 * compared at once (each entry's run is padded to
-					 * a multiple of four with keys that match nothing) */
-	uint64_t *pkey1, *pkmask1;	/* and their key1 and kmask1 */
+	uint64_t *prec;			/* pent's first sixteen bytes, four compared at
+					 * once: for pent[4g .. 4g + 4) (each entry's run is
+					 * padded to a multiple of four with keys that match
+					 * nothing) the record prec[16g .. 16g + 16), their
+					 * kmask, key, kmask1, key1 four by four, on two
+					 * cache lines (the first enough for the shorter) */
+	void *prec_mem;			/* prec's allocation (prec aligned in it) */
 	uint32_t *pstart;
 	/* The AVX-512 scan's first filter (ruleset_lit_pre()): 1024-bit
 	 * tables, which a vector byte permute reads from registers (no
