@@ -173,8 +173,10 @@ static unsigned ruleset_lit_aff(unsigned x, uint64_t a)
 	return r;
 }
 
-/* Matrix i (i < RULESET_LIT_NMAT): pre3's hash byte j of byte k is matrix
- * 3 * j + k, pre8's byte j of byte k is matrix 9 + 8 * j + k. */
+/* Matrix i (i < RULESET_LIT_NMAT): hash byte j (j < 3) of a literal's
+ * first three bytes xors those bytes through matrices 3j, 3j + 1, 3j + 2;
+ * of its first eight, it xors too its bytes 3 .. 7 through matrices
+ * 9 + 5j .. 9 + 5j + 4 (the first three's part made once for both). */
 static uint64_t ruleset_lit_mat(unsigned i)
 {
 	uint64_t z = 0x9e3779b97f4a7c15ull * (i + 1);
@@ -184,36 +186,29 @@ static uint64_t ruleset_lit_mat(unsigned i)
 	return z ^ (z >> 31);
 }
 
-/* The hash bytes h[0..nh) of the n bytes at s, from matrix m0 on. */
-static void ruleset_lit_prehash(const unsigned char *s, unsigned n, unsigned m0, unsigned nh,
-				unsigned *h)
-{
-	unsigned j, k;
-
-	for (j = 0; j < nh; j++)
-		for (h[j] = 0, k = 0; k < n; k++)
-			h[j] ^= ruleset_lit_aff(s[k], ruleset_lit_mat(m0 + n * j + k));
-}
-
 /* The first filter's bits for literal l (ll >= 3 bytes): its first three
- * in pre3 when shorter than eight (byte h0 % 128, bit h2 % 8; byte
- * h1 % 128, bit h2 / 8 % 8), else its first eight in pre8 (bytes g0, g1,
- * g2 % 128, bits g3 % 8, g3 / 8 % 8, g3 / 32). */
+ * bytes' hash bytes h0, h1, h2 in pre3 when it is shorter than eight
+ * (byte h0 % 128, bit h2 % 8; byte h1 % 128, bit h2 / 8 % 8), else its
+ * first eight's g0, g1, g2 in pre8 (byte g0, bit g2 % 8; byte g1, bit
+ * g2 / 8 % 8). */
 static void ruleset_lit_pre_add(ruleset_lit_idx *ix, const char *l, size_t ll)
 {
 	const unsigned char *u = (const unsigned char *)l;
-	unsigned h[4];
+	unsigned h[3], j, k;
 
+	for (j = 0; j < 3; j++)
+		for (h[j] = 0, k = 0; k < 3; k++)
+			h[j] ^= ruleset_lit_aff(u[k], ruleset_lit_mat(3 * j + k));
 	if (ll < 8) {
-		ruleset_lit_prehash(u, 3, 0, 3, h);
 		ix->pre3[0][h[0] & 127] |= (unsigned char)(1u << (h[2] & 7));
 		ix->pre3[1][h[1] & 127] |= (unsigned char)(1u << (h[2] >> 3 & 7));
 		return;
 	}
-	ruleset_lit_prehash(u, 8, 9, 4, h);
-	ix->pre8[0][h[0] & 127] |= (unsigned char)(1u << (h[3] & 7));
-	ix->pre8[1][h[1] & 127] |= (unsigned char)(1u << (h[3] >> 3 & 7));
-	ix->pre8[2][h[2] & 127] |= (unsigned char)(1u << (h[3] >> 5 & 7));
+	for (j = 0; j < 3; j++)
+		for (k = 3; k < 8; k++)
+			h[j] ^= ruleset_lit_aff(u[k], ruleset_lit_mat(9 + 5 * j + k - 3));
+	ix->pre8[0][h[0]] |= (unsigned char)(1u << (h[2] & 7));
+	ix->pre8[1][h[1]] |= (unsigned char)(1u << (h[2] >> 3 & 7));
 }
 
 void ruleset_lit_pack(ruleset_lit_idx *ix)
@@ -871,6 +866,21 @@ ruleset_lit_pretest(const unsigned char *tab, __m512i at, __m512i at8)
 	return _mm512_test_epi8_mask(bytes, _mm512_permutexvar_epi8(at8, pow2));
 }
 
+/* The same in the 2048-bit table tab (byte at, bit at8 % 8): its halves
+ * read as above, chosen by at's top bit. */
+__attribute__((target(RULESET_LIT_T512), always_inline)) static inline __mmask64
+ruleset_lit_pretest2(const unsigned char *tab, __m512i at, __m512i at8)
+{
+	const __m512i pow2 = _mm512_set1_epi64(0x8040201008040201ll);
+	__m512i lo = _mm512_permutex2var_epi8(
+	    _mm512_loadu_si512((const void *)tab), at, _mm512_loadu_si512((const void *)(tab + 64)));
+	__m512i hi = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(tab + 128)), at,
+					      _mm512_loadu_si512((const void *)(tab + 192)));
+
+	return _mm512_test_epi8_mask(_mm512_mask_blend_epi8(_mm512_movepi8_mask(at), lo, hi),
+				     _mm512_permutexvar_epi8(at8, pow2));
+}
+
 /* The scan with AVX-512 (VBMI and GFNI): sixty-four positions a step
  * tested in the first filter (pre3, pre8: ruleset_lit_pre_add()), held in
  * registers, which passes the few with the first bytes of a literal; those
@@ -883,7 +893,6 @@ ruleset_lit_scan_avx512(const ruleset_lit_idx *ix, const ruleset_lit_text *t, ui
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 	size_t p, len = t->len, npos, npos8;
-	unsigned char tail[64 + 16];
 	uint32_t fs3[64], fs8[64];
 
 	if (len < RULESET_LIT_MIN)
@@ -893,35 +902,29 @@ ruleset_lit_scan_avx512(const ruleset_lit_idx *ix, const ruleset_lit_text *t, ui
 	for (p = 0; p < npos; p += 64) {
 		const unsigned char *u = low + p;
 		uint64_t m3, m8, hits3 = 0, hits8 = 0;
-		__m512i h30, h31, h32, h80, h81, h82, h83;
+		__m512i h0, h1, h2;
 		unsigned k;
 
-		if (len - p < 64 + 8) {	/* the loads below read u[0 .. 64 + 7) */
-			memset(tail, 0, sizeof(tail));
-			memcpy(tail, u, len - p);
-			u = tail;
-		}
-		/* the hash bytes: each byte's affine maps xored in turn */
-		h30 = h31 = h32 = h80 = h81 = h82 = h83 = _mm512_setzero_si512();
+		/* the hash bytes: the text's bytes k on through their affine
+		 * maps, xored; the loads masked at the text's end (no byte past
+		 * it read: those are zero) */
+		h0 = h1 = h2 = _mm512_setzero_si512();
 #pragma GCC unroll 8
 		for (k = 0; k < 8; k++) {
-			__m512i v = _mm512_loadu_si512((const void *)(u + k));
+			size_t room = len - p > k ? len - p - k : 0;	/* bytes at u + k */
+			__m512i v = _mm512_maskz_loadu_epi8(
+			    room >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << room) - 1, (const void *)(u + k));
 
-			if (k < 3) {
-				h30 = _mm512_xor_si512(h30, RULESET_LIT_AFF(v, k));
-				h31 = _mm512_xor_si512(h31, RULESET_LIT_AFF(v, 3 + k));
-				h32 = _mm512_xor_si512(h32, RULESET_LIT_AFF(v, 6 + k));
+			if (k == 3) {	/* the first three's, pre3's */
+				m3 = ruleset_lit_pretest(ix->pre3[0], h0, h2) &
+				     ruleset_lit_pretest(ix->pre3[1], h1, _mm512_srli_epi16(h2, 3));
 			}
-			h80 = _mm512_xor_si512(h80, RULESET_LIT_AFF(v, 9 + k));
-			h81 = _mm512_xor_si512(h81, RULESET_LIT_AFF(v, 17 + k));
-			h82 = _mm512_xor_si512(h82, RULESET_LIT_AFF(v, 25 + k));
-			h83 = _mm512_xor_si512(h83, RULESET_LIT_AFF(v, 33 + k));
+			h0 = _mm512_xor_si512(h0, RULESET_LIT_AFF(v, k < 3 ? k : 9 + k - 3));
+			h1 = _mm512_xor_si512(h1, RULESET_LIT_AFF(v, k < 3 ? 3 + k : 14 + k - 3));
+			h2 = _mm512_xor_si512(h2, RULESET_LIT_AFF(v, k < 3 ? 6 + k : 19 + k - 3));
 		}
-		m3 = ruleset_lit_pretest(ix->pre3[0], h30, h32) &
-		     ruleset_lit_pretest(ix->pre3[1], h31, _mm512_srli_epi16(h32, 3));
-		m8 = ruleset_lit_pretest(ix->pre8[0], h80, h83) &
-		     ruleset_lit_pretest(ix->pre8[1], h81, _mm512_srli_epi16(h83, 3)) &
-		     ruleset_lit_pretest(ix->pre8[2], h82, _mm512_srli_epi16(h83, 5));
+		m8 = ruleset_lit_pretest2(ix->pre8[0], h0, h2) &
+		     ruleset_lit_pretest2(ix->pre8[1], h1, _mm512_srli_epi16(h2, 3));
 		if (npos - p < 64)
 			m3 &= ((uint64_t)1 << (npos - p)) - 1;
 		if (npos8 <= p)
@@ -931,19 +934,14 @@ ruleset_lit_scan_avx512(const ruleset_lit_idx *ix, const ruleset_lit_text *t, ui
 		/* those that passed, looked up in tset */
 		for (; m3 != 0; m3 &= m3 - 1) {
 			unsigned b = (unsigned)__builtin_ctzll(m3), f;
-			uint32_t w;
 
-			memcpy(&w, u + b, 4);
-			fs3[b] = f = ruleset_lit_tri(w & 0xffffffu);
+			fs3[b] = f = ruleset_lit_tri(ruleset_lit_tri3(u + b));
 			hits3 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
 		}
 		for (; m8 != 0; m8 &= m8 - 1) {
 			unsigned b = (unsigned)__builtin_ctzll(m8), f;
-			uint32_t lo, hi;
 
-			memcpy(&lo, u + b, 4);
-			memcpy(&hi, u + b + 4, 4);
-			fs8[b] = f = ruleset_lit_oct(lo, hi);
+			fs8[b] = f = ruleset_lit_oct(ruleset_lit_quad4(u + b), ruleset_lit_quad4(u + b + 4));
 			f += 1u << RULESET_LIT_TRIBITS;
 			hits8 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
 		}

@@ -134,12 +134,13 @@ typedef struct ruleset_lit_idx {
 					 * cache lines (the first enough for the shorter) */
 	void *prec_mem;			/* prec's allocation (prec aligned in it) */
 	uint32_t *pstart;
-	/* The AVX-512 scan's first filter (ruleset_lit_pre()): 1024-bit
-	 * tables, which a vector byte permute reads from registers (no
-	 * gather), of the first three bytes of the shorter literals (pre3,
-	 * two hashes) and the first eight of the longer (pre8, three) */
-	unsigned char pre3[2][128], pre8[3][128];
-#define RULESET_LIT_NMAT	(9 + 32)
+	/* The AVX-512 scan's first filter (ruleset_lit_pre_add()): tables,
+	 * which vector byte permutes read from registers (no gather), of
+	 * the first three bytes of the shorter literals (pre3: two of 1024
+	 * bits, two hashes) and the first eight of the longer (pre8: two of
+	 * 2048 bits) */
+	unsigned char pre3[2][128], pre8[2][256];
+#define RULESET_LIT_NMAT	(9 + 15)
 	uint64_t pmat[RULESET_LIT_NMAT];	/* its hashes' matrices (ruleset_lit_mat()) */
 	uint32_t prank[RULESET_LIT_ENTRIES / 64];
 	uint64_t tset[RULESET_LIT_ENTRIES / 64];	/* a bit per filter entry that holds
