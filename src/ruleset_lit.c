@@ -11,12 +11,17 @@
  *	The filter hashes a literal's first eight bytes (its first three
  *	when it is shorter).  The index is packed for matching on
  *	first use (ruleset_lit_pack(), under the ruleset's lock): the
- *	literals of one filter entry side by side, in runs of four.  On a
- *	CPU with AVX2 (chosen at run time, ruleset_lit_simd();
- *	BOUNCETAG_NO_SIMD turns it off) the pass hashes eight positions a
- *	step and gathers their filter bits, and compares four literals'
- *	first sixteen bytes at once; the plain C pass finds the same (tests/check_classify.c
- *	compares them).  Patterns are
+ *	literals of one filter entry side by side, in runs of four, their
+ *	first bytes in one record per four.  On a CPU with AVX2 (chosen at
+ *	run time, ruleset_lit_simd(); BOUNCETAG_NO_SIMD turns it off) the
+ *	pass hashes eight positions a step and gathers their filter bits,
+ *	and compares four literals' first sixteen bytes at once; with
+ *	AVX-512 VBMI and GFNI a first filter of small tables held in
+ *	registers (hashed with affine maps, read with byte permutes) passes
+ *	sixty-four positions a step, and only the few it passes are looked
+ *	up in the filter (the gathers cost more than all the rest).  The
+ *	plain C pass finds the same (tests/check_classify.c compares them
+ *	at each level).  Patterns are
  *	caseless without UTF, so PCRE2 folds ASCII letters only: lowercasing
  *	ASCII on both sides is exact (ruleset_pat.c checks the PCRE2 in use).
  *	Compiling and running the patterns, and the order of the rules, are
