@@ -732,42 +732,53 @@ static void ruleset_lit_scan_plain(const ruleset_lit_idx *ix, const ruleset_lit_
 
 #ifdef RULESET_LIT_AVX2
 
-/* The literals of the entries of the positions p + b of the bits b of
- * hits (the entry of each in fs[b]), four compared at a time (an entry's
- * run is a multiple of four: ruleset_lit_pack()); wide: the entries of
- * the longer literals (fs[b] counted from 1 << RULESET_LIT_TRIBITS), whose
- * bytes 8..15 are compared too. */
+/* The literals of filter entry f (set in tset) at low[at]: four compared
+ * at a time (an entry's run is a multiple of four: ruleset_lit_pack());
+ * wide: f is one of the longer literals' (from 1 << RULESET_LIT_TRIBITS),
+ * whose bytes 8..15 are compared too. */
+__attribute__((target("avx2,popcnt"), always_inline)) static inline void
+ruleset_lit_cand_avx2(const ruleset_lit_idx *ix, const unsigned char *low, size_t len, size_t at,
+		      unsigned f, int wide, uint64_t *poss, uint64_t *rposs)
+{
+	size_t room = len - at;
+	unsigned s, e0, end;
+	uint64_t w0, w1;
+	__m256i x0, x1;
+
+	ruleset_lit_load16(low, at, room, &w0, &w1);
+	x0 = _mm256_set1_epi64x((long long)w0);
+	x1 = _mm256_set1_epi64x((long long)w1);
+	s = ix->prank[f / 64] + (unsigned)__builtin_popcountll(
+	    ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
+	for (e0 = ix->pstart[s], end = ix->pstart[s + 1]; e0 < end; e0 += 4) {
+		const __m256i *rec = (const __m256i *)(const void *)(ix->prec + 4 * e0);
+		__m256i eq = _mm256_cmpeq_epi64(_mm256_and_si256(x0, _mm256_load_si256(rec)),
+						_mm256_load_si256(rec + 1));
+		unsigned m;
+
+		if (wide)
+			eq = _mm256_and_si256(eq, _mm256_cmpeq_epi64(
+			    _mm256_and_si256(x1, _mm256_load_si256(rec + 2)),
+			    _mm256_load_si256(rec + 3)));
+		m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
+		for (; m != 0; m &= m - 1)
+			ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low, at, room,
+					poss, rposs);
+	}
+}
+
+/* ruleset_lit_cand_avx2() at the positions p + b of the bits b of hits,
+ * the entry of each in fs[b] (of the longer literals counted from 1 <<
+ * RULESET_LIT_TRIBITS: wide). */
 __attribute__((target("avx2,popcnt"), always_inline)) static inline void
 ruleset_lit_cands_avx2(const ruleset_lit_idx *ix, const unsigned char *low, size_t len, size_t p,
 		       uint64_t hits, const uint32_t *fs, int wide, uint64_t *poss, uint64_t *rposs)
 {
 	for (; hits != 0; hits &= hits - 1) {
-		unsigned b = (unsigned)__builtin_ctzll(hits), s, e0, end;
-		unsigned f = fs[b] + (wide ? 1u << RULESET_LIT_TRIBITS : 0);
-		size_t at = p + b, room = len - at;
-		uint64_t w0, w1;
-		__m256i x0, x1;
+		unsigned b = (unsigned)__builtin_ctzll(hits);
 
-		ruleset_lit_load16(low, at, room, &w0, &w1);
-		x0 = _mm256_set1_epi64x((long long)w0);
-		x1 = _mm256_set1_epi64x((long long)w1);
-		s = ix->prank[f / 64] + (unsigned)__builtin_popcountll(
-		    ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
-		for (e0 = ix->pstart[s], end = ix->pstart[s + 1]; e0 < end; e0 += 4) {
-			const __m256i *rec = (const __m256i *)(const void *)(ix->prec + 4 * e0);
-			__m256i eq = _mm256_cmpeq_epi64(_mm256_and_si256(x0, _mm256_load_si256(rec)),
-							_mm256_load_si256(rec + 1));
-			unsigned m;
-
-			if (wide)
-				eq = _mm256_and_si256(eq, _mm256_cmpeq_epi64(
-				    _mm256_and_si256(x1, _mm256_load_si256(rec + 2)),
-				    _mm256_load_si256(rec + 3)));
-			m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
-			for (; m != 0; m &= m - 1)
-				ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low, at,
-						room, poss, rposs);
-		}
+		ruleset_lit_cand_avx2(ix, low, len, p + b,
+				      fs[b] + (wide ? 1u << RULESET_LIT_TRIBITS : 0), wide, poss, rposs);
 	}
 }
 
@@ -898,7 +909,6 @@ ruleset_lit_scan_avx512(const ruleset_lit_idx *ix, const ruleset_lit_text *t, ui
 {
 	const unsigned char *low = (const unsigned char *)t->low;
 	size_t p, len = t->len, npos, npos8;
-	uint32_t fs3[64], fs8[64];
 
 	if (len < RULESET_LIT_MIN)
 		return;
@@ -906,7 +916,7 @@ ruleset_lit_scan_avx512(const ruleset_lit_idx *ix, const ruleset_lit_text *t, ui
 	npos8 = len < 8 ? 0 : len - 7;	/* eight bytes at 0 .. npos8 - 1 */
 	for (p = 0; p < npos; p += 64) {
 		const unsigned char *u = low + p;
-		uint64_t m3, m8, hits3 = 0, hits8 = 0;
+		uint64_t m3, m8;
 		__m512i h0, h1, h2;
 		unsigned k;
 
@@ -936,22 +946,23 @@ ruleset_lit_scan_avx512(const ruleset_lit_idx *ix, const ruleset_lit_text *t, ui
 			m8 = 0;
 		else if (npos8 - p < 64)
 			m8 &= ((uint64_t)1 << (npos8 - p)) - 1;
-		/* those that passed, looked up in tset */
+		/* those that passed, looked up in tset, and their literals
+		 * compared */
 		for (; m3 != 0; m3 &= m3 - 1) {
-			unsigned b = (unsigned)__builtin_ctzll(m3), f;
+			unsigned b = (unsigned)__builtin_ctzll(m3),
+				 f = ruleset_lit_tri(ruleset_lit_tri3(u + b));
 
-			fs3[b] = f = ruleset_lit_tri(ruleset_lit_tri3(u + b));
-			hits3 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+			if (ix->tset[f / 64] >> (f % 64) & 1)
+				ruleset_lit_cand_avx2(ix, low, len, p + b, f, 0, poss, rposs);
 		}
 		for (; m8 != 0; m8 &= m8 - 1) {
-			unsigned b = (unsigned)__builtin_ctzll(m8), f;
+			unsigned b = (unsigned)__builtin_ctzll(m8),
+				 f = (1u << RULESET_LIT_TRIBITS) +
+				     ruleset_lit_oct(ruleset_lit_quad4(u + b), ruleset_lit_quad4(u + b + 4));
 
-			fs8[b] = f = ruleset_lit_oct(ruleset_lit_quad4(u + b), ruleset_lit_quad4(u + b + 4));
-			f += 1u << RULESET_LIT_TRIBITS;
-			hits8 |= (ix->tset[f / 64] >> (f % 64) & 1) << b;
+			if (ix->tset[f / 64] >> (f % 64) & 1)
+				ruleset_lit_cand_avx2(ix, low, len, p + b, f, 1, poss, rposs);
 		}
-		ruleset_lit_cands_avx2(ix, low, len, p, hits3, fs3, 0, poss, rposs);
-		ruleset_lit_cands_avx2(ix, low, len, p, hits8, fs8, 1, poss, rposs);
 	}
 }
 #endif
