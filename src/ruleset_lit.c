@@ -70,6 +70,8 @@ static void ruleset_lit_unpack(ruleset_lit_idx *ix)
 {
 	free(ix->pent);
 	free(ix->prec_mem);
+	free(ix->phot);
+	ix->phot = NULL;
 	free(ix->pstart);
 	ix->pent = NULL;
 	ix->prec = NULL;
@@ -216,6 +218,11 @@ static void ruleset_lit_pre_add(ruleset_lit_idx *ix, const char *l, size_t ll)
 	ix->pre8[1][h[1]] |= (unsigned char)(1u << (h[2] >> 3 & 7));
 }
 
+/* a literal's length (at most RULESET_MAX_TEXT + 1) and part bit in
+ * sixteen bits each (ruleset_lit_hot) */
+_Static_assert(RULESET_MAX_TEXT + 1 <= 0xffff && RULESET_LIT_IDS <= 0x10000,
+	       "a literal's length and bit must fit sixteen bits");
+
 void ruleset_lit_pack(ruleset_lit_idx *ix)
 {
 	size_t i, nslots = 0, total = 0;
@@ -258,7 +265,8 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	if (ix->prec_mem != NULL)
 		ix->prec = (uint64_t *)(void *)((char *)ix->prec_mem +
 						((64 - (uintptr_t)ix->prec_mem % 64) % 64));
-	if (ix->pent == NULL || ix->prec == NULL) {
+	ix->phot = malloc((total ? total : 1) * sizeof(*ix->phot));
+	if (ix->pent == NULL || ix->prec == NULL || ix->phot == NULL) {
 		free(fill);
 		ruleset_lit_unpack(ix);
 		return;
@@ -282,6 +290,10 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 		rec[4] = ix->pent[i].key;
 		rec[8] = ix->pent[i].kmask1;
 		rec[12] = ix->pent[i].key1;
+		ix->phot[i].key2 = ix->pent[i].key2;
+		ix->phot[i].len = (uint16_t)ix->pent[i].len;
+		ix->phot[i].id = (uint16_t)ix->pent[i].id;
+		ix->phot[i].rid = ix->pent[i].rid;
 	}
 	__atomic_store_n(&ix->packed, 1, __ATOMIC_RELEASE);
 }
@@ -645,6 +657,29 @@ static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_
 		rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
 }
 
+/* ruleset_lit_hit() of the packed literal e, read from its small record
+ * phot (pent for the string of a literal of more than twenty-four bytes). */
+static inline void ruleset_lit_hit_hot(const ruleset_lit_idx *ix, unsigned e,
+				       const unsigned char *low, size_t p, size_t room,
+				       uint64_t *poss, uint64_t *rposs)
+{
+	const ruleset_lit_hot *h = &ix->phot[e];
+
+	if (h->len > 16) {
+		uint64_t y;
+
+		if (h->len > room)
+			return;
+		memcpy(&y, low + p + h->len - 8, 8);
+		if (y != h->key2 ||
+		    (h->len > 24 && !ruleset_lit_tail_same(low + p, ix->lstr[ix->pent[e].k], h->len)))
+			return;
+	}
+	poss[h->id / 64] |= (uint64_t)1 << (h->id % 64);
+	if (h->rid != RULESET_LIT_NOBIT)
+		rposs[h->rid / 64] |= (uint64_t)1 << (h->rid % 64);
+}
+
 /* The literals of ents[0..n) at low[p]: their parts' bits set in poss.
  * Each is tested on its first sixteen bytes under its mask (its first
  * bytes, length and next bytes at once; which ones pass is random, so the
@@ -762,8 +797,8 @@ ruleset_lit_cand_avx2(const ruleset_lit_idx *ix, const unsigned char *low, size_
 			    _mm256_load_si256(rec + 3)));
 		m = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq));
 		for (; m != 0; m &= m - 1)
-			ruleset_lit_hit(ix, &ix->pent[e0 + (unsigned)__builtin_ctz(m)], low, at, room,
-					poss, rposs);
+			ruleset_lit_hit_hot(ix, e0 + (unsigned)__builtin_ctz(m), low, at, room, poss,
+					    rposs);
 	}
 }
 

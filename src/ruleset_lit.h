@@ -101,6 +101,14 @@ typedef struct ruleset_lit_ent {
 } ruleset_lit_ent;
 
 
+/* What a packed literal whose first sixteen bytes matched needs (its
+ * ruleset_lit_ent's key2, len, id and rid): small, four a cache line. */
+typedef struct ruleset_lit_hot {
+	uint64_t key2;
+	uint16_t len, id;
+	uint32_t rid;
+} ruleset_lit_hot;
+
 /* The literal index of a ruleset (built with the rules, read-only after). */
 typedef struct ruleset_lit_idx {
 	ruleset_lit_ent *lent;		/* the literals, in the order added */
@@ -133,6 +141,7 @@ typedef struct ruleset_lit_idx {
 					 * kmask, key, kmask1, key1 four by four, on two
 					 * cache lines (the first enough for the shorter) */
 	void *prec_mem;			/* prec's allocation (prec aligned in it) */
+	ruleset_lit_hot *phot;		/* pent's, read on a match of prec */
 	uint32_t *pstart;
 	/* The AVX-512 scan's first filter (ruleset_lit_pre_add()): tables,
 	 * which vector byte permutes read from registers (no gather), of
