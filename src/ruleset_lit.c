@@ -167,23 +167,14 @@ static inline unsigned ruleset_lit_slot(const ruleset_lit_idx *ix, unsigned f)
 	       ruleset_lit_popcount(ix->tset[f / 64] & (((uint64_t)1 << (f % 64)) - 1));
 }
 
-/* The AVX-512 scan's first filter: GF(2) affine maps of bytes (what
- * GF2P8AFFINEQB computes: bit i of the result is the parity of x and byte
- * 7 - i of a), xored over a literal's first bytes, hash them; the matrices
- * are fixed pseudo-random words (splitmix64), the same at build and scan. */
-static unsigned ruleset_lit_aff(unsigned x, uint64_t a)
-{
-	unsigned r = 0, i;
-
-	for (i = 0; i < 8; i++)
-		r |= (ruleset_lit_popcount((a >> (8 * (7 - i))) & x & 0xff) & 1u) << i;
-	return r;
-}
-
-/* Matrix i (i < RULESET_LIT_NMAT): hash byte j (j < 3) of a literal's
- * first three bytes xors those bytes through matrices 3j, 3j + 1, 3j + 2;
- * of its first eight, it xors too its bytes 3 .. 7 through matrices
- * 9 + 5j .. 9 + 5j + 4 (the first three's part made once for both). */
+/* Matrix i (i < RULESET_LIT_NMAT) of the AVX-512 scan's first filter:
+ * GF(2) affine maps of bytes (what GF2P8AFFINEQB computes: bit r of the
+ * result is the parity of the byte and byte 7 - r of the matrix), xored
+ * over a literal's first bytes, hash them.  Hash byte j (j < 3) of its
+ * first three bytes xors those through matrices 3j, 3j + 1, 3j + 2; of
+ * its first eight, it xors too its bytes 3 .. 7 through matrices 9 + 5j
+ * .. 9 + 5j + 4 (the first three's part made once for both).  The
+ * matrices are fixed pseudo-random words (splitmix64). */
 static uint64_t ruleset_lit_mat(unsigned i)
 {
 	uint64_t z = 0x9e3779b97f4a7c15ull * (i + 1);
@@ -193,19 +184,35 @@ static uint64_t ruleset_lit_mat(unsigned i)
 	return z ^ (z >> 31);
 }
 
-/* The first filter's bits for literal l (ll >= 3 bytes): its first three
- * bytes' hash bytes h0, h1, h2 in pre3 when it is shorter than eight
- * (byte h0 % 128, bit h2 % 8; byte h1 % 128, bit h2 / 8 % 8), else its
- * first eight's g0, g1, g2 in pre8 (byte g0, bit g2 % 8; byte g1, bit
- * g2 / 8 % 8). */
-static void ruleset_lit_pre_add(ruleset_lit_idx *ix, const char *l, size_t ll)
+/* aff[x]: byte x through matrix a, for every byte (linear: the images of
+ * the eight bits, xored). */
+static void ruleset_lit_aff_table(uint64_t a, unsigned char *aff)
+{
+	unsigned char col[8];
+	unsigned r, b, x;
+
+	for (b = 0; b < 8; b++)
+		for (col[b] = 0, r = 0; r < 8; r++)
+			col[b] |= (unsigned char)((a >> (8 * (7 - r) + b) & 1) << r);
+	aff[0] = 0;
+	for (x = 1; x < 256; x++)
+		aff[x] = aff[x & (x - 1)] ^ col[__builtin_ctz(x)];
+}
+
+/* The first filter's bits for literal l (ll >= 3 bytes; aff: the
+ * matrices' tables): its first three bytes' hash bytes h0, h1, h2 in pre3
+ * when it is shorter than eight (byte h0 % 128, bit h2 % 8; byte h1 % 128,
+ * bit h2 / 8 % 8), else its first eight's g0, g1, g2 in pre8 (byte g0, bit
+ * g2 % 8; byte g1, bit g2 / 8 % 8). */
+static void ruleset_lit_pre_add(ruleset_lit_idx *ix, unsigned char (*aff)[256], const char *l,
+				size_t ll)
 {
 	const unsigned char *u = (const unsigned char *)l;
 	unsigned h[3], j, k;
 
 	for (j = 0; j < 3; j++)
 		for (h[j] = 0, k = 0; k < 3; k++)
-			h[j] ^= ruleset_lit_aff(u[k], ruleset_lit_mat(3 * j + k));
+			h[j] ^= aff[3 * j + k][u[k]];
 	if (ll < 8) {
 		ix->pre3[0][h[0] & 127] |= (unsigned char)(1u << (h[2] & 7));
 		ix->pre3[1][h[1] & 127] |= (unsigned char)(1u << (h[2] >> 3 & 7));
@@ -213,7 +220,7 @@ static void ruleset_lit_pre_add(ruleset_lit_idx *ix, const char *l, size_t ll)
 	}
 	for (j = 0; j < 3; j++)
 		for (k = 3; k < 8; k++)
-			h[j] ^= ruleset_lit_aff(u[k], ruleset_lit_mat(9 + 5 * j + k - 3));
+			h[j] ^= aff[9 + 5 * j + k - 3][u[k]];
 	ix->pre8[0][h[0]] |= (unsigned char)(1u << (h[2] & 7));
 	ix->pre8[1][h[1]] |= (unsigned char)(1u << (h[2] >> 3 & 7));
 }
@@ -227,6 +234,7 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 {
 	size_t i, nslots = 0, total = 0;
 	uint32_t *fill;
+	unsigned char aff[RULESET_LIT_NMAT][256];	/* (6 KiB) */
 
 	if (__atomic_load_n(&ix->packed, __ATOMIC_RELAXED))
 		return;
@@ -244,14 +252,16 @@ void ruleset_lit_pack(ruleset_lit_idx *ix)
 	}
 	/* each entry's literals counted, then given a run of a multiple of
 	 * four (the scan compares four at a time: the rest match nothing) */
-	for (i = 0; i < RULESET_LIT_NMAT; i++)
+	for (i = 0; i < RULESET_LIT_NMAT; i++) {
 		ix->pmat[i] = ruleset_lit_mat((unsigned)i);
+		ruleset_lit_aff_table(ix->pmat[i], aff[i]);
+	}
 	memset(ix->pre3, 0, sizeof(ix->pre3));
 	memset(ix->pre8, 0, sizeof(ix->pre8));
 	for (i = 0; i < ix->nlent; i++) {
 		fill[ruleset_lit_slot(ix, ruleset_lit_entry(ix->lstr[ix->lent[i].k],
 							    ix->lent[i].len))]++;
-		ruleset_lit_pre_add(ix, ix->lstr[ix->lent[i].k], ix->lent[i].len);
+		ruleset_lit_pre_add(ix, aff, ix->lstr[ix->lent[i].k], ix->lent[i].len);
 	}
 	for (i = 0; i < nslots; i++) {
 		ix->pstart[i] = (uint32_t)total;

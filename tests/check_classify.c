@@ -909,7 +909,9 @@ START_TEST(test_lit_scan_levels)
 			ck_assert(memcmp(t0.poss, t2.poss, nw * sizeof(t0.poss[0])) == 0);
 			ck_assert(memcmp(t0.rposs, t2.rposs, nr * sizeof(t0.rposs[0])) == 0);
 		}
-		ruleset_lit_simd(top);
+		ruleset_lit_simd(top);	/* t2 scanned at the top level for the searches */
+		ruleset_lit_text_init(&t2, buf, n, buf);
+		ruleset_lit_scan(&rs->lit, &t2);
 		/* and a search for one literal finds what the plain one finds */
 		for (k = 0; k < 4; k++) {
 			char lits[RULESET_MAX_TEXT + 2];
