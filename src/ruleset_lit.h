@@ -1,9 +1,10 @@
 /*
  * ruleset_lit.h - the ruleset's literal prefilter (private to the ruleset's
- * files: ruleset.c, ruleset_match.c, ruleset_lit.c, ruleset_pat.c): the
- * compiled rule and part types they read, the literal index, and the
- * per-text state of one match (about 8 KiB, on the matching thread's
- * stack).  Not for other modules: they use ruleset.h.
+ * files: ruleset.c, ruleset_match.c, ruleset_lit.c, ruleset_lit_scan.c,
+ * ruleset_pat.c): the compiled rule and part types they read, the literal
+ * index, its filter's hashes, and the per-text state of one match (about
+ * 8 KiB, on the matching thread's stack).  Not for other modules: they use
+ * ruleset.h.
  */
 #ifndef BT_RULESET_LIT_H
 #define BT_RULESET_LIT_H
@@ -179,6 +180,53 @@ typedef struct ruleset_lit_text {
 					 * on first need */
 } ruleset_lit_text;
 
+/* --- the filter's hashes (set-up and scan compute the same) --- */
+/* The trigram filter's entry for three bytes packed a | b << 8 | c << 16
+ * (ruleset_lit_tri3(); multiplicative hashing: the top bits of the
+ * product). */
+static inline unsigned ruleset_lit_tri(uint32_t tri)
+{
+	return (unsigned)((uint32_t)(tri * 2654435761u) >> (32 - RULESET_LIT_TRIBITS));
+}
+
+/* The three bytes at s packed s[0] | s[1] << 8 | s[2] << 16: the order a
+ * little-endian load gives, which the vector scan uses. */
+static inline uint32_t ruleset_lit_tri3(const unsigned char *s)
+{
+	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
+}
+
+#define RULESET_LIT_OCTMUL	0x85ebca6bu	/* ruleset_lit_oct()'s second multiplier */
+
+/* The octet filter's entry for eight bytes, lo their first four and hi
+ * their next four, each packed as a little-endian load gives them: both
+ * mixed, then hashed as ruleset_lit_tri() does (the vector scan computes
+ * the same). */
+static inline unsigned ruleset_lit_oct(uint32_t lo, uint32_t hi)
+{
+	return (unsigned)((uint32_t)((lo ^ hi * RULESET_LIT_OCTMUL) * 2654435761u) >>
+			  (32 - RULESET_LIT_OCTBITS));
+}
+
+/* The four bytes at s packed as ruleset_lit_tri3() does. */
+static inline uint32_t ruleset_lit_quad4(const unsigned char *s)
+{
+	return ruleset_lit_tri3(s) | (uint32_t)s[3] << 24;
+}
+
+/* The bits set in x. */
+static inline unsigned ruleset_lit_popcount(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 /* --- set-up --- */
 void ruleset_lit_idx_init(ruleset_lit_idx *ix);	/* an empty index */
 void ruleset_lit_idx_clear(ruleset_lit_idx *ix);	/* frees its entries */
@@ -224,6 +272,7 @@ void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
  * forces level, or the highest below it the CPU has (tests), and returns
  * it. */
 int ruleset_lit_simd(int level);
+int ruleset_lit_cpu(void);	/* the highest level the CPU has (the packing asks) */
 
 /* 0 when none of the rule's parts can match (no literal of theirs is there).
  * Inline: the rule loop asks it of every rule. */
