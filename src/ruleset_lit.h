@@ -1,9 +1,10 @@
 /*
  * ruleset_lit.h - the ruleset's literal prefilter (private to the ruleset's
- * files: ruleset.c, ruleset_match.c, ruleset_lit.c, ruleset_pat.c): the
- * compiled rule and part types they read, the literal index, and the
- * per-text state of one match (about 8 KiB, on the matching thread's
- * stack).  Not for other modules: they use ruleset.h.
+ * files: ruleset.c, ruleset_match.c, ruleset_lit.c, ruleset_lit_scan.c,
+ * ruleset_pat.c): the compiled rule and part types they read, the literal
+ * index, its filter's hashes, and the per-text state of one match (about
+ * 8 KiB, on the matching thread's stack).  Not for other modules: they use
+ * ruleset.h.
  */
 #ifndef BT_RULESET_LIT_H
 #define BT_RULESET_LIT_H
@@ -86,7 +87,7 @@ typedef struct ruleset_rule {
 
 /* One literal in the index: what a scan compares with the text (its
  * first sixteen bytes under a mask, also side by side in the packed
- * index's pkey, pkmask, pkey1 and pkmask1, and its last eight), its
+ * index's records prec, and its last eight), its
  * length and bits; its string is in an array beside (read only for a
  * literal of more than twenty-four bytes that matched that far). */
 typedef struct ruleset_lit_ent {
@@ -100,6 +101,14 @@ typedef struct ruleset_lit_ent {
 	uint32_t k;			/* its string: ruleset_lit_idx.lstr[k] */
 } ruleset_lit_ent;
 
+
+/* What a packed literal whose first sixteen bytes matched needs (its
+ * ruleset_lit_ent's key2, len, id and rid): small, four a cache line. */
+typedef struct ruleset_lit_hot {
+	uint64_t key2;
+	uint16_t len, id;
+	uint32_t rid;
+} ruleset_lit_hot;
 
 /* The literal index of a ruleset (built with the rules, read-only after). */
 typedef struct ruleset_lit_idx {
@@ -126,11 +135,23 @@ typedef struct ruleset_lit_idx {
 	 * cache often). */
 	int packed;			/* read with __atomic_load_n (acquire) */
 	ruleset_lit_ent *pent;
-	uint64_t *pkey, *pkmask;	/* pent's key and kmask side by side: four
-					 * compared at once (each entry's run is padded to
-					 * a multiple of four with keys that match nothing) */
-	uint64_t *pkey1, *pkmask1;	/* and their key1 and kmask1 */
+	uint64_t *prec;			/* pent's first sixteen bytes, four compared at
+					 * once: for pent[4g .. 4g + 4) (each entry's run is
+					 * padded to a multiple of four with keys that match
+					 * nothing) the record prec[16g .. 16g + 16), their
+					 * kmask, key, kmask1, key1 four by four, on two
+					 * cache lines (the first enough for the shorter) */
+	void *prec_mem;			/* prec's allocation (prec aligned in it) */
+	ruleset_lit_hot *phot;		/* pent's, read on a match of prec */
 	uint32_t *pstart;
+	/* The AVX-512 scan's first filter (ruleset_lit_pre_add()): tables,
+	 * which vector byte permutes read from registers (no gather), of
+	 * the first three bytes of the shorter literals (pre3: two of 1024
+	 * bits, two hashes) and the first eight of the longer (pre8: two of
+	 * 2048 bits) */
+	unsigned char pre3[2][128], pre8[2][256];
+#define RULESET_LIT_NMAT	(9 + 15)
+	uint64_t pmat[RULESET_LIT_NMAT];	/* its hashes' matrices (ruleset_lit_mat()) */
 	uint32_t prank[RULESET_LIT_ENTRIES / 64];
 	uint64_t tset[RULESET_LIT_ENTRIES / 64];	/* a bit per filter entry that holds
 					 * a literal: the hash of the first three bytes of
@@ -158,6 +179,53 @@ typedef struct ruleset_lit_text {
 	uint64_t hchars[3];		/* host i's bytes, when shorter (ruleset_host_chars()),
 					 * on first need */
 } ruleset_lit_text;
+
+/* --- the filter's hashes (set-up and scan compute the same) --- */
+/* The trigram filter's entry for three bytes packed a | b << 8 | c << 16
+ * (ruleset_lit_tri3(); multiplicative hashing: the top bits of the
+ * product). */
+static inline unsigned ruleset_lit_tri(uint32_t tri)
+{
+	return (unsigned)((uint32_t)(tri * 2654435761u) >> (32 - RULESET_LIT_TRIBITS));
+}
+
+/* The three bytes at s packed s[0] | s[1] << 8 | s[2] << 16: the order a
+ * little-endian load gives, which the vector scan uses. */
+static inline uint32_t ruleset_lit_tri3(const unsigned char *s)
+{
+	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
+}
+
+#define RULESET_LIT_OCTMUL	0x85ebca6bu	/* ruleset_lit_oct()'s second multiplier */
+
+/* The octet filter's entry for eight bytes, lo their first four and hi
+ * their next four, each packed as a little-endian load gives them: both
+ * mixed, then hashed as ruleset_lit_tri() does (the vector scan computes
+ * the same). */
+static inline unsigned ruleset_lit_oct(uint32_t lo, uint32_t hi)
+{
+	return (unsigned)((uint32_t)((lo ^ hi * RULESET_LIT_OCTMUL) * 2654435761u) >>
+			  (32 - RULESET_LIT_OCTBITS));
+}
+
+/* The four bytes at s packed as ruleset_lit_tri3() does. */
+static inline uint32_t ruleset_lit_quad4(const unsigned char *s)
+{
+	return ruleset_lit_tri3(s) | (uint32_t)s[3] << 24;
+}
+
+/* The bits set in x. */
+static inline unsigned ruleset_lit_popcount(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
 
 /* --- set-up --- */
 void ruleset_lit_idx_init(ruleset_lit_idx *ix);	/* an empty index */
@@ -198,11 +266,13 @@ static inline void ruleset_lit_text_init(ruleset_lit_text *t, const char *text, 
 /* One pass over the lowercased text: the rules one of whose literals is there. */
 void ruleset_lit_scan(const ruleset_lit_idx *ix, ruleset_lit_text *t);
 
-/* The scan's vector code: level < 0 asks which is used (chosen once: 2
- * AVX2, 0 plain C, also when the environment has BOUNCETAG_NO_SIMD); else
+/* The scan's vector code: level < 0 asks which is used (chosen once: 3
+ * AVX-512 with VBMI and GFNI, 2 AVX2, 0 plain C, also when the
+ * environment has BOUNCETAG_NO_SIMD); else
  * forces level, or the highest below it the CPU has (tests), and returns
  * it. */
 int ruleset_lit_simd(int level);
+int ruleset_lit_cpu(void);	/* the highest level the CPU has (the packing asks) */
 
 /* 0 when none of the rule's parts can match (no literal of theirs is there).
  * Inline: the rule loop asks it of every rule. */

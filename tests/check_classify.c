@@ -867,9 +867,11 @@ START_TEST(test_lit_scan_levels)
 {
 	const ruleset *rs = ruleset_builtin();
 	static ruleset_lit_text t0, t2;
+	/* each level the CPU has above the plain code, tried in turn */
+	static const int levels[] = { 3, 2 };
 	static char buf[RULESET_MAX_TEXT + 16];
 	unsigned seed = 4242;
-	int i, top = ruleset_lit_simd(2);
+	int i, lv, top = ruleset_lit_simd(-1);
 	size_t nw = (rs->lit.nids + 63) / 64, nr = (rs->lit.nrbits + 63) / 64;
 
 	ck_assert_int_gt((int)rs->lit.nlent, 0);
@@ -899,11 +901,17 @@ START_TEST(test_lit_scan_levels)
 		ruleset_lit_simd(0);
 		ruleset_lit_text_init(&t0, buf, n, buf);
 		ruleset_lit_scan(&rs->lit, &t0);
-		ruleset_lit_simd(top);
+		for (lv = 0; lv < 2; lv++) {
+			if (ruleset_lit_simd(levels[lv]) != levels[lv])
+				continue;	/* not this CPU's */
+			ruleset_lit_text_init(&t2, buf, n, buf);
+			ruleset_lit_scan(&rs->lit, &t2);
+			ck_assert(memcmp(t0.poss, t2.poss, nw * sizeof(t0.poss[0])) == 0);
+			ck_assert(memcmp(t0.rposs, t2.rposs, nr * sizeof(t0.rposs[0])) == 0);
+		}
+		ruleset_lit_simd(top);	/* t2 scanned at the top level for the searches */
 		ruleset_lit_text_init(&t2, buf, n, buf);
 		ruleset_lit_scan(&rs->lit, &t2);
-		ck_assert(memcmp(t0.poss, t2.poss, nw * sizeof(t0.poss[0])) == 0);
-		ck_assert(memcmp(t0.rposs, t2.rposs, nr * sizeof(t0.rposs[0])) == 0);
 		/* and a search for one literal finds what the plain one finds */
 		for (k = 0; k < 4; k++) {
 			char lits[RULESET_MAX_TEXT + 2];
