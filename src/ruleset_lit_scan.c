@@ -218,31 +218,40 @@ static inline void ruleset_lit_load16(const unsigned char *low, size_t p, size_t
 	memcpy(x1, b + 8, 8);
 }
 
-/* Literal e, whose first bytes (up to sixteen) are those of the text at
- * low[p] (room bytes left): its part's bit (and its rule's) set when its
- * other bytes are there too: its last eight compared with key2 (one
- * load: no read of its string, which missed the cache), any between
- * with its string. */
+/* A literal of len bytes (last eight: key2; its string lstr[full->k], read
+ * only when needed: it missed the cache) whose first bytes (up to sixteen)
+ * are those of the text at low[p] (room bytes left): its part's bit id
+ * (and its rule's, rid) set when its other bytes are there too: its last
+ * eight compared with key2 (one load), any between with its string. */
+static inline void ruleset_lit_mark(const ruleset_lit_idx *ix, size_t len, uint64_t key2,
+				    const ruleset_lit_ent *full, unsigned id, uint32_t rid,
+				    const unsigned char *low, size_t p, size_t room,
+				    uint64_t *poss, uint64_t *rposs)
+{
+	if (len > 16) {
+		uint64_t y;
+
+		if (len > room)
+			return;
+		memcpy(&y, low + p + len - 8, 8);
+		if (y != key2 ||
+		    (len > 24 && !ruleset_lit_tail_same(low + p, ix->lstr[full->k], len)))
+			return;
+	}
+	poss[id / 64] |= (uint64_t)1 << (id % 64);
+	if (rid != RULESET_LIT_NOBIT)
+		rposs[rid / 64] |= (uint64_t)1 << (rid % 64);
+}
+
+/* ruleset_lit_mark() of literal e. */
 static inline void ruleset_lit_hit(const ruleset_lit_idx *ix, const ruleset_lit_ent *e,
 				   const unsigned char *low, size_t p, size_t room, uint64_t *poss,
 				   uint64_t *rposs)
 {
-	if (e->len > 16) {
-		uint64_t y;
-
-		if (e->len > room)
-			return;
-		memcpy(&y, low + p + e->len - 8, 8);
-		if (y != e->key2 ||
-		    (e->len > 24 && !ruleset_lit_tail_same(low + p, ix->lstr[e->k], e->len)))
-			return;
-	}
-	poss[e->id / 64] |= (uint64_t)1 << (e->id % 64);
-	if (e->rid != RULESET_LIT_NOBIT)
-		rposs[e->rid / 64] |= (uint64_t)1 << (e->rid % 64);
+	ruleset_lit_mark(ix, e->len, e->key2, e, e->id, e->rid, low, p, room, poss, rposs);
 }
 
-/* ruleset_lit_hit() of the packed literal e, read from its small record
+/* ruleset_lit_mark() of the packed literal e, read from its small record
  * phot (pent for the string of a literal of more than twenty-four bytes). */
 static inline void ruleset_lit_hit_hot(const ruleset_lit_idx *ix, unsigned e,
 				       const unsigned char *low, size_t p, size_t room,
@@ -250,19 +259,8 @@ static inline void ruleset_lit_hit_hot(const ruleset_lit_idx *ix, unsigned e,
 {
 	const ruleset_lit_hot *h = &ix->phot[e];
 
-	if (h->len > 16) {
-		uint64_t y;
-
-		if (h->len > room)
-			return;
-		memcpy(&y, low + p + h->len - 8, 8);
-		if (y != h->key2 ||
-		    (h->len > 24 && !ruleset_lit_tail_same(low + p, ix->lstr[ix->pent[e].k], h->len)))
-			return;
-	}
-	poss[h->id / 64] |= (uint64_t)1 << (h->id % 64);
-	if (h->rid != RULESET_LIT_NOBIT)
-		rposs[h->rid / 64] |= (uint64_t)1 << (h->rid % 64);
+	ruleset_lit_mark(ix, h->len, h->key2, &ix->pent[e], h->id, h->rid, low, p, room,
+			 poss, rposs);
 }
 
 /* The literals of ents[0..n) at low[p]: their parts' bits set in poss.
