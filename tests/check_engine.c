@@ -19,6 +19,7 @@
 #include "fieldname.h"
 #include "detect.h"
 #include "mime.h"
+#include "randct.h"
 #include <strings.h>
 
 static char *
@@ -983,36 +984,16 @@ START_TEST(test_detect_content_type)
 		("0123456789012345678901234567890123456789012345678901234567890123"
 		 "4567890123456789012345678901234567890123456789"),
 	};
-#define DCT_PICK(a)	(a)[(seed >> 16) % (sizeof(a) / sizeof((a)[0]))]
+	static const randct_words words = RANDCT_WORDS(types, seps, names, eqs, values);
 	char ct[1100];
 	unsigned seed = 4242, round;
 
 	for (round = 0; round < 60000; round++) {
-		size_t len = 0, np, i, j;
+		size_t len, np;
 
 		seed = seed * 1103515245u + 12345u;
 		np = (seed >> 16) % 4;
-		for (i = 0; i <= np * 4; i++) {
-			const char *pc;
-			size_t k;
-
-			seed = seed * 1103515245u + 12345u;
-			if (i == 0)
-				pc = DCT_PICK(types);
-			else if ((seed >> 8) % 16 == 0)
-				pc = DCT_PICK(values);
-			else {
-				j = (i - 1) % 4;
-				pc = j == 0 ? DCT_PICK(seps) : j == 1 ? DCT_PICK(names) :
-				     j == 2 ? DCT_PICK(eqs) : DCT_PICK(values);
-			}
-			k = strlen(pc);
-			if (len + k > 1024)
-				break;
-			memcpy(ct + len, pc, k);
-			len += k;
-		}
-		ct[len] = '\0';
+		len = randct_fill(ct, &words, np, &seed);
 		ck_assert_msg(detect_header("Content-Type", ct) == ref_content_type(ct),
 			      "Content-Type: \"%s\"", ct);
 		{	/* what engine.c asks of a returned message's */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "mime.h"
+#include "randct.h"
 #include "result.h"
 #include "fieldname.h"
 
@@ -903,38 +904,18 @@ START_TEST(test_ct_read)
 		("0123456789012345678901234567890123456789012345678901234567890123"
 		 "4567890123456789012345678901234567890123456789"), "\x80\xc3", "A@Z[",
 	};
-#define CT_PICK(a)	(a)[(seed >> 16) % (sizeof(a) / sizeof((a)[0]))]
+	static const randct_words words = RANDCT_WORDS(types, seps, names, eqs, values);
 	char ct[1024 + 1 + MIME_CT_PAD], type[MIME_TYPE_MAX], rtype[MIME_TYPE_MAX];
 	char b[MIME_BOUNDARY_MAX + 1], rb[MIME_BOUNDARY_MAX + 1];
 	char rt[MIME_PARAM_MAX], rrt[MIME_PARAM_MAX];
 	unsigned seed = 777, round, nb = 0, nrt = 0;
 
 	for (round = 0; round < 40000; round++) {
-		size_t len = 0, bl, rbl = 0, np, i, j;
+		size_t len, bl, rbl = 0, np, i;
 
 		seed = seed * 1103515245u + 12345u;
 		np = (seed >> 16) % 5;
-		for (i = 0; i <= np * 4; i++) {
-			const char *pc;
-			size_t k;
-
-			seed = seed * 1103515245u + 12345u;
-			if (i == 0)
-				pc = CT_PICK(types);
-			else if ((seed >> 8) % 16 == 0)	/* now and then junk */
-				pc = CT_PICK(values);
-			else {
-				j = (i - 1) % 4;
-				pc = j == 0 ? CT_PICK(seps) : j == 1 ? CT_PICK(names) :
-				     j == 2 ? CT_PICK(eqs) : CT_PICK(values);
-			}
-			k = strlen(pc);
-			if (len + k > 1024)
-				break;
-			memcpy(ct + len, pc, k);
-			len += k;
-		}
-		ct[len] = '\0';
+		len = randct_fill(ct, &words, np, &seed);
 		memset(ct + len + 1, 'a', MIME_CT_PAD);	/* past the NUL: junk */
 		memset(rt, 'q', sizeof(rt));
 		rt[0] = '\0';
@@ -961,7 +942,6 @@ START_TEST(test_ct_read)
 	/* the random values reach both parameters often */
 	ck_assert_uint_gt(nb, 2000);
 	ck_assert_uint_gt(nrt, 200);
-#undef CT_PICK
 }
 END_TEST
 
