@@ -811,33 +811,37 @@ msgid_of(const char *block)
 
 START_TEST(test_returned_msgid_lines)
 {
-	const char *id;
+	/* header blocks after the cut line, and the Message-ID each gives */
+	static const struct {
+		const char *block, *id;		/* id NULL: none */
+	} cases[] = {
+		{ "Return-Path: <sender@example.org>\n"
+		  "Received: from a.example.org\n\tby b.example.org\n"
+		  "        with ESMTP id 1\nMIME-Version: 1.0\nmessage: x\n"
+		  "Subject: hi\nMessage-ID: <m1@example.org>\n\nbody\n", "<m1@example.org>" },
+		{ "Return-Path: <sender@example.org>\nSubject: hi\n"
+		  " \t Message-Id: <m2@example.org>\n\n", "<m2@example.org>" },
+		{ "> Return-Path: <sender@example.org>\n> Subject: hi\n"
+		  "> Message-ID: <m3@example.org>\n>\n", "<m3@example.org>" },
+		{ "Return-Path: <sender@example.org>\nSubject: hi\n"
+		  "Message-ID:\n\t<m4@example.org>\n", "<m4@example.org>" },
+		{ "Return-Path: <sender@example.org>\nSubject: hi\n"
+		  " \t\r\nMessage-ID: <m5@example.org>\n", NULL },
+		{ "Return-Path: <sender@example.org>\n>x\n"
+		  "Message-ID: <m6@example.org>", "<m6@example.org>" },
+	};
+	size_t i;
 
-	id = msgid_of("Return-Path: <sender@example.org>\n"
-	    "Received: from a.example.org\n\tby b.example.org\n"
-	    "        with ESMTP id 1\nMIME-Version: 1.0\nmessage: x\n"
-	    "Subject: hi\nMessage-ID: <m1@example.org>\n\nbody\n");
-	ck_assert_ptr_nonnull(id);
-	ck_assert_str_eq(id, "<m1@example.org>");
-	id = msgid_of("Return-Path: <sender@example.org>\nSubject: hi\n"
-	    " \t Message-Id: <m2@example.org>\n\n");
-	ck_assert_ptr_nonnull(id);
-	ck_assert_str_eq(id, "<m2@example.org>");
-	id = msgid_of("> Return-Path: <sender@example.org>\n> Subject: hi\n"
-	    "> Message-ID: <m3@example.org>\n>\n");
-	ck_assert_ptr_nonnull(id);
-	ck_assert_str_eq(id, "<m3@example.org>");
-	id = msgid_of("Return-Path: <sender@example.org>\nSubject: hi\n"
-	    "Message-ID:\n\t<m4@example.org>\n");
-	ck_assert_ptr_nonnull(id);
-	ck_assert_str_eq(id, "<m4@example.org>");
-	id = msgid_of("Return-Path: <sender@example.org>\nSubject: hi\n"
-	    " \t\r\nMessage-ID: <m5@example.org>\n");
-	ck_assert_ptr_null(id);
-	id = msgid_of("Return-Path: <sender@example.org>\n>x\n"
-	    "Message-ID: <m6@example.org>");
-	ck_assert_ptr_nonnull(id);
-	ck_assert_str_eq(id, "<m6@example.org>");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *id = msgid_of(cases[i].block);
+
+		if (cases[i].id == NULL) {
+			ck_assert_msg(id == NULL, "case %zu: %s", i, id);
+			continue;
+		}
+		ck_assert_msg(id != NULL, "case %zu: no Message-ID", i);
+		ck_assert_str_eq(id, cases[i].id);
+	}
 }
 END_TEST
 
