@@ -35,7 +35,6 @@
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
 #define RULESET_LIT_AVX2 1	/* the AVX2 code is built (run when the CPU has it) */
 #define RULESET_LIT_AVX512 1	/* and the AVX-512 (VBMI and GFNI) code */
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -54,13 +53,8 @@ int ruleset_lit_cpu(void)
 	if ((f & (SIMD_AVX2 | SIMD_POPCNT)) != (SIMD_AVX2 | SIMD_POPCNT))
 		return 0;
 #ifdef RULESET_LIT_AVX512
-	if (f & SIMD_AVX512BW) {	/* the OS keeps the AVX-512 state (simd.c) */
-		unsigned a, b, c, d;
-
-		/* leaf 7: ECX bit 1 AVX512_VBMI, bit 8 GFNI */
-		if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & 0x102u) == 0x102u)
-			return 3;
-	}
+	if (f & SIMD_VBMI_GFNI)		/* (and AVX-512 BW: simd.c) */
+		return 3;
 #endif
 	return 2;
 #else

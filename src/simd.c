@@ -13,10 +13,25 @@
 #include <stdlib.h>
 
 #include "simd.h"
+#ifdef SIMD_CAN_AVX2
+#include <cpuid.h>
+#endif
 
 #define SIMD_KNOWN	0x80000000u	/* simd_cpu holds the answer */
 
 static unsigned simd_cpu;
+
+#ifdef SIMD_CAN_AVX2
+/* CPUID leaf 7: ECX bit 1 AVX512_VBMI, bit 8 GFNI (asked directly: not
+ * every compiler's __builtin_cpu_supports() knows them). */
+static int
+simd_vbmi_gfni(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & 0x102u) == 0x102u;
+}
+#endif
 
 unsigned
 simd_features(void)
@@ -41,6 +56,8 @@ simd_features(void)
 			    __builtin_cpu_supports("avx512vl") &&
 			    __builtin_cpu_supports("bmi2"))
 				f |= SIMD_AVX512BW;
+			if ((f & SIMD_AVX512BW) && simd_vbmi_gfni())
+				f |= SIMD_VBMI_GFNI;
 #endif
 		}
 		__atomic_store_n(&simd_cpu, f, __ATOMIC_RELAXED);

@@ -11,6 +11,8 @@
 #define SIMD_AVX512BW	16u	/* AVX-512 F, BW, VL and BMI2: 64-byte blocks whose
 				 * compares give 64-bit masks (a feature: a
 				 * module using it keeps its AVX2 path too) */
+#define SIMD_VBMI_GFNI	32u	/* with SIMD_AVX512BW: AVX512_VBMI (byte permutes
+				 * across 64 bytes) and GFNI (affine byte maps) */
 
 #ifdef __SSE2__
 #define SIMD_BUILT_SSE2	SIMD_SSE2	/* this build has its SSE2 paths */
